@@ -1,0 +1,45 @@
+"""Real medical image data: MedMNIST files (downloaded and md5-checked) and DICOM examples.
+
+Example:
+    >>> from medlearn.data import load_medmnist, medmnist_info
+    >>> medmnist_info("breastmnist").label_names
+    ('malignant', 'normal, benign')
+"""
+
+from .catalog import SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
+from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, dicom_example, hounsfield, window
+from .download import download_file, md5sum
+from .errors import DataError, DataNotFoundError
+from .medmnist import (
+    DATA_ENV,
+    FileReport,
+    data_dir,
+    default_data_dir,
+    fetch_medmnist,
+    load_medmnist,
+    verify_medmnist,
+)
+
+__all__ = [
+    "DATA_ENV",
+    "DICOM_EXAMPLES",
+    "DataError",
+    "DataNotFoundError",
+    "FileReport",
+    "MedMNISTInfo",
+    "SPLITS",
+    "WINDOW_PRESETS",
+    "ZENODO_RECORD",
+    "data_dir",
+    "default_data_dir",
+    "dicom_example",
+    "download_file",
+    "fetch_medmnist",
+    "hounsfield",
+    "load_medmnist",
+    "md5sum",
+    "medmnist_info",
+    "medmnist_names",
+    "verify_medmnist",
+    "window",
+]

@@ -1,0 +1,132 @@
+"""Real DICOM images that ship with pydicom, Hounsfield units and CT windowing."""
+
+from __future__ import annotations
+
+import os
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+import pydicom
+from pydicom import examples
+from pydicom.dataset import Dataset
+from pydicom.pixels import apply_rescale
+
+#: The pydicom example files that hold an image, with what they show.
+DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
+    {
+        "ct": "CT slice, 128 x 128, 16-bit, with rescale slope and intercept",
+        "mr": "MR slice, 64 x 64, 16-bit",
+        "overlay": "MR of the abdomen, 484 x 300, with a graphics overlay",
+        "rgb_color": "ultrasound, 320 x 240, RGB",
+        "palette_color": "ultrasound, 800 x 350, palette colour",
+        "jpeg2k": "ultrasound, 640 x 480, JPEG 2000 compressed",
+    }
+)
+
+#: Window presets for CT as (center, width) in Hounsfield units.
+WINDOW_PRESETS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "lung": (-600.0, 1500.0),
+        "soft tissue": (40.0, 400.0),
+        "bone": (400.0, 1800.0),
+        "brain": (40.0, 80.0),
+    }
+)
+
+
+def dicom_example(name: str) -> Dataset:
+    """One of the real DICOM files that pydicom ships, read from disk.
+
+    Args:
+        name: a key of :data:`DICOM_EXAMPLES`, for example ``"ct"``.
+
+    Raises:
+        ValueError: ``name`` is not one of them.
+
+    Example:
+        >>> ds = dicom_example("ct")
+        >>> ds.Modality, ds.pixel_array.shape
+        ('CT', (128, 128))
+    """
+    if name not in DICOM_EXAMPLES:
+        raise ValueError(f"name={name!r} is not a DICOM example; choose one of: {', '.join(DICOM_EXAMPLES)}")
+    return pydicom.dcmread(examples.get_path(name))
+
+
+def hounsfield(source: Dataset | str | os.PathLike[str]) -> np.ndarray:
+    """A CT image in Hounsfield units: stored value x RescaleSlope + RescaleIntercept.
+
+    Args:
+        source: a pydicom ``Dataset``, a path to a DICOM file, or the name of a
+            pydicom example (``"ct"``).
+
+    Returns:
+        float64 array of Hounsfield units (air about -1000, water 0, bone +400 and up).
+
+    Raises:
+        ValueError: the file is not a CT image, or has no rescale slope and intercept.
+
+    Example:
+        >>> hu = hounsfield("ct")
+        >>> hu.shape, float(hu.min())
+        ((128, 128), -896.0)
+    """
+    if isinstance(source, Dataset):
+        ds = source
+    elif isinstance(source, str) and source in DICOM_EXAMPLES:
+        ds = dicom_example(source)
+    elif isinstance(source, (str, os.PathLike)):
+        ds = pydicom.dcmread(source)
+    else:
+        raise ValueError(f"source must be a pydicom Dataset, a path or an example name, not {type(source).__name__}")
+    modality = ds.get("Modality", "unknown")
+    if modality != "CT":
+        raise ValueError(f"source is a {modality} image; Hounsfield units are defined for CT only")
+    if "RescaleSlope" not in ds or "RescaleIntercept" not in ds:
+        raise ValueError("source has no RescaleSlope and RescaleIntercept, so its values cannot be turned into Hounsfield units")
+    return np.asarray(apply_rescale(ds.pixel_array, ds), dtype=np.float64)
+
+
+def window(
+    image: np.ndarray,
+    center: float | None = None,
+    width: float | None = None,
+    *,
+    preset: str | None = None,
+) -> np.ndarray:
+    """Map the intensity window ``[center - width/2, center + width/2]`` to [0, 1] for display.
+
+    Values below the window become 0 (black), above it 1 (white). Give either
+    ``center`` and ``width`` or a ``preset`` from :data:`WINDOW_PRESETS`.
+
+    Args:
+        image: array of intensities, for CT in Hounsfield units.
+        center: middle of the window (the "level").
+        width: width of the window, > 0.
+        preset: ``"lung"``, ``"soft tissue"``, ``"bone"`` or ``"brain"``.
+
+    Returns:
+        float64 array of the same shape, in [0, 1].
+
+    Example:
+        >>> window(np.array([-1000.0, 40.0, 1000.0]), preset="soft tissue")
+        array([0. , 0.5, 1. ])
+    """
+    if preset is not None:
+        if center is not None or width is not None:
+            raise ValueError("give either preset or center and width, not both")
+        if preset not in WINDOW_PRESETS:
+            raise ValueError(f"preset={preset!r} is unknown; choose one of: {', '.join(WINDOW_PRESETS)}")
+        center, width = WINDOW_PRESETS[preset]
+    if center is None or width is None:
+        raise ValueError("give center and width, or a preset")
+    if not np.isfinite(center):
+        raise ValueError(f"center must be a finite number, not {center!r}")
+    if not np.isfinite(width) or width <= 0:
+        raise ValueError(f"width must be a positive number, not {width!r}")
+    values = np.asarray(image)
+    if values.dtype.kind not in "biuf":
+        raise ValueError(f"image must hold numbers, not {values.dtype}")
+    low = center - width / 2.0
+    return np.clip((values.astype(np.float64) - low) / width, 0.0, 1.0)

@@ -1,0 +1,282 @@
+"""Loading, downloading and verifying the official MedMNIST files.
+
+Where files live, in order: the ``root`` argument, else the ``MEDLEARN_DATA``
+environment variable, else a per-user cache folder (:func:`default_data_dir`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from .catalog import IMAGE_SIZE, SPLITS, MedMNISTInfo, medmnist_info, medmnist_names
+from .download import download_file, md5sum
+from .errors import DataError, DataNotFoundError
+
+#: Environment variable that names the folder with the MedMNIST files.
+DATA_ENV = "MEDLEARN_DATA"
+
+
+def default_data_dir() -> Path:
+    """The per-user cache folder used when neither ``root`` nor ``MEDLEARN_DATA`` is set.
+
+    ``%LOCALAPPDATA%\\medlearn`` on Windows, ``~/Library/Caches/medlearn`` on
+    macOS, ``$XDG_CACHE_HOME/medlearn`` (default ``~/.cache/medlearn``) elsewhere.
+
+    Example:
+        >>> default_data_dir().name
+        'medlearn'
+    """
+    if sys.platform.startswith("win"):
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "medlearn"
+
+
+def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
+    """The folder that holds (or will hold) the MedMNIST files.
+
+    Args:
+        root: a folder; ``None`` means ``$MEDLEARN_DATA``, else :func:`default_data_dir`.
+
+    Example:
+        >>> str(data_dir("/tmp/course-data"))
+        '/tmp/course-data'
+    """
+    if root is None:
+        root = os.environ.get(DATA_ENV) or default_data_dir()
+    elif not isinstance(root, (str, os.PathLike)):
+        raise ValueError(f"root must be a folder path or None, not {type(root).__name__}")
+    return Path(root).expanduser()
+
+
+def _url(info: MedMNISTInfo, mirror: str | None) -> str:
+    if mirror is None:
+        return info.url
+    if not isinstance(mirror, str) or not mirror:
+        raise ValueError(f"mirror must be a base URL such as 'http://host/medmnist', not {mirror!r}")
+    return f"{mirror.rstrip('/')}/{info.filename}"
+
+
+def fetch_medmnist(
+    name: str,
+    root: str | os.PathLike[str] | None = None,
+    *,
+    mirror: str | None = None,
+    progress: bool = True,
+    force: bool = False,
+) -> Path:
+    """Make sure the official file of dataset ``name`` is on disk; download it if not.
+
+    A file that is already there and has the right md5 is kept. The download
+    streams to a temporary file and lands only with the right md5.
+
+    Args:
+        name: dataset name, for example ``"breastmnist"``.
+        root: folder for the files (see :func:`data_dir`).
+        mirror: base URL that serves ``{name}.npz`` instead of Zenodo (for
+            example a classroom server).
+        progress: show a progress bar while downloading.
+        force: download again even when a good file is there.
+
+    Returns:
+        Path of the verified file.
+
+    Raises:
+        ValueError: unknown ``name`` or bad ``mirror``.
+        DataNotFoundError: offline, or the server has no such file.
+        DataError: the download, or the file already there, has the wrong md5.
+
+    Example:
+        >>> fetch_medmnist("breastmnist")  # doctest: +SKIP
+        PosixPath('/home/me/.cache/medlearn/breastmnist.npz')
+    """
+    info = medmnist_info(name)
+    url = _url(info, mirror)
+    path = data_dir(root) / info.filename
+    if path.exists() and not force:
+        _check_md5(path, info, url)
+        return path
+    return download_file(url, path, info.md5, progress=progress)
+
+
+def _check_md5(path: Path, info: MedMNISTInfo, url: str) -> None:
+    actual = md5sum(path)
+    if actual != info.md5:
+        raise DataError(
+            f"{path} is not the official {info.filename} (truncated, damaged or a "
+            f"different file):\n    expected md5 {info.md5}\n    actual md5   {actual}\n"
+            f"Delete it and run `python -m medlearn data fetch {info.name}`, or download\n"
+            f"    {url}\nby hand into {path.parent}."
+        )
+
+
+def _missing_message(info: MedMNISTInfo, folder: Path, url: str) -> str:
+    return (
+        f"{info.filename} is not in {folder}.\n"
+        f"Run `python -m medlearn data fetch {info.name}` on a machine that is online, "
+        f"or download\n    {url}\nand put it in {folder} "
+        f"(or set {DATA_ENV} to the folder that has it)."
+    )
+
+
+def _open_checked(path: Path, info: MedMNISTInfo) -> dict[str, np.ndarray]:
+    """Read all six arrays and check names, dtypes and shapes (never unpickles)."""
+    problem = f"{path} is not a valid {info.filename}"
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
+        raise DataError(f"{problem}: it cannot be read as an .npz archive ({err}).") from None
+    expected = [f"{split}_{kind}" for split in SPLITS for kind in ("images", "labels")]
+    missing = [key for key in expected if key not in arrays]
+    if missing:
+        raise DataError(f"{problem}: it lacks the arrays {', '.join(missing)}.")
+    n_labels = info.n_classes if info.multi_label else 1
+    for split in SPLITS:
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        shape = (len(images),) + info.image_shape
+        if images.dtype != np.uint8 or images.shape != shape:
+            raise DataError(
+                f"{problem}: {split}_images is {images.dtype} {images.shape}, "
+                f"expected uint8 {shape}."
+            )
+        if labels.shape != (len(images), n_labels) or labels.dtype.kind not in "iu":
+            raise DataError(
+                f"{problem}: {split}_labels is {labels.dtype} {labels.shape}, "
+                f"expected integers of shape {(len(images), n_labels)}."
+            )
+        top = 1 if info.multi_label else info.n_classes - 1
+        if labels.size and (labels.min() < 0 or labels.max() > top):
+            raise DataError(f"{problem}: {split}_labels holds values outside 0..{top}.")
+    return arrays
+
+
+def load_medmnist(
+    name: str,
+    split: str = "train",
+    root: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    *,
+    check_md5: bool = True,
+    mirror: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load one split of an official 28 x 28 MedMNIST dataset.
+
+    Args:
+        name: dataset name, for example ``"pneumoniamnist"`` (see
+            :func:`medmnist_names`).
+        split: ``"train"``, ``"val"`` or ``"test"``.
+        root: folder with the files; ``None`` means ``$MEDLEARN_DATA``, else
+            the per-user cache folder.
+        download: download the file from Zenodo when it is not on disk.
+        check_md5: verify the file against the official md5. Turn off only for
+            a file you built yourself in the same format.
+        mirror: base URL to download from instead of Zenodo.
+
+    Returns:
+        ``(images, labels)``: images uint8 of shape ``(N, 28, 28)`` (grayscale)
+        or ``(N, 28, 28, 3)`` (RGB); labels int64 of shape ``(N,)``, or
+        ``(N, 14)`` of 0/1 for the multi-label ChestMNIST.
+
+    Raises:
+        ValueError: unknown ``name`` or ``split``.
+        DataNotFoundError: the file is missing and cannot be downloaded.
+        DataError: the file is damaged or not the official one.
+
+    Example:
+        >>> images, labels = load_medmnist("breastmnist", "test")  # doctest: +SKIP
+        >>> images.shape, labels.shape
+        ((156, 28, 28), (156,))
+    """
+    info = medmnist_info(name)
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
+    url = _url(info, mirror)
+    folder = data_dir(root)
+    path = folder / info.filename
+    if not path.exists():
+        if not download:
+            raise DataNotFoundError(_missing_message(info, folder, url))
+        try:
+            fetch_medmnist(info.name, folder, mirror=mirror)
+        except DataNotFoundError as err:
+            raise DataNotFoundError(f"{err}\n\n{_missing_message(info, folder, url)}") from None
+    elif check_md5:
+        _check_md5(path, info, url)
+    arrays = _open_checked(path, info)
+    images = arrays[f"{split}_images"]
+    labels = arrays[f"{split}_labels"].astype(np.int64)
+    if not info.multi_label:
+        labels = labels[:, 0]
+    return images, labels
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The result of verifying one file: ``status`` is ``"ok"``, ``"bad"`` or ``"missing"``."""
+
+    name: str
+    path: Path
+    status: str
+    detail: str = ""
+
+
+def verify_medmnist(
+    root: str | os.PathLike[str] | None = None, names: Iterable[str] | None = None
+) -> list[FileReport]:
+    """Check the MedMNIST files in a folder: md5, array names, dtypes and shapes.
+
+    Args:
+        root: folder to check (see :func:`data_dir`).
+        names: datasets to check; ``None`` means every official file found there.
+
+    Returns:
+        One :class:`FileReport` per dataset checked (``"missing"`` only for
+        datasets named in ``names``).
+
+    Example:
+        >>> [r.status for r in verify_medmnist("data", ["breastmnist"])]  # doctest: +SKIP
+        ['ok']
+    """
+    folder = data_dir(root)
+    if names is None:
+        wanted = [n for n in medmnist_names() if (folder / f"{n}.npz").exists()]
+    else:
+        wanted = [medmnist_info(n).name for n in names]
+    reports = []
+    for name in wanted:
+        info = medmnist_info(name)
+        path = folder / info.filename
+        if not path.exists():
+            reports.append(FileReport(name, path, "missing", _missing_message(info, folder, info.url)))
+            continue
+        try:
+            _check_md5(path, info, info.url)
+            _open_checked(path, info)
+        except DataError as err:
+            reports.append(FileReport(name, path, "bad", str(err)))
+        else:
+            reports.append(FileReport(name, path, "ok", f"md5 {info.md5}"))
+    return reports
+
+
+__all__ = [
+    "DATA_ENV",
+    "FileReport",
+    "IMAGE_SIZE",
+    "data_dir",
+    "default_data_dir",
+    "fetch_medmnist",
+    "load_medmnist",
+    "verify_medmnist",
+]

@@ -1,0 +1,148 @@
+"""Plots that every chapter uses: image montages with a colour bar, examples per class."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from skimage.util import montage
+
+#: Okabe-Ito colours, distinguishable with every common colour-vision deficiency.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+
+def _as_image_stack(images: object, argument: str = "images") -> np.ndarray:
+    stack = np.asarray(images)
+    if stack.dtype.kind not in "biuf":
+        raise ValueError(f"{argument} must hold numbers, not {stack.dtype}")
+    if stack.ndim == 2:
+        stack = stack[np.newaxis]
+    if stack.ndim not in (3, 4) or (stack.ndim == 4 and stack.shape[-1] not in (3, 4)):
+        raise ValueError(f"{argument} must have shape (N, H, W) or (N, H, W, 3), not {stack.shape}")
+    if len(stack) == 0:
+        raise ValueError(f"{argument} is empty")
+    return stack
+
+
+def plot_montage(
+    images: np.ndarray,
+    *,
+    ncols: int | None = None,
+    ax: Axes | None = None,
+    cmap: str = "gray",
+    title: str | None = None,
+    colorbar_label: str | None = "pixel value",
+) -> AxesImage:
+    """Show a stack of images as one grid (``skimage.util.montage``) with a colour bar.
+
+    Args:
+        images: ``(N, H, W)`` grayscale or ``(N, H, W, 3)`` RGB images.
+        ncols: images per row (default: close to square).
+        ax: axes to draw on (default: the current axes).
+        cmap: colour map for grayscale images.
+        title: axes title.
+        colorbar_label: label of the colour bar; ``None`` for no colour bar
+            (RGB images never get one).
+
+    Returns:
+        The ``AxesImage`` drawn.
+
+    Example:
+        >>> images = np.random.default_rng(0).integers(0, 255, (8, 28, 28), dtype=np.uint8)
+        >>> artist = plot_montage(images, ncols=4, title="examples")
+        >>> artist.get_array().shape
+        (56, 112)
+    """
+    stack = _as_image_stack(images)
+    if ncols is not None and (not isinstance(ncols, (int, np.integer)) or ncols < 1):
+        raise ValueError(f"ncols must be a positive integer, not {ncols!r}")
+    rgb = stack.ndim == 4
+    n = len(stack)
+    ncols = int(ncols or np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    fill = 0 if stack.dtype.kind in "ui" else float(stack.min())
+    grid = montage(
+        stack,
+        grid_shape=(nrows, ncols),
+        fill=(fill,) * stack.shape[-1] if rgb else fill,
+        channel_axis=-1 if rgb else None,
+    )
+    ax = ax if ax is not None else plt.gca()
+    if rgb:
+        artist = ax.imshow(grid)
+    else:
+        vmin, vmax = (0, 255) if stack.dtype == np.uint8 else (None, None)
+        artist = ax.imshow(grid, cmap=cmap, vmin=vmin, vmax=vmax)
+        if colorbar_label:
+            ax.figure.colorbar(artist, ax=ax, label=colorbar_label, fraction=0.046, pad=0.02)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return artist
+
+
+def plot_class_examples(
+    images: np.ndarray,
+    labels: np.ndarray,
+    label_names: Sequence[str],
+    *,
+    n_per_class: int = 8,
+    seed: int = 0,
+    figsize: tuple[float, float] | None = None,
+) -> Figure:
+    """One row per class, each a montage of randomly chosen examples of that class.
+
+    Args:
+        images: ``(N, H, W)`` or ``(N, H, W, 3)`` images.
+        labels: ``(N,)`` integer class labels.
+        label_names: name of each class, indexed by label.
+        n_per_class: examples shown per class.
+        seed: seed for choosing the examples (the same seed shows the same images).
+        figsize: figure size in inches.
+
+    Returns:
+        The new figure; each row is titled with the class name, its label and count.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> fig = plot_class_examples(rng.integers(0, 255, (20, 28, 28), dtype=np.uint8),
+        ...                           np.arange(20) % 2, ["normal", "pneumonia"], n_per_class=4)
+        >>> [ax.get_title() for ax in fig.axes[::2]]
+        ['0 = normal (n = 10)', '1 = pneumonia (n = 10)']
+    """
+    stack = _as_image_stack(images)
+    labels = np.asarray(labels)
+    if labels.shape != (len(stack),) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be integers of shape ({len(stack)},), not {labels.dtype} {labels.shape}")
+    if labels.min() < 0 or labels.max() >= len(label_names):
+        raise ValueError(f"labels must lie in 0..{len(label_names) - 1} to match label_names")
+    if not isinstance(n_per_class, (int, np.integer)) or n_per_class < 1:
+        raise ValueError(f"n_per_class must be a positive integer, not {n_per_class!r}")
+    rng = np.random.default_rng(seed)
+    n_classes = len(label_names)
+    fig, axes = plt.subplots(n_classes, 1, figsize=figsize or (1.1 * n_per_class + 1.5, 1.5 * n_classes + 0.3),
+                             squeeze=False, layout="constrained")
+    for label, ax in enumerate(axes[:, 0]):
+        members = np.flatnonzero(labels == label)
+        title = f"{label} = {label_names[label]} (n = {len(members)})"
+        if len(members) == 0:
+            ax.set_axis_off()
+            ax.set_title(title)
+            continue
+        chosen = rng.choice(members, size=min(n_per_class, len(members)), replace=False)
+        plot_montage(stack[chosen], ncols=n_per_class, ax=ax, title=title)
+    return fig
