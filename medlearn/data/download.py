@@ -87,6 +87,7 @@ def download_file(
             try:
                 response = urllib.request.urlopen(url, timeout=timeout)
             except urllib.error.HTTPError as err:
+                err.close()
                 raise DataNotFoundError(
                     f"The server answered {err.code} ({err.reason}) for {url}.\n{manual}"
                 ) from None

@@ -133,7 +133,7 @@ def _open_checked(path: Path, info: MedMNISTInfo) -> dict[str, np.ndarray]:
     """Read all six arrays and check names, dtypes and shapes (never unpickles)."""
     problem = f"{path} is not a valid {info.filename}"
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
         raise DataError(f"{problem}: it cannot be read as an .npz archive ({err}).") from None

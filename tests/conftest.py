@@ -1,0 +1,108 @@
+"""Shared fixtures: the real MedMNIST files, and a real HTTP server that serves them."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+
+from medlearn.data import data_dir, fetch_medmnist
+
+REPO = Path(__file__).resolve().parents[1]
+COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
+
+
+@pytest.fixture(scope="session")
+def medmnist_dir() -> Path:
+    """The folder with the official files ($MEDLEARN_DATA in CI), downloaded if missing."""
+    folder = data_dir()
+    for name in COURSE_DATASETS:
+        fetch_medmnist(name, folder, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def breast_bytes(medmnist_dir: Path) -> bytes:
+    return (medmnist_dir / "breastmnist.npz").read_bytes()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves files from a folder; under /cut/ it promises the whole file but sends half."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/cut/"):
+            body = (Path(self.directory) / "good" / Path(self.path).name).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes) -> Iterator[str]:
+    """Base URL of a server on 127.0.0.1 with folders of breastmnist.npz variants.
+
+    ``good/`` the real file, ``truncated/`` its first half, ``wrong/`` the same
+    length with other bytes, ``missing/`` nothing (404), ``cut/`` a connection
+    that breaks off half-way.
+    """
+    root = tmp_path_factory.mktemp("mirror")
+    variants = {
+        "good": breast_bytes,
+        "truncated": breast_bytes[: len(breast_bytes) // 2],
+        "wrong": bytes(b ^ 0xFF for b in breast_bytes),
+    }
+    for folder, content in variants.items():
+        (root / folder).mkdir()
+        (root / folder / "breastmnist.npz").write_bytes(content)
+    (root / "missing").mkdir()
+
+    def handler(*args: object, **kwargs: object) -> _Handler:
+        return _Handler(*args, directory=str(root), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: what a learner offline sees."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def breast_copy(tmp_path: Path, medmnist_dir: Path) -> Path:
+    """A private copy of the real breastmnist.npz that a test may damage."""
+    target = tmp_path / "breastmnist.npz"
+    shutil.copyfile(medmnist_dir / "breastmnist.npz", target)
+    return target
+
+
+def save_medmnist_like(path: Path, images: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> Path:
+    """Write a file in the official format: six arrays, ``{split}_images`` and ``{split}_labels``."""
+    arrays = {f"{s}_images": images[s] for s in images} | {f"{s}_labels": labels[s] for s in labels}
+    np.savez_compressed(path, **arrays)
+    return path

@@ -1,0 +1,62 @@
+"""The classroom command line: python -m medlearn data ..."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from medlearn.data import md5sum, medmnist_info
+
+
+def medlearn(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "MEDLEARN_DATA"}
+    return subprocess.run([sys.executable, "-m", "medlearn", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_verify_passes_on_the_official_files(medmnist_dir: Path) -> None:
+    result = medlearn("data", "verify", "--root", str(medmnist_dir), "breastmnist", "pneumoniamnist")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok ") == 2
+
+
+def test_verify_fails_on_a_corrupted_copy(medmnist_dir: Path, tmp_path: Path) -> None:
+    for name in ("breastmnist", "pneumoniamnist"):
+        shutil.copyfile(medmnist_dir / f"{name}.npz", tmp_path / f"{name}.npz")
+    data = bytearray((tmp_path / "pneumoniamnist.npz").read_bytes())
+    data[1000] ^= 0x01  # one flipped bit
+    (tmp_path / "pneumoniamnist.npz").write_bytes(bytes(data))
+    result = medlearn("data", "verify", "--root", str(tmp_path))
+    assert result.returncode == 1
+    assert "ok       breastmnist" in result.stdout
+    assert "bad      pneumoniamnist" in result.stdout
+    assert medmnist_info("pneumoniamnist").md5 in result.stdout
+
+
+def test_verify_fails_on_an_empty_folder_and_on_missing_names(tmp_path: Path) -> None:
+    result = medlearn("data", "verify", "--root", str(tmp_path))
+    assert result.returncode == 1 and "no MedMNIST files" in result.stderr
+    result = medlearn("data", "verify", "--root", str(tmp_path), "breastmnist")
+    assert result.returncode == 1 and "missing" in result.stdout
+
+
+def test_fetch_from_a_classroom_mirror(http_mirror: str, tmp_path: Path) -> None:
+    result = medlearn("data", "fetch", "breastmnist", "--to", str(tmp_path), "--mirror", f"{http_mirror}/good")
+    assert result.returncode == 0, result.stderr
+    assert md5sum(tmp_path / "breastmnist.npz") == medmnist_info("breastmnist").md5
+    assert medlearn("data", "verify", "--root", str(tmp_path)).returncode == 0
+
+
+def test_fetch_errors_exit_non_zero(http_mirror: str, tmp_path: Path) -> None:
+    result = medlearn("data", "fetch", "breastmnist", "--to", str(tmp_path), "--mirror", f"{http_mirror}/wrong")
+    assert result.returncode == 1 and "wrong md5" in result.stderr
+    result = medlearn("data", "fetch", "imagenet", "--to", str(tmp_path))
+    assert result.returncode == 1 and "imagenet" in result.stderr
+
+
+def test_list_and_usage() -> None:
+    result = medlearn("data", "list")
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 12
+    assert medlearn().returncode == 2  # argparse: a command is required

@@ -1,0 +1,82 @@
+"""pyproject.toml and environment.yml must pin the same packages to the same versions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+REPO = Path(__file__).resolve().parents[1]
+PLATFORMS = {
+    "linux x86-64": {"sys_platform": "linux", "platform_machine": "x86_64"},
+    "linux aarch64": {"sys_platform": "linux", "platform_machine": "aarch64"},
+    "windows": {"sys_platform": "win32", "platform_machine": "AMD64"},
+    "macos arm64": {"sys_platform": "darwin", "platform_machine": "arm64"},
+}
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())
+
+
+def _environment() -> dict:
+    return yaml.safe_load((REPO / "environment.yml").read_text())
+
+
+def _conda_python(env: dict) -> str:
+    (spec,) = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python=")]
+    return spec.split("=", 1)[1]
+
+
+def _pins(lines: list[str], python: str, platform: dict[str, str]) -> dict[str, str]:
+    env = default_environment() | platform | {"python_version": python, "python_full_version": python + ".0"}
+    pins = {}
+    for line in lines:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(env):
+            pins[canonicalize_name(req.name)] = str(req.specifier)
+    return pins
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_environment_yml_pins_what_pyproject_pins(platform: str) -> None:
+    project = _pyproject()["project"]
+    env = _environment()
+    python = _conda_python(env)
+    (pip_lines,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    from_pyproject = _pins(project["dependencies"] + project["optional-dependencies"]["test"], python, PLATFORMS[platform])
+    from_conda = _pins(pip_lines, python, PLATFORMS[platform])
+    assert from_conda == from_pyproject
+
+
+def test_every_pin_is_compatible_release() -> None:
+    project = _pyproject()["project"]
+    for line in project["dependencies"] + project["optional-dependencies"]["test"]:
+        specifier = str(Requirement(line).specifier)
+        assert specifier.startswith("~=") and specifier.count(".") >= 2, line
+
+
+def test_conda_python_is_supported() -> None:
+    python = _conda_python(_environment())
+    from packaging.specifiers import SpecifierSet
+
+    assert python in SpecifierSet(_pyproject()["project"]["requires-python"])
+
+
+def test_exactly_one_tensorflow_everywhere() -> None:
+    project = _pyproject()["project"]
+    for platform in PLATFORMS.values():
+        for python in ("3.10", "3.11", "3.12", "3.13"):
+            pins = _pins(project["dependencies"], python, platform)
+            assert ("tensorflow" in pins) != ("tensorflow-cpu" in pins), (platform, python)
+            assert {"numpy", "keras", "scikit-learn"} <= set(pins)
