@@ -33,7 +33,7 @@ def test_hounsfield_uses_slope_and_intercept() -> None:
 
 
 def test_hounsfield_refuses_what_is_not_ct() -> None:
-    with pytest.raises(ValueError, match="MR image"):
+    with pytest.raises(ValueError, match="modality MR"):
         hounsfield("mr")
     ds = dicom_example("ct")
     del ds.RescaleSlope

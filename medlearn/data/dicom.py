@@ -82,7 +82,7 @@ def hounsfield(source: Dataset | str | os.PathLike[str]) -> np.ndarray:
         raise ValueError(f"source must be a pydicom Dataset, a path or an example name, not {type(source).__name__}")
     modality = ds.get("Modality", "unknown")
     if modality != "CT":
-        raise ValueError(f"source is a {modality} image; Hounsfield units are defined for CT only")
+        raise ValueError(f"source has modality {modality}; Hounsfield units are defined for CT only")
     if "RescaleSlope" not in ds or "RescaleIntercept" not in ds:
         raise ValueError("source has no RescaleSlope and RescaleIntercept, so its values cannot be turned into Hounsfield units")
     return np.asarray(apply_rescale(ds.pixel_array, ds), dtype=np.float64)

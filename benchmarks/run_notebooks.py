@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Execute notebooks in fresh kernels; report wall time and the kernel's peak memory.
+
+    python benchmarks/run_notebooks.py                      # every notebook, report only
+    python benchmarks/run_notebooks.py --store notebooks/00_medical_images.ipynb
+
+``--store`` writes the executed notebook back in place, with its outputs: the
+documented way to re-execute a notebook for the repository. The kernel runs in
+this Python environment with ``--IPKernelApp.capture_fd_output=False``, so
+TensorFlow's C++ log lines go to the terminal, not into stored outputs (nbval
+runs its kernels the same way).
+
+Prints a table and writes one JSON line per notebook (``--json``). Exits
+non-zero when a notebook fails or goes over the budget (90 s, 1.5 GB on this
+machine's cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+REPO = Path(__file__).resolve().parents[1]
+BUDGET_SECONDS = 90.0
+BUDGET_MB = 1536.0
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
+
+
+class CurrentEnvironment(KernelSpecManager):
+    """Every kernel name means: ipykernel in the Python that runs this script."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            display_name="Python 3 (ipykernel)",
+            language="python",
+            resource_dir=str(REPO),
+        )
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """Peak resident memory of a process in MB (Linux: VmHWM), or None where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
+    """Execute one notebook in a fresh kernel; return its measurements."""
+    nb = nbformat.read(path, as_version=4)
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvironment())
+    peak: list[float] = []
+
+    def measure(**_: object) -> None:
+        value = _peak_rss_mb(km.provisioner.process.pid)  # type: ignore[union-attr]
+        if value is not None:
+            peak.append(value)
+
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=timeout,
+        extra_arguments=KERNEL_ARGS,
+        on_cell_executed=measure,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    error = None
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        error = str(err).strip().splitlines()[-1][:300]
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    seconds = time.perf_counter() - start
+    if store and error is None:
+        nbformat.write(nb, path)
+    peak_mb = max(peak) if peak else None
+    ok = error is None and seconds < BUDGET_SECONDS and (peak_mb is None or peak_mb < BUDGET_MB)
+    return {
+        "notebook": str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
+        "seconds": round(seconds, 1),
+        "peak_mb": None if peak_mb is None else round(peak_mb),
+        "cells": sum(c.cell_type == "code" for c in nb.cells),
+        "status": "ok" if ok else ("error" if error else "over budget"),
+        "error": error,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("--store", action="store_true", help="write executed notebooks back in place")
+    parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "notebooks.jsonl",
+                        help="file for the JSON lines (default: %(default)s)")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.paths] or sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    print(f"{'notebook':48} {'seconds':>8} {'peak MB':>8}  status   (budget {BUDGET_SECONDS:.0f} s, {BUDGET_MB:.0f} MB)")
+    results = []
+    with args.json.open("a") as log:
+        for path in paths:
+            result = run_notebook(path, store=args.store)
+            results.append(result)
+            log.write(json.dumps(result) + "\n")
+            peak = "n/a" if result["peak_mb"] is None else str(result["peak_mb"])
+            print(f"{result['notebook']:48} {result['seconds']:8.1f} {peak:>8}  {result['status']}", flush=True)
+            if result["error"]:
+                print(f"    {result['error']}")
+    for result in results:
+        print(json.dumps(result))
+    return 0 if all(r["status"] == "ok" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
