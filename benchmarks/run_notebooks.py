@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -37,10 +37,11 @@ BUDGET_MB = 1536.0
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
 
-class CurrentEnvironment(KernelSpecManager):
-    """Every kernel name means: ipykernel in the Python that runs this script."""
+class CurrentEnvironmentKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel is ipykernel in the Python that runs this script."""
 
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+    @property
+    def kernel_spec(self) -> KernelSpec:
         return KernelSpec(
             argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             display_name="Python 3 (ipykernel)",
@@ -63,17 +64,16 @@ def _peak_rss_mb(pid: int) -> float | None:
 def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     """Execute one notebook in a fresh kernel; return its measurements."""
     nb = nbformat.read(path, as_version=4)
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentEnvironment())
     peak: list[float] = []
 
     def measure(**_: object) -> None:
-        value = _peak_rss_mb(km.provisioner.process.pid)  # type: ignore[union-attr]
+        value = _peak_rss_mb(client.km.provisioner.process.pid)  # type: ignore[union-attr]
         if value is not None:
             peak.append(value)
 
     client = NotebookClient(
         nb,
-        km=km,
+        kernel_manager_class=CurrentEnvironmentKernelManager,
         timeout=timeout,
         extra_arguments=KERNEL_ARGS,
         on_cell_executed=measure,
@@ -85,9 +85,6 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         client.execute()
     except CellExecutionError as err:
         error = str(err).strip().splitlines()[-1][:300]
-    finally:
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
     seconds = time.perf_counter() - start
     if store and error is None:
         nbformat.write(nb, path)

@@ -194,7 +194,7 @@ def load_medmnist(
         DataError: the file is damaged or not the official one.
 
     Example:
-        >>> images, labels = load_medmnist("breastmnist", "test")  # doctest: +SKIP
+        >>> images, labels = load_medmnist("breastmnist", "test")
         >>> images.shape, labels.shape
         ((156, 28, 28), (156,))
     """
@@ -245,7 +245,7 @@ def verify_medmnist(
         datasets named in ``names``).
 
     Example:
-        >>> [r.status for r in verify_medmnist("data", ["breastmnist"])]  # doctest: +SKIP
+        >>> [r.status for r in verify_medmnist(names=["breastmnist"])]
         ['ok']
     """
     folder = data_dir(root)

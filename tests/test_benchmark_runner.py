@@ -1,0 +1,45 @@
+"""benchmarks/run_notebooks.py: executes, measures and stores notebooks."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("run_notebooks", REPO / "benchmarks" / "run_notebooks.py")
+run_notebooks = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(run_notebooks)
+
+
+def _write(path: Path, *sources: str) -> Path:
+    nbformat.write(new_notebook(cells=[new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def test_measures_and_stores(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ok.ipynb", "import numpy as np\nblock = np.ones(50_000_000)", "print(block.sum())")
+    result = run_notebooks.run_notebook(path, store=True)
+    assert result["status"] == "ok" and result["seconds"] > 0
+    assert result["peak_mb"] > 350  # the 400 MB array was seen in the kernel's peak memory
+    stored = nbformat.read(path, as_version=4)
+    assert [c.execution_count for c in stored.cells] == [1, 2]
+    assert stored.cells[1].outputs[0].text == "50000000.0\n"
+
+
+def test_failure_is_reported_and_not_stored(tmp_path: Path) -> None:
+    path = _write(tmp_path / "bad.ipynb", "1 / 0")
+    result = run_notebooks.run_notebook(path, store=True)
+    assert result["status"] == "error" and "ZeroDivisionError" in result["error"]
+    assert nbformat.read(path, as_version=4).cells[0].outputs == []
+
+
+def test_command_line_writes_json_lines(tmp_path: Path) -> None:
+    path = _write(tmp_path / "tiny.ipynb", "x = 1")
+    log = tmp_path / "out.jsonl"
+    assert run_notebooks.main([str(path), "--json", str(log)]) == 0
+    (line,) = log.read_text().splitlines()
+    assert json.loads(line)["status"] == "ok"
