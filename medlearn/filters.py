@@ -220,7 +220,7 @@ def gaussian_kernel(size: int = 5, sigma: float = 1.0) -> np.ndarray:
 
     Example:
         >>> k = gaussian_kernel(5, sigma=1.0)
-        >>> k.shape, round(k.sum(), 6), bool(k[2, 2] == k.max())
+        >>> k.shape, round(float(k.sum()), 6), bool(k[2, 2] == k.max())
         ((5, 5), 1.0, True)
     """
     size = _check_size(size)
