@@ -1,0 +1,8 @@
+"""Checks for the exercise notebooks: a pass, a targeted hint, or "not done yet". Never an error.
+
+One module per chapter, used as ``from medlearn.check import convolution as check``.
+"""
+
+from .core import CheckResult, NotDone, Task, Wrong, as_array, call
+
+__all__ = ["CheckResult", "NotDone", "Task", "Wrong", "as_array", "call"]

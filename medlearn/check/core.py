@@ -1,0 +1,140 @@
+"""The machinery of exercise checks: a task runs the learner's answer and gives a pass or a hint.
+
+A check never raises, whatever it is given: ``None``, a list, an array of the
+wrong shape, or a function that raises. It reports one of three outcomes:
+
+- ``pass``: the answer is right;
+- ``fail``: something is wrong, with a hint aimed at the likely mistake;
+- ``todo``: nothing has been written yet (the placeholder is still there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
+
+
+class Wrong(Exception):
+    """Raised inside a checker with the hint to show the learner."""
+
+
+class NotDone(Exception):
+    """Raised inside a checker when the answer is still the placeholder."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: ``status`` is ``"pass"``, ``"fail"`` or ``"todo"``.
+
+    Example:
+        >>> print(CheckResult("output_size", "pass", "correct."))
+        ✅ output_size: correct.
+    """
+
+    task: str
+    status: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{ICONS[self.status]} {self.task}: {self.message}"
+
+    @property
+    def passed(self) -> bool:
+        """True when the answer is right."""
+        return self.status == "pass"
+
+
+class Task:
+    """One exercise task: a checker function plus hints that can be read before trying.
+
+    Call the task with the learner's answer to print the outcome; ``run`` returns
+    it as a :class:`CheckResult` instead; ``hint(n)`` prints hint ``n``.
+
+    Example:
+        >>> def check_double(f):
+        ...     if call(f, 2) != 4:
+        ...         raise Wrong("double(2) should be 4.")
+        >>> double = Task("double", check_double, hints=["Multiply by 2."])
+        >>> double(lambda x: 2 * x)
+        ✅ double: correct.
+        >>> double(lambda x: x + 1)
+        ❌ double: double(2) should be 4.
+    """
+
+    def __init__(self, name: str, checker: Callable[[Any], str | None], hints: Sequence[str]) -> None:
+        self.name = name
+        self._checker = checker
+        self.hints = tuple(hints)
+
+    def run(self, answer: Any) -> CheckResult:
+        """Check ``answer`` and return the outcome; never raises."""
+        try:
+            if answer is None or answer is Ellipsis:
+                raise NotDone
+            note = self._checker(answer)
+        except NotDone:
+            return CheckResult(
+                self.name, "todo",
+                f"not done yet. Write your code where it says 'your code here' and run the cell again. "
+                f"Stuck? Run check.{self.name}.hint()",
+            )
+        except Wrong as wrong:
+            return CheckResult(self.name, "fail", str(wrong))
+        except Exception as err:  # a checker must never crash, even on odd input
+            return CheckResult(self.name, "fail", f"the check could not use your answer ({type(err).__name__}: {err}).")
+        return CheckResult(self.name, "pass", "correct." + (f" {note}" if note else ""))
+
+    def __call__(self, answer: Any) -> None:
+        print(self.run(answer))
+
+    def hint(self, n: int = 1) -> None:
+        """Print hint ``n`` (1 = a nudge; the last one nearly gives the answer)."""
+        if not isinstance(n, (int, np.integer)) or not 1 <= n <= len(self.hints):
+            print(f"There are hints 1 to {len(self.hints)} for {self.name}: try check.{self.name}.hint(1).")
+            return
+        more = f" (more: check.{self.name}.hint({n + 1}))" if n < len(self.hints) else ""
+        print(f"💡 {self.name}, hint {n} of {len(self.hints)}: {self.hints[n - 1]}{more}")
+
+    def __repr__(self) -> str:
+        return f"<check task {self.name!r}: call it with your answer, or .hint()>"
+
+
+def call(function: Any, *args: Any) -> Any:
+    """Call the learner's function; turn its failures into a todo or a hint.
+
+    Example:
+        >>> call(lambda x: x + 1, 1)
+        2
+    """
+    if not callable(function):
+        raise Wrong(f"expected a function, but got {type(function).__name__}. Pass the function itself, without ().")
+    try:
+        return function(*args)
+    except NotImplementedError:
+        raise NotDone from None
+    except Exception as err:
+        raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
+
+
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """The learner's value as a float array with a hint when it is not one (or has the wrong shape).
+
+    Example:
+        >>> as_array([[1, 2], [3, 4]], "the kernel", shape=(2, 2)).dtype
+        dtype('float64')
+    """
+    if value is None:
+        raise Wrong(f"{what} is None: did you forget to return it?")
+    try:
+        array = np.asarray(value)
+    except Exception:
+        raise Wrong(f"{what} could not be turned into an array (it is a {type(value).__name__}).") from None
+    if array.dtype.kind not in "biuf":
+        raise Wrong(f"{what} should hold numbers, but has dtype {array.dtype}.")
+    if shape is not None and array.shape != shape:
+        raise Wrong(f"{what} has shape {array.shape}; expected {shape}.")
+    return array.astype(np.float64)

@@ -1,0 +1,156 @@
+"""The exercise system: solutions pass every check, learners' copies say "not done yet", checks never raise.
+
+nbval re-executes every stored exercise notebook and compares its outputs, so
+what these tests read from the stored outputs is what the code does now.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import array_shapes, arrays
+
+from medlearn.check import CheckResult, Task, Wrong, as_array, call
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
+CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")
+
+spec = importlib.util.spec_from_file_location("build", REPO / "exercises" / "build.py")
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+
+
+def _check_module(nb: dict):
+    for cell in nb["cells"]:
+        match = re.search(r"from medlearn\.check import (\w+) as check", "".join(cell["source"]))
+        if match:
+            return importlib.import_module(f"medlearn.check.{match.group(1)}")
+    raise AssertionError("the notebook does not import its checks as `check`")
+
+
+def _tasks(module) -> dict[str, Task]:
+    return {name: obj for name, obj in vars(module).items() if isinstance(obj, Task)}
+
+
+def _check_cells(nb: dict) -> list[tuple[str, str]]:
+    """(task name, stored output) of every check cell."""
+    found = []
+    for cell in nb["cells"]:
+        source = "".join(cell["source"]).strip()
+        if cell["cell_type"] == "code" and CHECK_CALL.match(source):
+            text = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+            found.append((CHECK_CALL.match(source).group(1), text))
+    return found
+
+
+def test_every_chapter_with_exercises_has_solutions() -> None:
+    assert SOLUTIONS
+    for solution in SOLUTIONS:
+        assert (REPO / "exercises" / solution.name).exists(), f"run: python exercises/build.py {solution.stem}"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_learner_copy_is_generated_from_the_solution(solution: Path) -> None:
+    expected = build.learner_version(nbformat.read(solution, as_version=4))
+    stored = nbformat.read(REPO / "exercises" / solution.name, as_version=4)
+    assert [c.source for c in stored.cells] == [c.source for c in expected.cells], (
+        f"exercises/{solution.name} is out of date: run python exercises/build.py {solution.stem}"
+    )
+    learner_text = "\n".join(c.source for c in stored.cells)
+    assert "BEGIN SOLUTION" not in learner_text and "END SOLUTION" not in learner_text
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_solutions_pass_every_check_and_learner_copies_are_not_done(solution: Path) -> None:
+    solved = json.loads(solution.read_text())
+    learner = json.loads((REPO / "exercises" / solution.name).read_text())
+    tasks = _tasks(_check_module(solved))
+    solved_checks, learner_checks = _check_cells(solved), _check_cells(learner)
+    assert len(solved_checks) >= 5, "each chapter has five or more tasks"
+    assert sorted(name for name, _ in solved_checks) == sorted(tasks), "every task of the module is checked once"
+    for name, text in solved_checks:
+        assert text.startswith(f"✅ {name}: correct."), text
+    assert [name for name, _ in learner_checks] == [name for name, _ in solved_checks]
+    for name, text in learner_checks:
+        assert text.startswith(f"⏳ {name}: not done yet."), text
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_task_has_hints(solution: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, task in _tasks(_check_module(json.loads(solution.read_text()))).items():
+        assert len(task.hints) >= 2, name
+        task.hint()
+        task.hint(len(task.hints))
+        task.hint(0)
+        task.hint("two")  # type: ignore[arg-type]
+        out = capsys.readouterr().out
+        assert out.count(f"💡 {name}, hint") == 2 and "There are hints 1 to" in out
+
+
+def _raiser(error: type[BaseException]):
+    def function(*args, **kwargs):
+        raise error("learner's bug")
+
+    return function
+
+
+ODD_ANSWERS = st.one_of(
+    st.none(),
+    st.just(Ellipsis),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=5),
+    arrays(np.float64, array_shapes(min_dims=0, max_dims=3, max_side=6), elements=st.floats(allow_nan=True, allow_infinity=True)),
+    st.sampled_from([ValueError, TypeError, IndexError, ZeroDivisionError, NotImplementedError, KeyError, RecursionError]).map(_raiser),
+    st.one_of(
+        st.none(), st.integers(), st.text(max_size=3), st.lists(st.floats(), max_size=4),
+        arrays(np.float64, array_shapes(min_dims=0, max_dims=3, max_side=6)),
+        arrays(np.uint8, array_shapes(min_dims=2, max_dims=2, max_side=6)),
+    ).map(lambda value: (lambda *args, **kwargs: value)),
+)
+ALL_TASKS = sorted(
+    {(m.__name__, name): task for s in SOLUTIONS for m in [_check_module(json.loads(s.read_text()))] for name, task in _tasks(m).items()}.items()
+)
+
+
+@pytest.mark.parametrize("task", [t for _, t in ALL_TASKS], ids=[f"{m}.{n}" for (m, n), _ in ALL_TASKS])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer=ODD_ANSWERS)
+def test_checks_never_raise_on_odd_answers(task: Task, answer: object) -> None:
+    result = task.run(answer)
+    assert isinstance(result, CheckResult)
+    assert result.status in ("fail", "todo"), (answer, result)
+    assert result.message.strip()
+
+
+def test_core_helpers() -> None:
+    assert call(lambda: 3) == 3
+    with pytest.raises(Wrong, match="expected a function"):
+        call(42)
+    with pytest.raises(Wrong, match="raised ValueError: learner's bug"):
+        call(_raiser(ValueError))
+    with pytest.raises(Wrong, match="None"):
+        as_array(None, "x")
+    with pytest.raises(Wrong, match="shape"):
+        as_array(np.zeros(3), "x", shape=(3, 1))
+    with pytest.raises(Wrong, match="numbers"):
+        as_array(["a"], "x")
+    with pytest.raises(Wrong, match="could not be turned into an array"):
+        as_array([[1, 2], [3]], "x")
+    task = Task("double", lambda f: None if call(f, 2) == 4 else (_ for _ in ()).throw(Wrong("no")), hints=["h1", "h2"])
+    assert task.run(lambda x: 2 * x).passed
+    assert task.run(None).status == "todo"
+    assert task.run(_raiser(NotImplementedError)).status == "todo"
+    assert task.run(lambda x: x).status == "fail"
+    assert task.run(_raiser(RuntimeError)).message == "your function raised RuntimeError: learner's bug"
