@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -84,7 +85,10 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     try:
         client.execute()
     except CellExecutionError as err:
-        error = str(err).strip().splitlines()[-1][:300]
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
+        arrow = [line.strip() for line in text.splitlines() if line.lstrip().startswith("---->")]
+        failed = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
+        error = f"cell {failed}: {err.ename}: {err.evalue}" + (f" at {arrow[-1]}" if arrow else "")
     seconds = time.perf_counter() - start
     if store and error is None:
         nbformat.write(nb, path)
@@ -105,12 +109,14 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every chapter, exercise and solution)")
     parser.add_argument("--store", action="store_true", help="write executed notebooks back in place")
     parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "notebooks.jsonl",
                         help="file for the JSON lines (default: %(default)s)")
     args = parser.parse_args(argv)
-    paths = [p.resolve() for p in args.paths] or sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
+    paths = [p.resolve() for p in args.paths] or [
+        path for folder in ("notebooks", "exercises", "exercises/solutions") for path in sorted((REPO / folder).glob("[0-9]*.ipynb"))
+    ]
     args.json.parent.mkdir(parents=True, exist_ok=True)
     print(f"{'notebook':48} {'seconds':>8} {'peak MB':>8}  status   (budget {BUDGET_SECONDS:.0f} s, {BUDGET_MB:.0f} MB)")
     results = []

@@ -1,0 +1,219 @@
+"""Checks for the exercises of chapter 00, what a medical image is.
+
+In the exercise notebook::
+
+    from medlearn.check import medical_images as check
+    check.to_hounsfield(to_hounsfield)
+
+The checks use pydicom's real example files and label arrays made with a known
+share of each class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydicom.dataset import Dataset
+
+from ..data import dicom_example, window
+from .core import Task, Wrong, as_array, call
+
+__all__ = [
+    "apply_window",
+    "deidentify",
+    "field_of_view_mm",
+    "malignant_fraction",
+    "malignant_sensitivity",
+    "to_hounsfield",
+]
+
+
+def _check_to_hounsfield(function: Any) -> None:
+    ct = dicom_example("ct")
+    cases = [
+        (ct.pixel_array, float(ct.RescaleSlope), float(ct.RescaleIntercept)),
+        (np.array([[0, 1000], [3000, 4095]], dtype=np.uint16), 1.0, -1024.0),
+        (np.array([[10, 20]], dtype=np.int16), 2.5, -100.0),
+    ]
+    for stored, slope, intercept in cases:
+        want = stored.astype(np.float64) * slope + intercept
+        got = as_array(call(function, stored.copy(), slope, intercept), "your result", shape=stored.shape)
+        if np.allclose(got, want):
+            continue
+        if np.allclose(got, stored * slope):
+            raise Wrong("the intercept is missing: HU = stored * slope + intercept.")
+        if np.allclose(got, stored.astype(np.float64) + intercept) and slope != 1:
+            raise Wrong("the slope is missing: HU = stored * slope + intercept.")
+        if np.allclose(got, (stored.astype(np.float64) + intercept) * slope):
+            raise Wrong("the order is off: multiply by the slope first, then add the intercept.")
+        if stored.dtype == np.uint16:
+            raise Wrong("right for the CT slice, wrong for unsigned (uint16) pixels: uint16 cannot hold negative numbers, "
+                        "so -1024 wraps around. Convert first: stored.astype(float).")
+        raise Wrong(f"the values differ from stored * slope + intercept (largest difference {np.max(np.abs(got - want)):.3g}).")
+
+
+to_hounsfield = Task(
+    "to_hounsfield",
+    _check_to_hounsfield,
+    hints=[
+        "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
+        "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
+        "return stored.astype(float) * slope + intercept",
+    ],
+)
+
+
+def _check_apply_window(function: Any) -> None:
+    hu = np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]])
+    for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0)):
+        want = window(hu, center, width)
+        got = as_array(call(function, hu.copy(), center, width), "your result", shape=hu.shape)
+        if np.allclose(got, want, atol=1e-6):
+            continue
+        if got.min() < -1e-9 or got.max() > 1 + 1e-9:
+            if np.allclose(got, (hu - (center - width / 2)) / width):
+                raise Wrong("right inside the window, but values outside it must be clipped to 0 and 1: np.clip(..., 0, 1).")
+            raise Wrong(f"your values run from {got.min():.3g} to {got.max():.3g}; a display window maps to 0 (black) .. 1 (white).")
+        if np.allclose(got, np.clip((hu - (center - width)) / (2 * width), 0, 1)):
+            raise Wrong("your window is twice too wide: it spans center - width/2 to center + width/2, not center +- width.")
+        raise Wrong("the values differ: the lower end of the window, center - width/2, maps to 0, the upper end to 1, "
+                    "linearly in between.")
+
+
+apply_window = Task(
+    "apply_window",
+    _check_apply_window,
+    hints=[
+        "The window runs from low = center - width / 2 to high = center + width / 2.",
+        "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
+        "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
+    ],
+)
+
+
+def _check_field_of_view_mm(function: Any) -> None:
+    for name in ("ct", "overlay"):
+        ds = dicom_example(name)
+        rows, cols = int(ds.Rows), int(ds.Columns)
+        row_spacing, col_spacing = (float(s) for s in ds.PixelSpacing)
+        want = np.array([rows * row_spacing, cols * col_spacing])
+        got = as_array(call(function, ds), "your result")
+        if got.shape != (2,):
+            raise Wrong(f"return two numbers, (height_mm, width_mm); yours has shape {got.shape}.")
+        if np.allclose(got, want, rtol=1e-4):
+            continue
+        if np.allclose(got, [rows, cols]):
+            raise Wrong("you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel).")
+        if np.allclose(got, want[::-1], rtol=1e-4):
+            raise Wrong(f"height and width are swapped (the {name} image has {rows} rows and {cols} columns): "
+                        "height is Rows x spacing between rows.")
+        raise Wrong(f"for the {name} example you returned {np.round(got, 2)}, expected {np.round(want, 2)} mm.")
+
+
+field_of_view_mm = Task(
+    "field_of_view_mm",
+    _check_field_of_view_mm,
+    hints=[
+        "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
+        "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
+    ],
+)
+
+
+def _labels(n_malignant: int, n_benign: int, seed: int) -> np.ndarray:
+    labels = np.array([0] * n_malignant + [1] * n_benign)
+    return np.random.default_rng(seed).permutation(labels)
+
+
+def _check_malignant_fraction(function: Any) -> None:
+    for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15)):
+        labels = _labels(n_malignant, n_benign, seed=n_malignant)
+        want = n_malignant / (n_malignant + n_benign)
+        got = call(function, labels.copy())
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            raise Wrong(f"return one number (a fraction), not {type(got).__name__}.") from None
+        if np.isclose(value, want):
+            continue
+        if np.isclose(value, 1 - want):
+            raise Wrong("you computed the share of label 1, which in BreastMNIST means normal or benign. Malignant is label 0.")
+        if np.isclose(value, n_malignant):
+            raise Wrong("you returned a count; divide by the number of images to get a fraction.")
+        raise Wrong(f"for {n_malignant} malignant of {n_malignant + n_benign} images you returned {value:.3g}, expected {want:.3g}.")
+
+
+malignant_fraction = Task(
+    "malignant_fraction",
+    _check_malignant_fraction,
+    hints=[
+        "Look up the label names: medmnist_info('breastmnist').label_names.",
+        "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
+    ],
+)
+
+
+def _check_malignant_sensitivity(function: Any) -> None:
+    labels = _labels(40, 110, seed=1)
+    rng = np.random.default_rng(2)
+    predictions = np.where(rng.random(labels.size) < 0.8, labels, 1 - labels)  # 80 % right
+    malignant, predicted_malignant = labels == 0, predictions == 0
+    want = np.sum(malignant & predicted_malignant) / np.sum(malignant)
+    got = call(function, labels.copy(), predictions.copy())
+    try:
+        value = float(got)
+    except (TypeError, ValueError):
+        raise Wrong(f"return one number, not {type(got).__name__}.") from None
+    if np.isclose(value, want):
+        return
+    benign_recall = np.sum(~malignant & ~predicted_malignant) / np.sum(~malignant)
+    if np.isclose(value, benign_recall):
+        raise Wrong("you computed the recall of label 1 (normal or benign), the default of sklearn's recall_score. "
+                    "For cancer, label 0 is the positive class: recall_score(labels, predictions, pos_label=0).")
+    if np.isclose(value, np.mean(labels == predictions)):
+        raise Wrong("you computed the accuracy. Sensitivity counts only the malignant cases: how many of them were found?")
+    if np.isclose(value, np.sum(malignant & predicted_malignant) / max(np.sum(predicted_malignant), 1)):
+        raise Wrong("you computed the precision (of the images called malignant, how many are). "
+                    "Sensitivity divides by the number of truly malignant images.")
+    raise Wrong(f"you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images).")
+
+
+malignant_sensitivity = Task(
+    "malignant_sensitivity",
+    _check_malignant_sensitivity,
+    hints=[
+        "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, label 0.",
+        "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
+    ],
+)
+
+#: What deidentify must leave empty (or remove).
+IDENTIFYING = ("PatientName", "PatientID", "PatientBirthDate", "InstitutionName", "StationName",
+               "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate", "StudyInstanceUID")
+
+
+def _check_deidentify(function: Any) -> None:
+    original = dicom_example("ct")
+    before = {k: str(original.get(k, "")) for k in IDENTIFYING}
+    pixels = original.pixel_array.copy()
+    result = call(function, original)
+    if not isinstance(result, Dataset):
+        raise Wrong(f"return the de-identified pydicom Dataset, not {type(result).__name__}.")
+    if result is original or {k: str(original.get(k, "")) for k in IDENTIFYING} != before:
+        raise Wrong("your function changed the original dataset. Work on a copy: copy.deepcopy(ds).")
+    left = [k for k in IDENTIFYING if str(result.get(k, "") or "").strip()]
+    if left:
+        raise Wrong(f"still filled in: {', '.join(left)}. Remove them (del ds.Keyword) or set them to ''.")
+    if "PixelData" not in result or not np.array_equal(result.pixel_array, pixels):
+        raise Wrong("the image itself must stay as it was: change only the header.")
+
+
+deidentify = Task(
+    "deidentify",
+    _check_deidentify,
+    hints=[
+        "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
+        "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
+    ],
+)
