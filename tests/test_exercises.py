@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from medlearn.check import CheckResult, Task, Wrong, as_array, call
+from medlearn.check import CheckResult, Task, Wrong, as_array, as_number, call
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
@@ -154,3 +154,10 @@ def test_core_helpers() -> None:
     assert task.run(_raiser(NotImplementedError)).status == "todo"
     assert task.run(lambda x: x).status == "fail"
     assert task.run(_raiser(RuntimeError)).message == "your function raised RuntimeError: learner's bug"
+
+
+def test_as_number() -> None:
+    assert as_number(np.int64(3), "x") == 3.0
+    for bad in (None, True, "abc", [1, 2], np.zeros(3)):
+        with pytest.raises(Wrong, match="x should be"):
+            as_number(bad, "x")

@@ -138,3 +138,18 @@ def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.
     if shape is not None and array.shape != shape:
         raise Wrong(f"{what} has shape {array.shape}; expected {shape}.")
     return array.astype(np.float64)
+
+
+def as_number(value: Any, what: str) -> float:
+    """The learner's value as one float, with a hint when it is not a single number.
+
+    Example:
+        >>> as_number(np.float32(0.25), "the fraction")
+        0.25
+    """
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise Wrong(f"{what} should be a number, not {value!r}.")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise Wrong(f"{what} should be one number, not a {type(value).__name__}.") from None

@@ -17,7 +17,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from ..data import dicom_example, window
-from .core import Task, Wrong, as_array, call
+from .core import Task, Wrong, as_array, as_number, call
 
 __all__ = [
     "apply_window",
@@ -130,11 +130,7 @@ def _check_malignant_fraction(function: Any) -> None:
     for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15)):
         labels = _labels(n_malignant, n_benign, seed=n_malignant)
         want = n_malignant / (n_malignant + n_benign)
-        got = call(function, labels.copy())
-        try:
-            value = float(got)
-        except (TypeError, ValueError):
-            raise Wrong(f"return one number (a fraction), not {type(got).__name__}.") from None
+        value = as_number(call(function, labels.copy()), "your fraction")
         if np.isclose(value, want):
             continue
         if np.isclose(value, 1 - want):
@@ -160,11 +156,7 @@ def _check_malignant_sensitivity(function: Any) -> None:
     predictions = np.where(rng.random(labels.size) < 0.8, labels, 1 - labels)  # 80 % right
     malignant, predicted_malignant = labels == 0, predictions == 0
     want = np.sum(malignant & predicted_malignant) / np.sum(malignant)
-    got = call(function, labels.copy(), predictions.copy())
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        raise Wrong(f"return one number, not {type(got).__name__}.") from None
+    value = as_number(call(function, labels.copy(), predictions.copy()), "your sensitivity")
     if np.isclose(value, want):
         return
     benign_recall = np.sum(~malignant & ~predicted_malignant) / np.sum(~malignant)
