@@ -30,6 +30,13 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     assert stored.cells[1].outputs[0].text == "50000000.0\n"
 
 
+def test_memory_of_child_processes_counts(tmp_path: Path) -> None:
+    code = "import numpy as np, time; block = np.ones(60_000_000); time.sleep(1.0)"
+    path = _write(tmp_path / "child.ipynb", f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {code!r}], check=True)")
+    result = run_notebooks.run_notebook(path)
+    assert result["status"] == "ok" and result["peak_mb"] > 450  # the child's 480 MB array
+
+
 def test_failure_is_reported_and_not_stored(tmp_path: Path) -> None:
     path = _write(tmp_path / "bad.ipynb", "1 / 0")
     result = run_notebooks.run_notebook(path, store=True)
