@@ -71,15 +71,16 @@ def _check_output_size(function: Any) -> None:
                         "because the kernel only counts whole steps.")
         if got == want:
             continue
-        where = f"output_size(n={n}, k={k}, padding={p}, stride={s}) returned {got}, expected {want}."
-        if got == want - 1 or got == (n + 2 * p - k) // s:
-            raise Wrong(f"{where} Off by one: a kernel of size k fits n - k + 1 times in n pixels (count the first position).")
+        where = f"output_size(n={n}, k={k}, padding={p}, stride={s}) returned {got:g}, expected {want}."
+        # The specific mistakes first: with padding 1, "padding on one side" also looks like an off-by-one.
         if p and got == _formula(n, k, 0, s):
             raise Wrong(f"{where} Padding is missing: it adds p pixels on each side, so the length becomes n + 2p.")
         if p and got == (n + p - k) // s + 1:
             raise Wrong(f"{where} Padding goes on both sides of the image: n + 2p, not n + p.")
         if s > 1 and got == _formula(n, k, p, 1):
             raise Wrong(f"{where} The stride is missing: the kernel jumps s pixels at a time, so divide by s.")
+        if got == want - 1 or got == (n + 2 * p - k) // s:
+            raise Wrong(f"{where} Off by one: a kernel of size k fits n - k + 1 times in n pixels (count the first position).")
         raise Wrong(f"{where} Count the positions where the kernel fits in the padded length n + 2p, moving s at a time.")
 
 

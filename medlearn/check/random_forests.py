@@ -1,0 +1,223 @@
+"""Checks for the exercises of chapter 04, decision trees and random forests.
+
+In the exercise notebook::
+
+    from medlearn.check import random_forests as check
+    check.gini(gini)
+
+The checks use the Wisconsin breast cancer and diabetes data that ship with scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LinearRegression
+from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
+from sklearn.tree import DecisionTreeClassifier
+
+from .core import Task, Wrong, as_array, as_number, call
+
+__all__ = ["balanced_forest", "best_threshold", "gini", "permutation_drop", "regression_scores", "weighted_gini"]
+
+
+def _gini(labels: np.ndarray) -> float:
+    p = np.bincount(labels) / len(labels)
+    return float(1 - np.sum(p**2))
+
+
+def _check_gini(function: Any) -> None:
+    for labels in (np.array([0, 0, 1, 1]), np.array([1, 1, 1, 1]), np.array([0, 1, 1, 1, 1, 1, 1, 0, 1, 1]), np.array([0, 1, 2, 2])):
+        value = as_number(call(function, labels.copy()), "the Gini impurity")
+        want = _gini(labels)
+        if np.isclose(value, want):
+            continue
+        p = np.bincount(labels) / len(labels)
+        if np.isclose(value, 1 - np.sum(p)):
+            raise Wrong("square the class fractions: G = 1 - sum of p_k squared.")
+        if np.isclose(value, np.sum(p**2)):
+            raise Wrong("that is sum p_k**2, the chance that two random cases agree; the impurity is 1 minus it.")
+        entropy = -np.sum(p[p > 0] * np.log2(p[p > 0]))
+        if np.isclose(value, entropy):
+            raise Wrong("that is the entropy, another impurity; this task asks for the Gini impurity 1 - sum p_k**2.")
+        raise Wrong(f"for labels {labels} you returned {value:.4g}, expected {want:.4g}.")
+
+
+gini = Task(
+    "gini",
+    _check_gini,
+    hints=[
+        "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
+        "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
+    ],
+)
+
+
+def _check_weighted_gini(function: Any) -> None:
+    left, right = np.array([0, 0, 0, 1]), np.array([1, 1, 1, 1, 1, 1, 1, 0])  # impurities 0.375 and 0.219
+    want = (4 * _gini(left) + 8 * _gini(right)) / 12
+    value = as_number(call(function, left.copy(), right.copy()), "the weighted Gini impurity")
+    if np.isclose(value, want):
+        return
+    if np.isclose(value, (_gini(left) + _gini(right)) / 2):
+        raise Wrong("you took the plain mean; weight each child by its number of cases (4 and 8 here).")
+    if np.isclose(value, _gini(np.r_[left, right])):
+        raise Wrong("that is the impurity of the parent node; compute each child's impurity and weight them by size.")
+    raise Wrong(f"you returned {value:.4g}, expected {want:.4g} for children of 4 and 8 cases.")
+
+
+weighted_gini = Task(
+    "weighted_gini",
+    _check_weighted_gini,
+    hints=[
+        "Compute the Gini impurity of each child separately.",
+        "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
+    ],
+)
+
+
+def _check_best_threshold(function: Any) -> None:
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    for feature in ("worst perimeter", "mean texture"):
+        x, y = data.data[:, names.index(feature)], data.target
+        stump = DecisionTreeClassifier(max_depth=1, random_state=0).fit(x[:, None], y)
+        want = stump.tree_.threshold[0]
+        got = as_number(call(function, x.copy(), y.copy()), "your threshold")
+        if np.isclose(got, want, rtol=1e-6):
+            continue
+        values = np.unique(x)
+        if np.any(np.isclose(got, values)):
+            raise Wrong(f"for {feature} you returned {got:.4g}, one of the values themselves; scikit-learn splits halfway "
+                        "between neighbouring values: try the midpoints (values[:-1] + values[1:]) / 2.")
+        raise Wrong(f"for {feature} the split with the lowest weighted Gini is at {want:.4g}; you returned {got:.4g}. "
+                    "Is the left side x <= threshold?")
+
+
+best_threshold = Task(
+    "best_threshold",
+    _check_best_threshold,
+    hints=[
+        "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = np.unique(x).",
+        "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the lowest.",
+    ],
+)
+
+
+def _check_regression_scores(function: Any) -> None:
+    data = load_diabetes()
+    model = LinearRegression().fit(data.data[:300], data.target[:300])
+    y_true, y_pred = data.target[300:], model.predict(data.data[300:])
+    result = call(function, y_true.copy(), y_pred.copy())
+    values = as_array(result, "your (MAE, R2) pair")
+    if values.shape != (2,):
+        raise Wrong(f"return two numbers, (MAE, R2); yours has shape {values.shape}.")
+    mae, r2 = values
+    want_mae, want_r2 = mean_absolute_error(y_true, y_pred), r2_score(y_true, y_pred)
+    if not np.isclose(mae, want_mae):
+        if np.isclose(mae, np.mean((y_true - y_pred) ** 2)):
+            raise Wrong("your first number is the mean squared error; MAE is the mean of the absolute errors.")
+        if np.isclose(mae, np.mean(y_true - y_pred)):
+            raise Wrong("errors of opposite sign cancel in a plain mean; take the absolute value first.")
+        raise Wrong(f"your MAE is {mae:.4g}, expected {want_mae:.4g}.")
+    if not np.isclose(r2, want_r2):
+        if np.isclose(r2, np.corrcoef(y_true, y_pred)[0, 1] ** 2):
+            raise Wrong("that is the squared correlation; R2 = 1 - (sum of squared errors) / (sum of squared deviations from the mean).")
+        if np.isclose(r2, 1 - np.sum((y_true - y_pred) ** 2) / np.sum((y_pred - y_pred.mean()) ** 2)):
+            raise Wrong("the denominator uses the mean of the true values: sum((y_true - y_true.mean())**2).")
+        raise Wrong(f"your R2 is {r2:.4g}, expected {want_r2:.4g}.")
+
+
+regression_scores = Task(
+    "regression_scores",
+    _check_regression_scores,
+    hints=[
+        "MAE = mean(|y_true - y_pred|), in the units of the target.",
+        "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
+    ],
+)
+
+
+def _check_permutation_drop(function: Any) -> str:
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    # Three features that are not near-copies of each other, so that each one's importance shows.
+    X = data.data[:, [names.index(c) for c in ("worst radius", "worst texture", "worst concave points")]]
+    y = data.target
+    order = np.random.default_rng(0).permutation(len(y))
+    model = RandomForestClassifier(n_estimators=50, random_state=0).fit(X[order[:400]], y[order[:400]])
+    X_val, y_val = X[order[400:]].copy(), y[order[400:]]
+    column = 0  # worst radius
+    before = X_val.copy()
+    got = as_number(call(function, model, X_val, y_val, column, 3), "the drop in accuracy")
+    if not np.array_equal(X_val, before):
+        raise Wrong("your function changed X, the caller's data. Shuffle a copy: X_shuffled = X.copy().")
+    shuffled = X_val.copy()
+    shuffled[:, column] = shuffled[np.random.default_rng(3).permutation(len(shuffled)), column]
+    base = accuracy_score(y_val, model.predict(X_val))
+    after = accuracy_score(y_val, model.predict(shuffled))
+    if np.isclose(got, base - after):
+        return f"shuffling worst radius costs {base - after:.3f} accuracy."
+    if np.isclose(got, after):
+        raise Wrong("you returned the accuracy after shuffling; return the drop: accuracy before minus after.")
+    if np.isclose(got, after - base):
+        raise Wrong("the sign is reversed: return accuracy before minus accuracy after shuffling.")
+    raise Wrong(f"you returned {got:.4g}; expected {base - after:.4g}. Shuffle the rows of that one column with "
+                "np.random.default_rng(seed).permutation(len(X)).")
+
+
+permutation_drop = Task(
+    "permutation_drop",
+    _check_permutation_drop,
+    hints=[
+        "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
+        "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = shuffled[order, column]",
+        "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
+    ],
+)
+
+
+def _imbalanced_wisconsin() -> tuple[np.ndarray, np.ndarray]:
+    """All 357 benign masses and 20 malignant ones (5 %), as in chapter 04, section 6."""
+    data = load_breast_cancer()
+    malignant, benign = np.flatnonzero(data.target == 0), np.flatnonzero(data.target == 1)
+    subset = np.r_[np.random.default_rng(0).choice(malignant, 20, replace=False), benign]
+    return data.data[subset], data.target[subset]
+
+
+def _malignant_recall(model: Any, X: np.ndarray, y: np.ndarray) -> float:
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    predicted = cross_val_predict(clone(model), X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    return float(np.mean(predicted[y == 0] == 0))
+
+
+def _check_balanced_forest(function: Any) -> str:
+    model = call(function)
+    if not isinstance(model, RandomForestClassifier):
+        raise Wrong(f"return an unfitted RandomForestClassifier, not {type(model).__name__}.")
+    if model.class_weight is None:
+        raise Wrong("without class weights, 20 malignant cases barely count against 357 benign ones: "
+                    "set class_weight='balanced'.")
+    if model.min_samples_leaf < 5:
+        raise Wrong("with leaves of fewer than 5 cases, trees grow pure and class weights change little: use min_samples_leaf=5.")
+    X, y = _imbalanced_wisconsin()
+    weighted = _malignant_recall(model, X, y)
+    plain = _malignant_recall(RandomForestClassifier(n_estimators=100, min_samples_leaf=5, random_state=0), X, y)
+    if weighted < 0.8:
+        raise Wrong(f"your forest finds {weighted:.0%} of the malignant masses in cross-validation; aim for at least 80 %.")
+    return f"it finds {weighted:.0%} of the malignant masses, against {plain:.0%} without class weights."
+
+
+balanced_forest = Task(
+    "balanced_forest",
+    _check_balanced_forest,
+    hints=[
+        "class_weight='balanced' weights each class by the inverse of its frequency.",
+        "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
+    ],
+)

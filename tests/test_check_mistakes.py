@@ -1,0 +1,115 @@
+"""Typical mistakes must fail, with the hint written for them (a check that accepts them is useless)."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from scipy import ndimage, signal
+from skimage import filters, measure
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import accuracy_score, recall_score, roc_auc_score
+from sklearn.svm import SVC
+
+from medlearn.check import convolution, medical_images, preprocessing_and_features, random_forests, svm_margins
+
+
+def _gini(labels):
+    p = np.bincount(labels) / len(labels)
+    return 1 - np.sum(p**2)
+
+
+def _blank_in_place(ds):
+    for keyword in medical_images.IDENTIFYING:
+        if keyword in ds:
+            ds.data_element(keyword).value = ""
+    return ds
+
+
+def _best_by_largest_auc(X, labels, names):
+    return names[int(np.argmax([roc_auc_score(labels, X[:, j]) for j in range(X.shape[1])]))]
+
+
+def _pick_by_training(X_train, y_train, X_val, y_val, candidates):
+    scores = {C: SVC(kernel="linear", C=C).fit(X_train, y_train).score(X_train, y_train) for C in candidates}
+    return max(scores, key=scores.get)
+
+
+def _drop_in_place(model, X, y, column, seed):
+    before = accuracy_score(y, model.predict(X))
+    X[:, column] = X[np.random.default_rng(seed).permutation(len(X)), column]
+    return before - accuracy_score(y, model.predict(X))
+
+
+MISTAKES = [
+    # chapter 00
+    (medical_images.to_hounsfield, lambda s, a, b: s * a, "intercept is missing"),
+    (medical_images.to_hounsfield, lambda s, a, b: (s + b) * a, "order is off"),
+    (medical_images.apply_window, lambda h, c, w: (h - (c - w / 2)) / w, "clipped"),
+    (medical_images.field_of_view_mm, lambda ds: (ds.Rows, ds.Columns), "in pixels"),
+    (medical_images.malignant_fraction, lambda y: np.mean(y), "label 1"),
+    (medical_images.malignant_sensitivity, lambda y, p: recall_score(y, p), "recall of label 1"),
+    (medical_images.malignant_sensitivity, lambda y, p: np.mean(y == p), "accuracy"),
+    (medical_images.deidentify, _blank_in_place, "changed the original"),
+    (medical_images.deidentify, lambda ds: copy.deepcopy(ds), "still filled in"),
+    # chapter 01
+    (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) // s, "Off by one"),
+    (convolution.output_size, lambda n, k, p, s: (n + p - k) // s + 1, "both sides"),
+    (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) / s + 1, "whole number"),
+    (convolution.mean_filter_3x3, lambda im: ndimage.uniform_filter(im.astype(float), 3), "'valid' output"),
+    (convolution.mean_filter_3x3, lambda im: 9 * ndimage.uniform_filter(im.astype(float), 3)[1:-1, 1:-1], "9 times"),
+    (convolution.mean_filter_3x3, lambda im: ndimage.uniform_filter(im, 3)[1:-1, 1:-1], "uint8"),
+    (convolution.convolve_valid, lambda im, k: signal.correlate2d(im, k, mode="valid"), "computed correlation"),
+    (convolution.convolve_valid, lambda im, k: signal.correlate2d(im, k[::-1, :], mode="valid"), "flipped the kernel's rows only"),
+    (convolution.horizontal_edge_kernel, lambda: np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]), "negative response"),
+    (convolution.horizontal_edge_kernel, lambda: np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]), "vertical edges"),
+    (convolution.horizontal_edge_kernel, lambda: np.ones((3, 3)), "add up to"),
+    (convolution.remove_salt_and_pepper, lambda im: ndimage.gaussian_filter(im, 1), "improved by only"),
+    (convolution.correlate_same_zero, lambda im, k: ndimage.correlate(im, k, mode="reflect"), "border"),
+    (convolution.correlate_same_zero, lambda im, k: ndimage.convolve(im, k, mode="constant"), "convolution"),
+    (convolution.correlate_same_zero, lambda im, k: signal.correlate2d(im, k, mode="valid"), "'valid' shape"),
+    # chapter 02
+    (preprocessing_and_features.z_score, lambda im: (im - im.mean()) / im.std(), "constant"),
+    (preprocessing_and_features.z_score, lambda im: im - im.mean(), "did not divide"),
+    (preprocessing_and_features.normalise_with_training, lambda tr, te: (te - te.mean()) / te.std(), "test images' own"),
+    (preprocessing_and_features.normalise_with_training,
+     lambda tr, te: (te - np.r_[tr.ravel(), te.ravel()].mean()) / np.r_[tr.ravel(), te.ravel()].std(), "pooled"),
+    (preprocessing_and_features.otsu_mask, lambda im: filters.threshold_otsu(im), "one number"),
+    (preprocessing_and_features.otsu_mask, lambda im: im < filters.threshold_otsu(im), "inverted"),
+    (preprocessing_and_features.largest_component, lambda m: measure.label(m), "label image"),
+    (preprocessing_and_features.largest_component, lambda m: m, "whole mask"),
+    (preprocessing_and_features.area_mm2, lambda m, s: m.sum(), "in pixels"),
+    (preprocessing_and_features.area_mm2, lambda m, s: m.sum() * s[0] ** 2, "squared the row spacing"),
+    (preprocessing_and_features.best_feature, _best_by_largest_auc, "largest AUC"),
+    (preprocessing_and_features.best_feature, lambda X, y, n: 3, "an index"),
+    # chapter 03
+    (svm_margins.decision_value, lambda w, b, x: np.dot(w, x), "offset b is missing"),
+    (svm_margins.margin_width, lambda w: 1 / np.linalg.norm(w), "half the margin"),
+    (svm_margins.margin_width, lambda w: 2 / np.sum(w**2), "||w||**2"),
+    (svm_margins.hinge_loss, lambda y, f: np.mean(1 - y * f), "cost nothing"),
+    (svm_margins.hinge_loss, lambda y, f: np.sum(np.maximum(0, 1 - y * f)), "the sum"),
+    (svm_margins.hinge_loss, lambda y, f: np.mean(y * f <= 0), "0-1 loss"),
+    (svm_margins.refit_on_support_vectors, lambda X, y: SVC(kernel="linear", C=1e6).fit(X, y), "all 60 cases"),
+    (svm_margins.scaled_rbf_svm, lambda C, g: SVC(C=C, gamma=g), "bare SVC"),
+    (svm_margins.pick_c, _pick_by_training, "training accuracy"),
+    # chapter 04
+    (random_forests.gini, lambda y: 1 - np.sum(np.bincount(y) / len(y)), "square"),
+    (random_forests.gini, lambda y: np.sum((np.bincount(y) / len(y)) ** 2), "1 minus"),
+    (random_forests.weighted_gini, lambda l, r: (_gini(l) + _gini(r)) / 2, "plain mean"),
+    (random_forests.weighted_gini, lambda l, r: _gini(np.r_[l, r]), "parent"),
+    (random_forests.regression_scores, lambda t, p: (np.mean((t - p) ** 2), 0.5), "squared error"),
+    (random_forests.regression_scores, lambda t, p: (np.mean(t - p), 0.5), "cancel"),
+    (random_forests.regression_scores, lambda t, p: (np.mean(np.abs(t - p)), np.corrcoef(t, p)[0, 1] ** 2), "squared correlation"),
+    (random_forests.permutation_drop, _drop_in_place, "changed X"),
+    (random_forests.balanced_forest, lambda: RandomForestClassifier(100, min_samples_leaf=5, random_state=0), "class_weight"),
+    (random_forests.balanced_forest, lambda: RandomForestClassifier(100, class_weight="balanced", random_state=0), "min_samples_leaf"),
+    (random_forests.best_threshold, lambda x, y: float(np.median(x)), "values themselves"),
+]
+
+
+@pytest.mark.parametrize(("task", "answer", "hint"), MISTAKES, ids=[f"{t.name}-{i}" for i, (t, _, _) in enumerate(MISTAKES)])
+def test_typical_mistake_fails_with_its_hint(task, answer, hint: str) -> None:
+    result = task.run(answer)
+    assert result.status == "fail", f"{task.name} accepted a typical mistake"
+    assert hint in result.message, result.message
