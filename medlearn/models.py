@@ -1,0 +1,164 @@
+"""A compact CNN for MedMNIST, medically plausible augmentation, and training curves.
+
+Keras 3 is imported when these functions are first called, not when
+``medlearn`` is imported, so the other chapters start without TensorFlow.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from .plotting import OKABE_ITO
+
+if TYPE_CHECKING:  # pragma: no cover
+    import keras
+
+
+def _positive_int(value: object, name: str) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    return int(value)
+
+
+def small_cnn(
+    input_shape: Sequence[int],
+    n_classes: int,
+    *,
+    widths: Sequence[int] = (16, 32, 64),
+    dropout: float = 0.3,
+    name: str = "small_cnn",
+) -> "keras.Model":
+    """A compact CNN: blocks of convolution, batch normalisation, ReLU and pooling, then
+    global average pooling, dropout and a dense output.
+
+    Two classes get one sigmoid output (the probability of class 1); more get a
+    softmax over ``n_classes``. Inputs are images scaled to [0, 1].
+
+    Args:
+        input_shape: ``(height, width, channels)``, for example ``(28, 28, 1)``.
+        n_classes: number of classes, at least 2.
+        widths: filters per block; every block but the last halves the image size.
+        dropout: dropout rate before the output, in [0, 1).
+        name: the model's name.
+
+    Returns:
+        An uncompiled ``keras.Model``.
+
+    Example:
+        >>> model = small_cnn((28, 28, 1), n_classes=2)
+        >>> model.output_shape
+        (None, 1)
+    """
+    import keras
+
+    shape = tuple(input_shape)
+    if len(shape) != 3 or not all(isinstance(s, (int, np.integer)) and s > 0 for s in shape):
+        raise ValueError(f"input_shape must be (height, width, channels) of positive integers, not {input_shape!r}")
+    if shape[0] < 2 ** (len(widths) - 1) or shape[1] < 2 ** (len(widths) - 1):
+        raise ValueError(f"input_shape {shape} is too small for {len(widths)} blocks")
+    if not isinstance(n_classes, (int, np.integer)) or isinstance(n_classes, bool) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer of at least 2, not {n_classes!r}")
+    if not widths or any(not isinstance(w, (int, np.integer)) or w < 1 for w in widths):
+        raise ValueError(f"widths must be positive integers, not {widths!r}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must lie in [0, 1), not {dropout!r}")
+    inputs = keras.Input(shape, name="image")
+    x = inputs
+    for index, width in enumerate(widths):
+        x = keras.layers.Conv2D(int(width), 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
+        x = keras.layers.BatchNormalization(name=f"bn{index + 1}")(x)
+        x = keras.layers.Activation("relu", name=f"relu{index + 1}")(x)
+        if index < len(widths) - 1:
+            x = keras.layers.MaxPooling2D(name=f"pool{index + 1}")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="global_average")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    if n_classes == 2:
+        outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
+    else:
+        outputs = keras.layers.Dense(int(n_classes), activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def augmentation(
+    *,
+    rotation_degrees: float = 10.0,
+    shift: float = 0.08,
+    zoom: float = 0.08,
+    horizontal_flip: bool = False,
+    seed: int | None = None,
+) -> "keras.Sequential":
+    """Random, medically plausible changes of training images, as Keras preprocessing layers.
+
+    Small rotations, shifts and zooms mimic how a patient is positioned. There
+    are never vertical flips (a chest upside down is not a chest), and
+    horizontal flips are off by default: in a chest X-ray they move the heart
+    to the wrong side. Turn them on only where left and right do not matter
+    (an ultrasound of a breast mass, say). The layers act only in training.
+
+    Args:
+        rotation_degrees: largest rotation, in degrees either way.
+        shift: largest shift, as a fraction of height and width.
+        zoom: largest zoom in or out, as a fraction.
+        horizontal_flip: also mirror left and right at random.
+        seed: seed of the random changes.
+
+    Example:
+        >>> layers = augmentation(seed=0)
+        >>> [layer.name for layer in layers.layers]
+        ['rotation', 'shift', 'zoom']
+    """
+    import keras
+
+    for value, name, top in ((rotation_degrees, "rotation_degrees", 45.0), (shift, "shift", 0.5), (zoom, "zoom", 0.5)):
+        if not isinstance(value, (int, float)) or not 0 <= value <= top:
+            raise ValueError(f"{name} must be a number from 0 to {top:g}, not {value!r}")
+    layers = [
+        keras.layers.RandomRotation(rotation_degrees / 360.0, fill_mode="nearest", seed=seed, name="rotation"),
+        keras.layers.RandomTranslation(shift, shift, fill_mode="nearest", seed=seed, name="shift"),
+        keras.layers.RandomZoom(zoom, fill_mode="nearest", seed=seed, name="zoom"),
+    ]
+    if horizontal_flip:
+        layers.append(keras.layers.RandomFlip("horizontal", seed=seed, name="flip"))
+    return keras.Sequential(layers, name="augmentation")
+
+
+def plot_history(history: Any, metrics: Sequence[str] | None = None) -> Figure:
+    """Training and validation curves, one panel per metric, from ``model.fit``'s history.
+
+    Args:
+        history: the ``History`` returned by ``model.fit``, or its ``.history`` dict.
+        metrics: names to plot (default: every metric that has a ``val_`` twin).
+
+    Returns:
+        The figure; the best validation epoch of each panel is marked.
+
+    Example:
+        >>> fig = plot_history({"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55]})
+        >>> [ax.get_ylabel() for ax in fig.axes]
+        ['loss']
+    """
+    record = getattr(history, "history", history)
+    if not isinstance(record, dict) or not record:
+        raise ValueError("history must be a Keras History or its non-empty .history dict")
+    names = list(metrics) if metrics is not None else [k for k in record if not k.startswith("val_") and f"val_{k}" in record]
+    if not names:
+        raise ValueError("history has no metric with a validation twin (val_...)")
+    missing = [n for n in names if n not in record]
+    if missing:
+        raise ValueError(f"metrics {missing} are not in the history; it has {sorted(record)}")
+    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 3.6), squeeze=False, layout="constrained")
+    for ax, metric in zip(axes[0], names):
+        epochs = np.arange(1, len(record[metric]) + 1)
+        ax.plot(epochs, record[metric], "o-", color=OKABE_ITO[0], markersize=3, label="training")
+        if f"val_{metric}" in record:
+            values = np.asarray(record[f"val_{metric}"], dtype=float)
+            ax.plot(epochs, values, "s--", color=OKABE_ITO[5], markersize=3, label="validation")
+            best = int(np.argmin(values) if "loss" in metric else np.argmax(values))
+            ax.axvline(best + 1, color="0.5", linestyle=":", label=f"best validation (epoch {best + 1})")
+        ax.set(xlabel="epoch", ylabel=metric, title=metric)
+        ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,129 @@
+"""medlearn.models: the CNN builds and trains on every kind of MedMNIST image; augmentation; history plots."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from medlearn.data import medmnist_info, medmnist_names  # noqa: E402
+from medlearn.models import augmentation, plot_history, small_cnn  # noqa: E402
+
+import keras  # noqa: E402  (a dependency: an import error must fail the tests)
+
+
+SHAPES = sorted({(medmnist_info(n).n_channels, medmnist_info(n).n_classes) for n in medmnist_names() if not medmnist_info(n).multi_label})
+
+
+@pytest.mark.parametrize(("channels", "n_classes"), SHAPES, ids=[f"{c}ch-{k}cls" for c, k in SHAPES])
+def test_builds_and_fits_on_every_medmnist_shape(channels: int, n_classes: int) -> None:
+    keras.utils.set_random_seed(0)
+    model = small_cnn((28, 28, channels), n_classes)
+    rng = np.random.default_rng(0)
+    X = rng.random((32, 28, 28, channels)).astype("float32")
+    y = rng.integers(0, n_classes, 32)
+    if n_classes == 2:
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        assert model.output_shape == (None, 1)
+    else:
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        assert model.output_shape == (None, n_classes)
+    history = model.fit(X, y, epochs=2, batch_size=16, verbose=0)
+    assert len(history.history["loss"]) == 2 and np.all(np.isfinite(history.history["loss"]))
+    predicted = model.predict(X[:4], verbose=0)
+    assert np.all((predicted >= 0) & (predicted <= 1))
+    if n_classes > 2:
+        np.testing.assert_allclose(predicted.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_architecture_and_parameter_count() -> None:
+    model = small_cnn((28, 28, 1), 2, widths=(8, 16), dropout=0.1)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["InputLayer", "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D",
+                     "BatchNormalization", "Activation", "GlobalAveragePooling2D", "Dropout", "Dense"]
+    # conv1: 3*3*1*8 weights (no bias), bn1: 4*8, conv2: 3*3*8*16, bn2: 4*16, dense: 16 + 1
+    assert model.count_params() == 72 + 32 + 1152 + 64 + 17
+
+
+def test_seeded_training_is_reproducible() -> None:
+    rng = np.random.default_rng(1)
+    X, y = rng.random((24, 28, 28, 1)).astype("float32"), rng.integers(0, 2, 24)
+    weights = []
+    for _ in range(2):
+        keras.utils.set_random_seed(3)
+        model = small_cnn((28, 28, 1), 2)
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(X, y, epochs=1, batch_size=8, verbose=0)
+        weights.append(model.get_layer("conv1").get_weights()[0])
+    np.testing.assert_array_equal(weights[0], weights[1])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"input_shape": (28, 28), "n_classes": 2}, "input_shape"),
+        ({"input_shape": (2, 2, 1), "n_classes": 2}, "too small"),
+        ({"input_shape": (28, 28, 1), "n_classes": 1}, "n_classes"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "dropout": 1.0}, "dropout"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "widths": ()}, "widths"),
+    ],
+)
+def test_small_cnn_bad_input(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        small_cnn(**kwargs)
+
+
+def test_augmentation_changes_training_images_only() -> None:
+    layers = augmentation(seed=0)
+    names = [layer.name for layer in layers.layers]
+    assert names == ["rotation", "shift", "zoom"]  # no flips by default: chest X-rays have a left and a right
+    assert "flip" in [layer.name for layer in augmentation(horizontal_flip=True).layers]
+    assert layers.get_layer("rotation").factor == (-10 / 360, 10 / 360)
+    image = np.zeros((1, 28, 28, 1), dtype="float32")
+    image[0, 10:18, 4:12] = 1.0
+    unchanged = keras.ops.convert_to_numpy(layers(image, training=False))
+    changed = keras.ops.convert_to_numpy(layers(image, training=True))
+    np.testing.assert_array_equal(unchanged, image)
+    assert not np.allclose(changed, image)
+    assert abs(changed.sum() - image.sum()) < 0.5 * image.sum()  # a plausible change, not a different image
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"rotation_degrees": 90}, "rotation_degrees"), ({"shift": -0.1}, "shift"), ({"zoom": "big"}, "zoom")])
+def test_augmentation_bad_input(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        augmentation(**kwargs)
+
+
+def test_plot_history_marks_the_best_epoch() -> None:
+    record = {"loss": [0.7, 0.5, 0.4, 0.3], "val_loss": [0.65, 0.5, 0.45, 0.5], "auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.85, 0.8, 0.84]}
+    fig = plot_history(record)
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "auc"]
+    loss_ax, auc_ax = fig.axes
+    assert [line.get_label() for line in loss_ax.get_lines()] == ["training", "validation", "best validation (epoch 3)"]
+    assert auc_ax.get_lines()[2].get_label() == "best validation (epoch 2)"  # the highest AUC, not the lowest
+    assert loss_ax.get_xlabel() == "epoch"
+    plt.close(fig)
+
+
+def test_plot_history_from_a_real_fit() -> None:
+    keras.utils.set_random_seed(0)
+    model = small_cnn((28, 28, 1), 2, widths=(4, 8))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 28, 28, 1)).astype("float32"), np.tile([0, 1], 20)
+    history = model.fit(X, y, validation_split=0.25, epochs=2, verbose=0)
+    fig = plot_history(history, metrics=["loss"])
+    assert len(fig.axes) == 1
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")])
+def test_plot_history_bad_input(history, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        plot_history(history)
+    with pytest.raises(ValueError, match="not in the history"):
+        plot_history({"loss": [1.0], "val_loss": [1.0]}, metrics=["auc"])
