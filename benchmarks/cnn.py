@@ -4,8 +4,8 @@
     python benchmarks/cnn.py                    # both datasets, seeds 0, 1, 2
     python benchmarks/cnn.py breastmnist        # one dataset
 
-Accuracy is reported at the threshold that maximises accuracy on the validation
-split, and at 0.5. Goals, against the MedMNIST v2 paper's 28-pixel ResNet-18
+Accuracy is reported at the threshold chosen on the validation split (the one
+that maximises Youden's J, sensitivity + specificity - 1), and at 0.5. Goals, against the MedMNIST v2 paper's 28-pixel ResNet-18
 (PneumoniaMNIST AUC 0.944 / ACC 0.854, BreastMNIST AUC 0.901 / ACC 0.863):
 
 - PneumoniaMNIST: test AUC >= 0.965 and accuracy >= 0.88, in at most 60 s of training;
@@ -23,14 +23,17 @@ import time
 
 import keras
 import numpy as np
-from sklearn.metrics import accuracy_score, roc_auc_score
+from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
 from medlearn.data import load_medmnist
 from medlearn.models import augmentation, small_cnn
 
 RECIPES = {
-    "pneumoniamnist": {"epochs": 20, "batch_size": 64, "patience": 8, "horizontal_flip": False},
-    "breastmnist": {"epochs": 60, "batch_size": 32, "patience": 12, "horizontal_flip": True},
+    "pneumoniamnist": {"epochs": 20, "batch_size": 64, "patience": 8, "start": 0, "learning_rate": 2e-3,
+                       "horizontal_flip": False},
+    # 78 validation images make early stopping noisy: do not stop before epoch 20.
+    "breastmnist": {"epochs": 80, "batch_size": 32, "patience": 15, "start": 20, "learning_rate": 1e-3,
+                    "horizontal_flip": True},
 }
 GOALS = {"pneumoniamnist": {"auc": 0.965, "accuracy": 0.88, "seconds": 60.0},
          "breastmnist": {"auc": 0.91, "accuracy": 0.87, "seconds": 30.0}}
@@ -45,10 +48,12 @@ def train_and_test(dataset: str, seed: int) -> dict:
     inputs = keras.Input((28, 28, 1))
     augmented = augmentation(horizontal_flip=recipe["horizontal_flip"], seed=seed)(inputs)
     model = keras.Model(inputs, small_cnn((28, 28, 1), 2)(augmented))
-    model.compile(optimizer=keras.optimizers.Adam(2e-3), loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
+    model.compile(optimizer=keras.optimizers.Adam(recipe["learning_rate"]), loss="binary_crossentropy",
+                  metrics=[keras.metrics.AUC(name="auc")])
     counts = np.bincount(y["train"])
     class_weight = {k: len(y["train"]) / (2 * c) for k, c in enumerate(counts)}
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=recipe["patience"], restore_best_weights=True),
+    callbacks = [keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=recipe["patience"],
+                                               restore_best_weights=True, start_from_epoch=recipe["start"]),
                  keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3)]
     start = time.perf_counter()
     history = model.fit(X["train"], y["train"], validation_data=(X["val"], y["val"]), epochs=recipe["epochs"],
@@ -56,8 +61,10 @@ def train_and_test(dataset: str, seed: int) -> dict:
     seconds = time.perf_counter() - start
     p_val = model.predict(X["val"], verbose=0)[:, 0]
     p_test = model.predict(X["test"], verbose=0)[:, 0]
-    candidates = np.unique(p_val)
-    threshold = float(candidates[int(np.argmax([accuracy_score(y["val"], p_val >= t) for t in candidates]))])
+    # Youden's J (sensitivity + specificity - 1) does not depend on prevalence, which differs between
+    # the validation and test splits of PneumoniaMNIST (74 % and 62.5 % pneumonia).
+    fpr, tpr, thresholds = roc_curve(y["val"], p_val)
+    threshold = float(thresholds[int(np.argmax(tpr - fpr))])
     return {"benchmark": "cnn", "dataset": dataset, "seed": seed, "epochs": len(history.history["loss"]),
             "train_seconds": round(seconds, 1), "test_auc": round(float(roc_auc_score(y["test"], p_test)), 4),
             "test_accuracy_val_threshold": round(float(accuracy_score(y["test"], p_test >= threshold)), 4),
