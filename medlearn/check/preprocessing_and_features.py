@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from skimage import filters, measure
+from skimage import filters
 from sklearn.metrics import roc_auc_score
 
 from ..data import hounsfield, window

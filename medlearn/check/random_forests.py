@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.tree import DecisionTreeClassifier
 
 from .core import Task, Wrong, as_array, as_number, call
@@ -189,9 +191,6 @@ def _imbalanced_wisconsin() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _malignant_recall(model: Any, X: np.ndarray, y: np.ndarray) -> float:
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-
     predicted = cross_val_predict(clone(model), X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0))
     return float(np.mean(predicted[y == 0] == 0))
 

@@ -20,7 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from .core import Task, Wrong, as_array, as_number, call
+from .core import Task, Wrong, as_number, call
 
 __all__ = ["decision_value", "hinge_loss", "margin_width", "pick_c", "refit_on_support_vectors", "scaled_rbf_svm",
            "separable_pair"]
