@@ -70,7 +70,7 @@ def small_cnn(
     x = inputs
     for index, width in enumerate(widths):
         x = keras.layers.Conv2D(int(width), 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
-        x = keras.layers.BatchNormalization(name=f"bn{index + 1}")(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{index + 1}")(x)
         x = keras.layers.Activation("relu", name=f"relu{index + 1}")(x)
         if index < len(widths) - 1:
             x = keras.layers.MaxPooling2D(name=f"pool{index + 1}")(x)
