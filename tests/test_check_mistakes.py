@@ -9,10 +9,16 @@ import pytest
 from scipy import ndimage, signal
 from skimage import filters, measure
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.metrics import accuracy_score, recall_score, roc_auc_score
+from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 from sklearn.svm import SVC
 
-from medlearn.check import cnn_training, convolution, medical_images, preprocessing_and_features, random_forests, svm_margins
+from medlearn.check import cnn_training, convolution, evaluation, medical_images, preprocessing_and_features, random_forests, svm_margins
+
+
+def _bootstrap_without_replacement(y, scores, n_boot, seed):
+    rng = np.random.default_rng(seed)
+    aucs = [roc_auc_score(y[order], scores[order]) for order in (rng.permutation(len(y)) for _ in range(n_boot))]
+    return tuple(np.percentile(aucs, [2.5, 97.5]))
 
 
 def _early_stopping(**options):
@@ -133,6 +139,23 @@ MISTAKES = [
     (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_auc", mode="max", patience=5), "restore_best_weights"),
     (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_auc", mode="max", patience=50, restore_best_weights=True), "patience 50"),
     (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_loss", patience=5, restore_best_weights=True), "monitor 'val_auc'"),
+    # chapter 06
+    (evaluation.sensitivity_specificity, lambda t, p: (recall_score(t, p, pos_label=0), recall_score(t, p)), "swapped"),
+    (evaluation.sensitivity_specificity, lambda t, p: (precision_score(t, p), recall_score(t, p, pos_label=0)), "PPV"),
+    (evaluation.sensitivity_specificity, lambda t, p: (recall_score(t, p), 1 - recall_score(t, p, pos_label=0)), "false positive rate"),
+    (evaluation.ppv_at_prevalence, lambda se, sp, q: se, "that is the sensitivity"),
+    (evaluation.ppv_at_prevalence, lambda se, sp, q: se * q / (se * q + (1 - sp)), "(1 - prevalence)"),
+    (evaluation.ppv_at_prevalence, lambda se, sp, q: se * q, "divide it"),
+    (evaluation.auc_by_ranking, lambda t, s: 1 - roc_auc_score(t, s), "1 - AUC"),
+    (evaluation.auc_by_ranking, lambda t, s: np.mean(s[t == 1][:, None] > s[t == 0][None, :]), "counts half"),
+    (evaluation.auc_by_ranking, lambda t, s: np.mean(s[t == 1][:, None] >= s[t == 0][None, :]), "not as a win"),
+    (evaluation.threshold_for_sensitivity, lambda t, s, g: float(s[t == 1].min()), "HIGHEST"),
+    (evaluation.threshold_for_sensitivity, lambda t, s, g: float(s[t == 1].max()), "below the target"),
+    (evaluation.bootstrap_auc, _bootstrap_without_replacement, "WITH replacement"),
+    (evaluation.bootstrap_auc, lambda t, s, n, seed: (0.5, 1.0), "much wider"),
+    (evaluation.patient_split, lambda ids, f, seed: np.random.default_rng(seed).random(len(ids)) < f, "both sides"),
+    (evaluation.patient_split, lambda ids, f, seed: np.isin(ids, np.unique(ids)[: round(f * len(np.unique(ids)))]), "same split"),
+    (evaluation.patient_split, lambda ids, f, seed: np.isin(ids, np.random.default_rng(seed).choice(np.unique(ids), 5, replace=False)), "a quarter"),
 ]
 
 

@@ -49,6 +49,11 @@ def test_architecture_and_parameter_count() -> None:
     assert model.count_params() == 72 + 32 + 1152 + 64 + 17
 
 
+def test_batch_norm_momentum_reaches_the_layers() -> None:
+    assert {small_cnn((28, 28, 1), 2).get_layer(f"bn{i}").momentum for i in (1, 2, 3)} == {0.9}
+    assert small_cnn((28, 28, 1), 2, bn_momentum=0.99).get_layer("bn1").momentum == 0.99
+
+
 def test_seeded_training_is_reproducible() -> None:
     rng = np.random.default_rng(1)
     X, y = rng.random((24, 28, 28, 1)).astype("float32"), rng.integers(0, 2, 24)
@@ -70,6 +75,8 @@ def test_seeded_training_is_reproducible() -> None:
         ({"input_shape": (28, 28, 1), "n_classes": 1}, "n_classes"),
         ({"input_shape": (28, 28, 1), "n_classes": 2, "dropout": 1.0}, "dropout"),
         ({"input_shape": (28, 28, 1), "n_classes": 2, "widths": ()}, "widths"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "bn_momentum": 1.0}, "bn_momentum"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "bn_momentum": True}, "bn_momentum"),
     ],
 )
 def test_small_cnn_bad_input(kwargs: dict, message: str) -> None:
