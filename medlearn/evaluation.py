@@ -99,10 +99,15 @@ def clinical_metrics(y_true: object, y_pred: object) -> dict[str, float]:
     }
 
 
-def _target(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not 0 < value <= 1:
-        raise ValueError(f"{name} must be a number in (0, 1], not {value!r}")
-    return float(value)
+def _roc_for_target(y_true: object, y_score: object, target: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Checked inputs, then every threshold's false and true positive rates (none dropped)."""
+    truth = _binary_labels(y_true, "y_true")
+    scores = _scores(y_score, "y_score", len(truth))
+    if isinstance(target, bool) or not isinstance(target, (int, float, np.integer, np.floating)) or not 0 < target <= 1:
+        raise ValueError(f"target must be a number in (0, 1], not {target!r}")
+    _both_classes(truth)
+    fpr, tpr, thresholds = roc_curve(truth, scores, drop_intermediate=False)
+    return fpr, tpr, thresholds, float(target)
 
 
 def threshold_for_sensitivity(y_true: object, y_score: object, target: float) -> float:
@@ -123,11 +128,7 @@ def threshold_for_sensitivity(y_true: object, y_score: object, target: float) ->
         >>> threshold_for_sensitivity([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], target=1.0)
         0.35
     """
-    truth = _binary_labels(y_true, "y_true")
-    scores = _scores(y_score, "y_score", len(truth))
-    wanted = _target(target, "target")
-    _both_classes(truth)
-    _, tpr, thresholds = roc_curve(truth, scores, drop_intermediate=False)
+    _, tpr, thresholds, wanted = _roc_for_target(y_true, y_score, target)
     index = int(np.argmax(tpr >= wanted - 1e-12))
     return float(thresholds[index])
 
@@ -149,11 +150,7 @@ def threshold_for_specificity(y_true: object, y_score: object, target: float) ->
         >>> threshold_for_specificity([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], target=1.0)
         0.8
     """
-    truth = _binary_labels(y_true, "y_true")
-    scores = _scores(y_score, "y_score", len(truth))
-    wanted = _target(target, "target")
-    _both_classes(truth)
-    fpr, _, thresholds = roc_curve(truth, scores, drop_intermediate=False)
+    fpr, _, thresholds, wanted = _roc_for_target(y_true, y_score, target)
     allowed = np.flatnonzero(fpr <= 1 - wanted + 1e-12)
     return float(thresholds[allowed[-1]])
 
