@@ -358,8 +358,7 @@ def grad_cam(model: "keras.Model", image: np.ndarray, layer_name: str | None = N
     expected = tuple(model.input_shape[1:])
     if picture.ndim == 2 and len(expected) == 3 and expected[-1] == 1:
         picture = picture[..., None]
-    if picture.shape != expected and not (len(expected) == picture.ndim and all(
-            e is None or e == s for e, s in zip(expected, picture.shape))):
+    if picture.ndim != len(expected) or any(e is not None and e != s for e, s in zip(expected, picture.shape)):
         raise ValueError(f"image has shape {np.shape(image)}, but the model takes {expected}")
     layer = _find_layer(model, layer_name)
     probe = keras.Model(model.inputs, [layer.output, model.output])

@@ -202,7 +202,6 @@ def _check_early_stopping(function: Any) -> None:
     if not 3 <= callback.patience <= 10:
         raise Wrong(f"patience {callback.patience}: choose from 3 to 10 epochs; fewer stops at the first noisy epoch, "
                     "more wastes time.")
-    return None
 
 
 early_stopping = Task(

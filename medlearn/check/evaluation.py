@@ -75,7 +75,6 @@ def _check_ppv_at_prevalence(function: Any) -> None:
         if np.isclose(got, sens * prev):
             raise Wrong("that is the fraction of true positives among everyone; divide it by the fraction of everyone called positive.")
         raise Wrong(f"for sensitivity {sens}, specificity {spec} and prevalence {prev} the PPV is {want:.4f}; you returned {got:.4f}.")
-    return None
 
 
 ppv_at_prevalence = Task(
@@ -103,7 +102,6 @@ def _check_auc_by_ranking(function: Any) -> None:
         if ties and np.isclose(got, np.mean(positives[:, None] >= negatives[None, :])):
             raise Wrong("a tied pair counts half, not as a win: > counts 1, == counts 0.5.")
         raise Wrong(f"scikit-learn's AUC is {want:.4f}; you returned {got:.4f}. Compare every positive with every negative.")
-    return None
 
 
 auc_by_ranking = Task(
@@ -129,7 +127,6 @@ def _check_threshold_for_sensitivity(function: Any) -> None:
                         "cases with score >= threshold are the positive calls.")
         raise Wrong(f"your threshold {got:.3f} reaches the target, but a higher one ({want:.3f}) does too and gives a better "
                     "specificity: return the HIGHEST threshold that reaches the target.")
-    return None
 
 
 threshold_for_sensitivity = Task(
@@ -162,7 +159,6 @@ def _check_bootstrap_auc(function: Any) -> None:
     if high - low < 0.5 * (ref_high - ref_low):
         raise Wrong(f"your interval ({low:.3f}, {high:.3f}) is much narrower than a 95 % bootstrap interval "
                     f"(about {ref_low:.3f} to {ref_high:.3f}): the 2.5th and 97.5th percentiles, and resamples as large as the data.")
-    return None
 
 
 bootstrap_auc = Task(
@@ -199,7 +195,6 @@ def _check_patient_split(function: Any) -> None:
     again = np.asarray(call(function, patients.copy(), 0.25, 0))
     if not np.array_equal(again, masks[0]):
         raise Wrong("the same seed gave two different splits: use np.random.default_rng(seed), not np.random without a seed.")
-    return None
 
 
 patient_split = Task(
