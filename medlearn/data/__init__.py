@@ -8,6 +8,7 @@ Example:
 
 from .catalog import SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
 from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, dicom_example, hounsfield, window
+from .duplicates import NearDuplicates, near_duplicates
 from .download import download_file, md5sum
 from .errors import DataError, DataNotFoundError
 from .medmnist import (
@@ -27,6 +28,7 @@ __all__ = [
     "DataNotFoundError",
     "FileReport",
     "MedMNISTInfo",
+    "NearDuplicates",
     "SPLITS",
     "WINDOW_PRESETS",
     "ZENODO_RECORD",
@@ -40,6 +42,7 @@ __all__ = [
     "md5sum",
     "medmnist_info",
     "medmnist_names",
+    "near_duplicates",
     "verify_medmnist",
     "window",
 ]
