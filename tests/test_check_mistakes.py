@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 import pytest
+from pydicom.uid import generate_uid
 from scipy import ndimage, signal
 from skimage import filters, measure
 from sklearn.ensemble import RandomForestClassifier
@@ -32,11 +33,24 @@ def _gini(labels):
     return 1 - np.sum(p**2)
 
 
-def _blank_in_place(ds):
+def _blank_in_place(ds, secret):
     for keyword in medical_images.IDENTIFYING:
         if keyword in ds:
             ds.data_element(keyword).value = ""
     return ds
+
+
+def _deidentify_with(new_uid, file_meta=True):
+    def deidentify(ds, secret):
+        result = _blank_in_place(copy.deepcopy(ds), secret)
+        for keyword in medical_images.UIDS:
+            if keyword in result:
+                result.data_element(keyword).value = new_uid(secret, str(result.data_element(keyword).value))
+        if file_meta:
+            result.file_meta.MediaStorageSOPInstanceUID = result.SOPInstanceUID
+        return result
+
+    return deidentify
 
 
 def _best_by_largest_auc(X, labels, names):
@@ -64,7 +78,14 @@ MISTAKES = [
     (medical_images.malignant_sensitivity, lambda y, p: recall_score(y, p), "recall of label 1"),
     (medical_images.malignant_sensitivity, lambda y, p: np.mean(y == p), "accuracy"),
     (medical_images.deidentify, _blank_in_place, "changed the original"),
-    (medical_images.deidentify, lambda ds: copy.deepcopy(ds), "still filled in"),
+    (medical_images.deidentify, lambda ds, secret: copy.deepcopy(ds), "still filled in"),
+    (medical_images.deidentify, lambda ds, secret: _blank_in_place(copy.deepcopy(ds), secret), "unchanged"),
+    (medical_images.deidentify, _deidentify_with(lambda secret, old: ""), "never blanks a UID"),
+    (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid()), "each time"),
+    (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[old])), "do not depend on the secret"),
+    (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[secret])), "same new UID"),
+    (medical_images.deidentify, _deidentify_with(lambda secret, old: old + "x"), "not a valid UID"),
+    (medical_images.deidentify, _deidentify_with(lambda s, old: generate_uid(entropy_srcs=[s, old]), file_meta=False), "file meta"),
     # chapter 01
     (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) // s, "Off by one"),
     (convolution.output_size, lambda n, k, p, s: (n + p - k) // s + 1, "both sides"),

@@ -11,10 +11,13 @@ share of each class.
 
 from __future__ import annotations
 
+import copy
+import warnings
 from typing import Any
 
 import numpy as np
 from pydicom.dataset import Dataset
+from pydicom.uid import UID
 
 from ..data import dicom_example, window
 from .core import Task, Wrong, as_array, as_number, call
@@ -180,25 +183,89 @@ malignant_sensitivity = Task(
     ],
 )
 
-#: What deidentify must leave empty (or remove).
+#: What deidentify must leave empty (or remove): identifying text and the dates of the visit.
 IDENTIFYING = ("PatientName", "PatientID", "PatientBirthDate", "InstitutionName", "StationName",
-               "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate", "StudyInstanceUID")
+               "StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate")
+
+#: What deidentify must replace by new UIDs, derived from the old UID and a secret: never blank a UID.
+UIDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "FrameOfReferenceUID")
+
+_SECRET = "the hospital's secret, kept out of the data"
 
 
-def _check_deidentify(function: Any) -> None:
-    original = dicom_example("ct")
-    before = {k: str(original.get(k, "")) for k in IDENTIFYING}
-    pixels = original.pixel_array.copy()
-    result = call(function, original)
+def _valid_uid(text: str) -> bool:
+    with warnings.catch_warnings():  # pydicom warns about the invalid UID it is asked to judge
+        warnings.simplefilter("ignore")
+        return UID(text).is_valid
+
+
+def _uids(ds: Dataset) -> dict[str, str]:
+    return {k: str(ds.get(k, "") or "") for k in UIDS if k in ds}
+
+
+def _deidentified(function: Any, ds: Dataset, secret: str) -> Dataset:
+    """The learner's result for ds, checked for the basics: a copy, blanked fields, new valid UIDs, same pixels."""
+    before = {k: str(ds.get(k, "")) for k in IDENTIFYING + UIDS}
+    pixels = ds.pixel_array.copy()
+    result = call(function, ds, secret)
     if not isinstance(result, Dataset):
         raise Wrong(f"return the de-identified pydicom Dataset, not {type(result).__name__}.")
-    if result is original or {k: str(original.get(k, "")) for k in IDENTIFYING} != before:
+    if result is ds or {k: str(ds.get(k, "")) for k in IDENTIFYING + UIDS} != before:
         raise Wrong("your function changed the original dataset. Work on a copy: copy.deepcopy(ds).")
     left = [k for k in IDENTIFYING if str(result.get(k, "") or "").strip()]
     if left:
         raise Wrong(f"still filled in: {', '.join(left)}. Remove them (del ds.Keyword) or set them to ''.")
+    for keyword, old in _uids(ds).items():
+        new = str(result.get(keyword, "") or "").strip()
+        if not new:
+            raise Wrong(f"{keyword} is empty or gone. The confidentiality profile (DICOM PS3.15, Annex E) never blanks "
+                        "a UID: it replaces it with a new UID, so that the images of one study still belong together. "
+                        "Use pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]).")
+        if new == old:
+            raise Wrong(f"{keyword} is unchanged: the original UID still finds the study in the hospital's archive. "
+                        "Replace it with a new UID derived from the old one and the secret.")
+        if not _valid_uid(new):
+            raise Wrong(f"your new {keyword} {new[:40]!r} is not a valid UID (digits and dots, at most 64 characters). "
+                        "pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]) makes a valid one.")
     if "PixelData" not in result or not np.array_equal(result.pixel_array, pixels):
         raise Wrong("the image itself must stay as it was: change only the header.")
+    return result
+
+
+def _check_deidentify(function: Any) -> None:
+    original = dicom_example("ct")
+    first = _deidentified(function, original, _SECRET)
+    again = _deidentified(function, original, _SECRET)
+    old, new = _uids(original), _uids(first)
+    changed = [k for k in new if new[k] != _uids(again)[k]]
+    if changed:
+        raise Wrong(f"the same file gave a different new {changed[0]} each time you ran it: a new random UID per call "
+                    "splits one study into many. Derive the new UID from the old one and the secret: "
+                    "generate_uid(entropy_srcs=[secret, old_uid]) gives the same output for the same input.")
+    if len(set(new.values())) < len(set(old.values())):
+        raise Wrong("different original UIDs got the same new UID, which merges a study with its series or images. "
+                    "Derive each new UID from its own old UID.")
+    # A second image of the same series: its study and series must stay linked to the first image.
+    sibling = copy.deepcopy(original)
+    sibling.SOPInstanceUID = original.SOPInstanceUID + ".2"
+    if getattr(sibling, "file_meta", None) is not None and "MediaStorageSOPInstanceUID" in sibling.file_meta:
+        sibling.file_meta.MediaStorageSOPInstanceUID = sibling.SOPInstanceUID
+    second = _uids(_deidentified(function, sibling, _SECRET))
+    for keyword in ("StudyInstanceUID", "SeriesInstanceUID"):
+        if second[keyword] != new[keyword]:
+            raise Wrong(f"two images of the same study got different new {keyword}s, so they no longer belong together. "
+                        "Make each new UID depend only on the old UID and the secret.")
+    if second["SOPInstanceUID"] == new["SOPInstanceUID"]:
+        raise Wrong("two different images got the same new SOPInstanceUID: each original UID needs its own new UID.")
+    # The secret: without it, anyone who holds an original UID can recompute the new one and re-link the image.
+    other = _uids(_deidentified(function, original, _SECRET + " (another)"))
+    if other["StudyInstanceUID"] == new["StudyInstanceUID"]:
+        raise Wrong("your new UIDs do not depend on the secret: anyone who has the original UID can compute the new one "
+                    "the same way and link the image back to the patient. Use generate_uid(entropy_srcs=[secret, old_uid]).")
+    meta = getattr(first, "file_meta", None)
+    if meta is not None and "MediaStorageSOPInstanceUID" in meta and str(meta.MediaStorageSOPInstanceUID) != new["SOPInstanceUID"]:
+        raise Wrong("the file meta header still holds the old SOPInstanceUID: set file_meta.MediaStorageSOPInstanceUID "
+                    "to the same new UID as SOPInstanceUID.")
 
 
 deidentify = Task(
@@ -207,5 +274,10 @@ deidentify = Task(
     hints=[
         "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
         "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
+        "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
+        "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
+        "the secret nobody can recompute it.",
+        "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
+        "after you replaced it.",
     ],
 )
