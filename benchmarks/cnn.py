@@ -11,6 +11,12 @@ that maximises Youden's J, sensitivity + specificity - 1), and at 0.5. Goals, ag
 - PneumoniaMNIST: test AUC >= 0.965 and accuracy >= 0.88, in at most 60 s of training;
 - BreastMNIST: test AUC >= 0.91 and accuracy >= 0.87, in at most 30 s.
 
+The goals hold on the official test split, which published results use. Beside it, the
+table reports the test split without its near-duplicates of training images
+(``medlearn.data.near_duplicates``, pixel correlation > 0.99): 39 of BreastMNIST's 156 test
+images, none of PneumoniaMNIST's 624. That de-duplicated score is the more honest estimate
+for new patients; a paper should report both, and the overlap.
+
 Prints a table and one JSON line per run; exits non-zero when a goal is missed.
 """
 
@@ -25,7 +31,7 @@ import keras
 import numpy as np
 from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
-from medlearn.data import load_medmnist
+from medlearn.data import load_medmnist, near_duplicates
 from medlearn.models import augmentation, small_cnn
 
 # Batch-norm momentum 0.99 (Keras' default) settles slowly, which the notebooks avoid with 0.9 for short
@@ -70,28 +76,44 @@ def train_and_test(dataset: str, seed: int) -> dict:
     # the validation and test splits of PneumoniaMNIST (74 % and 62.5 % pneumonia).
     fpr, tpr, thresholds = roc_curve(y["val"], p_val)
     threshold = float(thresholds[int(np.argmax(tpr - fpr))])
+    # The test split without the images that have a near-copy in the training split.
+    unique = ~near_duplicates(splits["test"][0], splits["train"][0]).duplicate
+    rates = history.history["learning_rate"]
     return {"benchmark": "cnn", "dataset": dataset, "seed": seed, "epochs": len(history.history["loss"]),
+            "lr_reductions": int(np.sum(np.diff(rates) < 0)),
             "train_seconds": round(seconds, 1), "test_auc": round(float(roc_auc_score(y["test"], p_test)), 4),
             "test_accuracy_val_threshold": round(float(accuracy_score(y["test"], p_test >= threshold)), 4),
             "val_threshold": round(threshold, 3),
-            "test_accuracy_at_0.5": round(float(accuracy_score(y["test"], p_test >= 0.5)), 4), "cpus": os.cpu_count()}
+            "test_accuracy_at_0.5": round(float(accuracy_score(y["test"], p_test >= 0.5)), 4),
+            "n_test": len(y["test"]), "n_test_deduplicated": int(unique.sum()),
+            "test_label_counts": np.bincount(y["test"]).tolist(),
+            "test_label_counts_deduplicated": np.bincount(y["test"][unique]).tolist(),
+            "test_auc_deduplicated": round(float(roc_auc_score(y["test"][unique], p_test[unique])), 4),
+            "test_accuracy_val_threshold_deduplicated":
+                round(float(accuracy_score(y["test"][unique], p_test[unique] >= threshold)), 4),
+            "cpus": os.cpu_count()}
 
 
 def main(datasets: list[str]) -> int:
     rows = [train_and_test(d, seed) for d in datasets or list(RECIPES) for seed in (0, 1, 2)]
     met_all = True
-    print(f"{'dataset':15} {'test AUC':>16} {'acc (val thr)':>16} {'acc (0.5)':>16} {'train s':>12}  goals")
+    print(f"{'':15} {'official test split':^50} {'without near-duplicates':^35}")
+    print(f"{'dataset':15} {'test AUC':>16} {'acc (val thr)':>16} {'acc (0.5)':>16} {'images':>7} {'test AUC':>16} "
+          f"{'acc (val thr)':>16} {'images':>7} {'train s':>12}  goals (official split)")
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
         mine = [r for r in rows if r["dataset"] == dataset]
         stat = {k: (np.mean([r[k] for r in mine]), np.std([r[k] for r in mine]))
-                for k in ("test_auc", "test_accuracy_val_threshold", "test_accuracy_at_0.5", "train_seconds")}
+                for k in ("test_auc", "test_accuracy_val_threshold", "test_accuracy_at_0.5", "train_seconds",
+                          "test_auc_deduplicated", "test_accuracy_val_threshold_deduplicated")}
         goal = GOALS[dataset]
         met = (stat["test_auc"][0] >= goal["auc"] and stat["test_accuracy_val_threshold"][0] >= goal["accuracy"]
                and stat["train_seconds"][0] <= goal["seconds"])
         met_all &= met
         cell = lambda k, f: f"{stat[k][0]:{f}} +- {stat[k][1]:{f}}"  # noqa: E731
         print(f"{dataset:15} {cell('test_auc', '.3f'):>16} {cell('test_accuracy_val_threshold', '.3f'):>16} "
-              f"{cell('test_accuracy_at_0.5', '.3f'):>16} {cell('train_seconds', '.0f'):>12}  "
+              f"{cell('test_accuracy_at_0.5', '.3f'):>16} {mine[0]['n_test']:7d} {cell('test_auc_deduplicated', '.3f'):>16} "
+              f"{cell('test_accuracy_val_threshold_deduplicated', '.3f'):>16} {mine[0]['n_test_deduplicated']:7d} "
+              f"{cell('train_seconds', '.0f'):>12}  "
               f"AUC >= {goal['auc']}, acc >= {goal['accuracy']}, <= {goal['seconds']:.0f} s: {'met' if met else 'MISSED'}")
     for row in rows:
         print(json.dumps(row))
