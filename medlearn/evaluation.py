@@ -26,6 +26,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from ._validation import check_array, check_int, check_number
 from .plotting import OKABE_ITO
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,23 +34,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _binary_labels(values: object, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1 or len(array) == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, not shape {array.shape}")
-    if array.dtype.kind == "b":
-        return array.astype(int)
-    if array.dtype.kind not in "iuf" or not np.all(np.isin(array, (0, 1))):
+    array = check_array(values, name, ndim=1)
+    if not np.all(np.isin(array, (0, 1))):
         raise ValueError(f"{name} must hold only 0 and 1 (1 = the condition)")
     return array.astype(int)
 
 
 def _scores(values: object, name: str, n: int) -> np.ndarray:
-    array = np.asarray(values)
-    if array.dtype.kind not in "iufb" or array.shape != (n,):
-        raise ValueError(f"{name} must be {n} numbers, one per case, not {array.dtype} of shape {array.shape}")
-    array = array.astype(float)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite numbers (found NaN or infinity)")
+    array = check_array(values, name, ndim=1).astype(float)
+    if array.shape != (n,):
+        raise ValueError(f"{name} must be {n} numbers, one per case, not of shape {array.shape}")
     return array
 
 
@@ -103,8 +97,7 @@ def _roc_for_target(y_true: object, y_score: object, target: object) -> tuple[np
     """Checked inputs, then every threshold's false and true positive rates (none dropped)."""
     truth = _binary_labels(y_true, "y_true")
     scores = _scores(y_score, "y_score", len(truth))
-    if isinstance(target, bool) or not isinstance(target, (int, float, np.integer, np.floating)) or not 0 < target <= 1:
-        raise ValueError(f"target must be a number in (0, 1], not {target!r}")
+    target = check_number(target, "target", low=0, high=1, low_open=True)
     _both_classes(truth)
     fpr, tpr, thresholds = roc_curve(truth, scores, drop_intermediate=False)
     return fpr, tpr, thresholds, float(target)
@@ -192,10 +185,8 @@ def bootstrap_ci(
     _both_classes(truth)
     if not callable(metric):
         raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
-        raise ValueError(f"n_boot must be an integer of at least 100, not {n_boot!r}")
-    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
-        raise ValueError(f"level must be a number in (0, 1), for example 0.95, not {level!r}")
+    n_boot = check_int(n_boot, "n_boot", min_value=100)
+    level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
     rng = np.random.default_rng(seed)
     positives, negatives = np.flatnonzero(truth == 1), np.flatnonzero(truth == 0)
     values = np.empty(int(n_boot))
@@ -290,8 +281,7 @@ def plot_calibration(y_true: object, y_prob: object, *, n_bins: int = 10, figsiz
     sets = _score_sets(y_prob, len(truth))
     if any(np.any((p < 0) | (p > 1)) for p in sets.values()):
         raise ValueError("y_prob must be probabilities in [0, 1]; scores such as an SVM's decision values need calibrating first")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or not 2 <= n_bins <= 100:
-        raise ValueError(f"n_bins must be an integer from 2 to 100, not {n_bins!r}")
+    n_bins = check_int(n_bins, "n_bins", min_value=2, max_value=100)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=figsize, sharex=True, height_ratios=[3, 1], layout="constrained")
     top.plot([0, 1], [0, 1], ":", color="0.5", label="perfectly calibrated")
     edges = np.linspace(0, 1, n_bins + 1)

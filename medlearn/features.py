@@ -29,6 +29,8 @@ from skimage.feature import canny, graycomatrix, graycoprops, hog, local_binary_
 from skimage.filters import sobel
 from tqdm.auto import tqdm
 
+from ._validation import check_images, check_int
+
 #: The feature groups, in the order their columns appear.
 FEATURE_GROUPS: tuple[str, ...] = ("intensity", "edges", "glcm", "lbp", "hog")
 
@@ -101,27 +103,14 @@ def feature_group(name: str) -> str:
 
 def _as_gray_batch(images: object) -> np.ndarray:
     """Images as a float stack (N, H, W) in [0, 1]; RGB is converted to luminance."""
-    stack = np.asarray(images)
-    if stack.dtype.kind not in "buif":
-        raise ValueError(f"images must hold numbers, not {stack.dtype}")
-    if stack.ndim == 2 or (stack.ndim == 3 and stack.shape[-1] == 3):  # one grayscale or one RGB image
-        stack = stack[np.newaxis]
-    if stack.ndim == 4 and stack.shape[-1] == 3:
-        stack = rgb2gray(stack.astype(np.float64) / 255.0 if stack.dtype == np.uint8 else stack)
-        stack = np.clip(stack, 0.0, 1.0)
-    if stack.ndim != 3:
-        raise ValueError(f"images must have shape (N, H, W) or (N, H, W, 3), not {stack.shape}")
-    if len(stack) == 0:
-        raise ValueError("images is empty")
-    if min(stack.shape[1:]) < MIN_SIZE:
-        raise ValueError(f"images must be at least {MIN_SIZE} x {MIN_SIZE} pixels, not {stack.shape[1]} x {stack.shape[2]}")
+    stack = check_images(images, "images", min_size=MIN_SIZE)
+    if stack.dtype.kind in "biu" and stack.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 (0 to 255) or float (0 to 1), not {stack.dtype}")
+    if stack.ndim == 4:  # colour: luminance
+        stack = np.clip(rgb2gray(stack.astype(np.float64) / 255.0 if stack.dtype == np.uint8 else stack), 0.0, 1.0)
     if stack.dtype == np.uint8:
         return stack.astype(np.float64) / 255.0
-    if stack.dtype.kind in "iu" or stack.dtype.kind == "b":
-        raise ValueError(f"images must be uint8 (0 to 255) or float (0 to 1), not {stack.dtype}")
     stack = stack.astype(np.float64)
-    if not np.all(np.isfinite(stack)):
-        raise ValueError("images contain NaN or infinite values")
     if stack.min() < 0.0 or stack.max() > 1.0:
         raise ValueError(f"float images must lie in [0, 1]; these run from {stack.min():.3g} to {stack.max():.3g}")
     return stack
@@ -204,8 +193,8 @@ def extract_features(
     large = len(batch) >= PARALLEL_FROM
     if n_jobs is None:
         n_jobs = (os.cpu_count() or 1) if large else 1
-    elif not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0 or isinstance(n_jobs, bool):
-        raise ValueError(f"n_jobs must be a non-zero integer (-1 for all cores), not {n_jobs!r}")
+    elif check_int(n_jobs, "n_jobs") == 0:
+        raise ValueError("n_jobs must be a non-zero integer (-1 for all cores), not 0")
     show = large if progress is None else bool(progress)
     columns = []
     if "intensity" in chosen:

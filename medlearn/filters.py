@@ -25,6 +25,8 @@ from typing import Literal
 
 import numpy as np
 
+from medlearn._validation import check_array, check_choice, check_int, check_number
+
 Mode = Literal["reflect", "constant", "nearest", "mirror", "wrap"]
 Output = Literal["same", "valid"]
 
@@ -39,26 +41,13 @@ _NUMPY_PAD_MODE = {
 
 
 def _check_array(values: object, name: str) -> np.ndarray:
-    array = np.asarray(values)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be a 2-D array of numbers, not of dtype {array.dtype}")
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, not of shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape})")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
+    return check_array(values, name, ndim=2).astype(np.float64)
 
 
 def _check_options(mode: str, output: str, cval: float) -> None:
-    if mode not in _NUMPY_PAD_MODE:
-        raise ValueError(f"mode={mode!r} is unknown; choose one of: {', '.join(_NUMPY_PAD_MODE)}")
-    if output not in ("same", "valid"):
-        raise ValueError(f"output={output!r} is unknown; choose 'same' or 'valid'")
-    if not np.isfinite(cval):
-        raise ValueError(f"cval must be a finite number, not {cval!r}")
+    check_choice(mode, "mode", tuple(_NUMPY_PAD_MODE))
+    check_choice(output, "output", ("same", "valid"))
+    check_number(cval, "cval")
 
 
 def _prepare(
@@ -194,12 +183,6 @@ def correlate2d_loops(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out
 
 
-def _check_size(size: object, name: str = "size") -> int:
-    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
-        raise ValueError(f"{name} must be a positive integer, not {size!r}")
-    return int(size)
-
-
 def box_kernel(size: int = 3) -> np.ndarray:
     """A ``size x size`` mean filter: every weight ``1 / size**2``.
 
@@ -207,7 +190,7 @@ def box_kernel(size: int = 3) -> np.ndarray:
         >>> box_kernel(3).sum()
         np.float64(1.0)
     """
-    size = _check_size(size)
+    size = check_int(size, "size", min_value=1)
     return np.full((size, size), 1.0 / size**2)
 
 
@@ -223,9 +206,8 @@ def gaussian_kernel(size: int = 5, sigma: float = 1.0) -> np.ndarray:
         >>> k.shape, round(float(k.sum()), 6), bool(k[2, 2] == k.max())
         ((5, 5), 1.0, True)
     """
-    size = _check_size(size)
-    if not np.isfinite(sigma) or sigma <= 0:
-        raise ValueError(f"sigma must be a positive number, not {sigma!r}")
+    size = check_int(size, "size", min_value=1)
+    sigma = check_number(sigma, "sigma", low=0, low_open=True)
     x = np.arange(size) - (size - 1) / 2
     g = np.exp(-(x**2) / (2 * sigma**2))
     g /= g.sum()
@@ -257,8 +239,7 @@ def sobel_kernel(direction: Literal["x", "y"] = "x") -> np.ndarray:
                [-2.,  0.,  2.],
                [-1.,  0.,  1.]])
     """
-    if direction not in ("x", "y"):
-        raise ValueError(f"direction must be 'x' or 'y', not {direction!r}")
+    check_choice(direction, "direction", ("x", "y"))
     kernel = np.outer([1.0, 2.0, 1.0], [-1.0, 0.0, 1.0])
     return kernel if direction == "x" else kernel.T.copy()
 

@@ -12,16 +12,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._validation import check_int, check_number
 from .plotting import OKABE_ITO
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
-
-
-def _positive_int(value: object, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, not {value!r}")
-    return int(value)
 
 
 def small_cnn(
@@ -60,19 +55,21 @@ def small_cnn(
     """
     import keras
 
-    shape = tuple(input_shape)
-    if len(shape) != 3 or not all(isinstance(s, (int, np.integer)) and s > 0 for s in shape):
-        raise ValueError(f"input_shape must be (height, width, channels) of positive integers, not {input_shape!r}")
+    try:
+        shape = tuple(input_shape)
+    except TypeError:
+        raise ValueError(f"input_shape must be (height, width, channels), not {input_shape!r}") from None
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), not {input_shape!r}")
+    shape = tuple(check_int(s, f"input_shape[{i}]", min_value=1) for i, s in enumerate(shape))
+    if not widths:
+        raise ValueError(f"widths must be one or more positive integers, not {widths!r}")
+    widths = [check_int(w, f"widths[{i}]", min_value=1) for i, w in enumerate(widths)]
     if shape[0] < 2 ** (len(widths) - 1) or shape[1] < 2 ** (len(widths) - 1):
         raise ValueError(f"input_shape {shape} is too small for {len(widths)} blocks")
-    if not isinstance(n_classes, (int, np.integer)) or isinstance(n_classes, bool) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer of at least 2, not {n_classes!r}")
-    if not widths or any(not isinstance(w, (int, np.integer)) or w < 1 for w in widths):
-        raise ValueError(f"widths must be positive integers, not {widths!r}")
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must lie in [0, 1), not {dropout!r}")
-    if isinstance(bn_momentum, bool) or not isinstance(bn_momentum, (int, float)) or not 0 <= bn_momentum < 1:
-        raise ValueError(f"bn_momentum must lie in [0, 1), not {bn_momentum!r}")
+    check_int(n_classes, "n_classes", min_value=2)
+    dropout = check_number(dropout, "dropout", low=0, high=1, high_open=True)
+    bn_momentum = check_number(bn_momentum, "bn_momentum", low=0, high=1, high_open=True)
     inputs = keras.Input(shape, name="image")
     x = inputs
     for index, width in enumerate(widths):
@@ -120,9 +117,9 @@ def augmentation(
     """
     import keras
 
-    for value, name, top in ((rotation_degrees, "rotation_degrees", 45.0), (shift, "shift", 0.5), (zoom, "zoom", 0.5)):
-        if not isinstance(value, (int, float)) or not 0 <= value <= top:
-            raise ValueError(f"{name} must be a number from 0 to {top:g}, not {value!r}")
+    rotation_degrees = check_number(rotation_degrees, "rotation_degrees", low=0, high=45)
+    shift = check_number(shift, "shift", low=0, high=0.5)
+    zoom = check_number(zoom, "zoom", low=0, high=0.5)
     layers = [
         keras.layers.RandomRotation(rotation_degrees / 360.0, fill_mode="nearest", seed=seed, name="rotation"),
         keras.layers.RandomTranslation(shift, shift, fill_mode="nearest", seed=seed, name="shift"),

@@ -14,6 +14,8 @@ from skimage.util import montage
 from sklearn.inspection import DecisionBoundaryDisplay
 from sklearn.svm import SVC
 
+from ._validation import check_images, check_int
+
 #: Okabe-Ito colours, distinguishable with every common colour-vision deficiency.
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -31,16 +33,7 @@ ORANGE_BLUE = LinearSegmentedColormap.from_list("orange_blue", [OKABE_ITO[1], "#
 
 
 def _as_image_stack(images: object, argument: str = "images") -> np.ndarray:
-    stack = np.asarray(images)
-    if stack.dtype.kind not in "biuf":
-        raise ValueError(f"{argument} must hold numbers, not {stack.dtype}")
-    if stack.ndim == 2:
-        stack = stack[np.newaxis]
-    if stack.ndim not in (3, 4) or (stack.ndim == 4 and stack.shape[-1] not in (3, 4)):
-        raise ValueError(f"{argument} must have shape (N, H, W) or (N, H, W, 3), not {stack.shape}")
-    if len(stack) == 0:
-        raise ValueError(f"{argument} is empty")
-    return stack
+    return check_images(images, argument, colours=(3, 4))
 
 
 def plot_montage(
@@ -73,8 +66,8 @@ def plot_montage(
         (56, 112)
     """
     stack = _as_image_stack(images)
-    if ncols is not None and (not isinstance(ncols, (int, np.integer)) or ncols < 1):
-        raise ValueError(f"ncols must be a positive integer, not {ncols!r}")
+    if ncols is not None:
+        ncols = check_int(ncols, "ncols", min_value=1)
     rgb = stack.ndim == 4
     n = len(stack)
     ncols = int(ncols or np.ceil(np.sqrt(n)))
@@ -136,8 +129,7 @@ def plot_class_examples(
         raise ValueError(f"labels must be integers of shape ({len(stack)},), not {labels.dtype} {labels.shape}")
     if labels.min() < 0 or labels.max() >= len(label_names):
         raise ValueError(f"labels must lie in 0..{len(label_names) - 1} to match label_names")
-    if not isinstance(n_per_class, (int, np.integer)) or n_per_class < 1:
-        raise ValueError(f"n_per_class must be a positive integer, not {n_per_class!r}")
+    n_per_class = check_int(n_per_class, "n_per_class", min_value=1)
     rng = np.random.default_rng(seed)
     n_classes = len(label_names)
     fig, axes = plt.subplots(n_classes, 1, figsize=figsize or (1.1 * n_per_class + 1.5, 1.5 * n_classes + 0.3),

@@ -132,18 +132,18 @@ def test_integer_images_give_float_output() -> None:
 @pytest.mark.parametrize(
     ("image", "kernel", "kwargs", "message"),
     [
-        (np.zeros(5), np.ones((3, 3)), {}, "image must be 2-D"),
-        (np.zeros((2, 3, 3)), np.ones((3, 3)), {}, "image must be 2-D"),
-        (np.zeros((0, 4)), np.ones((3, 3)), {}, "image is empty"),
-        (np.array([["a", "b"]]), np.ones((1, 1)), {}, "image must be a 2-D array of numbers"),
-        (np.array([[1.0, np.nan]]), np.ones((1, 1)), {}, "image contains NaN"),
-        (np.array([[1.0, np.inf]]), np.ones((1, 1)), {}, "image contains NaN or infinite"),
-        (np.zeros((4, 4)), np.ones(3), {}, "kernel must be 2-D"),
-        (np.zeros((4, 4)), np.ones((0, 0)), {}, "kernel is empty"),
-        (np.zeros((4, 4)), np.array([[np.nan]]), {}, "kernel contains NaN"),
+        (np.zeros(5), np.ones((3, 3)), {}, "image must be a 2-D array"),
+        (np.zeros((2, 3, 3)), np.ones((3, 3)), {}, "image must be a 2-D array"),
+        (np.zeros((0, 4)), np.ones((3, 3)), {}, "image must not be empty"),
+        (np.array([["a", "b"]]), np.ones((1, 1)), {}, "image must hold numbers"),
+        (np.array([[1.0, np.nan]]), np.ones((1, 1)), {}, "image must hold finite values"),
+        (np.array([[1.0, np.inf]]), np.ones((1, 1)), {}, r"image must hold finite values \(found NaN or infinity\)"),
+        (np.zeros((4, 4)), np.ones(3), {}, "kernel must be a 2-D array"),
+        (np.zeros((4, 4)), np.ones((0, 0)), {}, "kernel must not be empty"),
+        (np.zeros((4, 4)), np.array([[np.nan]]), {}, "kernel must hold finite values"),
         (np.zeros((4, 4)), np.ones((5, 3)), {"output": "valid"}, "larger than the image"),
-        (np.zeros((4, 4)), np.ones((3, 3)), {"mode": "periodic"}, "mode='periodic'"),
-        (np.zeros((4, 4)), np.ones((3, 3)), {"output": "full"}, "output='full'"),
+        (np.zeros((4, 4)), np.ones((3, 3)), {"mode": "periodic"}, "mode must be one of .*, not 'periodic'"),
+        (np.zeros((4, 4)), np.ones((3, 3)), {"output": "full"}, "output must be one of 'same', 'valid', not 'full'"),
         (np.zeros((4, 4)), np.ones((3, 3)), {"cval": np.nan}, "cval"),
     ],
 )
@@ -162,7 +162,7 @@ def test_bad_input(function, image, kernel, kwargs, message) -> None:
         (lambda: gaussian_kernel(-1, 1), "size"),
         (lambda: sobel_kernel("z"), "direction"),
         (lambda: correlate2d_loops(np.ones((2, 2)), np.ones((3, 3))), "larger"),
-        (lambda: gradient_magnitude(np.ones(4)), "image must be 2-D"),
+        (lambda: gradient_magnitude(np.ones(4)), "image must be a 2-D array"),
     ],
 )
 def test_bad_kernel_arguments(call, message: str) -> None:

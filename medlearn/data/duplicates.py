@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._validation import check_array, check_bool, check_number
+
 #: Rows of the query set compared at once (keeps memory at a few tens of MB).
 _BLOCK = 1024
 
@@ -28,14 +30,10 @@ class NearDuplicates(NamedTuple):
 
 
 def _standardised_rows(images: object, name: str) -> np.ndarray:
-    array = np.asarray(images)
-    if array.dtype.kind not in "iuf":
-        raise ValueError(f"{name} must be an array of numbers, not dtype {array.dtype}")
-    if array.ndim < 3 or len(array) == 0 or array[0].size < 2:
+    array = check_array(images, name, kinds="iuf")
+    if array.ndim < 3 or array[0].size < 2:
         raise ValueError(f"{name} must be a non-empty stack of images, shape (N, H, W, ...), not {array.shape}")
     rows = array.reshape(len(array), -1).astype(np.float64)
-    if not np.all(np.isfinite(rows)):
-        raise ValueError(f"{name} must hold finite values (found NaN or infinity)")
     rows -= rows.mean(axis=1, keepdims=True)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     # A constant image has no defined correlation: its row stays zero, so it correlates 0 with everything.
@@ -77,16 +75,12 @@ def near_duplicates(
         >>> int(found.index[0]), round(float(found.correlation[0]), 3), found.duplicate.tolist()
         (3, 1.0, [True, False])
     """
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating)):
-        raise ValueError(f"threshold must be a number in (-1, 1], not {threshold!r}")
-    if not -1 < float(threshold) <= 1:
-        raise ValueError(f"threshold must lie in (-1, 1], not {threshold!r}")
+    threshold = check_number(threshold, "threshold", low=-1, high=1, low_open=True)
     q = _standardised_rows(query, "query")
     r = _standardised_rows(reference, "reference")
     if np.shape(query)[1:] != np.shape(reference)[1:]:
         raise ValueError(f"query images have shape {np.shape(query)[1:]} but reference images {np.shape(reference)[1:]}")
-    if not isinstance(skip_self, bool):
-        raise ValueError(f"skip_self must be True or False, not {skip_self!r}")
+    skip_self = check_bool(skip_self, "skip_self")
     if skip_self and (len(q) != len(r) or len(r) < 2):
         raise ValueError(f"skip_self needs the same set (of two or more images) twice, not {len(q)} and {len(r)} images")
     index = np.empty(len(q), dtype=np.intp)

@@ -1,0 +1,120 @@
+"""The shared argument checks: each accepts what it should and names the argument when it refuses."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.svm import SVC
+
+from medlearn._validation import (check_array, check_bool, check_choice, check_fitted, check_images, check_int,
+                                  check_number)
+
+LIBRARY = Path(__file__).resolve().parents[1] / "medlearn"
+
+
+@pytest.mark.parametrize("value", [1, 7, np.int64(3), np.uint8(2)])
+def test_check_int_accepts_integers(value: object) -> None:
+    assert check_int(value, "n", min_value=1) == int(value)
+    assert type(check_int(value, "n")) is int
+
+
+@pytest.mark.parametrize(("value", "bounds"), [
+    (True, {}), (np.True_, {}), (1.0, {}), ("3", {}), (None, {}), (0, {"min_value": 1}), (11, {"max_value": 10}),
+])
+def test_check_int_refuses_and_names_the_argument(value: object, bounds: dict) -> None:
+    with pytest.raises(ValueError, match=r"^n_boot must be an integer.*, not "):
+        check_int(value, "n_boot", **bounds)
+
+
+def test_check_int_message_states_the_range() -> None:
+    with pytest.raises(ValueError, match=r"in \[2, 100\], not 1$"):
+        check_int(1, "n_bins", min_value=2, max_value=100)
+
+
+@pytest.mark.parametrize(("value", "kwargs"), [
+    (0.5, {"low": 0, "high": 1}), (1, {"low": 0, "high": 1}), (np.float32(0.25), {}), (0.0, {"low": 0.0}),
+])
+def test_check_number_accepts(value: object, kwargs: dict) -> None:
+    assert check_number(value, "x", **kwargs) == float(value)
+
+
+@pytest.mark.parametrize(("value", "kwargs"), [
+    (True, {}), ("0.5", {}), (float("nan"), {}), (float("inf"), {}), (np.array([0.5]), {}),
+    (0.0, {"low": 0, "low_open": True}), (1.0, {"high": 1, "high_open": True}), (-0.1, {"low": 0}), (2, {"high": 1}),
+])
+def test_check_number_refuses(value: object, kwargs: dict) -> None:
+    with pytest.raises(ValueError, match=r"^level must be a (finite )?number"):
+        check_number(value, "level", **kwargs)
+
+
+def test_check_number_shows_open_and_closed_bounds() -> None:
+    with pytest.raises(ValueError, match=r"in \(0, 1\), not 1$"):
+        check_number(1, "level", low=0, high=1, low_open=True, high_open=True)
+    with pytest.raises(ValueError, match=r"in \(-1, 1\], not -1$"):
+        check_number(-1, "threshold", low=-1, high=1, low_open=True)
+
+
+def test_check_bool() -> None:
+    assert check_bool(np.True_, "flag") is True
+    for bad in (0, 1, None, "yes"):
+        with pytest.raises(ValueError, match="^flag must be True or False"):
+            check_bool(bad, "flag")
+
+
+def test_check_choice() -> None:
+    assert check_choice("val", "split", ("train", "val", "test")) == "val"
+    with pytest.raises(ValueError, match=r"^split must be one of 'train', 'val', 'test', not 'valid'$"):
+        check_choice("valid", "split", ("train", "val", "test"))
+    with pytest.raises(ValueError, match="^mode must be one of"):
+        check_choice(["a"], "mode", {"a", "b"})  # unhashable
+
+
+def test_check_array() -> None:
+    assert check_array([[1, 2], [3, 4]], "kernel", ndim=2).shape == (2, 2)
+    assert check_array(np.zeros((2, 0)), "kernel", empty=True).size == 0
+    for bad, pattern in [(["a", "b"], "hold numbers"), (np.zeros(3), "2-D array"), (np.zeros((0, 2)), "empty"),
+                         (np.array([[np.nan]]), "finite"), ([[1, 2], [3]], "could not be turned into an array")]:
+        with pytest.raises(ValueError, match=f"^kernel .*{pattern}"):
+            check_array(bad, "kernel", ndim=2)
+
+
+def test_check_images_shapes() -> None:
+    assert check_images(np.zeros((28, 28))).shape == (1, 28, 28)
+    assert check_images(np.zeros((28, 28, 3))).shape == (1, 28, 28, 3)
+    assert check_images(np.zeros((5, 28, 28))).shape == (5, 28, 28)
+    assert check_images(np.zeros((5, 8, 8, 4)), colours=(3, 4)).shape == (5, 8, 8, 4)
+    with pytest.raises(ValueError, match=r"^images must have shape \(N, H, W\) or \(N, H, W, 3\)"):
+        check_images(np.zeros((5, 8, 8, 2)))
+    with pytest.raises(ValueError, match="^batch must be at least 16 x 16 pixels, not 8 x 8"):
+        check_images(np.zeros((5, 8, 8)), "batch", min_size=16)
+    with pytest.raises(ValueError, match="^images must not be empty"):
+        check_images(np.zeros((0, 8, 8)))
+
+
+def test_check_fitted() -> None:
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0]]), np.array([0, 0, 1, 1])
+    model = LogisticRegression().fit(X, y)
+    assert check_fitted(model, "model") is model
+    with pytest.raises(ValueError, match="^clf must be a fitted SVC, not LogisticRegression"):
+        check_fitted(model, "clf", kind=SVC)
+    with pytest.raises(ValueError, match="^clf must be a fitted SVC; call .fit first"):
+        check_fitted(SVC(), "clf", kind=SVC)
+    with pytest.raises(ValueError, match="^model must be a fitted scikit-learn estimator, not str"):
+        check_fitted("model", "model")
+
+
+def test_no_module_writes_its_own_integer_check() -> None:
+    """The integer rule lives in _validation only: no other module tests isinstance(..., bool) itself."""
+    offenders = []
+    for path in sorted(LIBRARY.rglob("*.py")):
+        if path.name == "_validation.py" or "check" in path.relative_to(LIBRARY).parts[:1]:
+            continue  # check/ grades a learner's answers with hints; it validates no arguments
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and len(node.args) == 2
+                    and "bool" in ast.unparse(node.args[1])):
+                offenders.append(f"{path.relative_to(LIBRARY)}:{node.lineno}")
+    assert not offenders, "use medlearn._validation instead of a local bool check: " + ", ".join(offenders)
