@@ -4,11 +4,18 @@ The teaching happens in the notebooks; this package holds what a learner should
 not have to retype:
 
 - :mod:`medlearn.data`: MedMNIST files (downloaded, md5-checked), DICOM examples, HU and windows;
-- :mod:`medlearn.plotting`: montages, examples per class, SVM margins;
+- :mod:`medlearn.colours`: the colour-blind-safe palette every figure uses;
+- :mod:`medlearn.plotting`: image montages, examples per class, and the plotting convention;
 - :mod:`medlearn.filters`: correlation and convolution written out, classic kernels;
 - :mod:`medlearn.features`: a hand-crafted feature table built on scikit-image;
-- :mod:`medlearn.models`: a compact CNN, augmentation and training curves (Keras 3);
+- :mod:`medlearn.svm`: an SVM's margin width and its 2-D decision plot;
+- :mod:`medlearn.models`: a compact CNN, augmentation, the training recipe and training curves (Keras 3);
+- :mod:`medlearn.metrics`: clinical metrics, thresholds for a target, bootstrap intervals;
+- :mod:`medlearn.metric_plots`: ROC, precision-recall and calibration figures;
+- :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
 - :mod:`medlearn.check`: the exercise checks.
+
+Argument checks shared by all modules live in the private ``medlearn._validation``.
 """
 
 __version__ = "0.1.0"

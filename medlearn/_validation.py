@@ -23,7 +23,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_array", "check_bool", "check_choice", "check_fitted", "check_images", "check_int", "check_number"]
+__all__ = [
+    "check_array", "check_binary_labels", "check_bool", "check_choice", "check_fitted", "check_images", "check_int",
+    "check_number", "check_scores",
+]
 
 
 def _given(value: object) -> str:
@@ -203,3 +206,32 @@ def check_fitted(estimator: object, name: str, *, kind: type | tuple[type, ...] 
     except TypeError:
         raise ValueError(f"{name} must be a fitted scikit-learn estimator, not {type(estimator).__name__}") from None
     return estimator
+
+
+def check_binary_labels(values: object, name: str = "y_true", *, both_classes: bool = False) -> np.ndarray:
+    """Labels 0 and 1 (1 = the condition) as a 1-D int array; ``both_classes`` requires each at least once.
+
+    Example:
+        >>> check_binary_labels([True, False, True])
+        array([1, 0, 1])
+    """
+    array = check_array(values, name, ndim=1)
+    if not np.all(np.isin(array, (0, 1))):
+        raise ValueError(f"{name} must hold only 0 and 1 (1 = the condition)")
+    labels = array.astype(int)
+    if both_classes and labels.min() == labels.max():
+        raise ValueError(f"{name} must contain both classes, 0 and 1")
+    return labels
+
+
+def check_scores(values: object, name: str, n: int) -> np.ndarray:
+    """``n`` finite scores, one per case, as a float array.
+
+    Example:
+        >>> check_scores([0.2, 0.9], "y_score", 2)
+        array([0.2, 0.9])
+    """
+    array = check_array(values, name, ndim=1).astype(float)
+    if array.shape != (n,):
+        raise ValueError(f"{name} must be {n} numbers, one per case, not of shape {array.shape}")
+    return array

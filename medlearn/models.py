@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
 
 from ._validation import check_int, check_number
-from .plotting import OKABE_ITO
+from .colours import OKABE_ITO
+from .plotting import panels
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -130,19 +130,20 @@ def augmentation(
     return keras.Sequential(layers, name="augmentation")
 
 
-def plot_history(history: Any, metrics: Sequence[str] | None = None) -> Figure:
+def plot_history(history: Any, metrics: Sequence[str] | None = None, *, ax: Sequence[Axes] | None = None) -> np.ndarray:
     """Training and validation curves, one panel per metric, from ``model.fit``'s history.
 
     Args:
         history: the ``History`` returned by ``model.fit``, or its ``.history`` dict.
         metrics: names to plot (default: every metric that has a ``val_`` twin).
+        ax: one Axes per metric (default: a new figure, the panels side by side).
 
     Returns:
-        The figure; the best validation epoch of each panel is marked.
+        The Axes, one per metric; the best validation epoch of each panel is marked.
 
     Example:
-        >>> fig = plot_history({"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55]})
-        >>> [ax.get_ylabel() for ax in fig.axes]
+        >>> axes = plot_history({"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55]})
+        >>> [ax.get_ylabel() for ax in axes]
         ['loss']
     """
     record = getattr(history, "history", history)
@@ -154,15 +155,15 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None) -> Figure:
     missing = [n for n in names if n not in record]
     if missing:
         raise ValueError(f"metrics {missing} are not in the history; it has {sorted(record)}")
-    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 3.6), squeeze=False, layout="constrained")
-    for ax, metric in zip(axes[0], names):
+    axes = panels(ax, len(names), ncols=len(names), figsize=(5.5 * len(names), 3.6))
+    for panel, metric in zip(axes, names):
         epochs = np.arange(1, len(record[metric]) + 1)
-        ax.plot(epochs, record[metric], "o-", color=OKABE_ITO[0], markersize=3, label="training")
+        panel.plot(epochs, record[metric], "o-", color=OKABE_ITO[0], markersize=3, label="training")
         if f"val_{metric}" in record:
             values = np.asarray(record[f"val_{metric}"], dtype=float)
-            ax.plot(epochs, values, "s--", color=OKABE_ITO[5], markersize=3, label="validation")
+            panel.plot(epochs, values, "s--", color=OKABE_ITO[5], markersize=3, label="validation")
             best = int(np.argmin(values) if "loss" in metric else np.argmax(values))
-            ax.axvline(best + 1, color="0.5", linestyle=":", label=f"best validation (epoch {best + 1})")
-        ax.set(xlabel="epoch", ylabel=metric, title=metric)
-        ax.legend(fontsize=8)
-    return fig
+            panel.axvline(best + 1, color="0.5", linestyle=":", label=f"best validation (epoch {best + 1})")
+        panel.set(xlabel="epoch", ylabel=metric, title=metric)
+        panel.legend(fontsize=8)
+    return axes

@@ -107,13 +107,13 @@ def test_augmentation_bad_input(kwargs: dict, message: str) -> None:
 
 def test_plot_history_marks_the_best_epoch() -> None:
     record = {"loss": [0.7, 0.5, 0.4, 0.3], "val_loss": [0.65, 0.5, 0.45, 0.5], "auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.85, 0.8, 0.84]}
-    fig = plot_history(record)
-    assert [ax.get_title() for ax in fig.axes] == ["loss", "auc"]
-    loss_ax, auc_ax = fig.axes
+    axes = plot_history(record)
+    assert [ax.get_title() for ax in axes] == ["loss", "auc"]
+    loss_ax, auc_ax = axes
     assert [line.get_label() for line in loss_ax.get_lines()] == ["training", "validation", "best validation (epoch 3)"]
     assert auc_ax.get_lines()[2].get_label() == "best validation (epoch 2)"  # the highest AUC, not the lowest
     assert loss_ax.get_xlabel() == "epoch"
-    plt.close(fig)
+    plt.close("all")
 
 
 def test_plot_history_from_a_real_fit() -> None:
@@ -123,9 +123,9 @@ def test_plot_history_from_a_real_fit() -> None:
     rng = np.random.default_rng(0)
     X, y = rng.random((40, 28, 28, 1)).astype("float32"), np.tile([0, 1], 20)
     history = model.fit(X, y, validation_split=0.25, epochs=2, verbose=0)
-    fig = plot_history(history, metrics=["loss"])
-    assert len(fig.axes) == 1
-    plt.close(fig)
+    axes = plot_history(history, metrics=["loss"])
+    assert len(axes) == 1 and len(axes[0].figure.axes) == 1
+    plt.close("all")
 
 
 @pytest.mark.parametrize(("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")])

@@ -11,7 +11,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from medlearn.data import load_medmnist  # noqa: E402
-from medlearn.plotting import OKABE_ITO, plot_class_examples, plot_montage  # noqa: E402
+from medlearn.colours import OKABE_ITO  # noqa: E402
+from medlearn.plotting import panels, plot_class_examples, plot_montage  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +24,8 @@ def _close_figures():
 def test_montage_grid_and_colour_bar() -> None:
     images = np.arange(10 * 28 * 28, dtype=np.float64).reshape(10, 28, 28)
     fig, ax = plt.subplots()
-    artist = plot_montage(images, ncols=5, ax=ax, title="ten", colorbar_label="intensity (a.u.)")
-    grid = artist.get_array()
+    assert plot_montage(images, ncols=5, ax=ax, title="ten", colorbar_label="intensity (a.u.)") is ax
+    grid = ax.images[0].get_array()
     assert grid.shape == (56, 140)
     np.testing.assert_array_equal(grid[28:56, 0:28], images[5])  # row-major order
     assert ax.get_title() == "ten"
@@ -33,14 +34,14 @@ def test_montage_grid_and_colour_bar() -> None:
 
 
 def test_uint8_montage_uses_the_full_byte_range() -> None:
-    artist = plot_montage(np.full((4, 28, 28), 100, dtype=np.uint8))
-    assert artist.get_clim() == (0, 255)
+    ax = plot_montage(np.full((4, 28, 28), 100, dtype=np.uint8))
+    assert ax.images[0].get_clim() == (0, 255)
 
 
 def test_rgb_montage_has_no_colour_bar() -> None:
     fig, ax = plt.subplots()
-    artist = plot_montage(np.zeros((3, 28, 28, 3), dtype=np.uint8), ax=ax)
-    assert artist.get_array().shape == (56, 56, 3)  # 2 x 2 grid, one empty cell
+    plot_montage(np.zeros((3, 28, 28, 3), dtype=np.uint8), ax=ax)
+    assert ax.images[0].get_array().shape == (56, 56, 3)  # 2 x 2 grid, one empty cell
     assert fig.axes == [ax]
 
 
@@ -66,17 +67,17 @@ def test_montage_bad_input(images: np.ndarray, kwargs: dict, message: str) -> No
 
 def test_class_examples_on_real_data(medmnist_dir) -> None:
     images, labels = load_medmnist("breastmnist", "test", root=medmnist_dir)
-    fig = plot_class_examples(images, labels, ["malignant", "normal, benign"], n_per_class=6)
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    axes = plot_class_examples(images, labels, ["malignant", "normal, benign"], n_per_class=6)
+    titles = [ax.get_title() for ax in axes]
     assert titles == ["0 = malignant (n = 42)", "1 = normal, benign (n = 114)"]
     # Seeded: the same call shows the same images.
     again = plot_class_examples(images, labels, ["malignant", "normal, benign"], n_per_class=6)
-    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), again.axes[0].images[0].get_array())
+    np.testing.assert_array_equal(axes[0].images[0].get_array(), again[0].images[0].get_array())
 
 
 def test_class_examples_with_an_empty_class() -> None:
-    fig = plot_class_examples(np.zeros((3, 28, 28)), np.array([0, 0, 0]), ["a", "b"], n_per_class=2)
-    assert [ax.get_title() for ax in fig.axes if ax.get_title()] == ["0 = a (n = 3)", "1 = b (n = 0)"]
+    axes = plot_class_examples(np.zeros((3, 28, 28)), np.array([0, 0, 0]), ["a", "b"], n_per_class=2)
+    assert [ax.get_title() for ax in axes] == ["0 = a (n = 3)", "1 = b (n = 0)"]
 
 
 @pytest.mark.parametrize(
@@ -97,68 +98,88 @@ def test_okabe_ito_colours() -> None:
     assert len(OKABE_ITO) == 8 and all(c.startswith("#") and len(c) == 7 for c in OKABE_ITO)
 
 
-from matplotlib.contour import ContourSet  # noqa: E402
-from sklearn.datasets import make_blobs  # noqa: E402
-from sklearn.svm import SVC  # noqa: E402
-
-from medlearn.plotting import plot_svm, svm_margin_width  # noqa: E402
 
 
-def _blobs():
-    X, y = make_blobs(n_samples=60, centers=[[-2, 0], [2, 0.5]], cluster_std=0.8, random_state=0)
-    return X, y
+def test_panels_makes_checks_and_passes_through() -> None:
+    made = panels(None, 3, ncols=3)
+    assert made.shape == (3,) and len({ax.figure for ax in made}) == 1
+    fig, axes = plt.subplots(1, 2)
+    assert list(panels(axes, 2)) == list(axes) and panels(axes[0], 1)[0] is axes[0]
+    for bad, n in [(axes, 3), (axes[0], 2), ("ax", 1), ([axes[0], "x"], 2)]:
+        with pytest.raises(ValueError, match="^ax must be None or"):
+            panels(bad, n)
 
 
-def test_margin_width_of_a_linear_svm_is_two_over_norm_w() -> None:
-    X, y = _blobs()
-    for C in (0.01, 1.0, 100.0):
-        clf = SVC(kernel="linear", C=C).fit(X, y)
-        assert svm_margin_width(clf) == pytest.approx(2 / np.linalg.norm(clf.coef_), rel=1e-6)
+# The plotting convention, for every figure helper of the library -------------------------------
+
+def _helpers():
+    """Every public plot_* and overlay_* function in medlearn, found by walking the package."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import medlearn
+
+    found = {}
+    for info in pkgutil.walk_packages(medlearn.__path__, "medlearn."):
+        if info.name.endswith("__main__") or ".check" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (name.startswith(("plot_", "overlay_")) and inspect.isfunction(obj)
+                    and obj.__module__ == module.__name__):
+                found[f"{module.__name__}.{name}"] = obj
+    return found
 
 
-def test_margin_width_with_an_rbf_kernel_matches_the_dual() -> None:
-    from sklearn.metrics.pairwise import rbf_kernel
+def _example_calls():
+    """One valid call per helper: (positional arguments, keyword arguments, number of panels).
 
-    X, y = _blobs()
-    clf = SVC(kernel="rbf", gamma=0.5, C=1.0).fit(X, y)
-    K = rbf_kernel(clf.support_vectors_, gamma=0.5)
-    w_squared = clf.dual_coef_[0] @ K @ clf.dual_coef_[0]
-    assert svm_margin_width(clf) == pytest.approx(2 / np.sqrt(w_squared), rel=1e-6)
+    Helpers whose number of panels depends on the data (one per class, one per
+    metric) return an array even when it holds one Axes; they are listed in MANY.
+    """
+    from sklearn.svm import SVC
 
-
-def test_plot_svm_draws_margin_regions_and_support_vectors() -> None:
-    X, y = _blobs()
-    clf = SVC(kernel="linear", C=1.0).fit(X, y)
-    fig, ax = plt.subplots()
-    assert plot_svm(clf, X, y, ax=ax, class_names=["benign", "malignant"], feature_names=("size", "texture")) is ax
-    contours = [c for c in ax.collections if isinstance(c, ContourSet)]
-    lines = [c for c in contours if not c.filled]
-    filled = [c for c in contours if c.filled]
-    assert len(lines) == 1 and list(lines[0].levels) == [-1, 0, 1]
-    assert len(filled) == 1 and filled[0].levels.min() < -1 and filled[0].levels.max() > 1
-    circled = [c for c in ax.collections if c.get_label() == "support vectors"]
-    assert len(circled) == 1
-    np.testing.assert_allclose(circled[0].get_offsets(), clf.support_vectors_)
-    assert len(circled[0].get_facecolors()) == 0  # open circles
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["benign", "malignant", "support vectors"]
-    assert ax.get_title() == f"margin width 2/||w|| = {2 / np.linalg.norm(clf.coef_):.2f}, {len(clf.support_vectors_)} support vectors"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("size", "texture")
-    assert any(a.get_ylabel() == "decision function f(x)" for a in fig.axes if a is not ax)  # the colour bar
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(20, int), np.ones(20, int)]
+    p = np.clip(y * 0.5 + rng.random(40) * 0.5, 0, 1)
+    X = rng.normal(size=(40, 2)) + y[:, None]
+    return {
+        "medlearn.plotting.plot_montage": ((np.zeros((4, 8, 8)),), {}, 1),
+        "medlearn.plotting.plot_class_examples": ((np.zeros((4, 8, 8)), np.array([0, 1, 0, 1]), ["a", "b"]), {}, 2),
+        "medlearn.svm.plot_svm": ((SVC(kernel="linear").fit(X, y), X, y), {}, 1),
+        "medlearn.metric_plots.plot_roc_pr": ((y, p), {}, 2),
+        "medlearn.metric_plots.plot_calibration": ((y, p), {}, 2),
+        "medlearn.models.plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},), {}, 1),
+        "medlearn.saliency.overlay_heatmap": ((np.zeros((8, 8)), np.full((8, 8), 0.5)), {}, 1),
+    }
 
 
-@pytest.mark.parametrize(
-    ("make", "message"),
-    [
-        (lambda X, y: (SVC(), X, y), "fitted"),
-        (lambda X, y: (SVC().fit(np.c_[X, X[:, 0]], y), np.c_[X, X[:, 0]], y), "2 features"),
-        (lambda X, y: (SVC().fit(X, np.arange(len(y)) % 3), X, np.arange(len(y)) % 3), "binary"),
-        (lambda X, y: (SVC().fit(X, y), X, y[:-1]), "y must have shape"),
-        (lambda X, y: ("svm", X, y), "fitted"),
-    ],
-)
-def test_plot_svm_bad_input(make, message: str) -> None:
-    X, y = _blobs()
-    clf, X, y = make(X, y)
-    with pytest.raises(ValueError, match=message):
-        plot_svm(clf, X, y)
+MANY = {"medlearn.plotting.plot_class_examples", "medlearn.metric_plots.plot_roc_pr",
+        "medlearn.metric_plots.plot_calibration", "medlearn.models.plot_history"}
+
+
+def test_every_figure_helper_has_an_example_call() -> None:
+    assert sorted(_helpers()) == sorted(_example_calls()), "add the new figure helper to _example_calls"
+
+
+@pytest.mark.parametrize("name", sorted(_example_calls()))
+def test_figure_helpers_follow_the_convention(name: str) -> None:
+    """ax=None makes a new figure; given Axes are drawn on and returned; nothing else is created."""
+    import inspect
+
+    function = _helpers()[name]
+    args, kwargs, n = _example_calls()[name]
+    assert inspect.signature(function).parameters["ax"].default is None, f"{name} must take ax=None"
+    made = function(*args, **kwargs)
+    many = name in MANY
+    assert isinstance(made, np.ndarray) if many else isinstance(made, plt.Axes)
+    made_axes = list(made) if many else [made]
+    assert all(isinstance(ax, plt.Axes) for ax in made_axes) and len(made_axes) == n
+    figures_before = plt.get_fignums()
+    fig, given = plt.subplots(1, n, squeeze=False)
+    given = list(given[0])
+    returned = function(*args, ax=given if many else given[0], **kwargs)
+    assert list(returned) == given if many else returned is given[0]
+    assert plt.get_fignums() == figures_before + [fig.number], f"{name} made a figure although ax was given"
+    assert all(ax.has_data() or ax.images for ax in given), f"{name} left a given Axes empty"

@@ -5,7 +5,7 @@ In the exercise notebook::
     from medlearn.check import evaluation as check
     check.sensitivity_specificity(sensitivity_specificity)
 
-The answers are compared with scikit-learn and ``medlearn.evaluation``.
+The answers are compared with scikit-learn and ``medlearn.metrics``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from ..evaluation import bootstrap_ci, threshold_for_sensitivity as _threshold_for_sensitivity
+from ..metrics import bootstrap_ci, threshold_for_sensitivity as _threshold_for_sensitivity
 from .core import Task, Wrong, as_array, as_number, call
 
 __all__ = ["auc_by_ranking", "bootstrap_auc", "patient_split", "ppv_at_prevalence", "sensitivity_specificity",

@@ -1,0 +1,163 @@
+"""Clinical metrics of a diagnostic model: the confusion counts and their ratios, thresholds for a target, bootstrap intervals.
+
+Built on ``sklearn.metrics``. Labels are binary, 1 = the condition (the
+"positive" class), and scores are higher for the positive class. The figures
+that go with these numbers are in :mod:`medlearn.metric_plots`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score, roc_curve
+
+from ._validation import check_binary_labels, check_int, check_number, check_scores
+
+__all__ = ["bootstrap_ci", "clinical_metrics", "threshold_for_sensitivity", "threshold_for_specificity"]
+
+
+def _ratio(numerator: int, denominator: int) -> float:
+    return numerator / denominator if denominator else float("nan")
+
+
+def clinical_metrics(y_true: object, y_pred: object) -> dict[str, float]:
+    """Sensitivity, specificity, PPV, NPV, accuracy and F1 of binary predictions, with the counts.
+
+    A ratio whose denominator is zero (say, the PPV when nothing is called
+    positive) is ``nan``, not 0: it is undefined, not bad.
+
+    Args:
+        y_true: true labels, 1 = the condition.
+        y_pred: predicted labels, 0 or 1 (apply a threshold to scores first).
+
+    Returns:
+        A dict with ``tp``, ``fp``, ``tn``, ``fn`` (counts) and ``sensitivity``
+        (recall of class 1), ``specificity``, ``ppv`` (precision), ``npv``,
+        ``accuracy``, ``f1``, ``prevalence``.
+
+    Example:
+        >>> m = clinical_metrics([1, 1, 1, 0, 0], [1, 1, 0, 0, 1])
+        >>> m["tp"], m["fn"], m["sensitivity"], m["specificity"]
+        (2, 1, 0.6666666666666666, 0.5)
+    """
+    truth = check_binary_labels(y_true, "y_true")
+    predicted = check_binary_labels(y_pred, "y_pred")
+    if len(predicted) != len(truth):
+        raise ValueError(f"y_pred has {len(predicted)} cases but y_true has {len(truth)}")
+    tn, fp, fn, tp = (int(v) for v in confusion_matrix(truth, predicted, labels=[0, 1]).ravel())
+    return {
+        "tp": tp, "fp": fp, "tn": tn, "fn": fn,
+        "sensitivity": _ratio(tp, tp + fn),
+        "specificity": _ratio(tn, tn + fp),
+        "ppv": _ratio(tp, tp + fp),
+        "npv": _ratio(tn, tn + fn),
+        "accuracy": float(accuracy_score(truth, predicted)),
+        "f1": float(f1_score(truth, predicted, zero_division=np.nan)),
+        "prevalence": float(truth.mean()),
+    }
+
+
+def _roc_for_target(y_true: object, y_score: object, target: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Checked inputs, then every threshold's false and true positive rates (none dropped)."""
+    truth = check_binary_labels(y_true, "y_true")
+    scores = check_scores(y_score, "y_score", len(truth))
+    target = check_number(target, "target", low=0, high=1, low_open=True)
+    check_binary_labels(truth, "y_true", both_classes=True)
+    fpr, tpr, thresholds = roc_curve(truth, scores, drop_intermediate=False)
+    return fpr, tpr, thresholds, float(target)
+
+
+def threshold_for_sensitivity(y_true: object, y_score: object, target: float) -> float:
+    """The highest threshold whose sensitivity (cases with ``score >= threshold`` called positive) reaches ``target``.
+
+    The highest such threshold gives the best specificity among those that
+    meet the target. Choose it on validation data, then apply it unchanged to the test set.
+
+    Args:
+        y_true: true labels, 1 = the condition.
+        y_score: scores or probabilities, higher for the condition.
+        target: the sensitivity wanted, in (0, 1].
+
+    Returns:
+        The threshold; ``y_score >= threshold`` are the positive calls.
+
+    Example:
+        >>> threshold_for_sensitivity([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], target=1.0)
+        0.35
+    """
+    _, tpr, thresholds, wanted = _roc_for_target(y_true, y_score, target)
+    index = int(np.argmax(tpr >= wanted - 1e-12))
+    return float(thresholds[index])
+
+
+def threshold_for_specificity(y_true: object, y_score: object, target: float) -> float:
+    """The lowest threshold whose specificity reaches ``target``: the best sensitivity that keeps it.
+
+    Args:
+        y_true: true labels, 1 = the condition.
+        y_score: scores or probabilities, higher for the condition.
+        target: the specificity wanted, in (0, 1].
+
+    Returns:
+        The threshold; ``y_score >= threshold`` are the positive calls. It is
+        ``inf`` (call nobody positive) when even the highest score belongs to a negative case
+        and ``target`` is 1.
+
+    Example:
+        >>> threshold_for_specificity([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], target=1.0)
+        0.8
+    """
+    fpr, _, thresholds, wanted = _roc_for_target(y_true, y_score, target)
+    allowed = np.flatnonzero(fpr <= 1 - wanted + 1e-12)
+    return float(thresholds[allowed[-1]])
+
+
+def bootstrap_ci(
+    y_true: object,
+    y_score: object,
+    metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """A percentile bootstrap confidence interval of ``metric(y_true, y_score)``, resampling within each class.
+
+    Cases are drawn with replacement separately from the positives and the
+    negatives, so every resample keeps the study's numbers of each class
+    (and the AUC is always defined).
+
+    Args:
+        y_true: true labels, 1 = the condition.
+        y_score: scores, probabilities, or predicted labels (for a metric such as ``recall_score``).
+        metric: ``metric(y_true, y_score) -> float``; default ``roc_auc_score``.
+        n_boot: number of resamples, at least 100.
+        level: coverage of the interval, in (0, 1).
+        seed: seed of the resampling.
+
+    Returns:
+        ``(low, high)``.
+
+    Example:
+        >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
+        >>> scores = y + np.random.default_rng(0).normal(0, 1, 100)
+        >>> low, high = bootstrap_ci(y, scores, n_boot=200)
+        >>> bool(low < roc_auc_score(y, scores) < high)
+        True
+    """
+    truth = check_binary_labels(y_true, "y_true")
+    scores = check_scores(y_score, "y_score", len(truth))
+    check_binary_labels(truth, "y_true", both_classes=True)
+    if not callable(metric):
+        raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
+    n_boot = check_int(n_boot, "n_boot", min_value=100)
+    level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
+    rng = np.random.default_rng(seed)
+    positives, negatives = np.flatnonzero(truth == 1), np.flatnonzero(truth == 0)
+    values = np.empty(int(n_boot))
+    for b in range(int(n_boot)):
+        sample = np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+        values[b] = metric(truth[sample], scores[sample])
+    tail = (1 - level) / 2 * 100
+    low, high = np.nanpercentile(values, [tail, 100 - tail])
+    return float(low), float(high)
