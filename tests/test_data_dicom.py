@@ -76,7 +76,7 @@ def test_window_on_a_real_ct_slice() -> None:
         ({"center": 40, "width": 0}, "width"),
         ({"center": 40, "width": -10}, "width"),
         ({"center": float("nan"), "width": 10}, "center"),
-        ({"preset": "liver"}, "preset='liver'"),
+        ({"preset": "liver"}, "^preset must be one of .*, not 'liver'"),
         ({"preset": "lung", "center": 0}, "not both"),
     ],
 )
@@ -92,3 +92,11 @@ def test_window_rejects_non_numeric_images() -> None:
 
 def test_pydicom_is_the_one_reading() -> None:
     assert isinstance(dicom_example("ct"), pydicom.Dataset)
+
+
+def test_ct_soft_tissue_is_the_windowed_example() -> None:
+    from medlearn.data import ct_soft_tissue, hounsfield, window
+
+    image = ct_soft_tissue()
+    np.testing.assert_array_equal(image, window(hounsfield("ct"), 40, 400))
+    assert image.min() == 0 and image.max() == 1 and 0.2 < image.mean() < 0.6

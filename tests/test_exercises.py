@@ -161,3 +161,31 @@ def test_as_number() -> None:
     for bad in (None, True, "abc", [1, 2], np.zeros(3)):
         with pytest.raises(Wrong, match="x should be"):
             as_number(bad, "x")
+
+
+@pytest.mark.parametrize(("key", "found"), ALL_TASKS, ids=[f"{m}.{n}" for (m, n), _ in ALL_TASKS])
+def test_each_task_is_named_once(key: tuple[str, str], found: Task) -> None:
+    """The name a learner calls (check.NAME) is the name the task reports: made by @task from one function name."""
+    assert found.name == key[1]
+
+
+def test_check_modules_make_tasks_with_the_decorator() -> None:
+    """A direct Task("name", ...) call would write the name twice; the modules use @task instead."""
+    for path in sorted((REPO / "medlearn" / "check").glob("*.py")):
+        if path.name != "core.py":
+            assert "Task(" not in path.read_text(), f"{path.name}: use @task(hints=[...]) on the checker"
+
+
+def test_output_size_has_one_contract_across_chapters() -> None:
+    """Chapters 01 and 05 ask for output_size(n, k, padding, stride): one function answers both."""
+    import math
+
+    from medlearn.check import cnn_training, convolution
+
+    def output_size(n, k, padding=0, stride=1):
+        if padding == "same":
+            return math.ceil(n / stride)
+        return (n + 2 * (0 if padding == "valid" else padding) - k) // stride + 1
+
+    assert convolution.output_size.run(output_size).passed
+    assert cnn_training.output_size.run(output_size).passed

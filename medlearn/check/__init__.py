@@ -3,6 +3,6 @@
 One module per chapter, used as ``from medlearn.check import convolution as check``.
 """
 
-from .core import CheckResult, NotDone, Task, Wrong, as_array, as_number, call
+from .core import CheckResult, NotDone, Task, Wrong, as_array, as_number, call, task
 
-__all__ = ["CheckResult", "NotDone", "Task", "Wrong", "as_array", "as_number", "call"]
+__all__ = ["CheckResult", "NotDone", "Task", "Wrong", "as_array", "as_number", "call", "task"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from .core import Task, Wrong, as_array, as_number, call
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = ["best_epoch", "class_weights", "conv_parameters", "early_stopping", "output_size", "to_network_input"]
 
@@ -28,7 +28,11 @@ def _as_int(value: Any, what: str) -> int:
     return int(round(number))
 
 
-def _check_conv_parameters(function: Any) -> None:
+@task(hints=[
+    "Each filter has one kernel_size x kernel_size kernel for every input channel.",
+    "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
+])
+def conv_parameters(function: Any) -> None:
     import keras
 
     for kernel, channels, filters, bias in ((3, 1, 16, True), (3, 16, 32, False), (5, 3, 8, True), (1, 64, 10, True)):
@@ -49,24 +53,19 @@ def _check_conv_parameters(function: Any) -> None:
                     f"you returned {got}.")
 
 
-conv_parameters = Task(
-    "conv_parameters",
-    _check_conv_parameters,
-    hints=[
-        "Each filter has one kernel_size x kernel_size kernel for every input channel.",
-        "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
-    ],
-)
-
-
-def _check_output_size(function: Any) -> None:
+@task(hints=[
+    "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks the image.",
+    "valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride).",
+])
+def output_size(function: Any) -> None:
     import keras
 
+    # The same contract as chapter 01's output_size(n, k, padding, stride), with Keras' padding words.
     for size, kernel, stride, padding in ((28, 3, 1, "valid"), (28, 3, 1, "same"), (28, 3, 2, "valid"),
                                           (28, 5, 2, "same"), (27, 3, 2, "same"), (14, 2, 2, "valid"), (9, 4, 3, "valid")):
         layer = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding)
         want = layer.compute_output_shape((None, size, size, 1))[1]
-        got = _as_int(call(function, size, kernel, stride, padding), "the output size")
+        got = _as_int(call(function, size, kernel, padding, stride), "the output size")
         if got == want:
             continue
         if stride > 1 and padding == "valid" and got == size - kernel + 1:
@@ -79,17 +78,11 @@ def _check_output_size(function: Any) -> None:
                     f"you returned {got}.")
 
 
-output_size = Task(
-    "output_size",
-    _check_output_size,
-    hints=[
-        "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks the image.",
-        "valid: (size - kernel_size) // stride + 1; same: math.ceil(size / stride).",
-    ],
-)
-
-
-def _check_to_network_input(function: Any) -> None:
+@task(hints=[
+    "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
+    "(images[..., None] / 255.0).astype('float32')",
+])
+def to_network_input(function: Any) -> None:
     rng = np.random.default_rng(5)
     images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
     images[0] = np.minimum(images[0], 100)  # a dark image: its own maximum is not 255
@@ -109,17 +102,11 @@ def _check_to_network_input(function: Any) -> None:
         raise Wrong("the values should be the 8-bit intensities divided by 255, in the same order.")
 
 
-to_network_input = Task(
-    "to_network_input",
-    _check_to_network_input,
-    hints=[
-        "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
-        "(images[..., None] / 255.0).astype('float32')",
-    ],
-)
-
-
-def _check_class_weights(function: Any) -> None:
+@task(hints=[
+    "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
+    "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
+])
+def class_weights(function: Any) -> None:
     for labels in (np.r_[np.zeros(30, int), np.ones(90, int)], np.r_[np.zeros(147, int), np.ones(399, int)],
                    np.array([0, 1, 1, 2, 2, 2, 2, 2])):
         result = call(function, labels.copy())
@@ -142,17 +129,11 @@ def _check_class_weights(function: Any) -> None:
                     f"{ {k: round(float(v), 3) for k, v in want.items()} }; you returned { {k: round(v, 3) for k, v in got.items()} }.")
 
 
-class_weights = Task(
-    "class_weights",
-    _check_class_weights,
-    hints=[
-        "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
-        "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
-    ],
-)
-
-
-def _check_best_epoch(function: Any) -> None:
+@task(hints=[
+    "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
+    "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
+])
+def best_epoch(function: Any) -> None:
     history = {"loss": [0.69, 0.52, 0.41, 0.35, 0.30, 0.24, 0.26],
                "val_loss": [0.66, 0.55, 0.47, 0.49, 0.45, 0.51, 0.58],
                "auc": [0.70, 0.83, 0.90, 0.93, 0.95, 0.97, 0.96],
@@ -174,17 +155,11 @@ def _check_best_epoch(function: Any) -> None:
         raise Wrong(f"for {monitor} ({mode}) the best epoch is {want}; you returned {got}.")
 
 
-best_epoch = Task(
-    "best_epoch",
-    _check_best_epoch,
-    hints=[
-        "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
-        "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
-    ],
-)
-
-
-def _check_early_stopping(function: Any) -> None:
+@task(hints=[
+    "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
+    "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
+])
+def early_stopping(function: Any) -> None:
     import keras
 
     callback = call(function)
@@ -204,11 +179,3 @@ def _check_early_stopping(function: Any) -> None:
                     "more wastes time.")
 
 
-early_stopping = Task(
-    "early_stopping",
-    _check_early_stopping,
-    hints=[
-        "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
-        "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
-    ],
-)

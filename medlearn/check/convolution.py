@@ -19,8 +19,8 @@ from scipy import ndimage, signal
 from skimage.metrics import peak_signal_noise_ratio
 from skimage.util import random_noise
 
-from ..data import hounsfield, window
-from .core import Task, Wrong, as_array, as_number, call
+from ..data import ct_soft_tissue
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = [
     "convolve_valid",
@@ -33,11 +33,6 @@ __all__ = [
 ]
 
 
-def _ct_slice() -> np.ndarray:
-    """The pydicom CT slice in the soft-tissue window: a real image, values 0 to 1."""
-    return window(hounsfield("ct"), preset="soft tissue")
-
-
 def salt_and_pepper_ct(amount: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The CT slice (soft-tissue window) and a copy with salt-and-pepper noise.
 
@@ -46,7 +41,7 @@ def salt_and_pepper_ct(amount: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
         >>> clean.shape, round(float(np.mean(clean != noisy)), 2)
         ((128, 128), 0.09)
     """
-    clean = _ct_slice()
+    clean = ct_soft_tissue()
     return clean, random_noise(clean, mode="s&p", amount=amount, rng=seed)
 
 
@@ -61,7 +56,12 @@ def _formula(n: int, k: int, p: int, s: int) -> int:
     return (n + 2 * p - k) // s + 1
 
 
-def _check_output_size(function: Any) -> None:
+@task(hints=[
+    "Start with no padding and stride 1: in how many positions does a kernel of size k fit into n pixels?",
+    "Padding p adds p pixels on each side. A stride s moves the kernel s pixels at a time; count whole steps with //.",
+    "output = (n + 2 * padding - k) // stride + 1",
+])
+def output_size(function: Any) -> None:
     cases = [(28, 3, 0, 1), (28, 3, 1, 1), (28, 5, 2, 2), (512, 7, 3, 2), (10, 4, 0, 3), (7, 7, 0, 1), (224, 11, 2, 4)]
     for n, k, p, s in cases:
         got = as_number(call(function, n, k, p, s), f"output_size({n}, {k}, {p}, {s})")
@@ -84,20 +84,14 @@ def _check_output_size(function: Any) -> None:
         raise Wrong(f"{where} Count the positions where the kernel fits in the padded length n + 2p, moving s at a time.")
 
 
-output_size = Task(
-    "output_size",
-    _check_output_size,
-    hints=[
-        "Start with no padding and stride 1: in how many positions does a kernel of size k fit into n pixels?",
-        "Padding p adds p pixels on each side. A stride s moves the kernel s pixels at a time; count whole steps with //.",
-        "output = (n + 2 * padding - k) // stride + 1",
-    ],
-)
-
-
-def _check_mean_filter_3x3(function: Any) -> None:
+@task(hints=[
+    "The output pixel (r, c) is the mean of the 3 x 3 window image[r:r+3, c:c+3]. No padding: the output has shape (H - 2, W - 2).",
+    "Loop over r in range(H - 2) and c in range(W - 2), or add the nine shifted slices image[i:i+H-2, j:j+W-2] and divide by 9.",
+    "Convert to float first (image = image.astype(float)): uint8 values wrap around above 255.",
+])
+def mean_filter_3x3(function: Any) -> None:
     rng = np.random.default_rng(1)
-    images = [rng.random((6, 7)), _ct_slice()[40:80, 30:90], rng.integers(200, 256, (5, 5)).astype(np.uint8)]
+    images = [rng.random((6, 7)), ct_soft_tissue()[40:80, 30:90], rng.integers(200, 256, (5, 5)).astype(np.uint8)]
     for image in images:
         want = signal.correlate2d(image.astype(np.float64), np.full((3, 3), 1 / 9), mode="valid")
         got = as_array(call(function, image.copy()), "your result")
@@ -118,20 +112,13 @@ def _check_mean_filter_3x3(function: Any) -> None:
         raise Wrong(f"the values differ from the 3 x 3 mean (largest difference {np.max(np.abs(got - want)):.3g}).")
 
 
-mean_filter_3x3 = Task(
-    "mean_filter_3x3",
-    _check_mean_filter_3x3,
-    hints=[
-        "The output pixel (r, c) is the mean of the 3 x 3 window image[r:r+3, c:c+3]. No padding: the output has shape (H - 2, W - 2).",
-        "Loop over r in range(H - 2) and c in range(W - 2), or add the nine shifted slices image[i:i+H-2, j:j+W-2] and divide by 9.",
-        "Convert to float first (image = image.astype(float)): uint8 values wrap around above 255.",
-    ],
-)
-
-
-def _check_convolve_valid(function: Any) -> None:
+@task(hints=[
+    "Convolution is correlation with the kernel turned by 180 degrees.",
+    "Turning by 180 degrees flips both axes: kernel[::-1, ::-1]. Then use correlate2d(..., output='valid').",
+])
+def convolve_valid(function: Any) -> None:
     rng = np.random.default_rng(2)
-    image = _ct_slice()[50:70, 40:65]
+    image = ct_soft_tissue()[50:70, 40:65]
     kernel = rng.normal(size=(3, 4))  # asymmetric, so a missing flip shows
     want = signal.convolve2d(image, kernel, mode="valid")
     got = as_array(call(function, image.copy(), kernel.copy()), "your result", shape=want.shape)
@@ -145,16 +132,6 @@ def _check_convolve_valid(function: Any) -> None:
     raise Wrong(f"the values differ from the convolution (largest difference {np.max(np.abs(got - want)):.3g}).")
 
 
-convolve_valid = Task(
-    "convolve_valid",
-    _check_convolve_valid,
-    hints=[
-        "Convolution is correlation with the kernel turned by 180 degrees.",
-        "Turning by 180 degrees flips both axes: kernel[::-1, ::-1]. Then use correlate2d(..., output='valid').",
-    ],
-)
-
-
 def _edge(horizontal: bool, bright_second: bool = True) -> np.ndarray:
     image = np.zeros((9, 9))
     if horizontal:
@@ -164,7 +141,13 @@ def _edge(horizontal: bool, bright_second: bool = True) -> np.ndarray:
     return image if bright_second else 1.0 - image
 
 
-def _check_horizontal_edge_kernel(function: Any) -> None:
+@task(hints=[
+    "A horizontal edge is a change from top to bottom. Compare the row below each pixel with the row above it.",
+    "A flat region must give no response, and neither may a left-right change: "
+    "the weights in each column must add up to 0.",
+    "The Sobel y kernel does it: [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]; [[-1, -1, -1], [0, 0, 0], [1, 1, 1]] works too.",
+])
+def horizontal_edge_kernel(function: Any) -> None:
     kernel = as_array(call(function), "your kernel", shape=(3, 3))
     if not np.all(np.isfinite(kernel)):
         raise Wrong("your kernel contains NaN or infinite values.")
@@ -186,22 +169,16 @@ def _check_horizontal_edge_kernel(function: Any) -> None:
                     "Put the positive weights in the bottom row.")
 
 
-horizontal_edge_kernel = Task(
-    "horizontal_edge_kernel",
-    _check_horizontal_edge_kernel,
-    hints=[
-        "A horizontal edge is a change from top to bottom. Compare the row below each pixel with the row above it.",
-        "A flat region must give no response, and neither may a left-right change: "
-        "the weights in each column must add up to 0.",
-        "The Sobel y kernel does it: [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]; [[-1, -1, -1], [0, 0, 0], [1, 1, 1]] works too.",
-    ],
-)
-
 #: Gain in peak signal-to-noise ratio (dB) that remove_salt_and_pepper must reach.
 MIN_PSNR_GAIN_DB = 10.0
 
 
-def _check_remove_salt_and_pepper(function: Any) -> str:
+@task(hints=[
+    "Salt-and-pepper noise sets a few pixels to pure white or black. A weighted average keeps part of every such outlier.",
+    "The median of a small window ignores a few extreme values: it is not a convolution at all.",
+    "scipy.ndimage.median_filter(image, size=3)",
+])
+def remove_salt_and_pepper(function: Any) -> str:
     clean, noisy = salt_and_pepper_ct()
     result = as_array(call(function, noisy.copy()), "your denoised image", shape=noisy.shape)
     if not np.all(np.isfinite(result)):
@@ -219,20 +196,15 @@ def _check_remove_salt_and_pepper(function: Any) -> str:
     raise Wrong(f"PSNR changed by {gain:+.1f} dB (needed: +{MIN_PSNR_GAIN_DB:g} dB). Did you return the filtered image?")
 
 
-remove_salt_and_pepper = Task(
-    "remove_salt_and_pepper",
-    _check_remove_salt_and_pepper,
-    hints=[
-        "Salt-and-pepper noise sets a few pixels to pure white or black. A weighted average keeps part of every such outlier.",
-        "The median of a small window ignores a few extreme values: it is not a convolution at all.",
-        "scipy.ndimage.median_filter(image, size=3)",
-    ],
-)
-
-
-def _check_correlate_same_zero(function: Any) -> None:
+@task(hints=[
+    "Pad the image with zeros so that the kernel's centre can visit every pixel, then compute a 'valid' correlation.",
+    "For a kernel of shape (kh, kw) pad kh // 2 rows above and below and kw // 2 columns left and right: "
+    "np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2))).",
+    "Then out[r, c] = (padded[r:r+kh, c:c+kw] * kernel).sum() for every r, c of the original image.",
+])
+def correlate_same_zero(function: Any) -> None:
     rng = np.random.default_rng(3)
-    image = _ct_slice()[30:52, 40:69]
+    image = ct_soft_tissue()[30:52, 40:69]
     for kernel in (rng.normal(size=(3, 3)), rng.normal(size=(5, 3))):
         want = ndimage.correlate(image, kernel, mode="constant", cval=0.0)
         got = as_array(call(function, image.copy(), kernel.copy()), "your result")
@@ -254,13 +226,3 @@ def _check_correlate_same_zero(function: Any) -> None:
         raise Wrong(f"the values differ from correlation with zero padding (largest difference {np.max(np.abs(got - want)):.3g}).")
 
 
-correlate_same_zero = Task(
-    "correlate_same_zero",
-    _check_correlate_same_zero,
-    hints=[
-        "Pad the image with zeros so that the kernel's centre can visit every pixel, then compute a 'valid' correlation.",
-        "For a kernel of shape (kh, kw) pad kh // 2 rows above and below and kw // 2 columns left and right: "
-        "np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2))).",
-        "Then out[r, c] = (padded[r:r+kh, c:c+kw] * kernel).sum() for every r, c of the original image.",
-    ],
-)

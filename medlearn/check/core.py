@@ -104,6 +104,25 @@ class Task:
         return f"<check task {self.name!r}: call it with your answer, or .hint()>"
 
 
+def task(*, hints: Sequence[str]) -> Callable[[Callable[[Any], str | None]], Task]:
+    """Turn a checker function into a :class:`Task` named after the function: the name is written once.
+
+    Example:
+        >>> @task(hints=["Multiply by 2."])
+        ... def double(f):
+        ...     if call(f, 2) != 4:
+        ...         raise Wrong("double(2) should be 4.")
+        >>> double
+        <check task 'double': call it with your answer, or .hint()>
+        >>> double(lambda x: x * 2)
+        ✅ double: correct.
+    """
+    def make(checker: Callable[[Any], str | None]) -> Task:
+        return Task(checker.__name__, checker, hints)
+
+    return make
+
+
 def call(function: Any, *args: Any) -> Any:
     """Call the learner's function; turn its failures into a todo or a hint.
 

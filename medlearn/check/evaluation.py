@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
 from ..metrics import bootstrap_ci, threshold_for_sensitivity as _threshold_for_sensitivity
-from .core import Task, Wrong, as_array, as_number, call
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = ["auc_by_ranking", "bootstrap_auc", "patient_split", "ppv_at_prevalence", "sensitivity_specificity",
            "threshold_for_sensitivity"]
@@ -29,7 +29,11 @@ def _example(n: int = 200, seed: int = 0, ties: bool = False) -> tuple[np.ndarra
     return y, (np.round(scores, 1) if ties else scores)
 
 
-def _check_sensitivity_specificity(function: Any) -> None:
+@task(hints=[
+    "Count TP = (y_true == 1) & (y_pred == 1), FN = (y_true == 1) & (y_pred == 0), and likewise TN and FP.",
+    "sensitivity = TP / (TP + FN); specificity = TN / (TN + FP).",
+])
+def sensitivity_specificity(function: Any) -> None:
     y, scores = _example()
     predicted = (scores >= 0.5).astype(int)
     values = as_array(call(function, y.copy(), predicted.copy()), "your (sensitivity, specificity) pair")
@@ -48,21 +52,15 @@ def _check_sensitivity_specificity(function: Any) -> None:
     raise Wrong(f"expected sensitivity {sens:.3f} and specificity {spec:.3f}; you returned {values[0]:.3f} and {values[1]:.3f}.")
 
 
-sensitivity_specificity = Task(
-    "sensitivity_specificity",
-    _check_sensitivity_specificity,
-    hints=[
-        "Count TP = (y_true == 1) & (y_pred == 1), FN = (y_true == 1) & (y_pred == 0), and likewise TN and FP.",
-        "sensitivity = TP / (TP + FN); specificity = TN / (TN + FP).",
-    ],
-)
-
-
 def _ppv(prevalence: float, sensitivity: float, specificity: float) -> float:
     return sensitivity * prevalence / (sensitivity * prevalence + (1 - specificity) * (1 - prevalence))
 
 
-def _check_ppv_at_prevalence(function: Any) -> None:
+@task(hints=[
+    "Picture 1,000 people: prevalence x 1,000 have the condition. How many of them test positive, and how many of the others?",
+    "PPV = sens * prev / (sens * prev + (1 - spec) * (1 - prev)).",
+])
+def ppv_at_prevalence(function: Any) -> None:
     for sens, spec, prev in ((0.9, 0.9, 0.05), (0.95, 0.7, 0.625), (0.8, 0.99, 0.01), (0.99, 0.5, 0.5)):
         want = _ppv(prev, sens, spec)
         got = as_number(call(function, sens, spec, prev), "the PPV")
@@ -77,17 +75,11 @@ def _check_ppv_at_prevalence(function: Any) -> None:
         raise Wrong(f"for sensitivity {sens}, specificity {spec} and prevalence {prev} the PPV is {want:.4f}; you returned {got:.4f}.")
 
 
-ppv_at_prevalence = Task(
-    "ppv_at_prevalence",
-    _check_ppv_at_prevalence,
-    hints=[
-        "Picture 1,000 people: prevalence x 1,000 have the condition. How many of them test positive, and how many of the others?",
-        "PPV = sens * prev / (sens * prev + (1 - spec) * (1 - prev)).",
-    ],
-)
-
-
-def _check_auc_by_ranking(function: Any) -> None:
+@task(hints=[
+    "Split the scores into those of positive and of negative cases; compare every positive with every negative (broadcasting: pos[:, None] > neg[None, :]).",
+    "AUC = mean of (pos > neg) + 0.5 * mean of (pos == neg), over all pairs.",
+])
+def auc_by_ranking(function: Any) -> None:
     for ties in (False, True):
         y, scores = _example(seed=3, ties=ties)
         want = roc_auc_score(y, scores)
@@ -104,17 +96,12 @@ def _check_auc_by_ranking(function: Any) -> None:
         raise Wrong(f"scikit-learn's AUC is {want:.4f}; you returned {got:.4f}. Compare every positive with every negative.")
 
 
-auc_by_ranking = Task(
-    "auc_by_ranking",
-    _check_auc_by_ranking,
-    hints=[
-        "Split the scores into those of positive and of negative cases; compare every positive with every negative (broadcasting: pos[:, None] > neg[None, :]).",
-        "AUC = mean of (pos > neg) + 0.5 * mean of (pos == neg), over all pairs.",
-    ],
-)
-
-
-def _check_threshold_for_sensitivity(function: Any) -> None:
+@task(hints=[
+    "Only the scores of the positive cases decide the sensitivity: sort them from high to low.",
+    "To find k = ceil(target * n_positive) of them, the threshold is the k-th highest positive score: "
+    "np.sort(pos)[::-1][int(np.ceil(target * len(pos))) - 1].",
+])
+def threshold_for_sensitivity(function: Any) -> None:
     for seed, target in ((1, 0.95), (2, 0.8), (4, 1.0)):
         y, scores = _example(seed=seed)
         want = _threshold_for_sensitivity(y, scores, target)
@@ -129,18 +116,11 @@ def _check_threshold_for_sensitivity(function: Any) -> None:
                     "specificity: return the HIGHEST threshold that reaches the target.")
 
 
-threshold_for_sensitivity = Task(
-    "threshold_for_sensitivity",
-    _check_threshold_for_sensitivity,
-    hints=[
-        "Only the scores of the positive cases decide the sensitivity: sort them from high to low.",
-        "To find k = ceil(target * n_positive) of them, the threshold is the k-th highest positive score: "
-        "np.sort(pos)[::-1][int(np.ceil(target * len(pos))) - 1].",
-    ],
-)
-
-
-def _check_bootstrap_auc(function: Any) -> None:
+@task(hints=[
+    "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC of those cases.",
+    "Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5]).",
+])
+def bootstrap_auc(function: Any) -> None:
     y, scores = _example(n=150, seed=5)
     result = as_array(call(function, y.copy(), scores.copy(), 500, 0), "your (low, high) interval")
     if result.shape != (2,):
@@ -161,17 +141,11 @@ def _check_bootstrap_auc(function: Any) -> None:
                     f"(about {ref_low:.3f} to {ref_high:.3f}): the 2.5th and 97.5th percentiles, and resamples as large as the data.")
 
 
-bootstrap_auc = Task(
-    "bootstrap_auc",
-    _check_bootstrap_auc,
-    hints=[
-        "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC of those cases.",
-        "Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5]).",
-    ],
-)
-
-
-def _check_patient_split(function: Any) -> None:
+@task(hints=[
+    "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image of theirs.",
+    "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); return np.isin(patient_ids, test).",
+])
+def patient_split(function: Any) -> None:
     rng = np.random.default_rng(7)
     patients = np.repeat(np.arange(120), rng.integers(1, 7, 120))
     rng.shuffle(patients)
@@ -197,11 +171,3 @@ def _check_patient_split(function: Any) -> None:
         raise Wrong("the same seed gave two different splits: use np.random.default_rng(seed), not np.random without a seed.")
 
 
-patient_split = Task(
-    "patient_split",
-    _check_patient_split,
-    hints=[
-        "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image of theirs.",
-        "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); return np.isin(patient_ids, test).",
-    ],
-)

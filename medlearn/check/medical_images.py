@@ -20,7 +20,7 @@ from pydicom.dataset import Dataset
 from pydicom.uid import UID
 
 from ..data import dicom_example, window
-from .core import Task, Wrong, as_array, as_number, call
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = [
     "apply_window",
@@ -32,7 +32,12 @@ __all__ = [
 ]
 
 
-def _check_to_hounsfield(function: Any) -> None:
+@task(hints=[
+    "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
+    "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
+    "return stored.astype(float) * slope + intercept",
+])
+def to_hounsfield(function: Any) -> None:
     ct = dicom_example("ct")
     cases = [
         (ct.pixel_array, float(ct.RescaleSlope), float(ct.RescaleIntercept)),
@@ -56,18 +61,12 @@ def _check_to_hounsfield(function: Any) -> None:
         raise Wrong(f"the values differ from stored * slope + intercept (largest difference {np.max(np.abs(got - want)):.3g}).")
 
 
-to_hounsfield = Task(
-    "to_hounsfield",
-    _check_to_hounsfield,
-    hints=[
-        "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
-        "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
-        "return stored.astype(float) * slope + intercept",
-    ],
-)
-
-
-def _check_apply_window(function: Any) -> None:
+@task(hints=[
+    "The window runs from low = center - width / 2 to high = center + width / 2.",
+    "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
+    "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
+])
+def apply_window(function: Any) -> None:
     hu = np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]])
     for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0)):
         want = window(hu, center, width)
@@ -84,18 +83,11 @@ def _check_apply_window(function: Any) -> None:
                     "linearly in between.")
 
 
-apply_window = Task(
-    "apply_window",
-    _check_apply_window,
-    hints=[
-        "The window runs from low = center - width / 2 to high = center + width / 2.",
-        "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
-        "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
-    ],
-)
-
-
-def _check_field_of_view_mm(function: Any) -> None:
+@task(hints=[
+    "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
+    "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
+])
+def field_of_view_mm(function: Any) -> None:
     for name in ("ct", "overlay"):
         ds = dicom_example(name)
         rows, cols = int(ds.Rows), int(ds.Columns)
@@ -114,22 +106,16 @@ def _check_field_of_view_mm(function: Any) -> None:
         raise Wrong(f"for the {name} example you returned {np.round(got, 2)}, expected {np.round(want, 2)} mm.")
 
 
-field_of_view_mm = Task(
-    "field_of_view_mm",
-    _check_field_of_view_mm,
-    hints=[
-        "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
-        "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
-    ],
-)
-
-
 def _labels(n_malignant: int, n_benign: int, seed: int) -> np.ndarray:
     labels = np.array([0] * n_malignant + [1] * n_benign)
     return np.random.default_rng(seed).permutation(labels)
 
 
-def _check_malignant_fraction(function: Any) -> None:
+@task(hints=[
+    "Look up the label names: medmnist_info('breastmnist').label_names.",
+    "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
+])
+def malignant_fraction(function: Any) -> None:
     for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15)):
         labels = _labels(n_malignant, n_benign, seed=n_malignant)
         want = n_malignant / (n_malignant + n_benign)
@@ -143,17 +129,11 @@ def _check_malignant_fraction(function: Any) -> None:
         raise Wrong(f"for {n_malignant} malignant of {n_malignant + n_benign} images you returned {value:.3g}, expected {want:.3g}.")
 
 
-malignant_fraction = Task(
-    "malignant_fraction",
-    _check_malignant_fraction,
-    hints=[
-        "Look up the label names: medmnist_info('breastmnist').label_names.",
-        "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
-    ],
-)
-
-
-def _check_malignant_sensitivity(function: Any) -> None:
+@task(hints=[
+    "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, label 0.",
+    "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
+])
+def malignant_sensitivity(function: Any) -> None:
     labels = _labels(40, 110, seed=1)
     rng = np.random.default_rng(2)
     predictions = np.where(rng.random(labels.size) < 0.8, labels, 1 - labels)  # 80 % right
@@ -173,15 +153,6 @@ def _check_malignant_sensitivity(function: Any) -> None:
                     "Sensitivity divides by the number of truly malignant images.")
     raise Wrong(f"you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images).")
 
-
-malignant_sensitivity = Task(
-    "malignant_sensitivity",
-    _check_malignant_sensitivity,
-    hints=[
-        "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, label 0.",
-        "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
-    ],
-)
 
 #: What deidentify must leave empty (or remove): identifying text and the dates of the visit.
 IDENTIFYING = ("PatientName", "PatientID", "PatientBirthDate", "InstitutionName", "StationName",
@@ -232,7 +203,16 @@ def _deidentified(function: Any, ds: Dataset, secret: str) -> Dataset:
     return result
 
 
-def _check_deidentify(function: Any) -> None:
+@task(hints=[
+    "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
+    "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
+    "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
+    "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
+    "the secret nobody can recompute it.",
+    "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
+    "after you replaced it.",
+])
+def deidentify(function: Any) -> None:
     original = dicom_example("ct")
     first = _deidentified(function, original, _SECRET)
     again = _deidentified(function, original, _SECRET)
@@ -268,16 +248,3 @@ def _check_deidentify(function: Any) -> None:
                     "to the same new UID as SOPInstanceUID.")
 
 
-deidentify = Task(
-    "deidentify",
-    _check_deidentify,
-    hints=[
-        "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
-        "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
-        "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
-        "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
-        "the secret nobody can recompute it.",
-        "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
-        "after you replaced it.",
-    ],
-)

@@ -16,18 +16,18 @@ import numpy as np
 from skimage import filters
 from sklearn.metrics import roc_auc_score
 
-from ..data import hounsfield, window
-from .core import Task, Wrong, as_array, as_number, call
+from ..data import ct_soft_tissue, hounsfield
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = ["area_mm2", "best_feature", "largest_component", "normalise_with_training", "otsu_mask", "z_score"]
 
 
-def _ct() -> np.ndarray:
-    return window(hounsfield("ct"), preset="soft tissue")
-
-
-def _check_z_score(function: Any) -> None:
-    image = _ct()[20:60, 30:90]
+@task(hints=[
+    "Subtract the image's mean, then divide by its standard deviation.",
+    "A constant image has standard deviation 0. Test for it first and return np.zeros_like(image, dtype=float).",
+])
+def z_score(function: Any) -> None:
+    image = ct_soft_tissue()[20:60, 30:90]
     want = (image - image.mean()) / image.std()
     got = as_array(call(function, image.copy()), "your result", shape=image.shape)
     if not np.allclose(got, want, atol=1e-6):
@@ -43,17 +43,11 @@ def _check_z_score(function: Any) -> None:
         raise Wrong("a constant image has standard deviation 0: dividing by it gives NaN. Return zeros for a constant image.")
 
 
-z_score = Task(
-    "z_score",
-    _check_z_score,
-    hints=[
-        "Subtract the image's mean, then divide by its standard deviation.",
-        "A constant image has standard deviation 0. Test for it first and return np.zeros_like(image, dtype=float).",
-    ],
-)
-
-
-def _check_normalise_with_training(function: Any) -> None:
+@task(hints=[
+    "Compute one mean and one standard deviation over all pixels of all training images.",
+    "return (test - train.mean()) / train.std()",
+])
+def normalise_with_training(function: Any) -> None:
     rng = np.random.default_rng(4)
     train = rng.normal(100.0, 20.0, (50, 8, 8))
     test = rng.normal(130.0, 35.0, (20, 8, 8))
@@ -71,17 +65,11 @@ def _check_normalise_with_training(function: Any) -> None:
     raise Wrong("the values differ from (test - training mean) / training standard deviation.")
 
 
-normalise_with_training = Task(
-    "normalise_with_training",
-    _check_normalise_with_training,
-    hints=[
-        "Compute one mean and one standard deviation over all pixels of all training images.",
-        "return (test - train.mean()) / train.std()",
-    ],
-)
-
-
-def _check_otsu_mask(function: Any) -> None:
+@task(hints=[
+    "skimage.filters.threshold_otsu(image) returns one number: the threshold.",
+    "The mask is a comparison: image > threshold.",
+])
+def otsu_mask(function: Any) -> None:
     hu = hounsfield("ct")
     want = hu > filters.threshold_otsu(hu)
     result = call(function, hu.copy())
@@ -96,17 +84,12 @@ def _check_otsu_mask(function: Any) -> None:
         raise Wrong(f"your mask differs from image > threshold_otsu(image) in {np.sum(got.astype(bool) != want)} pixels.")
 
 
-otsu_mask = Task(
-    "otsu_mask",
-    _check_otsu_mask,
-    hints=[
-        "skimage.filters.threshold_otsu(image) returns one number: the threshold.",
-        "The mask is a comparison: image > threshold.",
-    ],
-)
-
-
-def _check_largest_component(function: Any) -> None:
+@task(hints=[
+    "skimage.measure.label(mask) gives every connected blob its own number; 0 is the background.",
+    "np.bincount(labels.ravel()) counts the pixels of each label. Ignore label 0, take the argmax.",
+    "sizes = np.bincount(labels.ravel()); sizes[0] = 0; return labels == sizes.argmax()",
+])
+def largest_component(function: Any) -> None:
     mask = np.zeros((20, 30), dtype=bool)
     mask[2:6, 2:6] = True  # 16 pixels
     mask[10:18, 5:15] = True  # 80 pixels: the largest
@@ -129,18 +112,11 @@ def _check_largest_component(function: Any) -> None:
     raise Wrong("your mask is not the largest connected component (80 pixels here).")
 
 
-largest_component = Task(
-    "largest_component",
-    _check_largest_component,
-    hints=[
-        "skimage.measure.label(mask) gives every connected blob its own number; 0 is the background.",
-        "np.bincount(labels.ravel()) counts the pixels of each label. Ignore label 0, take the argmax.",
-        "sizes = np.bincount(labels.ravel()); sizes[0] = 0; return labels == sizes.argmax()",
-    ],
-)
-
-
-def _check_area_mm2(function: Any) -> None:
+@task(hints=[
+    "Count the pixels of the mask: mask.sum().",
+    "One pixel covers pixel_spacing[0] x pixel_spacing[1] square millimetres.",
+])
+def area_mm2(function: Any) -> None:
     mask = np.zeros((40, 40), dtype=bool)
     mask[5:25, 10:20] = True  # 200 pixels
     for spacing in ((0.5, 0.5), (0.7, 0.3), (2.0, 1.0)):
@@ -157,17 +133,11 @@ def _check_area_mm2(function: Any) -> None:
         raise Wrong(f"for 200 pixels of {spacing[0]} x {spacing[1]} mm you returned {value:.4g} mm², expected {want:.4g}.")
 
 
-area_mm2 = Task(
-    "area_mm2",
-    _check_area_mm2,
-    hints=[
-        "Count the pixels of the mask: mask.sum().",
-        "One pixel covers pixel_spacing[0] x pixel_spacing[1] square millimetres.",
-    ],
-)
-
-
-def _check_best_feature(function: Any) -> None:
+@task(hints=[
+    "For each column j, roc_auc_score(labels, X[:, j]) says how well that feature alone ranks the classes.",
+    "An AUC far below 0.5 separates too, the other way round: score each feature by max(AUC, 1 - AUC).",
+])
+def best_feature(function: Any) -> None:
     rng = np.random.default_rng(5)
     labels = rng.integers(0, 2, 300)
     X = rng.normal(size=(300, 4))
@@ -187,11 +157,3 @@ def _check_best_feature(function: Any) -> None:
         raise Wrong(f"you returned {got!r}; compute the AUC of each column with roc_auc_score(labels, X[:, j]).")
 
 
-best_feature = Task(
-    "best_feature",
-    _check_best_feature,
-    hints=[
-        "For each column j, roc_auc_score(labels, X[:, j]) says how well that feature alone ranks the classes.",
-        "An AUC far below 0.5 separates too, the other way round: score each feature by max(AUC, 1 - AUC).",
-    ],
-)

@@ -21,7 +21,8 @@ from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.tree import DecisionTreeClassifier
 
-from .core import Task, Wrong, as_array, as_number, call
+from ..data import low_prevalence_subset
+from .core import task, Wrong, as_array, as_number, call
 
 __all__ = ["balanced_forest", "best_threshold", "gini", "permutation_drop", "regression_scores", "weighted_gini"]
 
@@ -31,7 +32,11 @@ def _gini(labels: np.ndarray) -> float:
     return float(1 - np.sum(p**2))
 
 
-def _check_gini(function: Any) -> None:
+@task(hints=[
+    "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
+    "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
+])
+def gini(function: Any) -> None:
     for labels in (np.array([0, 0, 1, 1]), np.array([1, 1, 1, 1]), np.array([0, 1, 1, 1, 1, 1, 1, 0, 1, 1]), np.array([0, 1, 2, 2])):
         value = as_number(call(function, labels.copy()), "the Gini impurity")
         want = _gini(labels)
@@ -48,17 +53,11 @@ def _check_gini(function: Any) -> None:
         raise Wrong(f"for labels {labels} you returned {value:.4g}, expected {want:.4g}.")
 
 
-gini = Task(
-    "gini",
-    _check_gini,
-    hints=[
-        "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
-        "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
-    ],
-)
-
-
-def _check_weighted_gini(function: Any) -> None:
+@task(hints=[
+    "Compute the Gini impurity of each child separately.",
+    "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
+])
+def weighted_gini(function: Any) -> None:
     left, right = np.array([0, 0, 0, 1]), np.array([1, 1, 1, 1, 1, 1, 1, 0])  # impurities 0.375 and 0.219
     want = (4 * _gini(left) + 8 * _gini(right)) / 12
     value = as_number(call(function, left.copy(), right.copy()), "the weighted Gini impurity")
@@ -71,17 +70,11 @@ def _check_weighted_gini(function: Any) -> None:
     raise Wrong(f"you returned {value:.4g}, expected {want:.4g} for children of 4 and 8 cases.")
 
 
-weighted_gini = Task(
-    "weighted_gini",
-    _check_weighted_gini,
-    hints=[
-        "Compute the Gini impurity of each child separately.",
-        "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
-    ],
-)
-
-
-def _check_best_threshold(function: Any) -> None:
+@task(hints=[
+    "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = np.unique(x).",
+    "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the lowest.",
+])
+def best_threshold(function: Any) -> None:
     data = load_breast_cancer()
     names = list(data.feature_names)
     for feature in ("worst perimeter", "mean texture"):
@@ -99,17 +92,11 @@ def _check_best_threshold(function: Any) -> None:
                     "Is the left side x <= threshold?")
 
 
-best_threshold = Task(
-    "best_threshold",
-    _check_best_threshold,
-    hints=[
-        "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = np.unique(x).",
-        "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the lowest.",
-    ],
-)
-
-
-def _check_regression_scores(function: Any) -> None:
+@task(hints=[
+    "MAE = mean(|y_true - y_pred|), in the units of the target.",
+    "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
+])
+def regression_scores(function: Any) -> None:
     data = load_diabetes()
     model = LinearRegression().fit(data.data[:300], data.target[:300])
     y_true, y_pred = data.target[300:], model.predict(data.data[300:])
@@ -133,17 +120,12 @@ def _check_regression_scores(function: Any) -> None:
         raise Wrong(f"your R2 is {r2:.4g}, expected {want_r2:.4g}.")
 
 
-regression_scores = Task(
-    "regression_scores",
-    _check_regression_scores,
-    hints=[
-        "MAE = mean(|y_true - y_pred|), in the units of the target.",
-        "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
-    ],
-)
-
-
-def _check_permutation_drop(function: Any) -> str:
+@task(hints=[
+    "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
+    "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = shuffled[order, column]",
+    "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
+])
+def permutation_drop(function: Any) -> str:
     data = load_breast_cancer()
     names = list(data.feature_names)
     # Three features that are not near-copies of each other, so that each one's importance shows.
@@ -171,22 +153,9 @@ def _check_permutation_drop(function: Any) -> str:
                 "np.random.default_rng(seed).permutation(len(X)).")
 
 
-permutation_drop = Task(
-    "permutation_drop",
-    _check_permutation_drop,
-    hints=[
-        "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
-        "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = shuffled[order, column]",
-        "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
-    ],
-)
-
-
 def _imbalanced_wisconsin() -> tuple[np.ndarray, np.ndarray]:
-    """All 357 benign masses and 20 malignant ones (5 %), as in chapter 04, section 6."""
     data = load_breast_cancer()
-    malignant, benign = np.flatnonzero(data.target == 0), np.flatnonzero(data.target == 1)
-    subset = np.r_[np.random.default_rng(0).choice(malignant, 20, replace=False), benign]
+    subset = low_prevalence_subset(data.target, 20, seed=0)   # chapter 04, section 6's first draw
     return data.data[subset], data.target[subset]
 
 
@@ -195,7 +164,11 @@ def _malignant_recall(model: Any, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted[y == 0] == 0))
 
 
-def _check_balanced_forest(function: Any) -> str:
+@task(hints=[
+    "class_weight='balanced' weights each class by the inverse of its frequency.",
+    "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
+])
+def balanced_forest(function: Any) -> str:
     model = call(function)
     if not isinstance(model, RandomForestClassifier):
         raise Wrong(f"return an unfitted RandomForestClassifier, not {type(model).__name__}.")
@@ -212,11 +185,3 @@ def _check_balanced_forest(function: Any) -> str:
     return f"it finds {weighted:.0%} of the malignant masses, against {plain:.0%} without class weights."
 
 
-balanced_forest = Task(
-    "balanced_forest",
-    _check_balanced_forest,
-    hints=[
-        "class_weight='balanced' weights each class by the inverse of its frequency.",
-        "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
-    ],
-)

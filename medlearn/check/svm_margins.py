@@ -20,13 +20,17 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-from .core import Task, Wrong, as_number, call
+from ..data import separable_pair, wisconsin_pair
+from .core import task, Wrong, as_number, call
 
-__all__ = ["decision_value", "hinge_loss", "margin_width", "pick_c", "refit_on_support_vectors", "scaled_rbf_svm",
-           "separable_pair"]
+__all__ = ["decision_value", "hinge_loss", "margin_width", "pick_c", "refit_on_support_vectors", "scaled_rbf_svm"]
 
 
-def _check_decision_value(function: Any) -> None:
+@task(hints=[
+    "f(x) = w . x + b: a dot product plus the offset.",
+    "return np.dot(w, x) + b",
+])
+def decision_value(function: Any) -> None:
     rng = np.random.default_rng(0)
     for _ in range(3):
         w, x, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
@@ -40,14 +44,11 @@ def _check_decision_value(function: Any) -> None:
         raise Wrong(f"for w = {np.round(w, 2)}, b = {b:.2f}, x = {np.round(x, 2)} you returned {value:.4g}, expected {w @ x + b:.4g}.")
 
 
-decision_value = Task(
-    "decision_value",
-    _check_decision_value,
-    hints=["f(x) = w . x + b: a dot product plus the offset.", "return np.dot(w, x) + b"],
-)
-
-
-def _check_margin_width(function: Any) -> None:
+@task(hints=[
+    "The edges of the margin are where f(x) = +1 and f(x) = -1. How far apart are they along w?",
+    "return 2 / np.linalg.norm(w)",
+])
+def margin_width(function: Any) -> None:
     for w in (np.array([3.0, 4.0]), np.array([0.5, -0.5, 1.0]), np.array([10.0])):
         value = as_number(call(function, w.copy()), "the margin width")
         want = 2 / np.linalg.norm(w)
@@ -62,17 +63,11 @@ def _check_margin_width(function: Any) -> None:
         raise Wrong(f"for w = {w} you returned {value:.4g}, expected {want:.4g}.")
 
 
-margin_width = Task(
-    "margin_width",
-    _check_margin_width,
-    hints=[
-        "The edges of the margin are where f(x) = +1 and f(x) = -1. How far apart are they along w?",
-        "return 2 / np.linalg.norm(w)",
-    ],
-)
-
-
-def _check_hinge_loss(function: Any) -> None:
+@task(hints=[
+    "For one case the hinge loss is max(0, 1 - y f(x)), with y = +1 or -1.",
+    "np.maximum (not np.max) works element by element: np.mean(np.maximum(0, 1 - y * f)).",
+])
+def hinge_loss(function: Any) -> None:
     y = np.array([1, 1, -1, -1, 1, -1])
     f = np.array([2.0, 0.5, -3.0, 0.2, -1.0, -0.9])
     want = np.mean(np.maximum(0, 1 - y * f))
@@ -88,37 +83,11 @@ def _check_hinge_loss(function: Any) -> None:
     raise Wrong(f"you returned {value:.4g}; expected {want:.4g} for y = {y} and f = {f}.")
 
 
-hinge_loss = Task(
-    "hinge_loss",
-    _check_hinge_loss,
-    hints=[
-        "For one case the hinge loss is max(0, 1 - y f(x)), with y = +1 or -1.",
-        "np.maximum (not np.max) works element by element: np.mean(np.maximum(0, 1 - y * f)).",
-    ],
-)
-
-
-def separable_pair() -> tuple[np.ndarray, np.ndarray]:
-    """60 Wisconsin cases in two scaled features (worst radius, worst concave points) that a line separates.
-
-    They are the cases that a soft-margin linear SVM places outside its margin,
-    the same as in chapter 03, section 2.
-
-    Example:
-        >>> X, y = separable_pair()
-        >>> X.shape, SVC(kernel="linear", C=1e6).fit(X, y).score(X, y)
-        ((60, 2), 1.0)
-    """
-    data = load_breast_cancer()
-    names = list(data.feature_names)
-    Z = StandardScaler().fit_transform(data.data[:, [names.index("worst radius"), names.index("worst concave points")]])
-    soft = SVC(kernel="linear", C=1.0).fit(Z, data.target)
-    clear = np.flatnonzero((2 * data.target - 1) * soft.decision_function(Z) > 1.0)
-    chosen = np.random.default_rng(0).choice(clear, size=60, replace=False)
-    return Z[chosen], data.target[chosen]
-
-
-def _check_refit_on_support_vectors(function: Any) -> None:
+@task(hints=[
+    "Fit SVC(kernel='linear', C=1e6) on all cases; its .support_ holds the indices of the support vectors.",
+    "Fit a second SVC(kernel='linear', C=1e6) on X[first.support_], y[first.support_] and return it: its w and b are the same.",
+])
+def refit_on_support_vectors(function: Any) -> None:
     X, y = separable_pair()
     full = SVC(kernel="linear", C=1e6).fit(X, y)
     model = call(function, X.copy(), y.copy())
@@ -133,17 +102,11 @@ def _check_refit_on_support_vectors(function: Any) -> None:
                     "and train the second on the first one's support vectors.")
 
 
-refit_on_support_vectors = Task(
-    "refit_on_support_vectors",
-    _check_refit_on_support_vectors,
-    hints=[
-        "Fit SVC(kernel='linear', C=1e6) on all cases; its .support_ holds the indices of the support vectors.",
-        "Fit a second SVC(kernel='linear', C=1e6) on X[first.support_], y[first.support_] and return it: its w and b are the same.",
-    ],
-)
-
-
-def _check_scaled_rbf_svm(function: Any) -> str:
+@task(hints=[
+    "sklearn.pipeline.make_pipeline chains steps: the scaler learns from the training data of each fit.",
+    "return make_pipeline(StandardScaler(), SVC(kernel='rbf', C=C, gamma=gamma))",
+])
+def scaled_rbf_svm(function: Any) -> str:
     model = call(function, 10.0, 0.01)
     if isinstance(model, SVC):
         raise Wrong("a bare SVC sees the raw features, whose scales differ by four orders of magnitude. "
@@ -165,26 +128,19 @@ def _check_scaled_rbf_svm(function: Any) -> str:
     return f"5-fold accuracy on Wisconsin: {accuracy:.3f}."
 
 
-scaled_rbf_svm = Task(
-    "scaled_rbf_svm",
-    _check_scaled_rbf_svm,
-    hints=[
-        "sklearn.pipeline.make_pipeline chains steps: the scaler learns from the training data of each fit.",
-        "return make_pipeline(StandardScaler(), SVC(kernel='rbf', C=C, gamma=gamma))",
-    ],
-)
-
 _C_CANDIDATES = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
 
 
 def _pick_c_data() -> tuple[np.ndarray, ...]:
-    data = load_breast_cancer()
-    names = list(data.feature_names)
-    X = StandardScaler().fit_transform(data.data[:, [names.index("worst radius"), names.index("worst concave points")]])
-    return tuple(train_test_split(X, data.target, test_size=0.5, stratify=data.target, random_state=0))
+    X, y = wisconsin_pair()   # chapter 03, section 3's split
+    return tuple(train_test_split(X, y, test_size=0.5, stratify=y, random_state=0))
 
 
-def _check_pick_c(function: Any) -> None:
+@task(hints=[
+    "For each candidate C, fit SVC(kernel='linear', C=C) on the training data and score it on the validation data.",
+    "Keep the C with the highest validation accuracy; among ties, the smallest C (the simplest model).",
+])
+def pick_c(function: Any) -> None:
     X_train, X_val, y_train, y_val = _pick_c_data()
     fits = {C: SVC(kernel="linear", C=C).fit(X_train, y_train) for C in _C_CANDIDATES}
     val = {C: m.score(X_val, y_val) for C, m in fits.items()}
@@ -201,11 +157,3 @@ def _check_pick_c(function: Any) -> None:
     raise Wrong(f"C = {got:g} does not have the best validation accuracy; {best:g} does ({val[best]:.3f}).")
 
 
-pick_c = Task(
-    "pick_c",
-    _check_pick_c,
-    hints=[
-        "For each candidate C, fit SVC(kernel='linear', C=C) on the training data and score it on the validation data.",
-        "Keep the C with the highest validation accuracy; among ties, the smallest C (the simplest model).",
-    ],
-)

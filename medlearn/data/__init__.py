@@ -1,4 +1,4 @@
-"""Real medical image data: MedMNIST files (downloaded and md5-checked) and DICOM examples.
+"""Real data: MedMNIST files (downloaded and md5-checked), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info
@@ -7,7 +7,7 @@ Example:
 """
 
 from .catalog import SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
-from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, dicom_example, hounsfield, window
+from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, ct_soft_tissue, dicom_example, hounsfield, window
 from .duplicates import NearDuplicates, near_duplicates
 from .download import download_file, md5sum
 from .errors import DataError, DataNotFoundError
@@ -20,6 +20,7 @@ from .medmnist import (
     load_medmnist,
     verify_medmnist,
 )
+from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 __all__ = [
     "DATA_ENV",
@@ -29,9 +30,11 @@ __all__ = [
     "FileReport",
     "MedMNISTInfo",
     "NearDuplicates",
+    "PAIR",
     "SPLITS",
     "WINDOW_PRESETS",
     "ZENODO_RECORD",
+    "ct_soft_tissue",
     "data_dir",
     "default_data_dir",
     "dicom_example",
@@ -39,10 +42,13 @@ __all__ = [
     "fetch_medmnist",
     "hounsfield",
     "load_medmnist",
+    "low_prevalence_subset",
     "md5sum",
     "medmnist_info",
     "medmnist_names",
     "near_duplicates",
+    "separable_pair",
     "verify_medmnist",
     "window",
+    "wisconsin_pair",
 ]

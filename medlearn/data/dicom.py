@@ -12,6 +12,8 @@ from pydicom import examples
 from pydicom.dataset import Dataset
 from pydicom.pixels import apply_rescale
 
+from .._validation import check_array, check_choice, check_number
+
 #: The pydicom example files that hold an image, with what they show.
 DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
     {
@@ -116,17 +118,25 @@ def window(
     if preset is not None:
         if center is not None or width is not None:
             raise ValueError("give either preset or center and width, not both")
-        if preset not in WINDOW_PRESETS:
-            raise ValueError(f"preset={preset!r} is unknown; choose one of: {', '.join(WINDOW_PRESETS)}")
-        center, width = WINDOW_PRESETS[preset]
+        center, width = WINDOW_PRESETS[check_choice(preset, "preset", tuple(WINDOW_PRESETS))]
     if center is None or width is None:
         raise ValueError("give center and width, or a preset")
-    if not np.isfinite(center):
-        raise ValueError(f"center must be a finite number, not {center!r}")
-    if not np.isfinite(width) or width <= 0:
-        raise ValueError(f"width must be a positive number, not {width!r}")
-    values = np.asarray(image)
-    if values.dtype.kind not in "biuf":
-        raise ValueError(f"image must hold numbers, not {values.dtype}")
+    center = check_number(center, "center")
+    width = check_number(width, "width", low=0, low_open=True)
+    values = check_array(image, "image", finite=False, empty=True)
     low = center - width / 2.0
     return np.clip((values.astype(np.float64) - low) / width, 0.0, 1.0)
+
+
+def ct_soft_tissue() -> np.ndarray:
+    """The CT example slice in Hounsfield units, through the soft-tissue window: a real image with values 0 to 1.
+
+    The one definition of the image that chapter 01 filters and that the
+    checks of exercises 01 and 02 test a learner's code on.
+
+    Example:
+        >>> image = ct_soft_tissue()
+        >>> image.shape, float(image.min()), float(image.max())
+        ((128, 128), 0.0, 1.0)
+    """
+    return window(hounsfield("ct"), preset="soft tissue")
