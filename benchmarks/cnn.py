@@ -27,12 +27,11 @@ import os
 import sys
 import time
 
-import keras
 import numpy as np
 from sklearn.metrics import accuracy_score, roc_auc_score, roc_curve
 
-from medlearn.data import load_medmnist, near_duplicates
-from medlearn.models import augmentation, small_cnn
+from medlearn.data import SPLITS, load_medmnist, near_duplicates
+from medlearn.models import fit_small_cnn, to_network_input
 
 # Batch-norm momentum 0.99 (Keras' default) settles slowly, which the notebooks avoid with 0.9 for short
 # training; over these longer runs it measured better (PneumoniaMNIST AUC 0.964 against 0.959).
@@ -50,25 +49,16 @@ GOALS = {"pneumoniamnist": {"auc": 0.965, "accuracy": 0.88, "seconds": 60.0},
 
 def train_and_test(dataset: str, seed: int) -> dict:
     recipe = RECIPES[dataset]
-    keras.utils.set_random_seed(seed)
-    splits = {s: load_medmnist(dataset, s) for s in ("train", "val", "test")}
-    X = {s: (images[..., None] / 255.0).astype("float32") for s, (images, _) in splits.items()}
+    splits = {s: load_medmnist(dataset, s) for s in SPLITS}
+    X = {s: to_network_input(images) for s, (images, _) in splits.items()}
     y = {s: labels for s, (_, labels) in splits.items()}
-    inputs = keras.Input((28, 28, 1))
-    augmented = augmentation(horizontal_flip=recipe["horizontal_flip"], seed=seed)(inputs)
-    model = keras.Model(inputs, small_cnn((28, 28, 1), 2, bn_momentum=recipe["bn_momentum"])(augmented))
-    optimizer = (keras.optimizers.AdamW(recipe["learning_rate"], weight_decay=recipe["weight_decay"])
-                 if recipe["weight_decay"] else keras.optimizers.Adam(recipe["learning_rate"]))
-    model.compile(optimizer=optimizer, loss="binary_crossentropy",
-                  metrics=[keras.metrics.AUC(name="auc")])
-    counts = np.bincount(y["train"])
-    class_weight = {k: len(y["train"]) / (2 * c) for k, c in enumerate(counts)}
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=recipe["patience"],
-                                               restore_best_weights=True, start_from_epoch=recipe["start"]),
-                 keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3)]
     start = time.perf_counter()
-    history = model.fit(X["train"], y["train"], validation_data=(X["val"], y["val"]), epochs=recipe["epochs"],
-                        batch_size=recipe["batch_size"], class_weight=class_weight, callbacks=callbacks, verbose=0)
+    model, history = fit_small_cnn(
+        X["train"], y["train"], X["val"], y["val"], epochs=recipe["epochs"], batch_size=recipe["batch_size"],
+        learning_rate=recipe["learning_rate"], weight_decay=recipe["weight_decay"], patience=recipe["patience"],
+        start_from_epoch=recipe["start"], lr_patience=3, augment={"horizontal_flip": recipe["horizontal_flip"]},
+        bn_momentum=recipe["bn_momentum"], seed=seed,
+    )
     seconds = time.perf_counter() - start
     p_val = model.predict(X["val"], verbose=0)[:, 0]
     p_test = model.predict(X["test"], verbose=0)[:, 0]

@@ -175,8 +175,8 @@ def check_images(
     if stack.ndim == 2 or (stack.ndim == 3 and stack.shape[-1] in colours):
         stack = stack[np.newaxis]
     if stack.ndim == 4 and stack.shape[-1] not in colours:
-        shapes = " or ".join(f"(N, H, W, {c})" for c in colours)
-        raise ValueError(f"{name} must have shape (N, H, W) or {shapes}, not {np.shape(values)}")
+        shapes = "".join(f" or (N, H, W, {c})" for c in colours)
+        raise ValueError(f"{name} must have shape (N, H, W){shapes}, not {np.shape(values)}")
     if min(stack.shape[1:3]) < min_size:
         raise ValueError(f"{name} must be at least {min_size} x {min_size} pixels, not {stack.shape[1]} x {stack.shape[2]}")
     return stack

@@ -12,7 +12,9 @@ import sys
 from typing import Sequence
 
 from .data import (
+    COURSE_DATASETS,
     DATA_ENV,
+    SPLITS,
     DataError,
     data_dir,
     fetch_medmnist,
@@ -20,9 +22,6 @@ from .data import (
     medmnist_names,
     verify_medmnist,
 )
-
-#: The datasets that the course's notebooks use.
-COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "list":
             for name in medmnist_names():
                 info = medmnist_info(name)
-                sizes = "/".join(str(info.n_samples[s]) for s in ("train", "val", "test"))
+                sizes = "/".join(str(info.n_samples[s]) for s in SPLITS)
                 print(f"{name:15} {info.modality:38} {info.task:26} {info.n_classes:2} classes  {sizes}")
             return 0
         if args.action == "fetch":

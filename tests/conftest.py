@@ -11,10 +11,9 @@ from typing import Iterator
 import numpy as np
 import pytest
 
-from medlearn.data import data_dir, fetch_medmnist
+from medlearn.data import COURSE_DATASETS, data_dir, fetch_medmnist
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ Example:
     ('malignant', 'normal, benign')
 """
 
-from .catalog import SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
+from .catalog import COURSE_DATASETS, SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
 from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, ct_soft_tissue, dicom_example, hounsfield, window
 from .duplicates import NearDuplicates, near_duplicates
 from .download import download_file, md5sum
@@ -23,6 +23,7 @@ from .medmnist import (
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 __all__ = [
+    "COURSE_DATASETS",
     "DATA_ENV",
     "DICOM_EXAMPLES",
     "DataError",

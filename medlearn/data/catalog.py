@@ -19,6 +19,10 @@ ZENODO_RECORD = "10519652"
 ZENODO_URL = "https://zenodo.org/records/" + ZENODO_RECORD + "/files/{name}.npz?download=1"
 #: The three official splits, in the order they are used.
 SPLITS = ("train", "val", "test")
+
+#: The two datasets that the chapters train on.
+COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
+
 #: Side length in pixels of the images that medlearn loads.
 IMAGE_SIZE = 28
 
