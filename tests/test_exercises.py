@@ -7,7 +7,6 @@ what these tests read from the stored outputs is what the code does now.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -19,15 +18,66 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
+from authoring import build_exercises as build
 from medlearn.check import CheckResult, Task, Wrong, as_array, as_number, call
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
 CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")
 
-spec = importlib.util.spec_from_file_location("build", REPO / "exercises" / "build.py")
-build = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(build)
+
+def _solution_notebook(*sources: str, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    cells = [nbformat.v4.new_code_cell(s, metadata={"tags": list(tags)}) for s in sources]
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Exercises (solutions)"), *cells])
+
+
+def test_learner_version_replaces_each_block_at_its_indentation() -> None:
+    solution = _solution_notebook(
+        "def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    return y\n    ### END SOLUTION\n\ncheck.f(f)",
+        "### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION",
+        "explanation = 1",
+    )
+    solution.cells[3].metadata["tags"] = ["solution"]
+    learner = build.learner_version(solution, "x.ipynb")
+    assert [c.source for c in learner.cells[1:]] == [
+        "def f(x):\n    raise NotImplementedError  # your code here\n\ncheck.f(f)",
+        "raise NotImplementedError  # your code here",
+    ]
+    assert learner.cells[0].source == "# Exercises"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("x = 1\n### BEGIN SOLUTION\nanswer = 42\n", r"x\.ipynb, cell 3, line 2: ### BEGIN SOLUTION without an ### END"),
+        ("answer = 42\n    ### END SOLUTION\n", r"x\.ipynb, cell 3, line 2: ### END SOLUTION without a ### BEGIN"),
+        ("### BEGIN SOLUTION\na = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n### END SOLUTION",
+         r"x\.ipynb, cell 3, line 3: ### BEGIN SOLUTION inside the block opened on line 1"),
+    ],
+    ids=["begin without end", "end without begin", "nested"],
+)
+def test_unmatched_or_nested_marker_stops_the_build(source: str, message: str) -> None:
+    solution = _solution_notebook("import numpy as np", source)
+    with pytest.raises(build.MarkerError, match=message):
+        build.learner_version(solution, "x.ipynb")
+    solution.cells[2].metadata["tags"] = ["solution"]   # even in a cell the learner never sees
+    with pytest.raises(build.MarkerError, match=message):
+        build.learner_version(solution, "x.ipynb")
+
+
+def test_build_writes_nothing_when_a_marker_is_unmatched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    nbformat.write(_solution_notebook("### BEGIN SOLUTION\nanswer = 42\n"), solutions / "99_broken.ipynb")
+    monkeypatch.setattr(build, "REPO", tmp_path)
+    monkeypatch.setattr(build, "EXERCISES", tmp_path)
+    monkeypatch.setattr(build, "SOLUTIONS", solutions)
+    monkeypatch.setattr(build, "run_notebook", lambda *a, **k: pytest.fail("nothing may run after a marker error"))
+    assert build.main([]) == 1
+    assert "solutions/99_broken.ipynb, cell 2, line 1: ### BEGIN SOLUTION without" in capsys.readouterr().err
+    assert not (tmp_path / "99_broken.ipynb").exists()
+    assert build.main(["98_missing"]) == 2
 
 
 def _check_module(nb: dict):
@@ -56,7 +106,7 @@ def _check_cells(nb: dict) -> list[tuple[str, str]]:
 def test_every_chapter_with_exercises_has_solutions() -> None:
     assert SOLUTIONS
     for solution in SOLUTIONS:
-        assert (REPO / "exercises" / solution.name).exists(), f"run: python exercises/build.py {solution.stem}"
+        assert (REPO / "exercises" / solution.name).exists(), f"run: python -m authoring.build_exercises {solution.stem}"
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
@@ -64,7 +114,7 @@ def test_learner_copy_is_generated_from_the_solution(solution: Path) -> None:
     expected = build.learner_version(nbformat.read(solution, as_version=4))
     stored = nbformat.read(REPO / "exercises" / solution.name, as_version=4)
     assert [c.source for c in stored.cells] == [c.source for c in expected.cells], (
-        f"exercises/{solution.name} is out of date: run python exercises/build.py {solution.stem}"
+        f"exercises/{solution.name} is out of date: run python -m authoring.build_exercises {solution.stem}"
     )
     learner_text = "\n".join(c.source for c in stored.cells)
     assert "BEGIN SOLUTION" not in learner_text and "END SOLUTION" not in learner_text
@@ -189,3 +239,9 @@ def test_output_size_has_one_contract_across_chapters() -> None:
 
     assert convolution.output_size.run(output_size).passed
     assert cnn_training.output_size.run(output_size).passed
+
+
+def test_authoring_examples_run() -> None:
+    import doctest
+
+    assert doctest.testmod(build).failed == 0

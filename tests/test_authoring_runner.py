@@ -1,18 +1,14 @@
-"""benchmarks/run_notebooks.py: executes, measures and stores notebooks."""
+"""authoring/run_notebooks.py: executes, measures and stores notebooks."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
-REPO = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("run_notebooks", REPO / "benchmarks" / "run_notebooks.py")
-run_notebooks = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(run_notebooks)
+from authoring import run_notebooks
 
 
 def _write(path: Path, *sources: str) -> Path:

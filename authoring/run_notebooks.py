@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Execute notebooks in fresh kernels; report wall time and peak memory.
 
-    python benchmarks/run_notebooks.py                      # every notebook, report only
-    python benchmarks/run_notebooks.py --store notebooks/00_medical_images.ipynb
+    python -m authoring.run_notebooks                      # every notebook, report only
+    python -m authoring.run_notebooks --store notebooks/00_medical_images.ipynb
 
 ``--store`` writes the executed notebook back in place, with its outputs: the
 documented way to re-execute a notebook for the repository. The kernel runs in
