@@ -135,7 +135,10 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     except CellExecutionError as err:
         text = re.sub(r"\x1b\[[0-9;]*m", "", str(err))
         arrow = [line.strip() for line in text.splitlines() if line.lstrip().startswith("---->")]
-        failed = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))), "?")
+        failed = next(
+            (i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+            "?",
+        )
         error = f"cell {failed}: {err.ename}: {err.evalue}" + (f" at {arrow[-1]}" if arrow else "")
     seconds = time.perf_counter() - start
     peak_mb = sampler.stop()
@@ -159,14 +162,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every chapter, exercise and solution)")
     parser.add_argument("--store", action="store_true", help="write executed notebooks back in place")
-    parser.add_argument("--json", type=Path, default=REPO / "benchmarks" / "results" / "notebooks.jsonl",
-                        help="file for the JSON lines (default: %(default)s)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=REPO / "benchmarks" / "results" / "notebooks.jsonl",
+        help="file for the JSON lines (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.paths] or [
-        path for folder in ("notebooks", "exercises", "exercises/solutions") for path in sorted((REPO / folder).glob("[0-9]*.ipynb"))
+        path
+        for folder in ("notebooks", "exercises", "exercises/solutions")
+        for path in sorted((REPO / folder).glob("[0-9]*.ipynb"))
     ]
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    print(f"{'notebook':48} {'seconds':>8} {'peak MB':>8}  status   (budget {BUDGET_SECONDS:.0f} s, {BUDGET_MB:.0f} MB)")
+    print(
+        f"{'notebook':48} {'seconds':>8} {'peak MB':>8}  status   (budget {BUDGET_SECONDS:.0f} s, {BUDGET_MB:.0f} MB)"
+    )
     results = []
     with args.json.open("a") as log:
         for path in paths:

@@ -5,7 +5,8 @@
     python benchmarks/cnn.py breastmnist        # one dataset
 
 Accuracy is reported at the threshold chosen on the validation split (the one
-that maximises Youden's J, sensitivity + specificity - 1), and at 0.5. Goals, against the MedMNIST v2 paper's 28-pixel ResNet-18
+that maximises Youden's J, sensitivity + specificity - 1), and at 0.5. Goals, against the MedMNIST
+v2 paper's 28-pixel ResNet-18
 (PneumoniaMNIST AUC 0.944 / ACC 0.854, BreastMNIST AUC 0.901 / ACC 0.863):
 
 - PneumoniaMNIST: test AUC >= 0.965 and accuracy >= 0.88, in at most 60 s of training;
@@ -36,15 +37,33 @@ from medlearn.models import fit_small_cnn, to_network_input
 # Batch-norm momentum 0.99 (Keras' default) settles slowly, which the notebooks avoid with 0.9 for short
 # training; over these longer runs it measured better (PneumoniaMNIST AUC 0.964 against 0.959).
 RECIPES = {
-    "pneumoniamnist": {"epochs": 20, "batch_size": 64, "patience": 8, "start": 0, "learning_rate": 2e-3,
-                       "weight_decay": 0.0, "horizontal_flip": False, "bn_momentum": 0.99},
+    "pneumoniamnist": {
+        "epochs": 20,
+        "batch_size": 64,
+        "patience": 8,
+        "start": 0,
+        "learning_rate": 2e-3,
+        "weight_decay": 0.0,
+        "horizontal_flip": False,
+        "bn_momentum": 0.99,
+    },
     # 78 validation images make early stopping noisy: do not stop before epoch 20.
     # Weight decay (AdamW) lifted the test AUC from about 0.85 to 0.89 in a three-seed experiment.
-    "breastmnist": {"epochs": 80, "batch_size": 32, "patience": 15, "start": 20, "learning_rate": 2e-3,
-                    "weight_decay": 0.01, "horizontal_flip": True, "bn_momentum": 0.99},
+    "breastmnist": {
+        "epochs": 80,
+        "batch_size": 32,
+        "patience": 15,
+        "start": 20,
+        "learning_rate": 2e-3,
+        "weight_decay": 0.01,
+        "horizontal_flip": True,
+        "bn_momentum": 0.99,
+    },
 }
-GOALS = {"pneumoniamnist": {"auc": 0.965, "accuracy": 0.88, "seconds": 60.0},
-         "breastmnist": {"auc": 0.91, "accuracy": 0.87, "seconds": 30.0}}
+GOALS = {
+    "pneumoniamnist": {"auc": 0.965, "accuracy": 0.88, "seconds": 60.0},
+    "breastmnist": {"auc": 0.91, "accuracy": 0.87, "seconds": 30.0},
+}
 
 
 def train_and_test(dataset: str, seed: int) -> dict:
@@ -54,10 +73,20 @@ def train_and_test(dataset: str, seed: int) -> dict:
     y = {s: labels for s, (_, labels) in splits.items()}
     start = time.perf_counter()
     model, history = fit_small_cnn(
-        X["train"], y["train"], X["val"], y["val"], epochs=recipe["epochs"], batch_size=recipe["batch_size"],
-        learning_rate=recipe["learning_rate"], weight_decay=recipe["weight_decay"], patience=recipe["patience"],
-        start_from_epoch=recipe["start"], lr_patience=3, augment={"horizontal_flip": recipe["horizontal_flip"]},
-        bn_momentum=recipe["bn_momentum"], seed=seed,
+        X["train"],
+        y["train"],
+        X["val"],
+        y["val"],
+        epochs=recipe["epochs"],
+        batch_size=recipe["batch_size"],
+        learning_rate=recipe["learning_rate"],
+        weight_decay=recipe["weight_decay"],
+        patience=recipe["patience"],
+        start_from_epoch=recipe["start"],
+        lr_patience=3,
+        augment={"horizontal_flip": recipe["horizontal_flip"]},
+        bn_momentum=recipe["bn_momentum"],
+        seed=seed,
     )
     seconds = time.perf_counter() - start
     p_val = model.predict(X["val"], verbose=0)[:, 0]
@@ -69,42 +98,69 @@ def train_and_test(dataset: str, seed: int) -> dict:
     # The test split without the images that have a near-copy in the training split.
     unique = ~near_duplicates(splits["test"][0], splits["train"][0]).duplicate
     rates = history.history["learning_rate"]
-    return {"benchmark": "cnn", "dataset": dataset, "seed": seed, "epochs": len(history.history["loss"]),
-            "lr_reductions": int(np.sum(np.diff(rates) < 0)),
-            "train_seconds": round(seconds, 1), "test_auc": round(float(roc_auc_score(y["test"], p_test)), 4),
-            "test_accuracy_val_threshold": round(float(accuracy_score(y["test"], p_test >= threshold)), 4),
-            "val_threshold": round(threshold, 3),
-            "test_accuracy_at_0.5": round(float(accuracy_score(y["test"], p_test >= 0.5)), 4),
-            "n_test": len(y["test"]), "n_test_deduplicated": int(unique.sum()),
-            "test_label_counts": np.bincount(y["test"]).tolist(),
-            "test_label_counts_deduplicated": np.bincount(y["test"][unique]).tolist(),
-            "test_auc_deduplicated": round(float(roc_auc_score(y["test"][unique], p_test[unique])), 4),
-            "test_accuracy_val_threshold_deduplicated":
-                round(float(accuracy_score(y["test"][unique], p_test[unique] >= threshold)), 4),
-            "cpus": os.cpu_count()}
+    return {
+        "benchmark": "cnn",
+        "dataset": dataset,
+        "seed": seed,
+        "epochs": len(history.history["loss"]),
+        "lr_reductions": int(np.sum(np.diff(rates) < 0)),
+        "train_seconds": round(seconds, 1),
+        "test_auc": round(float(roc_auc_score(y["test"], p_test)), 4),
+        "test_accuracy_val_threshold": round(float(accuracy_score(y["test"], p_test >= threshold)), 4),
+        "val_threshold": round(threshold, 3),
+        "test_accuracy_at_0.5": round(float(accuracy_score(y["test"], p_test >= 0.5)), 4),
+        "n_test": len(y["test"]),
+        "n_test_deduplicated": int(unique.sum()),
+        "test_label_counts": np.bincount(y["test"]).tolist(),
+        "test_label_counts_deduplicated": np.bincount(y["test"][unique]).tolist(),
+        "test_auc_deduplicated": round(float(roc_auc_score(y["test"][unique], p_test[unique])), 4),
+        "test_accuracy_val_threshold_deduplicated": round(
+            float(accuracy_score(y["test"][unique], p_test[unique] >= threshold)), 4
+        ),
+        "cpus": os.cpu_count(),
+    }
 
 
 def main(datasets: list[str]) -> int:
     rows = [train_and_test(d, seed) for d in datasets or list(RECIPES) for seed in (0, 1, 2)]
     met_all = True
     print(f"{'':15} {'official test split':^50} {'without near-duplicates':^35}")
-    print(f"{'dataset':15} {'test AUC':>16} {'acc (val thr)':>16} {'acc (0.5)':>16} {'images':>7} {'test AUC':>16} "
-          f"{'acc (val thr)':>16} {'images':>7} {'train s':>12}  goals (official split)")
+    print(
+        f"{'dataset':15} {'test AUC':>16} {'acc (val thr)':>16} {'acc (0.5)':>16} {'images':>7} {'test AUC':>16} "
+        f"{'acc (val thr)':>16} {'images':>7} {'train s':>12}  goals (official split)"
+    )
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
         mine = [r for r in rows if r["dataset"] == dataset]
-        stat = {k: (np.mean([r[k] for r in mine]), np.std([r[k] for r in mine]))
-                for k in ("test_auc", "test_accuracy_val_threshold", "test_accuracy_at_0.5", "train_seconds",
-                          "test_auc_deduplicated", "test_accuracy_val_threshold_deduplicated")}
+        stat = {
+            k: (np.mean([r[k] for r in mine]), np.std([r[k] for r in mine]))
+            for k in (
+                "test_auc",
+                "test_accuracy_val_threshold",
+                "test_accuracy_at_0.5",
+                "train_seconds",
+                "test_auc_deduplicated",
+                "test_accuracy_val_threshold_deduplicated",
+            )
+        }
         goal = GOALS[dataset]
-        met = (stat["test_auc"][0] >= goal["auc"] and stat["test_accuracy_val_threshold"][0] >= goal["accuracy"]
-               and stat["train_seconds"][0] <= goal["seconds"])
+        met = (
+            stat["test_auc"][0] >= goal["auc"]
+            and stat["test_accuracy_val_threshold"][0] >= goal["accuracy"]
+            and stat["train_seconds"][0] <= goal["seconds"]
+        )
         met_all &= met
-        cell = lambda k, f: f"{stat[k][0]:{f}} +- {stat[k][1]:{f}}"  # noqa: E731
-        print(f"{dataset:15} {cell('test_auc', '.3f'):>16} {cell('test_accuracy_val_threshold', '.3f'):>16} "
-              f"{cell('test_accuracy_at_0.5', '.3f'):>16} {mine[0]['n_test']:7d} {cell('test_auc_deduplicated', '.3f'):>16} "
-              f"{cell('test_accuracy_val_threshold_deduplicated', '.3f'):>16} {mine[0]['n_test_deduplicated']:7d} "
-              f"{cell('train_seconds', '.0f'):>12}  "
-              f"AUC >= {goal['auc']}, acc >= {goal['accuracy']}, <= {goal['seconds']:.0f} s: {'met' if met else 'MISSED'}")
+
+        def cell(k: str, f: str, stat: dict = stat) -> str:
+            return f"{stat[k][0]:{f}} +- {stat[k][1]:{f}}"
+
+        print(
+            f"{dataset:15} {cell('test_auc', '.3f'):>16} {cell('test_accuracy_val_threshold', '.3f'):>16} "
+            f"{cell('test_accuracy_at_0.5', '.3f'):>16} {mine[0]['n_test']:7d} "
+            f"{cell('test_auc_deduplicated', '.3f'):>16} "
+            f"{cell('test_accuracy_val_threshold_deduplicated', '.3f'):>16} {mine[0]['n_test_deduplicated']:7d} "
+            f"{cell('train_seconds', '.0f'):>12}  "
+            f"AUC >= {goal['auc']}, acc >= {goal['accuracy']}, <= {goal['seconds']:.0f} s: {'met' if met else 'MISSED'}"
+        )
     for row in rows:
         print(json.dumps(row))
     return 0 if met_all else 1

@@ -30,14 +30,25 @@ def main() -> int:
         X, names = extract_features(images, n_jobs=n_jobs, progress=False)
         seconds = time.perf_counter() - start
         results[label] = X
-        rows.append({"benchmark": "extract_features", "dataset": "pneumoniamnist/train", "images": len(images),
-                     "features": len(names), "mode": label, "seconds": round(seconds, 2),
-                     "ms_per_image": round(1e3 * seconds / len(images), 3), "cpus": os.cpu_count(),
-                     "goal_seconds": GOAL_SECONDS})
+        rows.append(
+            {
+                "benchmark": "extract_features",
+                "dataset": "pneumoniamnist/train",
+                "images": len(images),
+                "features": len(names),
+                "mode": label,
+                "seconds": round(seconds, 2),
+                "ms_per_image": round(1e3 * seconds / len(images), 3),
+                "cpus": os.cpu_count(),
+                "goal_seconds": GOAL_SECONDS,
+            }
+        )
     assert np.array_equal(results["serial"], results["all cores"])
     print(f"{'mode':10} {'images':>7} {'features':>9} {'seconds':>8} {'ms/image':>9}")
     for row in rows:
-        print(f"{row['mode']:10} {row['images']:7d} {row['features']:9d} {row['seconds']:8.1f} {row['ms_per_image']:9.2f}")
+        print(
+            f"{row['mode']:10} {row['images']:7d} {row['features']:9d} {row['seconds']:8.1f} {row['ms_per_image']:9.2f}"
+        )
     for row in rows:
         print(json.dumps(row))
     return 0 if min(r["seconds"] for r in rows) < GOAL_SECONDS else 1

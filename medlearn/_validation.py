@@ -24,8 +24,15 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "check_array", "check_binary_labels", "check_bool", "check_choice", "check_fitted", "check_images", "check_int",
-    "check_number", "check_scores",
+    "check_array",
+    "check_binary_labels",
+    "check_bool",
+    "check_choice",
+    "check_fitted",
+    "check_images",
+    "check_int",
+    "check_number",
+    "check_scores",
 ]
 
 
@@ -178,7 +185,9 @@ def check_images(
         shapes = "".join(f" or (N, H, W, {c})" for c in colours)
         raise ValueError(f"{name} must have shape (N, H, W){shapes}, not {np.shape(values)}")
     if min(stack.shape[1:3]) < min_size:
-        raise ValueError(f"{name} must be at least {min_size} x {min_size} pixels, not {stack.shape[1]} x {stack.shape[2]}")
+        raise ValueError(
+            f"{name} must be at least {min_size} x {min_size} pixels, not {stack.shape[1]} x {stack.shape[2]}"
+        )
     return stack
 
 

@@ -1,15 +1,15 @@
 """Command line for classrooms: download the data once, verify every copy.
 
-    python -m medlearn data list
-    python -m medlearn data fetch breastmnist pneumoniamnist --to course-data
-    python -m medlearn data verify --root course-data
+python -m medlearn data list
+python -m medlearn data fetch breastmnist pneumoniamnist --to course-data
+python -m medlearn data verify --root course-data
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .data import (
     COURSE_DATASETS,
@@ -33,8 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="list the datasets medlearn knows")
 
     fetch = actions.add_parser("fetch", help="download datasets (md5-checked) into a folder")
-    fetch.add_argument("names", nargs="*", metavar="NAME",
-                       help=f"datasets to fetch (default: the course's, {' '.join(COURSE_DATASETS)})")
+    fetch.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"datasets to fetch (default: the course's, {' '.join(COURSE_DATASETS)})",
+    )
     fetch.add_argument("--to", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
     fetch.add_argument("--mirror", metavar="URL", help="base URL that serves NAME.npz instead of Zenodo")
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")

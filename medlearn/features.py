@@ -20,7 +20,7 @@ Every column name starts with its group, for example ``glcm_contrast_d1_0deg``.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -52,7 +52,13 @@ def _group_names(group: str) -> list[str]:
         stats = ("mean", "std", "min", "max", "median", "p05", "p95", "skewness", "kurtosis", "entropy")
         return [f"intensity_{s}" for s in stats]
     if group == "edges":
-        return ["edges_sobel_mean", "edges_sobel_std", "edges_sobel_p90", "edges_canny_density_s1", "edges_canny_density_s2"]
+        return [
+            "edges_sobel_mean",
+            "edges_sobel_std",
+            "edges_sobel_p90",
+            "edges_canny_density_s1",
+            "edges_canny_density_s2",
+        ]
     if group == "glcm":
         return [f"glcm_{p}_d{d}_{a}deg" for p in GLCM_PROPERTIES for d in GLCM_DISTANCES for a in GLCM_ANGLES_DEG]
     if group == "lbp":
@@ -127,7 +133,9 @@ def _intensity(batch: np.ndarray) -> np.ndarray:
     counts = np.stack([np.bincount(row, minlength=32) for row in bins]) / flat.shape[1]
     entropy = -np.sum(np.where(counts > 0, counts * np.log2(np.where(counts > 0, counts, 1.0)), 0.0), axis=1)
     p05, median, p95 = np.percentile(flat, [5, 50, 95], axis=1)
-    return np.column_stack([mean, std, flat.min(axis=1), flat.max(axis=1), median, p05, p95, skewness, kurtosis, entropy])
+    return np.column_stack(
+        [mean, std, flat.min(axis=1), flat.max(axis=1), median, p05, p95, skewness, kurtosis, entropy]
+    )
 
 
 def _one_image(image: np.ndarray, groups: tuple[str, ...]) -> np.ndarray:
@@ -136,11 +144,24 @@ def _one_image(image: np.ndarray, groups: tuple[str, ...]) -> np.ndarray:
     grey = np.round(image * 255).astype(np.uint8)
     if "edges" in groups:
         magnitude = sobel(image)
-        parts.append([magnitude.mean(), magnitude.std(), np.percentile(magnitude, 90),
-                      canny(image, sigma=1.0).mean(), canny(image, sigma=2.0).mean()])
+        parts.append(
+            [
+                magnitude.mean(),
+                magnitude.std(),
+                np.percentile(magnitude, 90),
+                canny(image, sigma=1.0).mean(),
+                canny(image, sigma=2.0).mean(),
+            ]
+        )
     if "glcm" in groups:
-        matrix = graycomatrix(grey // (256 // GLCM_LEVELS), GLCM_DISTANCES, np.deg2rad(GLCM_ANGLES_DEG),
-                              levels=GLCM_LEVELS, symmetric=True, normed=True)
+        matrix = graycomatrix(
+            grey // (256 // GLCM_LEVELS),
+            GLCM_DISTANCES,
+            np.deg2rad(GLCM_ANGLES_DEG),
+            levels=GLCM_LEVELS,
+            symmetric=True,
+            normed=True,
+        )
         parts.append(np.concatenate([graycoprops(matrix, p).ravel() for p in GLCM_PROPERTIES]))
     if "lbp" in groups:
         for p, r in LBP_SETTINGS:
@@ -148,8 +169,9 @@ def _one_image(image: np.ndarray, groups: tuple[str, ...]) -> np.ndarray:
             parts.append(np.bincount(codes.astype(int).ravel(), minlength=p + 2) / codes.size)
     if "hog" in groups:
         cell = (image.shape[0] // HOG_CELLS, image.shape[1] // HOG_CELLS)
-        parts.append(hog(image, orientations=HOG_ORIENTATIONS, pixels_per_cell=cell, cells_per_block=(2, 2),
-                         feature_vector=True))
+        parts.append(
+            hog(image, orientations=HOG_ORIENTATIONS, pixels_per_cell=cell, cells_per_block=(2, 2), feature_vector=True)
+        )
     return np.concatenate([np.asarray(p, dtype=np.float64).ravel() for p in parts]) if parts else np.empty(0)
 
 

@@ -60,8 +60,7 @@ def _prepare(
     if output == "valid":
         if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
             raise ValueError(
-                f"kernel of shape {kernel.shape} is larger than the image {image.shape}: "
-                "output='valid' would be empty"
+                f"kernel of shape {kernel.shape} is larger than the image {image.shape}: output='valid' would be empty"
             )
         return image, (kernel[::-1, ::-1] if flip else kernel)
     # "same": pad so that the kernel's centre visits every pixel. The centre of

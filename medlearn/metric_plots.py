@@ -7,7 +7,7 @@ draws there or on a new figure, and returns the Axes it drew on.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -62,8 +62,13 @@ def plot_roc_pr(
         fpr, tpr, _ = roc_curve(truth, scores)
         roc_ax.plot(fpr, tpr, color=colour, label=f"{name} (AUC = {roc_auc_score(truth, scores):.2f})")
         precision, recall, _ = precision_recall_curve(truth, scores)
-        pr_ax.step(recall, precision, where="post", color=colour,
-                   label=f"{name} (AP = {average_precision_score(truth, scores):.2f})")
+        pr_ax.step(
+            recall,
+            precision,
+            where="post",
+            color=colour,
+            label=f"{name} (AP = {average_precision_score(truth, scores):.2f})",
+        )
         if operating_point is not None:
             called = scores >= operating_point
             m = clinical_metrics(truth, called)
@@ -73,7 +78,9 @@ def plot_roc_pr(
     roc_ax.plot([0, 1], [0, 1], ":", color="0.5", label="chance (AUC = 0.5)")
     prevalence = truth.mean()
     pr_ax.axhline(prevalence, linestyle=":", color="0.5", label=f"chance (prevalence {prevalence:.2f})")
-    roc_ax.set(xlabel="1 - specificity (false positive rate)", ylabel="sensitivity (true positive rate)", title="ROC curve")
+    roc_ax.set(
+        xlabel="1 - specificity (false positive rate)", ylabel="sensitivity (true positive rate)", title="ROC curve"
+    )
     pr_ax.set(xlabel="recall (sensitivity)", ylabel="precision (PPV)", title="precision-recall curve", ylim=(0, 1.02))
     for ax in (roc_ax, pr_ax):
         ax.legend(loc="lower right" if ax is roc_ax else "lower left", fontsize=8)
@@ -105,7 +112,9 @@ def plot_calibration(
     truth = check_binary_labels(y_true, "y_true", both_classes=True)
     sets = _score_sets(y_prob, len(truth))
     if any(np.any((p < 0) | (p > 1)) for p in sets.values()):
-        raise ValueError("y_prob must be probabilities in [0, 1]; scores such as an SVM's decision values need calibrating first")
+        raise ValueError(
+            "y_prob must be probabilities in [0, 1]; scores such as an SVM's decision values need calibrating first"
+        )
     n_bins = check_int(n_bins, "n_bins", min_value=2, max_value=100)
     top, bottom = axes = panels(ax, 2, nrows=2, figsize=(6.0, 5.5), sharex=True, height_ratios=[3, 1])
     top.plot([0, 1], [0, 1], ":", color="0.5", label="perfectly calibrated")

@@ -1,4 +1,5 @@
-"""Clinical metrics of a diagnostic model: the confusion counts and their ratios, thresholds for a target, bootstrap intervals.
+"""Clinical metrics of a diagnostic model: the confusion counts and their ratios, thresholds for a target,
+bootstrap intervals.
 
 Built on ``sklearn.metrics``. Labels are binary, 1 = the condition (the
 "positive" class), and scores are higher for the positive class. The figures
@@ -7,7 +8,7 @@ that go with these numbers are in :mod:`medlearn.metric_plots`.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score, roc_curve
@@ -47,7 +48,10 @@ def clinical_metrics(y_true: object, y_pred: object) -> dict[str, float]:
         raise ValueError(f"y_pred has {len(predicted)} cases but y_true has {len(truth)}")
     tn, fp, fn, tp = (int(v) for v in confusion_matrix(truth, predicted, labels=[0, 1]).ravel())
     return {
-        "tp": tp, "fp": fp, "tn": tn, "fn": fn,
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
         "sensitivity": _ratio(tp, tp + fn),
         "specificity": _ratio(tn, tn + fp),
         "ppv": _ratio(tp, tp + fp),
@@ -58,7 +62,9 @@ def clinical_metrics(y_true: object, y_pred: object) -> dict[str, float]:
     }
 
 
-def _roc_for_target(y_true: object, y_score: object, target: object) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def _roc_for_target(
+    y_true: object, y_score: object, target: object
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Checked inputs, then every threshold's false and true positive rates (none dropped)."""
     truth = check_binary_labels(y_true, "y_true")
     scores = check_scores(y_score, "y_score", len(truth))

@@ -7,7 +7,8 @@ Keras 3 is imported when these functions are first called, not when
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -70,7 +71,7 @@ def fit_small_cnn(
     augment: Mapping[str, Any] | None = None,
     bn_momentum: float = 0.9,
     seed: int = 0,
-) -> tuple["keras.Model", "keras.callbacks.History"]:
+) -> tuple[keras.Model, keras.callbacks.History]:
     """Chapter 05's training recipe for :func:`small_cnn` on a binary task, in one call.
 
     Seeds Keras (``keras.utils.set_random_seed(seed)``), builds the network (with
@@ -112,19 +113,36 @@ def fit_small_cnn(
         inputs = keras.Input(shape, name="image")
         network = keras.Model(inputs, network(augmentation(**dict(augment), seed=seed)(inputs)), name="augmented")
     weight_decay = check_number(weight_decay, "weight_decay", low=0)
-    optimizer = (keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay) if weight_decay
-                 else keras.optimizers.Adam(learning_rate))
+    optimizer = (
+        keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
+        if weight_decay
+        else keras.optimizers.Adam(learning_rate)
+    )
     network.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
-    callbacks = [keras.callbacks.EarlyStopping(monitor="val_auc", mode="max", patience=patience,
-                                               restore_best_weights=True, start_from_epoch=start_from_epoch),
-                 keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=lr_patience)]
+    callbacks = [
+        keras.callbacks.EarlyStopping(
+            monitor="val_auc",
+            mode="max",
+            patience=patience,
+            restore_best_weights=True,
+            start_from_epoch=start_from_epoch,
+        ),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=lr_patience),
+    ]
     with warnings.catch_warnings():
         # The learning-rate schedule reads a TensorFlow variable whose __array__ lacks NumPy 2's copy
         # keyword: an upstream deprecation that nobody calling this function can act on.
         warnings.filterwarnings("ignore", "__array__ implementation doesn't accept a copy keyword", DeprecationWarning)
-        history = network.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=epochs, batch_size=batch_size,
-                              class_weight=balanced_class_weight(check_binary_labels(y_train, "y_train")),
-                              callbacks=callbacks, verbose=0)
+        history = network.fit(
+            X_train,
+            y_train,
+            validation_data=(X_val, y_val),
+            epochs=epochs,
+            batch_size=batch_size,
+            class_weight=balanced_class_weight(check_binary_labels(y_train, "y_train")),
+            callbacks=callbacks,
+            verbose=0,
+        )
     return network, history
 
 
@@ -136,7 +154,7 @@ def small_cnn(
     dropout: float = 0.3,
     bn_momentum: float = 0.9,
     name: str = "small_cnn",
-) -> "keras.Model":
+) -> keras.Model:
     """A compact CNN: blocks of convolution, batch normalisation, ReLU and pooling, then
     global average pooling, dropout and a dense output.
 
@@ -203,7 +221,7 @@ def augmentation(
     zoom: float = 0.08,
     horizontal_flip: bool = False,
     seed: int | None = None,
-) -> "keras.Sequential":
+) -> keras.Sequential:
     """Random, medically plausible changes of training images, as Keras preprocessing layers.
 
     Small rotations, shifts and zooms mimic how a patient is positioned. There
@@ -258,7 +276,11 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, *, ax: Sequ
     record = getattr(history, "history", history)
     if not isinstance(record, dict) or not record:
         raise ValueError("history must be a Keras History or its non-empty .history dict")
-    names = list(metrics) if metrics is not None else [k for k in record if not k.startswith("val_") and f"val_{k}" in record]
+    names = (
+        list(metrics)
+        if metrics is not None
+        else [k for k in record if not k.startswith("val_") and f"val_{k}" in record]
+    )
     if not names:
         raise ValueError("history has no metric with a validation twin (val_...)")
     missing = [n for n in names if n not in record]

@@ -9,7 +9,8 @@ calls ``plt.show()``. :func:`panels` implements the rule for all of them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -5,7 +5,8 @@ Keras and TensorFlow are imported when these functions are first called.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["cascading_randomisation", "grad_cam", "heatmap_similarity", "overlay_heatmap"]
 
 
-def _find_layer(model: "keras.Model", layer_name: str | None) -> Any:
+def _find_layer(model: keras.Model, layer_name: str | None) -> Any:
     if layer_name is not None:
         if not isinstance(layer_name, str):
             raise ValueError(f"layer_name must be a layer's name (a string), not {layer_name!r}")
@@ -30,12 +31,14 @@ def _find_layer(model: "keras.Model", layer_name: str | None) -> Any:
             raise ValueError(f"layer_name {layer_name!r} is not a layer of the model; its layers are {names}") from None
     spatial = [layer for layer in model.layers if len(getattr(layer.output, "shape", ())) == 4]
     if not spatial:
-        raise ValueError("the model has no layer with a 4-D output (a feature map) for Grad-CAM; "
-                         "if the network is wrapped inside another model, pass the inner model")
+        raise ValueError(
+            "the model has no layer with a 4-D output (a feature map) for Grad-CAM; "
+            "if the network is wrapped inside another model, pass the inner model"
+        )
     return spatial[-1]
 
 
-def _scores_probe(model: "keras.Model", layer: Any) -> tuple["keras.Model", Callable[[Any], Any]]:
+def _scores_probe(model: keras.Model, layer: Any) -> tuple[keras.Model, Callable[[Any], Any]]:
     """A model returning (feature maps, what feeds the output) and a function from the latter to the logits.
 
     When the last layer is a sigmoid or softmax (a ``Dense`` with that activation
@@ -47,16 +50,20 @@ def _scores_probe(model: "keras.Model", layer: Any) -> tuple["keras.Model", Call
     last = model.layers[-1]
     squashes = getattr(last, "activation", None) in (keras.activations.sigmoid, keras.activations.softmax)
     if squashes and isinstance(last, keras.layers.Dense):
+
         def logits(features: Any) -> Any:
             z = keras.ops.matmul(features, last.kernel)
             return z + last.bias if last.use_bias else z
+
         return keras.Model(model.inputs, [layer.output, last.input]), logits
     if squashes and isinstance(last, keras.layers.Activation):
         return keras.Model(model.inputs, [layer.output, last.input]), lambda z: z
     return keras.Model(model.inputs, [layer.output, model.output]), lambda z: z
 
 
-def grad_cam(model: "keras.Model", image: np.ndarray, layer_name: str | None = None, class_index: int | None = None) -> np.ndarray:
+def grad_cam(
+    model: keras.Model, image: np.ndarray, layer_name: str | None = None, class_index: int | None = None
+) -> np.ndarray:
     """Grad-CAM: which regions of ``image`` raised the model's score for a class.
 
     The feature maps of one layer (default: the last layer with a spatial
@@ -154,7 +161,7 @@ def heatmap_similarity(trained: np.ndarray, other: np.ndarray) -> float:
 
 
 def cascading_randomisation(
-    model: "keras.Model", image: np.ndarray, *, class_index: int | None = None, layer_name: str | None = None
+    model: keras.Model, image: np.ndarray, *, class_index: int | None = None, layer_name: str | None = None
 ) -> dict[str, float]:
     """Model-randomisation sanity check of Grad-CAM (Adebayo et al., 2018).
 

@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -88,21 +88,52 @@ def plot_svm(
     ax = panels(ax, 1)[0]
     names = list(class_names) if class_names is not None else [str(c) for c in clf.classes_]
     shading = DecisionBoundaryDisplay.from_estimator(
-        clf, points, response_method="decision_function", plot_method="contourf",
-        cmap=ORANGE_BLUE, alpha=0.45, ax=ax, levels=np.linspace(-3, 3, 13), extend="both",
-        xlabel=feature_names[0], ylabel=feature_names[1],
+        clf,
+        points,
+        response_method="decision_function",
+        plot_method="contourf",
+        cmap=ORANGE_BLUE,
+        alpha=0.45,
+        ax=ax,
+        levels=np.linspace(-3, 3, 13),
+        extend="both",
+        xlabel=feature_names[0],
+        ylabel=feature_names[1],
     )
     shading.ax_.figure.colorbar(shading.surface_, ax=ax, label="decision function f(x)")
     DecisionBoundaryDisplay.from_estimator(
-        clf, points, response_method="decision_function", plot_method="contour",
-        levels=[-1, 0, 1], colors="black", linestyles=["--", "-", "--"], linewidths=[1, 2, 1], ax=ax,
+        clf,
+        points,
+        response_method="decision_function",
+        plot_method="contour",
+        levels=[-1, 0, 1],
+        colors="black",
+        linestyles=["--", "-", "--"],
+        linewidths=[1, 2, 1],
+        ax=ax,
     )
     for label, name, colour in zip(clf.classes_, names, (OKABE_ITO[1], OKABE_ITO[0])):  # negative side orange
         chosen = labels == label
-        ax.scatter(points[chosen, 0], points[chosen, 1], s=25, color=colour, edgecolors="black",
-                   linewidths=0.5, label=name, zorder=3)
-    ax.scatter(clf.support_vectors_[:, 0], clf.support_vectors_[:, 1], s=120, facecolors="none",
-               edgecolors="black", linewidths=1.2, label="support vectors", zorder=4)
+        ax.scatter(
+            points[chosen, 0],
+            points[chosen, 1],
+            s=25,
+            color=colour,
+            edgecolors="black",
+            linewidths=0.5,
+            label=name,
+            zorder=3,
+        )
+    ax.scatter(
+        clf.support_vectors_[:, 0],
+        clf.support_vectors_[:, 1],
+        s=120,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=1.2,
+        label="support vectors",
+        zorder=4,
+    )
     ax.legend(loc="best", fontsize=8)
     ax.set_title(f"margin width 2/||w|| = {width:.2f}, {len(clf.support_vectors_)} support vectors")
     return ax

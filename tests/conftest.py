@@ -5,8 +5,8 @@ from __future__ import annotations
 import http.server
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -33,7 +33,7 @@ def breast_bytes(medmnist_dir: Path) -> bytes:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves files from a folder; under /cut/ it promises the whole file but sends half."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         if self.path.startswith("/cut/"):
             body = (Path(self.directory) / "good" / Path(self.path).name).read_bytes()
             self.send_response(200)

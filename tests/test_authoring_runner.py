@@ -28,7 +28,10 @@ def test_measures_and_stores(tmp_path: Path) -> None:
 
 def test_memory_of_child_processes_counts(tmp_path: Path) -> None:
     code = "import numpy as np, time; block = np.ones(60_000_000); time.sleep(1.0)"
-    path = _write(tmp_path / "child.ipynb", f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {code!r}], check=True)")
+    path = _write(
+        tmp_path / "child.ipynb",
+        f"import subprocess, sys\nsubprocess.run([sys.executable, '-c', {code!r}], check=True)",
+    )
     result = run_notebooks.run_notebook(path)
     assert result["status"] == "ok" and result["peak_mb"] > 450  # the child's 480 MB array
 

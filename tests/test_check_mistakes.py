@@ -13,7 +13,15 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score, precision_score, recall_score, roc_auc_score
 from sklearn.svm import SVC
 
-from medlearn.check import cnn_training, convolution, evaluation, medical_images, preprocessing_and_features, random_forests, svm_margins
+from medlearn.check import (
+    cnn_training,
+    convolution,
+    evaluation,
+    medical_images,
+    preprocessing_and_features,
+    random_forests,
+    svm_margins,
+)
 
 
 def _bootstrap_without_replacement(y, scores, n_boot, seed):
@@ -82,10 +90,22 @@ MISTAKES = [
     (medical_images.deidentify, lambda ds, secret: _blank_in_place(copy.deepcopy(ds), secret), "unchanged"),
     (medical_images.deidentify, _deidentify_with(lambda secret, old: ""), "never blanks a UID"),
     (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid()), "each time"),
-    (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[old])), "do not depend on the secret"),
-    (medical_images.deidentify, _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[secret])), "same new UID"),
+    (
+        medical_images.deidentify,
+        _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[old])),
+        "do not depend on the secret",
+    ),
+    (
+        medical_images.deidentify,
+        _deidentify_with(lambda secret, old: generate_uid(entropy_srcs=[secret])),
+        "same new UID",
+    ),
     (medical_images.deidentify, _deidentify_with(lambda secret, old: old + "x"), "not a valid UID"),
-    (medical_images.deidentify, _deidentify_with(lambda s, old: generate_uid(entropy_srcs=[s, old]), file_meta=False), "file meta"),
+    (
+        medical_images.deidentify,
+        _deidentify_with(lambda s, old: generate_uid(entropy_srcs=[s, old]), file_meta=False),
+        "file meta",
+    ),
     # chapter 01
     (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) // s, "Off by one"),
     (convolution.output_size, lambda n, k, p, s: (n + p - k) // s + 1, "both sides"),
@@ -94,7 +114,11 @@ MISTAKES = [
     (convolution.mean_filter_3x3, lambda im: 9 * ndimage.uniform_filter(im.astype(float), 3)[1:-1, 1:-1], "9 times"),
     (convolution.mean_filter_3x3, lambda im: ndimage.uniform_filter(im, 3)[1:-1, 1:-1], "uint8"),
     (convolution.convolve_valid, lambda im, k: signal.correlate2d(im, k, mode="valid"), "computed correlation"),
-    (convolution.convolve_valid, lambda im, k: signal.correlate2d(im, k[::-1, :], mode="valid"), "flipped the kernel's rows only"),
+    (
+        convolution.convolve_valid,
+        lambda im, k: signal.correlate2d(im, k[::-1, :], mode="valid"),
+        "flipped the kernel's rows only",
+    ),
     (convolution.horizontal_edge_kernel, lambda: np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]]), "negative response"),
     (convolution.horizontal_edge_kernel, lambda: np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]), "vertical edges"),
     (convolution.horizontal_edge_kernel, lambda: np.ones((3, 3)), "add up to"),
@@ -105,9 +129,16 @@ MISTAKES = [
     # chapter 02
     (preprocessing_and_features.z_score, lambda im: (im - im.mean()) / im.std(), "constant"),
     (preprocessing_and_features.z_score, lambda im: im - im.mean(), "did not divide"),
-    (preprocessing_and_features.normalise_with_training, lambda tr, te: (te - te.mean()) / te.std(), "test images' own"),
-    (preprocessing_and_features.normalise_with_training,
-     lambda tr, te: (te - np.r_[tr.ravel(), te.ravel()].mean()) / np.r_[tr.ravel(), te.ravel()].std(), "pooled"),
+    (
+        preprocessing_and_features.normalise_with_training,
+        lambda tr, te: (te - te.mean()) / te.std(),
+        "test images' own",
+    ),
+    (
+        preprocessing_and_features.normalise_with_training,
+        lambda tr, te: (te - np.r_[tr.ravel(), te.ravel()].mean()) / np.r_[tr.ravel(), te.ravel()].std(),
+        "pooled",
+    ),
     (preprocessing_and_features.otsu_mask, lambda im: filters.threshold_otsu(im), "one number"),
     (preprocessing_and_features.otsu_mask, lambda im: im < filters.threshold_otsu(im), "inverted"),
     (preprocessing_and_features.largest_component, lambda m: measure.label(m), "label image"),
@@ -129,14 +160,26 @@ MISTAKES = [
     # chapter 04
     (random_forests.gini, lambda y: 1 - np.sum(np.bincount(y) / len(y)), "square"),
     (random_forests.gini, lambda y: np.sum((np.bincount(y) / len(y)) ** 2), "1 minus"),
-    (random_forests.weighted_gini, lambda l, r: (_gini(l) + _gini(r)) / 2, "plain mean"),
-    (random_forests.weighted_gini, lambda l, r: _gini(np.r_[l, r]), "parent"),
+    (random_forests.weighted_gini, lambda left, right: (_gini(left) + _gini(right)) / 2, "plain mean"),
+    (random_forests.weighted_gini, lambda left, right: _gini(np.r_[left, right]), "parent"),
     (random_forests.regression_scores, lambda t, p: (np.mean((t - p) ** 2), 0.5), "squared error"),
     (random_forests.regression_scores, lambda t, p: (np.mean(t - p), 0.5), "cancel"),
-    (random_forests.regression_scores, lambda t, p: (np.mean(np.abs(t - p)), np.corrcoef(t, p)[0, 1] ** 2), "squared correlation"),
+    (
+        random_forests.regression_scores,
+        lambda t, p: (np.mean(np.abs(t - p)), np.corrcoef(t, p)[0, 1] ** 2),
+        "squared correlation",
+    ),
     (random_forests.permutation_drop, _drop_in_place, "changed X"),
-    (random_forests.balanced_forest, lambda: RandomForestClassifier(100, min_samples_leaf=5, random_state=0), "class_weight"),
-    (random_forests.balanced_forest, lambda: RandomForestClassifier(100, class_weight="balanced", random_state=0), "min_samples_leaf"),
+    (
+        random_forests.balanced_forest,
+        lambda: RandomForestClassifier(100, min_samples_leaf=5, random_state=0),
+        "class_weight",
+    ),
+    (
+        random_forests.balanced_forest,
+        lambda: RandomForestClassifier(100, class_weight="balanced", random_state=0),
+        "min_samples_leaf",
+    ),
     (random_forests.best_threshold, lambda x, y: float(np.median(x)), "values themselves"),
     # chapter 05
     (cnn_training.conv_parameters, lambda k, c, f, b: k * k * f + f * b, "input channels"),
@@ -147,23 +190,59 @@ MISTAKES = [
     (cnn_training.to_network_input, lambda im: (im / 255.0).astype("float32"), "channel axis"),
     (cnn_training.to_network_input, lambda im: im[..., None].astype("float32"), "divide the 8-bit values by 255"),
     (cnn_training.to_network_input, lambda im: im[..., None] / 255.0, "float32"),
-    (cnn_training.to_network_input, lambda im: (im / im.max(axis=(1, 2), keepdims=True))[..., None].astype("float32"), "own maximum"),
+    (
+        cnn_training.to_network_input,
+        lambda im: (im / im.max(axis=(1, 2), keepdims=True))[..., None].astype("float32"),
+        "own maximum",
+    ),
     (cnn_training.class_weights, lambda y: list(len(y) / (2 * np.bincount(y))), "dict"),
     (cnn_training.class_weights, lambda y: {k: c / len(y) for k, c in enumerate(np.bincount(y))}, "inverse"),
-    (cnn_training.class_weights, lambda y: {k: 1 / c for k, c in enumerate(np.bincount(y))}, "n_samples / (n_classes * count)"),
+    (
+        cnn_training.class_weights,
+        lambda y: {k: 1 / c for k, c in enumerate(np.bincount(y))},
+        "n_samples / (n_classes * count)",
+    ),
     (cnn_training.best_epoch, lambda h, m, mode: int(np.argmin(h[m]) if mode == "min" else np.argmax(h[m])), "0-based"),
     (cnn_training.best_epoch, lambda h, m, mode: len(h[m]), "last epoch"),
     (cnn_training.best_epoch, lambda h, m, mode: int(np.argmin(h[m])) + 1, "higher is better"),
-    (cnn_training.best_epoch, lambda h, m, mode: int((np.argmin if mode == "min" else np.argmax)(h[m.removeprefix("val_")])) + 1, "training curve"),
-    (cnn_training.early_stopping, lambda: _early_stopping(monitor="auc", mode="max", patience=5, restore_best_weights=True), "training AUC"),
-    (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_auc", mode="min", patience=5, restore_best_weights=True), "mode='max'"),
-    (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_auc", mode="max", patience=5), "restore_best_weights"),
-    (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_auc", mode="max", patience=50, restore_best_weights=True), "patience 50"),
-    (cnn_training.early_stopping, lambda: _early_stopping(monitor="val_loss", patience=5, restore_best_weights=True), "monitor 'val_auc'"),
+    (
+        cnn_training.best_epoch,
+        lambda h, m, mode: int((np.argmin if mode == "min" else np.argmax)(h[m.removeprefix("val_")])) + 1,
+        "training curve",
+    ),
+    (
+        cnn_training.early_stopping,
+        lambda: _early_stopping(monitor="auc", mode="max", patience=5, restore_best_weights=True),
+        "training AUC",
+    ),
+    (
+        cnn_training.early_stopping,
+        lambda: _early_stopping(monitor="val_auc", mode="min", patience=5, restore_best_weights=True),
+        "mode='max'",
+    ),
+    (
+        cnn_training.early_stopping,
+        lambda: _early_stopping(monitor="val_auc", mode="max", patience=5),
+        "restore_best_weights",
+    ),
+    (
+        cnn_training.early_stopping,
+        lambda: _early_stopping(monitor="val_auc", mode="max", patience=50, restore_best_weights=True),
+        "patience 50",
+    ),
+    (
+        cnn_training.early_stopping,
+        lambda: _early_stopping(monitor="val_loss", patience=5, restore_best_weights=True),
+        "monitor 'val_auc'",
+    ),
     # chapter 06
     (evaluation.sensitivity_specificity, lambda t, p: (recall_score(t, p, pos_label=0), recall_score(t, p)), "swapped"),
     (evaluation.sensitivity_specificity, lambda t, p: (precision_score(t, p), recall_score(t, p, pos_label=0)), "PPV"),
-    (evaluation.sensitivity_specificity, lambda t, p: (recall_score(t, p), 1 - recall_score(t, p, pos_label=0)), "false positive rate"),
+    (
+        evaluation.sensitivity_specificity,
+        lambda t, p: (recall_score(t, p), 1 - recall_score(t, p, pos_label=0)),
+        "false positive rate",
+    ),
     (evaluation.ppv_at_prevalence, lambda se, sp, q: se, "that is the sensitivity"),
     (evaluation.ppv_at_prevalence, lambda se, sp, q: se * q / (se * q + (1 - sp)), "(1 - prevalence)"),
     (evaluation.ppv_at_prevalence, lambda se, sp, q: se * q, "divide it"),
@@ -175,12 +254,22 @@ MISTAKES = [
     (evaluation.bootstrap_auc, _bootstrap_without_replacement, "WITH replacement"),
     (evaluation.bootstrap_auc, lambda t, s, n, seed: (0.5, 1.0), "much wider"),
     (evaluation.patient_split, lambda ids, f, seed: np.random.default_rng(seed).random(len(ids)) < f, "both sides"),
-    (evaluation.patient_split, lambda ids, f, seed: np.isin(ids, np.unique(ids)[: round(f * len(np.unique(ids)))]), "same split"),
-    (evaluation.patient_split, lambda ids, f, seed: np.isin(ids, np.random.default_rng(seed).choice(np.unique(ids), 5, replace=False)), "a quarter"),
+    (
+        evaluation.patient_split,
+        lambda ids, f, seed: np.isin(ids, np.unique(ids)[: round(f * len(np.unique(ids)))]),
+        "same split",
+    ),
+    (
+        evaluation.patient_split,
+        lambda ids, f, seed: np.isin(ids, np.random.default_rng(seed).choice(np.unique(ids), 5, replace=False)),
+        "a quarter",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("task", "answer", "hint"), MISTAKES, ids=[f"{t.name}-{i}" for i, (t, _, _) in enumerate(MISTAKES)])
+@pytest.mark.parametrize(
+    ("task", "answer", "hint"), MISTAKES, ids=[f"{t.name}-{i}" for i, (t, _, _) in enumerate(MISTAKES)]
+)
 def test_typical_mistake_fails_with_its_hint(task, answer, hint: str) -> None:
     result = task.run(answer)
     assert result.status == "fail", f"{task.name} accepted a typical mistake"

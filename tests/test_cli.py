@@ -13,7 +13,9 @@ from medlearn.data import md5sum, medmnist_info
 
 def medlearn(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "MEDLEARN_DATA"}
-    return subprocess.run([sys.executable, "-m", "medlearn", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "medlearn", *args], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_verify_passes_on_the_official_files(medmnist_dir: Path) -> None:

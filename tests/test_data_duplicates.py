@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medlearn.data import load_medmnist, near_duplicates
 from medlearn.data import duplicates as duplicates_module
+from medlearn.data import load_medmnist, near_duplicates
 
 
 def _brute_force(query: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     q, r = query.reshape(len(query), -1), reference.reshape(len(reference), -1)
-    corr = np.corrcoef(np.vstack([q, r]))[: len(q), len(q):]
+    corr = np.corrcoef(np.vstack([q, r]))[: len(q), len(q) :]
     return corr.argmax(axis=1), corr.max(axis=1)
 
 
@@ -74,7 +74,7 @@ def test_skip_self_finds_the_other_copy_within_one_set() -> None:
     assert found.index[2] == 5 and found.index[5] == 2
     assert np.all(found.index != np.arange(6))
     assert found.duplicate.tolist() == [False, False, True, False, False, True]
-    assert np.all(near_duplicates(images, images).index == np.arange(6))   # without it, each image finds itself
+    assert np.all(near_duplicates(images, images).index == np.arange(6))  # without it, each image finds itself
 
 
 def test_volumes_and_colour_images_are_accepted() -> None:
@@ -85,34 +85,43 @@ def test_volumes_and_colour_images_are_accepted() -> None:
     assert near_duplicates(rgb[2:], rgb).index[0] == 2
 
 
-@pytest.mark.parametrize("query, reference, kwargs, word", [
-    (np.zeros((0, 5, 5)), np.ones((2, 5, 5)), {}, "query"),
-    (np.ones((2, 5, 5)), np.zeros((0, 5, 5)), {}, "reference"),
-    (np.ones((2, 25)), np.ones((2, 25)), {}, "query"),
-    (np.array([["a"] * 4] * 3).reshape(3, 2, 2), np.ones((2, 2, 2)), {}, "query"),
-    (np.full((2, 3, 3), np.nan), np.ones((2, 3, 3)), {}, "query"),
-    (np.ones((2, 3, 3)), np.full((2, 3, 3), np.inf), {}, "reference"),
-    (np.ones((2, 5, 5)), np.ones((2, 4, 4)), {}, "shape"),
-    (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": 1.5}, "threshold"),
-    (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": -1}, "threshold"),
-    (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": True}, "threshold"),
-    (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": "0.99"}, "threshold"),
-    (np.ones((2, 5, 5)), np.ones((3, 5, 5)), {"skip_self": True}, "skip_self"),
-    (np.ones((1, 5, 5)), np.ones((1, 5, 5)), {"skip_self": True}, "skip_self"),
-    (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"skip_self": 1}, "skip_self"),
-])
+@pytest.mark.parametrize(
+    "query, reference, kwargs, word",
+    [
+        (np.zeros((0, 5, 5)), np.ones((2, 5, 5)), {}, "query"),
+        (np.ones((2, 5, 5)), np.zeros((0, 5, 5)), {}, "reference"),
+        (np.ones((2, 25)), np.ones((2, 25)), {}, "query"),
+        (np.array([["a"] * 4] * 3).reshape(3, 2, 2), np.ones((2, 2, 2)), {}, "query"),
+        (np.full((2, 3, 3), np.nan), np.ones((2, 3, 3)), {}, "query"),
+        (np.ones((2, 3, 3)), np.full((2, 3, 3), np.inf), {}, "reference"),
+        (np.ones((2, 5, 5)), np.ones((2, 4, 4)), {}, "shape"),
+        (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": 1.5}, "threshold"),
+        (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": -1}, "threshold"),
+        (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": True}, "threshold"),
+        (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"threshold": "0.99"}, "threshold"),
+        (np.ones((2, 5, 5)), np.ones((3, 5, 5)), {"skip_self": True}, "skip_self"),
+        (np.ones((1, 5, 5)), np.ones((1, 5, 5)), {"skip_self": True}, "skip_self"),
+        (np.ones((2, 5, 5)), np.ones((2, 5, 5)), {"skip_self": 1}, "skip_self"),
+    ],
+)
 def test_bad_input_names_the_argument(query: np.ndarray, reference: np.ndarray, kwargs: dict, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         near_duplicates(query, reference, **kwargs)
 
 
 # The real data: the twins inside BreastMNIST's official split.
-@pytest.mark.parametrize("dataset, split, n_twins, n_strict", [
-    ("breastmnist", "test", 39, 25), ("breastmnist", "val", 22, 17),
-    ("pneumoniamnist", "test", 0, 0), ("pneumoniamnist", "val", 8, 8),
-])
-def test_twins_of_training_images_in_the_official_splits(medmnist_dir: object, dataset: str, split: str,
-                                                         n_twins: int, n_strict: int) -> None:
+@pytest.mark.parametrize(
+    "dataset, split, n_twins, n_strict",
+    [
+        ("breastmnist", "test", 39, 25),
+        ("breastmnist", "val", 22, 17),
+        ("pneumoniamnist", "test", 0, 0),
+        ("pneumoniamnist", "val", 8, 8),
+    ],
+)
+def test_twins_of_training_images_in_the_official_splits(
+    medmnist_dir: object, dataset: str, split: str, n_twins: int, n_strict: int
+) -> None:
     train, train_labels = load_medmnist(dataset, "train")
     images, labels = load_medmnist(dataset, split)
     found = near_duplicates(images, train)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import save_medmnist_like
 from skimage.data import immunohistochemistry
 from skimage.transform import resize
 
-from conftest import save_medmnist_like
 from medlearn.data import (
     DATA_ENV,
     SPLITS,
@@ -192,9 +192,7 @@ def _official_arrays(medmnist_dir: Path) -> dict[str, np.ndarray]:
         (lambda a: a.update(train_labels=np.array([None] * 546, dtype=object)), "cannot be read"),
     ],
 )
-def test_wrong_contents_are_detected(
-    tmp_path: Path, medmnist_dir: Path, change: object, message: str
-) -> None:
+def test_wrong_contents_are_detected(tmp_path: Path, medmnist_dir: Path, change: object, message: str) -> None:
     arrays = _official_arrays(medmnist_dir)
     change(arrays)  # type: ignore[operator]
     np.savez(tmp_path / "breastmnist.npz", **arrays)  # an object array is pickled, never loaded

@@ -26,7 +26,7 @@ def test_separable_pair_lies_beyond_a_soft_margin_and_a_line_separates_it() -> N
     soft = SVC(kernel="linear", C=1.0).fit(Z, labels)
     assert np.all((2 * y - 1) * soft.decision_function(X) > 1)
     assert SVC(kernel="linear", C=1e6).fit(X, y).score(X, y) == 1.0
-    np.testing.assert_array_equal(separable_pair()[0], X)            # seeded
+    np.testing.assert_array_equal(separable_pair()[0], X)  # seeded
     assert not np.array_equal(separable_pair(seed=1)[0], X)
 
 
@@ -39,13 +39,16 @@ def test_low_prevalence_subset() -> None:
     assert not np.array_equal(subset, low_prevalence_subset(y, 20, seed=4))
 
 
-@pytest.mark.parametrize(("call", "word"), [
-    (lambda: separable_pair(n=1), "^n must be an integer"),
-    (lambda: separable_pair(n=10_000), "^n must be at most"),
-    (lambda: low_prevalence_subset(np.zeros((2, 2), int)), "^labels must be a 1-D array"),
-    (lambda: low_prevalence_subset(np.array([0, 1, 1]), 2), "^n_malignant must be at most 1"),
-    (lambda: low_prevalence_subset(np.array([0, 1]), True), "^n_malignant must be an integer"),
-])
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda: separable_pair(n=1), "^n must be an integer"),
+        (lambda: separable_pair(n=10_000), "^n must be at most"),
+        (lambda: low_prevalence_subset(np.zeros((2, 2), int)), "^labels must be a 1-D array"),
+        (lambda: low_prevalence_subset(np.array([0, 1, 1]), 2), "^n_malignant must be at most 1"),
+        (lambda: low_prevalence_subset(np.array([0, 1]), True), "^n_malignant must be an integer"),
+    ],
+)
 def test_bad_arguments(call, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         call()

@@ -54,7 +54,9 @@ def test_environment_yml_pins_what_pyproject_pins(platform: str) -> None:
     env = _environment()
     python = _conda_python(env)
     (pip_lines,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
-    from_pyproject = _pins(project["dependencies"] + project["optional-dependencies"]["test"], python, PLATFORMS[platform])
+    from_pyproject = _pins(
+        project["dependencies"] + project["optional-dependencies"]["test"], python, PLATFORMS[platform]
+    )
     from_conda = _pins(pip_lines, python, PLATFORMS[platform])
     assert from_conda == from_pyproject
 

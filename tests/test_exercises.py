@@ -49,10 +49,15 @@ def test_learner_version_replaces_each_block_at_its_indentation() -> None:
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("x = 1\n### BEGIN SOLUTION\nanswer = 42\n", r"x\.ipynb, cell 3, line 2: ### BEGIN SOLUTION without an ### END"),
+        (
+            "x = 1\n### BEGIN SOLUTION\nanswer = 42\n",
+            r"x\.ipynb, cell 3, line 2: ### BEGIN SOLUTION without an ### END",
+        ),
         ("answer = 42\n    ### END SOLUTION\n", r"x\.ipynb, cell 3, line 2: ### END SOLUTION without a ### BEGIN"),
-        ("### BEGIN SOLUTION\na = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n### END SOLUTION",
-         r"x\.ipynb, cell 3, line 3: ### BEGIN SOLUTION inside the block opened on line 1"),
+        (
+            "### BEGIN SOLUTION\na = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\n### END SOLUTION",
+            r"x\.ipynb, cell 3, line 3: ### BEGIN SOLUTION inside the block opened on line 1",
+        ),
     ],
     ids=["begin without end", "end without begin", "nested"],
 )
@@ -60,13 +65,14 @@ def test_unmatched_or_nested_marker_stops_the_build(source: str, message: str) -
     solution = _solution_notebook("import numpy as np", source)
     with pytest.raises(build.MarkerError, match=message):
         build.learner_version(solution, "x.ipynb")
-    solution.cells[2].metadata["tags"] = ["solution"]   # even in a cell the learner never sees
+    solution.cells[2].metadata["tags"] = ["solution"]  # even in a cell the learner never sees
     with pytest.raises(build.MarkerError, match=message):
         build.learner_version(solution, "x.ipynb")
 
 
-def test_build_writes_nothing_when_a_marker_is_unmatched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_writes_nothing_when_a_marker_is_unmatched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     solutions = tmp_path / "solutions"
     solutions.mkdir()
     nbformat.write(_solution_notebook("### BEGIN SOLUTION\nanswer = 42\n"), solutions / "99_broken.ipynb")
@@ -106,7 +112,9 @@ def _check_cells(nb: dict) -> list[tuple[str, str]]:
 def test_every_chapter_with_exercises_has_solutions() -> None:
     assert SOLUTIONS
     for solution in SOLUTIONS:
-        assert (REPO / "exercises" / solution.name).exists(), f"run: python -m authoring.build_exercises {solution.stem}"
+        assert (REPO / "exercises" / solution.name).exists(), (
+            f"run: python -m authoring.build_exercises {solution.stem}"
+        )
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
@@ -161,16 +169,30 @@ ODD_ANSWERS = st.one_of(
     st.floats(),
     st.text(max_size=5),
     st.lists(st.integers(), max_size=5),
-    arrays(np.float64, array_shapes(min_dims=0, max_dims=3, max_side=6), elements=st.floats(allow_nan=True, allow_infinity=True)),
-    st.sampled_from([ValueError, TypeError, IndexError, ZeroDivisionError, NotImplementedError, KeyError, RecursionError]).map(_raiser),
+    arrays(
+        np.float64,
+        array_shapes(min_dims=0, max_dims=3, max_side=6),
+        elements=st.floats(allow_nan=True, allow_infinity=True),
+    ),
+    st.sampled_from(
+        [ValueError, TypeError, IndexError, ZeroDivisionError, NotImplementedError, KeyError, RecursionError]
+    ).map(_raiser),
     st.one_of(
-        st.none(), st.integers(), st.text(max_size=3), st.lists(st.floats(), max_size=4),
+        st.none(),
+        st.integers(),
+        st.text(max_size=3),
+        st.lists(st.floats(), max_size=4),
         arrays(np.float64, array_shapes(min_dims=0, max_dims=3, max_side=6)),
         arrays(np.uint8, array_shapes(min_dims=2, max_dims=2, max_side=6)),
-    ).map(lambda value: (lambda *args, **kwargs: value)),
+    ).map(lambda value: lambda *args, **kwargs: value),
 )
 ALL_TASKS = sorted(
-    {(m.__name__, name): task for s in SOLUTIONS for m in [_check_module(json.loads(s.read_text()))] for name, task in _tasks(m).items()}.items()
+    {
+        (m.__name__, name): task
+        for s in SOLUTIONS
+        for m in [_check_module(json.loads(s.read_text()))]
+        for name, task in _tasks(m).items()
+    }.items()
 )
 
 

@@ -67,7 +67,10 @@ def test_constant_image() -> None:
     assert value("intensity_std") == 0 and value("intensity_skewness") == 0 and value("intensity_kurtosis") == 0
     assert value("intensity_entropy") == 0
     assert value("edges_sobel_mean") == 0 and value("edges_canny_density_s1") == 0
-    glcm = {p: [value(f"glcm_{p}_d{d}_{a}deg") for d in (1, 2, 3) for a in (0, 45, 90, 135)] for p in ("contrast", "homogeneity", "energy")}
+    glcm = {
+        p: [value(f"glcm_{p}_d{d}_{a}deg") for d in (1, 2, 3) for a in (0, 45, 90, 135)]
+        for p in ("contrast", "homogeneity", "energy")
+    }
     assert glcm == {"contrast": [0.0] * 12, "homogeneity": [1.0] * 12, "energy": [1.0] * 12}
     # Every neighbour equals the centre: the all-ones uniform pattern, except within the radius
     # of the border, where scikit-image counts the outside as darker.
@@ -100,7 +103,9 @@ def test_agreement_with_direct_scikit_image_calls(xrays) -> None:
     expected_hog = hog(image / 255.0, orientations=9, pixels_per_cell=(7, 7), cells_per_block=(2, 2))
     np.testing.assert_allclose(row[[n.startswith("hog_") for n in names]], expected_hog)
     codes = local_binary_pattern(image, 16, 2, method="uniform")
-    np.testing.assert_allclose(row[[n.startswith("lbp_p16r2_") for n in names]], np.bincount(codes.astype(int).ravel(), minlength=18) / 784)
+    np.testing.assert_allclose(
+        row[[n.startswith("lbp_p16r2_") for n in names]], np.bincount(codes.astype(int).ravel(), minlength=18) / 784
+    )
     assert row[names.index("intensity_median")] == pytest.approx(np.median(image / 255.0))
 
 

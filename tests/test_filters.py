@@ -55,15 +55,24 @@ def test_convolve_equals_scipy_ndimage(data: tuple[np.ndarray, np.ndarray], mode
 @given(data=image_and_kernel(valid=True))
 def test_valid_equals_scipy_signal(data: tuple[np.ndarray, np.ndarray]) -> None:
     image, kernel = data
-    np.testing.assert_allclose(correlate2d(image, kernel, output="valid"), signal.correlate2d(image, kernel, mode="valid"), rtol=1e-9, atol=1e-6)
-    np.testing.assert_allclose(convolve2d(image, kernel, output="valid"), signal.convolve2d(image, kernel, mode="valid"), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(
+        correlate2d(image, kernel, output="valid"),
+        signal.correlate2d(image, kernel, mode="valid"),
+        rtol=1e-9,
+        atol=1e-6,
+    )
+    np.testing.assert_allclose(
+        convolve2d(image, kernel, output="valid"), signal.convolve2d(image, kernel, mode="valid"), rtol=1e-9, atol=1e-6
+    )
 
 
 @settings(max_examples=50, deadline=None)
 @given(data=image_and_kernel(valid=True))
 def test_loops_equal_the_vectorised_version(data: tuple[np.ndarray, np.ndarray]) -> None:
     image, kernel = data
-    np.testing.assert_allclose(correlate2d_loops(image, kernel), correlate2d(image, kernel, output="valid"), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(
+        correlate2d_loops(image, kernel), correlate2d(image, kernel, output="valid"), rtol=1e-9, atol=1e-6
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -85,7 +94,8 @@ def test_shift_equivariance(data, dy: int, dx: int) -> None:
     np.testing.assert_allclose(
         correlate2d(shifted, kernel, mode="wrap"),
         np.roll(correlate2d(image, kernel, mode="wrap"), (dy, dx), axis=(0, 1)),
-        rtol=1e-9, atol=1e-6,
+        rtol=1e-9,
+        atol=1e-6,
     )
 
 
@@ -98,7 +108,9 @@ def test_correlation_and_convolution_differ_by_a_flip() -> None:
 
 def test_kernels() -> None:
     assert box_kernel(5).shape == (5, 5) and np.isclose(box_kernel(5).sum(), 1)
-    assert np.isclose(gaussian_kernel(7, 2.0).sum(), 1) and np.allclose(gaussian_kernel(7, 2.0), gaussian_kernel(7, 2.0).T)
+    assert np.isclose(gaussian_kernel(7, 2.0).sum(), 1) and np.allclose(
+        gaussian_kernel(7, 2.0), gaussian_kernel(7, 2.0).T
+    )
     assert sharpen_kernel().sum() == 1  # keeps flat regions unchanged
     assert laplacian_kernel().sum() == 0 and sobel_kernel("x").sum() == 0 and sobel_kernel("y").sum() == 0
     np.testing.assert_array_equal(sobel_kernel("y"), sobel_kernel("x").T)

@@ -29,6 +29,7 @@ def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndar
 
 # plots ----------------------------------------------------------------------------------------
 
+
 def test_plot_roc_pr_shows_the_auc_and_the_chance_levels() -> None:
     y, p = _data()
     q = np.clip(p + np.random.default_rng(3).normal(0, 0.3, len(p)), 0, 1)
@@ -51,13 +52,16 @@ def test_plot_calibration_reports_brier_and_counts() -> None:
     assert bottom.get_xlabel() == "predicted probability"
 
 
-@pytest.mark.parametrize(("call", "word"), [
-    (lambda: plot_calibration([0, 1, 1], [0.2, 1.4, 0.5]), "probabilities"),
-    (lambda: plot_calibration([0, 1, 1], [0.2, 0.4, 0.5], n_bins=1), "n_bins"),
-    (lambda: plot_roc_pr([0, 1, 1], {}), "empty"),
-    (lambda: plot_roc_pr([0, 1, 1], [0.1, 0.2]), "y_score"),
-    (lambda: plot_roc_pr([1, 1, 1], [0.1, 0.2, 0.3]), "both classes"),
-])
+@pytest.mark.parametrize(
+    ("call", "word"),
+    [
+        (lambda: plot_calibration([0, 1, 1], [0.2, 1.4, 0.5]), "probabilities"),
+        (lambda: plot_calibration([0, 1, 1], [0.2, 0.4, 0.5], n_bins=1), "n_bins"),
+        (lambda: plot_roc_pr([0, 1, 1], {}), "empty"),
+        (lambda: plot_roc_pr([0, 1, 1], [0.1, 0.2]), "y_score"),
+        (lambda: plot_roc_pr([1, 1, 1], [0.1, 0.2, 0.3]), "both classes"),
+    ],
+)
 def test_plots_reject_bad_input(call, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         call()

@@ -19,6 +19,7 @@ def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndar
 
 # clinical_metrics -------------------------------------------------------------------------------
 
+
 def test_clinical_metrics_by_hand() -> None:
     #               TP TP TP FN FN TN TN TN TN FP
     y_true = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
@@ -54,19 +55,23 @@ def test_clinical_metrics_accepts_booleans_from_a_threshold() -> None:
     assert clinical_metrics(y, p >= 0.5) == clinical_metrics(y, (p >= 0.5).astype(int))
 
 
-@pytest.mark.parametrize(("y_true", "y_pred", "word"), [
-    ([0, 1, 2], [0, 1, 1], "y_true"),
-    ([0, 1, 1], [0.2, 0.9, 0.7], "y_pred"),
-    ([0, 1, 1], [0, 1], "y_pred has 2"),
-    ([], [], "y_true"),
-    ([[0, 1]], [[0, 1]], "y_true"),
-])
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "word"),
+    [
+        ([0, 1, 2], [0, 1, 1], "y_true"),
+        ([0, 1, 1], [0.2, 0.9, 0.7], "y_pred"),
+        ([0, 1, 1], [0, 1], "y_pred has 2"),
+        ([], [], "y_true"),
+        ([[0, 1]], [[0, 1]], "y_true"),
+    ],
+)
 def test_clinical_metrics_rejects_bad_input(y_true, y_pred, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         clinical_metrics(y_true, y_pred)
 
 
 # thresholds -----------------------------------------------------------------------------------
+
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.05, 1.0))
@@ -99,14 +104,17 @@ def test_threshold_for_specificity_can_be_infinite() -> None:
 
 
 @pytest.mark.parametrize("function", [threshold_for_sensitivity, threshold_for_specificity])
-@pytest.mark.parametrize(("y_true", "y_score", "target", "word"), [
-    ([0, 1], [0.1, 0.9], 0.0, "target"),
-    ([0, 1], [0.1, 0.9], 1.5, "target"),
-    ([0, 1], [0.1, 0.9], "high", "target"),
-    ([1, 1], [0.1, 0.9], 0.9, "both classes"),
-    ([0, 1], [0.1, np.nan], 0.9, "y_score"),
-    ([0, 1], [0.1], 0.9, "y_score"),
-])
+@pytest.mark.parametrize(
+    ("y_true", "y_score", "target", "word"),
+    [
+        ([0, 1], [0.1, 0.9], 0.0, "target"),
+        ([0, 1], [0.1, 0.9], 1.5, "target"),
+        ([0, 1], [0.1, 0.9], "high", "target"),
+        ([1, 1], [0.1, 0.9], 0.9, "both classes"),
+        ([0, 1], [0.1, np.nan], 0.9, "y_score"),
+        ([0, 1], [0.1], 0.9, "y_score"),
+    ],
+)
 def test_thresholds_reject_bad_input(function, y_true, y_score, target, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         function(y_true, y_score, target)
@@ -114,13 +122,14 @@ def test_thresholds_reject_bad_input(function, y_true, y_score, target, word: st
 
 # bootstrap_ci ---------------------------------------------------------------------------------
 
+
 def test_bootstrap_ci_contains_the_estimate_is_seeded_and_narrows_with_more_cases() -> None:
     y_small, p_small = _data(150, seed=1)
     y_large, p_large = _data(1500, seed=1)
     small = bootstrap_ci(y_small, p_small, n_boot=400)
     large = bootstrap_ci(y_large, p_large, n_boot=400)
     assert small[0] < roc_auc_score(y_small, p_small) < small[1]
-    assert large[1] - large[0] < 0.6 * (small[1] - small[0])        # about 1/sqrt(10)
+    assert large[1] - large[0] < 0.6 * (small[1] - small[0])  # about 1/sqrt(10)
     assert bootstrap_ci(y_small, p_small, n_boot=400) == small
     assert bootstrap_ci(y_small, p_small, n_boot=400, seed=1) != small
     wider = bootstrap_ci(y_small, p_small, n_boot=400, level=0.99)
@@ -128,7 +137,7 @@ def test_bootstrap_ci_contains_the_estimate_is_seeded_and_narrows_with_more_case
 
 
 def test_bootstrap_ci_is_stratified() -> None:
-    y = np.r_[np.ones(3, int), np.zeros(200, int)]          # 3 positives: plain resampling often draws none
+    y = np.r_[np.ones(3, int), np.zeros(200, int)]  # 3 positives: plain resampling often draws none
     p = np.r_[np.full(3, 0.9), np.linspace(0, 0.95, 200)]
     seen = []
 
@@ -147,13 +156,17 @@ def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:
     assert low < recall_score(y, called) < high
 
 
-@pytest.mark.parametrize(("options", "word"), [
-    ({"n_boot": 10}, "n_boot"), ({"n_boot": 200.0}, "n_boot"), ({"level": 95}, "level"),
-    ({"level": 1.0}, "level"), ({"metric": "auc"}, "metric"),
-])
+@pytest.mark.parametrize(
+    ("options", "word"),
+    [
+        ({"n_boot": 10}, "n_boot"),
+        ({"n_boot": 200.0}, "n_boot"),
+        ({"level": 95}, "level"),
+        ({"level": 1.0}, "level"),
+        ({"metric": "auc"}, "metric"),
+    ],
+)
 def test_bootstrap_ci_rejects_bad_options(options: dict, word: str) -> None:
     y, p = _data(50)
     with pytest.raises(ValueError, match=word):
         bootstrap_ci(y, p, **options)
-
-

@@ -6,17 +6,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from medlearn.data import medmnist_info, medmnist_names  # noqa: E402
-from medlearn.models import augmentation, plot_history, small_cnn  # noqa: E402
+from medlearn.data import medmnist_info, medmnist_names
+from medlearn.models import augmentation, plot_history, small_cnn
 
-import keras  # noqa: E402  (a dependency: an import error must fail the tests)
-
-
-SHAPES = sorted({(medmnist_info(n).n_channels, medmnist_info(n).n_classes) for n in medmnist_names() if not medmnist_info(n).multi_label})
+SHAPES = sorted(
+    {
+        (medmnist_info(n).n_channels, medmnist_info(n).n_classes)
+        for n in medmnist_names()
+        if not medmnist_info(n).multi_label
+    }
+)
 
 
 @pytest.mark.parametrize(("channels", "n_classes"), SHAPES, ids=[f"{c}ch-{k}cls" for c, k in SHAPES])
@@ -43,8 +47,19 @@ def test_builds_and_fits_on_every_medmnist_shape(channels: int, n_classes: int) 
 def test_architecture_and_parameter_count() -> None:
     model = small_cnn((28, 28, 1), 2, widths=(8, 16), dropout=0.1)
     kinds = [type(layer).__name__ for layer in model.layers]
-    assert kinds == ["InputLayer", "Conv2D", "BatchNormalization", "Activation", "MaxPooling2D", "Conv2D",
-                     "BatchNormalization", "Activation", "GlobalAveragePooling2D", "Dropout", "Dense"]
+    assert kinds == [
+        "InputLayer",
+        "Conv2D",
+        "BatchNormalization",
+        "Activation",
+        "MaxPooling2D",
+        "Conv2D",
+        "BatchNormalization",
+        "Activation",
+        "GlobalAveragePooling2D",
+        "Dropout",
+        "Dense",
+    ]
     # conv1: 3*3*1*8 weights (no bias), bn1: 4*8, conv2: 3*3*8*16, bn2: 4*16, dense: 16 + 1
     assert model.count_params() == 72 + 32 + 1152 + 64 + 17
 
@@ -99,14 +114,22 @@ def test_augmentation_changes_training_images_only() -> None:
     assert abs(changed.sum() - image.sum()) < 0.5 * image.sum()  # a plausible change, not a different image
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [({"rotation_degrees": 90}, "rotation_degrees"), ({"shift": -0.1}, "shift"), ({"zoom": "big"}, "zoom")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"rotation_degrees": 90}, "rotation_degrees"), ({"shift": -0.1}, "shift"), ({"zoom": "big"}, "zoom")],
+)
 def test_augmentation_bad_input(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         augmentation(**kwargs)
 
 
 def test_plot_history_marks_the_best_epoch() -> None:
-    record = {"loss": [0.7, 0.5, 0.4, 0.3], "val_loss": [0.65, 0.5, 0.45, 0.5], "auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.85, 0.8, 0.84]}
+    record = {
+        "loss": [0.7, 0.5, 0.4, 0.3],
+        "val_loss": [0.65, 0.5, 0.45, 0.5],
+        "auc": [0.6, 0.8, 0.9, 0.95],
+        "val_auc": [0.6, 0.85, 0.8, 0.84],
+    }
     axes = plot_history(record)
     assert [ax.get_title() for ax in axes] == ["loss", "auc"]
     loss_ax, auc_ax = axes
@@ -128,7 +151,9 @@ def test_plot_history_from_a_real_fit() -> None:
     plt.close("all")
 
 
-@pytest.mark.parametrize(("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")])
+@pytest.mark.parametrize(
+    ("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")]
+)
 def test_plot_history_bad_input(history, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         plot_history(history)
@@ -143,7 +168,7 @@ def test_to_network_input_scales_every_image_by_255() -> None:
     out = to_network_input(images)
     assert out.shape == (2, 2, 2, 1) and out.dtype == np.float32
     np.testing.assert_allclose(out[..., 0], images / 255.0, rtol=1e-6)
-    assert out[1].max() < 0.2                                  # a dark image stays dark
+    assert out[1].max() < 0.2  # a dark image stays dark
     for bad, word in [(images.astype(float), "uint8"), (np.zeros((2, 4, 4, 3), np.uint8), "shape")]:
         with pytest.raises(ValueError, match=f"^images .*{word}"):
             to_network_input(bad)
@@ -177,8 +202,8 @@ def test_fit_small_cnn_learns_restores_the_best_epoch_and_is_seeded(medmnist_dir
     model, history = fit_small_cnn(X, y, Xv, yv, epochs=4, patience=2)
     p = model.predict(Xv, verbose=0)[:, 0]
     assert roc_auc_score(yv, p) > 0.8
-    restored = model.evaluate(Xv, yv, verbose=0, return_dict=True)["auc"]   # Keras' own (binned) AUC, as in training
-    assert restored == pytest.approx(max(history.history["val_auc"]), abs=1e-4)   # the best epoch's weights
+    restored = model.evaluate(Xv, yv, verbose=0, return_dict=True)["auc"]  # Keras' own (binned) AUC, as in training
+    assert restored == pytest.approx(max(history.history["val_auc"]), abs=1e-4)  # the best epoch's weights
     again, _ = fit_small_cnn(X, y, Xv, yv, epochs=4, patience=2)
     np.testing.assert_allclose(again.predict(Xv, verbose=0)[:, 0], p, atol=1e-5)
 

@@ -102,7 +102,9 @@ def unbacked_claims(cells: list[dict]) -> list[str]:
                 problems.append(f"claim too short to name a sentence: {claim!r}")
             elif _normalise(claim) not in text:
                 problems.append(f"claim not found in the markdown above it, in its section: {claim!r}")
-        if not any(o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])):
+        if not any(
+            o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])
+        ):
             problems.append(f"asserting cell prints nothing: show the direction and size of what it checks: {head}")
     return problems
 
@@ -123,23 +125,49 @@ def _code(text: str, printed: bool = True) -> dict:
 
 
 def test_claim_rule_accepts_a_backed_check() -> None:
-    cells = [_md("## 1 · A\nThe brain window clips **the most** pixels of this slice."),
-             _code("# claim: the brain window clips the most pixels\nprint(1)\nassert True")]
+    cells = [
+        _md("## 1 · A\nThe brain window clips **the most** pixels of this slice."),
+        _code("# claim: the brain window clips the most pixels\nprint(1)\nassert True"),
+    ]
     assert unbacked_claims(cells) == []
 
 
-@pytest.mark.parametrize("cells, problem", [
-    ([_md("## 1\nThe brain window clips the most pixels."), _code("assert True")], "without a '# claim:'"),
-    ([_md("## 1\nThe brain window clips the most pixels."), _code("# claim: the lung window clips the most pixels\nassert 1")],
-     "not found"),
-    ([_md("## 1\nThe brain window clips the most pixels."), _md("## 2\nOther."),
-      _code("# claim: the brain window clips the most pixels\nassert 1")], "not found"),       # another section
-    ([_code("# claim: the brain window clips the most pixels\nassert 1"), _md("## 1\nThe brain window clips the most pixels.")],
-     "not found"),                                                                               # text below the check
-    ([_md("## 1\nIt works."), _code("# claim: works\nassert 1")], "too short"),
-    ([_md("## 1\nThe brain window clips the most pixels."),
-      _code("# claim: the brain window clips the most pixels\nassert 1", printed=False)], "prints nothing"),
-])
+@pytest.mark.parametrize(
+    "cells, problem",
+    [
+        ([_md("## 1\nThe brain window clips the most pixels."), _code("assert True")], "without a '# claim:'"),
+        (
+            [
+                _md("## 1\nThe brain window clips the most pixels."),
+                _code("# claim: the lung window clips the most pixels\nassert 1"),
+            ],
+            "not found",
+        ),
+        (
+            [
+                _md("## 1\nThe brain window clips the most pixels."),
+                _md("## 2\nOther."),
+                _code("# claim: the brain window clips the most pixels\nassert 1"),
+            ],
+            "not found",
+        ),  # another section
+        (
+            [
+                _code("# claim: the brain window clips the most pixels\nassert 1"),
+                _md("## 1\nThe brain window clips the most pixels."),
+            ],
+            "not found",
+        ),  # text below the check
+        ([_md("## 1\nIt works."), _code("# claim: works\nassert 1")], "too short"),
+        (
+            [
+                _md("## 1\nThe brain window clips the most pixels."),
+                _code("# claim: the brain window clips the most pixels\nassert 1", printed=False),
+            ],
+            "prints nothing",
+        ),
+    ],
+)
 def test_claim_rule_fails_an_unbacked_check(cells: list[dict], problem: str) -> None:
     problems = unbacked_claims(cells)
     assert problems and problem in problems[0], problems

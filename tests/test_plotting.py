@@ -6,13 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from medlearn.data import load_medmnist  # noqa: E402
-from medlearn.colours import OKABE_ITO  # noqa: E402
-from medlearn.plotting import panels, plot_class_examples, plot_montage  # noqa: E402
+from medlearn.colours import OKABE_ITO
+from medlearn.data import load_medmnist
+from medlearn.plotting import panels, plot_class_examples, plot_montage
 
 
 @pytest.fixture(autouse=True)
@@ -98,8 +98,6 @@ def test_okabe_ito_colours() -> None:
     assert len(OKABE_ITO) == 8 and all(c.startswith("#") and len(c) == 7 for c in OKABE_ITO)
 
 
-
-
 def test_panels_makes_checks_and_passes_through() -> None:
     made = panels(None, 3, ncols=3)
     assert made.shape == (3,) and len({ax.figure for ax in made}) == 1
@@ -111,6 +109,7 @@ def test_panels_makes_checks_and_passes_through() -> None:
 
 
 # The plotting convention, for every figure helper of the library -------------------------------
+
 
 def _helpers():
     """Every public plot_* and overlay_* function in medlearn, found by walking the package."""
@@ -126,8 +125,7 @@ def _helpers():
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if (name.startswith(("plot_", "overlay_")) and inspect.isfunction(obj)
-                    and obj.__module__ == module.__name__):
+            if name.startswith(("plot_", "overlay_")) and inspect.isfunction(obj) and obj.__module__ == module.__name__:
                 found[f"{module.__name__}.{name}"] = obj
     return found
 
@@ -155,8 +153,12 @@ def _example_calls():
     }
 
 
-MANY = {"medlearn.plotting.plot_class_examples", "medlearn.metric_plots.plot_roc_pr",
-        "medlearn.metric_plots.plot_calibration", "medlearn.models.plot_history"}
+MANY = {
+    "medlearn.plotting.plot_class_examples",
+    "medlearn.metric_plots.plot_roc_pr",
+    "medlearn.metric_plots.plot_calibration",
+    "medlearn.models.plot_history",
+}
 
 
 def test_every_figure_helper_has_an_example_call() -> None:

@@ -27,6 +27,7 @@ def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndar
 
 # Grad-CAM -------------------------------------------------------------------------------------
 
+
 def _region_model(maps_init: str = "glorot_uniform", out_init: str = "glorot_uniform", out_weight: float = 8.0):
     """A model whose output depends only on bright (positive) pixels; dark (negative) ones are ignored.
 
@@ -37,19 +38,23 @@ def _region_model(maps_init: str = "glorot_uniform", out_init: str = "glorot_uni
     import keras
 
     inputs = keras.Input((16, 16, 1))
-    maps = keras.layers.Conv2D(2, 1, use_bias=False, activation="relu", name="maps", kernel_initializer=maps_init)(inputs)
+    maps = keras.layers.Conv2D(2, 1, use_bias=False, activation="relu", name="maps", kernel_initializer=maps_init)(
+        inputs
+    )
     pooled = keras.layers.GlobalAveragePooling2D()(maps)
     output = keras.layers.Dense(1, activation="sigmoid", name="out", kernel_initializer=out_init)(pooled)
     model = keras.Model(inputs, output)
     model.get_layer("maps").set_weights([np.array([1.0, -1.0], dtype="float32").reshape(1, 1, 1, 2)])
-    model.get_layer("out").set_weights([np.array([[out_weight], [0.0]], dtype="float32"), np.array([-0.5], dtype="float32")])
+    model.get_layer("out").set_weights(
+        [np.array([[out_weight], [0.0]], dtype="float32"), np.array([-0.5], dtype="float32")]
+    )
     return model
 
 
 def test_grad_cam_finds_the_region_the_answer_depends_on() -> None:
     image = np.zeros((16, 16), dtype="float32")
-    image[2:6, 2:6] = 1.0          # what the model looks at
-    image[10:14, 9:13] = -1.0      # as strong in the feature maps, but ignored by the output
+    image[2:6, 2:6] = 1.0  # what the model looks at
+    image[10:14, 9:13] = -1.0  # as strong in the feature maps, but ignored by the output
     heatmap = grad_cam(_region_model(), image, class_index=1)
     assert heatmap.shape == (16, 16)
     assert heatmap[2:6, 2:6].min() > 0.5 and heatmap.max() == pytest.approx(1.0)
@@ -71,7 +76,7 @@ def test_grad_cam_explains_the_logit_where_the_probability_has_saturated() -> No
 
     model = _region_model(out_weight=2000.0)
     image = _squares()
-    assert float(model(image[None, ..., None])[0, 0]) == 1.0          # saturated in float32
+    assert float(model(image[None, ..., None])[0, 0]) == 1.0  # saturated in float32
     # Grad-CAM on the probability: its gradient has vanished, so the map would be empty
     probe = keras.Model(model.inputs, [model.get_layer("maps").output, model.output])
     with tf.GradientTape() as tape:
@@ -105,11 +110,14 @@ def test_heatmap_similarity_ranks_and_refuses_a_constant_map() -> None:
             heatmap_similarity(constant, ramp)
 
 
-@pytest.mark.parametrize(("trained", "other", "word"), [
-    (np.zeros((4, 4)), np.zeros((5, 5)), "one shape"),
-    (np.zeros(1), np.zeros(1), "one shape"),
-    (np.full((4, 4), np.nan), np.zeros((4, 4)), "finite"),
-])
+@pytest.mark.parametrize(
+    ("trained", "other", "word"),
+    [
+        (np.zeros((4, 4)), np.zeros((5, 5)), "one shape"),
+        (np.zeros(1), np.zeros(1), "one shape"),
+        (np.full((4, 4), np.nan), np.zeros((4, 4)), "finite"),
+    ],
+)
 def test_heatmap_similarity_rejects_bad_input(trained: np.ndarray, other: np.ndarray, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         heatmap_similarity(trained, other)
@@ -123,7 +131,9 @@ def test_cascading_randomisation_passes_when_the_map_depends_on_the_weights() ->
 
 def test_cascading_randomisation_fails_when_the_map_ignores_the_weights() -> None:
     # initialisers that give back the trained weights: the map cannot change, and the check must say so
-    model = _region_model(maps_init=keras_constant([1.0, -1.0], (1, 1, 1, 2)), out_init=keras_constant([8.0, 0.0], (2, 1)))
+    model = _region_model(
+        maps_init=keras_constant([1.0, -1.0], (1, 1, 1, 2)), out_init=keras_constant([8.0, 0.0], (2, 1))
+    )
     steps = cascading_randomisation(model, _squares(), class_index=1)
     assert all(value == pytest.approx(1.0) for value in steps.values())
 
@@ -159,12 +169,15 @@ def test_grad_cam_on_the_course_cnn() -> None:
     assert np.array_equal(grad_cam(model, image[..., None], layer_name="relu3"), heatmap)
 
 
-@pytest.mark.parametrize(("options", "word"), [
-    ({"layer_name": "nope"}, "layer_name 'nope'"),
-    ({"layer_name": 3}, "layer_name"),
-    ({"class_index": 2}, "class_index"),
-    ({"image": np.zeros((20, 20))}, "image has shape"),
-])
+@pytest.mark.parametrize(
+    ("options", "word"),
+    [
+        ({"layer_name": "nope"}, "layer_name 'nope'"),
+        ({"layer_name": 3}, "layer_name"),
+        ({"class_index": 2}, "class_index"),
+        ({"image": np.zeros((20, 20))}, "image has shape"),
+    ],
+)
 def test_grad_cam_rejects_bad_input(options: dict, word: str) -> None:
     arguments = {"model": _region_model(), "image": np.zeros((16, 16))} | options
     with pytest.raises(ValueError, match=word):
@@ -189,11 +202,14 @@ def test_overlay_heatmap_draws_image_and_heatmap_with_a_colour_bar() -> None:
     assert ax.get_title() == "why" and len(fig.axes) == 2
 
 
-@pytest.mark.parametrize(("image", "heatmap", "word"), [
-    (np.zeros((28, 28)), np.zeros((14, 14)), "match the image"),
-    (np.zeros((28, 28)), np.full((28, 28), 2.0), r"\[0, 1\]"),
-    (np.zeros((28, 28, 3)), np.zeros((28, 28)), "grayscale"),
-])
+@pytest.mark.parametrize(
+    ("image", "heatmap", "word"),
+    [
+        (np.zeros((28, 28)), np.zeros((14, 14)), "match the image"),
+        (np.zeros((28, 28)), np.full((28, 28), 2.0), r"\[0, 1\]"),
+        (np.zeros((28, 28, 3)), np.zeros((28, 28)), "grayscale"),
+    ],
+)
 def test_overlay_heatmap_rejects_bad_input(image, heatmap, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         overlay_heatmap(image, heatmap)

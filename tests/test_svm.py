@@ -6,9 +6,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 from matplotlib.contour import ContourSet
 from sklearn.datasets import make_blobs
 from sklearn.svm import SVC
@@ -54,7 +54,10 @@ def test_plot_svm_draws_margin_regions_and_support_vectors() -> None:
     assert len(circled[0].get_facecolors()) == 0  # open circles
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["benign", "malignant", "support vectors"]
-    assert ax.get_title() == f"margin width 2/||w|| = {2 / np.linalg.norm(clf.coef_):.2f}, {len(clf.support_vectors_)} support vectors"
+    assert (
+        ax.get_title()
+        == f"margin width 2/||w|| = {2 / np.linalg.norm(clf.coef_):.2f}, {len(clf.support_vectors_)} support vectors"
+    )
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("size", "texture")
     assert any(a.get_ylabel() == "decision function f(x)" for a in fig.axes if a is not ax)  # the colour bar
 

@@ -10,8 +10,15 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from medlearn._validation import (check_array, check_bool, check_choice, check_fitted, check_images, check_int,
-                                  check_number)
+from medlearn._validation import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_fitted,
+    check_images,
+    check_int,
+    check_number,
+)
 
 LIBRARY = Path(__file__).resolve().parents[1] / "medlearn"
 
@@ -22,9 +29,18 @@ def test_check_int_accepts_integers(value: object) -> None:
     assert type(check_int(value, "n")) is int
 
 
-@pytest.mark.parametrize(("value", "bounds"), [
-    (True, {}), (np.True_, {}), (1.0, {}), ("3", {}), (None, {}), (0, {"min_value": 1}), (11, {"max_value": 10}),
-])
+@pytest.mark.parametrize(
+    ("value", "bounds"),
+    [
+        (True, {}),
+        (np.True_, {}),
+        (1.0, {}),
+        ("3", {}),
+        (None, {}),
+        (0, {"min_value": 1}),
+        (11, {"max_value": 10}),
+    ],
+)
 def test_check_int_refuses_and_names_the_argument(value: object, bounds: dict) -> None:
     with pytest.raises(ValueError, match=r"^n_boot must be an integer.*, not "):
         check_int(value, "n_boot", **bounds)
@@ -35,17 +51,33 @@ def test_check_int_message_states_the_range() -> None:
         check_int(1, "n_bins", min_value=2, max_value=100)
 
 
-@pytest.mark.parametrize(("value", "kwargs"), [
-    (0.5, {"low": 0, "high": 1}), (1, {"low": 0, "high": 1}), (np.float32(0.25), {}), (0.0, {"low": 0.0}),
-])
+@pytest.mark.parametrize(
+    ("value", "kwargs"),
+    [
+        (0.5, {"low": 0, "high": 1}),
+        (1, {"low": 0, "high": 1}),
+        (np.float32(0.25), {}),
+        (0.0, {"low": 0.0}),
+    ],
+)
 def test_check_number_accepts(value: object, kwargs: dict) -> None:
     assert check_number(value, "x", **kwargs) == float(value)
 
 
-@pytest.mark.parametrize(("value", "kwargs"), [
-    (True, {}), ("0.5", {}), (float("nan"), {}), (float("inf"), {}), (np.array([0.5]), {}),
-    (0.0, {"low": 0, "low_open": True}), (1.0, {"high": 1, "high_open": True}), (-0.1, {"low": 0}), (2, {"high": 1}),
-])
+@pytest.mark.parametrize(
+    ("value", "kwargs"),
+    [
+        (True, {}),
+        ("0.5", {}),
+        (float("nan"), {}),
+        (float("inf"), {}),
+        (np.array([0.5]), {}),
+        (0.0, {"low": 0, "low_open": True}),
+        (1.0, {"high": 1, "high_open": True}),
+        (-0.1, {"low": 0}),
+        (2, {"high": 1}),
+    ],
+)
 def test_check_number_refuses(value: object, kwargs: dict) -> None:
     with pytest.raises(ValueError, match=r"^level must be a (finite )?number"):
         check_number(value, "level", **kwargs)
@@ -76,8 +108,13 @@ def test_check_choice() -> None:
 def test_check_array() -> None:
     assert check_array([[1, 2], [3, 4]], "kernel", ndim=2).shape == (2, 2)
     assert check_array(np.zeros((2, 0)), "kernel", empty=True).size == 0
-    for bad, pattern in [(["a", "b"], "hold numbers"), (np.zeros(3), "2-D array"), (np.zeros((0, 2)), "empty"),
-                         (np.array([[np.nan]]), "finite"), ([[1, 2], [3]], "could not be turned into an array")]:
+    for bad, pattern in [
+        (["a", "b"], "hold numbers"),
+        (np.zeros(3), "2-D array"),
+        (np.zeros((0, 2)), "empty"),
+        (np.array([[np.nan]]), "finite"),
+        ([[1, 2], [3]], "could not be turned into an array"),
+    ]:
         with pytest.raises(ValueError, match=f"^kernel .*{pattern}"):
             check_array(bad, "kernel", ndim=2)
 
@@ -114,7 +151,11 @@ def test_no_module_writes_its_own_integer_check() -> None:
         if path.name == "_validation.py" or "check" in path.relative_to(LIBRARY).parts[:1]:
             continue  # check/ grades a learner's answers with hints; it validates no arguments
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "isinstance" and len(node.args) == 2
-                    and "bool" in ast.unparse(node.args[1])):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "isinstance"
+                and len(node.args) == 2
+                and "bool" in ast.unparse(node.args[1])
+            ):
                 offenders.append(f"{path.relative_to(LIBRARY)}:{node.lineno}")
     assert not offenders, "use medlearn._validation instead of a local bool check: " + ", ".join(offenders)

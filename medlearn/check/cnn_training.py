@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
 from ..models import to_network_input as library_input
-from .core import task, Wrong, as_array, as_number, call
+from .core import Wrong, as_array, as_number, call, task
 
 __all__ = ["best_epoch", "class_weights", "conv_parameters", "early_stopping", "output_size", "to_network_input"]
 
@@ -29,10 +29,12 @@ def _as_int(value: Any, what: str) -> int:
     return int(round(number))
 
 
-@task(hints=[
-    "Each filter has one kernel_size x kernel_size kernel for every input channel.",
-    "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
-])
+@task(
+    hints=[
+        "Each filter has one kernel_size x kernel_size kernel for every input channel.",
+        "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
+    ]
+)
 def conv_parameters(function: Any) -> None:
     import keras
 
@@ -44,45 +46,65 @@ def conv_parameters(function: Any) -> None:
         if got == want:
             continue
         if got == kernel * kernel * filters + filters * bias:
-            raise Wrong(f"with {channels} input channels each filter has a {kernel}x{kernel} kernel per input channel: "
-                        "multiply by the number of input channels.")
+            raise Wrong(
+                f"with {channels} input channels each filter has a {kernel}x{kernel} kernel per input channel: "
+                "multiply by the number of input channels."
+            )
         if bias and got == kernel * kernel * channels * filters:
             raise Wrong("the bias is missing: with use_bias=True every filter has one bias as well.")
         if not bias and got == kernel * kernel * channels * filters + filters:
             raise Wrong("with use_bias=False there is no bias to count.")
-        raise Wrong(f"a Conv2D({filters}, {kernel}, use_bias={bias}) on {channels} channels has {want} parameters; "
-                    f"you returned {got}.")
+        raise Wrong(
+            f"a Conv2D({filters}, {kernel}, use_bias={bias}) on {channels} channels has {want} parameters; "
+            f"you returned {got}."
+        )
 
 
-@task(hints=[
-    "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks the image.",
-    "valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride).",
-])
+@task(
+    hints=[
+        "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks "
+        "the image.",
+        "valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride).",
+    ]
+)
 def output_size(function: Any) -> None:
     import keras
 
     # The same contract as chapter 01's output_size(n, k, padding, stride), with Keras' padding words.
-    for size, kernel, stride, padding in ((28, 3, 1, "valid"), (28, 3, 1, "same"), (28, 3, 2, "valid"),
-                                          (28, 5, 2, "same"), (27, 3, 2, "same"), (14, 2, 2, "valid"), (9, 4, 3, "valid")):
+    for size, kernel, stride, padding in (
+        (28, 3, 1, "valid"),
+        (28, 3, 1, "same"),
+        (28, 3, 2, "valid"),
+        (28, 5, 2, "same"),
+        (27, 3, 2, "same"),
+        (14, 2, 2, "valid"),
+        (9, 4, 3, "valid"),
+    ):
         layer = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding)
         want = layer.compute_output_shape((None, size, size, 1))[1]
         got = _as_int(call(function, size, kernel, padding, stride), "the output size")
         if got == want:
             continue
         if stride > 1 and padding == "valid" and got == size - kernel + 1:
-            raise Wrong(f"a stride of {stride} keeps only every {stride}th position: floor((size - kernel) / stride) + 1.")
+            raise Wrong(
+                f"a stride of {stride} keeps only every {stride}th position: floor((size - kernel) / stride) + 1."
+            )
         if stride > 1 and padding == "same" and got == size:
             raise Wrong(f"'same' keeps the size only with stride 1; with stride {stride} it is ceil(size / stride).")
         if padding == "same" and got == size // stride and size % stride:
             raise Wrong(f"for size {size} and stride {stride}, 'same' rounds up: ceil(size / stride) = {want}.")
-        raise Wrong(f"size {size}, kernel {kernel}, stride {stride}, padding '{padding}': Keras gives {want}, "
-                    f"you returned {got}.")
+        raise Wrong(
+            f"size {size}, kernel {kernel}, stride {stride}, padding '{padding}': Keras gives {want}, "
+            f"you returned {got}."
+        )
 
 
-@task(hints=[
-    "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
-    "(images[..., None] / 255.0).astype('float32')",
-])
+@task(
+    hints=[
+        "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
+        "(images[..., None] / 255.0).astype('float32')",
+    ]
+)
 def to_network_input(function: Any) -> None:
     rng = np.random.default_rng(5)
     images = rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8)
@@ -92,27 +114,42 @@ def to_network_input(function: Any) -> None:
         raise Wrong("Keras' Conv2D wants a channel axis: shape (N, 28, 28, 1), for example images[..., None].")
     array = as_array(result, "the network input", shape=(6, 28, 28, 1))
     if not isinstance(result, np.ndarray) or result.dtype != np.float32:
-        raise Wrong(f"return float32 (the precision Keras trains in, half the memory of float64), not {getattr(result, 'dtype', type(result).__name__)}.")
+        raise Wrong(
+            f"return float32 (the precision Keras trains in, half the memory of float64), not "
+            f"{getattr(result, 'dtype', type(result).__name__)}."
+        )
     if array.max() > 1.5:
         raise Wrong("scale the intensities to [0, 1]: divide the 8-bit values by 255.")
-    want = library_input(images)   # the function chapters 06 and the benchmark import
-    if np.allclose(array, images[..., None] / images.max(axis=(1, 2), keepdims=True)[..., None]) and not np.allclose(array, want):
-        raise Wrong("divide by 255 for every image, not by each image's own maximum: per-image scaling makes a dark "
-                    "image look as bright as the others and hides a real difference.")
+    want = library_input(images)  # the function chapters 06 and the benchmark import
+    if np.allclose(array, images[..., None] / images.max(axis=(1, 2), keepdims=True)[..., None]) and not np.allclose(
+        array, want
+    ):
+        raise Wrong(
+            "divide by 255 for every image, not by each image's own maximum: per-image scaling makes a dark "
+            "image look as bright as the others and hides a real difference."
+        )
     if not np.allclose(array, want, atol=1e-6):
         raise Wrong("the values should be the 8-bit intensities divided by 255, in the same order.")
 
 
-@task(hints=[
-    "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
-    "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
-])
+@task(
+    hints=[
+        "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
+        "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
+    ]
+)
 def class_weights(function: Any) -> None:
-    for labels in (np.r_[np.zeros(30, int), np.ones(90, int)], np.r_[np.zeros(147, int), np.ones(399, int)],
-                   np.array([0, 1, 1, 2, 2, 2, 2, 2])):
+    for labels in (
+        np.r_[np.zeros(30, int), np.ones(90, int)],
+        np.r_[np.zeros(147, int), np.ones(399, int)],
+        np.array([0, 1, 1, 2, 2, 2, 2, 2]),
+    ):
         result = call(function, labels.copy())
         if not isinstance(result, dict):
-            raise Wrong(f"return a dict {{class: weight}}, the form model.fit(class_weight=...) takes, not a {type(result).__name__}.")
+            raise Wrong(
+                f"return a dict {{class: weight}}, the form model.fit(class_weight=...) takes, not a "
+                f"{type(result).__name__}."
+            )
         classes = np.unique(labels)
         if sorted(int(k) for k in result) != classes.tolist():
             raise Wrong(f"the keys should be the classes {classes.tolist()}; yours are {sorted(result)}.")
@@ -124,21 +161,30 @@ def class_weights(function: Any) -> None:
         if all(np.isclose(got[k], counts[k] / len(labels)) for k in want):
             raise Wrong("those are the class fractions: the rare class must get the larger weight (the inverse).")
         if all(np.isclose(got[k], 1 / counts[k]) for k in want):
-            raise Wrong("right direction, but scale them so that the weights average to 1 over the cases: "
-                        "n_samples / (n_classes * count).")
-        raise Wrong(f"for counts {counts.tolist()} the balanced weights are "
-                    f"{ {k: round(float(v), 3) for k, v in want.items()} }; you returned { {k: round(v, 3) for k, v in got.items()} }.")
+            raise Wrong(
+                "right direction, but scale them so that the weights average to 1 over the cases: "
+                "n_samples / (n_classes * count)."
+            )
+        raise Wrong(
+            f"for counts {counts.tolist()} the balanced weights are "
+            f"{ {k: round(float(v), 3) for k, v in want.items()} }; you returned "
+            f"{ {k: round(v, 3) for k, v in got.items()} }."
+        )
 
 
-@task(hints=[
-    "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
-    "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
-])
+@task(
+    hints=[
+        "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
+        "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
+    ]
+)
 def best_epoch(function: Any) -> None:
-    history = {"loss": [0.69, 0.52, 0.41, 0.35, 0.30, 0.24, 0.26],
-               "val_loss": [0.66, 0.55, 0.47, 0.49, 0.45, 0.51, 0.58],
-               "auc": [0.70, 0.83, 0.90, 0.93, 0.95, 0.97, 0.96],
-               "val_auc": [0.74, 0.86, 0.91, 0.92, 0.91, 0.90, 0.89]}
+    history = {
+        "loss": [0.69, 0.52, 0.41, 0.35, 0.30, 0.24, 0.26],
+        "val_loss": [0.66, 0.55, 0.47, 0.49, 0.45, 0.51, 0.58],
+        "auc": [0.70, 0.83, 0.90, 0.93, 0.95, 0.97, 0.96],
+        "val_auc": [0.74, 0.86, 0.91, 0.92, 0.91, 0.90, 0.89],
+    }
     for monitor, mode, want in (("val_loss", "min", 5), ("val_auc", "max", 4)):
         got = _as_int(call(function, {k: list(v) for k, v in history.items()}, monitor, mode), "the epoch")
         if got == want:
@@ -156,10 +202,12 @@ def best_epoch(function: Any) -> None:
         raise Wrong(f"for {monitor} ({mode}) the best epoch is {want}; you returned {got}.")
 
 
-@task(hints=[
-    "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
-    "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
-])
+@task(
+    hints=[
+        "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
+        "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
+    ]
+)
 def early_stopping(function: Any) -> None:
     import keras
 
@@ -173,10 +221,12 @@ def early_stopping(function: Any) -> None:
     if getattr(callback, "mode", "auto") == "min":
         raise Wrong("mode='min' would stop when the AUC stops falling; a higher AUC is better: mode='max'.")
     if not callback.restore_best_weights:
-        raise Wrong("without restore_best_weights=True the model keeps the weights of the last epoch, "
-                    "which are past the best one.")
+        raise Wrong(
+            "without restore_best_weights=True the model keeps the weights of the last epoch, "
+            "which are past the best one."
+        )
     if not 3 <= callback.patience <= 10:
-        raise Wrong(f"patience {callback.patience}: choose from 3 to 10 epochs; fewer stops at the first noisy epoch, "
-                    "more wastes time.")
-
-
+        raise Wrong(
+            f"patience {callback.patience}: choose from 3 to 10 epochs; fewer stops at the first noisy epoch, "
+            "more wastes time."
+        )

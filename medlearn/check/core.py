@@ -11,8 +11,9 @@ wrong shape, or a function that raises. It reports one of three outcomes:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,8 @@ class Task:
             note = self._checker(answer)
         except NotDone:
             return CheckResult(
-                self.name, "todo",
+                self.name,
+                "todo",
                 f"not done yet. Write your code where it says 'your code here' and run the cell again. "
                 f"Stuck? Run check.{self.name}.hint()",
             )
@@ -117,6 +119,7 @@ def task(*, hints: Sequence[str]) -> Callable[[Callable[[Any], str | None]], Tas
         >>> double(lambda x: x * 2)
         ✅ double: correct.
     """
+
     def make(checker: Callable[[Any], str | None]) -> Task:
         return Task(checker.__name__, checker, hints)
 

@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.tree import DecisionTreeClassifier
 
 from ..data import low_prevalence_subset
-from .core import task, Wrong, as_array, as_number, call
+from .core import Wrong, as_array, as_number, call, task
 
 __all__ = ["balanced_forest", "best_threshold", "gini", "permutation_drop", "regression_scores", "weighted_gini"]
 
@@ -32,12 +32,19 @@ def _gini(labels: np.ndarray) -> float:
     return float(1 - np.sum(p**2))
 
 
-@task(hints=[
-    "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
-    "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
-])
+@task(
+    hints=[
+        "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
+        "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
+    ]
+)
 def gini(function: Any) -> None:
-    for labels in (np.array([0, 0, 1, 1]), np.array([1, 1, 1, 1]), np.array([0, 1, 1, 1, 1, 1, 1, 0, 1, 1]), np.array([0, 1, 2, 2])):
+    for labels in (
+        np.array([0, 0, 1, 1]),
+        np.array([1, 1, 1, 1]),
+        np.array([0, 1, 1, 1, 1, 1, 1, 0, 1, 1]),
+        np.array([0, 1, 2, 2]),
+    ):
         value = as_number(call(function, labels.copy()), "the Gini impurity")
         want = _gini(labels)
         if np.isclose(value, want):
@@ -53,10 +60,12 @@ def gini(function: Any) -> None:
         raise Wrong(f"for labels {labels} you returned {value:.4g}, expected {want:.4g}.")
 
 
-@task(hints=[
-    "Compute the Gini impurity of each child separately.",
-    "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
-])
+@task(
+    hints=[
+        "Compute the Gini impurity of each child separately.",
+        "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
+    ]
+)
 def weighted_gini(function: Any) -> None:
     left, right = np.array([0, 0, 0, 1]), np.array([1, 1, 1, 1, 1, 1, 1, 0])  # impurities 0.375 and 0.219
     want = (4 * _gini(left) + 8 * _gini(right)) / 12
@@ -70,10 +79,14 @@ def weighted_gini(function: Any) -> None:
     raise Wrong(f"you returned {value:.4g}, expected {want:.4g} for children of 4 and 8 cases.")
 
 
-@task(hints=[
-    "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = np.unique(x).",
-    "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the lowest.",
-])
+@task(
+    hints=[
+        "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = "
+        "np.unique(x).",
+        "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the "
+        "lowest.",
+    ]
+)
 def best_threshold(function: Any) -> None:
     data = load_breast_cancer()
     names = list(data.feature_names)
@@ -86,16 +99,22 @@ def best_threshold(function: Any) -> None:
             continue
         values = np.unique(x)
         if np.any(np.isclose(got, values)):
-            raise Wrong(f"for {feature} you returned {got:.4g}, one of the values themselves; scikit-learn splits halfway "
-                        "between neighbouring values: try the midpoints (values[:-1] + values[1:]) / 2.")
-        raise Wrong(f"for {feature} the split with the lowest weighted Gini is at {want:.4g}; you returned {got:.4g}. "
-                    "Is the left side x <= threshold?")
+            raise Wrong(
+                f"for {feature} you returned {got:.4g}, one of the values themselves; scikit-learn splits halfway "
+                "between neighbouring values: try the midpoints (values[:-1] + values[1:]) / 2."
+            )
+        raise Wrong(
+            f"for {feature} the split with the lowest weighted Gini is at {want:.4g}; you returned {got:.4g}. "
+            "Is the left side x <= threshold?"
+        )
 
 
-@task(hints=[
-    "MAE = mean(|y_true - y_pred|), in the units of the target.",
-    "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
-])
+@task(
+    hints=[
+        "MAE = mean(|y_true - y_pred|), in the units of the target.",
+        "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
+    ]
+)
 def regression_scores(function: Any) -> None:
     data = load_diabetes()
     model = LinearRegression().fit(data.data[:300], data.target[:300])
@@ -114,17 +133,23 @@ def regression_scores(function: Any) -> None:
         raise Wrong(f"your MAE is {mae:.4g}, expected {want_mae:.4g}.")
     if not np.isclose(r2, want_r2):
         if np.isclose(r2, np.corrcoef(y_true, y_pred)[0, 1] ** 2):
-            raise Wrong("that is the squared correlation; R2 = 1 - (sum of squared errors) / (sum of squared deviations from the mean).")
+            raise Wrong(
+                "that is the squared correlation; R2 = 1 - (sum of squared errors) / (sum of squared deviations from "
+                "the mean)."
+            )
         if np.isclose(r2, 1 - np.sum((y_true - y_pred) ** 2) / np.sum((y_pred - y_pred.mean()) ** 2)):
             raise Wrong("the denominator uses the mean of the true values: sum((y_true - y_true.mean())**2).")
         raise Wrong(f"your R2 is {r2:.4g}, expected {want_r2:.4g}.")
 
 
-@task(hints=[
-    "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
-    "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = shuffled[order, column]",
-    "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
-])
+@task(
+    hints=[
+        "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
+        "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = "
+        "shuffled[order, column]",
+        "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
+    ]
+)
 def permutation_drop(function: Any) -> str:
     data = load_breast_cancer()
     names = list(data.feature_names)
@@ -149,13 +174,15 @@ def permutation_drop(function: Any) -> str:
         raise Wrong("you returned the accuracy after shuffling; return the drop: accuracy before minus after.")
     if np.isclose(got, after - base):
         raise Wrong("the sign is reversed: return accuracy before minus accuracy after shuffling.")
-    raise Wrong(f"you returned {got:.4g}; expected {base - after:.4g}. Shuffle the rows of that one column with "
-                "np.random.default_rng(seed).permutation(len(X)).")
+    raise Wrong(
+        f"you returned {got:.4g}; expected {base - after:.4g}. Shuffle the rows of that one column with "
+        "np.random.default_rng(seed).permutation(len(X))."
+    )
 
 
 def _imbalanced_wisconsin() -> tuple[np.ndarray, np.ndarray]:
     data = load_breast_cancer()
-    subset = low_prevalence_subset(data.target, 20, seed=0)   # chapter 04, section 6's first draw
+    subset = low_prevalence_subset(data.target, 20, seed=0)  # chapter 04, section 6's first draw
     return data.data[subset], data.target[subset]
 
 
@@ -164,24 +191,31 @@ def _malignant_recall(model: Any, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted[y == 0] == 0))
 
 
-@task(hints=[
-    "class_weight='balanced' weights each class by the inverse of its frequency.",
-    "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
-])
+@task(
+    hints=[
+        "class_weight='balanced' weights each class by the inverse of its frequency.",
+        "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
+    ]
+)
 def balanced_forest(function: Any) -> str:
     model = call(function)
     if not isinstance(model, RandomForestClassifier):
         raise Wrong(f"return an unfitted RandomForestClassifier, not {type(model).__name__}.")
     if model.class_weight is None:
-        raise Wrong("without class weights, 20 malignant cases barely count against 357 benign ones: "
-                    "set class_weight='balanced'.")
+        raise Wrong(
+            "without class weights, 20 malignant cases barely count against 357 benign ones: "
+            "set class_weight='balanced'."
+        )
     if model.min_samples_leaf < 5:
-        raise Wrong("with leaves of fewer than 5 cases, trees grow pure and class weights change little: use min_samples_leaf=5.")
+        raise Wrong(
+            "with leaves of fewer than 5 cases, trees grow pure and class weights change little: use "
+            "min_samples_leaf=5."
+        )
     X, y = _imbalanced_wisconsin()
     weighted = _malignant_recall(model, X, y)
     plain = _malignant_recall(RandomForestClassifier(n_estimators=100, min_samples_leaf=5, random_state=0), X, y)
     if weighted < 0.8:
-        raise Wrong(f"your forest finds {weighted:.0%} of the malignant masses in cross-validation; aim for at least 80 %.")
+        raise Wrong(
+            f"your forest finds {weighted:.0%} of the malignant masses in cross-validation; aim for at least 80 %."
+        )
     return f"it finds {weighted:.0%} of the malignant masses, against {plain:.0%} without class weights."
-
-

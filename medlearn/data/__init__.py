@@ -1,4 +1,5 @@
-"""Real data: MedMNIST files (downloaded and md5-checked), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
+"""Real data: MedMNIST files (downloaded and md5-checked), DICOM examples, and the Wisconsin selections
+of chapters 03 and 04.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info
@@ -8,8 +9,8 @@ Example:
 
 from .catalog import COURSE_DATASETS, SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
 from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, ct_soft_tissue, dicom_example, hounsfield, window
-from .duplicates import NearDuplicates, near_duplicates
 from .download import download_file, md5sum
+from .duplicates import NearDuplicates, near_duplicates
 from .errors import DataError, DataNotFoundError
 from .medmnist import (
     DATA_ENV,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 import pydicom
@@ -86,7 +86,9 @@ def hounsfield(source: Dataset | str | os.PathLike[str]) -> np.ndarray:
     if modality != "CT":
         raise ValueError(f"source has modality {modality}; Hounsfield units are defined for CT only")
     if "RescaleSlope" not in ds or "RescaleIntercept" not in ds:
-        raise ValueError("source has no RescaleSlope and RescaleIntercept, so its values cannot be turned into Hounsfield units")
+        raise ValueError(
+            "source has no RescaleSlope and RescaleIntercept, so its values cannot be turned into Hounsfield units"
+        )
     return np.asarray(apply_rescale(ds.pixel_array, ds), dtype=np.float64)
 
 

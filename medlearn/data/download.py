@@ -78,9 +78,7 @@ def download_file(
     )
     digest = hashlib.md5()
     received = 0
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
-    )
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
     tmp_path = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -88,14 +86,11 @@ def download_file(
                 response = urllib.request.urlopen(url, timeout=timeout)
             except urllib.error.HTTPError as err:
                 err.close()
-                raise DataNotFoundError(
-                    f"The server answered {err.code} ({err.reason}) for {url}.\n{manual}"
-                ) from None
+                raise DataNotFoundError(f"The server answered {err.code} ({err.reason}) for {url}.\n{manual}") from None
             except (urllib.error.URLError, OSError) as err:
                 reason = getattr(err, "reason", err)
                 raise DataNotFoundError(
-                    f"Could not download {url} ({reason}): this machine seems to be "
-                    f"offline.\n{manual}"
+                    f"Could not download {url} ({reason}): this machine seems to be offline.\n{manual}"
                 ) from None
             with response:
                 length = response.headers.get("Content-Length")
@@ -116,13 +111,10 @@ def download_file(
                             bar.update(len(chunk))
                     except (OSError, urllib.error.URLError) as err:
                         raise DataError(
-                            f"The download of {url} broke off after {received} bytes "
-                            f"({err}).\n{manual}"
+                            f"The download of {url} broke off after {received} bytes ({err}).\n{manual}"
                         ) from None
         if total is not None and received != total:
-            raise DataError(
-                f"The download of {url} is incomplete: {received} of {total} bytes.\n{manual}"
-            )
+            raise DataError(f"The download of {url} is incomplete: {received} of {total} bytes.\n{manual}")
         actual = digest.hexdigest()
         if actual != md5:
             raise DataError(

@@ -79,10 +79,14 @@ def near_duplicates(
     q = _standardised_rows(query, "query")
     r = _standardised_rows(reference, "reference")
     if np.shape(query)[1:] != np.shape(reference)[1:]:
-        raise ValueError(f"query images have shape {np.shape(query)[1:]} but reference images {np.shape(reference)[1:]}")
+        raise ValueError(
+            f"query images have shape {np.shape(query)[1:]} but reference images {np.shape(reference)[1:]}"
+        )
     skip_self = check_bool(skip_self, "skip_self")
     if skip_self and (len(q) != len(r) or len(r) < 2):
-        raise ValueError(f"skip_self needs the same set (of two or more images) twice, not {len(q)} and {len(r)} images")
+        raise ValueError(
+            f"skip_self needs the same set (of two or more images) twice, not {len(q)} and {len(r)} images"
+        )
     index = np.empty(len(q), dtype=np.intp)
     correlation = np.empty(len(q))
     for start in range(0, len(q), _BLOCK):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -146,10 +146,7 @@ def _open_checked(path: Path, info: MedMNISTInfo) -> dict[str, np.ndarray]:
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         shape = (len(images),) + info.image_shape
         if images.dtype != np.uint8 or images.shape != shape:
-            raise DataError(
-                f"{problem}: {split}_images is {images.dtype} {images.shape}, "
-                f"expected uint8 {shape}."
-            )
+            raise DataError(f"{problem}: {split}_images is {images.dtype} {images.shape}, expected uint8 {shape}.")
         if labels.shape != (len(images), n_labels) or labels.dtype.kind not in "iu":
             raise DataError(
                 f"{problem}: {split}_labels is {labels.dtype} {labels.shape}, "
@@ -231,9 +228,7 @@ class FileReport:
     detail: str = ""
 
 
-def verify_medmnist(
-    root: str | os.PathLike[str] | None = None, names: Iterable[str] | None = None
-) -> list[FileReport]:
+def verify_medmnist(root: str | os.PathLike[str] | None = None, names: Iterable[str] | None = None) -> list[FileReport]:
     """Check the MedMNIST files in a folder: md5, array names, dtypes and shapes.
 
     Args:

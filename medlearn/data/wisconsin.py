@@ -1,4 +1,5 @@
-"""The Wisconsin breast-mass cases (scikit-learn's ``load_breast_cancer``) as chapters 03 and 04 and their checks use them.
+"""The Wisconsin breast-mass cases (scikit-learn's ``load_breast_cancer``) as chapters 03 and 04 and their checks
+use them.
 
 Each function here is the one place where a chapter's data selection is made,
 so that a notebook and the exercise check that reuses its data cannot drift
