@@ -3,7 +3,7 @@
 The teaching happens in the notebooks; this package holds what a learner should
 not have to retype:
 
-- :mod:`medlearn.data`: MedMNIST files (downloaded, md5-checked), DICOM examples, HU and windows;
+- :mod:`medlearn.data`: MedMNIST files (md5-checked), CHASE_DB1 (sha256 of every file), DICOM examples, HU and windows;
 - :mod:`medlearn.colours`: the colour-blind-safe palette every figure uses;
 - :mod:`medlearn.plotting`: image montages, examples per class, and the plotting convention;
 - :mod:`medlearn.filters`: correlation and convolution written out, classic kernels;
@@ -13,6 +13,7 @@ not have to retype:
 - :mod:`medlearn.metrics`: clinical metrics, thresholds for a target, bootstrap intervals;
 - :mod:`medlearn.metric_plots`: ROC, precision-recall and calibration figures;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
+- :mod:`medlearn.segmentation`: Dice, IoU, pixel metrics inside a region, the percentile Hausdorff distance;
 - :mod:`medlearn.check`: the exercise checks.
 
 Argument checks shared by all modules live in the private ``medlearn._validation``.

@@ -31,6 +31,7 @@ __all__ = [
     "check_fitted",
     "check_images",
     "check_int",
+    "check_mask",
     "check_number",
     "check_scores",
 ]
@@ -164,6 +165,25 @@ def check_array(
     if finite and array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold finite values (found NaN or infinity)")
     return array
+
+
+def check_mask(values: object, name: str, *, shape: tuple[int, ...] | None = None, like: str = "") -> np.ndarray:
+    """A binary mask (bool, or integers 0 and 1) as a bool array, of ``shape`` when given.
+
+    ``like`` names the argument whose shape it must match, for the message.
+
+    Example:
+        >>> check_mask([[0, 1], [1, 1]], "y_pred").dtype
+        dtype('bool')
+    """
+    array = check_array(values, name, kinds="biu")
+    if array.dtype != bool and not np.isin(array, (0, 1)).all():
+        raise ValueError(
+            f"{name} must be a binary mask (bool, or 0 and 1), not values from {array.min()} to {array.max()}"
+        )
+    if shape is not None and array.shape != tuple(shape):
+        raise ValueError(f"{name} must have the shape of {like or 'the other masks'} {tuple(shape)}, not {array.shape}")
+    return array.astype(bool)
 
 
 def check_images(

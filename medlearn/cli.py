@@ -12,22 +12,29 @@ import sys
 from collections.abc import Sequence
 
 from .data import (
+    CHASEDB1_ARCHIVE,
+    CHASEDB1_URL,
     COURSE_DATASETS,
     DATA_ENV,
     SPLITS,
     DataError,
     data_dir,
+    fetch_chasedb1,
     fetch_medmnist,
     medmnist_info,
     medmnist_names,
+    verify_chasedb1,
     verify_medmnist,
 )
+
+#: The name the command line gives the CHASE_DB1 archive, beside the MedMNIST names.
+CHASEDB1 = "chasedb1"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m medlearn", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    data = commands.add_parser("data", help="download, verify and list MedMNIST files")
+    data = commands.add_parser("data", help="download, verify and list MedMNIST files and CHASE_DB1")
     actions = data.add_subparsers(dest="action", required=True)
 
     actions.add_parser("list", help="list the datasets medlearn knows")
@@ -37,13 +44,17 @@ def _parser() -> argparse.ArgumentParser:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"datasets to fetch (default: the course's, {' '.join(COURSE_DATASETS)})",
+        help=f"datasets to fetch (default: the course's, {' '.join(COURSE_DATASETS)} {CHASEDB1})",
     )
     fetch.add_argument("--to", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
-    fetch.add_argument("--mirror", metavar="URL", help="base URL that serves NAME.npz instead of Zenodo")
+    fetch.add_argument(
+        "--mirror",
+        metavar="URL",
+        help=f"base URL that serves NAME.npz and {CHASEDB1_ARCHIVE} instead of the official sites",
+    )
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")
 
-    verify = actions.add_parser("verify", help="check md5 and contents of the files in a folder")
+    verify = actions.add_parser("verify", help="check checksums and contents of the files in a folder")
     verify.add_argument("names", nargs="*", metavar="NAME", help="datasets that must be there (default: all found)")
     verify.add_argument("--root", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
     return parser
@@ -64,18 +75,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 info = medmnist_info(name)
                 sizes = "/".join(str(info.n_samples[s]) for s in SPLITS)
                 print(f"{name:15} {info.modality:38} {info.task:26} {info.n_classes:2} classes  {sizes}")
+            print(
+                f"{CHASEDB1:15} {'colour fundus photograph, 999 x 960':38} {'vessel segmentation':26}  "
+                "2 observers 28 images"
+            )
             return 0
         if args.action == "fetch":
-            for name in args.names or COURSE_DATASETS:
-                path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force)
-                print(f"ok       {medmnist_info(name).name:15} {path}")
+            for name in args.names or (*COURSE_DATASETS, CHASEDB1):
+                if name.lower() == CHASEDB1:
+                    url = f"{args.mirror.rstrip('/')}/{CHASEDB1_ARCHIVE}" if args.mirror else CHASEDB1_URL
+                    path = fetch_chasedb1(args.to, url=url, force=args.force)
+                    print(f"ok       {CHASEDB1:15} {path}")
+                else:
+                    path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force)
+                    print(f"ok       {medmnist_info(name).name:15} {path}")
             return 0
-        reports = verify_medmnist(args.root, args.names or None)
+        chase = [n for n in args.names if n.lower() == CHASEDB1]
+        others = [n for n in args.names if n.lower() != CHASEDB1]
+        reports = verify_medmnist(args.root, others if args.names else None)
+        if chase or (not args.names and (data_dir(args.root) / CHASEDB1_ARCHIVE).exists()):
+            reports.append(verify_chasedb1(args.root))
     except (ValueError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if not reports:
-        print(f"error: no MedMNIST files in {data_dir(args.root)}", file=sys.stderr)
+        print(f"error: no MedMNIST files or {CHASEDB1_ARCHIVE} in {data_dir(args.root)}", file=sys.stderr)
         return 1
     for report in reports:
         print(f"{report.status:8} {report.name:15} {report.path}")

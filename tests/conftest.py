@@ -1,17 +1,19 @@
-"""Shared fixtures: the real MedMNIST files, and a real HTTP server that serves them."""
+"""Shared fixtures: the real MedMNIST files and CHASE_DB1 archive, and a real HTTP server that serves them."""
 
 from __future__ import annotations
 
 import http.server
+import io
 import shutil
 import threading
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from medlearn.data import COURSE_DATASETS, data_dir, fetch_medmnist
+from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,6 +30,30 @@ def medmnist_dir() -> Path:
 @pytest.fixture(scope="session")
 def breast_bytes(medmnist_dir: Path) -> bytes:
     return (medmnist_dir / "breastmnist.npz").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def chase_bytes() -> bytes:
+    """The real CHASE_DB1 archive ($MEDLEARN_DATA in CI), downloaded if missing."""
+    return fetch_chasedb1(data_dir(), progress=False).read_bytes()
+
+
+def rewrite_archive(content: bytes, change: Callable[[dict[str, bytes]], dict[str, bytes]]) -> bytes:
+    """A zip archive with the members of ``content`` after ``change`` (which may alter, drop or add members)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in change(members).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def altered_member(members: dict[str, bytes], name: str = "Image_07R_2ndHO.png") -> dict[str, bytes]:
+    """The members with one byte of ``name`` changed near its end (the image still decodes as a PNG)."""
+    data = bytearray(members[name])
+    data[-20] ^= 0xFF
+    return members | {name: bytes(data)}
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -50,22 +76,23 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes) -> Iterator[str]:
-    """Base URL of a server on 127.0.0.1 with folders of breastmnist.npz variants.
+def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes, chase_bytes: bytes) -> Iterator[str]:
+    """Base URL of a server on 127.0.0.1 with folders of breastmnist.npz and CHASEDB1.zip variants.
 
-    ``good/`` the real file, ``truncated/`` its first half, ``wrong/`` the same
-    length with other bytes, ``missing/`` nothing (404), ``cut/`` a connection
-    that breaks off half-way.
+    ``good/`` the real files, ``truncated/`` their first halves, ``wrong/`` the
+    same length with other bytes (for CHASEDB1.zip: one file inside altered),
+    ``missing/`` nothing (404), ``cut/`` a connection that breaks off half-way.
     """
     root = tmp_path_factory.mktemp("mirror")
     variants = {
-        "good": breast_bytes,
-        "truncated": breast_bytes[: len(breast_bytes) // 2],
-        "wrong": bytes(b ^ 0xFF for b in breast_bytes),
+        "good": (breast_bytes, chase_bytes),
+        "truncated": (breast_bytes[: len(breast_bytes) // 2], chase_bytes[: len(chase_bytes) // 2]),
+        "wrong": (bytes(b ^ 0xFF for b in breast_bytes), rewrite_archive(chase_bytes, altered_member)),
     }
-    for folder, content in variants.items():
+    for folder, (breast, chase) in variants.items():
         (root / folder).mkdir()
-        (root / folder / "breastmnist.npz").write_bytes(content)
+        (root / folder / "breastmnist.npz").write_bytes(breast)
+        (root / folder / CHASEDB1_ARCHIVE).write_bytes(chase)
     (root / "missing").mkdir()
 
     def handler(*args: object, **kwargs: object) -> _Handler:

@@ -60,5 +60,6 @@ def test_fetch_errors_exit_non_zero(http_mirror: str, tmp_path: Path) -> None:
 
 def test_list_and_usage() -> None:
     result = medlearn("data", "list")
-    assert result.returncode == 0 and len(result.stdout.splitlines()) == 12
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 13  # twelve MedMNIST and CHASE_DB1
+    assert result.stdout.splitlines()[-1].startswith("chasedb1 ")
     assert medlearn().returncode == 2  # argparse: a command is required

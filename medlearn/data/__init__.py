@@ -1,5 +1,5 @@
-"""Real data: MedMNIST files (downloaded and md5-checked), DICOM examples, and the Wisconsin selections
-of chapters 03 and 04.
+"""Real data: MedMNIST files (downloaded and md5-checked), CHASE_DB1 retinal vessels (sha256 of every
+file), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info
@@ -8,6 +8,15 @@ Example:
 """
 
 from .catalog import COURSE_DATASETS, SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
+from .chasedb1 import (
+    CHASEDB1_ARCHIVE,
+    CHASEDB1_SHA256,
+    CHASEDB1_URL,
+    ChaseDB1,
+    fetch_chasedb1,
+    load_chasedb1,
+    verify_chasedb1,
+)
 from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, ct_soft_tissue, dicom_example, hounsfield, window
 from .download import download_file, md5sum
 from .duplicates import NearDuplicates, near_duplicates
@@ -24,6 +33,13 @@ from .medmnist import (
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 __all__ = [
+    "CHASEDB1_ARCHIVE",
+    "CHASEDB1_SHA256",
+    "CHASEDB1_URL",
+    "ChaseDB1",
+    "fetch_chasedb1",
+    "load_chasedb1",
+    "verify_chasedb1",
     "COURSE_DATASETS",
     "DATA_ENV",
     "DICOM_EXAMPLES",

@@ -11,6 +11,7 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -40,21 +41,26 @@ def md5sum(path: str | os.PathLike[str]) -> str:
 def download_file(
     url: str,
     destination: str | os.PathLike[str],
-    md5: str,
+    md5: str | None,
     *,
+    verify: Callable[[Path], object] | None = None,
     progress: bool = True,
     timeout: float = 60.0,
 ) -> Path:
-    """Download ``url`` to ``destination``, checking its md5 before it lands.
+    """Download ``url`` to ``destination``, checking it before it lands.
 
     The bytes stream into a temporary file in the destination's directory
     (with a progress bar), the md5 is computed on the way, and only a file
-    with the expected md5 is renamed into place.
+    with the expected md5, which ``verify`` (when given) accepts, is renamed
+    into place.
 
     Args:
         url: address to download from (``http``, ``https`` or ``file``).
         destination: final path of the file.
-        md5: the expected md5 hex digest.
+        md5: the expected md5 hex digest, or None for a file whose publisher
+            gives none (then ``verify`` must check the content).
+        verify: called with the temporary file's path; raises ``DataError``
+            when the content is wrong.
         progress: show a progress bar.
         timeout: seconds to wait for the server before giving up.
 
@@ -63,13 +69,16 @@ def download_file(
 
     Raises:
         DataNotFoundError: the server could not be reached or has no such file.
-        DataError: the download was incomplete or its md5 is wrong (the
-            temporary file is removed).
+        DataError: the download was incomplete, its md5 is wrong or ``verify``
+            refused it (the temporary file is removed).
+        ValueError: neither ``md5`` nor ``verify`` is given.
 
     Example:
         >>> download_file(medmnist_info("breastmnist").url, "data/breastmnist.npz",
         ...               medmnist_info("breastmnist").md5)  # doctest: +SKIP
     """
+    if md5 is None and verify is None:
+        raise ValueError("md5 must be given, or verify must check the content: a download is never kept unchecked")
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     manual = (
@@ -116,12 +125,14 @@ def download_file(
         if total is not None and received != total:
             raise DataError(f"The download of {url} is incomplete: {received} of {total} bytes.\n{manual}")
         actual = digest.hexdigest()
-        if actual != md5:
+        if md5 is not None and actual != md5:
             raise DataError(
                 f"The file downloaded from {url} has the wrong md5:\n"
                 f"    expected {md5}\n    actual   {actual}\n"
                 f"It was not kept. {manual}"
             )
+        if verify is not None:
+            verify(tmp_path)
         os.replace(tmp_path, destination)
     finally:
         tmp_path.unlink(missing_ok=True)

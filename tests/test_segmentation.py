@@ -1,0 +1,128 @@
+"""medlearn.segmentation against scikit-learn, brute-force distances and the two CHASE_DB1 observers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+from sklearn.metrics import f1_score, jaccard_score, recall_score
+
+from medlearn.segmentation import dice, dice_from_iou, hausdorff, iou, iou_from_dice, per_image, pixel_metrics
+
+
+def _random_pair(seed: int, shape: tuple[int, ...] = (32, 40), share: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    truth = rng.random(shape) < share
+    pred = truth ^ (rng.random(shape) < 0.1)  # the truth with 10 % of the pixels flipped
+    return truth, pred
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_overlap_metrics_equal_scikit_learn(seed: int) -> None:
+    truth, pred = _random_pair(seed)
+    region = np.random.default_rng(seed + 100).random(truth.shape) < 0.7
+    assert dice(truth, pred) == pytest.approx(f1_score(truth.ravel(), pred.ravel()))
+    assert iou(truth, pred) == pytest.approx(jaccard_score(truth.ravel(), pred.ravel()))
+    assert dice(truth, pred, region) == pytest.approx(f1_score(truth[region], pred[region]))
+    m = pixel_metrics(truth, pred, region)
+    assert m["sensitivity"] == pytest.approx(recall_score(truth[region], pred[region]))
+    assert m["specificity"] == pytest.approx(recall_score(~truth[region], ~pred[region]))
+    assert m["accuracy"] == pytest.approx(np.mean(truth[region] == pred[region]))
+    assert dice_from_iou(iou(truth, pred)) == pytest.approx(dice(truth, pred))
+    assert iou_from_dice(dice(truth, pred)) == pytest.approx(iou(truth, pred))
+
+
+def test_empty_masks_have_documented_results() -> None:
+    empty, full = np.zeros((5, 5), bool), np.ones((5, 5), bool)
+    assert dice(empty, empty) == iou(empty, empty) == 1.0 and hausdorff(empty, empty) == 0.0
+    assert dice(empty, full) == iou(full, empty) == 0.0 and hausdorff(empty, full) == np.inf
+    assert np.isnan(pixel_metrics(empty, empty)["sensitivity"]) and pixel_metrics(empty, empty)["specificity"] == 1
+
+
+def _brute_force_hausdorff(a: np.ndarray, b: np.ndarray, percentile: float, spacing: np.ndarray) -> float:
+    from scipy import ndimage
+
+    edges = [m & ~ndimage.binary_erosion(m, border_value=0) for m in (a, b)]
+    points = [np.argwhere(e) * spacing for e in edges]
+    distances = cdist(points[0], points[1])
+    return max(np.percentile(distances.min(axis=1), percentile), np.percentile(distances.min(axis=0), percentile))
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("percentile", [50, 95, 100])
+def test_hausdorff_equals_brute_force(seed: int, percentile: float) -> None:
+    truth, pred = _random_pair(seed, (20, 24), share=0.3)
+    spacing = np.array([0.5, 0.8])
+    assert hausdorff(truth, pred, percentile, spacing=(0.5, 0.8)) == pytest.approx(
+        _brute_force_hausdorff(truth, pred, percentile, spacing)
+    )
+
+
+def test_hausdorff_of_shifted_squares_in_2d_and_3d() -> None:
+    a = np.zeros((20, 20), bool)
+    a[5:10, 5:10] = True
+    assert hausdorff(a, a) == 0.0
+    assert hausdorff(a, np.roll(a, 3, axis=1), percentile=100) == 3.0
+    assert hausdorff(a, np.roll(a, 3, axis=1), percentile=100, spacing=2.0) == 6.0
+    cube = np.zeros((12, 12, 12), bool)
+    cube[3:7, 3:7, 3:7] = True
+    assert hausdorff(cube, np.roll(cube, 2, axis=0), percentile=100) == 2.0
+    # HD95 ignores a few far outliers that the classical distance counts
+    big = np.zeros((20, 20), bool)
+    big[3:13, 3:13] = True  # 36 boundary pixels
+    far = big.copy()
+    far[19, 19] = True  # one stray pixel, 1 of 37 boundary pixels
+    assert hausdorff(big, far, percentile=100) > 9 and hausdorff(big, far, percentile=95) == 0.0
+
+
+def test_per_image_and_pooled() -> None:
+    truth = np.stack([_random_pair(s)[0] for s in range(3)])
+    pred = np.stack([_random_pair(s)[1] for s in range(3)])
+    values = per_image(dice, truth, pred)
+    assert values.shape == (3,) and np.allclose(values, [dice(t, p) for t, p in zip(truth, pred)])
+    assert per_image(hausdorff, truth, pred, percentile=95).shape == (3,)
+    region = np.ones_like(truth)
+    assert np.allclose(per_image(dice, truth, pred, region), values)
+    # pooled Dice weights images by their foreground: it is not the mean of the per-image values
+    truth[0] = False
+    truth[0, :2, :2] = True
+    assert not np.isclose(dice(truth, pred), per_image(dice, truth, pred).mean())
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: dice([[0, 2]], [[0, 1]]), "y_true must be a binary mask"),
+        (lambda: dice([[0, 1]], [[0, 1, 1]]), r"y_pred must have the shape of y_true \(1, 2\)"),
+        (lambda: iou([[0, 1]], [[0, 1]], mask=[[1]]), "mask must have the shape of y_true"),
+        (lambda: dice(np.zeros((0, 3), bool), np.zeros((0, 3), bool)), "y_true must not be empty"),
+        (lambda: dice([["a"]], [["b"]]), "y_true must hold numbers"),
+        (lambda: hausdorff([0, 1], [0, 1]), "y_true must be a 2-D or 3-D array"),
+        (lambda: hausdorff([[0, 1]], [[0, 1]], percentile=0), "percentile must be"),
+        (lambda: hausdorff([[0, 1]], [[0, 1]], spacing=-1), "spacing must be positive"),
+        (
+            lambda: hausdorff([[0, 1]], [[0, 1]], spacing=(1, 2, 3)),
+            "spacing must be positive numbers, one or one per axis",
+        ),
+        (lambda: iou_from_dice(1.5), "value must be"),
+        (lambda: dice_from_iou(True), "value must be"),
+        (lambda: per_image(dice, [[0, 1]], [[0, 1]]), "y_true must be a 3-D or 4-D array"),
+    ],
+)
+def test_bad_input_names_the_argument(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_second_observer_against_first_on_chasedb1(chase_bytes: bytes, tmp_path) -> None:
+    from medlearn.data import CHASEDB1_ARCHIVE, load_chasedb1
+
+    (tmp_path / CHASEDB1_ARCHIVE).write_bytes(chase_bytes)
+    data = load_chasedb1(tmp_path, download=False)
+    test = data.child >= 11  # the 8 test images most papers use
+    per = per_image(dice, data.first_observer[test], data.second_observer[test])
+    pooled = dice(data.first_observer[test], data.second_observer[test])
+    # two experts agree well but far from perfectly on thin vessels (published inter-observer F1 about 0.77-0.80)
+    assert per.shape == (8,) and 0.65 < pooled < 0.9 and np.all((per > 0.6) & (per < 0.9))
+    hd = per_image(hausdorff, data.first_observer[test], data.second_observer[test])
+    assert np.all(np.isfinite(hd) & (hd > 0))
