@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import ndimage
 from scipy.spatial.distance import cdist
 from sklearn.metrics import f1_score, jaccard_score, recall_score
 
@@ -40,8 +41,6 @@ def test_empty_masks_have_documented_results() -> None:
 
 
 def _brute_force_hausdorff(a: np.ndarray, b: np.ndarray, percentile: float, spacing: np.ndarray) -> float:
-    from scipy import ndimage
-
     edges = [m & ~ndimage.binary_erosion(m, border_value=0) for m in (a, b)]
     points = [np.argwhere(e) * spacing for e in edges]
     distances = cdist(points[0], points[1])
@@ -126,3 +125,36 @@ def test_second_observer_against_first_on_chasedb1(chase_bytes: bytes, tmp_path)
     assert per.shape == (8,) and 0.65 < pooled < 0.9 and np.all((per > 0.6) & (per < 0.9))
     hd = per_image(hausdorff, data.first_observer[test], data.second_observer[test])
     assert np.all(np.isfinite(hd) & (hd > 0))
+
+
+def test_field_of_view_on_chasedb1(chase_bytes: bytes, tmp_path) -> None:
+    from medlearn.data import CHASEDB1_ARCHIVE, load_chasedb1
+    from medlearn.segmentation import fundus_field_of_view
+
+    (tmp_path / CHASEDB1_ARCHIVE).write_bytes(chase_bytes)
+    data = load_chasedb1(tmp_path, download=False)
+    for image, first, second in zip(data.images, data.first_observer, data.second_observer):
+        fov = fundus_field_of_view(image)
+        assert 0.6 < fov.mean() < 0.75  # the exposed disc covers about two thirds of the frame
+        assert not fov[0, 0] and not fov[-1, -1] and fov[480, 500]  # dark corners out, the centre in
+        assert ndimage.label(fov)[1] == 1 and np.array_equal(ndimage.binary_fill_holes(fov), fov)
+        # nearly every annotated vessel pixel lies inside it
+        assert (first & fov).sum() > 0.99 * first.sum() and (second & fov).sum() > 0.99 * second.sum()
+
+
+@pytest.mark.parametrize(
+    ("image", "kwargs", "message"),
+    [
+        (np.zeros((10, 10, 3), np.uint8), {}, "no pixel with red above threshold=20"),
+        (np.zeros((10, 10), np.uint8), {}, "image must be one RGB photograph"),
+        (np.zeros((2, 10, 10, 3), np.uint8), {}, "image must be one RGB photograph"),
+        (np.zeros((10, 10, 3), float), {}, "image must be one RGB photograph"),
+        (np.full((10, 10, 3), 99, np.uint8), {"threshold": 255}, "threshold must be"),
+        (np.full((10, 10, 3), 99, np.uint8), {"closing_radius": -1}, "closing_radius must be"),
+    ],
+)
+def test_field_of_view_bad_input(image: np.ndarray, kwargs: dict, message: str) -> None:
+    from medlearn.segmentation import fundus_field_of_view
+
+    with pytest.raises(ValueError, match=message):
+        fundus_field_of_view(image, **kwargs)
