@@ -1,4 +1,5 @@
-"""A compact CNN for MedMNIST: its input, the network, augmentation, chapter 05's training recipe, and training curves.
+"""A compact CNN for MedMNIST (its input, the network, augmentation, chapter 05's training recipe, training
+curves) and a compact U-Net for segmentation.
 
 Keras 3 is imported when these functions are first called, not when
 ``medlearn`` is imported, so the other chapters start without TensorFlow.
@@ -211,6 +212,67 @@ def small_cnn(
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     else:
         outputs = keras.layers.Dense(int(n_classes), activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def small_unet(
+    channels: int = 1,
+    *,
+    widths: Sequence[int] = (16, 32, 64),
+    bn_momentum: float = 0.9,
+    name: str = "small_unet",
+) -> keras.Model:
+    """A compact U-Net for binary segmentation: an encoder, a decoder, and skip connections between them.
+
+    Each level is two blocks of 3 x 3 convolution, batch normalisation and ReLU;
+    the encoder halves the image size after every level but the last (max
+    pooling), the decoder doubles it again (upsampling) and joins the encoder's
+    output of the same size (the skip connection) before its two blocks. A
+    1 x 1 convolution with a sigmoid gives each pixel's probability of the
+    foreground (a vessel, say). The input's height and width are free, but must
+    be multiples of ``2 ** (len(widths) - 1)``.
+
+    Args:
+        channels: channels of the input image (1 for the green channel of a fundus photograph).
+        widths: filters per level, from the top level down to the bottom one (at least two levels).
+        bn_momentum: batch normalisation's momentum, in [0, 1) (see :func:`small_cnn`).
+        name: the model's name.
+
+    Returns:
+        An uncompiled ``keras.Model`` from ``(None, H, W, channels)`` to ``(None, H, W, 1)``.
+
+    Example:
+        >>> model = small_unet(1)
+        >>> model.output_shape, model.count_params()
+        ((None, None, None, 1), 118945)
+    """
+    import keras
+
+    channels = check_int(channels, "channels", min_value=1)
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or len(widths) < 2:
+        raise ValueError(f"widths must be two or more positive integers, one per level, not {widths!r}")
+    widths = [check_int(w, f"widths[{i}]", min_value=1) for i, w in enumerate(widths)]
+    bn_momentum = check_number(bn_momentum, "bn_momentum", low=0, high=1, high_open=True)
+
+    def level(x: Any, width: int, prefix: str) -> Any:
+        for part in "ab":
+            x = keras.layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"{prefix}_conv_{part}")(x)
+            x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"{prefix}_bn_{part}")(x)
+            x = keras.layers.Activation("relu", name=f"{prefix}_relu_{part}")(x)
+        return x
+
+    inputs = keras.Input((None, None, channels), name="image")
+    x, skips = inputs, []
+    for index, width in enumerate(widths[:-1]):
+        x = level(x, width, f"down{index + 1}")
+        skips.append(x)
+        x = keras.layers.MaxPooling2D(name=f"down{index + 1}_pool")(x)
+    x = level(x, widths[-1], "bottom")
+    for index in reversed(range(len(widths) - 1)):
+        x = keras.layers.UpSampling2D(name=f"up{index + 1}_upsample")(x)
+        x = keras.layers.Concatenate(name=f"up{index + 1}_skip")([x, skips[index]])
+        x = level(x, widths[index], f"up{index + 1}")
+    outputs = keras.layers.Conv2D(1, 1, activation="sigmoid", name="probability")(x)
     return keras.Model(inputs, outputs, name=name)
 
 

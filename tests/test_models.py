@@ -224,3 +224,53 @@ def test_fit_small_cnn_with_augmentation_and_weight_decay() -> None:
             fit_small_cnn(X, y, X, y, **options)
     with pytest.raises(ValueError, match="^X_train"):
         fit_small_cnn(X[..., 0], y, X, y)
+
+
+def _conv_bn(c_in: int, width: int) -> int:
+    """Parameters of a 3 x 3 convolution without bias and its batch normalisation (4 per channel)."""
+    return 3 * 3 * c_in * width + 4 * width
+
+
+def test_small_unet_parameters_by_hand() -> None:
+    from medlearn.models import small_unet
+
+    model = small_unet(1, widths=(16, 32, 64))
+    down1 = _conv_bn(1, 16) + _conv_bn(16, 16)
+    down2 = _conv_bn(16, 32) + _conv_bn(32, 32)
+    bottom = _conv_bn(32, 64) + _conv_bn(64, 64)
+    up2 = _conv_bn(64 + 32, 32) + _conv_bn(32, 32)  # upsampled bottom joined with down2's output
+    up1 = _conv_bn(32 + 16, 16) + _conv_bn(16, 16)
+    head = 16 + 1
+    assert model.count_params() == down1 + down2 + bottom + up2 + up1 + head == 118945
+    assert small_unet(3).count_params() == model.count_params() + 3 * 3 * 2 * 16  # two more input channels
+
+
+def test_small_unet_keeps_the_image_size_and_uses_its_skips() -> None:
+    from medlearn.models import small_unet
+
+    model = small_unet(1, widths=(8, 16, 32))
+    image = np.random.default_rng(0).random((2, 64, 48, 1)).astype("float32")
+    probabilities = np.asarray(model(image, training=False))
+    assert probabilities.shape == (2, 64, 48, 1) and np.all((probabilities > 0) & (probabilities < 1))
+    names = [layer.name for layer in model.layers]
+    assert names.count("up1_skip") == names.count("up2_skip") == 1
+    joined = model.get_layer("up1_skip")
+    assert {t.name for t in joined.input} >= {model.get_layer("down1_relu_b").output.name}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"channels": 0}, "channels must be"),
+        ({"channels": True}, "channels must be an integer"),
+        ({"widths": (16,)}, "widths must be two or more"),
+        ({"widths": "16"}, "widths must be two or more"),
+        ({"widths": (16, 0)}, r"widths\[1\] must be"),
+        ({"bn_momentum": 1.0}, "bn_momentum must be"),
+    ],
+)
+def test_small_unet_bad_input(kwargs: dict, message: str) -> None:
+    from medlearn.models import small_unet
+
+    with pytest.raises(ValueError, match=message):
+        small_unet(**kwargs)
