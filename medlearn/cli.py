@@ -1,7 +1,7 @@
 """Command line for classrooms: download the data once, verify every copy.
 
 python -m medlearn data list
-python -m medlearn data fetch breastmnist pneumoniamnist --to course-data
+python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 --to course-data
 python -m medlearn data verify --root course-data
 """
 

@@ -159,13 +159,20 @@ def _manual(url: str, folder: Path) -> str:
     )
 
 
-def _checked_members(path: Path, url: str = CHASEDB1_URL) -> dict[str, bytes]:
-    """Every file of the archive, by name, each checked against its sha256; a DataError names the first bad one."""
-    fix = f"Delete {path} and run `python -m medlearn data fetch chasedb1`, or:\n{_manual(url, path.parent)}"
+def _checked_members(path: Path, url: str = CHASEDB1_URL, *, download: bool = False) -> dict[str, bytes]:
+    """Every file of the archive, by name, each checked against its sha256; a DataError names the first bad one.
+
+    With ``download``, ``path`` is a download in progress: the messages name the URL, and say it was not kept.
+    """
+    if download:
+        where, fix = f"the archive downloaded from {url}", f"It was not kept.\n{_manual(url, path.parent)}"
+    else:
+        where = str(path)
+        fix = f"Delete {path} and run `python -m medlearn data fetch chasedb1`, or:\n{_manual(url, path.parent)}"
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
-        raise DataError(f"{path} cannot be read as a zip archive (truncated or damaged: {err}).\n{fix}") from None
+        raise DataError(f"{where} cannot be read as a zip archive (truncated or damaged: {err}).\n{fix}") from None
     with archive:
         members = {}
         for info in archive.infolist():
@@ -173,22 +180,22 @@ def _checked_members(path: Path, url: str = CHASEDB1_URL) -> dict[str, bytes]:
                 continue
             name = Path(info.filename).name
             if name not in CHASEDB1_SHA256:
-                raise DataError(f"{path} holds {info.filename}, which is not a file of CHASE_DB1.\n{fix}")
+                raise DataError(f"{where} holds {info.filename}, which is not a file of CHASE_DB1.\n{fix}")
             if name in members:
-                raise DataError(f"{path} holds {name} twice.\n{fix}")
+                raise DataError(f"{where} holds {name} twice.\n{fix}")
             try:
                 members[name] = archive.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
-                raise DataError(f"{name} in {path} cannot be read (truncated or damaged: {err}).\n{fix}") from None
+                raise DataError(f"{name} in {where} cannot be read (truncated or damaged: {err}).\n{fix}") from None
     missing = sorted(set(CHASEDB1_SHA256) - set(members))
     if missing:
         more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        raise DataError(f"{path} lacks {missing[0]}{more}.\n{fix}")
+        raise DataError(f"{where} lacks {missing[0]}{more}.\n{fix}")
     for name, content in sorted(members.items()):
         actual = hashlib.sha256(content).hexdigest()
         if actual != CHASEDB1_SHA256[name]:
             raise DataError(
-                f"{name} in {path} is not the official file (altered or truncated):\n"
+                f"{name} in {where} is not the official file (altered or truncated):\n"
                 f"    expected sha256 {CHASEDB1_SHA256[name]}\n    actual sha256   {actual}\n{fix}"
             )
     return members
@@ -230,7 +237,9 @@ def fetch_chasedb1(
         _checked_members(path, url)
         return path
     try:
-        return download_file(url, path, None, verify=lambda p: _checked_members(p, url), progress=progress)
+        return download_file(
+            url, path, None, verify=lambda p: _checked_members(p, url, download=True), progress=progress
+        )
     except DataNotFoundError as err:
         raise DataNotFoundError(f"{err}\n\n{_manual(url, path.parent)}") from None
 
