@@ -37,7 +37,7 @@ from sklearn.metrics import roc_auc_score
 from medlearn.data import load_chasedb1
 from medlearn.fundus import downscale_masks, prepare_fundus, random_patches
 from medlearn.models import small_unet, soft_dice_loss, weighted_binary_crossentropy
-from medlearn.segmentation import dice, fundus_field_of_view, hausdorff, per_image
+from medlearn.segmentation import dice, dice_by_threshold, fundus_field_of_view, hausdorff, per_image
 
 GOAL_DICE = 0.80
 MAX_TRAINING_SECONDS = 300
@@ -101,8 +101,8 @@ def run(
     shape = data.first_observer.shape[1:]
     val, test = prep["validation"], prep["test"]
     p_val = full_size_probabilities(model, x[val], shape)
-    grid = np.round(np.arange(0.05, 0.995, 0.01), 3)
-    scores = [dice(data.first_observer[val], p_val >= t, fov[val]) for t in grid]
+    grid = np.round(np.append(np.arange(0.05, 0.99, 0.01), 0.995), 3)
+    scores = dice_by_threshold(data.first_observer[val], p_val, grid, fov[val])
     threshold = float(grid[int(np.argmax(scores))])
     p_test = full_size_probabilities(model, x[test], shape)
     reference, region_test = data.first_observer[test], fov[test]

@@ -19,8 +19,8 @@ from ._validation import check_images, check_int, check_mask, check_number
 __all__ = ["downscale_masks", "prepare_fundus", "random_patches"]
 
 
-def prepare_fundus(images: np.ndarray, scale: float = 0.5, clip_limit: float = 0.01) -> np.ndarray:
-    """The green channel of RGB photographs, scaled to 0-1, resized by ``scale``, then contrast-equalised (CLAHE).
+def prepare_fundus(images: np.ndarray, scale: float = 0.5, clip_limit: float = 0.01, channel: int = 1) -> np.ndarray:
+    """One channel (green by default) of RGB photographs, scaled to 0-1, resized by ``scale``, then CLAHE.
 
     Vessels are darker than the retina around them in the green channel; the
     red channel is often saturated and the blue one dark. Resizing uses
@@ -32,6 +32,7 @@ def prepare_fundus(images: np.ndarray, scale: float = 0.5, clip_limit: float = 0
         images: uint8 RGB photographs ``(N, H, W, 3)`` (or one ``(H, W, 3)``).
         scale: size factor in (0, 1]; 0.5 halves height and width.
         clip_limit: CLAHE's clip limit in (0, 1]; higher gives more contrast (and noise).
+        channel: 0 (red), 1 (green, the default) or 2 (blue).
 
     Returns:
         float32 ``(N, round(H * scale), round(W * scale))`` with values in [0, 1].
@@ -46,9 +47,11 @@ def prepare_fundus(images: np.ndarray, scale: float = 0.5, clip_limit: float = 0
         raise ValueError(f"images must be uint8 RGB photographs (N, H, W, 3), not {np.shape(images)} {stack.dtype}")
     scale = check_number(scale, "scale", low=0, high=1, low_open=True)
     clip_limit = check_number(clip_limit, "clip_limit", low=0, high=1, low_open=True)
+    if isinstance(channel, bool) or channel not in (0, 1, 2):
+        raise ValueError(f"channel must be 0 (red), 1 (green) or 2 (blue), not {channel!r}")
     out = []
     for image in stack:
-        green = image[..., 1] / 255.0
+        green = image[..., channel] / 255.0
         if scale != 1:
             green = transform.rescale(green, scale, anti_aliasing=True)
         out.append(exposure.equalize_adapthist(green, clip_limit=clip_limit))

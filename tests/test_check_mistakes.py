@@ -307,7 +307,26 @@ def _borders(a, b):
             ),
             "maximum",
         ),
+        (
+            segmentation.dice_inside,
+            lambda t, p, m: 2 * np.sum(t[m] & p[m]) / max(t[m].sum() + p[m].sum(), 1),
+            "empty inside",
+        ),
+        (
+            segmentation.hd95,
+            lambda a, b: np.percentile(
+                np.concatenate(
+                    [
+                        ndimage.distance_transform_edt(~_borders(a, b)[1])[_borders(a, b)[0]],
+                        ndimage.distance_transform_edt(~_borders(a, b)[0])[_borders(a, b)[1]],
+                    ]
+                ),
+                95,
+            ),
+            "medpy",
+        ),
         (segmentation.patch_at, lambda im, m, r, c, s: (im[r : r + s, c : c + s], m[r : r + s, c : c + s]), "CENTRE"),
+        (segmentation.split_by_child, lambda child, n, seed: np.isin(child, np.unique(child)[:n]), "same split"),
         (
             segmentation.split_by_child,
             lambda child, n, seed: np.isin(

@@ -24,6 +24,16 @@ def test_prepare_fundus_is_green_rescaled_then_clahe() -> None:
     assert np.array_equal(prepare_fundus(other, scale=0.5, clip_limit=0.02), out)
 
 
+@pytest.mark.parametrize("channel", [0, 2])
+def test_prepare_fundus_reads_the_channel_asked_for(channel: int) -> None:
+    rgb = np.random.default_rng(1).integers(0, 256, (1, 24, 24, 3), dtype=np.uint8)
+    moved = rgb.copy()
+    moved[..., 1] = rgb[..., channel]  # the same values in the green channel
+    out = prepare_fundus(rgb, scale=1.0, channel=channel)
+    assert np.array_equal(out, prepare_fundus(moved, scale=1.0))
+    assert not np.array_equal(out, prepare_fundus(rgb, scale=1.0))
+
+
 def test_prepare_fundus_raises_contrast_of_a_dim_image() -> None:
     rgb = np.zeros((1, 64, 64, 3), np.uint8)
     rgb[0, :, :, 1] = 40
@@ -40,6 +50,9 @@ def test_prepare_fundus_raises_contrast_of_a_dim_image() -> None:
         ({"scale": 0}, "scale"),
         ({"scale": 1.5}, "scale"),
         ({"clip_limit": 0}, "clip_limit"),
+        ({"channel": 3}, "channel"),
+        ({"channel": True}, "channel"),
+        ({"channel": "green"}, "channel"),
     ],
 )
 def test_prepare_fundus_bad_input(kwargs: dict, message: str) -> None:

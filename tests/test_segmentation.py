@@ -8,7 +8,16 @@ from scipy import ndimage
 from scipy.spatial.distance import cdist
 from sklearn.metrics import f1_score, jaccard_score, recall_score
 
-from medlearn.segmentation import dice, dice_from_iou, hausdorff, iou, iou_from_dice, per_image, pixel_metrics
+from medlearn.segmentation import (
+    dice,
+    dice_by_threshold,
+    dice_from_iou,
+    hausdorff,
+    iou,
+    iou_from_dice,
+    per_image,
+    pixel_metrics,
+)
 
 
 def _random_pair(seed: int, shape: tuple[int, ...] = (32, 40), share: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
@@ -158,3 +167,50 @@ def test_field_of_view_bad_input(image: np.ndarray, kwargs: dict, message: str) 
 
     with pytest.raises(ValueError, match=message):
         fundus_field_of_view(image, **kwargs)
+
+
+def test_dice_by_threshold_equals_dice_at_each_threshold() -> None:
+    rng = np.random.default_rng(5)
+    truth = rng.random((3, 20, 24)) < 0.2
+    scores = np.where(truth, rng.random(truth.shape) * 0.6 + 0.3, rng.random(truth.shape) * 0.7)
+    scores[0, :3, :3] = 0.5  # ties at a threshold: scores >= t count as positive
+    region = np.zeros_like(truth)
+    region[:, 2:18, 3:20] = True
+    thresholds = np.array([0.0, 0.25, 0.5, 0.5001, 0.8, 1.5])
+    for mask in (None, region):
+        want = [dice(truth, scores >= t, mask) for t in thresholds]
+        assert np.allclose(dice_by_threshold(truth, scores, thresholds, mask), want)
+
+
+def test_dice_by_threshold_float32_scores_count_as_float64_comparisons() -> None:
+    rng = np.random.default_rng(6)
+    truth = rng.random((50, 60)) < 0.3
+    scores = rng.random(truth.shape).astype(np.float32)
+    thresholds = np.concatenate([scores.ravel()[:20].astype(float), [0.1, 0.3, 0.7]])  # ties, exactly
+    thresholds[:10] = np.nextafter(thresholds[:10], 2.0)  # just above a float32 score: it must not count
+    want = [dice(truth, scores.astype(float) >= t) for t in thresholds]
+    assert np.array_equal(dice_by_threshold(truth, scores, thresholds), want)
+    assert scores.dtype == np.float32  # the input is left alone
+
+
+def test_dice_by_threshold_empty_cases() -> None:
+    empty = np.zeros((4, 4), bool)
+    assert np.allclose(dice_by_threshold(empty, np.zeros((4, 4)), [0.5, -1]), [1.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"scores": np.zeros((3, 3))}, "scores"),
+        ({"scores": np.full((4, 4), np.nan)}, "scores"),
+        ({"scores": np.full((4, 4), "a")}, "scores"),
+        ({"thresholds": []}, "thresholds"),
+        ({"thresholds": [[0.5]]}, "thresholds"),
+        ({"thresholds": [np.inf]}, "thresholds"),
+        ({"mask": np.ones((3, 3), bool)}, "mask"),
+    ],
+)
+def test_dice_by_threshold_bad_input(kwargs: dict, message: str) -> None:
+    arguments = {"y_true": np.zeros((4, 4), bool), "scores": np.zeros((4, 4)), "thresholds": [0.5]} | kwargs
+    with pytest.raises(ValueError, match=message):
+        dice_by_threshold(**arguments)

@@ -81,6 +81,7 @@ def iou_from_dice_by_hand(function: Any) -> None:
     hints=[
         "Keep only the pixels where mask is True: truth[mask] and pred[mask] are 1-D arrays of those pixels.",
         "Then compute Dice on them: 2 * (t & p).sum() / (t.sum() + p.sum()).",
+        "When both are empty inside the mask, they agree: return 1.0, as in dice_by_hand.",
     ]
 )
 def dice_inside(function: Any) -> None:
@@ -90,11 +91,19 @@ def dice_inside(function: Any) -> None:
     pred = pred | ~region  # the prediction is "vessel" everywhere outside the region
     want = dice(truth, pred, region)
     got = as_number(call(function, truth.copy(), pred.copy(), region.copy()), "your Dice inside the mask")
-    if np.isclose(got, want):
-        return
-    if np.isclose(got, dice(truth, pred)):
-        raise Wrong("that counts every pixel: the prediction's pixels outside the mask must not count.")
-    raise Wrong(f"expected Dice {want:.4f} inside the mask; you returned {got:.4f}.")
+    if not np.isclose(got, want):
+        if np.isclose(got, dice(truth, pred)):
+            raise Wrong("that counts every pixel: the prediction's pixels outside the mask must not count.")
+        raise Wrong(f"expected Dice {want:.4f} inside the mask; you returned {got:.4f}.")
+    empty_inside = truth & ~region  # both masks hold vessels only outside the region
+    got = as_number(
+        call(function, empty_inside.copy(), (~region).copy(), region.copy()), "your Dice of masks empty inside"
+    )
+    if not np.isclose(got, 1.0):
+        raise Wrong(
+            f"both masks are empty inside the mask, so they agree there: return 1.0 (you returned {got}). "
+            "What lies outside the mask must not change the answer."
+        )
 
 
 @task(
@@ -119,6 +128,12 @@ def hd95(function: Any) -> None:
         directed = [np.percentile(ndimage.distance_transform_edt(~borders[1 - k])[borders[k]], 95) for k in range(2)]
         if any(np.isclose(got, value) for value in directed):
             raise Wrong("that is one direction only: compute A to B and B to A, and return the larger.")
+        both = [ndimage.distance_transform_edt(~borders[1 - k])[borders[k]] for k in range(2)]
+        if np.isclose(got, np.percentile(np.concatenate(both), 95)):
+            raise Wrong(
+                "that pools both directions before the percentile (medpy's hd95). This course, like MONAI, takes "
+                "the 95th percentile of each direction and returns the larger."
+            )
         if np.isclose(got, hausdorff(truth, pred, percentile=100)):
             raise Wrong("that is the full (maximum) Hausdorff distance; take the 95th percentile of each direction.")
         raise Wrong(
@@ -184,3 +199,8 @@ def split_by_child(function: Any) -> None:
     again = as_array(call(function, child.copy(), 4, 0), "your test mask", shape=child.shape)
     if not np.array_equal(again, as_array(call(function, child.copy(), 4, 0), "your test mask", shape=child.shape)):
         raise Wrong("use the seed: the same seed must give the same split (np.random.default_rng(seed)).")
+    others = [
+        as_array(call(function, child.copy(), 4, seed), "your test mask", shape=child.shape) for seed in range(1, 6)
+    ]
+    if all(np.array_equal(again, other) for other in others):
+        raise Wrong("seeds 0 to 5 all give the same split: draw the test children at random with the seed.")
