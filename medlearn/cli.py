@@ -2,6 +2,7 @@
 
 python -m medlearn data list
 python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 --to course-data
+python -m medlearn data fetch adrenalmnist3d --size 64
 python -m medlearn data verify --root course-data
 """
 
@@ -53,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
         help=f"base URL that serves NAME.npz and {CHASEDB1_ARCHIVE} instead of the official sites",
     )
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")
+    fetch.add_argument(
+        "--size",
+        type=int,
+        default=28,
+        help="side length of the MedMNIST files (28; MedMNIST+ 64, 128, 224 in 2-D, 64 in 3-D)",
+    )
 
     verify = actions.add_parser("verify", help="check checksums and contents of the files in a folder")
     verify.add_argument("names", nargs="*", metavar="NAME", help="datasets that must be there (default: all found)")
@@ -73,10 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "list":
             for name in medmnist_names():
                 info = medmnist_info(name)
-                sizes = "/".join(str(info.n_samples[s]) for s in SPLITS)
-                print(f"{name:15} {info.modality:38} {info.task:26} {info.n_classes:2} classes  {sizes}")
+                counts = "/".join(str(info.n_samples[s]) for s in SPLITS)
+                sizes = ",".join(str(size) for size in info.sizes)
+                print(
+                    f"{name:15} {info.ndim}-D {info.modality:44} {info.task:26} {info.n_classes:2} classes  "
+                    f"{counts:18} sizes {sizes}"
+                )
             print(
-                f"{CHASEDB1:15} {'colour fundus photograph, 999 x 960':38} {'vessel segmentation':26}  "
+                f"{CHASEDB1:15} 2-D {'colour fundus photograph, 999 x 960':44} {'vessel segmentation':26}  "
                 "2 observers 28 images"
             )
             return 0
@@ -87,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     path = fetch_chasedb1(args.to, url=url, force=args.force)
                     print(f"ok       {CHASEDB1:15} {path}")
                 else:
-                    path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force)
+                    path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force, size=args.size)
                     print(f"ok       {medmnist_info(name).name:15} {path}")
             return 0
         chase = [n for n in args.names if n.lower() == CHASEDB1]

@@ -60,6 +60,10 @@ def test_fetch_errors_exit_non_zero(http_mirror: str, tmp_path: Path) -> None:
 
 def test_list_and_usage() -> None:
     result = medlearn("data", "list")
-    assert result.returncode == 0 and len(result.stdout.splitlines()) == 13  # twelve MedMNIST and CHASE_DB1
-    assert result.stdout.splitlines()[-1].startswith("chasedb1 ")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and len(lines) == 19  # 12 MedMNIST in 2-D, 6 in 3-D, and CHASE_DB1
+    assert lines[-1].startswith("chasedb1 ")
+    adrenal = next(line for line in lines if line.startswith("adrenalmnist3d "))
+    assert " 3-D " in adrenal and adrenal.endswith("sizes 28,64")
+    assert next(line for line in lines if line.startswith("breastmnist ")).endswith("sizes 28,64,128,224")
     assert medlearn().returncode == 2  # argparse: a command is required

@@ -17,7 +17,7 @@ from medlearn.models import augmentation, plot_history, small_cnn
 SHAPES = sorted(
     {
         (medmnist_info(n).n_channels, medmnist_info(n).n_classes)
-        for n in medmnist_names()
+        for n in medmnist_names(2)
         if not medmnist_info(n).multi_label
     }
 )

@@ -1,8 +1,12 @@
-"""What medlearn knows about every 2-D MedMNIST dataset at 28 x 28 pixels.
+"""What medlearn knows about every MedMNIST dataset: 12 in 2-D, 6 in 3-D, at every published size.
 
 The names, labels, split sizes, licences, descriptions and md5 sums are the
 official ones of MedMNIST v2 as published in Zenodo record 10519652 (the same
-values the ``medmnist`` package checks). Cite: Yang et al., "MedMNIST v2 - A
+values the ``medmnist`` package checks). The 2-D entries were written by hand;
+the 3-D entries and the md5 of the larger MedMNIST+ files (2-D: 64, 128 and
+224 pixels; 3-D: 64 voxels a side) come from the ``medmnist`` package's own
+metadata through ``medlearn/data/_medmnist_files.py``, and a test checks that
+the two sources agree. Cite: Yang et al., "MedMNIST v2 - A
 large-scale lightweight benchmark for 2D and 3D biomedical image
 classification", Scientific Data 10, 41 (2023).
 """
@@ -10,8 +14,10 @@ classification", Scientific Data 10, 41 (2023).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+
+from ._medmnist_files import MEDMNIST_FILES
 
 #: The Zenodo record that publishes the MedMNIST v2 files.
 ZENODO_RECORD = "10519652"
@@ -23,7 +29,7 @@ SPLITS = ("train", "val", "test")
 #: The two datasets that the chapters train on.
 COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
 
-#: Side length in pixels of the images that medlearn loads.
+#: Side length in pixels of the original MedMNIST images (the default size).
 IMAGE_SIZE = 28
 
 
@@ -49,6 +55,41 @@ class MedMNISTInfo:
     md5: str
     license: str
     description: str
+    ndim: int = 2
+    md5_by_size: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """The published side lengths: ``(28, 64, 128, 224)`` in 2-D, ``(28, 64)`` in 3-D."""
+        return tuple(sorted(self.md5_by_size)) or (IMAGE_SIZE,)
+
+    def _size(self, size: int) -> int:
+        if isinstance(size, bool) or not isinstance(size, int) or size not in self.sizes:
+            raise ValueError(f"size={size!r} is not published for {self.name}; choose one of {self.sizes}")
+        return size
+
+    def filename_for(self, size: int = IMAGE_SIZE) -> str:
+        """Name of the official file at ``size``: ``breastmnist.npz``, ``breastmnist_64.npz``, ..."""
+        size = self._size(size)
+        return self.filename if size == IMAGE_SIZE else f"{self.name}_{size}.npz"
+
+    def url_for(self, size: int = IMAGE_SIZE) -> str:
+        """Official download address of the file at ``size``."""
+        return ZENODO_URL.format(name=self.filename_for(size).removesuffix(".npz"))
+
+    def md5_for(self, size: int = IMAGE_SIZE) -> str:
+        """Official md5 of the file at ``size``."""
+        size = self._size(size)
+        return self.md5_by_size.get(size, self.md5)
+
+    def image_shape_for(self, size: int = IMAGE_SIZE) -> tuple[int, ...]:
+        """Shape of one image at ``size``: ``(s, s)``, ``(s, s, 3)``, or ``(s, s, s)`` for a volume."""
+        size = self._size(size)
+        if self.ndim == 3:
+            return (size, size, size)
+        if self.n_channels == 1:
+            return (size, size)
+        return (size, size, self.n_channels)
 
     @property
     def n_classes(self) -> int:
@@ -72,10 +113,8 @@ class MedMNISTInfo:
 
     @property
     def image_shape(self) -> tuple[int, ...]:
-        """Shape of one image as loaded: ``(28, 28)`` or ``(28, 28, 3)``."""
-        if self.n_channels == 1:
-            return (IMAGE_SIZE, IMAGE_SIZE)
-        return (IMAGE_SIZE, IMAGE_SIZE, self.n_channels)
+        """Shape of one image at 28 pixels: ``(28, 28)``, ``(28, 28, 3)`` or ``(28, 28, 28)``."""
+        return self.image_shape_for(IMAGE_SIZE)
 
 
 def _splits(train: int, val: int, test: int) -> Mapping[str, int]:
@@ -424,18 +463,60 @@ _CATALOG: Mapping[str, MedMNISTInfo] = MappingProxyType(
 )
 
 
-def medmnist_names() -> tuple[str, ...]:
-    """Names of all 2-D MedMNIST datasets that medlearn can load.
+#: What the medmnist package's metadata does not say: the imaging behind each 3-D dataset.
+_MODALITY_3D = {
+    "organmnist3d": "abdominal CT (organ crops)",
+    "nodulemnist3d": "chest CT (lung nodules)",
+    "adrenalmnist3d": "abdominal CT (adrenal gland shape masks)",
+    "fracturemnist3d": "chest CT (rib fractures)",
+    "vesselmnist3d": "brain MR angiography (vessel segment shapes)",
+    "synapsemnist3d": "electron microscopy (synapses)",
+}
+
+
+def _from_files(name: str, facts: Mapping) -> MedMNISTInfo:
+    md5 = MappingProxyType({int(size): value for size, value in facts["md5"].items()})
+    return MedMNISTInfo(
+        name=name,
+        title=facts["title"],
+        modality=_MODALITY_3D[name],
+        task=facts["task"],
+        n_channels=facts["n_channels"],
+        label_names=tuple(facts["label_names"]),
+        n_samples=MappingProxyType(dict(facts["n_samples"])),
+        md5=md5[IMAGE_SIZE],
+        license=facts["license"],
+        description=facts["description"],
+        ndim=3,
+        md5_by_size=md5,
+    )
+
+
+def _with_sizes(info: MedMNISTInfo) -> MedMNISTInfo:
+    facts = MEDMNIST_FILES["datasets"][info.name]
+    return replace(info, md5_by_size=MappingProxyType({int(size): md5 for size, md5 in facts["md5"].items()}))
+
+
+_CATALOG = MappingProxyType(
+    {name: _with_sizes(info) for name, info in _CATALOG.items()}
+    | {name: _from_files(name, facts) for name, facts in MEDMNIST_FILES["datasets"].items() if facts["ndim"] == 3}
+)
+
+
+def medmnist_names(ndim: int | None = None) -> tuple[str, ...]:
+    """Names of the MedMNIST datasets that medlearn can load: all, or only 2-D or 3-D ones.
 
     Example:
-        >>> "pneumoniamnist" in medmnist_names()
-        True
+        >>> "pneumoniamnist" in medmnist_names(2), "adrenalmnist3d" in medmnist_names(3)
+        (True, True)
     """
-    return tuple(_CATALOG)
+    if ndim is not None and (isinstance(ndim, bool) or ndim not in (2, 3)):
+        raise ValueError(f"ndim must be 2, 3 or None, not {ndim!r}")
+    return tuple(name for name, info in _CATALOG.items() if ndim is None or info.ndim == ndim)
 
 
 def medmnist_info(name: str) -> MedMNISTInfo:
-    """Task type, label names, channels, split sizes and md5 of one dataset.
+    """Task type, label names, channels, split sizes, sizes and md5s of one dataset.
 
     Args:
         name: a dataset name such as ``"breastmnist"`` (case-insensitive).
@@ -444,7 +525,7 @@ def medmnist_info(name: str) -> MedMNISTInfo:
         A frozen :class:`MedMNISTInfo`.
 
     Raises:
-        ValueError: ``name`` is not a 2-D MedMNIST dataset.
+        ValueError: ``name`` is not a MedMNIST dataset.
 
     Example:
         >>> info = medmnist_info("PneumoniaMNIST")
@@ -457,5 +538,5 @@ def medmnist_info(name: str) -> MedMNISTInfo:
     if key.endswith(".npz"):
         key = key[: -len(".npz")]
     if key not in _CATALOG:
-        raise ValueError(f"name={name!r} is not a 2-D MedMNIST dataset; choose one of: " + ", ".join(_CATALOG))
+        raise ValueError(f"name={name!r} is not a MedMNIST dataset; choose one of: " + ", ".join(_CATALOG))
     return _CATALOG[key]

@@ -59,12 +59,12 @@ def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
     return Path(root).expanduser()
 
 
-def _url(info: MedMNISTInfo, mirror: str | None) -> str:
+def _url(info: MedMNISTInfo, mirror: str | None, size: int = IMAGE_SIZE) -> str:
     if mirror is None:
-        return info.url
+        return info.url_for(size)
     if not isinstance(mirror, str) or not mirror:
         raise ValueError(f"mirror must be a base URL such as 'http://host/medmnist', not {mirror!r}")
-    return f"{mirror.rstrip('/')}/{info.filename}"
+    return f"{mirror.rstrip('/')}/{info.filename_for(size)}"
 
 
 def fetch_medmnist(
@@ -74,6 +74,7 @@ def fetch_medmnist(
     mirror: str | None = None,
     progress: bool = True,
     force: bool = False,
+    size: int = IMAGE_SIZE,
 ) -> Path:
     """Make sure the official file of dataset ``name`` is on disk; download it if not.
 
@@ -87,12 +88,13 @@ def fetch_medmnist(
             example a classroom server).
         progress: show a progress bar while downloading.
         force: download again even when a good file is there.
+        size: side length of the file to fetch (see :attr:`MedMNISTInfo.sizes`).
 
     Returns:
         Path of the verified file.
 
     Raises:
-        ValueError: unknown ``name`` or bad ``mirror``.
+        ValueError: unknown ``name``, unpublished ``size`` or bad ``mirror``.
         DataNotFoundError: offline, or the server has no such file.
         DataError: the download, or the file already there, has the wrong md5.
 
@@ -101,37 +103,41 @@ def fetch_medmnist(
         PosixPath('/home/me/.cache/medlearn/breastmnist.npz')
     """
     info = medmnist_info(name)
-    url = _url(info, mirror)
-    path = data_dir(root) / info.filename
+    url = _url(info, mirror, size)
+    path = data_dir(root) / info.filename_for(size)
     if path.exists() and not force:
-        _check_md5(path, info, url)
+        _check_md5(path, info, url, size)
         return path
-    return download_file(url, path, info.md5, progress=progress)
+    return download_file(url, path, info.md5_for(size), progress=progress)
 
 
-def _check_md5(path: Path, info: MedMNISTInfo, url: str) -> None:
-    actual = md5sum(path)
-    if actual != info.md5:
+def _fetch_command(info: MedMNISTInfo, size: int) -> str:
+    return f"python -m medlearn data fetch {info.name}" + ("" if size == IMAGE_SIZE else f" --size {size}")
+
+
+def _check_md5(path: Path, info: MedMNISTInfo, url: str, size: int = IMAGE_SIZE) -> None:
+    actual, expected = md5sum(path), info.md5_for(size)
+    if actual != expected:
         raise DataError(
-            f"{path} is not the official {info.filename} (truncated, damaged or a "
-            f"different file):\n    expected md5 {info.md5}\n    actual md5   {actual}\n"
-            f"Delete it and run `python -m medlearn data fetch {info.name}`, or download\n"
+            f"{path} is not the official {info.filename_for(size)} (truncated, damaged or a "
+            f"different file):\n    expected md5 {expected}\n    actual md5   {actual}\n"
+            f"Delete it and run `{_fetch_command(info, size)}`, or download\n"
             f"    {url}\nby hand into {path.parent}."
         )
 
 
-def _missing_message(info: MedMNISTInfo, folder: Path, url: str) -> str:
+def _missing_message(info: MedMNISTInfo, folder: Path, url: str, size: int = IMAGE_SIZE) -> str:
     return (
-        f"{info.filename} is not in {folder}.\n"
-        f"Run `python -m medlearn data fetch {info.name}` on a machine that is online, "
+        f"{info.filename_for(size)} is not in {folder}.\n"
+        f"Run `{_fetch_command(info, size)}` on a machine that is online, "
         f"or download\n    {url}\nand put it in {folder} "
         f"(or set {DATA_ENV} to the folder that has it)."
     )
 
 
-def _open_checked(path: Path, info: MedMNISTInfo) -> dict[str, np.ndarray]:
+def _open_checked(path: Path, info: MedMNISTInfo, size: int = IMAGE_SIZE) -> dict[str, np.ndarray]:
     """Read all six arrays and check names, dtypes and shapes (never unpickles)."""
-    problem = f"{path} is not a valid {info.filename}"
+    problem = f"{path} is not a valid {info.filename_for(size)}"
     try:
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
@@ -144,7 +150,7 @@ def _open_checked(path: Path, info: MedMNISTInfo) -> dict[str, np.ndarray]:
     n_labels = info.n_classes if info.multi_label else 1
     for split in SPLITS:
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
-        shape = (len(images),) + info.image_shape
+        shape = (len(images),) + info.image_shape_for(size)
         if images.dtype != np.uint8 or images.shape != shape:
             raise DataError(f"{problem}: {split}_images is {images.dtype} {images.shape}, expected uint8 {shape}.")
         if labels.shape != (len(images), n_labels) or labels.dtype.kind not in "iu":
@@ -166,8 +172,9 @@ def load_medmnist(
     *,
     check_md5: bool = True,
     mirror: str | None = None,
+    size: int = IMAGE_SIZE,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Load one split of an official 28 x 28 MedMNIST dataset.
+    """Load one split of an official MedMNIST dataset, 2-D or 3-D, at one of its published sizes.
 
     Args:
         name: dataset name, for example ``"pneumoniamnist"`` (see
@@ -179,14 +186,17 @@ def load_medmnist(
         check_md5: verify the file against the official md5. Turn off only for
             a file you built yourself in the same format.
         mirror: base URL to download from instead of Zenodo.
+        size: side length: 28 (the default), or a MedMNIST+ size (2-D: 64,
+            128, 224; 3-D: 64); see :attr:`MedMNISTInfo.sizes`.
 
     Returns:
-        ``(images, labels)``: images uint8 of shape ``(N, 28, 28)`` (grayscale)
-        or ``(N, 28, 28, 3)`` (RGB); labels int64 of shape ``(N,)``, or
-        ``(N, 14)`` of 0/1 for the multi-label ChestMNIST.
+        ``(images, labels)``: images uint8 of shape ``(N, size, size)``
+        (grayscale), ``(N, size, size, 3)`` (RGB) or ``(N, size, size, size)``
+        (a 3-D volume, axes depth, height, width); labels int64 of shape
+        ``(N,)``, or ``(N, 14)`` of 0/1 for the multi-label ChestMNIST.
 
     Raises:
-        ValueError: unknown ``name`` or ``split``.
+        ValueError: unknown ``name``, ``split`` or ``size``.
         DataNotFoundError: the file is missing and cannot be downloaded.
         DataError: the file is damaged or not the official one.
 
@@ -194,23 +204,26 @@ def load_medmnist(
         >>> images, labels = load_medmnist("breastmnist", "test")
         >>> images.shape, labels.shape
         ((156, 28, 28), (156,))
+        >>> load_medmnist("adrenalmnist3d", "test")[0].shape
+        (298, 28, 28, 28)
     """
     info = medmnist_info(name)
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
-    url = _url(info, mirror)
+    info.filename_for(size)  # an unpublished size fails here, before any download
+    url = _url(info, mirror, size)
     folder = data_dir(root)
-    path = folder / info.filename
+    path = folder / info.filename_for(size)
     if not path.exists():
         if not download:
-            raise DataNotFoundError(_missing_message(info, folder, url))
+            raise DataNotFoundError(_missing_message(info, folder, url, size))
         try:
-            fetch_medmnist(info.name, folder, mirror=mirror)
+            fetch_medmnist(info.name, folder, mirror=mirror, size=size)
         except DataNotFoundError as err:
-            raise DataNotFoundError(f"{err}\n\n{_missing_message(info, folder, url)}") from None
+            raise DataNotFoundError(f"{err}\n\n{_missing_message(info, folder, url, size)}") from None
     elif check_md5:
-        _check_md5(path, info, url)
-    arrays = _open_checked(path, info)
+        _check_md5(path, info, url, size)
+    arrays = _open_checked(path, info, size)
     images = arrays[f"{split}_images"]
     labels = arrays[f"{split}_labels"].astype(np.int64)
     if not info.multi_label:
@@ -245,23 +258,29 @@ def verify_medmnist(root: str | os.PathLike[str] | None = None, names: Iterable[
     """
     folder = data_dir(root)
     if names is None:
-        wanted = [n for n in medmnist_names() if (folder / f"{n}.npz").exists()]
+        wanted = [
+            (n, size)
+            for n in medmnist_names()
+            for size in medmnist_info(n).sizes
+            if (folder / medmnist_info(n).filename_for(size)).exists()
+        ]
     else:
-        wanted = [medmnist_info(n).name for n in names]
+        wanted = [(medmnist_info(n).name, IMAGE_SIZE) for n in names]
     reports = []
-    for name in wanted:
+    for name, size in wanted:
         info = medmnist_info(name)
-        path = folder / info.filename
+        path, url = folder / info.filename_for(size), info.url_for(size)
+        label = name if size == IMAGE_SIZE else f"{name} ({size})"
         if not path.exists():
-            reports.append(FileReport(name, path, "missing", _missing_message(info, folder, info.url)))
+            reports.append(FileReport(label, path, "missing", _missing_message(info, folder, url, size)))
             continue
         try:
-            _check_md5(path, info, info.url)
-            _open_checked(path, info)
+            _check_md5(path, info, url, size)
+            _open_checked(path, info, size)
         except DataError as err:
-            reports.append(FileReport(name, path, "bad", str(err)))
+            reports.append(FileReport(label, path, "bad", str(err)))
         else:
-            reports.append(FileReport(name, path, "ok", f"md5 {info.md5}"))
+            reports.append(FileReport(label, path, "ok", f"md5 {info.md5_for(size)}"))
     return reports
 
 
