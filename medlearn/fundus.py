@@ -47,8 +47,7 @@ def prepare_fundus(images: np.ndarray, scale: float = 0.5, clip_limit: float = 0
         raise ValueError(f"images must be uint8 RGB photographs (N, H, W, 3), not {np.shape(images)} {stack.dtype}")
     scale = check_number(scale, "scale", low=0, high=1, low_open=True)
     clip_limit = check_number(clip_limit, "clip_limit", low=0, high=1, low_open=True)
-    if isinstance(channel, bool) or channel not in (0, 1, 2):
-        raise ValueError(f"channel must be 0 (red), 1 (green) or 2 (blue), not {channel!r}")
+    channel = check_int(channel, "channel (0 red, 1 green, 2 blue)", min_value=0, max_value=2)
     out = []
     for image in stack:
         green = image[..., channel] / 255.0

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from .._validation import check_choice, check_int
 from ._medmnist_files import MEDMNIST_FILES
 
 #: The Zenodo record that publishes the MedMNIST v2 files.
@@ -64,9 +65,7 @@ class MedMNISTInfo:
         return tuple(sorted(self.md5_by_size)) or (IMAGE_SIZE,)
 
     def _size(self, size: int) -> int:
-        if isinstance(size, bool) or not isinstance(size, int) or size not in self.sizes:
-            raise ValueError(f"size={size!r} is not published for {self.name}; choose one of {self.sizes}")
-        return size
+        return check_choice(check_int(size, "size"), f"size (published for {self.name})", self.sizes)
 
     def filename_for(self, size: int = IMAGE_SIZE) -> str:
         """Name of the official file at ``size``: ``breastmnist.npz``, ``breastmnist_64.npz``, ..."""
@@ -510,8 +509,8 @@ def medmnist_names(ndim: int | None = None) -> tuple[str, ...]:
         >>> "pneumoniamnist" in medmnist_names(2), "adrenalmnist3d" in medmnist_names(3)
         (True, True)
     """
-    if ndim is not None and (isinstance(ndim, bool) or ndim not in (2, 3)):
-        raise ValueError(f"ndim must be 2, 3 or None, not {ndim!r}")
+    if ndim is not None:
+        ndim = check_choice(check_int(ndim, "ndim"), "ndim", (2, 3))
     return tuple(name for name, info in _CATALOG.items() if ndim is None or info.ndim == ndim)
 
 
