@@ -1,0 +1,98 @@
+"""medlearn.check.volumes: right answers pass, typical mistakes get their hint, odd answers never raise,
+and the Conv3D and GRU formulas match Keras."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from medlearn.check import volumes
+from medlearn.volumes import voxel_to_world
+
+
+def _order(orientation, positions, numbers):
+    normal = np.cross(orientation[:3], orientation[3:])
+    return np.argsort([np.dot(p, normal) for p in positions])
+
+
+def _conv3d(shape, filters, kernel, strides, padding):
+    if padding == "same":
+        return (*(math.ceil(n / strides) for n in shape[:3]), filters)
+    return (*((n - kernel) // strides + 1 for n in shape[:3]), filters)
+
+
+RIGHT = {
+    volumes.voxel_to_world_by_hand: lambda affine, ijk: voxel_to_world(affine, ijk),
+    volumes.slice_order: _order,
+    volumes.volume_ml: lambda mask, spacing: mask.sum() * np.prod(spacing) / 1000,
+    volumes.sphericity_by_hand: lambda v, a: np.pi ** (1 / 3) * (6 * v) ** (2 / 3) / a,
+    volumes.conv3d_output_shape: _conv3d,
+    volumes.gru_parameters: lambda d, u: 3 * (u * d + u * u + 2 * u),
+}
+
+
+@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
+def test_right_answers_pass(task) -> None:
+    assert task.run(RIGHT[task]).passed
+
+
+@pytest.mark.parametrize(
+    ("task", "answer", "hint"),
+    [
+        (volumes.voxel_to_world_by_hand, lambda a, ijk: a[:3, :3] @ np.asarray(ijk, float), "shift"),
+        (volumes.voxel_to_world_by_hand, lambda a, ijk: a[:3, :3].T @ np.asarray(ijk, float) + a[:3, 3], "transposed"),
+        (volumes.voxel_to_world_by_hand, lambda a, ijk: np.asarray(ijk, float) + a[:3, 3], "voxel size"),
+        (volumes.slice_order, lambda o, p, n: np.argsort(n), "InstanceNumber"),
+        (volumes.slice_order, lambda o, p, n: _order(o, p, n)[::-1], "reversed"),
+        (volumes.slice_order, lambda o, p, n: np.argsort([q[2] for q in p]), "z coordinate"),
+        (volumes.volume_ml, lambda m, s: m.sum() * np.prod(s), "mm³"),
+        (volumes.volume_ml, lambda m, s: m.sum() / 1000, "voxel size"),
+        (volumes.volume_ml, lambda m, s: m.sum() * s[1] * s[2] / 1000, "in-plane"),
+        (volumes.sphericity_by_hand, lambda v, a: a / (np.pi ** (1 / 3) * (6 * v) ** (2 / 3)), "upside down"),
+        (volumes.sphericity_by_hand, lambda v, a: (6 * v) ** (2 / 3) / a, "pi"),
+        (volumes.conv3d_output_shape, lambda s, f, k, st, p: (*_conv3d(s, f, k, st, p)[:3], s[3]), "channels"),
+        (volumes.conv3d_output_shape, lambda s, f, k, st, p: (*(n - k + 1 for n in s[:3]), f), "stride"),
+        (volumes.gru_parameters, lambda d, u: 4 * (u * d + u * u + u), "LSTM"),
+        (volumes.gru_parameters, lambda d, u: 3 * (u * d + u * u + u), "two"),
+    ],
+)
+def test_typical_mistakes_get_their_hint(task, answer, hint: str) -> None:
+    result = task.run(answer)
+    assert result.status == "fail" and hint in result.message, result.message
+
+
+@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
+@pytest.mark.parametrize("odd", [None, 0, "abc", [1.0, 2.0], np.zeros((2, 2)), np.nan, [[1, 2], [3]]])
+def test_checks_never_raise_on_odd_answers(task, odd) -> None:
+    result = task.run(lambda *args: odd)
+    assert result.status in ("fail", "todo") and result.message.strip()
+
+
+def test_not_done_is_todo() -> None:
+    def not_done(*args):
+        raise NotImplementedError
+
+    assert all(task.run(not_done).status == "todo" for task in RIGHT)
+
+
+@pytest.mark.parametrize(
+    ("shape", "filters", "kernel", "strides", "padding"),
+    [((28, 28, 28, 1), 8, 3, 1, "valid"), ((28, 28, 28, 1), 16, 3, 2, "same"), ((14, 14, 14, 8), 4, 5, 2, "valid")],
+)
+def test_conv3d_formula_matches_keras(shape, filters, kernel, strides, padding) -> None:
+    import keras
+
+    layer = keras.layers.Conv3D(filters, kernel, strides=strides, padding=padding)
+    assert tuple(layer.compute_output_shape((1, *shape))[1:]) == volumes.conv3d_shape(
+        shape, filters, kernel, strides, padding
+    )
+
+
+@pytest.mark.parametrize(("input_dim", "units"), [(32, 16), (8, 4), (100, 1)])
+def test_gru_formula_matches_keras(input_dim: int, units: int) -> None:
+    import keras
+
+    model = keras.Sequential([keras.Input((5, input_dim)), keras.layers.GRU(units)])
+    assert model.count_params() == volumes.gru_count(input_dim, units)
