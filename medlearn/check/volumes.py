@@ -144,7 +144,12 @@ def sphericity_by_hand(function: Any) -> None:
 def conv3d_shape(
     input_shape: tuple[int, int, int, int], filters: int, kernel: int, strides: int, padding: str
 ) -> tuple[int, int, int, int]:
-    """What Keras' ``Conv3D`` returns for one volume (depth, height, width, channels)."""
+    """What Keras' ``Conv3D`` returns for one volume (depth, height, width, channels).
+
+    Example:
+        >>> conv3d_shape((28, 28, 28, 1), 8, 3, 1, "valid")
+        (26, 26, 26, 8)
+    """
     spatial = input_shape[:3]
     if padding == "same":
         out = [-(-n // strides) for n in spatial]
@@ -181,7 +186,12 @@ def conv3d_output_shape(function: Any) -> None:
 
 
 def gru_count(input_dim: int, units: int) -> int:
-    """Trainable parameters of Keras' ``GRU(units)`` (``reset_after=True``, its default) on ``input_dim`` features."""
+    """Trainable parameters of Keras' ``GRU(units)`` (``reset_after=True``, its default) on ``input_dim`` features.
+
+    Example:
+        >>> gru_count(32, 16)
+        2400
+    """
     return 3 * (units * input_dim + units * units + 2 * units)
 
 
