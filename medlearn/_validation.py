@@ -167,6 +167,24 @@ def check_array(
     return array
 
 
+def check_spacing(values: object, name: str, ndim: int) -> np.ndarray:
+    """A voxel or pixel size: one positive finite number for every axis, or one per axis, as ``(ndim,)`` floats.
+
+    Example:
+        >>> check_spacing(2.0, "spacing", 3)
+        array([2., 2., 2.])
+    """
+    try:
+        size = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be positive numbers, one or one per axis, not {values!r}") from None
+    if size.size == 1:
+        size = np.repeat(size, ndim)
+    if size.shape != (ndim,) or not np.all(np.isfinite(size) & (size > 0)):
+        raise ValueError(f"{name} must be positive numbers, one or one per axis ({ndim}), not {values!r}")
+    return size
+
+
 def check_mask(values: object, name: str, *, shape: tuple[int, ...] | None = None, like: str = "") -> np.ndarray:
     """A binary mask (bool, or integers 0 and 1) as a bool array, of ``shape`` when given.
 

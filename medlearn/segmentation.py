@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import ndimage
 
-from ._validation import check_array, check_images, check_int, check_mask, check_number
+from ._validation import check_array, check_images, check_int, check_mask, check_number, check_spacing
 
 __all__ = [
     "dice",
@@ -81,14 +81,10 @@ def dice_by_threshold(y_true: object, scores: object, thresholds: object, mask: 
         array([0.5, 0.8])
     """
     truth = check_mask(y_true, "y_true")
-    values = np.asarray(scores)
-    if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
-        raise ValueError(f"scores must be numbers, not {values.dtype}")
-    if values.shape != truth.shape or not np.all(np.isfinite(values)):
-        raise ValueError(f"scores must be finite numbers of y_true's shape {truth.shape}, not {values.shape}")
-    cuts = np.asarray(thresholds, dtype=float)
-    if cuts.ndim != 1 or cuts.size == 0 or not np.all(np.isfinite(cuts)):
-        raise ValueError(f"thresholds must be a non-empty 1-D array of finite numbers, not {thresholds!r}")
+    values = check_array(scores, "scores", kinds="iuf")
+    if values.shape != truth.shape:
+        raise ValueError(f"scores must have y_true's shape {truth.shape}, not {values.shape}")
+    cuts = check_array(thresholds, "thresholds", ndim=1, kinds="iuf").astype(float)
     if mask is not None:
         region = check_mask(mask, "mask", shape=truth.shape, like="y_true")
         truth, values = truth[region], values[region]
@@ -204,11 +200,7 @@ def hausdorff(
     check_array(truth, "y_true", ndim=(2, 3))
     pred = check_mask(y_pred, "y_pred", shape=truth.shape, like="y_true")
     percentile = check_number(percentile, "percentile", low=0, high=100, low_open=True)
-    sampling = np.atleast_1d(np.asarray(spacing, dtype=float))
-    if sampling.size == 1:
-        sampling = np.repeat(sampling, truth.ndim)
-    if sampling.shape != (truth.ndim,) or not np.all(np.isfinite(sampling) & (sampling > 0)):
-        raise ValueError(f"spacing must be positive numbers, one or one per axis, not {spacing!r}")
+    sampling = check_spacing(spacing, "spacing", truth.ndim)
     if not truth.any() and not pred.any():
         return 0.0
     if not truth.any() or not pred.any():

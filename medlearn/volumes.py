@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_array, check_mask
+from ._validation import check_array, check_mask, check_spacing
 
 __all__ = ["shape_features", "slice_positions", "sort_slices", "voxel_to_world"]
 
@@ -146,11 +146,7 @@ def shape_features(mask: object, spacing: object = (1.0, 1.0, 1.0)) -> dict[str,
         raise ValueError(f"mask must be a 3-D mask, not of shape {volume.shape}")
     if not volume.any():
         raise ValueError("mask is empty: there is no object to measure")
-    size = np.atleast_1d(np.asarray(spacing, dtype=float))
-    if size.size == 1:
-        size = np.repeat(size, 3)
-    if size.shape != (3,) or not np.all(np.isfinite(size) & (size > 0)):
-        raise ValueError(f"spacing must be one or three positive numbers (mm), not {spacing!r}")
+    size = check_spacing(spacing, "spacing (mm)", 3)
     labels, _ = ndimage.label(volume)
     largest = labels == np.argmax(np.bincount(labels.ravel())[1:]) + 1
     volume_mm3 = float(largest.sum() * np.prod(size))

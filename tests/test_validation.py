@@ -18,6 +18,7 @@ from medlearn._validation import (
     check_images,
     check_int,
     check_number,
+    check_spacing,
 )
 
 LIBRARY = Path(__file__).resolve().parents[1] / "medlearn"
@@ -117,6 +118,14 @@ def test_check_array() -> None:
     ]:
         with pytest.raises(ValueError, match=f"^kernel .*{pattern}"):
             check_array(bad, "kernel", ndim=2)
+
+
+def test_check_spacing() -> None:
+    assert check_spacing(2, "spacing", 3).tolist() == [2.0, 2.0, 2.0]
+    assert check_spacing((1, 0.5), "spacing", 2).tolist() == [1.0, 0.5]
+    for bad in ((1.0, 2.0), 0, -1.0, np.nan, np.inf, "abc", [[1, 2, 3]], None):
+        with pytest.raises(ValueError, match="spacing"):
+            check_spacing(bad, "spacing", 3)
 
 
 def test_check_images_shapes() -> None:
