@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.axes import Axes
 
-from ._validation import check_array, check_binary_labels, check_images, check_int, check_number
+from ._validation import check_array, check_binary_labels, check_bool, check_images, check_int, check_number
 from .colours import OKABE_ITO
 from .plotting import panels
 
@@ -22,19 +22,26 @@ if TYPE_CHECKING:  # pragma: no cover
     import keras
 
 
-def to_network_input(images: np.ndarray) -> np.ndarray:
-    """8-bit images ``(N, H, W)`` as a network's input: a channel axis, float32, values divided by 255.
+def to_network_input(images: np.ndarray, *, volumes: bool = False) -> np.ndarray:
+    """8-bit images ``(N, H, W)`` (or, with ``volumes=True``, volumes ``(N, D, H, W)``) as a network's input:
+    a channel axis, float32, values divided by 255.
 
-    Chapter 05 writes this function; chapter 06 and ``benchmarks/cnn.py`` import it.
+    Chapter 05 writes this function; chapters 06 and 08 and ``benchmarks/cnn.py`` import it.
     Every image is divided by the same 255, never by its own maximum, so a dark
-    image stays dark.
+    image stays dark. Volumes must be asked for by name: a 4-D array could also
+    be a stack of colour images, which this function refuses.
 
     Example:
         >>> to_network_input(np.array([[[0, 255]]], dtype=np.uint8))
         array([[[[0.],
                  [1.]]]], dtype=float32)
+        >>> to_network_input(np.zeros((2, 28, 28, 28), dtype=np.uint8), volumes=True).shape
+        (2, 28, 28, 28, 1)
     """
-    stack = check_images(images, "images", colours=())
+    if check_bool(volumes, "volumes"):
+        stack = check_array(images, "images", ndim=4)
+    else:
+        stack = check_images(images, "images", colours=())
     if stack.dtype != np.uint8:
         raise ValueError(f"images must be 8-bit (uint8, 0 to 255) as MedMNIST stores them, not {stack.dtype}")
     return (stack[..., np.newaxis] / 255.0).astype("float32")
@@ -71,6 +78,8 @@ def fit_small_cnn(
     lr_patience: int = 2,
     augment: Mapping[str, Any] | None = None,
     bn_momentum: float = 0.9,
+    widths: Sequence[int] = (16, 32, 64),
+    first_stride: int = 1,
     seed: int = 0,
 ) -> tuple[keras.Model, keras.callbacks.History]:
     """Chapter 05's training recipe for :func:`small_cnn` on a binary task, in one call.
@@ -81,16 +90,19 @@ def fit_small_cnn(
     :func:`balanced_class_weight`, early stopping on the validation AUC that
     restores the best epoch's weights, and a schedule that halves the learning
     rate when the validation loss has not fallen for ``lr_patience`` epochs.
-    Chapter 06 and ``benchmarks/cnn.py`` call it; chapter 05 explains every step.
+    Chapters 06 and 08 and ``benchmarks/cnn.py`` call it; chapter 05 explains every step.
+    Volumes ``(N, D, H, W, C)`` train the 3-D version of the network.
 
     Args:
-        X_train, X_val: network input, ``(N, H, W, 1)`` float32 in [0, 1] (see :func:`to_network_input`).
+        X_train, X_val: network input, ``(N, H, W, C)`` images or ``(N, D, H, W, C)`` volumes,
+            float32 in [0, 1] (see :func:`to_network_input`).
         y_train, y_val: labels 0 and 1.
         epochs, batch_size, learning_rate, weight_decay: the optimisation.
         patience, start_from_epoch: early stopping on the validation AUC.
         lr_patience: epochs without a lower validation loss before the rate is halved.
-        augment: options for :func:`augmentation` (``{}`` for its defaults), or None for none.
-        bn_momentum: batch-normalisation momentum of :func:`small_cnn`.
+        augment: options for :func:`augmentation` (``{}`` for its defaults), or None for none;
+            images only (its layers are two-dimensional).
+        bn_momentum, widths, first_stride: passed to :func:`small_cnn`.
         seed: seeds the weights, the batch order, dropout and augmentation.
 
     Returns:
@@ -106,13 +118,88 @@ def fit_small_cnn(
     """
     import keras
 
-    shape = check_array(X_train, "X_train", ndim=4).shape[1:]
+    shape = check_array(X_train, "X_train", ndim=(4, 5)).shape[1:]
     epochs = check_int(epochs, "epochs", min_value=1)
+    if augment is not None and len(shape) == 4:
+        raise ValueError("augment works on images (N, H, W, C) only, not on volumes; pass augment=None")
     keras.utils.set_random_seed(check_int(seed, "seed", min_value=0))
-    network = small_cnn(shape, n_classes=2, bn_momentum=bn_momentum)
+    network = small_cnn(shape, n_classes=2, bn_momentum=bn_momentum, widths=widths, first_stride=first_stride)
     if augment is not None:
         inputs = keras.Input(shape, name="image")
         network = keras.Model(inputs, network(augmentation(**dict(augment), seed=seed)(inputs)), name="augmented")
+    return train_binary(
+        network,
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        weight_decay=weight_decay,
+        patience=patience,
+        start_from_epoch=start_from_epoch,
+        lr_patience=lr_patience,
+    )
+
+
+def train_binary(
+    network: keras.Model,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    *,
+    epochs: int = 12,
+    batch_size: int = 64,
+    learning_rate: float = 2e-3,
+    weight_decay: float = 0.0,
+    patience: int = 3,
+    start_from_epoch: int = 0,
+    lr_patience: int = 2,
+) -> tuple[keras.Model, keras.callbacks.History]:
+    """Chapter 05's training recipe for any Keras network with one sigmoid output: compile and fit it.
+
+    Adam (AdamW when ``weight_decay`` > 0) on binary cross-entropy, with
+    :func:`balanced_class_weight`, early stopping on the validation AUC that
+    restores the best epoch's weights, and a learning rate halved when the
+    validation loss has not fallen for ``lr_patience`` epochs. :func:`fit_small_cnn`
+    calls it; chapter 08 trains three different networks with it, so that only
+    the network differs. Seed Keras (``keras.utils.set_random_seed``) before you
+    build the network.
+
+    Args:
+        network: an uncompiled (or to be recompiled) model whose output is ``(None, 1)``.
+        X_train, X_val: inputs the network takes.
+        y_train, y_val: labels 0 and 1.
+        epochs, batch_size, learning_rate, weight_decay, patience, start_from_epoch, lr_patience:
+            as for :func:`fit_small_cnn`.
+
+    Returns:
+        ``(network, history)``: the network (best validation epoch) and ``model.fit``'s history.
+
+    Example:
+        >>> import keras
+        >>> keras.utils.set_random_seed(0)
+        >>> network = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+        >>> X = np.random.default_rng(0).random((40, 3)).astype("float32")
+        >>> y = (X[:, 0] > 0.5).astype(int)
+        >>> _, history = train_binary(network, X, y, X, y, epochs=2, batch_size=8)
+        >>> len(history.history["val_auc"])
+        2
+    """
+    import keras
+
+    if not isinstance(network, keras.Model):
+        raise ValueError(f"network must be a keras.Model, not {type(network).__name__}")
+    if tuple(network.output_shape) != (None, 1):
+        raise ValueError(f"network must have one sigmoid output, shape (None, 1), not {network.output_shape}")
+    epochs = check_int(epochs, "epochs", min_value=1)
+    batch_size = check_int(batch_size, "batch_size", min_value=1)
+    learning_rate = check_number(learning_rate, "learning_rate", low=0, low_open=True)
+    patience = check_int(patience, "patience", min_value=0)
+    start_from_epoch = check_int(start_from_epoch, "start_from_epoch", min_value=0)
+    lr_patience = check_int(lr_patience, "lr_patience", min_value=0)
     weight_decay = check_number(weight_decay, "weight_decay", low=0)
     optimizer = (
         keras.optimizers.AdamW(learning_rate, weight_decay=weight_decay)
@@ -154,16 +241,20 @@ def small_cnn(
     widths: Sequence[int] = (16, 32, 64),
     dropout: float = 0.3,
     bn_momentum: float = 0.9,
+    first_stride: int = 1,
     name: str = "small_cnn",
 ) -> keras.Model:
     """A compact CNN: blocks of convolution, batch normalisation, ReLU and pooling, then
     global average pooling, dropout and a dense output.
 
     Two classes get one sigmoid output (the probability of class 1); more get a
-    softmax over ``n_classes``. Inputs are images scaled to [0, 1].
+    softmax over ``n_classes``. Inputs are images scaled to [0, 1]. An input
+    shape with four numbers, ``(depth, height, width, channels)``, builds the same
+    network for volumes: ``Conv3D``, ``MaxPooling3D`` and ``GlobalAveragePooling3D``.
 
     Args:
-        input_shape: ``(height, width, channels)``, for example ``(28, 28, 1)``.
+        input_shape: ``(height, width, channels)``, for example ``(28, 28, 1)``, or
+            ``(depth, height, width, channels)``, for example ``(28, 28, 28, 1)``.
         n_classes: number of classes, at least 2.
         widths: filters per block; every block but the last halves the image size.
         dropout: dropout rate before the output, in [0, 1).
@@ -171,6 +262,8 @@ def small_cnn(
             in [0, 1). Keras' default, 0.99, needs several hundred steps to settle,
             and until then validation predictions can sit at chance level; 0.9
             settles within an epoch of a MedMNIST training split.
+        first_stride: stride of the first convolution (2 halves every side at once,
+            which makes a 3-D network about four times cheaper).
         name: the model's name.
 
     Returns:
@@ -180,33 +273,44 @@ def small_cnn(
         >>> model = small_cnn((28, 28, 1), n_classes=2)
         >>> model.output_shape
         (None, 1)
+        >>> small_cnn((28, 28, 28, 1), n_classes=2, widths=(8, 16, 32), first_stride=2).count_params()
+        17753
     """
     import keras
 
+    wanted = "(height, width, channels) or (depth, height, width, channels)"
     try:
         shape = tuple(input_shape)
     except TypeError:
-        raise ValueError(f"input_shape must be (height, width, channels), not {input_shape!r}") from None
-    if len(shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), not {input_shape!r}")
+        raise ValueError(f"input_shape must be {wanted}, not {input_shape!r}") from None
+    if len(shape) not in (3, 4):
+        raise ValueError(f"input_shape must be {wanted}, not {input_shape!r}")
     shape = tuple(check_int(s, f"input_shape[{i}]", min_value=1) for i, s in enumerate(shape))
-    if not widths:
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise ValueError(f"widths must be one or more positive integers, not {widths!r}")
     widths = [check_int(w, f"widths[{i}]", min_value=1) for i, w in enumerate(widths)]
-    if shape[0] < 2 ** (len(widths) - 1) or shape[1] < 2 ** (len(widths) - 1):
+    first_stride = check_int(first_stride, "first_stride", min_value=1)
+    if min(shape[:-1]) < first_stride * 2 ** (len(widths) - 1):
         raise ValueError(f"input_shape {shape} is too small for {len(widths)} blocks")
     check_int(n_classes, "n_classes", min_value=2)
     dropout = check_number(dropout, "dropout", low=0, high=1, high_open=True)
     bn_momentum = check_number(bn_momentum, "bn_momentum", low=0, high=1, high_open=True)
-    inputs = keras.Input(shape, name="image")
+    layers = keras.layers
+    conv, pool, average = (
+        (layers.Conv2D, layers.MaxPooling2D, layers.GlobalAveragePooling2D)
+        if len(shape) == 3
+        else (layers.Conv3D, layers.MaxPooling3D, layers.GlobalAveragePooling3D)
+    )
+    inputs = keras.Input(shape, name="volume" if len(shape) == 4 else "image")
     x = inputs
     for index, width in enumerate(widths):
-        x = keras.layers.Conv2D(int(width), 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
-        x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index + 1}")(x)
-        x = keras.layers.Activation("relu", name=f"relu{index + 1}")(x)
+        stride = first_stride if index == 0 else 1
+        x = conv(int(width), 3, strides=stride, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index + 1}")(x)
+        x = layers.Activation("relu", name=f"relu{index + 1}")(x)
         if index < len(widths) - 1:
-            x = keras.layers.MaxPooling2D(name=f"pool{index + 1}")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="global_average")(x)
+            x = pool(name=f"pool{index + 1}")(x)
+    x = average(name="global_average")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     if n_classes == 2:
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)

@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from medlearn.metrics import bootstrap_ci, clinical_metrics, threshold_for_sensitivity, threshold_for_specificity
+from medlearn.metrics import (
+    bootstrap_ci,
+    clinical_metrics,
+    paired_bootstrap_ci,
+    threshold_for_sensitivity,
+    threshold_for_specificity,
+)
 
 
 def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
@@ -147,6 +153,36 @@ def test_bootstrap_ci_is_stratified() -> None:
 
     low, high = bootstrap_ci(y, p, metric=counting_auc, n_boot=200)
     assert set(seen) == {3} and 0 <= low <= high <= 1
+
+
+def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
+    y, p = _data(300, seed=3)
+    q = p + np.random.default_rng(4).normal(0, 0.3, len(p))
+    difference, low, high = paired_bootstrap_ci(y, p, q, n_boot=300, seed=5)
+    assert difference == pytest.approx(roc_auc_score(y, p) - roc_auc_score(y, q))
+    rng = np.random.default_rng(5)  # the same draws, written out
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    values = []
+    for _ in range(300):
+        s = np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+        values.append(roc_auc_score(y[s], p[s]) - roc_auc_score(y[s], q[s]))
+    assert (low, high) == pytest.approx(tuple(np.percentile(values, [2.5, 97.5])))
+    assert low < difference < high
+    assert paired_bootstrap_ci(y, p, p, n_boot=100) == (0.0, 0.0, 0.0)
+    # the paired interval is narrower than the gap between the two separate intervals would suggest
+    separate = [bootstrap_ci(y, s, n_boot=300, seed=5) for s in (p, q)]
+    assert high - low < (separate[0][1] - separate[0][0]) + (separate[1][1] - separate[1][0])
+
+
+@pytest.mark.parametrize(
+    ("options", "word"),
+    [({"score_b": [0.5, 0.5]}, "score_b"), ({"metric": "auc"}, "metric"), ({"n_boot": 10}, "n_boot")],
+)
+def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
+    y, p = _data(40, seed=6)
+    arguments = {"y_true": y, "score_a": p, "score_b": p, **options}
+    with pytest.raises(ValueError, match=word):
+        paired_bootstrap_ci(**arguments)
 
 
 def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:

@@ -64,6 +64,20 @@ def test_architecture_and_parameter_count() -> None:
     assert model.count_params() == 72 + 32 + 1152 + 64 + 17
 
 
+def test_the_same_network_in_three_dimensions_and_with_a_strided_start() -> None:
+    model = small_cnn((28, 28, 28, 1), 2, widths=(8, 16), dropout=0.1, first_stride=2)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds[1:5] == ["Conv3D", "BatchNormalization", "Activation", "MaxPooling3D"]
+    assert "GlobalAveragePooling3D" in kinds
+    assert model.get_layer("conv1").output.shape == (None, 14, 14, 14, 8)  # stride 2 halves every side
+    assert model.get_layer("pool1").output.shape == (None, 7, 7, 7, 8)
+    # a 3 x 3 x 3 kernel has 27 weights per input and output channel, three times a 3 x 3 kernel's 9
+    assert model.count_params() == 27 * 1 * 8 + 32 + 27 * 8 * 16 + 64 + 17
+    flat = small_cnn((28, 28, 1), 2, widths=(8, 16), dropout=0.1, first_stride=2)
+    assert flat.get_layer("conv1").output.shape == (None, 14, 14, 8)
+    assert flat.count_params() == 9 * 1 * 8 + 32 + 9 * 8 * 16 + 64 + 17
+
+
 def test_batch_norm_momentum_reaches_the_layers() -> None:
     assert {small_cnn((28, 28, 1), 2).get_layer(f"bn{i}").momentum for i in (1, 2, 3)} == {0.9}
     assert small_cnn((28, 28, 1), 2, bn_momentum=0.99).get_layer("bn1").momentum == 0.99
@@ -92,6 +106,10 @@ def test_seeded_training_is_reproducible() -> None:
         ({"input_shape": (28, 28, 1), "n_classes": 2, "widths": ()}, "widths"),
         ({"input_shape": (28, 28, 1), "n_classes": 2, "bn_momentum": 1.0}, "bn_momentum"),
         ({"input_shape": (28, 28, 1), "n_classes": 2, "bn_momentum": True}, "bn_momentum"),
+        ({"input_shape": (28, 28, 28, 28, 1), "n_classes": 2}, "input_shape"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "first_stride": 0}, "first_stride"),
+        ({"input_shape": (8, 8, 1), "n_classes": 2, "first_stride": 4}, "too small"),
+        ({"input_shape": (28, 28, 1), "n_classes": 2, "widths": "abc"}, "widths"),
     ],
 )
 def test_small_cnn_bad_input(kwargs: dict, message: str) -> None:
@@ -224,6 +242,44 @@ def test_fit_small_cnn_with_augmentation_and_weight_decay() -> None:
             fit_small_cnn(X, y, X, y, **options)
     with pytest.raises(ValueError, match="^X_train"):
         fit_small_cnn(X[..., 0], y, X, y)
+
+
+def test_fit_small_cnn_on_volumes_and_train_binary_on_any_network() -> None:
+    from medlearn.models import fit_small_cnn, to_network_input, train_binary
+
+    rng = np.random.default_rng(0)
+    volumes = (rng.random((48, 8, 8, 8)) < 0.3).astype(np.uint8) * 255
+    X = to_network_input(volumes, volumes=True)
+    assert X.shape == (48, 8, 8, 8, 1) and X.dtype == np.float32 and X.max() == 1.0
+    y = (volumes.mean(axis=(1, 2, 3)) > np.median(volumes.mean(axis=(1, 2, 3)))).astype(int)
+    model, history = fit_small_cnn(X, y, X, y, epochs=2, widths=(4, 8), batch_size=16)
+    assert model.get_layer("conv1").__class__.__name__ == "Conv3D" and len(history.history["val_auc"]) == 2
+    with pytest.raises(ValueError, match="^augment"):
+        fit_small_cnn(X, y, X, y, epochs=1, augment={})
+    keras.utils.set_random_seed(0)
+    network = keras.Sequential([keras.Input((8, 8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(1, "sigmoid")])
+    trained, history = train_binary(network, X, y, X, y, epochs=3, patience=3, batch_size=16)
+    assert trained is network and len(history.history["loss"]) == 3
+    assert trained.evaluate(X, y, verbose=0, return_dict=True)["auc"] == pytest.approx(
+        max(history.history["val_auc"]), abs=1e-4
+    )  # the best epoch's weights are restored
+    two = keras.Sequential([keras.Input((8, 8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(2, "softmax")])
+    for bad, word in [(two, "one sigmoid output"), ("model", "keras.Model")]:
+        with pytest.raises(ValueError, match=word):
+            train_binary(bad, X, y, X, y)
+    for options, word in [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"learning_rate": 0}, "learning_rate"),
+    ]:
+        with pytest.raises(ValueError, match=f"^{word}"):
+            train_binary(network, X, y, X, y, **options)
+    with pytest.raises(ValueError, match="uint8"):
+        to_network_input(np.zeros((2, 8, 8, 8)), volumes=True)
+    with pytest.raises(ValueError, match="^images"):
+        to_network_input(volumes[0], volumes=True)  # one volume is not a stack
+    with pytest.raises(ValueError, match="^volumes"):
+        to_network_input(volumes, volumes="yes")
 
 
 def _conv_bn(c_in: int, width: int) -> int:
