@@ -164,8 +164,25 @@ def bootstrap_ci(
         raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
     n_boot = check_int(n_boot, "n_boot", min_value=100)
     level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
+    metric = _fast_if_auc(metric)
     values = [metric(truth[sample], scores[sample]) for sample in _stratified_resamples(truth, n_boot, seed)]
     return _percentile_interval(values, level)
+
+
+def _rank_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
+    """The ROC AUC from ranks (the Mann-Whitney U statistic over n1 x n0): roc_auc_score's value, ties
+    counted as one half, without its input checks (the bootstrap calls it thousands of times)."""
+    from scipy.stats import rankdata
+
+    positive = y_true == 1
+    n1 = int(positive.sum())
+    n0 = len(y_true) - n1
+    ranks = rankdata(y_score)
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _fast_if_auc(metric: Callable[[np.ndarray, np.ndarray], float]) -> Callable[[np.ndarray, np.ndarray], float]:
+    return _rank_auc if metric is roc_auc_score else metric
 
 
 def _stratified_resamples(truth: np.ndarray, n_boot: int, seed: int) -> Iterator[np.ndarray]:
@@ -221,8 +238,9 @@ def paired_bootstrap_ci(
         raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
     n_boot = check_int(n_boot, "n_boot", min_value=100)
     level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
+    fast = _fast_if_auc(metric)
     values = [
-        metric(truth[sample], a[sample]) - metric(truth[sample], b[sample])
+        fast(truth[sample], a[sample]) - fast(truth[sample], b[sample])
         for sample in _stratified_resamples(truth, n_boot, seed)
     ]
     low, high = _percentile_interval(values, level)

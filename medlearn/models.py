@@ -262,8 +262,8 @@ def small_cnn(
             in [0, 1). Keras' default, 0.99, needs several hundred steps to settle,
             and until then validation predictions can sit at chance level; 0.9
             settles within an epoch of a MedMNIST training split.
-        first_stride: stride of the first convolution (2 halves every side at once,
-            which makes a 3-D network about four times cheaper).
+        first_stride: stride of the first convolution (2 halves every side at once: the first
+            layer then has 4 times fewer output positions in 2-D, 8 times fewer in 3-D).
         name: the model's name.
 
     Returns:

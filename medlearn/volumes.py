@@ -130,7 +130,9 @@ def shape_features(mask: object, spacing: object = (1.0, 1.0, 1.0)) -> dict[str,
       principal axes (``regionprops`` on the voxel grid, scaled by ``spacing``).
 
     Args:
-        mask: 3-D mask (bool, or 0 and 1); only its largest connected object is measured.
+        mask: 3-D mask (bool, or 0 and 1); only its largest connected object is measured, with voxels
+            that touch by a face, an edge or a corner counted as connected (26-connectivity, as
+            ``skimage.measure.label`` does by default in 3-D).
         spacing: voxel size in millimetres along each axis, one number or three.
 
     Example:
@@ -147,7 +149,7 @@ def shape_features(mask: object, spacing: object = (1.0, 1.0, 1.0)) -> dict[str,
     if not volume.any():
         raise ValueError("mask is empty: there is no object to measure")
     size = check_spacing(spacing, "spacing (mm)", 3)
-    labels, _ = ndimage.label(volume)
+    labels, _ = ndimage.label(volume, structure=np.ones((3, 3, 3)))  # voxels touching by a face, edge or corner
     largest = labels == np.argmax(np.bincount(labels.ravel())[1:]) + 1
     volume_mm3 = float(largest.sum() * np.prod(size))
     padded = np.pad(largest, 1).astype(np.float32)  # closes the surface where the object touches the border

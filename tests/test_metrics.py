@@ -155,6 +155,19 @@ def test_bootstrap_ci_is_stratified() -> None:
     assert set(seen) == {3} and 0 <= low <= high <= 1
 
 
+def test_the_bootstraps_fast_auc_is_scikit_learns_with_ties() -> None:
+    from medlearn.metrics import _rank_auc
+
+    rng = np.random.default_rng(7)
+    for n in (10, 200):
+        y = np.r_[0, 1, rng.integers(0, 2, n)]
+        s = np.round(rng.random(n + 2), 1)  # many ties
+        assert _rank_auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+    y, p = _data(200, seed=8)
+    by_sklearn = bootstrap_ci(y, p, metric=lambda t, s: roc_auc_score(t, s), n_boot=200)
+    assert bootstrap_ci(y, p, n_boot=200) == pytest.approx(by_sklearn, abs=1e-12)
+
+
 def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
     y, p = _data(300, seed=3)
     q = p + np.random.default_rng(4).normal(0, 0.3, len(p))

@@ -111,6 +111,20 @@ def test_shape_features_scale_with_spacing_and_measure_the_largest_object() -> N
     assert stretched["sphericity"] < one["sphericity"]
 
 
+def test_shape_features_count_voxels_touching_at_a_corner_as_one_object() -> None:
+    from skimage import measure
+
+    mask = np.zeros((12, 12, 12), bool)
+    mask[2:6, 2:6, 2:6] = True  # 64 voxels
+    mask[6:9, 6:9, 6:9] = True  # 27 voxels that touch the first block at one corner only
+    assert measure.label(mask).max() == 1  # scikit-image's default connectivity in 3-D joins them
+    assert shape_features(mask)["volume_ml"] * 1000 == pytest.approx(64 + 27)
+    apart = mask.copy()
+    apart[6:9, 6:9, 6:9] = False
+    apart[7:10, 7:10, 7:10] = True  # now a gap of one voxel: two objects, the larger measured
+    assert shape_features(apart)["volume_ml"] * 1000 == pytest.approx(64)
+
+
 @pytest.mark.parametrize(
     ("mask", "spacing", "message"),
     [

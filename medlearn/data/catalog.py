@@ -27,8 +27,8 @@ ZENODO_URL = "https://zenodo.org/records/" + ZENODO_RECORD + "/files/{name}.npz?
 #: The three official splits, in the order they are used.
 SPLITS = ("train", "val", "test")
 
-#: The two datasets that the chapters train on.
-COURSE_DATASETS = ("breastmnist", "pneumoniamnist")
+#: The MedMNIST datasets that the chapters train on.
+COURSE_DATASETS = ("breastmnist", "pneumoniamnist", "adrenalmnist3d")
 
 #: Side length in pixels of the original MedMNIST images (the default size).
 IMAGE_SIZE = 28
