@@ -9,6 +9,7 @@ that go with these numbers are in :mod:`medlearn.metric_plots`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score, roc_curve
@@ -157,16 +158,23 @@ def bootstrap_ci(
         >>> bool(low < roc_auc_score(y, scores) < high)
         True
     """
+    truth, (scores,), metric, n_boot, level = _bootstrap_arguments(y_true, {"y_score": y_score}, metric, n_boot, level)
+    values = [metric(truth[sample], scores[sample]) for sample in _stratified_resamples(truth, n_boot, seed)]
+    return _percentile_interval(values, level)
+
+
+def _bootstrap_arguments(
+    y_true: object, scores: dict[str, object], metric: Any, n_boot: object, level: object
+) -> tuple[np.ndarray, list[np.ndarray], Callable[[np.ndarray, np.ndarray], float], int, float]:
+    """The checked arguments of the bootstraps, with the metric replaced by its fast twin when it is the AUC."""
     truth = check_binary_labels(y_true, "y_true")
-    scores = check_scores(y_score, "y_score", len(truth))
+    arrays = [check_scores(values, name, len(truth)) for name, values in scores.items()]
     check_binary_labels(truth, "y_true", both_classes=True)
     if not callable(metric):
         raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
     n_boot = check_int(n_boot, "n_boot", min_value=100)
     level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
-    metric = _fast_if_auc(metric)
-    values = [metric(truth[sample], scores[sample]) for sample in _stratified_resamples(truth, n_boot, seed)]
-    return _percentile_interval(values, level)
+    return truth, arrays, _fast_if_auc(metric), n_boot, level
 
 
 def _rank_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
@@ -230,15 +238,9 @@ def paired_bootstrap_ci(
         >>> bool(0 < low < difference < high)
         True
     """
-    truth = check_binary_labels(y_true, "y_true")
-    a = check_scores(score_a, "score_a", len(truth))
-    b = check_scores(score_b, "score_b", len(truth))
-    check_binary_labels(truth, "y_true", both_classes=True)
-    if not callable(metric):
-        raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
-    n_boot = check_int(n_boot, "n_boot", min_value=100)
-    level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
-    fast = _fast_if_auc(metric)
+    truth, (a, b), fast, n_boot, level = _bootstrap_arguments(
+        y_true, {"score_a": score_a, "score_b": score_b}, metric, n_boot, level
+    )
     values = [
         fast(truth[sample], a[sample]) - fast(truth[sample], b[sample])
         for sample in _stratified_resamples(truth, n_boot, seed)
