@@ -157,6 +157,7 @@ def train_binary(
     patience: int = 3,
     start_from_epoch: int = 0,
     lr_patience: int = 2,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> tuple[keras.Model, keras.callbacks.History]:
     """Chapter 05's training recipe for any Keras network with one sigmoid output: compile and fit it.
 
@@ -174,6 +175,7 @@ def train_binary(
         y_train, y_val: labels 0 and 1.
         epochs, batch_size, learning_rate, weight_decay, patience, start_from_epoch, lr_patience:
             as for :func:`fit_small_cnn`.
+        callbacks: more Keras callbacks, run after the recipe's own (a time limit, say).
 
     Returns:
         ``(network, history)``: the network (best validation epoch) and ``model.fit``'s history.
@@ -207,6 +209,9 @@ def train_binary(
         else keras.optimizers.Adam(learning_rate)
     )
     network.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=[keras.metrics.AUC(name="auc")])
+    extra = list(callbacks)
+    if not all(isinstance(c, keras.callbacks.Callback) for c in extra):
+        raise ValueError(f"callbacks must be Keras callbacks, not {callbacks!r}")
     callbacks = [
         keras.callbacks.EarlyStopping(
             monitor="val_auc",
@@ -216,6 +221,7 @@ def train_binary(
             start_from_epoch=start_from_epoch,
         ),
         keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=lr_patience),
+        *extra,
     ]
     with warnings.catch_warnings():
         # The learning-rate schedule reads a TensorFlow variable whose __array__ lacks NumPy 2's copy

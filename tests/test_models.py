@@ -271,9 +271,17 @@ def test_fit_small_cnn_on_volumes_and_train_binary_on_any_network() -> None:
         ({"epochs": 0}, "epochs"),
         ({"batch_size": 0}, "batch_size"),
         ({"learning_rate": 0}, "learning_rate"),
+        ({"callbacks": ["stop"]}, "callbacks"),
     ]:
         with pytest.raises(ValueError, match=f"^{word}"):
             train_binary(network, X, y, X, y, **options)
+
+    class StopAfterOne(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.stop_training = True
+
+    _, history = train_binary(network, X, y, X, y, epochs=3, patience=3, batch_size=16, callbacks=[StopAfterOne()])
+    assert len(history.history["loss"]) == 1  # an extra callback is run
     with pytest.raises(ValueError, match="uint8"):
         to_network_input(np.zeros((2, 8, 8, 8)), volumes=True)
     with pytest.raises(ValueError, match="^images"):
