@@ -1,0 +1,23 @@
+"""Patient privacy: DICOM de-identification by the standard's profile, and checks of what is left.
+
+- :mod:`medlearn.privacy.profile`: DICOM PS3.15 Annex E's Basic Profile as data (``profile_action``);
+- :mod:`medlearn.privacy.deidentify`: ``deidentify`` a dataset (``replace_uid``, ``shift_date``);
+- :mod:`medlearn.privacy.leftovers`: ``phi_leftovers``, what identifying information a copy still holds.
+"""
+
+from .deidentify import DUMMY, deidentify, replace_uid, shift_date
+from .leftovers import Leftovers, phi_leftovers
+from .profile import ACTION_MEANINGS, EDITION, profile_action, profile_attributes
+
+__all__ = [
+    "ACTION_MEANINGS",
+    "DUMMY",
+    "EDITION",
+    "Leftovers",
+    "deidentify",
+    "phi_leftovers",
+    "profile_action",
+    "profile_attributes",
+    "replace_uid",
+    "shift_date",
+]

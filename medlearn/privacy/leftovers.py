@@ -1,0 +1,121 @@
+"""What identifying information a de-identified DICOM dataset still holds, compared with its original."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+from .deidentify import DUMMY
+from .profile import profile_action
+
+__all__ = ["Leftovers", "phi_leftovers"]
+
+#: Attributes whose original values are searched for anywhere in the output (with every person name).
+_IDENTIFIERS = {
+    0x00100020: "Patient ID",
+    0x00101000: "Other Patient IDs",
+    0x00080080: "Institution Name",
+    0x00080081: "Institution Address",
+    0x00181000: "Device Serial Number",
+}
+#: Equipment descriptions, not searched: a manufacturer's name that happens to equal an institution's is not a leak.
+_NOT_SEARCHED = frozenset({0x00080070, 0x00081090})
+_TEXT_VRS = ("AE", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UI", "UR", "UT")
+
+
+class Leftovers(NamedTuple):
+    """Findings of :func:`phi_leftovers`; true when anything was found."""
+
+    profile_values: list[str]
+    private_tags: list[str]
+    identifiers: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.profile_values) + len(self.private_tags) + len(self.identifiers)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def _values(element: Any) -> list[str]:
+    if element.VR == "SQ" or element.value is None or element.VR not in _TEXT_VRS:
+        return []
+    values = element.value if element.VM > 1 else [element.value]
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
+    """What a de-identified copy still holds of its original, at every nesting level.
+
+    - ``profile_values``: attributes of the Basic Profile whose action is not K
+      or C and that still hold one of their original values (with the date-shift
+      option, recorded as LongitudinalTemporalInformationModified = MODIFIED,
+      times are kept by design and not counted);
+    - ``private_tags``: private attributes left anywhere;
+    - ``identifiers``: an original person name, patient ID, institution name or
+      address, or device serial number found inside any text value of the copy
+      (as whole words, ignoring case; the manufacturer and model name are not
+      searched, and values equal to a dummy value are not identifiers).
+
+    Example:
+        >>> from pydicom import examples
+        >>> from medlearn.privacy import deidentify
+        >>> phi_leftovers(examples.ct, deidentify(examples.ct, salt="a s3cret salt")).count
+        0
+        >>> phi_leftovers(examples.ct, examples.ct).count > 0
+        True
+    """
+    from pydicom.dataset import Dataset
+
+    for name, value in (("original", original), ("deidentified", deidentified)):
+        if not isinstance(value, Dataset):
+            raise ValueError(f"{name} must be a pydicom Dataset, not {type(value).__name__}")
+    times_kept = deidentified.get("LongitudinalTemporalInformationModified", "") == "MODIFIED"
+
+    def profile_pairs(dataset: Any) -> dict[tuple[int, str], str]:
+        pairs = {}
+        for element in dataset.iterall():
+            action = profile_action(element.tag)
+            if action is None or action in ("K", "C") or (times_kept and element.VR == "TM"):
+                continue
+            for value in _values(element):
+                pairs[(int(element.tag), value)] = element.name
+        return pairs
+
+    before = profile_pairs(original)
+    after = profile_pairs(deidentified)
+    kept = [f"{_tag(tag)} {after[(tag, value)]}: {value!r}" for tag, value in sorted(before.keys() & after.keys())]
+    private = sorted({f"{_tag(int(e.tag))} {e.name}" for e in deidentified.iterall() if e.tag.is_private})
+    dummies = {v.lower() for v in DUMMY.values()}
+    secrets = {}
+    for element in original.iterall():
+        if element.VR == "PN" or int(element.tag) in _IDENTIFIERS:
+            for value in _values(element):
+                if len("".join(_words(value))) >= 3 and value.lower() not in dummies:  # "OB" names nobody
+                    secrets[value] = element.name
+    found = sorted(
+        {
+            f"original {secrets[s]} {s!r} in {_tag(int(e.tag))} {e.name}"
+            for e in deidentified.iterall()
+            if int(e.tag) not in _NOT_SEARCHED
+            for text in _values(e)
+            for s in secrets
+            if _contains_words(text, s)
+        }
+    )
+    return Leftovers(kept, private, found)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", text.lower())
+
+
+def _contains_words(text: str, secret: str) -> bool:
+    """True when the words of ``secret`` appear, in order and side by side, among the words of ``text``."""
+    haystack, needle = _words(text), _words(secret)
+    return bool(needle) and any(haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1))
+
+
+def _tag(tag: int) -> str:
+    return f"({tag >> 16:04X},{tag & 0xFFFF:04X})"

@@ -1,0 +1,266 @@
+"""medlearn.privacy: the profile table against its source, deidentify and phi_leftovers on real DICOM files."""
+
+from __future__ import annotations
+
+import copy
+import io
+import warnings
+from pathlib import Path
+
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file, get_testdata_files
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+
+from medlearn.privacy import (
+    EDITION,
+    deidentify,
+    phi_leftovers,
+    profile_action,
+    profile_attributes,
+    replace_uid,
+    shift_date,
+)
+
+SALT = "a secret salt"
+
+
+def _pydicom_files() -> list[Path]:
+    """Every file in pydicom's data folder that pydicom reads as DICOM."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom warns that the optional remote test files are not downloaded
+        paths = sorted(Path(p) for p in get_testdata_files("*"))
+    readable = []
+    for path in paths:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pydicom.dcmread(path, stop_before_pixels=True)
+        except Exception:  # not a DICOM file (a folder, a JSON file, ...)
+            continue
+        readable.append(path)
+    return readable
+
+
+FILES = _pydicom_files()
+
+
+def _read(path: Path | str) -> Dataset:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # some test files are deliberately malformed
+        return pydicom.dcmread(path)
+
+
+# the profile ---------------------------------------------------------------------------------------
+
+
+def test_profile_agrees_with_dicom_anonymizer_list_by_list() -> None:
+    from dicomanonymizer.dicom_anonymization_databases import dicomfields_2026c as source
+
+    assert EDITION == "2026c"
+    lists = {
+        "D": source.D_TAGS,
+        "Z": source.Z_TAGS,
+        "X": source.X_TAGS,
+        "U": source.U_TAGS,
+        "Z/D": source.Z_D_TAGS,
+        "X/Z": source.X_Z_TAGS,
+        "X/D": source.X_D_TAGS,
+        "X/Z/D": source.X_Z_D_TAGS,
+        "X/Z/U*": source.X_Z_U_STAR_TAGS,
+    }
+    ours = profile_attributes()
+    seen = 0
+    for action, tags in lists.items():
+        for entry in tags:
+            seen += 1
+            if len(entry) == 4:  # a repeating group, through its mask
+                assert profile_action((entry[0] + 0x02) << 16 | entry[1]) == action
+            else:
+                assert ours[entry[0] << 16 | entry[1]][0] == action, entry
+    assert seen == len(source.ALL_TAGS) == len(ours) + 3
+    assert ours[0x00100010] == ("Z", "Patient's Name") and ours[0x0020000D] == ("U", "Study Instance UID")
+
+
+def test_profile_action_examples_and_bad_input() -> None:
+    assert profile_action(0x00080016) is None  # the SOP Class is kept
+    assert profile_action(0x60023000) == "X" and profile_action(0x50100000) == "X"  # overlays and curves
+    assert profile_action(pydicom.tag.Tag("PatientName")) == "Z"
+    for bad in ("PatientName", -1, 2**32, 1.5):
+        with pytest.raises(ValueError, match="^tag"):
+            profile_action(bad)
+
+
+# deidentify ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_pydicom_file_leaves_nothing_and_stays_valid(path: Path) -> None:
+    original = _read(path)
+    before = copy.deepcopy(original)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clean = deidentify(original, salt=SALT)
+        assert original == before  # the input is unchanged
+        left = phi_leftovers(original, clean)
+    assert left.count == 0, left
+    assert clean.PatientIdentityRemoved == "YES"
+    assert clean.DeidentificationMethodCodeSequence[0].CodeValue == "113100"
+    if "SOPClassUID" in original:
+        assert clean.SOPClassUID == original.SOPClassUID
+    if "SOPInstanceUID" in original and getattr(original, "file_meta", None) is not None:
+        assert clean.SOPInstanceUID != original.SOPInstanceUID
+        assert clean.file_meta.MediaStorageSOPInstanceUID == clean.SOPInstanceUID
+    if getattr(clean, "file_meta", None) is not None and "TransferSyntaxUID" in clean.file_meta:
+        buffer = io.BytesIO()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clean.save_as(buffer, enforce_file_format=False)
+            again = pydicom.dcmread(io.BytesIO(buffer.getvalue()), force=True)
+        assert again.get("PatientIdentityRemoved") == "YES"
+
+
+def test_a_series_stays_linked_and_nobody_without_the_salt_can_link_back() -> None:
+    folder = Path(get_testdata_file("DICOMDIR")).parent / "77654033" / "CT2"
+    series = [_read(p) for p in sorted(folder.iterdir())]
+    clean = [deidentify(ds, salt=SALT) for ds in series]
+    assert len({ds.SeriesInstanceUID for ds in clean}) == 1 and len({ds.StudyInstanceUID for ds in clean}) == 1
+    assert len({ds.SOPInstanceUID for ds in clean}) == len(series)
+    assert clean[0].SeriesInstanceUID != series[0].SeriesInstanceUID
+    other = deidentify(series[0], salt="another secret")
+    assert other.SeriesInstanceUID != clean[0].SeriesInstanceUID  # another salt, other UIDs
+    assert clean[0].SeriesInstanceUID.startswith("2.25.") and pydicom.uid.UID(clean[0].SeriesInstanceUID).is_valid
+    assert replace_uid(series[0].SeriesInstanceUID, SALT) == clean[0].SeriesInstanceUID
+
+
+def _patient(name: str = "Doe^Jane") -> Dataset:
+    ds = Dataset()
+    ds.PatientName, ds.PatientID, ds.InstitutionName = name, "MRN-123456", "Saint Example Hospital"
+    ds.SOPClassUID, ds.SOPInstanceUID = pydicom.uid.CTImageStorage, "1.2.826.0.1.3680043.2.1125.1.1"
+    ds.StudyDate, ds.StudyTime, ds.PatientBirthDate = "20240229", "101500", "19500101"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom warns about an old ACR-NEMA date, as found in old files
+        ds.SeriesDate = "1997.04."
+    return ds
+
+
+def test_nested_sequences_private_tags_and_references_between_files() -> None:
+    first = _patient()
+    second = _patient()
+    second.SOPInstanceUID = "1.2.826.0.1.3680043.2.1125.1.2"
+    item = Dataset()
+    item.ReferencedSOPClassUID, item.ReferencedSOPInstanceUID = first.SOPClassUID, first.SOPInstanceUID
+    item.PatientName = "Doe^Jane"  # a name inside an item
+    item.add_new(0x00110010, "LO", "A PRIVATE CREATOR")
+    item.add_new(0x00111001, "LO", "MRN-123456")  # a private attribute inside an item
+    second.ReferencedImageSequence = Sequence([item])
+    second.add_new(0x00090010, "LO", "ANOTHER CREATOR")
+    second.OtherPatientIDsSequence = Sequence([Dataset()])
+    second.OtherPatientIDsSequence[0].PatientID = "OLD-999"
+    one, two = deidentify(first, salt=SALT), deidentify(second, salt=SALT)
+    reference = two.ReferencedImageSequence[0]
+    assert reference.ReferencedSOPInstanceUID == one.SOPInstanceUID  # the reference still resolves
+    assert reference.ReferencedSOPClassUID == first.SOPClassUID
+    assert reference.get("PatientName", "") == "" and not any(e.tag.is_private for e in two.iterall())
+    assert "OtherPatientIDsSequence" not in two  # X
+    assert phi_leftovers(second, two).count == 0
+    assert phi_leftovers(second, second).count > 0  # the check can fail
+
+
+def test_the_date_shift_option_moves_every_date_by_one_offset() -> None:
+    ds = _patient()
+    item = Dataset()
+    item.ContentDate = "20240301"
+    ds.ContentSequence = Sequence([item])
+    shifted = deidentify(ds, salt=SALT, date_shift_days=-10)
+    assert shifted.StudyDate == "20240219" and shifted.SeriesDate == "19970322"  # "1997.04." is 1 April
+    assert shifted.StudyTime == "101500"  # times are kept
+    assert shifted.PatientBirthDate == ""  # the birth date keeps the profile's action
+    assert shifted.LongitudinalTemporalInformationModified == "MODIFIED"
+    assert [c.CodeValue for c in shifted.DeidentificationMethodCodeSequence] == ["113100", "113107"]
+    plain = deidentify(ds, salt=SALT)
+    assert plain.StudyDate == "" and plain.LongitudinalTemporalInformationModified == "REMOVED"
+    assert phi_leftovers(ds, shifted).count == 0
+
+
+def test_shift_date_formats_and_bad_values() -> None:
+    assert shift_date("20240228", 1) == "20240229" and shift_date("20231231", 1) == "20240101"
+    assert shift_date("1997.04.03", 0) == "19970403" and shift_date("1997", 400) == "19980205"
+    assert shift_date("1997", 400, "DT") == "1998"  # a date-time keeps its precision
+    assert shift_date("", 5) == "" and shift_date("20010101120000+0100", 1, "DT") == "20010102120000+0100"
+    for bad in ("2024-1", "tomorrow"):
+        with pytest.raises(ValueError, match="^value"):
+            shift_date(bad, 1)
+
+
+def test_phi_leftovers_finds_each_kind_of_leftover() -> None:
+    original = _patient()
+    clean = deidentify(original, salt=SALT)
+    assert not phi_leftovers(original, clean)
+    kept = copy.deepcopy(clean)
+    kept.InstitutionName = original.InstitutionName
+    found = phi_leftovers(original, kept)
+    assert any("Institution Name" in f for f in found.profile_values)
+    private = copy.deepcopy(clean)
+    private.add_new(0x00290010, "LO", "VENDOR")
+    assert phi_leftovers(original, private).private_tags
+    text = copy.deepcopy(clean)
+    text.ImageComments = "scanned at saint example hospital for Jane Doe"  # not a profile attribute of the copy
+    assert phi_leftovers(original, text).identifiers
+    partial = copy.deepcopy(clean)
+    partial.ImageComments = "MRN-1234567"  # another number that contains the ID: not the same words
+    assert not phi_leftovers(original, partial).identifiers
+
+
+@pytest.mark.parametrize(
+    ("arguments", "word"),
+    [
+        ({"dataset": "file.dcm", "salt": SALT}, "dataset"),
+        ({"dataset": Dataset(), "salt": "short"}, "salt"),
+        ({"dataset": Dataset(), "salt": 12345678}, "salt"),
+        ({"dataset": Dataset(), "salt": SALT, "date_shift_days": "ten"}, "date_shift_days"),
+    ],
+)
+def test_deidentify_bad_input(arguments: dict, word: str) -> None:
+    with pytest.raises(ValueError, match=f"^{word}"):
+        deidentify(**arguments)
+
+
+def test_phi_leftovers_bad_input() -> None:
+    for original, clean, word in [("a", Dataset(), "original"), (Dataset(), None, "deidentified")]:
+        with pytest.raises(ValueError, match=f"^{word}"):
+            phi_leftovers(original, clean)
+
+
+def test_replace_uid_needs_a_real_salt() -> None:
+    with pytest.raises(ValueError, match="^salt"):
+        replace_uid("1.2.3", salt="short")
+
+
+def test_the_profile_generator_reads_lists_and_refuses_a_tag_in_two() -> None:
+    from authoring.deid_profile import ACTIONS, read_profile
+
+    lists = "".join(f"{name} = []\n" for name in ACTIONS if name not in ("X_TAGS", "D_TAGS"))
+    source = lists + (
+        "X_TAGS = [\n    (0x0010, 0x1040),  # Patient's Address\n"
+        "    (0x6000, 0x3000, 0xFF00, 0xFFFF),  # Overlay Data\n]\n"
+        "D_TAGS = [\n    (0x0008, 0x0090),  # Referring Physician's Name\n]\n"
+    )
+    table, repeating = read_profile(source)
+    assert table == {
+        "00080090": {"action": "D", "name": "Referring Physician's Name"},
+        "00101040": {"action": "X", "name": "Patient's Address"},
+    }
+    assert repeating == [
+        {
+            "group": 0x6000,
+            "element": 0x3000,
+            "group_mask": 0xFF00,
+            "element_mask": 0xFFFF,
+            "action": "X",
+            "name": "Overlay Data",
+        }
+    ]
+    with pytest.raises(SystemExit, match="two lists"):
+        read_profile(source + "Z_TAGS = [(0x0010, 0x1040)]\n")
