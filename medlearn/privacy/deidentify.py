@@ -37,6 +37,7 @@ DUMMY = {
 #: attribute (so that an object that needs it stays valid) with a value that carries nothing of the original.
 _COMBINED = {"Z/D": "D", "X/Z": "Z", "X/D": "D", "X/Z/D": "D", "X/Z/U*": "U*"}
 _DATE_VRS = ("DA", "DT")
+_DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
 #: Left to the profile's own action even with the date-shift option: a shifted birth date still gives the age.
 _NOT_SHIFTED = frozenset({0x00100030, 0x00100032})
 
@@ -154,7 +155,8 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
     113107 with the option) and LongitudinalTemporalInformationModified.
 
     Args:
-        dataset: a pydicom ``Dataset`` or ``FileDataset``.
+        dataset: a pydicom ``Dataset`` or ``FileDataset`` (not a DICOMDIR, which is refused: its file
+            and folder names can hold patient IDs, and no profile action covers them).
         salt: the secret that the new UIDs are derived from; keep it, and keep it secret.
         date_shift_days: days to move every date by, or None to treat dates as the profile says.
 
@@ -169,6 +171,11 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
     if not isinstance(dataset, Dataset):
         raise ValueError(f"dataset must be a pydicom Dataset, not {type(dataset).__name__}")
     _check_salt(salt)
+    if str(dataset.get("SOPClassUID", getattr(dataset.get("file_meta"), "MediaStorageSOPClassUID", ""))) == _DICOMDIR:
+        raise ValueError(
+            "dataset is a DICOMDIR: its Referenced File IDs are file and folder names, which can hold patient IDs;"
+            " de-identify the files, give them new names, and write a new DICOMDIR (pydicom.fileset.FileSet)"
+        )
     days = None if date_shift_days is None else check_int(date_shift_days, "date_shift_days")
     clean = copy.deepcopy(dataset)
     _clean(clean, salt, days)
