@@ -285,3 +285,30 @@ def test_the_profile_generator_reads_lists_and_refuses_a_tag_in_two() -> None:
     ]
     with pytest.raises(SystemExit, match="two lists"):
         read_profile(source + "Z_TAGS = [(0x0010, 0x1040)]\n")
+
+
+def test_the_file_meta_the_preamble_and_the_file_name_are_cleaned_too() -> None:
+    original = _read(get_testdata_file("CT_small.dcm"))
+    assert original.preamble != b"\x00" * 128  # this file's preamble holds a TIFF header
+    original.file_meta.SourceApplicationEntityTitle = "HOSPITAL_PACS"
+    clean = deidentify(original, salt=SALT)
+    assert clean.preamble == b"\x00" * 128 and clean.filename is None and original.filename
+    assert "SourceApplicationEntityTitle" not in clean.file_meta
+    assert clean.file_meta.MediaStorageSOPInstanceUID == clean.SOPInstanceUID
+    no_instance = copy.deepcopy(original)
+    del no_instance.SOPInstanceUID  # the file meta's UID is then the only one
+    cleaned = deidentify(no_instance, salt=SALT)
+    assert cleaned.file_meta.MediaStorageSOPInstanceUID != original.file_meta.MediaStorageSOPInstanceUID
+    assert not phi_leftovers(no_instance, cleaned)
+    leaked = copy.deepcopy(cleaned)
+    leaked.file_meta.MediaStorageSOPInstanceUID = original.file_meta.MediaStorageSOPInstanceUID
+    assert any("Media Storage SOP Instance UID" in f for f in phi_leftovers(no_instance, leaked).profile_values)
+
+
+def test_a_dummy_uid_is_a_uid_and_dummy_bytes_are_not_empty() -> None:
+    ds = _patient()
+    ds.add_new(0x006A0003, "UI", "1.2.3.4")  # Annotation Group UID: action D
+    ds.add_new(0x00420011, "OB", b"%PDF-1.4 report of Jane Doe")  # Encapsulated Document: action D
+    clean = deidentify(ds, salt=SALT)
+    assert pydicom.uid.UID(clean[0x006A0003].value).is_valid and clean[0x006A0003].value != "1.2.3.4"
+    assert clean[0x00420011].value == b"\x00\x00"

@@ -96,13 +96,15 @@ def _new_value(element: Any, action: str, salt: str) -> Any:
         from pydicom.dataset import Dataset
 
         return Sequence([]) if action == "Z" else Sequence([Dataset()])
-    if action == "U":
+    if action == "U" or (action == "D" and element.VR == "UI"):  # a dummy UID must still be a UID
         values = element.value if element.VM > 1 else [element.value]
         new = [replace_uid(v, salt) if v else v for v in values]
         return new if element.VM > 1 else new[0]
     if action == "Z":
         return None if element.VR in ("US", "SS", "UL", "SL", "FL", "FD", "OB", "OW", "UN") else ""
-    return DUMMY.get(element.VR, b"" if element.VR in ("OB", "OW", "UN") else "ANONYMIZED")
+    if element.VR in ("OB", "OW", "UN"):
+        return b"\x00\x00"  # D needs a non-zero length: two zero bytes
+    return DUMMY.get(element.VR, "ANONYMIZED")
 
 
 def _clean(dataset: Any, salt: str, days: int | None) -> None:
@@ -150,6 +152,10 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
     time still get the profile's action (a shifted birth date would still give
     the age at every visit).
 
+    The file meta information is cleaned too (its instance UID follows the new
+    one, application entity titles and private elements go), the 128-byte
+    preamble is zeroed, and the copy forgets the original's file name.
+
     The copy records what was done: PatientIdentityRemoved YES,
     DeidentificationMethod, DeidentificationMethodCodeSequence (DCM 113100, and
     113107 with the option) and LongitudinalTemporalInformationModified.
@@ -180,8 +186,23 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
     clean = copy.deepcopy(dataset)
     _clean(clean, salt, days)
     meta = getattr(clean, "file_meta", None)
-    if meta is not None and "SOPInstanceUID" in clean:
-        meta.MediaStorageSOPInstanceUID = clean.SOPInstanceUID
+    if meta is not None:  # the file's own header: its UID follows the image's, its sender is not kept
+        if "SOPInstanceUID" in clean:
+            meta.MediaStorageSOPInstanceUID = clean.SOPInstanceUID
+        elif "MediaStorageSOPInstanceUID" in meta:
+            meta.MediaStorageSOPInstanceUID = replace_uid(meta.MediaStorageSOPInstanceUID, salt)
+        for keyword in (
+            "SourceApplicationEntityTitle",
+            "SendingApplicationEntityTitle",
+            "ReceivingApplicationEntityTitle",
+        ):
+            if keyword in meta:
+                delattr(meta, keyword)
+        meta.remove_private_tags()
+    if hasattr(clean, "preamble") and clean.preamble is not None:
+        clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
+    if hasattr(clean, "filename"):
+        clean.filename = None  # the original path can name the patient; and saving must not overwrite it
     clean.PatientIdentityRemoved = "YES"
     method = ["DICOM PS3.15 Basic Application Confidentiality Profile", f"table of edition {EDITION}"]
     if days is not None:

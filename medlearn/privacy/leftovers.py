@@ -53,6 +53,7 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
       option, recorded as LongitudinalTemporalInformationModified = MODIFIED,
       times are kept by design and not counted);
     - ``private_tags``: private attributes left anywhere;
+    - the file meta information's instance UID and application entity titles are compared too;
     - ``identifiers``: an original person name, patient ID, institution name or
       address, or device serial number found inside any text value of the copy
       (as whole words, ignoring case; the manufacturer and model name are not
@@ -83,8 +84,8 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
                 pairs[(int(element.tag), value)] = element.name
         return pairs
 
-    before = profile_pairs(original)
-    after = profile_pairs(deidentified)
+    before = profile_pairs(original) | _meta_pairs(original)
+    after = profile_pairs(deidentified) | _meta_pairs(deidentified)
     kept = [f"{_tag(tag)} {after[(tag, value)]}: {value!r}" for tag, value in sorted(before.keys() & after.keys())]
     private = sorted({f"{_tag(int(e.tag))} {e.name}" for e in deidentified.iterall() if e.tag.is_private})
     dummies = {v.lower() for v in DUMMY.values()}
@@ -105,6 +106,17 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
         }
     )
     return Leftovers(kept, private, found)
+
+
+def _meta_pairs(dataset: Any) -> dict[tuple[int, str], str]:
+    """The file meta information's instance UID and application entity titles: they identify too."""
+    meta = getattr(dataset, "file_meta", None)
+    pairs = {}
+    for tag in (0x00020003, 0x00020016, 0x00020017, 0x00020018):
+        if meta is not None and tag in meta:
+            for value in _values(meta[tag]):
+                pairs[(tag, value)] = meta[tag].name
+    return pairs
 
 
 def _words(text: str) -> list[str]:
