@@ -10,7 +10,7 @@ import re
 import uuid
 from typing import Any
 
-from .._validation import check_int
+from .._validation import check_bool, check_int
 from .profile import EDITION, profile_action
 
 __all__ = ["DUMMY", "deidentify", "replace_uid", "shift_date"]
@@ -33,9 +33,9 @@ DUMMY = {
     "UC": "ANONYMIZED",
     "UT": "ANONYMIZED",
 }
-#: How the combined codes of Table E.1-1 are applied without knowing each object's definition: keep the
-#: attribute (so that an object that needs it stays valid) with a value that carries nothing of the original.
-_COMBINED = {"Z/D": "D", "X/Z": "Z", "X/D": "D", "X/Z/D": "D", "X/Z/U*": "U*"}
+#: How the combined codes of Table E.1-1 are applied without knowing each object's definition: the least
+#: that keeps an attribute an object may need (type 2: present, possibly empty), never an invented value.
+_COMBINED = {"Z/D": "Z", "X/Z": "Z", "X/D": "X", "X/Z/D": "Z", "X/Z/U*": "U*"}
 _DATE_VRS = ("DA", "DT")
 _DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
 #: Left to the profile's own action even with the date-shift option: a shifted birth date still gives the age.
@@ -119,7 +119,7 @@ def _clean(dataset: Any, salt: str, days: int | None) -> None:
         if action == "X":
             del dataset[tag]
             continue
-        if action in ("Z", "D", "U"):
+        if action in ("Z", "D", "U") and not (action == "D" and element.is_empty):  # an empty value stays empty
             element.value = _new_value(element, action, salt)
         if shiftable and element.VR in _DATE_VRS and element.value:
             values = element.value if element.VM > 1 else [element.value]
@@ -130,20 +130,24 @@ def _clean(dataset: Any, salt: str, days: int | None) -> None:
                 _clean(item, salt, days)
 
 
-def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -> Any:
+def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None, pixels_checked: bool = False) -> Any:
     """A de-identified copy of a pydicom dataset, by DICOM PS3.15's Basic Profile; the input is unchanged.
 
     At every nesting level (the items of sequences too): each attribute of the
     profile gets its action (:mod:`medlearn.privacy.profile`): X removed, Z
     emptied, D given a dummy value (:data:`DUMMY`), U given a new UID from
     :func:`replace_uid` (so a series stays linked and references between files
-    still resolve, for anyone who uses the same ``salt``). Combined codes keep
-    the attribute with a value that carries nothing of the original (Z/D, X/D,
-    X/Z/D: D; X/Z: Z; X/Z/U*: its items cleaned, their UIDs replaced; D on a
-    sequence leaves one empty item, so free text in a report's content goes). Private
+    still resolve, for anyone who uses the same ``salt``). Combined codes take
+    the least that keeps an attribute an object may need, never an invented
+    value (Z/D, X/Z, X/Z/D: emptied; X/D: removed; X/Z/U*: its items cleaned,
+    their UIDs replaced). D keeps an empty value empty; D on a sequence leaves
+    one empty item, so free text in a report's content goes. Private
     attributes are removed. The SOP Class, the pixels and everything the profile
-    does not list are kept, so the result is still valid DICOM; pixels can hold
-    burned-in text, which this function does not look at.
+    does not list are kept (a block list: the profile's way). Pixels can hold
+    burned-in text, which this function does not look at: PatientIdentityRemoved
+    is therefore YES only when the header says BurnedInAnnotation NO or
+    ``pixels_checked`` says a person has looked, and NO otherwise (DICOM PS3.3
+    defines YES as removed from the attributes and the pixel data).
 
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
@@ -165,12 +169,13 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
             and folder names can hold patient IDs, and no profile action covers them).
         salt: the secret that the new UIDs are derived from; keep it, and keep it secret.
         date_shift_days: days to move every date by, or None to treat dates as the profile says.
+        pixels_checked: True when a person has checked that the pixels show nothing identifying.
 
     Example:
         >>> from pydicom import examples
         >>> clean = deidentify(examples.ct, salt="a s3cret salt")
         >>> clean.PatientName, clean.PatientIdentityRemoved, examples.ct.PatientName != clean.PatientName
-        ('', 'YES', True)
+        ('', 'NO', True)
     """
     from pydicom.dataset import Dataset
 
@@ -203,7 +208,8 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None) -
         clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
-    clean.PatientIdentityRemoved = "YES"
+    pixels_clean = check_bool(pixels_checked, "pixels_checked") or dataset.get("BurnedInAnnotation", "") == "NO"
+    clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"
     method = ["DICOM PS3.15 Basic Application Confidentiality Profile", f"table of edition {EDITION}"]
     if days is not None:
         method.append("Retain Longitudinal Temporal Information Modified Dates")
