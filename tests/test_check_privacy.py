@@ -1,4 +1,5 @@
-"""medlearn.check.privacy: right answers pass, typical mistakes get their hint, odd answers never raise."""
+"""medlearn.check.privacy: right answers pass and typical mistakes get their hint (tests/test_exercises.py checks that
+odd answers never raise and that the learner's copy reports "not done")."""
 
 from __future__ import annotations
 
@@ -68,17 +69,3 @@ def test_right_answers_pass(task) -> None:
 def test_typical_mistakes_get_their_hint(task, answer, hint: str) -> None:
     result = task.run(answer)
     assert result.status == "fail" and hint in result.message, result.message
-
-
-@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
-@pytest.mark.parametrize("odd", [None, 0, "abc", [1.0, 2.0], np.zeros((2, 2)), np.nan, [[1, 2], [3]]])
-def test_checks_never_raise_on_odd_answers(task, odd) -> None:
-    result = task.run(lambda *args: odd)
-    assert result.status in ("fail", "todo") and result.message.strip()
-
-
-def test_not_done_is_todo() -> None:
-    def not_done(*args):
-        raise NotImplementedError
-
-    assert all(task.run(not_done).status == "todo" for task in RIGHT)
