@@ -22,9 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import keras
 
 
-def to_network_input(images: np.ndarray, *, volumes: bool = False) -> np.ndarray:
+def to_network_input(images: np.ndarray, *, volumes: bool = False, colour: bool = False) -> np.ndarray:
     """8-bit images ``(N, H, W)`` (or, with ``volumes=True``, volumes ``(N, D, H, W)``) as a network's input:
-    a channel axis, float32, values divided by 255.
+    a channel axis, float32, values divided by 255. Colour images ``(N, H, W, 3)``, asked for with
+    ``colour=True``, keep their three channels as the channel axis.
 
     Chapter 05 writes this function; chapters 06 and 08 and ``benchmarks/cnn.py`` import it.
     Every image is divided by the same 255, never by its own maximum, so a dark
@@ -37,14 +38,24 @@ def to_network_input(images: np.ndarray, *, volumes: bool = False) -> np.ndarray
                  [1.]]]], dtype=float32)
         >>> to_network_input(np.zeros((2, 28, 28, 28), dtype=np.uint8), volumes=True).shape
         (2, 28, 28, 28, 1)
+        >>> to_network_input(np.zeros((2, 28, 28, 3), dtype=np.uint8), colour=True).shape
+        (2, 28, 28, 3)
     """
-    if check_bool(volumes, "volumes"):
+    volumes, colour = check_bool(volumes, "volumes"), check_bool(colour, "colour")
+    if volumes and colour:
+        raise ValueError("volumes and colour cannot both be True: colour volumes are not supported")
+    if volumes:
         stack = check_array(images, "images", ndim=4)
+    elif colour:
+        stack = check_array(images, "images", ndim=4)
+        if stack.shape[-1] != 3:
+            raise ValueError(f"images must be colour images (N, H, W, 3) with colour=True, not {stack.shape}")
     else:
         stack = check_images(images, "images", colours=())
     if stack.dtype != np.uint8:
         raise ValueError(f"images must be 8-bit (uint8, 0 to 255) as MedMNIST stores them, not {stack.dtype}")
-    return (stack[..., np.newaxis] / 255.0).astype("float32")
+    scaled = stack / 255.0
+    return (scaled if colour else scaled[..., np.newaxis]).astype("float32")
 
 
 def balanced_class_weight(labels: np.ndarray) -> dict[int, float]:

@@ -192,6 +192,24 @@ def test_to_network_input_scales_every_image_by_255() -> None:
             to_network_input(bad)
 
 
+def test_to_network_input_keeps_colour_channels_when_asked() -> None:
+    from medlearn.models import to_network_input
+
+    rgb = np.arange(2 * 3 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3, 3)
+    out = to_network_input(rgb, colour=True)
+    assert out.shape == (2, 3, 3, 3) and out.dtype == np.float32
+    np.testing.assert_allclose(out, rgb / 255.0, rtol=1e-6)
+    for bad, kwargs, word in [
+        (np.zeros((2, 3, 3, 4), np.uint8), {"colour": True}, "^images .*colour"),
+        (np.zeros((2, 3, 3), np.uint8), {"colour": True}, "^images"),
+        (rgb.astype(float), {"colour": True}, "^images .*uint8"),
+        (rgb, {"colour": 1}, "^colour"),
+        (rgb, {"colour": True, "volumes": True}, "^volumes and colour"),
+    ]:
+        with pytest.raises(ValueError, match=word):
+            to_network_input(bad, **kwargs)
+
+
 def test_balanced_class_weight_matches_scikit_learn() -> None:
     from sklearn.utils.class_weight import compute_class_weight
 

@@ -1,0 +1,78 @@
+"""medlearn.check.grading_and_reporting: right answers pass and typical mistakes get their hint
+(tests/test_exercises.py checks that odd answers never raise)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import cohen_kappa_score, recall_score, roc_auc_score
+from sklearn.preprocessing import label_binarize
+
+from medlearn.check import grading_and_reporting as grading
+from medlearn.grading import apply_cut_points, grade_probabilities
+
+
+def _macro_micro(y, p):
+    macro = np.mean([roc_auc_score(y == g, p[:, g]) for g in range(p.shape[1])])
+    return macro, roc_auc_score(label_binarize(y, classes=range(p.shape[1])).ravel(), p.ravel())
+
+
+def _operating(grades, scores, threshold, *, above=lambda s, t: s >= t, line=2):
+    y, called = (grades >= line).astype(int), above(scores, threshold).astype(int)
+    return {"sensitivity": recall_score(y, called), "specificity": recall_score(1 - y, 1 - called)}
+
+
+RIGHT = {
+    grading.referable_decision: lambda g: (np.asarray(g) >= 2).astype(int),
+    grading.cut_points_to_grades: apply_cut_points,
+    grading.quadratic_kappa_by_hand: lambda a, b, k: cohen_kappa_score(a, b, weights="quadratic"),
+    grading.macro_and_micro_auc: _macro_micro,
+    grading.probabilities_from_cumulative: grade_probabilities,
+    grading.operating_point: _operating,
+}
+
+
+@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
+def test_right_answers_pass(task) -> None:
+    assert task.run(RIGHT[task]).passed
+
+
+def _without_the_one(c):
+    return np.column_stack([c, np.zeros(len(c))])
+
+
+@pytest.mark.parametrize(
+    ("task", "answer", "hint"),
+    [
+        (grading.referable_decision, lambda g: (np.asarray(g) > 2).astype(int), ">= 2"),
+        (grading.referable_decision, lambda g: (np.asarray(g) >= 1).astype(int), "mild"),
+        (grading.referable_decision, lambda g: (np.asarray(g) < 2).astype(int), "reversed"),
+        (grading.cut_points_to_grades, lambda s, c: np.digitize(s, c, right=True), ">="),
+        (grading.cut_points_to_grades, lambda s, c: np.clip(np.rint(s), 0, 4), "rounds"),
+        (grading.quadratic_kappa_by_hand, lambda a, b, k: cohen_kappa_score(a, b, weights="linear"), "linearly"),
+        (grading.quadratic_kappa_by_hand, lambda a, b, k: cohen_kappa_score(a, b), "unweighted"),
+        (grading.macro_and_micro_auc, lambda y, p: _macro_micro(y, p)[::-1], "swapped"),
+        (
+            grading.macro_and_micro_auc,
+            lambda y, p: (
+                np.average([roc_auc_score(y == g, p[:, g]) for g in range(5)], weights=np.bincount(y, minlength=5)),
+                _macro_micro(y, p)[1],
+            ),
+            "weighted",
+        ),
+        (grading.probabilities_from_cumulative, lambda c: -np.diff(c, axis=1), "3 columns"),
+        (grading.probabilities_from_cumulative, lambda c: -grade_probabilities(c), "signs"),
+        (grading.probabilities_from_cumulative, _without_the_one, "sum to 1"),
+        (
+            grading.operating_point,
+            lambda g, s, t: dict(zip(("specificity", "sensitivity"), _operating(g, s, t).values())),
+            "swapped",
+        ),
+        (grading.operating_point, lambda g, s, t: _operating(g, s, t, above=lambda a, b: a > b), ">="),
+        (grading.operating_point, lambda g, s, t: _operating(g, s, t, line=1), "any retinopathy"),
+        (grading.operating_point, lambda g, s, t: [0.8, 0.7], "dict"),
+    ],
+)
+def test_typical_mistakes_get_their_hint(task, answer, hint) -> None:
+    result = task.run(answer)
+    assert not result.passed and hint in result.message, result.message

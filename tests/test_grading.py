@@ -1,0 +1,148 @@
+"""medlearn.grading: every function against scikit-learn or its definition, and its bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, cohen_kappa_score, roc_auc_score
+from sklearn.preprocessing import label_binarize
+
+from medlearn.grading import (
+    apply_cut_points,
+    cumulative_targets,
+    fit_cut_points,
+    grade_bootstrap_ci,
+    grade_probabilities,
+    grading_metrics,
+    referable,
+)
+
+RNG = np.random.default_rng(0)
+TRUTH = np.r_[np.arange(5), RNG.choice(5, 195, p=[0.45, 0.12, 0.2, 0.17, 0.06])]
+
+
+def _probabilities(truth: np.ndarray, signal: float = 1.5, seed: int = 0) -> np.ndarray:
+    logits = np.random.default_rng(seed).normal(0, 1, (len(truth), 5))
+    logits[np.arange(len(truth)), truth] += signal
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def test_referable_is_grade_two_or_more_and_the_line_can_move() -> None:
+    np.testing.assert_array_equal(referable([0, 1, 2, 3, 4]), [0, 0, 1, 1, 1])
+    np.testing.assert_array_equal(referable(np.array([0.0, 3.0]), from_grade=4), [0, 0])
+    for bad, word in [([0, -1], "grades"), ([0.5], "grades"), ([[1, 2]], "grades"), ([True, False], "grades")]:
+        with pytest.raises(ValueError, match=f"^{word}"):
+            referable(bad)
+    with pytest.raises(ValueError, match="^from_grade"):
+        referable([1, 2], from_grade=0)
+
+
+def test_cumulative_targets_round_trip_through_grade_probabilities() -> None:
+    targets = cumulative_targets(TRUTH, 5)
+    assert targets.shape == (len(TRUTH), 4) and targets.dtype == np.float32
+    np.testing.assert_array_equal(targets.sum(axis=1), TRUTH)  # the grade is the number of yes answers
+    one_hot = grade_probabilities(targets)
+    np.testing.assert_array_equal(one_hot.argmax(axis=1), TRUTH)
+    np.testing.assert_allclose(one_hot.sum(axis=1), 1)
+    with pytest.raises(ValueError, match="^grades must hold grades from 0 to 4"):
+        cumulative_targets([0, 5], 5)
+    with pytest.raises(ValueError, match="^n_grades"):
+        cumulative_targets([0, 1], 1)
+
+
+def test_grade_probabilities_refuses_rising_or_out_of_range_rows() -> None:
+    np.testing.assert_allclose(grade_probabilities([[0.9, 0.6, 0.2, 0.1]]), [[0.1, 0.3, 0.4, 0.1, 0.1]])
+    with pytest.raises(ValueError, match="^cumulative must not increase"):
+        grade_probabilities([[0.2, 0.6, 0.1, 0.0]])
+    for bad in ([[1.2, 0.5]], [[np.nan, 0.1]], [[-0.1, -0.2]], np.zeros((2, 0)), [0.5, 0.2]):
+        with pytest.raises(ValueError, match="^cumulative"):
+            grade_probabilities(bad)
+
+
+def test_grading_metrics_match_scikit_learn_and_a_constant_model_scores_chance() -> None:
+    p = _probabilities(TRUTH)
+    m = grading_metrics(TRUTH, p)
+    predicted = p.argmax(axis=1)
+    assert m["accuracy"] == accuracy_score(TRUTH, predicted)
+    assert m["quadratic_kappa"] == cohen_kappa_score(TRUTH, predicted, weights="quadratic")
+    assert m["mean_absolute_error"] == np.mean(np.abs(TRUTH - predicted))
+    assert m["macro_auc"] == pytest.approx(np.mean([roc_auc_score(TRUTH == g, p[:, g]) for g in range(5)]))
+    assert m["micro_auc"] == pytest.approx(roc_auc_score(label_binarize(TRUTH, classes=range(5)).ravel(), p.ravel()))
+    assert m["macro_auc"] > 0.7
+    constant = grading_metrics(TRUTH, np.full((len(TRUTH), 5), 0.2), np.zeros_like(TRUTH))
+    assert constant["macro_auc"] == 0.5 and constant["micro_auc"] == 0.5 and constant["quadratic_kappa"] == 0
+    random = grading_metrics(TRUTH, _probabilities(TRUTH, signal=0.0, seed=1))
+    assert abs(random["macro_auc"] - 0.5) < 0.1  # no signal, no AUC
+
+
+def test_grading_metrics_bad_input() -> None:
+    p = _probabilities(TRUTH)
+    with pytest.raises(ValueError, match="^probabilities must be"):
+        grading_metrics(TRUTH, p[:-1])
+    with pytest.raises(ValueError, match="^probabilities must be non-negative"):
+        grading_metrics(TRUTH, p * 2)
+    with pytest.raises(ValueError, match="^y_true must hold every grade"):
+        grading_metrics(np.zeros(len(TRUTH), int), p)
+    with pytest.raises(ValueError, match="^y_pred has"):
+        grading_metrics(TRUTH, p, TRUTH[:-1])
+    with pytest.raises(ValueError, match="^y_pred must hold grades"):
+        grading_metrics(TRUTH, p, TRUTH + 1)
+
+
+def test_cut_points_are_numpy_digitize_and_refuse_unordered_points() -> None:
+    scores = np.array([-1.0, 0.5, 0.49, 3.5, 10.0])
+    np.testing.assert_array_equal(apply_cut_points(scores, [0.5, 1.5, 2.5, 3.5]), [0, 1, 0, 4, 4])
+    for cuts in ([1.0, 0.5], [0.5, 0.5], [np.nan, 1.0]):
+        with pytest.raises(ValueError, match="cut_points"):
+            apply_cut_points(scores, cuts)
+
+
+def test_fit_cut_points_never_does_worse_than_the_default_and_finds_shifted_grades() -> None:
+    score = TRUTH + 0.7 + np.random.default_rng(2).normal(0, 0.2, len(TRUTH))  # every grade read 0.7 too high
+    default = cohen_kappa_score(TRUTH, apply_cut_points(score, [0.5, 1.5, 2.5, 3.5]), weights="quadratic")
+    cuts = fit_cut_points(score, TRUTH, 5)
+    fitted = cohen_kappa_score(TRUTH, apply_cut_points(score, cuts), weights="quadratic")
+    assert np.all(np.diff(cuts) > 0) and fitted >= default and fitted > 0.95 > default
+    np.testing.assert_allclose(cuts, np.arange(4) + 1.2, atol=0.35)
+    with pytest.raises(ValueError, match="^scores must be"):
+        fit_cut_points(score[:-1], TRUTH, 5)
+    with pytest.raises(ValueError, match="^sweeps"):
+        fit_cut_points(score, TRUTH, 5, sweeps=0)
+    with pytest.raises(ValueError, match="^grades"):
+        fit_cut_points(score, TRUTH, 4)
+
+
+def test_grade_bootstrap_ci_covers_the_value_keeps_grade_counts_and_pairs_models() -> None:
+    p = _probabilities(TRUTH)
+    guess = p.argmax(axis=1)
+    value, low, high = grade_bootstrap_ci(TRUTH, accuracy_score, guess, n_boot=200)
+    assert low < value < high and value == accuracy_score(TRUTH, guess)
+    seen = []
+    grade_bootstrap_ci(TRUTH, lambda y, g: seen.append(np.bincount(y, minlength=5)) or 0.0, guess, n_boot=100)
+    assert all(np.array_equal(counts, np.bincount(TRUTH)) for counts in seen)  # within-grade resampling
+    same = grade_bootstrap_ci(TRUTH, lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b), guess, guess)
+    assert same == (0.0, 0.0, 0.0)  # a model against itself: no difference in any resample
+    worse = np.where(np.arange(len(TRUTH)) % 3 == 0, (guess + 2) % 5, guess)
+    gain = grade_bootstrap_ci(TRUTH, lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b), guess, worse)
+    assert 0 < gain[1] < gain[0] < gain[2]
+    draws = {seed: [] for seed in (0, 1)}
+    for seed, record in draws.items():
+        grade_bootstrap_ci(TRUTH, lambda y, g, r=record: r.append(g.sum()) or 0.0, guess, n_boot=100, seed=seed)
+    assert draws[0] != draws[1]  # the seed sets the resamples
+
+
+def test_grade_bootstrap_ci_bad_input() -> None:
+    guess = TRUTH.copy()
+    with pytest.raises(ValueError, match="^metric"):
+        grade_bootstrap_ci(TRUTH, "kappa", guess)
+    with pytest.raises(ValueError, match="^predictions must be one or more"):
+        grade_bootstrap_ci(TRUTH, accuracy_score)
+    with pytest.raises(ValueError, match=r"^predictions\[1\]"):
+        grade_bootstrap_ci(TRUTH, accuracy_score, guess, guess[:-1])
+    with pytest.raises(ValueError, match="^n_boot"):
+        grade_bootstrap_ci(TRUTH, accuracy_score, guess, n_boot=10)
+    with pytest.raises(ValueError, match="^level"):
+        grade_bootstrap_ci(TRUTH, accuracy_score, guess, level=1.0)
+    with pytest.raises(ValueError, match="^seed"):
+        grade_bootstrap_ci(TRUTH, accuracy_score, guess, seed=-1)
