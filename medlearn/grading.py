@@ -116,7 +116,8 @@ def grade_probabilities(cumulative: object) -> np.ndarray:
     if np.any(np.diff(p, axis=1) > 1e-6):
         raise ValueError("cumulative must not increase along a row: P(grade > k) cannot rise with k")
     bounded = np.column_stack([np.ones(len(p)), p, np.zeros(len(p))])
-    return np.clip(bounded[:, :-1] - bounded[:, 1:], 0, 1)
+    probabilities = np.clip(bounded[:, :-1] - bounded[:, 1:], 0, 1)  # a rise within the tolerance becomes 0
+    return probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
 def _probability_rows(probabilities: object, n: int) -> np.ndarray:
@@ -190,11 +191,12 @@ def apply_cut_points(scores: object, cut_points: object) -> np.ndarray:
 def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int = 3) -> np.ndarray:
     """Cut points on a continuous score that maximise quadratic weighted kappa on the cases given.
 
-    Coordinate ascent: starting from k + 0.5, each cut point in turn moves to the
-    midpoint between neighbouring scores (within its neighbours' cut points) that
-    gives the highest kappa, for ``sweeps`` rounds or until nothing moves. Fit on
-    validation data and apply once to the test set: cut points fitted on the test
-    set flatter it.
+    Coordinate ascent: starting from the score quantiles that reproduce the grades'
+    frequencies (so the result does not depend on the score's scale or offset),
+    each cut point in turn moves to the midpoint between neighbouring scores
+    (within its neighbours' cut points) that gives the highest kappa, for at most
+    ``sweeps`` rounds or until nothing moves. Fit on validation data and apply
+    once to the test set: cut points fitted on the test set flatter it.
 
     Args:
         scores: one continuous score per case, higher for higher grades.
@@ -202,12 +204,15 @@ def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int
         n_grades: the number of grades, at least 2.
         sweeps: the most rounds over all cut points, at least 1.
 
+    Raises:
+        ValueError: for scores that take fewer distinct values than there are grades.
+
     Returns:
         ``n_grades - 1`` strictly increasing cut points, for :func:`apply_cut_points`.
 
     Example:
         >>> fit_cut_points([0.1, 0.2, 0.9, 1.1, 1.3, 2.4], [0, 0, 1, 1, 2, 2], n_grades=3)
-        array([0.5, 1.2])
+        array([0.55, 1.2 ])
     """
     n_grades = _n_grades(n_grades)
     truth = _grades(grades, "grades", n_grades)
@@ -216,8 +221,16 @@ def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int
         raise ValueError(f"scores must be {len(truth)} finite numbers, one per case")
     sweeps = check_int(sweeps, "sweeps", min_value=1)
     unique = np.unique(values)
+    if len(unique) < n_grades:
+        raise ValueError(f"scores must take at least {n_grades} distinct values to be cut into {n_grades} grades")
     candidates = (unique[:-1] + unique[1:]) / 2
-    cuts = np.arange(n_grades - 1) + 0.5
+    # Start where the grades' frequencies put the cut points: below the k-th cut lie as many cases as have
+    # grades up to k (the nearest candidate midpoint, moved up where two would coincide).
+    targets = np.quantile(values, np.cumsum(np.bincount(truth, minlength=n_grades))[:-1] / len(truth))
+    cuts, index = np.empty(n_grades - 1), -1
+    for k, target in enumerate(targets):
+        index = min(max(int(np.searchsorted(candidates, target)), index + 1), len(candidates) - (n_grades - 1) + k)
+        cuts[k] = candidates[index]
 
     def kappa(trial: np.ndarray) -> float:
         return float(cohen_kappa_score(truth, np.digitize(values, trial), weights="quadratic"))
@@ -270,7 +283,8 @@ def grade_bootstrap_ci(
         seed: seed of the resampling.
 
     Returns:
-        ``(value, low, high)``: the metric on the cases given and its interval.
+        ``(value, low, high)``: the metric on the cases given and its interval (``nan`` when the
+        metric is undefined on some resample: an interval is not made from the resamples that worked).
 
     Example:
         >>> y = np.repeat([0, 1, 2], 30)
@@ -288,6 +302,8 @@ def grade_bootstrap_ci(
     for index, array in enumerate(arrays):
         if array.ndim == 0 or len(array) != len(truth):
             raise ValueError(f"predictions[{index}] must have one row per case ({len(truth)}), not shape {array.shape}")
+        if array.dtype.kind not in "biuf" or not np.all(np.isfinite(array)):
+            raise ValueError(f"predictions[{index}] must be finite numbers")
     n_boot = check_int(n_boot, "n_boot", min_value=100)
     level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
     seed = check_int(seed, "seed", min_value=0)
@@ -296,5 +312,5 @@ def grade_bootstrap_ci(
         for sample in _resamples_within_grades(truth, n_boot, seed)
     ]
     tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(np.asarray(values, dtype=float), [tail, 100 - tail])
+    low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
     return float(metric(truth, *arrays)), float(low), float(high)

@@ -253,7 +253,7 @@ def train_binary(
 
 def small_cnn(
     input_shape: Sequence[int],
-    n_classes: int,
+    n_classes: int | None,
     *,
     widths: Sequence[int] = (16, 32, 64),
     dropout: float = 0.3,
@@ -265,14 +265,15 @@ def small_cnn(
     global average pooling, dropout and a dense output.
 
     Two classes get one sigmoid output (the probability of class 1); more get a
-    softmax over ``n_classes``. Inputs are images scaled to [0, 1]. An input
+    softmax over ``n_classes``; ``None`` gives no output layer, for a head of your
+    own (the model then returns the features after dropout). Inputs are images scaled to [0, 1]. An input
     shape with four numbers, ``(depth, height, width, channels)``, builds the same
     network for volumes: ``Conv3D``, ``MaxPooling3D`` and ``GlobalAveragePooling3D``.
 
     Args:
         input_shape: ``(height, width, channels)``, for example ``(28, 28, 1)``, or
             ``(depth, height, width, channels)``, for example ``(28, 28, 28, 1)``.
-        n_classes: number of classes, at least 2.
+        n_classes: number of classes, at least 2, or None for the features without an output layer.
         widths: filters per block; every block but the last halves the image size.
         dropout: dropout rate before the output, in [0, 1).
         bn_momentum: momentum of batch normalisation's running mean and variance,
@@ -292,6 +293,8 @@ def small_cnn(
         (None, 1)
         >>> small_cnn((28, 28, 28, 1), n_classes=2, widths=(8, 16, 32), first_stride=2).count_params()
         17753
+        >>> small_cnn((28, 28, 3), n_classes=None).output_shape
+        (None, 64)
     """
     import keras
 
@@ -309,7 +312,8 @@ def small_cnn(
     first_stride = check_int(first_stride, "first_stride", min_value=1)
     if min(shape[:-1]) < first_stride * 2 ** (len(widths) - 1):
         raise ValueError(f"input_shape {shape} is too small for {len(widths)} blocks")
-    check_int(n_classes, "n_classes", min_value=2)
+    if n_classes is not None:
+        check_int(n_classes, "n_classes", min_value=2)
     dropout = check_number(dropout, "dropout", low=0, high=1, high_open=True)
     bn_momentum = check_number(bn_momentum, "bn_momentum", low=0, high=1, high_open=True)
     layers = keras.layers
@@ -329,6 +333,8 @@ def small_cnn(
             x = pool(name=f"pool{index + 1}")(x)
     x = average(name="global_average")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
+    if n_classes is None:
+        return keras.Model(inputs, x, name=name)
     if n_classes == 2:
         outputs = keras.layers.Dense(1, activation="sigmoid", name="probability")(x)
     else:

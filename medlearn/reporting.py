@@ -33,6 +33,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _cell(value: object) -> str:
+    """A value that cannot break a Markdown table: pipes escaped, line breaks as spaces."""
+    return " ".join(str(value).split()).replace("|", "\\|")
+
+
 def _render(section: str, entry: object) -> str:
     if isinstance(entry, str):
         if _blank(entry):
@@ -41,8 +46,8 @@ def _render(section: str, entry: object) -> str:
     if isinstance(entry, Mapping):
         if not entry or any(_blank(v) or _blank(k) for k, v in entry.items()):
             raise ValueError(f"card[{section!r}] must not be empty or hold an empty field")
-        rows = "\n".join(f"| {key} | {value} |" for key, value in entry.items())
-        return f"| | |\n|---|---|\n{rows}"
+        rows = "\n".join(f"| {_cell(key)} | {_cell(value)} |" for key, value in entry.items())
+        return f"| field | value |\n|---|---|\n{rows}"
     if isinstance(entry, Sequence) and not isinstance(entry, bytes):
         if not entry or any(not isinstance(item, str) or _blank(item) for item in entry):
             raise ValueError(f"card[{section!r}] must be a non-empty list of non-empty sentences")

@@ -22,6 +22,15 @@ def _operating(grades, scores, threshold, *, above=lambda s, t: s >= t, line=2):
     return {"sensitivity": recall_score(y, called), "specificity": recall_score(1 - y, 1 - called)}
 
 
+def _kappa_with_expected_not_divided(a, b, k):
+    observed = np.zeros((k, k))
+    np.add.at(observed, (a, b), 1)
+    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0))  # not divided by N
+    i, j = np.indices((k, k))
+    weights = (i - j) ** 2 / (k - 1) ** 2
+    return 1 - (weights * observed).sum() / (weights * expected).sum()
+
+
 RIGHT = {
     grading.referable_decision: lambda g: (np.asarray(g) >= 2).astype(int),
     grading.cut_points_to_grades: apply_cut_points,
@@ -51,6 +60,7 @@ def _without_the_one(c):
         (grading.cut_points_to_grades, lambda s, c: np.clip(np.rint(s), 0, 4), "rounds"),
         (grading.quadratic_kappa_by_hand, lambda a, b, k: cohen_kappa_score(a, b, weights="linear"), "linearly"),
         (grading.quadratic_kappa_by_hand, lambda a, b, k: cohen_kappa_score(a, b), "unweighted"),
+        (grading.quadratic_kappa_by_hand, _kappa_with_expected_not_divided, "wrong total"),
         (grading.macro_and_micro_auc, lambda y, p: _macro_micro(y, p)[::-1], "swapped"),
         (
             grading.macro_and_micro_auc,

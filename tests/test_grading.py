@@ -53,6 +53,8 @@ def test_cumulative_targets_round_trip_through_grade_probabilities() -> None:
 
 def test_grade_probabilities_refuses_rising_or_out_of_range_rows() -> None:
     np.testing.assert_allclose(grade_probabilities([[0.9, 0.6, 0.2, 0.1]]), [[0.1, 0.3, 0.4, 0.1, 0.1]])
+    tiny_rise = grade_probabilities([[0.5, 0.5000009, 0.2, 0.1]])  # within the tolerance: still a probability
+    assert tiny_rise.min() >= 0 and tiny_rise.sum() == pytest.approx(1, abs=1e-12)
     with pytest.raises(ValueError, match="^cumulative must not increase"):
         grade_probabilities([[0.2, 0.6, 0.1, 0.0]])
     for bad in ([[1.2, 0.5]], [[np.nan, 0.1]], [[-0.1, -0.2]], np.zeros((2, 0)), [0.5, 0.2]):
@@ -74,6 +76,15 @@ def test_grading_metrics_match_scikit_learn_and_a_constant_model_scores_chance()
     assert constant["macro_auc"] == 0.5 and constant["micro_auc"] == 0.5 and constant["quadratic_kappa"] == 0
     random = grading_metrics(TRUTH, _probabilities(TRUTH, signal=0.0, seed=1))
     assert abs(random["macro_auc"] - 0.5) < 0.1  # no signal, no AUC
+
+
+def test_grading_metrics_scores_the_grades_given_rather_than_the_most_probable() -> None:
+    p = _probabilities(TRUTH)
+    shifted = np.clip(p.argmax(axis=1) + 1, 0, 4)
+    m = grading_metrics(TRUTH, p, shifted)
+    assert m["accuracy"] == accuracy_score(TRUTH, shifted)
+    assert m["quadratic_kappa"] == cohen_kappa_score(TRUTH, shifted, weights="quadratic")
+    assert m["macro_auc"] == grading_metrics(TRUTH, p)["macro_auc"]  # the AUCs use the probabilities alone
 
 
 def test_grading_metrics_bad_input() -> None:
@@ -105,8 +116,14 @@ def test_fit_cut_points_never_does_worse_than_the_default_and_finds_shifted_grad
     fitted = cohen_kappa_score(TRUTH, apply_cut_points(score, cuts), weights="quadratic")
     assert np.all(np.diff(cuts) > 0) and fitted >= default and fitted > 0.95 > default
     np.testing.assert_allclose(cuts, np.arange(4) + 1.2, atol=0.35)
+    for shifted in (score + 10, 3 * score - 2):  # the scale and offset of a score do not matter
+        np.testing.assert_array_equal(
+            apply_cut_points(shifted, fit_cut_points(shifted, TRUTH, 5)), apply_cut_points(score, cuts)
+        )
     with pytest.raises(ValueError, match="^scores must be"):
         fit_cut_points(score[:-1], TRUTH, 5)
+    with pytest.raises(ValueError, match="^scores must take at least 5 distinct values"):
+        fit_cut_points(np.r_[np.zeros(len(TRUTH) - 3), 1, 2, 3], TRUTH, 5)
     with pytest.raises(ValueError, match="^sweeps"):
         fit_cut_points(score, TRUTH, 5, sweeps=0)
     with pytest.raises(ValueError, match="^grades"):
@@ -146,3 +163,7 @@ def test_grade_bootstrap_ci_bad_input() -> None:
         grade_bootstrap_ci(TRUTH, accuracy_score, guess, level=1.0)
     with pytest.raises(ValueError, match="^seed"):
         grade_bootstrap_ci(TRUTH, accuracy_score, guess, seed=-1)
+    with pytest.raises(ValueError, match=r"^predictions\[0\] must be finite"):
+        grade_bootstrap_ci(TRUTH, accuracy_score, np.where(guess == 0, np.nan, guess))
+    undefined = grade_bootstrap_ci(TRUTH, lambda y, g: np.nan if g[0] == 0 else 1.0, guess, n_boot=100)
+    assert np.isnan(undefined[1]) and np.isnan(undefined[2])  # an undefined resample is not dropped silently

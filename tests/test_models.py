@@ -397,3 +397,12 @@ def test_weighted_binary_crossentropy_matches_keras_with_sample_weights() -> Non
 def test_losses_bad_input(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_small_cnn_without_a_head_returns_the_features_for_a_head_of_ones_own() -> None:
+    from medlearn.models import small_cnn
+
+    body = small_cnn((28, 28, 3), n_classes=None, widths=(8, 16))
+    assert body.output_shape == (None, 16) and body.layers[-1].name == "dropout"
+    with pytest.raises(ValueError, match="^n_classes"):
+        small_cnn((28, 28, 3), n_classes=1)

@@ -18,6 +18,9 @@ def test_every_section_in_order_with_tables_and_bullets() -> None:
     headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
     assert headings == list(MODEL_CARD_SECTIONS)
     assert "| test photographs | 400 |" in text and "- External data." in text and text.startswith("# Model card: Demo")
+    assert "| field | value |" in text
+    piped = model_card_markdown("Demo", CARD | {"Data": {"range": "a | b\nc"}})
+    assert "| range | a \\| b c |" in piped  # a pipe or a line break cannot split the table
 
 
 @pytest.mark.parametrize(

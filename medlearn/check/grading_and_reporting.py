@@ -202,7 +202,9 @@ def operating_point(function: Any) -> None:
     if np.isclose(sensitivity, recall_score(y, strict)) and np.isclose(specificity, recall_score(1 - y, 1 - strict)):
         raise Wrong("a score exactly at the threshold is called referable: use >=.")
     any_dr = (grades >= 1).astype(int)
-    if np.isclose(sensitivity, recall_score(any_dr, called)):
+    if np.isclose(sensitivity, recall_score(any_dr, called)) and np.isclose(
+        specificity, recall_score(1 - any_dr, 1 - called)
+    ):
         raise Wrong("referable means grade 2 or more, not any retinopathy (grade 1 or more).")
     raise Wrong(
         f"on the 400 test grades expected sensitivity {want['sensitivity']:.3f} and specificity "
