@@ -14,6 +14,7 @@ not have to retype:
 - :mod:`medlearn.metric_plots`: ROC, precision-recall and calibration figures;
 - :mod:`medlearn.grading`: ordinal grades: kappa and AUCs, cumulative targets, cut points, referable decisions;
 - :mod:`medlearn.reporting`: a model card as Markdown, with no section left empty;
+- :mod:`medlearn.scale`: images in a chunked Zarr store, and the feature table computed chunk by chunk with Dask;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
 - :mod:`medlearn.segmentation`: Dice, IoU, pixel metrics inside a region, the percentile Hausdorff distance;
 - :mod:`medlearn.fundus`: fundus photographs prepared for a network (green channel, CLAHE), random patches;
