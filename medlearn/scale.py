@@ -128,7 +128,7 @@ def open_zarr(path: str | os.PathLike[str]) -> tuple[dask.array.Array, np.ndarra
     try:
         group = zarr.open_group(str(folder), mode="r")
         images = group["images"]
-    except Exception as error:
+    except Exception as error:  # any failure to open it means it is not a store of ours
         raise DataError(f"{str(folder)!r} is not an image store written by medlearn.scale.to_zarr ({error})") from None
     if group.attrs.get(COMPLETE) is not True or group.attrs.get("n_images") != images.shape[0]:
         raise DataError(
@@ -139,7 +139,9 @@ def open_zarr(path: str | os.PathLike[str]) -> tuple[dask.array.Array, np.ndarra
     return da.from_zarr(images), labels
 
 
-def dask_features(images: Any, groups: Sequence[str] | None = None) -> tuple[np.ndarray, list[str]]:
+def dask_features(
+    images: Any, groups: Sequence[str] | None = None, *, compute: bool = True
+) -> tuple[np.ndarray | dask.array.Array, list[str]]:
     """Chapter 02's feature table (:func:`medlearn.features.extract_features`), computed chunk by chunk.
 
     Each chunk of whole images becomes one task; the tasks run on the current
@@ -151,9 +153,12 @@ def dask_features(images: Any, groups: Sequence[str] | None = None) -> tuple[np.
         images: a Dask array (or a Zarr array) of ``(N, H, W)`` or ``(N, H, W, 3)`` images, uint8
             or float in [0, 1], chunked along the first axis only (each chunk holds whole images).
         groups: feature groups, as for ``extract_features`` (default: all).
+        compute: compute the table now (a NumPy array in memory); ``False`` returns the lazy Dask
+            array instead, to store chunk by chunk (``X.to_zarr(path)``) when even the table is too
+            large for memory, or to look at its task graph.
 
     Returns:
-        ``(X, names)``: a float64 array ``(N, len(names))`` and the column names.
+        ``(X, names)``: a float64 array ``(N, len(names))`` (lazy with ``compute=False``) and the column names.
 
     Example:
         >>> import dask.array as da
@@ -165,6 +170,7 @@ def dask_features(images: Any, groups: Sequence[str] | None = None) -> tuple[np.
     import dask.array as da
 
     names = feature_names(groups)
+    compute = check_bool(compute, "compute")
     if not isinstance(images, da.Array):
         if hasattr(images, "chunks") and hasattr(images, "shape") and not isinstance(images, np.ndarray):
             images = da.from_zarr(images)
@@ -196,4 +202,4 @@ def dask_features(images: Any, groups: Sequence[str] | None = None) -> tuple[np.
         chunks=(images.chunks[0], (len(names),)),
         meta=np.empty((0, len(names)), dtype=np.float64),
     )
-    return np.asarray(lazy.compute()), names
+    return (np.asarray(lazy.compute()) if compute else lazy), names

@@ -104,6 +104,20 @@ def test_dask_features_on_a_distributed_cluster_and_from_a_zarr_array(pneumonia,
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
 
 
+def test_dask_features_can_stay_lazy_and_be_stored_chunk_by_chunk(pneumonia, tmp_path) -> None:
+    lazy, names = dask_features(da.from_array(pneumonia[:90], chunks=(32, 28, 28)), ["intensity"], compute=False)
+    assert isinstance(lazy, da.Array) and lazy.chunks == ((32, 32, 26), (len(names),))
+    lazy.to_zarr(str(tmp_path / "table.zarr"))
+    np.testing.assert_allclose(
+        zarr.open_array(str(tmp_path / "table.zarr"), mode="r")[:],
+        extract_features(pneumonia[:90], ["intensity"])[0],
+        rtol=0,
+        atol=1e-9,
+    )
+    with pytest.raises(ValueError, match="^compute"):
+        dask_features(lazy, compute="no")
+
+
 def test_dask_features_bad_input() -> None:
     with pytest.raises(ValueError, match="^images must be a Dask array or a Zarr array, not ndarray"):
         dask_features(IMAGES)
