@@ -26,8 +26,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RUNS = [("in memory, joblib", 2, 1), ("Dask + Zarr", 1, 1), ("Dask + Zarr", 2, 1), ("Dask + Zarr", 2, 4),
-        ("Dask + Zarr", 2, 16), ("in memory, joblib", 2, 16)]
+RUNS = [
+    ("in memory, joblib", 2, 1),
+    ("Dask + Zarr", 1, 1),
+    ("Dask + Zarr", 2, 1),
+    ("Dask + Zarr", 2, 4),
+    ("Dask + Zarr", 2, 16),
+    ("in memory, joblib", 2, 16),
+]
 CHUNK = 512
 
 
@@ -87,8 +93,14 @@ def measure(mode: str, workers: int, copies: int) -> dict:
     if child.returncode != 0:
         raise RuntimeError(f"{mode} x{copies} failed with exit status {child.returncode}")
     result = json.loads(out.strip().splitlines()[-1])
-    return {"mode": mode, "workers": workers, "copies": copies, **result,
-            "seconds": round(result["seconds"], 1), "peak_mb": round(peak or 0)}
+    return {
+        "mode": mode,
+        "workers": workers,
+        "copies": copies,
+        **result,
+        "seconds": round(result["seconds"], 1),
+        "peak_mb": round(peak or 0),
+    }
 
 
 def main() -> int:
@@ -98,8 +110,10 @@ def main() -> int:
     rows = [measure(*run) for run in RUNS]
     print(f"{'path':18} {'workers':>7} {'copies':>6} {'images':>7} {'seconds':>8} {'peak MB':>8}")
     for row in rows:
-        print(f"{row['mode']:18} {row['workers']:>7} {row['copies']:>6} {row['rows']:>7} {row['seconds']:>8} "
-              f"{row['peak_mb']:>8}")
+        print(
+            f"{row['mode']:18} {row['workers']:>7} {row['copies']:>6} {row['rows']:>7} {row['seconds']:>8} "
+            f"{row['peak_mb']:>8}"
+        )
     by = {(r["mode"], r["workers"], r["copies"]): r for r in rows}
     dask1, dask16 = by[("Dask + Zarr", 2, 1)], by[("Dask + Zarr", 2, 16)]
     goals = {

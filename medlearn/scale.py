@@ -37,6 +37,35 @@ def _path(path: object) -> Path:
     return Path(path)
 
 
+def _zarr3() -> bool:
+    import zarr
+
+    return int(zarr.__version__.split(".")[0]) >= 3
+
+
+def _new_array(group: Any, name: str, shape: tuple[int, ...], chunk: int, dtype: Any) -> Any:
+    """An empty array in the group, compressed with Zstandard at level 3 (lossless) under Zarr 3 and Zarr 2 alike
+    (their defaults differ)."""
+    chunks = (chunk, *shape[1:])
+    if _zarr3():
+        from zarr.codecs import ZstdCodec
+
+        return group.create_array(name=name, shape=shape, chunks=chunks, dtype=dtype, compressors=ZstdCodec(level=3))
+    from numcodecs import Zstd
+
+    return group.zeros(name, shape=shape, chunks=chunks, dtype=dtype, compressor=Zstd(level=3))
+
+
+def _is_store(folder: Path) -> bool:
+    """Whether a folder holds a store written by :func:`to_zarr` (finished or not)."""
+    import zarr
+
+    try:
+        return COMPLETE in zarr.open_group(str(folder), mode="r").attrs
+    except Exception:  # any failure to open it means it is not one of ours
+        return False
+
+
 def to_zarr(
     images: np.ndarray,
     path: str | os.PathLike[str],
@@ -48,14 +77,17 @@ def to_zarr(
 ) -> Path:
     """Write a stack of images (and their labels) to a chunked, compressed Zarr store, chunk by chunk.
 
-    Each chunk holds ``chunk_size`` whole images, so a reader loads one chunk to
-    get one image and never needs the rest. The store is marked complete
-    (attribute :data:`COMPLETE`) only after the last chunk is written, so a run
-    that is interrupted leaves a store that :func:`open_zarr` refuses.
+    Each chunk holds ``chunk_size`` whole images, compressed losslessly with
+    Zstandard (level 3), so a reader loads one chunk to get one image and never
+    needs the rest. The store is marked complete (attribute :data:`COMPLETE`)
+    only after the last chunk is written, so a run that is interrupted leaves a
+    store that :func:`open_zarr` refuses. The images are written from memory; a
+    local folder is the target (object storage needs Zarr's own URL handling).
 
     Args:
         images: ``(N, H, W)`` grey or ``(N, H, W, 3)`` colour images, uint8 (as MedMNIST stores them).
-        path: the store's folder (created; an existing one is replaced only with ``overwrite=True``).
+        path: the store's folder (created; an existing store is replaced only with ``overwrite=True``, and
+            a folder that is not a store, unless empty, never).
         labels: optional labels, one per image (a MedMNIST split's ``(N,)`` or ``(N, 1)`` labels).
         chunk_size: images per chunk, at least 1.
         overwrite: replace an existing store.
@@ -89,13 +121,17 @@ def to_zarr(
         if len(labels) != len(stack):
             raise ValueError(f"labels must have one row per image ({len(stack)}), not {len(labels)}")
     folder = _path(path)
-    if folder.exists() and not overwrite:
-        raise ValueError(f"path {str(folder)!r} exists: pass overwrite=True to replace it")
-    group = zarr.open_group(str(folder), mode="w")
+    if folder.exists():
+        if not overwrite:
+            raise ValueError(f"path {str(folder)!r} exists: pass overwrite=True to replace it")
+        if not (folder.is_dir() and (not any(folder.iterdir()) or _is_store(folder))):
+            raise ValueError(f"path {str(folder)!r} is not an image store written by to_zarr: it is not replaced")
+    # "w-" fails if another writer created the store in the meantime; "w" replaces a store we checked above.
+    group = zarr.open_group(str(folder), mode="w" if folder.exists() else "w-")
     group.attrs[COMPLETE] = False
-    stored = group.zeros(name="images", shape=stack.shape, chunks=(chunk_size, *stack.shape[1:]), dtype="uint8")
+    stored = _new_array(group, "images", stack.shape, chunk_size, "uint8")
     if labels is not None:
-        group.zeros(name="labels", shape=labels.shape, chunks=(chunk_size, *labels.shape[1:]), dtype=labels.dtype)
+        _new_array(group, "labels", labels.shape, chunk_size, labels.dtype)
         group["labels"][:] = labels
     starts = range(0, len(stack), chunk_size)
     for start in tqdm(starts, desc="chunks", unit="chunk", disable=not progress):
@@ -108,7 +144,8 @@ def open_zarr(path: str | os.PathLike[str]) -> tuple[dask.array.Array, np.ndarra
     """Open a store written by :func:`to_zarr`: the images as a lazy Dask array, and the labels (or None).
 
     Nothing is read but the store's metadata and the labels; the images load
-    chunk by chunk when a computation needs them.
+    chunk by chunk when a computation needs them. The mark is checked now: a
+    store rewritten while a computation runs on it is not detected.
 
     Raises:
         medlearn.data.DataError: the folder is not a store written by :func:`to_zarr`, or its writing
@@ -128,8 +165,8 @@ def open_zarr(path: str | os.PathLike[str]) -> tuple[dask.array.Array, np.ndarra
     try:
         group = zarr.open_group(str(folder), mode="r")
         images = group["images"]
-    except Exception as error:  # any failure to open it means it is not a store of ours
-        raise DataError(f"{str(folder)!r} is not an image store written by medlearn.scale.to_zarr ({error})") from None
+    except Exception as error:  # any failure to open it means it is not a store of ours; the cause is kept
+        raise DataError(f"{str(folder)!r} is not an image store written by medlearn.scale.to_zarr ({error})") from error
     if group.attrs.get(COMPLETE) is not True or group.attrs.get("n_images") != images.shape[0]:
         raise DataError(
             f"the store {str(folder)!r} is half-written (an interrupted run?): its data cannot be trusted. "

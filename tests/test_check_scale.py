@@ -49,6 +49,8 @@ def test_right_answers_pass(task) -> None:
         (scale.which_chunk, lambda i, size: (i // size + 1, i % size), "off by one"),
         (scale.chunks_read, lambda indices, size: len(indices), "counts images"),
         (scale.chunks_read, lambda indices, size: math.ceil(len(indices) / size), "next to each other"),
+        (scale.chunks_read, lambda indices, size: max(indices) // size - min(indices) // size + 1, "first to the last"),
+        (scale.chunk_length, lambda limit, shape, b, copies: round(limit / (copies * math.prod(shape) * b)), "nearest"),
         (scale.image_means, lambda images: images.mean(axis=(1, 2)).compute(), "NumPy array"),
         (scale.image_means, lambda images: images.mean(axis=(1, 2)).rechunk(25), "one chunk per chunk"),
         (

@@ -36,6 +36,17 @@ def test_an_existing_store_is_replaced_only_when_asked(tmp_path) -> None:
     assert open_zarr(tmp_path / "s.zarr")[0].shape[0] == 5
 
 
+def test_a_folder_that_is_not_a_store_is_never_replaced(tmp_path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "keep.txt").write_text("a learner's work")
+    with pytest.raises(ValueError, match="is not an image store"):
+        to_zarr(IMAGES, tmp_path / "notes", overwrite=True, progress=False)
+    assert (tmp_path / "notes" / "keep.txt").exists()
+    (tmp_path / "empty").mkdir()
+    to_zarr(IMAGES, tmp_path / "empty", overwrite=True, progress=False)  # an empty folder may be used
+    assert open_zarr(tmp_path / "empty")[0].shape == IMAGES.shape
+
+
 def test_an_interrupted_write_is_detected_not_read_as_data(tmp_path, monkeypatch) -> None:
     import medlearn.scale
 
@@ -54,6 +65,9 @@ def test_an_interrupted_write_is_detected_not_read_as_data(tmp_path, monkeypatch
     store = to_zarr(IMAGES, tmp_path / "edited.zarr", progress=False)
     zarr.open_group(str(store), mode="r+").attrs[COMPLETE] = False
     with pytest.raises(DataError, match="half-written"):
+        open_zarr(store)
+    zarr.open_group(str(store), mode="r+").attrs.update({COMPLETE: True, "n_images": 36})
+    with pytest.raises(DataError, match="half-written"):  # the mark must also agree with the images' count
         open_zarr(store)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataError, match="not an image store"):
@@ -98,7 +112,7 @@ def test_dask_features_on_a_distributed_cluster_and_from_a_zarr_array(pneumonia,
 
     want, _ = extract_features(pneumonia[:100], groups=["intensity", "glcm"], n_jobs=1, progress=False)
     stored = zarr.open_group(str(to_zarr(pneumonia[:100], tmp_path / "p.zarr", progress=False)), mode="r")["images"]
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with Client(cluster):
             got, _ = dask_features(stored, groups=["intensity", "glcm"])  # a Zarr array, read on the cluster
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)

@@ -46,11 +46,18 @@ def dataset_bytes(function: Any) -> None:
     hints=[
         "One image takes prod(image_shape) * bytes_per_value bytes; a chunk of k images takes k times that.",
         "copies_in_memory chunks must fit in memory_limit: k = memory_limit // (copies_in_memory * image bytes), "
-        "a whole number, rounded down.",
+        "a whole number, rounded down. (In practice leave headroom: Dask workers start spilling to disk at 70 % "
+        "of their limit.)",
     ]
 )
 def chunk_length(function: Any) -> None:
-    for limit, shape, b, copies in ((400e6, (28, 28), 1, 4), (2 * 2**30, (512, 512), 2, 8), (1e6, (224, 224, 3), 1, 2)):
+    cases = (
+        (400e6, (28, 28), 1, 4),
+        (2 * 2**30, (512, 512), 2, 8),
+        (1e6, (224, 224, 3), 1, 2),
+        (2e6, (224, 224, 3), 1, 2),
+    )
+    for limit, shape, b, copies in cases:
         one = math.prod(shape) * b
         want = int(limit // (copies * one))
         got = as_number(call(function, limit, shape, b, copies), "your chunk length")
@@ -61,7 +68,7 @@ def chunk_length(function: Any) -> None:
         if math.isclose(got, limit / (copies * one)):
             raise Wrong("round down to a whole number of images: a chunk cannot hold part of an image.")
         if got == want + 1:
-            raise Wrong("round down, not up: one more image would go over the limit.")
+            raise Wrong("round down, not up or to the nearest: one more image would go over the limit.")
         raise Wrong(
             f"for a {limit:,.0f}-byte limit, images {shape} of {b} byte(s) and {copies} chunks in memory, "
             f"expected {want:,}; you returned {got:,.0f}."
@@ -163,7 +170,12 @@ def fit_in_batches(function: Any) -> None:
 )
 def chunks_read(function: Any) -> None:
     rng = np.random.default_rng(0)
-    cases = [(list(range(64)), 512), (list(range(500, 564)), 512), (list(rng.permutation(4708)[:64]), 512)]
+    cases = [
+        (list(range(64)), 512),
+        (list(range(500, 564)), 512),
+        (list(rng.permutation(4708)[:64]), 512),
+        ([0, 2000, 4000], 512),  # far apart: 3 chunks, not the 8 between the first and the last
+    ]
     for indices, size in cases:
         want = len({i // size for i in indices})
         got = as_number(call(function, list(indices), size), "your number of chunks")
@@ -173,4 +185,6 @@ def chunks_read(function: Any) -> None:
             raise Wrong("that counts images, not chunks: several images of a batch can share a chunk.")
         if got == math.ceil(len(indices) / size):
             raise Wrong("that assumes the images are next to each other: count the distinct chunks they fall in.")
+        if got == max(indices) // size - min(indices) // size + 1:
+            raise Wrong("that counts every chunk from the first to the last: count only those an image falls in.")
         raise Wrong(f"for {len(indices)} images and chunks of {size}: expected {want}; you returned {got:.0f}.")
