@@ -8,13 +8,14 @@ Built on ``sklearn.metrics``. Chapter 10 writes quadratic weighted kappa by hand
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.metrics import accuracy_score, cohen_kappa_score, mean_absolute_error, roc_auc_score
 from sklearn.preprocessing import label_binarize
 
 from ._validation import check_array, check_int, check_number
+from .metrics import _stratified_resamples
 
 __all__ = [
     "apply_cut_points",
@@ -252,13 +253,6 @@ def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int
     return cuts
 
 
-def _resamples_within_grades(truth: np.ndarray, n_boot: int, seed: int) -> Iterator[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    groups = [np.flatnonzero(truth == grade) for grade in np.unique(truth)]
-    for _ in range(n_boot):
-        yield np.concatenate([rng.choice(group, len(group)) for group in groups])
-
-
 def grade_bootstrap_ci(
     y_true: object,
     metric: Callable[..., float],
@@ -309,7 +303,7 @@ def grade_bootstrap_ci(
     seed = check_int(seed, "seed", min_value=0)
     values = [
         metric(truth[sample], *(array[sample] for array in arrays))
-        for sample in _resamples_within_grades(truth, n_boot, seed)
+        for sample in _stratified_resamples(truth, n_boot, seed)
     ]
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])

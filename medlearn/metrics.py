@@ -194,11 +194,12 @@ def _fast_if_auc(metric: Callable[[np.ndarray, np.ndarray], float]) -> Callable[
 
 
 def _stratified_resamples(truth: np.ndarray, n_boot: int, seed: int) -> Iterator[np.ndarray]:
-    """Indices of ``n_boot`` resamples drawn with replacement within each class."""
+    """Indices of ``n_boot`` resamples drawn with replacement within each class (binary labels, or the grades of
+    :mod:`medlearn.grading`), the classes taken from the highest down: for 0 and 1, the positives first."""
     rng = np.random.default_rng(seed)
-    positives, negatives = np.flatnonzero(truth == 1), np.flatnonzero(truth == 0)
+    groups = [np.flatnonzero(truth == label) for label in np.unique(truth)[::-1]]
     for _ in range(int(n_boot)):
-        yield np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+        yield np.concatenate([rng.choice(group, len(group)) for group in groups])
 
 
 def _percentile_interval(values: Sequence[float], level: float) -> tuple[float, float]:

@@ -165,5 +165,6 @@ def test_grade_bootstrap_ci_bad_input() -> None:
         grade_bootstrap_ci(TRUTH, accuracy_score, guess, seed=-1)
     with pytest.raises(ValueError, match=r"^predictions\[0\] must be finite"):
         grade_bootstrap_ci(TRUTH, accuracy_score, np.where(guess == 0, np.nan, guess))
-    undefined = grade_bootstrap_ci(TRUTH, lambda y, g: np.nan if g[0] == 0 else 1.0, guess, n_boot=100)
+    ids = np.arange(len(TRUTH))  # undefined on the resamples that draw case 0, about two in three
+    undefined = grade_bootstrap_ci(TRUTH, lambda y, drawn: np.nan if 0 in drawn else 1.0, ids, n_boot=100)
     assert np.isnan(undefined[1]) and np.isnan(undefined[2])  # an undefined resample is not dropped silently
