@@ -1,0 +1,63 @@
+"""Every section of every chapter is marked core or optional, with times computed from the stored notebook."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from authoring import sections
+
+CHAPTERS = sections.chapters()
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_section_is_marked(path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert all(not line.startswith("## ") for line in cell.source.split("\n")[1:]), (
+                f"a ## heading inside a cell: start a new cell with it ({cell.source[:60]!r})"
+            )
+    found = sections.sections(nb, path.name)
+    assert len(found) >= 5 and found[0].heading == "Setup" and found[-1].heading == "Recap"
+    for section in found:
+        assert section.level in sections.LEVELS, f"{section.heading!r}: no core/optional level in its metadata"
+        head = next(c for c in nb.cells if sections._heading(c) == section.heading)
+        assert head.source.split("\n")[2] == section.marker, f"{section.heading!r}: visible marker missing or stale"
+        assert head.metadata["medlearn"] == {
+            "section": section.level,
+            "reading_minutes": section.reading_minutes,
+            "cell_seconds": section.cell_seconds,
+        }
+    assert {s.level for s in found} == {"core", "optional"}, "a chapter with no optional section, or no core one"
+    for fixed in ("Setup", "Recap"):
+        assert next(s for s in found if s.heading == fixed).level == "core"
+
+
+def test_markers_and_instructor_timing_tables_are_up_to_date() -> None:
+    assert sections.run(check=True) == [], "run: python -m authoring.sections"
+
+
+def test_a_stale_time_or_a_missing_level_is_caught() -> None:
+    nb = nbformat.read(CHAPTERS[0], as_version=4)
+    assert not sections.mark_notebook(copy.deepcopy(nb), CHAPTERS[0].name)
+    code = next(c for c in nb.cells if c.cell_type == "code" and c.metadata.get("execution"))
+    code.metadata["execution"]["shell.execute_reply"] = "2099-01-01T00:00:00.000000Z"
+    assert sections.mark_notebook(copy.deepcopy(nb), CHAPTERS[0].name), "a changed cell time went unnoticed"
+    head = next(c for c in nb.cells if sections._heading(c) is not None)
+    del head.metadata["medlearn"]
+    with pytest.raises(ValueError, match="has no level"):
+        sections.mark_notebook(nb, CHAPTERS[0].name)
+
+
+def test_reading_time_counts_words_and_code() -> None:
+    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 300)
+    md.metadata["medlearn"] = {"section": "core"}
+    code = nbformat.v4.new_code_cell("\n".join(["x = 1"] * 40))
+    nb = nbformat.v4.new_notebook(cells=[md, code])
+    (only,) = sections.sections(nb, "test")
+    assert only.reading_minutes == 5 and only.cell_seconds == 0.0 and only.has_code  # 301/150 + 40/20, up
+    with pytest.raises(ValueError, match="timing markers|the lines"):
+        sections.update_guide("no markers here", "table")
