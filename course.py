@@ -4,6 +4,12 @@
     python3 course.py lab     # set up, then open the course in JupyterLab
     python3 course.py test    # set up, then run the whole test suite (extra arguments go to pytest)
 
+For instructors:
+
+    python3 course.py check                  # is this machine ready? (a table; exit status 1 if not)
+    python3 course.py handout DIR [--with-data]   # a student bundle: no solutions, no instructor notes
+    python3 course.py site                   # the course as a static web site, in _build/html
+
 On Windows type ``py`` instead of ``python3``. The first run installs the
 pinned packages (about a minute); later runs reuse ``.venv`` until
 ``pyproject.toml`` changes.
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,8 +42,8 @@ def run(*command: object) -> None:
         sys.exit(result.returncode)
 
 
-def setup() -> Path:
-    """Create .venv and install medlearn with its test tools, unless already done."""
+def setup(extras: tuple[str, ...] = ("test",)) -> Path:
+    """Create .venv and install medlearn with ``extras`` (its test tools), unless already done."""
     low, high = SUPPORTED
     if not low <= sys.version_info[:2] <= high:
         sys.exit(
@@ -48,27 +55,81 @@ def setup() -> Path:
     if not python.exists():
         print(f"Creating {VENV} ...", flush=True)
         run(sys.executable, "-m", "venv", VENV)
-    wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    installed = STAMP.read_text().split() if STAMP.exists() else []
+    if installed[:1] != [digest] or not set(extras) <= set(installed[1:]):
         print("Installing the course's packages (about a minute the first time) ...", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        run(python, "-m", "pip", "install", "--quiet", "-e", ".[test]")
-        STAMP.write_text(wanted + "\n")
+        run(python, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(extras)}]")
+        kept = set(installed[1:]) if installed[:1] == [digest] else set()
+        STAMP.write_text(" ".join([digest, *sorted(kept | set(extras))]) + "\n")
+    settings = VENV / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "lab" / "overrides.json", settings / "overrides.json")
     return python
 
 
+# What a student bundle holds: the course without solutions, instructor notes, tests or tools.
+HANDOUT_FILES = ("README.md", "START_HERE.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
+HANDOUT_FOLDERS = ("medlearn", "notebooks", "lab")
+
+
+def handout(target: Path, with_data: bool) -> None:
+    """Copy the learner's part of the course to ``target``; with ``with_data``, the verified data too."""
+    if target.exists() and any(target.iterdir()):
+        sys.exit(f"{target} exists and is not empty; choose a new folder for the handout.")
+    junk = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+    for folder in HANDOUT_FOLDERS:
+        shutil.copytree(HERE / folder, target / folder, ignore=junk)
+    (target / "exercises").mkdir(parents=True)
+    for path in sorted((HERE / "exercises").glob("*.ipynb")):  # the learner's copies, not exercises/solutions
+        shutil.copy2(path, target / "exercises" / path.name)
+    for name in HANDOUT_FILES:
+        shutil.copy2(HERE / name, target / name)
+    if with_data:
+        python = setup()
+        data = target / "data"
+        code = (
+            "import shutil, sys; from medlearn.data import COURSE_DATASETS, CHASEDB1_ARCHIVE, data_dir\n"
+            "names = [n + '.npz' for n in COURSE_DATASETS] + [CHASEDB1_ARCHIVE]\n"
+            "missing = [n for n in names if not (data_dir() / n).exists()]\n"
+            "if missing: sys.exit(f'not in {data_dir()}: {missing}; run: python -m medlearn data fetch')\n"
+            "[shutil.copyfile(data_dir() / n, sys.argv[1] + '/' + n) for n in names]"
+        )
+        data.mkdir()
+        run(python, "-c", code, data)
+        run(python, "-m", "medlearn", "data", "verify", "--root", data)
+    print(f"The handout is in {target}: {'with' if with_data else 'without'} the data files.")
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("lab", "test"):
+    if not argv or argv[0] not in ("lab", "test", "check", "handout", "site"):
         sys.exit(__doc__)
-    python = setup()
     command, extra = argv[0], argv[1:]
+    if command == "handout":
+        if not extra or extra[0].startswith("-") or set(extra[1:]) - {"--with-data"}:
+            sys.exit("usage: python3 course.py handout DIR [--with-data]")
+        handout(Path(extra[0]).resolve(), "--with-data" in extra)
+        return
     if command == "lab":
-        options = ["--LabApp.default_url=/lab/tree/notebooks"]
+        python = setup()
+        options = ["--LabApp.default_url=/lab/tree/START_HERE.md"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             options.append("--allow-root")
+        if (HERE / "data").is_dir() and "MEDLEARN_DATA" not in os.environ:
+            os.environ["MEDLEARN_DATA"] = str(HERE / "data")  # a handout made with --with-data
         run(python, "-m", "jupyter", "lab", *options, *extra)
+    elif command == "check":
+        python = setup()
+        if (HERE / "data").is_dir() and "MEDLEARN_DATA" not in os.environ:
+            os.environ["MEDLEARN_DATA"] = str(HERE / "data")
+        run(python, "-m", "medlearn", "check", *extra)
+    elif command == "site":
+        run(setup(("test", "site")), "-m", "authoring.site", *extra)
+    elif not (HERE / "tests").is_dir():
+        sys.exit("This is a student handout: the tests are in the course's repository.")
     else:
-        run(python, "-m", "pytest", *extra)
+        run(setup(("test", "site")), "-m", "pytest", *extra)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ python -m medlearn data list
 python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 --to course-data
 python -m medlearn data fetch adrenalmnist3d --size 64
 python -m medlearn data verify --root course-data
+python -m medlearn check                 # is this machine ready for the course? (medlearn.setup_check)
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok       breastmnist     course-data/breastmnist.npz
         0
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["check"]:
+        from .setup_check import main as check_main
+
+        return check_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.action == "list":

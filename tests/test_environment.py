@@ -63,7 +63,8 @@ def test_environment_yml_pins_what_pyproject_pins(platform: str) -> None:
 
 def test_every_pin_is_compatible_release() -> None:
     project = _pyproject()["project"]
-    for line in project["dependencies"] + project["optional-dependencies"]["test"]:
+    extras = project["optional-dependencies"]
+    for line in project["dependencies"] + extras["test"] + extras["site"]:
         specifier = str(Requirement(line).specifier)
         assert specifier.startswith("~=") and specifier.count(".") >= 2, line
 

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Build the course's static web site from the stored notebooks, offline, without executing them.
+
+    python -m authoring.site                              # into _build/html
+    python -m authoring.site --jupyterhub https://hub.example.edu   # add JupyterHub launch links
+
+``python3 course.py site`` runs this after installing the ``site`` extra (Jupyter Book 1, which is
+Sphinx with MyST-NB; Jupyter Book 2 downloads its theme at build time and cannot build offline).
+The table of contents is written from the folders, so a new chapter, exercise or instructor page
+appears without editing a list: the README is the home page, then every chapter, every learner
+exercise (never the solutions), and the instructor guide. Every chapter page has a Binder launch
+link (and a JupyterHub one when ``--jupyterhub`` names a hub), a download button and a link to its
+source in the repository. MathJax is served from the site itself, so formulas render offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# The course's public repository: launch and source links point here. Change it for a fork.
+REPOSITORY = "https://github.com/medlearn/medlearn"
+BRANCH = "main"
+CONFIG = "site-config"
+
+
+def pages(repo: Path = REPO) -> dict[str, list[str]]:
+    """The site's pages, by part, as paths without suffix relative to the repository."""
+
+    def stems(folder: str, pattern: str) -> list[str]:
+        return [p.relative_to(repo).with_suffix("").as_posix() for p in sorted((repo / folder).glob(pattern))]
+
+    return {
+        "Chapters": stems("notebooks", "[0-9][0-9]_*.ipynb"),
+        "Exercises": stems("exercises", "[0-9][0-9]_*.ipynb"),
+        "For instructors": [f"instructors/{name}" for name in ("README", "labs", "semester", "judgement")]
+        + stems("instructors", "[0-9][0-9]_*.md"),
+        "About the course": ["START_HERE", "CONTRIBUTING"],
+    }
+
+
+def toc(repo: Path = REPO) -> dict:
+    """The Jupyter Book table of contents (``_toc.yml``) as a dictionary."""
+    parts = [{"caption": c, "chapters": [{"file": f} for f in files]} for c, files in pages(repo).items()]
+    return {"format": "jb-book", "root": "README", "parts": parts}
+
+
+def config(jupyterhub: str | None = None, repository: str = REPOSITORY) -> dict:
+    """The Jupyter Book configuration (``_config.yml``) as a dictionary."""
+    return {
+        "title": "medlearn",
+        "author": "the medlearn authors",
+        "copyright": "",
+        "only_build_toc_files": True,
+        "exclude_patterns": [
+            ".*",
+            "_build",
+            "**.ipynb_checkpoints",
+            "exercises/solutions",
+            "medlearn.egg-info",
+        ],
+        "execute": {"execute_notebooks": "off"},
+        "parse": {"myst_enable_extensions": ["colon_fence", "dollarmath"], "myst_heading_anchors": 3},
+        "repository": {"url": repository, "branch": BRANCH, "path_to_book": ""},
+        "launch_buttons": {
+            "notebook_interface": "jupyterlab",
+            "binderhub_url": "https://mybinder.org",
+            "jupyterhub_url": jupyterhub or "",
+        },
+        "html": {
+            "favicon": "authoring/favicon.svg",
+            "use_repository_button": True,
+            "home_page_in_navbar": True,
+            "use_multitoc_numbering": False,
+        },
+        "sphinx": {
+            "extra_extensions": ["sphinx-mathjax-offline"],
+            "local_extensions": {"site_sphinx": str(REPO / "authoring")},
+            "recursive_update": True,
+            "config": {
+                "html_theme_options": {"use_source_button": True, "use_download_button": True},
+                "html_show_sphinx": False,
+                # An empty theme mode makes the theme log an error in the browser's console.
+                "html_context": {"default_mode": "light"},
+                # Widgets need a running kernel; do not fetch their JavaScript from a CDN.
+                "nb_ipywidgets_js": {},
+                "suppress_warnings": ["myst.header"],
+            },
+        },
+    }
+
+
+def _yaml(data: object) -> str:
+    # JSON is YAML; this keeps the build free of a YAML writer.
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def build(path_output: Path | None = None, jupyterhub: str | None = None, repository: str = REPOSITORY) -> Path:
+    """Build the site; return its HTML folder, ``path_output/_build/html`` (by default ``_build/html``)."""
+    out = (Path(path_output) if path_output is not None else REPO).resolve() / "_build"
+    settings = out / CONFIG
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "_toc.yml").write_text(_yaml(toc()), encoding="utf-8")
+    (settings / "_config.yml").write_text(_yaml(config(jupyterhub, repository)), encoding="utf-8")
+    html = out / "html"
+    if html.exists():
+        shutil.rmtree(html)
+    command = [
+        sys.executable,
+        "-c",
+        "from jupyter_book.cli.main import main; main()",
+        "build",
+        str(REPO),
+        "--path-output",
+        str(out.parent),
+    ]
+    command += ["--config", str(settings / "_config.yml"), "--toc", str(settings / "_toc.yml")]
+    command += ["--builder", "html", "--keep-going"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    (out / "site-build.log").write_text(log, encoding="utf-8")
+    if result.returncode != 0 or not (html / "index.html").exists():
+        raise RuntimeError(f"the site did not build; see {out / 'site-build.log'}:\n{log[-3000:]}")
+    return html
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--path-output", type=Path, default=None, help="build into PATH/_build (default: .)")
+    parser.add_argument("--jupyterhub", default=None, help="URL of a JupyterHub for launch links")
+    parser.add_argument("--repository", default=REPOSITORY, help="the course's public repository")
+    args = parser.parse_args(argv)
+    html = build(args.path_output, args.jupyterhub, args.repository)
+    print(f"The site is in {html}; open {html / 'index.html'} in a browser.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Check a built site: internal links and anchors on disk, and every page in a real headless browser.
+
+    python -m authoring.site_check _build/html      # report problems; exit 1 if there are any
+
+In the browser (Chromium, driven by Playwright) every page is opened from a local server and must
+load with no console error, no failed request, every image decoded (natural width above 0) and
+every formula typeset by MathJax. ``tests/test_site.py`` runs these checks on a fresh build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import html.parser
+import http.server
+import os
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+INSTALL_CHROMIUM = (
+    "No Chromium or Chrome found for the browser test. Install one: on Debian or Ubuntu "
+    "'sudo apt-get update && sudo apt-get install -y chromium'; on macOS 'brew install --cask chromium'; "
+    "or set MEDLEARN_CHROMIUM to the browser's executable."
+)
+# Flags for a closed network: without them Chromium keeps trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SKIP = {"genindex.html", "search.html"}
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium-family browser: ``$MEDLEARN_CHROMIUM`` or the first one on PATH."""
+    chosen = os.environ.get("MEDLEARN_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).exists() else None
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pages(root: Path) -> list[str]:
+    """Every HTML page of the site, relative to ``root``, except theme templates and indexes."""
+    found = []
+    for path in sorted(root.rglob("*.html")):
+        relative = path.relative_to(root).as_posix()
+        if not relative.startswith("_") and relative not in SKIP and _redirect(path) is None:
+            found.append(relative)
+    return found
+
+
+def _redirect(path: Path) -> str | None:
+    """Where a page that only redirects (Sphinx's index.html) sends the browser, or None."""
+    match = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text(encoding="utf-8")[:300])
+    return match.group(1) if match else None
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        for key in ("href", "src"):
+            if (tag, key) in {("a", "href"), ("img", "src"), ("link", "href"), ("script", "src")} and values.get(key):
+                self.targets.append(values[key] or "")
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser
+
+
+def link_problems(root: Path) -> list[str]:
+    """Internal links, images, scripts and style sheets that point at no file, or at a missing anchor."""
+    root = Path(root)
+    problems: list[str] = [] if pages(root) else [f"no pages in {root}"]
+    for path in root.glob("*.html"):
+        target = _redirect(path)
+        if target is not None and not (root / target).exists():
+            problems.append(f"{path.name}: redirects to a missing page: {target}")
+    parsed: dict[Path, _Links] = {}
+    for page in pages(root):
+        path = root / page
+        links = parsed.setdefault(path, _parse(path))
+        for target in links.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or target.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            address, anchor = urldefrag(target)
+            address = urlsplit(address).path
+            file = (path.parent / unquote(address)).resolve() if address else path
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.exists():
+                problems.append(f"{page}: link to a missing file: {target}")
+            elif anchor and file.suffix == ".html":
+                ids = parsed.setdefault(file, _parse(file)).ids
+                if unquote(anchor) not in ids:
+                    problems.append(f"{page}: link to a missing anchor: {target}")
+    return problems
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 for the duration of the block; yield its base URL."""
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+_PAGE_CHECK = """async () => {
+  const problems = [];
+  for (const img of document.images) {
+    if (!img.complete) { await new Promise(r => { img.onload = r; img.onerror = r; }); }
+    if (img.naturalWidth === 0) problems.push('image did not load: ' + (img.getAttribute('src') || '').slice(0, 80));
+  }
+  const maths = document.querySelectorAll('span.math, div.math');
+  if (maths.length) {
+    if (!(window.MathJax && MathJax.startup)) {
+      problems.push('math on the page but MathJax did not load');
+    } else {
+      await MathJax.startup.promise;
+      const unset = [...maths].filter(m => !m.querySelector('mjx-container'));
+      if (unset.length) {
+        problems.push(unset.length + ' formulas not typeset, first: ' + unset[0].textContent.slice(0, 60));
+      }
+      const error = document.querySelector('mjx-merror');
+      if (error) problems.push('MathJax error: ' + error.textContent);
+    }
+  }
+  return {problems, maths: maths.length, images: document.images.length};
+}"""
+
+
+def browser_problems(
+    root: Path, only: list[str] | None = None, screenshots: dict[str, Path] | None = None
+) -> tuple[dict[str, list[str]], dict[str, dict]]:
+    """Open every page in headless Chromium; return the problems per page and what was counted.
+
+    ``screenshots`` maps a page to a PNG file to save of it (1280 x 900 pixels).
+    """
+    from playwright.sync_api import sync_playwright
+
+    executable = find_chromium()
+    if executable is None:
+        raise FileNotFoundError(INSTALL_CHROMIUM)
+    problems: dict[str, list[str]] = {}
+    counts: dict[str, dict] = {}
+    with serve(Path(root)) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            for page_name in only if only is not None else pages(Path(root)):
+                found: list[str] = []
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.on("console", lambda m, found=found: m.type == "error" and found.append("console: " + m.text))
+                page.on("pageerror", lambda e, found=found: found.append(f"script error: {e}"))
+                page.on("requestfailed", lambda r, found=found: found.append("request failed: " + r.url))
+                page.on("response", lambda r, found=found: r.status >= 400 and found.append(f"{r.status}: {r.url}"))
+                page.goto(base + page_name, wait_until="load")
+                result = page.evaluate(_PAGE_CHECK)
+                found += result["problems"]
+                counts[page_name] = {"maths": result["maths"], "images": result["images"]}
+                if screenshots and page_name in screenshots:
+                    page.screenshot(path=str(screenshots[page_name]))
+                page.close()
+                problems[page_name] = found
+        finally:
+            browser.close()
+    return problems, counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", type=Path, nargs="?", default=Path("_build/html"))
+    args = parser.parse_args(argv)
+    problems = link_problems(args.root)
+    found, _ = browser_problems(args.root)
+    problems += [f"{page}: {p}" for page, ps in found.items() for p in ps]
+    print("\n".join(problems) or f"{len(found)} pages, no problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,268 @@
+"""A classroom setup check: is this machine ready for the course?
+
+    python3 course.py check        # or: python -m medlearn check
+
+Prints one table: the Python version, every installed package against the course's pins, each
+dataset present and verified (md5 for MedMNIST, sha256 for CHASE_DB1), a Jupyter kernel that
+starts and runs code, TensorFlow and Keras importing, and free memory and disk. Every problem
+comes with its fix in words; the exit status is 1 when there is a problem.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from ._validation import check_number
+from .data import COURSE_DATASETS, DataError, data_dir, verify_chasedb1, verify_medmnist
+
+SUPPORTED_PYTHON = ((3, 10), (3, 13))
+#: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
+MIN_MEMORY_GB = 2.0
+#: Room for a notebook's outputs, a Zarr store (chapter 11) and the model files the chapters save.
+MIN_DISK_GB = 1.0
+INSTALL_FIX = "run `python3 course.py lab` (or `pip install -e .`) to install the pinned versions"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the report: what was checked, whether it is fine, what was found, and the fix."""
+
+    item: str
+    ok: bool
+    found: str
+    fix: str = ""
+
+
+def check_python(version: Sequence[int] | None = None) -> Row:
+    """Whether the Python version is one the course's packages support (3.10 to 3.13).
+
+    Example:
+        >>> check_python((3, 12, 1)).ok, check_python((3, 9, 0)).ok
+        (True, False)
+    """
+    version = tuple(sys.version_info[:3] if version is None else version)
+    (lo, hi), found = SUPPORTED_PYTHON, ".".join(str(v) for v in version)
+    ok = lo <= version[:2] <= hi
+    fix = "" if ok else f"install Python {lo[0]}.{lo[1]} to {hi[0]}.{hi[1]}, then run `python3.12 course.py lab`"
+    return Row("Python", ok, found, fix)
+
+
+def pinned_requirements(distribution: str = "medlearn", extras: Iterable[str] = ()) -> list[Requirement]:
+    """The course's pins that apply on this machine (markers evaluated), with those of ``extras``.
+
+    Example:
+        >>> any(r.name == "numpy" for r in pinned_requirements())
+        True
+    """
+    wanted = []
+    for text in importlib.metadata.requires(distribution) or []:
+        requirement = Requirement(text)
+        marker = requirement.marker
+        if marker is None or any(marker.evaluate({"extra": e}) for e in ("", *extras)):
+            wanted.append(requirement)
+    return wanted
+
+
+def check_packages(requirements: Iterable[Requirement] | None = None) -> list[Row]:
+    """One row per pinned package: installed, and at a version the pin allows.
+
+    Example:
+        >>> row, = check_packages([Requirement("numpy>=1")])
+        >>> row.ok
+        True
+    """
+    rows = []
+    for requirement in pinned_requirements(extras=("test",)) if requirements is None else requirements:
+        try:
+            installed = importlib.metadata.version(requirement.name)
+        except importlib.metadata.PackageNotFoundError:
+            rows.append(Row(requirement.name, False, f"missing (pinned {requirement.specifier})", INSTALL_FIX))
+            continue
+        ok = requirement.specifier.contains(Version(installed), prereleases=True)
+        found = f"{installed} (pinned {requirement.specifier})"
+        rows.append(Row(requirement.name, ok, found, "" if ok else INSTALL_FIX))
+    return rows
+
+
+def check_datasets(root: str | Path | None = None) -> list[Row]:
+    """One row per course dataset: present in the data folder, and its checksum right.
+
+    Example:
+        >>> rows = check_datasets("/nonexistent")
+        >>> [r.ok for r in rows][:1], "fetch" in rows[0].fix
+        ([False], True)
+    """
+    folder = data_dir(root)
+    rows = []
+    try:
+        reports = [*verify_medmnist(folder, COURSE_DATASETS), verify_chasedb1(folder)]
+    except DataError as err:
+        return [Row("datasets", False, str(err), "see the README's section 'Data'")]
+    for report in reports:
+        ok = report.status == "ok"
+        checksum = "sha256 of every file" if report.name.lower().startswith("chase") else "md5"
+        found = f"verified ({checksum}) in {folder}" if ok else f"{report.status} in {folder}"
+        fix = ""
+        if not ok:
+            fix = (
+                f"run `python -m medlearn data fetch {report.name.split()[0].lower()}` with internet access, "
+                f"or copy the file from the course's data folder into {folder} (or point MEDLEARN_DATA at that folder)"
+            )
+        rows.append(Row(report.name, ok, found, fix))
+    return rows
+
+
+def check_kernel(timeout: float = 120.0) -> Row:
+    """Whether a Jupyter kernel in this Python starts and runs a line of code.
+
+    Example:
+        >>> check_kernel().ok  # doctest: +SKIP
+        True
+    """
+    from jupyter_client.manager import start_new_kernel
+
+    start = time.perf_counter()
+    try:
+        # The kernel's own start-up notices go nowhere; a failure shows in the row.
+        manager, client = start_new_kernel(
+            kernel_name="python3", startup_timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    except Exception as err:
+        return Row("Jupyter kernel", False, f"did not start: {err}", "run `python -m ipykernel install --user`")
+    try:
+        reply = client.execute_interactive("print(6 * 7)", timeout=timeout, output_hook=lambda msg: None)
+        ok = reply["content"]["status"] == "ok"
+    except Exception as err:
+        ok, reply = False, {"content": {"evalue": str(err)}}
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    seconds = time.perf_counter() - start
+    found = f"starts and runs code ({seconds:.1f} s)" if ok else f"failed: {reply['content'].get('evalue', '')}"
+    return Row("Jupyter kernel", ok, found, "" if ok else INSTALL_FIX)
+
+
+def check_tensorflow(timeout: float = 300.0) -> Row:
+    """Whether TensorFlow and Keras import (in a fresh process, as a notebook's kernel would).
+
+    Example:
+        >>> check_tensorflow().ok  # doctest: +SKIP
+        True
+    """
+    code = "import keras, tensorflow as tf; print(tf.__version__, keras.__version__)"
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return Row("TensorFlow and Keras", False, f"no import within {timeout:.0f} s", "close other programs")
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        return Row("TensorFlow and Keras", False, f"import failed: {last}", INSTALL_FIX)
+    tf_version, keras_version = result.stdout.split()[-2:]
+    return Row("TensorFlow and Keras", True, f"TensorFlow {tf_version}, Keras {keras_version} ({seconds:.1f} s)")
+
+
+def check_memory(available_bytes: float | None = None, minimum_gb: float = MIN_MEMORY_GB) -> Row:
+    """Whether enough memory is free for a notebook (by default, at least 2 GB available).
+
+    Example:
+        >>> check_memory(8e9).ok, check_memory(1e9).ok
+        (True, False)
+    """
+    check_number(minimum_gb, "minimum_gb", low=0, low_open=True)
+    if available_bytes is None:
+        import psutil
+
+        available_bytes = psutil.virtual_memory().available
+    gb = available_bytes / 1e9
+    ok = gb >= minimum_gb
+    fix = "" if ok else f"close other programs or browser tabs: the notebooks need about {minimum_gb:g} GB free"
+    return Row("free memory", ok, f"{gb:.1f} GB available", fix)
+
+
+def check_disk(path: str | Path | None = None, minimum_gb: float = MIN_DISK_GB, free_bytes: float | None = None) -> Row:
+    """Whether the disk that holds ``path`` (the course folder) has room (by default 1 GB).
+
+    Example:
+        >>> check_disk(free_bytes=5e9).ok, check_disk(free_bytes=1e8).ok
+        (True, False)
+    """
+    check_number(minimum_gb, "minimum_gb", low=0, low_open=True)
+    path = Path.cwd() if path is None else Path(path)
+    if free_bytes is None:
+        free_bytes = shutil.disk_usage(path).free
+    gb = free_bytes / 1e9
+    ok = gb >= minimum_gb
+    fix = "" if ok else f"free at least {minimum_gb:g} GB on this disk"
+    return Row("free disk", ok, f"{gb:.1f} GB free at {path}", fix)
+
+
+def run_checks(root: str | Path | None = None, slow: bool = True) -> list[Row]:
+    """Every check, in the order of the report; ``slow=False`` leaves out the kernel and TensorFlow.
+
+    Example:
+        >>> rows = run_checks(slow=False)
+        >>> rows[0].item
+        'Python'
+    """
+    rows = [check_python(), *check_packages(), *check_datasets(root)]
+    if slow:
+        rows += [check_kernel(), check_tensorflow()]
+    return rows + [check_memory(), check_disk()]
+
+
+def report(rows: Sequence[Row]) -> str:
+    """The rows as a table, then one line per problem with its fix.
+
+    Example:
+        >>> print(report([Row("Python", True, "3.12.1")]))
+        check   item    found
+        ok      Python  3.12.1
+        <BLANKLINE>
+        All checks passed: this machine is ready for the course.
+    """
+    width = max(len(r.item) for r in rows)
+    lines = [f"{'check':7} {'item':{width}}  found"]
+    lines += [f"{'ok' if r.ok else 'PROBLEM':7} {r.item:{width}}  {r.found}" for r in rows]
+    problems = [r for r in rows if not r.ok]
+    lines.append("")
+    if problems:
+        lines.append(f"{len(problems)} problem(s). To fix:")
+        lines += [f"- {r.item}: {r.fix}" for r in problems]
+    else:
+        lines.append("All checks passed: this machine is ready for the course.")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the report; return 1 when there is a problem, else 0.
+
+    Example:
+        >>> main(["--quick"])  # doctest: +SKIP
+        check   item    found
+        ok      Python  3.12.1
+        ...
+        0
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m medlearn check", description=__doc__.split("\n")[0])
+    parser.add_argument("--root", help="data folder (default: $MEDLEARN_DATA, else the user cache)")
+    parser.add_argument("--quick", action="store_true", help="skip starting a kernel and importing TensorFlow")
+    args = parser.parse_args(argv)
+    rows = run_checks(args.root, slow=not args.quick)
+    print(report(rows))
+    return 0 if all(r.ok for r in rows) else 1

@@ -1,0 +1,145 @@
+"""python3 course.py handout: a student bundle with no solution or instructor text in it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FORBIDDEN = ("exercises/solutions", "instructors", "authoring", "tests", "benchmarks", ".ci")
+TEXT = {".py", ".md", ".ipynb", ".toml", ".yml", ".json", ".txt", ".cfg", ""}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def solution_blocks() -> list[str]:
+    """The text between the solution markers of every solution notebook, and cells tagged solution."""
+    blocks = []
+    for path in sorted((REPO / "exercises" / "solutions").glob("*.ipynb")):
+        for cell in _cells(path):
+            source = "".join(cell["source"])
+            if "solution" in cell.get("metadata", {}).get("tags", []):
+                blocks.append(source)
+            blocks += re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", source, flags=re.S)
+    return [b for b in blocks if b.strip()]
+
+
+def instructor_passages() -> list[str]:
+    """Every model answer and stumbling-point paragraph of the instructor notes."""
+    passages = []
+    for path in sorted((REPO / "instructors").glob("*.md")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            if paragraph.startswith(("**Model answer.**", "- **")) and len(paragraph) > 80:
+                passages.append(paragraph)
+    return passages
+
+
+def _learner_visible() -> tuple[set[str], list[str]]:
+    """The lines, and the whole texts, of what learners may see: the chapters, their exercises and medlearn."""
+    texts = []
+    for path in [*(REPO / "notebooks").glob("*.ipynb"), *(REPO / "exercises").glob("*.ipynb")]:
+        texts.append("\n".join("".join(cell["source"]) for cell in _cells(path)))
+    texts += [path.read_text(encoding="utf-8") for path in (REPO / "medlearn").rglob("*.py")]
+    return {_norm(line) for text in texts for line in text.split("\n")}, [_norm(text) for text in texts]
+
+
+def leaks(folder: Path) -> list[str]:
+    """What of the solutions or the instructor notes is in ``folder``: paths, blocks and telling lines."""
+    found = [f"forbidden folder: {name}" for name in FORBIDDEN if (folder / name).exists()]
+    texts = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in TEXT and "data" not in path.relative_to(folder).parts[:1]:
+            raw = path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix == ".ipynb":
+                raw = "\n".join("".join(cell["source"]) for cell in json.loads(raw)["cells"])
+            texts[path] = (_norm(raw), {_norm(line) for line in raw.split("\n")})
+    lines, whole = _learner_visible()
+    for block in solution_blocks():
+        # What a solution shares with the chapters (a formula the chapter teaches) is no leak.
+        own_block = not any(_norm(block) in text for text in whole)
+        telling = [_norm(line) for line in block.split("\n") if len(_norm(line)) >= 25]
+        telling = [line for line in telling if line not in lines]
+        for path, (text, file_lines) in texts.items():
+            if (own_block and _norm(block) in text) or any(line in file_lines for line in telling):
+                found.append(f"solution text in {path.relative_to(folder)}: {block.strip()[:60]!r}")
+    for passage in instructor_passages():
+        for path, (text, _) in texts.items():
+            if _norm(passage)[:120] in text:
+                found.append(f"instructor text in {path.relative_to(folder)}: {passage[:60]!r}")
+    return found
+
+
+def _handout(target: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "course.py", "handout", str(target), *extra], cwd=REPO, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("handout") / "medlearn-handout"
+    result = _handout(target)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+def test_the_detector_has_something_to_find() -> None:
+    assert len(solution_blocks()) >= 60 and len(instructor_passages()) >= 60
+
+
+def test_the_handout_has_the_learners_course(handout: Path) -> None:
+    for name in ("README.md", "START_HERE.md", "course.py", "pyproject.toml", "lab/overrides.json"):
+        assert (handout / name).is_file(), name
+    for folder in ("notebooks", "exercises"):
+        want = sorted(p.name for p in (REPO / folder).glob("*.ipynb"))
+        assert sorted(p.name for p in (handout / folder).glob("*.ipynb")) == want
+    assert (handout / "medlearn" / "check" / "core.py").is_file()
+    assert not list(handout.rglob("__pycache__")) and not (handout / "data").exists()
+
+
+def test_no_solution_or_instructor_text_leaks(handout: Path) -> None:
+    assert leaks(handout) == []
+
+
+def test_a_planted_leak_is_found(handout: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(handout, copy)
+    solved = REPO / "exercises" / "solutions" / "01_convolution.ipynb"
+    shutil.copy2(solved, copy / "exercises" / "01_convolution.ipynb")
+    with (copy / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write("\n\n" + instructor_passages()[0] + "\n")
+    found = leaks(copy)
+    assert any("solution text in exercises/01_convolution.ipynb" in f for f in found), found
+    assert any("instructor text in README.md" in f for f in found), found
+    (copy / "instructors").mkdir()
+    assert "forbidden folder: instructors" in leaks(copy)
+
+
+def test_with_data_copies_the_verified_files(tmp_path: Path) -> None:
+    target = tmp_path / "with-data"
+    result = _handout(target, "--with-data")
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = sorted(p.name for p in (target / "data").iterdir())
+    assert "CHASEDB1.zip" in names and "breastmnist.npz" in names and "retinamnist.npz" in names
+    assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
+    assert leaks(target) == []
+
+
+def test_bad_usage_and_an_existing_folder_are_refused(tmp_path: Path) -> None:
+    assert "usage" in _handout(tmp_path / "x", "--with-dat").stderr
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "file").write_text("x")
+    result = _handout(tmp_path / "full")
+    assert result.returncode != 0 and "not empty" in result.stderr

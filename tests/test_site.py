@@ -1,0 +1,109 @@
+"""python3 course.py site: the static site, built offline from the stored notebooks, checked in a real browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from authoring import site, site_check
+
+REPO = Path(__file__).resolve().parents[1]
+HUB = "https://hub.example.edu"
+SCREENSHOTS = {"README.html": "site-home.png", "notebooks/06_evaluation.html": "site-chapter.png"}
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> Path:
+    pytest.importorskip("jupyter_book", reason="the site needs the 'site' extra: pip install -e '.[site]'")
+    return site.build(tmp_path_factory.mktemp("site"), jupyterhub=HUB)
+
+
+def _page(html: Path, stem: str) -> str:
+    return (html / f"{stem}.html").read_text(encoding="utf-8")
+
+
+def test_every_chapter_exercise_and_instructor_page_and_no_solution(html: Path) -> None:
+    parts = site.pages()
+    assert len(parts["Chapters"]) == len(list((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))) >= 12
+    assert len(parts["Exercises"]) == len(parts["Chapters"])
+    assert "instructors/labs" in parts["For instructors"] and "instructors/judgement" in parts["For instructors"]
+    for stem in [p for part in parts.values() for p in part]:
+        assert (html / f"{stem}.html").is_file(), stem
+    assert not (html / "exercises" / "solutions").exists()
+    for page in html.rglob("*.html"):
+        assert "BEGIN SOLUTION" not in page.read_text(encoding="utf-8"), page
+    home = _page(html, "README")
+    assert "06 · Evaluating honestly" in home and 'href="notebooks/06_evaluation.html"' in home
+
+
+def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -> None:
+    for stem in site.pages()["Chapters"]:
+        page, name = _page(html, stem), stem.split("/")[-1]
+        assert page.count("<img") >= 3, f"{stem}: the stored figures are missing"
+        assert "Core · about" in page and "Optional · about" in page
+        assert f"https://mybinder.org/v2/gh/medlearn/medlearn/main?urlpath=lab/tree/{stem}.ipynb" in page
+        hub = f"{HUB}/hub/user-redirect/git-pull?repo=https%3A//github.com/medlearn/medlearn&urlpath=lab/tree/medlearn/"
+        assert hub + f"{stem}.ipynb" in page, f"{name}: no JupyterHub link"
+        assert f"https://github.com/medlearn/medlearn/blob/main/{stem}.ipynb" in page, f"{name}: no source link"
+
+
+def test_internal_links_and_assets_resolve(html: Path) -> None:
+    assert site_check.link_problems(html) == []
+
+
+def test_the_site_builds_offline_with_its_own_mathjax(html: Path) -> None:
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for cdn in ("cdn.jsdelivr.net", "unpkg.com/@jupyter-widgets", "cdnjs.cloudflare.com", "fonts.googleapis"):
+            assert f'src="https://{cdn}' not in text and f'href="https://{cdn}' not in text, (page, cdn)
+
+
+def _browser_or_skip() -> None:
+    pytest.importorskip("playwright", reason="the browser test needs the 'site' extra: pip install -e '.[site]'")
+    if site_check.find_chromium() is None:
+        if os.environ.get("CI"):
+            pytest.fail(site_check.INSTALL_CHROMIUM)
+        pytest.skip(site_check.INSTALL_CHROMIUM)
+
+
+def test_every_page_in_a_real_browser(html: Path) -> None:
+    """No console error or failed request, every image decoded, every formula typeset; two screenshots."""
+    _browser_or_skip()
+    shots = REPO / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    problems, counts = site_check.browser_problems(html, screenshots={p: shots / n for p, n in SCREENSHOTS.items()})
+    assert set(problems) == set(site_check.pages(html)) and len(problems) >= 40
+    assert {page: found for page, found in problems.items() if found} == {}
+    assert sum(c["maths"] for c in counts.values()) >= 50, "hardly any formulas were checked"
+    assert all(counts[f"{stem}.html"]["images"] >= 3 for stem in site.pages()["Chapters"])
+    for name in SCREENSHOTS.values():
+        assert (shots / name).stat().st_size > 20_000
+
+
+def test_the_checks_find_a_broken_page(tmp_path: Path) -> None:
+    """Each check can fail: a page with a missing image, two bad links, a console error and math without MathJax."""
+    (tmp_path / "a.html").write_text(
+        '<html><body id="top"><img src="missing.png"><a href="nope.html">x</a><a href="b.html#nowhere">y</a>'
+        '<span class="math">\\(x^2\\)</span><script>console.error("boom")</script></body></html>'
+    )
+    (tmp_path / "b.html").write_text('<html><body id="here">b</body></html>')
+    links = site_check.link_problems(tmp_path)
+    assert any("missing file: missing.png" in p for p in links) and any("missing file: nope.html" in p for p in links)
+    assert any("missing anchor: b.html#nowhere" in p for p in links)
+    assert site_check.link_problems(tmp_path / "empty") == [f"no pages in {tmp_path / 'empty'}"]
+    _browser_or_skip()
+    problems, _ = site_check.browser_problems(tmp_path, only=["a.html", "b.html"])
+    found = " | ".join(problems["a.html"])
+    for expected in ("image did not load: missing.png", "console: boom", "404", "MathJax did not load"):
+        assert expected in found, (expected, found)
+    assert problems["b.html"] == []
+
+
+def test_the_readme_shows_the_screenshots() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in SCREENSHOTS.values():
+        path = REPO / "docs" / "screenshots" / name
+        assert f"](docs/screenshots/{name})" in readme and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
