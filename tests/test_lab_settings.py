@@ -1,0 +1,86 @@
+"""JupyterLab as course.py lab and Binder start it: no news pop-up, and Markdown (START_HERE.md) as a preview."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+OVERRIDES = REPO / "lab" / "overrides.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _settings(app_settings_dir: Path, plugin: str) -> dict:
+    """The defaults JupyterLab serves for a plugin's settings (its schema's, after the overrides)."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        f"--LabApp.app_settings_dir={app_settings_dir}",
+        f"--ServerApp.root_dir={REPO}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab/api/settings/{plugin}", timeout=5) as r:
+                    properties = json.load(r)["schema"]["properties"]
+                    return {key: value.get("default") for key, value in properties.items()}
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_shipped_overrides_turn_off_news_and_open_markdown_as_a_preview(tmp_path: Path) -> None:
+    shutil.copyfile(OVERRIDES, tmp_path / "overrides.json")
+    news = _settings(tmp_path, "@jupyterlab/apputils-extension:notification")
+    assert news["fetchNews"] == "false" and news["checkForUpdates"] is False
+    viewers = _settings(tmp_path, "@jupyterlab/docmanager-extension:plugin")["defaultViewers"]
+    assert viewers["markdown"] == "Markdown Preview"
+
+
+def test_without_the_overrides_jupyterlab_would_ask_about_news(tmp_path: Path) -> None:
+    """The override is what changes it: JupyterLab's own default asks ("none")."""
+    assert _settings(tmp_path, "@jupyterlab/apputils-extension:notification")["fetchNews"] == "none"
+
+
+def test_course_py_installs_the_overrides_where_jupyterlab_reads_them() -> None:
+    if Path(sys.prefix).resolve() != (REPO / ".venv").resolve():
+        pytest.skip("not running in the .venv that course.py made")
+    from jupyterlab.commands import get_app_dir
+
+    installed = Path(get_app_dir()) / "settings" / "overrides.json"
+    assert installed.read_text() == OVERRIDES.read_text()
+
+
+def test_binder_and_course_py_open_the_start_page() -> None:
+    assert "default_url=/lab/tree/START_HERE.md" in (REPO / "course.py").read_text()
+    assert "lab/overrides.json" in (REPO / "postBuild").read_text()
+    assert "lab/tree/START_HERE.md" in (REPO / "README.md").read_text()
