@@ -127,14 +127,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 for the duration of the block; yield its base URL."""
-    handler = functools.partial(_Quiet, directory=str(root))
+def serve(root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _Quiet) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 for the duration of the block; yield its base URL (no final slash)."""
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
@@ -188,7 +188,7 @@ def browser_problems(
                 page.on("pageerror", lambda e, found=found: found.append(f"script error: {e}"))
                 page.on("requestfailed", lambda r, found=found: found.append("request failed: " + r.url))
                 page.on("response", lambda r, found=found: r.status >= 400 and found.append(f"{r.status}: {r.url}"))
-                page.goto(base + page_name, wait_until="load")
+                page.goto(f"{base}/{page_name}", wait_until="load")
                 result = page.evaluate(_PAGE_CHECK)
                 found += result["problems"]
                 counts[page_name] = {"maths": result["maths"], "images": result["images"]}

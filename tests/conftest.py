@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import io
 import shutil
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from authoring.site_check import serve
 from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,17 +95,8 @@ def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes, c
         (root / folder / CHASEDB1_ARCHIVE).write_bytes(chase)
     (root / "missing").mkdir()
 
-    def handler(*args: object, **kwargs: object) -> _Handler:
-        return _Handler(*args, directory=str(root), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(root, _Handler) as url:
+        yield url
 
 
 @pytest.fixture
