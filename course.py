@@ -55,7 +55,8 @@ def setup(extras: tuple[str, ...] = ("test",)) -> Path:
     if not python.exists():
         print(f"Creating {VENV} ...", flush=True)
         run(sys.executable, "-m", "venv", VENV)
-    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    # The stamp names the pins and the venv's Python: a new Python (a dangling .venv) reinstalls.
+    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes() + str(python.resolve()).encode()).hexdigest()
     installed = STAMP.read_text().split() if STAMP.exists() else []
     if installed[:1] != [digest] or not set(extras) <= set(installed[1:]):
         print("Installing the course's packages (about a minute the first time) ...", flush=True)
@@ -78,13 +79,24 @@ def handout(target: Path, with_data: bool) -> None:
     """Copy the learner's part of the course to ``target``; with ``with_data``, the verified data too."""
     if target.exists() and any(target.iterdir()):
         sys.exit(f"{target} exists and is not empty; choose a new folder for the handout.")
-    junk = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "*.egg-info")
+    names = [*HANDOUT_FILES, *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises").glob("*.ipynb"))]
     for folder in HANDOUT_FOLDERS:
-        shutil.copytree(HERE / folder, target / folder, ignore=junk)
-    (target / "exercises").mkdir(parents=True)
-    for path in sorted((HERE / "exercises").glob("*.ipynb")):  # the learner's copies, not exercises/solutions
-        shutil.copy2(path, target / "exercises" / path.name)
-    for name in HANDOUT_FILES:
+        names += [p.relative_to(HERE).as_posix() for p in (HERE / folder).rglob("*") if p.is_file()]
+    if (HERE / ".git").exists():  # only what the repository holds: no scratch files, no caches
+        listed = subprocess.run(["git", "ls-files"], cwd=HERE, capture_output=True, text=True, check=True).stdout
+        tracked = set(listed.splitlines())
+        names = [n for n in names if n in tracked]
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", *HANDOUT_FILES, *HANDOUT_FOLDERS, "exercises"],
+            cwd=HERE, capture_output=True, text=True, check=True,
+        ).stdout
+        if changed.strip():
+            print("Warning: these files differ from the last commit and go into the handout as they are:")
+            print(changed.rstrip())
+    for name in sorted(set(names)):
+        if "__pycache__" in name or name.endswith(".pyc"):
+            continue
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(HERE / name, target / name)
     if with_data:
         python = setup()
@@ -111,23 +123,19 @@ def main(argv: list[str]) -> None:
             sys.exit("usage: python3 course.py handout DIR [--with-data]")
         handout(Path(extra[0]).resolve(), "--with-data" in extra)
         return
+    if (HERE / "data").is_dir() and "MEDLEARN_DATA" not in os.environ:
+        os.environ["MEDLEARN_DATA"] = str(HERE / "data")  # a handout made with --with-data
     if command == "lab":
-        python = setup()
         options = ["--LabApp.default_url=/lab/tree/START_HERE.md"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             options.append("--allow-root")
-        if (HERE / "data").is_dir() and "MEDLEARN_DATA" not in os.environ:
-            os.environ["MEDLEARN_DATA"] = str(HERE / "data")  # a handout made with --with-data
-        run(python, "-m", "jupyter", "lab", *options, *extra)
+        run(setup(), "-m", "jupyter", "lab", *options, *extra)
     elif command == "check":
-        python = setup()
-        if (HERE / "data").is_dir() and "MEDLEARN_DATA" not in os.environ:
-            os.environ["MEDLEARN_DATA"] = str(HERE / "data")
-        run(python, "-m", "medlearn", "check", *extra)
+        run(setup(), "-m", "medlearn", "check", *extra)
+    elif not (HERE / "tests").is_dir():
+        sys.exit(f"This is a student handout: `{command}` works in the course's repository.")
     elif command == "site":
         run(setup(("test", "site")), "-m", "authoring.site", *extra)
-    elif not (HERE / "tests").is_dir():
-        sys.exit("This is a student handout: the tests are in the course's repository.")
     else:
         run(setup(("test", "site")), "-m", "pytest", *extra)
 

@@ -29,24 +29,27 @@ BRANCH = "main"
 CONFIG = "site-config"
 
 
-def pages(repo: Path = REPO) -> dict[str, list[str]]:
+def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
     """The site's pages, by part, as paths without suffix relative to the repository."""
 
     def stems(folder: str, pattern: str) -> list[str]:
         return [p.relative_to(repo).with_suffix("").as_posix() for p in sorted((repo / folder).glob(pattern))]
 
-    return {
+    found = {
         "Chapters": stems("notebooks", "[0-9][0-9]_*.ipynb"),
         "Exercises": stems("exercises", "[0-9][0-9]_*.ipynb"),
         "For instructors": [f"instructors/{name}" for name in ("README", "labs", "semester", "judgement")]
         + stems("instructors", "[0-9][0-9]_*.md"),
         "About the course": ["START_HERE", "CONTRIBUTING"],
     }
+    if not instructors:
+        del found["For instructors"]
+    return found
 
 
-def toc(repo: Path = REPO) -> dict:
+def toc(repo: Path = REPO, instructors: bool = True) -> dict:
     """The Jupyter Book table of contents (``_toc.yml``) as a dictionary."""
-    parts = [{"caption": c, "chapters": [{"file": f} for f in files]} for c, files in pages(repo).items()]
+    parts = [{"caption": c, "chapters": [{"file": f} for f in files]} for c, files in pages(repo, instructors).items()]
     return {"format": "jb-book", "root": "README", "parts": parts}
 
 
@@ -100,12 +103,17 @@ def _yaml(data: object) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def build(path_output: Path | None = None, jupyterhub: str | None = None, repository: str = REPOSITORY) -> Path:
+def build(
+    path_output: Path | None = None,
+    jupyterhub: str | None = None,
+    repository: str = REPOSITORY,
+    instructors: bool = True,
+) -> Path:
     """Build the site; return its HTML folder, ``path_output/_build/html`` (by default ``_build/html``)."""
     out = (Path(path_output) if path_output is not None else REPO).resolve() / "_build"
     settings = out / CONFIG
     settings.mkdir(parents=True, exist_ok=True)
-    (settings / "_toc.yml").write_text(_yaml(toc()), encoding="utf-8")
+    (settings / "_toc.yml").write_text(_yaml(toc(instructors=instructors)), encoding="utf-8")
     (settings / "_config.yml").write_text(_yaml(config(jupyterhub, repository)), encoding="utf-8")
     html = out / "html"
     if html.exists():
@@ -126,6 +134,9 @@ def build(path_output: Path | None = None, jupyterhub: str | None = None, reposi
     (out / "site-build.log").write_text(log, encoding="utf-8")
     if result.returncode != 0 or not (html / "index.html").exists():
         raise RuntimeError(f"the site did not build; see {out / 'site-build.log'}:\n{log[-3000:]}")
+    warnings = [line for line in log.splitlines() if "WARNING:" in line]
+    if warnings:  # an unresolved link is only a warning to Sphinx, and a dead span on the page
+        raise RuntimeError("the site built with warnings:\n" + "\n".join(warnings))
     return html
 
 
@@ -134,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--path-output", type=Path, default=None, help="build into PATH/_build (default: .)")
     parser.add_argument("--jupyterhub", default=None, help="URL of a JupyterHub for launch links")
     parser.add_argument("--repository", default=REPOSITORY, help="the course's public repository")
+    parser.add_argument("--no-instructors", action="store_true", help="leave out the instructor guide")
     args = parser.parse_args(argv)
-    html = build(args.path_output, args.jupyterhub, args.repository)
+    html = build(args.path_output, args.jupyterhub, args.repository, instructors=not args.no_instructors)
     print(f"The site is in {html}; open {html / 'index.html'} in a browser.")
     return 0
 

@@ -141,9 +141,12 @@ def serve(root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] 
 
 
 _PAGE_CHECK = """async () => {
+  const wait = ms => new Promise(r => setTimeout(r, ms));
   const problems = [];
   for (const img of document.images) {
-    if (!img.complete) { await new Promise(r => { img.onload = r; img.onerror = r; }); }
+    if (!img.complete) {
+      await Promise.race([new Promise(r => { img.onload = r; img.onerror = r; }), wait(20000)]);
+    }
     if (img.naturalWidth === 0) problems.push('image did not load: ' + (img.getAttribute('src') || '').slice(0, 80));
   }
   const maths = document.querySelectorAll('span.math, div.math');
@@ -151,7 +154,7 @@ _PAGE_CHECK = """async () => {
     if (!(window.MathJax && MathJax.startup)) {
       problems.push('math on the page but MathJax did not load');
     } else {
-      await MathJax.startup.promise;
+      await Promise.race([MathJax.startup.promise, wait(30000)]);
       const unset = [...maths].filter(m => !m.querySelector('mjx-container'));
       if (unset.length) {
         problems.push(unset.length + ' formulas not typeset, first: ' + unset[0].textContent.slice(0, 60));
@@ -184,6 +187,12 @@ def browser_problems(
             for page_name in only if only is not None else pages(Path(root)):
                 found: list[str] = []
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.set_default_timeout(60_000)
+                # Offline for real: any request that leaves the local server is refused, and reported.
+                page.route(
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+                )
                 page.on("console", lambda m, found=found: m.type == "error" and found.append("console: " + m.text))
                 page.on("pageerror", lambda e, found=found: found.append(f"script error: {e}"))
                 page.on("requestfailed", lambda r, found=found: found.append("request failed: " + r.url))

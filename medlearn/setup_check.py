@@ -30,7 +30,7 @@ SUPPORTED_PYTHON = ((3, 10), (3, 13))
 MIN_MEMORY_GB = 2.0
 #: Room for a notebook's outputs, a Zarr store (chapter 11) and the model files the chapters save.
 MIN_DISK_GB = 1.0
-INSTALL_FIX = "run `python3 course.py lab` (or `pip install -e .`) to install the pinned versions"
+INSTALL_FIX = "run `python3 course.py lab` (or `pip install -e '.[test]'`) to install the pinned versions"
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,10 @@ def check_datasets(root: str | Path | None = None) -> list[Row]:
         fix = ""
         if not ok:
             fix = (
-                f"run `python -m medlearn data fetch {report.name.split()[0].lower()}` with internet access, "
-                f"or copy the file from the course's data folder into {folder} (or point MEDLEARN_DATA at that folder)"
+                f"{report.detail.splitlines()[0] + ' ' if report.status == 'bad' and report.detail else ''}"
+                f"run `python -m medlearn data fetch {report.name.split()[0].lower()}` in the course's environment "
+                f"(`.venv/bin/python` on Linux and macOS) with internet access, or copy the file from the course's "
+                f"data folder into {folder} (or point MEDLEARN_DATA at that folder)"
             )
         rows.append(Row(report.name, ok, found, fix))
     return rows
@@ -175,8 +177,26 @@ def check_tensorflow(timeout: float = 300.0) -> Row:
     return Row("TensorFlow and Keras", True, f"TensorFlow {tf_version}, Keras {keras_version} ({seconds:.1f} s)")
 
 
+def _container_available() -> float | None:
+    """Bytes left under this process's cgroup memory limit (a Binder or JupyterHub pod), or None."""
+    for limit_file, usage_file in (
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),
+    ):
+        try:
+            limit = Path(limit_file).read_text().strip()
+            usage = float(Path(usage_file).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if limit != "max" and float(limit) < 2**60:
+            return max(float(limit) - usage, 0.0)
+    return None
+
+
 def check_memory(available_bytes: float | None = None, minimum_gb: float = MIN_MEMORY_GB) -> Row:
     """Whether enough memory is free for a notebook (by default, at least 2 GB available).
+
+    In a container (Binder, a JupyterHub pod) the limit of its cgroup counts, not the host's memory.
 
     Example:
         >>> check_memory(8e9).ok, check_memory(1e9).ok
@@ -187,6 +207,9 @@ def check_memory(available_bytes: float | None = None, minimum_gb: float = MIN_M
         import psutil
 
         available_bytes = psutil.virtual_memory().available
+        in_container = _container_available()
+        if in_container is not None:
+            available_bytes = min(available_bytes, in_container)
     gb = available_bytes / 1e9
     ok = gb >= minimum_gb
     fix = "" if ok else f"close other programs or browser tabs: the notebooks need about {minimum_gb:g} GB free"

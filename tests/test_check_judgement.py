@@ -82,4 +82,14 @@ def test_odd_answers_never_raise(odd) -> None:
 )
 def test_scenario_costs_refuses_bad_input(args, name) -> None:
     with pytest.raises(ValueError, match=name):
-        judgement.scenario_costs(*args)
+        judgement._scenario_costs(*args)
+
+
+def test_the_guides_scenario_is_the_first_and_its_answer_is_not_the_default() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "instructors" / "judgement.md").read_text(encoding="utf-8")
+    prevalence, miss, alarm = judgement.SCENARIOS[0]
+    assert f"**{prevalence:.0%} of the masses aspirated are malignant**".replace("%", " %") in text
+    assert f"**a missed cancer costs {miss:g} times as much as a false alarm**" in text
+    assert choose(judgement.operating_points(), prevalence, miss, alarm) != 0.5

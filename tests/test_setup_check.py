@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
@@ -46,7 +45,8 @@ def test_a_missing_or_corrupt_dataset_is_a_problem_with_its_fix(tmp_path, capsys
     assert all(rows[n].ok for n in COURSE_DATASETS[1:])
     assert setup_check.main(["--quick", "--root", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "2 problem(s). To fix:" in out and "- chasedb1: run `python -m medlearn data fetch chasedb1`" in out
+    assert "2 problem(s). To fix:" in out and "run `python -m medlearn data fetch chasedb1`" in out
+    assert "- chasedb1: Image_" in out  # the bad file says what is wrong with it
 
 
 def test_wrong_or_missing_packages_and_old_python_are_problems() -> None:
@@ -87,9 +87,8 @@ def test_a_broken_tensorflow_is_reported(monkeypatch) -> None:
 
 def test_course_py_check_runs_the_report() -> None:
     """The classroom command, as the README gives it (CI runs it too, in .ci/run)."""
-    python = shutil.which("python3") or sys.executable
     result = subprocess.run(
-        [python, "course.py", "check", "--quick"],
+        [sys.executable, "course.py", "check", "--quick"],
         capture_output=True,
         text=True,
         cwd=setup_check.Path(__file__).resolve().parents[1],
@@ -97,3 +96,20 @@ def test_course_py_check_runs_the_report() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All checks passed" in result.stdout
+
+
+def test_a_kernel_that_does_not_start_is_reported(monkeypatch) -> None:
+    import jupyter_client.manager
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no kernel today")
+
+    monkeypatch.setattr(jupyter_client.manager, "start_new_kernel", broken)
+    row = setup_check.check_kernel(timeout=5)
+    assert not row.ok and "no kernel today" in row.found and "ipykernel install" in row.fix
+
+
+def test_a_container_limit_counts_not_the_hosts_memory(monkeypatch) -> None:
+    monkeypatch.setattr(setup_check, "_container_available", lambda: 1.2e9)
+    row = setup_check.check_memory()
+    assert not row.ok and row.found == "1.2 GB available"

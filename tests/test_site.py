@@ -49,6 +49,12 @@ def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -
         assert f"https://github.com/medlearn/medlearn/blob/main/{stem}.ipynb" in page, f"{name}: no source link"
 
 
+def test_the_public_site_can_leave_out_the_instructor_guide() -> None:
+    captions = [part["caption"] for part in site.toc(instructors=False)["parts"]]
+    assert "For instructors" not in captions and "Exercises" in captions
+    assert "For instructors" in [part["caption"] for part in site.toc()["parts"]]
+
+
 def test_internal_links_and_assets_resolve(html: Path) -> None:
     assert site_check.link_problems(html) == []
 
@@ -64,7 +70,7 @@ def test_the_site_builds_offline_with_its_own_mathjax(html: Path) -> None:
 def _browser_or_skip() -> None:
     pytest.importorskip("playwright", reason="the browser test needs the 'site' extra: pip install -e '.[site]'")
     if site_check.find_chromium() is None:
-        if os.environ.get("CI"):
+        if os.environ.get("MEDLEARN_REQUIRE_BROWSER") or os.environ.get("CI"):
             pytest.fail(site_check.INSTALL_CHROMIUM)
         pytest.skip(site_check.INSTALL_CHROMIUM)
 
@@ -87,7 +93,8 @@ def test_the_checks_find_a_broken_page(tmp_path: Path) -> None:
     """Each check can fail: a page with a missing image, two bad links, a console error and math without MathJax."""
     (tmp_path / "a.html").write_text(
         '<html><body id="top"><img src="missing.png"><a href="nope.html">x</a><a href="b.html#nowhere">y</a>'
-        '<span class="math">\\(x^2\\)</span><script>console.error("boom")</script></body></html>'
+        '<span class="math">\\(x^2\\)</span><script>console.error("boom")</script>'
+        '<img src="https://example.org/outside.png"></body></html>'
     )
     (tmp_path / "b.html").write_text('<html><body id="here">b</body></html>')
     links = site_check.link_problems(tmp_path)
@@ -97,7 +104,14 @@ def test_the_checks_find_a_broken_page(tmp_path: Path) -> None:
     _browser_or_skip()
     problems, _ = site_check.browser_problems(tmp_path, only=["a.html", "b.html"])
     found = " | ".join(problems["a.html"])
-    for expected in ("image did not load: missing.png", "console: boom", "404", "MathJax did not load"):
+    expected_problems = (
+        "image did not load: missing.png",
+        "console: boom",
+        "404",
+        "MathJax did not load",
+        "request failed: https://example.org/outside.png",
+    )
+    for expected in expected_problems:
         assert expected in found, (expected, found)
     assert problems["b.html"] == []
 
