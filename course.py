@@ -88,7 +88,10 @@ def handout(target: Path, with_data: bool) -> None:
         names = [n for n in names if n in tracked]
         changed = subprocess.run(
             ["git", "status", "--porcelain", "--", *HANDOUT_FILES, *HANDOUT_FOLDERS, "exercises"],
-            cwd=HERE, capture_output=True, text=True, check=True,
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         if changed.strip():
             print("Warning: these files differ from the last commit and go into the handout as they are:")
