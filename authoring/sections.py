@@ -66,8 +66,8 @@ def _source(cell: dict) -> str:
 
 def _seconds(cell: dict) -> float:
     timing = cell.get("metadata", {}).get("execution", {})
-    if not timing:
-        return 0.0
+    if "iopub.execute_input" not in timing or "shell.execute_reply" not in timing:
+        return 0.0  # not run, or run in a session that was interrupted
     start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
     end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
     return max((end - start).total_seconds(), 0.0)

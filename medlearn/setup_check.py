@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from ._validation import check_number
 from .data import COURSE_DATASETS, DataError, data_dir, verify_chasedb1, verify_medmnist
 
-SUPPORTED_PYTHON = ((3, 10), (3, 13))
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
 MIN_MEMORY_GB = 2.0
 #: Room for a notebook's outputs, a Zarr store (chapter 11) and the model files the chapters save.
@@ -51,9 +51,12 @@ def check_python(version: Sequence[int] | None = None) -> Row:
         (True, False)
     """
     version = tuple(sys.version_info[:3] if version is None else version)
-    (lo, hi), found = SUPPORTED_PYTHON, ".".join(str(v) for v in version)
-    ok = lo <= version[:2] <= hi
-    fix = "" if ok else f"install Python {lo[0]}.{lo[1]} to {hi[0]}.{hi[1]}, then run `python3.12 course.py lab`"
+    # The range pyproject.toml declares (Requires-Python), as installed: no second copy of it here.
+    allowed = SpecifierSet(importlib.metadata.metadata("medlearn")["Requires-Python"])
+    minors = [m for m in range(40) if Version(f"3.{m}") in allowed]
+    found = ".".join(str(v) for v in version)
+    ok = Version(".".join(str(v) for v in version[:2])) in allowed
+    fix = "" if ok else f"install Python 3.{minors[0]} to 3.{minors[-1]}, then run `python3.12 course.py lab`"
     return Row("Python", ok, found, fix)
 
 
