@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -110,6 +111,7 @@ MISTAKES = [
     # chapter 01
     (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) // s, "Off by one"),
     (convolution.output_size, lambda n, k, p, s: (n + p - k) // s + 1, "both sides"),
+    (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k + 1) // s, "belongs after the division"),
     (convolution.output_size, lambda n, k, p, s: (n + 2 * p - k) / s + 1, "whole number"),
     (convolution.mean_filter_3x3, lambda im: ndimage.uniform_filter(im.astype(float), 3), "'valid' output"),
     (convolution.mean_filter_3x3, lambda im: 9 * ndimage.uniform_filter(im.astype(float), 3)[1:-1, 1:-1], "9 times"),
@@ -188,6 +190,11 @@ MISTAKES = [
     (cnn_training.conv_parameters, lambda k, c, f, b: k * k * c * f + f, "no bias to count"),
     (cnn_training.output_size, lambda n, k, p, s: n if p == "same" else n - k + 1, "stride"),
     (cnn_training.output_size, lambda n, k, p, s: n // s if p == "same" else (n - k) // s + 1, "rounds up"),
+    (
+        cnn_training.output_size,
+        lambda n, k, p, s: math.ceil(n / s) if p == "same" else (n - k + 1) // s,
+        "belongs after the division",
+    ),
     (cnn_training.to_network_input, lambda im: (im / 255.0).astype("float32"), "channel axis"),
     (cnn_training.to_network_input, lambda im: im[..., None].astype("float32"), "divide the 8-bit values by 255"),
     (cnn_training.to_network_input, lambda im: im[..., None] / 255.0, "float32"),

@@ -89,6 +89,12 @@ def output_size(function: Any) -> None:
             raise Wrong(
                 f"a stride of {stride} keeps only every {stride}th position: floor((size - kernel) / stride) + 1."
             )
+        if stride > 1 and padding == "valid" and got == (size - kernel + 1) // stride:
+            raise Wrong(
+                f"size {size}, kernel {kernel}, stride {stride}, 'valid': you returned {got}, Keras gives {want}. "
+                "The +1 is inside the division: (size - kernel + 1) // stride. It belongs after the division: "
+                "(size - kernel) // stride + 1, the first position plus one for every whole step of the stride."
+            )
         if stride > 1 and padding == "same" and got == size:
             raise Wrong(f"'same' keeps the size only with stride 1; with stride {stride} it is ceil(size / stride).")
         if padding == "same" and got == size // stride and size % stride:

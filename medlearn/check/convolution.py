@@ -84,6 +84,13 @@ def output_size(function: Any) -> None:
             raise Wrong(f"{where} Padding goes on both sides of the image: n + 2p, not n + p.")
         if s > 1 and got == _formula(n, k, p, 1):
             raise Wrong(f"{where} The stride is missing: the kernel jumps s pixels at a time, so divide by s.")
+        # Only a function that passed the stride-1 cases (which come first) gets here with this value.
+        if s > 1 and got == (n + 2 * p - k + 1) // s:
+            raise Wrong(
+                f"{where} The +1 is inside the division: (n + 2p - k + 1) // stride divides it by the stride too. "
+                "It belongs after the division: (n + 2p - k) // stride + 1, the first position plus one for every "
+                "whole step of the stride."
+            )
         if got == want - 1 or got == (n + 2 * p - k) // s:
             raise Wrong(
                 f"{where} Off by one: a kernel of size k fits n - k + 1 times in n pixels (count the first position)."
