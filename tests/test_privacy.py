@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import datetime
+import importlib
 import io
 import warnings
 from pathlib import Path
@@ -15,7 +17,10 @@ from pydicom.sequence import Sequence
 
 from medlearn.privacy import (
     EDITION,
+    attribute_type,
     deidentify,
+    iod_name,
+    iod_problems,
     phi_leftovers,
     profile_action,
     profile_attributes,
@@ -126,6 +131,7 @@ def test_every_pydicom_file_leaves_nothing_and_stays_valid(path: Path) -> None:
         assert original == before  # the input is unchanged
         left = phi_leftovers(original, clean)
     assert left.count == 0, left
+    assert set(iod_problems(clean)) <= set(iod_problems(original))  # the copy conforms wherever the original did
     assert clean.PatientIdentityRemoved == ("YES" if original.get("BurnedInAnnotation", "") == "NO" else "NO")
     assert clean.DeidentificationMethodCodeSequence[0].CodeValue == "113100"
     if "SOPClassUID" in original:
@@ -327,3 +333,174 @@ def test_identity_removed_only_when_the_pixels_are_known_to_be_clean_and_no_inve
     clean = deidentify(ds, salt=SALT)
     assert clean.ContrastBolusAgent == "" and "SeriesDate" not in clean
     assert clean.PatientID == "" and clean.InstitutionName == ""  # Z/D and X/Z/D: emptied
+
+
+# conformance to the IOD ------------------------------------------------------------------------------
+
+SEGMENTATIONS = ("liver_1frame.dcm", "liver_expb_1frame.dcm")
+
+
+@pytest.mark.parametrize("name", SEGMENTATIONS)
+def test_a_segmentation_keeps_its_type_1_dates_and_serial_number_as_dummies(name: str) -> None:
+    original = _read(get_testdata_file(name))
+    assert iod_name(original.SOPClassUID) == "segmentation"
+    assert iod_problems(original) == ["NumberOfFrames: type 1, absent"]  # pydicom cut this test file down
+    clean = deidentify(original, salt=SALT)
+    assert iod_problems(clean) == iod_problems(original)
+    for keyword in ("ContentDate", "ContentTime", "DeviceSerialNumber"):
+        assert profile_action(original[keyword].tag) in ("Z/D", "X/Z/D", "X/D")
+        assert attribute_type(original.SOPClassUID, keyword, mandatory_only=True) == "1"
+        assert original[keyword].value and clean[keyword].value != original[keyword].value
+    assert (clean.ContentDate, clean.ContentTime, clean.DeviceSerialNumber) == ("19000101", "000000", "ANONYMIZED")
+    assert phi_leftovers(original, clean).count == 0
+    shifted = deidentify(original, salt=SALT, date_shift_days=-10)  # with the date option: moved, not dummied
+    assert shifted.ContentDate == shift_date(original.ContentDate, -10)
+    assert iod_problems(shifted) == iod_problems(original)
+
+
+def test_iod_problems_finds_what_the_combined_codes_would_empty_without_the_types() -> None:
+    original = _read(get_testdata_file(SEGMENTATIONS[0]))
+    emptied = copy.deepcopy(deidentify(original, salt=SALT))
+    emptied.ContentDate, emptied.DeviceSerialNumber = "", ""  # what Z/D and X/Z/D as Z would give
+    del emptied.ContentTime
+    del emptied.PatientID  # Type 2: must stay present, even empty
+    assert iod_problems(emptied) == [
+        "ContentDate: type 1, empty",
+        "ContentTime: type 1, absent",
+        "DeviceSerialNumber: type 1, empty",
+        "NumberOfFrames: type 1, absent",  # absent from pydicom's test file already
+        "PatientID: type 2, absent",
+    ]
+    unknown = Dataset()
+    unknown.SOPClassUID = "1.2.3"
+    assert iod_problems(unknown) == ["SOPClassUID: '1.2.3' is not a SOP class of the table"]
+    with pytest.raises(ValueError, match="^dataset"):
+        iod_problems("file.dcm")
+    with pytest.raises(ValueError, match="^mandatory_only"):
+        attribute_type(original.SOPClassUID, "ContentDate", mandatory_only="yes")
+
+
+def test_the_table_of_types_against_the_standard_in_a_few_known_places() -> None:
+    ct, sr = pydicom.uid.CTImageStorage, "1.2.840.10008.5.1.4.1.1.88.11"  # Basic Text SR
+    assert iod_name(ct) == "ct-image" and iod_name(sr) == "basic-text-sr"
+    assert attribute_type(ct, "ImageType") == "1" and attribute_type(ct, "PatientID") == "2"
+    assert attribute_type(ct, "StudyDate") == "2" and attribute_type(ct, "InstitutionName") is None  # Type 3
+    assert attribute_type(sr, "ContentDate") == "1" and attribute_type(sr, "CompletionFlag") == "1"
+    assert attribute_type("1.2.3", "ContentDate") is None
+
+
+@pytest.mark.parametrize(
+    ("keyword", "action", "kind", "expected"),
+    [
+        ("ContentDate", "Z/D", "1", "19000101"),  # Type 1: a dummy
+        ("ContentDate", "Z/D", None, ""),  # Type 2 or 3: emptied
+        ("SeriesDate", "X/D", "1", "19000101"),
+        ("SeriesDate", "X/D", "2", "19000101"),  # X would break a Type 2: D, the code's other choice
+        ("SeriesDate", "X/D", None, None),  # removed
+        ("InstitutionName", "X/Z/D", "1", "ANONYMIZED"),
+        ("InstitutionName", "X/Z/D", "2", ""),
+    ],
+)
+def test_combined_codes_follow_the_type_in_the_iod(
+    keyword: str, action: str, kind: str | None, expected, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = importlib.import_module("medlearn.privacy.deidentify")
+    ds = _patient()
+    setattr(ds, keyword, "20240229" if keyword.endswith("Date") else "Saint Example Hospital")
+    assert profile_action(ds[keyword].tag) == action
+    original = module.attribute_type
+    monkeypatch.setattr(module, "attribute_type", lambda c, name: kind if name == keyword else original(c, name))
+    clean = deidentify(ds, salt=SALT)
+    assert clean.get(keyword) == expected if expected is not None else keyword not in clean
+
+
+def test_the_iod_generator_keeps_top_level_types_1_and_2() -> None:
+    from authoring.iod_types import build
+
+    modules = {
+        "general-equipment": [
+            {"keyword": "Manufacturer", "type": "2", "path": []},
+            {"keyword": "InstitutionName", "type": "3", "path": []},
+            {"keyword": "CodeMeaning", "type": "1", "path": ["InstitutionalDepartmentTypeCodeSequence"]},
+        ],
+        "enhanced-general-equipment": [{"keyword": "DeviceSerialNumber", "type": "1", "path": []}],
+    }
+    iods = {
+        "segmentation": [
+            {"key": "general-equipment", "usage": "M"},
+            {"key": "enhanced-general-equipment", "usage": "M"},
+        ]
+    }
+    table = build({"1.2.840.10008.5.1.4.1.1.66.4": "segmentation"}, iods, modules)
+    assert table["modules"] == {
+        "enhanced-general-equipment": {"DeviceSerialNumber": "1"},
+        "general-equipment": {"Manufacturer": "2"},
+    }
+    assert table["iods"]["segmentation"] == [["general-equipment", "M"], ["enhanced-general-equipment", "M"]]
+    with pytest.raises(SystemExit, match="do not fit"):
+        build({"1.2": "x"}, {"x": [{"key": "nowhere", "usage": "M"}]}, modules)
+
+
+# PatientIdentityRemoved and the Clean Pixel Data Option ----------------------------------------------
+
+
+def test_pixels_checked_says_burned_in_annotation_no_and_records_the_clean_pixel_data_option() -> None:
+    ds = _patient()
+    ds.BurnedInAnnotation = "YES"
+    unchecked = deidentify(ds, salt=SALT)
+    assert unchecked.PatientIdentityRemoved == "NO" and unchecked.BurnedInAnnotation == "YES"
+    assert [c.CodeValue for c in unchecked.DeidentificationMethodCodeSequence] == ["113100"]
+    checked = deidentify(ds, salt=SALT, pixels_checked=True, date_shift_days=3)
+    assert checked.PatientIdentityRemoved == "YES" and checked.BurnedInAnnotation == "NO"
+    assert [c.CodeValue for c in checked.DeidentificationMethodCodeSequence] == ["113100", "113101", "113107"]
+    assert "Clean Pixel Data Option" in checked.DeidentificationMethod
+    assert ds.BurnedInAnnotation == "YES"  # the input is unchanged
+
+
+# per-patient date offsets ----------------------------------------------------------------------------
+
+
+def _days_between(first: str, second: str) -> int:
+    day = lambda text: datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))  # noqa: E731
+    return (day(second) - day(first)).days
+
+
+def test_per_patient_offsets_from_a_key_table_or_a_function() -> None:
+    jane, john = _patient(), _patient("Roe^John")
+    john.PatientID = "MRN-654321"
+    table = {"MRN-123456": -10, "MRN-654321": 25}
+    one, two = (deidentify(ds, salt=SALT, date_shift_days=table) for ds in (jane, john))
+    assert one.StudyDate == "20240219" and two.StudyDate == "20240325"  # each patient's own offset
+    by_function = deidentify(john, salt=SALT, date_shift_days=lambda patient: table[patient])
+    assert by_function.StudyDate == two.StudyDate and by_function.LongitudinalTemporalInformationModified == "MODIFIED"
+    # one offset for everyone: Jane's one known date gives the offset, and with it John's true dates
+    shared = [deidentify(ds, salt=SALT, date_shift_days=-10) for ds in (jane, john)]
+    learnt = _days_between(jane.StudyDate, shared[0].StudyDate)
+    assert shift_date(shared[1].StudyDate, -learnt) == john.StudyDate
+    learnt = _days_between(jane.StudyDate, one.StudyDate)  # per-patient offsets: Jane's says nothing of John's
+    assert shift_date(two.StudyDate, -learnt) != john.StudyDate
+    assert phi_leftovers(john, two).count == 0
+
+
+@pytest.mark.parametrize(
+    ("offsets", "message"),
+    [
+        ({"another patient": 3}, "^date_shift_days has no offset for this dataset's PatientID"),
+        ({"MRN-123456": "ten"}, r"^date_shift_days\[PatientID\] must be an integer"),
+        ({"MRN-123456": 2.5}, r"^date_shift_days\[PatientID\] must be an integer"),
+        (lambda patient: None, r"^date_shift_days\(PatientID\) must be an integer"),
+        (1.5, "^date_shift_days must be an integer"),
+        (True, "^date_shift_days must be an integer"),
+    ],
+)
+def test_per_patient_offsets_bad_input(offsets, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        deidentify(_patient(), salt=SALT, date_shift_days=offsets)
+
+
+def test_per_patient_offsets_need_a_patient_id() -> None:
+    ds = _patient()
+    del ds.PatientID
+    with pytest.raises(ValueError, match="^date_shift_days is per patient"):
+        deidentify(ds, salt=SALT, date_shift_days={"MRN-123456": 1})
+    assert deidentify(ds, salt=SALT, date_shift_days=1).StudyDate == "20240301"  # one offset needs no ID

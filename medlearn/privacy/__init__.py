@@ -2,10 +2,12 @@
 
 - :mod:`medlearn.privacy.profile`: DICOM PS3.15 Annex E's Basic Profile as data (``profile_action``);
 - :mod:`medlearn.privacy.deidentify`: ``deidentify`` a dataset (``replace_uid``, ``shift_date``);
+- :mod:`medlearn.privacy.iods`: the Type 1 and 2 attributes of each IOD (``attribute_type``, ``iod_problems``);
 - :mod:`medlearn.privacy.leftovers`: ``phi_leftovers``, what identifying information a copy still holds.
 """
 
 from .deidentify import DUMMY, deidentify, replace_uid, shift_date
+from .iods import attribute_type, iod_name, iod_problems
 from .leftovers import Leftovers, phi_leftovers
 from .profile import ACTION_MEANINGS, EDITION, profile_action, profile_attributes
 
@@ -14,7 +16,10 @@ __all__ = [
     "DUMMY",
     "EDITION",
     "Leftovers",
+    "attribute_type",
     "deidentify",
+    "iod_name",
+    "iod_problems",
     "phi_leftovers",
     "profile_action",
     "profile_attributes",

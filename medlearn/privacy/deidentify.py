@@ -8,12 +8,14 @@ import hashlib
 import hmac
 import re
 import uuid
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._validation import check_bool, check_int
+from .iods import attribute_type
 from .profile import EDITION, profile_action
 
-__all__ = ["DUMMY", "deidentify", "replace_uid", "shift_date"]
+__all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]
 
 #: Dummy values (action D) by value representation; dates and times keep their format.
 DUMMY = {
@@ -33,8 +35,9 @@ DUMMY = {
     "UC": "ANONYMIZED",
     "UT": "ANONYMIZED",
 }
-#: How the combined codes of Table E.1-1 are applied without knowing each object's definition: the least
-#: that keeps an attribute an object may need (type 2: present, possibly empty), never an invented value.
+#: How the combined codes of Table E.1-1 are applied to an attribute that is not Type 1 in the object's IOD
+#: (and inside sequences, where the table of types does not reach): the least that keeps an attribute an
+#: object may need (Type 2: present, possibly empty), never an invented value.
 _COMBINED = {"Z/D": "Z", "X/Z": "Z", "X/D": "X", "X/Z/D": "Z", "X/Z/U*": "U*"}
 _DATE_VRS = ("DA", "DT")
 _DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
@@ -107,12 +110,19 @@ def _new_value(element: Any, action: str, salt: str) -> Any:
     return DUMMY.get(element.VR, "ANONYMIZED")
 
 
-def _clean(dataset: Any, salt: str, days: int | None) -> None:
+def _combined(action: str | None, kind: str | None) -> str | None:
+    """A combined code resolved for an attribute of type ``kind`` ("1", "2" or None) in the object's IOD."""
+    if action in ("Z/D", "X/D", "X/Z/D") and (kind == "1" or (kind == "2" and action == "X/D")):
+        return "D"  # the standard's D "where needed for IOD conformance": a Type 1 needs a value
+    return _COMBINED.get(action, action)
+
+
+def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None) -> None:
     dataset.remove_private_tags()
     for tag in list(dataset.keys()):
         element = dataset[tag]
-        action = profile_action(tag)
-        action = _COMBINED.get(action, action)
+        kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
+        action = _combined(profile_action(tag), kind)
         shiftable = days is not None and element.VR in (*_DATE_VRS, "TM") and tag not in _NOT_SHIFTED
         if shiftable and action not in (None, "U"):
             action = "shift"  # the option keeps dates and times, with the dates moved
@@ -127,48 +137,92 @@ def _clean(dataset: Any, salt: str, days: int | None) -> None:
             element.value = shifted if element.VM > 1 else shifted[0]
         if element.VR == "SQ" and element.value:
             for item in element.value:
-                _clean(item, salt, days)
+                _clean(item, salt, days)  # the IOD's types are for the top level
 
 
-def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None, pixels_checked: bool = False) -> Any:
+DateShift = int | Mapping[str, int] | Callable[[str], int]
+
+
+def _days_for(dataset: Any, date_shift_days: DateShift | None) -> int | None:
+    """The offset in days for this dataset's patient: one for all, or looked up by the original Patient ID."""
+    if date_shift_days is None:
+        return None
+    if not (isinstance(date_shift_days, Mapping) or callable(date_shift_days)):
+        return check_int(date_shift_days, "date_shift_days")
+    patient = str(dataset.get("PatientID", "") or "").strip()
+    if not patient:
+        raise ValueError("date_shift_days is per patient, but the dataset has no PatientID to look the offset up by")
+    if isinstance(date_shift_days, Mapping):
+        if patient not in date_shift_days:
+            raise ValueError("date_shift_days has no offset for this dataset's PatientID")
+        return check_int(date_shift_days[patient], "date_shift_days[PatientID]")
+    return check_int(date_shift_days(patient), "date_shift_days(PatientID)")
+
+
+def deidentify(
+    dataset: Any,
+    *,
+    salt: str,
+    date_shift_days: DateShift | None = None,
+    pixels_checked: bool = False,
+) -> Any:
     """A de-identified copy of a pydicom dataset, by DICOM PS3.15's Basic Profile; the input is unchanged.
 
     At every nesting level (the items of sequences too): each attribute of the
     profile gets its action (:mod:`medlearn.privacy.profile`): X removed, Z
     emptied, D given a dummy value (:data:`DUMMY`), U given a new UID from
     :func:`replace_uid` (so a series stays linked and references between files
-    still resolve, for anyone who uses the same ``salt``). Combined codes take
-    the least that keeps an attribute an object may need, never an invented
-    value (Z/D, X/Z, X/Z/D: emptied; X/D: removed; X/Z/U*: its items cleaned,
-    their UIDs replaced). D keeps an empty value empty; D on a sequence leaves
-    one empty item, so free text in a report's content goes. Private
-    attributes are removed. The SOP Class, the pixels and everything the profile
-    does not list are kept (a block list: the profile's way). Pixels can hold
-    burned-in text, which this function does not look at: PatientIdentityRemoved
-    is therefore YES only when the header says BurnedInAnnotation NO or
-    ``pixels_checked`` says a person has looked, and NO otherwise (DICOM PS3.3
-    defines YES as removed from the attributes and the pixel data).
+    still resolve, for anyone who uses the same ``salt``). A combined code
+    (Z/D, X/D, X/Z/D) becomes D, a dummy value of the attribute's VR, where the
+    attribute is Type 1 in the IOD of the dataset's SOP class
+    (:mod:`medlearn.privacy.iods`), so that the copy still conforms: the
+    standard's "D where required to maintain IOD conformance"; X/D also becomes
+    D for a Type 2 attribute, which must stay present. Otherwise a combined code
+    takes the least that keeps an attribute an object may need, never an
+    invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed; X/Z/U*: its items
+    cleaned, their UIDs replaced); inside sequences, where the table of types
+    does not reach, always so. D keeps an empty value empty; D on a sequence
+    leaves one empty item, so free text in a report's content goes. Private
+    attributes are removed. The SOP Class, the pixels and everything the
+    profile does not list are kept (a block list: the profile's way).
+
+    Pixels can hold burned-in text, which this function does not look at.
+    PS3.15 E.1.1 says that "the Attribute Patient Identity Removed (0012,0062)
+    shall be replaced or added to the Dataset with a value of YES"; without the
+    Clean Pixel Data Option the Basic Profile does not address burned-in text
+    (E.2). This function's local policy is stricter: PatientIdentityRemoved is
+    YES only when the header says BurnedInAnnotation NO or ``pixels_checked``
+    says a person has checked (and cleaned where needed) the pixels, and NO
+    otherwise, as PS3.3 defines YES: removed from the attributes and the pixel
+    data. With ``pixels_checked``, the copy also says BurnedInAnnotation NO and
+    records the Clean Pixel Data Option (DCM 113101), as PS3.15 E.3.1 asks.
 
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
-    in the dataset is moved by that many days (:func:`shift_date`), times are
-    kept, and intervals between dates survive. The patient's birth date and
-    time still get the profile's action (a shifted birth date would still give
-    the age at every visit).
+    in the dataset is moved by the offset (:func:`shift_date`), times are kept,
+    and intervals between one patient's dates survive. The offset is one
+    integer for every dataset, or per patient: a mapping from the original
+    Patient ID to days (a key table kept by the data holder), or a function of
+    the original Patient ID that returns the days. One offset for a whole
+    release is undone for every patient by one known date; per-patient offsets
+    are not. The patient's birth date and time still get the profile's action
+    (a shifted birth date would still give the age at every visit).
 
     The file meta information is cleaned too (its instance UID follows the new
     one, application entity titles and private elements go), the 128-byte
     preamble is zeroed, and the copy forgets the original's file name.
 
-    The copy records what was done: PatientIdentityRemoved YES,
-    DeidentificationMethod, DeidentificationMethodCodeSequence (DCM 113100, and
-    113107 with the option) and LongitudinalTemporalInformationModified.
+    The copy records what was done: PatientIdentityRemoved,
+    DeidentificationMethod, DeidentificationMethodCodeSequence (DCM 113100;
+    113101 with ``pixels_checked``; 113107 with the date option) and
+    LongitudinalTemporalInformationModified.
 
     Args:
         dataset: a pydicom ``Dataset`` or ``FileDataset`` (not a DICOMDIR, which is refused: its file
             and folder names can hold patient IDs, and no profile action covers them).
         salt: the secret that the new UIDs are derived from; keep it, and keep it secret.
-        date_shift_days: days to move every date by, or None to treat dates as the profile says.
+        date_shift_days: days to move every date by (an int, a mapping from Patient ID to days, or a
+            function of the Patient ID), or None to treat dates as the profile says.
         pixels_checked: True when a person has checked that the pixels show nothing identifying.
 
     Example:
@@ -176,20 +230,25 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None, p
         >>> clean = deidentify(examples.ct, salt="a s3cret salt")
         >>> clean.PatientName, clean.PatientIdentityRemoved, examples.ct.PatientName != clean.PatientName
         ('', 'NO', True)
+        >>> offsets = {"1CT1": -137}  # the key table: original Patient ID -> days
+        >>> deidentify(examples.ct, salt="a s3cret salt", date_shift_days=offsets).StudyDate
+        '20030904'
     """
     from pydicom.dataset import Dataset
 
     if not isinstance(dataset, Dataset):
         raise ValueError(f"dataset must be a pydicom Dataset, not {type(dataset).__name__}")
     _check_salt(salt)
-    if str(dataset.get("SOPClassUID", getattr(dataset.get("file_meta"), "MediaStorageSOPClassUID", ""))) == _DICOMDIR:
+    sop_class = str(dataset.get("SOPClassUID", getattr(dataset.get("file_meta"), "MediaStorageSOPClassUID", "")))
+    if sop_class == _DICOMDIR:
         raise ValueError(
             "dataset is a DICOMDIR: its Referenced File IDs are file and folder names, which can hold patient IDs;"
             " de-identify the files, give them new names, and write a new DICOMDIR (pydicom.fileset.FileSet)"
         )
-    days = None if date_shift_days is None else check_int(date_shift_days, "date_shift_days")
+    days = _days_for(dataset, date_shift_days)
+    checked = check_bool(pixels_checked, "pixels_checked")
     clean = copy.deepcopy(dataset)
-    _clean(clean, salt, days)
+    _clean(clean, salt, days, sop_class or None)
     meta = getattr(clean, "file_meta", None)
     if meta is not None:  # the file's own header: its UID follows the image's, its sender is not kept
         if "SOPInstanceUID" in clean:
@@ -208,15 +267,19 @@ def deidentify(dataset: Any, *, salt: str, date_shift_days: int | None = None, p
         clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
-    pixels_clean = check_bool(pixels_checked, "pixels_checked") or dataset.get("BurnedInAnnotation", "") == "NO"
-    clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"
+    pixels_clean = checked or dataset.get("BurnedInAnnotation", "") == "NO"
+    clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, stricter than E.1.1
+    if checked:
+        clean.BurnedInAnnotation = "NO"
     method = ["DICOM PS3.15 Basic Application Confidentiality Profile", f"table of edition {EDITION}"]
+    codes = [("113100", "Basic Application Confidentiality Profile")]
+    if checked:
+        method.append("Clean Pixel Data Option")
+        codes.append(("113101", "Clean Pixel Data Option"))
     if days is not None:
         method.append("Retain Longitudinal Temporal Information Modified Dates")
-    clean.DeidentificationMethod = method
-    codes = [("113100", "Basic Application Confidentiality Profile")]
-    if days is not None:
         codes.append(("113107", "Retain Longitudinal Temporal Information Modified Dates Option"))
+    clean.DeidentificationMethod = method
     items = []
     for value, meaning in codes:
         item = Dataset()
