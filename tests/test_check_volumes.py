@@ -82,3 +82,11 @@ def test_gru_formula_matches_keras(input_dim: int, units: int) -> None:
 
     model = keras.Sequential([keras.Input((5, input_dim)), keras.layers.GRU(units)])
     assert model.count_params() == volumes.gru_count(input_dim, units)
+
+
+def test_gru_hints_count_two_gates_and_a_candidate() -> None:
+    """A GRU has two gates (update, reset) and a candidate state (Cho et al. 2014): three weight blocks."""
+    lstm = volumes.gru_parameters.run(lambda d, u: 4 * (u * d + u * u + u)).message
+    text = " ".join(volumes.gru_parameters.hints) + " " + lstm
+    assert "two gates (update and reset) and a candidate" in text and "two gates (update, reset)" in lstm
+    assert "3 gates" not in text and "GRU has three gates" not in text and "each of the three gates" not in text

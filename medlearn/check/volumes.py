@@ -197,9 +197,10 @@ def gru_count(input_dim: int, units: int) -> int:
 
 @task(
     hints=[
-        "A GRU has 3 gates (update, reset, candidate); each has input weights, recurrent weights and biases.",
-        "Per gate: units * input_dim + units * units, plus 2 * units biases (Keras' default reset_after=True keeps "
-        "one bias for the input and one for the recurrent part).",
+        "A GRU has two gates (update and reset) and a candidate state; each of the three has input weights, "
+        "recurrent weights and biases.",
+        "For each of the three: units * input_dim + units * units, plus 2 * units biases (Keras' default "
+        "reset_after=True keeps one bias for the input and one for the recurrent part).",
     ]
 )
 def gru_parameters(function: Any) -> None:
@@ -209,7 +210,13 @@ def gru_parameters(function: Any) -> None:
         if got == want:
             continue
         if got == 4 * (units * input_dim + units * units + units):
-            raise Wrong("that is an LSTM's count (4 gates, one bias each): a GRU has 3 gates.")
+            raise Wrong(
+                "that is an LSTM's count (three gates and a cell candidate, four blocks with one bias each): "
+                "a GRU has three blocks, two gates (update, reset) and a candidate state."
+            )
         if got == 3 * (units * input_dim + units * units + units):
-            raise Wrong("one bias per gate is missing: Keras' GRU (reset_after=True) has two, so 2 * units per gate.")
+            raise Wrong(
+                "one bias per block is missing: Keras' GRU (reset_after=True) has two for each gate and for the "
+                "candidate, so 2 * units each."
+            )
         raise Wrong(f"GRU({units}) on {input_dim} features: expected {want} parameters; you returned {got}.")
