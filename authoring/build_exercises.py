@@ -13,6 +13,10 @@ without its partner, or a block inside a block, stops the build with a
 :class:`MarkerError` that names the notebook, the cell and the line, so that an
 answer can never leak into the learner's copy.
 
+Test scaffolding (``# claim:`` lines, ``# NBVAL_IGNORE_OUTPUT``) is moved into cell metadata
+by :mod:`authoring.scaffolding`, in the solutions before the build and in every learner's copy;
+cell metadata (claims, nbval's tags) is carried into the learner's copy unchanged.
+
 Instructors hand out ``exercises/*.ipynb`` and keep ``exercises/solutions/``.
 """
 
@@ -23,6 +27,7 @@ import sys
 
 import nbformat
 
+from . import scaffolding
 from .run_notebooks import REPO, run_notebook
 
 EXERCISES = REPO / "exercises"
@@ -67,9 +72,11 @@ def learner_source(source: str, where: str = "cell") -> str:
 def learner_version(solution: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
     """The learner's notebook: solution blocks replaced, solution cells dropped, outputs cleared.
 
+    Scaffolding lines left in a code cell move into its metadata; cell metadata is kept.
     ``name`` (the solution's file name) goes into a :class:`MarkerError`, with the cell's number.
     """
     nb = copy.deepcopy(solution)
+    scaffolding.move_notebook(nb)
     for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type == "code":
             # Checked in every cell, solution cells included: a stray marker is a mistake wherever it is.
@@ -99,6 +106,7 @@ def main(names: list[str]) -> int:
     except MarkerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    scaffolding.run(sources)  # the solutions keep their scaffolding in metadata too
     status = 0
     for source, version in learners.items():
         learner = EXERCISES / source.name
