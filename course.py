@@ -67,19 +67,31 @@ def setup(extras: tuple[str, ...] = ("test",)) -> Path:
     settings = VENV / "share" / "jupyter" / "lab" / "settings"
     settings.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / "lab" / "overrides.json", settings / "overrides.json")
+    # Jupyter's server reads etc/jupyter of its environment: keep medlearn.egg-info (made by the editable
+    # install) out of the file browser, beside what Jupyter hides by default.
+    server = VENV / "etc" / "jupyter"
+    server.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "lab" / "jupyter_server_config.json", server / "jupyter_server_config.json")
     return python
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.
-HANDOUT_FILES = ("README.md", "START_HERE.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
+HANDOUT_FILES = ("START_HERE.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
 HANDOUT_FOLDERS = ("medlearn", "notebooks", "lab")
+# Files that go into the bundle under another name: the learner's README replaces the repository's,
+# which is written for authors and instructors.
+HANDOUT_RENAMED = {"handout/README.md": "README.md"}
 
 
 def handout(target: Path, with_data: bool) -> None:
     """Copy the learner's part of the course to ``target``; with ``with_data``, the verified data too."""
     if target.exists() and any(target.iterdir()):
         sys.exit(f"{target} exists and is not empty; choose a new folder for the handout.")
-    names = [*HANDOUT_FILES, *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises").glob("*.ipynb"))]
+    names = [
+        *HANDOUT_FILES,
+        *HANDOUT_RENAMED,
+        *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises").glob("*.ipynb")),
+    ]
     for folder in HANDOUT_FOLDERS:
         names += [p.relative_to(HERE).as_posix() for p in (HERE / folder).rglob("*") if p.is_file()]
     if (HERE / ".git").exists():  # only what the repository holds: no scratch files, no caches
@@ -87,7 +99,7 @@ def handout(target: Path, with_data: bool) -> None:
         tracked = set(listed.splitlines())
         names = [n for n in names if n in tracked]
         changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", *HANDOUT_FILES, *HANDOUT_FOLDERS, "exercises"],
+            ["git", "status", "--porcelain", "--", *HANDOUT_FILES, *HANDOUT_RENAMED, *HANDOUT_FOLDERS, "exercises"],
             cwd=HERE,
             capture_output=True,
             text=True,
@@ -99,8 +111,9 @@ def handout(target: Path, with_data: bool) -> None:
     for name in sorted(set(names)):
         if "__pycache__" in name or name.endswith(".pyc"):
             continue
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(HERE / name, target / name)
+        copy = target / HANDOUT_RENAMED.get(name, name)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(HERE / name, copy)
     if with_data:
         python = setup()
         data = target / "data"

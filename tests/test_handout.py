@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -81,6 +82,47 @@ def leaks(folder: Path) -> list[str]:
     return found
 
 
+# Links in Markdown: [text](target "title"), ![alt](target), [name]: target, and HTML href= and src=.
+INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(<[^>\n]*>|[^)\s]+)[^)]*\)")
+REFERENCE_LINK = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE)
+HTML_LINK = re.compile(r"<[a-z]+\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+CODE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+
+
+def links(markdown: str) -> list[str]:
+    """The targets of every link and image in a Markdown text, outside code."""
+    text = CODE.sub("", markdown)
+    found = [*INLINE_LINK.findall(text), *REFERENCE_LINK.findall(text), *HTML_LINK.findall(text)]
+    return [target.strip("<>") for target in found]
+
+
+def _markdown_texts(folder: Path) -> list[tuple[Path, str]]:
+    """Every Markdown file and every markdown cell of every notebook in ``folder``, except the data."""
+    texts = []
+    for path in sorted(folder.rglob("*")):
+        if "data" in path.relative_to(folder).parts[:1] or not path.is_file():
+            continue
+        if path.suffix == ".md":
+            texts.append((path, path.read_text(encoding="utf-8")))
+        elif path.suffix == ".ipynb":
+            texts += [(path, "".join(c["source"])) for c in _cells(path) if c["cell_type"] == "markdown"]
+    return texts
+
+
+def dead_links(folder: Path) -> list[str]:
+    """Relative links in ``folder``'s Markdown that lead to nothing, or out of ``folder``."""
+    root, dead = folder.resolve(), []
+    for path, text in _markdown_texts(folder):
+        for target in links(text):
+            if re.match(r"[a-z][a-z0-9+.-]*:|//|#", target, flags=re.IGNORECASE):
+                continue  # a web address, mailto:, a notebook attachment, or a place in the same page
+            relative = unquote(target.split("#")[0].split("?")[0])
+            resolved = (path.parent / relative).resolve()
+            if relative.startswith("/") or not resolved.is_relative_to(root) or not resolved.exists():
+                dead.append(f"{path.relative_to(folder)}: {target}")
+    return dead
+
+
 def _handout(target: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "course.py", "handout", str(target), *extra], cwd=REPO, capture_output=True, text=True
@@ -135,6 +177,48 @@ def test_with_data_copies_the_verified_files(tmp_path: Path) -> None:
     assert "CHASEDB1.zip" in names and "breastmnist.npz" in names and "retinamnist.npz" in names
     assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
     assert leaks(target) == []
+
+
+def test_the_handout_has_a_readme_for_learners(handout: Path) -> None:
+    readme = (handout / "README.md").read_text(encoding="utf-8")
+    assert readme == (REPO / "handout" / "README.md").read_text(encoding="utf-8")
+    assert "python3 course.py lab" in readme and "python3 course.py check" in readme
+    # Nothing a handout does not hold, or refuses to do.
+    for word in ("course.py test", "pytest", "solution", "instructor", "authoring", "benchmark", "course.py site"):
+        assert word not in readme.lower(), word
+    linked = set(links(readme))
+    for folder in ("notebooks", "exercises"):
+        for path in (handout / folder).glob("*.ipynb"):
+            assert f"{folder}/{path.name}" in linked, f"the README does not link {folder}/{path.name}"
+
+
+def test_every_link_in_the_handout_resolves_inside_it(handout: Path) -> None:
+    assert len(_markdown_texts(handout)) > 100  # the README, START_HERE.md and every notebook's markdown
+    assert dead_links(handout) == []
+
+
+def test_a_dead_link_is_found(handout: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "bundle"
+    shutil.copytree(handout, copy)
+    (tmp_path / "outside.md").write_text("# outside the bundle\n")
+    with (copy / "README.md").open("a", encoding="utf-8") as readme:
+        readme.write(
+            "\nSee the [instructor guide](instructors/README.md), ![a screenshot](docs/screenshots/site-home.png),\n"
+            "[a page outside](../outside.md), [a real page](START_HERE.md#top) and `[code](not/a/link.md)`.\n"
+            '\n<img src="docs/x.png">\n\n[ref]: CONTRIBUTING.md\n'
+        )
+    notebook = copy / "notebooks" / "01_convolution.ipynb"
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {}, "source": ["[notes](../x.ipynb)"]})
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    assert sorted(dead_links(copy)) == [
+        "README.md: ../outside.md",
+        "README.md: CONTRIBUTING.md",
+        "README.md: docs/screenshots/site-home.png",
+        "README.md: docs/x.png",
+        "README.md: instructors/README.md",
+        "notebooks/01_convolution.ipynb: ../x.ipynb",
+    ]
 
 
 def test_bad_usage_and_an_existing_folder_are_refused(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""JupyterLab as course.py lab and Binder start it: no news pop-up, and Markdown (START_HERE.md) as a preview."""
+"""JupyterLab as course.py lab and Binder start it: no news pop-up, Markdown (START_HERE.md) as a preview, and
+no medlearn.egg-info in the file browser."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 OVERRIDES = REPO / "lab" / "overrides.json"
+SERVER_CONFIG = REPO / "lab" / "jupyter_server_config.json"
 
 
 def _free_port() -> int:
@@ -84,3 +86,64 @@ def test_binder_and_course_py_open_the_start_page() -> None:
     assert "default_url=/lab/tree/START_HERE.md" in (REPO / "course.py").read_text()
     assert "lab/overrides.json" in (REPO / "postBuild").read_text()
     assert "lab/tree/START_HERE.md" in (REPO / "README.md").read_text()
+
+
+def _listing(tmp_path: Path, *options: str) -> list[str]:
+    """What Jupyter's file browser lists in a folder like the course's, with no configuration but ``options``."""
+    root = tmp_path / "course"
+    for folder in ("notebooks", "medlearn.egg-info", "__pycache__"):
+        (root / folder).mkdir(parents=True)
+    (root / "medlearn.egg-info" / "PKG-INFO").write_text("Name: medlearn\n")
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "server",
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token=",
+        f"--ServerApp.root_dir={root}",
+        *options,
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    # No user, environment or system configuration: only what the options give.
+    env = {**os.environ, "JUPYTER_NO_CONFIG": "1", "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=5) as r:
+                    return sorted(item["name"] for item in json.load(r)["content"])
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_shipped_server_config_hides_the_egg_info_and_what_jupyter_hides_anyway(tmp_path: Path) -> None:
+    assert _listing(tmp_path, f"--config={SERVER_CONFIG}") == ["notebooks"]
+
+
+def test_without_the_server_config_the_file_browser_lists_the_egg_info(tmp_path: Path) -> None:
+    """The config is what hides it: Jupyter's own default lists it (and hides __pycache__)."""
+    assert _listing(tmp_path) == ["medlearn.egg-info", "notebooks"]
+
+
+def test_course_py_installs_the_server_config_where_jupyter_reads_it() -> None:
+    from jupyter_server.serverapp import ServerApp
+
+    assert ServerApp().config_file_name == SERVER_CONFIG.stem  # the name Jupyter's server looks for
+    if Path(sys.prefix).resolve() != (REPO / ".venv").resolve():
+        pytest.skip("not running in the .venv that course.py made")
+    from jupyter_core.paths import jupyter_config_path
+
+    folder = Path(sys.prefix) / "etc" / "jupyter"
+    assert str(folder) in jupyter_config_path()
+    assert (folder / SERVER_CONFIG.name).read_text() == SERVER_CONFIG.read_text()
