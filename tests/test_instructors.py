@@ -118,14 +118,6 @@ def test_the_two_labs_fit_in_two_hours_and_name_real_sections() -> None:
             assert marked[section].level == "core", f"{title}: {section!r} is optional"
 
 
-def _numbers(text: str) -> set[int]:
-    found: set[int] = set()
-    for low, high in re.findall(r"(\d+) to (\d+)", text):
-        found |= set(range(int(low), int(high) + 1))
-    text = re.sub(r"\d+ to \d+", "", text)
-    return found | {int(n) for n in re.findall(r"\d+", text)}
-
-
 def test_the_semester_plan_covers_every_chapter_and_names_its_optional_sections() -> None:
     text = (GUIDE / "semester.md").read_text(encoding="utf-8")
     rows = [line.strip("|").split("|") for line in text.split("\n") if re.match(r"\| \d+ \| \d\d · ", line)]
@@ -134,7 +126,8 @@ def test_the_semester_plan_covers_every_chapter_and_names_its_optional_sections(
         homework = row[3].split(";", 1)[1] if ";" in row[3] else ""
         nb = nbformat.read(path, as_version=4)
         optional = {int(s.heading.split(" ·")[0]) for s in sections.sections(nb, path.name) if s.level == "optional"}
-        assert _numbers(homework) == optional, f"{path.name}: the plan names {homework!r}, optional are {optional}"
+        named = {int(reference.split(" · ")[0]) for reference in REFERENCE.findall(homework)}
+        assert named == optional, f"{path.name}: the plan names {homework!r}, optional are {optional}"
     for n in range(1, 5):
         assert f"Judgement {n}" in text
 
@@ -164,3 +157,144 @@ def test_judgement_exercise_one_uses_the_checks_it_names() -> None:
     text = (GUIDE / "judgement.md").read_text(encoding="utf-8")
     for name in re.findall(r"check\.(\w+)\(", text):
         assert hasattr(judgement, name), name
+
+
+# Places in a chapter are named by section, `§ N · Heading words` (the start of the chapter's `## N · ...`
+# heading), never by cell number or by a bare section number: cells and sections get renumbered, and the
+# heading's words make a stale reference fail here.
+NOTES = sorted(GUIDE.glob("*.md"))
+PENDING = {"07_segmentation.md", "08_volumes.md", "09_privacy.md", "10_grading_and_reporting.md", "11_scale.md"}
+REFERENCE = re.compile(r"§\s*(.*?)\s*(?=[,;:()\[\]*_|!?—–]|\.(?:\s|$)|$)", flags=re.M)
+CHAPTER = re.compile(
+    r"\b(?:[Cc]hapters?|[Nn]otebook|[Ee]xercises?) (\d{1,2})\b|\bthis chapter\b|\|\s*(\d\d)(?: · [^|]*)?\s*(?=\|)"
+)
+NUMBERED = re.compile(r"\b(cells?|sections?) (\d+|N)\b", flags=re.I)
+
+
+def _headings() -> dict[int, list[str]]:
+    """Every chapter's `## ` headings, by chapter number."""
+    found = {}
+    for path in CHAPTERS:
+        nb = nbformat.read(path, as_version=4)
+        found[int(path.name[:2])] = [h for h in map(sections._heading, nb.cells) if h is not None]
+    return found
+
+
+def reference_problems(text: str, own: int | None, headings: dict[int, list[str]]) -> list[str]:
+    """Problems with the places an instructor page names, as messages (empty when all is well).
+
+    A `§` reference is the text after `§` up to a punctuation mark (`,;:()[]*_|!?`, a dash, a full
+    stop at a word's end) or the line's end; it must be a chapter's heading or its start, cut at a
+    word's end. Its chapter is the last one the line names before it ("chapter 06", "Chapter 6's",
+    "exercise 06", a table cell "06" or "06 · Title"; "this chapter" is ``own``), else ``own``; a page that is
+    no chapter's (``own`` None) must name the chapter in the line. "cell 12", "cells 3 and 4",
+    "section 5" are refused, except in a discussion prompt quoted from the chapter.
+    """
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        # A discussion prompt quotes the chapter word for word (the discussion test checks it), numbers and all.
+        for match in [] if line.startswith(DISCUSS) else NUMBERED.finditer(line):
+            problems.append(f"line {number}: {match.group(0)!r}: name the place as § N · Heading words")
+        for match in REFERENCE.finditer(line):
+            reference = match.group(1)
+            if reference.count("`") % 2:
+                reference = reference[: reference.rindex("`")].rstrip()  # it ends a code span: `§ 6 · Training`
+            named = list(CHAPTER.finditer(line[: match.start()]))
+            chapter = own
+            if named:
+                last = named[-1]
+                chapter = (
+                    own if last.group(1) is None and last.group(2) is None else int(last.group(1) or last.group(2))
+                )
+            if chapter is None:
+                problems.append(f"line {number}: § {reference!r}: name its chapter in the same line")
+                continue
+            if chapter not in headings:
+                problems.append(f"line {number}: § {reference!r}: there is no chapter {chapter:02d}")
+                continue
+            if not re.fullmatch(r"\d+ · \S.*|Setup|Recap", reference):
+                problems.append(f"line {number}: § {reference!r}: write § N · Heading words")
+                continue
+            fits = [
+                h
+                for h in headings[chapter]
+                if h == reference or (h.startswith(reference) and not h[len(reference)].isalnum())
+            ]
+            if not fits:
+                numeral, words = (reference.split(" · ", 1) + [""])[:2]
+                same_number = [h for h in headings[chapter] if h.split(" · ")[0] == numeral]
+                same_words = [h for h in headings[chapter] if " · " in h and h.split(" · ", 1)[1].startswith(words)]
+                hints = [f"its § {numeral} is {same_number[0]!r}"] if same_number else []
+                hints += [f"{same_words[0]!r} has these words"] if same_words and words else []
+                problems.append(
+                    f"line {number}: § {reference!r} is no heading of chapter {chapter:02d}"
+                    + (f" ({'; '.join(hints)})" if hints else "")
+                )
+    return problems
+
+
+@pytest.mark.parametrize(
+    "path",
+    [pytest.param(p, marks=pytest.mark.xfail(reason="being rewritten")) if p.name in PENDING else p for p in NOTES],
+    ids=lambda p: p.name,
+)
+def test_notes_name_places_by_section_heading(path: Path) -> None:
+    own = int(path.name[:2]) if path.name[:2].isdigit() else None
+    problems = reference_problems(path.read_text(encoding="utf-8"), own, _headings())
+    assert not problems, "\n".join(problems)
+
+
+HEADINGS = {
+    6: ["Setup", "3 · Choosing a threshold, honestly", "4 · How sure are we? Bootstrap confidence intervals"],
+    7: ["6 · Training on random patches, with a loss for rare pixels"],
+}
+
+
+@pytest.mark.parametrize(
+    "text, own",
+    [
+        ("See § 3 · Choosing a threshold, honestly.", 6),
+        ("In § 3 · Choosing a threshold, learners ...", 6),
+        ("(§ 4 · How sure are we?)", 6),
+        ("**The bootstrap (§ 4 · How sure).**", 6),
+        ("Chapter 07's § 6 · Training on random patches, and this chapter's § 3 · Choosing a threshold", 6),
+        ("as chapter 07, § 6 · Training on random patches; this chapter's § 3 · Choosing a threshold", 6),
+        ("| 4 | 07 | see § 6 · Training on random patches |", None),
+        ("(chapter 06, § 4 · How sure are we)", None),
+        ("§ Setup, which retrains the network", 6),
+        ("written `§ 6 · Training on random patches` in chapter 07", 7),
+        ("> **Discuss.** Section 2 measured the spongy bone.", 0),  # quoted from the chapter
+    ],
+)
+def test_section_references_that_resolve(text: str, own: int | None) -> None:
+    assert reference_problems(text, own, HEADINGS) == []
+
+
+@pytest.mark.parametrize(
+    "text, own, problem",
+    [
+        ("Then point to cell 9.", 6, "'cell 9'"),
+        ("cells 46 and 60 print", 6, "'cells 46'"),
+        ("Section 2 measured the bone", 6, "'Section 2'"),
+        (
+            "See § 4 · Choosing a threshold.",
+            6,
+            "'3 · Choosing a threshold, honestly' has these words",
+        ),  # the number of another heading
+        (
+            "See § 3 · Choosing the threshold.",
+            6,
+            "its § 3 is '3 · Choosing a threshold, honestly'",
+        ),  # words the heading does not have
+        ("See § 3 · Choosing a thresh.", 6, "no heading"),  # cut inside a word
+        ("§ 3 · Choosing a threshold honestly learners", 6, "no heading"),  # runs on: end it with punctuation
+        ("See § 6 · Training on random patches.", 6, "no heading"),  # another chapter's, not named
+        ("See § 3 · Choosing a threshold.", None, "name its chapter"),
+        ("(chapter 12, § 3 · Choosing a threshold)", None, "no chapter 12"),
+        ("See § 3.", 6, "write § N · Heading words"),
+        ("- In section 2 of chapter 06 learners ...", 6, "'section 2'"),
+    ],
+)
+def test_section_references_that_do_not(text: str, own: int | None, problem: str) -> None:
+    problems = reference_problems(text, own, HEADINGS)
+    assert problems and problem in problems[0], problems
