@@ -170,11 +170,16 @@ def main(argv: list[str] | None = None) -> int:
         found = {path: leftovers(path) for path in paths}
         for path, lines in found.items():
             for line in lines:
-                print(f"{path}: {line}")
+                print(f"{_shown(path)}: {line}")
         return 1 if any(found.values()) else 0
     for path, count in run(paths).items():
-        print(f"{path}: moved the scaffolding of {count} cells into metadata")
+        print(f"{_shown(path)}: moved the scaffolding of {count} cells into metadata")
     return 0
+
+
+def _shown(path: Path) -> Path:
+    path = path.resolve()
+    return path.relative_to(REPO) if path.is_relative_to(REPO) else path
 
 
 if __name__ == "__main__":

@@ -104,3 +104,12 @@ def test_the_learners_copy_keeps_cell_metadata_and_shows_no_scaffolding() -> Non
     assert learner.cells[1].metadata["claims"] == ["a sentence it checks"]
     assert learner.cells[1].metadata["tags"] == ["nbval-ignore-output"]
     assert "BEGIN SOLUTION" not in learner.cells[2].source
+
+
+def test_check_lists_what_is_left_and_fails_until_it_is_moved(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[_cell("# claim: a sentence\nassert True")]), path)
+    assert scaffolding.main(["--check", str(path)]) == 1
+    assert "cell 1: # claim: a sentence" in capsys.readouterr().out
+    assert scaffolding.main([str(path)]) == 0
+    assert scaffolding.main(["--check", str(path)]) == 0
