@@ -164,7 +164,7 @@ def test_judgement_exercise_one_uses_the_checks_it_names() -> None:
 # heading's words make a stale reference fail here.
 NOTES = sorted(GUIDE.glob("*.md"))
 PENDING = {"07_segmentation.md", "08_volumes.md", "09_privacy.md", "10_grading_and_reporting.md", "11_scale.md"}
-REFERENCE = re.compile(r"§\s*(.*?)\s*(?=[,;:()\[\]*_|!?—–]|\.(?:\s|$)|$)", flags=re.M)
+REFERENCE = re.compile(r"§\s*(.*?)\s*(?=[,;:()\[\]*_|!?—–§]|\s(?:and|or|to)\s+§|\.(?:\s|$)|$)", flags=re.M)
 CHAPTER = re.compile(
     r"\b(?:[Cc]hapters?|[Nn]otebook|[Ee]xercises?) (\d{1,2})\b|\bthis chapter\b|\|\s*(\d\d)(?: · [^|]*)?\s*(?=\|)"
 )
@@ -184,11 +184,12 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
     """Problems with the places an instructor page names, as messages (empty when all is well).
 
     A `§` reference is the text after `§` up to a punctuation mark (`,;:()[]*_|!?`, a dash, a full
-    stop at a word's end) or the line's end; it must be a chapter's heading or its start, cut at a
-    word's end. Its chapter is the last one the line names before it ("chapter 06", "Chapter 6's",
-    "exercise 06", a table cell "06" or "06 · Title"; "this chapter" is ``own``), else ``own``; a page that is
-    no chapter's (``own`` None) must name the chapter in the line. "cell 12", "cells 3 and 4",
-    "section 5" are refused, except in a discussion prompt quoted from the chapter.
+    stop at a word's end), the next `§` (or "and", "or", "to" before it) or the line's end; it
+    must be a chapter's heading or its start, cut at a word's end. Its chapter is the last one the
+    line names before it ("chapter 06", "Chapter 6's", "exercise 06", a table cell "06" or
+    "06 · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
+    None) must name the chapter in the line. "cell 12", "cells 3 and 4", "section 5" are refused,
+    except in a discussion prompt quoted from the chapter.
     """
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -262,6 +263,8 @@ HEADINGS = {
         ("| 4 | 07 | see § 6 · Training on random patches |", None),
         ("(chapter 06, § 4 · How sure are we)", None),
         ("§ Setup, which retrains the network", 6),
+        ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", 6),
+        ("§ Setup to § 3 · Choosing a threshold", 6),
         ("written `§ 6 · Training on random patches` in chapter 07", 7),
         ("> **Discuss.** Section 2 measured the spongy bone.", 0),  # quoted from the chapter
     ],
@@ -292,6 +295,7 @@ def test_section_references_that_resolve(text: str, own: int | None) -> None:
         ("See § 3 · Choosing a threshold.", None, "name its chapter"),
         ("(chapter 12, § 3 · Choosing a threshold)", None, "no chapter 12"),
         ("See § 3.", 6, "write § N · Heading words"),
+        ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", 6, "no heading"),
         ("- In section 2 of chapter 06 learners ...", 6, "'section 2'"),
     ],
 )
