@@ -83,6 +83,21 @@ def test_hausdorff_of_shifted_squares_in_2d_and_3d() -> None:
     assert hausdorff(big, far, percentile=100) > 9 and hausdorff(big, far, percentile=95) == 0.0
 
 
+def test_hausdorff_takes_the_larger_directed_percentile_which_pooling_can_exceed() -> None:
+    # two single pixels each: A at columns 0 and 20, B at columns 0 and 10 (a lone pixel is its own boundary)
+    a = np.zeros((3, 24), bool)
+    a[1, [0, 20]] = True
+    b = np.zeros((3, 24), bool)
+    b[1, [0, 10]] = True
+    # directed distances: A to B [0, 10], B to A [0, 10]; np.percentile([0, 10], 95) interpolates to 9.5
+    assert np.percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+    assert hausdorff(a, b) == pytest.approx(9.5)
+    assert hausdorff(b, a) == pytest.approx(9.5)
+    # medpy's way pools both directions first: [0, 0, 10, 10] gives 10.0, above both directed values
+    pooled = np.percentile([0.0, 0.0, 10.0, 10.0], 95)
+    assert pooled == pytest.approx(10.0) and pooled > hausdorff(a, b)
+
+
 def test_per_image_and_pooled() -> None:
     truth = np.stack([_random_pair(s)[0] for s in range(3)])
     pred = np.stack([_random_pair(s)[1] for s in range(3)])
