@@ -100,6 +100,13 @@ def sort_slices(datasets: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     ``SliceThickness`` (slices may overlap or leave gaps). Two slices at the same
     position (a duplicate, or two series mixed) raise an error.
 
+    ``np.stack`` of the ordered slices' pixels is indexed [slice, row, column],
+    while an affine built from the tags (row direction x column spacing, column
+    direction x row spacing, normal x slice spacing) indexes (column, row,
+    slice): transpose the stack with ``.transpose(2, 1, 0)`` before pairing the
+    two, for example in ``nibabel.Nifti1Image``, which checks neither against
+    the other (chapter 08, section 2).
+
     Example:
         >>> from types import SimpleNamespace as S
         >>> o = [1, 0, 0, 0, 1, 0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from types import SimpleNamespace
 
 import nibabel as nib
@@ -66,6 +67,27 @@ def test_slices_sorted_by_position_along_the_normal(tilt: bool) -> None:
     assert [ds.InstanceNumber for ds in ordered] == [4, 3, 2, 5, 1]
     assert np.allclose(gaps, [6.0, 3.0, 6.0, 6.0])  # uneven, and not SliceThickness (5 mm)
     assert float(series[0].SliceThickness) not in set(np.round(gaps, 3))
+
+
+def test_the_stack_transposed_to_column_row_slice_agrees_with_the_affine_from_the_tags() -> None:
+    """On pydicom's real CT series (non-square in-plane pixels on purpose): what sort_slices' docstring says."""
+    folder = Path(get_testdata_file("DICOMDIR")).parent / "98892001" / "CT5N"
+    series = [pydicom.dcmread(path) for path in sorted(folder.iterdir())]
+    ordered, gaps = sort_slices(series)
+    row_dir, col_dir = np.reshape(np.asarray(ordered[0].ImageOrientationPatient, dtype=float), (2, 3))
+    spacing = np.array([0.5, 0.8])  # (between rows, between columns): unequal, so a swap would show
+    affine = np.eye(4)
+    affine[:3, 0], affine[:3, 1] = row_dir * spacing[1], col_dir * spacing[0]
+    affine[:3, 2], affine[:3, 3] = np.cross(row_dir, col_dir) * gaps[0], np.asarray(ordered[0].ImagePositionPatient)
+    stack = np.stack([ds.pixel_array for ds in ordered])  # [slice, row, column]
+    volume = stack.transpose(2, 1, 0)  # [column, row, slice]
+    for c, r, k in ((0, 0, 0), (11, 4, 3), (15, 2, 4), (3, 13, 1)):
+        start = np.asarray(ordered[k].ImagePositionPatient, dtype=float)
+        by_dicom = start + row_dir * spacing[1] * c + col_dir * spacing[0] * r  # PS3.3 C.7.6.2.1.1
+        assert np.allclose(voxel_to_world(affine, [c, r, k]), by_dicom)
+        assert volume[c, r, k] == ordered[k].pixel_array[r, c]
+    assert not np.allclose(voxel_to_world(affine, [4, 11, 3]), voxel_to_world(affine, [11, 4, 3]))
+    assert nib.Nifti1Image(stack, affine).shape == (5, 16, 16)  # nibabel accepts the untransposed stack too
 
 
 def test_sort_slices_refuses_duplicates_mixed_orientations_and_missing_geometry() -> None:
