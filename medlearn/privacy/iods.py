@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._validation import check_bool
 from ._iods import IODS
 
 __all__ = ["attribute_type", "iod_name", "iod_problems"]
@@ -50,9 +51,8 @@ def attribute_type(sop_class_uid: str, keyword: str, *, mandatory_only: bool = F
         >>> attribute_type(segmentation, "ContentDate"), attribute_type(segmentation, "InstitutionName")
         ('1', None)
     """
-    if mandatory_only not in (True, False):
-        raise ValueError(f"mandatory_only must be True or False, not {mandatory_only!r}")
-    return _types(sop_class_uid, ("M",) if mandatory_only else _USAGES).get(str(keyword))
+    mandatory = check_bool(mandatory_only, "mandatory_only")
+    return _types(sop_class_uid, ("M",) if mandatory else _USAGES).get(str(keyword))
 
 
 def iod_problems(dataset: Any) -> list[str]:
