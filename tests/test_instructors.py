@@ -185,7 +185,8 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
 
     A `§` reference is the text after `§` up to a punctuation mark (`,;:()[]*_|!?`, a dash, a full
     stop at a word's end), the next `§` (or "and", "or", "to" before it) or the line's end; it
-    must be a chapter's heading or its start, cut at a word's end. Its chapter is the last one the
+    must be a chapter's heading or its start, cut at a word's end (or a whole heading, followed by
+    the rest of the sentence). Its chapter is the last one the
     line names before it ("chapter 06", "Chapter 6's", "exercise 06", a table cell "06" or
     "06 · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
     None) must name the chapter in the line. "cell 12", "cells 3 and 4", "section 5" are refused,
@@ -219,7 +220,9 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
             fits = [
                 h
                 for h in headings[chapter]
-                if h == reference or (h.startswith(reference) and not h[len(reference)].isalnum())
+                if h == reference
+                or (h.startswith(reference) and not h[len(reference)].isalnum())
+                or reference.startswith(h + " ")  # a whole heading, then the sentence goes on
             ]
             if not fits:
                 numeral, words = (reference.split(" · ", 1) + [""])[:2]
@@ -247,7 +250,7 @@ def test_notes_name_places_by_section_heading(path: Path) -> None:
 
 HEADINGS = {
     6: ["Setup", "3 · Choosing a threshold, honestly", "4 · How sure are we? Bootstrap confidence intervals"],
-    7: ["6 · Training on random patches, with a loss for rare pixels"],
+    7: ["6 · Training on random patches, with a loss for rare pixels", "9 · What 8 test images can and cannot show"],
 }
 
 
@@ -263,6 +266,7 @@ HEADINGS = {
         ("| 4 | 07 | see § 6 · Training on random patches |", None),
         ("(chapter 06, § 4 · How sure are we)", None),
         ("§ Setup, which retrains the network", 6),
+        ("§ 9 · What 8 test images can and cannot show learners how wide the interval is", 7),
         ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", 6),
         ("§ Setup to § 3 · Choosing a threshold", 6),
         ("written `§ 6 · Training on random patches` in chapter 07", 7),
@@ -295,6 +299,8 @@ def test_section_references_that_resolve(text: str, own: int | None) -> None:
         ("See § 3 · Choosing a threshold.", None, "name its chapter"),
         ("(chapter 12, § 3 · Choosing a threshold)", None, "no chapter 12"),
         ("See § 3.", 6, "write § N · Heading words"),
+        ("§ 9 · What 8 test images can show learners", 7, "no heading"),  # not the whole heading: end it
+        ("§ 1 shows that", 6, "write § N · Heading words"),
         ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", 6, "no heading"),
         ("- In section 2 of chapter 06 learners ...", 6, "'section 2'"),
     ],
