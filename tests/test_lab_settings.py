@@ -85,6 +85,7 @@ def test_course_py_installs_the_overrides_where_jupyterlab_reads_them() -> None:
 def test_binder_and_course_py_open_the_start_page() -> None:
     assert "default_url=/lab/tree/START_HERE.md" in (REPO / "course.py").read_text()
     assert "lab/overrides.json" in (REPO / "postBuild").read_text()
+    assert "lab/jupyter_server_config.json" in (REPO / "postBuild").read_text()  # Binder hides the egg-info too
     assert "lab/tree/START_HERE.md" in (REPO / "README.md").read_text()
 
 
