@@ -358,6 +358,45 @@ def test_a_segmentation_keeps_its_type_1_dates_and_serial_number_as_dummies(name
     assert iod_problems(shifted) == iod_problems(original)
 
 
+ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1"
+
+
+def _enhanced_ct() -> Dataset:
+    """A synthetic Enhanced CT header: an ORIGINAL image, so Acquisition DateTime (Type 1C) is required."""
+    ds = _patient()
+    ds.SOPClassUID, ds.SOPInstanceUID = ENHANCED_CT, "1.2.826.0.1.3680043.8.498.1"
+    ds.Modality, ds.ImageType = "CT", ["ORIGINAL", "PRIMARY", "AXIAL", "NONE"]
+    ds.AcquisitionDateTime = "20240229101500"
+    ds.ContentDate, ds.ContentTime = "20240229", "101600"
+    return ds
+
+
+def test_an_enhanced_ct_keeps_its_type_1c_acquisition_datetime_as_a_dummy() -> None:
+    original = _enhanced_ct()
+    assert iod_name(ENHANCED_CT) == "enhanced-ct-image"
+    assert attribute_type(ENHANCED_CT, "AcquisitionDateTime", mandatory_only=True) == "1C"  # PS3.3 C.8.15.2
+    assert profile_action(original["AcquisitionDateTime"].tag) == "X/Z/D"
+    clean = deidentify(original, salt=SALT)
+    assert clean.AcquisitionDateTime == "19000101000000"  # D, a dummy DT: not emptied, not removed
+    assert "AcquisitionDateTime: type 1C, empty" not in iod_problems(clean)
+    assert set(iod_problems(clean)) <= set(iod_problems(original))
+    assert phi_leftovers(original, clean).count == 0
+    emptied = copy.deepcopy(clean)
+    emptied.AcquisitionDateTime = ""  # what X/Z/D as Z would give
+    assert "AcquisitionDateTime: type 1C, empty" in iod_problems(emptied)
+    del emptied.AcquisitionDateTime  # absent: its condition is not checked, so not found
+    assert not any(p.startswith("AcquisitionDateTime") for p in iod_problems(emptied))
+    shifted = deidentify(original, salt=SALT, date_shift_days=-10)
+    assert shifted.AcquisitionDateTime == "20240219101500"
+
+
+def test_a_2c_attribute_present_in_the_input_counts_as_type_2_for_x_d() -> None:
+    module = importlib.import_module("medlearn.privacy.deidentify")
+    assert module._combined("X/D", "2C") == "D" and module._combined("X/D", "2") == "D"
+    assert module._combined("Z/D", "1C") == "D" and module._combined("Z/D", "2C") == "Z"
+    assert module._combined("X/D", None) == "X" and module._combined("X/Z/D", "1C") == "D"
+
+
 def test_iod_problems_finds_what_the_combined_codes_would_empty_without_the_types() -> None:
     original = _read(get_testdata_file(SEGMENTATIONS[0]))
     emptied = copy.deepcopy(deidentify(original, salt=SALT))
@@ -414,16 +453,21 @@ def test_combined_codes_follow_the_type_in_the_iod(
     assert clean.get(keyword) == expected if expected is not None else keyword not in clean
 
 
-def test_the_iod_generator_keeps_top_level_types_1_and_2() -> None:
+def test_the_iod_generator_keeps_top_level_types_1_1c_2_and_2c() -> None:
     from authoring.iod_types import build
 
     modules = {
         "general-equipment": [
             {"keyword": "Manufacturer", "type": "2", "path": []},
             {"keyword": "InstitutionName", "type": "3", "path": []},
+            {"keyword": "SoftwareVersions", "type": "2C", "path": []},
             {"keyword": "CodeMeaning", "type": "1", "path": ["InstitutionalDepartmentTypeCodeSequence"]},
         ],
-        "enhanced-general-equipment": [{"keyword": "DeviceSerialNumber", "type": "1", "path": []}],
+        "enhanced-general-equipment": [
+            {"keyword": "DeviceSerialNumber", "type": "1", "path": []},
+            {"keyword": "AcquisitionDateTime", "type": "1C", "path": []},
+            {"keyword": "ContentDate", "type": "1C", "path": ["SomeSequence"]},
+        ],
     }
     iods = {
         "segmentation": [
@@ -433,8 +477,8 @@ def test_the_iod_generator_keeps_top_level_types_1_and_2() -> None:
     }
     table = build({"1.2.840.10008.5.1.4.1.1.66.4": "segmentation"}, iods, modules)
     assert table["modules"] == {
-        "enhanced-general-equipment": {"DeviceSerialNumber": "1"},
-        "general-equipment": {"Manufacturer": "2"},
+        "enhanced-general-equipment": {"DeviceSerialNumber": "1", "AcquisitionDateTime": "1C"},
+        "general-equipment": {"Manufacturer": "2", "SoftwareVersions": "2C"},
     }
     assert table["iods"]["segmentation"] == [["general-equipment", "M"], ["enhanced-general-equipment", "M"]]
     with pytest.raises(SystemExit, match="do not fit"):

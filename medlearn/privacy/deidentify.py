@@ -111,7 +111,12 @@ def _new_value(element: Any, action: str, salt: str) -> Any:
 
 
 def _combined(action: str | None, kind: str | None) -> str | None:
-    """A combined code resolved for an attribute of type ``kind`` ("1", "2" or None) in the object's IOD."""
+    """A combined code resolved for an attribute of type ``kind`` ("1", "1C", "2", "2C" or None) in the object's IOD.
+
+    The attribute is present in the input (the caller walks the input's attributes), so a 1C or 2C
+    attribute is treated as 1 or 2: whatever condition made the original carry it, a dummy value keeps it met.
+    """
+    kind = {"1C": "1", "2C": "2"}.get(kind, kind) if kind else kind
     if action in ("Z/D", "X/D", "X/Z/D") and (kind == "1" or (kind == "2" and action == "X/D")):
         return "D"  # the standard's D "where needed for IOD conformance": a Type 1 needs a value
     return _COMBINED.get(action, action)
@@ -175,9 +180,10 @@ def deidentify(
     still resolve, for anyone who uses the same ``salt``). A combined code
     (Z/D, X/D, X/Z/D) becomes D, a dummy value of the attribute's VR, where the
     attribute is Type 1 in the IOD of the dataset's SOP class
-    (:mod:`medlearn.privacy.iods`), so that the copy still conforms: the
+    (:mod:`medlearn.privacy.iods`), or Type 1C (the input carries it, so its
+    condition is treated as met), so that the copy still conforms: the
     standard's "D where required to maintain IOD conformance"; X/D also becomes
-    D for a Type 2 attribute, which must stay present. Otherwise a combined code
+    D for a Type 2 or 2C attribute, which must stay present. Otherwise a combined code
     takes the least that keeps an attribute an object may need, never an
     invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed; X/Z/U*: its items
     cleaned, their UIDs replaced); inside sequences, where the table of types
