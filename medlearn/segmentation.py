@@ -181,11 +181,13 @@ def hausdorff(
     larger of the two. ``percentile=100`` is the classical Hausdorff distance; 95
     (HD95) ignores the farthest 5 % of boundary pixels. This is MONAI's
     ``compute_hausdorff_distance``; medpy's ``hd95`` instead pools the distances
-    of both directions before taking the percentile. For exact quantiles of two
-    distributions the pooled one lies between the directed ones, but with the
-    linear interpolation of ``np.percentile`` (which medpy uses) it can exceed
-    both: directed distances [0, 10] each way give 9.5 here, while the pooled
-    [0, 0, 10, 10] give 10.0. Say which one you report.
+    of both directions before taking the percentile. For population quantiles,
+    or the sample quantile that inverts the empirical distribution function
+    (``np.percentile(..., method="inverted_cdf")``), the pooled one lies between
+    the two directed ones; with the linear interpolation of ``np.percentile``
+    (which medpy uses) it can exceed both: directed distances [0, 10] each way
+    give 9.5 here, while the pooled [0, 0, 10, 10] give 10.0 (with
+    ``method="inverted_cdf"`` all three are 10.0). Say which one you report.
     0 when both masks are empty, infinite when only one is.
 
     Args:

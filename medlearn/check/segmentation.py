@@ -55,7 +55,8 @@ def dice_by_hand(function: Any) -> None:
         raise Wrong(
             f"two empty masks agree perfectly: return 1.0 (you returned {got}); 0 / 0 needs a rule, and medlearn "
             "chooses 1 (as MONAI's DiceMetric does with ignore_empty=False). MONAI's default, ignore_empty=True, "
-            "gives NaN for an empty reference instead, and its mean then skips those images."
+            "gives NaN for an empty reference instead, even when the prediction marks false positives there, and its "
+            "mean then skips those images."
         )
 
 
