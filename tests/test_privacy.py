@@ -498,6 +498,11 @@ def test_pixels_checked_says_burned_in_annotation_no_and_records_the_clean_pixel
     assert checked.PatientIdentityRemoved == "YES" and checked.BurnedInAnnotation == "NO"
     assert [c.CodeValue for c in checked.DeidentificationMethodCodeSequence] == ["113100", "113101", "113107"]
     assert "Clean Pixel Data Option" in checked.DeidentificationMethod
+    assert "pixel data not checked" in unchecked.DeidentificationMethod  # NO with 113100: pixels not checked
+    assert "pixel data not checked" not in checked.DeidentificationMethod
+    ds.BurnedInAnnotation = "NO"  # the header vouches for the pixels: YES, and nothing to add
+    assert "pixel data not checked" not in deidentify(ds, salt=SALT).DeidentificationMethod
+    ds.BurnedInAnnotation = "YES"
     assert ds.BurnedInAnnotation == "YES"  # the input is unchanged
 
 

@@ -196,11 +196,14 @@ def deidentify(
     PS3.15 E.1.1 says that "the Attribute Patient Identity Removed (0012,0062)
     shall be replaced or added to the Dataset with a value of YES"; without the
     Clean Pixel Data Option the Basic Profile does not address burned-in text
-    (E.2). This function's local policy is stricter: PatientIdentityRemoved is
-    YES only when the header says BurnedInAnnotation NO or ``pixels_checked``
+    (E.2). This function departs from E.1.1 on purpose: PatientIdentityRemoved
+    is YES only when the header says BurnedInAnnotation NO or ``pixels_checked``
     says a person has checked (and cleaned where needed) the pixels, and NO
     otherwise, as PS3.3 defines YES: removed from the attributes and the pixel
-    data. With ``pixels_checked``, the copy also says BurnedInAnnotation NO and
+    data. A receiver must read NO together with code 113100 as "header
+    de-identified, pixels not checked"; DeidentificationMethod then says
+    "pixel data not checked" too (it is Type 1C, required with YES, and may be
+    present otherwise). With ``pixels_checked``, the copy also says BurnedInAnnotation NO and
     records the Clean Pixel Data Option (DCM 113101), as PS3.15 E.3.1 asks.
 
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
@@ -274,7 +277,7 @@ def deidentify(
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
     pixels_clean = checked or dataset.get("BurnedInAnnotation", "") == "NO"
-    clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, stricter than E.1.1
+    clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, departing from E.1.1
     if checked:
         clean.BurnedInAnnotation = "NO"
     method = ["DICOM PS3.15 Basic Application Confidentiality Profile", f"table of edition {EDITION}"]
@@ -282,6 +285,8 @@ def deidentify(
     if checked:
         method.append("Clean Pixel Data Option")
         codes.append(("113101", "Clean Pixel Data Option"))
+    if not pixels_clean:
+        method.append("pixel data not checked")  # with NO: header de-identified, pixels not checked
     if days is not None:
         method.append("Retain Longitudinal Temporal Information Modified Dates")
         codes.append(("113107", "Retain Longitudinal Temporal Information Modified Dates Option"))
