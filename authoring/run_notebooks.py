@@ -143,6 +143,10 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     seconds = time.perf_counter() - start
     peak_mb = sampler.stop()
     if store and error is None:
+        # Drafted '# claim:' and '# NBVAL_IGNORE_OUTPUT' lines go into the cells' metadata before storing.
+        from authoring import scaffolding
+
+        scaffolding.move_notebook(nb)
         nbformat.write(nb, path)
         if path.resolve().parent == REPO / "notebooks":
             # The sections' measured times come from the timing just stored.

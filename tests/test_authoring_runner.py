@@ -26,6 +26,19 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     assert stored.cells[1].outputs[0].text == "50000000.0\n"
 
 
+def test_storing_moves_drafted_scaffolding_into_metadata(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "drafted.ipynb",
+        "# NBVAL_IGNORE_OUTPUT\nprint(2)",
+        "# claim: two is even\nassert 2 % 2 == 0\nprint(True)",
+    )
+    assert run_notebooks.run_notebook(path, store=True)["status"] == "ok"
+    stored = nbformat.read(path, as_version=4)
+    assert stored.cells[0].source == "print(2)" and "nbval-ignore-output" in stored.cells[0].metadata["tags"]
+    assert stored.cells[1].metadata["claims"] == ["two is even"] and "# claim" not in stored.cells[1].source
+    assert stored.cells[1].outputs[0].text == "True\n"
+
+
 def test_memory_of_child_processes_counts(tmp_path: Path) -> None:
     code = "import numpy as np, time; block = np.ones(60_000_000); time.sleep(1.0)"
     path = _write(
