@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from authoring import scaffolding
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-# Test scaffolding lives in cell metadata (authoring.scaffolding moves it there): the tag nbval reads
-# for "# NBVAL_IGNORE_OUTPUT", and the claims. The comment forms are still read until every notebook is moved.
+# Test scaffolding lives in cell metadata, not in the code a learner reads (authoring.scaffolding moves
+# "# claim:" lines and "# NBVAL_IGNORE_OUTPUT" there): the claims, and the tag nbval reads.
 IGNORE_TAG = "nbval-ignore-output"
-IGNORE = "# NBVAL_IGNORE_OUTPUT"
+EVERY_NOTEBOOK = scaffolding.default_paths(REPO)
 NOISE = ("Warning", "WARNING", "oneDNN", "cuda", "E0000", "I0000", "W0000")
 
 
@@ -26,8 +28,19 @@ def _source(cell: dict) -> str:
 
 
 def _ignored(cell: dict) -> bool:
-    """Whether nbval ignores the cell's output: the cell tag, or the comment on its first line."""
-    return IGNORE_TAG in cell.get("metadata", {}).get("tags", []) or _source(cell).startswith(IGNORE)
+    """Whether nbval ignores the cell's output: the cell's tag."""
+    return IGNORE_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_test_scaffolding_in_the_code(path: Path) -> None:
+    left = scaffolding.leftovers(path)
+    assert not left, (
+        "move these lines into cell metadata: python -m authoring.scaffolding "
+        + str(path.relative_to(REPO))
+        + "\n"
+        + "\n".join(left)
+    )
 
 
 def test_there_are_chapters() -> None:
@@ -85,7 +98,6 @@ def ignored_without_check(code: list[dict]) -> list[str]:
 
 
 # A claim and its check: every asserting cell names the sentence it backs, in its metadata's "claims".
-CLAIM = re.compile(r"^\s*# claim: (.+)$", re.MULTILINE)
 ASSERT = re.compile(r"^\s*assert\b", re.MULTILINE)
 MIN_CLAIM = 20
 
@@ -96,11 +108,11 @@ def _normalise(text: str) -> str:
 
 
 def _claims(cell: dict) -> tuple[list[str], list[str]]:
-    """A code cell's claims (metadata ``claims``, then any ``# claim:`` lines), and problems with their form."""
+    """A code cell's claims (its metadata's ``claims``), and problems with their form."""
     stored = cell.get("metadata", {}).get("claims", [])
     if not isinstance(stored, list) or not all(isinstance(claim, str) for claim in stored):
         return [], [f"metadata 'claims' must be a list of sentences, not {stored!r}"]
-    return [*stored, *CLAIM.findall(_source(cell))], []
+    return list(stored), []
 
 
 def unbacked_claims(cells: list[dict]) -> list[str]:
@@ -167,9 +179,9 @@ BRAIN = "the brain window clips the most pixels"
     "cell",
     [
         _code("print(1)\nassert True", claims=[BRAIN]),
-        _code(f"# claim: {BRAIN}\nprint(1)\nassert True"),  # the comment form, until every notebook is moved
+        _code("print(1)\nassert True", claims=[BRAIN], tags=["solution"]),
     ],
-    ids=["metadata", "comment"],
+    ids=["metadata", "other metadata"],
 )
 def test_claim_rule_accepts_a_backed_check(cell: dict) -> None:
     cells = [_md("## 1 · A\nThe brain window clips **the most** pixels of this slice."), cell]
@@ -195,10 +207,10 @@ def test_claim_rule_accepts_a_backed_check(cell: dict) -> None:
         (
             [
                 _md("## 1\nThe brain window clips the most pixels."),
-                _code("# claim: the lung window clips the most pixels\nassert 1"),
+                _code(f"# claim: {BRAIN}\nassert 1"),
             ],
-            "not found",
-        ),  # the comment form is checked the same way
+            "without claims",
+        ),  # a comment is not a claim
         (
             [
                 _md("## 1\nThe brain window clips the most pixels."),
@@ -232,7 +244,8 @@ def test_ignored_output_rule_reads_the_tag() -> None:
     assert "tag the cell" in ignored_without_check([widget, check])[0]
     tagged = _code("interact(f, x=1)", tags=[IGNORE_TAG])
     assert ignored_without_check([tagged, check]) == []
-    assert ignored_without_check([_code(f"{IGNORE}\ninteract(f, x=1)"), check]) == []  # the comment, until moved
+    commented = _code("# NBVAL_IGNORE_OUTPUT\ninteract(f, x=1)")  # a comment is not the tag
+    assert "tag the cell" in ignored_without_check([commented, check])[0]
     assert "last code cell" in ignored_without_check([check, tagged])[0]
     assert "ignored too" in ignored_without_check([tagged, _code("t = 1", tags=[IGNORE_TAG]), check])[0]
 
