@@ -26,31 +26,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _settings(app_settings_dir: Path, plugin: str) -> dict:
-    """The defaults JupyterLab serves for a plugin's settings (its schema's, after the overrides)."""
+def _ask_server(app: str, options: list[str], path: str, env: dict | None = None) -> object:
+    """Start ``jupyter APP`` on a free local port with ``options``, return the JSON it serves at ``path``."""
     port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "lab",
-        "--no-browser",
-        f"--ServerApp.port={port}",
-        "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=",
-        f"--LabApp.app_settings_dir={app_settings_dir}",
-        f"--ServerApp.root_dir={REPO}",
-    ]
+    command = [sys.executable, "-m", "jupyter", app, "--no-browser", f"--ServerApp.port={port}"]
+    command += ["--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", *options]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab/api/settings/{plugin}", timeout=5) as r:
-                    properties = json.load(r)["schema"]["properties"]
-                    return {key: value.get("default") for key, value in properties.items()}
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                    return json.load(r)
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
@@ -58,6 +47,13 @@ def _settings(app_settings_dir: Path, plugin: str) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _settings(app_settings_dir: Path, plugin: str) -> dict:
+    """The defaults JupyterLab serves for a plugin's settings (its schema's, after the overrides)."""
+    options = [f"--LabApp.app_settings_dir={app_settings_dir}", f"--ServerApp.root_dir={REPO}"]
+    properties = _ask_server("lab", options, f"/lab/api/settings/{plugin}")["schema"]["properties"]
+    return {key: value.get("default") for key, value in properties.items()}
 
 
 def test_the_shipped_overrides_turn_off_news_and_open_markdown_as_a_preview(tmp_path: Path) -> None:
@@ -95,37 +91,10 @@ def _listing(tmp_path: Path, *options: str) -> list[str]:
     for folder in ("notebooks", "medlearn.egg-info", "__pycache__"):
         (root / folder).mkdir(parents=True)
     (root / "medlearn.egg-info" / "PKG-INFO").write_text("Name: medlearn\n")
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "jupyter",
-        "server",
-        "--no-browser",
-        f"--ServerApp.port={port}",
-        "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=",
-        f"--ServerApp.root_dir={root}",
-        *options,
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
     # No user, environment or system configuration: only what the options give.
     env = {**os.environ, "JUPYTER_NO_CONFIG": "1", "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=5) as r:
-                    return sorted(item["name"] for item in json.load(r)["content"])
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    content = _ask_server("server", [f"--ServerApp.root_dir={root}", *options], "/api/contents", env)["content"]
+    return sorted(item["name"] for item in content)
 
 
 def test_the_shipped_server_config_hides_the_egg_info_and_what_jupyter_hides_anyway(tmp_path: Path) -> None:
