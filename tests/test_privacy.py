@@ -324,15 +324,32 @@ def test_identity_removed_only_when_the_pixels_are_known_to_be_clean_and_no_inve
     ds = _patient()
     assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"  # nobody looked at the pixels
     assert deidentify(ds, salt=SALT, pixels_checked=True).PatientIdentityRemoved == "YES"
-    ds.BurnedInAnnotation = "NO"
-    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "YES"
+    ds.BurnedInAnnotation = "NO"  # no text in the pixels, but a head CT could still show a face
+    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"
+    ds.RecognizableVisualFeatures = "YES"
+    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"
+    ds.RecognizableVisualFeatures = "NO"
+    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "YES"  # the header says both
     with pytest.raises(ValueError, match="^pixels_checked"):
         deidentify(ds, salt=SALT, pixels_checked="yes")
     ds.ContrastBolusAgent = ""  # Z/D, empty: stays empty rather than becoming a dummy that says "contrast"
     ds.SeriesDate = "20240229"  # X/D: removed, not replaced by 19000101
     clean = deidentify(ds, salt=SALT)
     assert clean.ContrastBolusAgent == "" and "SeriesDate" not in clean
-    assert clean.PatientID == "" and clean.InstitutionName == ""  # Z/D and X/Z/D: emptied
+    assert clean.PatientID == ""  # Z: emptied (Type 2)
+    assert "InstitutionName" not in clean  # X/Z/D on a Type 3 attribute of the CT Image IOD: removed
+    unknown = copy.deepcopy(ds)
+    unknown.SOPClassUID = "1.2.826.0.1.3680043.2.1125.99"  # a class the table does not know: emptied, kept
+    assert deidentify(unknown, salt=SALT).InstitutionName == ""
+
+
+def test_combined_codes_remove_type_3_attributes_of_a_known_iod() -> None:
+    ds = _patient()
+    assert attribute_type(ds.SOPClassUID, "InstitutionName") is None
+    assert profile_action(ds["InstitutionName"].tag) in ("X/Z", "X/Z/D")
+    clean = deidentify(ds, salt=SALT)
+    assert "InstitutionName" not in clean
+    assert iod_problems(clean) == iod_problems(ds)  # removing a Type 3 attribute adds no problem
 
 
 # conformance to the IOD ------------------------------------------------------------------------------
@@ -488,7 +505,7 @@ def test_the_iod_generator_keeps_top_level_types_1_1c_2_and_2c() -> None:
 # PatientIdentityRemoved and the Clean Pixel Data Option ----------------------------------------------
 
 
-def test_pixels_checked_says_burned_in_annotation_no_and_records_the_clean_pixel_data_option() -> None:
+def test_pixels_checked_says_no_text_and_no_face_and_records_both_clean_pixel_options() -> None:
     ds = _patient()
     ds.BurnedInAnnotation = "YES"
     unchecked = deidentify(ds, salt=SALT)
@@ -496,12 +513,16 @@ def test_pixels_checked_says_burned_in_annotation_no_and_records_the_clean_pixel
     assert [c.CodeValue for c in unchecked.DeidentificationMethodCodeSequence] == ["113100"]
     checked = deidentify(ds, salt=SALT, pixels_checked=True, date_shift_days=3)
     assert checked.PatientIdentityRemoved == "YES" and checked.BurnedInAnnotation == "NO"
-    assert [c.CodeValue for c in checked.DeidentificationMethodCodeSequence] == ["113100", "113101", "113107"]
+    assert [c.CodeValue for c in checked.DeidentificationMethodCodeSequence] == ["113100", "113101", "113102", "113107"]
     assert "Clean Pixel Data Option" in checked.DeidentificationMethod
     assert "pixel data not checked" in unchecked.DeidentificationMethod  # NO with 113100: pixels not checked
     assert "pixel data not checked" not in checked.DeidentificationMethod
-    ds.BurnedInAnnotation = "NO"  # the header vouches for the pixels: YES, and nothing to add
+    assert checked.RecognizableVisualFeatures == "NO" and "Clean Recognizable Visual Features Option" in (
+        checked.DeidentificationMethod
+    )
+    ds.BurnedInAnnotation = ds.RecognizableVisualFeatures = "NO"  # the header vouches for the pixels: YES
     assert "pixel data not checked" not in deidentify(ds, salt=SALT).DeidentificationMethod
+    del ds.RecognizableVisualFeatures
     ds.BurnedInAnnotation = "YES"
     assert ds.BurnedInAnnotation == "YES"  # the input is unchanged
 

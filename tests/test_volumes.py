@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -70,7 +71,7 @@ def test_slices_sorted_by_position_along_the_normal(tilt: bool) -> None:
 
 
 def test_the_stack_transposed_to_column_row_slice_agrees_with_the_affine_from_the_tags() -> None:
-    """On pydicom's real CT series (non-square in-plane pixels on purpose): what sort_slices' docstring says."""
+    """On pydicom's real CT series, given unequal in-plane spacing on purpose: what sort_slices' docstring says."""
     folder = Path(get_testdata_file("DICOMDIR")).parent / "98892001" / "CT5N"
     series = [pydicom.dcmread(path) for path in sorted(folder.iterdir())]
     ordered, gaps = sort_slices(series)
@@ -88,6 +89,16 @@ def test_the_stack_transposed_to_column_row_slice_agrees_with_the_affine_from_th
         assert volume[c, r, k] == ordered[k].pixel_array[r, c]
     assert not np.allclose(voxel_to_world(affine, [4, 11, 3]), voxel_to_world(affine, [11, 4, 3]))
     assert nib.Nifti1Image(stack, affine).shape == (5, 16, 16)  # nibabel accepts the untransposed stack too
+    # An independent reference for the in-plane order: nibabel's DICOM wrapper builds its affine from the same
+    # tags, for (row, column) indices; given the unequal spacing, its columns are ours swapped.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # nibabel.nicom warns on import that it is experimental
+        from nibabel.nicom.dicomwrappers import wrapper_from_data
+    unequal = copy.deepcopy(ordered[0])
+    unequal.PixelSpacing = [float(s) for s in spacing]
+    theirs = wrapper_from_data(unequal).affine
+    assert np.allclose(theirs[:3, [1, 0, 3]], affine[:3, [0, 1, 3]])
+    assert not np.allclose(theirs[:3, [0, 1]], affine[:3, [0, 1]])  # the spacing is unequal: a swap would show
 
 
 def test_sort_slices_refuses_duplicates_mixed_orientations_and_missing_geometry() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._validation import check_bool, check_int
-from .iods import attribute_type
+from .iods import attribute_type, iod_name
 from .profile import EDITION, profile_action
 
 __all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]
@@ -110,24 +110,29 @@ def _new_value(element: Any, action: str, salt: str) -> Any:
     return DUMMY.get(element.VR, "ANONYMIZED")
 
 
-def _combined(action: str | None, kind: str | None) -> str | None:
+def _combined(action: str | None, kind: str | None, known_iod: bool = False) -> str | None:
     """A combined code resolved for an attribute of type ``kind`` ("1", "1C", "2", "2C" or None) in the object's IOD.
 
     The attribute is present in the input (the caller walks the input's attributes), so a 1C or 2C
     attribute is treated as 1 or 2: whatever condition made the original carry it, a dummy value keeps it met.
+    With ``known_iod`` (the table knows the object's IOD), an attribute of no type there is Type 3 or not in
+    the IOD, so X/Z and X/Z/D remove it, as PS3.15 says ("X unless Z is required", Type 3 versus Type 2).
     """
     kind = {"1C": "1", "2C": "2"}.get(kind, kind) if kind else kind
     if action in ("Z/D", "X/D", "X/Z/D") and (kind == "1" or (kind == "2" and action == "X/D")):
         return "D"  # the standard's D "where needed for IOD conformance": a Type 1 needs a value
+    if known_iod and kind is None and action in ("X/Z", "X/Z/D"):
+        return "X"  # not required by the IOD: removed
     return _COMBINED.get(action, action)
 
 
 def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None) -> None:
     dataset.remove_private_tags()
+    known_iod = bool(sop_class) and iod_name(sop_class) is not None
     for tag in list(dataset.keys()):
         element = dataset[tag]
         kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
-        action = _combined(profile_action(tag), kind)
+        action = _combined(profile_action(tag), kind, known_iod and bool(element.keyword))
         shiftable = days is not None and element.VR in (*_DATE_VRS, "TM") and tag not in _NOT_SHIFTED
         if shiftable and action not in (None, "U"):
             action = "shift"  # the option keeps dates and times, with the dates moved
@@ -183,11 +188,13 @@ def deidentify(
     (:mod:`medlearn.privacy.iods`), or Type 1C (the input carries it, so its
     condition is treated as met), so that the copy still conforms: the
     standard's "D where required to maintain IOD conformance"; X/D also becomes
-    D for a Type 2 or 2C attribute, which must stay present. Otherwise a combined code
-    takes the least that keeps an attribute an object may need, never an
-    invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed; X/Z/U*: its items
-    cleaned, their UIDs replaced); inside sequences, where the table of types
-    does not reach, always so. D keeps an empty value empty; D on a sequence
+    D for a Type 2 or 2C attribute, which must stay present. X/Z and X/Z/D
+    remove an attribute that is Type 3 in a known IOD, or not in it. Otherwise
+    a combined code takes the least that keeps an attribute an object may
+    need, never an invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed;
+    X/Z/U*: its items cleaned, their UIDs replaced, also where the standard
+    would allow X for a Type 3 sequence); inside sequences, where the table of
+    types does not reach, always so. D keeps an empty value empty; D on a sequence
     leaves one empty item, so free text in a report's content goes. Private
     attributes are removed. The SOP Class, the pixels and everything the
     profile does not list are kept (a block list: the profile's way).
@@ -196,15 +203,20 @@ def deidentify(
     PS3.15 E.1.1 says that "the Attribute Patient Identity Removed (0012,0062)
     shall be replaced or added to the Dataset with a value of YES"; without the
     Clean Pixel Data Option the Basic Profile does not address burned-in text
-    (E.2). This function departs from E.1.1 on purpose: PatientIdentityRemoved
-    is YES only when the header says BurnedInAnnotation NO or ``pixels_checked``
-    says a person has checked (and cleaned where needed) the pixels, and NO
-    otherwise, as PS3.3 defines YES: removed from the attributes and the pixel
-    data. A receiver must read NO together with code 113100 as "header
-    de-identified, pixels not checked"; DeidentificationMethod then says
-    "pixel data not checked" too (it is Type 1C, required with YES, and may be
-    present otherwise). With ``pixels_checked``, the copy also says BurnedInAnnotation NO and
-    records the Clean Pixel Data Option (DCM 113101), as PS3.15 E.3.1 asks.
+    (E.2), nor faces that a head CT or MR can reconstruct (the Clean
+    Recognizable Visual Features Option, E.3.2). This function departs from
+    E.1.1 on purpose: PatientIdentityRemoved is YES only when the header says
+    both BurnedInAnnotation NO and RecognizableVisualFeatures NO, or
+    ``pixels_checked`` says a person has checked the pixels for both (and
+    cleaned or defaced where needed), and NO otherwise, as PS3.3 defines YES:
+    removed from the attributes and the pixel data. A receiver must read NO
+    together with code 113100 as "header de-identified, pixels not checked";
+    DeidentificationMethod then says "pixel data not checked" too (PS3.3
+    requires it with YES when the code sequence is absent; this function
+    always writes both). With ``pixels_checked``, the copy also says
+    BurnedInAnnotation NO and RecognizableVisualFeatures NO and records the
+    Clean Pixel Data and Clean Recognizable Visual Features Options (DCM 113101
+    and 113102), as PS3.15 E.3.1 and E.3.2 ask.
 
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
@@ -223,7 +235,7 @@ def deidentify(
 
     The copy records what was done: PatientIdentityRemoved,
     DeidentificationMethod, DeidentificationMethodCodeSequence (DCM 113100;
-    113101 with ``pixels_checked``; 113107 with the date option) and
+    113101 and 113102 with ``pixels_checked``; 113107 with the date option) and
     LongitudinalTemporalInformationModified.
 
     Args:
@@ -232,7 +244,8 @@ def deidentify(
         salt: the secret that the new UIDs are derived from; keep it, and keep it secret.
         date_shift_days: days to move every date by (an int, a mapping from Patient ID to days, or a
             function of the Patient ID), or None to treat dates as the profile says.
-        pixels_checked: True when a person has checked that the pixels show nothing identifying.
+        pixels_checked: True when a person has checked that the pixels show nothing identifying: no
+            burned-in text and no recognisable features such as a face (removed or obscured where needed).
 
     Example:
         >>> from pydicom import examples
@@ -276,15 +289,17 @@ def deidentify(
         clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
-    pixels_clean = checked or dataset.get("BurnedInAnnotation", "") == "NO"
+    said_clean = all(dataset.get(flag, "") == "NO" for flag in ("BurnedInAnnotation", "RecognizableVisualFeatures"))
+    pixels_clean = checked or said_clean
     clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, departing from E.1.1
     if checked:
         clean.BurnedInAnnotation = "NO"
+        clean.RecognizableVisualFeatures = "NO"
     method = ["DICOM PS3.15 Basic Application Confidentiality Profile", f"table of edition {EDITION}"]
     codes = [("113100", "Basic Application Confidentiality Profile")]
     if checked:
-        method.append("Clean Pixel Data Option")
-        codes.append(("113101", "Clean Pixel Data Option"))
+        method += ["Clean Pixel Data Option", "Clean Recognizable Visual Features Option"]
+        codes += [("113101", "Clean Pixel Data Option"), ("113102", "Clean Recognizable Visual Features Option")]
     if not pixels_clean:
         method.append("pixel data not checked")  # with NO: header de-identified, pixels not checked
     if days is not None:
