@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Set up the course in ./.venv and open it, or run its tests. Needs only Python 3.10 to 3.13.
+"""Set up the course in ./.venv and open it, or run its tests. Needs only Python 3.11 to 3.13.
 
     python3 course.py lab     # set up, then open the course in JupyterLab
-    python3 course.py test    # set up, then run the whole test suite (extra arguments go to pytest)
+    python3 course.py test    # set up, then run the whole test suite (extra arguments go to pytest;
+                              # it runs on every core: add -n 0 for one process)
 
 For instructors:
 
-    python3 course.py check                  # is this machine ready? (a table; exit status 1 if not)
+    python3 course.py doctor                 # is this machine ready? (a table; exit status 1 if not)
     python3 course.py handout DIR [--with-data]   # a student bundle: no solutions, no instructor notes
     python3 course.py site                   # the course as a static web site, in _build/html
 
@@ -27,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
 STAMP = VENV / "medlearn-installed.txt"
-SUPPORTED = ((3, 10), (3, 13))
+SUPPORTED = ((3, 11), (3, 13))
 
 
 def venv_python() -> Path:
@@ -64,15 +65,33 @@ def setup(extras: tuple[str, ...] = ("test",)) -> Path:
         run(python, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(extras)}]")
         kept = set(installed[1:]) if installed[:1] == [digest] else set()
         STAMP.write_text(" ".join([digest, *sorted(kept | set(extras))]) + "\n")
-    settings = VENV / "share" / "jupyter" / "lab" / "settings"
-    settings.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "lab" / "overrides.json", settings / "overrides.json")
+    install_file(HERE / "lab" / "overrides.json", VENV / "share" / "jupyter" / "lab" / "settings")
     # Jupyter's server reads etc/jupyter of its environment: keep medlearn.egg-info (made by the editable
     # install) out of the file browser, beside what Jupyter hides by default.
-    server = VENV / "etc" / "jupyter"
-    server.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "lab" / "jupyter_server_config.json", server / "jupyter_server_config.json")
+    install_file(HERE / "lab" / "jupyter_server_config.json", VENV / "etc" / "jupyter")
     return python
+
+
+def install_file(source: Path, folder: Path) -> None:
+    """Copy ``source`` into ``folder`` unless the same bytes are there; a reader never sees half a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    content = source.read_bytes()
+    if target.exists() and target.read_bytes() == content:
+        return
+    partial = target.with_name(target.name + f".{os.getpid()}.partial")
+    partial.write_bytes(content)
+    os.replace(partial, target)  # atomic on one file system
+
+
+def parallel_options(extra: list[str]) -> list[str]:
+    """pytest-xdist's options for the whole suite, unless ``extra`` chooses its own (``-n 0``: one process).
+
+    One worker per core; ``--dist loadfile`` keeps each file's tests on one worker: a notebook's cells
+    share one kernel, and the tests that run or read course.py's setup are one file.
+    """
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in extra)
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.
@@ -117,21 +136,13 @@ def handout(target: Path, with_data: bool) -> None:
     if with_data:
         python = setup()
         data = target / "data"
-        code = (
-            "import shutil, sys; from medlearn.data import COURSE_DATASETS, CHASEDB1_ARCHIVE, data_dir\n"
-            "names = [n + '.npz' for n in COURSE_DATASETS] + [CHASEDB1_ARCHIVE]\n"
-            "missing = [n for n in names if not (data_dir() / n).exists()]\n"
-            "if missing: sys.exit(f'not in {data_dir()}: {missing}; run: python -m medlearn data fetch')\n"
-            "[shutil.copyfile(data_dir() / n, sys.argv[1] + '/' + n) for n in names]"
-        )
-        data.mkdir()
-        run(python, "-c", code, data)
+        run(python, "-m", "medlearn", "data", "copy", "--to", data)  # each file checked as it arrives
         run(python, "-m", "medlearn", "data", "verify", "--root", data)
     print(f"The handout is in {target}: {'with' if with_data else 'without'} the data files.")
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("lab", "test", "check", "handout", "site"):
+    if not argv or argv[0] not in ("lab", "test", "doctor", "handout", "site"):
         sys.exit(__doc__)
     command, extra = argv[0], argv[1:]
     if command == "handout":
@@ -146,14 +157,14 @@ def main(argv: list[str]) -> None:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             options.append("--allow-root")
         run(setup(), "-m", "jupyter", "lab", *options, *extra)
-    elif command == "check":
-        run(setup(), "-m", "medlearn", "check", *extra)
+    elif command == "doctor":
+        run(setup(), "-m", "medlearn", "doctor", *extra)
     elif not (HERE / "tests").is_dir():
         sys.exit(f"This is a student handout: `{command}` works in the course's repository.")
     elif command == "site":
         run(setup(("test", "site")), "-m", "authoring.site", *extra)
     else:
-        run(setup(("test", "site")), "-m", "pytest", *extra)
+        run(setup(("test", "site")), "-m", "pytest", *parallel_options(extra), *extra)
 
 
 if __name__ == "__main__":

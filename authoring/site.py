@@ -38,7 +38,9 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
     found = {
         "Chapters": stems("notebooks", "[0-9][0-9]_*.ipynb"),
         "Exercises": stems("exercises", "[0-9][0-9]_*.ipynb"),
-        "For instructors": [f"instructors/{name}" for name in ("README", "labs", "semester", "judgement")]
+        # The guide's front page, then its other pages (labs, a semester, ...), then the notes per chapter.
+        "For instructors": ["instructors/README"]
+        + [s for s in stems("instructors", "*.md") if s != "instructors/README" and not s[12:14].isdigit()]
         + stems("instructors", "[0-9][0-9]_*.md"),
         "About the course": ["START_HERE", "CONTRIBUTING"],
     }

@@ -10,18 +10,15 @@ every formula typeset by MathJax. ``tests/test_site.py`` runs these checks on a 
 from __future__ import annotations
 
 import argparse
-import functools
 import html.parser
-import http.server
 import os
 import re
 import shutil
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
+
+from authoring.local_server import serve
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 INSTALL_CHROMIUM = (
@@ -119,25 +116,6 @@ def link_problems(root: Path) -> list[str]:
                 if unquote(anchor) not in ids:
                     problems.append(f"{page}: link to a missing anchor: {target}")
     return problems
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(root: Path, handler_class: type[http.server.SimpleHTTPRequestHandler] = _Quiet) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 for the duration of the block; yield its base URL (no final slash)."""
-    handler = functools.partial(handler_class, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 _PAGE_CHECK = """async () => {

@@ -13,7 +13,7 @@ patches every epoch and a cosine-decaying learning rate, in at most 5 minutes of
 on 2 CPU cores.
 
 Scored on the 8 test images (children 11-14) against the first observer, inside the field of view
-(``medlearn.segmentation.fundus_field_of_view``), at full resolution: Dice pooled over the test
+(``medlearn.fundus.fundus_field_of_view``), at full resolution: Dice pooled over the test
 pixels and the mean of per-image Dice, the pixel AUC, and the mean HD95 (pixels, both masks cut
 to the field of view); the second observer is scored the same way. Goal: pooled test Dice at least
 0.80 and above the second observer's, which most published U-Nets on CHASE_DB1 (Dice or F1
@@ -35,9 +35,9 @@ from skimage import transform
 from sklearn.metrics import roc_auc_score
 
 from medlearn.data import load_chasedb1
-from medlearn.fundus import downscale_masks, prepare_fundus, random_patches
+from medlearn.fundus import downscale_masks, fundus_field_of_view, prepare_fundus, random_patches
 from medlearn.models import small_unet, soft_dice_loss, weighted_binary_crossentropy
-from medlearn.segmentation import dice, dice_by_threshold, fundus_field_of_view, hausdorff, per_image
+from medlearn.segmentation import dice, dice_by_threshold, hausdorff, per_image
 
 GOAL_DICE = 0.80
 MAX_TRAINING_SECONDS = 300

@@ -16,11 +16,18 @@ not have to retype:
 - :mod:`medlearn.reporting`: a model card as Markdown, with no section left empty;
 - :mod:`medlearn.scale`: images in a chunked Zarr store, and the feature table computed chunk by chunk with Dask;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
-- :mod:`medlearn.segmentation`: Dice, IoU, pixel metrics inside a region, the percentile Hausdorff distance;
-- :mod:`medlearn.fundus`: fundus photographs prepared for a network (green channel, CLAHE), random patches;
-- :mod:`medlearn.check`: the exercise checks.
+- :mod:`medlearn.segmentation`: metrics of masks: Dice, IoU, pixel metrics inside a region, percentile Hausdorff;
+- :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
+- :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
+- :mod:`medlearn.privacy`: DICOM de-identification by PS3.15's profile, the IODs' attribute types, leftovers;
+- :mod:`medlearn.check`: the exercise checks (a learner's answer against the expected one, with hints);
+- :mod:`medlearn.doctor`: the machine check: is this machine ready for the course? (``python -m medlearn doctor``);
+- :mod:`medlearn.cli`: the command line, ``python -m medlearn data ...`` and ``python -m medlearn doctor``.
 
-Argument checks shared by all modules live in the private ``medlearn._validation``.
+Three words are kept apart: an *exercise check* (``medlearn.check``) marks a learner's answer; the
+*machine check* (``medlearn.doctor``) says whether a computer is ready; *argument validation* (the
+``check_*`` helpers of the private ``medlearn._validation``, shared by all modules) refuses a bad
+argument with a ``ValueError`` that names it.
 """
 
 __version__ = "0.1.0"

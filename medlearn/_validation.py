@@ -1,5 +1,6 @@
-"""Argument checks shared by every medlearn module: one rule, one message format.
+"""Argument validation shared by every medlearn module: one rule, one message format.
 
+(Not to be confused with the exercise checks, ``medlearn.check``, or the machine check, ``medlearn.doctor``.)
 Each function returns the checked value (converted where that is safe) or raises
 ``ValueError`` with a message that names the argument and shows what was given,
 in one form: ``"<name> must be <what>, not <given>"``. Modules import these
@@ -18,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "check_fitted",
     "check_images",
     "check_int",
+    "check_int_sequence",
     "check_mask",
     "check_number",
     "check_scores",
@@ -67,6 +69,26 @@ def check_int(value: object, name: str, *, min_value: int | None = None, max_val
     if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
         raise ValueError(f"{name} must be an integer{_range_text(min_value, max_value)}, not {_given(value)}")
     return int(value)
+
+
+def check_int_sequence(value: object, name: str, *, min_length: int = 1, min_value: int | None = None) -> list[int]:
+    """A sequence (list, tuple, array) of at least ``min_length`` integers, each at least ``min_value``, as a list.
+
+    A string is refused, although Python counts it as a sequence. A bad item is named by its place.
+
+    Example:
+        >>> check_int_sequence((8, 16, 32), "widths", min_length=2, min_value=1)
+        [8, 16, 32]
+        >>> check_int_sequence([8], "widths", min_length=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: widths must be a sequence of at least 2 integers, not [8]
+    """
+    items = list(value) if isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes)) else None
+    if items is None or len(items) < min_length:
+        plural = "integer" if min_length == 1 else "integers"
+        raise ValueError(f"{name} must be a sequence of at least {min_length} {plural}, not {_given(value)}")
+    return [check_int(item, f"{name}[{i}]", min_value=min_value) for i, item in enumerate(items)]
 
 
 def check_number(

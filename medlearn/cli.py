@@ -4,7 +4,8 @@ python -m medlearn data list
 python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 --to course-data
 python -m medlearn data fetch adrenalmnist3d --size 64
 python -m medlearn data verify --root course-data
-python -m medlearn check                 # is this machine ready for the course? (medlearn.setup_check)
+python -m medlearn data copy --to /media/usb/course-data   # the verified files, for a machine offline
+python -m medlearn doctor                # is this machine ready for the course? (medlearn.doctor)
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .data import (
     CHASEDB1_ARCHIVE,
     CHASEDB1_URL,
     COURSE_DATASETS,
     DATA_ENV,
+    IMAGE_SIZE,
     SPLITS,
     DataError,
     data_dir,
@@ -58,13 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--size",
         type=int,
-        default=28,
+        default=IMAGE_SIZE,
         help="side length of the MedMNIST files (28; MedMNIST+ 64, 128, 224 in 2-D, 64 in 3-D)",
     )
+
+    copy = actions.add_parser(
+        "copy", help="copy the course's files from the data folder to another folder, each checked on arrival"
+    )
+    copy.add_argument("names", nargs="*", metavar="NAME", help="datasets to copy (default: the course's)")
+    copy.add_argument("--to", metavar="DIR", required=True, help="folder to copy into")
+    copy.add_argument("--root", metavar="DIR", help=f"folder to copy from (default: ${DATA_ENV}, else the user cache)")
 
     verify = actions.add_parser("verify", help="check checksums and contents of the files in a folder")
     verify.add_argument("names", nargs="*", metavar="NAME", help="datasets that must be there (default: all found)")
     verify.add_argument("--root", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
+
+    doctor = commands.add_parser("doctor", help="is this machine ready for the course? (a table; status 1 if not)")
+    doctor.add_argument("--root", metavar="DIR", help=f"data folder (default: ${DATA_ENV}, else the user cache)")
+    doctor.add_argument("--quick", action="store_true", help="skip starting a kernel and importing TensorFlow")
     return parser
 
 
@@ -76,12 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok       breastmnist     course-data/breastmnist.npz
         0
     """
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["check"]:
-        from .setup_check import main as check_main
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "doctor":
+        from .doctor import main as doctor_main  # imports packaging and starts kernels: only when asked
 
-        return check_main(argv[1:])
-    args = _parser().parse_args(argv)
+        return doctor_main(args.root, quick=args.quick)
     try:
         if args.action == "list":
             for name in medmnist_names():
@@ -97,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "2 observers 28 images"
             )
             return 0
+        if args.action == "copy":
+            return _copy(args.names or [*COURSE_DATASETS, CHASEDB1], data_dir(args.root), args.to)
         if args.action == "fetch":
             for name in args.names or (*COURSE_DATASETS, CHASEDB1):
                 if name.lower() == CHASEDB1:
@@ -123,3 +138,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if report.status != "ok":
             print("    " + report.detail.replace("\n", "\n    "))
     return 0 if all(r.status == "ok" for r in reports) else 1
+
+
+def _copy(names: Sequence[str], source: Path, target: str) -> int:
+    """Copy the named files from ``source`` to ``target`` as a download from a local mirror: each checked."""
+    files = {
+        name: CHASEDB1_ARCHIVE if name.lower() == CHASEDB1 else medmnist_info(name).file().filename for name in names
+    }
+    missing = [file for file in files.values() if not (source / file).is_file()]
+    if missing:
+        print(
+            f"error: not in {source}: {', '.join(missing)}; run `python -m medlearn data fetch` first", file=sys.stderr
+        )
+        return 1
+    for name, file in files.items():
+        if file == CHASEDB1_ARCHIVE:
+            path = fetch_chasedb1(target, url=(source / file).resolve().as_uri(), progress=False)
+        else:
+            path = fetch_medmnist(name, target, mirror=source.resolve().as_uri(), progress=False)
+        print(f"ok       {name.lower():15} {path}")
+    return 0

@@ -19,9 +19,9 @@ from matplotlib.colors import to_rgb
 from skimage.util import montage
 
 from ._validation import check_images, check_int, check_mask
-from .colours import ERROR_COLOURS
+from .colours import ERROR_COLOURS, OKABE_ITO
 
-__all__ = ["error_overlay", "panels", "plot_class_examples", "plot_montage"]
+__all__ = ["error_overlay", "panels", "plot_class_examples", "plot_history", "plot_montage"]
 
 
 def panels(ax: Axes | Sequence[Axes] | None, n: int, **subplots: Any) -> np.ndarray:
@@ -200,3 +200,46 @@ def error_overlay(y_true: object, y_pred: object, mask: object | None = None) ->
     for kind, where in kinds.items():
         picture[where] = to_rgb(ERROR_COLOURS[kind])
     return picture
+
+
+def plot_history(history: Any, metrics: Sequence[str] | None = None, *, ax: Sequence[Axes] | None = None) -> np.ndarray:
+    """Training and validation curves, one panel per metric, from ``model.fit``'s history.
+
+    Args:
+        history: the ``History`` returned by ``model.fit``, or its ``.history`` dict.
+        metrics: names to plot (default: every metric that has a ``val_`` twin).
+        ax: one Axes per metric (default: a new figure, the panels side by side).
+
+    Returns:
+        The Axes, one per metric; the best validation epoch of each panel is marked.
+
+    Example:
+        >>> axes = plot_history({"loss": [0.7, 0.5, 0.4], "val_loss": [0.6, 0.5, 0.55]})
+        >>> [ax.get_ylabel() for ax in axes]
+        ['loss']
+    """
+    record = getattr(history, "history", history)
+    if not isinstance(record, dict) or not record:
+        raise ValueError("history must be a Keras History or its non-empty .history dict")
+    names = (
+        list(metrics)
+        if metrics is not None
+        else [k for k in record if not k.startswith("val_") and f"val_{k}" in record]
+    )
+    if not names:
+        raise ValueError("history has no metric with a validation twin (val_...)")
+    missing = [n for n in names if n not in record]
+    if missing:
+        raise ValueError(f"metrics {missing} are not in the history; it has {sorted(record)}")
+    axes = panels(ax, len(names), ncols=len(names), figsize=(5.5 * len(names), 3.6))
+    for panel, metric in zip(axes, names):
+        epochs = np.arange(1, len(record[metric]) + 1)
+        panel.plot(epochs, record[metric], "o-", color=OKABE_ITO[0], markersize=3, label="training")
+        if f"val_{metric}" in record:
+            values = np.asarray(record[f"val_{metric}"], dtype=float)
+            panel.plot(epochs, values, "s--", color=OKABE_ITO[5], markersize=3, label="validation")
+            best = int(np.argmin(values) if "loss" in metric else np.argmax(values))
+            panel.axvline(best + 1, color="0.5", linestyle=":", label=f"best validation (epoch {best + 1})")
+        panel.set(xlabel="epoch", ylabel=metric, title=metric)
+        panel.legend(fontsize=8)
+    return axes

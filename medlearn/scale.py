@@ -37,23 +37,13 @@ def _path(path: object) -> Path:
     return Path(path)
 
 
-def _zarr3() -> bool:
-    import zarr
-
-    return int(zarr.__version__.split(".")[0]) >= 3
-
-
 def _new_array(group: Any, name: str, shape: tuple[int, ...], chunk: int, dtype: Any) -> Any:
-    """An empty array in the group, compressed with Zstandard at level 3 (lossless) under Zarr 3 and Zarr 2 alike
-    (their defaults differ)."""
-    chunks = (chunk, *shape[1:])
-    if _zarr3():
-        from zarr.codecs import ZstdCodec
+    """An empty array in the group, compressed with Zstandard at level 3 (lossless)."""
+    from zarr.codecs import ZstdCodec
 
-        return group.create_array(name=name, shape=shape, chunks=chunks, dtype=dtype, compressors=ZstdCodec(level=3))
-    from numcodecs import Zstd
-
-    return group.zeros(name, shape=shape, chunks=chunks, dtype=dtype, compressor=Zstd(level=3))
+    return group.create_array(
+        name=name, shape=shape, chunks=(chunk, *shape[1:]), dtype=dtype, compressors=ZstdCodec(level=3)
+    )
 
 
 def _is_store(folder: Path) -> bool:

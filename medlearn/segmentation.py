@@ -24,13 +24,12 @@ from collections.abc import Callable
 import numpy as np
 from scipy import ndimage
 
-from ._validation import check_array, check_images, check_int, check_mask, check_number, check_spacing
+from ._validation import check_array, check_mask, check_number, check_spacing
 
 __all__ = [
     "dice",
     "dice_by_threshold",
     "dice_from_iou",
-    "fundus_field_of_view",
     "hausdorff",
     "iou",
     "iou_from_dice",
@@ -232,44 +231,3 @@ def per_image(
         return np.array([metric(t, p, **options) for t, p in zip(truth, pred)])
     region = check_mask(mask, "mask", shape=truth.shape, like="y_true")
     return np.array([metric(t, p, r, **options) for t, p, r in zip(truth, pred, region)])
-
-
-def fundus_field_of_view(image: np.ndarray, threshold: int = 20, closing_radius: int = 5) -> np.ndarray:
-    """The field of view of a colour fundus photograph: the bright disc that the camera exposed.
-
-    The red channel above ``threshold``, closed with a disc of ``closing_radius``
-    pixels, holes filled, and only the largest connected region kept. CHASE_DB1
-    ships no field-of-view masks; the literature computes one like this and
-    scores segmentations inside it.
-
-    Args:
-        image: one RGB photograph ``(H, W, 3)``, uint8.
-        threshold: red value (0 to 255) above which a pixel is exposed.
-        closing_radius: radius in pixels of the closing that bridges dark vessels at the rim.
-
-    Returns:
-        A bool mask ``(H, W)``.
-
-    Example:
-        >>> disc = np.zeros((41, 41, 3), np.uint8)
-        >>> yy, xx = np.mgrid[-20:21, -20:21]
-        >>> disc[(yy ** 2 + xx ** 2) <= 15 ** 2] = (120, 60, 20)
-        >>> fov = fundus_field_of_view(disc)
-        >>> fov.shape, int(fov.sum()) == int(((yy ** 2 + xx ** 2) <= 15 ** 2).sum())
-        ((41, 41), True)
-    """
-    stack = check_images(image, "image", colours=(3,))
-    if stack.shape[0] != 1 or stack.ndim != 4 or stack.dtype != np.uint8:
-        raise ValueError(f"image must be one RGB photograph (H, W, 3) of uint8, not {np.shape(image)} {stack.dtype}")
-    threshold = check_int(threshold, "threshold", min_value=0, max_value=254)
-    radius = check_int(closing_radius, "closing_radius", min_value=0)
-    exposed = stack[0, ..., 0] > threshold
-    if radius:
-        yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
-        exposed = ndimage.binary_closing(exposed, structure=yy**2 + xx**2 <= radius**2, border_value=0)
-    exposed = ndimage.binary_fill_holes(exposed)
-    labels, n = ndimage.label(exposed)
-    if n == 0:
-        raise ValueError(f"image has no pixel with red above threshold={threshold}: is it a fundus photograph?")
-    largest = np.argmax(np.bincount(labels.ravel())[1:]) + 1
-    return labels == largest

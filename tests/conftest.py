@@ -1,21 +1,25 @@
-"""Shared fixtures: the real MedMNIST files and CHASE_DB1 archive, and a real HTTP server that serves them."""
+"""Shared fixtures: the real MedMNIST files and CHASE_DB1 archive, a real HTTP server that serves them, and
+matplotlib without a screen (the Agg backend, every figure closed after each test). Plain shared values and
+functions live in ``helpers.py``."""
 
 from __future__ import annotations
 
 import http.server
 import io
 import shutil
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pytest
 
-from authoring.site_check import serve
+from authoring.local_server import serve
 from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
 
-REPO = Path(__file__).resolve().parents[1]
+matplotlib.use("Agg")  # before any test imports pyplot: no screen needed
 
 
 @pytest.fixture(scope="session")
@@ -123,3 +127,11 @@ def save_medmnist_like(path: Path, images: dict[str, np.ndarray], labels: dict[s
     arrays = {f"{s}_images": images[s] for s in images} | {f"{s}_labels": labels[s] for s in labels}
     np.savez_compressed(path, **arrays)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    """Close every figure a test leaves open, so that figures do not pile up in memory."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from helpers import right_answers_test
 
 from medlearn.check import scale
 
@@ -32,9 +33,7 @@ RIGHT = {
 }
 
 
-@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
-def test_right_answers_pass(task) -> None:
-    assert task.run(RIGHT[task]).passed
+test_right_answers_pass = right_answers_test(RIGHT)
 
 
 @pytest.mark.parametrize(

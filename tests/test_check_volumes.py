@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import right_answers_test
 
 from medlearn.check import volumes
 from medlearn.volumes import voxel_to_world
@@ -33,9 +34,7 @@ RIGHT = {
 }
 
 
-@pytest.mark.parametrize("task", list(RIGHT), ids=lambda t: t.name)
-def test_right_answers_pass(task) -> None:
-    assert task.run(RIGHT[task]).passed
+test_right_answers_pass = right_answers_test(RIGHT)
 
 
 @pytest.mark.parametrize(

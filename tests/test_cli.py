@@ -34,7 +34,7 @@ def test_verify_fails_on_a_corrupted_copy(medmnist_dir: Path, tmp_path: Path) ->
     assert result.returncode == 1
     assert "ok       breastmnist" in result.stdout
     assert "bad      pneumoniamnist" in result.stdout
-    assert medmnist_info("pneumoniamnist").md5 in result.stdout
+    assert medmnist_info("pneumoniamnist").file().md5 in result.stdout
 
 
 def test_verify_fails_on_an_empty_folder_and_on_missing_names(tmp_path: Path) -> None:
@@ -47,7 +47,7 @@ def test_verify_fails_on_an_empty_folder_and_on_missing_names(tmp_path: Path) ->
 def test_fetch_from_a_classroom_mirror(http_mirror: str, tmp_path: Path) -> None:
     result = medlearn("data", "fetch", "breastmnist", "--to", str(tmp_path), "--mirror", f"{http_mirror}/good")
     assert result.returncode == 0, result.stderr
-    assert md5sum(tmp_path / "breastmnist.npz") == medmnist_info("breastmnist").md5
+    assert md5sum(tmp_path / "breastmnist.npz") == medmnist_info("breastmnist").file().md5
     assert medlearn("data", "verify", "--root", str(tmp_path)).returncode == 0
 
 
@@ -67,3 +67,37 @@ def test_list_and_usage() -> None:
     assert " 3-D " in adrenal and adrenal.endswith("sizes 28,64")
     assert next(line for line in lines if line.startswith("breastmnist ")).endswith("sizes 28,64,128,224")
     assert medlearn().returncode == 2  # argparse: a command is required
+
+
+def test_every_command_is_an_argparse_subcommand_listed_by_help() -> None:
+    result = medlearn("--help")
+    assert result.returncode == 0 and "{data,doctor}" in result.stdout
+    doctor = medlearn("doctor", "--help")
+    assert doctor.returncode == 0 and "--quick" in doctor.stdout and "--root" in doctor.stdout
+    wrong = medlearn("check")  # the machine check's old name: refused, with the choices
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr and "doctor" in wrong.stderr
+
+
+def test_doctor_reports_a_missing_dataset_with_status_1(tmp_path: Path) -> None:
+    result = medlearn("doctor", "--quick", "--root", str(tmp_path))
+    assert result.returncode == 1 and "missing" in result.stdout and "PROBLEM" in result.stdout
+
+
+def test_copy_gives_the_course_files_each_checked(medmnist_dir: Path, tmp_path: Path) -> None:
+    result = medlearn("data", "copy", "breastmnist", "chasedb1", "--root", str(medmnist_dir), "--to", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["CHASEDB1.zip", "breastmnist.npz"]
+    assert md5sum(tmp_path / "breastmnist.npz") == medmnist_info("breastmnist").file().md5
+
+
+def test_copy_refuses_a_missing_file_and_a_corrupted_one(medmnist_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    result = medlearn("data", "copy", "breastmnist", "--root", str(source), "--to", str(tmp_path / "out"))
+    assert result.returncode == 1 and "not in" in result.stderr and "breastmnist.npz" in result.stderr
+    data = bytearray((medmnist_dir / "breastmnist.npz").read_bytes())
+    data[-100] ^= 0xFF
+    (source / "breastmnist.npz").write_bytes(bytes(data))
+    result = medlearn("data", "copy", "breastmnist", "--root", str(source), "--to", str(tmp_path / "out"))
+    assert result.returncode == 1 and "md5" in result.stderr
+    assert not (tmp_path / "out" / "breastmnist.npz").exists()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import REPO, altered_member, rewrite_archive
+from conftest import altered_member, rewrite_archive
+from helpers import REPO
 from scipy import ndimage
 
 from medlearn.cli import main

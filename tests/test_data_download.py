@@ -17,7 +17,7 @@ from medlearn.data import (
     medmnist_info,
 )
 
-MD5 = medmnist_info("breastmnist").md5
+MD5 = medmnist_info("breastmnist").file().md5
 
 
 def _leftovers(folder: Path) -> list[str]:

@@ -37,24 +37,24 @@ def test_catalog_knows_every_2d_medmnist_dataset() -> None:
     assert len(names) == 12
     for name in names:
         info = medmnist_info(name)
-        assert len(info.md5) == 32 and int(info.md5, 16) >= 0
+        assert len(info.file().md5) == 32 and int(info.file().md5, 16) >= 0
         assert info.n_channels in (1, 3)
         assert set(info.n_samples) == set(SPLITS)
-        assert info.url == f"https://zenodo.org/records/10519652/files/{name}.npz?download=1"
+        assert info.file().url == f"https://zenodo.org/records/10519652/files/{name}.npz?download=1"
     assert {medmnist_info(n).n_channels for n in names} == {1, 3}
     assert {medmnist_info(n).task for n in names} >= {"binary-class", "multi-class", "multi-label, binary-class"}
     for name, md5 in OFFICIAL_MD5.items():
-        assert medmnist_info(name).md5 == md5
+        assert medmnist_info(name).file().md5 == md5
 
 
 def test_info_of_the_course_datasets() -> None:
     breast = medmnist_info("BreastMNIST")
     assert breast.label_names == ("malignant", "normal, benign")
     assert dict(breast.n_samples) == {"train": 546, "val": 78, "test": 156}
-    assert breast.image_shape == (28, 28)
+    assert breast.file().image_shape == (28, 28)
     pneumonia = medmnist_info("pneumoniamnist.npz")
     assert pneumonia.label_names == ("normal", "pneumonia")
-    assert medmnist_info("dermamnist").image_shape == (28, 28, 3)
+    assert medmnist_info("dermamnist").file().image_shape == (28, 28, 3)
     assert medmnist_info("chestmnist").multi_label and medmnist_info("chestmnist").n_classes == 14
 
 
@@ -114,7 +114,7 @@ def test_missing_file_without_download_says_where_to_get_it(tmp_path: Path) -> N
     with pytest.raises(DataNotFoundError) as err:
         load_medmnist("breastmnist", root=tmp_path, download=False)
     message = str(err.value)
-    assert medmnist_info("breastmnist").url in message
+    assert medmnist_info("breastmnist").file().url in message
     assert str(tmp_path) in message
     assert "python -m medlearn data fetch breastmnist" in message
 
@@ -145,7 +145,7 @@ def test_load_rgb_file_in_the_same_format(tmp_path: Path) -> None:
     # With the check on, a home-made file is refused, with both md5 sums shown.
     with pytest.raises(DataError) as err:
         load_medmnist("dermamnist", root=tmp_path)
-    assert medmnist_info("dermamnist").md5 in str(err.value)
+    assert medmnist_info("dermamnist").file().md5 in str(err.value)
     assert hashlib.md5((tmp_path / "dermamnist.npz").read_bytes()).hexdigest() in str(err.value)
 
 

@@ -25,8 +25,8 @@ def adrenal64() -> Path:
 
 def test_the_file_on_disk_is_the_official_one(adrenal64: Path) -> None:
     info = medmnist_info("adrenalmnist3d")
-    assert 64 in info.sizes and info.filename_for(64) == "adrenalmnist3d_64.npz"
-    assert info.md5_for(64) == OFFICIAL_MD5_64 != info.md5_for(28)
+    assert 64 in info.sizes and info.file(64).filename == "adrenalmnist3d_64.npz"
+    assert info.file(64).md5 == OFFICIAL_MD5_64 != info.file(28).md5
     digest = hashlib.md5((adrenal64 / "adrenalmnist3d_64.npz").read_bytes()).hexdigest()
     assert digest == OFFICIAL_MD5_64
 

@@ -7,12 +7,9 @@ import importlib
 import inspect
 import pkgutil
 
-import matplotlib
 import pytest
 
 import medlearn
-
-matplotlib.use("Agg")
 
 MODULES = [
     importlib.import_module(m.name)

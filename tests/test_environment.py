@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+import tomllib
 import yaml
+from helpers import REPO
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-REPO = Path(__file__).resolve().parents[1]
 PLATFORMS = {
     "linux x86-64": {"sys_platform": "linux", "platform_machine": "x86_64"},
     "linux aarch64": {"sys_platform": "linux", "platform_machine": "aarch64"},
@@ -79,7 +72,18 @@ def test_conda_python_is_supported() -> None:
 def test_exactly_one_tensorflow_everywhere() -> None:
     project = _pyproject()["project"]
     for platform in PLATFORMS.values():
-        for python in ("3.10", "3.11", "3.12", "3.13"):
+        for python in ("3.11", "3.12", "3.13"):
             pins = _pins(project["dependencies"], python, platform)
             assert ("tensorflow" in pins) != ("tensorflow-cpu" in pins), (platform, python)
             assert {"numpy", "keras", "scikit-learn"} <= set(pins)
+
+
+def test_supported_pythons_are_3_11_to_3_13_with_no_older_branch() -> None:
+    from packaging.specifiers import SpecifierSet
+
+    supported = SpecifierSet(_pyproject()["project"]["requires-python"])
+    assert [f"3.{m}" for m in range(8, 16) if f"3.{m}" in supported] == ["3.11", "3.12", "3.13"]
+    text = (REPO / "pyproject.toml").read_text()
+    assert "python_version <" not in text and "python_version >=" not in text  # one pin per package
+    course = (REPO / "course.py").read_text()
+    assert "SUPPORTED = ((3, 11), (3, 13))" in course and "Python 3.11 to 3.13" in course

@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from helpers import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
@@ -21,7 +22,6 @@ from hypothesis.extra.numpy import array_shapes, arrays
 from authoring import build_exercises as build
 from medlearn.check import CheckResult, Task, Wrong, as_array, as_number, call
 
-REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
 CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")
 

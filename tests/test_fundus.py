@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import ndimage
 from skimage import exposure, transform
 
 from medlearn.fundus import downscale_masks, prepare_fundus, random_patches
@@ -131,3 +132,36 @@ def test_random_patches_bad_input(kwargs: dict, message: str) -> None:
     arguments = {"images": np.zeros((1, 8, 8)), "masks": np.zeros((1, 8, 8), bool), "n": 2, "size": 4} | kwargs
     with pytest.raises(ValueError, match=message):
         random_patches(**arguments)
+
+
+def test_field_of_view_on_chasedb1(chase_bytes: bytes, tmp_path) -> None:
+    from medlearn.data import CHASEDB1_ARCHIVE, load_chasedb1
+    from medlearn.fundus import fundus_field_of_view
+
+    (tmp_path / CHASEDB1_ARCHIVE).write_bytes(chase_bytes)
+    data = load_chasedb1(tmp_path, download=False)
+    for image, first, second in zip(data.images, data.first_observer, data.second_observer):
+        fov = fundus_field_of_view(image)
+        assert 0.6 < fov.mean() < 0.75  # the exposed disc covers about two thirds of the frame
+        assert not fov[0, 0] and not fov[-1, -1] and fov[480, 500]  # dark corners out, the centre in
+        assert ndimage.label(fov)[1] == 1 and np.array_equal(ndimage.binary_fill_holes(fov), fov)
+        # nearly every annotated vessel pixel lies inside it
+        assert (first & fov).sum() > 0.99 * first.sum() and (second & fov).sum() > 0.99 * second.sum()
+
+
+@pytest.mark.parametrize(
+    ("image", "kwargs", "message"),
+    [
+        (np.zeros((10, 10, 3), np.uint8), {}, "no pixel with red above threshold=20"),
+        (np.zeros((10, 10), np.uint8), {}, "image must be one RGB photograph"),
+        (np.zeros((2, 10, 10, 3), np.uint8), {}, "image must be one RGB photograph"),
+        (np.zeros((10, 10, 3), float), {}, "image must be one RGB photograph"),
+        (np.full((10, 10, 3), 99, np.uint8), {"threshold": 255}, "threshold must be"),
+        (np.full((10, 10, 3), 99, np.uint8), {"closing_radius": -1}, "closing_radius must be"),
+    ],
+)
+def test_field_of_view_bad_input(image: np.ndarray, kwargs: dict, message: str) -> None:
+    from medlearn.fundus import fundus_field_of_view
+
+    with pytest.raises(ValueError, match=message):
+        fundus_field_of_view(image, **kwargs)

@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("exercises/solutions", "instructors", "authoring", "tests", "benchmarks", ".ci")
 TEXT = {".py", ".md", ".ipynb", ".toml", ".yml", ".json", ".txt", ".cfg", ""}
 
@@ -123,7 +123,7 @@ def dead_links(folder: Path) -> list[str]:
     return dead
 
 
-def _handout(target: Path, *extra: str) -> subprocess.CompletedProcess:
+def handout_command(target: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "course.py", "handout", str(target), *extra], cwd=REPO, capture_output=True, text=True
     )
@@ -132,7 +132,7 @@ def _handout(target: Path, *extra: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def handout(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("handout") / "medlearn-handout"
-    result = _handout(target)
+    result = handout_command(target)
     assert result.returncode == 0, result.stdout + result.stderr
     return target
 
@@ -169,20 +169,10 @@ def test_a_planted_leak_is_found(handout: Path, tmp_path: Path) -> None:
     assert "forbidden folder: instructors" in leaks(copy)
 
 
-def test_with_data_copies_the_verified_files(tmp_path: Path) -> None:
-    target = tmp_path / "with-data"
-    result = _handout(target, "--with-data")
-    assert result.returncode == 0, result.stdout + result.stderr
-    names = sorted(p.name for p in (target / "data").iterdir())
-    assert "CHASEDB1.zip" in names and "breastmnist.npz" in names and "retinamnist.npz" in names
-    assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
-    assert leaks(target) == []
-
-
 def test_the_handout_has_a_readme_for_learners(handout: Path) -> None:
     readme = (handout / "README.md").read_text(encoding="utf-8")
     assert readme == (REPO / "handout" / "README.md").read_text(encoding="utf-8")
-    assert "python3 course.py lab" in readme and "python3 course.py check" in readme
+    assert "python3 course.py lab" in readme and "python3 course.py doctor" in readme
     # Nothing a handout does not hold, or refuses to do.
     for word in ("course.py test", "pytest", "solution", "instructor", "authoring", "benchmark", "course.py site"):
         assert word not in readme.lower(), word
@@ -222,8 +212,8 @@ def test_a_dead_link_is_found(handout: Path, tmp_path: Path) -> None:
 
 
 def test_bad_usage_and_an_existing_folder_are_refused(tmp_path: Path) -> None:
-    assert "usage" in _handout(tmp_path / "x", "--with-dat").stderr
+    assert "usage" in handout_command(tmp_path / "x", "--with-dat").stderr
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "file").write_text("x")
-    result = _handout(tmp_path / "full")
+    result = handout_command(tmp_path / "full")
     assert result.returncode != 0 and "not empty" in result.stderr

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import REPO
 
 from authoring import sections
 
-REPO = Path(__file__).resolve().parents[1]
 GUIDE = REPO / "instructors"
 CHAPTERS = sections.chapters()
 PARTS = (
@@ -135,7 +135,7 @@ def test_the_semester_plan_covers_every_chapter_and_names_its_optional_sections(
 def test_the_readme_states_prerequisites_and_has_a_section_for_instructors() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "## For instructors" in readme and "Python and NumPy" in readme
-    for command in ("course.py check", "course.py handout", "course.py site"):
+    for command in ("course.py doctor", "course.py handout", "course.py site"):
         assert command in readme
     guide = (GUIDE / "README.md").read_text(encoding="utf-8")
     for page in [*(p.stem for p in CHAPTERS), "labs", "semester", "judgement"]:

@@ -32,7 +32,7 @@ def test_the_catalog_is_the_medmnist_package_metadata() -> None:
     assert set(medmnist_names()) == set(table)
     for name in medmnist_names(2):
         info, facts = medmnist_info(name), table[name]
-        assert info.md5 == facts["md5"]["28"], name
+        assert info.file().md5 == facts["md5"]["28"], name
         assert dict(info.n_samples) == facts["n_samples"], name
         assert info.n_channels == facts["n_channels"] and info.task == facts["task"], name
         assert info.n_classes == len(facts["label_names"]), name
@@ -41,14 +41,14 @@ def test_the_catalog_is_the_medmnist_package_metadata() -> None:
 def test_sizes_files_addresses_and_shapes() -> None:
     breast = medmnist_info("breastmnist")
     assert breast.sizes == (28, 64, 128, 224) and breast.ndim == 2
-    assert breast.filename_for(28) == "breastmnist.npz" and breast.filename_for(224) == "breastmnist_224.npz"
-    assert breast.url_for(64) == "https://zenodo.org/records/10519652/files/breastmnist_64.npz?download=1"
-    assert breast.md5_for(28) == breast.md5 and breast.md5_for(128) != breast.md5
-    assert breast.image_shape_for(128) == (128, 128)
-    assert medmnist_info("retinamnist").image_shape_for(64) == (64, 64, 3)
+    assert breast.file(28).filename == "breastmnist.npz" and breast.file(224).filename == "breastmnist_224.npz"
+    assert breast.file(64).url == "https://zenodo.org/records/10519652/files/breastmnist_64.npz?download=1"
+    assert breast.file(28).md5 == breast.file().md5 and breast.file(128).md5 != breast.file().md5
+    assert breast.file(128).image_shape == (128, 128)
+    assert medmnist_info("retinamnist").file(64).image_shape == (64, 64, 3)
     adrenal = medmnist_info("adrenalmnist3d")
     assert adrenal.ndim == 3 and adrenal.sizes == (28, 64)
-    assert adrenal.image_shape == (28, 28, 28) and adrenal.image_shape_for(64) == (64, 64, 64)
+    assert adrenal.file().image_shape == (28, 28, 28) and adrenal.file(64).image_shape == (64, 64, 64)
     assert adrenal.label_names == ("normal", "hyperplasia") and dict(adrenal.n_samples) == {
         "train": 1188,
         "val": 98,
@@ -59,7 +59,7 @@ def test_sizes_files_addresses_and_shapes() -> None:
 @pytest.mark.parametrize("size", [32, 224.0, True, "64"])
 def test_unpublished_sizes_are_refused(size: object) -> None:
     with pytest.raises(ValueError, match="size"):
-        medmnist_info("adrenalmnist3d").filename_for(size)  # type: ignore[arg-type]
+        medmnist_info("adrenalmnist3d").file(size)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="size"):
         load_medmnist("adrenalmnist3d", "test", size=size)  # type: ignore[arg-type]
 
@@ -75,7 +75,7 @@ def test_shared_files_have_the_catalog_md5(name: str) -> None:
     path = SHARED / f"{name}.npz"
     if not path.exists():
         pytest.skip(f"{path} is not on this machine")
-    assert hashlib.md5(path.read_bytes()).hexdigest() == medmnist_info(name).md5
+    assert hashlib.md5(path.read_bytes()).hexdigest() == medmnist_info(name).file().md5
 
 
 @pytest.mark.parametrize("name", ["breastmnist", "pneumoniamnist", "retinamnist", "adrenalmnist3d"])
@@ -88,7 +88,7 @@ def test_shared_files_have_the_catalog_split_sizes_shapes_and_labels(name: str) 
         for split in ("train", "val", "test"):
             images, labels = archive[f"{split}_images"], archive[f"{split}_labels"]
             assert len(images) == len(labels) == info.n_samples[split], (name, split)
-            assert images.shape[1:] == info.image_shape, name
+            assert images.shape[1:] == info.file().image_shape, name
             assert labels.min() >= 0 and labels.max() == info.n_classes - 1, name
 
 
@@ -117,7 +117,7 @@ def test_a_64_voxel_file_is_read_and_md5_checked(tmp_path: Path) -> None:
     assert loaded.shape == (2, 64, 64, 64)
     with pytest.raises(DataError) as err:  # not the official file: its md5 differs, and both are shown
         load_medmnist("adrenalmnist3d", "val", root=tmp_path, size=64)
-    assert medmnist_info("adrenalmnist3d").md5_for(64) in str(err.value)
+    assert medmnist_info("adrenalmnist3d").file(64).md5 in str(err.value)
     assert hashlib.md5(path.read_bytes()).hexdigest() in str(err.value)
     assert "--size 64" in str(err.value)
     report = verify_medmnist(tmp_path)
@@ -132,3 +132,16 @@ def test_a_missing_larger_file_names_its_own_address(tmp_path: Path) -> None:
     with pytest.raises(DataNotFoundError) as err:
         load_medmnist("breastmnist", "test", root=tmp_path, download=False, size=128)
     assert "breastmnist_128.npz" in str(err.value) and "--size 128" in str(err.value)
+
+
+def test_one_record_per_dataset_and_size_is_what_fetch_load_and_verify_use() -> None:
+    info = medmnist_info("adrenalmnist3d")
+    record = info.file(64)
+    assert (record.info, record.size) == (info, 64) and record == info.file(64)  # a value: equal records
+    assert record.label == "adrenalmnist3d (64)" and info.file().label == "adrenalmnist3d"
+    for gone in ("filename_for", "url_for", "md5_for", "image_shape_for", "filename", "url", "md5", "image_shape"):
+        assert not hasattr(info, gone), gone  # one way to ask: info.file(size)
+    from medlearn import cli
+    from medlearn.data import IMAGE_SIZE
+
+    assert cli._parser().parse_args(["data", "fetch"]).size == IMAGE_SIZE == 28

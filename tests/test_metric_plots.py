@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from helpers import scored_labels
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from medlearn.metric_plots import plot_calibration, plot_roc_pr
 from medlearn.metrics import clinical_metrics
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < prevalence).astype(int)
-    return y, 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(0, 1, n))))
-
-
 # plots ----------------------------------------------------------------------------------------
 
 
 def test_plot_roc_pr_shows_the_auc_and_the_chance_levels() -> None:
-    y, p = _data()
+    y, p = scored_labels()
     q = np.clip(p + np.random.default_rng(3).normal(0, 0.3, len(p)), 0, 1)
     roc_ax, pr_ax = plot_roc_pr(y, {"good": p, "noisy": q}, operating_point=0.5)
     assert roc_ax.figure is pr_ax.figure and len(roc_ax.figure.axes) == 2
@@ -45,7 +28,7 @@ def test_plot_roc_pr_shows_the_auc_and_the_chance_levels() -> None:
 
 
 def test_plot_calibration_reports_brier_and_counts() -> None:
-    y, p = _data(500)
+    y, p = scored_labels(500)
     top, bottom = plot_calibration(y, p, n_bins=5)
     assert f"{brier_score_loss(y, p):.3f}" in top.get_legend().get_texts()[1].get_text()
     assert sum(patch.get_height() for patch in bottom.patches) == len(y)

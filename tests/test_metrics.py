@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import scored_labels
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
@@ -15,13 +16,6 @@ from medlearn.metrics import (
     threshold_for_sensitivity,
     threshold_for_specificity,
 )
-
-
-def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < prevalence).astype(int)
-    return y, 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(0, 1, n))))
-
 
 # clinical_metrics -------------------------------------------------------------------------------
 
@@ -57,7 +51,7 @@ def test_clinical_metrics_agree_with_sklearn(pairs) -> None:
 
 
 def test_clinical_metrics_accepts_booleans_from_a_threshold() -> None:
-    y, p = _data()
+    y, p = scored_labels()
     assert clinical_metrics(y, p >= 0.5) == clinical_metrics(y, (p >= 0.5).astype(int))
 
 
@@ -82,7 +76,7 @@ def test_clinical_metrics_rejects_bad_input(y_true, y_pred, word: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.05, 1.0))
 def test_threshold_for_sensitivity_is_the_highest_that_reaches_the_target(seed: int, target: float) -> None:
-    y, p = _data(80, seed)
+    y, p = scored_labels(80, seed)
     if y.min() == y.max():
         return
     threshold = threshold_for_sensitivity(y, p, target)
@@ -95,7 +89,7 @@ def test_threshold_for_sensitivity_is_the_highest_that_reaches_the_target(seed: 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.05, 1.0))
 def test_threshold_for_specificity_is_the_lowest_that_keeps_the_target(seed: int, target: float) -> None:
-    y, p = _data(80, seed)
+    y, p = scored_labels(80, seed)
     if y.min() == y.max():
         return
     threshold = threshold_for_specificity(y, p, target)
@@ -130,8 +124,8 @@ def test_thresholds_reject_bad_input(function, y_true, y_score, target, word: st
 
 
 def test_bootstrap_ci_contains_the_estimate_is_seeded_and_narrows_with_more_cases() -> None:
-    y_small, p_small = _data(150, seed=1)
-    y_large, p_large = _data(1500, seed=1)
+    y_small, p_small = scored_labels(150, seed=1)
+    y_large, p_large = scored_labels(1500, seed=1)
     small = bootstrap_ci(y_small, p_small, n_boot=400)
     large = bootstrap_ci(y_large, p_large, n_boot=400)
     assert small[0] < roc_auc_score(y_small, p_small) < small[1]
@@ -163,13 +157,13 @@ def test_the_bootstraps_fast_auc_is_scikit_learns_with_ties() -> None:
         y = np.r_[0, 1, rng.integers(0, 2, n)]
         s = np.round(rng.random(n + 2), 1)  # many ties
         assert _rank_auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
-    y, p = _data(200, seed=8)
+    y, p = scored_labels(200, seed=8)
     by_sklearn = bootstrap_ci(y, p, metric=lambda t, s: roc_auc_score(t, s), n_boot=200)
     assert bootstrap_ci(y, p, n_boot=200) == pytest.approx(by_sklearn, abs=1e-12)
 
 
 def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
-    y, p = _data(300, seed=3)
+    y, p = scored_labels(300, seed=3)
     q = p + np.random.default_rng(4).normal(0, 0.3, len(p))
     difference, low, high = paired_bootstrap_ci(y, p, q, n_boot=300, seed=5)
     assert difference == pytest.approx(roc_auc_score(y, p) - roc_auc_score(y, q))
@@ -192,14 +186,14 @@ def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() 
     [({"score_b": [0.5, 0.5]}, "score_b"), ({"metric": "auc"}, "metric"), ({"n_boot": 10}, "n_boot")],
 )
 def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
-    y, p = _data(40, seed=6)
+    y, p = scored_labels(40, seed=6)
     arguments = {"y_true": y, "score_a": p, "score_b": p, **options}
     with pytest.raises(ValueError, match=word):
         paired_bootstrap_ci(**arguments)
 
 
 def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:
-    y, p = _data(400, seed=2)
+    y, p = scored_labels(400, seed=2)
     called = (p >= 0.5).astype(int)
     low, high = bootstrap_ci(y, called, metric=recall_score, n_boot=300)
     assert low < recall_score(y, called) < high
@@ -216,6 +210,6 @@ def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:
     ],
 )
 def test_bootstrap_ci_rejects_bad_options(options: dict, word: str) -> None:
-    y, p = _data(50)
+    y, p = scored_labels(50)
     with pytest.raises(ValueError, match=word):
         bootstrap_ci(y, p, **options)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
+import importlib
 
 import keras
 import matplotlib.pyplot as plt
@@ -12,7 +10,8 @@ import numpy as np
 import pytest
 
 from medlearn.data import medmnist_info, medmnist_names
-from medlearn.models import augmentation, plot_history, small_cnn
+from medlearn.models import augmentation, small_cnn
+from medlearn.plotting import plot_history
 
 SHAPES = sorted(
     {
@@ -141,22 +140,6 @@ def test_augmentation_bad_input(kwargs: dict, message: str) -> None:
         augmentation(**kwargs)
 
 
-def test_plot_history_marks_the_best_epoch() -> None:
-    record = {
-        "loss": [0.7, 0.5, 0.4, 0.3],
-        "val_loss": [0.65, 0.5, 0.45, 0.5],
-        "auc": [0.6, 0.8, 0.9, 0.95],
-        "val_auc": [0.6, 0.85, 0.8, 0.84],
-    }
-    axes = plot_history(record)
-    assert [ax.get_title() for ax in axes] == ["loss", "auc"]
-    loss_ax, auc_ax = axes
-    assert [line.get_label() for line in loss_ax.get_lines()] == ["training", "validation", "best validation (epoch 3)"]
-    assert auc_ax.get_lines()[2].get_label() == "best validation (epoch 2)"  # the highest AUC, not the lowest
-    assert loss_ax.get_xlabel() == "epoch"
-    plt.close("all")
-
-
 def test_plot_history_from_a_real_fit() -> None:
     keras.utils.set_random_seed(0)
     model = small_cnn((28, 28, 1), 2, widths=(4, 8))
@@ -167,16 +150,6 @@ def test_plot_history_from_a_real_fit() -> None:
     axes = plot_history(history, metrics=["loss"])
     assert len(axes) == 1 and len(axes[0].figure.axes) == 1
     plt.close("all")
-
-
-@pytest.mark.parametrize(
-    ("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")]
-)
-def test_plot_history_bad_input(history, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        plot_history(history)
-    with pytest.raises(ValueError, match="not in the history"):
-        plot_history({"loss": [1.0], "val_loss": [1.0]}, metrics=["auc"])
 
 
 def test_to_network_input_scales_every_image_by_255() -> None:
@@ -345,8 +318,8 @@ def test_small_unet_keeps_the_image_size_and_uses_its_skips() -> None:
     [
         ({"channels": 0}, "channels must be"),
         ({"channels": True}, "channels must be an integer"),
-        ({"widths": (16,)}, "widths must be two or more"),
-        ({"widths": "16"}, "widths must be two or more"),
+        ({"widths": (16,)}, "widths must be a sequence of at least 2 integers"),
+        ({"widths": "16"}, "widths must be a sequence of at least 2 integers"),
         ({"widths": (16, 0)}, r"widths\[1\] must be"),
         ({"bn_momentum": 1.0}, "bn_momentum must be"),
     ],
@@ -406,3 +379,32 @@ def test_small_cnn_without_a_head_returns_the_features_for_a_head_of_ones_own() 
     assert body.output_shape == (None, 16) and body.layers[-1].name == "dropout"
     with pytest.raises(ValueError, match="^n_classes"):
         small_cnn((28, 28, 3), n_classes=1)
+
+
+def test_the_training_recipe_is_written_once() -> None:
+    """Both functions take their defaults from RECIPE: change it and they change together."""
+    import inspect
+
+    from medlearn.models import RECIPE, fit_small_cnn, train_binary
+
+    for function in (fit_small_cnn, train_binary):
+        defaults = {k: p.default for k, p in inspect.signature(function).parameters.items() if k in RECIPE}
+        assert defaults == RECIPE, function.__name__
+    source = inspect.getsource(importlib.import_module("medlearn.models.training"))
+    assert source.count("= 12,") == 0 and source.count('"epochs": 12') == 1  # the literal once, in RECIPE
+
+
+def test_each_model_module_has_one_job_and_the_package_exports_every_name() -> None:
+    import medlearn.models as models
+
+    jobs = {
+        "inputs": {"to_network_input", "balanced_class_weight"},
+        "networks": {"small_cnn", "small_unet"},
+        "losses": {"soft_dice_loss", "weighted_binary_crossentropy"},
+        "augment": {"augmentation"},
+        "training": {"RECIPE", "fit_small_cnn", "train_binary"},
+    }
+    for module, names in jobs.items():
+        assert set(importlib.import_module(f"medlearn.models.{module}").__all__) == names
+    assert set(models.__all__) == set().union(*jobs.values())
+    assert not hasattr(models, "plot_history")  # a figure helper: medlearn.plotting

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from authoring import scaffolding
 
-REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Test scaffolding lives in cell metadata, not in the code a learner reads (authoring.scaffolding moves
 # "# claim:" lines and "# NBVAL_IGNORE_OUTPUT" there): the claims, and the tag nbval reads.

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from medlearn.colours import OKABE_ITO
 from medlearn.data import load_medmnist
-from medlearn.plotting import panels, plot_class_examples, plot_montage
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from medlearn.plotting import panels, plot_class_examples, plot_history, plot_montage
 
 
 def test_montage_grid_and_colour_bar() -> None:
@@ -148,7 +138,7 @@ def _example_calls():
         "medlearn.svm.plot_svm": ((SVC(kernel="linear").fit(X, y), X, y), {}, 1),
         "medlearn.metric_plots.plot_roc_pr": ((y, p), {}, 2),
         "medlearn.metric_plots.plot_calibration": ((y, p), {}, 2),
-        "medlearn.models.plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},), {}, 1),
+        "medlearn.plotting.plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},), {}, 1),
         "medlearn.saliency.overlay_heatmap": ((np.zeros((8, 8)), np.full((8, 8), 0.5)), {}, 1),
     }
 
@@ -157,7 +147,7 @@ MANY = {
     "medlearn.plotting.plot_class_examples",
     "medlearn.metric_plots.plot_roc_pr",
     "medlearn.metric_plots.plot_calibration",
-    "medlearn.models.plot_history",
+    "medlearn.plotting.plot_history",
 }
 
 
@@ -219,3 +209,29 @@ def test_error_overlay_bad_input(args, message: str) -> None:
 
     with pytest.raises(ValueError, match=message):
         error_overlay(*args)
+
+
+def test_plot_history_marks_the_best_epoch() -> None:
+    record = {
+        "loss": [0.7, 0.5, 0.4, 0.3],
+        "val_loss": [0.65, 0.5, 0.45, 0.5],
+        "auc": [0.6, 0.8, 0.9, 0.95],
+        "val_auc": [0.6, 0.85, 0.8, 0.84],
+    }
+    axes = plot_history(record)
+    assert [ax.get_title() for ax in axes] == ["loss", "auc"]
+    loss_ax, auc_ax = axes
+    assert [line.get_label() for line in loss_ax.get_lines()] == ["training", "validation", "best validation (epoch 3)"]
+    assert auc_ax.get_lines()[2].get_label() == "best validation (epoch 2)"  # the highest AUC, not the lowest
+    assert loss_ax.get_xlabel() == "epoch"
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("history", "message"), [({}, "non-empty"), ({"loss": [1.0]}, "validation twin"), ("text", "History")]
+)
+def test_plot_history_bad_input(history, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        plot_history(history)
+    with pytest.raises(ValueError, match="not in the history"):
+        plot_history({"loss": [1.0], "val_loss": [1.0]}, metrics=["auc"])

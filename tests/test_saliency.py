@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from medlearn.saliency import cascading_randomisation, grad_cam, heatmap_similarity, overlay_heatmap
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _data(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < prevalence).astype(int)
-    return y, 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(0, 1, n))))
-
 
 # Grad-CAM -------------------------------------------------------------------------------------
 

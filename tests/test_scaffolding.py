@@ -7,11 +7,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import REPO
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
 from authoring import build_exercises, scaffolding
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _cell(source: str, **metadata: object) -> nbformat.NotebookNode:

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from authoring import site, site_check
 
-REPO = Path(__file__).resolve().parents[1]
 HUB = "https://hub.example.edu"
 SCREENSHOTS = {"README.html": "site-home.png", "notebooks/06_evaluation.html": "site-chapter.png"}
 

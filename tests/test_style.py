@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 CHECKED = ["medlearn", "tests", "authoring", "benchmarks", "course.py", "notebooks", "exercises"]
 
 

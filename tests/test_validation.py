@@ -17,6 +17,7 @@ from medlearn._validation import (
     check_fitted,
     check_images,
     check_int,
+    check_int_sequence,
     check_number,
     check_spacing,
 )
@@ -168,3 +169,36 @@ def test_no_module_writes_its_own_integer_check() -> None:
             ):
                 offenders.append(f"{path.relative_to(LIBRARY)}:{node.lineno}")
     assert not offenders, "use medlearn._validation instead of a local bool check: " + ", ".join(offenders)
+
+
+@pytest.mark.parametrize("value", [(8, 16), [8, 16, 32], np.array([4, 8])])
+def test_check_int_sequence_accepts_sequences_of_integers(value: object) -> None:
+    assert check_int_sequence(value, "widths", min_length=2, min_value=1) == [int(v) for v in value]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ab", r"widths must be a sequence of at least 2 integers, not 'ab'"),
+        ([8], r"widths must be a sequence of at least 2 integers, not \[8\]"),
+        (None, r"widths must be a sequence of at least 2 integers, not None"),
+        (8, r"widths must be a sequence"),
+        ([8, True], r"widths\[1\] must be an integer of at least 1, not True"),
+        ([8, 0], r"widths\[1\] must be an integer of at least 1, not 0"),
+        ([8, 2.5], r"widths\[1\] must be an integer"),
+    ],
+)
+def test_check_int_sequence_refuses_and_names_the_argument_or_item(value: object, message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}"):
+        check_int_sequence(value, "widths", min_length=2, min_value=1)
+
+
+def test_the_networks_check_their_widths_with_the_shared_helper() -> None:
+    from medlearn.models import small_cnn, small_unet
+
+    with pytest.raises(ValueError, match="widths must be a sequence of at least 1 integer"):
+        small_cnn((28, 28, 1), 2, widths=())
+    with pytest.raises(ValueError, match="widths must be a sequence of at least 2 integers"):
+        small_unet(1, widths=(8,))
+    with pytest.raises(ValueError, match=r"widths\[0\] must be an integer of at least 1"):
+        small_unet(1, widths=(0, 8))

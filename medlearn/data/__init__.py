@@ -7,7 +7,16 @@ Example:
     ('malignant', 'normal, benign')
 """
 
-from .catalog import COURSE_DATASETS, SPLITS, ZENODO_RECORD, MedMNISTInfo, medmnist_info, medmnist_names
+from .catalog import (
+    COURSE_DATASETS,
+    IMAGE_SIZE,
+    SPLITS,
+    ZENODO_RECORD,
+    MedMNISTFile,
+    MedMNISTInfo,
+    medmnist_info,
+    medmnist_names,
+)
 from .chasedb1 import (
     CHASEDB1_ARCHIVE,
     CHASEDB1_SHA256,
@@ -46,6 +55,8 @@ __all__ = [
     "DataError",
     "DataNotFoundError",
     "FileReport",
+    "IMAGE_SIZE",
+    "MedMNISTFile",
     "MedMNISTInfo",
     "NearDuplicates",
     "PAIR",

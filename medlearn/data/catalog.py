@@ -52,7 +52,6 @@ class MedMNISTInfo:
     n_channels: int
     label_names: tuple[str, ...]
     n_samples: Mapping[str, int]
-    md5: str
     license: str
     description: str
     ndim: int = 2
@@ -61,33 +60,19 @@ class MedMNISTInfo:
     @property
     def sizes(self) -> tuple[int, ...]:
         """The published side lengths: ``(28, 64, 128, 224)`` in 2-D, ``(28, 64)`` in 3-D."""
-        return tuple(sorted(self.md5_by_size)) or (IMAGE_SIZE,)
+        return tuple(sorted(self.md5_by_size))
 
-    def _size(self, size: int) -> int:
-        return check_choice(check_int(size, "size"), f"size (published for {self.name})", self.sizes)
+    def file(self, size: int = IMAGE_SIZE) -> MedMNISTFile:
+        """The official file at ``size`` (28 by default): its name, address, md5 and image shape.
 
-    def filename_for(self, size: int = IMAGE_SIZE) -> str:
-        """Name of the official file at ``size``: ``breastmnist.npz``, ``breastmnist_64.npz``, ..."""
-        size = self._size(size)
-        return self.filename if size == IMAGE_SIZE else f"{self.name}_{size}.npz"
+        The size is checked here, once; fetching, loading and verifying all take this record.
 
-    def url_for(self, size: int = IMAGE_SIZE) -> str:
-        """Official download address of the file at ``size``."""
-        return ZENODO_URL.format(name=self.filename_for(size).removesuffix(".npz"))
-
-    def md5_for(self, size: int = IMAGE_SIZE) -> str:
-        """Official md5 of the file at ``size``."""
-        size = self._size(size)
-        return self.md5_by_size.get(size, self.md5)
-
-    def image_shape_for(self, size: int = IMAGE_SIZE) -> tuple[int, ...]:
-        """Shape of one image at ``size``: ``(s, s)``, ``(s, s, 3)``, or ``(s, s, s)`` for a volume."""
-        size = self._size(size)
-        if self.ndim == 3:
-            return (size, size, size)
-        if self.n_channels == 1:
-            return (size, size)
-        return (size, size, self.n_channels)
+        Example:
+            >>> medmnist_info("breastmnist").file(64).filename
+            'breastmnist_64.npz'
+        """
+        size = check_choice(check_int(size, "size"), f"size (published for {self.name})", self.sizes)
+        return MedMNISTFile(self, size)
 
     @property
     def n_classes(self) -> int:
@@ -99,20 +84,48 @@ class MedMNISTInfo:
         """True where one image can carry several labels at once (ChestMNIST)."""
         return self.task.startswith("multi-label")
 
+
+@dataclass(frozen=True)
+class MedMNISTFile:
+    """One official MedMNIST file: a dataset at one published size. Make it with :meth:`MedMNISTInfo.file`.
+
+    Example:
+        >>> record = medmnist_info("adrenalmnist3d").file(64)
+        >>> record.filename, record.image_shape, record.label
+        ('adrenalmnist3d_64.npz', (64, 64, 64), 'adrenalmnist3d (64)')
+    """
+
+    info: MedMNISTInfo
+    size: int
+
     @property
     def filename(self) -> str:
-        """Name of the official file, for example ``breastmnist.npz``."""
-        return f"{self.name}.npz"
+        """``breastmnist.npz`` at 28 pixels, ``breastmnist_64.npz`` at 64, ..."""
+        return f"{self.info.name}.npz" if self.size == IMAGE_SIZE else f"{self.info.name}_{self.size}.npz"
 
     @property
     def url(self) -> str:
         """Official download address on Zenodo."""
-        return ZENODO_URL.format(name=self.name)
+        return ZENODO_URL.format(name=self.filename.removesuffix(".npz"))
+
+    @property
+    def md5(self) -> str:
+        """Official md5 of the file."""
+        return self.info.md5_by_size[self.size]
 
     @property
     def image_shape(self) -> tuple[int, ...]:
-        """Shape of one image at 28 pixels: ``(28, 28)``, ``(28, 28, 3)`` or ``(28, 28, 28)``."""
-        return self.image_shape_for(IMAGE_SIZE)
+        """Shape of one image: ``(s, s)``, ``(s, s, 3)``, or ``(s, s, s)`` for a volume."""
+        if self.info.ndim == 3:
+            return (self.size,) * 3
+        if self.info.n_channels == 1:
+            return (self.size, self.size)
+        return (self.size, self.size, self.info.n_channels)
+
+    @property
+    def label(self) -> str:
+        """How reports name it: the dataset's name, with the size when it is not 28."""
+        return self.info.name if self.size == IMAGE_SIZE else f"{self.info.name} ({self.size})"
 
 
 #: What the medmnist package's metadata does not say: the imaging behind each dataset.
@@ -148,7 +161,6 @@ def _from_files(name: str, facts: Mapping) -> MedMNISTInfo:
         n_channels=facts["n_channels"],
         label_names=tuple(facts["label_names"]),
         n_samples=MappingProxyType(dict(facts["n_samples"])),
-        md5=md5[IMAGE_SIZE],
         license=facts["license"],
         description=facts["description"],
         ndim=facts["ndim"],

@@ -74,8 +74,8 @@ def download_file(
         ValueError: neither ``md5`` nor ``verify`` is given.
 
     Example:
-        >>> download_file(medmnist_info("breastmnist").url, "data/breastmnist.npz",
-        ...               medmnist_info("breastmnist").md5)  # doctest: +SKIP
+        >>> breast = medmnist_info("breastmnist").file()  # doctest: +SKIP
+        >>> download_file(breast.url, "data/breastmnist.npz", breast.md5)  # doctest: +SKIP
     """
     if md5 is None and verify is None:
         raise ValueError("md5 must be given, or verify must check the content: a download is never kept unchecked")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalog import IMAGE_SIZE, SPLITS, MedMNISTInfo, medmnist_info, medmnist_names
+from .catalog import IMAGE_SIZE, SPLITS, MedMNISTFile, medmnist_info, medmnist_names
 from .download import download_file, md5sum
 from .errors import DataError, DataNotFoundError
 
@@ -59,12 +59,12 @@ def data_dir(root: str | os.PathLike[str] | None = None) -> Path:
     return Path(root).expanduser()
 
 
-def _url(info: MedMNISTInfo, mirror: str | None, size: int = IMAGE_SIZE) -> str:
+def _url(record: MedMNISTFile, mirror: str | None) -> str:
     if mirror is None:
-        return info.url_for(size)
+        return record.url
     if not isinstance(mirror, str) or not mirror:
         raise ValueError(f"mirror must be a base URL such as 'http://host/medmnist', not {mirror!r}")
-    return f"{mirror.rstrip('/')}/{info.filename_for(size)}"
+    return f"{mirror.rstrip('/')}/{record.filename}"
 
 
 def fetch_medmnist(
@@ -102,42 +102,44 @@ def fetch_medmnist(
         >>> fetch_medmnist("breastmnist")  # doctest: +SKIP
         PosixPath('/home/me/.cache/medlearn/breastmnist.npz')
     """
-    info = medmnist_info(name)
-    url = _url(info, mirror, size)
-    path = data_dir(root) / info.filename_for(size)
+    record = medmnist_info(name).file(size)
+    url = _url(record, mirror)
+    path = data_dir(root) / record.filename
     if path.exists() and not force:
-        _check_md5(path, info, url, size)
+        _check_md5(path, record, url)
         return path
-    return download_file(url, path, info.md5_for(size), progress=progress)
+    return download_file(url, path, record.md5, progress=progress)
 
 
-def _fetch_command(info: MedMNISTInfo, size: int) -> str:
-    return f"python -m medlearn data fetch {info.name}" + ("" if size == IMAGE_SIZE else f" --size {size}")
+def _fetch_command(record: MedMNISTFile) -> str:
+    size = "" if record.size == IMAGE_SIZE else f" --size {record.size}"
+    return f"python -m medlearn data fetch {record.info.name}{size}"
 
 
-def _check_md5(path: Path, info: MedMNISTInfo, url: str, size: int = IMAGE_SIZE) -> None:
-    actual, expected = md5sum(path), info.md5_for(size)
+def _check_md5(path: Path, record: MedMNISTFile, url: str) -> None:
+    actual, expected = md5sum(path), record.md5
     if actual != expected:
         raise DataError(
-            f"{path} is not the official {info.filename_for(size)} (truncated, damaged or a "
+            f"{path} is not the official {record.filename} (truncated, damaged or a "
             f"different file):\n    expected md5 {expected}\n    actual md5   {actual}\n"
-            f"Delete it and run `{_fetch_command(info, size)}`, or download\n"
+            f"Delete it and run `{_fetch_command(record)}`, or download\n"
             f"    {url}\nby hand into {path.parent}."
         )
 
 
-def _missing_message(info: MedMNISTInfo, folder: Path, url: str, size: int = IMAGE_SIZE) -> str:
+def _missing_message(record: MedMNISTFile, folder: Path, url: str) -> str:
     return (
-        f"{info.filename_for(size)} is not in {folder}.\n"
-        f"Run `{_fetch_command(info, size)}` on a machine that is online, "
+        f"{record.filename} is not in {folder}.\n"
+        f"Run `{_fetch_command(record)}` on a machine that is online, "
         f"or download\n    {url}\nand put it in {folder} "
         f"(or set {DATA_ENV} to the folder that has it)."
     )
 
 
-def _open_checked(path: Path, info: MedMNISTInfo, size: int = IMAGE_SIZE) -> dict[str, np.ndarray]:
+def _open_checked(path: Path, record: MedMNISTFile) -> dict[str, np.ndarray]:
     """Read all six arrays and check names, dtypes and shapes (never unpickles)."""
-    problem = f"{path} is not a valid {info.filename_for(size)}"
+    info = record.info
+    problem = f"{path} is not a valid {record.filename}"
     try:
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             arrays = {key: npz[key] for key in npz.files}
@@ -150,7 +152,7 @@ def _open_checked(path: Path, info: MedMNISTInfo, size: int = IMAGE_SIZE) -> dic
     n_labels = info.n_classes if info.multi_label else 1
     for split in SPLITS:
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
-        shape = (len(images),) + info.image_shape_for(size)
+        shape = (len(images),) + record.image_shape
         if images.dtype != np.uint8 or images.shape != shape:
             raise DataError(f"{problem}: {split}_images is {images.dtype} {images.shape}, expected uint8 {shape}.")
         if labels.shape != (len(images), n_labels) or labels.dtype.kind not in "iu":
@@ -207,23 +209,23 @@ def load_medmnist(
         >>> load_medmnist("adrenalmnist3d", "test")[0].shape
         (298, 28, 28, 28)
     """
-    info = medmnist_info(name)
+    record = medmnist_info(name).file(size)  # an unpublished size fails here, before any download
+    info = record.info
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, not {split!r}")
-    info.filename_for(size)  # an unpublished size fails here, before any download
-    url = _url(info, mirror, size)
+    url = _url(record, mirror)
     folder = data_dir(root)
-    path = folder / info.filename_for(size)
+    path = folder / record.filename
     if not path.exists():
         if not download:
-            raise DataNotFoundError(_missing_message(info, folder, url, size))
+            raise DataNotFoundError(_missing_message(record, folder, url))
         try:
             fetch_medmnist(info.name, folder, mirror=mirror, size=size)
         except DataNotFoundError as err:
-            raise DataNotFoundError(f"{err}\n\n{_missing_message(info, folder, url, size)}") from None
+            raise DataNotFoundError(f"{err}\n\n{_missing_message(record, folder, url)}") from None
     elif check_md5:
-        _check_md5(path, info, url, size)
-    arrays = _open_checked(path, info, size)
+        _check_md5(path, record, url)
+    arrays = _open_checked(path, record)
     images = arrays[f"{split}_images"]
     labels = arrays[f"{split}_labels"].astype(np.int64)
     if not info.multi_label:
@@ -258,29 +260,23 @@ def verify_medmnist(root: str | os.PathLike[str] | None = None, names: Iterable[
     """
     folder = data_dir(root)
     if names is None:
-        wanted = [
-            (n, size)
-            for n in medmnist_names()
-            for size in medmnist_info(n).sizes
-            if (folder / medmnist_info(n).filename_for(size)).exists()
-        ]
+        records = [info.file(size) for info in map(medmnist_info, medmnist_names()) for size in info.sizes]
+        records = [record for record in records if (folder / record.filename).exists()]
     else:
-        wanted = [(medmnist_info(n).name, IMAGE_SIZE) for n in names]
+        records = [medmnist_info(n).file() for n in names]
     reports = []
-    for name, size in wanted:
-        info = medmnist_info(name)
-        path, url = folder / info.filename_for(size), info.url_for(size)
-        label = name if size == IMAGE_SIZE else f"{name} ({size})"
+    for record in records:
+        path = folder / record.filename
         if not path.exists():
-            reports.append(FileReport(label, path, "missing", _missing_message(info, folder, url, size)))
+            reports.append(FileReport(record.label, path, "missing", _missing_message(record, folder, record.url)))
             continue
         try:
-            _check_md5(path, info, url, size)
-            _open_checked(path, info, size)
+            _check_md5(path, record, record.url)
+            _open_checked(path, record)
         except DataError as err:
-            reports.append(FileReport(label, path, "bad", str(err)))
+            reports.append(FileReport(record.label, path, "bad", str(err)))
         else:
-            reports.append(FileReport(label, path, "ok", f"md5 {info.md5_for(size)}"))
+            reports.append(FileReport(record.label, path, "ok", f"md5 {record.md5}"))
     return reports
 
 

@@ -1,6 +1,6 @@
-"""A classroom setup check: is this machine ready for the course?
+"""The machine check ("doctor"): is this machine ready for the course?
 
-    python3 course.py check        # or: python -m medlearn check
+    python3 course.py doctor        # or: python -m medlearn doctor
 
 Prints one table: the Python version, every installed package against the course's pins, each
 dataset present and verified (md5 for MedMNIST, sha256 for CHASE_DB1), a Jupyter kernel that
@@ -23,7 +23,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from ._validation import check_number
+from ._validation import check_bool, check_number
 from .data import COURSE_DATASETS, DataError, data_dir, verify_chasedb1, verify_medmnist
 
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
@@ -43,11 +43,11 @@ class Row:
     fix: str = ""
 
 
-def check_python(version: Sequence[int] | None = None) -> Row:
-    """Whether the Python version is one the course's packages support (3.10 to 3.13).
+def python_row(version: Sequence[int] | None = None) -> Row:
+    """Whether the Python version is one the course's packages support (3.11 to 3.13).
 
     Example:
-        >>> check_python((3, 12, 1)).ok, check_python((3, 9, 0)).ok
+        >>> python_row((3, 12, 1)).ok, python_row((3, 9, 0)).ok
         (True, False)
     """
     version = tuple(sys.version_info[:3] if version is None else version)
@@ -76,11 +76,11 @@ def pinned_requirements(distribution: str = "medlearn", extras: Iterable[str] = 
     return wanted
 
 
-def check_packages(requirements: Iterable[Requirement] | None = None) -> list[Row]:
+def package_rows(requirements: Iterable[Requirement] | None = None) -> list[Row]:
     """One row per pinned package: installed, and at a version the pin allows.
 
     Example:
-        >>> row, = check_packages([Requirement("numpy>=1")])
+        >>> row, = package_rows([Requirement("numpy>=1")])
         >>> row.ok
         True
     """
@@ -97,11 +97,11 @@ def check_packages(requirements: Iterable[Requirement] | None = None) -> list[Ro
     return rows
 
 
-def check_datasets(root: str | Path | None = None) -> list[Row]:
+def dataset_rows(root: str | Path | None = None) -> list[Row]:
     """One row per course dataset: present in the data folder, and its checksum right.
 
     Example:
-        >>> rows = check_datasets("/nonexistent")
+        >>> rows = dataset_rows("/nonexistent")
         >>> [r.ok for r in rows][:1], "fetch" in rows[0].fix
         ([False], True)
     """
@@ -127,11 +127,11 @@ def check_datasets(root: str | Path | None = None) -> list[Row]:
     return rows
 
 
-def check_kernel(timeout: float = 120.0) -> Row:
+def kernel_row(timeout: float = 120.0) -> Row:
     """Whether a Jupyter kernel in this Python starts and runs a line of code.
 
     Example:
-        >>> check_kernel().ok  # doctest: +SKIP
+        >>> kernel_row().ok  # doctest: +SKIP
         True
     """
     from jupyter_client.manager import start_new_kernel
@@ -157,11 +157,11 @@ def check_kernel(timeout: float = 120.0) -> Row:
     return Row("Jupyter kernel", ok, found, "" if ok else INSTALL_FIX)
 
 
-def check_tensorflow(timeout: float = 300.0) -> Row:
+def tensorflow_row(timeout: float = 300.0) -> Row:
     """Whether TensorFlow and Keras import (in a fresh process, as a notebook's kernel would).
 
     Example:
-        >>> check_tensorflow().ok  # doctest: +SKIP
+        >>> tensorflow_row().ok  # doctest: +SKIP
         True
     """
     code = "import keras, tensorflow as tf; print(tf.__version__, keras.__version__)"
@@ -196,13 +196,13 @@ def _container_available() -> float | None:
     return None
 
 
-def check_memory(available_bytes: float | None = None, minimum_gb: float = MIN_MEMORY_GB) -> Row:
+def memory_row(available_bytes: float | None = None, minimum_gb: float = MIN_MEMORY_GB) -> Row:
     """Whether enough memory is free for a notebook (by default, at least 2 GB available).
 
     In a container (Binder, a JupyterHub pod) the limit of its cgroup counts, not the host's memory.
 
     Example:
-        >>> check_memory(8e9).ok, check_memory(1e9).ok
+        >>> memory_row(8e9).ok, memory_row(1e9).ok
         (True, False)
     """
     check_number(minimum_gb, "minimum_gb", low=0, low_open=True)
@@ -219,11 +219,11 @@ def check_memory(available_bytes: float | None = None, minimum_gb: float = MIN_M
     return Row("free memory", ok, f"{gb:.1f} GB available", fix)
 
 
-def check_disk(path: str | Path | None = None, minimum_gb: float = MIN_DISK_GB, free_bytes: float | None = None) -> Row:
+def disk_row(path: str | Path | None = None, minimum_gb: float = MIN_DISK_GB, free_bytes: float | None = None) -> Row:
     """Whether the disk that holds ``path`` (the course folder) has room (by default 1 GB).
 
     Example:
-        >>> check_disk(free_bytes=5e9).ok, check_disk(free_bytes=1e8).ok
+        >>> disk_row(free_bytes=5e9).ok, disk_row(free_bytes=1e8).ok
         (True, False)
     """
     check_number(minimum_gb, "minimum_gb", low=0, low_open=True)
@@ -236,18 +236,18 @@ def check_disk(path: str | Path | None = None, minimum_gb: float = MIN_DISK_GB, 
     return Row("free disk", ok, f"{gb:.1f} GB free at {path}", fix)
 
 
-def run_checks(root: str | Path | None = None, slow: bool = True) -> list[Row]:
+def all_rows(root: str | Path | None = None, slow: bool = True) -> list[Row]:
     """Every check, in the order of the report; ``slow=False`` leaves out the kernel and TensorFlow.
 
     Example:
-        >>> rows = run_checks(slow=False)
+        >>> rows = all_rows(slow=False)
         >>> rows[0].item
         'Python'
     """
-    rows = [check_python(), *check_packages(), *check_datasets(root)]
+    rows = [python_row(), *package_rows(), *dataset_rows(root)]
     if slow:
-        rows += [check_kernel(), check_tensorflow()]
-    return rows + [check_memory(), check_disk()]
+        rows += [kernel_row(), tensorflow_row()]
+    return rows + [memory_row(), disk_row()]
 
 
 def report(rows: Sequence[Row]) -> str:
@@ -273,22 +273,16 @@ def report(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Print the report; return 1 when there is a problem, else 0.
+def main(root: str | Path | None = None, quick: bool = False) -> int:
+    """Print the report; return 1 when there is a problem, else 0 (``python -m medlearn doctor`` calls it).
 
     Example:
-        >>> main(["--quick"])  # doctest: +SKIP
+        >>> main(quick=True)  # doctest: +SKIP
         check   item    found
         ok      Python  3.12.1
         ...
         0
     """
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m medlearn check", description=__doc__.split("\n")[0])
-    parser.add_argument("--root", help="data folder (default: $MEDLEARN_DATA, else the user cache)")
-    parser.add_argument("--quick", action="store_true", help="skip starting a kernel and importing TensorFlow")
-    args = parser.parse_args(argv)
-    rows = run_checks(args.root, slow=not args.quick)
+    rows = all_rows(root, slow=not check_bool(quick, "quick"))
     print(report(rows))
     return 0 if all(r.ok for r in rows) else 1

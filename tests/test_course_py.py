@@ -1,5 +1,8 @@
-"""JupyterLab as course.py lab and Binder start it: no news pop-up, Markdown (START_HERE.md) as a preview, and
-no medlearn.egg-info in the file browser."""
+"""course.py's setup and what it installs: every test that runs course.py's setup (which writes .venv's
+JupyterLab and server settings) or reads those settings, in one file, so that pytest-xdist's
+``--dist loadfile`` runs them on one worker, one after the other. JupyterLab as course.py lab and Binder
+start it: no news pop-up, Markdown (START_HERE.md) as a preview, and no medlearn.egg-info in the file browser;
+``course.py doctor``; a handout with its data."""
 
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 OVERRIDES = REPO / "lab" / "overrides.json"
 SERVER_CONFIG = REPO / "lab" / "jupyter_server_config.json"
 
@@ -117,3 +120,24 @@ def test_course_py_installs_the_server_config_where_jupyter_reads_it() -> None:
     folder = Path(sys.prefix) / "etc" / "jupyter"
     assert str(folder) in jupyter_config_path()
     assert (folder / SERVER_CONFIG.name).read_text() == SERVER_CONFIG.read_text()
+
+
+def test_course_py_doctor_runs_the_report() -> None:
+    """The classroom command, as the README gives it (CI runs it too, in .ci/run)."""
+    result = subprocess.run(
+        [sys.executable, "course.py", "doctor", "--quick"], capture_output=True, text=True, cwd=REPO, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All checks passed" in result.stdout
+
+
+def test_a_handout_with_data_copies_the_verified_files(tmp_path: Path) -> None:
+    from test_handout import handout_command, leaks  # the handout's own checks (tests/ is on sys.path)
+
+    target = tmp_path / "with-data"
+    result = handout_command(target, "--with-data")
+    assert result.returncode == 0, result.stdout + result.stderr
+    names = sorted(p.name for p in (target / "data").iterdir())
+    assert "CHASEDB1.zip" in names and "breastmnist.npz" in names and "retinamnist.npz" in names
+    assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
+    assert leaks(target) == []

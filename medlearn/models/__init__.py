@@ -1,0 +1,37 @@
+"""Networks and their training, for chapters 05 to 10: one module per job.
+
+- :mod:`medlearn.models.inputs`: images as a network's input, class weights;
+- :mod:`medlearn.models.networks`: a compact CNN (2-D or 3-D) and a compact U-Net;
+- :mod:`medlearn.models.losses`: losses for rare foreground pixels (soft Dice, weighted cross-entropy);
+- :mod:`medlearn.models.augment`: medically plausible random changes of training images;
+- :mod:`medlearn.models.training`: chapter 05's training recipe (``RECIPE``, written once), for any network.
+
+Every public name is importable from ``medlearn.models`` itself, as the notebooks do. Training
+curves are drawn by :func:`medlearn.plotting.plot_history`. Keras 3 is imported when these
+functions are first called, not when ``medlearn`` is imported, so the other chapters start without
+TensorFlow.
+
+Example:
+    >>> from medlearn.models import RECIPE, small_cnn
+    >>> RECIPE["batch_size"], small_cnn((28, 28, 1), n_classes=2).output_shape
+    (64, (None, 1))
+"""
+
+from .augment import augmentation
+from .inputs import balanced_class_weight, to_network_input
+from .losses import soft_dice_loss, weighted_binary_crossentropy
+from .networks import small_cnn, small_unet
+from .training import RECIPE, fit_small_cnn, train_binary
+
+__all__ = [
+    "RECIPE",
+    "augmentation",
+    "balanced_class_weight",
+    "fit_small_cnn",
+    "small_cnn",
+    "small_unet",
+    "soft_dice_loss",
+    "to_network_input",
+    "train_binary",
+    "weighted_binary_crossentropy",
+]

@@ -1,0 +1,66 @@
+"""The maps of the repository stay true: every library module and every authoring tool is named where a
+maintainer looks for it (``medlearn/__init__.py``, the README's library table, CONTRIBUTING's layout), and
+the site lists every instructor page without a list to edit."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from helpers import REPO
+
+import medlearn
+from authoring import site
+
+
+def library_modules(root: Path = REPO / "medlearn") -> list[str]:
+    """The public top-level modules and subpackages of medlearn (no leading underscore, no __main__)."""
+    names = [p.stem for p in root.glob("*.py") if not p.stem.startswith("_")]
+    names += [p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists() and p.name[0] != "_"]
+    return sorted(names)
+
+
+def authoring_tools(root: Path = REPO / "authoring") -> list[str]:
+    return sorted(p.stem for p in root.glob("*.py") if p.stem != "__init__")
+
+
+def missing_from_maps(modules: list[str], tools: list[str]) -> list[str]:
+    """Every module or tool that a map leaves out, as '<map>: <name>'."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = next(
+        line for line in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines() if "| `authoring/`" in line
+    )
+    missing = [f"medlearn/__init__.py: {m}" for m in modules if f":mod:`medlearn.{m}`" not in medlearn.__doc__]
+    missing += [f"README library table: {m}" for m in modules if f"| `medlearn.{m}` |" not in readme]
+    missing += [f"CONTRIBUTING layout: {t}" for t in tools if not re.search(rf"`{t}`", layout)]
+    return missing
+
+
+def test_every_module_and_authoring_tool_is_on_every_map() -> None:
+    modules, tools = library_modules(), authoring_tools()
+    assert {"data", "models", "privacy", "doctor", "cli", "check"} <= set(modules)
+    assert {"run_notebooks", "site", "wheels"} <= set(tools)
+    assert missing_from_maps(modules, tools) == []
+
+
+def test_a_new_module_or_tool_left_off_the_maps_is_found() -> None:
+    found = missing_from_maps(["data", "tomography"], ["run_notebooks", "unmapped_tool"])
+    assert found == [
+        "medlearn/__init__.py: tomography",
+        "README library table: tomography",
+        "CONTRIBUTING layout: unmapped_tool",
+    ]
+
+
+def test_a_new_instructor_page_appears_on_the_site_without_editing_a_list(tmp_path: Path) -> None:
+    for folder in ("notebooks", "exercises"):
+        (tmp_path / folder).mkdir()
+    shutil.copytree(REPO / "instructors", tmp_path / "instructors")
+    (tmp_path / "instructors" / "rubrics.md").write_text("# Rubrics\n", encoding="utf-8")
+    (tmp_path / "instructors" / "12_detection.md").write_text("# Notes 12\n", encoding="utf-8")
+    pages = site.pages(tmp_path)["For instructors"]
+    assert pages[0] == "instructors/README"
+    assert "instructors/rubrics" in pages and pages[-1] == "instructors/12_detection"
+    assert {"instructors/labs", "instructors/semester", "instructors/judgement"} <= set(pages)
+    assert pages.index("instructors/rubrics") < pages.index("instructors/00_medical_images")

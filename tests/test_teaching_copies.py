@@ -1,0 +1,78 @@
+"""A chapter that writes its own version of a library function (a teaching copy) also checks that the two agree.
+
+A function defined in a chapter under the name of a public medlearn function is a teaching copy
+(chapter 05 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
+import the library's function (under an alias) and compare the two in a cell that asserts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from pathlib import Path
+
+from helpers import REPO
+
+import medlearn
+
+
+def library_functions() -> dict[str, str]:
+    """Public function name -> the module that defines it."""
+    found = {}
+    for info in pkgutil.walk_packages(medlearn.__path__, "medlearn."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and inspect.isfunction(obj) and obj.__module__ == module.__name__:
+                found[name] = module.__name__
+    return found
+
+
+def unchecked_copies(cells: list[str], library: dict[str, str]) -> list[str]:
+    """The teaching copies among the code cells that no asserting cell compares with the library's function."""
+    problems = []
+    for source in cells:
+        for name in re.findall(r"^def (\w+)\(", source, flags=re.M):
+            if name not in library:
+                continue
+            alias = re.compile(rf"from medlearn[\w.]* import [^\n]*\b{name} as (\w+)")
+            compared = [
+                cell
+                for cell in cells
+                if (match := alias.search(cell)) and "assert" in cell and re.search(rf"\b{match.group(1)}\(", cell)
+            ]
+            if not compared:
+                problems.append(f"{name} (the library's is {library[name]}.{name})")
+    return problems
+
+
+def _code_cells(path: Path) -> list[str]:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def test_every_teaching_copy_is_compared_with_the_library() -> None:
+    library = library_functions()
+    found = {path.name: unchecked_copies(_code_cells(path), library) for path in sorted(REPO.glob("notebooks/*.ipynb"))}
+    assert {name: problems for name, problems in found.items() if problems} == {}
+    copies = sum(
+        len(re.findall(r"^def to_network_input\(", c, flags=re.M))
+        for c in _code_cells(REPO / "notebooks" / "05_cnn_training.ipynb")
+    )
+    assert copies == 1  # the copy this test was written for is still there
+
+
+def test_a_copy_without_a_comparison_is_found() -> None:
+    library = {"to_network_input": "medlearn.models.inputs"}
+    copy = "def to_network_input(images):\n    return images[..., None] / 255.0"
+    assert unchecked_copies([copy, "x = to_network_input(images)"], library) == [
+        "to_network_input (the library's is medlearn.models.inputs.to_network_input)"
+    ]
+    compared = "from medlearn.models import to_network_input as library_input\nassert same(library_input(x))"
+    assert unchecked_copies([copy, compared], library) == []
+    not_asserted = "from medlearn.models import to_network_input as library_input\nprint(library_input(x))"
+    assert unchecked_copies([copy, not_asserted], library) != []
