@@ -508,10 +508,12 @@ def test_the_iod_generator_keeps_top_level_types_1_1c_2_and_2c() -> None:
 def test_pixels_checked_says_no_text_and_no_face_and_records_both_clean_pixel_options() -> None:
     ds = _patient()
     ds.BurnedInAnnotation = "YES"
+    before = copy.deepcopy(ds)
     unchecked = deidentify(ds, salt=SALT)
     assert unchecked.PatientIdentityRemoved == "NO" and unchecked.BurnedInAnnotation == "YES"
     assert [c.CodeValue for c in unchecked.DeidentificationMethodCodeSequence] == ["113100"]
     checked = deidentify(ds, salt=SALT, pixels_checked=True, date_shift_days=3)
+    assert ds == before  # the input is unchanged: no flag, code or date written into it
     assert checked.PatientIdentityRemoved == "YES" and checked.BurnedInAnnotation == "NO"
     assert [c.CodeValue for c in checked.DeidentificationMethodCodeSequence] == ["113100", "113101", "113102", "113107"]
     assert "Clean Pixel Data Option" in checked.DeidentificationMethod
@@ -523,8 +525,6 @@ def test_pixels_checked_says_no_text_and_no_face_and_records_both_clean_pixel_op
     ds.BurnedInAnnotation = ds.RecognizableVisualFeatures = "NO"  # the header vouches for the pixels: YES
     assert "pixel data not checked" not in deidentify(ds, salt=SALT).DeidentificationMethod
     del ds.RecognizableVisualFeatures
-    ds.BurnedInAnnotation = "YES"
-    assert ds.BurnedInAnnotation == "YES"  # the input is unchanged
 
 
 # per-patient date offsets ----------------------------------------------------------------------------
