@@ -524,7 +524,6 @@ def test_pixels_checked_says_no_text_and_no_face_and_records_both_clean_pixel_op
     )
     ds.BurnedInAnnotation = ds.RecognizableVisualFeatures = "NO"  # the header vouches for the pixels: YES
     assert "pixel data not checked" not in deidentify(ds, salt=SALT).DeidentificationMethod
-    del ds.RecognizableVisualFeatures
 
 
 # per-patient date offsets ----------------------------------------------------------------------------
