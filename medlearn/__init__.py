@@ -3,7 +3,7 @@
 The teaching happens in the notebooks; this package holds what a learner should
 not have to retype:
 
-- :mod:`medlearn.data`: MedMNIST files (md5-checked), CHASE_DB1 (sha256 of every file), DICOM examples, HU and windows;
+- :mod:`medlearn.data`: MedMNIST files (md5-checked), CHASE_DB1 and BCCD (sha256 of every file), DICOM, HU, windows;
 - :mod:`medlearn.colours`: the colour-blind-safe palette every figure uses;
 - :mod:`medlearn.plotting`: image montages, examples per class, and the plotting convention;
 - :mod:`medlearn.filters`: correlation and convolution written out, classic kernels;
@@ -17,6 +17,7 @@ not have to retype:
 - :mod:`medlearn.scale`: images in a chunked Zarr store, and the feature table computed chunk by chunk with Dask;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
 - :mod:`medlearn.segmentation`: metrics of masks: Dice, IoU, pixel metrics inside a region, percentile Hausdorff;
+- :mod:`medlearn.detection`: boxes: IoU, non-maximum suppression, COCO's mAP (as pycocotools), FROC, counts;
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
 - :mod:`medlearn.privacy`: DICOM de-identification by PS3.15's profile, the IODs' attribute types, leftovers;

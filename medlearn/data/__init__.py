@@ -1,5 +1,5 @@
-"""Real data: MedMNIST files (downloaded and md5-checked), CHASE_DB1 retinal vessels (sha256 of every
-file), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
+"""Real data: MedMNIST files (downloaded and md5-checked), CHASE_DB1 retinal vessels and BCCD blood smears
+(sha256 of every file), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info
@@ -7,6 +7,20 @@ Example:
     ('malignant', 'normal, benign')
 """
 
+from .archive import checked_members
+from .bccd import (
+    BCCD,
+    BCCD_ARCHIVE,
+    BCCD_CLASSES,
+    BCCD_COMMIT,
+    BCCD_SHA256,
+    BCCD_SPLITS,
+    BCCD_URL,
+    fetch_bccd,
+    load_bccd,
+    parse_voc,
+    verify_bccd,
+)
 from .catalog import (
     COURSE_DATASETS,
     IMAGE_SIZE,
@@ -42,6 +56,18 @@ from .medmnist import (
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 __all__ = [
+    "BCCD",
+    "BCCD_ARCHIVE",
+    "BCCD_CLASSES",
+    "BCCD_COMMIT",
+    "BCCD_SHA256",
+    "BCCD_SPLITS",
+    "BCCD_URL",
+    "checked_members",
+    "fetch_bccd",
+    "load_bccd",
+    "parse_voc",
+    "verify_bccd",
     "CHASEDB1_ARCHIVE",
     "CHASEDB1_SHA256",
     "CHASEDB1_URL",

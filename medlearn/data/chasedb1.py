@@ -14,17 +14,15 @@ lives where the MedMNIST files live (:func:`medlearn.data.data_dir`).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
-import zipfile
-import zlib
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
+from .archive import checked_members
 from .download import download_file
 from .errors import DataError, DataNotFoundError
 from .medmnist import DATA_ENV, FileReport, data_dir
@@ -169,36 +167,9 @@ def _checked_members(path: Path, url: str = CHASEDB1_URL, *, download: bool = Fa
     else:
         where = str(path)
         fix = f"Delete {path} and run `python -m medlearn data fetch chasedb1`, or:\n{_manual(url, path.parent)}"
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise DataError(f"{where} cannot be read as a zip archive (truncated or damaged: {err}).\n{fix}") from None
-    with archive:
-        members = {}
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            name = Path(info.filename).name
-            if name not in CHASEDB1_SHA256:
-                raise DataError(f"{where} holds {info.filename}, which is not a file of CHASE_DB1.\n{fix}")
-            if name in members:
-                raise DataError(f"{where} holds {name} twice.\n{fix}")
-            try:
-                members[name] = archive.read(info)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
-                raise DataError(f"{name} in {where} cannot be read (truncated or damaged: {err}).\n{fix}") from None
-    missing = sorted(set(CHASEDB1_SHA256) - set(members))
-    if missing:
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        raise DataError(f"{where} lacks {missing[0]}{more}.\n{fix}")
-    for name, content in sorted(members.items()):
-        actual = hashlib.sha256(content).hexdigest()
-        if actual != CHASEDB1_SHA256[name]:
-            raise DataError(
-                f"{name} in {where} is not the official file (altered or truncated):\n"
-                f"    expected sha256 {CHASEDB1_SHA256[name]}\n    actual sha256   {actual}\n{fix}"
-            )
-    return members
+    return checked_members(
+        path, CHASEDB1_SHA256, lambda member: Path(member).name, dataset="CHASE_DB1", where=where, fix=fix
+    )
 
 
 def fetch_chasedb1(

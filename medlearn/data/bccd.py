@@ -1,0 +1,320 @@
+"""BCCD: photographs of peripheral blood smears with boxes around red cells, white cells and platelets.
+
+364 microscope photographs (640 x 480 JPEG) with Pascal VOC boxes for three classes (RBC,
+WBC, Platelets) and the data set's own train / val / test lists (205 / 87 / 72 images).
+MIT licence; source: the public repository Shenggan/BCCD_Dataset at commit d272fb14 (2019),
+built from the cosmicad and akshaylamba cell data sets. The labels are known to be incomplete:
+many red cells are not boxed in some images. Treat it as real, imperfect data.
+
+The archive is checked file by file (:data:`BCCD_SHA256`) as CHASE_DB1 is; the repository's own
+archive (with a folder prefix and its scripts) and the course's copy (only ``BCCD/``, ``LICENSE``
+and ``README.md``) both pass. The annotation files are parsed with the standard library's expat
+parser with document type declarations refused, so no entity is ever expanded.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import NamedTuple
+from xml.parsers import expat
+
+import numpy as np
+
+from .._validation import check_choice, check_int
+from ._bccd_files import BCCD_FILES
+from .archive import checked_members
+from .download import download_file
+from .errors import DataError, DataNotFoundError
+from .medmnist import DATA_ENV, FileReport, data_dir
+
+__all__ = [
+    "BCCD",
+    "BCCD_ARCHIVE",
+    "BCCD_CLASSES",
+    "BCCD_COMMIT",
+    "BCCD_SHA256",
+    "BCCD_SPLITS",
+    "BCCD_URL",
+    "fetch_bccd",
+    "load_bccd",
+    "parse_voc",
+    "verify_bccd",
+]
+
+#: The commit of the public repository the course's copy was taken from.
+BCCD_COMMIT = "d272fb14cdff6e473fafeeeba32aba5f560e9e43"
+#: The repository's archive at that commit (its files sit under a folder ``BCCD_Dataset-<commit>/``).
+BCCD_URL = f"https://github.com/Shenggan/BCCD_Dataset/archive/{BCCD_COMMIT}.zip"
+#: The archive's file name in the data folder.
+BCCD_ARCHIVE = "BCCD_Dataset.zip"
+#: sha256 of each of the 734 files of the data set (364 JPEG, 364 XML, 4 split lists, LICENSE, README).
+BCCD_SHA256: MappingProxyType[str, str] = MappingProxyType(BCCD_FILES)
+#: The class names; a target's ``labels`` are indices into this tuple.
+BCCD_CLASSES = ("RBC", "WBC", "Platelets")
+#: The data set's own splits (``trainval`` is train and val; ``all`` is every image).
+BCCD_SPLITS = ("train", "val", "test", "trainval", "all")
+#: Width and height of every photograph, in pixels.
+SIZE = (640, 480)
+#: An annotation file larger than this is refused before it is parsed (the real ones are under 10 kB).
+MAX_XML_BYTES = 1 << 20
+
+
+class BCCD(NamedTuple):
+    """One split of BCCD in arrays: images, and one target per image in the convention of
+    torchmetrics and pycocotools (``boxes`` and ``labels``)."""
+
+    images: np.ndarray  #: uint8 (n, 480 // downscale, 640 // downscale, 3), RGB
+    targets: tuple[dict[str, np.ndarray], ...]  #: per image: boxes float (N, 4) xmin, ymin, xmax, ymax; labels int (N,)
+    names: tuple[str, ...]  #: "BloodImage_00007", ...
+    classes: tuple[str, ...]  #: ("RBC", "WBC", "Platelets")
+    clipped: tuple[str, ...]  #: one line per box that ran past the image and was clipped to it
+
+
+def _manual(url: str, folder: Path) -> str:
+    return (
+        f"Download\n    {url}\nand save it as {BCCD_ARCHIVE} in {folder} "
+        f"(or set {DATA_ENV} to the folder that has it); then run `python -m medlearn data verify`."
+    )
+
+
+def _key(member: str) -> str | None:
+    """The key of an archive member in :data:`BCCD_SHA256`, None for files that are not the data set's."""
+    parts = PurePosixPath(member).parts
+    for start in (0, 1):  # the course's copy has no prefix; the repository's archive has one folder
+        rest = "/".join(parts[start:])
+        if rest in BCCD_SHA256:
+            return rest
+    inside = parts[1:] if parts and parts[0] != "BCCD" else parts
+    if inside and inside[0] == "BCCD":
+        return "/".join(inside)  # claims to be a file of the data set: refused by name unless it is one
+    return None  # the repository's scripts, example image and other folders
+
+
+def _members(path: Path, url: str = BCCD_URL, *, download: bool = False) -> dict[str, bytes]:
+    if download:
+        where, fix = f"the archive downloaded from {url}", f"It was not kept.\n{_manual(url, path.parent)}"
+    else:
+        where = str(path)
+        fix = f"Delete {path} and run `python -m medlearn data fetch bccd`, or:\n{_manual(url, path.parent)}"
+    return checked_members(path, BCCD_SHA256, _key, dataset="BCCD", where=where, fix=fix)
+
+
+def fetch_bccd(
+    root: str | os.PathLike[str] | None = None,
+    *,
+    url: str = BCCD_URL,
+    progress: bool = True,
+    force: bool = False,
+) -> Path:
+    """Make sure a verified BCCD archive is in the data folder; download it if not.
+
+    The download lands only when every file of the data set inside it has the right sha256.
+
+    Args:
+        root: the data folder (see :func:`medlearn.data.data_dir`).
+        url: the repository's archive (the default), or a mirror's URL of ``BCCD_Dataset.zip``.
+        progress: show a progress bar.
+        force: download again even when a good archive is there.
+
+    Returns:
+        The path of the verified archive.
+
+    Raises:
+        DataNotFoundError: offline, or the server has no such file.
+        DataError: a file of the data set is missing, extra, truncated or altered (the message names it).
+
+    Example:
+        >>> fetch_bccd().name  # doctest: +SKIP
+        'BCCD_Dataset.zip'
+    """
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"url must be the address of the BCCD archive, not {url!r}")
+    path = data_dir(root) / BCCD_ARCHIVE
+    if path.exists() and not force:
+        _members(path, url)
+        return path
+    try:
+        return download_file(url, path, None, verify=lambda p: _members(p, url, download=True), progress=progress)
+    except DataNotFoundError as err:
+        raise DataNotFoundError(f"{err}\n\n{_manual(url, path.parent)}") from None
+
+
+def verify_bccd(root: str | os.PathLike[str] | None = None) -> FileReport:
+    """Check the BCCD archive in a folder, file by file.
+
+    Example:
+        >>> verify_bccd().status
+        'ok'
+    """
+    path = data_dir(root) / BCCD_ARCHIVE
+    if not path.exists():
+        return FileReport("bccd", path, "missing", _manual(BCCD_URL, path.parent))
+    try:
+        _members(path)
+    except DataError as err:
+        return FileReport("bccd", path, "bad", str(err))
+    return FileReport("bccd", path, "ok", f"{len(BCCD_SHA256)} files, sha256 each")
+
+
+def _safe_tree(content: bytes, name: str) -> ET.Element:
+    """Parse XML with expat, refusing any document type declaration (so no entity can be defined or expanded)."""
+    if len(content) > MAX_XML_BYTES:
+        raise DataError(f"{name} is {len(content)} bytes, too large for an annotation file.")
+    builder = ET.TreeBuilder()
+    parser = expat.ParserCreate()
+
+    def refuse(*_: object) -> None:
+        raise DataError(f"{name} declares a document type or entities, which annotation files never need.")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = lambda tag, attributes: builder.start(tag, attributes)
+    parser.EndElementHandler = lambda tag: builder.end(tag)
+    parser.CharacterDataHandler = lambda text: builder.data(text)
+    try:
+        parser.Parse(content, True)
+        return builder.close()
+    except (expat.ExpatError, AssertionError) as err:  # AssertionError: TreeBuilder with no element
+        raise DataError(f"{name} is not well-formed XML ({err}).") from None
+
+
+def _number(element: ET.Element, path: str, name: str) -> float:
+    node = element.find(path)
+    text = None if node is None or node.text is None else node.text.strip()
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DataError(f"{name}: <{path}> is {'missing' if text is None else repr(text)}, not a number.") from None
+    if not np.isfinite(value):
+        raise DataError(f"{name}: <{path}> is {text!r}, not a finite number.")
+    return value
+
+
+def parse_voc(
+    content: bytes, name: str = "annotation", classes: tuple[str, ...] = BCCD_CLASSES
+) -> tuple[dict[str, np.ndarray], tuple[int, int], list[str]]:
+    """Read one Pascal VOC annotation file safely: its boxes, labels, image size and the boxes it clipped.
+
+    VOC numbers pixels from 1 and includes ``xmax``; the boxes returned are in continuous pixel
+    coordinates from 0, COCO's convention: ``(xmin - 1, ymin - 1, xmax, ymax)``, so a box's width
+    is ``xmax - xmin + 1`` VOC pixels. A box that runs past the image is clipped to it and reported.
+
+    Args:
+        content: the file's bytes.
+        name: how messages name the file.
+        classes: the class names; a label is the index of its name.
+
+    Returns:
+        ``(target, (width, height), clipped)``: target has ``boxes`` float (N, 4) and ``labels`` int (N,).
+
+    Raises:
+        DataError: the file is not well-formed, declares a document type, lacks its size or a box's
+            coordinates, names an unknown class, or has a box with ``xmax < xmin`` (the message names it).
+
+    Example:
+        >>> xml = b"<annotation><size><width>640</width><height>480</height></size>"
+        >>> xml += b"<object><name>WBC</name><bndbox><xmin>1</xmin><ymin>11</ymin><xmax>100</xmax><ymax>60</ymax>"
+        >>> xml += b"</bndbox></object></annotation>"
+        >>> target, size, clipped = parse_voc(xml)
+        >>> target["boxes"].tolist(), target["labels"].tolist(), size, clipped
+        ([[0.0, 10.0, 100.0, 60.0]], [1], (640, 480), [])
+    """
+    root = _safe_tree(content, name)
+    if root.tag != "annotation":
+        raise DataError(f"{name}: the root element is <{root.tag}>, not <annotation>.")
+    width, height = _number(root, "size/width", name), _number(root, "size/height", name)
+    if width < 1 or height < 1:
+        raise DataError(f"{name}: the image size {width:g} x {height:g} is not positive.")
+    boxes, labels, clipped = [], [], []
+    for i, obj in enumerate(root.iter("object")):
+        label_node = obj.find("name")
+        label = "" if label_node is None or label_node.text is None else label_node.text.strip()
+        if label not in classes:
+            raise DataError(f"{name}: object {i} is {label!r}, not one of {', '.join(classes)}.")
+        x0, y0, x1, y1 = (_number(obj, f"bndbox/{k}", f"{name}, object {i}") for k in ("xmin", "ymin", "xmax", "ymax"))
+        if x1 < x0 or y1 < y0:
+            corners = f"{x0:g} {y0:g} {x1:g} {y1:g}"
+            raise DataError(f"{name}: object {i} ({label}) has xmax < xmin or ymax < ymin: {corners}.")
+        box = np.array([x0 - 1, y0 - 1, x1, y1])
+        inside = np.clip(box, 0, [width, height, width, height])
+        if not np.array_equal(box, inside):
+            clipped.append(f"{name}: object {i} ({label}) {box.tolist()} clipped to the {width:g} x {height:g} image")
+        boxes.append(inside)
+        labels.append(classes.index(label))
+    target = {"boxes": np.array(boxes, float).reshape(-1, 4), "labels": np.array(labels, np.int64)}
+    return target, (int(width), int(height)), clipped
+
+
+def _split_names(members: dict[str, bytes], split: str) -> list[str]:
+    if split == "all":
+        return sorted(PurePosixPath(k).stem for k in members if k.startswith("BCCD/JPEGImages/"))
+    if split == "trainval":
+        return _split_names(members, "train") + _split_names(members, "val")
+    return members[f"BCCD/ImageSets/Main/{split}.txt"].decode("ascii").split()
+
+
+def load_bccd(
+    split: str = "train",
+    root: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    *,
+    downscale: int = 1,
+    url: str = BCCD_URL,
+) -> BCCD:
+    """Load one split of BCCD: the photographs, and per image its boxes and labels.
+
+    Every file is checked against its sha256 before it is decoded.
+
+    Args:
+        split: ``"train"`` (205 images), ``"val"`` (87), ``"test"`` (72), ``"trainval"`` or ``"all"`` (364).
+        root: the data folder (see :func:`medlearn.data.data_dir`).
+        download: download the archive when it is not in the folder.
+        downscale: an integer factor: the images are reduced by averaging ``downscale`` x ``downscale``
+            blocks (PIL's ``Image.reduce``) and the boxes divided by it; 1 keeps 640 x 480.
+        url: the address to download from.
+
+    Returns:
+        A :class:`BCCD`.
+
+    Raises:
+        DataNotFoundError: the archive is not there and cannot be downloaded.
+        DataError: a file is missing, altered or malformed (the message names it).
+
+    Example:
+        >>> test = load_bccd("test", downscale=2)
+        >>> test.images.shape, test.classes, test.targets[0]["boxes"].shape[1]
+        ((72, 240, 320, 3), ('RBC', 'WBC', 'Platelets'), 4)
+    """
+    split = check_choice(split, "split", BCCD_SPLITS)
+    downscale = check_int(downscale, "downscale", min_value=1, max_value=16)
+    folder = data_dir(root)
+    path = folder / BCCD_ARCHIVE
+    if path.exists():
+        members = _members(path, url)
+    elif download:
+        members = _members(fetch_bccd(folder, url=url), url)
+    else:
+        raise DataNotFoundError(f"{BCCD_ARCHIVE} is not in {folder}.\n{_manual(url, folder)}")
+    from PIL import Image  # pillow: a dependency of matplotlib
+
+    names = _split_names(members, split)
+    images, targets, clipped = [], [], []
+    for name in names:
+        jpeg, xml = f"BCCD/JPEGImages/{name}.jpg", f"BCCD/Annotations/{name}.xml"
+        if jpeg not in members or xml not in members:
+            raise DataError(f"the {split} list names {name}, which has no image or no annotation in {path}.")
+        target, size, lost = parse_voc(members[xml], f"{name}.xml")
+        with Image.open(io.BytesIO(members[jpeg])) as image:
+            if image.size != SIZE or size != SIZE:
+                raise DataError(f"{name}: the image is {image.size} and its annotation says {size}, not {SIZE}.")
+            image = image.convert("RGB")
+            images.append(np.asarray(image.reduce(downscale) if downscale > 1 else image))
+        targets.append({"boxes": target["boxes"] / downscale, "labels": target["labels"]})
+        clipped.extend(lost)
+    return BCCD(np.stack(images), tuple(targets), tuple(names), BCCD_CLASSES, tuple(clipped))
