@@ -1,7 +1,7 @@
 """Command line for classrooms: download the data once, verify every copy.
 
 python -m medlearn data list
-python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 --to course-data
+python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 bccd --to course-data
 python -m medlearn data fetch adrenalmnist3d --size 64
 python -m medlearn data verify --root course-data
 python -m medlearn data copy --to /media/usb/course-data   # the verified files, for a machine offline
@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .data import (
+    BCCD_ARCHIVE,
+    BCCD_URL,
     CHASEDB1_ARCHIVE,
     CHASEDB1_URL,
     COURSE_DATASETS,
@@ -24,22 +26,36 @@ from .data import (
     SPLITS,
     DataError,
     data_dir,
+    fetch_bccd,
     fetch_chasedb1,
     fetch_medmnist,
     medmnist_info,
     medmnist_names,
+    verify_bccd,
     verify_chasedb1,
     verify_medmnist,
 )
 
 #: The name the command line gives the CHASE_DB1 archive, beside the MedMNIST names.
 CHASEDB1 = "chasedb1"
+#: The data sets published as zip archives, by their command-line name: (file name, official URL,
+#: fetch function, verify function, the line of `data list`).
+ARCHIVES = {
+    CHASEDB1: (
+        CHASEDB1_ARCHIVE, CHASEDB1_URL, fetch_chasedb1, verify_chasedb1,
+        f"2-D {'colour fundus photograph, 999 x 960':44} {'vessel segmentation':26}  2 observers 28 images",
+    ),
+    "bccd": (
+        BCCD_ARCHIVE, BCCD_URL, fetch_bccd, verify_bccd,
+        f"2-D {'blood smear photograph, 640 x 480':44} {'detection (boxes)':26}  3 classes 205/87/72",
+    ),
+}  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m medlearn", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    data = commands.add_parser("data", help="download, verify and list MedMNIST files and CHASE_DB1")
+    data = commands.add_parser("data", help="download, verify and list MedMNIST files, CHASE_DB1 and BCCD")
     actions = data.add_subparsers(dest="action", required=True)
 
     actions.add_parser("list", help="list the datasets medlearn knows")
@@ -49,13 +65,13 @@ def _parser() -> argparse.ArgumentParser:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"datasets to fetch (default: the course's, {' '.join(COURSE_DATASETS)} {CHASEDB1})",
+        help=f"datasets to fetch (default: the course's, {' '.join([*COURSE_DATASETS, *ARCHIVES])})",
     )
     fetch.add_argument("--to", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
     fetch.add_argument(
         "--mirror",
         metavar="URL",
-        help=f"base URL that serves NAME.npz and {CHASEDB1_ARCHIVE} instead of the official sites",
+        help=f"base URL that serves NAME.npz, {CHASEDB1_ARCHIVE} and {BCCD_ARCHIVE} instead of the official sites",
     )
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")
     fetch.add_argument(
@@ -105,33 +121,34 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{name:15} {info.ndim}-D {info.modality:44} {info.task:26} {info.n_classes:2} classes  "
                     f"{counts:18} sizes {sizes}"
                 )
-            print(
-                f"{CHASEDB1:15} 2-D {'colour fundus photograph, 999 x 960':44} {'vessel segmentation':26}  "
-                "2 observers 28 images"
-            )
+            for name, (*_, line) in ARCHIVES.items():
+                print(f"{name:15} {line}")
             return 0
         if args.action == "copy":
-            return _copy(args.names or [*COURSE_DATASETS, CHASEDB1], data_dir(args.root), args.to)
+            return _copy(args.names or [*COURSE_DATASETS, *ARCHIVES], data_dir(args.root), args.to)
         if args.action == "fetch":
-            for name in args.names or (*COURSE_DATASETS, CHASEDB1):
-                if name.lower() == CHASEDB1:
-                    url = f"{args.mirror.rstrip('/')}/{CHASEDB1_ARCHIVE}" if args.mirror else CHASEDB1_URL
-                    path = fetch_chasedb1(args.to, url=url, force=args.force)
-                    print(f"ok       {CHASEDB1:15} {path}")
+            for name in args.names or (*COURSE_DATASETS, *ARCHIVES):
+                if name.lower() in ARCHIVES:
+                    archive, official, fetch, _, _ = ARCHIVES[name.lower()]
+                    url = f"{args.mirror.rstrip('/')}/{archive}" if args.mirror else official
+                    path = fetch(args.to, url=url, force=args.force)
+                    print(f"ok       {name.lower():15} {path}")
                 else:
                     path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force, size=args.size)
                     print(f"ok       {medmnist_info(name).name:15} {path}")
             return 0
-        chase = [n for n in args.names if n.lower() == CHASEDB1]
-        others = [n for n in args.names if n.lower() != CHASEDB1]
+        asked = {n.lower() for n in args.names}
+        others = [n for n in args.names if n.lower() not in ARCHIVES]
         reports = verify_medmnist(args.root, others if args.names else None)
-        if chase or (not args.names and (data_dir(args.root) / CHASEDB1_ARCHIVE).exists()):
-            reports.append(verify_chasedb1(args.root))
+        for name, (archive, _, _, verify, _) in ARCHIVES.items():
+            if name in asked or (not args.names and (data_dir(args.root) / archive).exists()):
+                reports.append(verify(args.root))
     except (ValueError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if not reports:
-        print(f"error: no MedMNIST files or {CHASEDB1_ARCHIVE} in {data_dir(args.root)}", file=sys.stderr)
+        found = f"no MedMNIST files, {CHASEDB1_ARCHIVE} or {BCCD_ARCHIVE}"
+        print(f"error: {found} in {data_dir(args.root)}", file=sys.stderr)
         return 1
     for report in reports:
         print(f"{report.status:8} {report.name:15} {report.path}")
@@ -143,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _copy(names: Sequence[str], source: Path, target: str) -> int:
     """Copy the named files from ``source`` to ``target`` as a download from a local mirror: each checked."""
     files = {
-        name: CHASEDB1_ARCHIVE if name.lower() == CHASEDB1 else medmnist_info(name).file().filename for name in names
+        name: ARCHIVES[name.lower()][0] if name.lower() in ARCHIVES else medmnist_info(name).file().filename
+        for name in names
     }
     missing = [file for file in files.values() if not (source / file).is_file()]
     if missing:
@@ -152,8 +170,8 @@ def _copy(names: Sequence[str], source: Path, target: str) -> int:
         )
         return 1
     for name, file in files.items():
-        if file == CHASEDB1_ARCHIVE:
-            path = fetch_chasedb1(target, url=(source / file).resolve().as_uri(), progress=False)
+        if name.lower() in ARCHIVES:
+            path = ARCHIVES[name.lower()][2](target, url=(source / file).resolve().as_uri(), progress=False)
         else:
             path = fetch_medmnist(name, target, mirror=source.resolve().as_uri(), progress=False)
         print(f"ok       {name.lower():15} {path}")

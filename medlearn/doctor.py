@@ -3,7 +3,7 @@
     python3 course.py doctor        # or: python -m medlearn doctor
 
 Prints one table: the Python version, every installed package against the course's pins, each
-dataset present and verified (md5 for MedMNIST, sha256 for CHASE_DB1), a Jupyter kernel that
+dataset present and verified (md5 for MedMNIST, sha256 for CHASE_DB1 and BCCD), a Jupyter kernel that
 starts and runs code, TensorFlow and Keras importing, and free memory and disk. Every problem
 comes with its fix in words; the exit status is 1 when there is a problem.
 """
@@ -24,7 +24,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from ._validation import check_bool, check_number
-from .data import COURSE_DATASETS, DataError, data_dir, verify_chasedb1, verify_medmnist
+from .data import COURSE_DATASETS, DataError, data_dir, verify_bccd, verify_chasedb1, verify_medmnist
 
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
 MIN_MEMORY_GB = 2.0
@@ -108,12 +108,12 @@ def dataset_rows(root: str | Path | None = None) -> list[Row]:
     folder = data_dir(root)
     rows = []
     try:
-        reports = [*verify_medmnist(folder, COURSE_DATASETS), verify_chasedb1(folder)]
+        reports = [*verify_medmnist(folder, COURSE_DATASETS), verify_chasedb1(folder), verify_bccd(folder)]
     except DataError as err:
         return [Row("datasets", False, str(err), "see the README's section 'Data'")]
     for report in reports:
         ok = report.status == "ok"
-        checksum = "sha256 of every file" if report.name.lower().startswith("chase") else "md5"
+        checksum = "sha256 of every file" if report.name.lower() in ("chasedb1", "bccd") else "md5"
         found = f"verified ({checksum}) in {folder}" if ok else f"{report.status} in {folder}"
         fix = ""
         if not ok:

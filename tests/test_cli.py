@@ -61,8 +61,8 @@ def test_fetch_errors_exit_non_zero(http_mirror: str, tmp_path: Path) -> None:
 def test_list_and_usage() -> None:
     result = medlearn("data", "list")
     lines = result.stdout.splitlines()
-    assert result.returncode == 0 and len(lines) == 19  # 12 MedMNIST in 2-D, 6 in 3-D, and CHASE_DB1
-    assert lines[-1].startswith("chasedb1 ")
+    assert result.returncode == 0 and len(lines) == 20  # 12 MedMNIST in 2-D, 6 in 3-D, CHASE_DB1 and BCCD
+    assert lines[-2].startswith("chasedb1 ") and lines[-1].startswith("bccd ")
     adrenal = next(line for line in lines if line.startswith("adrenalmnist3d "))
     assert " 3-D " in adrenal and adrenal.endswith("sizes 28,64")
     assert next(line for line in lines if line.startswith("breastmnist ")).endswith("sizes 28,64,128,224")
@@ -84,9 +84,13 @@ def test_doctor_reports_a_missing_dataset_with_status_1(tmp_path: Path) -> None:
 
 
 def test_copy_gives_the_course_files_each_checked(medmnist_dir: Path, tmp_path: Path) -> None:
-    result = medlearn("data", "copy", "breastmnist", "chasedb1", "--root", str(medmnist_dir), "--to", str(tmp_path))
+    result = medlearn(
+        "data", "copy", "breastmnist", "chasedb1", "bccd", "--root", str(medmnist_dir), "--to", str(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["CHASEDB1.zip", "breastmnist.npz"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BCCD_Dataset.zip", "CHASEDB1.zip", "breastmnist.npz"]
+    verified = medlearn("data", "verify", "bccd", "--root", str(tmp_path))
+    assert verified.returncode == 0 and verified.stdout.startswith("ok       bccd")
     assert md5sum(tmp_path / "breastmnist.npz") == medmnist_info("breastmnist").file().md5
 
 

@@ -24,6 +24,7 @@ def test_this_machine_passes_every_check(capsys: pytest.CaptureFixture[str]) -> 
         "pytest",
         *COURSE_DATASETS,
         "chasedb1",
+        "bccd",
         "Jupyter kernel",
         "TensorFlow and Keras",
         "free memory",
@@ -35,6 +36,7 @@ def test_this_machine_passes_every_check(capsys: pytest.CaptureFixture[str]) -> 
 def test_a_missing_or_corrupt_dataset_is_a_problem_with_its_fix(tmp_path, capsys) -> None:
     for name in COURSE_DATASETS[1:]:
         (tmp_path / f"{name}.npz").symlink_to(data_dir() / f"{name}.npz")
+    (tmp_path / "BCCD_Dataset.zip").symlink_to(data_dir() / "BCCD_Dataset.zip")
     broken = bytearray((data_dir() / "CHASEDB1.zip").read_bytes())
     broken[len(broken) // 2] ^= 0xFF
     (tmp_path / "CHASEDB1.zip").write_bytes(bytes(broken))
@@ -42,7 +44,7 @@ def test_a_missing_or_corrupt_dataset_is_a_problem_with_its_fix(tmp_path, capsys
     assert not rows[COURSE_DATASETS[0]].ok and "missing" in rows[COURSE_DATASETS[0]].found
     assert f"data fetch {COURSE_DATASETS[0]}" in rows[COURSE_DATASETS[0]].fix
     assert not rows["chasedb1"].ok and "bad" in rows["chasedb1"].found
-    assert all(rows[n].ok for n in COURSE_DATASETS[1:])
+    assert all(rows[n].ok for n in (*COURSE_DATASETS[1:], "bccd"))
     assert doctor.main(tmp_path, quick=True) == 1
     out = capsys.readouterr().out
     assert "2 problem(s). To fix:" in out and "run `python -m medlearn data fetch chasedb1`" in out
