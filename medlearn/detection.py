@@ -204,15 +204,12 @@ def _match_image(
     iou = box_iou(dt_boxes, gt_boxes)
     matched = np.zeros((len(thresholds), len(dt_boxes)), bool)
     for t, threshold in enumerate(thresholds):
-        taken = np.zeros(len(gt_boxes), bool)
-        for d in range(len(dt_boxes)):
-            best, m = min(threshold, 1 - 1e-10), -1
-            for g in range(len(gt_boxes)):
-                if taken[g] or iou[d, g] < best:
-                    continue
-                best, m = iou[d, g], g
-            if m >= 0:
-                taken[m], matched[t, d] = True, True
+        free = np.ones(len(gt_boxes), bool)
+        for d in range(len(dt_boxes) if len(gt_boxes) else 0):
+            candidates = np.where(free, iou[d], -1.0)
+            g = len(candidates) - 1 - int(np.argmax(candidates[::-1]))  # the highest IoU; the last of equals
+            if candidates[g] >= min(threshold, 1 - 1e-10):
+                free[g], matched[t, d] = False, True
     return dt_scores, matched
 
 
@@ -490,6 +487,9 @@ def choose_count_threshold(
     label = check_int(label, "label", min_value=0)
     grid = np.linspace(0.05, 0.95, 19) if thresholds is None else check_array(thresholds, "thresholds", ndim=1)
     truth = np.array([np.sum(g["labels"] == label) for g in gt])
-    errors = [np.mean(np.abs(count_objects(dt, float(t), label + 1)[:, label] - truth)) for t in grid]
+    def counts(threshold: float) -> np.ndarray:
+        return np.array([np.sum((d["labels"] == label) & (d["scores"] >= threshold)) for d in dt])
+
+    errors = [np.mean(np.abs(counts(float(t)) - truth)) for t in grid]
     best = min(range(len(grid)), key=lambda i: (round(float(errors[i]), 12), -float(grid[i])))
     return float(grid[best]), float(errors[best])

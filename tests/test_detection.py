@@ -295,3 +295,5 @@ def test_counts_and_the_threshold_from_validation() -> None:
     threshold, error = choose_count_threshold(gt, dt, 1, thresholds=[0.1, 0.5, 0.7, 0.85])
     assert (threshold, error) == (0.5, 0.0)
     assert choose_count_threshold(gt, dt, 1, thresholds=[0.1, 0.85]) == (0.1, 0.5)  # counts 2, 2 against 1, 0
+    # no class-0 boxes, and detections of higher labels in the images
+    assert choose_count_threshold(gt, dt, 0, thresholds=[0.5, 0.995]) == (0.995, 0.0)

@@ -1,8 +1,9 @@
-"""Networks and their training, for chapters 05 to 10: one module per job.
+"""Networks and their training, for chapters 05 to 12: one module per job.
 
 - :mod:`medlearn.models.inputs`: images as a network's input, class weights;
 - :mod:`medlearn.models.networks`: a compact CNN (2-D or 3-D) and a compact U-Net;
 - :mod:`medlearn.models.losses`: losses for rare foreground pixels (soft Dice, weighted cross-entropy);
+- :mod:`medlearn.models.centernet`: a small CenterNet detector: its targets, loss and decoding;
 - :mod:`medlearn.models.augment`: medically plausible random changes of training images;
 - :mod:`medlearn.models.training`: chapter 05's training recipe (``RECIPE``, written once), for any network.
 
@@ -18,6 +19,7 @@ Example:
 """
 
 from .augment import augmentation
+from .centernet import centernet_loss, centernet_targets, decode_centernet, small_centernet
 from .inputs import balanced_class_weight, to_network_input
 from .losses import soft_dice_loss, weighted_binary_crossentropy
 from .networks import small_cnn, small_unet
@@ -27,7 +29,11 @@ __all__ = [
     "RECIPE",
     "augmentation",
     "balanced_class_weight",
+    "centernet_loss",
+    "centernet_targets",
+    "decode_centernet",
     "fit_small_cnn",
+    "small_centernet",
     "small_cnn",
     "small_unet",
     "soft_dice_loss",
