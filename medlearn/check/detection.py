@@ -1,0 +1,307 @@
+"""Checks for the exercises of chapter 12, detection.
+
+In the exercise notebook::
+
+    from medlearn.check import detection as check
+    check.iou_by_hand(iou_by_hand)
+
+The answers are compared with ``medlearn.detection`` (itself tested against pycocotools and
+``tf.image.non_max_suppression``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..detection import box_iou, count_objects, non_max_suppression
+from .core import Wrong, as_array, as_number, call, task
+
+__all__ = [
+    "average_precision_101",
+    "count_per_image",
+    "froc_points",
+    "heatmap_peak_cell",
+    "iou_by_hand",
+    "nms_per_class",
+    "report_with_missing_labels",
+]
+
+_PAIRS = [
+    ([10.0, 20.0, 50.0, 60.0], [30.0, 30.0, 70.0, 90.0]),  # overlapping, different sizes
+    ([0.0, 0.0, 10.0, 10.0], [20.0, 20.0, 30.0, 30.0]),  # apart
+    ([0.0, 0.0, 10.0, 10.0], [12.0, 0.0, 22.0, 10.0]),  # apart in x only: a negative width
+    ([5.0, 5.0, 15.0, 25.0], [5.0, 5.0, 15.0, 25.0]),  # the same box
+    ([0.0, 0.0, 40.0, 10.0], [10.0, -5.0, 20.0, 30.0]),  # a cross
+]
+
+
+@task(
+    hints=[
+        "The intersection is a box too: its left edge is the larger of the two xmin, its right edge the smaller "
+        "of the two xmax (the same for y). If the boxes do not overlap, its width or height is negative: clip at 0.",
+        "IoU = intersection / (area A + area B - intersection), with area = (xmax - xmin) * (ymax - ymin): "
+        "continuous coordinates, no + 1.",
+    ]
+)
+def iou_by_hand(function: Any) -> None:
+    for a, b in _PAIRS:
+        want = float(box_iou([a], [b])[0, 0])
+        got = as_number(call(function, list(a), list(b)), "your IoU")
+        if np.isclose(got, want):
+            continue
+        a1, b1 = np.array(a), np.array(b)
+        inter_w = min(a1[2], b1[2]) - max(a1[0], b1[0])
+        inter_h = min(a1[3], b1[3]) - max(a1[1], b1[1])
+        areas = (a1[2] - a1[0]) * (a1[3] - a1[1]) + (b1[2] - b1[0]) * (b1[3] - b1[1])
+        unclipped = inter_w * inter_h
+        if (inter_w < 0 or inter_h < 0) and np.isclose(got, unclipped / (areas - unclipped)):
+            raise Wrong(
+                "boxes that do not overlap give a negative width or height: clip both at 0 before multiplying, "
+                "or disjoint boxes get a non-zero IoU."
+            )
+        plus_one = (
+            max(0, inter_w + 1) * max(0, inter_h + 1),
+            (a1[2] - a1[0] + 1) * (a1[3] - a1[1] + 1) + (b1[2] - b1[0] + 1) * (b1[3] - b1[1] + 1),
+        )
+        if plus_one[0] and np.isclose(got, plus_one[0] / (plus_one[1] - plus_one[0])):
+            raise Wrong(
+                "that is the old VOC convention with + 1 pixel in each width and height; these boxes are in "
+                "continuous coordinates (COCO's): area = (xmax - xmin) * (ymax - ymin)."
+            )
+        inter = max(0.0, inter_w) * max(0.0, inter_h)
+        if inter and np.isclose(got, inter / areas):
+            raise Wrong("the union is area A + area B MINUS the intersection, which both areas count once.")
+        xywh_a, xywh_b = np.r_[a1[:2], a1[:2] + a1[2:]], np.r_[b1[:2], b1[:2] + b1[2:]]
+        if np.isclose(got, float(box_iou([xywh_a], [xywh_b])[0, 0])):
+            raise Wrong("the boxes are corners (xmin, ymin, xmax, ymax), not (x, y, width, height).")
+        swapped = float(box_iou([[a1[1], a1[0], a1[3], a1[2]]], [[b1[0], b1[1], b1[2], b1[3]]])[0, 0])
+        if not np.isclose(swapped, want) and np.isclose(got, swapped):
+            raise Wrong("x and y are swapped for one box: the order is xmin, ymin, xmax, ymax.")
+        raise Wrong(f"for boxes {a} and {b} the IoU is {want:.4f}; you returned {got:.4f}.")
+
+
+def _proposals() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two touching cells of class 0 and a class-1 object over the first (IoU about 0.75), each proposed 3 times."""
+    rng = np.random.default_rng(3)
+    objects = np.array([[10, 10, 40, 40], [38, 12, 68, 42], [14, 12, 42, 40]], float)
+    boxes = np.repeat(objects, 3, axis=0) + rng.normal(0, 1.0, (9, 4))
+    labels = np.repeat([0, 0, 1], 3)
+    scores = rng.permutation(np.linspace(0.1, 0.9, 9))
+    return boxes, scores, labels
+
+
+@task(
+    hints=[
+        "Sort by score, best first. Keep the best box left; drop the boxes of the SAME class that overlap it "
+        "with IoU above the threshold; repeat with the best box left.",
+        "Work class by class (or skip a box of another class when you suppress), and return the kept indices in "
+        "descending score order: np.argsort(-scores, kind='stable').",
+    ]
+)
+def nms_per_class(function: Any) -> None:
+    boxes, scores, labels = _proposals()
+    want = non_max_suppression(boxes, scores, 0.5, labels=labels).tolist()
+    got_raw = call(function, boxes.copy(), scores.copy(), labels.copy(), 0.5)
+    got = [int(i) for i in as_array(got_raw, "your kept indices").reshape(-1)]
+    if got == want:
+        return
+    if got == non_max_suppression(boxes, scores, 0.5).tolist():
+        raise Wrong(
+            "a box of one class suppressed a box of another (the object lying over the cell is gone): "
+            "suppress only within a class."
+        )
+    if sorted(got) == sorted(want):
+        raise Wrong("the right boxes, in the wrong order: return them best score first.")
+    ascending = np.argsort(scores, kind="stable")
+    if got and got[0] == int(ascending[0]):
+        raise Wrong("you started from the LOWEST score: sort descending (np.argsort(-scores)).")
+    raise Wrong(f"expected the kept indices {want}; you returned {got}.")
+
+
+def _pr(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    is_tp = rng.random(30) < np.linspace(0.9, 0.3, 30)
+    return is_tp, np.array(int(is_tp.sum()) + 4)  # 4 boxes never found
+
+
+def _ap101(is_tp: np.ndarray, n_boxes: int) -> float:
+    recall = np.cumsum(is_tp) / n_boxes
+    precision = np.cumsum(is_tp) / np.arange(1, len(is_tp) + 1)
+    envelope = np.maximum.accumulate(precision[::-1])[::-1]
+    at = np.searchsorted(recall, np.linspace(0, 1, 101), side="left")
+    return float(np.mean([envelope[i] if i < len(envelope) else 0.0 for i in at]))
+
+
+@task(
+    hints=[
+        "Recall after each detection = cumulative true positives / n_boxes; precision = cumulative true positives "
+        "/ detections so far. Then replace each precision by the best precision at that recall or beyond "
+        "(np.maximum.accumulate on the reversed array).",
+        "Read that envelope at the 101 recall levels np.linspace(0, 1, 101): at each level, the first point whose "
+        "recall reaches it (np.searchsorted(recall, levels, side='left')); 0 for levels never reached; average.",
+    ]
+)
+def average_precision_101(function: Any) -> None:
+    for seed in (0, 1, 2):
+        is_tp, n_boxes = _pr(seed)
+        want = _ap101(is_tp, int(n_boxes))
+        got = as_number(call(function, is_tp.copy(), int(n_boxes)), "your AP")
+        if np.isclose(got, want, atol=1e-9):
+            continue
+        recall = np.cumsum(is_tp) / n_boxes
+        precision = np.cumsum(is_tp) / np.arange(1, len(is_tp) + 1)
+        envelope = np.maximum.accumulate(precision[::-1])[::-1]
+        levels11 = np.linspace(0, 1, 11)
+        at11 = np.searchsorted(recall, levels11, side="left")
+        ap11 = float(np.mean([envelope[i] if i < len(envelope) else 0.0 for i in at11]))
+        at = np.searchsorted(recall, np.linspace(0, 1, 101), side="left")
+        raw = float(np.mean([precision[i] if i < len(precision) else 0.0 for i in at]))
+        only_reached = float(np.mean([envelope[i] for i in at if i < len(envelope)]))
+        if np.isclose(got, ap11):
+            raise Wrong("that is VOC 2007's 11-point AP; COCO reads 101 recall levels, 0, 0.01, ..., 1.")
+        if np.isclose(got, raw):
+            raise Wrong("you read the raw precision: first make it non-increasing from the right (the envelope).")
+        if np.isclose(got, only_reached):
+            raise Wrong("recall levels that are never reached count as precision 0, not left out of the mean.")
+        raise Wrong(f"expected AP {want:.4f}; you returned {got:.4f}.")
+
+
+def _detections() -> list[dict[str, np.ndarray]]:
+    rng = np.random.default_rng(5)
+    out = []
+    for n in (6, 0, 9, 3):
+        out.append(
+            {"boxes": np.tile([0.0, 0.0, 5.0, 5.0], (n, 1)), "labels": rng.integers(0, 3, n), "scores": rng.random(n)}
+        )
+    out[2]["scores"][0] = 0.4  # exactly at the threshold below
+    out[2]["labels"][0] = 2
+    return out
+
+
+@task(
+    hints=[
+        "For each image, count the detections whose label is the class AND whose score is at least the threshold.",
+        "np.sum((d['labels'] == label) & (d['scores'] >= threshold)) for each dict d; return an array, one count "
+        "per image (0 for an image without detections).",
+    ]
+)
+def count_per_image(function: Any) -> None:
+    detections = _detections()
+    for label, threshold in ((2, 0.4), (0, 0.7)):
+        want = count_objects(detections, threshold, 3)[:, label]
+        got = as_array(call(function, detections, label, threshold), "your counts").reshape(-1)
+        if got.shape == want.shape and np.array_equal(got, want):
+            continue
+        if got.shape == want.shape:
+            every = count_objects(detections, threshold, 3).sum(axis=1)
+            if np.array_equal(got, every):
+                raise Wrong("you counted every class: keep only the detections of the label asked for.")
+            strict = np.array([np.sum((d["labels"] == label) & (d["scores"] > threshold)) for d in detections])
+            if np.array_equal(got, strict):
+                raise Wrong("a score equal to the threshold counts: use >=, as medlearn.detection.count_objects does.")
+            unthresholded = np.array([np.sum(d["labels"] == label) for d in detections])
+            if np.array_equal(got, unthresholded):
+                raise Wrong("every detection counted, whatever its score: apply the threshold.")
+        raise Wrong(f"expected counts {want.tolist()} for label {label} at {threshold}; you returned {got.tolist()}.")
+
+
+@task(
+    hints=[
+        "Walk down the detections (best first): a false positive is a detection that is not a true positive. "
+        "Cumulative sums give the counts after each detection.",
+        "False positives per IMAGE = cumulative false positives / n_images; sensitivity = cumulative true positives "
+        "/ n_lesions. Return the two arrays, one value per detection.",
+    ]
+)
+def froc_points(function: Any) -> None:
+    is_tp = np.array([1, 1, 0, 1, 0, 0, 1, 0, 0, 0], bool)
+    n_images, n_lesions = 4, 6
+    want_fp, want_sens = np.cumsum(~is_tp) / n_images, np.cumsum(is_tp) / n_lesions
+    got = call(function, is_tp.copy(), n_images, n_lesions)
+    if not isinstance(got, tuple) or len(got) != 2:
+        raise Wrong("return two arrays: (false positives per image, sensitivity).")
+    fp = as_array(got[0], "your false positives per image").reshape(-1)
+    sens = as_array(got[1], "your sensitivity").reshape(-1)
+    if fp.shape != want_fp.shape or sens.shape != want_sens.shape:
+        raise Wrong(f"one value per detection ({len(is_tp)}), cumulative: use np.cumsum.")
+    if np.allclose(fp, np.cumsum(~is_tp) / n_lesions):
+        raise Wrong("false positives are counted per IMAGE (per scan in radiology): divide by n_images, not n_lesions.")
+    if np.allclose(fp, np.cumsum(~is_tp) / np.arange(1, len(is_tp) + 1)):
+        raise Wrong("that is the share of detections that are false; FROC wants false positives per image.")
+    if np.allclose(sens, np.cumsum(is_tp) / np.arange(1, len(is_tp) + 1)):
+        raise Wrong("that is precision; sensitivity divides the true positives by the number of lesions.")
+    if not (np.allclose(fp, want_fp) and np.allclose(sens, want_sens)):
+        raise Wrong(f"expected {want_fp.tolist()} and {want_sens.round(3).tolist()}.")
+
+
+@task(
+    hints=[
+        "The centre of a box is ((xmin + xmax) / 2, (ymin + ymax) / 2) in input pixels; the grid is stride times "
+        "coarser.",
+        "Divide the centre by the stride and take the integer part (the floor): return (row, column), that is "
+        "(int(cy / stride), int(cx / stride)).",
+    ]
+)
+def heatmap_peak_cell(function: Any) -> None:
+    cases = [([8.0, 8.0, 24.0, 16.0], 4), ([30.0, 2.0, 41.0, 13.0], 4), ([3.0, 50.0, 15.0, 70.0], 8)]
+    for box, stride in cases:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        want = (int(cy // stride), int(cx // stride))
+        got = call(function, list(box), stride)
+        try:
+            got = tuple(int(v) for v in got)
+        except (TypeError, ValueError):
+            raise Wrong("return two integers, (row, column).") from None
+        if got == want:
+            continue
+        if got == want[::-1]:
+            raise Wrong("(row, column) is (y, x): the row comes from the centre's y.")
+        if got == (int(box[1] // stride), int(box[0] // stride)):
+            raise Wrong("that is the cell of the box's top-left corner; the peak goes at the box's CENTRE.")
+        if got == (int(round(cy / stride)), int(round(cx / stride))):
+            raise Wrong("rounding moves a centre past the middle of its cell into the next one: take the floor.")
+        if got == (int(cy), int(cx)):
+            raise Wrong("that is the centre in input pixels: divide by the stride to get the grid cell.")
+        raise Wrong(f"for box {box} at stride {stride} the centre cell is {want}; you returned {got}.")
+
+
+_CHOICES = {
+    "a": "the RBC precision computed on the test labels, 0.62, and nothing else",
+    "b": "a precision recomputed with every false positive that lies on an unboxed cell counted as a true positive",
+    "c": "0.62 as measured, with the share of false positives on unboxed cells, and a result on a re-annotated "
+    "subset of test images",
+    "d": "0.62 after dropping from the test set the images that have any unboxed cell",
+}
+
+
+@task(
+    hints=[
+        "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
+        "known and measure what is not?",
+        "A score against an incomplete reference is a lower bound on agreement with a complete one; an automatic "
+        "'this is probably a cell' rule is not a reference either. Report both and fix the reference.",
+    ]
+)
+def report_with_missing_labels(function: Any) -> str:
+    answer = call(function)
+    if not isinstance(answer, str) or answer.strip().lower() not in _CHOICES:
+        raise Wrong(f"answer with one letter, one of {', '.join(_CHOICES)}.")
+    choice = answer.strip().lower()
+    if choice == "a":
+        raise Wrong(
+            "the number is right but alone it blames the model for the annotators' misses: a reader "
+            "cannot tell a model fault from a label fault."
+        )
+    if choice == "b":
+        raise Wrong(
+            "the rule that calls a detection 'on an unboxed cell' was never checked by a person: it may "
+            "count debris or a platelet as a red cell. It is a hypothesis to test, not a new reference."
+        )
+    if choice == "d":
+        raise Wrong(
+            "dropping the hard images selects the easy ones: the test set then no longer represents the "
+            "smears the counter will see (a selection bias)."
+        )
+    return "Measured value, its known bias, and a complete reference where one can be made."

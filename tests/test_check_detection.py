@@ -1,0 +1,123 @@
+"""Exercise checks of chapter 12 (detection): right answers pass, typical mistakes fail with their hint."""
+
+from __future__ import annotations
+
+import numpy as np
+from helpers import right_answers_test, typical_mistakes_test
+
+from medlearn.check import detection
+
+
+def _iou(a, b, plus=0.0, clip=True, union=True):
+    w = min(a[2], b[2]) - max(a[0], b[0]) + plus
+    h = min(a[3], b[3]) - max(a[1], b[1]) + plus
+    inter = max(0.0, w) * max(0.0, h) if clip else w * h
+    areas = (a[2] - a[0] + plus) * (a[3] - a[1] + plus) + (b[2] - b[0] + plus) * (b[3] - b[1] + plus)
+    return inter / (areas - inter if union else areas)
+
+
+def _nms(boxes, scores, labels, threshold, per_class=True, descending=True, ordered=True):
+    order = list(np.argsort(-scores if descending else scores, kind="stable"))
+    keep = []
+    while order:
+        best = order.pop(0)
+        keep.append(int(best))
+        order = [
+            i for i in order if (per_class and labels[i] != labels[best]) or _iou(boxes[best], boxes[i]) <= threshold
+        ]
+    return keep if ordered else sorted(keep)
+
+
+def _ap(is_tp, n, levels=101, envelope=True, zeros=True):
+    recall = np.cumsum(is_tp) / n
+    precision = np.cumsum(is_tp) / np.arange(1, len(is_tp) + 1)
+    if envelope:
+        precision = np.maximum.accumulate(precision[::-1])[::-1]
+    at = np.searchsorted(recall, np.linspace(0, 1, levels), side="left")
+    values = [precision[i] if i < len(precision) else 0.0 for i in at if zeros or i < len(precision)]
+    return float(np.mean(values))
+
+
+def _count(detections, label, threshold, strict=False, every=False, thresholded=True):
+    out = []
+    for d in detections:
+        keep = np.ones(len(d["scores"]), bool) if every else d["labels"] == label
+        if thresholded:
+            keep &= d["scores"] > threshold if strict else d["scores"] >= threshold
+        out.append(int(keep.sum()))
+    return np.array(out)
+
+
+def _cell(box, stride, corner=False, rounded=False, swap=False, pixels=False):
+    cx, cy = (box[0], box[1]) if corner else ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+    if pixels:
+        cell = (int(cy), int(cx))
+    elif rounded:
+        cell = (int(round(cy / stride)), int(round(cx / stride)))
+    else:
+        cell = (int(cy // stride), int(cx // stride))
+    return cell[::-1] if swap else cell
+
+
+RIGHT = {
+    detection.iou_by_hand: lambda a, b: _iou(a, b),
+    detection.nms_per_class: lambda b, s, lab, t: _nms(b, s, lab, t),
+    detection.average_precision_101: lambda tp, n: _ap(tp, n),
+    detection.count_per_image: lambda d, label, t: _count(d, label, t),
+    detection.froc_points: lambda tp, n_images, n_lesions: (np.cumsum(~tp) / n_images, np.cumsum(tp) / n_lesions),
+    detection.heatmap_peak_cell: lambda box, stride: _cell(box, stride),
+    detection.report_with_missing_labels: lambda: "c",
+}
+
+MISTAKES = [
+    (detection.iou_by_hand, lambda a, b: _iou(a, b, clip=False), "clip both at 0"),
+    (detection.iou_by_hand, lambda a, b: _iou(a, b, plus=1.0), "+ 1 pixel"),
+    (detection.iou_by_hand, lambda a, b: _iou(a, b, union=False), "MINUS the intersection"),
+    (
+        detection.iou_by_hand,
+        lambda a, b: _iou([a[0], a[1], a[0] + a[2], a[1] + a[3]], [b[0], b[1], b[0] + b[2], b[1] + b[3]]),
+        "not (x, y, width, height)",
+    ),
+    (detection.iou_by_hand, lambda a, b: _iou([a[1], a[0], a[3], a[2]], b), "swapped"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, per_class=False), "only within a class"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, ordered=False), "wrong order"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, descending=False), "LOWEST"),
+    (detection.average_precision_101, lambda tp, n: _ap(tp, n, levels=11), "11-point"),
+    (detection.average_precision_101, lambda tp, n: _ap(tp, n, envelope=False), "envelope"),
+    (detection.average_precision_101, lambda tp, n: _ap(tp, n, zeros=False), "never reached"),
+    (detection.count_per_image, lambda d, label, t: _count(d, label, t, every=True), "every class"),
+    (detection.count_per_image, lambda d, label, t: _count(d, label, t, strict=True), ">="),
+    (detection.count_per_image, lambda d, label, t: _count(d, label, t, thresholded=False), "apply the threshold"),
+    (detection.froc_points, lambda tp, ni, nl: (np.cumsum(~tp) / nl, np.cumsum(tp) / nl), "per IMAGE"),
+    (
+        detection.froc_points,
+        lambda tp, ni, nl: (np.cumsum(~tp) / np.arange(1, len(tp) + 1), np.cumsum(tp) / nl),
+        "share of detections",
+    ),
+    (
+        detection.froc_points,
+        lambda tp, ni, nl: (np.cumsum(~tp) / ni, np.cumsum(tp) / np.arange(1, len(tp) + 1)),
+        "that is precision",
+    ),
+    (detection.froc_points, lambda tp, ni, nl: np.cumsum(~tp) / ni, "two arrays"),
+    (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, swap=True), "(y, x)"),
+    (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, corner=True), "top-left corner"),
+    (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, rounded=True), "take the floor"),
+    (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, pixels=True), "divide by the stride"),
+    (detection.report_with_missing_labels, lambda: "a", "blames the model"),
+    (detection.report_with_missing_labels, lambda: "b", "hypothesis to test"),
+    (detection.report_with_missing_labels, lambda: "d", "selection bias"),
+    (detection.report_with_missing_labels, lambda: "e", "one letter"),
+]
+
+test_right_answers_pass = right_answers_test(RIGHT)
+test_typical_mistakes_fail_with_their_hint = typical_mistakes_test(MISTAKES)
+
+
+def test_placeholders_are_todo_and_odd_input_never_crashes() -> None:
+    def placeholder(*_):
+        raise NotImplementedError
+
+    for task in RIGHT:
+        assert task.run(placeholder).status == "todo" and task.run(None).status == "todo"
+        assert task.run(lambda *_: "nonsense").status == "fail"
