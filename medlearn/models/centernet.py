@@ -56,7 +56,12 @@ def centernet_targets(
     out = np.zeros((len(targets), rows, cols, n_classes + 5), np.float32)
     yy, xx = np.mgrid[0:rows, 0:cols]
     for i, target in enumerate(targets):
-        boxes = check_array(target["boxes"], f"targets[{i}]['boxes']", empty=True).reshape(-1, 4) / stride
+        boxes = check_array(target["boxes"], f"targets[{i}]['boxes']", empty=True)
+        if boxes.size and (boxes.ndim != 2 or boxes.shape[1] != 4):
+            raise ValueError(
+                f"targets[{i}]['boxes'] must be an (N, 4) array of corner boxes, not of shape {boxes.shape}"
+            )
+        boxes = boxes.reshape(-1, 4) / stride
         labels = check_array(target["labels"], f"targets[{i}]['labels']", empty=True).astype(int).reshape(-1)
         if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
             raise ValueError(f"targets[{i}]['labels'] must lie in 0..{n_classes - 1}, not {sorted(set(labels))}")
