@@ -127,9 +127,9 @@ def run(seed: int, downscale: int, width: int, epochs: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--downscale", type=int, default=2, help="image reduction factor (the notebook uses 4)")
+    parser.add_argument("--downscale", type=int, default=4, help="image reduction factor (the notebook uses 4)")
     parser.add_argument("--width", type=int, default=16, help="small_centernet's width (the notebook uses 12)")
-    parser.add_argument("--epochs", type=int, default=30, help="planned passes over the flipped training images")
+    parser.add_argument("--epochs", type=int, default=24, help="planned passes over the flipped training images")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     runs = []

@@ -16,8 +16,17 @@ def _iou(a, b, plus=0.0, clip=True, union=True):
     return inter / (areas - inter if union else areas)
 
 
-def _nms(boxes, scores, labels, threshold, per_class=True, descending=True, ordered=True):
+def _nms(boxes, scores, labels, threshold, per_class=True, descending=True, ordered=True, fixed=None, fast=False):
+    threshold = fixed or threshold
     order = list(np.argsort(-scores if descending else scores, kind="stable"))
+    if fast:  # "Fast NMS": a box is dropped if ANY better box overlaps it, even one that was itself dropped
+        return [
+            int(i)
+            for n, i in enumerate(order)
+            if not any(
+                (not per_class or labels[j] == labels[i]) and _iou(boxes[j], boxes[i]) > threshold for j in order[:n]
+            )
+        ]
     keep = []
     while order:
         best = order.pop(0)
@@ -26,6 +35,21 @@ def _nms(boxes, scores, labels, threshold, per_class=True, descending=True, orde
             i for i in order if (per_class and labels[i] != labels[best]) or _iou(boxes[best], boxes[i]) <= threshold
         ]
     return keep if ordered else sorted(keep)
+
+
+def _iou_width_clipped_only(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def _ap_with_origin(is_tp, n):
+    recall = np.r_[0.0, np.cumsum(is_tp) / n]
+    precision = np.r_[1.0, np.cumsum(is_tp) / np.arange(1, len(is_tp) + 1)]
+    envelope = np.maximum.accumulate(precision[::-1])[::-1]
+    at = np.searchsorted(recall, np.linspace(0, 1, 101), side="left")
+    return float(np.mean([envelope[i] if i < len(envelope) else 0.0 for i in at]))
 
 
 def _ap(is_tp, n, levels=101, envelope=True, zeros=True):
@@ -82,6 +106,10 @@ MISTAKES = [
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, per_class=False), "only within a class"),
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, ordered=False), "wrong order"),
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, descending=False), "LOWEST"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, fixed=0.5), "not a fixed 0.5"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, fast=True), "must not suppress others"),
+    (detection.iou_by_hand, lambda a, b: _iou_width_clipped_only(a, b), "clip both at 0"),
+    (detection.average_precision_101, lambda tp, n: _ap_with_origin(tp, n), "do not add a point"),
     (detection.average_precision_101, lambda tp, n: _ap(tp, n, levels=11), "11-point"),
     (detection.average_precision_101, lambda tp, n: _ap(tp, n, envelope=False), "envelope"),
     (detection.average_precision_101, lambda tp, n: _ap(tp, n, zeros=False), "never reached"),

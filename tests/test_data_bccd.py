@@ -123,6 +123,8 @@ def test_parse_voc_converts_and_clips() -> None:
     assert target["boxes"].tolist() == [[0, 0, 10, 20], [599, 399, 640, 480]]
     assert target["labels"].tolist() == [0, 1] and target["labels"].dtype == np.int64
     assert len(clipped) == 1 and "object 1 (WBC)" in clipped[0]
+    outside, _, lost = parse_voc(GOOD % (BOX % (b"RBC", b"700", b"10", b"720", b"20")), "far.xml")
+    assert outside["boxes"].shape == (0, 4) and "lies outside" in lost[0] and "dropped" in lost[0]
     empty, _, _ = parse_voc(GOOD % b"")
     assert empty["boxes"].shape == (0, 4) and empty["labels"].shape == (0,)
 

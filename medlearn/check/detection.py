@@ -34,6 +34,7 @@ _PAIRS = [
     ([0.0, 0.0, 10.0, 10.0], [12.0, 0.0, 22.0, 10.0]),  # apart in x only: a negative width
     ([5.0, 5.0, 15.0, 25.0], [5.0, 5.0, 15.0, 25.0]),  # the same box
     ([0.0, 0.0, 40.0, 10.0], [10.0, -5.0, 20.0, 30.0]),  # a cross
+    ([0.0, 0.0, 10.0, 10.0], [0.0, 12.0, 10.0, 22.0]),  # apart in y only: a negative height
 ]
 
 
@@ -102,27 +103,47 @@ def _proposals() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 )
 def nms_per_class(function: Any) -> None:
     boxes, scores, labels = _proposals()
-    want = non_max_suppression(boxes, scores, 0.5, labels=labels).tolist()
-    got_raw = call(function, boxes.copy(), scores.copy(), labels.copy(), 0.5)
-    got = [int(i) for i in as_array(got_raw, "your kept indices").reshape(-1)]
-    if got == want:
-        return
-    if got == non_max_suppression(boxes, scores, 0.5).tolist():
+    for threshold in (0.5, 0.2):
+        want = non_max_suppression(boxes, scores, threshold, labels=labels).tolist()
+        answer = call(function, boxes.copy(), scores.copy(), labels.copy(), threshold)
+        got = [int(i) for i in as_array(answer, "your kept indices").reshape(-1)]
+        if got == want:
+            continue
+        if got == non_max_suppression(boxes, scores, threshold).tolist():
+            raise Wrong(
+                "a box of one class suppressed a box of another (the object lying over the cell is gone): "
+                "suppress only within a class."
+            )
+        if sorted(got) == sorted(want):
+            raise Wrong("the right boxes, in the wrong order: return them best score first.")
+        if got and got[0] == int(np.argsort(scores, kind="stable")[0]):
+            raise Wrong("you started from the LOWEST score: sort descending (np.argsort(-scores)).")
+        if threshold == 0.2 and got == non_max_suppression(boxes, scores, 0.5, labels=labels).tolist():
+            raise Wrong("use the threshold you are given, not a fixed 0.5.")
+        raise Wrong(f"expected the kept indices {want} at threshold {threshold}; you returned {got}.")
+    # a chain: A suppresses B, B would suppress C, but C overlaps A too little, so C stays
+    chain = np.array([[0, 0, 10, 10], [3, 0, 13, 10], [6, 0, 16, 10]], float)
+    chained = call(function, chain.copy(), np.array([0.9, 0.8, 0.7]), np.zeros(3, int), 0.3)
+    chained = [int(i) for i in as_array(chained, "your kept indices").reshape(-1)]
+    if chained == [0]:
         raise Wrong(
-            "a box of one class suppressed a box of another (the object lying over the cell is gone): "
-            "suppress only within a class."
+            "a box that was suppressed must not suppress others: for boxes A > B > C where A removes B, C is "
+            "compared with A only (and kept if it overlaps A little)."
         )
-    if sorted(got) == sorted(want):
-        raise Wrong("the right boxes, in the wrong order: return them best score first.")
-    ascending = np.argsort(scores, kind="stable")
-    if got and got[0] == int(ascending[0]):
-        raise Wrong("you started from the LOWEST score: sort descending (np.argsort(-scores)).")
-    raise Wrong(f"expected the kept indices {want}; you returned {got}.")
+    if chained != [0, 2]:
+        raise Wrong(f"for three boxes in a row at threshold 0.3, expected [0, 2]; you returned {chained}.")
+    loose = call(function, chain.copy(), np.array([0.9, 0.8, 0.7]), np.zeros(3, int), 0.6)
+    loose = [int(i) for i in as_array(loose, "your kept indices").reshape(-1)]
+    if loose != [0, 1, 2]:
+        if loose == [0, 2]:
+            raise Wrong("use the threshold you are given, not a fixed 0.5.")
+        raise Wrong(f"at threshold 0.6 no two of the three boxes overlap enough: expected [0, 1, 2], not {loose}.")
 
 
 def _pr(seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     is_tp = rng.random(30) < np.linspace(0.9, 0.3, 30)
+    is_tp[0] = seed != 2  # the third sequence starts with a false positive
     return is_tp, np.array(int(is_tp.sum()) + 4)  # 4 boxes never found
 
 
@@ -165,6 +186,13 @@ def average_precision_101(function: Any) -> None:
             raise Wrong("you read the raw precision: first make it non-increasing from the right (the envelope).")
         if np.isclose(got, only_reached):
             raise Wrong("recall levels that are never reached count as precision 0, not left out of the mean.")
+        with_origin = np.maximum.accumulate(np.r_[1.0, precision][::-1])[::-1]
+        at0 = np.searchsorted(np.r_[0.0, recall], np.linspace(0, 1, 101), side="left")
+        prepended = float(np.mean([with_origin[i] if i < len(with_origin) else 0.0 for i in at0]))
+        if np.isclose(got, prepended):
+            raise Wrong(
+                "do not add a point (recall 0, precision 1): when the best detection is false, precision starts at 0."
+            )
         raise Wrong(f"expected AP {want:.4f}; you returned {got:.4f}.")
 
 
@@ -280,8 +308,9 @@ _CHOICES = {
     hints=[
         "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
         "known and measure what is not?",
-        "A score against an incomplete reference is a lower bound on agreement with a complete one; an automatic "
-        "'this is probably a cell' rule is not a reference either. Report both and fix the reference.",
+        "Against an incomplete reference, precision at a fixed threshold can only rise once the reference is "
+        "completed, while recall and AP may move either way; an automatic 'this is probably a cell' rule is not a "
+        "reference either. Report what you measured, what you know of its bias, and fix the reference.",
     ]
 )
 def report_with_missing_labels(function: Any) -> str:

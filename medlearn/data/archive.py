@@ -18,6 +18,8 @@ __all__ = ["checked_members"]
 
 #: A member larger than this is refused before it is read (a zip bomb cannot fill the memory).
 MAX_MEMBER_BYTES = 64 << 20
+#: Members that together claim more than this are refused before the rest is read.
+MAX_TOTAL_BYTES = 256 << 20
 
 
 def checked_members(
@@ -58,6 +60,7 @@ def checked_members(
         raise DataError(f"{where} cannot be read as a zip archive (truncated or damaged: {err}).\n{fix}") from None
     with archive:
         members: dict[str, bytes] = {}
+        total = 0
         for info in archive.infolist():
             if info.is_dir():
                 continue
@@ -70,6 +73,9 @@ def checked_members(
                 raise DataError(f"{where} holds {name} twice.\n{fix}")
             if info.file_size > MAX_MEMBER_BYTES:
                 raise DataError(f"{name} in {where} claims {info.file_size} bytes: no file of {dataset} is so large.")
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise DataError(f"{where} claims more than {MAX_TOTAL_BYTES >> 20} MiB of {dataset} files.\n{fix}")
             try:
                 members[name] = archive.read(info)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:

@@ -71,7 +71,7 @@ class BCCD(NamedTuple):
     targets: tuple[dict[str, np.ndarray], ...]  #: per image: boxes float (N, 4) xmin, ymin, xmax, ymax; labels int (N,)
     names: tuple[str, ...]  #: "BloodImage_00007", ...
     classes: tuple[str, ...]  #: ("RBC", "WBC", "Platelets")
-    clipped: tuple[str, ...]  #: one line per box that ran past the image and was clipped to it
+    clipped: tuple[str, ...]  #: one line per box that ran past the image (clipped) or lay outside it (dropped)
 
 
 def _manual(url: str, folder: Path) -> str:
@@ -203,7 +203,8 @@ def parse_voc(
 
     VOC numbers pixels from 1 and includes ``xmax``; the boxes returned are in continuous pixel
     coordinates from 0, COCO's convention: ``(xmin - 1, ymin - 1, xmax, ymax)``, so a box's width
-    is ``xmax - xmin + 1`` VOC pixels. A box that runs past the image is clipped to it and reported.
+    is ``xmax - xmin + 1`` VOC pixels. A box that runs past the image is clipped to it and reported; a box
+    that lies wholly outside it is dropped and reported.
 
     Args:
         content: the file's bytes.
@@ -243,6 +244,11 @@ def parse_voc(
             raise DataError(f"{name}: object {i} ({label}) has xmax < xmin or ymax < ymin: {corners}.")
         box = np.array([x0 - 1, y0 - 1, x1, y1])
         inside = np.clip(box, 0, [width, height, width, height])
+        if inside[2] <= inside[0] or inside[3] <= inside[1]:
+            clipped.append(
+                f"{name}: object {i} ({label}) {box.tolist()} lies outside the {width:g} x {height:g} image: dropped"
+            )
+            continue
         if not np.array_equal(box, inside):
             clipped.append(f"{name}: object {i} ({label}) {box.tolist()} clipped to the {width:g} x {height:g} image")
         boxes.append(inside)

@@ -81,7 +81,9 @@ def centernet_loss(n_classes: int, size_weight: float = 0.1) -> Any:
 
     The focal loss (Lin et al., ICCV 2017, as adapted by CenterNet, alpha 2, beta 4): at a centre,
     ``-(1 - p)^2 log p``; elsewhere ``-(1 - y)^4 p^2 log(1 - p)``, so cells near a centre (y close
-    to 1) are barely punished for a high p. Size errors (log cells) are weighted by ``size_weight``.
+    to 1) are barely punished for a high p. Size errors are weighted by ``size_weight``; unlike CenterNet,
+    which regresses the raw size, the size here is log width and log height in cells, so that large and
+    small objects weigh alike.
 
     Returns:
         A function ``loss(y_true, y_pred)`` for ``model.compile``; ``y_true`` from :func:`centernet_targets`.
