@@ -487,6 +487,7 @@ def choose_count_threshold(
     label = check_int(label, "label", min_value=0)
     grid = np.linspace(0.05, 0.95, 19) if thresholds is None else check_array(thresholds, "thresholds", ndim=1)
     truth = np.array([np.sum(g["labels"] == label) for g in gt])
+
     def counts(threshold: float) -> np.ndarray:
         return np.array([np.sum((d["labels"] == label) & (d["scores"] >= threshold)) for d in dt])
 
