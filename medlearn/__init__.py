@@ -17,6 +17,7 @@ not have to retype:
 - :mod:`medlearn.scale`: images in a chunked Zarr store, and the feature table computed chunk by chunk with Dask;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);
 - :mod:`medlearn.segmentation`: metrics of masks: Dice, IoU, pixel metrics inside a region, percentile Hausdorff;
+- :mod:`medlearn.active`: active learning from a pool: uncertainty or random queries, and the learning curve;
 - :mod:`medlearn.detection`: boxes: IoU, non-maximum suppression, COCO's mAP (as pycocotools), FROC, counts;
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
