@@ -403,6 +403,8 @@ def test_each_model_module_has_one_job_and_the_package_exports_every_name() -> N
         "losses": {"soft_dice_loss", "weighted_binary_crossentropy"},
         "augment": {"augmentation"},
         "centernet": {"small_centernet", "centernet_targets", "centernet_loss", "decode_centernet"},
+        "autoencoder": {"small_autoencoder", "reconstruction_error"},
+        "transfer": {"freeze_blocks"},
         "training": {"RECIPE", "fit_small_cnn", "train_binary"},
     }
     for module, names in jobs.items():

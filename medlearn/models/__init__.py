@@ -1,9 +1,11 @@
-"""Networks and their training, for chapters 05 to 12: one module per job.
+"""Networks and their training, for chapters 05 to 13: one module per job.
 
 - :mod:`medlearn.models.inputs`: images as a network's input, class weights;
 - :mod:`medlearn.models.networks`: a compact CNN (2-D or 3-D) and a compact U-Net;
 - :mod:`medlearn.models.losses`: losses for rare foreground pixels (soft Dice, weighted cross-entropy);
 - :mod:`medlearn.models.centernet`: a small CenterNet detector: its targets, loss and decoding;
+- :mod:`medlearn.models.autoencoder`: a compact convolutional autoencoder and its reconstruction error;
+- :mod:`medlearn.models.transfer`: freezing a pretrained network's first blocks before fine-tuning;
 - :mod:`medlearn.models.augment`: medically plausible random changes of training images;
 - :mod:`medlearn.models.training`: chapter 05's training recipe (``RECIPE``, written once), for any network.
 
@@ -19,11 +21,13 @@ Example:
 """
 
 from .augment import augmentation
+from .autoencoder import reconstruction_error, small_autoencoder
 from .centernet import centernet_loss, centernet_targets, decode_centernet, small_centernet
 from .inputs import balanced_class_weight, to_network_input
 from .losses import soft_dice_loss, weighted_binary_crossentropy
 from .networks import small_cnn, small_unet
 from .training import RECIPE, fit_small_cnn, train_binary
+from .transfer import freeze_blocks
 
 __all__ = [
     "RECIPE",
@@ -33,6 +37,9 @@ __all__ = [
     "centernet_targets",
     "decode_centernet",
     "fit_small_cnn",
+    "freeze_blocks",
+    "reconstruction_error",
+    "small_autoencoder",
     "small_centernet",
     "small_cnn",
     "small_unet",
