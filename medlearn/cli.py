@@ -16,40 +16,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .data import (
-    BCCD_ARCHIVE,
-    BCCD_URL,
-    CHASEDB1_ARCHIVE,
-    CHASEDB1_URL,
+    ARCHIVE_DATASETS,
     COURSE_DATASETS,
     DATA_ENV,
     IMAGE_SIZE,
     SPLITS,
     DataError,
     data_dir,
-    fetch_bccd,
-    fetch_chasedb1,
     fetch_medmnist,
     medmnist_info,
     medmnist_names,
-    verify_bccd,
-    verify_chasedb1,
     verify_medmnist,
 )
 
-#: The name the command line gives the CHASE_DB1 archive, beside the MedMNIST names.
-CHASEDB1 = "chasedb1"
-#: The data sets published as zip archives, by their command-line name: (file name, official URL,
-#: fetch function, verify function, the line of `data list`).
-ARCHIVES = {
-    CHASEDB1: (
-        CHASEDB1_ARCHIVE, CHASEDB1_URL, fetch_chasedb1, verify_chasedb1,
-        f"2-D {'colour fundus photograph, 999 x 960':44} {'vessel segmentation':26}  2 observers 28 images",
-    ),
-    "bccd": (
-        BCCD_ARCHIVE, BCCD_URL, fetch_bccd, verify_bccd,
-        f"2-D {'blood smear photograph, 640 x 480':44} {'detection (boxes)':26}  3 classes 205/87/72",
-    ),
-}  # fmt: skip
+#: The data sets published as zip archives (CHASE_DB1, BCCD), by their command-line name.
+ARCHIVES = ARCHIVE_DATASETS
+FILENAMES = ", ".join(dataset.filename for dataset in ARCHIVES.values())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument(
         "--mirror",
         metavar="URL",
-        help=f"base URL that serves NAME.npz, {CHASEDB1_ARCHIVE} and {BCCD_ARCHIVE} instead of the official sites",
+        help=f"base URL that serves NAME.npz and {FILENAMES} instead of the official sites",
     )
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")
     fetch.add_argument(
@@ -121,17 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{name:15} {info.ndim}-D {info.modality:44} {info.task:26} {info.n_classes:2} classes  "
                     f"{counts:18} sizes {sizes}"
                 )
-            for name, (*_, line) in ARCHIVES.items():
-                print(f"{name:15} {line}")
+            for name, dataset in ARCHIVES.items():
+                print(f"{name:15} {dataset.summary}")
             return 0
         if args.action == "copy":
             return _copy(args.names or [*COURSE_DATASETS, *ARCHIVES], data_dir(args.root), args.to)
         if args.action == "fetch":
             for name in args.names or (*COURSE_DATASETS, *ARCHIVES):
                 if name.lower() in ARCHIVES:
-                    archive, official, fetch, _, _ = ARCHIVES[name.lower()]
-                    url = f"{args.mirror.rstrip('/')}/{archive}" if args.mirror else official
-                    path = fetch(args.to, url=url, force=args.force)
+                    dataset = ARCHIVES[name.lower()]
+                    url = f"{args.mirror.rstrip('/')}/{dataset.filename}" if args.mirror else dataset.url
+                    path = dataset.fetch(args.to, url=url, force=args.force)
                     print(f"ok       {name.lower():15} {path}")
                 else:
                     path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force, size=args.size)
@@ -140,15 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         asked = {n.lower() for n in args.names}
         others = [n for n in args.names if n.lower() not in ARCHIVES]
         reports = verify_medmnist(args.root, others if args.names else None)
-        for name, (archive, _, _, verify, _) in ARCHIVES.items():
-            if name in asked or (not args.names and (data_dir(args.root) / archive).exists()):
-                reports.append(verify(args.root))
+        for name, dataset in ARCHIVES.items():
+            if name in asked or (not args.names and (data_dir(args.root) / dataset.filename).exists()):
+                reports.append(dataset.verify(args.root))
     except (ValueError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if not reports:
-        found = f"no MedMNIST files, {CHASEDB1_ARCHIVE} or {BCCD_ARCHIVE}"
-        print(f"error: {found} in {data_dir(args.root)}", file=sys.stderr)
+        print(f"error: no MedMNIST files or any of {FILENAMES} in {data_dir(args.root)}", file=sys.stderr)
         return 1
     for report in reports:
         print(f"{report.status:8} {report.name:15} {report.path}")
@@ -160,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _copy(names: Sequence[str], source: Path, target: str) -> int:
     """Copy the named files from ``source`` to ``target`` as a download from a local mirror: each checked."""
     files = {
-        name: ARCHIVES[name.lower()][0] if name.lower() in ARCHIVES else medmnist_info(name).file().filename
+        name: ARCHIVES[name.lower()].filename if name.lower() in ARCHIVES else medmnist_info(name).file().filename
         for name in names
     }
     missing = [file for file in files.values() if not (source / file).is_file()]
@@ -171,7 +152,7 @@ def _copy(names: Sequence[str], source: Path, target: str) -> int:
         return 1
     for name, file in files.items():
         if name.lower() in ARCHIVES:
-            path = ARCHIVES[name.lower()][2](target, url=(source / file).resolve().as_uri(), progress=False)
+            path = ARCHIVES[name.lower()].fetch(target, url=(source / file).resolve().as_uri(), progress=False)
         else:
             path = fetch_medmnist(name, target, mirror=source.resolve().as_uri(), progress=False)
         print(f"ok       {name.lower():15} {path}")

@@ -24,7 +24,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from ._validation import check_bool, check_number
-from .data import COURSE_DATASETS, DataError, data_dir, verify_bccd, verify_chasedb1, verify_medmnist
+from .data import ARCHIVE_DATASETS, COURSE_DATASETS, DataError, data_dir, verify_medmnist
 
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
 MIN_MEMORY_GB = 2.0
@@ -108,12 +108,12 @@ def dataset_rows(root: str | Path | None = None) -> list[Row]:
     folder = data_dir(root)
     rows = []
     try:
-        reports = [*verify_medmnist(folder, COURSE_DATASETS), verify_chasedb1(folder), verify_bccd(folder)]
+        reports = [*verify_medmnist(folder, COURSE_DATASETS), *(d.verify(folder) for d in ARCHIVE_DATASETS.values())]
     except DataError as err:
         return [Row("datasets", False, str(err), "see the README's section 'Data'")]
     for report in reports:
         ok = report.status == "ok"
-        checksum = "sha256 of every file" if report.name.lower() in ("chasedb1", "bccd") else "md5"
+        checksum = "sha256 of every file" if report.name.lower() in ARCHIVE_DATASETS else "md5"
         found = f"verified ({checksum}) in {folder}" if ok else f"{report.status} in {folder}"
         fix = ""
         if not ok:

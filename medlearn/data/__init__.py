@@ -7,12 +7,15 @@ Example:
     ('malignant', 'normal, benign')
 """
 
-from .archive import checked_members
+from types import MappingProxyType
+
+from .archive import ArchiveDataset, checked_members
 from .bccd import (
     BCCD,
     BCCD_ARCHIVE,
     BCCD_CLASSES,
     BCCD_COMMIT,
+    BCCD_DATASET,
     BCCD_SHA256,
     BCCD_SPLITS,
     BCCD_URL,
@@ -33,6 +36,7 @@ from .catalog import (
 )
 from .chasedb1 import (
     CHASEDB1_ARCHIVE,
+    CHASEDB1_DATASET,
     CHASEDB1_SHA256,
     CHASEDB1_URL,
     ChaseDB1,
@@ -55,7 +59,16 @@ from .medmnist import (
 )
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
+#: The data sets published as zip archives, by their command-line name.
+ARCHIVE_DATASETS: MappingProxyType[str, ArchiveDataset] = MappingProxyType(
+    {dataset.name: dataset for dataset in (CHASEDB1_DATASET, BCCD_DATASET)}
+)
+
 __all__ = [
+    "ARCHIVE_DATASETS",
+    "ArchiveDataset",
+    "BCCD_DATASET",
+    "CHASEDB1_DATASET",
     "BCCD",
     "BCCD_ARCHIVE",
     "BCCD_CLASSES",

@@ -7,14 +7,18 @@ differ in their zip metadata (dates, folder prefixes), so medlearn checks the fi
 from __future__ import annotations
 
 import hashlib
+import os
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError
+from .download import download_file
+from .errors import DataError, DataNotFoundError
+from .medmnist import DATA_ENV, FileReport, data_dir
 
-__all__ = ["checked_members"]
+__all__ = ["ArchiveDataset", "checked_members"]
 
 #: A member larger than this is refused before it is read (a zip bomb cannot fill the memory).
 MAX_MEMBER_BYTES = 64 << 20
@@ -92,3 +96,90 @@ def checked_members(
                 f"    expected sha256 {expected[name]}\n    actual sha256   {actual}\n{fix}"
             )
     return members
+
+
+@dataclass(frozen=True)
+class ArchiveDataset:
+    """A data set published as one zip archive, checked file by file: how to fetch, verify and read it.
+
+    ``fetch_chasedb1``, ``verify_chasedb1`` and their BCCD twins are this class's methods on the two
+    data sets; the command line and the machine check read :data:`medlearn.data.ARCHIVE_DATASETS`.
+
+    Example:
+        >>> from medlearn.data import ARCHIVE_DATASETS
+        >>> ARCHIVE_DATASETS["bccd"].filename, ARCHIVE_DATASETS["bccd"].verify().status
+        ('BCCD_Dataset.zip', 'ok')
+    """
+
+    name: str  #: the command line's name, "chasedb1"
+    title: str  #: how messages name the data set, "CHASE_DB1"
+    filename: str  #: the archive's file name in the data folder
+    url: str  #: the official download address
+    sha256: Mapping[str, str]  #: sha256 of every file of the data set, by key
+    key: Callable[[str], str | None]  #: an archive member's key (see :func:`checked_members`)
+    summary: str  #: its line in ``python -m medlearn data list``
+
+    def manual(self, url: str, folder: Path) -> str:
+        """What to do by hand when the archive cannot be downloaded."""
+        return (
+            f"Download\n    {url}\nand save it as {self.filename} in {folder} "
+            f"(or set {DATA_ENV} to the folder that has it); then run `python -m medlearn data verify`."
+        )
+
+    def members(self, path: Path, url: str | None = None, *, download: bool = False) -> dict[str, bytes]:
+        """Every file of the archive at ``path``, checked; with ``download``, the messages say it was not kept."""
+        url = url or self.url
+        if download:
+            where, fix = f"the archive downloaded from {url}", f"It was not kept.\n{self.manual(url, path.parent)}"
+        else:
+            where = str(path)
+            fix = (
+                f"Delete {path} and run `python -m medlearn data fetch {self.name}`, or:\n"
+                f"{self.manual(url, path.parent)}"
+            )
+        return checked_members(path, self.sha256, self.key, dataset=self.title, where=where, fix=fix)
+
+    def fetch(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        url: str | None = None,
+        progress: bool = True,
+        force: bool = False,
+    ) -> Path:
+        """A verified archive in the data folder, downloaded (and checked before it lands) if need be."""
+        url = self.url if url is None else url
+        if not isinstance(url, str) or not url:
+            raise ValueError(f"url must be the address of {self.filename}, not {url!r}")
+        path = data_dir(root) / self.filename
+        if path.exists() and not force:
+            self.members(path, url)
+            return path
+        try:
+            return download_file(
+                url, path, None, verify=lambda p: self.members(p, url, download=True), progress=progress
+            )
+        except DataNotFoundError as err:
+            raise DataNotFoundError(f"{err}\n\n{self.manual(url, path.parent)}") from None
+
+    def verify(self, root: str | os.PathLike[str] | None = None) -> FileReport:
+        """The archive in a folder checked file by file: ``ok``, ``bad`` or ``missing``."""
+        path = data_dir(root) / self.filename
+        if not path.exists():
+            return FileReport(self.name, path, "missing", self.manual(self.url, path.parent))
+        try:
+            self.members(path)
+        except DataError as err:
+            return FileReport(self.name, path, "bad", str(err))
+        return FileReport(self.name, path, "ok", f"{len(self.sha256)} files, sha256 each")
+
+    def read(self, root: str | os.PathLike[str] | None, download: bool, url: str | None = None) -> dict[str, bytes]:
+        """Every checked file of the archive in the data folder; downloaded first when allowed."""
+        folder = data_dir(root)
+        path = folder / self.filename
+        url = url or self.url
+        if path.exists():
+            return self.members(path, url)
+        if download:
+            return self.members(self.fetch(folder, url=url), url)
+        raise DataNotFoundError(f"{self.filename} is not in {folder}.\n{self.manual(url, folder)}")

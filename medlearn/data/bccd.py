@@ -26,15 +26,15 @@ import numpy as np
 
 from .._validation import check_choice, check_int
 from ._bccd_files import BCCD_FILES
-from .archive import checked_members
-from .download import download_file
-from .errors import DataError, DataNotFoundError
-from .medmnist import DATA_ENV, FileReport, data_dir
+from .archive import ArchiveDataset
+from .errors import DataError
+from .medmnist import FileReport
 
 __all__ = [
     "BCCD",
     "BCCD_ARCHIVE",
     "BCCD_CLASSES",
+    "BCCD_DATASET",
     "BCCD_COMMIT",
     "BCCD_SHA256",
     "BCCD_SPLITS",
@@ -74,13 +74,6 @@ class BCCD(NamedTuple):
     clipped: tuple[str, ...]  #: one line per box that ran past the image (clipped) or lay outside it (dropped)
 
 
-def _manual(url: str, folder: Path) -> str:
-    return (
-        f"Download\n    {url}\nand save it as {BCCD_ARCHIVE} in {folder} "
-        f"(or set {DATA_ENV} to the folder that has it); then run `python -m medlearn data verify`."
-    )
-
-
 def _key(member: str) -> str | None:
     """The key of an archive member in :data:`BCCD_SHA256`, None for files that are not the data set's."""
     parts = PurePosixPath(member).parts
@@ -94,13 +87,16 @@ def _key(member: str) -> str | None:
     return None  # the repository's scripts, example image and other folders
 
 
-def _members(path: Path, url: str = BCCD_URL, *, download: bool = False) -> dict[str, bytes]:
-    if download:
-        where, fix = f"the archive downloaded from {url}", f"It was not kept.\n{_manual(url, path.parent)}"
-    else:
-        where = str(path)
-        fix = f"Delete {path} and run `python -m medlearn data fetch bccd`, or:\n{_manual(url, path.parent)}"
-    return checked_members(path, BCCD_SHA256, _key, dataset="BCCD", where=where, fix=fix)
+#: How BCCD is fetched, verified and read: the repository's archive or the course's copy, file by file.
+BCCD_DATASET = ArchiveDataset(
+    name="bccd",
+    title="BCCD",
+    filename=BCCD_ARCHIVE,
+    url=BCCD_URL,
+    sha256=BCCD_SHA256,
+    key=_key,
+    summary=f"2-D {'blood smear photograph, 640 x 480':44} {'detection (boxes)':26}  3 classes 205/87/72",
+)
 
 
 def fetch_bccd(
@@ -131,16 +127,7 @@ def fetch_bccd(
         >>> fetch_bccd().name  # doctest: +SKIP
         'BCCD_Dataset.zip'
     """
-    if not isinstance(url, str) or not url:
-        raise ValueError(f"url must be the address of the BCCD archive, not {url!r}")
-    path = data_dir(root) / BCCD_ARCHIVE
-    if path.exists() and not force:
-        _members(path, url)
-        return path
-    try:
-        return download_file(url, path, None, verify=lambda p: _members(p, url, download=True), progress=progress)
-    except DataNotFoundError as err:
-        raise DataNotFoundError(f"{err}\n\n{_manual(url, path.parent)}") from None
+    return BCCD_DATASET.fetch(root, url=url, progress=progress, force=force)
 
 
 def verify_bccd(root: str | os.PathLike[str] | None = None) -> FileReport:
@@ -150,14 +137,7 @@ def verify_bccd(root: str | os.PathLike[str] | None = None) -> FileReport:
         >>> verify_bccd().status
         'ok'
     """
-    path = data_dir(root) / BCCD_ARCHIVE
-    if not path.exists():
-        return FileReport("bccd", path, "missing", _manual(BCCD_URL, path.parent))
-    try:
-        _members(path)
-    except DataError as err:
-        return FileReport("bccd", path, "bad", str(err))
-    return FileReport("bccd", path, "ok", f"{len(BCCD_SHA256)} files, sha256 each")
+    return BCCD_DATASET.verify(root)
 
 
 def _safe_tree(content: bytes, name: str) -> ET.Element:
@@ -299,14 +279,7 @@ def load_bccd(
     """
     split = check_choice(split, "split", BCCD_SPLITS)
     downscale = check_int(downscale, "downscale", min_value=1, max_value=16)
-    folder = data_dir(root)
-    path = folder / BCCD_ARCHIVE
-    if path.exists():
-        members = _members(path, url)
-    elif download:
-        members = _members(fetch_bccd(folder, url=url), url)
-    else:
-        raise DataNotFoundError(f"{BCCD_ARCHIVE} is not in {folder}.\n{_manual(url, folder)}")
+    members = BCCD_DATASET.read(root, download, url)
     from PIL import Image  # pillow: a dependency of matplotlib
 
     names = _split_names(members, split)
@@ -314,7 +287,7 @@ def load_bccd(
     for name in names:
         jpeg, xml = f"BCCD/JPEGImages/{name}.jpg", f"BCCD/Annotations/{name}.xml"
         if jpeg not in members or xml not in members:
-            raise DataError(f"the {split} list names {name}, which has no image or no annotation in {path}.")
+            raise DataError(f"the {split} list names {name}, which has no image or no annotation in {BCCD_ARCHIVE}.")
         target, size, lost = parse_voc(members[xml], f"{name}.xml")
         with Image.open(io.BytesIO(members[jpeg])) as image:
             if image.size != SIZE or size != SIZE:

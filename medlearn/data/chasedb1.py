@@ -22,15 +22,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .archive import checked_members
-from .download import download_file
-from .errors import DataError, DataNotFoundError
-from .medmnist import DATA_ENV, FileReport, data_dir
+from .archive import ArchiveDataset
+from .errors import DataError
+from .medmnist import FileReport
 
 __all__ = [
     "CHASEDB1_ARCHIVE",
     "CHASEDB1_SHA256",
     "CHASEDB1_URL",
+    "CHASEDB1_DATASET",
     "ChaseDB1",
     "fetch_chasedb1",
     "load_chasedb1",
@@ -133,6 +133,16 @@ CHASEDB1_SHA256: MappingProxyType[str, str] = MappingProxyType(
 )
 #: Image height and width in pixels (the photographs are 999 pixels wide and 960 high).
 SHAPE = (960, 999)
+#: How CHASE_DB1 is fetched, verified and read: every file of the archive by its base name.
+CHASEDB1_DATASET = ArchiveDataset(
+    name="chasedb1",
+    title="CHASE_DB1",
+    filename=CHASEDB1_ARCHIVE,
+    url=CHASEDB1_URL,
+    sha256=CHASEDB1_SHA256,
+    key=lambda member: Path(member).name,
+    summary=f"2-D {'colour fundus photograph, 999 x 960':44} {'vessel segmentation':26}  2 observers 28 images",
+)
 
 
 class ChaseDB1(NamedTuple):
@@ -148,28 +158,6 @@ class ChaseDB1(NamedTuple):
 
 def _photographs() -> list[str]:
     return sorted(name[: -len(".jpg")] for name in CHASEDB1_SHA256 if name.endswith(".jpg"))
-
-
-def _manual(url: str, folder: Path) -> str:
-    return (
-        f"Download\n    {url}\nand put {CHASEDB1_ARCHIVE} in {folder} "
-        f"(or set {DATA_ENV} to the folder that has it); then run `python -m medlearn data verify`."
-    )
-
-
-def _checked_members(path: Path, url: str = CHASEDB1_URL, *, download: bool = False) -> dict[str, bytes]:
-    """Every file of the archive, by name, each checked against its sha256; a DataError names the first bad one.
-
-    With ``download``, ``path`` is a download in progress: the messages name the URL, and say it was not kept.
-    """
-    if download:
-        where, fix = f"the archive downloaded from {url}", f"It was not kept.\n{_manual(url, path.parent)}"
-    else:
-        where = str(path)
-        fix = f"Delete {path} and run `python -m medlearn data fetch chasedb1`, or:\n{_manual(url, path.parent)}"
-    return checked_members(
-        path, CHASEDB1_SHA256, lambda member: Path(member).name, dataset="CHASE_DB1", where=where, fix=fix
-    )
 
 
 def fetch_chasedb1(
@@ -201,18 +189,7 @@ def fetch_chasedb1(
         >>> fetch_chasedb1().name  # doctest: +SKIP
         'CHASEDB1.zip'
     """
-    if not isinstance(url, str) or not url:
-        raise ValueError(f"url must be the address of CHASEDB1.zip, not {url!r}")
-    path = data_dir(root) / CHASEDB1_ARCHIVE
-    if path.exists() and not force:
-        _checked_members(path, url)
-        return path
-    try:
-        return download_file(
-            url, path, None, verify=lambda p: _checked_members(p, url, download=True), progress=progress
-        )
-    except DataNotFoundError as err:
-        raise DataNotFoundError(f"{err}\n\n{_manual(url, path.parent)}") from None
+    return CHASEDB1_DATASET.fetch(root, url=url, progress=progress, force=force)
 
 
 def verify_chasedb1(root: str | os.PathLike[str] | None = None) -> FileReport:
@@ -222,14 +199,7 @@ def verify_chasedb1(root: str | os.PathLike[str] | None = None) -> FileReport:
         >>> verify_chasedb1().status
         'ok'
     """
-    path = data_dir(root) / CHASEDB1_ARCHIVE
-    if not path.exists():
-        return FileReport("chasedb1", path, "missing", _manual(CHASEDB1_URL, path.parent))
-    try:
-        _checked_members(path)
-    except DataError as err:
-        return FileReport("chasedb1", path, "bad", str(err))
-    return FileReport("chasedb1", path, "ok", f"{len(CHASEDB1_SHA256)} files, sha256 each")
+    return CHASEDB1_DATASET.verify(root)
 
 
 def _decode(content: bytes, name: str, mode: str) -> np.ndarray:
@@ -267,14 +237,7 @@ def load_chasedb1(
         >>> data.images.shape, data.first_observer.dtype, data.child[:3].tolist(), data.eye[:2].tolist()
         ((28, 960, 999, 3), dtype('bool'), [1, 1, 2], ['L', 'R'])
     """
-    folder = data_dir(root)
-    path = folder / CHASEDB1_ARCHIVE
-    if path.exists():
-        members = _checked_members(path, url)
-    elif download:
-        members = _checked_members(fetch_chasedb1(folder, url=url), url)
-    else:
-        raise DataNotFoundError(f"{CHASEDB1_ARCHIVE} is not in {folder}.\n{_manual(url, folder)}")
+    members = CHASEDB1_DATASET.read(root, download, url)
     names = tuple(_photographs())
     images = np.stack([_decode(members[f"{n}.jpg"], f"{n}.jpg", "RGB") for n in names])
     first, second = (
