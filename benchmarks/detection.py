@@ -33,30 +33,13 @@ import time
 import numpy as np
 
 from medlearn.data import load_bccd
-from medlearn.detection import choose_count_threshold, count_objects, mean_average_precision
+from medlearn.detection import choose_count_threshold, count_objects, four_flips, mean_average_precision
 from medlearn.models import centernet_loss, centernet_targets, decode_centernet, small_centernet
 
 GOALS = {"RBC": 0.80, "WBC": 0.95, "Platelets": 0.85}
 GOAL_WBC_EXACT = 0.95
 MAX_TRAINING_SECONDS = 300
 STRIDE = 4
-
-
-def flipped(images: np.ndarray, targets: tuple) -> tuple[np.ndarray, list]:
-    """The images in all four flips, with their boxes flipped to match (as the notebook does)."""
-    height, width = images.shape[1:3]
-    out_images, out_targets = [], []
-    for flip_x in (False, True):
-        for flip_y in (False, True):
-            out_images.append(images[:, :: -1 if flip_y else 1, :: -1 if flip_x else 1])
-            for t in targets:
-                b = t["boxes"].copy()
-                if flip_x:
-                    b[:, [0, 2]] = width - b[:, [2, 0]]
-                if flip_y:
-                    b[:, [1, 3]] = height - b[:, [3, 1]]
-                out_targets.append({"boxes": b, "labels": t["labels"]})
-    return np.concatenate(out_images), out_targets
 
 
 class TimeLimit:
@@ -84,7 +67,7 @@ def run(seed: int, downscale: int, width: int, epochs: int) -> dict:
     keras.utils.set_random_seed(seed)
     train, val, test = (load_bccd(split, downscale=downscale) for split in ("train", "val", "test"))
     shape = train.images.shape[1:3]
-    x, targets = flipped(train.images, train.targets)
+    x, targets = four_flips(train.images, train.targets)
     y = centernet_targets(targets, shape, STRIDE, n_classes=3)
     model = small_centernet((*shape, 3), n_classes=3, width=width)
     batch = 16

@@ -32,6 +32,7 @@ __all__ = [
     "choose_count_threshold",
     "corners_to_centres",
     "count_objects",
+    "four_flips",
     "froc",
     "match_detections",
     "mean_average_precision",
@@ -162,6 +163,47 @@ def non_max_suppression(
         overlap = iou[i] > iou_threshold
         suppressed |= overlap if labels is None else overlap & (lab == lab[i])
     return np.array(keep, dtype=np.int64)
+
+
+def four_flips(images: object, targets: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, list[dict[str, np.ndarray]]]:
+    """The images in all four flips (as they are, left-right, top-bottom, both), with their boxes flipped to match.
+
+    A left-right flip of an image ``width`` pixels wide moves a box to ``(width - xmax, ymin, width - xmin,
+    ymax)``; a top-bottom flip does the same with the heights. Chapter 12 trains on all four flips of
+    its blood smears, which have no up, down, left or right.
+
+    Args:
+        images: (N, height, width, ...) images.
+        targets: one dict per image with ``boxes`` (N, 4) and ``labels``.
+
+    Returns:
+        ``(images, targets)`` four times as many, in the order: original, top-bottom, left-right, both.
+
+    Example:
+        >>> flipped, boxes = four_flips(np.zeros((1, 10, 20)), [{"boxes": [[0, 0, 5, 2]], "labels": [1]}])
+        >>> flipped.shape
+        (4, 10, 20)
+        >>> [b["boxes"][0].tolist() for b in boxes]
+        [[0.0, 0.0, 5.0, 2.0], [0.0, 8.0, 5.0, 10.0], [15.0, 0.0, 20.0, 2.0], [15.0, 8.0, 20.0, 10.0]]
+    """
+    stack = check_array(images, "images", kinds="biuf")
+    if stack.ndim < 3:
+        raise ValueError(f"images must be a stack (N, height, width, ...), not of shape {stack.shape}")
+    if isinstance(targets, Mapping) or len(targets) != len(stack):
+        raise ValueError(f"targets must be a list with one dict per image ({len(stack)})")
+    height, width = stack.shape[1:3]
+    out_images, out_targets = [], []
+    for flip_x in (False, True):
+        for flip_y in (False, True):
+            out_images.append(stack[:, :: -1 if flip_y else 1, :: -1 if flip_x else 1])
+            for i, target in enumerate(targets):
+                boxes = _boxes(target["boxes"], f"targets[{i}]['boxes']").copy()
+                if flip_x:
+                    boxes[:, [0, 2]] = width - boxes[:, [2, 0]]
+                if flip_y:
+                    boxes[:, [1, 3]] = height - boxes[:, [3, 1]]
+                out_targets.append({"boxes": boxes, "labels": np.asarray(target["labels"])})
+    return np.concatenate(out_images), out_targets
 
 
 def _images(values: object, name: str, *, scores: bool) -> list[dict[str, np.ndarray]]:

@@ -15,6 +15,7 @@ from medlearn.detection import (
     choose_count_threshold,
     corners_to_centres,
     count_objects,
+    four_flips,
     froc,
     match_detections,
     mean_average_precision,
@@ -297,3 +298,20 @@ def test_counts_and_the_threshold_from_validation() -> None:
     assert choose_count_threshold(gt, dt, 1, thresholds=[0.1, 0.85]) == (0.1, 0.5)  # counts 2, 2 against 1, 0
     # no class-0 boxes, and detections of higher labels in the images
     assert choose_count_threshold(gt, dt, 0, thresholds=[0.5, 0.995]) == (0.995, 0.0)
+
+
+def test_four_flips_move_each_box_with_its_pixels() -> None:
+    rng = np.random.default_rng(5)
+    images = rng.random((3, 12, 20, 2))
+    targets = [{"boxes": [[2.0, 1.0, 7.0, 5.0], [10.0, 6.0, 20.0, 12.0]], "labels": [0, 1]} for _ in range(3)]
+    flipped, moved = four_flips(images, targets)
+    assert flipped.shape == (12, 12, 20, 2) and len(moved) == 12
+    for image, target, original, source in zip(flipped, moved, targets * 4, np.concatenate([images] * 4)):
+        for (x0, y0, x1, y1), (a0, b0, a1, b1) in zip(target["boxes"].astype(int), np.array(original["boxes"], int)):
+            inside, before = image[y0:y1, x0:x1], source[b0:b1, a0:a1]
+            assert np.isclose(inside.sum(), before.sum())  # the same pixels, in another order
+        assert target["labels"].tolist() == [0, 1]
+    with pytest.raises(ValueError, match="one dict per image"):
+        four_flips(images, targets[:2])
+    with pytest.raises(ValueError, match="images must be a stack"):
+        four_flips(np.zeros(5), [])
