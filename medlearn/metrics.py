@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score, roc_curve
 
-from ._validation import check_binary_labels, check_int, check_number, check_scores
+from ._validation import check_array, check_binary_labels, check_int, check_number, check_scores
 
 __all__ = [
     "bootstrap_ci",
@@ -224,9 +224,15 @@ def paired_bootstrap_ci(
     itself; it is narrower than the two models' separate intervals suggest when
     the models err on the same cases. Chapter 05 writes this by hand.
 
+    Scores of shape ``(R, N)`` are ``R`` training runs of each model (for example seeds, run ``r`` of
+    ``a`` paired with run ``r`` of ``b``): the difference is then the mean over runs of
+    ``metric(a[r]) - metric(b[r])``, recomputed on every resample of the cases. The interval covers
+    the test cases' sampling with the runs averaged; it says nothing about how a single run varies
+    (chapter 13 shows both).
+
     Args:
         y_true: true labels, 1 = the condition.
-        score_a, score_b: the two models' scores for the same cases.
+        score_a, score_b: the two models' scores for the same cases, ``(N,)`` or ``(R, N)`` (both alike).
         metric, n_boot, level, seed: as for :func:`bootstrap_ci`.
 
     Returns:
@@ -234,17 +240,40 @@ def paired_bootstrap_ci(
 
     Example:
         >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
-        >>> noise = np.random.default_rng(0).normal(0, 1, 100)
-        >>> difference, low, high = paired_bootstrap_ci(y, y + noise, y + 2 * noise, n_boot=200)
+        >>> noise = np.random.default_rng(0).normal(0, 1, (2, 100))
+        >>> difference, low, high = paired_bootstrap_ci(y, y + noise[0], y + 2 * noise[0], n_boot=200)
+        >>> bool(0 < low < difference < high)
+        True
+        >>> difference, low, high = paired_bootstrap_ci(y, y + noise, y + 2 * noise, n_boot=200)  # two runs each
         >>> bool(0 < low < difference < high)
         True
     """
-    truth, (a, b), fast, n_boot, level = _bootstrap_arguments(
-        y_true, {"score_a": score_a, "score_b": score_b}, metric, n_boot, level
+    runs_a, runs_b = _runs(score_a, "score_a"), _runs(score_b, "score_b")
+    if runs_a.shape[0] != runs_b.shape[0]:
+        raise ValueError(f"score_a and score_b must hold as many runs, not {runs_a.shape[0]} and {runs_b.shape[0]}")
+    truth, arrays, fast, n_boot, level = _bootstrap_arguments(
+        y_true,
+        {
+            name if np.ndim(given) == 1 else f"{name}[{r}]": run
+            for name, given, runs in (("score_a", score_a, runs_a), ("score_b", score_b, runs_b))
+            for r, run in enumerate(runs)
+        },
+        metric,
+        n_boot,
+        level,
     )
-    values = [
-        fast(truth[sample], a[sample]) - fast(truth[sample], b[sample])
-        for sample in _stratified_resamples(truth, n_boot, seed)
-    ]
+    a, b = np.stack(arrays[: len(runs_a)]), np.stack(arrays[len(runs_a) :])
+
+    def mean_difference(sample: np.ndarray, score: Callable[[np.ndarray, np.ndarray], float]) -> float:
+        return float(np.mean([score(truth[sample], x[sample]) - score(truth[sample], y[sample]) for x, y in zip(a, b)]))
+
+    everything = np.arange(len(truth))
+    values = [mean_difference(sample, fast) for sample in _stratified_resamples(truth, n_boot, seed)]
     low, high = _percentile_interval(values, level)
-    return float(metric(truth, a) - metric(truth, b)), low, high
+    return mean_difference(everything, metric), low, high
+
+
+def _runs(values: object, name: str) -> np.ndarray:
+    """Scores as ``(R, N)``: one run for a 1-D array, ``R`` runs for a 2-D one."""
+    array = check_array(values, name, ndim=(1, 2))
+    return array[None] if array.ndim == 1 else array

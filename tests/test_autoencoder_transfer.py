@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medlearn.models import freeze_blocks, reconstruction_error, small_autoencoder, small_cnn
+from medlearn.models import (
+    copy_weights,
+    freeze_blocks,
+    reconstruction_error,
+    rotation_pretext,
+    small_autoencoder,
+    small_cnn,
+)
 
 
 def test_autoencoder_shapes_and_a_short_fit_lowers_the_reconstruction_error() -> None:
@@ -48,6 +55,40 @@ def test_freeze_blocks_counts_the_frozen_weights() -> None:
     assert freeze_blocks(model, 0) == [] and trainable_layers() == everything
 
 
+def test_rotation_pretext_turns_each_image_by_its_label() -> None:
+    rng = np.random.default_rng(1)
+    images = rng.integers(0, 256, (40, 5, 5), dtype=np.uint8)
+    turned, k = rotation_pretext(images, seed=3)
+    assert turned.dtype == images.dtype and turned.shape == images.shape and k.dtype.kind == "i"
+    assert set(k.tolist()) == {0, 1, 2, 3}  # every turn occurs in 40 draws
+    for image, result, turns in zip(images, turned, k):
+        np.testing.assert_array_equal(result, np.rot90(image, turns))
+    channels, k_again = rotation_pretext(images[..., None], seed=3)  # a channel axis stays where it is
+    np.testing.assert_array_equal(channels[..., 0], turned)
+    np.testing.assert_array_equal(k_again, k)
+    assert not np.array_equal(rotation_pretext(images, seed=4)[1], k)
+
+
+def test_copy_weights_copies_shared_layers_only_and_by_name() -> None:
+    import keras
+
+    keras.utils.set_random_seed(0)
+    source = small_cnn((16, 16, 1), n_classes=4, widths=(4, 8))
+    for layer in source.layers:  # make every weight recognisable
+        layer.set_weights([np.full(w.shape, i + 1.5, "float32") for i, w in enumerate(layer.get_weights())])
+    target = small_cnn((16, 16, 1), n_classes=2, widths=(4, 8))
+    head_before = target.get_layer("probability").get_weights()
+    assert copy_weights(source, target) == ["conv1", "bn1", "conv2", "bn2"]
+    for name in ("conv1", "bn1", "conv2", "bn2"):  # moving mean and variance included
+        for mine, theirs in zip(target.get_layer(name).get_weights(), source.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(mine, theirs)
+    for mine, before in zip(target.get_layer("probability").get_weights(), head_before):
+        np.testing.assert_array_equal(mine, before)  # the head had another shape: untouched
+    fresh = small_cnn((16, 16, 1), n_classes=2, widths=(4, 8))
+    assert copy_weights(source, fresh, ["conv2"]) == ["conv2"]
+    assert not np.array_equal(fresh.get_layer("conv1").get_weights()[0], source.get_layer("conv1").get_weights()[0])
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -59,6 +100,29 @@ def test_freeze_blocks_counts_the_frozen_weights() -> None:
         (lambda: reconstruction_error("model", np.ones((2, 4, 4))), "model must be a Keras model"),
         (lambda: reconstruction_error(lambda x: x[:, :2], np.ones((2, 4, 4))), "input's shape"),
         (lambda: freeze_blocks("model", 1), "model must be a Keras model"),
+        (lambda: rotation_pretext(np.zeros((2, 4, 5))), "images must be square"),
+        (lambda: rotation_pretext(np.zeros((4, 4))), "images"),
+        (lambda: rotation_pretext(np.zeros((2, 4, 4)), seed=-1), "seed"),
+        (lambda: copy_weights("model", small_cnn((16, 16, 1), 2, widths=(4, 8))), "source must be a Keras model"),
+        (lambda: copy_weights(small_cnn((16, 16, 1), 2, widths=(4, 8)), None), "target must be a Keras model"),
+        (
+            lambda: copy_weights(
+                small_cnn((16, 16, 1), 4, widths=(4, 8)), small_cnn((16, 16, 1), 2, widths=(4, 8)), ["probabilities"]
+            ),
+            "'probabilities' is not a layer",
+        ),
+        (
+            lambda: copy_weights(
+                small_cnn((16, 16, 1), 2, widths=(4, 8)), small_cnn((16, 16, 1), 2, widths=(4, 16)), ["conv2"]
+            ),
+            "'conv2' has weights of other shapes",
+        ),
+        (
+            lambda: copy_weights(
+                small_cnn((16, 16, 1), 2, widths=(4, 8)), small_cnn((16, 16, 1), 2, widths=(4, 8)), "conv1"
+            ),
+            "layers must be a list",
+        ),
         (lambda: freeze_blocks(small_cnn((28, 28, 1), n_classes=2), 4), "depth must be"),
     ],
 )

@@ -181,9 +181,36 @@ def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() 
     assert high - low < (separate[0][1] - separate[0][0]) + (separate[1][1] - separate[1][0])
 
 
+def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
+    y, p = scored_labels(200, seed=11)
+    rng = np.random.default_rng(12)
+    a = p + rng.normal(0, 0.2, (3, len(p)))  # three runs (seeds) of each model
+    b = p + rng.normal(0, 0.5, (3, len(p)))
+    difference, low, high = paired_bootstrap_ci(y, a, b, n_boot=200, seed=1)
+    by_run = [roc_auc_score(y, x) - roc_auc_score(y, z) for x, z in zip(a, b)]
+    assert difference == pytest.approx(np.mean(by_run))
+    draws = np.random.default_rng(1)  # the same resamples, written out
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    values = []
+    for _ in range(200):
+        s = np.concatenate([draws.choice(positives, len(positives)), draws.choice(negatives, len(negatives))])
+        values.append(np.mean([roc_auc_score(y[s], x[s]) - roc_auc_score(y[s], z[s]) for x, z in zip(a, b)]))
+    assert (low, high) == pytest.approx(tuple(np.percentile(values, [2.5, 97.5])))
+    # one run as a (1, N) array is the 1-D call
+    assert paired_bootstrap_ci(y, a[:1], b[:1], n_boot=100) == paired_bootstrap_ci(y, a[0], b[0], n_boot=100)
+
+
 @pytest.mark.parametrize(
     ("options", "word"),
-    [({"score_b": [0.5, 0.5]}, "score_b"), ({"metric": "auc"}, "metric"), ({"n_boot": 10}, "n_boot")],
+    [
+        ({"score_b": [0.5, 0.5]}, "score_b"),
+        ({"metric": "auc"}, "metric"),
+        ({"n_boot": 10}, "n_boot"),
+        ({"score_a": np.zeros((2, 40)), "score_b": np.zeros((3, 40))}, "runs"),
+        ({"score_a": np.zeros((2, 39)), "score_b": np.zeros((2, 39))}, r"score_a\[0\] must be 40 numbers"),
+        ({"score_a": np.zeros((0, 40))}, "score_a must not be empty"),
+        ({"score_a": np.zeros((1, 2, 40))}, "score_a"),
+    ],
 )
 def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
     y, p = scored_labels(40, seed=6)

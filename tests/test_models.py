@@ -404,7 +404,7 @@ def test_each_model_module_has_one_job_and_the_package_exports_every_name() -> N
         "augment": {"augmentation"},
         "centernet": {"small_centernet", "centernet_targets", "centernet_loss", "decode_centernet"},
         "autoencoder": {"small_autoencoder", "reconstruction_error"},
-        "transfer": {"freeze_blocks"},
+        "transfer": {"copy_weights", "freeze_blocks", "rotation_pretext"},
         "training": {"RECIPE", "fit_small_cnn", "train_binary"},
     }
     for module, names in jobs.items():

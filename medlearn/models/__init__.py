@@ -5,7 +5,7 @@
 - :mod:`medlearn.models.losses`: losses for rare foreground pixels (soft Dice, weighted cross-entropy);
 - :mod:`medlearn.models.centernet`: a small CenterNet detector: its targets, loss and decoding;
 - :mod:`medlearn.models.autoencoder`: a compact convolutional autoencoder and its reconstruction error;
-- :mod:`medlearn.models.transfer`: freezing a pretrained network's first blocks before fine-tuning;
+- :mod:`medlearn.models.transfer`: a self-supervised pretext task, pretrained weights copied, first blocks frozen;
 - :mod:`medlearn.models.augment`: medically plausible random changes of training images;
 - :mod:`medlearn.models.training`: chapter 05's training recipe (``RECIPE``, written once), for any network.
 
@@ -27,7 +27,7 @@ from .inputs import balanced_class_weight, to_network_input
 from .losses import soft_dice_loss, weighted_binary_crossentropy
 from .networks import small_cnn, small_unet
 from .training import RECIPE, fit_small_cnn, train_binary
-from .transfer import freeze_blocks
+from .transfer import copy_weights, freeze_blocks, rotation_pretext
 
 __all__ = [
     "RECIPE",
@@ -35,10 +35,12 @@ __all__ = [
     "balanced_class_weight",
     "centernet_loss",
     "centernet_targets",
+    "copy_weights",
     "decode_centernet",
     "fit_small_cnn",
     "freeze_blocks",
     "reconstruction_error",
+    "rotation_pretext",
     "small_autoencoder",
     "small_centernet",
     "small_cnn",
