@@ -58,9 +58,9 @@ def test_a_new_instructor_page_appears_on_the_site_without_editing_a_list(tmp_pa
         (tmp_path / folder).mkdir()
     shutil.copytree(REPO / "instructors", tmp_path / "instructors")
     (tmp_path / "instructors" / "rubrics.md").write_text("# Rubrics\n", encoding="utf-8")
-    (tmp_path / "instructors" / "12_detection.md").write_text("# Notes 12\n", encoding="utf-8")
+    (tmp_path / "instructors" / "99_a_new_chapter.md").write_text("# Notes 99\n", encoding="utf-8")
     pages = site.pages(tmp_path)["For instructors"]
     assert pages[0] == "instructors/README"
-    assert "instructors/rubrics" in pages and pages[-1] == "instructors/12_detection"
+    assert "instructors/rubrics" in pages and pages[-1] == "instructors/99_a_new_chapter"
     assert {"instructors/labs", "instructors/semester", "instructors/judgement"} <= set(pages)
     assert pages.index("instructors/rubrics") < pages.index("instructors/00_medical_images")
