@@ -267,4 +267,4 @@ def report_anomaly_finder(function: Any) -> str:
             "training longer makes the autoencoder rebuild every image better, sharp or not; nothing in its "
             "objective knows about pneumonia."
         )
-    return "The score measures sharpness: keep it as a gate, and detect disease with labels, tested elsewhere."
+    return "The score measures sharpness, not disease: detect disease with labels, tested on images from elsewhere."
