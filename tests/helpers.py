@@ -55,3 +55,18 @@ def right_answers_test(right: dict) -> object:
         assert task.run(right[task]).passed
 
     return test
+
+
+def placeholders_test(right: dict) -> object:
+    """A pytest test over the tasks of ``{exercise-check task: a right answer}``: the untouched placeholder and
+    ``None`` are "todo", and nonsense fails without crashing the check."""
+
+    def test() -> None:
+        def placeholder(*_):
+            raise NotImplementedError
+
+        for task in right:
+            assert task.run(placeholder).status == "todo" and task.run(None).status == "todo"
+            assert task.run(lambda *_: "nonsense").status == "fail"
+
+    return test

@@ -180,3 +180,21 @@ def as_number(value: Any, what: str) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise Wrong(f"{what} should be one number, not a {type(value).__name__}.") from None
+
+
+def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
+    """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
+    ``wrong`` fails with its own hint, anything else asks for one of the letters. Returns ``message``.
+
+    Example:
+        >>> letter_answer(lambda: "B", right="b", wrong={"a": "a hides the fault."}, message="Right: b.")
+        'Right: b.'
+    """
+    answer = call(function)
+    letters = sorted({right, *wrong})
+    if not isinstance(answer, str) or answer.strip().lower() not in letters:
+        raise Wrong(f"answer with one letter, one of {', '.join(letters)}.")
+    choice = answer.strip().lower()
+    if choice in wrong:
+        raise Wrong(wrong[choice])
+    return message

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..detection import box_iou, count_objects, non_max_suppression
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, call, letter_answer, task
 
 __all__ = [
     "average_precision_101",
@@ -295,15 +295,6 @@ def heatmap_peak_cell(function: Any) -> None:
         raise Wrong(f"for box {box} at stride {stride} the centre cell is {want}; you returned {got}.")
 
 
-_CHOICES = {
-    "a": "the RBC precision computed on the test labels, 0.62, and nothing else",
-    "b": "a precision recomputed with every false positive that lies on an unboxed cell counted as a true positive",
-    "c": "0.62 as measured, with the share of false positives on unboxed cells, and a result on a re-annotated "
-    "subset of test images",
-    "d": "0.62 after dropping from the test set the images that have any unboxed cell",
-}
-
-
 @task(
     hints=[
         "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
@@ -314,23 +305,16 @@ _CHOICES = {
     ]
 )
 def report_with_missing_labels(function: Any) -> str:
-    answer = call(function)
-    if not isinstance(answer, str) or answer.strip().lower() not in _CHOICES:
-        raise Wrong(f"answer with one letter, one of {', '.join(_CHOICES)}.")
-    choice = answer.strip().lower()
-    if choice == "a":
-        raise Wrong(
-            "the number is right but alone it blames the model for the annotators' misses: a reader "
-            "cannot tell a model fault from a label fault."
-        )
-    if choice == "b":
-        raise Wrong(
-            "the rule that calls a detection 'on an unboxed cell' was never checked by a person: it may "
-            "count debris or a platelet as a red cell. It is a hypothesis to test, not a new reference."
-        )
-    if choice == "d":
-        raise Wrong(
-            "dropping the hard images selects the easy ones: the test set then no longer represents the "
-            "smears the counter will see (a selection bias)."
-        )
-    return "Measured value, its known bias, and a complete reference where one can be made."
+    return letter_answer(
+        function,
+        right="c",
+        wrong={
+            "a": "the number is right but alone it blames the model for the annotators' misses: a reader "
+            "cannot tell a model fault from a label fault.",
+            "b": "the rule that calls a detection 'on an unboxed cell' was never checked by a person: it may "
+            "count debris or a platelet as a red cell. It is a hypothesis to test, not a new reference.",
+            "d": "dropping the hard images selects the easy ones: the test set then no longer represents the "
+            "smears the counter will see (a selection bias).",
+        },
+        message="Measured value, its known bias, and a complete reference where one can be made.",
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..active import query
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, call, letter_answer, task
 
 __all__ = [
     "adjusted_rand",
@@ -237,9 +237,6 @@ def self_confidence_order(function: Any) -> None:
     raise Wrong("the order differs from cleanlab's self-confidence ranking; check ties (kind='stable').")
 
 
-_CHOICES = ("a", "b", "c", "d")
-
-
 @task(
     hints=[
         "Ask where the flip was decided, and what the autoencoder's error was shown to follow in the chapter.",
@@ -248,23 +245,17 @@ _CHOICES = ("a", "b", "c", "d")
     ]
 )
 def report_anomaly_finder(function: Any) -> str:
-    answer = call(function)
-    if not isinstance(answer, str) or answer.strip().lower() not in _CHOICES:
-        raise Wrong(f"answer with one letter, one of {', '.join(_CHOICES)}.")
-    choice = answer.strip().lower()
-    if choice == "a":
-        raise Wrong(
-            "the direction of the score was chosen after seeing the test set's result, and the score was shown "
-            "to follow fine detail, not disease: on another scanner the order may flip again."
-        )
-    if choice == "c":
-        raise Wrong(
-            "a threshold from validation fixes the operating point, not what the score measures: it still ranks "
-            "sharpness, and the validation set shares this data set's acquisition."
-        )
-    if choice == "d":
-        raise Wrong(
-            "training longer makes the autoencoder rebuild every image better, sharp or not; nothing in its "
-            "objective knows about pneumonia."
-        )
-    return "The score measures sharpness, not disease: detect disease with labels, tested on images from elsewhere."
+    return letter_answer(
+        function,
+        right="b",
+        wrong={
+            "a": "the direction of the score was chosen after seeing the test set's result, and the score was shown "
+            "to follow fine detail, not disease: on another scanner the order may flip again.",
+            "c": "a threshold from validation fixes the operating point, not what the score measures: it still ranks "
+            "sharpness, and the validation set shares this data set's acquisition.",
+            "d": "training longer makes the autoencoder rebuild every image better, sharp or not; nothing in its "
+            "objective knows about pneumonia.",
+        },
+        message="The score measures sharpness, not disease: detect disease with labels, tested on images from "
+        "elsewhere.",
+    )
