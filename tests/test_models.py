@@ -405,6 +405,7 @@ def test_each_model_module_has_one_job_and_the_package_exports_every_name() -> N
         "centernet": {"small_centernet", "centernet_targets", "centernet_loss", "decode_centernet"},
         "autoencoder": {"small_autoencoder", "reconstruction_error"},
         "transfer": {"copy_weights", "freeze_blocks", "rotation_pretext"},
+        "vae": {"conditional_vae", "generate", "kl_divergence", "reparameterised_sample"},
         "training": {"RECIPE", "fit_small_cnn", "train_binary"},
     }
     for module, names in jobs.items():

@@ -5,6 +5,7 @@
 - :mod:`medlearn.models.losses`: losses for rare foreground pixels (soft Dice, weighted cross-entropy);
 - :mod:`medlearn.models.centernet`: a small CenterNet detector: its targets, loss and decoding;
 - :mod:`medlearn.models.autoencoder`: a compact convolutional autoencoder and its reconstruction error;
+- :mod:`medlearn.models.vae`: a class-conditioned variational autoencoder, its sampling layer and KL term;
 - :mod:`medlearn.models.transfer`: a self-supervised pretext task, pretrained weights copied, first blocks frozen;
 - :mod:`medlearn.models.augment`: medically plausible random changes of training images;
 - :mod:`medlearn.models.training`: chapter 05's training recipe (``RECIPE``, written once), for any network.
@@ -28,6 +29,7 @@ from .losses import soft_dice_loss, weighted_binary_crossentropy
 from .networks import small_cnn, small_unet
 from .training import RECIPE, fit_small_cnn, train_binary
 from .transfer import copy_weights, freeze_blocks, rotation_pretext
+from .vae import conditional_vae, generate, kl_divergence, reparameterised_sample
 
 __all__ = [
     "RECIPE",
@@ -35,11 +37,15 @@ __all__ = [
     "balanced_class_weight",
     "centernet_loss",
     "centernet_targets",
+    "conditional_vae",
     "copy_weights",
     "decode_centernet",
     "fit_small_cnn",
     "freeze_blocks",
+    "generate",
+    "kl_divergence",
     "reconstruction_error",
+    "reparameterised_sample",
     "rotation_pretext",
     "small_autoencoder",
     "small_centernet",
