@@ -19,7 +19,7 @@ not have to retype:
 - :mod:`medlearn.segmentation`: metrics of masks: Dice, IoU, pixel metrics inside a region, percentile Hausdorff;
 - :mod:`medlearn.active`: active learning from a pool: uncertainty or random queries, and the learning curve;
 - :mod:`medlearn.detection`: boxes: IoU, non-maximum suppression, COCO's mAP (as pycocotools), FROC, counts;
-- :mod:`medlearn.generative`: generated against real images, in a network's features: Fréchet distance, precision, recall;
+- :mod:`medlearn.generative`: synthetic against real images, in features: Fréchet distance, precision, recall;
 - :mod:`medlearn.reconstruction`: CT's back-projection (as iradon) and photon noise; MR's k-space and its masks;
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
