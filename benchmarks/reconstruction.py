@@ -29,18 +29,19 @@ import argparse
 import json
 import sys
 import time
-import warnings
 
 import numpy as np
-from pydicom import dcmread
-from pydicom.data import get_testdata_file
-from skimage.metrics import structural_similarity
-from skimage.transform import iradon_sart, radon, resize
+from skimage.transform import iradon_sart, radon
 
-from medlearn.data import hounsfield
-from medlearn.reconstruction import attenuation_per_pixel, back_project, simulate_low_dose
+from medlearn.data import CT_SLICES, ct_slice
+from medlearn.reconstruction import (
+    attenuation_per_pixel,
+    back_project,
+    paired_patches,
+    simulate_low_dose,
+    tile_scores,
+)
 
-SLICES = {"small": "CT_small.dcm", "body": "693_J2KI.dcm", "head": "J2K_pixelrep_mismatch.dcm"}
 TRAIN, TEST = ("small", "body"), "head"
 SETTINGS = [  # (views, incident photons per reading)
     (45, 1e5),
@@ -52,19 +53,6 @@ SETTINGS = [  # (views, incident photons per reading)
 SPARSEST = (45, 1e5)
 MU_WATER = 0.19  # per cm
 WINDOW = (-1000.0, 1000.0)
-
-
-def load_slice(name: str) -> tuple[np.ndarray, float]:
-    """The slice in HU (512 x 512 reduced to 256 x 256) and its pixel size in mm."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pydicom's notes about these deliberately odd test files
-        dataset = dcmread(get_testdata_file(SLICES[name]))
-        hu = hounsfield(dataset)
-    spacing = float(dataset.PixelSpacing[0])
-    if hu.shape[0] > 256:
-        factor = hu.shape[0] / 256
-        hu, spacing = resize(hu, (256, 256), order=1, anti_aliasing=True, preserve_range=True), spacing * factor
-    return hu, spacing
 
 
 def scaled(hu: np.ndarray) -> np.ndarray:
@@ -89,34 +77,6 @@ def reconstruct(hu: np.ndarray, spacing: float, views: int, photons: float, seed
     return {"reference": np.where(inside, hu, -1000.0), "fbp": to_hu(fbp), "sart": to_hu(sart), "inside": inside}
 
 
-def patches(images: list[tuple[np.ndarray, np.ndarray]], size: int = 64, per_image: int = 96, seed: int = 0):
-    rng = np.random.default_rng(seed)
-    x, y = [], []
-    for source, target in images:
-        for _ in range(per_image):
-            r, c = rng.integers(0, source.shape[0] - size + 1, 2)
-            a, b = source[r : r + size, c : c + size], target[r : r + size, c : c + size]
-            turns, flip = rng.integers(0, 4), rng.random() < 0.5
-            a, b = np.rot90(a, turns), np.rot90(b, turns)
-            if flip:
-                a, b = a[:, ::-1], b[:, ::-1]
-            x.append(a)
-            y.append(b)
-    return np.array(x, "float32")[..., None], np.array(y, "float32")[..., None]
-
-
-def tile_scores(reference: np.ndarray, image: np.ndarray, inside: np.ndarray, tile: int = 32):
-    """Per-tile squared error and SSIM, for tiles wholly inside the circle."""
-    ssim_map = structural_similarity(reference, image, data_range=1.0, full=True)[1]
-    errors, ssims = [], []
-    for r in range(0, reference.shape[0] - tile + 1, tile):
-        for c in range(0, reference.shape[1] - tile + 1, tile):
-            if inside[r : r + tile, c : c + tile].all():
-                errors.append(np.mean((reference[r : r + tile, c : c + tile] - image[r : r + tile, c : c + tile]) ** 2))
-                ssims.append(ssim_map[r : r + tile, c : c + tile].mean())
-    return np.array(errors), np.array(ssims)
-
-
 def psnr(mse: float) -> float:
     return float(10 * np.log10(1.0 / mse))
 
@@ -130,7 +90,7 @@ def main() -> int:
 
     from medlearn.models import small_unet
 
-    slices = {name: load_slice(name) for name in SLICES}
+    slices = {name: ct_slice(name) for name in CT_SLICES}
     rng = np.random.default_rng(arguments.seed)
     rows, started = [], time.perf_counter()
     print("| views | photons per reading | method | PSNR (dB) [95 % tile interval] | SSIM | learned - SART, PSNR |")
@@ -144,7 +104,11 @@ def main() -> int:
         keras.utils.set_random_seed(arguments.seed)
         network = small_unet(1, widths=(16, 32, 64))
         network.compile(keras.optimizers.Adam(1e-3), "mse", jit_compile=False)
-        x, y = patches([(scaled(recon[n]["fbp"]), scaled(recon[n]["reference"])) for n in TRAIN], seed=arguments.seed)
+        x, y = paired_patches(
+            [scaled(recon[n]["fbp"]) for n in TRAIN],
+            [scaled(recon[n]["reference"]) for n in TRAIN],
+            seed=arguments.seed,
+        )
         network.fit(x, y, epochs=arguments.epochs, batch_size=16, verbose=0)
         test = recon[TEST]
         reference = scaled(test["reference"])

@@ -7,7 +7,7 @@ import pydicom
 import pytest
 from pydicom import examples
 
-from medlearn.data import DICOM_EXAMPLES, WINDOW_PRESETS, dicom_example, hounsfield, window
+from medlearn.data import DICOM_EXAMPLES, WINDOW_PRESETS, ct_slice, dicom_example, hounsfield, window
 
 
 @pytest.mark.parametrize("name", list(DICOM_EXAMPLES))
@@ -100,3 +100,22 @@ def test_ct_soft_tissue_is_the_windowed_example() -> None:
     image = ct_soft_tissue()
     np.testing.assert_array_equal(image, window(hounsfield("ct"), 40, 400))
     assert image.min() == 0 and image.max() == 1 and 0.2 < image.mean() < 0.6
+
+
+@pytest.mark.parametrize(("name", "side"), [("small", 128), ("body", 256), ("head", 256)])
+def test_ct_slices_are_real_ct_in_hounsfield_units(name: str, side: int) -> None:
+    hu, spacing = ct_slice(name)
+    assert hu.shape == (side, side) and hu.dtype == np.float64
+    assert hu.min() < -800 and hu.max() > 500  # air and bone
+    assert 0.3 < spacing < 1.5
+    full, full_spacing = ct_slice(name, size=512)
+    assert full.shape[0] == (128 if name == "small" else 512)
+    assert np.isclose(full_spacing * full.shape[0], spacing * side)  # the same field of view
+    if name != "small":
+        assert abs(np.median(full) - np.median(hu)) < 50
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"name": "lung"}, "name"), ({"name": "head", "size": 8}, "size")])
+def test_ct_slice_bad_arguments(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        ct_slice(**kwargs)

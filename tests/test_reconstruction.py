@@ -15,8 +15,10 @@ from medlearn.reconstruction import (
     back_project,
     filter_sinogram,
     from_kspace,
+    paired_patches,
     ramp_filter,
     simulate_low_dose,
+    tile_scores,
     to_kspace,
     undersampling_mask,
 )
@@ -156,6 +158,47 @@ def test_random_undersampling_aliasing_is_incoherent_and_regular_is_folded() -> 
             assert profile[(32 + 16) % 64] < 0.5
 
 
+def test_paired_patches_cut_both_images_alike_and_turn_them_every_way() -> None:
+    rng = np.random.default_rng(1)
+    source = rng.random((40, 50))
+    target = source**2  # a pixel-wise map: any patch of the target is the same map of the source's patch
+    x, y = paired_patches([source, source.T], [target, target.T], size=16, per_image=60, seed=3)
+    assert x.shape == y.shape == (120, 16, 16, 1) and x.dtype == np.float32
+    assert np.allclose(y, x**2, atol=1e-6)
+    # every patch is a turned or flipped crop of its source
+    windows = np.lib.stride_tricks.sliding_window_view(source, (16, 16)).reshape(-1, 16, 16)
+    for patch in x[:10, ..., 0]:
+        turned = [np.rot90(patch, -k) for k in range(4)] + [np.rot90(patch[:, ::-1], -k) for k in range(4)]
+        assert any(np.abs(windows - t).max(axis=(1, 2)).min() < 1e-6 for t in turned)
+    # all four turns and both flips occur, and the seed fixes them
+    again, _ = paired_patches([source, source.T], [target, target.T], size=16, per_image=60, seed=3)
+    other, _ = paired_patches([source, source.T], [target, target.T], size=16, per_image=60, seed=4)
+    assert np.array_equal(x, again) and not np.array_equal(x, other)
+
+
+def test_tile_scores_equal_the_errors_and_ssim_of_each_tile_written_out() -> None:
+    from skimage.metrics import structural_similarity
+
+    rng = np.random.default_rng(0)
+    reference = rng.random((96, 96))
+    image = np.clip(reference + rng.normal(0, 0.1, reference.shape), 0, 1)
+    inside = np.hypot(*(np.mgrid[:96, :96] - 48)) < 48
+    errors, ssims = tile_scores(reference, image, inside, tile=32)
+    ssim_map = structural_similarity(reference, image, data_range=1.0, full=True)[1]
+    expected = [
+        (np.mean((reference - image)[r : r + 32, c : c + 32] ** 2), ssim_map[r : r + 32, c : c + 32].mean())
+        for r in (0, 32, 64)
+        for c in (0, 32, 64)
+        if inside[r : r + 32, c : c + 32].all()
+    ]
+    assert len(errors) == len(expected) == 1  # only the centre tile lies wholly inside this circle
+    assert np.allclose(errors, [e for e, _ in expected]) and np.allclose(ssims, [s for _, s in expected])
+    full_errors, _ = tile_scores(reference, image, np.ones((96, 96), bool), tile=32)
+    assert len(full_errors) == 9 and np.isclose(full_errors.mean(), np.mean((reference - image) ** 2))
+    perfect_errors, perfect_ssims = tile_scores(reference, reference, inside)
+    assert np.all(perfect_errors == 0) and np.allclose(perfect_ssims, 1)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -178,6 +221,20 @@ def test_random_undersampling_aliasing_is_incoherent_and_regular_is_folded() -> 
         (lambda: undersampling_mask((8, 8), 0.5), "acceleration"),
         (lambda: undersampling_mask((8, 8), 2, pattern="spiral"), "pattern"),
         (lambda: undersampling_mask((8, 8), 2, centre_fraction=1.5), "centre_fraction"),
+        (lambda: paired_patches([np.ones((8, 8))], []), "same length|one length"),
+        (lambda: paired_patches([], []), "not empty"),
+        (lambda: paired_patches([np.ones((8, 8))], [np.ones((8, 9))]), "targets\\[0\\] must have the shape"),
+        (lambda: paired_patches([np.ones((8, 8))], [np.ones((8, 8))], size=9), "size must be at most"),
+        (lambda: paired_patches([np.ones(8)], [np.ones(8)], size=4), "sources\\[0\\]"),
+        (lambda: paired_patches([np.ones((8, 8))], [np.ones((8, 8))], per_image=0), "per_image"),
+        (lambda: tile_scores(np.zeros((32, 32)), np.zeros((32, 31)), np.ones((32, 32), bool)), "image must have"),
+        (lambda: tile_scores(np.zeros((32, 32)), np.zeros((32, 32)), np.ones((32, 31), bool)), "inside"),
+        (lambda: tile_scores(np.zeros((32, 32)), np.zeros((32, 32)), np.ones((32, 32), bool), tile=3), "tile"),
+        (lambda: tile_scores(np.zeros((32, 32)), np.zeros((32, 32)), np.zeros((32, 32), bool)), "at least one whole"),
+        (
+            lambda: tile_scores(np.zeros((32, 32)), np.zeros((32, 32)), np.ones((32, 32), bool), data_range=0),
+            "data_range",
+        ),
     ],
 )
 def test_bad_input_names_the_argument(call, message: str) -> None:

@@ -44,7 +44,16 @@ from .chasedb1 import (
     load_chasedb1,
     verify_chasedb1,
 )
-from .dicom import DICOM_EXAMPLES, WINDOW_PRESETS, ct_soft_tissue, dicom_example, hounsfield, window
+from .dicom import (
+    CT_SLICES,
+    DICOM_EXAMPLES,
+    WINDOW_PRESETS,
+    ct_slice,
+    ct_soft_tissue,
+    dicom_example,
+    hounsfield,
+    window,
+)
 from .download import download_file, md5sum
 from .duplicates import NearDuplicates, near_duplicates
 from .errors import DataError, DataNotFoundError
@@ -90,6 +99,7 @@ __all__ = [
     "verify_chasedb1",
     "COURSE_DATASETS",
     "DATA_ENV",
+    "CT_SLICES",
     "DICOM_EXAMPLES",
     "DataError",
     "DataNotFoundError",
@@ -102,6 +112,7 @@ __all__ = [
     "SPLITS",
     "WINDOW_PRESETS",
     "ZENODO_RECORD",
+    "ct_slice",
     "ct_soft_tissue",
     "data_dir",
     "default_data_dir",

@@ -12,7 +12,7 @@ from pydicom import examples
 from pydicom.dataset import Dataset
 from pydicom.pixels import apply_rescale
 
-from .._validation import check_array, check_choice, check_number
+from .._validation import check_array, check_choice, check_int, check_number
 
 #: The pydicom example files that hold an image, with what they show.
 DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
@@ -23,6 +23,15 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
         "rgb_color": "ultrasound, 320 x 240, RGB",
         "palette_color": "ultrasound, 800 x 350, palette colour",
         "jpeg2k": "ultrasound, 640 x 480, JPEG 2000 compressed",
+    }
+)
+
+#: pydicom's real CT slices that chapter 14 reconstructs: its own test files (the two large ones are JPEG 2000).
+CT_SLICES: Mapping[str, str] = MappingProxyType(
+    {
+        "small": "CT_small.dcm",  # 128 x 128
+        "body": "693_J2KI.dcm",  # 512 x 512, a body slice
+        "head": "J2K_pixelrep_mismatch.dcm",  # 512 x 512, a head slice
     }
 )
 
@@ -142,3 +151,41 @@ def ct_soft_tissue() -> np.ndarray:
         ((128, 128), 0.0, 1.0)
     """
     return window(hounsfield("ct"), preset="soft tissue")
+
+
+def ct_slice(name: str, size: int = 256) -> tuple[np.ndarray, float]:
+    """One of pydicom's real CT slices in HU, reduced to at most ``size`` pixels a side, and its pixel size.
+
+    The one definition of the slices that chapter 14 and ``benchmarks/reconstruction.py`` reconstruct.
+    A slice larger than ``size`` is resized (linear interpolation, anti-aliased) and its pixel size
+    scaled to match. pydicom's test files carry deliberate oddities for pydicom's own tests; the
+    warnings they raise while being read are silenced here.
+
+    Args:
+        name: a key of :data:`CT_SLICES` (``"small"``, ``"body"`` or ``"head"``).
+        size: the largest side wanted, at least 16.
+
+    Returns:
+        ``(hu, pixel_size_mm)``: a float64 square image in HU and the width of its pixels in mm.
+
+    Example:
+        >>> hu, spacing = ct_slice("head")
+        >>> hu.shape, round(spacing, 2)
+        ((256, 256), 0.86)
+    """
+    import warnings
+
+    from pydicom.data import get_testdata_file
+    from skimage.transform import resize
+
+    name = check_choice(name, "name", CT_SLICES)
+    size = check_int(size, "size", min_value=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = pydicom.dcmread(get_testdata_file(CT_SLICES[name]))
+        hu = hounsfield(dataset)
+    spacing = float(dataset.PixelSpacing[0])
+    if hu.shape[0] > size:
+        spacing *= hu.shape[0] / size
+        hu = resize(hu, (size, size), order=1, anti_aliasing=True, preserve_range=True)
+    return hu, spacing
