@@ -63,6 +63,16 @@ def test_conditional_vae_parts_a_short_fit_and_generation_per_class() -> None:
     np.testing.assert_array_equal(generate(model, [0, 1], seed=3), generate(model, [0, 1], seed=3))
 
 
+def test_generate_decodes_in_batches_what_one_call_of_the_decoder_gives() -> None:
+    model = conditional_vae((8, 8, 1), n_classes=3, latent_dim=4, widths=(4,), seed=1)
+    labels = np.arange(600) % 3
+    made = generate(model, labels, seed=5)  # more than two batches of 256
+    z = np.random.default_rng(5).standard_normal((600, 4)).astype("float32")
+    whole = np.asarray(model.get_layer("decoder")([z, np.eye(3, dtype="float32")[labels]], training=False))
+    np.testing.assert_allclose(made, whole, atol=1e-6)
+    np.testing.assert_allclose(generate(model, labels[:10], seed=5), made[:10], atol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

@@ -156,6 +156,9 @@ def conditional_vae(
 def generate(model: Any, labels: object, *, seed: int = 0) -> np.ndarray:
     """New images from a trained :func:`conditional_vae`: ``z ~ N(0, 1)`` through its decoder, one per label.
 
+    The codes are drawn all at once (so the result does not depend on batching) and decoded 256 at a time,
+    which bounds the memory the decoder's activations take.
+
     Args:
         model: a model built by :func:`conditional_vae` (it has a ``"decoder"`` sub-model).
         labels: ``(N,)`` class numbers, 0 to ``n_classes - 1``.
@@ -183,4 +186,7 @@ def generate(model: Any, labels: object, *, seed: int = 0) -> np.ndarray:
         raise ValueError(f"labels must lie in 0 to {n_classes - 1}")
     z = np.random.default_rng(check_int(seed, "seed", min_value=0)).standard_normal((len(classes), latent_dim))
     one_hot = np.eye(n_classes, dtype="float32")[classes]
-    return np.asarray(decoder([z.astype("float32"), one_hot], training=False))
+    z = z.astype("float32")
+    # in batches: decoding thousands of images at once holds every layer's activations for all of them
+    parts = [np.asarray(decoder([z[i : i + 256], one_hot[i : i + 256]], training=False)) for i in range(0, len(z), 256)]
+    return np.concatenate(parts)
