@@ -11,7 +11,7 @@ labels: the generator maps 32 normal numbers and the one-hot class through a den
 two transposed convolutions and a sigmoid; the discriminator sees the image with the class as two
 constant channels, through two strided convolutions to one logit. Non-saturating loss, Adam (2e-4,
 beta_1 = 0.5), batches of 128, ``EPOCHS`` passes. It then generates as many images of each class as the
-training set has, and is judged exactly as ``benchmarks/synthesis.py`` judges the VAE: chapter 05's
+training set has, and is judged by ``benchmarks/synthesis.py``'s ``judge``, as the VAE is: chapter 05's
 recipe trained on the real and on the synthetic images and tested on the 624 real test images, the
 Fréchet distance and Kynkäänniemi et al.'s precision and recall in the features of the network trained
 on real images (not comparable with published values), and each synthetic image's highest correlation
@@ -26,12 +26,11 @@ import sys
 import time
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
+from synthesis import judge  # the sibling benchmark: the same measures for the VAE and the GAN
 
-from medlearn.data import SPLITS, load_medmnist, near_duplicates
-from medlearn.generative import frechet_distance, precision_recall
+from medlearn.data import SPLITS, load_medmnist
 from medlearn.metrics import paired_bootstrap_ci
-from medlearn.models import fit_small_cnn, to_network_input
+from medlearn.models import to_network_input
 
 EPOCHS = 15
 LATENT = 32
@@ -110,8 +109,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     arguments = parser.parse_args()
-    import keras
-
     data = {s: load_medmnist("pneumoniamnist", s) for s in SPLITS}
     x = {s: to_network_input(images) for s, (images, _) in data.items()}
     y = {s: labels.ravel() for s, (_, labels) in data.items()}
@@ -120,32 +117,10 @@ def main() -> int:
     for seed in arguments.seeds:
         generator = train_gan(x["train"], y["train"], seed)
         synthetic = sample(generator, y["train"], seed)
-        real_model, _ = fit_small_cnn(x["train"], y["train"], x["val"], y["val"], seed=seed)
-        synthetic_model, _ = fit_small_cnn(synthetic, y["train"], x["val"], y["val"], seed=seed)
-        p_real = np.asarray(real_model(x["test"], training=False)).ravel()
-        p_synthetic = np.asarray(synthetic_model(x["test"], training=False)).ravel()
+        row, p_real, p_synthetic = judge(synthetic, x, y, data, seed)
         real_runs.append(p_real)
         synthetic_runs.append(p_synthetic)
-        trunk = keras.Model(real_model.input, real_model.get_layer("global_average").output)
-        pick = np.random.default_rng(seed).choice(len(x["train"]), len(x["test"]), replace=False)
-        f_real = np.asarray(trunk(x["train"][pick], training=False))
-        f_synthetic = np.asarray(trunk(synthetic[pick], training=False))
-        f_test = np.asarray(trunk(x["test"], training=False))
-        precision, recall = precision_recall(f_real, f_synthetic)
-        nearest = near_duplicates(np.round(synthetic[pick, ..., 0] * 255).astype(np.uint8), data["train"][0])
-        rows.append(
-            {
-                "seed": seed,
-                "auc_real": round(float(roc_auc_score(y["test"], p_real)), 4),
-                "auc_synthetic": round(float(roc_auc_score(y["test"], p_synthetic)), 4),
-                "frechet_synthetic": round(frechet_distance(f_real, f_synthetic), 4),
-                "frechet_real_test": round(frechet_distance(f_real, f_test), 4),
-                "precision": round(precision, 3),
-                "recall": round(recall, 3),
-                "nearest_correlation_synthetic_median": round(float(np.median(nearest.correlation)), 4),
-                "synthetic_above_0.99": int((nearest.correlation > 0.99).sum()),
-            }
-        )
+        rows.append(row)
         print(f"seed {seed} done after {time.perf_counter() - started:.0f} s: {rows[-1]}", file=sys.stderr, flush=True)
 
     difference, low, high = paired_bootstrap_ci(y["test"], np.array(synthetic_runs), np.array(real_runs), seed=0)

@@ -74,38 +74,36 @@ def augmentation_scores(x, y, n_real, seed):
     return scores
 
 
-def train_on_synthetic(x, y, data, seed):
-    """One seed of train-on-synthetic, test-on-real: the row of measures and both models' test scores."""
+def judge(synthetic, x, y, data, seed):
+    """Synthetic training images judged against the real ones: train on each, test on real, and compare.
+
+    Chapter 05's recipe is trained on the real and on the synthetic images (the same labels); the
+    Fréchet distance and precision/recall are computed in the features (global average pooling) of the
+    network trained on real images, on 624 images of each; memorisation is each synthetic image's highest
+    correlation with a training image, beside the same for the real test images. ``benchmarks/gan.py``
+    judges its GAN with this too. Returns the row of measures and both models' test scores.
+    """
     import keras
 
-    one_hot = np.eye(2, dtype="float32")[y["train"]]
-    keras.utils.set_random_seed(seed)
-    vae = conditional_vae((28, 28, 1), n_classes=2, latent_dim=16, widths=(32, 64), seed=seed)
-    vae.compile(keras.optimizers.Adam(1e-3), "binary_crossentropy", jit_compile=False)
-    vae.fit([x["train"], one_hot], x["train"], epochs=VAE_EPOCHS, batch_size=64, verbose=0)
-    synthetic = generate(vae, y["train"], seed=seed)
     real_model, _ = fit_small_cnn(x["train"], y["train"], x["val"], y["val"], seed=seed)
     synthetic_model, _ = fit_small_cnn(synthetic, y["train"], x["val"], y["val"], seed=seed)
     p_real = np.asarray(real_model(x["test"], training=False)).ravel()
     p_synthetic = np.asarray(synthetic_model(x["test"], training=False)).ravel()
     trunk = keras.Model(real_model.input, real_model.get_layer("global_average").output)
-
-    def features(images: np.ndarray, trunk: keras.Model = trunk) -> np.ndarray:
-        return np.asarray(trunk.predict(images, verbose=0, batch_size=512))
-
-    f_real, f_synthetic, f_test = features(x["train"]), features(synthetic), features(x["test"])
-    share = len(x["test"])
-    pick = np.random.default_rng(seed).choice(len(f_real), share, replace=False)
-    precision, recall = precision_recall(f_real[pick], f_synthetic[pick])
-    synthetic_u8 = np.round(synthetic[..., 0] * 255).astype(np.uint8)
-    nearest_synthetic = near_duplicates(synthetic_u8[pick], data["train"][0]).correlation
+    pick = np.random.default_rng(seed).choice(len(x["train"]), len(x["test"]), replace=False)
+    f_real = np.asarray(trunk(x["train"][pick], training=False))
+    f_synthetic = np.asarray(trunk(synthetic[pick], training=False))
+    f_test = np.asarray(trunk(x["test"], training=False))
+    precision, recall = precision_recall(f_real, f_synthetic)
+    synthetic_u8 = np.round(synthetic[pick, ..., 0] * 255).astype(np.uint8)
+    nearest_synthetic = near_duplicates(synthetic_u8, data["train"][0]).correlation
     nearest_test = near_duplicates(data["test"][0], data["train"][0]).correlation
     row = {
         "seed": seed,
         "auc_real": round(float(roc_auc_score(y["test"], p_real)), 4),
         "auc_synthetic": round(float(roc_auc_score(y["test"], p_synthetic)), 4),
-        "frechet_synthetic": round(frechet_distance(f_real[pick], f_synthetic[pick]), 4),
-        "frechet_real_test": round(frechet_distance(f_real[pick], f_test), 4),
+        "frechet_synthetic": round(frechet_distance(f_real, f_synthetic), 4),
+        "frechet_real_test": round(frechet_distance(f_real, f_test), 4),
         "precision": round(precision, 3),
         "recall": round(recall, 3),
         "nearest_correlation_synthetic_median": round(float(np.median(nearest_synthetic)), 4),
@@ -113,6 +111,18 @@ def train_on_synthetic(x, y, data, seed):
         "synthetic_above_0.99": int((nearest_synthetic > 0.99).sum()),
     }
     return row, p_real, p_synthetic
+
+
+def train_on_synthetic(x, y, data, seed):
+    """One seed of the VAE's train-on-synthetic, test-on-real (see :func:`judge`)."""
+    import keras
+
+    one_hot = np.eye(2, dtype="float32")[y["train"]]
+    keras.utils.set_random_seed(seed)
+    vae = conditional_vae((28, 28, 1), n_classes=2, latent_dim=16, widths=(32, 64), seed=seed)
+    vae.compile(keras.optimizers.Adam(1e-3), "binary_crossentropy", jit_compile=False)
+    vae.fit([x["train"], one_hot], x["train"], epochs=VAE_EPOCHS, batch_size=64, verbose=0)
+    return judge(generate(vae, y["train"], seed=seed), x, y, data, seed)
 
 
 def main() -> int:
