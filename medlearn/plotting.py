@@ -9,7 +9,7 @@ calls ``plt.show()``. :func:`panels` implements the rule for all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -18,10 +18,10 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from skimage.util import montage
 
-from ._validation import check_images, check_int, check_mask
+from ._validation import check_images, check_int, check_mask, check_number
 from .colours import ERROR_COLOURS, OKABE_ITO
 
-__all__ = ["error_overlay", "panels", "plot_class_examples", "plot_history", "plot_montage"]
+__all__ = ["error_overlay", "panels", "plot_class_examples", "plot_history", "plot_montage", "plot_survival_curves"]
 
 
 def panels(ax: Axes | Sequence[Axes] | None, n: int, **subplots: Any) -> np.ndarray:
@@ -242,4 +242,51 @@ def plot_history(history: Any, metrics: Sequence[str] | None = None, *, ax: Sequ
             panel.axvline(best + 1, color="0.5", linestyle=":", label=f"best validation (epoch {best + 1})")
         panel.set(xlabel="epoch", ylabel=metric, title=metric)
         panel.legend(fontsize=8)
+    return axes
+
+
+def plot_survival_curves(
+    groups: Mapping[str, tuple[object, object]],
+    *,
+    level: float | None = 0.95,
+    time_scale: float = 1.0,
+    time_label: str = "time",
+    ax: Axes | None = None,
+) -> Axes:
+    """Kaplan-Meier curves of one or more groups, as steps, with pointwise bands and censoring ticks.
+
+    Args:
+        groups: for each label, ``(time, event)`` of its patients.
+        level: the level of the log-log bands (:func:`medlearn.survival.kaplan_meier_band`), or None for none.
+        time_scale: times are divided by it on the axis (365.25 turns days into years).
+        time_label: the x-axis label.
+        ax: where to draw (the plotting convention).
+
+    Example:
+        >>> ax = plot_survival_curves({"all": ([2, 3, 3, 5, 8], [1, 1, 0, 1, 0])})
+        >>> len(ax.get_lines()) >= 1
+        True
+    """
+    from .survival import _outcome, kaplan_meier, kaplan_meier_band
+
+    if not isinstance(groups, Mapping) or not groups:
+        raise ValueError(f"groups must be a non-empty mapping of label to (time, event), not {groups!r}"[:200])
+    time_scale = check_number(time_scale, "time_scale", low=0.0, low_open=True)
+    (axes,) = panels(ax, 1, figsize=(6, 4))
+    for k, (label, pair) in enumerate(groups.items()):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"groups[{label!r}] must be a pair (time, event)")
+        time, event = _outcome(*pair)
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        times, survival = kaplan_meier(time, event)
+        x = np.r_[0.0, times] / time_scale
+        axes.step(x, np.r_[1.0, survival], where="post", color=colour, label=f"{label} (n = {len(time)})")
+        if level is not None:
+            _, low, high = kaplan_meier_band(time, event, level)
+            axes.fill_between(x, np.r_[1.0, low], np.r_[1.0, high], step="post", color=colour, alpha=0.2, lw=0)
+        censored = np.unique(time[~event])
+        at = np.searchsorted(times, censored)
+        axes.plot(censored / time_scale, survival[at], "|", color=colour, markersize=6)
+    axes.set(xlabel=time_label, ylabel="probability event-free", ylim=(0, 1.02))
+    axes.legend(loc="lower left")
     return axes

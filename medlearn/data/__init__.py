@@ -1,5 +1,6 @@
 """Real data: MedMNIST files (downloaded and md5-checked), CHASE_DB1 retinal vessels and BCCD blood smears
-(sha256 of every file), DICOM examples, and the Wisconsin selections of chapters 03 and 04.
+(sha256 of every file), DICOM examples, the Wisconsin selections of chapters 03 and 04, and the patient
+cohorts with follow-up of chapter 15.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info
@@ -44,6 +45,7 @@ from .chasedb1 import (
     load_chasedb1,
     verify_chasedb1,
 )
+from .cohorts import COHORTS, Cohort, CohortInfo, load_cohort
 from .dicom import (
     CT_SLICES,
     DICOM_EXAMPLES,
@@ -97,7 +99,10 @@ __all__ = [
     "fetch_chasedb1",
     "load_chasedb1",
     "verify_chasedb1",
+    "COHORTS",
     "COURSE_DATASETS",
+    "Cohort",
+    "CohortInfo",
     "DATA_ENV",
     "CT_SLICES",
     "DICOM_EXAMPLES",
@@ -120,6 +125,7 @@ __all__ = [
     "download_file",
     "fetch_medmnist",
     "hounsfield",
+    "load_cohort",
     "load_medmnist",
     "low_prevalence_subset",
     "md5sum",

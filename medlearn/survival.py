@@ -1,0 +1,353 @@
+"""Time to an event with censoring: the Kaplan-Meier estimate, Harrell's concordance, a Cox model's information
+and Schoenfeld residuals,
+bootstrap intervals over patients.
+
+Chapter 15 writes the Kaplan-Meier estimator and Harrell's concordance index by
+hand; these are the same computations, kept here so that later cells, the
+exercise checks and ``benchmarks/prognosis.py`` need not retype them. Each is
+tested against scikit-survival, the field's Python library, which does the
+same (``kaplan_meier_estimator``, ``concordance_index_censored``). The models
+themselves (Cox, random survival forests, gradient boosting) and the other
+metrics (Uno's C, time-dependent AUC, the Brier score) are scikit-survival's.
+
+Arguments follow the order ``(time, event)`` for an estimate of a curve and
+``(event, time, risk)`` for a metric, as scikit-survival orders them. ``event``
+is 1 (or ``True``) where the event was observed and 0 where follow-up ended
+first (right-censored); ``risk`` is higher for a patient expected to have the
+event sooner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+from ._validation import check_array, check_bool, check_int, check_number
+
+__all__ = [
+    "concordance_index",
+    "cox_information",
+    "kaplan_meier",
+    "kaplan_meier_band",
+    "schoenfeld_residuals",
+    "survival_at",
+    "survival_bootstrap_ci",
+]
+
+#: Risks closer than this are tied (scikit-survival's ``tied_tol``).
+TIED_TOL = 1e-8
+
+
+def _outcome(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
+    """Checked follow-up times (finite, not negative) and event indicators (0/1 or bool) of one length."""
+    times = check_array(time, "time", ndim=1, kinds="iuf")
+    events = check_array(event, "event", ndim=1, kinds="biuf")
+    if len(times) == 0:
+        raise ValueError("time must hold at least one patient, not an empty array")
+    if len(events) != len(times):
+        raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
+    if np.any(times < 0):
+        raise ValueError(f"time must not be negative, not {float(times.min())!r}")
+    if events.dtype != bool and not np.isin(events, (0, 1)).all():
+        raise ValueError(f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()}")
+    return times.astype(float), events.astype(bool)
+
+
+def _counts(times: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique times, events at each, and patients still at risk just before each."""
+    unique, inverse = np.unique(times, return_inverse=True)
+    deaths = np.bincount(inverse, weights=events, minlength=len(unique))
+    leaving = np.bincount(inverse, minlength=len(unique))
+    at_risk = len(times) - np.r_[0, np.cumsum(leaving)[:-1]]
+    return unique, deaths, at_risk
+
+
+def kaplan_meier(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
+    """The Kaplan-Meier estimate of the survival function: the product of ``1 - d/n`` over the event times.
+
+    At each distinct time, ``d`` patients have the event out of ``n`` still
+    followed just before it; a censored patient leaves the count ``n`` after
+    their time without lowering the curve. The same values as scikit-survival's
+    ``kaplan_meier_estimator(event, time)``, at the same times (every distinct
+    time, censored ones included).
+
+    Args:
+        time: follow-up time of each patient (to the event, or to the end of follow-up).
+        event: 1 where the event was observed, 0 where the patient was censored.
+
+    Returns:
+        ``(times, survival)``: the distinct times, ascending, and the estimated
+        probability of being event-free just after each.
+
+    Example:
+        >>> times, survival = kaplan_meier([2, 3, 3, 5, 8], [1, 1, 0, 1, 0])
+        >>> times.tolist(), survival.round(3).tolist()
+        ([2.0, 3.0, 5.0, 8.0], [0.8, 0.6, 0.3, 0.3])
+    """
+    times, events = _outcome(time, event)
+    unique, deaths, at_risk = _counts(times, events)
+    return unique, np.cumprod(1.0 - deaths / at_risk)
+
+
+def kaplan_meier_band(time: object, event: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pointwise confidence limits of the Kaplan-Meier estimate: Greenwood's variance on the log-log scale.
+
+    With ``sigma^2 = sum d / (n (n - d))`` up to each time (Greenwood's
+    formula for the variance of ``log S``), the limits are
+    ``S ** exp(+-z sigma / log S)``: they stay inside [0, 1], as the plain
+    ``S +- z SE`` limits do not near 0 and 1. The same values as
+    ``kaplan_meier_estimator(event, time, conf_type="log-log")`` of
+    scikit-survival (Borgan and Liestøl, Scand J Stat 1990;17:35-41).
+
+    Returns:
+        ``(times, low, high)`` at the times of :func:`kaplan_meier`.
+
+    Example:
+        >>> times, low, high = kaplan_meier_band([2, 3, 3, 5, 8, 9], [1, 1, 0, 1, 0, 1])
+        >>> bool(np.all((low <= high) & (low >= 0) & (high <= 1)))
+        True
+    """
+    level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    times, events = _outcome(time, event)
+    unique, deaths, at_risk = _counts(times, events)
+    survival = np.cumprod(1.0 - deaths / at_risk)
+    alive = at_risk - deaths
+    ratio = np.divide(deaths, at_risk * alive, out=np.zeros(len(unique)), where=(deaths > 0) & (alive > 0))
+    sigma = np.sqrt(np.cumsum(ratio))
+    eps = np.finfo(float).eps
+    log_s = np.log(survival, out=np.zeros(len(unique)), where=survival > eps)
+    theta = np.divide(sigma, log_s, out=np.zeros(len(unique)), where=log_s < -eps)
+    z = stats.norm.isf((1.0 - level) / 2.0)
+    low, high = (np.exp(np.exp(sign * z * theta) * log_s) for sign in (-1.0, 1.0))
+    low[survival <= eps], high[survival <= eps] = 0.0, 0.0
+    return unique, low, high
+
+
+def survival_at(times: object, survival: object, horizon: float) -> float:
+    """The value of a step survival curve at ``horizon``: the last step at or before it (1 before the first).
+
+    Example:
+        >>> survival_at([2, 3, 5], [0.8, 0.6, 0.3], 4.0), survival_at([2, 3, 5], [0.8, 0.6, 0.3], 1.0)
+        (0.6, 1.0)
+    """
+    steps = check_array(times, "times", ndim=1, kinds="iuf", finite=True)
+    values = check_array(survival, "survival", ndim=1, kinds="f", finite=True)
+    if len(values) != len(steps):
+        raise ValueError(f"survival has {len(values)} values but times has {len(steps)}")
+    if np.any(np.diff(steps) < 0):
+        raise ValueError("times must be in ascending order, as kaplan_meier returns them")
+    horizon = check_number(horizon, "horizon")
+    place = int(np.searchsorted(steps, horizon, side="right"))
+    return 1.0 if place == 0 else float(values[place - 1])
+
+
+def concordance_index(event: object, time: object, risk: object, *, block: int = 512) -> float:
+    """Harrell's concordance index: the share of comparable pairs that the risk puts in the right order.
+
+    A pair is comparable when the patient with the shorter time had the event
+    (two patients with the event at the same time are not; an event and a
+    censoring at the same time are, the censored patient being known to live
+    longer). It is concordant when that patient has the higher risk; a tie in
+    risk (closer than :data:`TIED_TOL`) counts one half. The same value as the
+    first of scikit-survival's ``concordance_index_censored(event, time, risk)``.
+    0.5 is chance; 1 a perfect ordering. Censoring that depends on the
+    patient's risk biases it (Uno's C, in scikit-survival, weights it).
+
+    Args:
+        event, time: each patient's outcome (1 = the event was observed).
+        risk: higher for a patient expected to have the event sooner.
+        block: events compared at once (memory ``block x N``), not a result.
+
+    Example:
+        >>> concordance_index([1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.9, 0.5, 0.7, 0.1])
+        0.8
+    """
+    times, events = _outcome(time, event)
+    risks = check_array(risk, "risk", ndim=1, kinds="iuf", finite=True).astype(float)
+    if len(risks) != len(times):
+        raise ValueError(f"risk has {len(risks)} patients but time has {len(times)}")
+    block = check_int(block, "block", min_value=1)
+    score = pairs = 0.0
+    cases = np.flatnonzero(events)
+    for start in range(0, len(cases), block):
+        rows = cases[start : start + block]
+        later = times[None, :] > times[rows, None]
+        tied_censored = (times[None, :] == times[rows, None]) & ~events[None, :]
+        comparable = later | tied_censored
+        difference = risks[rows, None] - risks[None, :]
+        tied = np.abs(difference) <= TIED_TOL
+        score += float(np.sum(comparable & (difference > 0) & ~tied) + 0.5 * np.sum(comparable & tied))
+        pairs += float(comparable.sum())
+    if pairs == 0:
+        raise ValueError("event and time give no comparable pair (no event before another patient's time)")
+    return score / pairs
+
+
+def _cox_inputs(features: object, event: object, time: object, coefficients: object) -> tuple[np.ndarray, ...]:
+    times, events = _outcome(time, event)
+    x = check_array(features, "features", ndim=2, kinds="iufb").astype(float)
+    if len(x) != len(times):
+        raise ValueError(f"features has {len(x)} rows but time has {len(times)} patients")
+    beta = check_array(coefficients, "coefficients", ndim=1, kinds="iuf").astype(float)
+    if len(beta) != x.shape[1]:
+        raise ValueError(f"coefficients has {len(beta)} values but features has {x.shape[1]} columns")
+    return x, times, events, beta
+
+
+def _risk_sets(x: np.ndarray, times: np.ndarray, events: np.ndarray, beta: np.ndarray):
+    """For each event (in the order of ``np.flatnonzero(events)``): its row, the risk set's weighted mean and
+    covariance of the features, with weights ``exp(x b)`` (Breslow's handling of tied times)."""
+    linear = x @ beta
+    weight = np.exp(linear - linear.max())
+    for i in np.flatnonzero(events):
+        at_risk = times >= times[i]
+        w = weight[at_risk] / weight[at_risk].sum()
+        mean = w @ x[at_risk]
+        centred = x[at_risk] - mean
+        yield i, mean, (centred * w[:, None]).T @ centred
+
+
+def cox_information(features: object, event: object, time: object, coefficients: object) -> np.ndarray:
+    """The observed information of a Cox model at ``coefficients``: minus the Hessian of Breslow's log partial
+    likelihood, the sum over events of the risk set's weighted covariance of the features.
+
+    Its inverse estimates the covariance of the fitted coefficients, so
+    ``np.sqrt(np.diag(np.linalg.inv(information)))`` are their standard errors,
+    and ``exp(b +- 1.96 SE)`` the 95 % interval of a hazard ratio (scikit-survival's
+    Cox models give the coefficients but not these).
+
+    Args:
+        features: ``(N, P)`` the model's inputs, as it was fitted on them.
+        event, time: each patient's outcome.
+        coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of ``CoxPHSurvivalAnalysis``).
+
+    Returns:
+        ``(P, P)``, symmetric.
+
+    Example:
+        >>> X = np.array([[0.0], [1.0], [0.0], [1.0]])
+        >>> cox_information(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
+        [[0.472]]
+    """
+    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
+    information = np.zeros((x.shape[1], x.shape[1]))
+    for _, _, covariance in _risk_sets(x, times, events, beta):
+        information += covariance
+    return information
+
+
+def schoenfeld_residuals(
+    features: object, event: object, time: object, coefficients: object, *, scaled: bool = False
+) -> np.ndarray:
+    """Schoenfeld residuals of a fitted Cox model: at each event, the patient's features minus the risk set's mean.
+
+    The mean is weighted by each patient's relative hazard ``exp(x b)`` among
+    those still at risk (Breslow's handling of tied times). At the fitted
+    coefficients the residuals of each feature sum to zero (the score
+    equation). The *scaled* residuals, ``b + E I^-1 r`` for ``E`` events and
+    the information ``I`` of :func:`cox_information`, estimate each
+    coefficient as it would be at that event's time: under proportional
+    hazards they scatter around ``b`` with no trend in time, and a trend
+    suggests an effect that changes (Grambsch and Therneau, Biometrika
+    1994;81:515-526).
+
+    Args:
+        features: ``(N, P)`` the model's inputs, as it was fitted on them.
+        event, time: each patient's outcome.
+        coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of scikit-survival's Cox models).
+        scaled: return the scaled residuals.
+
+    Returns:
+        ``(E, P)``: one row per event, in the order of ``np.flatnonzero(event)``.
+
+    Example:
+        >>> X = np.array([[0.0], [1.0], [0.0], [1.0]])
+        >>> schoenfeld_residuals(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
+        [[-0.5], [0.333], [0.0]]
+    """
+    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
+    scaled = check_bool(scaled, "scaled")
+    rows, information = [], np.zeros((x.shape[1], x.shape[1]))
+    for i, mean, covariance in _risk_sets(x, times, events, beta):
+        rows.append(x[i] - mean)
+        information += covariance
+    residuals = np.array(rows).reshape(-1, x.shape[1])
+    if not scaled:
+        return residuals
+    if np.linalg.cond(information) > 1e12:
+        raise ValueError("features has a column that does not vary within the risk sets: no scaled residuals")
+    inverse = np.linalg.inv(information)
+    return beta + len(residuals) * residuals @ inverse
+
+
+Metric = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
+
+
+def survival_bootstrap_ci(
+    event: object,
+    time: object,
+    risk: object,
+    risk_b: object | None = None,
+    *,
+    metric: Metric = concordance_index,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """A survival metric with a percentile interval from resampling patients, or two models' paired difference.
+
+    Every resample draws patients with replacement (with their time and event)
+    and scores the risk on them; given ``risk_b``, both models are scored on the
+    same resample and the interval is that of ``metric(risk) - metric(risk_b)``.
+    A resample with no comparable pair is skipped.
+
+    Args:
+        event, time: each patient's outcome.
+        risk: the risk scores of the model (or of model *a*).
+        risk_b: the risk scores of model *b* on the same patients, for a paired difference.
+        metric: ``metric(event, time, risk) -> float``; Harrell's C by default.
+        n_boot, level, seed: resamples, interval level, random seed.
+
+    Returns:
+        ``(value, low, high)``: the metric (or difference) on the patients given, and its interval.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> risk = rng.normal(size=200)
+        >>> time = rng.exponential(1 / np.exp(risk))
+        >>> c, low, high = survival_bootstrap_ci(np.ones(200), time, risk, n_boot=200)
+        >>> bool(0.5 < low < c < high)
+        True
+    """
+    times, events = _outcome(time, event)
+    scores = [check_array(risk, "risk", ndim=1, kinds="iuf", finite=True).astype(float)]
+    if risk_b is not None:
+        scores.append(check_array(risk_b, "risk_b", ndim=1, kinds="iuf", finite=True).astype(float))
+    for name, values in zip(("risk", "risk_b"), scores):
+        if len(values) != len(times):
+            raise ValueError(f"{name} has {len(values)} patients but time has {len(times)}")
+    if not callable(metric):
+        raise ValueError(f"metric must be a function metric(event, time, risk), not {metric!r}")
+    n_boot = check_int(n_boot, "n_boot", min_value=1)
+    level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+
+    def value(sample: np.ndarray) -> float:
+        results = [metric(events[sample], times[sample], values[sample]) for values in scores]
+        return results[0] - results[1] if len(results) == 2 else results[0]
+
+    estimate = value(np.arange(len(times)))
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        sample = rng.integers(0, len(times), len(times))
+        try:
+            values.append(value(sample))
+        except ValueError:  # no comparable pair in this resample
+            continue
+    if not values:
+        raise ValueError("no resample had a comparable pair: too few events to bootstrap")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(estimate), float(low), float(high)
