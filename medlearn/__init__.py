@@ -3,7 +3,7 @@
 The teaching happens in the notebooks; this package holds what a learner should
 not have to retype:
 
-- :mod:`medlearn.data`: MedMNIST files (md5-checked), CHASE_DB1 and BCCD (sha256 of every file), DICOM, HU, windows;
+- :mod:`medlearn.data`: MedMNIST files (md5-checked), CHASE_DB1 and BCCD (sha256 of every file), DICOM, HU, cohorts;
 - :mod:`medlearn.colours`: the colour-blind-safe palette every figure uses;
 - :mod:`medlearn.plotting`: image montages, examples per class, and the plotting convention;
 - :mod:`medlearn.filters`: correlation and convolution written out, classic kernels;
@@ -20,6 +20,7 @@ not have to retype:
 - :mod:`medlearn.active`: active learning from a pool: uncertainty or random queries, and the learning curve;
 - :mod:`medlearn.detection`: boxes: IoU, non-maximum suppression, COCO's mAP (as pycocotools), FROC, counts;
 - :mod:`medlearn.generative`: synthetic against real images, in features: Fréchet distance, precision, recall;
+- :mod:`medlearn.survival`: time to an event: Kaplan-Meier, Harrell's C, Cox information, Schoenfeld residuals;
 - :mod:`medlearn.reconstruction`: CT's back-projection (as iradon) and photon noise; MR's k-space and its masks;
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;

@@ -19,6 +19,7 @@ from ._validation import check_array, check_binary_labels, check_int, check_numb
 __all__ = [
     "bootstrap_ci",
     "clinical_metrics",
+    "corrected_cv_interval",
     "paired_bootstrap_ci",
     "threshold_for_sensitivity",
     "threshold_for_specificity",
@@ -277,3 +278,40 @@ def _runs(values: object, name: str) -> np.ndarray:
     """Scores as ``(R, N)``: one run for a 1-D array, ``R`` runs for a 2-D one."""
     array = check_array(values, name, ndim=(1, 2))
     return array[None] if array.ndim == 1 else array
+
+
+def corrected_cv_interval(values: object, test_fraction: float, level: float = 0.95) -> tuple[float, float, float]:
+    """The mean of per-fold scores (or paired per-fold differences) of repeated cross-validation, with
+    Nadeau and Bengio's corrected resampled t interval.
+
+    The folds share training patients, so their scores are correlated and the plain standard error of
+    their mean is too small. The correction multiplies the variance of the ``J`` values by
+    ``1/J + test_fraction / (1 - test_fraction)`` (Nadeau and Bengio, *Machine Learning* 2003;52:239-281;
+    Bouckaert and Frank, 2004, for repeated cross-validation), and uses Student's t with ``J - 1``
+    degrees of freedom. Chapter 15 and ``benchmarks/prognosis.py`` use it.
+
+    Args:
+        values: one score per fold, over all repeats (at least 2).
+        test_fraction: the share of patients in each test fold (0.2 for 5 folds).
+        level: the interval's level.
+
+    Returns:
+        ``(mean, low, high)``.
+
+    Example:
+        >>> mean, low, high = corrected_cv_interval([0.70, 0.68, 0.72, 0.69, 0.71], 0.2)
+        >>> round(mean, 3), bool(low < mean < high)
+        (0.7, True)
+    """
+    from scipy import stats
+
+    scores = check_array(values, "values", ndim=1, kinds="iuf").astype(float)
+    if len(scores) < 2:
+        raise ValueError(f"values must hold at least 2 folds' scores, not {len(scores)}")
+    test_fraction = check_number(test_fraction, "test_fraction", low=0.0, high=1.0, low_open=True, high_open=True)
+    level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    j = len(scores)
+    variance = scores.var(ddof=1) * (1 / j + test_fraction / (1 - test_fraction))
+    half = float(stats.t.ppf(0.5 + level / 2, j - 1) * np.sqrt(variance))
+    mean = float(scores.mean())
+    return mean, mean - half, mean + half

@@ -44,8 +44,6 @@ def _outcome(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
     """Checked follow-up times (finite, not negative) and event indicators (0/1 or bool) of one length."""
     times = check_array(time, "time", ndim=1, kinds="iuf")
     events = check_array(event, "event", ndim=1, kinds="biuf")
-    if len(times) == 0:
-        raise ValueError("time must hold at least one patient, not an empty array")
     if len(events) != len(times):
         raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
     if np.any(times < 0):
@@ -125,8 +123,11 @@ def kaplan_meier_band(time: object, event: object, level: float = 0.95) -> tuple
     return unique, low, high
 
 
-def survival_at(times: object, survival: object, horizon: float) -> float:
-    """The value of a step survival curve at ``horizon``: the last step at or before it (1 before the first).
+def survival_at(times: object, survival: object, horizon: float, *, before: float = 1.0) -> float:
+    """The value of a step curve at ``horizon``: the last step at or before it (``before`` before the first).
+
+    For a survival curve ``before`` is 1; for a cumulative incidence curve, 0. Past the last time the
+    last value is returned: the curve is not estimated there, so keep horizons inside the follow-up.
 
     Example:
         >>> survival_at([2, 3, 5], [0.8, 0.6, 0.3], 4.0), survival_at([2, 3, 5], [0.8, 0.6, 0.3], 1.0)
@@ -139,8 +140,9 @@ def survival_at(times: object, survival: object, horizon: float) -> float:
     if np.any(np.diff(steps) < 0):
         raise ValueError("times must be in ascending order, as kaplan_meier returns them")
     horizon = check_number(horizon, "horizon")
+    before = check_number(before, "before", low=0.0, high=1.0)
     place = int(np.searchsorted(steps, horizon, side="right"))
-    return 1.0 if place == 0 else float(values[place - 1])
+    return before if place == 0 else float(values[place - 1])
 
 
 def concordance_index(event: object, time: object, risk: object, *, block: int = 512) -> float:
@@ -200,10 +202,10 @@ def _risk_sets(x: np.ndarray, times: np.ndarray, events: np.ndarray, beta: np.nd
     """For each event (in the order of ``np.flatnonzero(events)``): its row, the risk set's weighted mean and
     covariance of the features, with weights ``exp(x b)`` (Breslow's handling of tied times)."""
     linear = x @ beta
-    weight = np.exp(linear - linear.max())
     for i in np.flatnonzero(events):
         at_risk = times >= times[i]
-        w = weight[at_risk] / weight[at_risk].sum()
+        w = np.exp(linear[at_risk] - linear[at_risk].max())  # shifted within the risk set: no underflow to 0/0
+        w /= w.sum()
         mean = w @ x[at_risk]
         centred = x[at_risk] - mean
         yield i, mean, (centred * w[:, None]).T @ centred
@@ -213,7 +215,10 @@ def cox_information(features: object, event: object, time: object, coefficients:
     """The observed information of a Cox model at ``coefficients``: minus the Hessian of Breslow's log partial
     likelihood, the sum over events of the risk set's weighted covariance of the features.
 
-    Its inverse estimates the covariance of the fitted coefficients, so
+    It assumes Breslow's handling of tied times (scikit-survival's default, ``ties="breslow"``) and an
+    unpenalised fit: with ``ties="efron"`` or a penalty (``alpha > 0``, Coxnet) the standard errors
+    below are not those of the fitted model. Its inverse estimates the covariance of the fitted
+    coefficients, so
     ``np.sqrt(np.diag(np.linalg.inv(information)))`` are their standard errors,
     and ``exp(b +- 1.96 SE)`` the 95 % interval of a hazard ratio (scikit-survival's
     Cox models give the coefficients but not these).
@@ -301,7 +306,9 @@ def survival_bootstrap_ci(
     Every resample draws patients with replacement (with their time and event)
     and scores the risk on them; given ``risk_b``, both models are scored on the
     same resample and the interval is that of ``metric(risk) - metric(risk_b)``.
-    A resample with no comparable pair is skipped.
+    A resample with no comparable pair is skipped; if more than 5 % are, the data hold too few events for
+    this interval and a ``ValueError`` says so. Any other error of ``metric`` is raised. The interval
+    covers the sampling of patients with the fitted models held fixed, not the variation of refitting.
 
     Args:
         event, time: each patient's outcome.
@@ -344,10 +351,13 @@ def survival_bootstrap_ci(
         sample = rng.integers(0, len(times), len(times))
         try:
             values.append(value(sample))
-        except ValueError:  # no comparable pair in this resample
-            continue
-    if not values:
-        raise ValueError("no resample had a comparable pair: too few events to bootstrap")
+        except ValueError as error:
+            if "comparable pair" not in str(error):
+                raise
+    if len(values) < 0.95 * n_boot:
+        raise ValueError(
+            f"{n_boot - len(values)} of {n_boot} resamples had no comparable pair: too few events to bootstrap"
+        )
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(estimate), float(low), float(high)

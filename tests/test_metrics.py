@@ -240,3 +240,25 @@ def test_bootstrap_ci_rejects_bad_options(options: dict, word: str) -> None:
     y, p = scored_labels(50)
     with pytest.raises(ValueError, match=word):
         bootstrap_ci(y, p, **options)
+
+
+def test_corrected_cv_interval_by_its_formula_and_wider_than_the_naive_one() -> None:
+    from scipy import stats
+
+    from medlearn.metrics import corrected_cv_interval
+
+    values = np.array([0.70, 0.66, 0.73, 0.69, 0.71, 0.68, 0.72, 0.67, 0.70, 0.74])
+    mean, low, high = corrected_cv_interval(values, 0.2)
+    half = stats.t.ppf(0.975, 9) * np.sqrt(values.var(ddof=1) * (1 / 10 + 0.25))
+    assert (
+        mean == pytest.approx(values.mean())
+        and high - mean == pytest.approx(half)
+        and mean - low == pytest.approx(half)
+    )
+    naive = stats.t.ppf(0.975, 9) * values.std(ddof=1) / np.sqrt(10)
+    assert half > 1.5 * naive  # the correction matters: folds share training patients
+    for bad, words in (([0.7], "at least 2"), ([0.7, np.nan], "finite"), ("ab", "numbers")):
+        with pytest.raises(ValueError, match=words):
+            corrected_cv_interval(bad, 0.2)
+    with pytest.raises(ValueError, match="test_fraction"):
+        corrected_cv_interval(values, 1.0)

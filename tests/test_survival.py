@@ -46,7 +46,7 @@ def test_concordance_equals_scikit_survival_with_ties(case) -> None:
     event = event.astype(bool)
     try:
         want = concordance_index_censored(event, time.astype(float), risk.astype(float))[0]
-    except Exception:  # no comparable pair (or no event): ours refuses too
+    except (ValueError, RuntimeWarning):  # no comparable pair (or no event): ours refuses too
         with pytest.raises(ValueError):
             concordance_index(event, time, risk)
         return
@@ -80,12 +80,37 @@ def test_on_a_real_cohort() -> None:
     assert 0.45 < survival_at(times, survival, 5 * 365.25) < 0.55  # recurrence-free at five years
 
 
+def test_the_band_narrows_at_a_lower_level() -> None:
+    gbsg2 = load_cohort("gbsg2")
+    _, low95, high95 = kaplan_meier_band(gbsg2.time, gbsg2.event, 0.95)
+    _, low80, high80 = kaplan_meier_band(gbsg2.time, gbsg2.event, 0.80)
+    want = kaplan_meier_estimator(gbsg2.event, gbsg2.time, conf_type="log-log", conf_level=0.80)[2]
+    np.testing.assert_allclose(np.c_[low80, high80].T, want, atol=1e-10)
+    assert np.all(high80 - low80 <= high95 - low95 + 1e-12)
+
+
+def test_a_copy_of_another_size_is_refused(monkeypatch) -> None:
+    import sksurv.datasets
+
+    real = sksurv.datasets.load_gbsg2
+    monkeypatch.setattr(sksurv.datasets, "load_gbsg2", lambda: (lambda X, y: (X.iloc[:-1], y[:-1]))(*real()))
+    with pytest.raises(ValueError, match="685 patients"):
+        load_cohort("gbsg2")
+
+
+def test_cohort_arrays_are_read_only() -> None:
+    cohort = load_cohort("veterans")
+    with pytest.raises(ValueError):
+        cohort.time[0] = 0.0
+
+
 def test_survival_at_steps() -> None:
     times, survival = [2.0, 3.0, 5.0], [0.8, 0.6, 0.3]
     assert survival_at(times, survival, 0.0) == 1.0
     assert survival_at(times, survival, 2.0) == 0.8  # right-continuous: the step at 2 counts at 2
     assert survival_at(times, survival, 4.99) == 0.6
     assert survival_at(times, survival, 100.0) == 0.3
+    assert survival_at(times, [0.1, 0.2, 0.3], 1.0, before=0.0) == 0.0  # an incidence curve starts at 0
 
 
 def test_schoenfeld_residuals_sum_to_zero_at_the_fit() -> None:
@@ -163,6 +188,9 @@ def test_plot_survival_curves() -> None:
         (lambda: survival_at([3, 2], [0.5, 0.4], 1.0), "times must be in ascending order"),
         (lambda: survival_at([2, 3], [0.5], 1.0), "survival has 1 values but times has 2"),
         (lambda: survival_at([2, 3], [0.5, 0.4], "1"), "horizon must be a number"),
+        (lambda: survival_at([2, 3], [0.5, 0.4], 1.0, before=2.0), "before must be a number"),
+        (lambda: cox_information([[1.0]], [1, 0], [1, 2], [0.1]), "features has 1 rows"),
+        (lambda: cox_information([[1.0], [2.0]], [1, 0], [1, 2], []), "coefficients must not be empty"),
         (lambda: schoenfeld_residuals([[1.0]], [1, 0], [1, 2], [0.1]), "features has 1 rows"),
         (lambda: schoenfeld_residuals([[1.0], [2.0]], [1, 0], [1, 2], [0.1, 0.2]), "coefficients has 2 values"),
         (lambda: schoenfeld_residuals([1.0, 2.0], [1, 0], [1, 2], [0.1]), "features must be a 2-D array"),

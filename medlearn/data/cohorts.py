@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -101,7 +100,8 @@ COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
 class Cohort:
     """One cohort: a feature table, each patient's event indicator and follow-up time, and its description.
 
-    ``outcome`` is the structured array scikit-survival's models and metrics take.
+    ``outcome`` is the structured array scikit-survival's models and metrics take. ``event`` and ``time``
+    are read-only: copy them to change them.
     """
 
     name: str
@@ -156,11 +156,13 @@ def load_cohort(name: str) -> Cohort:
     info = COHORTS[check_choice(name, "name", tuple(COHORTS))]
     import sksurv.datasets
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pandas' notes on the ARFF reader's dtypes
-        features, outcome = getattr(sksurv.datasets, info.loader)()
+    features, outcome = getattr(sksurv.datasets, info.loader)()
     event_field, time_field = outcome.dtype.names
+    if outcome.dtype[event_field].kind != "b" or outcome.dtype[time_field].kind not in "iuf":
+        raise ValueError(f"name {name!r}: scikit-survival's copy is not (event, time) as this course expects")
     event, time = outcome[event_field].astype(bool), outcome[time_field].astype(float)
+    event.setflags(write=False)
+    time.setflags(write=False)
     if len(time) != info.patients or int(event.sum()) != info.events:
         raise ValueError(
             f"name {name!r}: scikit-survival's copy has {len(time)} patients and {int(event.sum())} events, "
