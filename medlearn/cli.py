@@ -6,6 +6,7 @@ python -m medlearn data fetch adrenalmnist3d --size 64
 python -m medlearn data verify --root course-data
 python -m medlearn data copy --to /media/usb/course-data   # the verified files, for a machine offline
 python -m medlearn doctor                # is this machine ready for the course? (medlearn.doctor)
+python -m medlearn serve BUNDLE --port 8000   # a model bundle as an HTTP service (medlearn.deploy.service)
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="is this machine ready for the course? (a table; status 1 if not)")
     doctor.add_argument("--root", metavar="DIR", help=f"data folder (default: ${DATA_ENV}, else the user cache)")
     doctor.add_argument("--quick", action="store_true", help="skip starting a kernel and importing TensorFlow")
+    serve = commands.add_parser("serve", help="serve a model bundle over HTTP on this machine (FastAPI, uvicorn)")
+    serve.add_argument("bundle", metavar="BUNDLE", help="a folder written by medlearn.deploy.save_bundle")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
     return parser
 
 
@@ -89,6 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         0
     """
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "serve":
+        from .deploy.bundle import BundleError
+        from .deploy.service import serve as serve_bundle  # imports FastAPI and TensorFlow: only when asked
+
+        try:
+            serve_bundle(args.bundle, host=args.host, port=args.port)
+        except BundleError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "doctor":
         from .doctor import main as doctor_main  # imports packaging and starts kernels: only when asked
 

@@ -1,0 +1,41 @@
+"""From notebook to clinic: a model bundle with hashed files, DICOM in with the checks a real system needs.
+
+- :mod:`medlearn.deploy.bundle`: ``save_bundle`` and ``load_bundle`` (model, preprocessing as data,
+  threshold, calibration, reference statistics, model card, versions, sha256 of every file);
+- :mod:`medlearn.deploy.dicom_input`: ``read_dicom`` (bytes from a network, never trusted),
+  ``dicom_to_input`` (the model's input, or a refusal that names the attribute), ``image_to_dicom``
+  (a course image as a Secondary Capture object marked as derived);
+- :mod:`medlearn.deploy.report`: ``structured_report`` (the answer as a DICOM SR, TID 1500, with highdicom)
+  and ``read_structured_report`` (read back with pydicom);
+- :mod:`medlearn.deploy.service`: the HTTP service (FastAPI), ``python -m medlearn serve BUNDLE``.
+"""
+
+from .bundle import BUNDLE_FILES, DEFAULT_PREPROCESSING, Bundle, BundleError, load_bundle, save_bundle
+from .dicom_input import (
+    ACCEPTED_SOP_CLASSES,
+    MAX_BYTES,
+    InputRefused,
+    dicom_to_input,
+    image_to_dicom,
+    read_dicom,
+    to_bytes,
+)
+from .report import read_structured_report, structured_report
+
+__all__ = [
+    "ACCEPTED_SOP_CLASSES",
+    "BUNDLE_FILES",
+    "Bundle",
+    "BundleError",
+    "DEFAULT_PREPROCESSING",
+    "InputRefused",
+    "MAX_BYTES",
+    "dicom_to_input",
+    "image_to_dicom",
+    "load_bundle",
+    "read_dicom",
+    "read_structured_report",
+    "save_bundle",
+    "structured_report",
+    "to_bytes",
+]

@@ -1,0 +1,303 @@
+"""DICOM in: what a chest-radiograph model must check before it answers, and test files made from course images.
+
+:func:`read_dicom` parses bytes from a network (never trusting them); :func:`dicom_to_input` turns a
+dataset into the model's 8-bit input or refuses it with an :class:`InputRefused` that names the DICOM
+attribute at fault and says how to fix it. :func:`image_to_dicom` wraps a course image (for example a
+PneumoniaMNIST test image) as a Secondary Capture object that says it was derived, not acquired.
+
+Example:
+    >>> image = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
+    >>> pixels, checks = dicom_to_input(image_to_dicom(image))
+    >>> bool(np.array_equal(pixels, image)), checks[:2]
+    (True, ['SOPClassUID', 'Modality'])
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+import pydicom
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+from .._validation import check_choice, check_images, check_int
+
+__all__ = [
+    "ACCEPTED_SOP_CLASSES",
+    "InputRefused",
+    "MAX_BYTES",
+    "dicom_to_input",
+    "image_to_dicom",
+    "read_dicom",
+    "to_bytes",
+]
+
+#: The image storage SOP classes a chest-radiograph model accepts (DICOM PS3.4, Annex B.5).
+ACCEPTED_SOP_CLASSES: Mapping[str, str] = MappingProxyType(
+    {
+        "1.2.840.10008.5.1.4.1.1.1": "Computed Radiography Image Storage",
+        "1.2.840.10008.5.1.4.1.1.1.1": "Digital X-Ray Image Storage - For Presentation",
+        "1.2.840.10008.5.1.4.1.1.7": "Secondary Capture Image Storage",
+    }
+)
+RADIOGRAPH_MODALITIES = ("CR", "DX")
+#: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB).
+MAX_BYTES = 20 * 1024 * 1024
+#: A DICOM root for the course's own test objects (UIDs are generated under it, PS3.5 section 9).
+UID_PREFIX = "1.2.826.0.1.3680043.10.1372."
+
+
+class InputRefused(ValueError):
+    """An input the model must not answer: ``attribute`` is the DICOM keyword (or ``"file"``) at fault."""
+
+    def __init__(self, attribute: str, problem: str, fix: str) -> None:
+        self.attribute, self.problem, self.fix = attribute, problem, fix
+        super().__init__(f"{attribute}: {problem}. {fix}")
+
+
+def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
+    """A DICOM Part 10 file from bytes, or :class:`InputRefused` (``"file"``) for anything else.
+
+    Nothing is written to disk. Any parsing error, whatever the bytes, becomes a refusal.
+
+    Example:
+        >>> try:
+        ...     read_dicom(b"not a DICOM file")
+        ... except InputRefused as refused:
+        ...     print(refused.attribute, "|", refused.problem[:24])
+        file | not a DICOM Part 10 file
+    """
+    max_bytes = check_int(max_bytes, "max_bytes", min_value=1)
+    if not isinstance(data, (bytes, bytearray)):
+        raise InputRefused("file", f"expected bytes, got {type(data).__name__}", "Send the DICOM file's bytes.")
+    if not data:
+        raise InputRefused("file", "the request is empty", "Send one DICOM file as the request body.")
+    if len(data) > max_bytes:
+        raise InputRefused("file", f"{len(data):,} bytes is over the limit of {max_bytes:,}", "Send one image.")
+    if len(data) < 132 or data[128:132] != b"DICM":
+        raise InputRefused(
+            "file",
+            "not a DICOM Part 10 file (no 'DICM' marker after the 128-byte preamble, PS3.10 section 7.1)",
+            "Send the file as stored by a PACS or modality, with its preamble and file meta information.",
+        )
+    try:
+        dataset = pydicom.dcmread(io.BytesIO(bytes(data)))
+        dataset.get("PixelData")  # reading the element forces a truncated file to fail here
+    except Exception as error:
+        raise InputRefused(
+            "file", f"could not be parsed as DICOM ({type(error).__name__})", "Check that the file is complete."
+        ) from None
+    syntax = getattr(getattr(dataset, "file_meta", None), "TransferSyntaxUID", None)
+    if not syntax:
+        raise InputRefused(
+            "TransferSyntaxUID",
+            "the file meta information has no transfer syntax (Type 1, PS3.10 section 7.1)",
+            "Send the file as a PACS or modality stored it.",
+        )
+    return dataset
+
+
+def _refuse_unless(condition: bool, attribute: str, problem: str, fix: str) -> None:
+    if not condition:
+        raise InputRefused(attribute, problem, fix)
+
+
+def dicom_to_input(
+    dataset: Dataset, *, size: tuple[int, int] = (28, 28), monochrome1: str = "invert"
+) -> tuple[np.ndarray, list[str]]:
+    """The model's 8-bit input from a DICOM dataset, and the attributes checked, or :class:`InputRefused`.
+
+    Checks, in order: the SOP class (CR, DX for presentation, or Secondary Capture) and the series'
+    Modality (CR or DX: a secondary capture must say it was made from a radiograph), pixel data present,
+    one sample per pixel, the photometric interpretation (MONOCHROME2; MONOCHROME1, where 0 is white, is
+    inverted when ``monochrome1="invert"`` and refused when ``"refuse"``), one frame, unsigned pixels,
+    bits allocated (8 or 16) and stored, the transfer syntax (compressed pixel data is decoded by pydicom's
+    installed handlers, or refused), and the image size: at least the model's, and square within 5 %.
+
+    Intensity handling (the bundle's, written here once): the modality LUT (rescale slope and
+    intercept) is applied; the stored range ``0 .. 2**BitsStored - 1`` maps linearly to 0 .. 255; a larger
+    image is reduced to ``size`` by area averaging. An 8-bit MONOCHROME2 image of the model's size passes
+    through unchanged, so the service's answer equals the notebook's for the same image.
+
+    Example:
+        >>> from medlearn.data import dicom_example
+        >>> try:
+        ...     dicom_to_input(dicom_example("ct"))
+        ... except InputRefused as refused:
+        ...     print(refused.attribute, "|", refused.problem)
+        SOPClassUID | 1.2.840.10008.5.1.4.1.1.2 (CT Image Storage) is not a radiograph
+    """
+    monochrome1 = check_choice(monochrome1, "monochrome1", ("invert", "refuse"))
+    checks: list[str] = []
+    sop = str(dataset.get("SOPClassUID", ""))
+    _refuse_unless(
+        sop in ACCEPTED_SOP_CLASSES,
+        "SOPClassUID",
+        f"{sop or 'missing'} ({_uid_name(sop)}) is not a radiograph",
+        "Send a CR, DX (for presentation) or Secondary Capture image of a chest radiograph.",
+    )
+    checks.append("SOPClassUID")
+    modality = str(dataset.get("Modality", ""))
+    _refuse_unless(
+        modality in RADIOGRAPH_MODALITIES,
+        "Modality",
+        f"{modality or 'missing'} is not a radiograph's modality (CR or DX)",
+        "This model reads chest radiographs only; route other modalities elsewhere.",
+    )
+    checks.append("Modality")
+    _refuse_unless("PixelData" in dataset, "PixelData", "the dataset has no pixel data", "Send the image itself.")
+    checks.append("PixelData")
+    samples = int(dataset.get("SamplesPerPixel", 1))
+    _refuse_unless(samples == 1, "SamplesPerPixel", f"{samples} samples per pixel", "Send a greyscale image.")
+    checks.append("SamplesPerPixel")
+    photometric = str(dataset.get("PhotometricInterpretation", ""))
+    _refuse_unless(
+        photometric in ("MONOCHROME1", "MONOCHROME2"),
+        "PhotometricInterpretation",
+        f"{photometric or 'missing'} is not greyscale",
+        "Send a MONOCHROME2 (or MONOCHROME1) radiograph.",
+    )
+    _refuse_unless(
+        not (photometric == "MONOCHROME1" and monochrome1 == "refuse"),
+        "PhotometricInterpretation",
+        "MONOCHROME1 (0 is white) is refused by this service's setting",
+        "Convert to MONOCHROME2, or run the service with MONOCHROME1 inversion on.",
+    )
+    checks.append("PhotometricInterpretation")
+    frames = int(dataset.get("NumberOfFrames", 1) or 1)
+    _refuse_unless(frames == 1, "NumberOfFrames", f"{frames} frames", "Send one image per request.")
+    checks.append("NumberOfFrames")
+    _refuse_unless(
+        int(dataset.get("PixelRepresentation", 0)) == 0,
+        "PixelRepresentation",
+        "signed pixel values",
+        "Send a radiograph stored with unsigned pixels.",
+    )
+    allocated, stored = int(dataset.get("BitsAllocated", 0)), int(dataset.get("BitsStored", 0))
+    _refuse_unless(allocated in (8, 16), "BitsAllocated", f"{allocated} bits allocated", "Send 8- or 16-bit data.")
+    _refuse_unless(1 <= stored <= allocated, "BitsStored", f"{stored} bits stored of {allocated}", "Fix the header.")
+    checks += ["BitsAllocated", "BitsStored"]
+    syntax = dataset.file_meta.get("TransferSyntaxUID") if hasattr(dataset, "file_meta") else None
+    try:
+        stored_pixels = dataset.pixel_array
+    except Exception as error:
+        name = getattr(syntax, "name", str(syntax))
+        raise InputRefused(
+            "TransferSyntaxUID",
+            f"the pixel data ({name}) could not be decoded here ({type(error).__name__})",
+            "Send it uncompressed (Explicit VR Little Endian), or install the decoder pydicom names for it.",
+        ) from None
+    checks.append("TransferSyntaxUID")
+    rows, columns = stored_pixels.shape[:2]
+    _refuse_unless(
+        stored_pixels.ndim == 2, "Rows", f"pixel array of shape {stored_pixels.shape}", "Send one greyscale frame."
+    )
+    _refuse_unless(
+        rows >= size[0] and columns >= size[1],
+        "Rows",
+        f"{rows} x {columns} is smaller than the model's {size[0]} x {size[1]}",
+        "Send the full-resolution image; enlarging invents detail.",
+    )
+    _refuse_unless(
+        abs(rows / columns - size[0] / size[1]) <= 0.05 * size[0] / size[1],
+        "Columns",
+        f"{rows} x {columns} is not square within 5 %; resizing would distort it",
+        "Crop to a square around the chest as the training images were, then send it.",
+    )
+    checks += ["Rows", "Columns"]
+    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float64)
+    top = float(2**stored - 1)
+    values = np.clip(values, 0.0, top)
+    if photometric == "MONOCHROME1":
+        values = top - values
+    if (rows, columns) != tuple(size):
+        values = _area_resize(values, size)
+    pixels = values if stored == 8 and allocated == 8 else values * (255.0 / top)
+    return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
+
+
+def _area_resize(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    from skimage.transform import resize
+
+    return resize(values, size, order=1, anti_aliasing=True, preserve_range=True)
+
+
+def _uid_name(uid: str) -> str:
+    try:
+        return pydicom.uid.UID(uid).name if uid else "no SOP class"
+    except Exception:
+        return "unknown"
+
+
+def image_to_dicom(
+    image: object,
+    *,
+    modality: str = "DX",
+    photometric: str = "MONOCHROME2",
+    patient_id: str = "COURSE-TEST",
+    seed: str = "",
+) -> Dataset:
+    """A Secondary Capture DICOM object holding an 8-bit course image, marked as derived.
+
+    The object says what it is: ``ImageType`` DERIVED\\SECONDARY, ``ConversionType`` WSD (workstation),
+    and a ``DerivationDescription`` that names MedMNIST; it is not an original radiograph. With
+    ``photometric="MONOCHROME1"`` the stored values are inverted (255 - value), so that the image
+    *means* the same picture. UIDs are generated under the course's root from ``seed``.
+
+    Args:
+        image: ``(H, W)`` uint8.
+        modality: the series' modality, ``"DX"`` or ``"CR"`` (a secondary capture made from a radiograph).
+        photometric: ``"MONOCHROME2"`` or ``"MONOCHROME1"``.
+        patient_id: a made-up identifier (never a real one).
+        seed: text from which the UIDs are derived, for reproducible files.
+
+    Example:
+        >>> ds = image_to_dicom(np.zeros((28, 28), np.uint8), photometric="MONOCHROME1")
+        >>> ds.Modality, ds.PhotometricInterpretation, int(ds.pixel_array.max())
+        ('DX', 'MONOCHROME1', 255)
+    """
+    pixels = check_images(image[None] if np.ndim(image) == 2 else image, "image", colours=())[0]
+    if pixels.dtype != np.uint8:
+        raise ValueError(f"image must be uint8, not {pixels.dtype}")
+    modality = check_choice(modality, "modality", RADIOGRAPH_MODALITIES)
+    photometric = check_choice(photometric, "photometric", ("MONOCHROME2", "MONOCHROME1"))
+    sop_class = "1.2.840.10008.5.1.4.1.1.7"
+    uids = {k: generate_uid(prefix=UID_PREFIX, entropy_srcs=[seed, k]) for k in ("study", "series", "instance")}
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = sop_class
+    meta.MediaStorageSOPInstanceUID = uids["instance"]
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = sop_class, uids["instance"]
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = uids["study"], uids["series"]
+    ds.Modality, ds.ConversionType = modality, "WSD"
+    ds.ImageType = ["DERIVED", "SECONDARY"]
+    ds.DerivationDescription = "Derived from MedMNIST v2 (PneumoniaMNIST, 28 x 28); not an original radiograph"
+    ds.PatientName, ds.PatientID = "Course^Test", patient_id
+    ds.PatientBirthDate, ds.PatientSex = "", ""
+    ds.StudyDate, ds.StudyTime, ds.AccessionNumber, ds.ReferringPhysicianName = "", "", "", ""
+    ds.StudyID, ds.SeriesNumber, ds.InstanceNumber = "1", 1, 1
+    ds.PatientOrientation = ""
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, photometric
+    ds.Rows, ds.Columns = int(pixels.shape[0]), int(pixels.shape[1])
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
+    ds.BurnedInAnnotation = "NO"
+    stored = 255 - pixels if photometric == "MONOCHROME1" else pixels
+    ds.PixelData = np.ascontiguousarray(stored).tobytes()
+    return ds
+
+
+def to_bytes(dataset: Dataset) -> bytes:
+    """A dataset as a DICOM Part 10 file in memory (preamble, file meta, data set).
+
+    Example:
+        >>> to_bytes(image_to_dicom(np.zeros((28, 28), np.uint8)))[128:132]
+        b'DICM'
+    """
+    buffer = io.BytesIO()
+    dataset.save_as(buffer, enforce_file_format=True)
+    return buffer.getvalue()

@@ -1,0 +1,141 @@
+"""The model as an HTTP service (FastAPI on uvicorn): one DICOM file in, a probability and the checks out.
+
+Endpoints:
+
+- ``GET /health``: ``{"status": "ok", "model_version": ...}``;
+- ``GET /v1/model``: the model card, versions, threshold, preprocessing and calibration;
+- ``POST /v1/predict`` with one DICOM Part 10 file as the body (``Content-Type: application/dicom``):
+  ``{"probability", "label", "threshold", "model_version", "checks"}``; a refused input gets a 4xx status
+  with ``{"detail": {"attribute", "problem", "fix"}}`` (413 for a body over the limit, 415 for another
+  content type, 422 for a file the model must not answer), never a 5xx, and the service keeps serving;
+  with ``?format=sr`` the answer is a DICOM Structured Report instead (:mod:`medlearn.deploy.report`).
+
+Nothing the request carried is written to disk. The log records, per request, the outcome and a
+salted hash of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute).
+
+Run it with ``python -m medlearn serve BUNDLE --port 8000``.
+
+Example:
+    >>> import tempfile
+    >>> from medlearn.models import small_cnn
+    >>> from medlearn.deploy import save_bundle, load_bundle
+    >>> folder = save_bundle(small_cnn((28, 28, 1), 2, widths=(4,)), tempfile.mkdtemp(), threshold=0.5, card="# m")
+    >>> app = create_app(load_bundle(folder))
+    >>> sorted(route.path for route in app.routes if route.path.startswith("/v1"))
+    ['/v1/model', '/v1/predict']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from .bundle import Bundle
+from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom, to_bytes
+from .report import structured_report
+
+__all__ = ["DICOM_TYPES", "create_app", "serve"]
+
+#: Content types accepted for a DICOM body (PS3.18's application/dicom, and a generic byte stream).
+DICOM_TYPES = ("application/dicom", "application/octet-stream")
+LOG = logging.getLogger("medlearn.deploy.service")
+
+
+def _refusal(status: int, attribute: str, problem: str, fix: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"detail": {"attribute": attribute, "problem": problem, "fix": fix}}
+    )
+
+
+def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str = "invert") -> Any:
+    """A FastAPI application that answers with ``bundle``; see the module's description for the endpoints.
+
+    Example:
+        >>> create_app("not a bundle")
+        Traceback (most recent call last):
+        ...
+        ValueError: bundle must be a Bundle from load_bundle, not str
+    """
+    if not isinstance(bundle, Bundle):
+        raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
+    salt = secrets.token_bytes(16)  # per process: hashes link requests within a run, never across runs
+    size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
+    app = FastAPI(title="medlearn model service", version=bundle.version, docs_url=None, redoc_url=None)
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "model_version": bundle.version}
+
+    @app.get("/v1/model")
+    def model_information() -> dict[str, Any]:
+        return {
+            "model_version": bundle.version,
+            "versions": dict(bundle.versions),
+            "threshold": bundle.threshold,
+            "preprocessing": dict(bundle.preprocessing),
+            "calibration": dict(bundle.calibration),
+            "card": bundle.card,
+        }
+
+    @app.post("/v1/predict")
+    async def predict(request: Request) -> Any:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in DICOM_TYPES:
+            return _refusal(415, "Content-Type", f"{content_type or 'none'} is not DICOM", "Send application/dicom.")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            return _refusal(413, "file", f"{int(declared):,} bytes is over {max_bytes:,}", "Send one image.")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_bytes:
+                return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
+        try:
+            dataset = read_dicom(bytes(body), max_bytes=max_bytes)
+            pixels, checks = dicom_to_input(dataset, size=size, monochrome1=monochrome1)
+        except InputRefused as refused:
+            LOG.info("refused: %s", refused.attribute)
+            return _refusal(422, refused.attribute, refused.problem, refused.fix)
+        probability = float(bundle.predict(pixels[None])[0])
+        uid = str(dataset.get("SOPInstanceUID", ""))
+        LOG.info("answered: instance %s", hashlib.sha256(salt + uid.encode()).hexdigest()[:16])
+        if request.query_params.get("format", "json") == "sr":
+            report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
+            return Response(content=to_bytes(report), media_type="application/dicom")
+        return {
+            "probability": probability,
+            "label": int(probability >= bundle.threshold),
+            "threshold": bundle.threshold,
+            "model_version": bundle.version,
+            "checks": checks,
+        }
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> Any:
+        # A bug must not leak a traceback or a patient's data; it is logged by type and answered 500.
+        LOG.error("internal error: %s", type(error).__name__)
+        return _refusal(500, "service", "internal error", "Report it; the request was not stored.")
+
+    return app
+
+
+def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Load the bundle (checking every file's hash) and serve it with uvicorn until interrupted.
+
+    Example:
+        >>> serve("/no/such/bundle")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        medlearn.deploy.bundle.BundleError: /no/such/bundle: no manifest.json; ...
+    """
+    import uvicorn
+
+    from .bundle import load_bundle
+
+    app = create_app(load_bundle(bundle_path))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,298 @@
+"""medlearn.deploy: the bundle's hashes, DICOM checks on pydicom's real files, and the service through a real
+HTTP client on 127.0.0.1 (valid, refused and concurrent requests)."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import pytest
+from pydicom.data import get_testdata_file
+
+from medlearn.deploy import (
+    BundleError,
+    InputRefused,
+    dicom_to_input,
+    image_to_dicom,
+    load_bundle,
+    read_dicom,
+    read_structured_report,
+    save_bundle,
+    structured_report,
+    to_bytes,
+)
+
+
+@pytest.fixture(scope="module")
+def bundle_folder(tmp_path_factory) -> Path:
+    import keras
+
+    from medlearn.models import small_cnn
+
+    keras.utils.set_random_seed(0)
+    model = small_cnn((28, 28, 1), 2, widths=(4, 8))
+    folder = tmp_path_factory.mktemp("bundle") / "pneumonia"
+    return save_bundle(model, folder, threshold=0.4, calibration={"a": 1.3, "b": -0.2}, card="# Test model\n")
+
+
+@pytest.fixture(scope="module")
+def images() -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, (6, 28, 28), dtype=np.uint8)
+
+
+def test_bundle_round_trip_and_calibration(bundle_folder: Path, images: np.ndarray) -> None:
+    bundle = load_bundle(bundle_folder)
+    raw = bundle.raw_probability(images)
+    want = 1 / (1 + np.exp(-(1.3 * np.log(raw / (1 - raw)) - 0.2)))
+    np.testing.assert_allclose(bundle.predict(images), want, atol=1e-9)
+    manifest = json.loads((bundle_folder / "manifest.json").read_text())
+    assert bundle.version == manifest["model.keras"][:12] and set(bundle.versions) == {
+        "medlearn",
+        "keras",
+        "tensorflow",
+    }
+    assert bundle.threshold == 0.4 and bundle.card.startswith("# Test model")
+
+
+@pytest.mark.parametrize("damage", ["change", "remove", "add"])
+def test_a_changed_bundle_is_refused_by_name(bundle_folder: Path, tmp_path: Path, damage: str) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle_folder, copy)
+    if damage == "change":
+        (copy / "bundle.json").write_text(
+            (copy / "bundle.json").read_text().replace('"threshold": 0.4', '"threshold": 0.1')
+        )
+        words = "bundle.json: does not match its sha256"
+    elif damage == "remove":
+        (copy / "card.md").unlink()
+        words = "card.md: missing"
+    else:
+        (copy / "extra.py").write_text("print('hello')")
+        words = "files not in the manifest: extra.py"
+    with pytest.raises(BundleError, match=words):
+        load_bundle(copy)
+
+
+def test_save_bundle_refuses_bad_arguments(bundle_folder: Path, tmp_path: Path) -> None:
+    model = load_bundle(bundle_folder).model
+    for kwargs, words in (
+        ({"threshold": 1.5, "card": "x"}, "threshold must be a number"),
+        ({"threshold": 0.5, "card": " "}, "card must be"),
+        ({"threshold": 0.5, "card": "x", "calibration": {"a": 1.0}}, "calibration must be"),
+        ({"threshold": 0.5, "card": "x", "preprocessing": {"height": 28}}, "preprocessing must give"),
+    ):
+        with pytest.raises(ValueError, match=words):
+            save_bundle(model, tmp_path / "new", **kwargs)
+    with pytest.raises(ValueError, match="must be a new or empty folder"):
+        save_bundle(model, bundle_folder, threshold=0.5, card="x")
+
+
+def test_a_course_image_as_dicom_gives_the_notebooks_probability(bundle_folder: Path, images: np.ndarray) -> None:
+    bundle = load_bundle(bundle_folder)
+    for index, image in enumerate(images):
+        dataset = read_dicom(to_bytes(image_to_dicom(image, seed=str(index))))
+        pixels, checks = dicom_to_input(dataset)
+        assert np.array_equal(pixels, image) and "PhotometricInterpretation" in checks
+        assert abs(bundle.predict(pixels[None])[0] - bundle.predict(image[None])[0]) < 1e-6
+    inverted = read_dicom(to_bytes(image_to_dicom(images[0], photometric="MONOCHROME1")))
+    assert np.array_equal(dicom_to_input(inverted)[0], images[0])  # MONOCHROME1 handled: the same picture
+    with pytest.raises(InputRefused, match="PhotometricInterpretation: MONOCHROME1"):
+        dicom_to_input(inverted, monochrome1="refuse")
+    assert "not an original radiograph" in image_to_dicom(images[0]).DerivationDescription
+
+
+def _file(name: str) -> pydicom.Dataset:
+    if not name.endswith(".dcm"):
+        from medlearn.data import dicom_example
+
+        return dicom_example(name)
+    if name.startswith("chr"):  # pydicom's character-set test files (real 32 x 32 images)
+        from pydicom.data import get_charset_files
+
+        return pydicom.dcmread(get_charset_files(name)[0])
+    return pydicom.dcmread(get_testdata_file(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute"),
+    [
+        ("CT_small.dcm", "SOPClassUID"),
+        ("MR_small.dcm", "SOPClassUID"),
+        ("rgb_color", "SOPClassUID"),  # ultrasound, from pydicom's examples
+        ("chrGerm.dcm", "Modality"),  # a secondary capture that does not say it came from a radiograph
+        ("chrJapMulti.dcm", "PixelData"),  # a CR header (MONOCHROME1, 12 bits) without its pixel data
+    ],
+)
+def test_pydicoms_own_files_are_refused_by_attribute(name: str, attribute: str) -> None:
+    dataset = _file(name)
+    with pytest.raises(InputRefused) as refused:
+        dicom_to_input(dataset)
+    assert refused.value.attribute == attribute and refused.value.fix
+
+
+def test_other_faults_are_refused_by_attribute(images: np.ndarray) -> None:
+    good = image_to_dicom(images[0])
+    cases = []
+    no_pixels = image_to_dicom(images[0])
+    del no_pixels.PixelData
+    cases.append((no_pixels, "PixelData"))
+    colour = image_to_dicom(images[0])
+    colour.SamplesPerPixel = 3
+    cases.append((colour, "SamplesPerPixel"))
+    frames = image_to_dicom(images[0])
+    frames.NumberOfFrames = 2
+    cases.append((frames, "NumberOfFrames"))
+    signed = image_to_dicom(images[0])
+    signed.PixelRepresentation = 1
+    cases.append((signed, "PixelRepresentation"))
+    small = image_to_dicom(images[0][:20, :20].copy())
+    cases.append((small, "Rows"))
+    wide = image_to_dicom(np.zeros((28, 40), np.uint8))
+    cases.append((wide, "Columns"))
+    for dataset, attribute in cases:
+        with pytest.raises(InputRefused) as refused:
+            dicom_to_input(dataset)
+        assert refused.value.attribute == attribute, (attribute, str(refused.value))
+    assert dicom_to_input(good)[0].shape == (28, 28)
+
+
+def test_compressed_pixel_data_is_decoded_or_refused() -> None:
+    dataset = _file("JPEG2000.dcm")  # a secondary capture of a nuclear-medicine image: refused before decoding
+    with pytest.raises(InputRefused, match="Modality: NM"):
+        dicom_to_input(dataset)
+    rle = _file("MR_small_RLE.dcm")
+    rle.SOPClassUID, rle.Modality = "1.2.840.10008.5.1.4.1.1.1", "CR"
+    rle.PixelRepresentation = 0  # pretend: an RLE-compressed radiograph, which pydicom decodes itself
+    try:
+        pixels, checks = dicom_to_input(rle, size=(64, 64))
+        assert pixels.dtype == np.uint8 and "TransferSyntaxUID" in checks
+    except InputRefused as refused:
+        assert refused.value.attribute in ("TransferSyntaxUID", "BitsStored")
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"\x00" * 200, "not a DICOM Part 10 file"),
+        (np.random.default_rng(1).bytes(5000), "not a DICOM Part 10 file"),
+        (b"\x00" * 128 + b"DICM" + b"\x02\x00\x10\x00UI\xff\xff", "could not be parsed|no transfer syntax"),
+        ("text", "expected bytes"),
+    ],
+)
+def test_hostile_bytes_are_refused_never_raised_otherwise(data, words: str) -> None:
+    with pytest.raises(InputRefused, match=words):
+        read_dicom(data)
+
+
+def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -> None:
+    data = to_bytes(image_to_dicom(images[0]))
+    with pytest.raises(InputRefused):
+        dicom_to_input(read_dicom(data[: len(data) - 300]))
+    with pytest.raises(InputRefused, match="over the limit"):
+        read_dicom(data, max_bytes=100)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(bundle_folder: Path):
+    import uvicorn
+
+    from medlearn.deploy.service import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(load_bundle(bundle_folder), max_bytes=1_000_000), host="127.0.0.1", port=port, log_level="error"
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if instance.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_service_answers_refuses_and_keeps_serving(server: str, bundle_folder: Path, images: np.ndarray) -> None:
+    import httpx
+
+    bundle = load_bundle(bundle_folder)
+    headers = {"Content-Type": "application/dicom"}
+    with httpx.Client(base_url=server, timeout=30) as client:
+        assert client.get("/health").json()["model_version"] == bundle.version
+        assert client.get("/v1/model").json()["card"].startswith("# Test model")
+        good = to_bytes(image_to_dicom(images[1]))
+        answer = client.post("/v1/predict", content=good, headers=headers)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert abs(body["probability"] - bundle.predict(images[1][None])[0]) < 1e-6  # no training-serving skew
+        assert body["label"] == int(body["probability"] >= 0.4) and "Modality" in body["checks"]
+        ct = Path(get_testdata_file("CT_small.dcm")).read_bytes()
+        bad = {
+            "random bytes": (np.random.default_rng(2).bytes(3000), headers, 422),
+            "empty": (b"", headers, 422),
+            "truncated": (good[:-300], headers, 422),
+            "wrong modality": (ct, headers, 422),
+            "too large": (b"\x00" * 1_500_000, headers, 413),
+            "not DICOM type": (good, {"Content-Type": "image/png"}, 415),
+        }
+        for name, (data, kind, status) in bad.items():
+            reply = client.post("/v1/predict", content=data, headers=kind)
+            assert reply.status_code == status, (name, reply.status_code, reply.text)
+            detail = reply.json()["detail"]
+            assert detail["attribute"] and detail["fix"], name
+        assert client.post("/v1/predict", content=good, headers=headers).status_code == 200  # still serving
+        sr = client.post("/v1/predict?format=sr", content=good, headers=headers)
+        assert sr.status_code == 200 and sr.headers["content-type"] == "application/dicom"
+        report = read_structured_report(pydicom.dcmread(io.BytesIO(sr.content)))
+        assert abs(report["probability"] - body["probability"]) < 1e-6 and report["model_version"] == bundle.version
+        assert report["image"] == pydicom.dcmread(io.BytesIO(good)).SOPInstanceUID
+        assert report["finding"] == ("present" if body["label"] else "absent")
+
+
+def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path, images: np.ndarray) -> None:
+    import httpx
+
+    bundle = load_bundle(bundle_folder)
+    files = [to_bytes(image_to_dicom(image, seed=str(k))) for k, image in enumerate(images)]
+    want = bundle.predict(images)
+
+    def ask(k: int) -> float:
+        with httpx.Client(base_url=server, timeout=60) as client:
+            reply = client.post("/v1/predict", content=files[k % 6], headers={"Content-Type": "application/dicom"})
+            assert reply.status_code == 200, reply.text
+            return reply.json()["probability"]
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(ask, range(48)))
+    np.testing.assert_allclose(got, [want[k % 6] for k in range(48)], atol=1e-6)
+
+
+def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np.ndarray) -> None:
+    source = image_to_dicom(images[0], seed="sr")
+    with pytest.raises(ValueError, match="probability must be a number"):
+        structured_report(source, 1.5, threshold=0.5, model_version="v")
+    with pytest.raises(ValueError, match="model_version must be"):
+        structured_report(source, 0.5, threshold=0.5, model_version="")
+    with pytest.raises(ValueError, match="must be a DICOM Structured Report"):
+        read_structured_report(source)
+    absent = read_structured_report(structured_report(source, 0.2, threshold=0.5, model_version="v1"))
+    assert absent["finding"] == "absent" and absent["image"] == source.SOPInstanceUID
