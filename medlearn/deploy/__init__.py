@@ -7,6 +7,8 @@
   (a course image as a Secondary Capture object marked as derived);
 - :mod:`medlearn.deploy.report`: ``structured_report`` (the answer as a DICOM SR, TID 1500, with highdicom)
   and ``read_structured_report`` (read back with pydicom);
+- :mod:`medlearn.deploy.monitor`: input and output drift tests, selective prediction (risk-coverage, a
+  deferral threshold for a target error rate);
 - :mod:`medlearn.deploy.service`: the HTTP service (FastAPI), ``python -m medlearn serve BUNDLE``.
 """
 
