@@ -296,3 +296,41 @@ def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np
         read_structured_report(source)
     absent = read_structured_report(structured_report(source, 0.2, threshold=0.5, model_version="v1"))
     assert absent["finding"] == "absent" and absent["image"] == source.SOPInstanceUID
+
+
+def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(bundle_folder: Path, images: np.ndarray) -> None:
+    from pynetdicom import AE, evt
+    from pynetdicom.sop_class import Comprehensive3DSRStorage
+
+    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, SUCCESS, send_image, start_listener
+
+    archive_port, node_port = _free_port(), _free_port()
+    received = []
+
+    def keep(event):
+        dataset = event.dataset
+        dataset.file_meta = event.file_meta
+        received.append(dataset)
+        return 0x0000
+
+    archive = AE(ae_title="ARCHIVE")
+    archive.add_supported_context(Comprehensive3DSRStorage)
+    archive_server = archive.start_server(
+        ("127.0.0.1", archive_port), block=False, evt_handlers=[(evt.EVT_C_STORE, keep)]
+    )
+    bundle = load_bundle(bundle_folder)
+    node = start_listener(bundle, port=node_port, destination=("127.0.0.1", archive_port, "ARCHIVE"))
+    try:
+        image = image_to_dicom(images[2], seed="c-store")
+        assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
+        ct = _file("CT_small.dcm")
+        assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
+    finally:
+        node.stop()
+        archive_server.shutdown()
+    answered, refused = node.results
+    assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
+    assert refused["refused"] == "SOPClassUID"
+    (report,) = received
+    content = read_structured_report(report)
+    assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6

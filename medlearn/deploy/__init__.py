@@ -9,6 +9,7 @@
   and ``read_structured_report`` (read back with pydicom);
 - :mod:`medlearn.deploy.monitor`: input and output drift tests, selective prediction (risk-coverage, a
   deferral threshold for a target error rate);
+- :mod:`medlearn.deploy.dimse`: a DICOM C-STORE listener (pynetdicom) that answers with a report;
 - :mod:`medlearn.deploy.service`: the HTTP service (FastAPI), ``python -m medlearn serve BUNDLE``.
 """
 

@@ -1,0 +1,132 @@
+"""How a PACS sends images to an AI node: a DICOM C-STORE listener (pynetdicom) that runs the same checks and
+model as the HTTP service and sends a Structured Report back.
+
+A PACS (or a router) is configured to forward chest radiographs to the node's AE title, host and port.
+For each image received, the listener runs :func:`medlearn.deploy.dicom_to_input` and the bundle, and,
+when a destination is given, sends the :func:`medlearn.deploy.structured_report` to it with C-STORE.
+A refused image is answered with status 0xC000 (failure: cannot understand, PS3.4 Annex B.2.3) and the
+refusal in the Error Comment; nothing is written to disk. DICOMweb's STOW-RS (PS3.18 section 10.5) is
+the HTTP alternative to C-STORE.
+
+Example:
+    >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
+    ('0x0', '0xc000')
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._validation import check_int
+from .bundle import Bundle
+from .dicom_input import InputRefused, dicom_to_input
+from .report import structured_report
+
+__all__ = ["Listener", "send_image", "start_listener"]
+
+#: C-STORE status codes (PS3.4 Annex B.2.3): success, and failure "cannot understand".
+SUCCESS, CANNOT_UNDERSTAND = 0x0000, 0xC000
+
+
+@dataclass
+class Listener:
+    """A running C-STORE listener: ``results`` holds one entry per image received (answer or refusal)."""
+
+    server: Any
+    port: int
+    ae_title: str
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop listening and close the port."""
+        self.server.shutdown()
+
+
+def start_listener(
+    bundle: Bundle,
+    *,
+    port: int,
+    ae_title: str = "MEDLEARN_AI",
+    host: str = "127.0.0.1",
+    destination: tuple[str, int, str] | None = None,
+) -> Listener:
+    """Listen for C-STORE on ``host:port`` in a background thread; answer each image with the bundle.
+
+    Args:
+        bundle: from :func:`medlearn.deploy.load_bundle`.
+        port: the TCP port to listen on.
+        ae_title: the node's application entity title (up to 16 characters).
+        host: the address to listen on (127.0.0.1: this machine only).
+        destination: ``(host, port, ae_title)`` of the archive that receives each report, or None.
+
+    Example:
+        >>> start_listener("not a bundle", port=11112)
+        Traceback (most recent call last):
+        ...
+        ValueError: bundle must be a Bundle from load_bundle, not str
+    """
+    from pynetdicom import AE, AllStoragePresentationContexts, evt
+
+    if not isinstance(bundle, Bundle):
+        raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
+    port = check_int(port, "port", min_value=1, max_value=65535)
+    if not isinstance(ae_title, str) or not 0 < len(ae_title) <= 16:
+        raise ValueError(f"ae_title must be 1 to 16 characters, not {ae_title!r}")
+    size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
+    results: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def on_store(event: Any) -> Any:
+        from pydicom.dataset import Dataset
+
+        dataset = event.dataset
+        dataset.file_meta = event.file_meta
+        try:
+            pixels, checks = dicom_to_input(dataset, size=size)
+        except InputRefused as refused:
+            with lock:
+                results.append({"refused": refused.attribute, "problem": refused.problem})
+            status = Dataset()
+            status.Status, status.ErrorComment = CANNOT_UNDERSTAND, str(refused)[:64]
+            return status
+        probability = float(bundle.predict(pixels[None])[0])
+        entry: dict[str, Any] = {"probability": probability, "checks": checks, "sent": False}
+        if destination is not None:
+            report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
+            entry["sent"] = send_image(report, *destination, calling_ae=ae_title) == SUCCESS
+        with lock:
+            results.append(entry)
+        return SUCCESS
+
+    ae = AE(ae_title=ae_title)
+    ae.supported_contexts = AllStoragePresentationContexts
+    server = ae.start_server((host, port), block=False, evt_handlers=[(evt.EVT_C_STORE, on_store)])
+    return Listener(server=server, port=port, ae_title=ae_title, results=results)
+
+
+def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
+    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when no association was made.
+
+    Example:
+        >>> send_image(None, "127.0.0.1", 9, "NOBODY")
+        Traceback (most recent call last):
+        ...
+        ValueError: dataset must be a pydicom Dataset, not NoneType
+    """
+    from pydicom.dataset import Dataset
+    from pynetdicom import AE
+
+    if not isinstance(dataset, Dataset):
+        raise ValueError(f"dataset must be a pydicom Dataset, not {type(dataset).__name__}")
+    ae = AE(ae_title=calling_ae)
+    ae.add_requested_context(dataset.SOPClassUID, dataset.file_meta.TransferSyntaxUID)
+    association = ae.associate(host, port, ae_title=ae_title)
+    if not association.is_established:
+        return -1
+    try:
+        status = association.send_c_store(dataset)
+        return int(status.Status) if status else -1
+    finally:
+        association.release()
