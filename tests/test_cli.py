@@ -71,11 +71,18 @@ def test_list_and_usage() -> None:
 
 def test_every_command_is_an_argparse_subcommand_listed_by_help() -> None:
     result = medlearn("--help")
-    assert result.returncode == 0 and "{data,doctor}" in result.stdout
+    assert result.returncode == 0 and "{data,doctor,serve}" in result.stdout
+    serve = medlearn("serve", "--help")
+    assert serve.returncode == 0 and "--port" in serve.stdout and "127.0.0.1" in serve.stdout
     doctor = medlearn("doctor", "--help")
     assert doctor.returncode == 0 and "--quick" in doctor.stdout and "--root" in doctor.stdout
     wrong = medlearn("check")  # the machine check's old name: refused, with the choices
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr and "doctor" in wrong.stderr
+
+
+def test_serve_refuses_a_folder_that_is_no_bundle(tmp_path: Path) -> None:
+    result = medlearn("serve", str(tmp_path), "--port", "9")
+    assert result.returncode == 1 and "no manifest.json" in result.stderr
 
 
 def test_doctor_reports_a_missing_dataset_with_status_1(tmp_path: Path) -> None:
