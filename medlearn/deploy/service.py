@@ -33,6 +33,7 @@ import secrets
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from .bundle import Bundle
@@ -95,13 +96,17 @@ def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str =
             body += chunk
             if len(body) > max_bytes:
                 return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
-        try:
+
+        def answer() -> tuple[Any, list[str], float]:
             dataset = read_dicom(bytes(body), max_bytes=max_bytes)
             pixels, checks = dicom_to_input(dataset, size=size, monochrome1=monochrome1)
+            return dataset, checks, float(bundle.predict(pixels[None])[0])
+
+        try:  # parsing and the model run in a worker thread: the event loop keeps accepting requests
+            dataset, checks, probability = await run_in_threadpool(answer)
         except InputRefused as refused:
             LOG.info("refused: %s", refused.attribute)
             return _refusal(422, refused.attribute, refused.problem, refused.fix)
-        probability = float(bundle.predict(pixels[None])[0])
         uid = str(dataset.get("SOPInstanceUID", ""))
         LOG.info("answered: instance %s", hashlib.sha256(salt + uid.encode()).hexdigest()[:16])
         if request.query_params.get("format", "json") == "sr":
