@@ -25,6 +25,7 @@ import numpy as np
 from scipy import stats
 
 from ._validation import check_array, check_bool, check_int, check_number
+from .metrics import _percentile_interval
 
 __all__ = [
     "concordance_index",
@@ -358,6 +359,5 @@ def survival_bootstrap_ci(
         raise ValueError(
             f"{n_boot - len(values)} of {n_boot} resamples had no comparable pair: too few events to bootstrap"
         )
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return float(estimate), float(low), float(high)
+    low, high = _percentile_interval(values, level)
+    return float(estimate), low, high

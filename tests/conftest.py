@@ -15,6 +15,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from helpers import free_port
 
 from authoring.local_server import serve
 from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
@@ -106,12 +107,7 @@ def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes, c
 @pytest.fixture
 def closed_port_url() -> str:
     """A URL on 127.0.0.1 where nothing listens: what a learner offline sees."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture

@@ -14,6 +14,15 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (the system picks it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def scored_labels(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
     """Labels 0/1 and a score that separates them moderately (a logistic of the label plus noise)."""
     rng = np.random.default_rng(seed)

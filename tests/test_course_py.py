@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,21 +16,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import REPO, free_port
 
 OVERRIDES = REPO / "lab" / "overrides.json"
 SERVER_CONFIG = REPO / "lab" / "jupyter_server_config.json"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _ask_server(app: str, options: list[str], path: str, env: dict | None = None) -> object:
     """Start ``jupyter APP`` on a free local port with ``options``, return the JSON it serves at ``path``."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "jupyter", app, "--no-browser", f"--ServerApp.port={port}"]
     command += ["--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", *options]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
+from helpers import free_port
 from pydicom.data import get_testdata_file
 
 from medlearn.deploy import (
@@ -203,19 +203,13 @@ def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -
         read_dicom(data, max_bytes=100)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(bundle_folder: Path):
     import uvicorn
 
     from medlearn.deploy.service import create_app
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(load_bundle(bundle_folder), max_bytes=1_000_000), host="127.0.0.1", port=port, log_level="error"
     )
@@ -304,7 +298,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(bundle_fold
 
     from medlearn.deploy.dimse import CANNOT_UNDERSTAND, SUCCESS, send_image, start_listener
 
-    archive_port, node_port = _free_port(), _free_port()
+    archive_port, node_port = free_port(), free_port()
     received = []
 
     def keep(event):

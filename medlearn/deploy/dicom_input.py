@@ -119,7 +119,8 @@ def dicom_to_input(
 
     Intensity handling (the bundle's, written here once): the modality LUT (rescale slope and
     intercept) is applied; the stored range ``0 .. 2**BitsStored - 1`` maps linearly to 0 .. 255; a larger
-    image is reduced to ``size`` by area averaging. An 8-bit MONOCHROME2 image of the model's size passes
+    image is reduced to ``size`` by scikit-image's ``resize`` (a Gaussian anti-aliasing filter, then linear
+    interpolation). An 8-bit MONOCHROME2 image of the model's size passes
     through unchanged, so the service's answer equals the notebook's for the same image.
 
     Example:
@@ -214,12 +215,12 @@ def dicom_to_input(
     if photometric == "MONOCHROME1":
         values = top - values
     if (rows, columns) != tuple(size):
-        values = _area_resize(values, size)
+        values = _reduce(values, size)
     pixels = values if stored == 8 and allocated == 8 else values * (255.0 / top)
     return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
 
 
-def _area_resize(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+def _reduce(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     from skimage.transform import resize
 
     return resize(values, size, order=1, anti_aliasing=True, preserve_range=True)
