@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("bundle", metavar="BUNDLE", help="a folder written by medlearn.deploy.save_bundle")
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
+    serve.add_argument("--audit-log", metavar="FILE", help="append one JSON line per request to FILE (no patient data)")
     return parser
 
 
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .deploy.service import serve as serve_bundle  # imports FastAPI and TensorFlow: only when asked
 
         try:
-            serve_bundle(args.bundle, host=args.host, port=args.port)
+            serve_bundle(args.bundle, host=args.host, port=args.port, audit_log=args.audit_log)
         except BundleError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -73,7 +73,12 @@ def test_every_command_is_an_argparse_subcommand_listed_by_help() -> None:
     result = medlearn("--help")
     assert result.returncode == 0 and "{data,doctor,serve}" in result.stdout
     serve = medlearn("serve", "--help")
-    assert serve.returncode == 0 and "--port" in serve.stdout and "127.0.0.1" in serve.stdout
+    assert (
+        serve.returncode == 0
+        and "--port" in serve.stdout
+        and "127.0.0.1" in serve.stdout
+        and "--audit-log" in serve.stdout
+    )
     doctor = medlearn("doctor", "--help")
     assert doctor.returncode == 0 and "--quick" in doctor.stdout and "--root" in doctor.stdout
     wrong = medlearn("check")  # the machine check's old name: refused, with the choices

@@ -204,15 +204,19 @@ def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -
 
 
 @pytest.fixture(scope="module")
-def server(bundle_folder: Path):
+def audit_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("audit") / "audit.jsonl"
+
+
+@pytest.fixture(scope="module")
+def server(bundle_folder: Path, audit_file: Path):
     import uvicorn
 
     from medlearn.deploy.service import create_app
 
     port = free_port()
-    config = uvicorn.Config(
-        create_app(load_bundle(bundle_folder), max_bytes=1_000_000), host="127.0.0.1", port=port, log_level="error"
-    )
+    app = create_app(load_bundle(bundle_folder), max_bytes=1_000_000, audit_log=audit_file)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -260,6 +264,32 @@ def test_the_service_answers_refuses_and_keeps_serving(server: str, bundle_folde
         assert abs(report["probability"] - body["probability"]) < 1e-6 and report["model_version"] == bundle.version
         assert report["image"] == pydicom.dcmread(io.BytesIO(good)).SOPInstanceUID
         assert report["finding"] == ("present" if body["label"] else "absent")
+
+
+def test_the_audit_log_says_which_model_answered_what_and_holds_no_identifier(
+    server: str, audit_file: Path, bundle_folder: Path, images: np.ndarray
+) -> None:
+    import httpx
+
+    bundle = load_bundle(bundle_folder)
+    dataset = image_to_dicom(images[2], patient_id="AUDIT-PATIENT-7", seed="audit")
+    headers = {"Content-Type": "application/dicom"}
+    with httpx.Client(base_url=server, timeout=30) as client:
+        before = audit_file.read_text().count("\n") if audit_file.exists() else 0
+        answer = client.post("/v1/predict", content=to_bytes(dataset), headers=headers).json()
+        client.post("/v1/predict", content=b"not dicom", headers=headers)
+    text = audit_file.read_text()
+    lines = [json.loads(line) for line in text.splitlines()[before:]]
+    answered = [e for e in lines if e["outcome"] == "answered" and abs(e["probability"] - answer["probability"]) < 1e-6]
+    assert answered and answered[0]["model_version"] == bundle.version and answered[0]["label"] == answer["label"]
+    assert len(answered[0]["instance"]) == 16 and any(e["outcome"] == "refused" for e in lines)
+    assert "AUDIT-PATIENT-7" not in text and str(dataset.SOPInstanceUID) not in text
+    from medlearn.deploy.service import create_app
+
+    with pytest.raises(ValueError, match="audit_log"):
+        create_app(bundle, audit_log=Path("/no/such/folder/audit.jsonl"))
+    with pytest.raises(ValueError, match="audit_log"):
+        create_app(bundle, audit_log=3)
 
 
 def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path, images: np.ndarray) -> None:

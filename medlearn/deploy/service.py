@@ -11,7 +11,11 @@ Endpoints:
   with ``?format=sr`` the answer is a DICOM Structured Report instead (:mod:`medlearn.deploy.report`).
 
 Nothing the request carried is written to disk. The log records, per request, the outcome and a
-salted hash of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute).
+salted hash of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute). With
+``audit_log`` the service also appends one JSON line per request to that file: the time (UTC), the model
+version, the outcome (``answered``, or ``refused`` with the attribute), and for an answer the same hash,
+its probability and its label. It is what an audit needs (which model said what, and when) and holds no
+patient identifier.
 
 Run it with ``python -m medlearn serve BUNDLE --port 8000``.
 
@@ -28,8 +32,12 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -53,8 +61,12 @@ def _refusal(status: int, attribute: str, problem: str, fix: str) -> JSONRespons
     )
 
 
-def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str = "invert") -> Any:
+def create_app(
+    bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str = "invert", audit_log: str | Path | None = None
+) -> Any:
     """A FastAPI application that answers with ``bundle``; see the module's description for the endpoints.
+
+    ``audit_log``: a file to which one JSON line per request is appended (see the module's description).
 
     Example:
         >>> create_app("not a bundle")
@@ -64,7 +76,22 @@ def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str =
     """
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
+    if audit_log is not None and not isinstance(audit_log, (str, Path)):
+        raise ValueError(f"audit_log must be a file path or None, not {type(audit_log).__name__}")
+    audit_path = None if audit_log is None else Path(audit_log)
+    if audit_path is not None and not audit_path.parent.is_dir():
+        raise ValueError(f"audit_log's folder {audit_path.parent} does not exist")
+    audit_lock = threading.Lock()
     salt = secrets.token_bytes(16)  # per process: hashes link requests within a run, never across runs
+
+    def audit(outcome: str, **fields: Any) -> None:
+        if audit_path is None:
+            return
+        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "model_version": bundle.version}
+        line = json.dumps({**entry, "outcome": outcome, **fields}, sort_keys=True)
+        with audit_lock, audit_path.open("a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
     size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
     app = FastAPI(title="medlearn model service", version=bundle.version, docs_url=None, redoc_url=None)
 
@@ -87,14 +114,17 @@ def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str =
     async def predict(request: Request) -> Any:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in DICOM_TYPES:
+            audit("refused", attribute="Content-Type")
             return _refusal(415, "Content-Type", f"{content_type or 'none'} is not DICOM", "Send application/dicom.")
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            audit("refused", attribute="file")
             return _refusal(413, "file", f"{int(declared):,} bytes is over {max_bytes:,}", "Send one image.")
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
             if len(body) > max_bytes:
+                audit("refused", attribute="file")
                 return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
 
         def answer() -> tuple[Any, list[str], float]:
@@ -106,9 +136,14 @@ def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str =
             dataset, checks, probability = await run_in_threadpool(answer)
         except InputRefused as refused:
             LOG.info("refused: %s", refused.attribute)
+            audit("refused", attribute=refused.attribute)
             return _refusal(422, refused.attribute, refused.problem, refused.fix)
         uid = str(dataset.get("SOPInstanceUID", ""))
-        LOG.info("answered: instance %s", hashlib.sha256(salt + uid.encode()).hexdigest()[:16])
+        instance = hashlib.sha256(salt + uid.encode()).hexdigest()[:16]
+        LOG.info("answered: instance %s", instance)
+        audit(
+            "answered", instance=instance, probability=round(probability, 6), label=int(probability >= bundle.threshold)
+        )
         if request.query_params.get("format", "json") == "sr":
             report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
             return Response(content=to_bytes(report), media_type="application/dicom")
@@ -129,8 +164,10 @@ def create_app(bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str =
     return app
 
 
-def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000, audit_log: str | None = None) -> None:
     """Load the bundle (checking every file's hash) and serve it with uvicorn until interrupted.
+
+    ``audit_log``: a file for the service's audit lines (see :func:`create_app`), or None.
 
     Example:
         >>> serve("/no/such/bundle")  # doctest: +ELLIPSIS
@@ -142,5 +179,5 @@ def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000) -> Non
 
     from .bundle import load_bundle
 
-    app = create_app(load_bundle(bundle_path))
+    app = create_app(load_bundle(bundle_path), audit_log=audit_log)
     uvicorn.run(app, host=host, port=port, log_level="warning")
