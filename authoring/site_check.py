@@ -63,7 +63,9 @@ def pages(root: Path) -> list[str]:
 
 def _redirect(path: Path) -> str | None:
     """Where a page that only redirects (Sphinx's index.html) sends the browser, or None."""
-    match = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text(encoding="utf-8")[:300])
+    with path.open(encoding="utf-8") as file:
+        head = file.read(300)  # the tag is at the very start: no need to read (and decode) a whole page
+    match = re.match(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', head)
     return match.group(1) if match else None
 
 
@@ -89,32 +91,49 @@ def _parse(path: Path) -> _Links:
 
 
 def link_problems(root: Path) -> list[str]:
-    """Internal links, images, scripts and style sheets that point at no file, or at a missing anchor."""
+    """Internal links, images, scripts and style sheets that point at no file, or at a missing anchor.
+
+    Each HTML file is parsed once, however many links point into it (a chapter is megabytes of
+    embedded figures), and each distinct target is looked up on disk once.
+    """
     root = Path(root)
-    problems: list[str] = [] if pages(root) else [f"no pages in {root}"]
+    found = pages(root)
+    problems: list[str] = [] if found else [f"no pages in {root}"]
     for path in root.glob("*.html"):
         target = _redirect(path)
         if target is not None and not (root / target).exists():
             problems.append(f"{path.name}: redirects to a missing page: {target}")
     parsed: dict[Path, _Links] = {}
-    for page in pages(root):
-        path = root / page
-        links = parsed.setdefault(path, _parse(path))
-        for target in links.targets:
+    files: dict[tuple[Path, str], Path | None] = {}
+
+    def links_of(path: Path) -> _Links:
+        if path not in parsed:
+            parsed[path] = _parse(path)
+        return parsed[path]
+
+    def file_of(folder: Path, address: str) -> Path | None:
+        """The file that ``address`` (relative to ``folder``) names, or None if there is none."""
+        key = (folder, address)
+        if key not in files:
+            file = (folder / unquote(address)).resolve()
+            if file.is_dir():
+                file = file / "index.html"
+            files[key] = file if file.exists() else None
+        return files[key]
+
+    for page in found:
+        path = (root / page).resolve()
+        for target in links_of(path).targets:
             parts = urlsplit(target)
             if parts.scheme or parts.netloc or target.startswith(("mailto:", "javascript:", "data:")):
                 continue
             address, anchor = urldefrag(target)
             address = urlsplit(address).path
-            file = (path.parent / unquote(address)).resolve() if address else path
-            if file.is_dir():
-                file = file / "index.html"
-            if not file.exists():
+            file = file_of(path.parent, address) if address else path
+            if file is None:
                 problems.append(f"{page}: link to a missing file: {target}")
-            elif anchor and file.suffix == ".html":
-                ids = parsed.setdefault(file, _parse(file)).ids
-                if unquote(anchor) not in ids:
-                    problems.append(f"{page}: link to a missing anchor: {target}")
+            elif anchor and file.suffix == ".html" and unquote(anchor) not in links_of(file).ids:
+                problems.append(f"{page}: link to a missing anchor: {target}")
     return problems
 
 

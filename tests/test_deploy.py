@@ -3,6 +3,8 @@ HTTP client on 127.0.0.1 (valid, refused and concurrent requests)."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import json
 import threading
@@ -54,11 +56,12 @@ def test_bundle_round_trip_and_calibration(bundle_folder: Path, images: np.ndarr
     want = 1 / (1 + np.exp(-(1.3 * np.log(raw / (1 - raw)) - 0.2)))
     np.testing.assert_allclose(bundle.predict(images), want, atol=1e-9)
     manifest = json.loads((bundle_folder / "manifest.json").read_text())
-    assert bundle.version == manifest["model.keras"][:12] and set(bundle.versions) == {
-        "medlearn",
-        "keras",
-        "tensorflow",
-    }
+    listing = "\n".join(f"{name} {digest}" for name, digest in sorted(manifest.items()))
+    assert bundle.version == hashlib.sha256(listing.encode()).hexdigest()[:12]
+    assert set(bundle.versions) == {"medlearn", "keras", "tensorflow"}
+    # a new threshold (bundle.json) is a new version, as a new model is
+    for name in ("bundle.json", "model.keras"):
+        assert dataclasses.replace(bundle, hashes={**bundle.hashes, name: "0" * 64}).version != bundle.version
     assert bundle.threshold == 0.4 and bundle.card.startswith("# Test model")
 
 

@@ -64,8 +64,12 @@ class Bundle:
 
     @property
     def version(self) -> str:
-        """The model's identity: the first 12 hex digits of the model file's sha256."""
-        return self.hashes.get("model.keras", "")[:12]
+        """The bundle's identity: the first 12 hex digits of the sha256 of its manifest (every file's name
+        and hash). A new threshold, calibration or card is a new version, as a new model is."""
+        if not self.hashes:
+            return ""
+        listing = "\n".join(f"{name} {digest}" for name, digest in sorted(self.hashes.items()))
+        return hashlib.sha256(listing.encode()).hexdigest()[:12]
 
     def network_input(self, images: object) -> np.ndarray:
         """uint8 images ``(N, H, W)`` of the bundle's size as the network's float32 input ``(N, H, W, 1)``."""
