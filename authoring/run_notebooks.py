@@ -11,7 +11,12 @@ TensorFlow's C++ log lines go to the terminal, not into stored outputs (nbval
 runs its kernels the same way).
 
 Peak memory is that of the kernel plus its child processes (for example joblib
-workers), sampled every 50 ms. Prints a table and writes one JSON line per
+workers, or a model service), sampled every 50 ms. Pages that several of them map
+from the same files (the shared libraries of two processes that both import
+TensorFlow) are held once by the machine, so they are counted once: the sum of
+each process's unique memory (USS) plus the largest shared part (RSS - USS) of any
+of them. For a single process this is its resident memory (RSS); where USS cannot
+be read, the plain sum of RSS is used. Prints a table and writes one JSON line per
 notebook (``--json``). Exits
 non-zero when a notebook fails or goes over the budget (90 s, 1.5 GB on this
 machine's cores).
@@ -55,10 +60,37 @@ class CurrentEnvironmentKernelManager(AsyncKernelManager):
         )
 
 
+def tree_memory_mb(processes: list[psutil.Process]) -> float:
+    """Memory held by a group of processes, in MB: the sum of their unique memory (USS) plus the largest
+    shared part (RSS - USS) among them, so that library pages two processes map from the same files are
+    counted once. One process gives its RSS. Falls back to the sum of RSS where USS cannot be read.
+
+    Example:
+        >>> tree_memory_mb([psutil.Process()]) > 0
+        True
+    """
+    unique, shared, resident = 0, 0, 0
+    exact = True
+    for process in processes:
+        try:
+            info = process.memory_full_info() if exact else process.memory_info()
+        except psutil.AccessDenied:
+            exact = False
+            info = process.memory_info()
+        except psutil.Error:
+            continue
+        resident += info.rss
+        if exact:
+            unique += info.uss
+            shared = max(shared, info.rss - info.uss)
+    return (unique + shared if exact else resident) / 2**20
+
+
 class MemorySampler:
     """Samples the resident memory of a process and all its children (joblib workers, say).
 
-    The peak of their sum, sampled every 50 ms, is what a Binder session would have to hold.
+    The peak of their total, sampled every 50 ms, is what a Binder session would have to hold:
+    see :func:`tree_memory_mb` for how pages the processes share are counted.
     """
 
     def __init__(self, interval: float = 0.05) -> None:
@@ -79,13 +111,7 @@ class MemorySampler:
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
             return 0.0
-        total = 0
-        for process in processes:
-            try:
-                total += process.memory_info().rss
-            except psutil.Error:
-                pass
-        return total / 2**20
+        return tree_memory_mb(processes)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):

@@ -49,6 +49,44 @@ def test_memory_of_child_processes_counts(tmp_path: Path) -> None:
     assert result["status"] == "ok" and result["peak_mb"] > 450  # the child's 480 MB array
 
 
+def test_pages_two_processes_share_are_counted_once(tmp_path: Path) -> None:
+    """Two processes that map the same 200 MB file count it once; their private arrays count in full."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    shared = tmp_path / "shared.bin"
+    shared.write_bytes(b"\1" * 200_000_000)
+    code = (
+        "import mmap, sys, time, numpy as np\n"
+        "f = open(sys.argv[1], 'rb'); m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)\n"
+        "total = sum(m[i] for i in range(0, len(m), 4096))  # touch every page\n"
+        "own = np.ones(int(sys.argv[2]) * 131072)  # private: MB x 1 MiB\n"
+        "print(total, flush=True); time.sleep(30)"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, str(shared), str(mb)], stdout=subprocess.PIPE)
+        for mb in (100, 150)
+    ]
+    try:
+        for child in children:
+            assert child.stdout.readline().strip()  # every page read
+        time.sleep(0.2)
+        processes = [psutil.Process(child.pid) for child in children]
+        rss = [p.memory_info().rss / 2**20 for p in processes]
+        counted = run_notebooks.tree_memory_mb(processes)
+        assert counted < sum(rss) - 150  # the 200 MB file, counted once, not twice
+        assert counted > max(rss) + 90  # the other process's private 100 MB still counts
+        assert abs(run_notebooks.tree_memory_mb(processes[:1]) - rss[0]) < 0.05 * rss[0]  # one process: its RSS
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+            child.stdout.close()
+
+
 def test_failure_is_reported_and_not_stored(tmp_path: Path) -> None:
     path = _write(tmp_path / "bad.ipynb", "1 / 0")
     result = run_notebooks.run_notebook(path, store=True)
