@@ -11,7 +11,8 @@ TensorFlow's C++ log lines go to the terminal, not into stored outputs (nbval
 runs its kernels the same way).
 
 Peak memory is that of the kernel plus its child processes (for example joblib
-workers, or a model service), sampled every 50 ms. Pages that several of them map
+workers, or a model service), sampled every 50 ms (every 0.5 s while there are
+several processes: reading their page tables takes time). Pages that several of them map
 from the same files (the shared libraries of two processes that both import
 TensorFlow) are held once by the machine, so they are counted once: the sum of
 each process's unique memory (USS) plus the largest shared part (RSS - USS) of any
@@ -95,6 +96,8 @@ class MemorySampler:
 
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
+        self.exact_interval = 0.5
+        self._last_exact = -float("inf")
         self.peak_mb = 0.0
         self._pid: int | None = None
         self._stop = threading.Event()
@@ -106,11 +109,26 @@ class MemorySampler:
             self._thread.start()
 
     def _sample(self) -> float:
+        """The tree's memory now; 0 when there is nothing new to count.
+
+        One process: its RSS (cheap). Several: :func:`tree_memory_mb`, which reads each process's page
+        tables (10-20 ms for a process with TensorFlow loaded), so at most every ``exact_interval``
+        seconds, to keep the sampler from slowing the notebook it measures.
+        """
         try:
             root = psutil.Process(self._pid)
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
             return 0.0
+        if len(processes) == 1:
+            try:
+                return root.memory_info().rss / 2**20
+            except psutil.Error:
+                return 0.0
+        now = time.monotonic()
+        if now - self._last_exact < self.exact_interval:
+            return 0.0
+        self._last_exact = now
         return tree_memory_mb(processes)
 
     def _run(self) -> None:
