@@ -38,6 +38,21 @@ def test_input_drift_alarms_on_a_shift_and_rarely_on_the_reference(radiographs: 
     assert not input_drift(reference, pool[:100])["alarm"]
 
 
+def test_input_drift_p_values_equal_scipys_test_of_each_statistic(radiographs: np.ndarray) -> None:
+    from scipy.stats import ks_2samp
+
+    from medlearn.deploy.monitor import STATISTICS, image_statistics
+
+    reference = reference_stats(radiographs[:500], np.zeros(500), threshold=0.5)
+    batch = np.clip(radiographs[600:650].astype(int) + 12, 0, 255).astype(np.uint8)
+    result = input_drift(reference, batch)
+    own = image_statistics(batch)
+    for name in STATISTICS:
+        want = ks_2samp(own[name], np.asarray(reference["statistics"][name])).pvalue
+        assert result["p_values"][name] == pytest.approx(want, rel=1e-9, abs=1e-15), name
+    assert result["smallest_p"] == min(result["p_values"].values())
+
+
 def test_output_drift_follows_the_positive_rate() -> None:
     reference = {"statistics": {}, "positive_rate": 0.25, "threshold": 0.5}
     same = output_drift(reference, np.r_[np.full(25, 0.9), np.full(75, 0.1)])
