@@ -22,6 +22,46 @@ from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_cha
 
 matplotlib.use("Agg")  # before any test imports pyplot: no screen needed
 
+# Files that take longest, and the notebooks by their stored run time, go to the workers first: with
+# ``--dist loadfile`` each file is one unit of work, and a long notebook handed out last would leave the
+# other worker idle at the end (longest first is the classic way to balance such a queue).
+SLOW_TEST_FILES = ("test_site.py", "test_deploy.py", "test_cli.py")
+
+
+def _stored_seconds(path: Path) -> float:
+    """A stored notebook's run time: the sum of its code cells' execution times (0 when not recorded)."""
+    import json
+    from datetime import datetime
+
+    total = 0.0
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return 0.0
+    for cell in cells:
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if start and end:
+            total += max((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 0.0)
+    return total
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order the items by file, longest first (see above); the order within a file is kept."""
+    cost: dict[Path, float] = {}
+    for item in items:
+        path = Path(str(item.path))
+        if path not in cost:
+            if path.suffix == ".ipynb":
+                cost[path] = _stored_seconds(path)
+            elif path.name in SLOW_TEST_FILES:
+                cost[path] = 1e6 - SLOW_TEST_FILES.index(path.name)  # before every notebook
+            else:
+                cost[path] = -1.0  # the many short test files fill the end
+    first_seen = {path: index for index, path in enumerate(dict.fromkeys(Path(str(i.path)) for i in items))}
+    items.sort(key=lambda item: (-cost[Path(str(item.path))], first_seen[Path(str(item.path))]))
+
 
 @pytest.fixture(scope="session")
 def medmnist_dir() -> Path:
