@@ -4,7 +4,6 @@ HTTP client on 127.0.0.1 (valid, refused and concurrent requests)."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 import threading
@@ -56,12 +55,50 @@ def test_bundle_round_trip_and_calibration(bundle_folder: Path, images: np.ndarr
     want = 1 / (1 + np.exp(-(1.3 * np.log(raw / (1 - raw)) - 0.2)))
     np.testing.assert_allclose(bundle.predict(images), want, atol=1e-9)
     manifest = json.loads((bundle_folder / "manifest.json").read_text())
-    listing = "\n".join(f"{name} {digest}" for name, digest in sorted(manifest.items()))
-    assert bundle.version == hashlib.sha256(listing.encode()).hexdigest()[:12]
-    assert set(bundle.versions) == {"medlearn", "keras", "tensorflow"}
-    # a new threshold (bundle.json) is a new version, as a new model is
-    for name in ("bundle.json", "model.keras"):
-        assert dataclasses.replace(bundle, hashes={**bundle.hashes, name: "0" * 64}).version != bundle.version
+    assert len(bundle.version) == 12 and set(bundle.versions) == {"medlearn", "keras", "tensorflow"}
+    # a new threshold or card (their files' hashes) is a new version
+    for name in ("bundle.json", "card.md"):
+        assert (
+            dataclasses.replace(bundle, hashes={**bundle.hashes, name: "0" * 64}, _cache={}).version != bundle.version
+        )
+    # model.keras's own hash does not enter (Keras writes the save date into it): its weights do
+    assert dataclasses.replace(bundle, hashes={**bundle.hashes, "model.keras": "0" * 64}, _cache={}).version == (
+        bundle.version
+    )
+    assert manifest["model.keras"] == bundle.hashes["model.keras"]
+
+
+def test_saving_again_gives_the_same_version_and_new_weights_a_new_one(bundle_folder: Path, tmp_path: Path) -> None:
+    from medlearn.deploy.bundle import model_digest
+
+    bundle = load_bundle(bundle_folder)
+    settings = json.loads((bundle_folder / "bundle.json").read_text())
+    card = (bundle_folder / "card.md").read_text()
+
+    def save(model, name, threshold=settings["threshold"]):
+        return load_bundle(
+            save_bundle(
+                model,
+                tmp_path / name,
+                threshold=threshold,
+                calibration=settings["calibration"],
+                reference_stats=settings["reference_stats"],
+                card=card,
+            )
+        )
+
+    again = save(bundle.model, "again")
+    assert again.version == bundle.version  # same weights and settings, saved later: same version
+    assert save(bundle.model, "v2", threshold=0.55).version != bundle.version
+    weights = bundle.model.get_weights()
+    changed = [w.copy() for w in weights]
+    changed[0][(0,) * changed[0].ndim] += 0.01
+    bundle.model.set_weights(changed)
+    try:
+        assert save(bundle.model, "retrained").version != bundle.version
+        assert model_digest(bundle.model) != model_digest(again.model)
+    finally:
+        bundle.model.set_weights(weights)
     assert bundle.threshold == 0.4 and bundle.card.startswith("# Test model")
 
 

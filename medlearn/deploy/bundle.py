@@ -34,7 +34,15 @@ import numpy as np
 
 from .._validation import check_array, check_number
 
-__all__ = ["BUNDLE_FILES", "Bundle", "BundleError", "DEFAULT_PREPROCESSING", "load_bundle", "save_bundle"]
+__all__ = [
+    "BUNDLE_FILES",
+    "Bundle",
+    "BundleError",
+    "DEFAULT_PREPROCESSING",
+    "load_bundle",
+    "model_digest",
+    "save_bundle",
+]
 
 #: The files of a bundle; ``manifest.json`` holds the sha256 of the others.
 BUNDLE_FILES = ("model.keras", "bundle.json", "card.md")
@@ -64,12 +72,20 @@ class Bundle:
 
     @property
     def version(self) -> str:
-        """The bundle's identity: the first 12 hex digits of the sha256 of its manifest (every file's name
-        and hash). A new threshold, calibration or card is a new version, as a new model is."""
+        """The bundle's identity: the first 12 hex digits of a sha256 over what decides its answers and
+        says what it is: the network's architecture and weights (:func:`model_digest`), ``bundle.json``
+        (preprocessing, threshold, calibration, reference statistics, versions) and ``card.md``.
+
+        Saving the same model with the same settings again gives the same version, although Keras writes
+        the save date into ``model.keras`` (so that file's own hash differs); a new threshold,
+        calibration or card is a new version, as new weights are."""
         if not self.hashes:
             return ""
-        listing = "\n".join(f"{name} {digest}" for name, digest in sorted(self.hashes.items()))
-        return hashlib.sha256(listing.encode()).hexdigest()[:12]
+        if "version" not in self._cache:
+            parts = [f"model {model_digest(self.model)}"]
+            parts += [f"{name} {self.hashes[name]}" for name in ("bundle.json", "card.md") if name in self.hashes]
+            self._cache["version"] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+        return self._cache["version"]
 
     def network_input(self, images: object) -> np.ndarray:
         """uint8 images ``(N, H, W)`` of the bundle's size as the network's float32 input ``(N, H, W, 1)``."""
@@ -111,6 +127,27 @@ def calibrate(probability: np.ndarray, calibration: Mapping[str, float]) -> np.n
     p = np.clip(np.asarray(probability, dtype=np.float64), 1e-7, 1 - 1e-7)
     z = float(calibration["a"]) * np.log(p / (1 - p)) + float(calibration["b"])
     return 1 / (1 + np.exp(-z))
+
+
+def model_digest(model: Any) -> str:
+    """sha256 of a Keras model's architecture (its JSON configuration) and weights (their bytes, in order).
+
+    Example:
+        >>> from medlearn.models import small_cnn
+        >>> import keras
+        >>> keras.utils.set_random_seed(0)
+        >>> a = small_cnn((28, 28, 1), 2, widths=(4,))
+        >>> model_digest(a) == model_digest(keras.models.clone_model(a)), len(model_digest(a))
+        (False, 64)
+    """
+    digest = hashlib.sha256(json.dumps(model.get_config(), sort_keys=True, default=str).encode())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "__array__ implementation doesn't accept a copy keyword", DeprecationWarning)
+        for array in model.get_weights():
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype.str}{array.shape}".encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:
