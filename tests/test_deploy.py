@@ -8,6 +8,7 @@ import io
 import json
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import numpy as np
 import pydicom
 import pytest
 from helpers import free_port
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 
 from medlearn.deploy import (
@@ -197,13 +200,53 @@ def test_other_faults_are_refused_by_attribute(images: np.ndarray) -> None:
     cases.append((signed, "PixelRepresentation"))
     small = image_to_dicom(images[0][:20, :20].copy())
     cases.append((small, "Rows"))
-    wide = image_to_dicom(np.zeros((28, 40), np.uint8))
+    wide = image_to_dicom(np.zeros((28, 70), np.uint8))
     cases.append((wide, "Columns"))
+    for keyword, value in [("BodyPartExamined", "KNEE"), ("ViewPosition", "LL"), ("PatientAge", "045Y")]:
+        other = image_to_dicom(images[0])
+        setattr(other, keyword, value)
+        cases.append((other, keyword))
+    garbled = image_to_dicom(images[0])
+    with warnings.catch_warnings():  # pydicom warns of a text value in a US element: the fault under test
+        warnings.simplefilter("ignore")
+        garbled.SamplesPerPixel = "x"
+    cases.append((garbled, "SamplesPerPixel"))
+    cut = image_to_dicom(images[0])
+    cut.PixelData = cut.PixelData[:-100]
+    cases.append((cut, "PixelData"))
+    huge = image_to_dicom(images[0])
+    huge.Rows, huge.Columns = 60_000, 60_000  # refused from the header, before any decoding
+    cases.append((huge, "Rows"))
+    shifted = image_to_dicom(images[0])
+    shifted.RescaleSlope, shifted.RescaleIntercept = 1, -1000
+    cases.append((shifted, "RescaleIntercept"))
     for dataset, attribute in cases:
         with pytest.raises(InputRefused) as refused:
             dicom_to_input(dataset)
         assert refused.value.attribute == attribute, (attribute, str(refused.value))
     assert dicom_to_input(good)[0].shape == (28, 28)
+    child = image_to_dicom(images[0])
+    child.PatientAge = "003Y"
+    assert np.array_equal(dicom_to_input(child)[0], images[0])
+
+
+def test_a_non_square_radiograph_is_cropped_to_its_centre_and_a_window_is_applied(images: np.ndarray) -> None:
+    wider = np.random.default_rng(3).integers(0, 256, (28, 36), dtype=np.uint8)
+    pixels, checks = dicom_to_input(image_to_dicom(wider))
+    assert np.array_equal(pixels, wider[:, 4:32]) and "VOILUT" not in checks
+    # a 12-bit radiograph with a window: the window is applied before the 12-bit range maps to 0-255
+    raw = np.random.default_rng(4).integers(0, 4096, (56, 56)).astype(np.uint16)
+    dataset = image_to_dicom(images[0])
+    dataset.Rows = dataset.Columns = 56
+    dataset.BitsAllocated, dataset.BitsStored, dataset.HighBit = 16, 12, 11
+    dataset.PixelData = raw.tobytes()
+    dataset.WindowCenter, dataset.WindowWidth = 2048, 1024
+    pixels, checks = dicom_to_input(dataset)
+    windowed = np.clip((raw - (2048 - 0.5)) / (1024 - 1) + 0.5, 0, 1) * 4095  # PS3.3 C.11.2.1.2.1, linear
+    from skimage.transform import resize
+
+    want = np.rint(resize(windowed, (28, 28), order=1, anti_aliasing=True, preserve_range=True) * 255 / 4095)
+    assert "VOILUT" in checks and np.abs(pixels.astype(int) - want).max() <= 1
 
 
 def test_compressed_pixel_data_is_decoded_or_refused() -> None:
@@ -398,3 +441,27 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(bundle_fold
     (report,) = received
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
+
+
+HEADER = ["SamplesPerPixel", "Rows", "Columns", "BitsAllocated", "BitsStored", "PixelRepresentation", "NumberOfFrames"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keyword=st.sampled_from(HEADER),
+    value=st.one_of(st.integers(-(2**16), 2**16), st.text(max_size=6), st.none()),
+)
+def test_any_header_value_is_answered_or_refused_never_raised_otherwise(keyword: str, value) -> None:
+    dataset = image_to_dicom(np.full((28, 28), 100, np.uint8))
+    with warnings.catch_warnings():  # pydicom warns of values that do not fit the element: the fault under test
+        warnings.simplefilter("ignore")
+        try:
+            setattr(dataset, keyword, value)
+        except (ValueError, OverflowError, TypeError):
+            return  # pydicom itself would not store it
+        try:
+            pixels, _ = dicom_to_input(dataset)
+        except InputRefused as refused:
+            assert refused.attribute and refused.fix
+        else:
+            assert pixels.shape == (28, 28) and pixels.dtype == np.uint8

@@ -46,6 +46,8 @@ ACCEPTED_SOP_CLASSES: Mapping[str, str] = MappingProxyType(
 RADIOGRAPH_MODALITIES = ("CR", "DX")
 #: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB).
 MAX_BYTES = 20 * 1024 * 1024
+#: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
+MAX_PIXELS = 40_000_000
 #: A DICOM root for the course's own test objects (UIDs are generated under it, PS3.5 section 9).
 UID_PREFIX = "1.2.826.0.1.3680043.10.1372."
 
@@ -85,7 +87,7 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
         )
     try:
         dataset = pydicom.dcmread(io.BytesIO(bytes(data)))
-        dataset.get("PixelData")  # reading the element forces a truncated file to fail here
+        dataset.get("PixelData")  # reading the element: a file cut inside its header fails here
     except Exception as error:
         raise InputRefused(
             "file", f"could not be parsed as DICOM ({type(error).__name__})", "Check that the file is complete."
@@ -105,23 +107,47 @@ def _refuse_unless(condition: bool, attribute: str, problem: str, fix: str) -> N
         raise InputRefused(attribute, problem, fix)
 
 
+def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
+    """An integer attribute, or a refusal naming it when its value is not a whole number."""
+    value = dataset.get(keyword, default)
+    try:
+        return int(value if value not in (None, "") else default)
+    except (TypeError, ValueError):
+        raise InputRefused(keyword, f"{str(value)[:40]!r} is not a whole number", "Fix the header.") from None
+
+
+def _age_years(age: str) -> float | None:
+    """PatientAge (VR AS, 'nnnD', 'nnnW', 'nnnM' or 'nnnY') in years; None when absent or malformed."""
+    per_year = {"D": 365.25, "W": 52.18, "M": 12.0, "Y": 1.0}
+    if len(age) != 4 or not age[:3].isdigit() or age[3] not in per_year:
+        return None
+    return int(age[:3]) / per_year[age[3]]
+
+
 def dicom_to_input(
     dataset: Dataset, *, size: tuple[int, int] = (28, 28), monochrome1: str = "invert"
 ) -> tuple[np.ndarray, list[str]]:
     """The model's 8-bit input from a DICOM dataset, and the attributes checked, or :class:`InputRefused`.
 
     Checks, in order: the SOP class (CR, DX for presentation, or Secondary Capture) and the series'
-    Modality (CR or DX: a secondary capture must say it was made from a radiograph), pixel data present,
+    Modality (CR or DX: a secondary capture must say it was made from a radiograph); where the file
+    gives them, the body part (CHEST), the view (AP or PA: a lateral view is refused) and the patient's
+    age (adults are refused: the training images are of children aged one to five); pixel data present,
     one sample per pixel, the photometric interpretation (MONOCHROME2; MONOCHROME1, where 0 is white, is
     inverted when ``monochrome1="invert"`` and refused when ``"refuse"``), one frame, unsigned pixels,
-    bits allocated (8 or 16) and stored, the transfer syntax (compressed pixel data is decoded by pydicom's
-    installed handlers, or refused), and the image size: at least the model's, and square within 5 %.
+    bits allocated (8 or 16) and stored, the image size (at least the model's, at most
+    :data:`MAX_PIXELS`, and no more than twice as long as wide) and the length of uncompressed pixel data,
+    all before decoding; then the transfer syntax (compressed pixel data is decoded by pydicom's installed
+    handlers, or refused) and the rescaled values (inside the stored range). A header value that is not a
+    number is refused by name.
 
     Intensity handling (the bundle's, written here once): the modality LUT (rescale slope and
-    intercept) is applied; the stored range ``0 .. 2**BitsStored - 1`` maps linearly to 0 .. 255; a larger
-    image is reduced to ``size`` by scikit-image's ``resize`` (a Gaussian anti-aliasing filter, then linear
-    interpolation). An 8-bit MONOCHROME2 image of the model's size passes
-    through unchanged, so the service's answer equals the notebook's for the same image.
+    intercept), then the VOI LUT where the file gives one (window centre and width, or a VOI LUT sequence:
+    the display the radiologist would see), is applied; the stored range ``0 .. 2**BitsStored - 1`` maps
+    linearly to 0 .. 255; a non-square image is cropped to the central square (as MedMNIST prepared its
+    images) and a larger one reduced to ``size`` by scikit-image's ``resize`` (a Gaussian anti-aliasing
+    filter, then linear interpolation). An 8-bit MONOCHROME2 image of the model's size without a VOI LUT
+    passes through unchanged, so the service's answer equals the notebook's for the same image.
 
     Example:
         >>> from medlearn.data import dicom_example
@@ -149,9 +175,31 @@ def dicom_to_input(
         "This model reads chest radiographs only; route other modalities elsewhere.",
     )
     checks.append("Modality")
+    body_part = str(dataset.get("BodyPartExamined", "") or "").strip().upper()
+    _refuse_unless(
+        body_part in ("", "CHEST"),
+        "BodyPartExamined",
+        f"{body_part} is not the chest",
+        "This model reads chest radiographs only; route other body parts elsewhere.",
+    )
+    view = str(dataset.get("ViewPosition", "") or "").strip().upper()
+    _refuse_unless(
+        view in ("", "AP", "PA"),
+        "ViewPosition",
+        f"{view} is not a frontal view (AP or PA)",
+        "Send the frontal view; the model never saw lateral views.",
+    )
+    age = _age_years(str(dataset.get("PatientAge", "") or ""))
+    _refuse_unless(
+        age is None or age < 18,
+        "PatientAge",
+        f"{dataset.get('PatientAge')} is an adult; the model was trained on children aged one to five",
+        "Do not use this model for adults.",
+    )
+    checks += ["BodyPartExamined", "ViewPosition", "PatientAge"]
     _refuse_unless("PixelData" in dataset, "PixelData", "the dataset has no pixel data", "Send the image itself.")
     checks.append("PixelData")
-    samples = int(dataset.get("SamplesPerPixel", 1))
+    samples = _header_int(dataset, "SamplesPerPixel", 1)
     _refuse_unless(samples == 1, "SamplesPerPixel", f"{samples} samples per pixel", "Send a greyscale image.")
     checks.append("SamplesPerPixel")
     photometric = str(dataset.get("PhotometricInterpretation", ""))
@@ -168,20 +216,50 @@ def dicom_to_input(
         "Convert to MONOCHROME2, or run the service with MONOCHROME1 inversion on.",
     )
     checks.append("PhotometricInterpretation")
-    frames = int(dataset.get("NumberOfFrames", 1) or 1)
+    frames = _header_int(dataset, "NumberOfFrames", 1) or 1
     _refuse_unless(frames == 1, "NumberOfFrames", f"{frames} frames", "Send one image per request.")
     checks.append("NumberOfFrames")
     _refuse_unless(
-        int(dataset.get("PixelRepresentation", 0)) == 0,
+        _header_int(dataset, "PixelRepresentation", 0) == 0,
         "PixelRepresentation",
         "signed pixel values",
         "Send a radiograph stored with unsigned pixels.",
     )
-    allocated, stored = int(dataset.get("BitsAllocated", 0)), int(dataset.get("BitsStored", 0))
+    checks.append("PixelRepresentation")
+    allocated, stored = _header_int(dataset, "BitsAllocated", 0), _header_int(dataset, "BitsStored", 0)
     _refuse_unless(allocated in (8, 16), "BitsAllocated", f"{allocated} bits allocated", "Send 8- or 16-bit data.")
     _refuse_unless(1 <= stored <= allocated, "BitsStored", f"{stored} bits stored of {allocated}", "Fix the header.")
     checks += ["BitsAllocated", "BitsStored"]
+    rows, columns = _header_int(dataset, "Rows", 0), _header_int(dataset, "Columns", 0)
+    _refuse_unless(
+        rows >= size[0] and columns >= size[1],
+        "Rows",
+        f"{rows} x {columns} is smaller than the model's {size[0]} x {size[1]}",
+        "Send the full-resolution image; enlarging invents detail.",
+    )
+    _refuse_unless(
+        rows * columns <= MAX_PIXELS,
+        "Rows",
+        f"{rows} x {columns} pixels is over the limit of {MAX_PIXELS:,}",
+        "Send one radiograph, not a larger object.",
+    )
+    _refuse_unless(
+        max(rows, columns) <= 2 * min(rows, columns),
+        "Columns",
+        f"{rows} x {columns} is more than twice as long as wide: not a chest radiograph's shape",
+        "Send the whole radiograph as acquired.",
+    )
+    checks += ["Rows", "Columns"]
     syntax = dataset.file_meta.get("TransferSyntaxUID") if hasattr(dataset, "file_meta") else None
+    if syntax is not None and not getattr(syntax, "is_compressed", True):
+        needed = rows * columns * allocated // 8
+        _refuse_unless(
+            len(dataset.PixelData) >= needed,
+            "PixelData",
+            f"{len(dataset.PixelData):,} bytes of pixel data for {rows} x {columns} at {allocated} bits "
+            f"({needed:,} needed): the file is truncated",
+            "Send the complete file.",
+        )
     try:
         stored_pixels = dataset.pixel_array
     except Exception as error:
@@ -192,29 +270,27 @@ def dicom_to_input(
             "Send it uncompressed (Explicit VR Little Endian), or install the decoder pydicom names for it.",
         ) from None
     checks.append("TransferSyntaxUID")
-    rows, columns = stored_pixels.shape[:2]
     _refuse_unless(
-        stored_pixels.ndim == 2, "Rows", f"pixel array of shape {stored_pixels.shape}", "Send one greyscale frame."
+        stored_pixels.shape == (rows, columns), "Rows", f"pixel array of shape {stored_pixels.shape}", "Fix the header."
     )
-    _refuse_unless(
-        rows >= size[0] and columns >= size[1],
-        "Rows",
-        f"{rows} x {columns} is smaller than the model's {size[0]} x {size[1]}",
-        "Send the full-resolution image; enlarging invents detail.",
-    )
-    _refuse_unless(
-        abs(rows / columns - size[0] / size[1]) <= 0.05 * size[0] / size[1],
-        "Columns",
-        f"{rows} x {columns} is not square within 5 %; resizing would distort it",
-        "Crop to a square around the chest as the training images were, then send it.",
-    )
-    checks += ["Rows", "Columns"]
-    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float64)
     top = float(2**stored - 1)
-    values = np.clip(values, 0.0, top)
+    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float64)
+    _refuse_unless(
+        values.min() >= 0 and values.max() <= top,
+        "RescaleIntercept",
+        f"rescaled values run from {values.min():g} to {values.max():g}, outside the stored range 0 to {top:g}",
+        "Send a radiograph for presentation (rescale slope 1, intercept 0).",
+    )
+    checks.append("RescaleIntercept")
+    if "VOILUTSequence" in dataset or ("WindowCenter" in dataset and "WindowWidth" in dataset):
+        values = np.clip(np.asarray(pydicom.pixels.apply_voi_lut(values, dataset), dtype=np.float64), 0.0, top)
+        checks.append("VOILUT")
     if photometric == "MONOCHROME1":
         values = top - values
-    if (rows, columns) != tuple(size):
+    side = min(rows, columns)
+    top_row, left = (rows - side) // 2, (columns - side) // 2
+    values = values[top_row : top_row + side, left : left + side]
+    if values.shape != tuple(size):
         values = _reduce(values, size)
     pixels = values if stored == 8 and allocated == 8 else values * (255.0 / top)
     return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
@@ -287,6 +363,7 @@ def image_to_dicom(
     ds.Rows, ds.Columns = int(pixels.shape[0]), int(pixels.shape[1])
     ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
     ds.BurnedInAnnotation = "NO"
+    ds.BodyPartExamined, ds.ViewPosition = "CHEST", "AP"  # PneumoniaMNIST's source: anterior-posterior views
     stored = 255 - pixels if photometric == "MONOCHROME1" else pixels
     ds.PixelData = np.ascontiguousarray(stored).tobytes()
     return ds
