@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
     serve.add_argument("--audit-log", metavar="FILE", help="append one JSON line per request to FILE (no patient data)")
+    serve.add_argument("--audit-key", metavar="FILE", help="the audit hashes' key, read from FILE (keep it secret)")
+    serve.add_argument("--expect-version", metavar="V", help="refuse to start unless the bundle's version is V")
     return parser
 
 
@@ -100,8 +102,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .deploy.service import serve as serve_bundle  # imports FastAPI and TensorFlow: only when asked
 
         try:
-            serve_bundle(args.bundle, host=args.host, port=args.port, audit_log=args.audit_log)
-        except BundleError as error:
+            serve_bundle(
+                args.bundle,
+                host=args.host,
+                port=args.port,
+                audit_log=args.audit_log,
+                audit_key_file=args.audit_key,
+                expect_version=args.expect_version,
+            )
+        except (BundleError, OSError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
         return 0

@@ -286,6 +286,9 @@ def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -
         read_dicom(data, max_bytes=100)
 
 
+AUDIT_KEY = b"a key the hospital keeps secret"
+
+
 @pytest.fixture(scope="module")
 def audit_file(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("audit") / "audit.jsonl"
@@ -298,7 +301,7 @@ def server(bundle_folder: Path, audit_file: Path):
     from medlearn.deploy.service import create_app
 
     port = free_port()
-    app = create_app(load_bundle(bundle_folder), max_bytes=1_000_000, audit_log=audit_file)
+    app = create_app(load_bundle(bundle_folder), max_bytes=1_000_000, audit_log=audit_file, audit_key=AUDIT_KEY)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
@@ -365,7 +368,12 @@ def test_the_audit_log_says_which_model_answered_what_and_holds_no_identifier(
     lines = [json.loads(line) for line in text.splitlines()[before:]]
     answered = [e for e in lines if e["outcome"] == "answered" and abs(e["probability"] - answer["probability"]) < 1e-6]
     assert answered and answered[0]["model_version"] == bundle.version and answered[0]["label"] == answer["label"]
-    assert len(answered[0]["instance"]) == 16 and any(e["outcome"] == "refused" for e in lines)
+    assert any(e["outcome"] == "refused" for e in lines)
+    # whoever holds the key finds the study's answers; the UID itself is nowhere in the log
+    from medlearn.deploy.service import instance_hash
+
+    assert answered[0]["instance"] == instance_hash(str(dataset.SOPInstanceUID), AUDIT_KEY)
+    assert instance_hash(str(dataset.SOPInstanceUID), b"another key of 16 bytes") != answered[0]["instance"]
     assert "AUDIT-PATIENT-7" not in text and str(dataset.SOPInstanceUID) not in text
     from medlearn.deploy.service import create_app
 
@@ -373,6 +381,35 @@ def test_the_audit_log_says_which_model_answered_what_and_holds_no_identifier(
         create_app(bundle, audit_log=Path("/no/such/folder/audit.jsonl"))
     with pytest.raises(ValueError, match="audit_log"):
         create_app(bundle, audit_log=3)
+    with pytest.raises(ValueError, match="audit_key"):
+        create_app(bundle, audit_log=audit_file, audit_key=b"short")
+
+
+def test_a_fault_of_the_model_is_a_500_in_the_audit_log_never_an_answer(
+    bundle_folder: Path, images: np.ndarray, tmp_path: Path
+) -> None:
+    import httpx
+
+    from medlearn.deploy.service import create_app
+
+    bundle = load_bundle(bundle_folder)
+    broken = dataclasses.replace(bundle, calibration={"a": float("nan"), "b": 0.0}, _cache={})
+    log = tmp_path / "audit.jsonl"
+    transport = httpx.ASGITransport(app=create_app(broken, audit_log=log), raise_app_exceptions=False)
+
+    async def ask() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            return await client.post(
+                "/v1/predict",
+                content=to_bytes(image_to_dicom(images[0])),
+                headers={"Content-Type": "application/dicom"},
+            )
+
+    import asyncio
+
+    reply = asyncio.run(ask())
+    assert reply.status_code == 500 and "probability" not in reply.text
+    assert [json.loads(line)["outcome"] for line in log.read_text().splitlines()] == ["error"]
 
 
 def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path, images: np.ndarray) -> None:

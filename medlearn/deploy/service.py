@@ -10,12 +10,17 @@ Endpoints:
   content type, 422 for a file the model must not answer), never a 5xx, and the service keeps serving;
   with ``?format=sr`` the answer is a DICOM Structured Report instead (:mod:`medlearn.deploy.report`).
 
-Nothing the request carried is written to disk. The log records, per request, the outcome and a
-salted hash of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute). With
-``audit_log`` the service also appends one JSON line per request to that file: the time (UTC), the model
-version, the outcome (``answered``, or ``refused`` with the attribute), and for an answer the same hash,
-its probability and its label. It is what an audit needs (which model said what, and when) and holds no
-patient identifier.
+Nothing the request carried is written to disk. The log records, per request, the outcome and a keyed
+hash (HMAC-SHA256) of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute).
+With ``audit_log`` the service also appends one JSON line per request to that file, once the answer is
+ready: the time (UTC), the model version, the outcome (``answered``; ``refused`` with the attribute;
+``error`` for a fault of the service), and for an answer the same keyed hash, its probability and label.
+
+The key (``audit_key``) is what makes the log useful after an incident: whoever holds it (the hospital,
+under access control) can compute the hash of a study's UID and find what every version of the model
+said about it, across restarts; without the key the hashes link nothing to a patient. The hashes are
+pseudonymous, not anonymous: keep the key as carefully as the records. Without a key, a random one is
+drawn per process, and its lines can be linked only within that run.
 
 Run it with ``python -m medlearn serve BUNDLE --port 8000``.
 
@@ -32,8 +37,10 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
+import math
 import secrets
 import threading
 from datetime import datetime, timezone
@@ -48,7 +55,7 @@ from .bundle import Bundle
 from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom, to_bytes
 from .report import structured_report
 
-__all__ = ["DICOM_TYPES", "create_app", "serve"]
+__all__ = ["DICOM_TYPES", "create_app", "instance_hash", "serve"]
 
 #: Content types accepted for a DICOM body (PS3.18's application/dicom, and a generic byte stream).
 DICOM_TYPES = ("application/dicom", "application/octet-stream")
@@ -61,12 +68,28 @@ def _refusal(status: int, attribute: str, problem: str, fix: str) -> JSONRespons
     )
 
 
+def instance_hash(uid: str, key: bytes) -> str:
+    """The audit log's keyed hash of a SOP Instance UID: the first 16 hex digits of HMAC-SHA256.
+
+    Example:
+        >>> instance_hash("1.2.3", b"hospital key"), instance_hash("1.2.3", b"another key")
+        ('eab67abb06d1cfe7', '653e5d41cb6c873e')
+    """
+    return hmac.new(key, uid.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def create_app(
-    bundle: Bundle, *, max_bytes: int = MAX_BYTES, monochrome1: str = "invert", audit_log: str | Path | None = None
+    bundle: Bundle,
+    *,
+    max_bytes: int = MAX_BYTES,
+    monochrome1: str = "invert",
+    audit_log: str | Path | None = None,
+    audit_key: bytes | None = None,
 ) -> Any:
     """A FastAPI application that answers with ``bundle``; see the module's description for the endpoints.
 
-    ``audit_log``: a file to which one JSON line per request is appended (see the module's description).
+    ``audit_log``: a file to which one JSON line per request is appended; ``audit_key``: the key of its
+    hashes, at least 16 bytes (see the module's description; None: a random key for this process).
 
     Example:
         >>> create_app("not a bundle")
@@ -81,8 +104,10 @@ def create_app(
     audit_path = None if audit_log is None else Path(audit_log)
     if audit_path is not None and not audit_path.parent.is_dir():
         raise ValueError(f"audit_log's folder {audit_path.parent} does not exist")
+    if audit_key is not None and (not isinstance(audit_key, bytes) or len(audit_key) < 16):
+        raise ValueError("audit_key must be bytes, at least 16 of them (a secret the hospital keeps), or None")
     audit_lock = threading.Lock()
-    salt = secrets.token_bytes(16)  # per process: hashes link requests within a run, never across runs
+    key = audit_key if audit_key is not None else secrets.token_bytes(32)
 
     def audit(outcome: str, **fields: Any) -> None:
         if audit_path is None:
@@ -138,36 +163,49 @@ def create_app(
             LOG.info("refused: %s", refused.attribute)
             audit("refused", attribute=refused.attribute)
             return _refusal(422, refused.attribute, refused.problem, refused.fix)
-        uid = str(dataset.get("SOPInstanceUID", ""))
-        instance = hashlib.sha256(salt + uid.encode()).hexdigest()[:16]
-        LOG.info("answered: instance %s", instance)
-        audit(
-            "answered", instance=instance, probability=round(probability, 6), label=int(probability >= bundle.threshold)
-        )
+        if not math.isfinite(probability):  # a fault of the model, never an answer
+            raise ArithmeticError("the model's output is not a finite number")
+        instance = instance_hash(str(dataset.get("SOPInstanceUID", "")), key)
+        label = int(probability >= bundle.threshold)
         if request.query_params.get("format", "json") == "sr":
             report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
-            return Response(content=to_bytes(report), media_type="application/dicom")
-        return {
-            "probability": probability,
-            "label": int(probability >= bundle.threshold),
-            "threshold": bundle.threshold,
-            "model_version": bundle.version,
-            "checks": checks,
-        }
+            reply: Any = Response(content=to_bytes(report), media_type="application/dicom")
+        else:
+            reply = {
+                "probability": probability,
+                "label": label,
+                "threshold": bundle.threshold,
+                "model_version": bundle.version,
+                "checks": checks,
+            }
+        LOG.info("answered: instance %s", instance)  # logged once the answer is ready, never before
+        audit("answered", instance=instance, probability=round(probability, 6), label=label)
+        return reply
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Any:
         # A bug must not leak a traceback or a patient's data; it is logged by type and answered 500.
         LOG.error("internal error: %s", type(error).__name__)
+        audit("error", error=type(error).__name__)
         return _refusal(500, "service", "internal error", "Report it; the request was not stored.")
 
     return app
 
 
-def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000, audit_log: str | None = None) -> None:
+def serve(
+    bundle_path: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    audit_log: str | None = None,
+    audit_key_file: str | None = None,
+    expect_version: str | None = None,
+) -> None:
     """Load the bundle (checking every file's hash) and serve it with uvicorn until interrupted.
 
-    ``audit_log``: a file for the service's audit lines (see :func:`create_app`), or None.
+    ``audit_log``: a file for the service's audit lines (see :func:`create_app`), or None;
+    ``audit_key_file``: a file holding the audit hashes' key (its bytes); ``expect_version``: the approved
+    version: a bundle with any other (edited, even with its manifest rewritten) is refused at start.
 
     Example:
         >>> serve("/no/such/bundle")  # doctest: +ELLIPSIS
@@ -177,7 +215,11 @@ def serve(bundle_path: str, *, host: str = "127.0.0.1", port: int = 8000, audit_
     """
     import uvicorn
 
-    from .bundle import load_bundle
+    from .bundle import BundleError, load_bundle
 
-    app = create_app(load_bundle(bundle_path), audit_log=audit_log)
+    bundle = load_bundle(bundle_path)
+    if expect_version is not None and bundle.version != expect_version:
+        raise BundleError(f"{bundle_path}: version {bundle.version} is not the approved {expect_version}")
+    key = None if audit_key_file is None else Path(audit_key_file).read_bytes()
+    app = create_app(bundle, audit_log=audit_log, audit_key=key)
     uvicorn.run(app, host=host, port=port, log_level="warning")
