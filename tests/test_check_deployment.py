@@ -14,15 +14,17 @@ from medlearn.check import deployment as checks
 from medlearn.deploy.monitor import deferral_threshold, risk_coverage
 
 
-def _pixels(dataset, handle, *, invert=True, refuse=True, name=True, colour=True):
+def _pixels(dataset, handle, *, invert=True, refuse=True, name=True, colour=True, top=None, everything=False):
     kind = dataset.PhotometricInterpretation
-    values = dataset.pixel_array.astype(np.uint8)
+    if everything and not handle:
+        raise ValueError("PhotometricInterpretation: not handled")
+    values = dataset.pixel_array.astype(np.int64)
     if kind == "MONOCHROME2" or (kind != "MONOCHROME1" and not colour):
         return values
     if kind == "MONOCHROME1":
         if not handle and refuse:
             raise ValueError("PhotometricInterpretation: MONOCHROME1 is not handled" if name else "not handled")
-        return (2**dataset.BitsStored - 1 - values).astype(np.uint8) if invert else values
+        return ((2**dataset.BitsStored - 1) if top is None else top) - values if invert else values
     raise ValueError(f"PhotometricInterpretation: {kind} is not a radiograph")
 
 
@@ -56,13 +58,13 @@ def _ks(a, b, *, both=True, side="right", normalise=True):
     return float(np.max(np.abs(fa - fb)))
 
 
-def _risk(truth, probability, threshold, coverage, *, scaled=True, most=True):
+def _risk(truth, probability, threshold, coverage, *, rank="right", most=True):
     t = threshold
-    confidence = (
-        np.where(probability >= t, (probability - t) / (1 - t), (t - probability) / t)
-        if scaled
-        else np.abs(probability - t)
-    )
+    confidence = {
+        "right": np.where(probability >= t, probability, 1 - probability),
+        "scaled": np.where(probability >= t, (probability - t) / (1 - t), (t - probability) / t),
+        "distance": np.abs(probability - t),
+    }[rank]
     order = np.argsort(-confidence if most else confidence, kind="stable")[: round(coverage * len(truth))]
     return float(np.mean((probability[order] >= t) != truth[order]))
 
@@ -108,16 +110,20 @@ MISTAKES = [
     (checks.model_pixels, lambda d, h: _pixels(d, h, name=False), "name the attribute"),
     (checks.model_pixels, lambda d, h: _pixels(d, h, colour=False), "RGB"),
     (checks.model_pixels, lambda d, h: 255 - d.pixel_array, "ARE the picture"),
+    (checks.model_pixels, lambda d, h: _pixels(d, h, top=255), "2**BitsStored - 1"),
+    (checks.model_pixels, lambda d, h: _pixels(d, h, everything=True), "only MONOCHROME1 is refused"),
     (checks.changed_files, lambda f: _changed(f, extra=False), "does not list"),
     (checks.changed_files, lambda f: _changed(f, content=False), "hash the files' bytes"),
     (checks.changed_files, lambda f: _changed(f, skip_manifest=False), "manifest.json is not listed"),
     (checks.changed_files, lambda f: "bundle.json", "list of file names"),
     (checks.ks_statistic, lambda a, b: _ks(a, b, both=False), "points of both samples"),
     (checks.ks_statistic, lambda a, b: _ks(a, b, normalise=False), "divide the counts"),
-    (checks.risk_at_coverage, lambda y, p, t, c: _risk(y, p, t, c, scaled=False), "scale the distance"),
+    (checks.risk_at_coverage, lambda y, p, t, c: _risk(y, p, t, c, rank="distance"), "distance from the threshold"),
+    (checks.risk_at_coverage, lambda y, p, t, c: _risk(y, p, t, c, rank="scaled"), "distance from the threshold"),
     (checks.risk_at_coverage, lambda y, p, t, c: _risk(y, p, t, c, most=False), "LEAST confident"),
     (checks.deferral_cut, lambda y, p, t, r: _cut(y, p, t, r, first=True), "FIRST coverage"),
     (checks.deferral_cut, lambda y, p, t, r: _cut(y, p, t, r, coverage=True), "that is the coverage"),
+    (checks.deferral_cut, lambda y, p, t, r: _cut(y, p, t, r) if np.isfinite(_cut(y, p, t, r)) else 1.0, "math.inf"),
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, nan=False), "NaN"),
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, label=False), "label that disagrees"),
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, version_check=False), "another model version"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from medlearn.deploy.monitor import (
     deferral_threshold,
@@ -65,7 +66,7 @@ def test_risk_coverage_equals_a_brute_force_count() -> None:
     y = rng.integers(0, 2, 200)
     p = np.clip(y * 0.3 + rng.random(200) * 0.7, 0, 1)
     curve = risk_coverage(y, p, threshold=0.5)
-    confidence = np.where(p >= 0.5, (p - 0.5) / 0.5, (0.5 - p) / 0.5)
+    confidence = np.where(p >= 0.5, p, 1 - p)  # how likely the label is right
     for k in (1, 50, 120, 200):
         kept = np.argsort(-confidence, kind="stable")[:k]
         assert curve["risk"][k - 1] == pytest.approx(np.mean((p[kept] >= 0.5).astype(int) != y[kept]))
@@ -74,6 +75,21 @@ def test_risk_coverage_equals_a_brute_force_count() -> None:
     kept = confidence >= chosen
     assert np.mean((p[kept] >= 0.5) != y[kept]) <= 0.05 and 0 < kept.mean() < 1
     assert deferral_threshold([0, 1], [0.9, 0.1], 0.0) == float("inf")  # every case wrong: defer them all
+    bounded = deferral_threshold(y, p, 0.05, confidence_level=0.95)
+    kept_bounded = confidence >= bounded
+    assert kept_bounded.sum() < kept.sum()  # the upper bound keeps fewer cases
+    errors = int(np.sum((p[kept_bounded] >= 0.5) != y[kept_bounded]))
+    upper = stats.binomtest(errors, int(kept_bounded.sum())).proportion_ci(0.90).high  # two-sided 90 % = one-sided 95 %
+    assert upper <= 0.05 + 1e-9
+
+
+def test_confidence_ranks_by_the_chance_that_the_label_is_right() -> None:
+    from medlearn.deploy.monitor import confidence
+
+    # at threshold 0.88 a negative call at 0.30 is less sure than a positive call at 0.95
+    assert confidence([0.30, 0.95], 0.88).tolist() == pytest.approx([0.70, 0.95])
+    with pytest.raises(ValueError, match="threshold"):
+        confidence([0.3], 1.0)
 
 
 @pytest.mark.parametrize(

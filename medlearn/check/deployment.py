@@ -83,6 +83,22 @@ def model_pixels(function: Any) -> None:
         )
     if "PhotometricInterpretation" not in refusal:
         raise Wrong("name the attribute in the refusal: the message should contain 'PhotometricInterpretation'.")
+    result, refusal = _outcome(function, plain, False)
+    if refusal is not None:
+        raise Wrong("with handle_monochrome1=False only MONOCHROME1 is refused: a MONOCHROME2 file must still be read.")
+    deep = image_to_dicom(image, photometric="MONOCHROME1", seed="check-12bit")
+    twelve = rng.integers(0, 4096, (28, 28)).astype(np.uint16)
+    deep.BitsAllocated, deep.BitsStored, deep.HighBit = 16, 12, 11
+    deep.PixelData = twelve.tobytes()
+    result, refusal = _outcome(function, deep, True)
+    if refusal is not None:
+        raise Wrong("a 12-bit MONOCHROME1 radiograph must be inverted and read, not refused.")
+    got = as_array(result, "your pixels for a 12-bit MONOCHROME1 file", shape=(28, 28))
+    if not np.array_equal(got, 4095 - twelve.astype(np.int64)):
+        raise Wrong(
+            "for a 12-bit file (BitsStored 12) the inversion is 4095 - value: use 2**BitsStored - 1, not 255, "
+            "and keep the values as integers wide enough to hold them (do not cast 12-bit values to uint8)."
+        )
     colour = image_to_dicom(image, seed="check-rgb")
     colour.PhotometricInterpretation = "RGB"
     result, refusal = _outcome(function, colour, True)
@@ -178,7 +194,7 @@ def _scores(seed: int, n: int = 400) -> tuple[np.ndarray, np.ndarray]:
     return truth, probability
 
 
-def _confidence(probability: np.ndarray, threshold: float) -> np.ndarray:
+def _scaled_distance(probability: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(
         probability >= threshold, (probability - threshold) / (1 - threshold), (threshold - probability) / threshold
     )
@@ -186,8 +202,8 @@ def _confidence(probability: np.ndarray, threshold: float) -> np.ndarray:
 
 @task(
     hints=[
-        "Confidence is the distance from the threshold, scaled to 0-1 on each side: (p - t) / (1 - t) above it, "
-        "(t - p) / t below it. Keep the round(coverage * N) most confident cases.",
+        "With calibrated probabilities, the confidence of a label is the chance that it is right: p for a "
+        "positive label (p >= t), 1 - p for a negative one. Keep the round(coverage * N) most confident cases.",
         "The risk is the share of the KEPT cases whose label (p >= threshold) differs from the truth.",
     ]
 )
@@ -200,14 +216,16 @@ def risk_at_coverage(function: Any) -> None:
         got = as_number(call(function, truth.copy(), probability.copy(), threshold, coverage), "your risk")
         if abs(got - want) < 1e-12:
             continue
-        order = np.argsort(-np.abs(probability - threshold), kind="stable")[:k]
-        unscaled = float(np.mean((probability[order] >= threshold) != truth[order]))
-        least = np.argsort(_confidence(probability, threshold), kind="stable")[:k]
-        if abs(got - unscaled) < 1e-12:
-            raise Wrong(
-                "scale the distance on each side: with a threshold of 0.3 a probability of 0.0 is as sure as 1.0, "
-                "though |p - t| differs (0.3 against 0.7)."
-            )
+        sure = np.where(probability >= threshold, probability, 1 - probability)
+        least = np.argsort(sure, kind="stable")[:k]
+        for distance in (np.abs(probability - threshold), _scaled_distance(probability, threshold)):
+            order = np.argsort(-distance, kind="stable")[:k]
+            if abs(got - float(np.mean((probability[order] >= threshold) != truth[order]))) < 1e-12:
+                raise Wrong(
+                    "you ranked by the distance from the threshold; with calibrated probabilities rank by the chance "
+                    "that the label is right (p above the threshold, 1 - p below): at t = 0.7, p = 0.3 is a negative "
+                    "call wrong 30 % of the time, further from t than p = 0.95, which is wrong 5 % of the time."
+                )
         if abs(got - float(np.mean((probability[least] >= threshold) != truth[least]))) < 1e-12:
             raise Wrong("you kept the LEAST confident cases: the model keeps the most confident and defers the rest.")
         raise Wrong(f"at coverage {coverage} (threshold {threshold}) the risk is {want:.4f}, not {got:.4f}.")
@@ -221,12 +239,17 @@ def risk_at_coverage(function: Any) -> None:
     ]
 )
 def deferral_cut(function: Any) -> None:
-    for seed, threshold, target in ((3, 0.4, 0.05), (4, 0.5, 0.1), (5, 0.6, 0.0)):
+    cases = [(3, 0.4, 0.05), (4, 0.5, 0.1), (5, 0.6, 0.0), (6, 0.5, 0.0)]
+    for seed, threshold, target in cases:
         truth, probability = _scores(seed)
+        if seed == 6:  # every label wrong: no coverage reaches the target
+            truth, probability = np.zeros(50, int), np.full(50, 0.9)
         want = deferral_threshold(truth, probability, target, threshold=threshold)
         got = as_number(call(function, truth.copy(), probability.copy(), threshold, target), "your cut")
         if got == want or (math.isfinite(want) and abs(got - want) < 1e-12):
             continue
+        if not math.isfinite(want):
+            raise Wrong("when no coverage reaches the target, defer every case: return math.inf.")
         curve = risk_coverage(truth, probability, threshold=threshold)
         good = np.flatnonzero(curve["risk"] <= target)
         if len(good) and abs(got - float(curve["confidence"][good[0]])) < 1e-12:
@@ -243,6 +266,8 @@ _GOOD = {"probability": 0.81, "label": 1, "threshold": 0.6, "model_version": "ab
 _BAD = {
     "no probability": ({k: v for k, v in _GOOD.items() if k != "probability"}, "a missing key"),
     "no model_version": ({k: v for k, v in _GOOD.items() if k != "model_version"}, "a missing key"),
+    "no label": ({k: v for k, v in _GOOD.items() if k != "label"}, "a missing key"),
+    "no checks": ({k: v for k, v in _GOOD.items() if k != "checks"}, "a missing key"),
     # label 0 agrees with NaN >= threshold (False): only a test of the number itself catches it
     "NaN": ({**_GOOD, "probability": float("nan"), "label": 0}, "NaN is not a probability: it fails both comparisons"),
     "above 1": ({**_GOOD, "probability": 1.2}, "a probability above 1"),

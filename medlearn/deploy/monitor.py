@@ -6,8 +6,9 @@
 - :func:`output_drift`: the batch's predicted positive rate against the reference's, with a binomial test;
 - :func:`risk_coverage`: the error rate among the cases the model keeps, at every share it keeps, when
   it defers the least confident to a reader (selective prediction);
+- :func:`confidence`: how likely the model's label is right, for calibrated probabilities;
 - :func:`deferral_threshold`: the confidence below which to defer, so that the kept cases' error rate on
-  validation data stays at or under a target.
+  validation data stays at or under a target (optionally its upper confidence bound).
 
 Example:
     >>> rng = np.random.default_rng(0)
@@ -27,7 +28,15 @@ from scipy import stats as scipy_stats
 
 from .._validation import check_array, check_binary_labels, check_int, check_number, check_scores
 
-__all__ = ["deferral_threshold", "image_statistics", "input_drift", "output_drift", "reference_stats", "risk_coverage"]
+__all__ = [
+    "confidence",
+    "deferral_threshold",
+    "image_statistics",
+    "input_drift",
+    "output_drift",
+    "reference_stats",
+    "risk_coverage",
+]
 
 #: The per-image statistics compared for input drift.
 STATISTICS = ("mean", "std", "p05", "p95")
@@ -126,20 +135,26 @@ def output_drift(reference: Mapping[str, Any], probabilities: object, *, alpha: 
     }
 
 
-def _confidence(probabilities: np.ndarray, threshold: float) -> np.ndarray:
-    """Distance from the threshold, scaled to [0, 1] on each side: 0 at the threshold, 1 at 0 or 1."""
-    above = probabilities >= threshold
-    return np.where(
-        above,
-        (probabilities - threshold) / max(1 - threshold, 1e-12),
-        (threshold - probabilities) / max(threshold, 1e-12),
-    )
+def confidence(probabilities: object, threshold: float) -> np.ndarray:
+    """How likely the label at ``threshold`` is right, for calibrated probabilities: ``p`` where the label
+    is positive (``p >= threshold``), ``1 - p`` where it is negative.
+
+    With a threshold far from 0.5 this differs from the distance to the threshold: at threshold 0.88, a
+    negative call at p = 0.30 is wrong about 30 % of the time, a positive call at p = 0.95 about 5 %.
+
+    Example:
+        >>> confidence([0.30, 0.95, 0.02], 0.88).round(2).tolist()
+        [0.7, 0.95, 0.98]
+    """
+    scores = check_array(probabilities, "probabilities", ndim=1, kinds="iuf").astype(float)
+    threshold = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
+    return np.where(scores >= threshold, scores, 1 - scores)
 
 
 def risk_coverage(y_true: object, probabilities: object, *, threshold: float = 0.5) -> dict[str, np.ndarray]:
     """Selective prediction: keep the most confident cases, defer the rest to a reader, at every coverage.
 
-    Cases are sorted by confidence (distance of the probability from ``threshold``); keeping the ``k``
+    Cases are sorted by :func:`confidence` (the probability that the label is right); keeping the ``k``
     most confident gives coverage ``k / N`` and the error rate of the model's labels among them.
 
     Returns:
@@ -153,27 +168,44 @@ def risk_coverage(y_true: object, probabilities: object, *, threshold: float = 0
     """
     truth = check_binary_labels(y_true, "y_true")
     scores = check_scores(probabilities, "probabilities", len(truth))
-    threshold = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
-    confidence = _confidence(scores, threshold)
-    order = np.argsort(-confidence, kind="stable")
+    sure = confidence(scores, threshold)
+    order = np.argsort(-sure, kind="stable")
     wrong = ((scores >= threshold).astype(int) != truth)[order]
     kept = np.arange(1, len(truth) + 1)
-    return {"coverage": kept / len(truth), "risk": np.cumsum(wrong) / kept, "confidence": confidence[order]}
+    return {"coverage": kept / len(truth), "risk": np.cumsum(wrong) / kept, "confidence": sure[order]}
 
 
-def deferral_threshold(y_true: object, probabilities: object, target_risk: float, *, threshold: float = 0.5) -> float:
+def deferral_threshold(
+    y_true: object,
+    probabilities: object,
+    target_risk: float,
+    *,
+    threshold: float = 0.5,
+    confidence_level: float | None = None,
+) -> float:
     """The least confidence to keep, chosen on validation data: the largest coverage whose error rate
     among the kept cases is at most ``target_risk``. Cases below it go to the reader.
+
+    The error rate of the chosen coverage is an optimistic estimate (the best of many). With
+    ``confidence_level`` (say 0.95) the rule asks instead that the one-sided Clopper-Pearson upper
+    bound of that error rate be at most ``target_risk``: fewer cases are kept, with a stated margin.
 
     Returns ``inf`` (defer everything) when no coverage reaches the target.
 
     Example:
         >>> deferral_threshold([0, 1, 0, 1], [0.1, 0.9, 0.6, 0.4], 0.0)
-        0.8
+        0.9
     """
     target_risk = check_number(target_risk, "target_risk", low=0.0, high=1.0)
     curve = risk_coverage(y_true, probabilities, threshold=threshold)
-    good = np.flatnonzero(curve["risk"] <= target_risk)
+    risk = curve["risk"]
+    if confidence_level is not None:
+        level = check_number(confidence_level, "confidence_level", low=0.0, high=1.0, low_open=True, high_open=True)
+        kept = np.arange(1, len(risk) + 1)
+        errors = np.rint(risk * kept).astype(int)
+        # one-sided upper bound: the (level) quantile of Beta(errors + 1, kept - errors)
+        risk = np.where(errors < kept, scipy_stats.beta.ppf(level, errors + 1, kept - errors), 1.0)
+    good = np.flatnonzero(risk <= target_risk)
     if len(good) == 0:
         return float("inf")
     return float(curve["confidence"][good[-1]])
