@@ -322,6 +322,6 @@ def judge_reading_mode(function: Any) -> str:
             "d": "a bare label invites more deference, not less; the uncertainty (or a deferral) is information "
             "the reader needs.",
         },
-        message="Right: show the model's answer after the reader has committed to their own, and measure the "
-        "reader with the tool (a reader study first, then audits of agreement and overrides).",
+        message="Right: what patients get is the reader's performance with the tool, so measure that (a reader "
+        "study, then audits of overrides); showing the answer only after the reader's own read is a design to test.",
     )
