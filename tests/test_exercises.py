@@ -202,6 +202,12 @@ ALL_TASKS = sorted(
 def test_checks_never_raise_on_odd_answers(task: Task, answer: object) -> None:
     result = task.run(answer)
     assert isinstance(result, CheckResult)
+    if result.status == "pass":
+        # A judgement task accepts its letter in any case and with spaces ("C", " c"): hypothesis can draw that
+        # right answer among its short texts. Only such a one-letter answer may pass.
+        returned = answer()
+        assert isinstance(returned, str) and len(returned.strip()) == 1, (returned, result)
+        return
     assert result.status in ("fail", "todo"), (answer, result)
     assert result.message.strip()
 
