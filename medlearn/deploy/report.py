@@ -39,7 +39,7 @@ def _codes() -> dict[str, Any]:
         "absent": CodedConcept("2667000", "SCT", "Absent"),
         "probability": CodedConcept(*PROBABILITY_CODE),
         "no units": CodedConcept("1", "UCUM", "no units"),
-        "procedure": CodedConcept("36643-5", "LN", "XR Chest 2 Views"),
+        "procedure": CodedConcept("36554-4", "LN", "XR Chest Single view"),
     }
 
 
