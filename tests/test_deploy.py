@@ -442,7 +442,9 @@ def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np
     assert absent["finding"] == "absent" and absent["image"] == source.SOPInstanceUID
 
 
-def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(bundle_folder: Path, images: np.ndarray) -> None:
+def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
+    bundle_folder: Path, images: np.ndarray, tmp_path: Path
+) -> None:
     from pynetdicom import AE, evt
     from pynetdicom.sop_class import Comprehensive3DSRStorage
 
@@ -463,15 +465,30 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(bundle_fold
         ("127.0.0.1", archive_port), block=False, evt_handlers=[(evt.EVT_C_STORE, keep)]
     )
     bundle = load_bundle(bundle_folder)
-    node = start_listener(bundle, port=node_port, destination=("127.0.0.1", archive_port, "ARCHIVE"))
+    log = tmp_path / "audit.jsonl"
+    node = start_listener(
+        bundle,
+        port=node_port,
+        destination=("127.0.0.1", archive_port, "ARCHIVE"),
+        callers=("MEDLEARN_SCU",),
+        audit_log=log,
+        audit_key=AUDIT_KEY,
+    )
     try:
         image = image_to_dicom(images[2], seed="c-store")
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
         ct = _file("CT_small.dcm")
         assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
+        assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI", calling_ae="STRANGER") == -1  # rejected
     finally:
         node.stop()
         archive_server.shutdown()
+    from medlearn.deploy.audit import instance_hash
+
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(e["outcome"], e["channel"]) for e in lines] == [("answered", "dimse"), ("refused", "dimse")]
+    assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
+    assert str(image.SOPInstanceUID) not in log.read_text()
     answered, refused = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
     assert refused["refused"] == "SOPClassUID"

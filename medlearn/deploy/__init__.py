@@ -10,7 +10,8 @@
 - :mod:`medlearn.deploy.monitor`: input and output drift tests, selective prediction (risk-coverage, a
   deferral threshold for a target error rate);
 - :mod:`medlearn.deploy.dimse`: a DICOM C-STORE listener (pynetdicom) that answers with a report;
-- :mod:`medlearn.deploy.service`: the HTTP service (FastAPI), ``python -m medlearn serve BUNDLE``.
+- :mod:`medlearn.deploy.service`: the HTTP service (FastAPI), ``python -m medlearn serve BUNDLE``;
+- :mod:`medlearn.deploy.audit`: the audit log both write (one JSON line per request, keyed hashes).
 """
 
 from .bundle import BUNDLE_FILES, DEFAULT_PREPROCESSING, Bundle, BundleError, load_bundle, save_bundle

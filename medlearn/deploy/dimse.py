@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .._validation import check_int
+from .audit import AuditLog
 from .bundle import Bundle
 from .dicom_input import InputRefused, dicom_to_input
 from .report import structured_report
@@ -51,6 +53,9 @@ def start_listener(
     ae_title: str = "MEDLEARN_AI",
     host: str = "127.0.0.1",
     destination: tuple[str, int, str] | None = None,
+    callers: tuple[str, ...] | None = None,
+    audit_log: str | Path | None = None,
+    audit_key: bytes | None = None,
 ) -> Listener:
     """Listen for C-STORE on ``host:port`` in a background thread; answer each image with the bundle.
 
@@ -60,6 +65,10 @@ def start_listener(
         ae_title: the node's application entity title (up to 16 characters).
         host: the address to listen on (127.0.0.1: this machine only).
         destination: ``(host, port, ae_title)`` of the archive that receives each report, or None.
+        callers: the AE titles allowed to send (an association from any other is rejected), or None (any).
+        audit_log, audit_key: the audit log and its key, as for the HTTP service
+            (:class:`medlearn.deploy.audit.AuditLog`); each line says ``"channel": "dimse"``, and an answer
+            whether its report reached the destination.
 
     Example:
         >>> start_listener("not a bundle", port=11112)
@@ -74,6 +83,11 @@ def start_listener(
     port = check_int(port, "port", min_value=1, max_value=65535)
     if not isinstance(ae_title, str) or not 0 < len(ae_title) <= 16:
         raise ValueError(f"ae_title must be 1 to 16 characters, not {ae_title!r}")
+    if callers is not None and (
+        not isinstance(callers, (tuple, list)) or not all(isinstance(c, str) and 0 < len(c) <= 16 for c in callers)
+    ):
+        raise ValueError(f"callers must be AE titles of 1 to 16 characters, or None, not {callers!r}")
+    log = AuditLog(audit_log, version=bundle.version, key=audit_key)
     size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
     results: list[dict[str, Any]] = []
     lock = threading.Lock()
@@ -88,6 +102,7 @@ def start_listener(
         except InputRefused as refused:
             with lock:
                 results.append({"refused": refused.attribute, "problem": refused.problem})
+            log.write("refused", attribute=refused.attribute, channel="dimse")
             status = Dataset()
             status.Status, status.ErrorComment = CANNOT_UNDERSTAND, str(refused)[:64]
             return status
@@ -98,9 +113,21 @@ def start_listener(
             entry["sent"] = send_image(report, *destination, calling_ae=ae_title) == SUCCESS
         with lock:
             results.append(entry)
+        instance = log.instance(str(dataset.get("SOPInstanceUID", "")))
+        label = int(probability >= bundle.threshold)
+        log.write(
+            "answered",
+            instance=instance,
+            probability=round(probability, 6),
+            label=label,
+            channel="dimse",
+            report_sent=entry["sent"],
+        )
         return SUCCESS
 
     ae = AE(ae_title=ae_title)
+    if callers is not None:
+        ae.require_calling_aet = list(callers)
     ae.supported_contexts = AllStoragePresentationContexts
     server = ae.start_server((host, port), block=False, evt_handlers=[(evt.EVT_C_STORE, on_store)])
     return Listener(server=server, port=port, ae_title=ae_title, results=results)

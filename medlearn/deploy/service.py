@@ -36,14 +36,8 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import math
-import secrets
-import threading
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +45,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from .audit import AuditLog, instance_hash
 from .bundle import Bundle
 from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom, to_bytes
 from .report import structured_report
@@ -66,16 +61,6 @@ def _refusal(status: int, attribute: str, problem: str, fix: str) -> JSONRespons
     return JSONResponse(
         status_code=status, content={"detail": {"attribute": attribute, "problem": problem, "fix": fix}}
     )
-
-
-def instance_hash(uid: str, key: bytes) -> str:
-    """The audit log's keyed hash of a SOP Instance UID: the first 16 hex digits of HMAC-SHA256.
-
-    Example:
-        >>> instance_hash("1.2.3", b"hospital key"), instance_hash("1.2.3", b"another key")
-        ('eab67abb06d1cfe7', '653e5d41cb6c873e')
-    """
-    return hmac.new(key, uid.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def create_app(
@@ -99,23 +84,11 @@ def create_app(
     """
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
-    if audit_log is not None and not isinstance(audit_log, (str, Path)):
-        raise ValueError(f"audit_log must be a file path or None, not {type(audit_log).__name__}")
-    audit_path = None if audit_log is None else Path(audit_log)
-    if audit_path is not None and not audit_path.parent.is_dir():
-        raise ValueError(f"audit_log's folder {audit_path.parent} does not exist")
-    if audit_key is not None and (not isinstance(audit_key, bytes) or len(audit_key) < 16):
-        raise ValueError("audit_key must be bytes, at least 16 of them (a secret the hospital keeps), or None")
-    audit_lock = threading.Lock()
-    key = audit_key if audit_key is not None else secrets.token_bytes(32)
-
-    def audit(outcome: str, **fields: Any) -> None:
-        if audit_path is None:
-            return
-        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "model_version": bundle.version}
-        line = json.dumps({**entry, "outcome": outcome, **fields}, sort_keys=True)
-        with audit_lock, audit_path.open("a", encoding="utf-8") as log:
-            log.write(line + "\n")
+    try:
+        log = AuditLog(audit_log, version=bundle.version, key=audit_key)
+    except ValueError as error:
+        raise ValueError(str(error).replace("key must", "audit_key must")) from None
+    audit = log.write
 
     size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
     app = FastAPI(title="medlearn model service", version=bundle.version, docs_url=None, redoc_url=None)
@@ -165,7 +138,7 @@ def create_app(
             return _refusal(422, refused.attribute, refused.problem, refused.fix)
         if not math.isfinite(probability):  # a fault of the model, never an answer
             raise ArithmeticError("the model's output is not a finite number")
-        instance = instance_hash(str(dataset.get("SOPInstanceUID", "")), key)
+        instance = log.instance(str(dataset.get("SOPInstanceUID", "")))
         label = int(probability >= bundle.threshold)
         if request.query_params.get("format", "json") == "sr":
             report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
