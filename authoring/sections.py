@@ -73,6 +73,18 @@ def _seconds(cell: dict) -> float:
     return max((end - start).total_seconds(), 0.0)
 
 
+def stored_seconds(nb: dict) -> float:
+    """A stored notebook's run time: the sum of its code cells' execution times (0 where none was recorded).
+
+    Example:
+        >>> cell = {"metadata": {"execution": {"iopub.execute_input": "2026-01-01T00:00:00Z",
+        ...                                    "shell.execute_reply": "2026-01-01T00:00:02.5Z"}}}
+        >>> stored_seconds({"cells": [cell, {"metadata": {}}]})
+        2.5
+    """
+    return sum(_seconds(cell) for cell in nb.get("cells", []))
+
+
 def _heading(cell: dict) -> str | None:
     if cell["cell_type"] != "markdown":
         return None

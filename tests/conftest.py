@@ -29,21 +29,15 @@ SLOW_TEST_FILES = ("test_site.py", "test_deploy.py", "test_cli.py")
 
 
 def _stored_seconds(path: Path) -> float:
-    """A stored notebook's run time: the sum of its code cells' execution times (0 when not recorded)."""
+    """A stored notebook's run time from its cells' timing metadata (0 when unreadable)."""
     import json
-    from datetime import datetime
 
-    total = 0.0
+    from authoring.sections import stored_seconds
+
     try:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    except (OSError, ValueError, KeyError):
+        return stored_seconds(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
         return 0.0
-    for cell in cells:
-        timing = cell.get("metadata", {}).get("execution", {})
-        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
-        if start and end:
-            total += max((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 0.0)
-    return total
 
 
 @pytest.hookimpl(trylast=True)
