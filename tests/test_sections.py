@@ -61,3 +61,19 @@ def test_reading_time_counts_words_and_code() -> None:
     assert only.reading_minutes == 5 and only.cell_seconds == 0.0 and only.has_code  # 301/150 + 40/20, up
     with pytest.raises(ValueError, match="timing markers|the lines"):
         sections.update_guide("no markers here", "table")
+
+
+def test_stored_seconds_sums_the_recorded_cell_times_and_skips_the_rest() -> None:
+    def cell(start: str, end: str) -> dict:
+        return {"metadata": {"execution": {"iopub.execute_input": start, "shell.execute_reply": end}}}
+
+    nb = {
+        "cells": [
+            cell("2026-01-01T00:00:00Z", "2026-01-01T00:00:01.5Z"),
+            cell("2026-01-01T00:00:05Z", "2026-01-01T00:00:04Z"),  # clock went back: counts 0, not -1
+            {"metadata": {}},  # never run
+            cell("2026-01-01T00:01:00Z", "2026-01-01T00:01:03Z"),
+        ]
+    }
+    assert sections.stored_seconds(nb) == pytest.approx(4.5)
+    assert sections.stored_seconds({"cells": []}) == 0.0
