@@ -370,7 +370,7 @@ def test_the_audit_log_says_which_model_answered_what_and_holds_no_identifier(
     assert answered and answered[0]["model_version"] == bundle.version and answered[0]["label"] == answer["label"]
     assert any(e["outcome"] == "refused" for e in lines)
     # whoever holds the key finds the study's answers; the UID itself is nowhere in the log
-    from medlearn.deploy.service import instance_hash
+    from medlearn.deploy.audit import instance_hash
 
     assert answered[0]["instance"] == instance_hash(str(dataset.SOPInstanceUID), AUDIT_KEY)
     assert instance_hash(str(dataset.SOPInstanceUID), b"another key of 16 bytes") != answered[0]["instance"]

@@ -7,20 +7,15 @@ Endpoints:
 - ``POST /v1/predict`` with one DICOM Part 10 file as the body (``Content-Type: application/dicom``):
   ``{"probability", "label", "threshold", "model_version", "checks"}``; a refused input gets a 4xx status
   with ``{"detail": {"attribute", "problem", "fix"}}`` (413 for a body over the limit, 415 for another
-  content type, 422 for a file the model must not answer), never a 5xx, and the service keeps serving;
+  content type, 422 for a file the model must not answer), never a 5xx for bad input, and the service
+  keeps serving (a fault of the service itself, such as a non-finite model output, is a 500);
   with ``?format=sr`` the answer is a DICOM Structured Report instead (:mod:`medlearn.deploy.report`).
 
 Nothing the request carried is written to disk. The log records, per request, the outcome and a keyed
-hash (HMAC-SHA256) of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute).
-With ``audit_log`` the service also appends one JSON line per request to that file, once the answer is
-ready: the time (UTC), the model version, the outcome (``answered``; ``refused`` with the attribute;
-``error`` for a fault of the service), and for an answer the same keyed hash, its probability and label.
-
-The key (``audit_key``) is what makes the log useful after an incident: whoever holds it (the hospital,
-under access control) can compute the hash of a study's UID and find what every version of the model
-said about it, across restarts; without the key the hashes link nothing to a patient. The hashes are
-pseudonymous, not anonymous: keep the key as carefully as the records. Without a key, a random one is
-drawn per process, and its lines can be linked only within that run.
+hash of the SOP Instance UID (chapter 09: never the UID itself or any patient attribute). With
+``audit_log`` (and its key, ``audit_key``) the service appends one line per request, once the answer is
+ready, to the audit log of :mod:`medlearn.deploy.audit`, which says what a line holds and why the key
+matters.
 
 Run it with ``python -m medlearn serve BUNDLE --port 8000``.
 
@@ -45,12 +40,12 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from .audit import AuditLog, instance_hash
+from .audit import AuditLog
 from .bundle import Bundle
 from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom, to_bytes
 from .report import structured_report
 
-__all__ = ["DICOM_TYPES", "create_app", "instance_hash", "serve"]
+__all__ = ["DICOM_TYPES", "create_app", "serve"]
 
 #: Content types accepted for a DICOM body (PS3.18's application/dicom, and a generic byte stream).
 DICOM_TYPES = ("application/dicom", "application/octet-stream")
