@@ -91,12 +91,15 @@ def test_every_page_in_a_real_browser(html: Path) -> None:
 
 def test_the_checks_find_a_broken_page(tmp_path: Path) -> None:
     """Each check can fail: a page with a missing image, two bad links, a console error and math without MathJax."""
+    # Each page names its icon, as the site's pages do: otherwise Chromium asks for /favicon.ico, and the
+    # console line of that 404 (which names no URL) lands on whichever page is open when it comes back.
+    icon = '<head><link rel="icon" href="data:,"></head>'
     (tmp_path / "a.html").write_text(
-        '<html><body id="top"><img src="missing.png"><a href="nope.html">x</a><a href="b.html#nowhere">y</a>'
+        f'<html>{icon}<body id="top"><img src="missing.png"><a href="nope.html">x</a><a href="b.html#nowhere">y</a>'
         '<span class="math">\\(x^2\\)</span><script>console.error("boom")</script>'
         '<img src="https://example.org/outside.png"></body></html>'
     )
-    (tmp_path / "b.html").write_text('<html><body id="here">b</body></html>')
+    (tmp_path / "b.html").write_text(f'<html>{icon}<body id="here">b</body></html>')
     links = site_check.link_problems(tmp_path)
     assert any("missing file: missing.png" in p for p in links) and any("missing file: nope.html" in p for p in links)
     assert any("missing anchor: b.html#nowhere" in p for p in links)
