@@ -222,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         help="file for the JSON lines (default: %(default)s)",
     )
     args = parser.parse_args(argv)
+    # A chapter's claims (medlearn.claims) stop an author's run, as they stop the tests; a learner's only warn.
+    os.environ["MEDLEARN_STRICT_CLAIMS"] = "1"
     paths = [p.resolve() for p in args.paths] or [
         path
         for folder in ("notebooks", "exercises", "exercises/solutions")

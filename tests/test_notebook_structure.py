@@ -98,7 +98,9 @@ def ignored_without_check(code: list[dict]) -> list[str]:
 
 
 # A claim and its check: every asserting cell names the sentence it backs, in its metadata's "claims".
-ASSERT = re.compile(r"^\s*assert\b", re.MULTILINE)
+ASSERT = re.compile(r"^\s*(assert\b|claim\()", re.MULTILINE)
+CLAIM_CALL = re.compile(r"^\s*claim\(", re.MULTILINE)
+BARE_ASSERT = re.compile(r"^\s*assert\b", re.MULTILINE)
 MIN_CLAIM = 20
 
 
@@ -147,6 +149,12 @@ def unbacked_claims(cells: list[dict]) -> list[str]:
                 problems.append(f"claim too short to name a sentence: {claim!r}")
             elif _normalise(claim) not in text:
                 problems.append(f"claim not found in the markdown above it, in its section: {claim!r}")
+        if CLAIM_CALL.search(source):
+            # medlearn.claims: the proof stays out of the reading path, and it never stops a learner's Run All
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(f"a cell of claims must be collapsed (metadata jupyter.source_hidden): {head}")
+            if BARE_ASSERT.search(source):
+                problems.append(f"a cell of claims asserts with a bare assert (use claim, which warns a learner): {head}")
         if not any(
             o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])
         ):
@@ -164,11 +172,19 @@ def _md(text: str) -> dict:
     return {"cell_type": "markdown", "source": [text]}
 
 
-def _code(text: str, printed: bool = True, claims: list[str] | None = None, tags: list[str] | None = None) -> dict:
+def _code(
+    text: str,
+    printed: bool = True,
+    claims: list[str] | None = None,
+    tags: list[str] | None = None,
+    hidden: bool = False,
+) -> dict:
     outputs = [{"output_type": "stream", "name": "stdout", "text": ["x\n"]}] if printed else []
-    metadata = {} if claims is None else {"claims": claims}
+    metadata: dict = {} if claims is None else {"claims": claims}
     if tags is not None:
         metadata["tags"] = tags
+    if hidden:
+        metadata["jupyter"] = {"source_hidden": True}
     return {"cell_type": "code", "source": [text], "outputs": outputs, "metadata": metadata}
 
 
@@ -180,8 +196,9 @@ BRAIN = "the brain window clips the most pixels"
     [
         _code("print(1)\nassert True", claims=[BRAIN]),
         _code("print(1)\nassert True", claims=[BRAIN], tags=["solution"]),
+        _code('claim("clipped 0.4, above 0.3", 0.4 > 0.3)', claims=[BRAIN], hidden=True),
     ],
-    ids=["metadata", "other metadata"],
+    ids=["metadata", "other metadata", "medlearn.claims"],
 )
 def test_claim_rule_accepts_a_backed_check(cell: dict) -> None:
     cells = [_md("## 1 · A\nThe brain window clips **the most** pixels of this slice."), cell]
@@ -231,6 +248,21 @@ def test_claim_rule_accepts_a_backed_check(cell: dict) -> None:
         (
             [_md("## 1\nThe brain window clips the most pixels."), _code("print(1)", claims=[BRAIN])],
             "asserts nothing",
+        ),
+        (
+            [_md("## 1\nThe brain window clips the most pixels."), _code('claim("a 0.4", True)', claims=[BRAIN])],
+            "must be collapsed",
+        ),
+        (
+            [
+                _md("## 1\nThe brain window clips the most pixels."),
+                _code('claim("a 0.4", True)\nassert 1', claims=[BRAIN], hidden=True),
+            ],
+            "bare assert",
+        ),
+        (
+            [_md("## 1\nThe brain window clips the most pixels."), _code('claim("a 0.4", True)', hidden=True)],
+            "without claims",
         ),
     ],
 )
