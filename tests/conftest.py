@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import os
 import shutil
 import sys
 import zipfile
@@ -21,6 +22,10 @@ from authoring.local_server import serve
 from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
 
 matplotlib.use("Agg")  # before any test imports pyplot: no screen needed
+# A chapter's claims (medlearn.claims) fail the tests; in a learner's kernel they only warn. The notebooks' kernels
+# are child processes, so they inherit this. course.py sets it too, for a run given notebooks alone (this file is
+# not loaded then); and without it a failed claim still fails nbval: its line ends in a cross, not the stored tick.
+os.environ["MEDLEARN_STRICT_CLAIMS"] = "1"
 
 # Files that take longest, and the notebooks by their stored run time, go to the workers first: with
 # ``--dist loadfile`` each file is one unit of work, and a long notebook handed out last would leave the

@@ -154,7 +154,7 @@ def unbacked_claims(cells: list[dict]) -> list[str]:
             if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
                 problems.append(f"a cell of claims must be collapsed (metadata jupyter.source_hidden): {head}")
             if BARE_ASSERT.search(source):
-                problems.append(f"a cell of claims asserts with a bare assert (use claim, which warns a learner): {head}")
+                problems.append(f"a cell of claims uses a bare assert (use claim, which warns a learner): {head}")
         if not any(
             o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])
         ):
