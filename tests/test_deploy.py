@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
-from helpers import free_port
+from helpers import deflated_ct, free_port, jpeg_ls_bomb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
@@ -255,12 +255,9 @@ def test_compressed_pixel_data_is_decoded_or_refused() -> None:
         dicom_to_input(dataset)
     rle = _file("MR_small_RLE.dcm")
     rle.SOPClassUID, rle.Modality = "1.2.840.10008.5.1.4.1.1.1", "CR"
-    rle.PixelRepresentation = 0  # pretend: an RLE-compressed radiograph, which pydicom decodes itself
-    try:
-        pixels, checks = dicom_to_input(rle, size=(64, 64))
-        assert pixels.dtype == np.uint8 and "TransferSyntaxUID" in checks
-    except InputRefused as refused:
-        assert refused.value.attribute in ("TransferSyntaxUID", "BitsStored")
+    rle.PixelRepresentation = 0  # pretend: an RLE-compressed radiograph: not among the accepted syntaxes
+    with pytest.raises(InputRefused, match="TransferSyntaxUID: 1.2.840.10008.1.2.5 .RLE Lossless. is not accepted"):
+        dicom_to_input(rle, size=(64, 64))
 
 
 @pytest.mark.parametrize(
@@ -337,6 +334,8 @@ def test_the_service_answers_refuses_and_keeps_serving(server: str, bundle_folde
             "wrong modality": (ct, headers, 422),
             "too large": (b"\x00" * 1_500_000, headers, 413),
             "not DICOM type": (good, {"Content-Type": "image/png"}, 415),
+            "deflated bomb": (deflated_ct(150 * 2**20), headers, 422),  # 150 MiB once inflated
+            "codestream bomb": (to_bytes(jpeg_ls_bomb(100, 6000)), headers, 422),  # 72 MB once decoded
         }
         for name, (data, kind, status) in bad.items():
             reply = client.post("/v1/predict", content=data, headers=kind)
@@ -383,6 +382,9 @@ def test_the_audit_log_says_which_model_answered_what_and_holds_no_identifier(
         create_app(bundle, audit_log=3)
     with pytest.raises(ValueError, match="audit_key"):
         create_app(bundle, audit_log=audit_file, audit_key=b"short")
+    for bad in (0, 1.5, "2"):
+        with pytest.raises(ValueError, match="max_concurrent"):
+            create_app(bundle, max_concurrent=bad)
 
 
 def test_a_fault_of_the_model_is_a_500_in_the_audit_log_never_an_answer(
@@ -448,6 +450,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     from pynetdicom import AE, evt
     from pynetdicom.sop_class import Comprehensive3DSRStorage
 
+    from medlearn.deploy import MAX_BYTES
     from medlearn.deploy.dimse import CANNOT_UNDERSTAND, SUCCESS, send_image, start_listener
 
     archive_port, node_port = free_port(), free_port()
@@ -477,22 +480,40 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     try:
         image = image_to_dicom(images[2], seed="c-store")
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
-        ct = _file("CT_small.dcm")
-        assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
+        ct = _file("CT_small.dcm")  # a CT: no presentation context is accepted for it, so no association
+        assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI", calling_ae="STRANGER") == -1  # rejected
+        wrong = image_to_dicom(images[3], seed="refused")
+        wrong.BodyPartExamined = "KNEE"  # accepted for negotiation, refused by the checks
+        assert send_image(wrong, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
+        deflated = image_to_dicom(images[3], seed="deflated")
+        deflated.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.1.99"  # never negotiated: inflated unbounded
+        assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
+        too_large = image_to_dicom(images[3], seed="too large")
+        too_large.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 2 * 2**20))  # a private element, zeros
+        assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # aborted while it arrives
+        assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS  # and it keeps serving
     finally:
         node.stop()
         archive_server.shutdown()
     from medlearn.deploy.audit import instance_hash
 
     lines = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [(e["outcome"], e["channel"]) for e in lines] == [("answered", "dimse"), ("refused", "dimse")]
+    assert [(e["outcome"], e.get("attribute"), e["channel"]) for e in lines] == [
+        ("answered", None, "dimse"),
+        ("refused", "association", "dimse"),
+        ("refused", "association", "dimse"),
+        ("refused", "BodyPartExamined", "dimse"),
+        ("refused", "association", "dimse"),
+        ("refused", "file", "dimse"),
+        ("answered", None, "dimse"),
+    ]
     assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
     assert str(image.SOPInstanceUID) not in log.read_text()
-    answered, refused = node.results
+    answered, refused, again = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
-    assert refused["refused"] == "SOPClassUID"
-    (report,) = received
+    assert refused["refused"] == "BodyPartExamined" and again["sent"]
+    report = received[0]
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..deploy.dicom_input import image_to_dicom
+from ..deploy.course_files import image_to_dicom
 from ..deploy.monitor import deferral_threshold, risk_coverage
 from .core import Wrong, as_array, as_number, call, letter_answer, task
 

@@ -1,11 +1,12 @@
-"""DICOM in: what a chest-radiograph model must check before it answers, and test files made from course images.
+"""DICOM in: what a chest-radiograph model must check before it answers.
 
-:func:`read_dicom` parses bytes from a network (never trusting them); :func:`dicom_to_input` turns a
-dataset into the model's 8-bit input or refuses it with an :class:`InputRefused` that names the DICOM
-attribute at fault and says how to fix it. :func:`image_to_dicom` wraps a course image (for example a
-PneumoniaMNIST test image) as a Secondary Capture object that says it was derived, not acquired.
+:func:`read_dicom` parses bytes from a network (never trusting them: the transfer syntax is read and
+checked before the data set is parsed, see :mod:`medlearn.deploy.encoding`); :func:`dicom_to_input` turns
+a dataset into the model's 8-bit input or refuses it with an :class:`InputRefused` that names the DICOM
+attribute at fault and says how to fix it. Test files are made by :mod:`medlearn.deploy.course_files`.
 
 Example:
+    >>> from medlearn.deploy.course_files import image_to_dicom
     >>> image = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
     >>> pixels, checks = dicom_to_input(image_to_dicom(image))
     >>> bool(np.array_equal(pixels, image)), checks[:2]
@@ -20,19 +21,17 @@ from types import MappingProxyType
 
 import numpy as np
 import pydicom
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from pydicom.dataset import Dataset
 
-from .._validation import check_choice, check_images, check_int
+from .._validation import check_choice, check_int
+from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
 
 __all__ = [
     "ACCEPTED_SOP_CLASSES",
     "InputRefused",
     "MAX_BYTES",
     "dicom_to_input",
-    "image_to_dicom",
     "read_dicom",
-    "to_bytes",
 ]
 
 #: The image storage SOP classes a chest-radiograph model accepts (DICOM PS3.4, Annex B.5).
@@ -48,8 +47,6 @@ RADIOGRAPH_MODALITIES = ("CR", "DX")
 MAX_BYTES = 20 * 1024 * 1024
 #: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
 MAX_PIXELS = 40_000_000
-#: A DICOM root for the course's own test objects (UIDs are generated under it, PS3.5 section 9).
-UID_PREFIX = "1.2.826.0.1.3680043.10.1372."
 
 
 class InputRefused(ValueError):
@@ -85,6 +82,20 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
             "not a DICOM Part 10 file (no 'DICM' marker after the 128-byte preamble, PS3.10 section 7.1)",
             "Send the file as stored by a PACS or modality, with its preamble and file meta information.",
         )
+    try:
+        syntax = file_meta_transfer_syntax(data)
+    except ValueError:
+        raise InputRefused(
+            "TransferSyntaxUID",
+            "the file meta information has no transfer syntax that can be read (Type 1, PS3.10 section 7.1)",
+            "Send the file as a PACS or modality stored it.",
+        ) from None
+    _refuse_unless(  # before parsing: a deflated data set is inflated whole, unbounded, by the parser itself
+        syntax in ACCEPTED_TRANSFER_SYNTAXES,
+        "TransferSyntaxUID",
+        f"{syntax} ({_uid_name(syntax)}) is not accepted here",
+        "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
+    )
     try:
         dataset = pydicom.dcmread(io.BytesIO(bytes(data)))
         dataset.get("PixelData")  # reading the element: a file cut inside its header fails here
@@ -251,6 +262,14 @@ def dicom_to_input(
     )
     checks += ["Rows", "Columns"]
     syntax = dataset.file_meta.get("TransferSyntaxUID") if hasattr(dataset, "file_meta") else None
+    if syntax is not None and str(syntax) not in ACCEPTED_TRANSFER_SYNTAXES:
+        raise InputRefused(
+            "TransferSyntaxUID",
+            f"{syntax} ({_uid_name(str(syntax))}) is not accepted here",
+            "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
+        )
+    if syntax is not None and syntax.is_compressed:
+        _check_frame_header(dataset, str(syntax), rows, columns, allocated)
     if syntax is not None and not getattr(syntax, "is_compressed", True):
         needed = rows * columns * allocated // 8
         _refuse_unless(
@@ -282,7 +301,18 @@ def dicom_to_input(
         "Send a radiograph for presentation (rescale slope 1, intercept 0).",
     )
     checks.append("RescaleIntercept")
-    if "VOILUTSequence" in dataset or ("WindowCenter" in dataset and "WindowWidth" in dataset):
+    if "VOILUTSequence" in dataset:
+        # A LUT's output has its own depth (LUTDescriptor's third value, 8 to 16 bits, PS3.3 C.11.2.1.1),
+        # which need not be BitsStored: map its range, not the stored one, to 0 .. top.
+        descriptor = dataset.VOILUTSequence[0].get("LUTDescriptor") if len(dataset.VOILUTSequence) else None
+        lut_bits = int(descriptor[2]) if descriptor is not None and len(descriptor) == 3 else 0
+        _refuse_unless(8 <= lut_bits <= 16, "VOILUTSequence", f"LUT output of {lut_bits} bits", "Fix the LUT.")
+        lut_top = float(2**lut_bits - 1)
+        indices = np.rint(values).astype(np.int64)  # a LUT is looked up by whole numbers
+        output = np.asarray(pydicom.pixels.apply_voi_lut(indices, dataset), dtype=np.float64)
+        values = np.clip(output, 0.0, lut_top) * (top / lut_top)
+        checks.append("VOILUT")
+    elif "WindowCenter" in dataset and "WindowWidth" in dataset:
         values = np.clip(np.asarray(pydicom.pixels.apply_voi_lut(values, dataset), dtype=np.float64), 0.0, top)
         checks.append("VOILUT")
     if photometric == "MONOCHROME1":
@@ -296,6 +326,26 @@ def dicom_to_input(
     return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
 
 
+def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, allocated: int) -> None:
+    """Refuse compressed pixel data whose own frame header disagrees with the DICOM header, before decoding."""
+    from pydicom.encaps import get_frame
+
+    try:
+        frame = get_frame(dataset.PixelData, 0, number_of_frames=1)
+        shape = codestream_shape(frame, syntax)
+    except Exception:
+        raise InputRefused(
+            "PixelData", "the compressed image has no readable frame header", "Send the complete file."
+        ) from None
+    _refuse_unless(
+        shape[:3] == (rows, columns, 1) and 1 <= shape[3] <= allocated,
+        "PixelData",
+        f"the compressed image says {shape[0]} x {shape[1]}, {shape[2]} component(s) of {shape[3]} bits; the "
+        f"header says {rows} x {columns}, 1 of at most {allocated}",
+        "Send a file whose pixel data matches its header.",
+    )
+
+
 def _reduce(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     from skimage.transform import resize
 
@@ -307,75 +357,3 @@ def _uid_name(uid: str) -> str:
         return pydicom.uid.UID(uid).name if uid else "no SOP class"
     except Exception:
         return "unknown"
-
-
-def image_to_dicom(
-    image: object,
-    *,
-    modality: str = "DX",
-    photometric: str = "MONOCHROME2",
-    patient_id: str = "COURSE-TEST",
-    seed: str = "",
-) -> Dataset:
-    """A Secondary Capture DICOM object holding an 8-bit course image, marked as derived.
-
-    The object says what it is: ``ImageType`` DERIVED\\SECONDARY, ``ConversionType`` WSD (workstation),
-    and a ``DerivationDescription`` that names MedMNIST; it is not an original radiograph. With
-    ``photometric="MONOCHROME1"`` the stored values are inverted (255 - value), so that the image
-    *means* the same picture. UIDs are generated under the course's root from ``seed``.
-
-    Args:
-        image: ``(H, W)`` uint8.
-        modality: the series' modality, ``"DX"`` or ``"CR"`` (a secondary capture made from a radiograph).
-        photometric: ``"MONOCHROME2"`` or ``"MONOCHROME1"``.
-        patient_id: a made-up identifier (never a real one).
-        seed: text from which the UIDs are derived, for reproducible files.
-
-    Example:
-        >>> ds = image_to_dicom(np.zeros((28, 28), np.uint8), photometric="MONOCHROME1")
-        >>> ds.Modality, ds.PhotometricInterpretation, int(ds.pixel_array.max())
-        ('DX', 'MONOCHROME1', 255)
-    """
-    pixels = check_images(image[None] if np.ndim(image) == 2 else image, "image", colours=())[0]
-    if pixels.dtype != np.uint8:
-        raise ValueError(f"image must be uint8, not {pixels.dtype}")
-    modality = check_choice(modality, "modality", RADIOGRAPH_MODALITIES)
-    photometric = check_choice(photometric, "photometric", ("MONOCHROME2", "MONOCHROME1"))
-    sop_class = "1.2.840.10008.5.1.4.1.1.7"
-    uids = {k: generate_uid(prefix=UID_PREFIX, entropy_srcs=[seed, k]) for k in ("study", "series", "instance")}
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = sop_class
-    meta.MediaStorageSOPInstanceUID = uids["instance"]
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID, ds.SOPInstanceUID = sop_class, uids["instance"]
-    ds.StudyInstanceUID, ds.SeriesInstanceUID = uids["study"], uids["series"]
-    ds.Modality, ds.ConversionType = modality, "WSD"
-    ds.ImageType = ["DERIVED", "SECONDARY"]
-    ds.DerivationDescription = "Derived from MedMNIST v2 (PneumoniaMNIST, 28 x 28); not an original radiograph"
-    ds.PatientName, ds.PatientID = "Course^Test", patient_id
-    ds.PatientBirthDate, ds.PatientSex = "", ""
-    ds.StudyDate, ds.StudyTime, ds.AccessionNumber, ds.ReferringPhysicianName = "", "", "", ""
-    ds.StudyID, ds.SeriesNumber, ds.InstanceNumber = "1", 1, 1
-    ds.PatientOrientation = ""
-    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, photometric
-    ds.Rows, ds.Columns = int(pixels.shape[0]), int(pixels.shape[1])
-    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 8, 8, 7, 0
-    ds.BurnedInAnnotation = "NO"
-    ds.BodyPartExamined, ds.ViewPosition = "CHEST", "AP"  # PneumoniaMNIST's source: anterior-posterior views
-    stored = 255 - pixels if photometric == "MONOCHROME1" else pixels
-    ds.PixelData = np.ascontiguousarray(stored).tobytes()
-    return ds
-
-
-def to_bytes(dataset: Dataset) -> bytes:
-    """A dataset as a DICOM Part 10 file in memory (preamble, file meta, data set).
-
-    Example:
-        >>> to_bytes(image_to_dicom(np.zeros((28, 28), np.uint8)))[128:132]
-        b'DICM'
-    """
-    buffer = io.BytesIO()
-    dataset.save_as(buffer, enforce_file_format=True)
-    return buffer.getvalue()

@@ -4,9 +4,14 @@ model as the HTTP service and sends a Structured Report back.
 A PACS (or a router) is configured to forward chest radiographs to the node's AE title, host and port.
 For each image received, the listener runs :func:`medlearn.deploy.dicom_to_input` and the bundle, and,
 when a destination is given, sends the :func:`medlearn.deploy.structured_report` to it with C-STORE.
-A refused image is answered with status 0xC000 (failure: cannot understand, PS3.4 Annex B.2.3) and the
-refusal in the Error Comment; nothing is written to disk. DICOMweb's STOW-RS (PS3.18 section 10.5) is
-the HTTP alternative to C-STORE.
+The listener negotiates only what it accepts (PS3.7 section D.3.3.2): the SOP classes of
+:data:`medlearn.deploy.ACCEPTED_SOP_CLASSES` in the transfer syntaxes of
+:data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES`, so a CT, or a deflated data set (which pynetdicom would
+inflate whole, unbounded), never gets a presentation context; and it aborts an association that sends more
+than :data:`medlearn.deploy.MAX_BYTES` (a PDU's bytes are counted as they arrive, before any data set is
+decoded). An accepted image that fails a check is answered with status 0xC000 (failure: cannot understand,
+PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk. DICOMweb's STOW-RS
+(PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
@@ -23,7 +28,8 @@ from typing import Any
 from .._validation import check_int
 from .audit import AuditLog
 from .bundle import Bundle
-from .dicom_input import InputRefused, dicom_to_input
+from .dicom_input import ACCEPTED_SOP_CLASSES, MAX_BYTES, InputRefused, dicom_to_input
+from .encoding import ACCEPTED_TRANSFER_SYNTAXES
 from .report import structured_report
 
 __all__ = ["Listener", "send_image", "start_listener"]
@@ -76,7 +82,7 @@ def start_listener(
         ...
         ValueError: bundle must be a Bundle from load_bundle, not str
     """
-    from pynetdicom import AE, AllStoragePresentationContexts, evt
+    from pynetdicom import AE, evt
 
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
@@ -95,6 +101,8 @@ def start_listener(
     def on_store(event: Any) -> Any:
         from pydicom.dataset import Dataset
 
+        with lock:
+            answered.add(id(event.assoc))
         dataset = event.dataset
         dataset.file_meta = event.file_meta
         try:
@@ -125,16 +133,47 @@ def start_listener(
         )
         return SUCCESS
 
+    received: dict[int, int] = {}  # bytes received so far, per association
+    answered: set[int] = set()  # associations that sent an image or were aborted for its size
+
+    def on_data(event: Any) -> None:
+        key = id(event.assoc)
+        with lock:
+            received[key] = received.get(key, 0) + len(event.data)
+            over = received[key] > MAX_BYTES + 1024 * 1024 and key not in answered  # one image and its commands
+            if over:
+                answered.add(key)
+        if over:
+            log.write("refused", attribute="file", channel="dimse")
+            event.assoc.abort()
+
+    def on_rejected(event: Any) -> None:  # a caller that is not allowed
+        log.write("refused", attribute="association", channel="dimse")
+
+    def on_close(event: Any) -> None:
+        key = id(event.assoc)
+        with lock:
+            received.pop(key, None)
+            silent = key not in answered
+            answered.discard(key)
+        if silent and event.event is evt.EVT_ABORTED:  # the caller found nothing it offered accepted here
+            log.write("refused", attribute="association", channel="dimse")
+
     ae = AE(ae_title=ae_title)
     if callers is not None:
         ae.require_calling_aet = list(callers)
-    ae.supported_contexts = AllStoragePresentationContexts
-    server = ae.start_server((host, port), block=False, evt_handlers=[(evt.EVT_C_STORE, on_store)])
+    for sop_class in ACCEPTED_SOP_CLASSES:
+        ae.add_supported_context(sop_class, list(ACCEPTED_TRANSFER_SYNTAXES))
+    handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_DATA_RECV, on_data)]
+    handlers += [(evt.EVT_RELEASED, on_close), (evt.EVT_ABORTED, on_close), (evt.EVT_REJECTED, on_rejected)]
+    server = ae.start_server((host, port), block=False, evt_handlers=handlers)
     return Listener(server=server, port=port, ae_title=ae_title, results=results)
 
 
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
-    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when no association was made.
+    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when no association was made
+    (refused by the receiver: its caller or its SOP class and transfer syntax are not accepted there) or when
+    the receiver aborted it (a dataset over its size limit).
 
     Example:
         >>> send_image(None, "127.0.0.1", 9, "NOBODY")

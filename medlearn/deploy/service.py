@@ -31,8 +31,10 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +42,11 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from .._validation import check_int
 from .audit import AuditLog
 from .bundle import Bundle
-from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom, to_bytes
+from .course_files import to_bytes
+from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom
 from .report import structured_report
 
 __all__ = ["DICOM_TYPES", "create_app", "serve"]
@@ -50,6 +54,9 @@ __all__ = ["DICOM_TYPES", "create_app", "serve"]
 #: Content types accepted for a DICOM body (PS3.18's application/dicom, and a generic byte stream).
 DICOM_TYPES = ("application/dicom", "application/octet-stream")
 LOG = logging.getLogger("medlearn.deploy.service")
+#: Requests read and answered at once; the others wait before their body is read, so that memory is bounded
+#: by this many requests of at most ``max_bytes`` each (and what decoding them within the checks may take).
+MAX_CONCURRENT = 2 * (os.cpu_count() or 1)
 
 
 def _refusal(status: int, attribute: str, problem: str, fix: str) -> JSONResponse:
@@ -65,11 +72,13 @@ def create_app(
     monochrome1: str = "invert",
     audit_log: str | Path | None = None,
     audit_key: bytes | None = None,
+    max_concurrent: int = MAX_CONCURRENT,
 ) -> Any:
     """A FastAPI application that answers with ``bundle``; see the module's description for the endpoints.
 
     ``audit_log``: a file to which one JSON line per request is appended; ``audit_key``: the key of its
     hashes, at least 16 bytes (see the module's description; None: a random key for this process).
+    ``max_concurrent``: how many prediction requests are read and answered at once (:data:`MAX_CONCURRENT`).
 
     Example:
         >>> create_app("not a bundle")
@@ -79,6 +88,8 @@ def create_app(
     """
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
+    max_concurrent = check_int(max_concurrent, "max_concurrent", min_value=1)
+    busy = asyncio.Semaphore(max_concurrent)
     try:
         log = AuditLog(audit_log, version=bundle.version, key=audit_key)
     except ValueError as error:
@@ -105,6 +116,10 @@ def create_app(
 
     @app.post("/v1/predict")
     async def predict(request: Request) -> Any:
+        async with busy:  # the body is read, parsed and answered by at most max_concurrent requests at once
+            return await predict_now(request)
+
+    async def predict_now(request: Request) -> Any:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in DICOM_TYPES:
             audit("refused", attribute="Content-Type")

@@ -1,0 +1,184 @@
+"""medlearn.deploy.encoding and the input path's bounds: what a file's bytes claim is read, and refused where it
+would cost more than the request's size, before anything is inflated or decoded (review of chapter 16, H1 and H3)."""
+
+from __future__ import annotations
+
+import io
+from unittest import mock
+
+import numpy as np
+import pydicom
+import pytest
+from helpers import deflated_ct, jpeg_ls_bomb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydicom.data import get_testdata_file
+from pydicom.dataset import Dataset
+from pydicom.encaps import get_frame
+
+from medlearn.deploy import InputRefused, dicom_to_input, image_to_dicom, read_dicom, to_bytes
+from medlearn.deploy.encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
+
+COMPRESSED = [
+    "JPEG2000.dcm",
+    "MR_small_jp2klossless.dcm",
+    "693_J2KI.dcm",
+    "GDCMJ2K_TextGBR.dcm",
+    "MR_small_jpeg_ls_lossless.dcm",
+    "JPEGLSNearLossless_16.dcm",
+    "JPEG-lossy.dcm",
+    "JPGExtended.dcm",
+    "SC_rgb_jpeg_dcmtk.dcm",
+    "SC_rgb_jpeg_gdcm.dcm",
+]
+
+
+def _bytes(name: str) -> bytes:
+    with open(get_testdata_file(name), "rb") as file:
+        return file.read()
+
+
+@pytest.mark.parametrize("name", ["CT_small.dcm", "image_dfl.dcm", *COMPRESSED])
+def test_the_transfer_syntax_is_pydicoms(name: str) -> None:
+    data = _bytes(name)
+    expected = pydicom.dcmread(io.BytesIO(data), stop_before_pixels=True).file_meta.TransferSyntaxUID
+    assert file_meta_transfer_syntax(data) == expected
+
+
+@pytest.mark.parametrize("name", COMPRESSED)
+def test_a_frame_header_agrees_with_the_dicom_header_of_real_files(name: str) -> None:
+    dataset = pydicom.dcmread(get_testdata_file(name))
+    frames = int(dataset.get("NumberOfFrames", 1) or 1)
+    frame = get_frame(dataset.PixelData, 0, number_of_frames=frames)
+    rows, columns, samples, bits = codestream_shape(frame, dataset.file_meta.TransferSyntaxUID)
+    assert (rows, columns, samples) == (dataset.Rows, dataset.Columns, dataset.SamplesPerPixel)
+    assert 1 <= bits <= dataset.BitsAllocated
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ("text", "data must be bytes"),
+        (b"\0" * 131, "Part 10"),
+        (b"\0" * 128 + b"DICM", "names its transfer syntax"),
+        (b"\0" * 128 + b"DICM" + b"\x02\x00\x10\x00UI\xff\xff1.2", "names its transfer syntax"),  # length past the end
+        (b"\0" * 128 + b"DICM" + b"\x02\x00\x01\x00OB\0\0\xff\xff\xff\xff", "names its transfer syntax"),  # 4 GB
+        (b"\0" * 128 + b"DICM" + b"\x08\x00\x10\x00UI\x04\x001.2\0", "names its transfer syntax"),  # no group 2
+    ],
+)
+def test_hostile_meta_information_is_refused_by_name(data: object, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        file_meta_transfer_syntax(data)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_after_the_marker_give_a_syntax_or_a_value_error(tail: bytes) -> None:
+    try:
+        assert isinstance(file_meta_transfer_syntax(b"\0" * 128 + b"DICM" + tail), str)
+    except ValueError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=200),
+    st.sampled_from(sorted(set(ACCEPTED_TRANSFER_SYNTAXES) - {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"})),
+)
+def test_any_frame_gives_a_shape_or_a_value_error(frame: bytes, syntax: str) -> None:
+    try:
+        assert len(codestream_shape(frame, syntax)) == 4
+    except ValueError:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("frame", "syntax", "words"),
+    [
+        (None, "1.2.840.10008.1.2.4.50", "frame must be bytes"),
+        (b"\xff\xd8", "1.2.840.10008.1.2.1", "transfer_syntax"),
+        (b"\xff\xd8\xff\xe0\x00\x01", "1.2.840.10008.1.2.4.50", "readable frame header"),
+        (b"not a codestream", "1.2.840.10008.1.2.4.90", "readable frame header"),
+    ],
+)
+def test_a_frame_without_a_header_is_refused_by_name(frame: object, syntax: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        codestream_shape(frame, syntax)  # type: ignore[arg-type]
+
+
+def test_a_deflated_bomb_is_refused_before_it_is_parsed() -> None:
+    data = deflated_ct(64 * 2**20)
+    assert len(data) < 200_000  # 64 MiB once inflated
+    with mock.patch("pydicom.dcmread", side_effect=AssertionError("parsed")):
+        with pytest.raises(InputRefused, match="TransferSyntaxUID: 1.2.840.10008.1.2.1.99 .Deflated"):
+            read_dicom(data)
+
+
+def test_pydicoms_own_deflated_file_is_refused_by_name() -> None:
+    with pytest.raises(InputRefused, match="TransferSyntaxUID") as refused:
+        read_dicom(_bytes("image_dfl.dcm"))
+    assert refused.value.attribute == "TransferSyntaxUID"
+
+
+def test_a_codestream_larger_than_its_header_is_refused_before_decoding() -> None:
+    bomb = jpeg_ls_bomb(100, 4000)
+    assert len(to_bytes(bomb)) < 10_000  # 16 million pixels once decoded
+    decoded = mock.PropertyMock(side_effect=AssertionError("decoded"))
+    with mock.patch.object(pydicom.dataset.Dataset, "pixel_array", decoded):
+        with pytest.raises(InputRefused, match="PixelData: the compressed image says 4000 x 4000") as refused:
+            dicom_to_input(read_dicom(to_bytes(bomb)))
+    assert refused.value.attribute == "PixelData"
+
+
+def test_a_codestream_that_agrees_with_its_header_is_decoded() -> None:
+    dataset = jpeg_ls_bomb(64, 64)
+    pixels, checks = dicom_to_input(read_dicom(to_bytes(dataset)))
+    assert pixels.shape == (28, 28) and "TransferSyntaxUID" in checks
+
+
+def _ramp_with_voi_lut(lut_bits: int | None) -> Dataset:
+    """A 12-bit ramp (0 .. 4095) with an identity-shaped VOI transform: a window, or a LUT of ``lut_bits`` output."""
+    ramp = np.tile(np.linspace(0, 4095, 56).round().astype(np.uint16), (56, 1))
+    dataset = image_to_dicom(np.zeros((56, 56), np.uint8))
+    dataset.BitsAllocated, dataset.BitsStored, dataset.HighBit = 16, 12, 11
+    dataset.PixelData = ramp.tobytes()
+    if lut_bits is None:
+        dataset.WindowCenter, dataset.WindowWidth = 2048, 4096
+    else:
+        item = Dataset()
+        item.LUTDescriptor = [4096, 0, lut_bits]
+        item.LUTData = np.linspace(0, 2**lut_bits - 1, 4096).round().astype(np.uint16).tolist()
+        item["LUTData"].VR = "US"
+        dataset.VOILUTSequence = [item]
+    return dataset
+
+
+@pytest.mark.parametrize("lut_bits", [10, 12, 16])  # 9 to 16 bits: one entry a 16-bit word
+def test_a_voi_lut_sequence_is_scaled_by_its_own_output_depth(lut_bits: int) -> None:
+    window, _ = dicom_to_input(_ramp_with_voi_lut(None))
+    lut, checks = dicom_to_input(_ramp_with_voi_lut(lut_bits))
+    assert "VOILUT" in checks
+    assert np.abs(lut.astype(int) - window.astype(int)).max() <= 2, (lut.min(), lut.max(), lut.mean())
+
+
+def test_a_voi_lut_of_impossible_depth_is_refused_by_name() -> None:
+    dataset = _ramp_with_voi_lut(12)
+    dataset.VOILUTSequence[0].LUTDescriptor = [4096, 0, 40]
+    with pytest.raises(InputRefused, match="VOILUTSequence"):
+        dicom_to_input(dataset)
+
+
+def test_the_bombs_cost_little_memory() -> None:
+    """Refused before inflating or decoding: the peak of what Python and numpy allocate stays far below the bombs."""
+    import tracemalloc
+
+    bombs = [deflated_ct(150 * 2**20), to_bytes(jpeg_ls_bomb(100, 6000))]  # 150 MiB inflated; 72 MB decoded
+    tracemalloc.start()
+    try:
+        for data in bombs:
+            with pytest.raises(InputRefused):
+                dicom_to_input(read_dicom(data))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MiB allocated"
