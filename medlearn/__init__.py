@@ -21,7 +21,8 @@ not have to retype:
 - :mod:`medlearn.active`: active learning from a pool: uncertainty or random queries, and the learning curve;
 - :mod:`medlearn.detection`: boxes: IoU, non-maximum suppression, COCO's mAP (as pycocotools), FROC, counts;
 - :mod:`medlearn.generative`: synthetic against real images, in features: Fréchet distance, precision, recall;
-- :mod:`medlearn.survival`: time to an event: Kaplan-Meier, Harrell's C, Cox information, Schoenfeld residuals;
+- :mod:`medlearn.survival`: time to an event: Kaplan-Meier, Harrell's C, bootstrap intervals over patients;
+- :mod:`medlearn.cox`: a Cox model's information, Schoenfeld residuals and the test of proportional hazards;
 - :mod:`medlearn.reconstruction`: CT's back-projection (as iradon) and photon noise; MR's k-space and its masks;
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;

@@ -1,6 +1,5 @@
-"""Time to an event with censoring: the Kaplan-Meier estimate, Harrell's concordance, a Cox model's information
-and Schoenfeld residuals,
-bootstrap intervals over patients.
+"""Time to an event with censoring: the Kaplan-Meier estimate, Harrell's concordance, bootstrap intervals over
+patients (a Cox model's diagnostics are in :mod:`medlearn.cox`).
 
 Chapter 15 writes the Kaplan-Meier estimator and Harrell's concordance index by
 hand; these are the same computations, kept here so that later cells, the
@@ -24,15 +23,13 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats
 
-from ._validation import check_array, check_bool, check_int, check_number
+from ._validation import check_array, check_int, check_number
 from .metrics import _percentile_interval
 
 __all__ = [
     "concordance_index",
-    "cox_information",
     "kaplan_meier",
     "kaplan_meier_band",
-    "schoenfeld_residuals",
     "survival_at",
     "survival_bootstrap_ci",
 ]
@@ -186,106 +183,6 @@ def concordance_index(event: object, time: object, risk: object, *, block: int =
     if pairs == 0:
         raise ValueError("event and time give no comparable pair (no event before another patient's time)")
     return score / pairs
-
-
-def _cox_inputs(features: object, event: object, time: object, coefficients: object) -> tuple[np.ndarray, ...]:
-    times, events = _outcome(time, event)
-    x = check_array(features, "features", ndim=2, kinds="iufb").astype(float)
-    if len(x) != len(times):
-        raise ValueError(f"features has {len(x)} rows but time has {len(times)} patients")
-    beta = check_array(coefficients, "coefficients", ndim=1, kinds="iuf").astype(float)
-    if len(beta) != x.shape[1]:
-        raise ValueError(f"coefficients has {len(beta)} values but features has {x.shape[1]} columns")
-    return x, times, events, beta
-
-
-def _risk_sets(x: np.ndarray, times: np.ndarray, events: np.ndarray, beta: np.ndarray):
-    """For each event (in the order of ``np.flatnonzero(events)``): its row, the risk set's weighted mean and
-    covariance of the features, with weights ``exp(x b)`` (Breslow's handling of tied times)."""
-    linear = x @ beta
-    for i in np.flatnonzero(events):
-        at_risk = times >= times[i]
-        w = np.exp(linear[at_risk] - linear[at_risk].max())  # shifted within the risk set: no underflow to 0/0
-        w /= w.sum()
-        mean = w @ x[at_risk]
-        centred = x[at_risk] - mean
-        yield i, mean, (centred * w[:, None]).T @ centred
-
-
-def cox_information(features: object, event: object, time: object, coefficients: object) -> np.ndarray:
-    """The observed information of a Cox model at ``coefficients``: minus the Hessian of Breslow's log partial
-    likelihood, the sum over events of the risk set's weighted covariance of the features.
-
-    It assumes Breslow's handling of tied times (scikit-survival's default, ``ties="breslow"``) and an
-    unpenalised fit: with ``ties="efron"`` or a penalty (``alpha > 0``, Coxnet) the standard errors
-    below are not those of the fitted model. Its inverse estimates the covariance of the fitted
-    coefficients, so
-    ``np.sqrt(np.diag(np.linalg.inv(information)))`` are their standard errors,
-    and ``exp(b +- 1.96 SE)`` the 95 % interval of a hazard ratio (scikit-survival's
-    Cox models give the coefficients but not these).
-
-    Args:
-        features: ``(N, P)`` the model's inputs, as it was fitted on them.
-        event, time: each patient's outcome.
-        coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of ``CoxPHSurvivalAnalysis``).
-
-    Returns:
-        ``(P, P)``, symmetric.
-
-    Example:
-        >>> X = np.array([[0.0], [1.0], [0.0], [1.0]])
-        >>> cox_information(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
-        [[0.472]]
-    """
-    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
-    information = np.zeros((x.shape[1], x.shape[1]))
-    for _, _, covariance in _risk_sets(x, times, events, beta):
-        information += covariance
-    return information
-
-
-def schoenfeld_residuals(
-    features: object, event: object, time: object, coefficients: object, *, scaled: bool = False
-) -> np.ndarray:
-    """Schoenfeld residuals of a fitted Cox model: at each event, the patient's features minus the risk set's mean.
-
-    The mean is weighted by each patient's relative hazard ``exp(x b)`` among
-    those still at risk (Breslow's handling of tied times). At the fitted
-    coefficients the residuals of each feature sum to zero (the score
-    equation). The *scaled* residuals, ``b + E I^-1 r`` for ``E`` events and
-    the information ``I`` of :func:`cox_information`, estimate each
-    coefficient as it would be at that event's time: under proportional
-    hazards they scatter around ``b`` with no trend in time, and a trend
-    suggests an effect that changes (Grambsch and Therneau, Biometrika
-    1994;81:515-526).
-
-    Args:
-        features: ``(N, P)`` the model's inputs, as it was fitted on them.
-        event, time: each patient's outcome.
-        coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of scikit-survival's Cox models).
-        scaled: return the scaled residuals.
-
-    Returns:
-        ``(E, P)``: one row per event, in the order of ``np.flatnonzero(event)``.
-
-    Example:
-        >>> X = np.array([[0.0], [1.0], [0.0], [1.0]])
-        >>> schoenfeld_residuals(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
-        [[-0.5], [0.333], [0.0]]
-    """
-    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
-    scaled = check_bool(scaled, "scaled")
-    rows, information = [], np.zeros((x.shape[1], x.shape[1]))
-    for i, mean, covariance in _risk_sets(x, times, events, beta):
-        rows.append(x[i] - mean)
-        information += covariance
-    residuals = np.array(rows).reshape(-1, x.shape[1])
-    if not scaled:
-        return residuals
-    if np.linalg.cond(information) > 1e12:
-        raise ValueError("features has a column that does not vary within the risk sets: no scaled residuals")
-    inverse = np.linalg.inv(information)
-    return beta + len(residuals) * residuals @ inverse
 
 
 Metric = Callable[[np.ndarray, np.ndarray, np.ndarray], float]

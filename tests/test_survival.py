@@ -17,14 +17,13 @@ from sksurv.nonparametric import kaplan_meier_estimator
 from sksurv.preprocessing import OneHotEncoder
 from sksurv.util import Surv
 
+from medlearn.cox import cox_information, schoenfeld_residuals
 from medlearn.data import COHORTS, load_cohort
 from medlearn.plotting import plot_survival_curves
 from medlearn.survival import (
     concordance_index,
-    cox_information,
     kaplan_meier,
     kaplan_meier_band,
-    schoenfeld_residuals,
     survival_at,
     survival_bootstrap_ci,
 )
