@@ -102,7 +102,7 @@ def test_ct_soft_tissue_is_the_windowed_example() -> None:
     assert image.min() == 0 and image.max() == 1 and 0.2 < image.mean() < 0.6
 
 
-@pytest.mark.parametrize(("name", "side"), [("small", 128), ("body", 256), ("head", 256)])
+@pytest.mark.parametrize(("name", "side"), [("small", 128), ("cq500", 256), ("head", 256)])
 def test_ct_slices_are_real_ct_in_hounsfield_units(name: str, side: int) -> None:
     hu, spacing = ct_slice(name)
     assert hu.shape == (side, side) and hu.dtype == np.float64

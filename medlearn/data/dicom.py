@@ -30,8 +30,8 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
 CT_SLICES: Mapping[str, str] = MappingProxyType(
     {
         "small": "CT_small.dcm",  # 128 x 128
-        "body": "693_J2KI.dcm",  # 512 x 512, a body slice
-        "head": "J2K_pixelrep_mismatch.dcm",  # 512 x 512, a head slice
+        "cq500": "693_J2KI.dcm",  # 512 x 512, a head slice from the CQ500 collection, lossy JPEG 2000 (339:1)
+        "head": "J2K_pixelrep_mismatch.dcm",  # 512 x 512, a head slice, lossless JPEG 2000
     }
 )
 
@@ -162,7 +162,7 @@ def ct_slice(name: str, size: int = 256) -> tuple[np.ndarray, float]:
     warnings they raise while being read are silenced here.
 
     Args:
-        name: a key of :data:`CT_SLICES` (``"small"``, ``"body"`` or ``"head"``).
+        name: a key of :data:`CT_SLICES` (``"small"``, ``"cq500"`` or ``"head"``).
         size: the largest side wanted, at least 16.
 
     Returns:
