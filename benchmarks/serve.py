@@ -15,8 +15,16 @@ a child process, and measures:
   Runtime through ``model.export(format="onnx")`` where tf2onnx and onnxruntime are installed (they are
   not course dependencies: ``pip install tf2onnx onnxruntime``; the table says when they are missing).
 
+- hostile files: a deflated data set that inflates to 150 MiB and a JPEG-LS image whose codestream claims 36
+  million pixels under a header of 100 x 100, five of each: each must get a 4xx while the service's resident
+  memory grows by less than 200 MB;
+- real radiographs: the 1955 x 1841, 15-bit MONOCHROME1 CR chest PA of the ``pydicom-data`` package
+  (``RG1_UNCR``), and its JPEG 2000 copies, lossless and lossy: the median time of 11 answers each. The
+  package is not a course dependency (``pip install pydicom-data``, 34 MB); the table says when it is missing.
+
 Goals: p95 under 20 ms for one client; at least 200 requests/s at 16 clients on 2 cores; zero 5xx;
-memory growth under 50 MB over 10,000 requests.
+memory growth under 50 MB over 10,000 requests; hostile files refused with growth under 200 MB; the real CR
+radiograph answered in under a second (median).
 
 Usage::
 
@@ -37,7 +45,14 @@ import numpy as np
 
 from medlearn.deploy import image_to_dicom, load_bundle, save_bundle, to_bytes
 
-GOALS = {"p95 ms": 20.0, "requests/s at 16": 200.0, "memory growth MB": 50.0}
+GOALS = {
+    "p95 ms": 20.0,
+    "requests/s at 16": 200.0,
+    "memory growth MB": 50.0,
+    "hostile growth MB": 200.0,
+    "real CR median s": 1.0,
+}
+REPO = Path(__file__).resolve().parents[1]
 
 
 def train_bundle(folder: Path) -> None:
@@ -204,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
         rows["5xx answers (all runs)"] = str(sum(code >= 500 for code in statuses))
         valid_errors = sum(code != 200 for code in statuses[: -(5 * len(bad) + 20)])
         rows["errors on valid requests"] = str(valid_errors)
+        rows.update(hostile_files(url, headers, process))
+        rows.update(real_radiographs(url, headers))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -223,6 +240,77 @@ def main(argv: list[str] | None = None) -> None:
         f"zero 5xx: {'met' if fives == 0 else 'missed'}; "
         f"memory growth < {GOALS['memory growth MB']} MB: {'met' if growth < GOALS['memory growth MB'] else 'missed'}"
     )
+    hostile = float(rows["hostile growth MB"])
+    refused = all(value == "422" for key, value in rows.items() if key.startswith("hostile:"))
+    print(
+        f"Hostile files refused with a 4xx and growth < {GOALS['hostile growth MB']} MB: "
+        f"{'met' if refused and hostile < GOALS['hostile growth MB'] else 'missed'}"
+    )
+    real = rows.get("real CR RG1_UNCR.dcm median s", "")
+    if real:
+        seconds = float(real.split()[0])
+        met = seconds < GOALS["real CR median s"] and "(status 200)" in real
+        print(f"Real CR radiograph under {GOALS['real CR median s']} s (median): {'met' if met else 'missed'}")
+    else:
+        print("Real CR radiograph: not measured (pip install pydicom-data)")
+
+
+def hostile_files(url: str, headers: dict[str, str], process) -> dict[str, str]:
+    """Five of each decompression bomb: their statuses, and the service's peak resident memory meanwhile."""
+    import threading
+
+    import httpx
+
+    sys.path.insert(0, str(REPO))
+    from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
+
+    bombs = {
+        "deflated, 150 MiB inflated": deflated_ct(150 * 2**20),
+        "JPEG-LS, 6000 x 6000 claimed": to_bytes(jpeg_ls_bomb(100, 6000)),
+    }
+    before, peak, done = process.memory_info().rss, [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], process.memory_info().rss)
+            time.sleep(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    codes: dict[str, list[int]] = {name: [] for name in bombs}
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for _ in range(5):
+            for name, body in bombs.items():
+                codes[name].append(client.post("/v1/predict", content=body, headers=headers).status_code)
+    done.set()
+    sampler.join()
+    rows = {
+        f"hostile: {name} ({len(bombs[name]):,} bytes)": ", ".join(map(str, sorted(set(c))))
+        for name, c in codes.items()
+    }
+    rows["hostile growth MB"] = f"{(peak[0] - before) / 2**20:.1f}"
+    return rows
+
+
+def real_radiographs(url: str, headers: dict[str, str]) -> dict[str, str]:
+    """The median time to answer the pydicom-data CR chest radiograph and its JPEG 2000 copies (11 each)."""
+    import httpx
+    from pydicom.data import get_testdata_file
+
+    rows = {}
+    for name in ("RG1_UNCR.dcm", "RG1_J2KR.dcm", "RG1_J2KI.dcm"):
+        path = get_testdata_file(name)
+        if path is None:
+            rows[f"real CR {name}"] = "pydicom-data not installed"
+            continue
+        body, times, codes = Path(path).read_bytes(), [], set()
+        with httpx.Client(base_url=url, timeout=60) as client:
+            for _ in range(11):
+                start = time.perf_counter()
+                codes.add(client.post("/v1/predict", content=body, headers=headers).status_code)
+                times.append(time.perf_counter() - start)
+        rows[f"real CR {name} median s"] = f"{np.median(times):.3f} (status {', '.join(map(str, sorted(codes)))})"
+    return rows
 
 
 def model_alone(bundle, images: np.ndarray) -> dict[str, str]:

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
-from helpers import deflated_ct, free_port, jpeg_ls_bomb
+from helpers import free_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 
+from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
 from medlearn.deploy import (
     BundleError,
     InputRefused,

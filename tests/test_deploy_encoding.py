@@ -9,13 +9,13 @@ from unittest import mock
 import numpy as np
 import pydicom
 import pytest
-from helpers import deflated_ct, jpeg_ls_bomb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
 from pydicom.encaps import get_frame
 
+from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
 from medlearn.deploy import InputRefused, dicom_to_input, image_to_dicom, read_dicom, to_bytes
 from medlearn.deploy.encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
 

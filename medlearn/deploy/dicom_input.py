@@ -156,8 +156,8 @@ def dicom_to_input(
     intercept), then the VOI LUT where the file gives one (window centre and width, or a VOI LUT sequence:
     the display the radiologist would see), is applied; the stored range ``0 .. 2**BitsStored - 1`` maps
     linearly to 0 .. 255; a non-square image is cropped to the central square (as MedMNIST prepared its
-    images) and a larger one reduced to ``size`` by scikit-image's ``resize`` (a Gaussian anti-aliasing
-    filter, then linear interpolation). An 8-bit MONOCHROME2 image of the model's size without a VOI LUT
+    images) and a larger one reduced to ``size`` by the mean of k x k blocks where it is at least twice
+    the size (an area mean), or by scikit-image's anti-aliased ``resize`` where it is smaller. An 8-bit MONOCHROME2 image of the model's size without a VOI LUT
     passes through unchanged, so the service's answer equals the notebook's for the same image.
 
     Example:
@@ -347,8 +347,17 @@ def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, 
 
 
 def _reduce(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``values`` reduced to ``size``: the mean of k x k blocks where the image is at least twice as large (an
+    area mean, cropped centrally to a multiple of k: milliseconds for a full radiograph), else scikit-image's
+    anti-aliased ``resize``."""
     from skimage.transform import resize
 
+    height, width = size
+    k = min(values.shape[0] // height, values.shape[1] // width)
+    if k >= 2:
+        top, left = (values.shape[0] - k * height) // 2, (values.shape[1] - k * width) // 2
+        block = values[top : top + k * height, left : left + k * width]
+        return block.reshape(height, k, width, k).mean(axis=(1, 3))
     return resize(values, size, order=1, anti_aliasing=True, preserve_range=True)
 
 
