@@ -139,9 +139,10 @@ def proportional_hazards_test(
     ``x g(t)`` to the model, for a function ``g`` of time, would improve it: the score of those added
     coefficients at zero is the Schoenfeld residuals weighted by ``g`` at each event, and its variance is the
     information of the added terms given the fitted ones. This is the exact score test that R's
-    ``survival::cox.zph`` computes since version 3.0 (Grambsch and Therneau, Biometrika 1994;81:515-526; the
-    older approximation, a correlation of scaled residuals with ``g``, can be far off when the risk sets change
-    over time). The global test takes every feature together and so answers "is there any departure" without
+    ``survival::cox.zph`` computes since version 3.0 (Grambsch and Therneau, Biometrika 1994;81:515-526),
+    adding one term at a time; the correlation of each feature's scaled residuals with ``g`` asks another
+    question, each trend adjusted for all the others' trends. The global test takes every feature together
+    and so answers "is there any departure" without
     the multiplicity of one test per feature.
 
     Args:
