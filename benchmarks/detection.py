@@ -37,7 +37,7 @@ from medlearn.detection import choose_count_threshold, count_objects, four_flips
 from medlearn.models import centernet_loss, centernet_targets, decode_centernet, small_centernet
 
 GOALS = {"RBC": 0.80, "WBC": 0.95, "Platelets": 0.85}
-GOAL_WBC_EXACT = 0.95
+GOAL_WBC_EXACT = 0.95  # beyond reach against these labels: 4 test images' white cell has no box (68/72 = 94.4 %)
 MAX_TRAINING_SECONDS = 300
 STRIDE = 4
 
