@@ -84,7 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine)")
     serve.add_argument("--audit-log", metavar="FILE", help="append one JSON line per request to FILE (no patient data)")
     serve.add_argument("--audit-key", metavar="FILE", help="the audit hashes' key, read from FILE (keep it secret)")
-    serve.add_argument("--expect-version", metavar="V", help="refuse to start unless the bundle's version is V")
+    serve.add_argument(
+        "--expect-digest",
+        metavar="DIGEST",
+        help="refuse to start unless the bundle's full digest (64 hex digits, Bundle.digest) is DIGEST",
+    )
     return parser
 
 
@@ -108,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 audit_log=args.audit_log,
                 audit_key_file=args.audit_key,
-                expect_version=args.expect_version,
+                expect_digest=args.expect_digest,
             )
         except (BundleError, OSError) as error:
             print(f"error: {error}", file=sys.stderr)

@@ -78,7 +78,7 @@ def test_every_command_is_an_argparse_subcommand_listed_by_help() -> None:
         and "--port" in serve.stdout
         and "127.0.0.1" in serve.stdout
         and "--audit-log" in serve.stdout
-        and "--expect-version" in serve.stdout
+        and "--expect-digest" in serve.stdout
     )
     doctor = medlearn("doctor", "--help")
     assert doctor.returncode == 0 and "--quick" in doctor.stdout and "--root" in doctor.stdout

@@ -244,9 +244,7 @@ def test_a_non_square_radiograph_is_cropped_to_its_centre_and_a_window_is_applie
     dataset.WindowCenter, dataset.WindowWidth = 2048, 1024
     pixels, checks = dicom_to_input(dataset)
     windowed = np.clip((raw - (2048 - 0.5)) / (1024 - 1) + 0.5, 0, 1) * 4095  # PS3.3 C.11.2.1.2.1, linear
-    from skimage.transform import resize
-
-    want = np.rint(resize(windowed, (28, 28), order=1, anti_aliasing=True, preserve_range=True) * 255 / 4095)
+    want = np.rint(windowed.reshape(28, 2, 28, 2).mean(axis=(1, 3)) * 255 / 4095)  # the mean of 2 x 2 blocks
     assert "VOILUT" in checks and np.abs(pixels.astype(int) - want).max() <= 1
 
 
@@ -415,6 +413,51 @@ def test_a_fault_of_the_model_is_a_500_in_the_audit_log_never_an_answer(
     assert [json.loads(line)["outcome"] for line in log.read_text().splitlines()] == ["error"]
 
 
+def test_a_fault_reaches_no_server_log_as_a_traceback(bundle_folder: Path, images: np.ndarray) -> None:
+    """Starlette re-raises after a 500 handler, and the server then logs the traceback with the file's values;
+    the service's own middleware answers 500 and raises nothing (the transport re-raises what the app raises)."""
+    import asyncio
+
+    import httpx
+
+    from medlearn.deploy.service import create_app
+
+    broken = dataclasses.replace(load_bundle(bundle_folder), calibration={"a": float("nan"), "b": 0.0}, _cache={})
+    transport = httpx.ASGITransport(app=create_app(broken))  # raise_app_exceptions=True
+
+    async def ask() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            body = to_bytes(image_to_dicom(images[0]))
+            return await client.post("/v1/predict", content=body, headers={"Content-Type": "application/dicom"})
+
+    assert asyncio.run(ask()).status_code == 500
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("PatientSex", "Q"), ("PatientBirthDate", "19XX0101"), ("StudyInstanceUID", None)],
+)
+def test_a_header_that_cannot_go_into_a_report_is_refused_by_name(
+    server: str, images: np.ndarray, attribute: str, value: str | None
+) -> None:
+    import httpx
+
+    dataset = image_to_dicom(images[4], seed=f"report {attribute}")
+    with warnings.catch_warnings():  # pydicom warns of the invalid value it is asked to write: that is the point
+        warnings.simplefilter("ignore")
+        if value is None:
+            delattr(dataset, attribute)
+        else:
+            setattr(dataset, attribute, value)
+        body = to_bytes(dataset)
+    headers = {"Content-Type": "application/dicom"}
+    with httpx.Client(base_url=server, timeout=30) as client:
+        assert client.post("/v1/predict", content=body, headers=headers).status_code == 200
+        reply = client.post("/v1/predict?format=sr", content=body, headers=headers)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["detail"]["attribute"] == "StructuredReport" and (value or "XX") not in reply.text
+
+
 def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path, images: np.ndarray) -> None:
     import httpx
 
@@ -487,6 +530,11 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         wrong = image_to_dicom(images[3], seed="refused")
         wrong.BodyPartExamined = "KNEE"  # accepted for negotiation, refused by the checks
         assert send_image(wrong, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
+        odd = image_to_dicom(images[5], seed="odd sex")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            odd.PatientSex = "Q"  # passes the checks, cannot be copied into a report
+        assert send_image(odd, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
         deflated = image_to_dicom(images[3], seed="deflated")
         deflated.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.1.99"  # never negotiated: inflated unbounded
         assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
@@ -505,15 +553,18 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         ("refused", "association", "dimse"),
         ("refused", "association", "dimse"),
         ("refused", "BodyPartExamined", "dimse"),
+        ("answered", None, "dimse"),
         ("refused", "association", "dimse"),
         ("refused", "file", "dimse"),
         ("answered", None, "dimse"),
     ]
     assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
     assert str(image.SOPInstanceUID) not in log.read_text()
-    answered, refused, again = node.results
+    answered, refused, odd_answer, again = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
     assert refused["refused"] == "BodyPartExamined" and again["sent"]
+    assert not odd_answer["sent"] and odd_answer["report_error"] == "ValueError"
+    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True]
     report = received[0]
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
@@ -541,3 +592,16 @@ def test_any_header_value_is_answered_or_refused_never_raised_otherwise(keyword:
             assert refused.attribute and refused.fix
         else:
             assert pixels.shape == (28, 28) and pixels.dtype == np.uint8
+
+
+def test_the_service_starts_only_with_the_approved_digest(bundle_folder: Path) -> None:
+    from medlearn.deploy.bundle import BundleError
+    from medlearn.deploy.service import serve
+
+    bundle = load_bundle(bundle_folder)
+    assert len(bundle.digest) == 64 and bundle.version == bundle.digest[:12]
+    for short in (bundle.version, "abc", bundle.digest.upper(), 3):
+        with pytest.raises(ValueError, match="expect_digest must be a bundle's full digest"):
+            serve(str(bundle_folder), expect_digest=short)  # type: ignore[arg-type]
+    with pytest.raises(BundleError, match="is not the approved"):
+        serve(str(bundle_folder), expect_digest="0" * 64)

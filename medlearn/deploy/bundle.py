@@ -71,21 +71,27 @@ class Bundle:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
-    def version(self) -> str:
-        """The bundle's identity: the first 12 hex digits of a sha256 over what decides its answers and
-        says what it is: the network's architecture and weights (:func:`model_digest`), ``bundle.json``
-        (preprocessing, threshold, calibration, reference statistics, versions) and ``card.md``.
+    def digest(self) -> str:
+        """The bundle's identity in full: a sha256 (64 hex digits) over what decides its answers and says what
+        it is: the network's architecture and weights (:func:`model_digest`), ``bundle.json`` (preprocessing,
+        threshold, calibration, reference statistics, versions) and ``card.md``.
 
-        Saving the same model with the same settings again gives the same version, although Keras writes
-        the save date into ``model.keras`` (so that file's own hash differs); a new threshold,
-        calibration or card is a new version, as new weights are."""
+        Saving the same model with the same settings again gives the same digest, although Keras writes the
+        save date into ``model.keras`` (so that file's own hash differs); a new threshold, calibration or card
+        gives a new one, as new weights do. Pin this, not :attr:`version`, where an edit must be refused."""
         if not self.hashes:
             return ""
-        if "version" not in self._cache:
+        if "digest" not in self._cache:
             parts = [f"model {model_digest(self.model)}"]
             parts += [f"{name} {self.hashes[name]}" for name in ("bundle.json", "card.md") if name in self.hashes]
-            self._cache["version"] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
-        return self._cache["version"]
+            self._cache["digest"] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return self._cache["digest"]
+
+    @property
+    def version(self) -> str:
+        """The first 12 hex digits of :attr:`digest`: a name for people and logs (48 bits, too few to pin
+        against a deliberate edit: finding another card with the same 12 digits takes about 2**48 tries)."""
+        return self.digest[:12]
 
     def network_input(self, images: object) -> np.ndarray:
         """uint8 images ``(N, H, W)`` of the bundle's size as the network's float32 input ``(N, H, W, 1)``."""

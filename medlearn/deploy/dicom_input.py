@@ -157,7 +157,8 @@ def dicom_to_input(
     the display the radiologist would see), is applied; the stored range ``0 .. 2**BitsStored - 1`` maps
     linearly to 0 .. 255; a non-square image is cropped to the central square (as MedMNIST prepared its
     images) and a larger one reduced to ``size`` by the mean of k x k blocks where it is at least twice
-    the size (an area mean), or by scikit-image's anti-aliased ``resize`` where it is smaller. An 8-bit MONOCHROME2 image of the model's size without a VOI LUT
+    the size (an area mean), or by scikit-image's anti-aliased ``resize`` where it is smaller. An 8-bit
+    MONOCHROME2 image of the model's size without a VOI LUT
     passes through unchanged, so the service's answer equals the notebook's for the same image.
 
     Example:

@@ -34,8 +34,9 @@ from .report import structured_report
 
 __all__ = ["Listener", "send_image", "start_listener"]
 
-#: C-STORE status codes (PS3.4 Annex B.2.3): success, and failure "cannot understand".
-SUCCESS, CANNOT_UNDERSTAND = 0x0000, 0xC000
+#: C-STORE status codes (PS3.4 Annex B.2.3, PS3.7 Annex C): success, failure "cannot understand", and
+#: "processing failure" (a fault of the node itself).
+SUCCESS, CANNOT_UNDERSTAND, PROCESSING_FAILURE = 0x0000, 0xC000, 0x0110
 
 
 @dataclass
@@ -99,10 +100,19 @@ def start_listener(
     lock = threading.Lock()
 
     def on_store(event: Any) -> Any:
-        from pydicom.dataset import Dataset
-
         with lock:
             answered.add(id(event.assoc))
+        try:
+            return answer(event)
+        except Exception as error:  # a fault of the node: logged by type (values may identify), never raised
+            with lock:
+                results.append({"error": type(error).__name__})
+            log.write("error", error=type(error).__name__, channel="dimse")
+            return PROCESSING_FAILURE
+
+    def answer(event: Any) -> Any:
+        from pydicom.dataset import Dataset
+
         dataset = event.dataset
         dataset.file_meta = event.file_meta
         try:
@@ -117,8 +127,13 @@ def start_listener(
         probability = float(bundle.predict(pixels[None])[0])
         entry: dict[str, Any] = {"probability": probability, "checks": checks, "sent": False}
         if destination is not None:
-            report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
-            entry["sent"] = send_image(report, *destination, calling_ae=ae_title) == SUCCESS
+            try:  # the report copies identifiers and demographics the checks did not need
+                report = structured_report(
+                    dataset, probability, threshold=bundle.threshold, model_version=bundle.version
+                )
+                entry["sent"] = send_image(report, *destination, calling_ae=ae_title) == SUCCESS
+            except (ValueError, AttributeError, TypeError) as error:
+                entry["report_error"] = type(error).__name__
         with lock:
             results.append(entry)
         instance = log.instance(str(dataset.get("SOPInstanceUID", "")))

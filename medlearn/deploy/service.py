@@ -35,6 +35,7 @@ import asyncio
 import logging
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +152,18 @@ def create_app(
         instance = log.instance(str(dataset.get("SOPInstanceUID", "")))
         label = int(probability >= bundle.threshold)
         if request.query_params.get("format", "json") == "sr":
-            report = structured_report(dataset, probability, threshold=bundle.threshold, model_version=bundle.version)
+            try:  # the report copies the study's identifiers and demographics, which the checks did not need
+                report = structured_report(
+                    dataset, probability, threshold=bundle.threshold, model_version=bundle.version
+                )
+            except (ValueError, AttributeError, TypeError) as error:  # by type only: values may identify
+                audit("refused", attribute="StructuredReport")
+                return _refusal(
+                    422,
+                    "StructuredReport",
+                    f"the file's identifiers or demographics cannot be copied into a report ({type(error).__name__})",
+                    "Check the UIDs, PatientSex and PatientBirthDate, or ask for the JSON answer.",
+                )
             reply: Any = Response(content=to_bytes(report), media_type="application/dicom")
         else:
             reply = {
@@ -165,12 +177,17 @@ def create_app(
         audit("answered", instance=instance, probability=round(probability, 6), label=label)
         return reply
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Any:
-        # A bug must not leak a traceback or a patient's data; it is logged by type and answered 500.
-        LOG.error("internal error: %s", type(error).__name__)
-        audit("error", error=type(error).__name__)
-        return _refusal(500, "service", "internal error", "Report it; the request was not stored.")
+    @app.middleware("http")
+    async def unexpected(request: Request, call_next: Any) -> Any:
+        # A bug must not leak a traceback or a patient's data: it is logged by type and answered 500. A middleware,
+        # not an exception handler: Starlette re-raises after its 500 handler, and the server then logs the whole
+        # traceback, values from the file included.
+        try:
+            return await call_next(request)
+        except Exception as error:
+            LOG.error("internal error: %s", type(error).__name__)
+            audit("error", error=type(error).__name__)
+            return _refusal(500, "service", "internal error", "Report it; the request was not stored.")
 
     return app
 
@@ -182,13 +199,14 @@ def serve(
     port: int = 8000,
     audit_log: str | None = None,
     audit_key_file: str | None = None,
-    expect_version: str | None = None,
+    expect_digest: str | None = None,
 ) -> None:
     """Load the bundle (checking every file's hash) and serve it with uvicorn until interrupted.
 
     ``audit_log``: a file for the service's audit lines (see :func:`create_app`), or None;
-    ``audit_key_file``: a file holding the audit hashes' key (its bytes); ``expect_version``: the approved
-    version: a bundle with any other (edited, even with its manifest rewritten) is refused at start.
+    ``audit_key_file``: a file holding the audit hashes' key (its bytes); ``expect_digest``: the approved
+    bundle's full digest (:attr:`Bundle.digest`, 64 hex digits): a bundle with any other (edited, even with
+    its manifest rewritten) is refused at start. The 12-digit version is refused here: too short to pin.
 
     Example:
         >>> serve("/no/such/bundle")  # doctest: +ELLIPSIS
@@ -200,9 +218,11 @@ def serve(
 
     from .bundle import BundleError, load_bundle
 
+    if expect_digest is not None and not re.fullmatch(r"[0-9a-f]{64}", str(expect_digest)):
+        raise ValueError(f"expect_digest must be a bundle's full digest, 64 hex digits, not {expect_digest!r}")
     bundle = load_bundle(bundle_path)
-    if expect_version is not None and bundle.version != expect_version:
-        raise BundleError(f"{bundle_path}: version {bundle.version} is not the approved {expect_version}")
+    if expect_digest is not None and bundle.digest != expect_digest:
+        raise BundleError(f"{bundle_path}: digest {bundle.digest} is not the approved {expect_digest}")
     key = None if audit_key_file is None else Path(audit_key_file).read_bytes()
     app = create_app(bundle, audit_log=audit_log, audit_key=key)
     uvicorn.run(app, host=host, port=port, log_level="warning")
