@@ -542,6 +542,15 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         too_large.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 2 * 2**20))  # a private element, zeros
         assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # aborted while it arrives
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS  # and it keeps serving
+        # the limit holds for every image of an association, not only the first
+        scu = AE(ae_title="MEDLEARN_SCU")
+        scu.add_requested_context(image.SOPClassUID, image.file_meta.TransferSyntaxUID)
+        association = scu.associate("127.0.0.1", node_port, ae_title="MEDLEARN_AI")
+        assert association.is_established
+        first = association.send_c_store(image_to_dicom(images[1], seed="first of two"))
+        second = association.send_c_store(too_large)
+        association.release()
+        assert int(first.Status) == SUCCESS and not second  # aborted: no status
     finally:
         node.stop()
         archive_server.shutdown()
@@ -557,14 +566,17 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         ("refused", "association", "dimse"),
         ("refused", "file", "dimse"),
         ("answered", None, "dimse"),
+        ("answered", None, "dimse"),
+        ("refused", "file", "dimse"),
     ]
     assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
     assert str(image.SOPInstanceUID) not in log.read_text()
-    answered, refused, odd_answer, again = node.results
+    answered, refused, odd_answer, again, first_of_two = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
     assert refused["refused"] == "BodyPartExamined" and again["sent"]
     assert not odd_answer["sent"] and odd_answer["report_error"] == "ValueError"
-    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True]
+    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True, True]
+    assert first_of_two["sent"]
     report = received[0]
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
@@ -605,3 +617,45 @@ def test_the_service_starts_only_with_the_approved_digest(bundle_folder: Path) -
             serve(str(bundle_folder), expect_digest=short)  # type: ignore[arg-type]
     with pytest.raises(BundleError, match="is not the approved"):
         serve(str(bundle_folder), expect_digest="0" * 64)
+
+
+def test_a_body_that_trickles_in_is_refused_in_time(bundle_folder: Path) -> None:
+    """A client that sends a byte and stops would hold one of the service's few places: a 408 frees it."""
+    import asyncio
+
+    from medlearn.deploy.service import create_app
+
+    app = create_app(load_bundle(bundle_folder), max_concurrent=1, read_seconds=0.2)
+    sent: list[dict] = []
+
+    async def call() -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/v1/predict",
+            "raw_path": b"/v1/predict",
+            "query_string": b"",
+            "headers": [(b"content-type", b"application/dicom"), (b"content-length", b"1000")],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 80),
+        }
+        chunks = [{"type": "http.request", "body": b"D", "more_body": True}]
+
+        async def receive() -> dict:
+            if chunks:
+                return chunks.pop()
+            await asyncio.sleep(3600)  # the rest never comes
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        await asyncio.wait_for(app(scope, receive, send), timeout=5)
+
+    asyncio.run(call())
+    assert sent[0]["status"] == 408
+    with pytest.raises(ValueError, match="read_seconds"):
+        create_app(load_bundle(bundle_folder), read_seconds=0)

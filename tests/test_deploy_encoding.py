@@ -13,11 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
-from pydicom.encaps import get_frame
+from pydicom.encaps import encapsulate, get_frame
 
 from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
 from medlearn.deploy import InputRefused, dicom_to_input, image_to_dicom, read_dicom, to_bytes
-from medlearn.deploy.encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
+from medlearn.deploy.encoding import (
+    ACCEPTED_TRANSFER_SYNTAXES,
+    codestream_shape,
+    decodable_transfer_syntaxes,
+    file_meta_transfer_syntax,
+)
 
 COMPRESSED = [
     "JPEG2000.dcm",
@@ -131,7 +136,12 @@ def test_a_codestream_larger_than_its_header_is_refused_before_decoding() -> Non
 
 
 def test_a_codestream_that_agrees_with_its_header_is_decoded() -> None:
+    import jpeg_ls
+
     dataset = jpeg_ls_bomb(64, 64)
+    noise = np.random.default_rng(0).integers(0, 4096, (64, 64)).astype(np.uint16)  # compresses as images do
+    dataset.PixelData = encapsulate([bytes(jpeg_ls.encode(noise))])
+    dataset["PixelData"].VR = "OB"
     pixels, checks = dicom_to_input(read_dicom(to_bytes(dataset)))
     assert pixels.shape == (28, 28) and "TransferSyntaxUID" in checks
 
@@ -182,3 +192,75 @@ def test_the_bombs_cost_little_memory() -> None:
     finally:
         tracemalloc.stop()
     assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MiB allocated"
+
+
+def test_an_image_far_smaller_than_it_decodes_to_is_refused() -> None:
+    """A 6000 x 6000 image of zeros whose header agrees: 72 MB from 2 kB is no radiograph (and cost 375 MB)."""
+    with pytest.raises(InputRefused, match="would decode to .* times its compressed size"):
+        dicom_to_input(read_dicom(to_bytes(jpeg_ls_bomb(6000, 6000))))
+
+
+def test_a_repeated_transfer_syntax_is_refused() -> None:
+    """pydicom reads the last (0002,0010), a first-match reader the first: a decoy in front of Deflated."""
+    data = deflated_ct(2**20)
+    meta_start = data.index(b"\x02\x00\x10\x00UI")
+    decoy = b"\x02\x00\x10\x00UI" + len(b"1.2.840.10008.1.2.1\0").to_bytes(2, "little") + b"1.2.840.10008.1.2.1\0"
+    tampered = data[:meta_start] + decoy + data[meta_start:]
+    with pytest.raises(ValueError, match="once each, in order"):
+        file_meta_transfer_syntax(tampered)
+    with pytest.raises(InputRefused, match="TransferSyntaxUID"):
+        read_dicom(tampered)
+
+
+def _jpeg2000(width: int, tile: int) -> bytes:
+    """The start of a JPEG 2000 codestream: SOC and a SIZ for one 16-bit component of width x width."""
+    siz = (0xFF51).to_bytes(2, "big") + (41).to_bytes(2, "big") + (0).to_bytes(2, "big")
+    siz += b"".join(v.to_bytes(4, "big") for v in (width, width, 0, 0, tile, tile, 0, 0))
+    siz += (1).to_bytes(2, "big") + bytes([15, 1, 1])
+    return b"\xff\x4f" + siz + b"\xff\x90" + b"\0" * 20
+
+
+def test_jpeg_2000_headers_are_read_where_the_decoder_reads_them() -> None:
+    syntax = "1.2.840.10008.1.2.4.90"
+    assert codestream_shape(_jpeg2000(100, 100), syntax) == (100, 100, 1, 16)
+    with pytest.raises(ValueError, match="at most 64 tiles"):
+        codestream_shape(_jpeg2000(255, 1), syntax)  # 65,025 tiles of one pixel
+    decoy = b"\0\0\0\x0cjP  \r\n\x87\n" + (8 + 60).to_bytes(4, "big") + b"xml " + _jpeg2000(100, 100)[:60]
+    wrapped = decoy + (8 + 70).to_bytes(4, "big") + b"jp2c" + _jpeg2000(13000, 13000)
+    assert codestream_shape(wrapped, syntax)[:2] == (13000, 13000)  # the decoy in the xml box is passed over
+
+
+def test_jpeg_markers_without_a_length_are_not_read_as_lengths() -> None:
+    """SOI then RST0 (no length): a walker that read a length there would jump onto a decoy SOF."""
+    sof = bytes.fromhex("ffc3 000b 10 0064 0064 01 011100")
+    frame = bytes.fromhex("ffd8 ffd0") + bytes.fromhex("fffe 0010") + sof + b"\0\0\0"
+    with pytest.raises(ValueError, match="readable frame header"):
+        codestream_shape(frame, "1.2.840.10008.1.2.4.70")
+
+
+@pytest.mark.parametrize("lut_bits", [8])
+def test_an_8_bit_voi_lut_is_looked_up_without_wrapping(lut_bits: int) -> None:
+    """pydicom builds its indices in the LUT's output type: an 8-bit LUT wrapped values above 255 (near black)."""
+    window, _ = dicom_to_input(_ramp_with_voi_lut(None))
+    dataset = _ramp_with_voi_lut(12)
+    dataset.VOILUTSequence[0].LUTDescriptor = [4096, 0, lut_bits]
+    dataset.VOILUTSequence[0].LUTData = np.linspace(0, 255, 4096).round().astype(np.uint16).tolist()
+    lut, checks = dicom_to_input(dataset)
+    assert "VOILUT" in checks and np.abs(lut.astype(int) - window.astype(int)).max() <= 2
+
+
+def test_a_voi_lut_that_does_not_match_its_descriptor_is_refused() -> None:
+    dataset = _ramp_with_voi_lut(12)
+    dataset.VOILUTSequence[0].LUTDescriptor = [1000, 0, 12]
+    with pytest.raises(InputRefused, match="VOILUTSequence: the LUT holds 4096 entries"):
+        dicom_to_input(dataset)
+
+
+def test_only_syntaxes_with_a_decoder_are_offered() -> None:
+    from pydicom.pixels import get_decoder
+
+    usable = decodable_transfer_syntaxes()
+    assert {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"} <= set(usable) <= set(ACCEPTED_TRANSFER_SYNTAXES)
+    assert "1.2.840.10008.1.2.4.90" in usable  # JPEG 2000, which the course's real CR copies use
+    for uid in set(usable) - {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"}:
+        assert get_decoder(uid).is_available

@@ -24,6 +24,7 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from .._validation import check_choice, check_int
+from ._pixels import reduce_to, voi_lut
 from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
 
 __all__ = [
@@ -47,6 +48,9 @@ RADIOGRAPH_MODALITIES = ("CR", "DX")
 MAX_BYTES = 20 * 1024 * 1024
 #: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
 MAX_PIXELS = 40_000_000
+#: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
+#: ones about 10 times; a small file that claims a large image is a bomb), and the most fragments of one frame.
+MAX_COMPRESSION, MAX_FRAGMENTS = 200, 1000
 
 
 class InputRefused(ValueError):
@@ -294,7 +298,7 @@ def dicom_to_input(
         stored_pixels.shape == (rows, columns), "Rows", f"pixel array of shape {stored_pixels.shape}", "Fix the header."
     )
     top = float(2**stored - 1)
-    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float64)
+    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float32)  # half of float64's memory
     _refuse_unless(
         values.min() >= 0 and values.max() <= top,
         "RescaleIntercept",
@@ -303,18 +307,13 @@ def dicom_to_input(
     )
     checks.append("RescaleIntercept")
     if "VOILUTSequence" in dataset:
-        # A LUT's output has its own depth (LUTDescriptor's third value, 8 to 16 bits, PS3.3 C.11.2.1.1),
-        # which need not be BitsStored: map its range, not the stored one, to 0 .. top.
-        descriptor = dataset.VOILUTSequence[0].get("LUTDescriptor") if len(dataset.VOILUTSequence) else None
-        lut_bits = int(descriptor[2]) if descriptor is not None and len(descriptor) == 3 else 0
-        _refuse_unless(8 <= lut_bits <= 16, "VOILUTSequence", f"LUT output of {lut_bits} bits", "Fix the LUT.")
-        lut_top = float(2**lut_bits - 1)
-        indices = np.rint(values).astype(np.int64)  # a LUT is looked up by whole numbers
-        output = np.asarray(pydicom.pixels.apply_voi_lut(indices, dataset), dtype=np.float64)
-        values = np.clip(output, 0.0, lut_top) * (top / lut_top)
+        try:
+            values = voi_lut(values, dataset.VOILUTSequence, top)
+        except ValueError as error:
+            raise InputRefused("VOILUTSequence", str(error), "Fix the LUT, or send a window instead.") from None
         checks.append("VOILUT")
     elif "WindowCenter" in dataset and "WindowWidth" in dataset:
-        values = np.clip(np.asarray(pydicom.pixels.apply_voi_lut(values, dataset), dtype=np.float64), 0.0, top)
+        values = np.clip(np.asarray(pydicom.pixels.apply_voi_lut(values, dataset), dtype=np.float32), 0.0, top)
         checks.append("VOILUT")
     if photometric == "MONOCHROME1":
         values = top - values
@@ -322,18 +321,34 @@ def dicom_to_input(
     top_row, left = (rows - side) // 2, (columns - side) // 2
     values = values[top_row : top_row + side, left : left + side]
     if values.shape != tuple(size):
-        values = _reduce(values, size)
+        values = reduce_to(values, size)
     pixels = values if stored == 8 and allocated == 8 else values * (255.0 / top)
     return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
 
 
 def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, allocated: int) -> None:
-    """Refuse compressed pixel data whose own frame header disagrees with the DICOM header, before decoding."""
-    from pydicom.encaps import get_frame
+    """Refuse compressed pixel data whose own frame header disagrees with the DICOM header, or that would decode
+    to far more than it holds, before decoding."""
+    import io as _io
 
+    from pydicom.encaps import generate_fragments, get_frame, parse_basic_offsets
+
+    _refuse_unless(  # a decoder follows an extended offset table, which could point past the frame checked here
+        "ExtendedOffsetTable" not in dataset,
+        "ExtendedOffsetTable",
+        "an extended offset table for a single frame",
+        "Send the image without it.",
+    )
     try:
+        buffer = _io.BytesIO(dataset.PixelData)
+        parse_basic_offsets(buffer)
+        for count, _ in enumerate(generate_fragments(buffer), 1):
+            if count > MAX_FRAGMENTS:
+                raise InputRefused("PixelData", f"more than {MAX_FRAGMENTS} fragments", "Send the image whole.")
         frame = get_frame(dataset.PixelData, 0, number_of_frames=1)
         shape = codestream_shape(frame, syntax)
+    except InputRefused:
+        raise
     except Exception:
         raise InputRefused(
             "PixelData", "the compressed image has no readable frame header", "Send the complete file."
@@ -345,21 +360,13 @@ def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, 
         f"header says {rows} x {columns}, 1 of at most {allocated}",
         "Send a file whose pixel data matches its header.",
     )
-
-
-def _reduce(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``values`` reduced to ``size``: the mean of k x k blocks where the image is at least twice as large (an
-    area mean, cropped centrally to a multiple of k: milliseconds for a full radiograph), else scikit-image's
-    anti-aliased ``resize``."""
-    from skimage.transform import resize
-
-    height, width = size
-    k = min(values.shape[0] // height, values.shape[1] // width)
-    if k >= 2:
-        top, left = (values.shape[0] - k * height) // 2, (values.shape[1] - k * width) // 2
-        block = values[top : top + k * height, left : left + k * width]
-        return block.reshape(height, k, width, k).mean(axis=(1, 3))
-    return resize(values, size, order=1, anti_aliasing=True, preserve_range=True)
+    ratio = rows * columns * (allocated // 8) / max(len(frame), 1)
+    _refuse_unless(
+        ratio <= MAX_COMPRESSION,
+        "PixelData",
+        f"the image would decode to {ratio:,.0f} times its compressed size (at most {MAX_COMPRESSION} accepted)",
+        "Send the image uncompressed or with ordinary compression.",
+    )
 
 
 def _uid_name(uid: str) -> str:

@@ -6,10 +6,12 @@ For each image received, the listener runs :func:`medlearn.deploy.dicom_to_input
 when a destination is given, sends the :func:`medlearn.deploy.structured_report` to it with C-STORE.
 The listener negotiates only what it accepts (PS3.7 section D.3.3.2): the SOP classes of
 :data:`medlearn.deploy.ACCEPTED_SOP_CLASSES` in the transfer syntaxes of
-:data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES`, so a CT, or a deflated data set (which pynetdicom would
-inflate whole, unbounded), never gets a presentation context; and it aborts an association that sends more
-than :data:`medlearn.deploy.MAX_BYTES` (a PDU's bytes are counted as they arrive, before any data set is
-decoded). An accepted image that fails a check is answered with status 0xC000 (failure: cannot understand,
+:data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES` that this installation can decode, so a CT, or a
+deflated data set (which pynetdicom would inflate whole, unbounded), never gets a presentation context.
+It aborts an association once the bytes received for one image pass :data:`medlearn.deploy.MAX_BYTES`
+(counted per PDU as they arrive, before any data set is decoded; one PDU is read whole first, which
+pynetdicom does not bound) and never answers that image. An accepted image that fails a check is answered
+with status 0xC000 (failure: cannot understand,
 PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk. DICOMweb's STOW-RS
 (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 
@@ -29,14 +31,14 @@ from .._validation import check_int
 from .audit import AuditLog
 from .bundle import Bundle
 from .dicom_input import ACCEPTED_SOP_CLASSES, MAX_BYTES, InputRefused, dicom_to_input
-from .encoding import ACCEPTED_TRANSFER_SYNTAXES
+from .encoding import decodable_transfer_syntaxes
 from .report import structured_report
 
 __all__ = ["Listener", "send_image", "start_listener"]
 
-#: C-STORE status codes (PS3.4 Annex B.2.3, PS3.7 Annex C): success, failure "cannot understand", and
-#: "processing failure" (a fault of the node itself).
-SUCCESS, CANNOT_UNDERSTAND, PROCESSING_FAILURE = 0x0000, 0xC000, 0x0110
+#: C-STORE status codes (PS3.4 Annex B.2.3, PS3.7 Annex C): success, failure "cannot understand",
+#: "processing failure" (a fault of the node itself) and "out of resources" (an image over the size limit).
+SUCCESS, CANNOT_UNDERSTAND, PROCESSING_FAILURE, OUT_OF_RESOURCES = 0x0000, 0xC000, 0x0110, 0xA700
 
 
 @dataclass
@@ -100,8 +102,13 @@ def start_listener(
     lock = threading.Lock()
 
     def on_store(event: Any) -> Any:
+        key = id(event.assoc)
         with lock:
-            answered.add(id(event.assoc))
+            stored.add(key)
+            received[key] = 0  # the limit counts each image's bytes anew
+            too_large = key in oversized
+        if too_large:  # its bytes arrived before the abort took effect: never answered
+            return OUT_OF_RESOURCES
         try:
             return answer(event)
         except Exception as error:  # a fault of the node: logged by type (values may identify), never raised
@@ -148,16 +155,17 @@ def start_listener(
         )
         return SUCCESS
 
-    received: dict[int, int] = {}  # bytes received so far, per association
-    answered: set[int] = set()  # associations that sent an image or were aborted for its size
+    received: dict[int, int] = {}  # bytes received since the last image was handled, per association
+    stored: set[int] = set()  # associations that delivered an image
+    oversized: set[int] = set()  # associations aborted for an image over the limit
 
     def on_data(event: Any) -> None:
         key = id(event.assoc)
         with lock:
             received[key] = received.get(key, 0) + len(event.data)
-            over = received[key] > MAX_BYTES + 1024 * 1024 and key not in answered  # one image and its commands
+            over = received[key] > MAX_BYTES + 1024 * 1024 and key not in oversized  # one image and its commands
             if over:
-                answered.add(key)
+                oversized.add(key)
         if over:
             log.write("refused", attribute="file", channel="dimse")
             event.assoc.abort()
@@ -169,8 +177,9 @@ def start_listener(
         key = id(event.assoc)
         with lock:
             received.pop(key, None)
-            silent = key not in answered
-            answered.discard(key)
+            silent = key not in stored and key not in oversized
+            stored.discard(key)
+            oversized.discard(key)
         if silent and event.event is evt.EVT_ABORTED:  # the caller found nothing it offered accepted here
             log.write("refused", attribute="association", channel="dimse")
 
@@ -178,7 +187,7 @@ def start_listener(
     if callers is not None:
         ae.require_calling_aet = list(callers)
     for sop_class in ACCEPTED_SOP_CLASSES:
-        ae.add_supported_context(sop_class, list(ACCEPTED_TRANSFER_SYNTAXES))
+        ae.add_supported_context(sop_class, decodable_transfer_syntaxes())
     handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_DATA_RECV, on_data)]
     handlers += [(evt.EVT_RELEASED, on_close), (evt.EVT_ABORTED, on_close), (evt.EVT_REJECTED, on_rejected)]
     server = ae.start_server((host, port), block=False, evt_handlers=handlers)

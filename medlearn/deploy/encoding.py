@@ -22,7 +22,7 @@ import struct
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["ACCEPTED_TRANSFER_SYNTAXES", "codestream_shape", "file_meta_transfer_syntax"]
+__all__ = ["ACCEPTED_TRANSFER_SYNTAXES", "codestream_shape", "decodable_transfer_syntaxes", "file_meta_transfer_syntax"]
 
 UNCOMPRESSED = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1")
 JPEG = ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70")
@@ -48,6 +48,10 @@ ACCEPTED_TRANSFER_SYNTAXES: Mapping[str, str] = MappingProxyType(
 _LONG_LENGTH_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
 _META_LIMIT = 64 * 1024  # no file meta information is longer (PS3.10 section 7.1 holds a few UIDs and names)
 _HEADER_LIMIT = 64 * 1024  # how far into a frame its header is looked for
+#: The most tiles a JPEG 2000 frame may have (a radiograph is usually one tile; each costs the decoder memory).
+MAX_TILES = 64
+# Markers that may stand between SOI and the frame header: APPn, COM, DQT, DHT, DRI, DAC, and JPEG-LS's LSE
+_BEFORE_SOF = {*range(0xE0, 0xF0), 0xFE, 0xDB, 0xC4, 0xDD, 0xCC, 0xF8}
 # JPEG start-of-frame markers (ISO 10918-1 table B.1: SOF0-3, 5-7, 9-11, 13-15) and JPEG-LS's SOF55 (ISO 14495-1)
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xF7}
 
@@ -74,11 +78,14 @@ def file_meta_transfer_syntax(data: bytes) -> str:
     view = bytes(data[: 132 + _META_LIMIT])
     if len(view) < 132 or view[128:132] != b"DICM":
         raise ValueError("data must be a DICOM Part 10 file ('DICM' after the 128-byte preamble)")
-    position = 132
+    position, previous, found = 132, -1, ""
     while position + 8 <= len(view):
         group, element = struct.unpack_from("<HH", view, position)
         if group != 0x0002:
             break
+        if element <= previous:  # a repeated or reordered element: a parser may read another value than this one
+            raise ValueError("data must have its file meta elements once each, in order (PS3.5 section 7.1)")
+        previous = element
         vr = view[position + 4 : position + 6]
         if vr in _LONG_LENGTH_VRS:
             if position + 12 > len(view):
@@ -91,10 +98,10 @@ def file_meta_transfer_syntax(data: bytes) -> str:
         if start + length > len(view):
             break
         if element == 0x0010:
-            value = view[start : start + length].rstrip(b"\0 ").decode("ascii", "replace")
-            if value:
-                return value
+            found = view[start : start + length].rstrip(b"\0 ").decode("ascii", "replace")
         position = start + length
+    if found:
+        return found
     raise ValueError("data must be a DICOM file whose meta information names its transfer syntax (0002,0010)")
 
 
@@ -116,14 +123,22 @@ def codestream_shape(frame: bytes, transfer_syntax: str) -> tuple[int, int, int,
         raise ValueError(f"frame must be bytes, not {type(frame).__name__}")
     head = bytes(frame[:_HEADER_LIMIT])
     if transfer_syntax in JPEG_2000:
-        start = head.find(b"\xff\x4f\xff\x51")  # SOC then SIZ (ISO 15444-1 A.5.1); a JP2 wrapper is passed over
-        if start >= 0 and start + 4 + 38 + 3 <= len(head):
-            x, y, x0, y0 = struct.unpack_from(">IIII", head, start + 8)
-            (components,) = struct.unpack_from(">H", head, start + 40)
-            depth = (head[start + 42] & 0x7F) + 1
+        # SOC then SIZ at the start of the codestream (ISO 15444-1 A.5.1). DICOM holds the bare codestream
+        # (PS3.5 section A.4.4), but some writers wrap it in a JP2 file: then the codestream is the first
+        # 'jp2c' box's content, found by walking the boxes (a SIZ searched for anywhere could be a decoy)
+        head = _jp2_codestream(head)
+        if head[:4] == b"\xff\x4f\xff\x51" and len(head) >= 4 + 38 + 3:
+            x, y, x0, y0, tile_x, tile_y, tile_x0, tile_y0 = struct.unpack_from(">IIIIIIII", head, 8)
+            (components,) = struct.unpack_from(">H", head, 40)
+            depth = (head[42] & 0x7F) + 1
+            if tile_x == 0 or tile_y == 0:
+                raise ValueError("frame must give its tiles a size (JPEG 2000 SIZ)")
+            tiles = -(-(x - tile_x0) // tile_x) * -(-(y - tile_y0) // tile_y)
+            if tiles > MAX_TILES:  # each tile costs the decoder memory of its own
+                raise ValueError(f"frame must have at most {MAX_TILES} tiles, not {tiles}")
             return int(y - y0), int(x - x0), int(components), int(depth)
     elif transfer_syntax in JPEG + JPEG_LS:
-        position = 2 if head[:2] == b"\xff\xd8" else len(head)
+        position = 2 if head[:2] == b"\xff\xd8" else len(head)  # SOI first (ISO 10918-1 B.2.1)
         while position + 4 <= len(head):
             if head[position] != 0xFF:
                 break
@@ -131,13 +146,61 @@ def codestream_shape(frame: bytes, transfer_syntax: str) -> tuple[int, int, int,
             if marker == 0xFF:  # fill byte
                 position += 1
                 continue
-            (length,) = struct.unpack_from(">H", head, position + 2)
-            if marker in _SOF and position + 10 <= len(head):
+            if marker in _SOF:
+                if position + 10 > len(head):
+                    break
                 bits, rows, columns, components = struct.unpack_from(">BHHB", head, position + 4)
                 return int(rows), int(columns), int(components), int(bits)
+            if marker not in _BEFORE_SOF:  # only tables and comments may come first; anything else is refused
+                break
+            (length,) = struct.unpack_from(">H", head, position + 2)
             if length < 2:
                 break
             position += 2 + length
     else:
         raise ValueError(f"transfer_syntax must be one of the compressed syntaxes accepted, not {transfer_syntax!r}")
     raise ValueError("frame must begin with a readable frame header (JPEG SOF, JPEG-LS SOF55 or JPEG 2000 SIZ)")
+
+
+def _jp2_codestream(head: bytes) -> bytes:
+    """The codestream of a JP2 file (the first 'jp2c' box's content), or ``head`` itself when it is not JP2."""
+    if head[4:8] != b"jP  ":
+        return head
+    position = 0
+    while position + 8 <= len(head):
+        (length,) = struct.unpack_from(">I", head, position)
+        kind, start = head[position + 4 : position + 8], position + 8
+        if length == 1:  # a 64-bit length follows
+            if position + 16 > len(head):
+                break
+            (length,) = struct.unpack_from(">Q", head, position + 8)
+            start = position + 16
+        if kind == b"jp2c":
+            return head[start:]
+        if length < start - position:  # 0 (to the end) or too short: no codestream box ahead
+            break
+        position += length
+    return b""
+
+
+def decodable_transfer_syntaxes() -> list[str]:
+    """The accepted transfer syntaxes whose pixel data this installation can decode (pydicom's decoders).
+
+    A node should negotiate only these: a syntax it accepts but cannot decode would be refused image by
+    image (the JPEG lossless syntaxes need ``pylibjpeg-libjpeg`` or GDCM, which the course does not install).
+
+    Example:
+        >>> "1.2.840.10008.1.2.1" in decodable_transfer_syntaxes()
+        True
+    """
+    from pydicom.pixels import get_decoder
+
+    usable = list(UNCOMPRESSED)
+    for uid in ACCEPTED_TRANSFER_SYNTAXES:
+        if uid not in UNCOMPRESSED:
+            try:
+                if get_decoder(uid).is_available:
+                    usable.append(uid)
+            except NotImplementedError:  # no decoder of any kind for this syntax
+                pass
+    return usable

@@ -43,7 +43,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from .._validation import check_int
+from .._validation import check_int, check_number
 from .audit import AuditLog
 from .bundle import Bundle
 from .course_files import to_bytes
@@ -74,12 +74,14 @@ def create_app(
     audit_log: str | Path | None = None,
     audit_key: bytes | None = None,
     max_concurrent: int = MAX_CONCURRENT,
+    read_seconds: float = 10.0,
 ) -> Any:
     """A FastAPI application that answers with ``bundle``; see the module's description for the endpoints.
 
     ``audit_log``: a file to which one JSON line per request is appended; ``audit_key``: the key of its
     hashes, at least 16 bytes (see the module's description; None: a random key for this process).
-    ``max_concurrent``: how many prediction requests are read and answered at once (:data:`MAX_CONCURRENT`).
+    ``max_concurrent``: how many prediction requests are read and answered at once (:data:`MAX_CONCURRENT`);
+    ``read_seconds``: how long a request's body may take to arrive (a 408 after that).
 
     Example:
         >>> create_app("not a bundle")
@@ -90,6 +92,7 @@ def create_app(
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
     max_concurrent = check_int(max_concurrent, "max_concurrent", min_value=1)
+    read_seconds = check_number(read_seconds, "read_seconds", low=0.0, low_open=True)
     busy = asyncio.Semaphore(max_concurrent)
     try:
         log = AuditLog(audit_log, version=bundle.version, key=audit_key)
@@ -130,11 +133,16 @@ def create_app(
             audit("refused", attribute="file")
             return _refusal(413, "file", f"{int(declared):,} bytes is over {max_bytes:,}", "Send one image.")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_bytes:
-                audit("refused", attribute="file")
-                return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
+        try:  # a body that trickles in would hold its place among the max_concurrent requests
+            async with asyncio.timeout(read_seconds):
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        audit("refused", attribute="file")
+                        return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
+        except TimeoutError:
+            audit("refused", attribute="file")
+            return _refusal(408, "file", f"not received within {read_seconds:g} s", "Send the file at once.")
 
         def answer() -> tuple[Any, list[str], float]:
             dataset = read_dicom(bytes(body), max_bytes=max_bytes)
