@@ -19,6 +19,13 @@ def voi_lut(values: np.ndarray, sequence: Any, top: float) -> np.ndarray:
     need not be BitsStored, and writers are known to declare 16 bits for 12-bit data, so its output is
     scaled by the largest entry it holds. Raises ``ValueError`` for a table that does not match its
     descriptor.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> item = Dataset()
+        >>> item.LUTDescriptor, item.LUTData = [4, 0, 8], [0, 50, 100, 200]
+        >>> voi_lut(np.array([0.0, 1.0, 3.0, 9.0]), [item], 255.0).tolist()
+        [0.0, 63.75, 255.0, 255.0]
     """
     if not len(sequence):
         raise ValueError("the VOI LUT Sequence has no item")
@@ -46,7 +53,12 @@ def voi_lut(values: np.ndarray, sequence: Any, top: float) -> np.ndarray:
 def reduce_to(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``values`` reduced to ``size``: the mean of k x k blocks where the image is at least twice as large (an
     area mean, cropped centrally to a multiple of k: milliseconds for a full radiograph), else scikit-image's
-    anti-aliased ``resize``."""
+    anti-aliased ``resize``.
+
+    Example:
+        >>> reduce_to(np.arange(16.0).reshape(4, 4), (2, 2)).tolist()
+        [[2.5, 4.5], [10.5, 12.5]]
+    """
     from skimage.transform import resize
 
     height, width = size
