@@ -69,8 +69,12 @@ def _risk(truth, probability, threshold, coverage, *, rank="right", most=True):
     return float(np.mean((probability[order] >= t) != truth[order]))
 
 
-def _cut(truth, probability, threshold, target, *, first=False, coverage=False):
+def _cut(truth, probability, threshold, target, *, first=False, coverage=False, greedy=False):
     curve = risk_coverage(truth, probability, threshold=threshold)
+    if greedy:  # stops at the first case that breaks the target
+        above = np.flatnonzero(curve["risk"] > target)
+        last = (above[0] - 1) if len(above) else len(curve["risk"]) - 1
+        return float(curve["confidence"][last]) if last >= 0 else math.inf
     good = np.flatnonzero(curve["risk"] <= target)
     if len(good) == 0:
         return math.inf
@@ -78,16 +82,31 @@ def _cut(truth, probability, threshold, target, *, first=False, coverage=False):
     return float(curve["coverage"][k] if coverage else curve["confidence"][k])
 
 
-def _problems(body, threshold, version, *, nan=True, label=True, version_check=True, boolean=True):
+def _problems(
+    body,
+    threshold,
+    version,
+    *,
+    nan=True,
+    label=True,
+    version_check=True,
+    boolean=True,
+    lower=True,
+    own_threshold=False,
+    label_type=True,
+):
     found = [f"missing {key}" for key in ("probability", "label", "model_version", "checks") if key not in body]
     if found:
         return found
     p = body["probability"]
     if (boolean and isinstance(p, bool)) or not isinstance(p, (int, float)):
         return ["probability is not a number"]
-    if (nan and not math.isfinite(p)) or not (p >= 0 or not nan) or p > 1 or p < 0:
+    if (nan and not math.isfinite(p)) or p > 1 or (lower and p < 0):
         return ["probability out of range"]
-    if label and body["label"] != int(p >= threshold):
+    if label_type and (isinstance(body["label"], bool) or body["label"] not in (0, 1)):
+        return ["label is not 0 or 1"]
+    deployed = body["threshold"] if own_threshold else threshold
+    if label and int(body["label"]) != int(p >= deployed):
         found.append("label disagrees")
     if version_check and body["model_version"] != version:
         found.append("wrong version")
@@ -128,6 +147,10 @@ MISTAKES = [
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, label=False), "label that disagrees"),
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, version_check=False), "another model version"),
     (checks.response_problems, lambda b, t, v: _problems(b, t, v, boolean=False), "True is not a probability"),
+    (checks.response_problems, lambda b, t, v: _problems(b, t, v, lower=False), "a probability below 0"),
+    (checks.response_problems, lambda b, t, v: _problems(b, t, v, own_threshold=True), "own threshold field"),
+    (checks.response_problems, lambda b, t, v: _problems(b, t, v, label_type=False), "not the integer 0 or 1"),
+    (checks.deferral_cut, lambda y, p, t, r: _cut(y, p, t, r, greedy=True), "first case that breaks the target"),
     (checks.response_problems, lambda b, t, v: ["looks odd"], "is valid"),
     (checks.judge_reading_mode, lambda: "a", "automation bias"),
     (checks.judge_reading_mode, lambda: "b", "lower threshold"),

@@ -16,9 +16,18 @@ def _iou(a, b, plus=0.0, clip=True, union=True):
     return inter / (areas - inter if union else areas)
 
 
-def _nms(boxes, scores, labels, threshold, per_class=True, descending=True, ordered=True, fixed=None, fast=False):
+def _nms(
+    boxes, scores, labels, threshold, per_class=True, descending=True, ordered=True, fixed=None, fast=False, last=False
+):
     threshold = fixed or threshold
     order = list(np.argsort(-scores if descending else scores, kind="stable"))
+    if last:  # compares each candidate with the most recently kept box of its class only
+        kept = []
+        for i in order:
+            previous = [k for k in kept if labels[k] == labels[i]]
+            if not (previous and _iou(boxes[previous[-1]], boxes[i]) > threshold):
+                kept.append(int(i))
+        return kept
     if fast:  # "Fast NMS": a box is dropped if ANY better box overlaps it, even one that was itself dropped
         return [
             int(i)
@@ -108,6 +117,7 @@ MISTAKES = [
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, descending=False), "LOWEST"),
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, fixed=0.5), "not a fixed 0.5"),
     (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, fast=True), "must not suppress others"),
+    (detection.nms_per_class, lambda b, s, lab, t: _nms(b, s, lab, t, last=True), "not only the last one kept"),
     (detection.iou_by_hand, lambda a, b: _iou_width_clipped_only(a, b), "clip both at 0"),
     (detection.average_precision_101, lambda tp, n: _ap_with_origin(tp, n), "do not add a point"),
     (detection.average_precision_101, lambda tp, n: _ap(tp, n, levels=11), "11-point"),

@@ -239,11 +239,13 @@ def risk_at_coverage(function: Any) -> None:
     ]
 )
 def deferral_cut(function: Any) -> None:
-    cases = [(3, 0.4, 0.05), (4, 0.5, 0.1), (5, 0.6, 0.0), (6, 0.5, 0.0)]
+    cases = [(3, 0.4, 0.05), (4, 0.5, 0.1), (5, 0.6, 0.0), (6, 0.5, 0.0), (7, 0.5, 0.1)]
     for seed, threshold, target in cases:
         truth, probability = _scores(seed)
         if seed == 6:  # every label wrong: no coverage reaches the target
             truth, probability = np.zeros(50, int), np.full(50, 0.9)
+        if seed == 7:  # the second most confident case is wrong: the risk rises above the target, then falls back
+            truth, probability = np.array([1, 0] + [1] * 18), np.linspace(0.99, 0.80, 20)
         want = deferral_threshold(truth, probability, target, threshold=threshold)
         got = as_number(call(function, truth.copy(), probability.copy(), threshold, target), "your cut")
         if got == want or (math.isfinite(want) and abs(got - want) < 1e-12):
@@ -252,6 +254,13 @@ def deferral_cut(function: Any) -> None:
             raise Wrong("when no coverage reaches the target, defer every case: return math.inf.")
         curve = risk_coverage(truth, probability, threshold=threshold)
         good = np.flatnonzero(curve["risk"] <= target)
+        above = np.flatnonzero(curve["risk"] > target)
+        comes_back = len(above) and above[0] > 0 and len(good) and good[-1] > above[0]
+        if comes_back and abs(got - float(curve["confidence"][above[0] - 1])) < 1e-12:
+            raise Wrong(
+                "you stopped at the first case that breaks the target; the risk can come back under it as more "
+                "cases are kept: take the LARGEST coverage whose risk is at most the target, over the whole curve."
+            )
         if len(good) and abs(got - float(curve["confidence"][good[0]])) < 1e-12:
             raise Wrong(
                 "you stopped at the FIRST coverage that meets the target; the model should keep as many cases as "
@@ -275,6 +284,13 @@ _BAD = {
     "label": ({**_GOOD, "label": 0}, "a label that disagrees with probability >= threshold"),
     "version": ({**_GOOD, "model_version": "000000000000"}, "an answer from another model version"),
     "boolean": ({**_GOOD, "probability": True}, "True is not a probability (bool is an int in Python)"),
+    "below 0": ({**_GOOD, "probability": -0.1, "label": 0}, "a probability below 0"),
+    # the label agrees with the service's own threshold field, not with the threshold you deployed (0.6)
+    "threshold": (
+        {**_GOOD, "probability": 0.3, "label": 1, "threshold": 0.1},
+        "a label checked against the service's own threshold field instead of the deployed threshold",
+    ),
+    "label type": ({**_GOOD, "label": True}, "a label that is not the integer 0 or 1 (True, '1')"),
 }
 
 

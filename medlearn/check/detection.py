@@ -132,6 +132,17 @@ def nms_per_class(function: Any) -> None:
         )
     if chained != [0, 2]:
         raise Wrong(f"for three boxes in a row at threshold 0.3, expected [0, 2]; you returned {chained}.")
+    # two cells of one class whose proposals alternate in score: A 0.9, B 0.8, A 0.7, B 0.6
+    pairs = np.array([[0, 0, 10, 10], [30, 0, 40, 10], [1, 0, 11, 10], [31, 0, 41, 10]], float)
+    alternating = call(function, pairs.copy(), np.array([0.9, 0.8, 0.7, 0.6]), np.zeros(4, int), 0.5)
+    alternating = [int(i) for i in as_array(alternating, "your kept indices").reshape(-1)]
+    if alternating != [0, 1]:
+        if alternating == [0, 1, 2, 3]:
+            raise Wrong(
+                "compare each box with EVERY box already kept of its class, not only the last one kept: two "
+                "cells of one class whose proposals alternate in score keep a second box each."
+            )
+        raise Wrong(f"for two cells of one class, proposed twice each, expected [0, 1]; you returned {alternating}.")
     loose = call(function, chain.copy(), np.array([0.9, 0.8, 0.7]), np.zeros(3, int), 0.6)
     loose = [int(i) for i in as_array(loose, "your kept indices").reshape(-1)]
     if loose != [0, 1, 2]:
