@@ -12,13 +12,17 @@ from medlearn.check.prognosis import _variant
 from medlearn.survival import concordance_index, kaplan_meier, survival_at
 
 
-def _survival(time, event, horizon, *, drop=False, survivors=False, strict=False):
+def _survival(time, event, horizon, *, drop=False, survivors=False, strict=False, interp=False, next_step=False):
     if drop:
         known = (time >= horizon) | (event & (time < horizon))
         return np.mean(time[known] >= horizon)
     if survivors:
         return 1 - np.mean(event & (time < horizon))
     times, curve = kaplan_meier(time, event)
+    if interp:
+        return float(np.interp(horizon, times, curve))
+    if next_step:
+        return float(curve[min(np.searchsorted(times, horizon, side="left"), len(curve) - 1)])
     if strict:
         before = curve[times < horizon]
         return before[-1] if len(before) else 1.0
@@ -63,6 +67,8 @@ MISTAKES = [
     (checks.survival_at_horizon, lambda t, e, h: _survival(t, e, h, survivors=True), "counted censored"),
     (checks.survival_at_horizon, lambda t, e, h: 1 - _survival(t, e, h), "risk"),
     (checks.survival_at_horizon, lambda t, e, h: _survival(t, e, h, strict=True), "AT the horizon"),
+    (checks.survival_at_horizon, lambda t, e, h: _survival(t, e, h, interp=True), "do not interpolate"),
+    (checks.survival_at_horizon, lambda t, e, h: _survival(t, e, h, next_step=True), "do not interpolate"),
     (checks.survival_at_horizon, lambda t, e, h: 0.5, "not 0.5000"),
     (checks.concordance_with_ties, lambda e, t, r: 1 - concordance_index(e, t, r), "EARLIER"),
     (checks.concordance_with_ties, lambda e, t, r: _variant(e, t, r, tie_weight=0.0), "one half"),

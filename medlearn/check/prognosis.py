@@ -51,7 +51,7 @@ def _cohort(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray
     ]
 )
 def survival_at_horizon(function: Any) -> None:
-    for seed, horizon in ((0, 6.0), (1, 10.0), (2, 3.0)):
+    for seed, horizon in ((0, 6.0), (1, 10.0), (2, 3.0), (0, 6.7)):  # 6.7 lies between the (whole-day) times
         time, event, _ = _cohort(seed)
         times, survival = kaplan_meier(time, event)
         want = survival_at(times, survival, horizon)
@@ -65,6 +65,15 @@ def survival_at_horizon(function: Any) -> None:
             raise Wrong("you counted censored patients as event-free: that makes the event look rarer.")
         if abs(got - (1 - want)) < 1e-9:
             raise Wrong("that is the risk (1 - S); return the probability of being event-free.")
+        after = survival[times >= horizon]
+        if horizon not in times and (
+            abs(got - float(np.interp(horizon, times, survival))) < 1e-9
+            or (len(after) and abs(got - float(after[0])) < 1e-9)
+        ):
+            raise Wrong(
+                "between event times the curve stays flat at its last step (a step function): read the step at "
+                "or before the horizon; do not interpolate, and do not take the next step."
+            )
         strict = survival[times < horizon]
         if abs(got - (strict[-1] if len(strict) else 1.0)) < 1e-9:
             raise Wrong("include the events AT the horizon itself (time <= horizon): the curve steps down there.")
