@@ -4,6 +4,7 @@ would cost more than the request's size, before anything is inflated or decoded 
 from __future__ import annotations
 
 import io
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -262,3 +263,30 @@ def test_only_syntaxes_with_a_decoder_are_offered() -> None:
     assert "1.2.840.10008.1.2.4.90" in usable  # JPEG 2000, which the course's real CR copies use
     for uid in set(usable) - {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1"}:
         assert get_decoder(uid).is_available
+
+
+def test_a_header_value_repeated_millions_of_times_is_counted_not_converted() -> None:
+    """An Implicit VR header may hold millions of values in one element: refused by count, never turned to text."""
+    dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
+    dataset.add_new(0x00280002, "US", [1] * 100_000)  # SamplesPerPixel
+    with pytest.raises(InputRefused, match="SamplesPerPixel: 100,000 values where one is expected"):
+        dicom_to_input(dataset)
+
+
+@pytest.mark.parametrize(
+    ("slope", "intercept", "words"), [(1, -200, "RescaleIntercept"), ([1, 2], 0, "RescaleSlope: 2 values")]
+)
+def test_a_rescale_is_checked_on_the_stored_extremes(slope: object, intercept: object, words: str) -> None:
+    dataset = image_to_dicom(np.full((28, 28), 100, np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom warns of the invalid DS it is asked to hold
+        dataset.RescaleSlope, dataset.RescaleIntercept = slope, intercept
+    with pytest.raises(InputRefused, match=words):
+        dicom_to_input(dataset)
+
+
+def test_a_long_header_value_in_a_file_is_refused_before_it_is_converted() -> None:
+    dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
+    dataset.add_new(0x00280002, "US", [1] * 30_000)  # SamplesPerPixel, as an attacker would store it
+    with pytest.raises(InputRefused, match="SamplesPerPixel: 60,000 bytes where one value is expected"):
+        dicom_to_input(read_dicom(to_bytes(dataset)))

@@ -24,6 +24,7 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from .._validation import check_choice, check_int
+from ._header import InputRefused, _age_years, _header_int, _header_number, _refuse_unless
 from ._pixels import reduce_to, voi_lut
 from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
 
@@ -51,14 +52,6 @@ MAX_PIXELS = 40_000_000
 #: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
 #: ones about 10 times; a small file that claims a large image is a bomb), and the most fragments of one frame.
 MAX_COMPRESSION, MAX_FRAGMENTS = 200, 1000
-
-
-class InputRefused(ValueError):
-    """An input the model must not answer: ``attribute`` is the DICOM keyword (or ``"file"``) at fault."""
-
-    def __init__(self, attribute: str, problem: str, fix: str) -> None:
-        self.attribute, self.problem, self.fix = attribute, problem, fix
-        super().__init__(f"{attribute}: {problem}. {fix}")
 
 
 def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
@@ -115,28 +108,6 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
             "Send the file as a PACS or modality stored it.",
         )
     return dataset
-
-
-def _refuse_unless(condition: bool, attribute: str, problem: str, fix: str) -> None:
-    if not condition:
-        raise InputRefused(attribute, problem, fix)
-
-
-def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
-    """An integer attribute, or a refusal naming it when its value is not a whole number."""
-    value = dataset.get(keyword, default)
-    try:
-        return int(value if value not in (None, "") else default)
-    except (TypeError, ValueError):
-        raise InputRefused(keyword, f"{str(value)[:40]!r} is not a whole number", "Fix the header.") from None
-
-
-def _age_years(age: str) -> float | None:
-    """PatientAge (VR AS, 'nnnD', 'nnnW', 'nnnM' or 'nnnY') in years; None when absent or malformed."""
-    per_year = {"D": 365.25, "W": 52.18, "M": 12.0, "Y": 1.0}
-    if len(age) != 4 or not age[:3].isdigit() or age[3] not in per_year:
-        return None
-    return int(age[:3]) / per_year[age[3]]
 
 
 def dicom_to_input(
@@ -298,7 +269,23 @@ def dicom_to_input(
         stored_pixels.shape == (rows, columns), "Rows", f"pixel array of shape {stored_pixels.shape}", "Fix the header."
     )
     top = float(2**stored - 1)
-    values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float32)  # half of float64's memory
+    if "ModalityLUTSequence" in dataset:
+        values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float32)
+    else:  # the rescale done here in float32, its range checked on the stored extremes before any copy
+        slope = _header_number(dataset, "RescaleSlope", 1.0)
+        intercept = _header_number(dataset, "RescaleIntercept", 0.0)
+        ends = [slope * float(stored_pixels.min()) + intercept, slope * float(stored_pixels.max()) + intercept]
+        _refuse_unless(
+            min(ends) >= 0 and max(ends) <= top,
+            "RescaleIntercept",
+            f"rescaled values run from {min(ends):g} to {max(ends):g}, outside the stored range 0 to {top:g}",
+            "Send a radiograph for presentation (rescale slope 1, intercept 0).",
+        )
+        values = stored_pixels.astype(np.float32)
+        if slope != 1.0:
+            values *= np.float32(slope)
+        if intercept != 0.0:
+            values += np.float32(intercept)
     _refuse_unless(
         values.min() >= 0 and values.max() <= top,
         "RescaleIntercept",

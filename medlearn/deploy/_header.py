@@ -1,0 +1,68 @@
+"""The header checks' parts: the refusal that names a DICOM attribute, and header values read without trust.
+
+Private to :mod:`medlearn.deploy.dicom_input`, which re-uses :class:`InputRefused` as its public name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+
+
+class InputRefused(ValueError):
+    """An input the model must not answer: ``attribute`` is the DICOM keyword (or ``"file"``) at fault."""
+
+    def __init__(self, attribute: str, problem: str, fix: str) -> None:
+        self.attribute, self.problem, self.fix = attribute, problem, fix
+        super().__init__(f"{attribute}: {problem}. {fix}")
+
+
+def _refuse_unless(condition: bool, attribute: str, problem: str, fix: str) -> None:
+    if not condition:
+        raise InputRefused(attribute, problem, fix)
+
+
+def _raw_length_checked(dataset: Dataset, keyword: str) -> None:
+    """Refuse an element whose stored value is far longer than one number, before pydicom converts it."""
+    from pydicom.datadict import tag_for_keyword
+
+    item = dataset.get_item(tag_for_keyword(keyword))
+    length = getattr(item, "length", None)  # a raw element read from a file, not converted yet
+    if length is not None and length > 64:
+        raise InputRefused(keyword, f"{length:,} bytes where one value is expected", "Fix the header.")
+
+
+def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
+    """An integer attribute, or a refusal naming it when its value is not a whole number."""
+    _raw_length_checked(dataset, keyword)
+    value = dataset.get(keyword, default)
+    if isinstance(value, (list, tuple, MultiValue)):  # counted, never converted or printed: it may be millions long
+        raise InputRefused(keyword, f"{len(value):,} values where one is expected", "Fix the header.")
+    try:
+        return int(value if value not in (None, "") else default)
+    except (TypeError, ValueError):
+        raise InputRefused(keyword, f"{str(value)[:40]!r} is not a whole number", "Fix the header.") from None
+
+
+def _header_number(dataset: Dataset, keyword: str, default: float) -> float:
+    """A decimal attribute (DS), or a refusal naming it when it is not one finite number."""
+    _raw_length_checked(dataset, keyword)
+    value = dataset.get(keyword, default)
+    if isinstance(value, (list, tuple, MultiValue)):
+        raise InputRefused(keyword, f"{len(value):,} values where one is expected", "Fix the header.")
+    try:
+        number = float(value if value not in (None, "") else default)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not np.isfinite(number):
+        raise InputRefused(keyword, f"{str(value)[:40]!r} is not a finite number", "Fix the header.")
+    return number
+
+
+def _age_years(age: str) -> float | None:
+    """PatientAge (VR AS, 'nnnD', 'nnnW', 'nnnM' or 'nnnY') in years; None when absent or malformed."""
+    per_year = {"D": 365.25, "W": 52.18, "M": 12.0, "Y": 1.0}
+    if len(age) != 4 or not age[:3].isdigit() or age[3] not in per_year:
+        return None
+    return int(age[:3]) / per_year[age[3]]
