@@ -316,8 +316,6 @@ def dicom_to_input(
 def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, allocated: int) -> None:
     """Refuse compressed pixel data whose own frame header disagrees with the DICOM header, or that would decode
     to far more than it holds, before decoding."""
-    import io as _io
-
     from pydicom.encaps import generate_fragments, get_frame, parse_basic_offsets
 
     _refuse_unless(  # a decoder follows an extended offset table, which could point past the frame checked here
@@ -327,7 +325,7 @@ def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, 
         "Send the image without it.",
     )
     try:
-        buffer = _io.BytesIO(dataset.PixelData)
+        buffer = io.BytesIO(dataset.PixelData)
         parse_basic_offsets(buffer)
         for count, _ in enumerate(generate_fragments(buffer), 1):
             if count > MAX_FRAGMENTS:

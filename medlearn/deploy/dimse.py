@@ -11,9 +11,8 @@ deflated data set (which pynetdicom would inflate whole, unbounded), never gets 
 It aborts an association once the bytes received for one image pass :data:`medlearn.deploy.MAX_BYTES`
 (counted per PDU as they arrive, before any data set is decoded; one PDU is read whole first, which
 pynetdicom does not bound) and never answers that image. An accepted image that fails a check is answered
-with status 0xC000 (failure: cannot understand,
-PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk. DICOMweb's STOW-RS
-(PS3.18 section 10.5) is the HTTP alternative to C-STORE.
+with status 0xC000 (failure: cannot understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment;
+nothing is written to disk. DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
