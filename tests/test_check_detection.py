@@ -92,6 +92,11 @@ def _cell(box, stride, corner=False, rounded=False, swap=False, pixels=False):
     return cell[::-1] if swap else cell
 
 
+def _at_rates(fp, sens, strict=False, curve_mean=False):
+    at = np.array([sens[(fp < r) if strict else (fp <= r)].max() for r in (1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8)])
+    return at, float(np.mean(sens) if curve_mean else np.mean(at))
+
+
 RIGHT = {
     detection.iou_by_hand: lambda a, b: _iou(a, b),
     detection.nms_per_class: lambda b, s, lab, t: _nms(b, s, lab, t),
@@ -100,6 +105,7 @@ RIGHT = {
     detection.froc_points: lambda tp, n_images, n_lesions: (np.cumsum(~tp) / n_images, np.cumsum(tp) / n_lesions),
     detection.heatmap_peak_cell: lambda box, stride: _cell(box, stride),
     detection.report_with_missing_labels: lambda: "c",
+    detection.sensitivity_at_rates: lambda fp, sens: _at_rates(fp, sens),
 }
 
 MISTAKES = [
@@ -142,6 +148,9 @@ MISTAKES = [
     (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, corner=True), "top-left corner"),
     (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, rounded=True), "take the floor"),
     (detection.heatmap_peak_cell, lambda box, stride: _cell(box, stride, pixels=True), "divide by the stride"),
+    (detection.sensitivity_at_rates, lambda fp, sens: _at_rates(fp, sens, strict=True), "not <"),
+    (detection.sensitivity_at_rates, lambda fp, sens: _at_rates(fp, sens, curve_mean=True), "seven rates"),
+    (detection.sensitivity_at_rates, lambda fp, sens: _at_rates(fp, sens)[0], "return two things"),
     (detection.report_with_missing_labels, lambda: "a", "blames the model"),
     (detection.report_with_missing_labels, lambda: "b", "hypothesis to test"),
     (detection.report_with_missing_labels, lambda: "d", "selection bias"),

@@ -26,6 +26,7 @@ __all__ = [
     "iou_by_hand",
     "nms_per_class",
     "report_with_missing_labels",
+    "sensitivity_at_rates",
 ]
 
 _PAIRS = [
@@ -273,6 +274,46 @@ def froc_points(function: Any) -> None:
         raise Wrong("that is precision; sensitivity divides the true positives by the number of lesions.")
     if not (np.allclose(fp, want_fp) and np.allclose(sens, want_sens)):
         raise Wrong(f"expected {want_fp.tolist()} and {want_sens.round(3).tolist()}.")
+
+
+def _froc_curve() -> tuple[np.ndarray, np.ndarray]:
+    """A FROC curve from (0, 0): 3 images and 10 lesions, so some rates fall on its points, some between, one past."""
+    is_tp = np.array([1, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], bool)
+    fp = np.concatenate([[0.0], np.cumsum(~is_tp) / 3])
+    return fp, np.concatenate([[0.0], np.cumsum(is_tp) / 10])
+
+
+@task(
+    hints=[
+        "At each rate, look only at the points of the curve with at most that many false positives per image "
+        "(fp_per_image <= rate), and take the highest sensitivity among them.",
+        "The curve is a staircase: where a rate falls exactly on a column of points, the highest of them counts "
+        "(<=, not <). The CPM is the mean of the seven values, not of the whole curve.",
+    ]
+)
+def sensitivity_at_rates(function: Any) -> None:
+    fp, sens = _froc_curve()
+    rates = np.array([1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8])
+    want = np.array([sens[fp <= r].max() for r in rates])
+    got = call(function, fp.copy(), sens.copy())
+    if not isinstance(got, tuple) or len(got) != 2:
+        raise Wrong("return two things: (the sensitivity at each of the seven rates, their mean: the CPM).")
+    at = as_array(got[0], "your sensitivities").reshape(-1)
+    cpm = as_number(got[1], "your CPM")
+    if at.shape != rates.shape:
+        raise Wrong(f"one sensitivity per rate: {len(rates)} values, for 1/8, 1/4, 1/2, 1, 2, 4 and 8.")
+    strict = np.array([sens[fp < r].max() for r in rates])
+    if np.allclose(at, strict) and not np.allclose(at, want):
+        raise Wrong(
+            "a point exactly at the rate counts, and so do the hits found there before the next false positive: "
+            "use fp_per_image <= rate, not <, and take the highest sensitivity."
+        )
+    if not np.allclose(at, want):
+        raise Wrong(f"expected the sensitivities {want.tolist()}; you returned {at.round(3).tolist()}.")
+    if np.isclose(cpm, sens.mean()):
+        raise Wrong("the CPM averages the sensitivity at the seven rates, not every point of the curve.")
+    if not np.isclose(cpm, want.mean()):
+        raise Wrong(f"the CPM is the mean of your seven sensitivities, {want.mean():.3f}; you returned {cpm:.3f}.")
 
 
 @task(
