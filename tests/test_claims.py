@@ -102,3 +102,36 @@ def test_a_notebook_kernel_sees_the_strict_setting() -> None:
         cwd=REPO,
     ).stdout
     assert out.strip() == "True"
+
+
+FORCED_FALSE = """\
+import medlearn.claims as _claims
+
+_original_claim = _claims.claim
+_claims.claim = lambda statement, holds: _original_claim(statement, False)  # every claim fails, as on a far-off CPU
+"""
+
+
+def test_a_learner_run_all_completes_when_every_claim_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real chapter, every claim forced false, in a learner's kernel (no strict setting): Run All
+    reaches the end, each claim prints its line with ✗ and warns, and nothing stops."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    path = REPO / "notebooks" / "15_prognosis.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    calls = sum(cell.source.count("claim(") for cell in notebook.cells if cell.cell_type == "code")
+    assert calls >= 5, "the chapter chosen for this test must make claims"
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(FORCED_FALSE))
+    monkeypatch.delenv(STRICT_VARIABLE, raising=False)  # the kernel inherits a learner's environment
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert not [output for output in outputs if output.output_type == "error"]
+    stdout = "".join(output.get("text", "") for output in outputs if output.get("name") == "stdout")
+    stderr = "".join(output.get("text", "") for output in outputs if output.get("name") == "stderr")
+    failed = [line for line in stdout.splitlines() if line.endswith(" ✗")]
+    assert len(failed) >= 5 and not [line for line in stdout.splitlines() if line.endswith(" ✓")]
+    assert "ClaimWarning" in stderr and "the result differs" in stderr  # said to the learner, not raised
+    last = next(cell for cell in reversed(notebook.cells) if cell.cell_type == "code")
+    assert last.get("execution_count"), "Run All stopped before the last cell"
