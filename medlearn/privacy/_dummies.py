@@ -7,8 +7,9 @@ when it holds the Type 1 and Type 2 attributes of its path (PS3.5 7.4, PS3.3 for
 item is not. The dummy item is built from the original's first item, attribute by attribute: Type 2 present
 and empty; Type 1 (and a 1C one the original carries, as its condition is then met) with a dummy value by
 its VR, except codes and numbers, which name concepts and channels, not people, and are kept; standard UIDs
-are kept, other UIDs replaced. A 1C or 2C sequence is left out, since the dummy has nothing to nest (an SR
-content item with no children needs no Content Sequence: PS3.3 C.17.3).
+are kept, other UIDs replaced; a sequence holds one dummy item in turn. A content item's own Content Sequence
+is left out: the dummy has no children, and an SR content item with none needs no Content Sequence (Type 1C,
+PS3.3 C.17.3, Table C.17-6).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ def dummy_item(sop_class_uid: str, path: tuple[str, ...], original: Any, salt: s
         if tag is None:
             continue
         vr = original[keyword].VR if keyword in original else dictionary_VR(tag)
-        if kind in ("1C", "2C") and (keyword not in original or vr == "SQ"):
-            continue
+        if kind in ("1C", "2C") and (keyword not in original or keyword == "ContentSequence"):
+            continue  # absent: its condition is not known to hold; content: the dummy item has no children
         if kind.startswith("2"):
             item.add_new(tag, vr, [] if vr == "SQ" else None)
         elif vr == "SQ":

@@ -94,9 +94,12 @@ def _types(iod: str, usages: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 
 def _path(path: Any) -> tuple[str, ...]:
-    if isinstance(path, str) or not all(isinstance(p, str) and p for p in path):
+    if isinstance(path, str) or not isinstance(path, Iterable):
         raise ValueError(f"path must be a sequence of sequence keywords, not {path!r}")
-    return tuple(path)
+    steps = tuple(path)
+    if not all(isinstance(p, str) and p for p in steps):
+        raise ValueError(f"path must be a sequence of sequence keywords, not {path!r}")
+    return steps
 
 
 def attribute_type(
@@ -146,6 +149,11 @@ def item_types(sop_class_uid: str, path: Iterable[str], item: Any = None) -> dic
     types = dict(_types(iod, _USAGES).get(_key(steps), {})) if iod else {}
     if len(steps) == 1 and steps[0] in _FUNCTIONAL_GROUPS:
         types = {k: v for k, v in types.items() if not k.endswith("Sequence")}  # the macros, each optional here
+    return _by_value_type(types, item)
+
+
+def _by_value_type(types: dict[str, str], item: Any) -> dict[str, str]:
+    """Keep, of the content item macros' attributes, those of the item's own Value Type (PS3.3 C.18)."""
     if item is None or "ValueType" not in types:
         return types
     by_reference = "ReferencedContentItemIdentifier" in item and "ValueType" not in item
@@ -254,6 +262,7 @@ def iod_problems(dataset: Any, *, nested: bool = True) -> list[str]:
     from pydicom.datadict import tag_for_keyword
 
     top = {k: v for k, v in _types(iod, ("M",)).get("", {}).items() if tag_for_keyword(k) is not None}
+    top = _by_value_type(top, dataset)  # an SR's root content item is its top level
     problems = _missing(dataset, top, "")  # without a keyword: a repeating group's attribute (60xx overlays)
     if deep:
         problems += _nested(sop_class, dataset, (), "") + _overlay_problems(dataset, sop_class)
