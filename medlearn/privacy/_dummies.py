@@ -9,7 +9,7 @@ and empty; Type 1 (and a 1C one the original carries, as its condition is then m
 its VR, except codes and numbers, which name concepts and channels, not people, and are kept; standard UIDs
 are kept, other UIDs replaced; a sequence holds one dummy item in turn. A content item's own Content Sequence
 is left out: the dummy has no children, and an SR content item with none needs no Content Sequence (Type 1C,
-PS3.3 C.17.3, Table C.17-6).
+in the Document Relationship Macro, PS3.3 C.17.3).
 """
 
 from __future__ import annotations

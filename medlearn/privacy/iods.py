@@ -13,9 +13,9 @@ sequences they sit in, but not the conditions, which are prose in the standard.
 
 Two rules of the standard that the table does not carry are applied here: an SR
 content item's value attributes are those of its Value Type (PS3.3 C.17.3,
-Table C.17-5, and the content item macros of C.18: TEXT needs a Text Value,
+the SR Document Content Module, and the content item macros of C.18: TEXT needs a Text Value,
 CONTAINER a Continuity of Content, ...), and content items nest to any depth
-(the Document Relationship Macro includes itself, Table C.17-6), so an item of
+(the Document Relationship Macro of C.17.3 includes itself), so an item of
 a Content Sequence inside another follows the same rules.
 """
 
@@ -70,7 +70,7 @@ def iod_name(sop_class_uid: str) -> str | None:
 
 
 def _key(path: Iterable[str]) -> str:
-    """A path as the table writes it, with a run of nested Content Sequences read as one (Table C.17-6)."""
+    """A path as the table writes it, with a run of nested Content Sequences read as one (PS3.3 C.17.3)."""
     parts: list[str] = []
     for keyword in path:
         if not (keyword == _RECURSIVE and parts and parts[-1] == _RECURSIVE):
@@ -131,7 +131,7 @@ def item_types(sop_class_uid: str, path: Iterable[str], item: Any = None) -> dic
 
     Given the ``item`` (a pydicom Dataset), an SR content item's value attributes are those of its
     Value Type only, as Type 1 (or 2 where the macro says so), and a content item by reference (with a
-    Referenced Content Item Identifier) needs no Value Type nor value (PS3.3 C.17.3, Table C.17-6).
+    Referenced Content Item Identifier) needs no Value Type nor value (PS3.3 C.17.3).
     In an item of the Shared or Per-Frame Functional Groups Sequence, the functional group macros' own
     sequences are left out: the IOD makes each macro mandatory, conditional or optional, and a macro
     sits either in the shared item or in the per-frame items (PS3.3 C.7.6.16).
