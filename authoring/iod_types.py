@@ -1,78 +1,121 @@
 #!/usr/bin/env python3
 """Write medlearn's table of the Type 1, 1C, 2 and 2C attributes of each DICOM IOD's modules, from highdicom.
 
-    python -m authoring.iod_types              # downloads the pinned highdicom wheel with pip
-    python -m authoring.iod_types WHEEL.whl    # or reads a wheel already on disk
+    python -m authoring.iod_types            # reads the installed highdicom (the version pinned below)
 
 DICOM PS3.3 defines, for each Information Object Definition (IOD: CT Image,
 Segmentation, Basic Text SR, ...), the modules it is made of, each Mandatory
 (M), Conditional (C) or User optional (U), and for each module the type of
 each attribute: 1 (present with a value), 2 (present, possibly empty), 3
-(optional), or conditional (1C, 2C). The ``highdicom`` package (MIT licence)
-carries these tables, parsed from the standard, as JSON files inside its wheel.
-This script reads three of them without installing or importing highdicom
-and writes ``medlearn/privacy/_iods.py``: the IOD of each SOP Class UID, the
-modules of each IOD with their usage, and the top-level attributes of Type 1,
-1C, 2 and 2C of each module, with their type (attributes inside sequences are
-left out, and so are the conditions of 1C and 2C, which are prose in the
-standard; the few modules that highdicom names but does not define, such as
-those of real-time video, have no attributes here).
+(optional), or conditional (1C, 2C), at the top level and inside the items of
+its sequences (PS3.5 7.4 defines the types; they apply in a sequence's items
+as at the top level). The ``highdicom`` package (MIT licence) carries these
+tables, parsed from the standard, as JSON files in ``highdicom/_standard``.
+This script reads three of them from the installed distribution, without
+importing highdicom, and writes ``medlearn/privacy/data/iods.json.gz``: the IOD
+of each SOP Class UID, the modules of each IOD with their usage, and, for each
+module, the attributes of Type 1, 1C, 2 and 2C by the path of sequences they
+sit in (``""`` for the top level, ``"WaveformAnnotationSequence"``, ...). The
+conditions of 1C and 2C are prose in the standard and are left out; so is the
+condition under which a macro is included (highdicom lists a macro's
+attributes with their own types). ``tests/test_privacy_tables.py`` regenerates
+the table in memory and fails when the stored one differs.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
+from importlib import metadata
+from pathlib import Path
 
 from .run_notebooks import REPO
-from .wheels import read_from_wheel
 
+PACKAGE = "highdicom"
 PACKAGE_VERSION = "0.28.2"
 FOLDER = "highdicom/_standard"
-OUT = REPO / "medlearn" / "privacy" / "_iods.py"
-
+TABLES = ("sop_class_iod_map", "iod_module_map", "module_attribute_map")
+OUT = REPO / "medlearn" / "privacy" / "data" / "iods.json.gz"
 
 TYPES = ("1", "1C", "2", "2C")
+#: Path elements are joined with this; no DICOM keyword holds it.
+SEPARATOR = "/"
 
 
-def _top_level_required(attribute: dict) -> bool:
-    return not attribute["path"] and attribute["type"] in TYPES
+def installed_tables(package: str = PACKAGE, version: str = PACKAGE_VERSION) -> list[dict]:
+    """The three JSON tables of the installed highdicom, read as files (highdicom is not imported).
+
+    Example:
+        >>> sop_classes, iods, modules = installed_tables()
+        >>> sop_classes["1.2.840.10008.5.1.4.1.1.2"]
+        'ct-image'
+    """
+    found = metadata.version(package)
+    if found != version:
+        raise SystemExit(f"{package} {found} is installed; the table is pinned to {version}")
+    dist = metadata.distribution(package)
+    return [json.loads(Path(dist.locate_file(f"{FOLDER}/{name}.json")).read_text()) for name in TABLES]
 
 
 def build(sop_classes: dict, iods: dict, modules: dict) -> dict:
-    """The three tables of the standard, cut down to what medlearn needs."""
+    """The three tables of the standard, cut down to what medlearn needs: the required types by path.
+
+    Example:
+        >>> modules = {"m": [{"keyword": "A", "type": "1", "path": []}, {"keyword": "B", "type": "3", "path": []},
+        ...                  {"keyword": "C", "type": "2", "path": ["ASequence"]}]}
+        >>> build({"1.2": "x"}, {"x": [{"key": "m", "usage": "M"}]}, modules)["modules"]
+        {'m': {'': {'A': '1'}, 'ASequence': {'C': '2'}}}
+    """
     used = sorted({entry["key"] for entry in (e for entries in iods.values() for e in entries)})
     if not sop_classes or not used or not set(used) & set(modules):
         raise SystemExit("the tables are empty or do not fit together")
+    nested: dict[str, dict[str, dict[str, str]]] = {}
+    for module in used:
+        paths: dict[str, dict[str, str]] = {}
+        for attribute in modules.get(module, []):
+            if attribute["type"] in TYPES:
+                where = SEPARATOR.join(attribute["path"])
+                paths.setdefault(where, {})[attribute["keyword"]] = attribute["type"]
+        nested[module] = {path: dict(sorted(types.items())) for path, types in sorted(paths.items())}
     return {
         "sop_classes": dict(sorted(sop_classes.items())),
         "iods": {iod: [[e["key"], e["usage"]] for e in entries] for iod, entries in sorted(iods.items())},
-        "modules": {
-            module: {a["keyword"]: a["type"] for a in modules.get(module, []) if _top_level_required(a)}
-            for module in used
-        },
+        "modules": nested,
     }
+
+
+def table() -> dict:
+    """The whole table as it is stored, built from the installed highdicom.
+
+    Example:
+        >>> table()["modules"]["waveform-annotation"]["WaveformAnnotationSequence"]["ReferencedWaveformChannels"]
+        '1'
+    """
+    return {
+        "standard": "DICOM PS3.3, the modules of each IOD and the types (1, 1C, 2, 2C) of their attributes by path",
+        "source": f"{PACKAGE} {PACKAGE_VERSION} (MIT), {FOLDER}/*.json",
+        **build(*installed_tables()),
+    }
+
+
+def encode(data: dict) -> bytes:
+    """The stored bytes of a table: gzip of its JSON, with no time stamp, so the same table gives the same bytes.
+
+    Example:
+        >>> encode({"a": 1}) == encode({"a": 1})
+        True
+    """
+    text = json.dumps(data, indent=0, ensure_ascii=False, sort_keys=False) + "\n"
+    return gzip.compress(text.encode(), mtime=0)
 
 
 def main(argv: list[str]) -> int:
-    wheel = argv[0] if argv else None
-    requirement = f"highdicom=={PACKAGE_VERSION}"
-    tables = [
-        json.loads(read_from_wheel(requirement, f"{FOLDER}/{name}.json", wheel))
-        for name in ("sop_class_iod_map", "iod_module_map", "module_attribute_map")
-    ]
-    data = {
-        "standard": "DICOM PS3.3, the modules of each IOD and the types of their top-level attributes (1, 1C, 2, 2C)",
-        "source": f"highdicom {PACKAGE_VERSION} (MIT), {FOLDER}/*.json",
-        **build(*tables),
-    }
-    header = (
-        '"""DICOM PS3.3: each SOP Class\'s IOD, its modules, and their top-level Type 1, 1C, 2, 2C attributes.\n\n'
-        "Generated by ``python -m authoring.iod_types`` from the highdicom package; do not edit.\n"
-        '"""\n\n'
-        "# fmt: off\n"
-    )
-    OUT.write_text(header + "IODS = " + json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    if argv:
+        raise SystemExit("usage: python -m authoring.iod_types  (reads the installed highdicom)")
+    data = table()
+    OUT.parent.mkdir(exist_ok=True)
+    OUT.write_bytes(encode(data))
     print(f"wrote {OUT.relative_to(REPO)}: {len(data['sop_classes'])} SOP classes, {len(data['iods'])} IODs")
     return 0
 

@@ -470,7 +470,7 @@ def test_combined_codes_follow_the_type_in_the_iod(
     assert clean.get(keyword) == expected if expected is not None else keyword not in clean
 
 
-def test_the_iod_generator_keeps_top_level_types_1_1c_2_and_2c() -> None:
+def test_the_iod_generator_keeps_types_1_1c_2_and_2c_by_path() -> None:
     from authoring.iod_types import build
 
     modules = {
@@ -494,8 +494,14 @@ def test_the_iod_generator_keeps_top_level_types_1_1c_2_and_2c() -> None:
     }
     table = build({"1.2.840.10008.5.1.4.1.1.66.4": "segmentation"}, iods, modules)
     assert table["modules"] == {
-        "enhanced-general-equipment": {"DeviceSerialNumber": "1", "AcquisitionDateTime": "1C"},
-        "general-equipment": {"Manufacturer": "2", "SoftwareVersions": "2C"},
+        "enhanced-general-equipment": {
+            "": {"AcquisitionDateTime": "1C", "DeviceSerialNumber": "1"},
+            "SomeSequence": {"ContentDate": "1C"},
+        },
+        "general-equipment": {
+            "": {"Manufacturer": "2", "SoftwareVersions": "2C"},
+            "InstitutionalDepartmentTypeCodeSequence": {"CodeMeaning": "1"},
+        },
     }
     assert table["iods"]["segmentation"] == [["general-equipment", "M"], ["enhanced-general-equipment", "M"]]
     with pytest.raises(SystemExit, match="do not fit"):

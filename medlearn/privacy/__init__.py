@@ -2,12 +2,13 @@
 
 - :mod:`medlearn.privacy.profile`: DICOM PS3.15 Annex E's Basic Profile as data (``profile_action``);
 - :mod:`medlearn.privacy.deidentify`: ``deidentify`` a dataset (``replace_uid``, ``shift_date``);
-- :mod:`medlearn.privacy.iods`: the Type 1 and 2 attributes of each IOD (``attribute_type``, ``iod_problems``);
+- :mod:`medlearn.privacy.iods`: the Type 1 and 2 attributes of each IOD, inside sequence items too (``attribute_type``,
+  ``item_types``, ``iod_problems``);
 - :mod:`medlearn.privacy.leftovers`: ``phi_leftovers``, what identifying information a copy still holds.
 """
 
 from .deidentify import DUMMY, deidentify, replace_uid, shift_date
-from .iods import attribute_type, iod_name, iod_problems
+from .iods import VALUE_TYPE_ATTRIBUTES, attribute_type, iod_name, iod_problems, item_types
 from .leftovers import Leftovers, phi_leftovers
 from .profile import ACTION_MEANINGS, EDITION, profile_action, profile_attributes
 
@@ -16,10 +17,12 @@ __all__ = [
     "DUMMY",
     "EDITION",
     "Leftovers",
+    "VALUE_TYPE_ATTRIBUTES",
     "attribute_type",
     "deidentify",
     "iod_name",
     "iod_problems",
+    "item_types",
     "phi_leftovers",
     "profile_action",
     "profile_attributes",

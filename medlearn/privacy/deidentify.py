@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._validation import check_bool, check_int
-from .iods import attribute_type, iod_name
+from ._dummies import dummy_item
+from .iods import attribute_type, iod_name, item_types
 from .profile import EDITION, profile_action
 
 __all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]
@@ -36,8 +37,8 @@ DUMMY = {
     "UT": "ANONYMIZED",
 }
 #: How the combined codes of Table E.1-1 are applied to an attribute that is not Type 1 in the object's IOD
-#: (and inside sequences, where the table of types does not reach): the least that keeps an attribute an
-#: object may need (Type 2: present, possibly empty), never an invented value.
+#: (at its path, inside sequences too): the least that keeps an attribute an object may need (Type 2:
+#: present, possibly empty), never an invented value.
 _COMBINED = {"Z/D": "Z", "X/Z": "Z", "X/D": "X", "X/Z/D": "Z", "X/Z/U*": "U*"}
 _DATE_VRS = ("DA", "DT")
 _DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
@@ -92,13 +93,16 @@ def shift_date(value: str, days: int, vr: str = "DA") -> str:
     return moved.strftime("%Y%m%d")[: len(digits) if vr == "DT" else 8] + tail
 
 
-def _new_value(element: Any, action: str, salt: str) -> Any:
+def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tuple[str, ...]] = (None, ())) -> Any:
+    from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 
-    if element.VR == "SQ":  # Z: no items; D: one empty item (a non-zero length value that holds nothing)
-        from pydicom.dataset import Dataset
-
-        return Sequence([]) if action == "Z" else Sequence([Dataset()])
+    if element.VR == "SQ":  # Z: no items; D: one dummy item that keeps its own Type 1 and 2 attributes
+        sop_class, path = where
+        if action == "Z":
+            return Sequence([])
+        first = element.value[0] if element.value else Dataset()
+        return Sequence([dummy_item(sop_class or "", (*path, element.keyword), first, salt)])
     if action == "U" or (action == "D" and element.VR == "UI"):  # a dummy UID must still be a UID
         values = element.value if element.VM > 1 else [element.value]
         new = [replace_uid(v, salt) if v else v for v in values]
@@ -126,13 +130,34 @@ def _combined(action: str | None, kind: str | None, known_iod: bool = False) -> 
     return _COMBINED.get(action, action)
 
 
-def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None) -> None:
+#: Repeating groups (PS3.5 7.6): overlays 60xx (PS3.3 C.9.2) and the retired curves 50xx, with their data at xx,3000.
+_REPEATING_DATA = {0x6000: 0x3000, 0x5000: 0x3000}
+
+
+def _drop_emptied_groups(dataset: Any) -> None:
+    """Remove every overlay (or curve) group whose data the profile removes: an Overlay Plane module without
+    its Type 1 Overlay Data (60xx,3000) is invalid (PS3.3 C.9.2), and the module goes whole."""
+    groups = {tag.group for tag in dataset.keys() if tag.group & 0xFF01 in _REPEATING_DATA}
+    for group in groups:
+        data = group << 16 | _REPEATING_DATA[group & 0xFF00]
+        if data in dataset and profile_action(data) == "X":
+            for tag in [t for t in dataset.keys() if t.group == group]:
+                del dataset[tag]
+
+
+def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None, path: tuple[str, ...] = ()) -> None:
     dataset.remove_private_tags()
+    if not path:
+        _drop_emptied_groups(dataset)
     known_iod = bool(sop_class) and iod_name(sop_class) is not None
+    types = item_types(sop_class, path, dataset) if path and known_iod else {}  # the original item's types
     for tag in list(dataset.keys()):
         element = dataset[tag]
-        kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
-        action = _combined(profile_action(tag), kind, known_iod and bool(element.keyword))
+        if path:
+            kind = types.get(element.keyword) if element.keyword else None
+        else:
+            kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
+        action = _combined(profile_action(tag), kind, known_iod and not path and bool(element.keyword))
         shiftable = days is not None and element.VR in (*_DATE_VRS, "TM") and tag not in _NOT_SHIFTED
         if shiftable and action not in (None, "U"):
             action = "shift"  # the option keeps dates and times, with the dates moved
@@ -140,14 +165,14 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
             del dataset[tag]
             continue
         if action in ("Z", "D", "U") and not (action == "D" and element.is_empty):  # an empty value stays empty
-            element.value = _new_value(element, action, salt)
+            element.value = _new_value(element, action, salt, (sop_class, path))
         if shiftable and element.VR in _DATE_VRS and element.value:
             values = element.value if element.VM > 1 else [element.value]
             shifted = [shift_date(v, days, element.VR) for v in values]
             element.value = shifted if element.VM > 1 else shifted[0]
-        if element.VR == "SQ" and element.value:
+        if element.VR == "SQ" and element.value and action != "D":  # a dummy item holds dummies already
             for item in element.value:
-                _clean(item, salt, days)  # the IOD's types are for the top level
+                _clean(item, salt, days, sop_class, (*path, element.keyword))
 
 
 DateShift = int | Mapping[str, int] | Callable[[str], int]
@@ -184,18 +209,22 @@ def deidentify(
     :func:`replace_uid` (so a series stays linked and references between files
     still resolve, for anyone who uses the same ``salt``). A combined code
     (Z/D, X/D, X/Z/D) becomes D, a dummy value of the attribute's VR, where the
-    attribute is Type 1 in the IOD of the dataset's SOP class
-    (:mod:`medlearn.privacy.iods`), or Type 1C (the input carries it, so its
+    attribute is Type 1 in the IOD of the dataset's SOP class, at its path in
+    the items of sequences too (:mod:`medlearn.privacy.iods`), or Type 1C (the input carries it, so its
     condition is treated as met), so that the copy still conforms: the
     standard's "D where required to maintain IOD conformance"; X/D also becomes
     D for a Type 2 or 2C attribute, which must stay present. X/Z and X/Z/D
-    remove an attribute that is Type 3 in a known IOD, or not in it. Otherwise
+    remove a top-level attribute that is Type 3 in a known IOD, or not in it. Otherwise
     a combined code takes the least that keeps an attribute an object may
     need, never an invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed;
     X/Z/U*: its items cleaned, their UIDs replaced, also where the standard
-    would allow X for a Type 3 sequence); inside sequences, where the table of
-    types does not reach, always so. D keeps an empty value empty; D on a sequence
-    leaves one empty item, so free text in a report's content goes. Private
+    would allow X for a Type 3 sequence). D keeps an empty value empty; D on a
+    sequence leaves one dummy item that keeps its own Type 1 and 2 attributes
+    (an SR content item its Relationship Type, Value Type and value, a waveform
+    annotation its Referenced Waveform Channels: ``_dummies``), so free text in a
+    report's content goes and the item stays valid. When the profile removes an
+    overlay's Overlay Data (60xx,3000), the whole overlay group goes: the
+    Overlay Plane module needs it (Type 1, PS3.3 C.9.2); likewise a curve. Private
     attributes are removed. The SOP Class, the pixels and everything the
     profile does not list are kept (a block list: the profile's way).
 

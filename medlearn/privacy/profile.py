@@ -2,19 +2,23 @@
 
 The table is DICOM PS3.15 Annex E, Table E.1-1 (the Basic Profile column), in
 the edition named by :data:`EDITION`, generated from the ``dicom-anonymizer``
-package by ``python -m authoring.deid_profile`` (``tests/test_privacy.py``
-checks the two agree).
+package by ``python -m authoring.deid_profile`` into the package's data file
+``data/profile.json``, read on first use (``tests/test_privacy.py`` checks the
+table against the package, ``tests/test_privacy_tables.py`` the file against
+the generator).
 """
 
 from __future__ import annotations
 
+import functools
+
 from .._validation import check_int
-from ._profile import PROFILE
+from ._tables import profile_table
 
 __all__ = ["ACTION_MEANINGS", "EDITION", "profile_action", "profile_attributes"]
 
 #: The edition of the standard the table comes from.
-EDITION: str = PROFILE["edition"]
+EDITION: str = "2026c"  # the data file's own edition is checked against it on first use
 
 #: What each action code of Table E.1-1 means.
 ACTION_MEANINGS = {
@@ -31,12 +35,19 @@ ACTION_MEANINGS = {
     "X/Z/U*": "X unless Z or a replacement of the UIDs in its items is required to keep the object valid",
 }
 
-_ATTRIBUTES: dict[int, tuple[str, str]] = {
-    int(key, 16): (entry["action"], entry["name"]) for key, entry in PROFILE["attributes"].items()
-}
-_REPEATING = [
-    (g["group"], g["element"], g["group_mask"], g["element_mask"], g["action"]) for g in PROFILE["repeating_groups"]
-]
+
+@functools.cache
+def _attributes() -> dict[int, tuple[str, str]]:
+    table = profile_table()
+    if table["edition"] != EDITION:
+        raise RuntimeError(f"data/profile.json is of edition {table['edition']}, not {EDITION}")
+    return {int(key, 16): (entry["action"], entry["name"]) for key, entry in table["attributes"].items()}
+
+
+@functools.cache
+def _repeating() -> tuple[tuple[int, int, int, int, str], ...]:
+    groups = profile_table()["repeating_groups"]
+    return tuple((g["group"], g["element"], g["group_mask"], g["element_mask"], g["action"]) for g in groups)
 
 
 def profile_action(tag: int) -> str | None:
@@ -49,10 +60,11 @@ def profile_action(tag: int) -> str | None:
         ('Z', None, 'X')
     """
     tag = check_int(tag, "tag", min_value=0, max_value=0xFFFFFFFF)
-    if tag in _ATTRIBUTES:
-        return _ATTRIBUTES[tag][0]
+    attributes = _attributes()
+    if tag in attributes:
+        return attributes[tag][0]
     group, element = tag >> 16, tag & 0xFFFF
-    for g, e, group_mask, element_mask, action in _REPEATING:
+    for g, e, group_mask, element_mask, action in _repeating():
         if group & group_mask == g and element & element_mask == e & element_mask:
             return action
     return None
@@ -65,4 +77,4 @@ def profile_attributes() -> dict[int, tuple[str, str]]:
         >>> profile_attributes()[0x00100020]
         ('Z/D', 'Patient ID')
     """
-    return dict(_ATTRIBUTES)
+    return dict(_attributes())
