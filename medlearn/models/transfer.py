@@ -17,9 +17,9 @@ def rotation_pretext(images: object, *, seed: int = 0) -> tuple[np.ndarray, np.n
     """Each image turned by a random multiple of 90 degrees, and that multiple as its label: a pretext
     task that needs no annotation (Gidaris et al., ICLR 2018).
 
-    A network that learns to say which way up a chest radiograph is must find the anatomy that tells
-    (the diaphragm below the lungs, the heart's shadow); its convolutional blocks can then start a
-    diagnostic network. Label ``k`` means the image was turned ``k`` times by 90 degrees
+    A network that learns to say which way up a chest radiograph is may find the anatomy that tells
+    (the diaphragm below the lungs, the heart's shadow), or a simpler cue such as brightness from top
+    to bottom; its convolutional blocks can then start a diagnostic network. Label ``k`` means the image was turned ``k`` times by 90 degrees
     anticlockwise (``np.rot90``), so 0 is the image as stored.
 
     Args:
