@@ -274,12 +274,10 @@ def grade_bootstrap_ci(
         y_pred: one or more arrays with one row per case that the metric takes after ``y_true`` (grades,
             scores or probabilities, as in scikit-learn's ``metric(y_true, y_pred)``).
         metric: ``metric(y_true, *y_pred) -> float`` (keyword-only).
-        n_boot: number of resamples, at least 100.
-        level: coverage of the interval, in (0, 1).
-        seed: seed of the resampling.
+        n_boot, level, seed: as for :func:`medlearn.metrics.bootstrap_ci`.
 
     Returns:
-        ``Interval(value, low, high)``: the metric on the cases given and its interval.
+        ``Interval(value, low, high)``: the metric on the cases given and its interval, within each grade.
 
     Example:
         >>> y = np.repeat([0, 1, 2], 30)
