@@ -38,18 +38,21 @@ TIED_TOL = 1e-8
 
 
 def _outcome(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
-    """Checked event indicators (0/1 or bool) and follow-up times (finite, not negative) of one length."""
-    times = check_array(time, "time", ndim=1, kinds="iuf")
+    """Checked event indicators (0/1 or bool) and follow-up times (finite, not negative) of one length.
+
+    The event is checked first, so that arguments given in the order (time, event) are refused with a word on
+    the order."""
     events = check_array(event, "event", ndim=1, kinds="biuf")
-    if len(events) != len(times):
-        raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
-    if np.any(times < 0):
-        raise ValueError(f"time must not be negative, not {float(times.min())!r}")
     if events.dtype != bool and not np.isin(events, (0, 1)).all():
         raise ValueError(
             f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()} "
             "(the order is event, then time, as in scikit-survival)"
         )
+    times = check_array(time, "time", ndim=1, kinds="iuf")
+    if len(events) != len(times):
+        raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
+    if np.any(times < 0):
+        raise ValueError(f"time must not be negative, not {float(times.min())!r}")
     return events.astype(bool), times.astype(float)
 
 
