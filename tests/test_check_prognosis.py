@@ -18,7 +18,7 @@ def _survival(time, event, horizon, *, drop=False, survivors=False, strict=False
         return np.mean(time[known] >= horizon)
     if survivors:
         return 1 - np.mean(event & (time < horizon))
-    times, curve = kaplan_meier(time, event)
+    times, curve = kaplan_meier(event, time)
     if interp:
         return float(np.interp(horizon, times, curve))
     if next_step:

@@ -53,7 +53,7 @@ def _cohort(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def survival_at_horizon(function: Any) -> None:
     for seed, horizon in ((0, 6.0), (1, 10.0), (2, 3.0), (0, 6.7)):  # 6.7 lies between the (whole-day) times
         time, event, _ = _cohort(seed)
-        times, survival = kaplan_meier(time, event)
+        times, survival = kaplan_meier(event, time)
         want = survival_at(times, survival, horizon)
         got = as_number(call(function, time.copy(), event.copy(), horizon), "your survival probability")
         if abs(got - want) < 1e-9:

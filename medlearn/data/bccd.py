@@ -25,7 +25,7 @@ from xml.parsers import expat
 import numpy as np
 
 from .._validation import check_choice, check_int
-from ._bccd_files import BCCD_FILES
+from ._tables import bccd_files
 from .archive import ArchiveDataset
 from .errors import DataError
 from .medmnist import FileReport
@@ -52,7 +52,7 @@ BCCD_URL = f"https://github.com/Shenggan/BCCD_Dataset/archive/{BCCD_COMMIT}.zip"
 #: The archive's file name in the data folder.
 BCCD_ARCHIVE = "BCCD_Dataset.zip"
 #: sha256 of each of the 734 files of the data set (364 JPEG, 364 XML, 4 split lists, LICENSE, README).
-BCCD_SHA256: MappingProxyType[str, str] = MappingProxyType(BCCD_FILES)
+BCCD_SHA256: MappingProxyType[str, str] = MappingProxyType(bccd_files())
 #: The class names; a target's ``labels`` are indices into this tuple.
 BCCD_CLASSES = ("RBC", "WBC", "Platelets")
 #: The data set's own splits (``trainval`` is train and val; ``all`` is every image).
