@@ -64,8 +64,8 @@ MAX_XML_BYTES = 1 << 20
 
 
 class BCCD(NamedTuple):
-    """One split of BCCD in arrays: images, and one target per image in the convention of
-    torchmetrics and pycocotools (``boxes`` and ``labels``)."""
+    """One split of BCCD in arrays: images, and one target per image of corner boxes (``boxes`` and
+    ``labels``), as torchvision and torchmetrics take them (pycocotools wants ``[x, y, width, height]``)."""
 
     images: np.ndarray  #: uint8 (n, 480 // downscale, 640 // downscale, 3), RGB
     targets: tuple[dict[str, np.ndarray], ...]  #: per image: boxes float (N, 4) xmin, ymin, xmax, ymax; labels int (N,)

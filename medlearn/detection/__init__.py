@@ -5,7 +5,7 @@ Two modules by job, whose public names this package re-exports (``from medlearn.
 - :mod:`medlearn.detection.boxes`: box geometry (IoU, corner and centre forms), non-maximum suppression, and
   the four flips of images with their boxes;
 - :mod:`medlearn.detection.evaluation`: matching detections to ground truth, COCO's mAP (equal to pycocotools'
-  ``COCOeval``), FROC (LUNA16's rule) and counting objects.
+  ``COCOeval``), FROC (in the style of LUNA16) and counting objects.
 
 Boxes are ``(xmin, ymin, xmax, ymax)`` in continuous pixel coordinates. Ground truth and predictions are lists
 with one dict per image, ``{"boxes": (N, 4), "labels": (N,)}``, and predictions also ``"scores": (N,)``.

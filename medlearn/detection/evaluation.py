@@ -1,12 +1,14 @@
 """Scoring object detection: matching detections to ground truth, COCO's mAP, FROC, and counting objects.
 
-Ground truth and predictions are lists with one dict per image, the convention of torchmetrics and pycocotools
-users: ``{"boxes": (N, 4), "labels": (N,)}``, and predictions also ``"scores": (N,)``; boxes are as in
-:mod:`medlearn.detection.boxes`.
+Ground truth and predictions are lists with one dict per image of corner boxes, as torchvision and torchmetrics
+take them: ``{"boxes": (N, 4), "labels": (N,)}``, and predictions also ``"scores": (N,)``; boxes are as in
+:mod:`medlearn.detection.boxes`. pycocotools takes ``[x, y, width, height]`` in COCO JSON instead: convert
+before handing it corner boxes.
 
 :func:`mean_average_precision` follows pycocotools' ``COCOeval`` (bbox, area "all") step for
-step, and the tests check that the two agree to 1e-6; :func:`froc` follows the lung-nodule
-challenge LUNA16 (Setio et al., Medical Image Analysis 42:1-13, 2017).
+step, and the tests check that the two agree to 1e-6; :func:`froc` is in the style of the lung-nodule
+challenge LUNA16 (Setio et al., Medical Image Analysis 42:1-13, 2017), without its interpolation or its
+ignored findings, and with a hit radius taken from the box.
 
 Example:
     >>> truth = [{"boxes": [[0, 0, 10, 10]], "labels": [0]}]
