@@ -157,8 +157,13 @@ def concordance_index(event: object, time: object, y_score: object, *, block: in
     longer). It is concordant when that patient has the higher risk; a tie in
     risk (closer than :data:`TIED_TOL`) counts one half. The same value as the
     first of scikit-survival's ``concordance_index_censored(event, time, estimate)``.
-    0.5 is chance; 1 a perfect ordering. Censoring that depends on the
-    patient's risk biases it (Uno's C, in scikit-survival, weights it).
+    0.5 is chance; 1 a perfect ordering. Its value depends on the censoring
+    distribution even when censoring is independent of the patients' risk;
+    Uno's C (``concordance_index_ipcw`` in scikit-survival) removes that
+    dependence by inverse-probability-of-censoring weights, when censoring is
+    independent of the covariates (Uno et al., Stat Med 2011;30:1105-1117).
+    If censoring depends on risk, both are biased unless the censoring model
+    uses the covariates.
 
     Args:
         event, time: each patient's outcome (1 = the event was observed).
