@@ -82,6 +82,7 @@ MISTAKES = [
     (checks.stratified_folds, lambda e, n, s: _folds(e, n, None), "same seed must give the same folds"),
     (checks.stratified_folds, lambda e, n, s: _folds(e, n, 0), "use the seed you are given"),
     (checks.stratified_folds, lambda e, n, s: _folds(e, 4, s), "make 5 folds"),
+    (checks.stratified_folds, lambda e, n, s: _folds(e, 5, s), "use n_folds"),
     (checks.stratified_folds, lambda e, n, s: [(np.arange(10), np.arange(5))] * 5, "exactly one test fold"),
     (checks.stratified_folds, lambda e, n, s: 3, "list of (train indices, test indices)"),
     (checks.impute_from_training, lambda tr, te: _impute(tr, te, "both"), "training AND test"),

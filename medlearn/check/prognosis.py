@@ -189,6 +189,13 @@ def stratified_folds(function: Any) -> None:
     def test_folds(seed: int) -> list[list[int]]:
         return [sorted(np.asarray(test, int).tolist()) for _, test in call(function, event.copy(), 5, seed)]
 
+    four = call(function, event.copy(), 4, 0)
+    try:
+        n_four = len(list(four))
+    except TypeError:
+        n_four = -1
+    if n_four != 4:
+        raise Wrong("use n_folds: asked for 4 folds, your function made a different number.")
     if test_folds(0) != test_folds(0):
         raise Wrong("the same seed must give the same folds: pass random_state=seed, not a fresh random state.")
     if test_folds(1) == test_folds(0) and test_folds(2) == test_folds(0):
