@@ -5,8 +5,10 @@ the scores, then keyword-only ``metric``, ``n_boot``, ``level``, ``seed``) and o
 :func:`medlearn.metrics.bootstrap_ci` and :func:`~medlearn.metrics.paired_bootstrap_ci` (binary labels,
 resampled within each class), :func:`medlearn.grading.grade_bootstrap_ci` (grades, within each grade) and
 :func:`medlearn.survival.survival_bootstrap_ci` (patients, not stratified). They share one policy for a resample
-on which the statistic is undefined (``nan``): it is left out, and when more than :data:`MAX_UNDEFINED` of the
-resamples are, the interval is refused with a ``ValueError``: the data are too few for it.
+on which the statistic is undefined (``nan``): it counts at the most extreme defined value on each side (leaving
+it out would narrow the interval, since undefined resamples are the ones with too few cases of some kind), and
+when more than :data:`MAX_UNDEFINED` of the resamples are undefined, the interval is refused with a
+``ValueError``: the data are too few for it.
 
 ``scipy.stats.bootstrap`` is not used because it cannot resample within strata.
 """
@@ -105,6 +107,10 @@ def bootstrap(
             f"the metric was undefined on {undefined} of {n_boot} resamples: too few cases of some kind for an interval"
         )
     tail = (1 - level) / 2 * 100
-    low, high = np.percentile(defined, [tail, 100 - tail])
+    # An undefined resample is not a random one (in survival, it is one with too few events, where the metric
+    # spreads most): leaving it out would narrow the interval. Counted at the most extreme defined value on
+    # each side instead, it can only widen it.
+    low = np.percentile(np.r_[defined, np.full(undefined, defined.min())], tail)
+    high = np.percentile(np.r_[defined, np.full(undefined, defined.max())], 100 - tail)
     value = (exact or statistic)(np.arange(n_cases))
     return Interval(float(value), float(low), float(high))

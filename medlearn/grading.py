@@ -267,7 +267,8 @@ def grade_bootstrap_ci(
     keeps the study's number of cases of each grade. Several arrays (two
     models' scores, say) are resampled together, case by case: pass a metric of
     their difference to get a paired interval. A resample on which the metric is
-    undefined (``nan``) is left out; when more than 5 % are, a ``ValueError`` says so.
+    undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
+    when more than 5 % are undefined, a ``ValueError`` says so.
 
     Args:
         y_true: true grades, 0, 1, 2, ...

@@ -143,7 +143,8 @@ def bootstrap_ci(
     Cases are drawn with replacement separately from the positives and the
     negatives, so every resample keeps the study's numbers of each class
     (and the AUC is always defined). A resample on which the metric is
-    undefined (``nan``) is left out; when more than 5 % are, a ``ValueError`` says so.
+    undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
+    when more than 5 % are undefined, a ``ValueError`` says so.
 
     Args:
         y_true: true labels, 1 = the condition.

@@ -212,8 +212,10 @@ def survival_bootstrap_ci(
     Every resample draws patients with replacement (with their time and event)
     and scores the risk on them; given ``y_score_b``, both models are scored on the
     same resample and the interval is that of ``metric(y_score) - metric(y_score_b)``.
-    A resample with no comparable pair is left out; if more than 5 % are, the data hold too few events for
-    this interval and a ``ValueError`` says so. Any other error of ``metric`` is raised. The interval
+    A resample with no comparable pair (no event before another patient's time) is undefined: it counts at the
+    most extreme defined value on each side, which can only widen the interval; if more than 5 % are
+    undefined, the data hold too few events for this interval and a ``ValueError`` says so. Any error of
+    ``metric`` is raised. The interval
     covers the sampling of patients with the fitted models held fixed, not the variation of refitting.
 
     Args:
@@ -245,15 +247,18 @@ def survival_bootstrap_ci(
         return results[0] - results[1] if len(results) == 2 else results[0]
 
     def defined_or_nan(sample: np.ndarray) -> float:
-        try:
-            return value(sample)
-        except ValueError as error:
-            if "comparable pair" not in str(error):
-                raise
-            return float("nan")
+        return value(sample) if _has_comparable_pair(events[sample], times[sample]) else float("nan")
 
     estimate = value(np.arange(len(times)))
     return bootstrap(defined_or_nan, len(times), n_boot=n_boot, level=level, seed=seed, exact=lambda _: estimate)
+
+
+def _has_comparable_pair(events: np.ndarray, times: np.ndarray) -> bool:
+    """Whether some patient had the event before another patient's time (or at a censored patient's time)."""
+    if not events.any():
+        return False
+    first = times[events].min()
+    return bool(np.any(times > first) or np.any((times == first) & ~events))
 
 
 def _risk(values: object, name: str, n: int) -> np.ndarray:

@@ -77,6 +77,48 @@ def test_an_undefined_resample_is_left_out_up_to_the_limit_and_refused_beyond_it
     assert MAX_UNDEFINED == 0.05
 
 
+def test_an_undefined_resample_widens_the_interval_never_narrows_it() -> None:
+    """Undefined resamples are the extreme ones (too few cases of a kind): leaving them out would narrow the
+    interval, so they count at the most extreme defined value on each side."""
+    y = np.arange(100.0)
+
+    def statistic(sample: np.ndarray) -> float:
+        mean = float(y[sample].mean())
+        return np.nan if abs(mean - 49.5) > 6.5 else mean  # the extreme resamples are undefined (a few %)
+
+    every = bootstrap(lambda sample: float(y[sample].mean()), 100, n_boot=1000, level=0.9, seed=0)
+    some = bootstrap(statistic, 100, n_boot=1000, level=0.9, seed=0)
+    values = np.array([float(y[sample].mean()) for sample in resamples(100, 1000, 0)])
+    dropped = np.percentile(values[np.abs(values - 49.5) <= 6.5], [5, 95])
+    assert 0 < np.mean(np.abs(values - 49.5) > 6.5) <= MAX_UNDEFINED
+    assert some.low <= dropped[0] and some.high >= dropped[1]
+    assert some.high - some.low > dropped[1] - dropped[0]
+    assert every.low < every.high  # the interval had every resample been defined, for the reader's comparison
+
+
+def test_survival_bootstrap_decides_undefined_from_the_resample_not_from_an_error_message() -> None:
+    """A metric that raises its own error for a resample without events (as scikit-survival's does) still gets
+    an interval; any error on a resample that has a comparable pair is raised."""
+    rng = np.random.default_rng(1)
+    time = rng.exponential(1.0, 60)
+    event = np.zeros(60, bool)
+    event[:4] = True
+
+    def strict_c(event_, time_, score_):
+        if not event_.any():
+            raise ValueError("All samples are censored")
+        return concordance_index(event_, time_, score_)
+
+    with_strict = survival_bootstrap_ci(event, time, -time, metric=strict_c, n_boot=200)
+    assert with_strict == survival_bootstrap_ci(event, time, -time, n_boot=200)
+
+    def broken(event_, time_, score_):
+        raise ValueError("a real bug")
+
+    with pytest.raises(ValueError, match="a real bug"):
+        survival_bootstrap_ci(event, time, -time, metric=broken, n_boot=200)
+
+
 def test_survival_bootstrap_leaves_out_resamples_without_a_comparable_pair() -> None:
     event = np.zeros(40, bool)
     event[:2] = True  # two events: a resample often draws neither
@@ -96,6 +138,10 @@ def test_the_draws_are_those_the_intervals_made_before_they_shared_one_core() ->
     assert [s.tolist() for s in resamples(8, 3, 4)] == [rng.integers(0, 8, 8).tolist() for _ in range(3)]
 
 
-def test_the_value_is_the_exact_metric_where_the_resamples_use_its_fast_twin() -> None:
+def test_the_value_is_the_exact_metric_where_the_resamples_use_its_fast_twin(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medlearn.metrics
+
     y, p = scored_labels(120, seed=9)
-    assert bootstrap_ci(y, p, n_boot=100).value == roc_auc_score(y, p)
+    monkeypatch.setattr(medlearn.metrics, "_rank_auc", lambda *args, **kwargs: 0.0)  # the fast twin, broken
+    interval = bootstrap_ci(y, p, n_boot=100)
+    assert interval.value == roc_auc_score(y, p) and interval.high == 0.0
