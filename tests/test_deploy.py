@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 
-from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
+from authoring.hostile_files import deflated_ct, element_flood, jpeg_ls_bomb, nested_sequences, sequence_bomb
 from medlearn.deploy import (
     BundleError,
     InputRefused,
@@ -267,6 +267,9 @@ def test_compressed_pixel_data_is_decoded_or_refused() -> None:
         (np.random.default_rng(1).bytes(5000), "not a DICOM Part 10 file"),
         (b"\x00" * 128 + b"DICM" + b"\x02\x00\x10\x00UI\xff\xff", "could not be parsed|no transfer syntax"),
         ("text", "expected bytes"),
+        (sequence_bomb(1001), "a sequence of more than 1,000 items"),
+        (element_flood(10_001), "more than 10,000 elements and items"),
+        (nested_sequences(9), "nested more than 8 deep"),
     ],
 )
 def test_hostile_bytes_are_refused_never_raised_otherwise(data, words: str) -> None:

@@ -26,7 +26,8 @@ from pydicom.dataset import Dataset
 from .._validation import check_choice, check_int
 from ._header import InputRefused, _age_years, _header_int, _header_number, _refuse_unless
 from ._pixels import reduce_to, voi_lut
-from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
+from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_end, file_meta_transfer_syntax
+from .structure import MAX_FRAGMENTS, check_structure
 
 __all__ = [
     "ACCEPTED_SOP_CLASSES",
@@ -50,8 +51,8 @@ MAX_BYTES = 20 * 1024 * 1024
 #: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
 MAX_PIXELS = 40_000_000
 #: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
-#: ones about 10 times; a small file that claims a large image is a bomb), and the most fragments of one frame.
-MAX_COMPRESSION, MAX_FRAGMENTS = 200, 1000
+#: ones about 10 times; a small file that claims a large image is a bomb).
+MAX_COMPRESSION = 200
 
 
 def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
@@ -94,14 +95,21 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
         "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
     )
     try:
+        start = file_meta_end(data)
+    except ValueError:
+        raise InputRefused(
+            "file", "the file meta information is cut short or too long", "Send the complete file."
+        ) from None
+    check_structure(data, syntax, start=start)  # before parsing: pydicom builds every element and item it reads
+    try:
         dataset = pydicom.dcmread(io.BytesIO(bytes(data)))
         dataset.get("PixelData")  # reading the element: a file cut inside its header fails here
     except Exception as error:
         raise InputRefused(
             "file", f"could not be parsed as DICOM ({type(error).__name__})", "Check that the file is complete."
         ) from None
-    syntax = getattr(getattr(dataset, "file_meta", None), "TransferSyntaxUID", None)
-    if not syntax:
+    parsed = getattr(getattr(dataset, "file_meta", None), "TransferSyntaxUID", None)
+    if not parsed or str(parsed) != syntax:  # pydicom must have read the syntax that was checked
         raise InputRefused(
             "TransferSyntaxUID",
             "the file meta information has no transfer syntax (Type 1, PS3.10 section 7.1)",
