@@ -19,7 +19,7 @@
 
 from .bundle import BUNDLE_FILES, DEFAULT_PREPROCESSING, Bundle, BundleError, load_bundle, save_bundle
 from .course_files import image_to_dicom, to_bytes
-from .dicom_input import ACCEPTED_SOP_CLASSES, MAX_BYTES, InputRefused, dicom_to_input, read_dicom
+from .dicom_input import ACCEPTED_SOP_CLASSES, MAX_BYTES, MAX_PIXELS, InputRefused, dicom_to_input, read_dicom
 from .encoding import ACCEPTED_TRANSFER_SYNTAXES
 from .report import read_structured_report, structured_report
 
@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_PREPROCESSING",
     "InputRefused",
     "MAX_BYTES",
+    "MAX_PIXELS",
     "dicom_to_input",
     "image_to_dicom",
     "load_bundle",

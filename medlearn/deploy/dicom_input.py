@@ -33,6 +33,7 @@ __all__ = [
     "ACCEPTED_SOP_CLASSES",
     "InputRefused",
     "MAX_BYTES",
+    "MAX_PIXELS",
     "dicom_to_input",
     "read_dicom",
 ]
@@ -46,10 +47,15 @@ ACCEPTED_SOP_CLASSES: Mapping[str, str] = MappingProxyType(
     }
 )
 RADIOGRAPH_MODALITIES = ("CR", "DX")
-#: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB).
+#: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB), and the most
+#: bytes of one image the C-STORE listener receives.
 MAX_BYTES = 20 * 1024 * 1024
-#: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
-MAX_PIXELS = 40_000_000
+#: The most pixels an image may have, checked before it is decoded: as many as an uncompressed 16-bit image
+#: within :data:`MAX_BYTES` holds beside a header of up to 1 MiB (9,961,472, e.g. 3156 x 3156), so that the
+#: two limits agree and a compressed image cannot ask for more decoding than an uncompressed one could bring.
+#: A 43 x 43 cm detector at 0.14 mm gives 3072 x 3072 (9.4 million); a finer one's image must be reduced by
+#: its sender. Decoding and reading an image takes about 24 bytes per pixel at its peak (250 MB at the limit).
+MAX_PIXELS = (MAX_BYTES - 2**20) // 2
 #: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
 #: ones about 10 times; a small file that claims a large image is a bomb).
 MAX_COMPRESSION = 200
