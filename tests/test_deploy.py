@@ -489,6 +489,17 @@ def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np
         read_structured_report(source)
     absent = read_structured_report(structured_report(source, 0.2, threshold=0.5, model_version="v1"))
     assert absent["finding"] == "absent" and absent["image"] == source.SOPInstanceUID
+    assert absent["threshold"] == 0.5  # present and absent are relative to it: a viewer can show both
+
+
+def test_a_refusal_echoes_at_most_a_short_piece_of_a_header_value() -> None:
+    dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom warns of a value longer than its VR allows: the fault under test
+        dataset.BodyPartExamined = "KNEE" + "X" * 10_000
+    with pytest.raises(InputRefused, match="BodyPartExamined") as refused:
+        dicom_to_input(dataset)
+    assert len(refused.value.problem) < 120
 
 
 def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(

@@ -164,7 +164,7 @@ def dicom_to_input(
     _refuse_unless(
         sop in ACCEPTED_SOP_CLASSES,
         "SOPClassUID",
-        f"{sop or 'missing'} ({_uid_name(sop)}) is not a radiograph",
+        f"{sop[:64] or 'missing'} ({_uid_name(sop)}) is not a radiograph",
         "Send a CR, DX (for presentation) or Secondary Capture image of a chest radiograph.",
     )
     checks.append("SOPClassUID")
@@ -172,7 +172,7 @@ def dicom_to_input(
     _refuse_unless(
         modality in RADIOGRAPH_MODALITIES,
         "Modality",
-        f"{modality or 'missing'} is not a radiograph's modality (CR or DX)",
+        f"{modality[:16] or 'missing'} is not a radiograph's modality (CR or DX)",
         "This model reads chest radiographs only; route other modalities elsewhere.",
     )
     checks.append("Modality")
@@ -180,21 +180,21 @@ def dicom_to_input(
     _refuse_unless(
         body_part in ("", "CHEST"),
         "BodyPartExamined",
-        f"{body_part} is not the chest",
+        f"{body_part[:64]} is not the chest",
         "This model reads chest radiographs only; route other body parts elsewhere.",
     )
     view = str(dataset.get("ViewPosition", "") or "").strip().upper()
     _refuse_unless(
         view in ("", "AP", "PA"),
         "ViewPosition",
-        f"{view} is not a frontal view (AP or PA)",
+        f"{view[:16]} is not a frontal view (AP or PA)",
         "Send the frontal view; the model never saw lateral views.",
     )
     age = _age_years(str(dataset.get("PatientAge", "") or ""))
     _refuse_unless(
         age is None or age < 18,
         "PatientAge",
-        f"{dataset.get('PatientAge')} is an adult; the model was trained on children aged one to five",
+        f"{str(dataset.get('PatientAge'))[:16]} is an adult; the model was trained on children aged one to five",
         "Do not use this model for adults.",
     )
     checks += ["BodyPartExamined", "ViewPosition", "PatientAge"]
@@ -207,7 +207,7 @@ def dicom_to_input(
     _refuse_unless(
         photometric in ("MONOCHROME1", "MONOCHROME2"),
         "PhotometricInterpretation",
-        f"{photometric or 'missing'} is not greyscale",
+        f"{photometric[:16] or 'missing'} is not greyscale",
         "Send a MONOCHROME2 (or MONOCHROME1) radiograph.",
     )
     _refuse_unless(

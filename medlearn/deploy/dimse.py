@@ -18,6 +18,12 @@ decodes it. An accepted image that fails a check is answered with status 0xC000 
 understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk.
 DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 
+A teaching simplification: the report is built and sent inside the C-STORE handler, so the sender's status
+waits for the model and the archive, and a report the archive does not take is logged, not queued or sent
+again; a production node answers once the image is received and queues inference and delivery with
+retries. And an AE title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B)
+or a network allow-list.
+
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
     ('0x0', '0xc000')
@@ -26,6 +32,7 @@ Example:
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,16 +60,19 @@ PDU_MARGIN = 1024
 #: The longest other PDU accepted (an association request with 128 presentation contexts is a few tens of kB).
 OTHER_PDU_LIMIT = 256 * 1024
 _P_DATA = 0x04
+#: How many of the latest images' results a listener keeps in memory.
+MAX_RESULTS = 10_000
 
 
 @dataclass
 class Listener:
-    """A running C-STORE listener: ``results`` holds one entry per image received (answer or refusal)."""
+    """A running C-STORE listener: ``results`` holds one entry per image received (answer or refusal), the
+    latest :data:`MAX_RESULTS` (the audit log keeps them all)."""
 
     server: Any
     port: int
     ae_title: str
-    results: list[dict[str, Any]] = field(default_factory=list)
+    results: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=MAX_RESULTS))
 
     def stop(self) -> None:
         """Stop listening and close the port."""
@@ -113,7 +123,7 @@ def start_listener(
         raise ValueError(f"callers must be AE titles of 1 to 16 characters, or None, not {callers!r}")
     log = AuditLog(audit_log, version=bundle.version, key=audit_key)
     size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
-    results: list[dict[str, Any]] = []
+    results: deque[dict[str, Any]] = deque(maxlen=MAX_RESULTS)
     lock = threading.Lock()
 
     def on_store(event: Any) -> Any:
