@@ -132,7 +132,9 @@ def dicom_to_input(
     Checks, in order: the SOP class (CR, DX for presentation, or Secondary Capture) and the series'
     Modality (CR or DX: a secondary capture must say it was made from a radiograph); where the file
     gives them, the body part (CHEST), the view (AP or PA: a lateral view is refused) and the patient's
-    age (adults are refused: the training images are of children aged one to five); pixel data present,
+    age (adults are refused: the training images are of children aged one to five; children of other ages are
+    answered, though the model was not tested on them, as its card says, and real systems also write THORAX
+    or PORT CHEST as the body part, which is refused here); pixel data present,
     one sample per pixel, the photometric interpretation (MONOCHROME2; MONOCHROME1, where 0 is white, is
     inverted when ``monochrome1="invert"`` and refused when ``"refuse"``), one frame, unsigned pixels,
     bits allocated (8 or 16) and stored, the image size (at least the model's, at most
