@@ -42,6 +42,34 @@ def deflated_ct(zeros: int) -> bytes:
     return b"\0" * 128 + b"DICM" + header.getvalue() + compressed
 
 
+def meta_vr_decoy(zeros: int) -> bytes:
+    """A deflated CT (as :func:`deflated_ct`) whose file meta information reads as Explicit VR Little Endian to a
+    parser that takes every VR it does not know for one with a 2-byte length, and as Deflated to pydicom.
+
+    pydicom reads a meta element whose VR bytes are not letters as implicit VR, with a 4-byte length: here
+    (0002,0001) with VR bytes 00 00 and a 2-byte length of 1 is 65,536 bytes long to pydicom, which skips a
+    decoy (0002,0010) and the private element that ends the meta information for the other reader.
+    """
+    deflated = deflated_ct(zeros)
+    start = 132
+    while struct.unpack_from("<H", deflated, start)[0] == 0x0002:  # to the end of its meta information
+        vr = deflated[start + 4 : start + 6]
+        long = vr in (b"OB", b"OW", b"UN", b"UT", b"SQ", b"UC", b"UR")
+        length = struct.unpack_from("<I" if long else "<H", deflated, start + (8 if long else 6))[0]
+        start += (12 if long else 8) + length
+    body = deflated[start:]
+
+    def element(element: int, vr: bytes, value: bytes) -> bytes:
+        return struct.pack("<HH2sH", 0x0002, element, vr, len(value)) + value
+
+    decoy = element(0x0010, b"UI", b"1.2.840.10008.1.2.1\0")  # Explicit VR Little Endian
+    filler = 65536 - 1 - len(decoy) - 12
+    hidden = decoy + struct.pack("<HH2sHI", 0x0009, 0x1000, b"OB", 0, filler) + b"\0" * filler
+    odd = struct.pack("<HH2sH", 0x0002, 0x0001, b"\0\0", 1) + b"\0" + hidden  # 65,536 bytes to pydicom
+    meta = element(0x0000, b"UL", struct.pack("<I", 0)) + odd + element(0x0010, b"UI", b"1.2.840.10008.1.2.1.99")
+    return b"\0" * 128 + b"DICM" + meta + body
+
+
 def jpeg_ls_bomb(claimed: int, real: int) -> Any:
     """A radiograph whose header says ``claimed`` x ``claimed`` and whose JPEG-LS codestream is ``real`` x ``real``."""
     import jpeg_ls

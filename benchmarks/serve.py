@@ -17,7 +17,8 @@ a child process, and measures:
 
 - hostile files: a deflated data set that inflates to 150 MiB, a JPEG-LS image whose codestream claims 36
   million pixels under a header of 100 x 100, a private sequence of 1.2 million empty items and 2.4 million
-  empty private elements (19 MB each, which pydicom would build as objects), five of each: each must get a
+  empty private elements (19 MB each, which pydicom would build as objects), a deflated data set behind
+  file meta information that a careless reader takes for Explicit VR Little Endian, five of each: each must get a
   4xx while the service's resident memory grows by less than 200 MB (``--hostile-only`` measures these and
   the real radiographs alone);
 - real radiographs: the 1955 x 1841, 15-bit MONOCHROME1 CR chest PA of the ``pydicom-data`` package
@@ -278,13 +279,14 @@ def hostile_files(url: str, headers: dict[str, str], process) -> dict[str, str]:
     import httpx
 
     sys.path.insert(0, str(REPO))
-    from authoring.hostile_files import deflated_ct, element_flood, jpeg_ls_bomb, sequence_bomb
+    from authoring.hostile_files import deflated_ct, element_flood, jpeg_ls_bomb, meta_vr_decoy, sequence_bomb
 
     bombs = {
         "deflated, 150 MiB inflated": deflated_ct(150 * 2**20),
         "JPEG-LS, 6000 x 6000 claimed": to_bytes(jpeg_ls_bomb(100, 6000)),
         "a private sequence of 1.2 million empty items": sequence_bomb(1_200_000),
         "2.4 million empty private elements": element_flood(2_400_000),
+        "deflated 150 MiB behind a decoy Explicit VR syntax": meta_vr_decoy(150 * 2**20),
     }
     before, peak, done = process.memory_info().rss, [0], threading.Event()
 

@@ -196,6 +196,29 @@ def test_a_meta_element_without_a_known_vr_is_refused() -> None:
         read_dicom(bytes(data))
 
 
+def test_a_meta_decoy_that_pydicom_reads_as_deflated_is_refused_before_parsing() -> None:
+    """The file meta reader once took an unknown VR for one with a 2-byte length and read Explicit VR Little
+    Endian where pydicom reads Deflated: 150 MiB inflated behind an accepted syntax. Refused by its VR now."""
+    import tracemalloc
+
+    from pydicom.filereader import _read_file_meta_info, read_preamble
+
+    from authoring.hostile_files import meta_vr_decoy
+
+    data = meta_vr_decoy(150 * 2**20)
+    stream = io.BytesIO(data)
+    read_preamble(stream, False)
+    assert _read_file_meta_info(stream).TransferSyntaxUID == "1.2.840.10008.1.2.1.99"  # what pydicom would inflate
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputRefused, match="TransferSyntaxUID"):
+            read_dicom(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20, f"{peak / 2**20:.1f} MiB allocated"
+
+
 def test_the_sequence_bomb_is_a_422_over_http_with_an_audit_line(tmp_path: Path) -> None:
     import asyncio
 
