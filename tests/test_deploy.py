@@ -481,7 +481,7 @@ def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path,
 
 def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np.ndarray) -> None:
     source = image_to_dicom(images[0], seed="sr")
-    with pytest.raises(ValueError, match="probability must be a number"):
+    with pytest.raises(ValueError, match="y_prob must be a number"):
         structured_report(source, 1.5, threshold=0.5, model_version="v")
     with pytest.raises(ValueError, match="model_version must be"):
         structured_report(source, 0.5, threshold=0.5, model_version="")

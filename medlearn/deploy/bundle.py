@@ -127,14 +127,14 @@ class Bundle:
         return calibrate(self.raw_probability(images), self.calibration)
 
 
-def calibrate(probability: np.ndarray, calibration: Mapping[str, float]) -> np.ndarray:
+def calibrate(y_prob: np.ndarray, calibration: Mapping[str, float]) -> np.ndarray:
     """Platt scaling: ``sigmoid(a * logit(p) + b)``; ``a = 1, b = 0`` leaves ``p`` as it is.
 
     Example:
         >>> calibrate(np.array([0.5, 0.9]), {"a": 1.0, "b": 0.0}).round(3).tolist()
         [0.5, 0.9]
     """
-    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-7, 1 - 1e-7)
+    p = np.clip(np.asarray(y_prob, dtype=np.float64), 1e-7, 1 - 1e-7)
     z = float(calibration["a"]) * np.log(p / (1 - p)) + float(calibration["b"])
     return 1 / (1 + np.exp(-z))
 

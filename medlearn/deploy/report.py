@@ -47,7 +47,7 @@ def _codes() -> dict[str, Any]:
 
 
 def structured_report(
-    source: Dataset, probability: float, *, threshold: float, model_version: str, model_name: str = MODEL_NAME
+    source: Dataset, y_prob: float, *, threshold: float, model_version: str, model_name: str = MODEL_NAME
 ) -> Dataset:
     """A Comprehensive 3D SR (TID 1500) of the model's answer for ``source``; UIDs derived from the source's.
 
@@ -61,7 +61,7 @@ def structured_report(
     from pydicom.sr.codedict import codes
     from pydicom.uid import generate_uid
 
-    probability = check_number(probability, "probability", low=0.0, high=1.0)
+    probability = check_number(y_prob, "y_prob", low=0.0, high=1.0)
     threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
     if not isinstance(model_version, str) or not model_version:
         raise ValueError(f"model_version must be a non-empty string, not {model_version!r}")
