@@ -4,8 +4,9 @@
     python benchmarks/reconstruction.py              # 3 view counts and 3 doses, one network per setting
     python benchmarks/reconstruction.py --epochs 10  # shorter training
 
-The slices are the CT images that ship with pydicom: two 512 x 512 slices (``693_J2KI.dcm``, a body
-slice, and ``J2K_pixelrep_mismatch.dcm``, a head slice; both stored with JPEG 2000) and the 128 x 128
+The slices are the CT images that ship with pydicom: two 512 x 512 slices (``693_J2KI.dcm``, a head
+slice from CQ500 stored with lossy compression, and ``J2K_pixelrep_mismatch.dcm``, a head slice; both stored
+with JPEG 2000) and the 128 x 128
 ``CT_small.dcm``. The 512 x 512 slices are reduced to 256 x 256. Each slice, in Hounsfield units,
 becomes attenuation per pixel (``medlearn.reconstruction.attenuation_per_pixel``), its sinogram is
 taken with ``skimage.transform.radon`` at the setting's number of views, and photon noise is added at

@@ -26,7 +26,7 @@ STRATEGIES = ("uncertainty", "random")
 
 
 def query(
-    probabilities: object,
+    y_prob: object,
     n: int,
     *,
     strategy: str = "uncertainty",
@@ -41,7 +41,7 @@ def query(
     never chosen again.
 
     Args:
-        probabilities: (N,) probability of the positive class for every image of the pool.
+        y_prob: (N,) probability of the positive class for every image of the pool.
         n: how many to ask for (at most the number not yet labelled).
         strategy: one of :data:`STRATEGIES`.
         labelled: (N,) bool, True for images already labelled; None means none.
@@ -51,9 +51,9 @@ def query(
         >>> query([0.1, 0.48, 0.9, 0.55], 1, labelled=[False, True, False, False]).tolist()
         [3]
     """
-    p = check_array(probabilities, "probabilities", ndim=1).astype(float)
+    p = check_array(y_prob, "y_prob", ndim=1).astype(float)
     if np.any((p < 0) | (p > 1)):
-        raise ValueError("probabilities must lie in [0, 1]")
+        raise ValueError("y_prob must lie in [0, 1]")
     strategy = check_choice(strategy, "strategy", STRATEGIES)
     done = np.zeros(len(p), bool) if labelled is None else check_array(labelled, "labelled", ndim=1, kinds="b")
     if len(done) != len(p):
@@ -77,9 +77,9 @@ class LearningCurve(NamedTuple):
 
 def pool_learning_curve(
     make_model: Callable[[], Any],
-    x_pool: object,
+    X_pool: object,
     y_pool: object,
-    x_test: object,
+    X_test: object,
     y_test: object,
     *,
     initial: int,
@@ -97,8 +97,8 @@ def pool_learning_curve(
 
     Args:
         make_model: returns an unfitted classifier with ``fit`` and ``predict_proba``.
-        x_pool, y_pool: the pool's features (N, D) and binary labels (N,).
-        x_test, y_test: a held-out test set.
+        X_pool, y_pool: the pool's features (N, D) and binary labels (N,).
+        X_test, y_test: a held-out test set.
         initial: labels to start from (at least 2).
         step: labels asked for per round.
         rounds: rounds after the first fit.
@@ -118,12 +118,12 @@ def pool_learning_curve(
     """
     from sklearn.metrics import roc_auc_score
 
-    xp = check_array(x_pool, "x_pool", ndim=2)
+    xp = check_array(X_pool, "X_pool", ndim=2)
     yp = check_array(y_pool, "y_pool", ndim=1, kinds="biu").astype(int)
-    xt = check_array(x_test, "x_test", ndim=2)
+    xt = check_array(X_test, "X_test", ndim=2)
     yt = check_array(y_test, "y_test", ndim=1, kinds="biu").astype(int)
     if len(xp) != len(yp) or len(xt) != len(yt):
-        raise ValueError("x_pool and y_pool, and x_test and y_test, must have one row per label")
+        raise ValueError("X_pool and y_pool, and X_test and y_test, must have one row per label")
     if set(np.unique(yp)) != {0, 1} or set(np.unique(yt)) != {0, 1}:
         raise ValueError("y_pool and y_test must hold both classes, 0 and 1")
     if not callable(make_model):

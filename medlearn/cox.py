@@ -24,14 +24,14 @@ from .survival import _outcome, kaplan_meier, survival_at
 __all__ = ["cox_information", "proportional_hazards_test", "schoenfeld_residuals"]
 
 
-def _cox_inputs(features: object, event: object, time: object, coefficients: object) -> tuple[np.ndarray, ...]:
-    times, events = _outcome(time, event)
-    x = check_array(features, "features", ndim=2, kinds="iufb").astype(float)
+def _cox_inputs(X: object, event: object, time: object, coefficients: object) -> tuple[np.ndarray, ...]:
+    events, times = _outcome(event, time)
+    x = check_array(X, "X", ndim=2, kinds="iufb").astype(float)
     if len(x) != len(times):
-        raise ValueError(f"features has {len(x)} rows but time has {len(times)} patients")
+        raise ValueError(f"X has {len(x)} rows but time has {len(times)} patients")
     beta = check_array(coefficients, "coefficients", ndim=1, kinds="iuf").astype(float)
     if len(beta) != x.shape[1]:
-        raise ValueError(f"coefficients has {len(beta)} values but features has {x.shape[1]} columns")
+        raise ValueError(f"coefficients has {len(beta)} values but X has {x.shape[1]} columns")
     return x, times, events, beta
 
 
@@ -48,7 +48,7 @@ def _risk_sets(x: np.ndarray, times: np.ndarray, events: np.ndarray, beta: np.nd
         yield i, mean, (centred * w[:, None]).T @ centred
 
 
-def cox_information(features: object, event: object, time: object, coefficients: object) -> np.ndarray:
+def cox_information(X: object, event: object, time: object, coefficients: object) -> np.ndarray:
     """The observed information of a Cox model at ``coefficients``: minus the Hessian of Breslow's log partial
     likelihood, the sum over events of the risk set's weighted covariance of the features.
 
@@ -61,7 +61,7 @@ def cox_information(features: object, event: object, time: object, coefficients:
     Cox models give the coefficients but not these).
 
     Args:
-        features: ``(N, P)`` the model's inputs, as it was fitted on them.
+        X: ``(N, P)`` the model's inputs, as it was fitted on them.
         event, time: each patient's outcome.
         coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of ``CoxPHSurvivalAnalysis``).
 
@@ -73,7 +73,7 @@ def cox_information(features: object, event: object, time: object, coefficients:
         >>> cox_information(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
         [[0.472]]
     """
-    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
+    x, times, events, beta = _cox_inputs(X, event, time, coefficients)
     information = np.zeros((x.shape[1], x.shape[1]))
     for _, _, covariance in _risk_sets(x, times, events, beta):
         information += covariance
@@ -81,7 +81,7 @@ def cox_information(features: object, event: object, time: object, coefficients:
 
 
 def schoenfeld_residuals(
-    features: object, event: object, time: object, coefficients: object, *, scaled: bool = False
+    X: object, event: object, time: object, coefficients: object, *, scaled: bool = False
 ) -> np.ndarray:
     """Schoenfeld residuals of a fitted Cox model: at each event, the patient's features minus the risk set's mean.
 
@@ -96,7 +96,7 @@ def schoenfeld_residuals(
     1994;81:515-526).
 
     Args:
-        features: ``(N, P)`` the model's inputs, as it was fitted on them.
+        X: ``(N, P)`` the model's inputs, as it was fitted on them.
         event, time: each patient's outcome.
         coefficients: ``(P,)`` the fitted log hazard ratios (``coef_`` of scikit-survival's Cox models).
         scaled: return the scaled residuals.
@@ -109,7 +109,7 @@ def schoenfeld_residuals(
         >>> schoenfeld_residuals(X, [1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.0]).round(3).tolist()
         [[-0.5], [0.333], [0.0]]
     """
-    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
+    x, times, events, beta = _cox_inputs(X, event, time, coefficients)
     scaled = check_bool(scaled, "scaled")
     rows, information = [], np.zeros((x.shape[1], x.shape[1]))
     for i, mean, covariance in _risk_sets(x, times, events, beta):
@@ -119,13 +119,13 @@ def schoenfeld_residuals(
     if not scaled:
         return residuals
     if np.linalg.cond(information) > 1e12:
-        raise ValueError("features has a column that does not vary within the risk sets: no scaled residuals")
+        raise ValueError("X has a column that does not vary within the risk sets: no scaled residuals")
     inverse = np.linalg.inv(information)
     return beta + len(residuals) * residuals @ inverse
 
 
 def proportional_hazards_test(
-    features: object,
+    X: object,
     event: object,
     time: object,
     coefficients: object,
@@ -146,7 +146,7 @@ def proportional_hazards_test(
     the multiplicity of one test per feature.
 
     Args:
-        features: ``(N, P)`` the model's inputs, as it was fitted on them.
+        X: ``(N, P)`` the model's inputs, as it was fitted on them.
         event, time: each patient's outcome.
         coefficients: ``(P,)`` the fitted log hazard ratios.
         transform: ``g``: ``"km"`` (one minus the Kaplan-Meier estimate just before each event time,
@@ -166,7 +166,7 @@ def proportional_hazards_test(
         >>> bool(result["global"][2] < 0.01), result["global"][1]
         (True, 1)
     """
-    x, times, events, beta = _cox_inputs(features, event, time, coefficients)
+    x, times, events, beta = _cox_inputs(X, event, time, coefficients)
     transform = check_choice(transform, "transform", ("km", "rank", "identity"))
     residuals, covariances, at = [], [], []
     for i, mean, covariance in _risk_sets(x, times, events, beta):
@@ -177,7 +177,7 @@ def proportional_hazards_test(
         raise ValueError("event has no event: nothing to test")
     r, v, event_times = np.array(residuals), np.array(covariances), np.array(at)
     if transform == "km":
-        km_times, km_survival = kaplan_meier(times, events)
+        km_times, km_survival = kaplan_meier(events, times)
         g = np.array(
             [1.0 - survival_at(km_times, km_survival, t, before=1.0) for t in np.nextafter(event_times, -np.inf)]
         )
@@ -187,7 +187,7 @@ def proportional_hazards_test(
         g = event_times
     information = v.sum(axis=0)
     if np.linalg.cond(information) > 1e12:
-        raise ValueError("features has a column that does not vary within the risk sets: no test")
+        raise ValueError("X has a column that does not vary within the risk sets: no test")
     cross = np.einsum("k,kij->ij", g, v)
     score = g @ r
     variance = np.einsum("k,kij->ij", g**2, v) - cross.T @ np.linalg.solve(information, cross)
@@ -201,7 +201,7 @@ def proportional_hazards_test(
     for name, columns in (groups or {}).items():
         indices = check_int_sequence(list(columns), f"groups[{name!r}]", min_value=0)
         if max(indices) >= x.shape[1]:
-            raise ValueError(f"groups[{name!r}] names column {max(indices)}, but features has {x.shape[1]} columns")
+            raise ValueError(f"groups[{name!r}] names column {max(indices)}, but X has {x.shape[1]} columns")
         result[str(name)] = test(indices)
     result["global"] = test(list(range(x.shape[1])))
     return result

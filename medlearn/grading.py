@@ -14,8 +14,8 @@ import numpy as np
 from sklearn.metrics import accuracy_score, cohen_kappa_score, mean_absolute_error, roc_auc_score
 from sklearn.preprocessing import label_binarize
 
-from ._validation import check_array, check_int, check_number
-from .metrics import _stratified_resamples
+from ._resample import Interval, bootstrap, check_bootstrap
+from ._validation import check_array, check_int
 
 __all__ = [
     "apply_cut_points",
@@ -121,16 +121,16 @@ def grade_probabilities(cumulative: object) -> np.ndarray:
     return probabilities / probabilities.sum(axis=1, keepdims=True)
 
 
-def _probability_rows(probabilities: object, n: int) -> np.ndarray:
-    p = check_array(probabilities, "probabilities", ndim=2).astype(float)
+def _probability_rows(y_prob: object, n: int) -> np.ndarray:
+    p = check_array(y_prob, "y_prob", ndim=2).astype(float)
     if p.shape[0] != n or p.shape[1] < 2:
-        raise ValueError(f"probabilities must be ({n}, number of grades), one row per case, not {p.shape}")
+        raise ValueError(f"y_prob must be ({n}, number of grades), one row per case, not {p.shape}")
     if np.any(~np.isfinite(p)) or np.any(p < 0) or not np.allclose(p.sum(axis=1), 1, atol=1e-4):
-        raise ValueError("probabilities must be non-negative and each row must sum to 1")
+        raise ValueError("y_prob must be non-negative and each row must sum to 1")
     return p
 
 
-def grading_metrics(y_true: object, probabilities: object, y_pred: object | None = None) -> dict[str, float]:
+def grading_metrics(y_true: object, y_prob: object, y_pred: object | None = None) -> dict[str, float]:
     """Accuracy, quadratic weighted kappa, mean absolute error and one-vs-rest AUCs of a grading model.
 
     The AUCs score each grade against the rest with that grade's probability:
@@ -140,7 +140,7 @@ def grading_metrics(y_true: object, probabilities: object, y_pred: object | None
 
     Args:
         y_true: true grades 0 ... K-1, every grade at least once.
-        probabilities: ``(N, K)`` probability of each grade.
+        y_prob: ``(N, K)`` probability of each grade.
         y_pred: the predicted grades; by default the most probable grade.
 
     Returns:
@@ -152,7 +152,7 @@ def grading_metrics(y_true: object, probabilities: object, y_pred: object | None
         (0.75, 0.958)
     """
     truth = _grades(y_true, "y_true")
-    p = _probability_rows(probabilities, len(truth))
+    p = _probability_rows(y_prob, len(truth))
     n_grades = p.shape[1]
     truth = _grades(truth, "y_true", n_grades)
     if len(np.unique(truth)) != n_grades:
@@ -170,7 +170,7 @@ def grading_metrics(y_true: object, probabilities: object, y_pred: object | None
     }
 
 
-def apply_cut_points(scores: object, cut_points: object) -> np.ndarray:
+def apply_cut_points(y_score: object, cut_points: object) -> np.ndarray:
     """Grades from a continuous score (an expected grade, say) and increasing cut points.
 
     A score below ``cut_points[0]`` is grade 0; a score at or above ``cut_points[k]``
@@ -180,16 +180,16 @@ def apply_cut_points(scores: object, cut_points: object) -> np.ndarray:
         >>> apply_cut_points([0.2, 0.5, 1.7, 3.9], [0.5, 1.5, 2.5, 3.5])
         array([0, 1, 2, 4])
     """
-    values = check_array(scores, "scores", ndim=1).astype(float)
+    values = check_array(y_score, "y_score", ndim=1).astype(float)
     cuts = check_array(cut_points, "cut_points", ndim=1).astype(float)
     if not np.all(np.isfinite(values)) or not np.all(np.isfinite(cuts)):
-        raise ValueError("scores and cut_points must be finite numbers")
+        raise ValueError("y_score and cut_points must be finite numbers")
     if np.any(np.diff(cuts) <= 0):
         raise ValueError(f"cut_points must increase strictly, not {cuts.tolist()}")
     return np.digitize(values, cuts)
 
 
-def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int = 3) -> np.ndarray:
+def fit_cut_points(y_true: object, y_score: object, n_grades: int, *, sweeps: int = 3) -> np.ndarray:
     """Cut points on a continuous score that maximise quadratic weighted kappa on the cases given.
 
     Coordinate ascent: starting from the score quantiles that reproduce the grades'
@@ -200,30 +200,30 @@ def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int
     once to the test set: cut points fitted on the test set flatter it.
 
     Args:
-        scores: one continuous score per case, higher for higher grades.
-        grades: the true grades, 0 ... ``n_grades - 1``.
+        y_true: the true grades, 0 ... ``n_grades - 1``.
+        y_score: one continuous score per case, higher for higher grades.
         n_grades: the number of grades, at least 2.
         sweeps: the most rounds over all cut points, at least 1.
 
     Raises:
-        ValueError: for scores that take fewer distinct values than there are grades.
+        ValueError: for a y_score that takes fewer distinct values than there are grades.
 
     Returns:
         ``n_grades - 1`` strictly increasing cut points, for :func:`apply_cut_points`.
 
     Example:
-        >>> fit_cut_points([0.1, 0.2, 0.9, 1.1, 1.3, 2.4], [0, 0, 1, 1, 2, 2], n_grades=3)
+        >>> fit_cut_points([0, 0, 1, 1, 2, 2], [0.1, 0.2, 0.9, 1.1, 1.3, 2.4], n_grades=3)
         array([0.55, 1.2 ])
     """
     n_grades = _n_grades(n_grades)
-    truth = _grades(grades, "grades", n_grades)
-    values = check_array(scores, "scores", ndim=1).astype(float)
+    truth = _grades(y_true, "y_true", n_grades)
+    values = check_array(y_score, "y_score", ndim=1).astype(float)
     if values.shape != truth.shape or not np.all(np.isfinite(values)):
-        raise ValueError(f"scores must be {len(truth)} finite numbers, one per case")
+        raise ValueError(f"y_score must be {len(truth)} finite numbers, one per case")
     sweeps = check_int(sweeps, "sweeps", min_value=1)
     unique = np.unique(values)
     if len(unique) < n_grades:
-        raise ValueError(f"scores must take at least {n_grades} distinct values to be cut into {n_grades} grades")
+        raise ValueError(f"y_score must take at least {n_grades} distinct values to be cut into {n_grades} grades")
     candidates = (unique[:-1] + unique[1:]) / 2
     # Start where the grades' frequencies put the cut points: below the k-th cut lie as many cases as have
     # grades up to k (the nearest candidate midpoint, moved up where two would coincide).
@@ -255,56 +255,53 @@ def fit_cut_points(scores: object, grades: object, n_grades: int, *, sweeps: int
 
 def grade_bootstrap_ci(
     y_true: object,
+    *y_pred: object,
     metric: Callable[..., float],
-    *predictions: object,
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
-) -> tuple[float, float, float]:
-    """``metric(y_true, *predictions)`` on the cases given, with a percentile bootstrap interval.
+) -> Interval:
+    """``metric(y_true, *y_pred)`` on the cases given, with a percentile bootstrap interval.
 
     Cases are drawn with replacement within each true grade, so every resample
-    keeps the study's number of cases of each grade. Several predictions (two
+    keeps the study's number of cases of each grade. Several arrays (two
     models' scores, say) are resampled together, case by case: pass a metric of
-    their difference to get a paired interval.
+    their difference to get a paired interval. A resample on which the metric is
+    undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
+    when more than 5 % are undefined, a ``ValueError`` says so.
 
     Args:
         y_true: true grades, 0, 1, 2, ...
-        metric: ``metric(y_true, *predictions) -> float``.
-        predictions: one or more arrays with one row per case (grades, scores or probabilities).
-        n_boot: number of resamples, at least 100.
-        level: coverage of the interval, in (0, 1).
-        seed: seed of the resampling.
+        y_pred: one or more arrays with one row per case that the metric takes after ``y_true`` (grades,
+            scores or probabilities, as in scikit-learn's ``metric(y_true, y_pred)``).
+        metric: ``metric(y_true, *y_pred) -> float`` (keyword-only).
+        n_boot, level, seed: as for :func:`medlearn.metrics.bootstrap_ci`.
 
     Returns:
-        ``(value, low, high)``: the metric on the cases given and its interval (``nan`` when the
-        metric is undefined on some resample: an interval is not made from the resamples that worked).
+        ``Interval(value, low, high)``: the metric on the cases given and its interval, within each grade.
 
     Example:
         >>> y = np.repeat([0, 1, 2], 30)
         >>> guess = np.clip(y + np.random.default_rng(0).integers(-1, 2, 90), 0, 2)
-        >>> value, low, high = grade_bootstrap_ci(y, accuracy_score, guess, n_boot=200)
+        >>> value, low, high = grade_bootstrap_ci(y, guess, metric=accuracy_score, n_boot=200)
         >>> bool(low < value < high)
         True
     """
     truth = _grades(y_true, "y_true")
-    if not callable(metric):
-        raise ValueError(f"metric must be a function metric(y_true, *predictions), not {metric!r}")
-    if not predictions:
-        raise ValueError("predictions must be one or more arrays, one row per case; none was given")
-    arrays = [np.asarray(p) for p in predictions]
+    n_boot, level, seed = check_bootstrap(metric, "metric(y_true, *y_pred)", n_boot, level, seed)
+    if not y_pred:
+        raise ValueError("y_pred must be one or more arrays, one row per case; none was given")
+    arrays = [np.asarray(p) for p in y_pred]
     for index, array in enumerate(arrays):
         if array.ndim == 0 or len(array) != len(truth):
-            raise ValueError(f"predictions[{index}] must have one row per case ({len(truth)}), not shape {array.shape}")
+            raise ValueError(f"y_pred[{index}] must have one row per case ({len(truth)}), not shape {array.shape}")
         if array.dtype.kind not in "biuf" or not np.all(np.isfinite(array)):
-            raise ValueError(f"predictions[{index}] must be finite numbers")
-    n_boot = check_int(n_boot, "n_boot", min_value=100)
-    level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
-    seed = check_int(seed, "seed", min_value=0)
-    values = [
-        metric(truth[sample], *(array[sample] for array in arrays))
-        for sample in _stratified_resamples(truth, n_boot, seed)
-    ]
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(np.asarray(values, dtype=float), [tail, 100 - tail])
-    return float(metric(truth, *arrays)), float(low), float(high)
+            raise ValueError(f"y_pred[{index}] must be finite numbers")
+    return bootstrap(
+        lambda sample: metric(truth[sample], *(array[sample] for array in arrays)),
+        len(truth),
+        strata=truth,
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+    )

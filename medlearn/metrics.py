@@ -8,15 +8,17 @@ that go with these numbers are in :mod:`medlearn.metric_plots`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score, roc_curve
 
-from ._validation import check_array, check_binary_labels, check_int, check_number, check_scores
+from ._resample import Interval, bootstrap, check_bootstrap
+from ._validation import check_array, check_binary_labels, check_number, check_scores
 
 __all__ = [
+    "Interval",
     "bootstrap_ci",
     "clinical_metrics",
     "corrected_cv_interval",
@@ -130,16 +132,19 @@ def threshold_for_specificity(y_true: object, y_score: object, target: float) ->
 def bootstrap_ci(
     y_true: object,
     y_score: object,
+    *,
     metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
-) -> tuple[float, float]:
-    """A percentile bootstrap confidence interval of ``metric(y_true, y_score)``, resampling within each class.
+) -> Interval:
+    """``metric(y_true, y_score)`` with a percentile bootstrap confidence interval, resampling within each class.
 
     Cases are drawn with replacement separately from the positives and the
     negatives, so every resample keeps the study's numbers of each class
-    (and the AUC is always defined).
+    (and the AUC is always defined). A resample on which the metric is
+    undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
+    when more than 5 % are undefined, a ``ValueError`` says so.
 
     Args:
         y_true: true labels, 1 = the condition.
@@ -150,32 +155,38 @@ def bootstrap_ci(
         seed: seed of the resampling.
 
     Returns:
-        ``(low, high)``.
+        ``Interval(value, low, high)``: the metric on the cases given and its interval.
 
     Example:
         >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
         >>> scores = y + np.random.default_rng(0).normal(0, 1, 100)
-        >>> low, high = bootstrap_ci(y, scores, n_boot=200)
-        >>> bool(low < roc_auc_score(y, scores) < high)
-        True
+        >>> auc, low, high = bootstrap_ci(y, scores, n_boot=200)
+        >>> bool(low < auc < high), auc == roc_auc_score(y, scores)
+        (True, True)
     """
-    truth, (scores,), metric, n_boot, level = _bootstrap_arguments(y_true, {"y_score": y_score}, metric, n_boot, level)
-    values = [metric(truth[sample], scores[sample]) for sample in _stratified_resamples(truth, n_boot, seed)]
-    return _percentile_interval(values, level)
+    truth, (scores,), fast, n_boot, level, seed = _bootstrap_arguments(
+        y_true, {"y_score": y_score}, metric, n_boot, level, seed
+    )
+    return bootstrap(
+        lambda sample: fast(truth[sample], scores[sample]),
+        len(truth),
+        strata=truth,
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+        exact=lambda sample: metric(truth[sample], scores[sample]),
+    )
 
 
 def _bootstrap_arguments(
-    y_true: object, scores: dict[str, object], metric: Any, n_boot: object, level: object
-) -> tuple[np.ndarray, list[np.ndarray], Callable[[np.ndarray, np.ndarray], float], int, float]:
+    y_true: object, scores: dict[str, object], metric: Any, n_boot: object, level: object, seed: object
+) -> tuple[np.ndarray, list[np.ndarray], Callable[[np.ndarray, np.ndarray], float], int, float, int]:
     """The checked arguments of the bootstraps, with the metric replaced by its fast twin when it is the AUC."""
     truth = check_binary_labels(y_true, "y_true")
     arrays = [check_scores(values, name, len(truth)) for name, values in scores.items()]
     check_binary_labels(truth, "y_true", both_classes=True)
-    if not callable(metric):
-        raise ValueError(f"metric must be a function metric(y_true, y_score), not {metric!r}")
-    n_boot = check_int(n_boot, "n_boot", min_value=100)
-    level = check_number(level, "level", low=0, high=1, low_open=True, high_open=True)
-    return truth, arrays, _fast_if_auc(metric), n_boot, level
+    n_boot, level, seed = check_bootstrap(metric, "metric(y_true, y_score)", n_boot, level, seed)
+    return truth, arrays, _fast_if_auc(metric), n_boot, level, seed
 
 
 def _rank_auc(y_true: np.ndarray, y_score: np.ndarray) -> float:
@@ -194,31 +205,18 @@ def _fast_if_auc(metric: Callable[[np.ndarray, np.ndarray], float]) -> Callable[
     return _rank_auc if metric is roc_auc_score else metric
 
 
-def _stratified_resamples(truth: np.ndarray, n_boot: int, seed: int) -> Iterator[np.ndarray]:
-    """Indices of ``n_boot`` resamples drawn with replacement within each class (binary labels, or the grades of
-    :mod:`medlearn.grading`), the classes taken from the highest down: for 0 and 1, the positives first."""
-    rng = np.random.default_rng(seed)
-    groups = [np.flatnonzero(truth == label) for label in np.unique(truth)[::-1]]
-    for _ in range(int(n_boot)):
-        yield np.concatenate([rng.choice(group, len(group)) for group in groups])
-
-
-def _percentile_interval(values: Sequence[float], level: float) -> tuple[float, float]:
-    tail = (1 - level) / 2 * 100
-    low, high = np.nanpercentile(np.asarray(values, dtype=float), [tail, 100 - tail])
-    return float(low), float(high)
-
-
 def paired_bootstrap_ci(
     y_true: object,
-    score_a: object,
-    score_b: object,
+    y_score: object,
+    y_score_b: object,
+    *,
     metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
-) -> tuple[float, float, float]:
-    """The difference ``metric(a) - metric(b)`` of two models scored on the same cases, with a paired interval.
+) -> Interval:
+    """The difference ``metric(y_score) - metric(y_score_b)`` of two models scored on the same cases, with a
+    paired interval.
 
     Every resample (drawn within each class, as in :func:`bootstrap_ci`) scores
     both models on the same cases, so the interval is that of the difference
@@ -226,18 +224,18 @@ def paired_bootstrap_ci(
     the models err on the same cases. Chapter 05 writes this by hand.
 
     Scores of shape ``(R, N)`` are ``R`` training runs of each model (for example seeds, run ``r`` of
-    ``a`` paired with run ``r`` of ``b``): the difference is then the mean over runs of
-    ``metric(a[r]) - metric(b[r])``, recomputed on every resample of the cases. The interval covers
-    the test cases' sampling with the runs averaged; it says nothing about how a single run varies
+    one paired with run ``r`` of the other): the difference is then the mean over runs of
+    ``metric(y_score[r]) - metric(y_score_b[r])``, recomputed on every resample of the cases. The interval
+    covers the test cases' sampling with the runs averaged; it says nothing about how a single run varies
     (chapter 13 shows both).
 
     Args:
         y_true: true labels, 1 = the condition.
-        score_a, score_b: the two models' scores for the same cases, ``(N,)`` or ``(R, N)`` (both alike).
+        y_score, y_score_b: the two models' scores for the same cases, ``(N,)`` or ``(R, N)`` (both alike).
         metric, n_boot, level, seed: as for :func:`bootstrap_ci`.
 
     Returns:
-        ``(difference, low, high)``: the difference on the cases given and its percentile interval.
+        ``Interval(value, low, high)``: the difference on the cases given and its percentile interval.
 
     Example:
         >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
@@ -249,29 +247,37 @@ def paired_bootstrap_ci(
         >>> bool(0 < low < difference < high)
         True
     """
-    runs_a, runs_b = _runs(score_a, "score_a"), _runs(score_b, "score_b")
+    runs_a, runs_b = _runs(y_score, "y_score"), _runs(y_score_b, "y_score_b")
     if runs_a.shape[0] != runs_b.shape[0]:
-        raise ValueError(f"score_a and score_b must hold as many runs, not {runs_a.shape[0]} and {runs_b.shape[0]}")
-    truth, arrays, fast, n_boot, level = _bootstrap_arguments(
+        raise ValueError(f"y_score and y_score_b must hold as many runs, not {runs_a.shape[0]} and {runs_b.shape[0]}")
+    truth, arrays, fast, n_boot, level, seed = _bootstrap_arguments(
         y_true,
         {
             name if np.ndim(given) == 1 else f"{name}[{r}]": run
-            for name, given, runs in (("score_a", score_a, runs_a), ("score_b", score_b, runs_b))
+            for name, given, runs in (("y_score", y_score, runs_a), ("y_score_b", y_score_b, runs_b))
             for r, run in enumerate(runs)
         },
         metric,
         n_boot,
         level,
+        seed,
     )
     a, b = np.stack(arrays[: len(runs_a)]), np.stack(arrays[len(runs_a) :])
 
-    def mean_difference(sample: np.ndarray, score: Callable[[np.ndarray, np.ndarray], float]) -> float:
-        return float(np.mean([score(truth[sample], x[sample]) - score(truth[sample], y[sample]) for x, y in zip(a, b)]))
+    def mean_difference(score: Callable[[np.ndarray, np.ndarray], float]) -> Callable[[np.ndarray], float]:
+        return lambda sample: float(
+            np.mean([score(truth[sample], x[sample]) - score(truth[sample], y[sample]) for x, y in zip(a, b)])
+        )
 
-    everything = np.arange(len(truth))
-    values = [mean_difference(sample, fast) for sample in _stratified_resamples(truth, n_boot, seed)]
-    low, high = _percentile_interval(values, level)
-    return mean_difference(everything, metric), low, high
+    return bootstrap(
+        mean_difference(fast),
+        len(truth),
+        strata=truth,
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+        exact=mean_difference(metric),
+    )
 
 
 def _runs(values: object, name: str) -> np.ndarray:

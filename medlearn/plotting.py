@@ -256,33 +256,33 @@ def plot_survival_curves(
     """Kaplan-Meier curves of one or more groups, as steps, with pointwise bands and censoring ticks.
 
     Args:
-        groups: for each label, ``(time, event)`` of its patients.
+        groups: for each label, ``(event, time)`` of its patients (the order of :mod:`medlearn.survival`).
         level: the level of the log-log bands (:func:`medlearn.survival.kaplan_meier_band`), or None for none.
         time_scale: times are divided by it on the axis (365.25 turns days into years).
         time_label: the x-axis label.
         ax: where to draw (the plotting convention).
 
     Example:
-        >>> ax = plot_survival_curves({"all": ([2, 3, 3, 5, 8], [1, 1, 0, 1, 0])})
+        >>> ax = plot_survival_curves({"all": ([1, 1, 0, 1, 0], [2, 3, 3, 5, 8])})
         >>> len(ax.get_lines()) >= 1
         True
     """
     from .survival import _outcome, kaplan_meier, kaplan_meier_band
 
     if not isinstance(groups, Mapping) or not groups:
-        raise ValueError(f"groups must be a non-empty mapping of label to (time, event), not {groups!r}"[:200])
+        raise ValueError(f"groups must be a non-empty mapping of label to (event, time), not {groups!r}"[:200])
     time_scale = check_number(time_scale, "time_scale", low=0.0, low_open=True)
     (axes,) = panels(ax, 1, figsize=(6, 4))
     for k, (label, pair) in enumerate(groups.items()):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise ValueError(f"groups[{label!r}] must be a pair (time, event)")
-        time, event = _outcome(*pair)
+            raise ValueError(f"groups[{label!r}] must be a pair (event, time)")
+        event, time = _outcome(*pair)
         colour = OKABE_ITO[k % len(OKABE_ITO)]
-        times, survival = kaplan_meier(time, event)
+        times, survival = kaplan_meier(event, time)
         x = np.r_[0.0, times] / time_scale
         axes.step(x, np.r_[1.0, survival], where="post", color=colour, label=f"{label} (n = {len(time)})")
         if level is not None:
-            _, low, high = kaplan_meier_band(time, event, level)
+            _, low, high = kaplan_meier_band(event, time, level)
             axes.fill_between(x, np.r_[1.0, low], np.r_[1.0, high], step="post", color=colour, alpha=0.2, lw=0)
         censored = np.unique(time[~event])
         at = np.searchsorted(times, censored)

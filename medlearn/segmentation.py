@@ -62,16 +62,16 @@ def dice(y_true: object, y_pred: object, mask: object | None = None) -> float:
     return 1.0 if total == 0 else float(2 * np.sum(truth & pred) / total)
 
 
-def dice_by_threshold(y_true: object, scores: object, thresholds: object, mask: object | None = None) -> np.ndarray:
-    """Dice of ``scores >= t`` against ``y_true`` for every threshold ``t``, in one pass over the pixels.
+def dice_by_threshold(y_true: object, y_score: object, thresholds: object, mask: object | None = None) -> np.ndarray:
+    """Dice of ``y_score >= t`` against ``y_true`` for every threshold ``t``, in one pass over the pixels.
 
-    The same numbers as ``[dice(y_true, scores >= t, mask) for t in thresholds]``,
+    The same numbers as ``[dice(y_true, y_score >= t, mask) for t in thresholds]``,
     but each score is sorted once instead of thresholded once per ``t``, so a fine
     grid of thresholds costs little more than one.
 
     Args:
         y_true: reference mask(s).
-        scores: one number per pixel (for example a network's probabilities), same shape.
+        y_score: one number per pixel (for example a network's probabilities), same shape.
         thresholds: 1-D array of finite thresholds.
         mask: optional region, same shape; pixels outside it are ignored.
 
@@ -80,9 +80,9 @@ def dice_by_threshold(y_true: object, scores: object, thresholds: object, mask: 
         array([0.5, 0.8])
     """
     truth = check_mask(y_true, "y_true")
-    values = check_array(scores, "scores", kinds="iuf")
+    values = check_array(y_score, "y_score", kinds="iuf")
     if values.shape != truth.shape:
-        raise ValueError(f"scores must have y_true's shape {truth.shape}, not {values.shape}")
+        raise ValueError(f"y_score must have y_true's shape {truth.shape}, not {values.shape}")
     cuts = check_array(thresholds, "thresholds", ndim=1, kinds="iuf").astype(float)
     if mask is not None:
         region = check_mask(mask, "mask", shape=truth.shape, like="y_true")

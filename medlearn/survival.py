@@ -9,11 +9,10 @@ same (``kaplan_meier_estimator``, ``concordance_index_censored``). The models
 themselves (Cox, random survival forests, gradient boosting) and the other
 metrics (Uno's C, time-dependent AUC, the Brier score) are scikit-survival's.
 
-Arguments follow the order ``(time, event)`` for an estimate of a curve and
-``(event, time, risk)`` for a metric, as scikit-survival orders them. ``event``
-is 1 (or ``True``) where the event was observed and 0 where follow-up ended
-first (right-censored); ``risk`` is higher for a patient expected to have the
-event sooner.
+Every function takes ``(event, time)`` in that order, as scikit-survival's ``kaplan_meier_estimator(event,
+time)`` and ``concordance_index_censored(event, time, estimate)`` do, and a metric then takes ``y_score``. ``event``
+is 1 (or ``True``) where the event was observed and 0 where follow-up ended first (right-censored); ``y_score``
+(a risk score) is higher for a patient expected to have the event sooner.
 """
 
 from __future__ import annotations
@@ -23,8 +22,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats
 
+from ._resample import Interval, bootstrap, check_bootstrap
 from ._validation import check_array, check_int, check_number
-from .metrics import _percentile_interval
 
 __all__ = [
     "concordance_index",
@@ -38,17 +37,23 @@ __all__ = [
 TIED_TOL = 1e-8
 
 
-def _outcome(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
-    """Checked follow-up times (finite, not negative) and event indicators (0/1 or bool) of one length."""
-    times = check_array(time, "time", ndim=1, kinds="iuf")
+def _outcome(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
+    """Checked event indicators (0/1 or bool) and follow-up times (finite, not negative) of one length.
+
+    The event is checked first, so that arguments given in the order (time, event) are refused with a word on
+    the order."""
     events = check_array(event, "event", ndim=1, kinds="biuf")
+    if events.dtype != bool and not np.isin(events, (0, 1)).all():
+        raise ValueError(
+            f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()} "
+            "(the order is event, then time, as in scikit-survival)"
+        )
+    times = check_array(time, "time", ndim=1, kinds="iuf")
     if len(events) != len(times):
         raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
     if np.any(times < 0):
         raise ValueError(f"time must not be negative, not {float(times.min())!r}")
-    if events.dtype != bool and not np.isin(events, (0, 1)).all():
-        raise ValueError(f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()}")
-    return times.astype(float), events.astype(bool)
+    return events.astype(bool), times.astype(float)
 
 
 def _counts(times: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,7 +65,7 @@ def _counts(times: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return unique, deaths, at_risk
 
 
-def kaplan_meier(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
+def kaplan_meier(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
     """The Kaplan-Meier estimate of the survival function: the product of ``1 - d/n`` over the event times.
 
     At each distinct time, ``d`` patients have the event out of ``n`` still
@@ -70,24 +75,24 @@ def kaplan_meier(time: object, event: object) -> tuple[np.ndarray, np.ndarray]:
     time, censored ones included).
 
     Args:
-        time: follow-up time of each patient (to the event, or to the end of follow-up).
         event: 1 where the event was observed, 0 where the patient was censored.
+        time: follow-up time of each patient (to the event, or to the end of follow-up).
 
     Returns:
         ``(times, survival)``: the distinct times, ascending, and the estimated
         probability of being event-free just after each.
 
     Example:
-        >>> times, survival = kaplan_meier([2, 3, 3, 5, 8], [1, 1, 0, 1, 0])
+        >>> times, survival = kaplan_meier([1, 1, 0, 1, 0], [2, 3, 3, 5, 8])
         >>> times.tolist(), survival.round(3).tolist()
         ([2.0, 3.0, 5.0, 8.0], [0.8, 0.6, 0.3, 0.3])
     """
-    times, events = _outcome(time, event)
+    events, times = _outcome(event, time)
     unique, deaths, at_risk = _counts(times, events)
     return unique, np.cumprod(1.0 - deaths / at_risk)
 
 
-def kaplan_meier_band(time: object, event: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def kaplan_meier_band(event: object, time: object, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pointwise confidence limits of the Kaplan-Meier estimate: Greenwood's variance on the log-log scale.
 
     With ``sigma^2 = sum d / (n (n - d))`` up to each time (Greenwood's
@@ -101,12 +106,12 @@ def kaplan_meier_band(time: object, event: object, level: float = 0.95) -> tuple
         ``(times, low, high)`` at the times of :func:`kaplan_meier`.
 
     Example:
-        >>> times, low, high = kaplan_meier_band([2, 3, 3, 5, 8, 9], [1, 1, 0, 1, 0, 1])
+        >>> times, low, high = kaplan_meier_band([1, 1, 0, 1, 0, 1], [2, 3, 3, 5, 8, 9])
         >>> bool(np.all((low <= high) & (low >= 0) & (high <= 1)))
         True
     """
     level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
-    times, events = _outcome(time, event)
+    events, times = _outcome(event, time)
     unique, deaths, at_risk = _counts(times, events)
     survival = np.cumprod(1.0 - deaths / at_risk)
     alive = at_risk - deaths
@@ -143,7 +148,7 @@ def survival_at(times: object, survival: object, horizon: float, *, before: floa
     return before if place == 0 else float(values[place - 1])
 
 
-def concordance_index(event: object, time: object, risk: object, *, block: int = 512) -> float:
+def concordance_index(event: object, time: object, y_score: object, *, block: int = 512) -> float:
     """Harrell's concordance index: the share of comparable pairs that the risk puts in the right order.
 
     A pair is comparable when the patient with the shorter time had the event
@@ -151,23 +156,26 @@ def concordance_index(event: object, time: object, risk: object, *, block: int =
     censoring at the same time are, the censored patient being known to live
     longer). It is concordant when that patient has the higher risk; a tie in
     risk (closer than :data:`TIED_TOL`) counts one half. The same value as the
-    first of scikit-survival's ``concordance_index_censored(event, time, risk)``.
-    0.5 is chance; 1 a perfect ordering. Censoring that depends on the
-    patient's risk biases it (Uno's C, in scikit-survival, weights it).
+    first of scikit-survival's ``concordance_index_censored(event, time, estimate)``.
+    0.5 is chance; 1 a perfect ordering. Its value depends on the censoring
+    distribution even when censoring is independent of the patients' risk;
+    Uno's C (``concordance_index_ipcw`` in scikit-survival) removes that
+    dependence by inverse-probability-of-censoring weights, when censoring is
+    independent of the covariates (Uno et al., Stat Med 2011;30:1105-1117).
+    If censoring depends on risk, both are biased unless the censoring model
+    uses the covariates.
 
     Args:
         event, time: each patient's outcome (1 = the event was observed).
-        risk: higher for a patient expected to have the event sooner.
+        y_score: the risk score, higher for a patient expected to have the event sooner.
         block: events compared at once (memory ``block x N``), not a result.
 
     Example:
         >>> concordance_index([1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.9, 0.5, 0.7, 0.1])
         0.8
     """
-    times, events = _outcome(time, event)
-    risks = check_array(risk, "risk", ndim=1, kinds="iuf", finite=True).astype(float)
-    if len(risks) != len(times):
-        raise ValueError(f"risk has {len(risks)} patients but time has {len(times)}")
+    events, times = _outcome(event, time)
+    risks = _risk(y_score, "y_score", len(times))
     block = check_int(block, "block", min_value=1)
     score = pairs = 0.0
     cases = np.flatnonzero(events)
@@ -191,32 +199,34 @@ Metric = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
 def survival_bootstrap_ci(
     event: object,
     time: object,
-    risk: object,
-    risk_b: object | None = None,
+    y_score: object,
+    y_score_b: object | None = None,
     *,
     metric: Metric = concordance_index,
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
-) -> tuple[float, float, float]:
+) -> Interval:
     """A survival metric with a percentile interval from resampling patients, or two models' paired difference.
 
     Every resample draws patients with replacement (with their time and event)
-    and scores the risk on them; given ``risk_b``, both models are scored on the
-    same resample and the interval is that of ``metric(risk) - metric(risk_b)``.
-    A resample with no comparable pair is skipped; if more than 5 % are, the data hold too few events for
-    this interval and a ``ValueError`` says so. Any other error of ``metric`` is raised. The interval
+    and scores the risk on them; given ``y_score_b``, both models are scored on the
+    same resample and the interval is that of ``metric(y_score) - metric(y_score_b)``.
+    A resample with no comparable pair (no event before another patient's time) is undefined: it counts at the
+    most extreme defined value on each side, which can only widen the interval; if more than 5 % are
+    undefined, the data hold too few events for this interval and a ``ValueError`` says so. Any error of
+    ``metric`` is raised. The interval
     covers the sampling of patients with the fitted models held fixed, not the variation of refitting.
 
     Args:
         event, time: each patient's outcome.
-        risk: the risk scores of the model (or of model *a*).
-        risk_b: the risk scores of model *b* on the same patients, for a paired difference.
-        metric: ``metric(event, time, risk) -> float``; Harrell's C by default.
-        n_boot, level, seed: resamples, interval level, random seed.
+        y_score: the risk scores of the model (or of model *a*), higher for an earlier event.
+        y_score_b: the risk scores of model *b* on the same patients, for a paired difference.
+        metric: ``metric(event, time, y_score) -> float``; Harrell's C by default.
+        n_boot, level, seed: resamples (at least 100), interval level, random seed.
 
     Returns:
-        ``(value, low, high)``: the metric (or difference) on the patients given, and its interval.
+        ``Interval(value, low, high)``: the metric (or difference) on the patients given, and its interval.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -226,35 +236,34 @@ def survival_bootstrap_ci(
         >>> bool(0.5 < low < c < high)
         True
     """
-    times, events = _outcome(time, event)
-    scores = [check_array(risk, "risk", ndim=1, kinds="iuf", finite=True).astype(float)]
-    if risk_b is not None:
-        scores.append(check_array(risk_b, "risk_b", ndim=1, kinds="iuf", finite=True).astype(float))
-    for name, values in zip(("risk", "risk_b"), scores):
-        if len(values) != len(times):
-            raise ValueError(f"{name} has {len(values)} patients but time has {len(times)}")
-    if not callable(metric):
-        raise ValueError(f"metric must be a function metric(event, time, risk), not {metric!r}")
-    n_boot = check_int(n_boot, "n_boot", min_value=1)
-    level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    events, times = _outcome(event, time)
+    scores = [_risk(y_score, "y_score", len(times))]
+    if y_score_b is not None:
+        scores.append(_risk(y_score_b, "y_score_b", len(times)))
+    n_boot, level, seed = check_bootstrap(metric, "metric(event, time, y_score)", n_boot, level, seed)
 
     def value(sample: np.ndarray) -> float:
         results = [metric(events[sample], times[sample], values[sample]) for values in scores]
         return results[0] - results[1] if len(results) == 2 else results[0]
 
+    def defined_or_nan(sample: np.ndarray) -> float:
+        return value(sample) if _has_comparable_pair(events[sample], times[sample]) else float("nan")
+
     estimate = value(np.arange(len(times)))
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(n_boot):
-        sample = rng.integers(0, len(times), len(times))
-        try:
-            values.append(value(sample))
-        except ValueError as error:
-            if "comparable pair" not in str(error):
-                raise
-    if len(values) < 0.95 * n_boot:
-        raise ValueError(
-            f"{n_boot - len(values)} of {n_boot} resamples had no comparable pair: too few events to bootstrap"
-        )
-    low, high = _percentile_interval(values, level)
-    return float(estimate), low, high
+    return bootstrap(defined_or_nan, len(times), n_boot=n_boot, level=level, seed=seed, exact=lambda _: estimate)
+
+
+def _has_comparable_pair(events: np.ndarray, times: np.ndarray) -> bool:
+    """Whether some patient had the event before another patient's time (or at a censored patient's time)."""
+    if not events.any():
+        return False
+    first = times[events].min()
+    return bool(np.any(times > first) or np.any((times == first) & ~events))
+
+
+def _risk(values: object, name: str, n: int) -> np.ndarray:
+    """Checked finite risk scores, one per patient."""
+    risks = check_array(values, name, ndim=1, kinds="iuf", finite=True).astype(float)
+    if len(risks) != n:
+        raise ValueError(f"{name} has {len(risks)} patients but time has {n}")
+    return risks

@@ -61,11 +61,11 @@ def test_pool_loop_equals_the_loop_written_out() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: query([0.2, 1.5], 1), r"probabilities must lie in \[0, 1\]"),
+        (lambda: query([0.2, 1.5], 1), r"y_prob must lie in \[0, 1\]"),
         (lambda: query([0.2, 0.3], 3), "n must be"),
         (lambda: query([0.2, 0.3], 1, strategy="entropy"), "strategy must be one of"),
         (lambda: query([0.2, 0.3], 1, labelled=[True]), "labelled must have one value per image"),
-        (lambda: query([[0.2, 0.3]], 1), "probabilities must be a 1-D array"),
+        (lambda: query([[0.2, 0.3]], 1), "y_prob must be a 1-D array"),
         (
             lambda: pool_learning_curve(
                 _model, np.ones((5, 2)), [0, 1, 0, 1, 0], np.ones((2, 2)), [0, 1], initial=2, step=2, rounds=3

@@ -14,7 +14,7 @@ from medlearn.check import deployment as checks
 from medlearn.deploy.monitor import deferral_threshold, risk_coverage
 
 
-def _pixels(dataset, handle, *, invert=True, refuse=True, name=True, colour=True, top=None, everything=False):
+def _pixels(dataset, handle, *, invert=True, refuse=True, name=True, colour=True, top=None, everything=False, own=None):
     kind = dataset.PhotometricInterpretation
     if everything and not handle:
         raise ValueError("PhotometricInterpretation: not handled")
@@ -24,6 +24,10 @@ def _pixels(dataset, handle, *, invert=True, refuse=True, name=True, colour=True
     if kind == "MONOCHROME1":
         if not handle and refuse:
             raise ValueError("PhotometricInterpretation: MONOCHROME1 is not handled" if name else "not handled")
+        if own == "max":
+            top = values.max()
+        elif own == "max+min":
+            top = values.max() + values.min()
         return ((2**dataset.BitsStored - 1) if top is None else top) - values if invert else values
     raise ValueError(f"PhotometricInterpretation: {kind} is not a radiograph")
 
@@ -130,6 +134,8 @@ MISTAKES = [
     (checks.model_pixels, lambda d, h: _pixels(d, h, colour=False), "RGB"),
     (checks.model_pixels, lambda d, h: 255 - d.pixel_array, "ARE the picture"),
     (checks.model_pixels, lambda d, h: _pixels(d, h, top=255), "2**BitsStored - 1"),
+    (checks.model_pixels, lambda d, h: _pixels(d, h, own="max"), "this image's own values"),
+    (checks.model_pixels, lambda d, h: _pixels(d, h, own="max+min"), "this image's own values"),
     (checks.model_pixels, lambda d, h: _pixels(d, h, everything=True), "only MONOCHROME1 is refused"),
     (checks.changed_files, lambda f: _changed(f, extra=False), "does not list"),
     (checks.changed_files, lambda f: _changed(f, content=False), "hash the files' bytes"),

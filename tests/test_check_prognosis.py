@@ -18,7 +18,7 @@ def _survival(time, event, horizon, *, drop=False, survivors=False, strict=False
         return np.mean(time[known] >= horizon)
     if survivors:
         return 1 - np.mean(event & (time < horizon))
-    times, curve = kaplan_meier(time, event)
+    times, curve = kaplan_meier(event, time)
     if interp:
         return float(np.interp(horizon, times, curve))
     if next_step:
@@ -78,7 +78,11 @@ MISTAKES = [
     (checks.hazard_ratio_per_sd, lambda b, sd: b * sd, "exponentiate"),
     (checks.hazard_ratio_per_sd, lambda b, sd: np.exp(b / sd), "do not divide"),
     (checks.stratified_folds, lambda e, n, s: _folds(e, n, s, stratified=False, shuffle=False), "stratify"),
+    (checks.stratified_folds, lambda e, n, s: _folds(e, n, s, shuffle=False), "block of neighbouring patients"),
+    (checks.stratified_folds, lambda e, n, s: _folds(e, n, None), "same seed must give the same folds"),
+    (checks.stratified_folds, lambda e, n, s: _folds(e, n, 0), "use the seed you are given"),
     (checks.stratified_folds, lambda e, n, s: _folds(e, 4, s), "make 5 folds"),
+    (checks.stratified_folds, lambda e, n, s: _folds(e, 5, s), "use n_folds"),
     (checks.stratified_folds, lambda e, n, s: [(np.arange(10), np.arange(5))] * 5, "exactly one test fold"),
     (checks.stratified_folds, lambda e, n, s: 3, "list of (train indices, test indices)"),
     (checks.impute_from_training, lambda tr, te: _impute(tr, te, "both"), "training AND test"),

@@ -70,7 +70,7 @@ def test_conv3d_formula_matches_keras(shape, filters, kernel, strides, padding) 
     import keras
 
     layer = keras.layers.Conv3D(filters, kernel, strides=strides, padding=padding)
-    assert tuple(layer.compute_output_shape((1, *shape))[1:]) == volumes.conv3d_shape(
+    assert tuple(layer.compute_output_shape((1, *shape))[1:]) == volumes._reference_conv3d_shape(
         shape, filters, kernel, strides, padding
     )
 
@@ -80,7 +80,7 @@ def test_gru_formula_matches_keras(input_dim: int, units: int) -> None:
     import keras
 
     model = keras.Sequential([keras.Input((5, input_dim)), keras.layers.GRU(units)])
-    assert model.count_params() == volumes.gru_count(input_dim, units)
+    assert model.count_params() == volumes._reference_gru_count(input_dim, units)
 
 
 def test_gru_hints_count_two_gates_and_a_candidate() -> None:
@@ -89,3 +89,12 @@ def test_gru_hints_count_two_gates_and_a_candidate() -> None:
     text = " ".join(volumes.gru_parameters.hints) + " " + lstm
     assert "two gates (update and reset) and a candidate" in text and "two gates (update, reset)" in lstm
     assert "3 gates" not in text and "GRU has three gates" not in text and "each of the three gates" not in text
+
+
+def test_reference_answers_are_private() -> None:
+    """A learner's tab completion on ``check.`` offers the tasks, never the functions that compute the answers."""
+    from medlearn.check.core import Task
+
+    public = [name for name, value in vars(volumes).items() if not name.startswith("_") and callable(value)]
+    written_here = [name for name in public if getattr(getattr(volumes, name), "__module__", None) == volumes.__name__]
+    assert [name for name in written_here if not isinstance(getattr(volumes, name), Task)] == []

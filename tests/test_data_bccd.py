@@ -22,6 +22,7 @@ from medlearn.data import (
     parse_voc,
     verify_bccd,
 )
+from medlearn.data._tables import parse_sha256sums
 
 SHARED_SUMS = REPO.parent / "shared" / "data" / "bccd" / "SHA256SUMS"
 GOOD = b"<annotation><size><width>640</width><height>480</height></size>%s</annotation>"
@@ -38,6 +39,23 @@ def _folder(folder: Path, content: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / BCCD_ARCHIVE).write_bytes(content)
     return folder
+
+
+def test_the_shipped_table_is_what_the_generator_makes_of_the_real_archive(bccd_bytes: bytes, tmp_path: Path) -> None:
+    """Drift: ``medlearn/data/bccd.sha256`` equals ``python -m authoring.bccd_checksums``'s output from the
+    archive, in the course's layout and in the repository's (a folder around it, and files that are not data)."""
+    import zipfile
+
+    from authoring import bccd_checksums
+
+    (tmp_path / "copy.zip").write_bytes(bccd_bytes)
+    with zipfile.ZipFile(tmp_path / "copy.zip") as copy, zipfile.ZipFile(tmp_path / "repository.zip", "w") as out:
+        for member in copy.namelist():
+            out.writestr(f"BCCD_Dataset-{BCCD_COMMIT}/{member}", copy.read(member))
+        out.writestr(f"BCCD_Dataset-{BCCD_COMMIT}/scripts/split.py", b"# not data")
+    shipped = bccd_checksums.OUT.read_text(encoding="utf-8")
+    assert bccd_checksums.render(tmp_path / "copy.zip") == shipped == bccd_checksums.render(tmp_path / "repository.zip")
+    assert parse_sha256sums(shipped) == dict(BCCD_SHA256) and len(BCCD_SHA256) == 734
 
 
 def test_the_shipped_checksums_are_the_shared_list() -> None:

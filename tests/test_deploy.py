@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 
-from authoring.hostile_files import deflated_ct, jpeg_ls_bomb
+from authoring.hostile_files import deflated_ct, element_flood, jpeg_ls_bomb, nested_sequences, sequence_bomb
 from medlearn.deploy import (
     BundleError,
     InputRefused,
@@ -92,14 +92,14 @@ def test_saving_again_gives_the_same_version_and_new_weights_a_new_one(bundle_fo
         )
 
     again = save(bundle.model, "again")
-    assert again.version == bundle.version  # same weights and settings, saved later: same version
-    assert save(bundle.model, "v2", threshold=0.55).version != bundle.version
+    assert save(bundle.model, "later").version == again.version  # the same network and settings, saved later
+    assert save(bundle.model, "v2", threshold=0.55).version != again.version
     weights = bundle.model.get_weights()
     changed = [w.copy() for w in weights]
     changed[0][(0,) * changed[0].ndim] += 0.01
     bundle.model.set_weights(changed)
     try:
-        assert save(bundle.model, "retrained").version != bundle.version
+        assert save(bundle.model, "retrained").version != again.version
         assert model_digest(bundle.model) != model_digest(again.model)
     finally:
         bundle.model.set_weights(weights)
@@ -267,6 +267,9 @@ def test_compressed_pixel_data_is_decoded_or_refused() -> None:
         (np.random.default_rng(1).bytes(5000), "not a DICOM Part 10 file"),
         (b"\x00" * 128 + b"DICM" + b"\x02\x00\x10\x00UI\xff\xff", "could not be parsed|no transfer syntax"),
         ("text", "expected bytes"),
+        (sequence_bomb(1001), "a sequence of more than 1,000 items"),
+        (element_flood(10_001), "more than 10,000 elements and items"),
+        (nested_sequences(9), "nested more than 8 deep"),
     ],
 )
 def test_hostile_bytes_are_refused_never_raised_otherwise(data, words: str) -> None:
@@ -478,7 +481,7 @@ def test_the_service_under_concurrent_requests(server: str, bundle_folder: Path,
 
 def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np.ndarray) -> None:
     source = image_to_dicom(images[0], seed="sr")
-    with pytest.raises(ValueError, match="probability must be a number"):
+    with pytest.raises(ValueError, match="y_prob must be a number"):
         structured_report(source, 1.5, threshold=0.5, model_version="v")
     with pytest.raises(ValueError, match="model_version must be"):
         structured_report(source, 0.5, threshold=0.5, model_version="")
@@ -486,6 +489,17 @@ def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np
         read_structured_report(source)
     absent = read_structured_report(structured_report(source, 0.2, threshold=0.5, model_version="v1"))
     assert absent["finding"] == "absent" and absent["image"] == source.SOPInstanceUID
+    assert absent["threshold"] == 0.5  # present and absent are relative to it: a viewer can show both
+
+
+def test_a_refusal_echoes_at_most_a_short_piece_of_a_header_value() -> None:
+    dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydicom warns of a value longer than its VR allows: the fault under test
+        dataset.BodyPartExamined = "KNEE" + "X" * 10_000
+    with pytest.raises(InputRefused, match="BodyPartExamined") as refused:
+        dicom_to_input(dataset)
+    assert len(refused.value.problem) < 120
 
 
 def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
@@ -617,6 +631,65 @@ def test_the_service_starts_only_with_the_approved_digest(bundle_folder: Path) -
             serve(str(bundle_folder), expect_digest=short)  # type: ignore[arg-type]
     with pytest.raises(BundleError, match="is not the approved"):
         serve(str(bundle_folder), expect_digest="0" * 64)
+
+
+@pytest.mark.parametrize("swap", ["another network", "not an archive"])
+def test_a_tampered_bundle_is_refused_by_its_digest_before_keras_reads_it(
+    bundle_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
+    """model.keras swapped and the manifest rewritten to match: the pinned digest refuses it unread by Keras."""
+    import shutil
+
+    import keras
+
+    from medlearn.deploy.bundle import BundleError, _sha256
+    from medlearn.models import small_cnn
+
+    approved = load_bundle(bundle_folder).digest
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle_folder, copy)
+    if swap == "another network":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # Keras and NumPy 2, as in save_bundle
+            small_cnn((28, 28, 1), 2, widths=(4, 8)).save(copy / "model.keras")  # new weights, same architecture
+    else:
+        (copy / "model.keras").write_bytes(b"PK\x03\x04 not what Keras wrote")
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["model.keras"] = _sha256(copy / "model.keras")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    deserialised = []
+    monkeypatch.setattr(keras.saving, "load_model", lambda *a, **k: deserialised.append(a))
+    with pytest.raises(BundleError, match="is not the approved|not a Keras archive"):
+        load_bundle(copy, expect_digest=approved)
+    assert deserialised == []  # Keras never saw the file
+    monkeypatch.undo()
+    assert load_bundle(bundle_folder, expect_digest=approved).digest == approved
+    with pytest.raises(ValueError, match="expect_digest must be"):
+        load_bundle(bundle_folder, expect_digest=approved[:12])
+
+
+def test_the_archive_digest_ignores_the_save_date_and_object_addresses(bundle_folder: Path, tmp_path: Path) -> None:
+    import time
+
+    import keras
+
+    from medlearn.deploy.bundle import archive_digest
+    from medlearn.models import small_cnn
+
+    keras.utils.set_random_seed(0)
+    model = small_cnn((28, 28, 1), 2, widths=(4, 8))  # the fixture's network, built again: other Python objects
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Keras and NumPy 2, as in save_bundle
+        model.save(tmp_path / "again.keras")
+        time.sleep(1.1)  # another save date
+        model.save(tmp_path / "later.keras")
+        weights = model.get_weights()
+        weights[-1] = weights[-1] + 0.01
+        model.set_weights(weights)
+        model.save(tmp_path / "changed.keras")
+    original = archive_digest(bundle_folder / "model.keras")
+    assert archive_digest(tmp_path / "again.keras") == archive_digest(tmp_path / "later.keras") == original
+    assert archive_digest(tmp_path / "changed.keras") != original
 
 
 def test_a_body_that_trickles_in_is_refused_in_time(bundle_folder: Path) -> None:

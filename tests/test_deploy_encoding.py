@@ -201,8 +201,11 @@ def test_the_bombs_cost_little_memory() -> None:
 
 
 def test_an_image_far_smaller_than_it_decodes_to_is_refused() -> None:
-    """A 6000 x 6000 image of zeros whose header agrees: 72 MB from 2 kB is no radiograph (and cost 375 MB)."""
+    """A 3000 x 3000 image of zeros whose header agrees (within MAX_PIXELS): 18 MB from a few hundred bytes is no
+    radiograph (6000 x 6000 cost 375 MB before this check; it is now refused by its size first)."""
     with pytest.raises(InputRefused, match="would decode to .* times its compressed size"):
+        dicom_to_input(read_dicom(to_bytes(jpeg_ls_bomb(3000, 3000))))
+    with pytest.raises(InputRefused, match="pixels is over the limit"):
         dicom_to_input(read_dicom(to_bytes(jpeg_ls_bomb(6000, 6000))))
 
 
@@ -290,3 +293,24 @@ def test_a_long_header_value_in_a_file_is_refused_before_it_is_converted() -> No
     dataset.add_new(0x00280002, "US", [1] * 30_000)  # SamplesPerPixel, as an attacker would store it
     with pytest.raises(InputRefused, match="SamplesPerPixel: 60,000 bytes where one value is expected"):
         dicom_to_input(read_dicom(to_bytes(dataset)))
+
+
+def test_the_pixel_limit_agrees_with_the_byte_limit_for_uncompressed_16_bit_images() -> None:
+    """The largest square 16-bit image within MAX_PIXELS arrives within MAX_BYTES; one pixel more is refused by
+    its header, before decoding, whatever its encoding."""
+    from medlearn.deploy.dicom_input import MAX_BYTES, MAX_PIXELS
+
+    assert 2 * MAX_PIXELS + 2**20 <= MAX_BYTES < 2 * (MAX_PIXELS + 2**20)
+    side = int(MAX_PIXELS**0.5)
+    dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
+    dataset.Rows = dataset.Columns = side
+    dataset.BitsAllocated, dataset.BitsStored, dataset.HighBit = 16, 12, 11
+    dataset.PixelData = bytes(2 * side * side)
+    data = to_bytes(dataset)
+    assert len(data) <= MAX_BYTES
+    assert read_dicom(data).Rows == side  # within the byte limit: read
+    dataset.Columns = MAX_PIXELS // side + 1  # a header one column over the pixel limit (the pixels stay short)
+    with pytest.raises(InputRefused, match=f"pixels is over the limit of {MAX_PIXELS:,}"):
+        dicom_to_input(dataset)
+    with pytest.raises(InputRefused, match="pixels is over the limit"):  # compressed: refused from its header too
+        dicom_to_input(jpeg_ls_bomb(side + 1, 28))

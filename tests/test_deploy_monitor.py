@@ -97,12 +97,12 @@ def test_confidence_ranks_by_the_chance_that_the_label_is_right() -> None:
     [
         (lambda: image_statistics(np.zeros((4, 4))), "images must be a 3-D array"),
         (lambda: image_statistics(np.zeros((1, 4, 4), float)), "images must be uint8"),
-        (lambda: reference_stats(np.zeros((2, 4, 4), np.uint8), [0.5], threshold=0.5), "probabilities must be 2"),
+        (lambda: reference_stats(np.zeros((2, 4, 4), np.uint8), [0.5], threshold=0.5), "y_prob must be 2"),
         (lambda: reference_stats(np.zeros((2, 4, 4), np.uint8), [0.5, 0.5], threshold=2), "threshold must be"),
         (lambda: input_drift({}, np.zeros((2, 4, 4), np.uint8)), "reference must be what reference_stats"),
         (lambda: output_drift({"statistics": {}, "positive_rate": 0.1, "threshold": 0.5}, [0.5], alpha=0), "alpha"),
         (lambda: risk_coverage([0, 2], [0.1, 0.2]), "y_true"),
-        (lambda: risk_coverage([0, 1], [0.1]), "probabilities must be 2"),
+        (lambda: risk_coverage([0, 1], [0.1]), "y_prob must be 2"),
         (lambda: deferral_threshold([0, 1], [0.1, 0.9], 1.5), "target_risk must be"),
     ],
 )

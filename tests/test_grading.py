@@ -89,9 +89,9 @@ def test_grading_metrics_scores_the_grades_given_rather_than_the_most_probable()
 
 def test_grading_metrics_bad_input() -> None:
     p = _probabilities(TRUTH)
-    with pytest.raises(ValueError, match="^probabilities must be"):
+    with pytest.raises(ValueError, match="^y_prob must be"):
         grading_metrics(TRUTH, p[:-1])
-    with pytest.raises(ValueError, match="^probabilities must be non-negative"):
+    with pytest.raises(ValueError, match="^y_prob must be non-negative"):
         grading_metrics(TRUTH, p * 2)
     with pytest.raises(ValueError, match="^y_true must hold every grade"):
         grading_metrics(np.zeros(len(TRUTH), int), p)
@@ -112,59 +112,61 @@ def test_cut_points_are_numpy_digitize_and_refuse_unordered_points() -> None:
 def test_fit_cut_points_never_does_worse_than_the_default_and_finds_shifted_grades() -> None:
     score = TRUTH + 0.7 + np.random.default_rng(2).normal(0, 0.2, len(TRUTH))  # every grade read 0.7 too high
     default = cohen_kappa_score(TRUTH, apply_cut_points(score, [0.5, 1.5, 2.5, 3.5]), weights="quadratic")
-    cuts = fit_cut_points(score, TRUTH, 5)
+    cuts = fit_cut_points(TRUTH, score, 5)
     fitted = cohen_kappa_score(TRUTH, apply_cut_points(score, cuts), weights="quadratic")
     assert np.all(np.diff(cuts) > 0) and fitted >= default and fitted > 0.95 > default
     np.testing.assert_allclose(cuts, np.arange(4) + 1.2, atol=0.35)
     for shifted in (score + 10, 3 * score - 2):  # the scale and offset of a score do not matter
         np.testing.assert_array_equal(
-            apply_cut_points(shifted, fit_cut_points(shifted, TRUTH, 5)), apply_cut_points(score, cuts)
+            apply_cut_points(shifted, fit_cut_points(TRUTH, shifted, 5)), apply_cut_points(score, cuts)
         )
-    with pytest.raises(ValueError, match="^scores must be"):
-        fit_cut_points(score[:-1], TRUTH, 5)
-    with pytest.raises(ValueError, match="^scores must take at least 5 distinct values"):
-        fit_cut_points(np.r_[np.zeros(len(TRUTH) - 3), 1, 2, 3], TRUTH, 5)
+    with pytest.raises(ValueError, match="^y_score must be"):
+        fit_cut_points(TRUTH, score[:-1], 5)
+    with pytest.raises(ValueError, match="^y_score must take at least 5 distinct values"):
+        fit_cut_points(TRUTH, np.r_[np.zeros(len(TRUTH) - 3), 1, 2, 3], 5)
     with pytest.raises(ValueError, match="^sweeps"):
-        fit_cut_points(score, TRUTH, 5, sweeps=0)
-    with pytest.raises(ValueError, match="^grades"):
-        fit_cut_points(score, TRUTH, 4)
+        fit_cut_points(TRUTH, score, 5, sweeps=0)
+    with pytest.raises(ValueError, match="^y_true"):
+        fit_cut_points(TRUTH, score, 4)
+    with pytest.raises(ValueError, match="^y_true must hold whole grades"):  # the arguments swapped
+        fit_cut_points(score, TRUTH, 5)
 
 
 def test_grade_bootstrap_ci_covers_the_value_keeps_grade_counts_and_pairs_models() -> None:
     p = _probabilities(TRUTH)
     guess = p.argmax(axis=1)
-    value, low, high = grade_bootstrap_ci(TRUTH, accuracy_score, guess, n_boot=200)
+    value, low, high = grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, n_boot=200)
     assert low < value < high and value == accuracy_score(TRUTH, guess)
     seen = []
-    grade_bootstrap_ci(TRUTH, lambda y, g: seen.append(np.bincount(y, minlength=5)) or 0.0, guess, n_boot=100)
+    grade_bootstrap_ci(TRUTH, guess, metric=lambda y, g: seen.append(np.bincount(y, minlength=5)) or 0.0, n_boot=100)
     assert all(np.array_equal(counts, np.bincount(TRUTH)) for counts in seen)  # within-grade resampling
-    same = grade_bootstrap_ci(TRUTH, lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b), guess, guess)
+    same = grade_bootstrap_ci(TRUTH, guess, guess, metric=lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b))
     assert same == (0.0, 0.0, 0.0)  # a model against itself: no difference in any resample
     worse = np.where(np.arange(len(TRUTH)) % 3 == 0, (guess + 2) % 5, guess)
-    gain = grade_bootstrap_ci(TRUTH, lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b), guess, worse)
+    gain = grade_bootstrap_ci(TRUTH, guess, worse, metric=lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b))
     assert 0 < gain[1] < gain[0] < gain[2]
     draws = {seed: [] for seed in (0, 1)}
     for seed, record in draws.items():
-        grade_bootstrap_ci(TRUTH, lambda y, g, r=record: r.append(g.sum()) or 0.0, guess, n_boot=100, seed=seed)
+        grade_bootstrap_ci(TRUTH, guess, metric=lambda y, g, r=record: r.append(g.sum()) or 0.0, n_boot=100, seed=seed)
     assert draws[0] != draws[1]  # the seed sets the resamples
 
 
 def test_grade_bootstrap_ci_bad_input() -> None:
     guess = TRUTH.copy()
     with pytest.raises(ValueError, match="^metric"):
-        grade_bootstrap_ci(TRUTH, "kappa", guess)
-    with pytest.raises(ValueError, match="^predictions must be one or more"):
-        grade_bootstrap_ci(TRUTH, accuracy_score)
-    with pytest.raises(ValueError, match=r"^predictions\[1\]"):
-        grade_bootstrap_ci(TRUTH, accuracy_score, guess, guess[:-1])
+        grade_bootstrap_ci(TRUTH, guess, metric="kappa")
+    with pytest.raises(ValueError, match="^y_pred must be one or more"):
+        grade_bootstrap_ci(TRUTH, metric=accuracy_score)
+    with pytest.raises(ValueError, match=r"^y_pred\[1\]"):
+        grade_bootstrap_ci(TRUTH, guess, guess[:-1], metric=accuracy_score)
     with pytest.raises(ValueError, match="^n_boot"):
-        grade_bootstrap_ci(TRUTH, accuracy_score, guess, n_boot=10)
+        grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, n_boot=10)
     with pytest.raises(ValueError, match="^level"):
-        grade_bootstrap_ci(TRUTH, accuracy_score, guess, level=1.0)
+        grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, level=1.0)
     with pytest.raises(ValueError, match="^seed"):
-        grade_bootstrap_ci(TRUTH, accuracy_score, guess, seed=-1)
-    with pytest.raises(ValueError, match=r"^predictions\[0\] must be finite"):
-        grade_bootstrap_ci(TRUTH, accuracy_score, np.where(guess == 0, np.nan, guess))
+        grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, seed=-1)
+    with pytest.raises(ValueError, match=r"^y_pred\[0\] must be finite"):
+        grade_bootstrap_ci(TRUTH, np.where(guess == 0, np.nan, guess), metric=accuracy_score)
     ids = np.arange(len(TRUTH))  # undefined on the resamples that draw case 0, about two in three
-    undefined = grade_bootstrap_ci(TRUTH, lambda y, drawn: np.nan if 0 in drawn else 1.0, ids, n_boot=100)
-    assert np.isnan(undefined[1]) and np.isnan(undefined[2])  # an undefined resample is not dropped silently
+    with pytest.raises(ValueError, match="undefined on 6[0-9] of 100 resamples"):  # not dropped silently
+        grade_bootstrap_ci(TRUTH, ids, metric=lambda y, drawn: np.nan if 0 in drawn else 1.0, n_boot=100)

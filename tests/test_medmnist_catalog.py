@@ -10,9 +10,25 @@ import pytest
 from conftest import save_medmnist_like
 
 from medlearn.data import DataError, DataNotFoundError, load_medmnist, medmnist_info, medmnist_names, verify_medmnist
-from medlearn.data._medmnist_files import MEDMNIST_FILES
+from medlearn.data._tables import MEDMNIST_TABLE, medmnist_files
+
+MEDMNIST_FILES = medmnist_files()
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "medmnist"
+
+
+def test_the_shipped_table_is_what_the_generator_makes_of_the_medmnist_wheel() -> None:
+    """Drift: the package data equals ``python -m authoring.medmnist_catalog``'s output from the pinned wheel."""
+    import subprocess
+
+    from authoring import medmnist_catalog
+
+    try:
+        text = medmnist_catalog.render()
+    except subprocess.CalledProcessError:
+        pytest.skip(f"pip cannot download medmnist=={medmnist_catalog.MEDMNIST_VERSION} here")
+    assert medmnist_catalog.OUT.name == MEDMNIST_TABLE
+    assert medmnist_catalog.OUT.read_text(encoding="utf-8") == text
 
 
 def test_the_generated_table_covers_the_record() -> None:

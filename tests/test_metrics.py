@@ -128,12 +128,12 @@ def test_bootstrap_ci_contains_the_estimate_is_seeded_and_narrows_with_more_case
     y_large, p_large = scored_labels(1500, seed=1)
     small = bootstrap_ci(y_small, p_small, n_boot=400)
     large = bootstrap_ci(y_large, p_large, n_boot=400)
-    assert small[0] < roc_auc_score(y_small, p_small) < small[1]
-    assert large[1] - large[0] < 0.6 * (small[1] - small[0])  # about 1/sqrt(10)
+    assert small.value == roc_auc_score(y_small, p_small) and small.low < small.value < small.high
+    assert large.high - large.low < 0.6 * (small.high - small.low)  # about 1/sqrt(10)
     assert bootstrap_ci(y_small, p_small, n_boot=400) == small
     assert bootstrap_ci(y_small, p_small, n_boot=400, seed=1) != small
     wider = bootstrap_ci(y_small, p_small, n_boot=400, level=0.99)
-    assert wider[0] <= small[0] and wider[1] >= small[1]
+    assert wider.low <= small.low and wider.high >= small.high
 
 
 def test_bootstrap_ci_is_stratified() -> None:
@@ -145,8 +145,8 @@ def test_bootstrap_ci_is_stratified() -> None:
         seen.append(int(t.sum()))
         return roc_auc_score(t, s)
 
-    low, high = bootstrap_ci(y, p, metric=counting_auc, n_boot=200)
-    assert set(seen) == {3} and 0 <= low <= high <= 1
+    _, low, high = bootstrap_ci(y, p, metric=counting_auc, n_boot=200)
+    assert set(seen[:-1]) == {3} and seen[-1] == 3 and 0 <= low <= high <= 1
 
 
 def test_the_bootstraps_fast_auc_is_scikit_learns_with_ties() -> None:
@@ -178,7 +178,7 @@ def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() 
     assert paired_bootstrap_ci(y, p, p, n_boot=100) == (0.0, 0.0, 0.0)
     # the paired interval is narrower than the gap between the two separate intervals would suggest
     separate = [bootstrap_ci(y, s, n_boot=300, seed=5) for s in (p, q)]
-    assert high - low < (separate[0][1] - separate[0][0]) + (separate[1][1] - separate[1][0])
+    assert high - low < (separate[0].high - separate[0].low) + (separate[1].high - separate[1].low)
 
 
 def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
@@ -203,18 +203,18 @@ def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same
 @pytest.mark.parametrize(
     ("options", "word"),
     [
-        ({"score_b": [0.5, 0.5]}, "score_b"),
+        ({"y_score_b": [0.5, 0.5]}, "y_score_b"),
         ({"metric": "auc"}, "metric"),
         ({"n_boot": 10}, "n_boot"),
-        ({"score_a": np.zeros((2, 40)), "score_b": np.zeros((3, 40))}, "runs"),
-        ({"score_a": np.zeros((2, 39)), "score_b": np.zeros((2, 39))}, r"score_a\[0\] must be 40 numbers"),
-        ({"score_a": np.zeros((0, 40))}, "score_a must not be empty"),
-        ({"score_a": np.zeros((1, 2, 40))}, "score_a"),
+        ({"y_score": np.zeros((2, 40)), "y_score_b": np.zeros((3, 40))}, "runs"),
+        ({"y_score": np.zeros((2, 39)), "y_score_b": np.zeros((2, 39))}, r"y_score\[0\] must be 40 numbers"),
+        ({"y_score": np.zeros((0, 40))}, "y_score must not be empty"),
+        ({"y_score": np.zeros((1, 2, 40))}, "y_score"),
     ],
 )
 def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
     y, p = scored_labels(40, seed=6)
-    arguments = {"y_true": y, "score_a": p, "score_b": p, **options}
+    arguments = {"y_true": y, "y_score": p, "y_score_b": p, **options}
     with pytest.raises(ValueError, match=word):
         paired_bootstrap_ci(**arguments)
 
@@ -222,8 +222,8 @@ def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
 def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:
     y, p = scored_labels(400, seed=2)
     called = (p >= 0.5).astype(int)
-    low, high = bootstrap_ci(y, called, metric=recall_score, n_boot=300)
-    assert low < recall_score(y, called) < high
+    sensitivity, low, high = bootstrap_ci(y, called, metric=recall_score, n_boot=300)
+    assert low < sensitivity == recall_score(y, called) < high
 
 
 @pytest.mark.parametrize(

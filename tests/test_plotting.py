@@ -140,7 +140,7 @@ def _example_calls():
         "medlearn.metric_plots.plot_calibration": ((y, p), {}, 2),
         "medlearn.plotting.plot_history": (({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]},), {}, 1),
         "medlearn.saliency.overlay_heatmap": ((np.zeros((8, 8)), np.full((8, 8), 0.5)), {}, 1),
-        "medlearn.plotting.plot_survival_curves": (({"all": ([2.0, 3.0, 3.0, 5.0], [1, 1, 0, 1])},), {}, 1),
+        "medlearn.plotting.plot_survival_curves": (({"all": ([1, 1, 0, 1], [2.0, 3.0, 3.0, 5.0])},), {}, 1),
     }
 
 

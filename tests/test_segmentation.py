@@ -183,9 +183,9 @@ def test_dice_by_threshold_empty_cases() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"scores": np.zeros((3, 3))}, "scores"),
-        ({"scores": np.full((4, 4), np.nan)}, "scores"),
-        ({"scores": np.full((4, 4), "a")}, "scores"),
+        ({"y_score": np.zeros((3, 3))}, "y_score"),
+        ({"y_score": np.full((4, 4), np.nan)}, "y_score"),
+        ({"y_score": np.full((4, 4), "a")}, "y_score"),
         ({"thresholds": []}, "thresholds"),
         ({"thresholds": [[0.5]]}, "thresholds"),
         ({"thresholds": [np.inf]}, "thresholds"),
@@ -193,6 +193,6 @@ def test_dice_by_threshold_empty_cases() -> None:
     ],
 )
 def test_dice_by_threshold_bad_input(kwargs: dict, message: str) -> None:
-    arguments = {"y_true": np.zeros((4, 4), bool), "scores": np.zeros((4, 4)), "thresholds": [0.5]} | kwargs
+    arguments = {"y_true": np.zeros((4, 4), bool), "y_score": np.zeros((4, 4)), "thresholds": [0.5]} | kwargs
     with pytest.raises(ValueError, match=message):
         dice_by_threshold(**arguments)

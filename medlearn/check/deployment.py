@@ -87,14 +87,21 @@ def model_pixels(function: Any) -> None:
     if refusal is not None:
         raise Wrong("with handle_monochrome1=False only MONOCHROME1 is refused: a MONOCHROME2 file must still be read.")
     deep = image_to_dicom(image, photometric="MONOCHROME1", seed="check-12bit")
-    twelve = rng.integers(0, 4096, (28, 28)).astype(np.uint16)
+    twelve = rng.integers(0, 4000, (28, 28)).astype(np.uint16)  # its brightest value is not the largest possible
     deep.BitsAllocated, deep.BitsStored, deep.HighBit = 16, 12, 11
     deep.PixelData = twelve.tobytes()
     result, refusal = _outcome(function, deep, True)
     if refusal is not None:
         raise Wrong("a 12-bit MONOCHROME1 radiograph must be inverted and read, not refused.")
     got = as_array(result, "your pixels for a 12-bit MONOCHROME1 file", shape=(28, 28))
-    if not np.array_equal(got, 4095 - twelve.astype(np.int64)):
+    stored = twelve.astype(np.int64)
+    if any(np.array_equal(got, top - stored) for top in (stored.max(), stored.max() + stored.min())):
+        raise Wrong(
+            "you inverted by this image's own values (its largest, or largest plus smallest): then the same stored "
+            "value means another grey in every image. Invert by the largest value the file can store, "
+            "2**BitsStored - 1 (4095 here), which the header gives and no image changes."
+        )
+    if not np.array_equal(got, 4095 - stored):
         raise Wrong(
             "for a 12-bit file (BitsStored 12) the inversion is 4095 - value: use 2**BitsStored - 1, not 255, "
             "and keep the values as integers wide enough to hold them (do not cast 12-bit values to uint8)."

@@ -178,7 +178,7 @@ def bootstrap_auc(function: Any) -> None:
         )
     if not low < estimate < high:
         raise Wrong(f"the AUC of the data, {estimate:.3f}, should lie inside your interval ({low:.3f}, {high:.3f}).")
-    ref_low, ref_high = bootstrap_ci(y, scores, n_boot=1000, seed=1)
+    _, ref_low, ref_high = bootstrap_ci(y, scores, n_boot=1000, seed=1)
     if high - low > 1.6 * (ref_high - ref_low):
         raise Wrong(
             f"your interval ({low:.3f}, {high:.3f}) is much wider than a 95 % bootstrap interval "

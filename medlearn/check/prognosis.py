@@ -53,7 +53,7 @@ def _cohort(seed: int, n: int = 300) -> tuple[np.ndarray, np.ndarray, np.ndarray
 def survival_at_horizon(function: Any) -> None:
     for seed, horizon in ((0, 6.0), (1, 10.0), (2, 3.0), (0, 6.7)):  # 6.7 lies between the (whole-day) times
         time, event, _ = _cohort(seed)
-        times, survival = kaplan_meier(time, event)
+        times, survival = kaplan_meier(event, time)
         want = survival_at(times, survival, horizon)
         got = as_number(call(function, time.copy(), event.copy(), horizon), "your survival probability")
         if abs(got - want) < 1e-9:
@@ -155,6 +155,7 @@ def hazard_ratio_per_sd(function: Any) -> None:
     hints=[
         "Use StratifiedKFold on the event indicator, with shuffle=True and the random_state given.",
         "Each fold should hold about the cohort's share of events; the data here are sorted by event.",
+        "The same seed must give the same folds, and another seed other folds.",
     ]
 )
 def stratified_folds(function: Any) -> None:
@@ -178,6 +179,27 @@ def stratified_folds(function: Any) -> None:
             f"the folds' event shares range from {min(shares):.2f} to {max(shares):.2f}: stratify on the event "
             "(and shuffle), or some folds hold almost no events and their C is noise."
         )
+    # Unshuffled folds take each class's patients in file order: every test fold is a run of neighbours.
+    if all(np.all(np.diff(np.sort(test[event[test] == kind])) == 1) for _, test in folds for kind in (False, True)):
+        raise Wrong(
+            "each test fold is a block of neighbouring patients: shuffle (shuffle=True), or a file sorted by date "
+            "or by centre puts all of one period in one fold."
+        )
+
+    def test_folds(seed: int) -> list[list[int]]:
+        return [sorted(np.asarray(test, int).tolist()) for _, test in call(function, event.copy(), 5, seed)]
+
+    four = call(function, event.copy(), 4, 0)
+    try:
+        n_four = len(list(four))
+    except TypeError:
+        n_four = -1
+    if n_four != 4:
+        raise Wrong("use n_folds: asked for 4 folds, your function made a different number.")
+    if test_folds(0) != test_folds(0):
+        raise Wrong("the same seed must give the same folds: pass random_state=seed, not a fresh random state.")
+    if test_folds(1) == test_folds(0) and test_folds(2) == test_folds(0):
+        raise Wrong("seeds 0, 1 and 2 gave the same folds: use the seed you are given (random_state=seed).")
 
 
 @task(

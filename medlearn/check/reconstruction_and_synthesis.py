@@ -199,7 +199,7 @@ def memorisation_scores(function: Any) -> None:
 
 @task(
     hints=[
-        "PSNR and SSIM average over the whole image. What would show that a 3 mm lesion survives?",
+        "PSNR and SSIM average over the whole image. What would show that a 5 mm lesion survives?",
         "Task-based image quality: can readers (or a model observer) still find lesions of the size and "
         "contrast that matter, at the dose that will be used?",
     ]
@@ -209,8 +209,8 @@ def judge_learned_reconstruction(function: Any) -> str:
         function,
         right="b",
         wrong={
-            "a": "more slices make the PSNR more precise, but PSNR still averages over the whole image: a lost "
-            "3 mm lesion barely moves it (this chapter's network gained PSNR and lost lesion contrast).",
+            "a": "more slices make the PSNR more precise, but PSNR still averages over the whole image: a lost small "
+            "lesion barely moves it (this chapter's network gained PSNR and lost lesion contrast relative to FBP).",
             "c": "SSIM is another average over the image; in this chapter it even ranked the methods differently "
             "from PSNR, and neither measures whether a small lesion is still there.",
             "d": "readers prefer smooth images, which is exactly how a network that removes small structures can "

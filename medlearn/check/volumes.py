@@ -141,13 +141,13 @@ def sphericity_by_hand(function: Any) -> None:
         raise Wrong(f"for V = {volume:.1f} mm³ and A = {area:.1f} mm² expected {want:.4f}; you returned {got}.")
 
 
-def conv3d_shape(
+def _reference_conv3d_shape(
     input_shape: tuple[int, int, int, int], filters: int, kernel: int, strides: int, padding: str
 ) -> tuple[int, int, int, int]:
     """What Keras' ``Conv3D`` returns for one volume (depth, height, width, channels).
 
     Example:
-        >>> conv3d_shape((28, 28, 28, 1), 8, 3, 1, "valid")
+        >>> _reference_conv3d_shape((28, 28, 28, 1), 8, 3, 1, "valid")
         (26, 26, 26, 8)
     """
     spatial = input_shape[:3]
@@ -172,7 +172,7 @@ def conv3d_output_shape(function: Any) -> None:
         ((14, 14, 14, 8), 4, 5, 2, "valid"),
     ]
     for shape, filters, kernel, strides, padding in cases:
-        want = conv3d_shape(shape, filters, kernel, strides, padding)
+        want = _reference_conv3d_shape(shape, filters, kernel, strides, padding)
         got = tuple(
             int(v) for v in as_array(call(function, shape, filters, kernel, strides, padding), "your shape", shape=(4,))
         )
@@ -185,11 +185,11 @@ def conv3d_output_shape(function: Any) -> None:
         raise Wrong(f"Conv3D({filters}, {kernel}, strides={strides}, padding='{padding}') on {shape}: expected {want}.")
 
 
-def gru_count(input_dim: int, units: int) -> int:
+def _reference_gru_count(input_dim: int, units: int) -> int:
     """Trainable parameters of Keras' ``GRU(units)`` (``reset_after=True``, its default) on ``input_dim`` features.
 
     Example:
-        >>> gru_count(32, 16)
+        >>> _reference_gru_count(32, 16)
         2400
     """
     return 3 * (units * input_dim + units * units + 2 * units)
@@ -205,7 +205,7 @@ def gru_count(input_dim: int, units: int) -> int:
 )
 def gru_parameters(function: Any) -> None:
     for input_dim, units in ((32, 16), (8, 4), (100, 1)):
-        want = gru_count(input_dim, units)
+        want = _reference_gru_count(input_dim, units)
         got = as_number(call(function, input_dim, units), "your parameter count")
         if got == want:
             continue

@@ -25,7 +25,7 @@ from xml.parsers import expat
 import numpy as np
 
 from .._validation import check_choice, check_int
-from ._bccd_files import BCCD_FILES
+from ._tables import bccd_files
 from .archive import ArchiveDataset
 from .errors import DataError
 from .medmnist import FileReport
@@ -52,7 +52,7 @@ BCCD_URL = f"https://github.com/Shenggan/BCCD_Dataset/archive/{BCCD_COMMIT}.zip"
 #: The archive's file name in the data folder.
 BCCD_ARCHIVE = "BCCD_Dataset.zip"
 #: sha256 of each of the 734 files of the data set (364 JPEG, 364 XML, 4 split lists, LICENSE, README).
-BCCD_SHA256: MappingProxyType[str, str] = MappingProxyType(BCCD_FILES)
+BCCD_SHA256: MappingProxyType[str, str] = MappingProxyType(bccd_files())
 #: The class names; a target's ``labels`` are indices into this tuple.
 BCCD_CLASSES = ("RBC", "WBC", "Platelets")
 #: The data set's own splits (``trainval`` is train and val; ``all`` is every image).
@@ -64,8 +64,8 @@ MAX_XML_BYTES = 1 << 20
 
 
 class BCCD(NamedTuple):
-    """One split of BCCD in arrays: images, and one target per image in the convention of
-    torchmetrics and pycocotools (``boxes`` and ``labels``)."""
+    """One split of BCCD in arrays: images, and one target per image of corner boxes (``boxes`` and
+    ``labels``), as torchvision and torchmetrics take them (pycocotools wants ``[x, y, width, height]``)."""
 
     images: np.ndarray  #: uint8 (n, 480 // downscale, 640 // downscale, 3), RGB
     targets: tuple[dict[str, np.ndarray], ...]  #: per image: boxes float (N, 4) xmin, ymin, xmax, ymax; labels int (N,)

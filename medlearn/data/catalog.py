@@ -3,7 +3,7 @@
 The names, labels, split sizes, licences, descriptions and md5 sums are the
 official ones of MedMNIST v2 as published in Zenodo record 10519652 (the same
 values the ``medmnist`` package checks), read from that package's own metadata
-through ``medlearn/data/_medmnist_files.py`` for every size (2-D: 28, 64, 128
+through the package data ``medlearn/data/medmnist_files.json`` for every size (2-D: 28, 64, 128
 and 224 pixels; 3-D: 28 and 64 voxels a side); only the imaging modality is
 written here. Tests check the md5s and split sizes against the real files. Cite: Yang et al., "MedMNIST v2 - A
 large-scale lightweight benchmark for 2D and 3D biomedical image
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .._validation import check_choice, check_int
-from ._medmnist_files import MEDMNIST_FILES
+from ._tables import medmnist_files
 
 #: The Zenodo record that publishes the MedMNIST v2 files.
 ZENODO_RECORD = "10519652"
@@ -169,7 +169,7 @@ def _from_files(name: str, facts: Mapping) -> MedMNISTInfo:
 
 
 _CATALOG: Mapping[str, MedMNISTInfo] = MappingProxyType(
-    {name: _from_files(name, facts) for name, facts in MEDMNIST_FILES["datasets"].items()}
+    {name: _from_files(name, facts) for name, facts in medmnist_files()["datasets"].items()}
 )
 
 

@@ -79,7 +79,7 @@ COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
             events=2169,
             endpoint="death from any cause",
             time_unit="days",
-            source="Dispenzieri et al., Mayo Clin Proc 2012;87:512-523; the data as in R's survival package",
+            source="Dispenzieri et al., Mayo Clin Proc 2012;87:517-523; the data as in R's survival package",
             terms="as in R's survival package (LGPL-2 or later); no separate licence for the data is stated",
         ),
         "gse7390": CohortInfo(

@@ -6,7 +6,8 @@ how intensities become the network's input), the operating threshold chosen on v
 calibration, summary statistics of the training inputs and outputs (for watching drift), the model card
 (``card.md``, from :func:`medlearn.reporting.model_card_markdown`), the versions of medlearn, Keras and
 TensorFlow, and ``manifest.json`` with the sha256 of every other file. :func:`load_bundle` refuses a
-bundle in which any file is missing, added or changed, and names the file.
+bundle in which any file is missing, added or changed, and names the file; given the approved bundle's
+digest, it refuses one edited together with its manifest before Keras reads the model.
 
 Example:
     >>> import tempfile, keras
@@ -24,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +41,8 @@ __all__ = [
     "Bundle",
     "BundleError",
     "DEFAULT_PREPROCESSING",
+    "archive_digest",
+    "bundle_digest",
     "load_bundle",
     "model_digest",
     "save_bundle",
@@ -68,24 +72,24 @@ class Bundle:
     card: str
     versions: Mapping[str, str]
     hashes: Mapping[str, str] = field(default_factory=dict)
+    model_archive: str = ""
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def digest(self) -> str:
         """The bundle's identity in full: a sha256 (64 hex digits) over what decides its answers and says what
-        it is: the network's architecture and weights (:func:`model_digest`), ``bundle.json`` (preprocessing,
-        threshold, calibration, reference statistics, versions) and ``card.md``.
+        it is: the network's architecture and weights as stored in ``model.keras`` (:func:`archive_digest`),
+        ``bundle.json`` (preprocessing, threshold, calibration, reference statistics, versions) and ``card.md``.
 
-        Saving the same model with the same settings again gives the same digest, although Keras writes the
-        save date into ``model.keras`` (so that file's own hash differs); a new threshold, calibration or card
-        gives a new one, as new weights do. Pin this, not :attr:`version`, where an edit must be refused."""
-        if not self.hashes:
+        It is computed from the files' bytes, so :func:`load_bundle` compares a pinned digest before Keras
+        reads the model. Saving the same network with the same settings again gives the same digest, although
+        Keras writes the save date into ``model.keras`` (so that file's own hash differs); a new threshold,
+        calibration or card gives a new one, as new weights do. A network loaded and saved again may get
+        another (Keras then leaves out which of its objects are shared, which the digest keeps). Pin this,
+        not :attr:`version`, where an edit must be refused."""
+        if not self.hashes or not self.model_archive:
             return ""
-        if "digest" not in self._cache:
-            parts = [f"model {model_digest(self.model)}"]
-            parts += [f"{name} {self.hashes[name]}" for name in ("bundle.json", "card.md") if name in self.hashes]
-            self._cache["digest"] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return self._cache["digest"]
+        return bundle_digest(self.model_archive, self.hashes)
 
     @property
     def version(self) -> str:
@@ -123,14 +127,14 @@ class Bundle:
         return calibrate(self.raw_probability(images), self.calibration)
 
 
-def calibrate(probability: np.ndarray, calibration: Mapping[str, float]) -> np.ndarray:
+def calibrate(y_prob: np.ndarray, calibration: Mapping[str, float]) -> np.ndarray:
     """Platt scaling: ``sigmoid(a * logit(p) + b)``; ``a = 1, b = 0`` leaves ``p`` as it is.
 
     Example:
         >>> calibrate(np.array([0.5, 0.9]), {"a": 1.0, "b": 0.0}).round(3).tolist()
         [0.5, 0.9]
     """
-    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-7, 1 - 1e-7)
+    p = np.clip(np.asarray(y_prob, dtype=np.float64), 1e-7, 1 - 1e-7)
     z = float(calibration["a"]) * np.log(p / (1 - p)) + float(calibration["b"])
     return 1 / (1 + np.exp(-z))
 
@@ -154,6 +158,87 @@ def model_digest(model: Any) -> str:
             digest.update(f"{array.dtype.str}{array.shape}".encode())
             digest.update(array.tobytes())
     return digest.hexdigest()
+
+
+#: The most bytes ``model.keras``'s members may hold once unpacked, and its configuration alone (a zip archive
+#: is read member by member, and refused past these, before Keras reads it).
+MAX_ARCHIVE_BYTES, MAX_CONFIG_BYTES = 2**30, 16 * 2**20
+
+
+def bundle_digest(model_archive: str, hashes: Mapping[str, str]) -> str:
+    """The digest of a bundle from its model's :func:`archive_digest` and the sha256 of its other files.
+
+    Example:
+        >>> bundle_digest("0" * 64, {"bundle.json": "1" * 64, "card.md": "2" * 64})[:12]
+        'c134720a79be'
+    """
+    parts = [f"model {model_archive}"]
+    parts += [f"{name} {hashes[name]}" for name in ("bundle.json", "card.md") if name in hashes]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def archive_digest(path: str | Path) -> str:
+    """sha256 of what Keras reads from a ``.keras`` archive, without Keras: every member but the save date.
+
+    Each member's name and bytes enter, in name order; ``config.json`` with Keras's ``shared_object_id``
+    values (addresses of Python objects, which differ between two processes) numbered in order of first
+    appearance, so that which objects are shared still counts (Keras gives a later object with the id of an
+    earlier one that earlier object, whatever its own configuration says); ``metadata.json`` without
+    ``date_saved``. Raises :class:`BundleError` for an
+    archive that is not a zip file or unpacks to more than :data:`MAX_ARCHIVE_BYTES`.
+
+    Example:
+        >>> import tempfile
+        >>> from medlearn.models import small_cnn
+        >>> model = small_cnn((28, 28, 1), 2, widths=(4,))
+        >>> a, b = (save_bundle(model, tempfile.mkdtemp(), threshold=0.5, card="# m") for _ in range(2))
+        >>> archive_digest(a / "model.keras") == archive_digest(b / "model.keras")
+        True
+    """
+    import zipfile
+
+    path = Path(path)
+    digest, total = hashlib.sha256(), 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in sorted(archive.infolist(), key=lambda member: member.filename):
+                digest.update(f"{info.filename}\0".encode())
+                if info.filename in ("config.json", "metadata.json"):
+                    if info.file_size > MAX_CONFIG_BYTES:
+                        raise BundleError(f"{path}: {info.filename} of {info.file_size:,} bytes is too large")
+                    content = json.loads(archive.read(info).decode("utf-8"))
+                    content = _without_addresses(content) if info.filename == "config.json" else content
+                    if info.filename == "metadata.json" and isinstance(content, dict):
+                        content.pop("date_saved", None)
+                    digest.update(json.dumps(content, sort_keys=True).encode())
+                    continue
+                with archive.open(info) as stream:
+                    for block in iter(lambda: stream.read(1 << 20), b""):
+                        total += len(block)
+                        if total > MAX_ARCHIVE_BYTES:
+                            raise BundleError(f"{path}: unpacks to more than {MAX_ARCHIVE_BYTES:,} bytes")
+                        digest.update(block)
+                digest.update(b"\0")
+    except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError) as error:
+        raise BundleError(f"{path}: not a Keras archive that can be read ({type(error).__name__})") from None
+    return digest.hexdigest()
+
+
+def _without_addresses(config: Any) -> Any:
+    """``config`` with each ``shared_object_id`` replaced by the order in which its value first appears."""
+    numbers: dict[Any, int] = {}
+
+    def renumber(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: numbers.setdefault(item, len(numbers)) if key == "shared_object_id" else renumber(item)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [renumber(item) for item in value]
+        return value
+
+    return renumber(config)
 
 
 def _sha256(path: Path) -> str:
@@ -233,11 +318,16 @@ def save_bundle(
     return folder
 
 
-def load_bundle(path: str | Path) -> Bundle:
+def load_bundle(path: str | Path, *, expect_digest: str | None = None) -> Bundle:
     """Read a bundle written by :func:`save_bundle`, after checking every file against ``manifest.json``.
 
+    ``expect_digest``: the approved bundle's :attr:`Bundle.digest` (64 hex digits), compared with the
+    digest of the files before Keras reads the model, so that a bundle edited together with its manifest
+    is refused without being deserialised.
+
     Raises:
-        BundleError: a file is missing, not in the manifest, or does not match its sha256 (named).
+        BundleError: a file is missing, not in the manifest, or does not match its sha256 (named), or the
+            bundle's digest is not ``expect_digest``.
 
     Example:
         >>> import tempfile
@@ -246,6 +336,8 @@ def load_bundle(path: str | Path) -> Bundle:
         ...
         medlearn.deploy.bundle.BundleError: ...: no manifest.json; is this a bundle written by save_bundle?
     """
+    if expect_digest is not None and not re.fullmatch(r"[0-9a-f]{64}", str(expect_digest)):
+        raise ValueError(f"expect_digest must be a bundle's full digest, 64 hex digits, not {expect_digest!r}")
     folder = Path(path)
     if not (folder / MANIFEST).is_file():
         raise BundleError(f"{folder}: no {MANIFEST}; is this a bundle written by save_bundle?")
@@ -264,6 +356,10 @@ def load_bundle(path: str | Path) -> Bundle:
             raise BundleError(f"{folder / name}: missing")
         if _sha256(folder / name) != manifest[name]:
             raise BundleError(f"{folder / name}: does not match its sha256 in {MANIFEST} (changed after saving)")
+    model_archive = archive_digest(folder / "model.keras")
+    digest = bundle_digest(model_archive, manifest)
+    if expect_digest is not None and digest != expect_digest:  # before Keras reads anything
+        raise BundleError(f"{folder}: digest {digest} is not the approved {expect_digest}")
     settings = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
     import keras
 
@@ -277,4 +373,5 @@ def load_bundle(path: str | Path) -> Bundle:
         card=(folder / "card.md").read_text(encoding="utf-8"),
         versions=settings["versions"],
         hashes=dict(manifest),
+        model_archive=model_archive,
     )

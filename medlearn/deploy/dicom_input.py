@@ -26,12 +26,14 @@ from pydicom.dataset import Dataset
 from .._validation import check_choice, check_int
 from ._header import InputRefused, _age_years, _header_int, _header_number, _refuse_unless
 from ._pixels import reduce_to, voi_lut
-from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_transfer_syntax
+from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_end, file_meta_transfer_syntax
+from .structure import MAX_FRAGMENTS, check_structure
 
 __all__ = [
     "ACCEPTED_SOP_CLASSES",
     "InputRefused",
     "MAX_BYTES",
+    "MAX_PIXELS",
     "dicom_to_input",
     "read_dicom",
 ]
@@ -45,13 +47,18 @@ ACCEPTED_SOP_CLASSES: Mapping[str, str] = MappingProxyType(
     }
 )
 RADIOGRAPH_MODALITIES = ("CR", "DX")
-#: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB).
+#: The largest request a service reads (a 28 x 28 radiograph is a few kB; a real one a few MB), and the most
+#: bytes of one image the C-STORE listener receives.
 MAX_BYTES = 20 * 1024 * 1024
-#: The most pixels an image may have before it is decoded (a 43 x 43 cm detector at 0.1 mm: about 18.5 million).
-MAX_PIXELS = 40_000_000
+#: The most pixels an image may have, checked before it is decoded: as many as an uncompressed 16-bit image
+#: within :data:`MAX_BYTES` holds beside a header of up to 1 MiB (9,961,472, e.g. 3156 x 3156), so that the
+#: two limits agree and a compressed image cannot ask for more decoding than an uncompressed one could bring.
+#: A 43 x 43 cm detector at 0.14 mm gives 3072 x 3072 (9.4 million); a finer one's image must be reduced by
+#: its sender. Decoding and reading an image takes about 24 bytes per pixel at its peak (250 MB at the limit).
+MAX_PIXELS = (MAX_BYTES - 2**20) // 2
 #: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
-#: ones about 10 times; a small file that claims a large image is a bomb), and the most fragments of one frame.
-MAX_COMPRESSION, MAX_FRAGMENTS = 200, 1000
+#: ones about 10 times; a small file that claims a large image is a bomb).
+MAX_COMPRESSION = 200
 
 
 def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
@@ -94,14 +101,21 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
         "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
     )
     try:
+        start = file_meta_end(data)
+    except ValueError:
+        raise InputRefused(
+            "file", "the file meta information is cut short or too long", "Send the complete file."
+        ) from None
+    check_structure(data, syntax, start=start)  # before parsing: pydicom builds every element and item it reads
+    try:
         dataset = pydicom.dcmread(io.BytesIO(bytes(data)))
         dataset.get("PixelData")  # reading the element: a file cut inside its header fails here
     except Exception as error:
         raise InputRefused(
             "file", f"could not be parsed as DICOM ({type(error).__name__})", "Check that the file is complete."
         ) from None
-    syntax = getattr(getattr(dataset, "file_meta", None), "TransferSyntaxUID", None)
-    if not syntax:
+    parsed = getattr(getattr(dataset, "file_meta", None), "TransferSyntaxUID", None)
+    if not parsed or str(parsed) != syntax:  # pydicom must have read the syntax that was checked
         raise InputRefused(
             "TransferSyntaxUID",
             "the file meta information has no transfer syntax (Type 1, PS3.10 section 7.1)",
@@ -118,7 +132,9 @@ def dicom_to_input(
     Checks, in order: the SOP class (CR, DX for presentation, or Secondary Capture) and the series'
     Modality (CR or DX: a secondary capture must say it was made from a radiograph); where the file
     gives them, the body part (CHEST), the view (AP or PA: a lateral view is refused) and the patient's
-    age (adults are refused: the training images are of children aged one to five); pixel data present,
+    age (adults are refused: the training images are of children aged one to five; children of other ages are
+    answered, though the model was not tested on them, as its card says, and real systems also write THORAX
+    or PORT CHEST as the body part, which is refused here); pixel data present,
     one sample per pixel, the photometric interpretation (MONOCHROME2; MONOCHROME1, where 0 is white, is
     inverted when ``monochrome1="invert"`` and refused when ``"refuse"``), one frame, unsigned pixels,
     bits allocated (8 or 16) and stored, the image size (at least the model's, at most
@@ -150,7 +166,7 @@ def dicom_to_input(
     _refuse_unless(
         sop in ACCEPTED_SOP_CLASSES,
         "SOPClassUID",
-        f"{sop or 'missing'} ({_uid_name(sop)}) is not a radiograph",
+        f"{sop[:64] or 'missing'} ({_uid_name(sop)}) is not a radiograph",
         "Send a CR, DX (for presentation) or Secondary Capture image of a chest radiograph.",
     )
     checks.append("SOPClassUID")
@@ -158,7 +174,7 @@ def dicom_to_input(
     _refuse_unless(
         modality in RADIOGRAPH_MODALITIES,
         "Modality",
-        f"{modality or 'missing'} is not a radiograph's modality (CR or DX)",
+        f"{modality[:16] or 'missing'} is not a radiograph's modality (CR or DX)",
         "This model reads chest radiographs only; route other modalities elsewhere.",
     )
     checks.append("Modality")
@@ -166,21 +182,21 @@ def dicom_to_input(
     _refuse_unless(
         body_part in ("", "CHEST"),
         "BodyPartExamined",
-        f"{body_part} is not the chest",
+        f"{body_part[:64]} is not the chest",
         "This model reads chest radiographs only; route other body parts elsewhere.",
     )
     view = str(dataset.get("ViewPosition", "") or "").strip().upper()
     _refuse_unless(
         view in ("", "AP", "PA"),
         "ViewPosition",
-        f"{view} is not a frontal view (AP or PA)",
+        f"{view[:16]} is not a frontal view (AP or PA)",
         "Send the frontal view; the model never saw lateral views.",
     )
     age = _age_years(str(dataset.get("PatientAge", "") or ""))
     _refuse_unless(
         age is None or age < 18,
         "PatientAge",
-        f"{dataset.get('PatientAge')} is an adult; the model was trained on children aged one to five",
+        f"{str(dataset.get('PatientAge'))[:16]} is an adult; the model was trained on children aged one to five",
         "Do not use this model for adults.",
     )
     checks += ["BodyPartExamined", "ViewPosition", "PatientAge"]
@@ -193,7 +209,7 @@ def dicom_to_input(
     _refuse_unless(
         photometric in ("MONOCHROME1", "MONOCHROME2"),
         "PhotometricInterpretation",
-        f"{photometric or 'missing'} is not greyscale",
+        f"{photometric[:16] or 'missing'} is not greyscale",
         "Send a MONOCHROME2 (or MONOCHROME1) radiograph.",
     )
     _refuse_unless(

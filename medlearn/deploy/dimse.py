@@ -8,11 +8,21 @@ The listener negotiates only what it accepts (PS3.7 section D.3.3.2): the SOP cl
 :data:`medlearn.deploy.ACCEPTED_SOP_CLASSES` in the transfer syntaxes of
 :data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES` that this installation can decode, so a CT, or a
 deflated data set (which pynetdicom would inflate whole, unbounded), never gets a presentation context.
-It aborts an association once the bytes received for one image pass :data:`medlearn.deploy.MAX_BYTES`
-(counted per PDU as they arrive, before any data set is decoded; one PDU is read whole first, which
-pynetdicom does not bound) and never answers that image. An accepted image that fails a check is answered
-with status 0xC000 (failure: cannot understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment;
-nothing is written to disk. DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
+Its bytes are bounded before they are read: pynetdicom reads each PDU whole, whatever the length it
+states, so the listener closes the connection, unread, when a P-DATA PDU states more than the
+:data:`MAX_PDU_LENGTH` it advertises (plus :data:`PDU_MARGIN`), or another PDU more than
+:data:`OTHER_PDU_LIMIT`; it aborts an association once the bytes received for one image pass
+:data:`medlearn.deploy.MAX_BYTES` (counted as they arrive) and never answers that image; and it walks each
+data set's structure over its bytes (:func:`medlearn.deploy.structure.check_structure`) before pynetdicom
+decodes it. An accepted image that fails a check is answered with status 0xC000 (failure: cannot
+understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk.
+DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
+
+A teaching simplification: the report is built and sent inside the C-STORE handler, so the sender's status
+waits for the model and the archive, and a report the archive does not take is logged, not queued or sent
+again; a production node answers once the image is received and queues inference and delivery with
+retries. And an AE title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B)
+or a network allow-list.
 
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
@@ -22,9 +32,12 @@ Example:
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pynetdicom.transport import RequestHandler
 
 from .._validation import check_int
 from .audit import AuditLog
@@ -32,22 +45,34 @@ from .bundle import Bundle
 from .dicom_input import ACCEPTED_SOP_CLASSES, MAX_BYTES, InputRefused, dicom_to_input
 from .encoding import decodable_transfer_syntaxes
 from .report import structured_report
+from .structure import check_structure
 
 __all__ = ["Listener", "send_image", "start_listener"]
 
 #: C-STORE status codes (PS3.4 Annex B.2.3, PS3.7 Annex C): success, failure "cannot understand",
 #: "processing failure" (a fault of the node itself) and "out of resources" (an image over the size limit).
 SUCCESS, CANNOT_UNDERSTAND, PROCESSING_FAILURE, OUT_OF_RESOURCES = 0x0000, 0xC000, 0x0110, 0xA700
+#: The longest P-DATA PDU the listener accepts, as it advertises in its association (PS3.8 section D.1:
+#: "Maximum Length Received"); pynetdicom's default. A peer sends an image in as many PDUs as it needs.
+MAX_PDU_LENGTH = 16_382
+#: What a P-DATA PDU may exceed :data:`MAX_PDU_LENGTH` by before the connection is closed unread.
+PDU_MARGIN = 1024
+#: The longest other PDU accepted (an association request with 128 presentation contexts is a few tens of kB).
+OTHER_PDU_LIMIT = 256 * 1024
+_P_DATA = 0x04
+#: How many of the latest images' results a listener keeps in memory.
+MAX_RESULTS = 10_000
 
 
 @dataclass
 class Listener:
-    """A running C-STORE listener: ``results`` holds one entry per image received (answer or refusal)."""
+    """A running C-STORE listener: ``results`` holds one entry per image received (answer or refusal), the
+    latest :data:`MAX_RESULTS` (the audit log keeps them all)."""
 
     server: Any
     port: int
     ae_title: str
-    results: list[dict[str, Any]] = field(default_factory=list)
+    results: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=MAX_RESULTS))
 
     def stop(self) -> None:
         """Stop listening and close the port."""
@@ -85,6 +110,7 @@ def start_listener(
         ValueError: bundle must be a Bundle from load_bundle, not str
     """
     from pynetdicom import AE, evt
+    from pynetdicom.transport import ThreadedAssociationServer
 
     if not isinstance(bundle, Bundle):
         raise ValueError(f"bundle must be a Bundle from load_bundle, not {type(bundle).__name__}")
@@ -97,7 +123,7 @@ def start_listener(
         raise ValueError(f"callers must be AE titles of 1 to 16 characters, or None, not {callers!r}")
     log = AuditLog(audit_log, version=bundle.version, key=audit_key)
     size = (int(bundle.preprocessing["height"]), int(bundle.preprocessing["width"]))
-    results: list[dict[str, Any]] = []
+    results: deque[dict[str, Any]] = deque(maxlen=MAX_RESULTS)
     lock = threading.Lock()
 
     def on_store(event: Any) -> Any:
@@ -119,9 +145,10 @@ def start_listener(
     def answer(event: Any) -> Any:
         from pydicom.dataset import Dataset
 
-        dataset = event.dataset
-        dataset.file_meta = event.file_meta
-        try:
+        try:  # the data set's structure is walked over its bytes before pynetdicom decodes it (event.dataset)
+            check_structure(event.request.DataSet.getbuffer(), str(event.context.transfer_syntax))
+            dataset = event.dataset
+            dataset.file_meta = event.file_meta
             pixels, checks = dicom_to_input(dataset, size=size)
         except InputRefused as refused:
             with lock:
@@ -182,15 +209,60 @@ def start_listener(
         if silent and event.event is evt.EVT_ABORTED:  # the caller found nothing it offered accepted here
             log.write("refused", attribute="association", channel="dimse")
 
+    def on_long_pdu(association: Any, kind: int, length: int) -> None:
+        with lock:
+            oversized.add(id(association))  # its close is this refusal, not another line
+        log.write("refused", attribute="PDU", channel="dimse")
+
     ae = AE(ae_title=ae_title)
+    ae.maximum_pdu_size = MAX_PDU_LENGTH
     if callers is not None:
         ae.require_calling_aet = list(callers)
     for sop_class in ACCEPTED_SOP_CLASSES:
         ae.add_supported_context(sop_class, decodable_transfer_syntaxes())
     handlers = [(evt.EVT_C_STORE, on_store), (evt.EVT_DATA_RECV, on_data)]
     handlers += [(evt.EVT_RELEASED, on_close), (evt.EVT_ABORTED, on_close), (evt.EVT_REJECTED, on_rejected)]
-    server = ae.start_server((host, port), block=False, evt_handlers=handlers)
+    server = ae.make_server(
+        (host, port), evt_handlers=handlers, server_class=ThreadedAssociationServer, request_handler=_BoundedHandler
+    )
+    server.long_pdu = on_long_pdu
+    ae._servers.append(server)  # as AE.start_server does: the server's shutdown removes it from there
+    threading.Thread(target=server.serve_forever, name=f"medlearn-dimse-{port}", daemon=True).start()
     return Listener(server=server, port=port, ae_title=ae_title, results=results)
+
+
+class _BoundedHandler(RequestHandler):
+    """pynetdicom's connection handler, with a socket that reads no PDU longer than the listener accepts."""
+
+    def _create_association(self) -> Any:
+        association = super()._create_association()
+        _bound_pdus(association, getattr(self.server, "long_pdu", None))
+        return association
+
+
+def _bound_pdus(association: Any, refused: Any) -> None:
+    """Make the association's socket refuse, unread, a PDU whose stated length is over the listener's limits.
+
+    pynetdicom's DUL reads a PDU's 6-byte header (type and length), then asks the socket for the length it
+    states; an error here closes the connection (pynetdicom's event 17) before any of it is read.
+    """
+    sock = association.dul.socket
+    read, header = sock.recv, []
+
+    def recv(count: int) -> bytearray:
+        if not header:  # the next PDU's header
+            data = read(count)
+            header.append(bytes(data[:1]))
+            return data
+        kind = header.pop()
+        limit = MAX_PDU_LENGTH + PDU_MARGIN if kind == bytes([_P_DATA]) else OTHER_PDU_LIMIT
+        if count > limit:
+            if refused is not None:
+                refused(association, kind[0] if kind else -1, count)
+            raise OSError(f"a PDU of {count:,} bytes is over the {limit:,} accepted")
+        return read(count)
+
+    sock.recv = recv
 
 
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:

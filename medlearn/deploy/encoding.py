@@ -22,7 +22,13 @@ import struct
 from collections.abc import Mapping
 from types import MappingProxyType
 
-__all__ = ["ACCEPTED_TRANSFER_SYNTAXES", "codestream_shape", "decodable_transfer_syntaxes", "file_meta_transfer_syntax"]
+__all__ = [
+    "ACCEPTED_TRANSFER_SYNTAXES",
+    "codestream_shape",
+    "decodable_transfer_syntaxes",
+    "file_meta_end",
+    "file_meta_transfer_syntax",
+]
 
 UNCOMPRESSED = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1")
 JPEG = ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70")
@@ -45,7 +51,10 @@ ACCEPTED_TRANSFER_SYNTAXES: Mapping[str, str] = MappingProxyType(
         "1.2.840.10008.1.2.4.91": "JPEG 2000",
     }
 )
+_ALL_VRS = {b"AE", b"AS", b"AT", b"CS", b"DA", b"DS", b"DT", b"FD", b"FL", b"IS", b"LO", b"LT", b"PN", b"SH", b"SL"}
+_ALL_VRS |= {b"SS", b"ST", b"TM", b"UI", b"UL", b"US"}
 _LONG_LENGTH_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
+_ALL_VRS |= _LONG_LENGTH_VRS  # the 34 VRs of PS3.5 table 6.2-1 (32-bit lengths in explicit VR for these)
 _META_LIMIT = 64 * 1024  # no file meta information is longer (PS3.10 section 7.1 holds a few UIDs and names)
 _HEADER_LIMIT = 64 * 1024  # how far into a frame its header is looked for
 #: The most tiles a JPEG 2000 frame may have (a radiograph is usually one tile; each costs the decoder memory).
@@ -73,20 +82,47 @@ def file_meta_transfer_syntax(data: bytes) -> str:
         ...
         ValueError: data must be a DICOM file whose meta information names its transfer syntax (0002,0010)
     """
+    return _read_meta(data)[0]
+
+
+def file_meta_end(data: bytes) -> int:
+    """Where a Part 10 file's data set begins: the position after its meta information (group 0002).
+
+    Raises ``ValueError`` naming ``data`` as :func:`file_meta_transfer_syntax` does, and when the meta
+    information is longer than 64 KiB or cut short.
+
+    Example:
+        >>> import numpy as np
+        >>> from medlearn.deploy import image_to_dicom, to_bytes
+        >>> data = to_bytes(image_to_dicom(np.zeros((28, 28), np.uint8)))
+        >>> data[file_meta_end(data) : file_meta_end(data) + 4].hex()  # (0008,0008), the data set's first element
+        '08000800'
+    """
+    syntax, end = _read_meta(data)
+    if end is None:
+        raise ValueError("data must have complete file meta information of at most 64 KiB")
+    return end
+
+
+def _read_meta(data: bytes) -> tuple[str, int | None]:
+    """The transfer syntax and the meta information's end (None when it was not reached)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ValueError(f"data must be bytes, not {type(data).__name__}")
     view = bytes(data[: 132 + _META_LIMIT])
     if len(view) < 132 or view[128:132] != b"DICM":
         raise ValueError("data must be a DICOM Part 10 file ('DICM' after the 128-byte preamble)")
-    position, previous, found = 132, -1, ""
+    position, previous, found, end = 132, -1, "", None
     while position + 8 <= len(view):
         group, element = struct.unpack_from("<HH", view, position)
         if group != 0x0002:
+            end = position
             break
         if element <= previous:  # a repeated or reordered element: a parser may read another value than this one
             raise ValueError("data must have its file meta elements once each, in order (PS3.5 section 7.1)")
         previous = element
         vr = view[position + 4 : position + 6]
+        if vr not in _ALL_VRS:  # pydicom reads an element without a known VR with a length of its own choosing
+            raise ValueError(f"data must give each file meta element a known VR, not {vr!r} (PS3.5 section 6.2)")
         if vr in _LONG_LENGTH_VRS:
             if position + 12 > len(view):
                 break
@@ -100,8 +136,11 @@ def file_meta_transfer_syntax(data: bytes) -> str:
         if element == 0x0010:
             found = view[start : start + length].rstrip(b"\0 ").decode("ascii", "replace")
         position = start + length
+    else:
+        if position == len(data):  # the meta information and nothing after it
+            end = position
     if found:
-        return found
+        return found, end
     raise ValueError("data must be a DICOM file whose meta information names its transfer syntax (0002,0010)")
 
 

@@ -57,7 +57,7 @@ def image_statistics(images: object) -> dict[str, np.ndarray]:
     return {"mean": stack.mean(axis=1), "std": stack.std(axis=1), "p05": p05, "p95": p95}
 
 
-def reference_stats(images: object, probabilities: object, *, threshold: float, max_kept: int = 2000) -> dict[str, Any]:
+def reference_stats(images: object, y_prob: object, *, threshold: float, max_kept: int = 2000) -> dict[str, Any]:
     """The training (or validation) distribution a monitor compares with: per-image statistics (at most
     ``max_kept`` images, an even subsample) and the predicted positive rate at ``threshold``. JSON-ready.
 
@@ -68,7 +68,7 @@ def reference_stats(images: object, probabilities: object, *, threshold: float, 
     """
     per_image = image_statistics(images)
     n = len(per_image["mean"])
-    scores = check_scores(probabilities, "probabilities", n)
+    scores = check_scores(y_prob, "y_prob", n)
     threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
     max_kept = check_int(max_kept, "max_kept", min_value=10)
     keep = np.linspace(0, n - 1, min(n, max_kept)).round().astype(int)
@@ -113,7 +113,7 @@ def input_drift(reference: Mapping[str, Any], images: object, *, alpha: float = 
     return {"p_values": p_values, "smallest_p": smallest, "alarm": smallest < alpha / len(STATISTICS)}
 
 
-def output_drift(reference: Mapping[str, Any], probabilities: object, *, alpha: float = 0.01) -> dict[str, Any]:
+def output_drift(reference: Mapping[str, Any], y_prob: object, *, alpha: float = 0.01) -> dict[str, Any]:
     """A two-sided binomial test of the batch's predicted positive rate against the reference's.
 
     Example:
@@ -123,7 +123,7 @@ def output_drift(reference: Mapping[str, Any], probabilities: object, *, alpha: 
     """
     reference = _reference(reference)
     alpha = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True)
-    scores = check_array(probabilities, "probabilities", ndim=1, kinds="iuf").astype(float)
+    scores = check_array(y_prob, "y_prob", ndim=1, kinds="iuf").astype(float)
     positives = int(np.sum(scores >= reference["threshold"]))
     rate = float(reference["positive_rate"])
     p_value = float(scipy_stats.binomtest(positives, len(scores), min(max(rate, 1e-9), 1 - 1e-9)).pvalue)
@@ -135,7 +135,7 @@ def output_drift(reference: Mapping[str, Any], probabilities: object, *, alpha: 
     }
 
 
-def confidence(probabilities: object, threshold: float) -> np.ndarray:
+def confidence(y_prob: object, threshold: float) -> np.ndarray:
     """How likely the label at ``threshold`` is right, for calibrated probabilities: ``p`` where the label
     is positive (``p >= threshold``), ``1 - p`` where it is negative.
 
@@ -146,12 +146,12 @@ def confidence(probabilities: object, threshold: float) -> np.ndarray:
         >>> confidence([0.30, 0.95, 0.02], 0.88).round(2).tolist()
         [0.7, 0.95, 0.98]
     """
-    scores = check_array(probabilities, "probabilities", ndim=1, kinds="iuf").astype(float)
+    scores = check_array(y_prob, "y_prob", ndim=1, kinds="iuf").astype(float)
     threshold = check_number(threshold, "threshold", low=0.0, high=1.0, low_open=True, high_open=True)
     return np.where(scores >= threshold, scores, 1 - scores)
 
 
-def risk_coverage(y_true: object, probabilities: object, *, threshold: float = 0.5) -> dict[str, np.ndarray]:
+def risk_coverage(y_true: object, y_prob: object, *, threshold: float = 0.5) -> dict[str, np.ndarray]:
     """Selective prediction: keep the most confident cases, defer the rest to a reader, at every coverage.
 
     Cases are sorted by :func:`confidence` (the probability that the label is right); keeping the ``k``
@@ -167,7 +167,7 @@ def risk_coverage(y_true: object, probabilities: object, *, threshold: float = 0
         ([0.25, 0.5, 0.75, 1.0], [0.0, 0.0, 0.0, 0.0])
     """
     truth = check_binary_labels(y_true, "y_true")
-    scores = check_scores(probabilities, "probabilities", len(truth))
+    scores = check_scores(y_prob, "y_prob", len(truth))
     sure = confidence(scores, threshold)
     order = np.argsort(-sure, kind="stable")
     wrong = ((scores >= threshold).astype(int) != truth)[order]
@@ -177,7 +177,7 @@ def risk_coverage(y_true: object, probabilities: object, *, threshold: float = 0
 
 def deferral_threshold(
     y_true: object,
-    probabilities: object,
+    y_prob: object,
     target_risk: float,
     *,
     threshold: float = 0.5,
@@ -197,7 +197,7 @@ def deferral_threshold(
         0.9
     """
     target_risk = check_number(target_risk, "target_risk", low=0.0, high=1.0)
-    curve = risk_coverage(y_true, probabilities, threshold=threshold)
+    curve = risk_coverage(y_true, y_prob, threshold=threshold)
     risk = curve["risk"]
     if confidence_level is not None:
         level = check_number(confidence_level, "confidence_level", low=0.0, high=1.0, low_open=True, high_open=True)

@@ -2,10 +2,11 @@
 store next to the image it describes.
 
 The report holds the finding (pneumonia, SNOMED CT 233604007, present or absent at the model's threshold),
-the calibrated probability as a measurement, the algorithm's name and version (the bundle's hash), and a
-reference to the source image's SOP Instance UID, in the source's study. The probability is coded in a
-private coding scheme (``99MEDLEARN``; PS3.16 allows schemes whose designator starts with 99), because
-no standard code names "probability of pneumonia".
+the calibrated probability and the operating threshold as measurements (so that a viewer can show "0.85,
+below 0.88": present and absent are relative to the threshold), the algorithm's name and version (the
+bundle's hash), and a reference to the source image's SOP Instance UID, in the source's study. The
+probability and the threshold are coded in a private coding scheme (``99MEDLEARN``; PS3.16 allows schemes
+whose designator starts with 99), because no standard code names them.
 
 Example:
     >>> from medlearn.deploy import image_to_dicom
@@ -28,6 +29,7 @@ __all__ = ["structured_report", "read_structured_report"]
 
 MODEL_NAME = "medlearn chest radiograph pneumonia CNN"
 PROBABILITY_CODE = ("PNEUMONIA-P", "99MEDLEARN", "Probability of pneumonia")
+THRESHOLD_CODE = ("PNEUMONIA-T", "99MEDLEARN", "Operating threshold for pneumonia")
 
 
 def _codes() -> dict[str, Any]:
@@ -38,13 +40,14 @@ def _codes() -> dict[str, Any]:
         "present": CodedConcept("52101004", "SCT", "Present"),
         "absent": CodedConcept("2667000", "SCT", "Absent"),
         "probability": CodedConcept(*PROBABILITY_CODE),
+        "threshold": CodedConcept(*THRESHOLD_CODE),
         "no units": CodedConcept("1", "UCUM", "no units"),
         "procedure": CodedConcept("36554-4", "LN", "XR Chest Single view"),
     }
 
 
 def structured_report(
-    source: Dataset, probability: float, *, threshold: float, model_version: str, model_name: str = MODEL_NAME
+    source: Dataset, y_prob: float, *, threshold: float, model_version: str, model_name: str = MODEL_NAME
 ) -> Dataset:
     """A Comprehensive 3D SR (TID 1500) of the model's answer for ``source``; UIDs derived from the source's.
 
@@ -58,7 +61,7 @@ def structured_report(
     from pydicom.sr.codedict import codes
     from pydicom.uid import generate_uid
 
-    probability = check_number(probability, "probability", low=0.0, high=1.0)
+    probability = check_number(y_prob, "y_prob", low=0.0, high=1.0)
     threshold = check_number(threshold, "threshold", low=0.0, high=1.0)
     if not isinstance(model_version, str) or not model_version:
         raise ValueError(f"model_version must be a non-empty string, not {model_version!r}")
@@ -79,7 +82,10 @@ def structured_report(
         measurements=[
             hd.sr.Measurement(
                 name=concept["probability"], value=probability, unit=concept["no units"], algorithm_id=algorithm
-            )
+            ),
+            hd.sr.Measurement(
+                name=concept["threshold"], value=threshold, unit=concept["no units"], algorithm_id=algorithm
+            ),
         ],
         qualitative_evaluations=[
             hd.sr.QualitativeEvaluation(
@@ -107,7 +113,7 @@ def structured_report(
 
 
 def read_structured_report(dataset: Dataset) -> dict[str, Any]:
-    """The finding, probability, algorithm version and referenced image from a report made by this module.
+    """The finding, probability, threshold, algorithm version and referenced image from a report of this module.
 
     Read with plain pydicom (no highdicom), as a receiving system would.
 
@@ -122,8 +128,9 @@ def read_structured_report(dataset: Dataset) -> dict[str, Any]:
     def walk(items: Any) -> None:
         for item in items:
             name = item.ConceptNameCodeSequence[0].CodeValue if "ConceptNameCodeSequence" in item else ""
-            if item.ValueType == "NUM" and name == PROBABILITY_CODE[0]:
-                found["probability"] = float(item.MeasuredValueSequence[0].NumericValue)
+            if item.ValueType == "NUM" and name in (PROBABILITY_CODE[0], THRESHOLD_CODE[0]):
+                key = "probability" if name == PROBABILITY_CODE[0] else "threshold"
+                found[key] = float(item.MeasuredValueSequence[0].NumericValue)
             elif item.ValueType == "CODE" and name == "233604007":
                 found["finding"] = item.ConceptCodeSequence[0].CodeMeaning.lower()
             elif item.ValueType == "TEXT" and name == "111003":  # Algorithm Version
@@ -140,4 +147,6 @@ def read_structured_report(dataset: Dataset) -> dict[str, Any]:
     if missing:
         raise ValueError(f"dataset lacks {sorted(missing)}: not a report written by medlearn.deploy")
     found["probability"] = float(np.round(found["probability"], 12))
+    if "threshold" in found:  # reports written before the threshold was added hold none
+        found["threshold"] = float(np.round(found["threshold"], 12))
     return found

@@ -35,7 +35,6 @@ import asyncio
 import logging
 import math
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -224,13 +223,9 @@ def serve(
     """
     import uvicorn
 
-    from .bundle import BundleError, load_bundle
+    from .bundle import load_bundle
 
-    if expect_digest is not None and not re.fullmatch(r"[0-9a-f]{64}", str(expect_digest)):
-        raise ValueError(f"expect_digest must be a bundle's full digest, 64 hex digits, not {expect_digest!r}")
-    bundle = load_bundle(bundle_path)
-    if expect_digest is not None and bundle.digest != expect_digest:
-        raise BundleError(f"{bundle_path}: digest {bundle.digest} is not the approved {expect_digest}")
+    bundle = load_bundle(bundle_path, expect_digest=expect_digest)  # compared before Keras reads the model
     key = None if audit_key_file is None else Path(audit_key_file).read_bytes()
     app = create_app(bundle, audit_log=audit_log, audit_key=key)
     uvicorn.run(app, host=host, port=port, log_level="warning")

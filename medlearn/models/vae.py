@@ -94,7 +94,9 @@ def conditional_vae(
     (sub-model ``"decoder"``: ``[z, class] -> image``, sigmoid) mirrors the encoder. Compile it with
     ``"binary_crossentropy"`` on images in [0, 1]. Keras' cross-entropy is a mean over pixels, so the KL
     term is divided by the number of pixels: ``beta=1`` is then the usual evidence lower bound (the
-    summed cross-entropy plus the KL term, divided by the pixel count); a smaller ``beta`` gives sharper
+    summed cross-entropy plus the KL term, divided by the pixel count), nominally: with grey levels as
+    targets cross-entropy is not a normalised likelihood (Loaiza-Ganem and Cunningham, NeurIPS 2019, on
+    the continuous Bernoulli); a smaller ``beta`` gives sharper
     reconstructions and a latent space that samples worse.
 
     Args:

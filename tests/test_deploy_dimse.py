@@ -1,0 +1,99 @@
+"""medlearn.deploy.dimse against hostile peers: a data set refused by its structure, PDUs longer than advertised."""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import free_port
+
+from authoring.hostile_files import sequence_bomb
+from medlearn.deploy import image_to_dicom, load_bundle, save_bundle
+from medlearn.deploy.dimse import CANNOT_UNDERSTAND, MAX_PDU_LENGTH, PDU_MARGIN, SUCCESS, send_image, start_listener
+
+AUDIT_KEY = b"a key the hospital keeps secret"
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory):
+    from medlearn.models import small_cnn
+
+    folder = tmp_path_factory.mktemp("bundle")
+    save_bundle(small_cnn((28, 28, 1), 2, widths=(4,)), folder, threshold=0.5, card="# m")
+    log = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    listener = start_listener(load_bundle(folder), port=free_port(), audit_log=log, audit_key=AUDIT_KEY)
+    yield listener, log
+    listener.stop()
+
+
+def _lines(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def _answers(listener) -> bool:
+    image = image_to_dicom(np.full((28, 28), 100, np.uint8), seed="still serving")
+    return send_image(image, "127.0.0.1", listener.port, listener.ae_title) == SUCCESS
+
+
+def test_a_sequence_bomb_is_refused_by_its_structure_before_it_is_decoded(node, tmp_path: Path) -> None:
+    """19 MB holding a million empty items (800 MB once decoded): 0xC000 naming the sequence, and an audit line."""
+    from pynetdicom import AE, _config
+
+    listener, log = node
+    path = tmp_path / "bomb.dcm"
+    path.write_bytes(sequence_bomb(1_200_000))
+    before = len(_lines(log))
+    scu = AE(ae_title="MEDLEARN_SCU")
+    scu.add_requested_context("1.2.840.10008.5.1.4.1.1.1.1", "1.2.840.10008.1.2.1")
+    sent_raw, _config.STORE_SEND_CHUNKED_DATASET = _config.STORE_SEND_CHUNKED_DATASET, True  # bytes as they are
+    try:
+        association = scu.associate("127.0.0.1", listener.port, ae_title=listener.ae_title)
+        assert association.is_established
+        status = association.send_c_store(path)
+        association.release()
+    finally:
+        _config.STORE_SEND_CHUNKED_DATASET = sent_raw
+    assert int(status.Status) == CANNOT_UNDERSTAND and "(0029,1010)" in str(status.ErrorComment)
+    assert [(e["outcome"], e["attribute"]) for e in _lines(log)[before:]] == [("refused", "(0029,1010)")]
+    assert listener.results[-1] == {"refused": "(0029,1010)", "problem": "a sequence of more than 1,000 items"}
+    assert _answers(listener)
+
+
+def test_a_p_data_pdu_longer_than_advertised_aborts_the_association_unread(node) -> None:
+    from pynetdicom import AE
+
+    listener, log = node
+    before = len(_lines(log))
+    scu = AE(ae_title="MEDLEARN_SCU")
+    scu.add_requested_context("1.2.840.10008.5.1.4.1.1.1.1", "1.2.840.10008.1.2.1")
+    association = scu.associate("127.0.0.1", listener.port, ae_title=listener.ae_title)
+    assert association.is_established and association.acceptor.maximum_length == MAX_PDU_LENGTH
+    raw = association.dul.socket.socket  # the real socket under pynetdicom's association
+    raw.sendall(struct.pack(">BBL", 0x04, 0, 200 * 2**20) + b"\0" * 65536)  # a P-DATA PDU stating 200 MiB
+    deadline = time.monotonic() + 10
+    while not association.is_aborted and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert association.is_aborted
+    raw.close()  # closed by the listener; pynetdicom's requestor leaves its end open
+    assert [(e["outcome"], e["attribute"]) for e in _lines(log)[before:]] == [("refused", "PDU")]
+    assert _answers(listener)
+
+
+@pytest.mark.parametrize(("kind", "length"), [(0x01, 200 * 2**20), (0x04, MAX_PDU_LENGTH + PDU_MARGIN + 1)])
+def test_a_pdu_stating_too_much_closes_a_raw_connection_at_once(node, kind: int, length: int) -> None:
+    """On a bare TCP connection, before any association: the listener closes it having read 6 bytes."""
+    listener, _ = node
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as connection:
+        connection.sendall(struct.pack(">BBL", kind, 0, length))
+        started = time.monotonic()
+        try:
+            assert connection.recv(1024) == b""  # closed by the listener
+        except ConnectionResetError:
+            pass
+        assert time.monotonic() - started < 5
+    assert _answers(listener)
