@@ -352,7 +352,7 @@ def deidentify(
     if embedded and len(uncleaned) < len(embedded):
         method.append("overlay bits in pixel data cleared")
     if uncleaned:
-        method.append("overlay in pixel data not cleared: Clean Pixel Data Option needed")
+        method.append("overlay left in pixel data: Clean Pixel Data Option needed")
     if not pixels_clean:
         method.append("pixel data not checked")  # with NO: header de-identified, pixels not checked
     if days is not None:
