@@ -11,9 +11,9 @@ from pydicom.data import get_testdata_file, get_testdata_files
 from pydicom.dataset import Dataset
 
 from medlearn.privacy import attribute_type, deidentify, iod_problems, item_types, profile_action
+from medlearn.privacy._dummies import dummy_item
 from medlearn.privacy._tables import iod_table
 from medlearn.privacy.iods import only_in_optional_modules
-from medlearn.privacy._dummies import dummy_item
 
 SALT = "a secret salt"
 SR = "1.2.840.10008.5.1.4.1.1.88.11"  # Basic Text SR

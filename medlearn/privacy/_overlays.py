@@ -7,9 +7,10 @@ so every overlay group that holds an Overlay Plane attribute goes whole. A group
 and the Overlay Activation Layer (60xx,1001, a presentation state's Overlay Activation module) is kept.
 
 An old file can keep its overlay in the unused high bits of Pixel Data instead (no Overlay Data, Overlay Bit
-Position not 0; retired from the standard, whose Overlay Plane module, PS3.3 C.9.2, now asks for Overlay Data): removing the group leaves those bits, which a viewer
-that knows the old rule still draws. :func:`zero_overlay_bits` clears them where the pixel data is native and the
-bit lies outside the stored bits; otherwise the file needs the Clean Pixel Data Option (PS3.15 E.3.1).
+Position not 0), a form retired from the standard, whose Overlay Plane module (PS3.3 C.9.2) now asks for Overlay
+Data: removing the group leaves those bits, which a viewer that knows the old rule still draws.
+:func:`zero_overlay_bits` clears them where the pixel data is native and the bit lies outside the stored bits;
+otherwise the file needs the Clean Pixel Data Option (PS3.15 E.3.1).
 """
 
 from __future__ import annotations
