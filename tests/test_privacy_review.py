@@ -99,6 +99,10 @@ def test_x_codes_remove_an_attribute_only_its_optional_module_needs() -> None:
     assert profile_action(0x00181000) == "X/Z/D"
     assert only_in_optional_modules(legacy_ct, "DeviceSerialNumber")
     assert not only_in_optional_modules(legacy_ct, "DeviceSerialNumber", {"DeviceSerialNumber", "SoftwareVersions"})
+    with pytest.raises(ValueError, match="^keyword"):
+        only_in_optional_modules(legacy_ct, 0x00181000)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="^present"):
+        only_in_optional_modules(legacy_ct, "DeviceSerialNumber", "Manufacturer")
     combined = deidentify_module._combined
     assert combined("X/D", "1", True, optional=True) == "X" and combined("X/Z/D", "1", True, optional=True) == "X"
     assert combined("Z/D", "1", True, optional=True) == "D"  # Z/D cannot remove

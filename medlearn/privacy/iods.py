@@ -241,6 +241,10 @@ def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable
         >>> only_in_optional_modules(ecg, "WaveformAnnotationSequence"), only_in_optional_modules(ecg, "Modality")
         (True, False)
     """
+    if not isinstance(keyword, str) or not keyword:
+        raise ValueError(f"keyword must be an attribute keyword, not {keyword!r}")
+    if isinstance(present, str) or not isinstance(present, Iterable):
+        raise ValueError(f"present must be a collection of attribute keywords, not {present!r}")
     iod = iod_name(sop_class_uid)
     table = iod_table()
     holders = [
