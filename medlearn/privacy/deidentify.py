@@ -156,7 +156,9 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
             kind = types.get(element.keyword) if element.keyword else None
         else:
             kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
-            optional = bool(present) and only_in_optional_modules(sop_class, element.keyword, present)
+            optional = bool(present and element.keyword) and only_in_optional_modules(
+                sop_class, element.keyword, present
+            )
         action = _combined(profile_action(tag), kind, known_iod and not path and bool(element.keyword), optional)
         if action == "D" and element.VR == "SQ" and not known_iod and element.keyword != "ContentSequence":
             action = "X"  # an unknown IOD: no item can be built that is known to be valid, so the sequence goes
