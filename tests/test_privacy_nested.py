@@ -10,8 +10,10 @@ import pytest
 from pydicom.data import get_testdata_file, get_testdata_files
 from pydicom.dataset import Dataset
 
-from medlearn.privacy import attribute_type, deidentify, iod_problems, item_types
+from medlearn.privacy import attribute_type, deidentify, iod_problems, item_types, profile_action
 from medlearn.privacy._dummies import dummy_item
+from medlearn.privacy._tables import iod_table
+from medlearn.privacy.iods import only_in_optional_modules
 
 SALT = "a secret salt"
 SR = "1.2.840.10008.5.1.4.1.1.88.11"  # Basic Text SR
@@ -65,9 +67,12 @@ def test_no_file_that_ships_with_pydicom_gains_a_nested_violation() -> None:
 
 
 def _old_behaviour(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The de-identification before nested types: D on a sequence left one empty item; overlay groups stayed."""
+    """The de-identification before nested types: D (and X/D on a sequence that is Type 1 in any module) left one
+    empty item; overlay groups stayed."""
     monkeypatch.setattr(deidentify_module, "dummy_item", lambda *arguments: Dataset())
-    monkeypatch.setattr(deidentify_module, "_drop_emptied_groups", lambda dataset: None)
+    monkeypatch.setattr(deidentify_module, "content_item", lambda: Dataset())
+    monkeypatch.setattr(deidentify_module, "drop_overlay_groups", lambda dataset: [])
+    monkeypatch.setattr(deidentify_module, "only_in_optional_modules", lambda *arguments: False)
 
 
 def test_the_check_finds_the_nested_violations_of_the_old_behaviour(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,23 +103,27 @@ def test_an_overlay_group_goes_whole_when_its_data_goes() -> None:
     assert "overlay group 6000 > OverlayRows: type 1, empty" in iod_problems(half)
 
 
-def test_a_waveform_annotation_keeps_its_channels_and_loses_its_text() -> None:
+def test_an_ecg_loses_its_waveform_annotations_with_their_conditional_module() -> None:
     original = _read(get_testdata_file("waveform_ecg.dcm"))
+    assert original.SOPClassUID == ECG and profile_action(original["WaveformAnnotationSequence"].tag) == "X/D"
+    assert ["waveform-annotation", "C"] in iod_table()["iods"]["12-lead-ecg"]  # PS3.3 A.34.3: conditional
+    assert attribute_type(ECG, "WaveformAnnotationSequence") == "1"  # Type 1 in its module, which can go whole
     clean = _clean(original)
-    first, dummy = original.WaveformAnnotationSequence[0], clean.WaveformAnnotationSequence[0]
-    assert len(clean.WaveformAnnotationSequence) == 1 < len(original.WaveformAnnotationSequence)
-    assert dummy.ReferencedWaveformChannels == first.ReferencedWaveformChannels
-    assert dummy.UnformattedTextValue == "ANONYMIZED" != first.UnformattedTextValue
+    assert "WaveformAnnotationSequence" not in clean and iod_problems(clean) == iod_problems(original)
+    assert only_in_optional_modules(ECG, "WaveformAnnotationSequence")
+    assert not only_in_optional_modules(ECG, "Modality") and not only_in_optional_modules("1.2.3", "Modality")
 
 
 @pytest.mark.parametrize("name", ["reportsi.dcm", "test-SR.dcm"])
-def test_a_dummy_content_item_keeps_its_relationship_value_type_and_value(name: str) -> None:
+def test_a_dummy_content_item_is_a_comment_built_by_construction(name: str) -> None:
     original = _read(get_testdata_file(name))
     clean = _clean(original)
-    item, first = clean.ContentSequence[0], original.ContentSequence[0]
+    item = clean.ContentSequence[0]
     assert len(clean.ContentSequence) == 1 and "ContentSequence" not in item
-    assert (item.RelationshipType, item.ValueType) == (first.RelationshipType, first.ValueType)
-    assert item.ConceptNameCodeSequence[0].CodeMeaning == "ANONYMIZED"
+    assert (item.RelationshipType, item.ValueType, item.TextValue) == ("CONTAINS", "TEXT", "ANONYMIZED")
+    code = item.ConceptNameCodeSequence[0]
+    assert (code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning) == ("121106", "DCM", "Comment")
+    assert "ContentTemplateSequence" not in clean
     required = item_types(original.SOPClassUID, ["ContentSequence"], item)
     assert {k for k, kind in required.items() if kind in ("1", "2")} <= set(item.dir())
 

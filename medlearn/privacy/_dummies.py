@@ -1,15 +1,19 @@
 """Dummy sequence items for the profile's action D on a sequence: one item that keeps the item's own IOD valid.
 
 PS3.15 Annex E gives D ("replace with a non-zero length value that may be a dummy value and consistent with
-the VR") to sequences such as the Content Sequence of an SR and the Waveform Annotation Sequence (X/D, where
-the sequence is Type 1). A sequence's non-zero length value is at least one item, and an item is valid only
-when it holds the Type 1 and Type 2 attributes of its path (PS3.5 7.4, PS3.3 for the module): an empty
-item is not. The dummy item is built from the original's first item, attribute by attribute: Type 2 present
-and empty; Type 1 (and a 1C one the original carries, as its condition is then met) with a dummy value by
-its VR, except codes and numbers, which name concepts and channels, not people, and are kept; standard UIDs
-are kept, other UIDs replaced; a sequence holds one dummy item in turn. A content item's own Content Sequence
-is left out: the dummy has no children, and an SR content item with none needs no Content Sequence (Type 1C,
-in the Document Relationship Macro, PS3.3 C.17.3).
+the VR") to sequences such as the Content Sequence of an SR and the Verifying Observer Sequence. A sequence's
+non-zero length value is at least one item, and an item is valid only when it holds the Type 1 and Type 2
+attributes of its path (PS3.5 7.4, PS3.3 for the module): an empty item is not.
+
+An SR's Content Sequence gets one content item built by construction, never copied from the original
+(:func:`content_item`): the original's first item can be a spatial coordinate that needs a child, a reference
+to an item that is gone, or a concept the report's author coded. Any other sequence gets an item built from
+the original's first item, attribute by attribute (:func:`dummy_item`): Type 2 present and empty; Type 1
+(and a 1C one the original carries, as its condition is then met) with a dummy value by its VR, except
+numbers, which name channels and counts, not people, and are kept; standard UIDs are kept, other UIDs
+replaced; a sequence holds one dummy item in turn. A code keeps its value and meaning together (a code's
+meaning is that code's, PS3.3 8.3) when its scheme is a standard one (:data:`STANDARD_SCHEMES`); a code of any
+other scheme, such as a private "99..." one that can encode a person, becomes a dummy code (:data:`DUMMY_CODE`).
 """
 
 from __future__ import annotations
@@ -18,12 +22,62 @@ from typing import Any
 
 from .iods import item_types
 
-__all__ = ["dummy_item"]
+__all__ = ["COMMENT", "DUMMY_CODE", "STANDARD_SCHEMES", "content_item", "dummy_item"]
 
-#: Value representations of codes and numbers, kept from the original item.
+#: Value representations of numbers, kept from the original item.
 _KEPT_VRS = frozenset({"AT", "CS", "DS", "FD", "FL", "IS", "OD", "OF", "OL", "SL", "SS", "SV", "UL", "US", "UV"})
-#: The coded part of a code sequence item (PS3.3 8.1 and 8.2): the concept, not the person.
-_KEPT_KEYWORDS = frozenset({"CodeValue", "CodingSchemeDesignator", "CodingSchemeVersion", "LongCodeValue"})
+#: Coding schemes whose codes are kept whole (value, scheme, version and meaning): DICOM's own, SNOMED CT (and
+#: SRT, its retired designator), LOINC and UCUM (PS3.16 Table 8-1). Codes of other schemes become dummy codes.
+STANDARD_SCHEMES = frozenset({"DCM", "SCT", "SRT", "LN", "UCUM"})
+#: The dummy code: a private scheme's designator begins with "99" (PS3.16 Section 8), and its meaning is its own.
+DUMMY_CODE = ("ANONYMIZED", "99DEIDENTIFIED", "ANONYMIZED")
+#: The concept of the dummy content item: (121106, DCM, "Comment"), PS3.16 Annex D.
+COMMENT = ("121106", "DCM", "Comment")
+_CODE_KEYWORDS = ("CodeValue", "CodingSchemeDesignator", "CodingSchemeVersion", "CodeMeaning", "LongCodeValue")
+
+
+def _code(value: str, scheme: str, meaning: str) -> Any:
+    from pydicom.dataset import Dataset
+
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = value, scheme, meaning
+    return code
+
+
+def content_item() -> Any:
+    """The dummy SR content item: valid by construction under a CONTAINER, whatever the original held.
+
+    Relationship Type CONTAINS, Value Type TEXT, the concept (121106, DCM, "Comment") and a dummy Text Value
+    (PS3.3 C.17.3 and C.18.1): a TEXT item needs no child, and a container may contain text in every SR IOD.
+
+    Example:
+        >>> item = content_item()
+        >>> item.RelationshipType, item.ValueType, item.ConceptNameCodeSequence[0].CodeMeaning, item.TextValue
+        ('CONTAINS', 'TEXT', 'Comment', 'ANONYMIZED')
+    """
+    from pydicom.dataset import Dataset
+
+    from .deidentify import DUMMY
+
+    item = Dataset()
+    item.RelationshipType, item.ValueType = "CONTAINS", "TEXT"
+    item.ConceptNameCodeSequence = [_code(*COMMENT)]
+    item.TextValue = DUMMY["UT"]
+    return item
+
+
+def _code_item(original: Any) -> Any:
+    """A code kept whole when its scheme is standard, otherwise the dummy code."""
+    from pydicom.dataset import Dataset
+
+    scheme = str(original.get("CodingSchemeDesignator", "") or "").strip()
+    if scheme not in STANDARD_SCHEMES or not original.get("CodeMeaning"):
+        return _code(*DUMMY_CODE)
+    item = Dataset()
+    for keyword in _CODE_KEYWORDS:
+        if keyword in original:
+            item[keyword] = original[keyword]
+    return item
 
 
 def _value(element: Any, salt: str) -> Any:
@@ -31,7 +85,7 @@ def _value(element: Any, salt: str) -> Any:
 
     from .deidentify import DUMMY, replace_uid
 
-    if element.VR in _KEPT_VRS or element.keyword in _KEPT_KEYWORDS:
+    if element.VR in _KEPT_VRS:
         return element.value
     if element.VR == "UI":
         values = element.value if element.VM > 1 else [element.value]
@@ -47,18 +101,21 @@ def dummy_item(sop_class_uid: str, path: tuple[str, ...], original: Any, salt: s
 
     Example:
         >>> from pydicom.dataset import Dataset
-        >>> item = Dataset()
-        >>> item.RelationshipType, item.ValueType, item.TextValue = "CONTAINS", "TEXT", "Mr Smith was seen"
-        >>> dummy = dummy_item("1.2.840.10008.5.1.4.1.1.88.11", ("ContentSequence",), item, "a secret salt")
-        >>> dummy.RelationshipType, dummy.ValueType, dummy.TextValue
-        ('CONTAINS', 'TEXT', 'ANONYMIZED')
+        >>> observer = Dataset()
+        >>> observer.VerifyingObserverName, observer.VerifyingOrganization = "Smith^Jane", "Saint Example"
+        >>> dummy = dummy_item("1.2.840.10008.5.1.4.1.1.88.11", ("VerifyingObserverSequence",), observer, "a salt!!")
+        >>> dummy.VerifyingObserverName, dummy.VerifyingOrganization, dummy.VerifyingObserverIdentificationCodeSequence
+        ('ANONYMOUS', 'ANONYMIZED', <Sequence, length 0>)
     """
     from pydicom.datadict import dictionary_VR, tag_for_keyword
     from pydicom.dataset import Dataset
     from pydicom.sequence import Sequence
 
+    types = item_types(sop_class_uid, path, original)
+    if "CodeMeaning" in types or "CodeValue" in original:  # a code sequence item (PS3.3 8.8)
+        return _code_item(original)
     item = Dataset()
-    for keyword, kind in sorted(item_types(sop_class_uid, path, original).items()):
+    for keyword, kind in sorted(types.items()):
         tag = tag_for_keyword(keyword)
         if tag is None:
             continue

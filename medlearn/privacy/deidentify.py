@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._validation import check_bool, check_int
-from ._dummies import dummy_item
-from .iods import attribute_type, iod_name, item_types
+from ._dummies import content_item, dummy_item
+from ._overlays import drop_overlay_groups, zero_overlay_bits
+from .iods import attribute_type, iod_name, item_types, only_in_optional_modules
 from .profile import EDITION, profile_action
 
 __all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]
@@ -101,6 +102,8 @@ def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tu
         sop_class, path = where
         if action == "Z":
             return Sequence([])
+        if element.keyword == "ContentSequence":  # an SR's content: one item valid by construction
+            return Sequence([content_item()])
         first = element.value[0] if element.value else Dataset()
         return Sequence([dummy_item(sop_class or "", (*path, element.keyword), first, salt)])
     if action == "U" or (action == "D" and element.VR == "UI"):  # a dummy UID must still be a UID
@@ -114,15 +117,22 @@ def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tu
     return DUMMY.get(element.VR, "ANONYMIZED")
 
 
-def _combined(action: str | None, kind: str | None, known_iod: bool = False) -> str | None:
+def _combined(action: str | None, kind: str | None, known_iod: bool = False, optional: bool = False) -> str | None:
     """A combined code resolved for an attribute of type ``kind`` ("1", "1C", "2", "2C" or None) in the object's IOD.
 
     The attribute is present in the input (the caller walks the input's attributes), so a 1C or 2C
     attribute is treated as 1 or 2: whatever condition made the original carry it, a dummy value keeps it met.
     With ``known_iod`` (the table knows the object's IOD), an attribute of no type there is Type 3 or not in
     the IOD, so X/Z and X/Z/D remove it, as PS3.15 says ("X unless Z is required", Type 3 versus Type 2).
+    With ``optional`` (it sits only in modules the IOD makes C or U, alone of their required attributes:
+    :func:`~medlearn.privacy.iods.only_in_optional_modules`), a code with X removes it, and its module with it.
+    Z on a Type 1 attribute gives a dummy, which Z allows ("or a non-zero length value that may be a dummy").
     """
     kind = {"1C": "1", "2C": "2"}.get(kind, kind) if kind else kind
+    if optional and action in ("X/D", "X/Z", "X/Z/D"):
+        return "X"  # the module is not required: removing it keeps the object valid
+    if action == "Z" and kind == "1":
+        return "D"
     if action in ("Z/D", "X/D", "X/Z/D") and (kind == "1" or (kind == "2" and action == "X/D")):
         return "D"  # the standard's D "where needed for IOD conformance": a Type 1 needs a value
     if known_iod and kind is None and action in ("X/Z", "X/Z/D"):
@@ -130,40 +140,36 @@ def _combined(action: str | None, kind: str | None, known_iod: bool = False) -> 
     return _COMBINED.get(action, action)
 
 
-#: Repeating groups (PS3.5 7.6): overlays 60xx (PS3.3 C.9.2) and the retired curves 50xx, with their data at xx,3000.
-_REPEATING_DATA = {0x6000: 0x3000, 0x5000: 0x3000}
-
-
-def _drop_emptied_groups(dataset: Any) -> None:
-    """Remove every overlay (or curve) group whose data the profile removes: an Overlay Plane module without
-    its Type 1 Overlay Data (60xx,3000) is invalid (PS3.3 C.9.2), and the module goes whole."""
-    groups = {tag.group for tag in dataset.keys() if tag.group & 0xFF01 in _REPEATING_DATA}
-    for group in groups:
-        data = group << 16 | _REPEATING_DATA[group & 0xFF00]
-        if data in dataset and profile_action(data) == "X":
-            for tag in [t for t in dataset.keys() if t.group == group]:
-                del dataset[tag]
-
-
-def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None, path: tuple[str, ...] = ()) -> None:
+def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None, path: tuple[str, ...] = ()) -> list:
+    """Clean ``dataset`` in place, at every level; return the overlays kept in its pixel bits (top level only)."""
     dataset.remove_private_tags()
-    if not path:
-        _drop_emptied_groups(dataset)
+    embedded = drop_overlay_groups(dataset) if not path else []
     known_iod = bool(sop_class) and iod_name(sop_class) is not None
     types = item_types(sop_class, path, dataset) if path and known_iod else {}  # the original item's types
+    present = {e.keyword for e in dataset if e.keyword} if not path and known_iod else set()
     for tag in list(dataset.keys()):
+        if tag not in dataset:
+            continue  # removed with the content it described
         element = dataset[tag]
+        optional = False
         if path:
             kind = types.get(element.keyword) if element.keyword else None
         else:
             kind = attribute_type(sop_class, element.keyword) if sop_class and element.keyword else None
-        action = _combined(profile_action(tag), kind, known_iod and not path and bool(element.keyword))
+            optional = bool(present and element.keyword) and only_in_optional_modules(
+                sop_class, element.keyword, present
+            )
+        action = _combined(profile_action(tag), kind, known_iod and not path and bool(element.keyword), optional)
+        if action == "D" and element.VR == "SQ" and not known_iod and element.keyword != "ContentSequence":
+            action = "X"  # an unknown IOD: no item can be built that is known to be valid, so the sequence goes
         shiftable = days is not None and element.VR in (*_DATE_VRS, "TM") and tag not in _NOT_SHIFTED
         if shiftable and action not in (None, "U"):
             action = "shift"  # the option keeps dates and times, with the dates moved
         if action == "X":
             del dataset[tag]
             continue
+        if not path and element.keyword == "ContentSequence" and action == "D" and element.value:
+            dataset.pop("ContentTemplateSequence", None)  # the new content follows no template (TID 2000, 1500...)
         if action in ("Z", "D", "U") and not (action == "D" and element.is_empty):  # an empty value stays empty
             element.value = _new_value(element, action, salt, (sop_class, path))
         if shiftable and element.VR in _DATE_VRS and element.value:
@@ -173,6 +179,7 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
         if element.VR == "SQ" and element.value and action != "D":  # a dummy item holds dummies already
             for item in element.value:
                 _clean(item, salt, days, sop_class, (*path, element.keyword))
+    return embedded
 
 
 DateShift = int | Mapping[str, int] | Callable[[str], int]
@@ -218,13 +225,22 @@ def deidentify(
     a combined code takes the least that keeps an attribute an object may
     need, never an invented value (Z/D, X/Z, X/Z/D: emptied; X/D: removed;
     X/Z/U*: its items cleaned, their UIDs replaced, also where the standard
-    would allow X for a Type 3 sequence). D keeps an empty value empty; D on a
-    sequence leaves one dummy item that keeps its own Type 1 and 2 attributes
-    (an SR content item its Relationship Type, Value Type and value, a waveform
-    annotation its Referenced Waveform Channels: ``_dummies``), so free text in a
-    report's content goes and the item stays valid. When the profile removes an
-    overlay's Overlay Data (60xx,3000), the whole overlay group goes: the
-    Overlay Plane module needs it (Type 1, PS3.3 C.9.2); likewise a curve. Private
+    would allow X for a Type 3 sequence). A code with X removes a top-level
+    attribute that sits only in modules the IOD makes conditional or optional,
+    alone of their required attributes (the ECG's Waveform Annotation
+    Sequence: the module goes with it). Z on a Type 1 attribute gives a dummy,
+    which Z allows. D keeps an empty value empty. D on an SR's Content
+    Sequence leaves one content item built by construction (CONTAINS, TEXT,
+    the concept (121106, DCM, "Comment"), a dummy text) and removes the root's
+    Content Template Sequence, as the content follows no template any more; D
+    on another sequence leaves one dummy item that keeps its own Type 1 and 2
+    attributes (``_dummies``: a code of a standard scheme whole, a code of any
+    other scheme a dummy code), or, for a SOP class the table does not know,
+    removes the sequence. Every overlay group with an Overlay Plane attribute
+    goes whole, as the profile removes its Type 1 Overlay Data (PS3.3 C.9.2),
+    and an old overlay kept in the pixel bits has its bits cleared where the
+    pixel data allow it, else the copy says the Clean Pixel Data Option is
+    needed (``_overlays``); curves go too. Private
     attributes are removed. The SOP Class, the pixels and everything the
     profile does not list are kept (a block list: the profile's way).
 
@@ -299,7 +315,13 @@ def deidentify(
     days = _days_for(dataset, date_shift_days)
     checked = check_bool(pixels_checked, "pixels_checked")
     clean = copy.deepcopy(dataset)
-    _clean(clean, salt, days, sop_class or None)
+    embedded = _clean(clean, salt, days, sop_class or None)
+    uncleaned = zero_overlay_bits(clean, embedded)
+    if uncleaned and checked:
+        raise ValueError(
+            f"pixels_checked: the overlay of group {uncleaned[0]:04X} is kept in bits of Pixel Data that could not be"
+            " cleared (compressed, or inside the stored bits), and a viewer may not show it: clean it first"
+        )
     meta = getattr(clean, "file_meta", None)
     if meta is not None:  # the file's own header: its UID follows the image's, its sender is not kept
         if "SOPInstanceUID" in clean:
@@ -319,7 +341,7 @@ def deidentify(
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
     said_clean = all(dataset.get(flag, "") == "NO" for flag in ("BurnedInAnnotation", "RecognizableVisualFeatures"))
-    pixels_clean = checked or said_clean
+    pixels_clean = (checked or said_clean) and not uncleaned
     clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, departing from E.1.1
     if checked:
         clean.BurnedInAnnotation = "NO"
@@ -329,6 +351,10 @@ def deidentify(
     if checked:
         method += ["Clean Pixel Data Option", "Clean Recognizable Visual Features Option"]
         codes += [("113101", "Clean Pixel Data Option"), ("113102", "Clean Recognizable Visual Features Option")]
+    if embedded and len(uncleaned) < len(embedded):
+        method.append("overlay bits in pixel data cleared")
+    if uncleaned:
+        method.append("overlay left in pixel data: Clean Pixel Data Option needed")
     if not pixels_clean:
         method.append("pixel data not checked")  # with NO: header de-identified, pixels not checked
     if days is not None:

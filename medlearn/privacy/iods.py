@@ -28,7 +28,14 @@ from typing import Any
 from .._validation import check_bool
 from ._tables import iod_table
 
-__all__ = ["VALUE_TYPE_ATTRIBUTES", "attribute_type", "iod_name", "iod_problems", "item_types"]
+__all__ = [
+    "VALUE_TYPE_ATTRIBUTES",
+    "attribute_type",
+    "iod_name",
+    "iod_problems",
+    "item_types",
+    "only_in_optional_modules",
+]
 
 _USAGES = ("M", "C", "U")
 _ORDER = ("1", "1C", "2", "2C", "3")  # from the strictest
@@ -201,14 +208,20 @@ def _overlay_elements() -> dict[str, int]:
 
 
 def _overlay_problems(dataset: Any, sop_class: str) -> list[str]:
-    """Each overlay group present must hold the Overlay Plane module's Type 1 attributes (PS3.3 C.9.2)."""
+    """Each overlay group that holds an Overlay Plane attribute (not only its Group Length and the Overlay
+    Activation Layer, 60xx,1001, of a presentation state's Overlay Activation module) must hold the module's
+    Type 1 attributes (PS3.3 C.9.2), in an IOD that has an Overlay Plane module at all."""
     iod = iod_name(sop_class)
-    if iod is None or "overlay-plane" not in {module for module, _ in iod_table()["iods"].get(iod, [])}:
+    if iod is None:
         return []
-    required = iod_table()["modules"]["overlay-plane"][""]
     elements = _overlay_elements()
+    kept = {0x0000, elements["OverlayActivationLayer"]}
+    groups = sorted({tag.group for tag in dataset.keys() if tag.group in _OVERLAYS and tag.element not in kept})
+    if "overlay-plane" not in {module for module, _ in iod_table()["iods"].get(iod, [])}:
+        return [f"overlay group {group:04X}: no Overlay Plane module in the IOD {iod}" for group in groups]
+    required = iod_table()["modules"]["overlay-plane"][""]
     problems = []
-    for group in sorted({tag.group for tag in dataset.keys() if tag.group in _OVERLAYS}):
+    for group in groups:
         for keyword, kind in required.items():
             tag = group << 16 | elements[keyword]
             if tag not in dataset:
@@ -216,6 +229,31 @@ def _overlay_problems(dataset: Any, sop_class: str) -> list[str]:
             elif kind == "1" and dataset[tag].is_empty:
                 problems.append(f"overlay group {group:04X} > {keyword}: type {kind}, empty")
     return problems
+
+
+def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable[str] = ()) -> bool:
+    """True when an attribute is Type 1, 1C, 2 or 2C at the top level only in modules that the IOD makes
+    conditional (C) or user optional (U), and none of those modules' other Type 1 or 2 attributes is
+    ``present``: removing it then removes its module, which the IOD does not require.
+
+    Example:
+        >>> ecg = "1.2.840.10008.5.1.4.1.1.9.1.1"  # 12-lead ECG: the Waveform Annotation module is C
+        >>> only_in_optional_modules(ecg, "WaveformAnnotationSequence"), only_in_optional_modules(ecg, "Modality")
+        (True, False)
+    """
+    if not isinstance(keyword, str) or not keyword:
+        raise ValueError(f"keyword must be an attribute keyword, not {keyword!r}")
+    if isinstance(present, str) or not isinstance(present, Iterable):
+        raise ValueError(f"present must be a collection of attribute keywords, not {present!r}")
+    iod = iod_name(sop_class_uid)
+    table = iod_table()
+    holders = [
+        (usage, table["modules"][module][""])
+        for module, usage in table["iods"].get(iod or "", [])
+        if keyword in table["modules"].get(module, {}).get("", {})
+    ]
+    others = set(present) - {keyword}
+    return bool(holders) and all(usage in ("C", "U") and not others & set(types) for usage, types in holders)
 
 
 def iod_problems(dataset: Any, *, nested: bool = True) -> list[str]:
@@ -227,7 +265,8 @@ def iod_problems(dataset: Any, *, nested: bool = True) -> list[str]:
     At the top level, the IOD's mandatory modules are checked. With ``nested`` (the default), so is
     every item of every sequence present, at any depth, by the types of its path (a problem there is
     written with its path, such as ``ContentSequence[0] > ValueType: type 1, absent``), and every
-    overlay group (60xx) present, which must hold the Overlay Plane module's Type 1 attributes.
+    overlay group (60xx) with an Overlay Plane attribute, which must hold the module's Type 1 attributes (and
+    is reported when the IOD has no Overlay Plane module).
 
     This checks presence only: not values, not conditional modules at the top level, and not the
     conditions of 1C and 2C (a 1C attribute that is absent although its condition holds is not found; a

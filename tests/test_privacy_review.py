@@ -1,0 +1,204 @@
+"""medlearn.privacy after a DICOM review: valid dummy SR content and codes, optional modules, overlays kept in the
+pixel bits, presentation states' activation layers, unknown SOP classes and Type 1 attributes under Z."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+from pydicom import examples
+from pydicom.dataset import Dataset
+from pydicom.sr.codedict import codes
+
+from medlearn.privacy import attribute_type, deidentify, iod_problems, item_types, profile_action
+from medlearn.privacy._dummies import COMMENT, DUMMY_CODE, content_item, dummy_item
+from medlearn.privacy._overlays import drop_overlay_groups, zero_overlay_bits
+from medlearn.privacy.iods import only_in_optional_modules
+
+SALT = "a secret salt"
+COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33"
+GSPS = "1.2.840.10008.5.1.4.1.1.11.1"
+deidentify_module = importlib.import_module("medlearn.privacy.deidentify")
+
+
+def _code(value: str, scheme: str, meaning: str) -> Dataset:
+    code = Dataset()
+    code.CodeValue, code.CodingSchemeDesignator, code.CodeMeaning = value, scheme, meaning
+    return code
+
+
+def _report() -> Dataset:
+    """A TID 1500 measurement report whose first content item is an SCOORD with its SELECTED FROM child, then an
+    item by reference."""
+    report = examples.ct.copy()
+    report.SOPClassUID = COMPREHENSIVE_SR
+    report.ValueType, report.ContinuityOfContent = "CONTAINER", "SEPARATE"
+    report.ConceptNameCodeSequence = [_code("126000", "DCM", "Imaging Measurement Report")]
+    template = Dataset()
+    template.MappingResource, template.TemplateIdentifier = "DCMR", "1500"
+    report.ContentTemplateSequence = [template]
+    image = Dataset()
+    image.RelationshipType, image.ValueType = "SELECTED FROM", "IMAGE"
+    reference = Dataset()
+    reference.ReferencedSOPClassUID, reference.ReferencedSOPInstanceUID = (
+        report.file_meta.MediaStorageSOPClassUID,
+        "1.2.3",
+    )
+    image.ReferencedSOPSequence = [reference]
+    scoord = Dataset()
+    scoord.RelationshipType, scoord.ValueType = "CONTAINS", "SCOORD"
+    scoord.ConceptNameCodeSequence = [_code("111030", "DCM", "Image Region")]
+    scoord.GraphicType, scoord.GraphicData = "POINT", [10.0, 20.0]
+    scoord.ContentSequence = [image]
+    by_reference = Dataset()
+    by_reference.RelationshipType, by_reference.ReferencedContentItemIdentifier = "CONTAINS", [1, 1]
+    report.ContentSequence = [scoord, by_reference]
+    return report
+
+
+def test_the_dummy_content_item_is_valid_by_construction_whatever_the_first_item_was() -> None:
+    assert COMMENT == (codes.DCM.Comment.value, codes.DCM.Comment.scheme_designator, codes.DCM.Comment.meaning)
+    original = _report()
+    for first in (original.ContentSequence[0], original.ContentSequence[1]):  # SCOORD, then by reference
+        report = original.copy()
+        report.ContentSequence = [first]
+        clean = deidentify(report, salt=SALT)
+        assert list(clean.ContentSequence) == [content_item()]
+        assert "ContentTemplateSequence" not in clean  # the new content follows no template
+        assert set(iod_problems(clean)) <= set(iod_problems(report))
+    kept = deidentify(examples.ct, salt=SALT)  # no Content Sequence: nothing to replace, nothing removed
+    assert "ContentSequence" not in kept
+    item = content_item()
+    required = item_types(COMPREHENSIVE_SR, ["ContentSequence"], item)
+    assert {k for k, kind in required.items() if kind in ("1", "2")} <= set(item.dir())
+    assert "ContentSequence" not in item and "ReferencedContentItemIdentifier" not in item
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (("126000", "DCM", "Imaging Measurement Report"), ("126000", "DCM", "Imaging Measurement Report")),
+        (("39607008", "SCT", "Lung"), ("39607008", "SCT", "Lung")),
+        (("mm", "UCUM", "millimeter"), ("mm", "UCUM", "millimeter")),
+        (("PAT-4711", "99_HOSPITAL", "Smith^Jane's case"), DUMMY_CODE),  # a private scheme can encode a person
+        (("X1", "", "no scheme"), DUMMY_CODE),
+    ],
+)
+def test_a_dummy_code_keeps_value_and_meaning_together_or_is_a_dummy_code(code: tuple, expected: tuple) -> None:
+    dummy = dummy_item(COMPREHENSIVE_SR, ("ContentSequence", "ConceptNameCodeSequence"), _code(*code), SALT)
+    assert (dummy.CodeValue, dummy.CodingSchemeDesignator, dummy.CodeMeaning) == expected
+    assert DUMMY_CODE[1].startswith("99")  # a private scheme (PS3.16 Section 8), whose meaning is its own
+    empty = dummy_item(COMPREHENSIVE_SR, ("ContentSequence", "ConceptNameCodeSequence"), Dataset(), SALT)
+    assert (empty.CodeValue, empty.CodingSchemeDesignator, empty.CodeMeaning) == DUMMY_CODE
+
+
+def test_x_codes_remove_an_attribute_only_its_optional_module_needs() -> None:
+    legacy_ct = "1.2.840.10008.5.1.4.1.1.2.2"  # Enhanced General Equipment is U there
+    assert attribute_type(legacy_ct, "DeviceSerialNumber") == "1"
+    assert profile_action(0x00181000) == "X/Z/D"
+    assert only_in_optional_modules(legacy_ct, "DeviceSerialNumber")
+    assert not only_in_optional_modules(legacy_ct, "DeviceSerialNumber", {"DeviceSerialNumber", "SoftwareVersions"})
+    with pytest.raises(ValueError, match="^keyword"):
+        only_in_optional_modules(legacy_ct, 0x00181000)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="^present"):
+        only_in_optional_modules(legacy_ct, "DeviceSerialNumber", "Manufacturer")
+    combined = deidentify_module._combined
+    assert combined("X/D", "1", True, optional=True) == "X" and combined("X/Z/D", "1", True, optional=True) == "X"
+    assert combined("Z/D", "1", True, optional=True) == "D"  # Z/D cannot remove
+    ds = examples.ct.copy()
+    ds.SOPClassUID, ds.DeviceSerialNumber = legacy_ct, "SN-0042"
+    for keyword in ("Manufacturer", "ManufacturerModelName", "SoftwareVersions"):
+        ds.pop(keyword, None)  # Type 1 in the same module: any of them present keeps the module, and a dummy
+    assert "DeviceSerialNumber" not in deidentify(ds, salt=SALT)  # alone of its module: removed with it
+    ds.SoftwareVersions = "1.0"  # the module may be there: it needs its serial number, a dummy
+    assert deidentify(ds, salt=SALT).DeviceSerialNumber == "ANONYMIZED"
+
+
+def _overlaid(bits_stored: int) -> Dataset:
+    """A CT with an old-style overlay in bit 12 of Pixel Data, a label and a description naming the patient."""
+    ds = examples.ct.copy()
+    ds.BurnedInAnnotation, ds.RecognizableVisualFeatures = "NO", "NO"
+    ds.BitsStored, ds.HighBit = bits_stored, bits_stored - 1
+    pixels = np.frombuffer(ds.PixelData, dtype="<u2") & 0x0FFF
+    pixels = pixels | np.where(np.arange(pixels.size) % 7 == 0, 1 << 12, 0).astype("<u2")
+    ds.PixelData = pixels.astype("<u2").tobytes()
+    for element, vr, value in [
+        (0x0010, "US", 128),
+        (0x0011, "US", 128),
+        (0x0040, "CS", "G"),
+        (0x0050, "SS", [1, 1]),
+        (0x0100, "US", 16),
+        (0x0102, "US", 12),
+        (0x0022, "LO", "Smith^Jane, left lung"),
+        (0x1500, "LO", "Smith"),
+    ]:
+        ds.add_new(0x6000 << 16 | element, vr, value)
+    return ds
+
+
+def test_an_overlay_in_the_pixel_bits_goes_with_its_group_and_its_bits_are_cleared() -> None:
+    original = _overlaid(12)
+    assert 0x60003000 not in original
+    clean = deidentify(original, salt=SALT)
+    assert not [tag for tag in clean.keys() if tag.group == 0x6000]  # the label and the description too
+    before, after = (np.frombuffer(ds.PixelData, dtype="<u2") for ds in (original, clean))
+    assert (before & (1 << 12)).any() and not (after & (1 << 12)).any()
+    assert np.array_equal(before & 0x0FFF, after)  # the image's own 12 bits unchanged
+    assert "overlay bits in pixel data cleared" in clean.DeidentificationMethod
+    assert clean.PatientIdentityRemoved == "YES"
+
+
+def test_an_overlay_inside_the_stored_bits_is_flagged_and_refused_as_checked() -> None:
+    original = _overlaid(16)  # bit 12 is image data now: clearing it would change the image
+    clean = deidentify(original, salt=SALT)
+    assert clean.PixelData == original.PixelData
+    assert "overlay left in pixel data: Clean Pixel Data Option needed" in clean.DeidentificationMethod
+    assert clean.PatientIdentityRemoved == "NO"
+    with pytest.raises(ValueError, match="^pixels_checked: the overlay of group 6000"):
+        deidentify(original, salt=SALT, pixels_checked=True)
+    compressed = Dataset()
+    compressed.BitsAllocated = 16
+    assert zero_overlay_bits(compressed, [(0x6000, 12)]) == [0x6000]  # no Pixel Data: nothing to clear
+
+
+def test_a_presentation_state_with_an_activation_layer_only_has_no_overlay_problem() -> None:
+    state = Dataset()
+    state.SOPClassUID = GSPS
+    state.add_new(0x60001001, "CS", "LAYER1")  # Overlay Activation Layer (Overlay Activation module)
+    state.add_new(0x60000000, "UL", 8)  # its group's length
+    assert not [p for p in iod_problems(state) if "overlay" in p]
+    assert drop_overlay_groups(state) == [] and 0x60001001 in state  # kept by de-identification too
+    state.add_new(0x60000010, "US", 512)  # an Overlay Plane attribute: the group is an overlay plane now
+    assert "overlay group 6000 > OverlayData: type 1, absent" in iod_problems(state)
+    report = _report()
+    report.add_new(0x60020010, "US", 512)
+    assert "overlay group 6002: no Overlay Plane module in the IOD comprehensive-sr" in iod_problems(report)
+
+
+def test_an_unknown_sop_class_loses_a_d_sequence_and_a_type_1_z_attribute_gets_a_dummy() -> None:
+    unknown = examples.ct.copy()
+    unknown.SOPClassUID = "1.2.826.0.1.3680043.2.1125.99"
+    observer = Dataset()
+    observer.VerifyingObserverName = "Smith^Jane"
+    unknown.VerifyingObserverSequence = [observer]
+    assert profile_action(0x0040A073) == "D"
+    assert "VerifyingObserverSequence" not in deidentify(unknown, salt=SALT)  # no item known to be valid
+    unknown.ContentSequence = [observer]
+    assert list(deidentify(unknown, salt=SALT).ContentSequence) == [content_item()]
+    plan = "1.2.840.10008.5.1.4.1.1.481.13"  # C-Arm Photon-Electron Radiation
+    slot = Dataset()
+    slot.RTAccessoryHolderSlotID = "SLOT A"
+    holder = Dataset()
+    holder.RTAccessoryHolderSlotSequence = [slot]
+    path = ["RTAccessoryHolderDefinitionSequence", "RTAccessoryHolderSlotSequence"]
+    assert (
+        item_types(plan, path)["RTAccessoryHolderSlotID"] == "1"
+        and profile_action(slot["RTAccessoryHolderSlotID"].tag) == "Z"
+    )
+    ds = examples.ct.copy()
+    ds.SOPClassUID = plan
+    ds.RTAccessoryHolderDefinitionSequence = [holder]
+    clean = deidentify(ds, salt=SALT)
+    assert clean.RTAccessoryHolderDefinitionSequence[0].RTAccessoryHolderSlotSequence[0].RTAccessoryHolderSlotID
+    assert deidentify_module._combined("Z", "1") == "D" and deidentify_module._combined("Z", "2") == "Z"
