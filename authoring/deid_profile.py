@@ -28,6 +28,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .run_notebooks import REPO
+from .tables import split_check, write_or_check
 
 PACKAGE = "dicom-anonymizer"
 PACKAGE_VERSION = "2.1.0"
@@ -132,13 +133,10 @@ def encode(data: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if argv:
-        raise SystemExit("usage: python -m authoring.deid_profile  (reads the installed dicom-anonymizer)")
-    data = table()
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_text(encode(data))
-    print(f"wrote {OUT.relative_to(REPO)}: edition {EDITION}, {len(data['attributes'])} attributes")
-    return 0
+    check, rest = split_check(argv)
+    if rest:
+        raise SystemExit("usage: python -m authoring.deid_profile [--check]  (reads the installed dicom-anonymizer)")
+    return write_or_check(OUT, encode(table()), check=check, source=f"{PACKAGE} {PACKAGE_VERSION}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 """Write medlearn's table of the Type 1, 1C, 2 and 2C attributes of each DICOM IOD's modules, from highdicom.
 
     python -m authoring.iod_types            # reads the installed highdicom (the version pinned below)
+    python -m authoring.iod_types --check    # exit 1 when the stored table differs from it (drift)
 
 DICOM PS3.3 defines, for each Information Object Definition (IOD: CT Image,
 Segmentation, Basic Text SR, ...), the modules it is made of, each Mandatory
@@ -24,13 +25,13 @@ the table in memory and fails when the stored one differs.
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from importlib import metadata
 from pathlib import Path
 
 from .run_notebooks import REPO
+from .tables import split_check, write_or_check
 
 PACKAGE = "highdicom"
 PACKAGE_VERSION = "0.28.2"
@@ -99,25 +100,21 @@ def table() -> dict:
     }
 
 
-def encode(data: dict) -> bytes:
-    """The stored bytes of a table: gzip of its JSON, with no time stamp, so the same table gives the same bytes.
+def encode(data: dict) -> str:
+    """The table's JSON text (stored gzip-compressed, without a time stamp, by :mod:`authoring.tables`).
 
     Example:
-        >>> encode({"a": 1}) == encode({"a": 1})
-        True
+        >>> encode({"a": 1})
+        '{\\n"a": 1\\n}\\n'
     """
-    text = json.dumps(data, indent=0, ensure_ascii=False, sort_keys=False) + "\n"
-    return gzip.compress(text.encode(), mtime=0)
+    return json.dumps(data, indent=0, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def main(argv: list[str]) -> int:
-    if argv:
-        raise SystemExit("usage: python -m authoring.iod_types  (reads the installed highdicom)")
-    data = table()
-    OUT.parent.mkdir(exist_ok=True)
-    OUT.write_bytes(encode(data))
-    print(f"wrote {OUT.relative_to(REPO)}: {len(data['sop_classes'])} SOP classes, {len(data['iods'])} IODs")
-    return 0
+    check, rest = split_check(argv)
+    if rest:
+        raise SystemExit("usage: python -m authoring.iod_types [--check]  (reads the installed highdicom)")
+    return write_or_check(OUT, encode(table()), check=check, source=f"{PACKAGE} {PACKAGE_VERSION}")
 
 
 if __name__ == "__main__":
