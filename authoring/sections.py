@@ -13,12 +13,15 @@ This tool never changes that decision; it computes the rest from the stored note
 
 - ``cell_seconds``: the sum of the section's code cells' execution times, read from the timing
   metadata that ``authoring.run_notebooks --store`` stores (the reference machine: 2 CPU cores);
-- ``reading_minutes``: an estimate, the section's markdown words at 150 words a minute plus its
-  code lines at 20 lines a minute, rounded up;
+- ``reading_minutes``: the time a newcomer needs for the section, by one reading model: its markdown
+  words at 100 a minute, its code lines at 8 a minute, a minute for each figure, and its cells' run
+  time, rounded up to whole minutes;
 
-and writes them twice: into the metadata (for tools) and as a visible line under the heading
-(for learners), and into the timing table of each chapter's instructor notes. Run it after
-re-storing a notebook; ``authoring.run_notebooks --store`` runs it for you.
+and writes them into the metadata (for tools), as a visible line under the heading (for learners) and
+into the timing table of each chapter's instructor notes. From the same sections it writes each
+chapter's estimated time (core sections, and all) into the chapter's first cell, the time column of the
+README's chapter table, and the course's totals and core path into START_HERE and the README. Run it
+after re-storing a notebook; ``authoring.run_notebooks --store`` runs it for you.
 """
 
 from __future__ import annotations
@@ -35,9 +38,17 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = ("core", "optional")
-WORDS_PER_MINUTE = 150
-CODE_LINES_PER_MINUTE = 20
-MARKER = re.compile(r"^_(Core|Optional) · about \d+ min to read · (?:its cells run in [\d.]+ s|no code)_$")
+WORDS_PER_MINUTE = 100
+CODE_LINES_PER_MINUTE = 8
+FIGURE_MINUTES = 1
+#: The chapters a resident needs first, in order (START_HERE and the README state their time).
+CORE_PATH = ("00", "01", "05", "06", "07", "16")
+READING_MODEL = (
+    f"{WORDS_PER_MINUTE} words and {CODE_LINES_PER_MINUTE} lines of code a minute, a minute a figure, "
+    "plus the cells' run time"
+)
+MARKER = re.compile(r"^_(Core|Optional) · about \d+ min(?: to read)? · (?:its cells run in [\d.]+ s|no code)_$")
+ESTIMATE = re.compile(r"^\*Estimated time:.*\*$", re.MULTILINE)
 TIMING_START, TIMING_END = "<!-- timing:start -->", "<!-- timing:end -->"
 
 
@@ -56,7 +67,7 @@ class Section:
     def marker(self) -> str:
         """The visible line written under the heading."""
         run = f"its cells run in {self.cell_seconds:.1f} s" if self.has_code else "no code"
-        return f"_{(self.level or 'core').capitalize()} · about {self.reading_minutes} min to read · {run}_"
+        return f"_{(self.level or 'core').capitalize()} · about {self.reading_minutes} min · {run}_"
 
 
 def _source(cell: dict) -> str:
@@ -103,7 +114,7 @@ def sections(nb: dict, name: str) -> list[Section]:
     starts = [i for i, cell in enumerate(cells) if _heading(cell) is not None]
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        words = code_lines = 0
+        words = code_lines = figures = 0
         seconds = 0.0
         has_code = False
         for cell in cells[start:stop]:
@@ -114,8 +125,14 @@ def sections(nb: dict, name: str) -> list[Section]:
                 has_code = True
                 code_lines += sum(1 for line in text.split("\n") if line.strip())
                 seconds += _seconds(cell)
+                figures += sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
         level = cells[start].get("metadata", {}).get("medlearn", {}).get("section")
-        reading = max(1, math.ceil(words / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE))
+        reading = max(
+            1,
+            math.ceil(
+                words / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE + figures * FIGURE_MINUTES + seconds / 60
+            ),
+        )
         found.append(Section(name, _heading(cells[start]) or "", level, reading, round(seconds, 1), has_code))
     return found
 
@@ -140,12 +157,43 @@ def mark_notebook(nb: dict, name: str) -> bool:
             cell["source"] = text
             cell["metadata"]["medlearn"] = meta
             changed = True
-    return changed
+    return _mark_first_cell(nb, name, sections(nb, name)) or changed
+
+
+def chapter_minutes(found: list[Section]) -> tuple[int, int]:
+    """A chapter's estimated minutes: its core sections, and all its sections.
+
+    Example:
+        >>> one = Section("n", "A", "core", 30, 0.0, False)
+        >>> chapter_minutes([one, Section("n", "B", "optional", 12, 0.0, False)])
+        (30, 42)
+    """
+    return sum(s.reading_minutes for s in found if s.level == "core"), sum(s.reading_minutes for s in found)
+
+
+def estimate_line(core: int, every: int) -> str:
+    """The first cell's line of estimated time."""
+    return (
+        f"*Estimated time: about {core} min for the core sections, {every} min with the optional ones "
+        f"(read at {READING_MODEL}); the Discuss prompts and the exercises take longer.*"
+    )
+
+
+def _mark_first_cell(nb: dict, name: str, found: list[Section]) -> bool:
+    cell = nb["cells"][0]
+    text = _source(cell)
+    if not ESTIMATE.search(text):
+        raise ValueError(f"{name}: the first cell needs a line '*Estimated time: ...*' under its title")
+    new = ESTIMATE.sub(lambda _: estimate_line(*chapter_minutes(found)), text, count=1)
+    if new == text:
+        return False
+    cell["source"] = new
+    return True
 
 
 def timing_table(found: list[Section]) -> str:
     """The instructor notes' table of a chapter's sections, with totals for core and for all."""
-    rows = ["| section | level | reading (estimated) | cells run (measured) |", "|---|---|---|---|"]
+    rows = ["| section | level | time (estimated) | cells run (measured) |", "|---|---|---|---|"]
     for s in found:
         rows.append(f"| {s.heading} | {s.level} | {s.reading_minutes} min | {s.cell_seconds:.1f} s |")
     for label, chosen in (("core sections", [s for s in found if s.level == "core"]), ("all sections", found)):
@@ -153,8 +201,8 @@ def timing_table(found: list[Section]) -> str:
         seconds = sum(s.cell_seconds for s in chosen)
         rows.append(f"| **{label}** | | **{minutes} min** | **{seconds:.0f} s** |")
     note = (
-        "Reading time is estimated at 150 words and 20 lines of code a minute; cell time was measured "
-        "when the notebook was stored, on 2 CPU cores. Add time for discussion and the exercises."
+        f"Time is estimated at {READING_MODEL} (run time measured when the notebook was stored, on 2 CPU cores). "
+        "Add time for discussion and the exercises."
     )
     return "\n".join(rows) + "\n\n" + note
 
@@ -172,9 +220,54 @@ def chapters(repo: Path = REPO) -> list[Path]:
     return sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
+TIMES_START, TIMES_END = "<!-- times:start -->", "<!-- times:end -->"
+ROW = re.compile(r"^(\| \[(\d\d) · [^|]*\]\([^)]*\) \|.*\| )([^|]*)( \| [^|]*\|)$", re.MULTILINE)
+
+
+def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) -> str:
+    """The paragraph of the course's totals and its core path (START_HERE and the README).
+
+    Example:
+        >>> text = course_times({"00": (60, 90), "05": (120, 150)}, {"00": "Images", "05": "CNNs"})
+        >>> text[text.index("the core"):text.index(";")]
+        'the core sections of all 2 chapters take about 3 hours, and every section about 4 hours'
+    """
+    hours = [round(sum(m[k] for m in minutes.values()) / 60) for k in (0, 1)]
+    path = [number for number in CORE_PATH if number in minutes]
+    path_hours = round(sum(minutes[number][0] for number in path) / 60)
+    names = ", ".join(f"{number} · {titles[number]}" for number in path)
+    return (
+        f"At a newcomer's pace ({READING_MODEL}), the core sections of all {len(minutes)} chapters take about "
+        f"{hours[0]} hours, and every section about {hours[1]} hours; the Discuss prompts and the exercises take "
+        f"longer. **A core path** for a first pass: {names}; their core sections take about {path_hours} hours."
+    )
+
+
+def _between(text: str, start: str, end: str, inner: str, where: str) -> str:
+    first, last = text.find(start), text.find(end)
+    if first < 0 or last < first:
+        raise ValueError(f"{where} needs the lines {start} and {end}")
+    return text[: first + len(start)] + "\n" + inner + "\n" + text[last:]
+
+
+def _title(nb: dict) -> str:
+    first = _source(nb["cells"][0]).split("\n", 1)[0]
+    return first.lstrip("# ").split(" · ", 1)[-1].split(":")[0].strip()
+
+
+def _time_cell(row: re.Match, minutes: dict[str, tuple[int, int]]) -> str:
+    """A README chapter row with its time column written from the chapter's minutes (other rows unchanged)."""
+    if row.group(2) not in minutes:
+        return row.group(0)
+    return row.group(1) + "{} min core, {} in all".format(*minutes[row.group(2)]) + row.group(4)
+
+
 def run(repo: Path = REPO, check: bool = False) -> list[str]:
-    """Update (or with ``check``, only compare) every chapter and its notes; return what differs."""
+    """Update (or with ``check``, only compare) every chapter, its notes and the course's stated times;
+    return what differs."""
     stale: list[str] = []
+    minutes: dict[str, tuple[int, int]] = {}
+    titles: dict[str, str] = {}
     for path in chapters(repo):
         nb = nbformat.read(path, as_version=4)
         if mark_notebook(nb, path.name):
@@ -189,6 +282,19 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
                 stale.append(str(guide.relative_to(repo)))
                 if not check:
                     guide.write_text(new, encoding="utf-8")
+        minutes[path.name[:2]] = chapter_minutes(sections(nb, path.name))
+        titles[path.name[:2]] = _title(nb)
+    times = course_times(minutes, titles)
+    for name in ("README.md", "START_HERE.md"):
+        page = repo / name
+        old = page.read_text(encoding="utf-8")
+        new = _between(old, TIMES_START, TIMES_END, times, name)
+        if name == "README.md":
+            new = ROW.sub(lambda m: _time_cell(m, minutes), new)
+        if new != old:
+            stale.append(name)
+            if not check:
+                page.write_text(new, encoding="utf-8")
     return stale
 
 

@@ -58,7 +58,14 @@ def test_reading_time_counts_words_and_code() -> None:
     code = nbformat.v4.new_code_cell("\n".join(["x = 1"] * 40))
     nb = nbformat.v4.new_notebook(cells=[md, code])
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 5 and only.cell_seconds == 0.0 and only.has_code  # 301/150 + 40/20, up
+    assert only.reading_minutes == 9 and only.cell_seconds == 0.0 and only.has_code  # 301/100 + 40/8, up
+    code.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
+    code.metadata["execution"] = {
+        "iopub.execute_input": "2026-01-01T00:00:00Z",
+        "shell.execute_reply": "2026-01-01T00:02:00Z",
+    }
+    (only,) = sections.sections(nb, "test")
+    assert only.reading_minutes == 12 and only.cell_seconds == 120.0  # + a minute a figure + 2 minutes run
     with pytest.raises(ValueError, match="timing markers|the lines"):
         sections.update_guide("no markers here", "table")
 
@@ -77,3 +84,37 @@ def test_stored_seconds_sums_the_recorded_cell_times_and_skips_the_rest() -> Non
     }
     assert sections.stored_seconds(nb) == pytest.approx(4.5)
     assert sections.stored_seconds({"cells": []}) == 0.0
+
+
+def test_the_course_pages_state_the_computed_times(tmp_path) -> None:
+    """A chapter's first cell, the README's time column and the totals in START_HERE and the README are
+    written from the sections; a hand-edited time in any of them is found."""
+    nb = nbformat.read(CHAPTERS[0], as_version=4)
+    core, every = sections.chapter_minutes(sections.sections(nb, CHAPTERS[0].name))
+    assert sections.estimate_line(core, every) in nb.cells[0].source
+    nb.cells[0].source = nb.cells[0].source.replace(f"about {core} min", f"about {core + 5} min")
+    assert sections.mark_notebook(nb, CHAPTERS[0].name), "a hand-edited chapter time went unnoticed"
+    del nb.cells[0]["source"]
+    nb.cells[0].source = "# A chapter without a stated time"
+    with pytest.raises(ValueError, match="Estimated time"):
+        sections.mark_notebook(nb, CHAPTERS[0].name)
+    readme = (sections.REPO / "README.md").read_text(encoding="utf-8")
+    assert f"| {core} min core, {every} in all |" in readme
+    for page in ("README.md", "START_HERE.md"):
+        text = (sections.REPO / page).read_text(encoding="utf-8")
+        assert "**A core path**" in text and "chapters take about" in text, page
+
+
+def test_a_hand_edited_course_time_is_found(tmp_path) -> None:
+    repo = tmp_path / "repo"
+    for folder in ("notebooks", "instructors"):
+        (repo / folder).mkdir(parents=True)
+    path = CHAPTERS[0]
+    (repo / "notebooks" / path.name).write_bytes(path.read_bytes())
+    for page in ("README.md", "START_HERE.md"):
+        (repo / page).write_text((sections.REPO / page).read_text(encoding="utf-8"), encoding="utf-8")
+    sections.run(repo)  # this one-chapter course's times, written
+    assert sections.run(repo, check=True) == []
+    page = repo / "START_HERE.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("take about", "take only about", 1), encoding="utf-8")
+    assert sections.run(repo, check=True) == ["START_HERE.md"]
