@@ -70,7 +70,7 @@ def _old_behaviour(monkeypatch: pytest.MonkeyPatch) -> None:
     """The de-identification before nested types: D (and X/D on a sequence that is Type 1 in any module) left one
     empty item; overlay groups stayed."""
     monkeypatch.setattr(deidentify_module, "dummy_item", lambda *arguments: Dataset())
-    monkeypatch.setattr(deidentify_module, "content_item", lambda: Dataset())
+    monkeypatch.setattr(deidentify_module, "content_item", lambda sop_class_uid: Dataset())
     monkeypatch.setattr(deidentify_module, "drop_overlay_groups", lambda dataset: [])
     monkeypatch.setattr(deidentify_module, "only_in_optional_modules", lambda *arguments: False)
 

@@ -64,12 +64,12 @@ def test_the_dummy_content_item_is_valid_by_construction_whatever_the_first_item
         report = original.copy()
         report.ContentSequence = [first]
         clean = deidentify(report, salt=SALT)
-        assert list(clean.ContentSequence) == [content_item()]
+        assert list(clean.ContentSequence) == [content_item(COMPREHENSIVE_SR)]
         assert "ContentTemplateSequence" not in clean  # the new content follows no template
         assert set(iod_problems(clean)) <= set(iod_problems(report))
     kept = deidentify(examples.ct, salt=SALT)  # no Content Sequence: nothing to replace, nothing removed
     assert "ContentSequence" not in kept
-    item = content_item()
+    item = content_item(COMPREHENSIVE_SR)
     required = item_types(COMPREHENSIVE_SR, ["ContentSequence"], item)
     assert {k for k, kind in required.items() if kind in ("1", "2")} <= set(item.dir())
     assert "ContentSequence" not in item and "ReferencedContentItemIdentifier" not in item
@@ -185,7 +185,7 @@ def test_an_unknown_sop_class_loses_a_d_sequence_and_a_type_1_z_attribute_gets_a
     assert profile_action(0x0040A073) == "D"
     assert "VerifyingObserverSequence" not in deidentify(unknown, salt=SALT)  # no item known to be valid
     unknown.ContentSequence = [observer]
-    assert list(deidentify(unknown, salt=SALT).ContentSequence) == [content_item()]
+    assert list(deidentify(unknown, salt=SALT).ContentSequence) == [content_item(unknown.SOPClassUID)]
     plan = "1.2.840.10008.5.1.4.1.1.481.13"  # C-Arm Photon-Electron Radiation
     slot = Dataset()
     slot.RTAccessoryHolderSlotID = "SLOT A"
@@ -202,3 +202,34 @@ def test_an_unknown_sop_class_loses_a_d_sequence_and_a_type_1_z_attribute_gets_a
     clean = deidentify(ds, salt=SALT)
     assert clean.RTAccessoryHolderDefinitionSequence[0].RTAccessoryHolderSlotSequence[0].RTAccessoryHolderSlotID
     assert deidentify_module._combined("Z", "1") == "D" and deidentify_module._combined("Z", "2") == "Z"
+
+
+@pytest.mark.parametrize(
+    "sop_class",
+    ["1.2.840.10008.5.1.4.1.1.88.59", "1.2.840.10008.5.1.4.1.1.88.67"],  # Key Object Selection, X-Ray Radiation Dose SR
+    ids=["key-object-selection", "x-ray-dose"],
+)
+def test_an_sr_whose_content_follows_a_template_is_refused_not_given_a_dummy_item(sop_class: str) -> None:
+    report = _report()
+    report.SOPClassUID = sop_class
+    if "ContentSequence" in report:
+        with pytest.raises(ValueError, match=r"must follow a template.*E\.3\.4"):
+            deidentify(report, salt=SALT)
+
+
+def test_every_sr_iod_of_the_table_is_either_free_or_bound_to_a_template() -> None:
+    from medlearn.privacy._dummies import FREE_CONTENT_SR, TEMPLATE_SR
+    from medlearn.privacy._tables import iod_table
+
+    reports = {name for name in iod_table()["iods"] if name.endswith(("-sr", "-report", "-document"))}
+    reports -= {"encapsulated-pdf", "encapsulated-cda"}
+    assert not FREE_CONTENT_SR & TEMPLATE_SR
+    assert reports <= FREE_CONTENT_SR | TEMPLATE_SR, reports - FREE_CONTENT_SR - TEMPLATE_SR
+
+
+def test_an_encapsulated_documents_length_follows_its_dummy() -> None:
+    pdf = examples.ct.copy()
+    pdf.EncapsulatedDocument = b"%PDF-1.4 Smith^Jane" + b"\0" * 1001
+    pdf.EncapsulatedDocumentLength = len(pdf.EncapsulatedDocument)
+    clean = deidentify(pdf, salt=SALT)
+    assert clean.EncapsulatedDocumentLength == len(clean.EncapsulatedDocument) < 1020

@@ -44,20 +44,60 @@ def _code(value: str, scheme: str, meaning: str) -> Any:
     return code
 
 
-def content_item() -> Any:
+#: The SR IODs whose content follows no fixed template (PS3.3 A.35.1 to A.35.3, A.35.13, A.35.21): a CONTAINER
+#: may CONTAIN a TEXT item there. Every other SR IOD requires a template (Key Object Selection TID 2010, the dose
+#: reports TID 10001 and 10011, the CAD reports...), which a one-item dummy cannot follow.
+FREE_CONTENT_SR = frozenset(
+    {"basic-text-sr", "enhanced-sr", "comprehensive-sr", "comprehensive-3d-sr", "extensible-sr"}
+)
+#: The SR IODs of the table whose content must follow a template (the structured reports other than the above).
+TEMPLATE_SR = frozenset(
+    {
+        "acquisition-context-sr",
+        "chest-cad-sr",
+        "colon-cad-sr",
+        "enhanced-x-ray-radiation-dose-sr",
+        "implantation-plan-sr-document",
+        "key-object-selection-document",
+        "macular-grid-thickness-and-volume-report",
+        "mammography-cad-sr",
+        "patient-radiation-dose-sr",
+        "performed-imaging-agent-administration-sr",
+        "planned-imaging-agent-administration-sr",
+        "radiopharmaceutical-radiation-dose-sr",
+        "rendition-selection-document",
+        "simplified-adult-echo-sr",
+        "spectacle-prescription-report",
+        "waveform-annotation-sr",
+        "x-ray-radiation-dose-sr",
+    }
+)
+
+
+def content_item(sop_class_uid: str) -> Any:
     """The dummy SR content item: valid by construction under a CONTAINER, whatever the original held.
 
     Relationship Type CONTAINS, Value Type TEXT, the concept (121106, DCM, "Comment") and a dummy Text Value
-    (PS3.3 C.17.3 and C.18.1): a TEXT item needs no child, and a container may contain text in every SR IOD.
+    (the Document Content Macro, PS3.3 C.17.3, and the relationship constraints of the general SR IODs): a TEXT
+    item needs no child. An SR IOD whose content must follow a template is refused: its content needs the
+    Clean Structured Content Option (PS3.15 E.3.4), not one dummy item.
 
     Example:
-        >>> item = content_item()
+        >>> item = content_item("1.2.840.10008.5.1.4.1.1.88.11")  # Basic Text SR
         >>> item.RelationshipType, item.ValueType, item.ConceptNameCodeSequence[0].CodeMeaning, item.TextValue
         ('CONTAINS', 'TEXT', 'Comment', 'ANONYMIZED')
     """
     from pydicom.dataset import Dataset
 
     from .deidentify import DUMMY
+    from .iods import iod_name
+
+    iod = iod_name(sop_class_uid)
+    if iod in TEMPLATE_SR:
+        raise ValueError(
+            f"dataset: SOP class {sop_class_uid!r} ({iod}) is an SR whose content must follow a template; "
+            "one dummy content item cannot keep it valid: use the Clean Structured Content Option (PS3.15 E.3.4)"
+        )
 
     item = Dataset()
     item.RelationshipType, item.ValueType = "CONTAINS", "TEXT"

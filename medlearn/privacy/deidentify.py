@@ -103,7 +103,7 @@ def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tu
         if action == "Z":
             return Sequence([])
         if element.keyword == "ContentSequence":  # an SR's content: one item valid by construction
-            return Sequence([content_item()])
+            return Sequence([content_item(sop_class or "")])
         first = element.value[0] if element.value else Dataset()
         return Sequence([dummy_item(sop_class or "", (*path, element.keyword), first, salt)])
     if action == "U" or (action == "D" and element.VR == "UI"):  # a dummy UID must still be a UID
@@ -336,6 +336,10 @@ def deidentify(
             if keyword in meta:
                 delattr(meta, keyword)
         meta.remove_private_tags()
+    if (
+        "EncapsulatedDocumentLength" in clean and "EncapsulatedDocument" in clean
+    ):  # the length would tell the original's
+        clean.EncapsulatedDocumentLength = len(clean.EncapsulatedDocument or b"")  # size (PS3.3 C.24.2): the new one
     if hasattr(clean, "preamble") and clean.preamble is not None:
         clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
     if hasattr(clean, "filename"):
