@@ -732,3 +732,47 @@ def test_a_body_that_trickles_in_is_refused_in_time(bundle_folder: Path) -> None
     assert sent[0]["status"] == 408
     with pytest.raises(ValueError, match="read_seconds"):
         create_app(load_bundle(bundle_folder), read_seconds=0)
+
+
+def test_two_archives_that_split_a_member_differently_have_different_digests() -> None:
+    """Each member enters the digest by its name's length, its name and its own sha256: no concatenation of
+    members can read as another."""
+    import zipfile
+
+    from medlearn.deploy.bundle import archive_digest
+
+    def archive(members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as zipped:
+            for name, content in members.items():
+                zipped.writestr(name, content)
+        return buffer.getvalue()
+
+    whole = archive({"model.weights.h5": b"HDF\0vars\0WEIGHTS"})
+    split = archive({"model.weights.h5": b"HDF", "vars": b"WEIGHTS"})
+    assert archive_digest(whole) != archive_digest(split)
+    assert archive_digest(whole) == archive_digest(archive({"model.weights.h5": b"HDF\0vars\0WEIGHTS"}))
+
+
+def test_keras_reads_a_private_copy_of_the_checked_bytes(
+    bundle_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the digest covered is what Keras loads: a file swapped in the folder after the check is not read."""
+    import shutil
+
+    import keras
+
+    copy = tmp_path / "copy"
+    shutil.copytree(bundle_folder, copy)
+    load = keras.saving.load_model
+    read_from = []
+
+    def spy(path, **kwargs):
+        read_from.append(Path(path))
+        (copy / "model.keras").write_bytes(b"swapped after the check")  # too late: the copy is private
+        return load(path, **kwargs)
+
+    monkeypatch.setattr(keras.saving, "load_model", spy)
+    bundle = load_bundle(copy)
+    assert read_from and copy not in read_from[0].parents
+    assert bundle.model is not None

@@ -97,3 +97,40 @@ def test_a_pdu_stating_too_much_closes_a_raw_connection_at_once(node, kind: int,
             pass
         assert time.monotonic() - started < 5
     assert _answers(listener)
+
+
+def _closed_within(connection: socket.socket, seconds: float) -> bool:
+    connection.settimeout(seconds)
+    try:
+        return connection.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_an_unknown_pdu_type_cannot_desynchronise_the_bound(node) -> None:
+    """An unknown type (pynetdicom reads no body for it) followed by an A-ASSOCIATE-RQ stating 150 MiB: the
+    listener closes the connection at the first header, so the second is never taken for a body."""
+    listener, _ = node
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as connection:
+        connection.sendall(struct.pack(">BBL", 0x09, 0, 0) + struct.pack(">BBL", 0x01, 0, 150 * 2**20))
+        try:
+            connection.sendall(b"\0" * 2**20)  # the start of the 150 MiB: refused long before
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert _closed_within(connection, 5)
+    assert _answers(listener)
+
+
+def test_a_peer_that_trickles_a_pdu_is_closed_after_the_pdu_deadline(node, monkeypatch: pytest.MonkeyPatch) -> None:
+    import medlearn.deploy.dimse as dimse
+
+    listener, _ = node
+    monkeypatch.setattr(dimse, "PDU_SECONDS", 1.0)
+    with socket.create_connection(("127.0.0.1", listener.port), timeout=10) as connection:
+        connection.sendall(struct.pack(">BBL", 0x01, 0, 200) + b"\0" * 10)  # 10 of the 200 bytes it states
+        started = time.monotonic()
+        assert _closed_within(connection, 8)
+        assert time.monotonic() - started < 6
+    assert _answers(listener)

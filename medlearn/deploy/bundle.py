@@ -177,7 +177,7 @@ def bundle_digest(model_archive: str, hashes: Mapping[str, str]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def archive_digest(path: str | Path) -> str:
+def archive_digest(path: str | Path | bytes) -> str:
     """sha256 of what Keras reads from a ``.keras`` archive, without Keras: every member but the save date.
 
     Each member's name and bytes enter, in name order; ``config.json`` with Keras's ``shared_object_id``
@@ -195,14 +195,17 @@ def archive_digest(path: str | Path) -> str:
         >>> archive_digest(a / "model.keras") == archive_digest(b / "model.keras")
         True
     """
+    import io
     import zipfile
 
-    path = Path(path)
+    source = io.BytesIO(path) if isinstance(path, bytes) else Path(path)
+    path = "the archive" if isinstance(path, bytes) else Path(path)
     digest, total = hashlib.sha256(), 0
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             for info in sorted(archive.infolist(), key=lambda member: member.filename):
-                digest.update(f"{info.filename}\0".encode())
+                name = info.filename.encode()
+                digest.update(len(name).to_bytes(8, "big") + name)  # lengths first: no two archives read alike
                 if info.filename in ("config.json", "metadata.json"):
                     if info.file_size > MAX_CONFIG_BYTES:
                         raise BundleError(f"{path}: {info.filename} of {info.file_size:,} bytes is too large")
@@ -210,15 +213,16 @@ def archive_digest(path: str | Path) -> str:
                     content = _without_addresses(content) if info.filename == "config.json" else content
                     if info.filename == "metadata.json" and isinstance(content, dict):
                         content.pop("date_saved", None)
-                    digest.update(json.dumps(content, sort_keys=True).encode())
+                    digest.update(hashlib.sha256(json.dumps(content, sort_keys=True).encode()).digest())
                     continue
+                member = hashlib.sha256()
                 with archive.open(info) as stream:
                     for block in iter(lambda: stream.read(1 << 20), b""):
                         total += len(block)
                         if total > MAX_ARCHIVE_BYTES:
                             raise BundleError(f"{path}: unpacks to more than {MAX_ARCHIVE_BYTES:,} bytes")
-                        digest.update(block)
-                digest.update(b"\0")
+                        member.update(block)
+                digest.update(member.digest())  # each member's own digest, of fixed length
     except (zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError, OSError) as error:
         raise BundleError(f"{path}: not a Keras archive that can be read ({type(error).__name__})") from None
     return digest.hexdigest()
@@ -351,26 +355,35 @@ def load_bundle(path: str | Path, *, expect_digest: str | None = None) -> Bundle
     extra = sorted(present - set(BUNDLE_FILES) - {MANIFEST})
     if extra:
         raise BundleError(f"{folder}: files not in the manifest: {', '.join(extra)}")
+    files = {}  # each file read once: what is checked is what is used, whatever the folder holds later
     for name in BUNDLE_FILES:
         if not (folder / name).is_file():
             raise BundleError(f"{folder / name}: missing")
-        if _sha256(folder / name) != manifest[name]:
+        if (folder / name).stat().st_size > MAX_ARCHIVE_BYTES:
+            raise BundleError(f"{folder / name}: more than {MAX_ARCHIVE_BYTES:,} bytes")
+        files[name] = (folder / name).read_bytes()
+        if hashlib.sha256(files[name]).hexdigest() != manifest[name]:
             raise BundleError(f"{folder / name}: does not match its sha256 in {MANIFEST} (changed after saving)")
-    model_archive = archive_digest(folder / "model.keras")
+    model_archive = archive_digest(files["model.keras"])
     digest = bundle_digest(model_archive, manifest)
     if expect_digest is not None and digest != expect_digest:  # before Keras reads anything
         raise BundleError(f"{folder}: digest {digest} is not the approved {expect_digest}")
-    settings = json.loads((folder / "bundle.json").read_text(encoding="utf-8"))
+    settings = json.loads(files["bundle.json"].decode("utf-8"))
+    import tempfile
+
     import keras
 
-    model = keras.saving.load_model(folder / "model.keras", safe_mode=True)
+    with tempfile.TemporaryDirectory() as private:  # Keras reads a path: a copy of the checked bytes, not the folder
+        copy = Path(private) / "model.keras"
+        copy.write_bytes(files["model.keras"])
+        model = keras.saving.load_model(copy, safe_mode=True)
     return Bundle(
         model=model,
         preprocessing=settings["preprocessing"],
         threshold=float(settings["threshold"]),
         calibration=settings["calibration"],
         reference_stats=settings["reference_stats"],
-        card=(folder / "card.md").read_text(encoding="utf-8"),
+        card=files["card.md"].decode("utf-8"),
         versions=settings["versions"],
         hashes=dict(manifest),
         model_archive=model_archive,

@@ -60,6 +60,10 @@ PDU_MARGIN = 1024
 #: The longest other PDU accepted (an association request with 128 presentation contexts is a few tens of kB).
 OTHER_PDU_LIMIT = 256 * 1024
 _P_DATA = 0x04
+#: Seconds within which a PDU, once its first byte has come, must arrive whole (a peer cannot trickle).
+PDU_SECONDS = 30.0
+#: Associations served at once; more are rejected (pynetdicom's default is 10).
+MAX_ASSOCIATIONS = 8
 #: How many of the latest images' results a listener keeps in memory.
 MAX_RESULTS = 10_000
 
@@ -216,6 +220,7 @@ def start_listener(
 
     ae = AE(ae_title=ae_title)
     ae.maximum_pdu_size = MAX_PDU_LENGTH
+    ae.maximum_associations = MAX_ASSOCIATIONS
     if callers is not None:
         ae.require_calling_aet = list(callers)
     for sop_class in ACCEPTED_SOP_CLASSES:
@@ -241,26 +246,53 @@ class _BoundedHandler(RequestHandler):
 
 
 def _bound_pdus(association: Any, refused: Any) -> None:
-    """Make the association's socket refuse, unread, a PDU whose stated length is over the listener's limits.
+    """Make the association's socket refuse, unread, a PDU whose header is not one to read.
 
     pynetdicom's DUL reads a PDU's 6-byte header (type and length), then asks the socket for the length it
-    states; an error here closes the connection (pynetdicom's event 17) before any of it is read.
+    states. Here the header is read and judged first: a type that is not a PDU's, or a length over the listener's
+    limits, raises, and an error here closes the connection (pynetdicom's event 17) before any of the body is
+    read; an unknown type is closed too, since pynetdicom would read no body for it and the next header would
+    then be taken for one. A PDU must also arrive within :data:`PDU_SECONDS`, so that a peer that trickles bytes
+    cannot hold an association.
     """
+    import struct
+    import time
+
     sock = association.dul.socket
-    read, header = sock.recv, []
+    read, expected = sock.recv, []
+
+    def timed_read(count: int, deadline: float) -> bytearray:
+        data, before = bytearray(), sock.socket.gettimeout()
+        try:
+            while len(data) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise OSError(f"a PDU not received within {PDU_SECONDS} s")
+                sock.socket.settimeout(left)
+                try:
+                    data += read(min(4096, count - len(data)))
+                except TimeoutError:
+                    raise OSError(f"a PDU not received within {PDU_SECONDS} s") from None
+        finally:
+            sock.socket.settimeout(before)
+        return data
 
     def recv(count: int) -> bytearray:
-        if not header:  # the next PDU's header
-            data = read(count)
-            header.append(bytes(data[:1]))
-            return data
-        kind = header.pop()
-        limit = MAX_PDU_LENGTH + PDU_MARGIN if kind == bytes([_P_DATA]) else OTHER_PDU_LIMIT
-        if count > limit:
+        if expected and count == expected[0]:  # the body of the header just judged
+            expected.pop()
+            return timed_read(count, time.monotonic() + PDU_SECONDS)
+        expected.clear()
+        header = timed_read(count, time.monotonic() + PDU_SECONDS)
+        if count != 6 or len(header) != 6:
+            return header
+        kind, _, length = struct.unpack(">BBL", bytes(header))
+        limit = MAX_PDU_LENGTH + PDU_MARGIN if kind == _P_DATA else OTHER_PDU_LIMIT
+        if kind not in range(1, 8) or length > limit:
             if refused is not None:
-                refused(association, kind[0] if kind else -1, count)
-            raise OSError(f"a PDU of {count:,} bytes is over the {limit:,} accepted")
-        return read(count)
+                refused(association, kind, length)
+            raise OSError(f"a PDU of type {kind} stating {length:,} bytes is refused (limit {limit:,})")
+        expected.append(length)
+        return header
 
     sock.recv = recv
 

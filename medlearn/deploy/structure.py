@@ -87,6 +87,20 @@ def _looks_explicit(vr: bytes) -> bool:
     return len(vr) == 2 and 0x40 < vr[0] < 0x5B and 0x40 < vr[1] < 0x5B
 
 
+_CHARACTER_SET, _CHARACTER_SET_LIMIT = 0x00080005, 1024  # a few terms of 16 characters at most (PS3.3 C.12.1.1.2)
+
+
+def _short_in_explicit(tag: int) -> bool:
+    """Whether the dictionary gives ``tag`` a VR whose length explicit VR states in 16 bits (AE, CS, UI, ...)."""
+    from pydicom.datadict import dictionary_VR
+
+    try:
+        vr = dictionary_VR(tag)
+    except KeyError:  # private or unknown: pydicom reads it as UN, kept as bytes, not converted
+        return False
+    return vr.encode() in _ALL_VRS - _LONG_LENGTH_VRS
+
+
 def _name(tag: int) -> str:
     from pydicom.datadict import keyword_for_tag
 
@@ -159,6 +173,10 @@ class _Walk:
                 continue
             if value + length > end:
                 raise InputRefused(_name(tag), f"a length of {length:,} bytes runs past the end of its data", _FIX)
+            if implicit and length > 0xFFFF and _short_in_explicit(tag):  # explicit VR could not even state it
+                raise InputRefused(_name(tag), f"a value of {length:,} bytes, more than its VR allows", _FIX)
+            if tag == _CHARACTER_SET and length > _CHARACTER_SET_LIMIT:
+                raise InputRefused(_name(tag), f"a character set of {length:,} bytes", _FIX)
             if sequence:
                 self.sequence(tag, value, value + length, outer=end, implicit=implicit, depth=depth + 1)
             elif group % 2 and 0 < element < 0x100:  # a private creator (or what pydicom would read as one)

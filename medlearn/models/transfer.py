@@ -19,8 +19,8 @@ def rotation_pretext(images: object, *, seed: int = 0) -> tuple[np.ndarray, np.n
 
     A network that learns to say which way up a chest radiograph is may find the anatomy that tells
     (the diaphragm below the lungs, the heart's shadow), or a simpler cue such as brightness from top
-    to bottom; its convolutional blocks can then start a diagnostic network. Label ``k`` means the image was turned ``k`` times by 90 degrees
-    anticlockwise (``np.rot90``), so 0 is the image as stored.
+    to bottom; its convolutional blocks can then start a diagnostic network. Label ``k`` means the image
+    was turned ``k`` times by 90 degrees anticlockwise (``np.rot90``), so 0 is the image as stored.
 
     Args:
         images: ``(N, H, W)`` or ``(N, H, W, C)`` square images (height equal to width).
