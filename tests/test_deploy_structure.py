@@ -294,3 +294,16 @@ def test_an_implicit_value_longer_than_its_vr_allows_is_refused_before_pydicom_c
     with pytest.raises(InputRefused) as refused:
         read_dicom(data)
     assert refused.value.attribute == attribute
+
+
+def test_an_explicit_text_value_far_longer_than_one_value_is_refused_before_conversion() -> None:
+    """Explicit VR bounds a CS or UI value at 64 kB; the header gates still refuse one far longer than a value."""
+    dataset = image_to_dicom(np.full((28, 28), 90, np.uint8), seed="explicit")
+    data = bytearray(to_bytes(dataset))
+    at = data.index(b"\x08\x00\x60\x00CS")  # (0008,0060) Modality, explicit VR
+    length = struct.unpack_from("<H", data, at + 6)[0]
+    value = b"CR\\" * 20_000 + b"CR"
+    data[at : at + 8 + length] = b"\x08\x00\x60\x00CS" + struct.pack("<H", len(value)) + value
+    with pytest.raises(InputRefused) as refused:
+        dicom_to_input(read_dicom(bytes(data)))
+    assert refused.value.attribute == "Modality" and "bytes where one value is expected" in str(refused.value)

@@ -33,6 +33,21 @@ def _raw_length_checked(dataset: Dataset, keyword: str) -> None:
         raise InputRefused(keyword, f"{length:,} bytes where one value is expected", "Fix the header.")
 
 
+def _header_text(dataset: Dataset, keyword: str) -> str:
+    """An attribute's text (empty when absent), refused first when its stored value is far longer than one value.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> dataset = Dataset()
+        >>> dataset.Modality = "CR"
+        >>> _header_text(dataset, "Modality"), _header_text(dataset, "ViewPosition")
+        ('CR', '')
+    """
+    _raw_length_checked(dataset, keyword)
+    value = dataset.get(keyword, "")
+    return "" if value is None else str(value)
+
+
 def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
     """An integer attribute, or a refusal naming it when its value is not a whole number."""
     _raw_length_checked(dataset, keyword)

@@ -24,7 +24,7 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from .._validation import check_choice, check_int
-from ._header import InputRefused, _age_years, _header_int, _header_number, _refuse_unless
+from ._header import InputRefused, _age_years, _header_int, _header_number, _header_text, _refuse_unless
 from ._pixels import reduce_to, voi_lut
 from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_end, file_meta_transfer_syntax
 from .structure import MAX_FRAGMENTS, check_structure
@@ -162,7 +162,7 @@ def dicom_to_input(
     """
     monochrome1 = check_choice(monochrome1, "monochrome1", ("invert", "refuse"))
     checks: list[str] = []
-    sop = str(dataset.get("SOPClassUID", ""))
+    sop = _header_text(dataset, "SOPClassUID")
     _refuse_unless(
         sop in ACCEPTED_SOP_CLASSES,
         "SOPClassUID",
@@ -170,7 +170,7 @@ def dicom_to_input(
         "Send a CR, DX (for presentation) or Secondary Capture image of a chest radiograph.",
     )
     checks.append("SOPClassUID")
-    modality = str(dataset.get("Modality", ""))
+    modality = _header_text(dataset, "Modality")
     _refuse_unless(
         modality in RADIOGRAPH_MODALITIES,
         "Modality",
@@ -178,21 +178,21 @@ def dicom_to_input(
         "This model reads chest radiographs only; route other modalities elsewhere.",
     )
     checks.append("Modality")
-    body_part = str(dataset.get("BodyPartExamined", "") or "").strip().upper()
+    body_part = _header_text(dataset, "BodyPartExamined").strip().upper()
     _refuse_unless(
         body_part in ("", "CHEST"),
         "BodyPartExamined",
         f"{body_part[:64]} is not the chest",
         "This model reads chest radiographs only; route other body parts elsewhere.",
     )
-    view = str(dataset.get("ViewPosition", "") or "").strip().upper()
+    view = _header_text(dataset, "ViewPosition").strip().upper()
     _refuse_unless(
         view in ("", "AP", "PA"),
         "ViewPosition",
         f"{view[:16]} is not a frontal view (AP or PA)",
         "Send the frontal view; the model never saw lateral views.",
     )
-    age = _age_years(str(dataset.get("PatientAge", "") or ""))
+    age = _age_years(_header_text(dataset, "PatientAge"))
     _refuse_unless(
         age is None or age < 18,
         "PatientAge",
@@ -205,7 +205,7 @@ def dicom_to_input(
     samples = _header_int(dataset, "SamplesPerPixel", 1)
     _refuse_unless(samples == 1, "SamplesPerPixel", f"{samples} samples per pixel", "Send a greyscale image.")
     checks.append("SamplesPerPixel")
-    photometric = str(dataset.get("PhotometricInterpretation", ""))
+    photometric = _header_text(dataset, "PhotometricInterpretation")
     _refuse_unless(
         photometric in ("MONOCHROME1", "MONOCHROME2"),
         "PhotometricInterpretation",
