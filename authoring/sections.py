@@ -45,8 +45,11 @@ FIGURE_MINUTES = 1
 CORE_PATH = ("00", "01", "05", "06", "07", "16")
 READING_MODEL = (
     f"{WORDS_PER_MINUTE} words and {CODE_LINES_PER_MINUTE} lines of code a minute, a minute a figure, "
-    "plus the cells' run time"
+    "plus the cells' run time; folded answers and collapsed checks are read at will"
 )
+#: Folded text (a Discuss prompt's model answer) and collapsed code (a claim's check) are not in the reading
+#: path: a learner unfolds them at will, like the Discuss prompts and exercises, whose time is not estimated.
+DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL)
 MARKER = re.compile(r"^_(Core|Optional) · about \d+ min(?: to read)? · (?:its cells run in [\d.]+ s|no code)_$")
 ESTIMATE = re.compile(r"^\*Estimated time:.*\*$", re.MULTILINE)
 TIMING_START, TIMING_END = "<!-- timing:start -->", "<!-- timing:end -->"
@@ -120,10 +123,11 @@ def sections(nb: dict, name: str) -> list[Section]:
         for cell in cells[start:stop]:
             text = _without_marker(_source(cell))
             if cell["cell_type"] == "markdown":
-                words += len(re.findall(r"\w+", text))
+                words += len(re.findall(r"\w+", DETAILS.sub("", text)))
             elif cell["cell_type"] == "code" and text.strip():
                 has_code = True
-                code_lines += sum(1 for line in text.split("\n") if line.strip())
+                if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                    code_lines += sum(1 for line in text.split("\n") if line.strip())
                 seconds += _seconds(cell)
                 figures += sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
         level = cells[start].get("metadata", {}).get("medlearn", {}).get("section")

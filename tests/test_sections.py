@@ -70,6 +70,19 @@ def test_reading_time_counts_words_and_code() -> None:
         sections.update_guide("no markers here", "table")
 
 
+def test_folded_answers_and_collapsed_checks_are_not_in_the_reading_path() -> None:
+    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 99 + "<details>" + "answer " * 500 + "</details>")
+    md.metadata["medlearn"] = {"section": "core"}
+    check = nbformat.v4.new_code_cell("\n".join(["claim('x', True)"] * 80))
+    check.metadata["jupyter"] = {"source_hidden": True}
+    nb = nbformat.v4.new_notebook(cells=[md, check])
+    (only,) = sections.sections(nb, "test")
+    assert only.reading_minutes == 1 and only.has_code  # 100 words; the folded answer and the 80 lines not read
+    del check.metadata["jupyter"]
+    (only,) = sections.sections(nb, "test")
+    assert only.reading_minutes == 11  # 100/100 + 80/8
+
+
 def test_stored_seconds_sums_the_recorded_cell_times_and_skips_the_rest() -> None:
     def cell(start: str, end: str) -> dict:
         return {"metadata": {"execution": {"iopub.execute_input": start, "shell.execute_reply": end}}}
