@@ -36,6 +36,8 @@ from pathlib import Path
 
 import nbformat
 
+from authoring import chapters as chapter_tables
+
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = ("core", "optional")
 WORDS_PER_MINUTE = 100
@@ -225,7 +227,6 @@ def chapters(repo: Path = REPO) -> list[Path]:
 
 
 TIMES_START, TIMES_END = "<!-- times:start -->", "<!-- times:end -->"
-ROW = re.compile(r"^(\| \[(\d\d) · [^|]*\]\([^)]*\) \|.*\| )([^|]*)( \| [^|]*\|)$", re.MULTILINE)
 
 
 def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) -> str:
@@ -259,13 +260,6 @@ def _title(nb: dict) -> str:
     return first.lstrip("# ").split(" · ", 1)[-1].split(":")[0].strip()
 
 
-def _time_cell(row: re.Match, minutes: dict[str, tuple[int, int]]) -> str:
-    """A README chapter row with its time column written from the chapter's minutes (other rows unchanged)."""
-    if row.group(2) not in minutes:
-        return row.group(0)
-    return row.group(1) + "{} min core, {} in all".format(*minutes[row.group(2)]) + row.group(4)
-
-
 def run(repo: Path = REPO, check: bool = False) -> list[str]:
     """Update (or with ``check``, only compare) every chapter, its notes and the course's stated times;
     return what differs."""
@@ -293,13 +287,11 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
         page = repo / name
         old = page.read_text(encoding="utf-8")
         new = _between(old, TIMES_START, TIMES_END, times, name)
-        if name == "README.md":
-            new = ROW.sub(lambda m: _time_cell(m, minutes), new)
         if new != old:
             stale.append(name)
             if not check:
                 page.write_text(new, encoding="utf-8")
-    return stale
+    return stale + chapter_tables.write_tables(minutes, repo, check)
 
 
 def main(argv: list[str] | None = None) -> int:

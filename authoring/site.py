@@ -42,7 +42,7 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
         "For instructors": ["instructors/README"]
         + [s for s in stems("instructors", "*.md") if s != "instructors/README" and not s[12:14].isdigit()]
         + stems("instructors", "[0-9][0-9]_*.md"),
-        "About the course": ["START_HERE", "CONTRIBUTING"],
+        "About the course": ["START_HERE", "docs/data", "docs/reference", "benchmarks/README", "CONTRIBUTING"],
     }
     if not instructors:
         del found["For instructors"]
@@ -94,6 +94,9 @@ def config(jupyterhub: str | None = None, repository: str = REPOSITORY) -> dict:
                 "html_context": {"default_mode": "light"},
                 # Widgets need a running kernel; do not fetch their JavaScript from a CDN.
                 "nb_ipywidgets_js": {},
+                # A claim cell, collapsed in JupyterLab, shows its one line with this toggle (site_sphinx).
+                "nb_code_prompt_show": "Show code",
+                "nb_code_prompt_hide": "Hide code",
                 "suppress_warnings": ["myst.header"],
             },
         },

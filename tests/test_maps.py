@@ -1,6 +1,6 @@
 """The maps of the repository stay true: every library module and every authoring tool is named where a
-maintainer looks for it (``medlearn/__init__.py``, the README's library table, CONTRIBUTING's layout), and
-the site lists every instructor page without a list to edit."""
+maintainer looks for it (``medlearn/__init__.py``, the library reference written from the docstrings,
+CONTRIBUTING's layout), and the site lists every instructor page without a list to edit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers import REPO
 
 import medlearn
-from authoring import site
+from authoring import reference, site
 
 
 def library_modules(root: Path = REPO / "medlearn") -> list[str]:
@@ -27,12 +27,12 @@ def authoring_tools(root: Path = REPO / "authoring") -> list[str]:
 
 def missing_from_maps(modules: list[str], tools: list[str]) -> list[str]:
     """Every module or tool that a map leaves out, as '<map>: <name>'."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    reference = (REPO / "docs" / "reference.md").read_text(encoding="utf-8")
     layout = next(
         line for line in (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").splitlines() if "| `authoring/`" in line
     )
     missing = [f"medlearn/__init__.py: {m}" for m in modules if f":mod:`medlearn.{m}`" not in medlearn.__doc__]
-    missing += [f"README library table: {m}" for m in modules if f"| `medlearn.{m}` |" not in readme]
+    missing += [f"library reference: {m}" for m in modules if f"## `medlearn.{m}`" not in reference]
     missing += [f"CONTRIBUTING layout: {t}" for t in tools if not re.search(rf"`{t}`", layout)]
     return missing
 
@@ -48,9 +48,15 @@ def test_a_new_module_or_tool_left_off_the_maps_is_found() -> None:
     found = missing_from_maps(["data", "tomography"], ["run_notebooks", "unmapped_tool"])
     assert found == [
         "medlearn/__init__.py: tomography",
-        "README library table: tomography",
+        "library reference: tomography",
         "CONTRIBUTING layout: unmapped_tool",
     ]
+
+
+def test_the_library_reference_is_written_from_the_docstrings_of_today() -> None:
+    assert (REPO / "docs" / "reference.md").read_text(encoding="utf-8") == reference.page(), (
+        "docs/reference.md is out of date: python -m authoring.reference"
+    )
 
 
 def test_a_new_instructor_page_appears_on_the_site_without_editing_a_list(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -
         hub = f"{HUB}/hub/user-redirect/git-pull?repo=https%3A//github.com/medlearn/medlearn&urlpath=lab/tree/medlearn/"
         assert hub + f"{stem}.ipynb" in page, f"{name}: no JupyterHub link"
         assert f"https://github.com/medlearn/medlearn/blob/main/{stem}.ipynb" in page, f"{name}: no source link"
+
+
+def test_collapsed_claim_cells_show_their_line_behind_a_show_code_toggle(html: Path) -> None:
+    """A cell collapsed in JupyterLab (jupyter.source_hidden) is collapsed on the site, its output in view."""
+    page = _page(html, "notebooks/13_few_labels")
+    assert page.count("tag_hide-input") >= 5 and "Show code" in page
+    assert "✓" in page  # the claims' one-line verdicts stay visible
+    plain = _page(html, "notebooks/01_convolution")
+    assert plain.count("tag_hide-input") == sum(
+        1
+        for cell in json.loads((REPO / "notebooks" / "01_convolution.ipynb").read_text(encoding="utf-8"))["cells"]
+        if cell["metadata"].get("jupyter", {}).get("source_hidden")
+    )
 
 
 def test_the_public_site_can_leave_out_the_instructor_guide() -> None:
