@@ -18,23 +18,14 @@ from __future__ import annotations
 import hashlib
 import sys
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from medlearn.data.bccd import member_path
 
 from .run_notebooks import REPO
 from .tables import split_check, write_or_check
 
 OUT = REPO / "medlearn" / "data" / "bccd.sha256"
-DATA_SET = ("BCCD", "LICENSE", "README.md")
-
-
-def _inside(member: str) -> str | None:
-    """The member's path inside the data set, or None for a folder or a file that is not the data set's."""
-    parts = PurePosixPath(member).parts
-    if member.endswith("/") or not parts:
-        return None
-    if parts[0] not in DATA_SET and len(parts) > 1:
-        parts = parts[1:]  # the repository's archive: one folder around everything
-    return "/".join(parts) if parts[0] in DATA_SET and (parts[0] == "BCCD" or len(parts) == 1) else None
 
 
 def render(archive: Path) -> str:
@@ -42,7 +33,7 @@ def render(archive: Path) -> str:
     sums = {}
     with zipfile.ZipFile(archive) as opened:
         for member in opened.namelist():
-            path = _inside(member)
+            path = member_path(member)
             if path is not None:
                 sums[path] = hashlib.sha256(opened.read(member)).hexdigest()
     return "".join(f"{digest}  {path}\n" for path, digest in sorted(sums.items()))

@@ -27,7 +27,7 @@ MAX_UNDEFINED = 0.05
 
 
 class Interval(NamedTuple):
-    """A statistic on the cases given and its percentile bootstrap interval: ``value, low, high = interval``.
+    """A statistic on the cases given and its interval (percentile bootstrap, or a t interval): ``value, low, high``.
 
     Example:
         >>> Interval(0.8, 0.7, 0.9).low

@@ -304,3 +304,27 @@ def check_scores(values: object, name: str, n: int) -> np.ndarray:
     if array.shape != (n,):
         raise ValueError(f"{name} must be {n} numbers, one per case, not of shape {array.shape}")
     return array
+
+
+def check_outcome(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
+    """Checked event indicators (0/1 or bool) and follow-up times (finite, not negative) of one length.
+
+    The event is checked first, so that arguments given in the order (time, event) are refused with a word on
+    the order (the survival functions, the Cox diagnostics and the survival plots share this check).
+
+    Example:
+        >>> check_outcome([1, 0], [5.0, 7.5])
+        (array([ True, False]), array([5. , 7.5]))
+    """
+    events = check_array(event, "event", ndim=1, kinds="biuf")
+    if events.dtype != bool and not np.isin(events, (0, 1)).all():
+        raise ValueError(
+            f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()} "
+            "(the order is event, then time, as in scikit-survival)"
+        )
+    times = check_array(time, "time", ndim=1, kinds="iuf")
+    if len(events) != len(times):
+        raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
+    if np.any(times < 0):
+        raise ValueError(f"time must not be negative, not {float(times.min())!r}")
+    return events.astype(bool), times.astype(float)

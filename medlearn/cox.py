@@ -18,14 +18,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-from ._validation import check_array, check_bool, check_choice, check_int_sequence
-from .survival import _outcome, kaplan_meier, survival_at
+from ._validation import check_array, check_bool, check_choice, check_int_sequence, check_outcome
+from .survival import kaplan_meier, survival_at
 
 __all__ = ["cox_information", "proportional_hazards_test", "schoenfeld_residuals"]
 
 
 def _cox_inputs(X: object, event: object, time: object, coefficients: object) -> tuple[np.ndarray, ...]:
-    events, times = _outcome(event, time)
+    events, times = check_outcome(event, time)
     x = check_array(X, "X", ndim=2, kinds="iufb").astype(float)
     if len(x) != len(times):
         raise ValueError(f"X has {len(x)} rows but time has {len(times)} patients")

@@ -286,7 +286,7 @@ def _runs(values: object, name: str) -> np.ndarray:
     return array[None] if array.ndim == 1 else array
 
 
-def corrected_cv_interval(values: object, test_fraction: float, level: float = 0.95) -> tuple[float, float, float]:
+def corrected_cv_interval(values: object, test_fraction: float, level: float = 0.95) -> Interval:
     """The mean of per-fold scores (or paired per-fold differences) of repeated cross-validation, with
     Nadeau and Bengio's corrected resampled t interval.
 
@@ -302,7 +302,7 @@ def corrected_cv_interval(values: object, test_fraction: float, level: float = 0
         level: the interval's level.
 
     Returns:
-        ``(mean, low, high)``.
+        An :class:`Interval` ``(value, low, high)``, as the bootstrap functions return: the mean and its interval.
 
     Example:
         >>> mean, low, high = corrected_cv_interval([0.70, 0.68, 0.72, 0.69, 0.71], 0.2)
@@ -320,4 +320,4 @@ def corrected_cv_interval(values: object, test_fraction: float, level: float = 0
     variance = scores.var(ddof=1) * (1 / j + test_fraction / (1 - test_fraction))
     half = float(stats.t.ppf(0.5 + level / 2, j - 1) * np.sqrt(variance))
     mean = float(scores.mean())
-    return mean, mean - half, mean + half
+    return Interval(mean, mean - half, mean + half)

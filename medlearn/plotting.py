@@ -267,7 +267,8 @@ def plot_survival_curves(
         >>> len(ax.get_lines()) >= 1
         True
     """
-    from .survival import _outcome, kaplan_meier, kaplan_meier_band
+    from ._validation import check_outcome
+    from .survival import kaplan_meier, kaplan_meier_band
 
     if not isinstance(groups, Mapping) or not groups:
         raise ValueError(f"groups must be a non-empty mapping of label to (event, time), not {groups!r}"[:200])
@@ -276,7 +277,7 @@ def plot_survival_curves(
     for k, (label, pair) in enumerate(groups.items()):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise ValueError(f"groups[{label!r}] must be a pair (event, time)")
-        event, time = _outcome(*pair)
+        event, time = check_outcome(*pair)
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         times, survival = kaplan_meier(event, time)
         x = np.r_[0.0, times] / time_scale

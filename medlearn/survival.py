@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 from ._resample import Interval, bootstrap, check_bootstrap
-from ._validation import check_array, check_int, check_number
+from ._validation import check_array, check_int, check_number, check_outcome
 
 __all__ = [
     "concordance_index",
@@ -35,25 +35,6 @@ __all__ = [
 
 #: Risks closer than this are tied (scikit-survival's ``tied_tol``).
 TIED_TOL = 1e-8
-
-
-def _outcome(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
-    """Checked event indicators (0/1 or bool) and follow-up times (finite, not negative) of one length.
-
-    The event is checked first, so that arguments given in the order (time, event) are refused with a word on
-    the order."""
-    events = check_array(event, "event", ndim=1, kinds="biuf")
-    if events.dtype != bool and not np.isin(events, (0, 1)).all():
-        raise ValueError(
-            f"event must hold 0/1 or True/False, not the values {np.unique(events)[:5].tolist()} "
-            "(the order is event, then time, as in scikit-survival)"
-        )
-    times = check_array(time, "time", ndim=1, kinds="iuf")
-    if len(events) != len(times):
-        raise ValueError(f"event has {len(events)} patients but time has {len(times)}")
-    if np.any(times < 0):
-        raise ValueError(f"time must not be negative, not {float(times.min())!r}")
-    return events.astype(bool), times.astype(float)
 
 
 def _counts(times: np.ndarray, events: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,7 +68,7 @@ def kaplan_meier(event: object, time: object) -> tuple[np.ndarray, np.ndarray]:
         >>> times.tolist(), survival.round(3).tolist()
         ([2.0, 3.0, 5.0, 8.0], [0.8, 0.6, 0.3, 0.3])
     """
-    events, times = _outcome(event, time)
+    events, times = check_outcome(event, time)
     unique, deaths, at_risk = _counts(times, events)
     return unique, np.cumprod(1.0 - deaths / at_risk)
 
@@ -111,7 +92,7 @@ def kaplan_meier_band(event: object, time: object, level: float = 0.95) -> tuple
         True
     """
     level = check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
-    events, times = _outcome(event, time)
+    events, times = check_outcome(event, time)
     unique, deaths, at_risk = _counts(times, events)
     survival = np.cumprod(1.0 - deaths / at_risk)
     alive = at_risk - deaths
@@ -174,7 +155,7 @@ def concordance_index(event: object, time: object, y_score: object, *, block: in
         >>> concordance_index([1, 1, 0, 1], [1.0, 2.0, 3.0, 4.0], [0.9, 0.5, 0.7, 0.1])
         0.8
     """
-    events, times = _outcome(event, time)
+    events, times = check_outcome(event, time)
     risks = _risk(y_score, "y_score", len(times))
     block = check_int(block, "block", min_value=1)
     score = pairs = 0.0
@@ -236,7 +217,7 @@ def survival_bootstrap_ci(
         >>> bool(0.5 < low < c < high)
         True
     """
-    events, times = _outcome(event, time)
+    events, times = check_outcome(event, time)
     scores = [_risk(y_score, "y_score", len(times))]
     if y_score_b is not None:
         scores.append(_risk(y_score_b, "y_score_b", len(times)))

@@ -179,3 +179,16 @@ def test_bad_arguments() -> None:
         load_bccd("training")
     with pytest.raises(ValueError, match="downscale must be"):
         load_bccd("test", downscale=0)
+
+
+def test_member_path_maps_both_layouts_to_one_key_and_leaves_the_rest_out() -> None:
+    from medlearn.data.bccd import member_path
+
+    image = "BCCD/JPEGImages/BloodImage_00000.jpg"
+    assert member_path(image) == member_path(f"BCCD_Dataset-{BCCD_COMMIT}/{image}") == image
+    assert member_path("README.md") == member_path(f"BCCD_Dataset-{BCCD_COMMIT}/README.md") == "README.md"
+    for other in ("BCCD/", f"BCCD_Dataset-{BCCD_COMMIT}/scripts/split.py", "example.jpg", "a/b/BCCD/x.xml"):
+        assert member_path(other) is None, other
+    assert member_path("BCCD/planted.xml") == "BCCD/planted.xml"  # kept, so that the check refuses it by name
+    with pytest.raises(ValueError, match="member"):
+        member_path(None)

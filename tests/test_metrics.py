@@ -245,10 +245,13 @@ def test_bootstrap_ci_rejects_bad_options(options: dict, word: str) -> None:
 def test_corrected_cv_interval_by_its_formula_and_wider_than_the_naive_one() -> None:
     from scipy import stats
 
+    from medlearn._resample import Interval
     from medlearn.metrics import corrected_cv_interval
 
     values = np.array([0.70, 0.66, 0.73, 0.69, 0.71, 0.68, 0.72, 0.67, 0.70, 0.74])
-    mean, low, high = corrected_cv_interval(values, 0.2)
+    interval = corrected_cv_interval(values, 0.2)
+    assert isinstance(interval, Interval)  # one return shape with the bootstrap functions
+    mean, low, high = interval
     half = stats.t.ppf(0.975, 9) * np.sqrt(values.var(ddof=1) * (1 / 10 + 0.25))
     assert (
         mean == pytest.approx(values.mean())

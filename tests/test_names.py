@@ -33,7 +33,12 @@ SYNONYMS = {
 
 #: Deliberate: a detection is the record ``{"boxes", "scores", "labels"}`` of torchvision and torchmetrics, and
 #: non-maximum suppression takes its fields by those names (``torchvision.ops.nms(boxes, scores, ...)``).
-RECORD_FIELDS = {("medlearn.detection.boxes", "non_max_suppression", "scores")}
+RECORD_FIELDS = {
+    ("medlearn.detection.boxes", "non_max_suppression", "scores"),
+    # A cohort is a record, not a call: its table of named clinical columns is read as ``cohort.features``
+    # (scikit-survival's loaders return the same table as their first value), never passed as an argument.
+    ("medlearn.data.cohorts", "Cohort.__init__", "features"),
+}
 
 #: Not yet renamed: medlearn.deploy is being changed elsewhere. Each entry must still exist (so the list can only
 #: shrink); rename it to the glossary's word and delete its line.
@@ -47,9 +52,14 @@ def _public_functions() -> list[tuple[str, str, inspect.Signature]]:
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(value) or value.__module__ != info.name:
+            if name.startswith("_") or getattr(value, "__module__", None) != info.name:
                 continue
-            found.append((info.name, name, inspect.signature(value)))
+            if inspect.isfunction(value):
+                found.append((info.name, name, inspect.signature(value)))
+            elif inspect.isclass(value):  # its public methods, and its constructor's arguments
+                for method_name, method in vars(value).items():
+                    if inspect.isfunction(method) and (method_name == "__init__" or not method_name.startswith("_")):
+                        found.append((info.name, f"{name}.{method_name}", inspect.signature(method)))
     return found
 
 

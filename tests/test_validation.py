@@ -19,6 +19,7 @@ from medlearn._validation import (
     check_int,
     check_int_sequence,
     check_number,
+    check_outcome,
     check_spacing,
 )
 
@@ -140,6 +141,19 @@ def test_check_images_shapes() -> None:
         check_images(np.zeros((5, 8, 8)), "batch", min_size=16)
     with pytest.raises(ValueError, match="^images must not be empty"):
         check_images(np.zeros((0, 8, 8)))
+
+
+def test_check_outcome_takes_event_then_time_and_names_what_is_wrong() -> None:
+    events, times = check_outcome([1, 0, True], [2, 3.5, 0])
+    assert events.dtype == bool and times.dtype == float and events.tolist() == [True, False, True]
+    with pytest.raises(ValueError, match="the order is event, then time"):
+        check_outcome([5.0, 7.5], [1, 0])  # (time, event): refused by a word on the order
+    with pytest.raises(ValueError, match="event has 2 patients but time has 3"):
+        check_outcome([1, 0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="time must not be negative"):
+        check_outcome([1, 0], [1.0, -2.0])
+    with pytest.raises(ValueError, match="time"):
+        check_outcome([1, 0], [1.0, np.nan])
 
 
 def test_check_fitted() -> None:

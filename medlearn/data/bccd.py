@@ -74,17 +74,33 @@ class BCCD(NamedTuple):
     clipped: tuple[str, ...]  #: one line per box that ran past the image (clipped) or lay outside it (dropped)
 
 
-def _key(member: str) -> str | None:
-    """The key of an archive member in :data:`BCCD_SHA256`, None for files that are not the data set's."""
+#: The data set's own files at the top of its archive; the repository's scripts and example image are not data.
+DATA_SET_ROOTS = ("BCCD", "LICENSE", "README.md")
+
+
+def member_path(member: str) -> str | None:
+    """An archive member's path inside the data set (its key in :data:`BCCD_SHA256`), or None for a folder or a
+    file that is not the data set's. The course's copy has no prefix; the repository's archive has one folder
+    around everything. ``authoring/bccd_checksums.py`` writes the table by the same rule.
+
+    A path under ``BCCD/`` that the table does not hold keeps its key, so that it is refused by name.
+
+    Example:
+        >>> member_path("BCCD_Dataset-d272fb1/BCCD/JPEGImages/BloodImage_00000.jpg")
+        'BCCD/JPEGImages/BloodImage_00000.jpg'
+        >>> member_path("BCCD_Dataset-d272fb1/scripts/split.py") is None
+        True
+    """
+    if not isinstance(member, str):
+        raise ValueError(f"member must be an archive member's name, not {type(member).__name__}")
     parts = PurePosixPath(member).parts
-    for start in (0, 1):  # the course's copy has no prefix; the repository's archive has one folder
-        rest = "/".join(parts[start:])
-        if rest in BCCD_SHA256:
-            return rest
-    inside = parts[1:] if parts and parts[0] != "BCCD" else parts
-    if inside and inside[0] == "BCCD":
-        return "/".join(inside)  # claims to be a file of the data set: refused by name unless it is one
-    return None  # the repository's scripts, example image and other folders
+    if member.endswith("/") or not parts:
+        return None
+    if parts[0] not in DATA_SET_ROOTS and len(parts) > 1:
+        parts = parts[1:]
+    if parts[0] == "BCCD" and len(parts) > 1 or len(parts) == 1 and parts[0] in DATA_SET_ROOTS[1:]:
+        return "/".join(parts)
+    return None
 
 
 #: How BCCD is fetched, verified and read: the repository's archive or the course's copy, file by file.
@@ -94,7 +110,7 @@ BCCD_DATASET = ArchiveDataset(
     filename=BCCD_ARCHIVE,
     url=BCCD_URL,
     sha256=BCCD_SHA256,
-    key=_key,
+    key=member_path,
     summary=f"2-D {'blood smear photograph, 640 x 480':44} {'detection (boxes)':26}  3 classes 205/87/72",
 )
 
