@@ -233,13 +233,19 @@ def _overlay_problems(dataset: Any, sop_class: str) -> list[str]:
 
 def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable[str] = ()) -> bool:
     """True when an attribute is Type 1, 1C, 2 or 2C at the top level only in modules that the IOD makes
-    conditional (C) or user optional (U), and none of those modules' other Type 1 or 2 attributes is
-    ``present``: removing it then removes its module, which the IOD does not require.
+    conditional (C) or user optional (U), and none of those modules' other attributes (of any type, Type 3
+    included) is ``present``: removing it then removes its module, which the IOD does not require. A module
+    that keeps any attribute stays, and must keep its required ones: in a CT image, Patient's Sex Neutered
+    is Type 2C (required for an animal) in the user-optional Patient Study Module (PS3.3 C.7.2.2), which a
+    kept Patient's Body Mass Index keeps present.
 
     Example:
         >>> ecg = "1.2.840.10008.5.1.4.1.1.9.1.1"  # 12-lead ECG: the Waveform Annotation module is C
         >>> only_in_optional_modules(ecg, "WaveformAnnotationSequence"), only_in_optional_modules(ecg, "Modality")
         (True, False)
+        >>> ct = "1.2.840.10008.5.1.4.1.1.2"
+        >>> [only_in_optional_modules(ct, "PatientSexNeutered", p) for p in ((), ["PatientBodyMassIndex"])]
+        [True, False]
     """
     if not isinstance(keyword, str) or not keyword:
         raise ValueError(f"keyword must be an attribute keyword, not {keyword!r}")
@@ -248,12 +254,12 @@ def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable
     iod = iod_name(sop_class_uid)
     table = iod_table()
     holders = [
-        (usage, table["modules"][module][""])
+        (usage, {*table["modules"][module][""], *table["type_3"].get(module, ())})
         for module, usage in table["iods"].get(iod or "", [])
         if keyword in table["modules"].get(module, {}).get("", {})
     ]
     others = set(present) - {keyword}
-    return bool(holders) and all(usage in ("C", "U") and not others & set(types) for usage, types in holders)
+    return bool(holders) and all(usage in ("C", "U") and not others & keywords for usage, keywords in holders)
 
 
 def iod_problems(dataset: Any, *, nested: bool = True) -> list[str]:
