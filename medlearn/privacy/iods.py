@@ -9,7 +9,9 @@ The types hold inside the items of a sequence as at the top level. The table is
 generated from the ``highdicom`` package's copy of the standard by ``python -m
 authoring.iod_types`` (the package data file ``data/iods.json.gz``, read on
 first use); it holds the attributes of Type 1, 1C, 2 and 2C by the path of
-sequences they sit in, but not the conditions, which are prose in the standard.
+sequences they sit in, and each module's Type 3 attributes at the top level (to
+tell whether a module stays in a copy), but not the conditions, which are prose
+in the standard.
 
 Two rules of the standard that the table does not carry are applied here: an SR
 content item's value attributes are those of its Value Type (PS3.3 C.17.3,
