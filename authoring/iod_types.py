@@ -16,7 +16,9 @@ This script reads three of them from the installed distribution, without
 importing highdicom, and writes ``medlearn/privacy/data/iods.json.gz``: the IOD
 of each SOP Class UID, the modules of each IOD with their usage, and, for each
 module, the attributes of Type 1, 1C, 2 and 2C by the path of sequences they
-sit in (``""`` for the top level, ``"WaveformAnnotationSequence"``, ...). The
+sit in (``""`` for the top level, ``"WaveformAnnotationSequence"``, ...), and
+the keywords of its Type 3 attributes at the top level (an attribute of one of
+them kept in a de-identified copy keeps its module present). The
 conditions of 1C and 2C are prose in the standard and are left out; so is the
 condition under which a macro is included (highdicom lists a macro's
 attributes with their own types). ``tests/test_privacy_tables.py`` regenerates
@@ -60,29 +62,35 @@ def installed_tables(package: str = PACKAGE, version: str = PACKAGE_VERSION) -> 
 
 
 def build(sop_classes: dict, iods: dict, modules: dict) -> dict:
-    """The three tables of the standard, cut down to what medlearn needs: the required types by path.
+    """The three tables of the standard, cut down to what medlearn needs: the required types by path, and
+    each module's Type 3 attributes at the top level (which keep a module present, but never go into a dummy item).
 
     Example:
         >>> modules = {"m": [{"keyword": "A", "type": "1", "path": []}, {"keyword": "B", "type": "3", "path": []},
         ...                  {"keyword": "C", "type": "2", "path": ["ASequence"]}]}
-        >>> build({"1.2": "x"}, {"x": [{"key": "m", "usage": "M"}]}, modules)["modules"]
-        {'m': {'': {'A': '1'}, 'ASequence': {'C': '2'}}}
+        >>> table = build({"1.2": "x"}, {"x": [{"key": "m", "usage": "M"}]}, modules)
+        >>> table["modules"], table["type_3"]
+        ({'m': {'': {'A': '1'}, 'ASequence': {'C': '2'}}}, {'m': ['B']})
     """
     used = sorted({entry["key"] for entry in (e for entries in iods.values() for e in entries)})
     if not sop_classes or not used or not set(used) & set(modules):
         raise SystemExit("the tables are empty or do not fit together")
     nested: dict[str, dict[str, dict[str, str]]] = {}
+    optional: dict[str, list[str]] = {}
     for module in used:
         paths: dict[str, dict[str, str]] = {}
         for attribute in modules.get(module, []):
             if attribute["type"] in TYPES:
                 where = SEPARATOR.join(attribute["path"])
                 paths.setdefault(where, {})[attribute["keyword"]] = attribute["type"]
+            elif attribute["type"] == "3" and not attribute["path"]:
+                optional.setdefault(module, []).append(attribute["keyword"])
         nested[module] = {path: dict(sorted(types.items())) for path, types in sorted(paths.items())}
     return {
         "sop_classes": dict(sorted(sop_classes.items())),
         "iods": {iod: [[e["key"], e["usage"]] for e in entries] for iod, entries in sorted(iods.items())},
         "modules": nested,
+        "type_3": {module: sorted(set(keywords)) for module, keywords in sorted(optional.items())},
     }
 
 

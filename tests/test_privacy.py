@@ -504,6 +504,7 @@ def test_the_iod_generator_keeps_types_1_1c_2_and_2c_by_path() -> None:
         },
     }
     assert table["iods"]["segmentation"] == [["general-equipment", "M"], ["enhanced-general-equipment", "M"]]
+    assert table["type_3"] == {"general-equipment": ["InstitutionName"]}  # the top level's Type 3 attributes
     with pytest.raises(SystemExit, match="do not fit"):
         build({"1.2": "x"}, {"x": [{"key": "nowhere", "usage": "M"}]}, modules)
 

@@ -1,5 +1,6 @@
-"""medlearn.privacy after a DICOM review: valid dummy SR content and codes, optional modules, overlays kept in the
-pixel bits, presentation states' activation layers, unknown SOP classes and Type 1 attributes under Z."""
+"""medlearn.privacy after a DICOM review: valid dummy SR content and codes, optional modules (removed whole, or kept
+valid), overlays kept in the pixel bits, presentation states' activation layers, unknown SOP classes and Type 1
+attributes under Z."""
 
 from __future__ import annotations
 
@@ -233,3 +234,40 @@ def test_an_encapsulated_documents_length_follows_its_dummy() -> None:
     pdf.EncapsulatedDocumentLength = len(pdf.EncapsulatedDocument)
     clean = deidentify(pdf, salt=SALT)
     assert clean.EncapsulatedDocumentLength == len(clean.EncapsulatedDocument) < 1020
+
+
+def test_an_optional_module_that_keeps_an_attribute_keeps_its_required_ones() -> None:
+    """Patient's Sex Neutered (0010,2203) is X/Z, and Type 2C (required for an animal) in the Patient Study Module,
+    user optional in a CT image (PS3.3 C.7.2.2): removed when nothing else of the module stays, emptied when a
+    Type 3 attribute the profile keeps (Patient's Body Mass Index) keeps the module present."""
+    ct = examples.ct.copy()
+    ct.PatientSpeciesDescription, ct.PatientSexNeutered = "Canine", "ALTERED"
+    assert profile_action(0x00102203) == "X/Z" and attribute_type(ct.SOPClassUID, "PatientSexNeutered") == "2C"
+    assert attribute_type(ct.SOPClassUID, "PatientSexNeutered", mandatory_only=True) is None
+    assert "PatientSexNeutered" not in deidentify(ct, salt=SALT)  # the module goes whole
+    ct.PatientWeight = "12"  # Type 3 in the same module, removed by the profile (X): keeps nothing
+    assert "PatientSexNeutered" not in deidentify(ct, salt=SALT)
+    ct.PatientBodyMassIndex = "18.5"  # Type 3 in the same module, kept by the profile
+    kept = deidentify(ct, salt=SALT)
+    assert kept.PatientBodyMassIndex == "18.5" and "PatientWeight" not in kept
+    assert "PatientSexNeutered" in kept and kept["PatientSexNeutered"].is_empty  # present (Type 2), emptied (Z)
+    uid = str(ct.SOPClassUID)
+    assert only_in_optional_modules(uid, "PatientSexNeutered", {"PatientSexNeutered", "PatientSpeciesDescription"})
+    assert not only_in_optional_modules(uid, "PatientSexNeutered", {"PatientBodyMassIndex"})
+    assert deidentify_module._module_keepers(ct, uid) >= {"PatientBodyMassIndex", "PatientSexNeutered"}
+    assert "PatientWeight" not in deidentify_module._module_keepers(ct, uid)
+
+
+def test_a_dummy_item_never_copies_an_attribute_its_path_does_not_require() -> None:
+    """Type 3 attributes (an optional module's, or the item's own) stay out of a dummy item: it holds only the
+    Type 1, 1C and 2 attributes of its path, and 2C ones the original carries."""
+    observer = Dataset()
+    observer.VerifyingObserverName, observer.VerifyingOrganization = "Smith^Jane", "Saint Example"
+    observer.VerificationDateTime = "20240101101500"
+    observer.PatientBodyMassIndex, observer.MeasuredAPDimension = "18.5", "20"  # Type 3 of Patient Study
+    observer.PersonAddress = "1 Main Street"  # not an attribute of this item at all
+    path = ("VerifyingObserverSequence",)
+    dummy = dummy_item(COMPREHENSIVE_SR, path, observer, SALT)
+    required = item_types(COMPREHENSIVE_SR, path, observer)
+    assert {e.keyword for e in dummy} <= set(required) and "VerifyingObserverName" in dummy
+    assert not {"PatientBodyMassIndex", "MeasuredAPDimension", "PersonAddress"} & {e.keyword for e in dummy}

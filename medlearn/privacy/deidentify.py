@@ -41,6 +41,8 @@ DUMMY = {
 #: (at its path, inside sequences too): the least that keeps an attribute an object may need (Type 2:
 #: present, possibly empty), never an invented value.
 _COMBINED = {"Z/D": "Z", "X/Z": "Z", "X/D": "X", "X/Z/D": "Z", "X/Z/U*": "U*"}
+#: The codes that remove an attribute the IOD does not require (Type 3): X, and the combined codes with X but U*.
+_REMOVES_TYPE_3 = frozenset({"X", "X/Z", "X/D", "X/Z/D"})
 _DATE_VRS = ("DA", "DT")
 _DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
 #: Left to the profile's own action even with the date-shift option: a shifted birth date still gives the age.
@@ -124,7 +126,7 @@ def _combined(action: str | None, kind: str | None, known_iod: bool = False, opt
     attribute is treated as 1 or 2: whatever condition made the original carry it, a dummy value keeps it met.
     With ``known_iod`` (the table knows the object's IOD), an attribute of no type there is Type 3 or not in
     the IOD, so X/Z and X/Z/D remove it, as PS3.15 says ("X unless Z is required", Type 3 versus Type 2).
-    With ``optional`` (it sits only in modules the IOD makes C or U, alone of their required attributes:
+    With ``optional`` (it sits only in modules the IOD makes C or U, and nothing else of them stays:
     :func:`~medlearn.privacy.iods.only_in_optional_modules`), a code with X removes it, and its module with it.
     Z on a Type 1 attribute gives a dummy, which Z allows ("or a non-zero length value that may be a dummy").
     """
@@ -140,13 +142,23 @@ def _combined(action: str | None, kind: str | None, known_iod: bool = False, opt
     return _COMBINED.get(action, action)
 
 
+def _module_keepers(dataset: Any, sop_class: str) -> set[str]:
+    """The top-level keywords that can keep their module in the copy: each attribute the IOD requires somewhere,
+    and each other attribute whose code does not remove a Type 3 one (none, or Z, D, U: kept, emptied, replaced)."""
+    return {
+        e.keyword
+        for e in dataset
+        if e.keyword and (attribute_type(sop_class, e.keyword) or profile_action(e.tag) not in _REMOVES_TYPE_3)
+    }
+
+
 def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = None, path: tuple[str, ...] = ()) -> list:
     """Clean ``dataset`` in place, at every level; return the overlays kept in its pixel bits (top level only)."""
     dataset.remove_private_tags()
     embedded = drop_overlay_groups(dataset) if not path else []
     known_iod = bool(sop_class) and iod_name(sop_class) is not None
     types = item_types(sop_class, path, dataset) if path and known_iod else {}  # the original item's types
-    present = {e.keyword for e in dataset if e.keyword} if not path and known_iod else set()
+    present = _module_keepers(dataset, sop_class) if not path and known_iod else set()
     for tag in list(dataset.keys()):
         if tag not in dataset:
             continue  # removed with the content it described
@@ -227,8 +239,10 @@ def deidentify(
     X/Z/U*: its items cleaned, their UIDs replaced, also where the standard
     would allow X for a Type 3 sequence). A code with X removes a top-level
     attribute that sits only in modules the IOD makes conditional or optional,
-    alone of their required attributes (the ECG's Waveform Annotation
-    Sequence: the module goes with it). Z on a Type 1 attribute gives a dummy,
+    when nothing else of those modules stays in the copy (the ECG's Waveform
+    Annotation Sequence: the module goes with it); where another attribute of
+    the module stays (a required one, or a Type 3 one the profile keeps), the
+    module stays, valid, and the code keeps the attribute (Z: emptied). Z on a Type 1 attribute gives a dummy,
     which Z allows. D keeps an empty value empty. D on an SR's Content
     Sequence leaves one content item built by construction (CONTAINS, TEXT,
     the concept (121106, DCM, "Comment"), a dummy text) and removes the root's

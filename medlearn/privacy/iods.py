@@ -9,7 +9,9 @@ The types hold inside the items of a sequence as at the top level. The table is
 generated from the ``highdicom`` package's copy of the standard by ``python -m
 authoring.iod_types`` (the package data file ``data/iods.json.gz``, read on
 first use); it holds the attributes of Type 1, 1C, 2 and 2C by the path of
-sequences they sit in, but not the conditions, which are prose in the standard.
+sequences they sit in, and each module's Type 3 attributes at the top level (to
+tell whether a module stays in a copy), but not the conditions, which are prose
+in the standard.
 
 Two rules of the standard that the table does not carry are applied here: an SR
 content item's value attributes are those of its Value Type (PS3.3 C.17.3,
@@ -233,13 +235,19 @@ def _overlay_problems(dataset: Any, sop_class: str) -> list[str]:
 
 def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable[str] = ()) -> bool:
     """True when an attribute is Type 1, 1C, 2 or 2C at the top level only in modules that the IOD makes
-    conditional (C) or user optional (U), and none of those modules' other Type 1 or 2 attributes is
-    ``present``: removing it then removes its module, which the IOD does not require.
+    conditional (C) or user optional (U), and none of those modules' other attributes (of any type, Type 3
+    included) is ``present``: removing it then removes its module, which the IOD does not require. A module
+    that keeps any attribute stays, and must keep its required ones: in a CT image, Patient's Sex Neutered
+    is Type 2C (required for an animal) in the user-optional Patient Study Module (PS3.3 C.7.2.2), which a
+    kept Patient's Body Mass Index keeps present.
 
     Example:
         >>> ecg = "1.2.840.10008.5.1.4.1.1.9.1.1"  # 12-lead ECG: the Waveform Annotation module is C
         >>> only_in_optional_modules(ecg, "WaveformAnnotationSequence"), only_in_optional_modules(ecg, "Modality")
         (True, False)
+        >>> ct = "1.2.840.10008.5.1.4.1.1.2"
+        >>> [only_in_optional_modules(ct, "PatientSexNeutered", p) for p in ((), ["PatientBodyMassIndex"])]
+        [True, False]
     """
     if not isinstance(keyword, str) or not keyword:
         raise ValueError(f"keyword must be an attribute keyword, not {keyword!r}")
@@ -248,12 +256,12 @@ def only_in_optional_modules(sop_class_uid: str, keyword: str, present: Iterable
     iod = iod_name(sop_class_uid)
     table = iod_table()
     holders = [
-        (usage, table["modules"][module][""])
+        (usage, {*table["modules"][module][""], *table["type_3"].get(module, ())})
         for module, usage in table["iods"].get(iod or "", [])
         if keyword in table["modules"].get(module, {}).get("", {})
     ]
     others = set(present) - {keyword}
-    return bool(holders) and all(usage in ("C", "U") and not others & set(types) for usage, types in holders)
+    return bool(holders) and all(usage in ("C", "U") and not others & keywords for usage, keywords in holders)
 
 
 def iod_problems(dataset: Any, *, nested: bool = True) -> list[str]:
