@@ -10,6 +10,7 @@ For instructors:
     python3 course.py doctor                 # is this machine ready? (a table; exit status 1 if not)
     python3 course.py handout DIR [--with-data]   # a student bundle: no solutions, no instructor notes
     python3 course.py site                   # the course as a static web site, in _build/html
+    python3 course.py grade DIR --out grades.csv  # grade a class's exercise notebooks (medlearn.classroom)
 
 On Windows type ``py`` instead of ``python3``. The first run installs the
 pinned packages (about a minute); later runs reuse ``.venv`` until
@@ -142,7 +143,7 @@ def handout(target: Path, with_data: bool) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("lab", "test", "doctor", "handout", "site"):
+    if not argv or argv[0] not in ("lab", "test", "doctor", "handout", "site", "grade"):
         sys.exit(__doc__)
     command, extra = argv[0], argv[1:]
     if command == "handout":
@@ -159,6 +160,8 @@ def main(argv: list[str]) -> None:
         run(setup(), "-m", "jupyter", "lab", *options, *extra)
     elif command == "doctor":
         run(setup(), "-m", "medlearn", "doctor", *extra)
+    elif command == "grade":
+        run(setup(), "-m", "medlearn.classroom", *extra)
     elif not (HERE / "tests").is_dir():
         sys.exit(f"This is a student handout: `{command}` works in the course's repository.")
     elif command == "site":

@@ -28,6 +28,7 @@ not have to retype:
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
 - :mod:`medlearn.privacy`: DICOM de-identification by PS3.15's profile, the IODs' attribute types, leftovers;
 - :mod:`medlearn.deploy`: a bundle with hashed files, DICOM checks, a Structured Report, the service, its audit log;
+- :mod:`medlearn.classroom`: a class's exercise notebooks graded, each run apart, into a gradebook CSV;
 - :mod:`medlearn.check`: the exercise checks (a learner's answer against the expected one, with hints);
 - :mod:`medlearn.doctor`: the machine check: is this machine ready for the course? (``python -m medlearn doctor``);
 - :mod:`medlearn.cli`: the command line, ``python -m medlearn data ...`` and ``python -m medlearn doctor``.

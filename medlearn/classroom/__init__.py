@@ -1,0 +1,29 @@
+"""Grading a class's exercise notebooks, for instructors (``python3 course.py grade``).
+
+- :mod:`medlearn.classroom.runner`: one learner's notebook run apart (its own kernel, process and folder, with
+  time and memory limits), then each task's check asked about the learner's function; never fooled by printed
+  text or by a learner's own ``check``.
+- :mod:`medlearn.classroom.grade`: a folder of submissions into a CSV that Moodle imports and a summary of the
+  class's most common mistakes.
+
+Example:
+    >>> from medlearn.classroom import chapter_tasks
+    >>> chapter_tasks("00_medical_images")["to_hounsfield"]
+    'to_hounsfield'
+"""
+
+from __future__ import annotations
+
+from .grade import grade_folder, summary, task_row
+from .runner import Submission, chapter_tasks, check_modules, identify, run_submission
+
+__all__ = [
+    "Submission",
+    "chapter_tasks",
+    "check_modules",
+    "grade_folder",
+    "identify",
+    "run_submission",
+    "summary",
+    "task_row",
+]

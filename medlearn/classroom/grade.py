@@ -1,0 +1,174 @@
+"""Grade a class's exercise notebooks into a CSV for the gradebook and a summary for the instructor.
+
+``python3 course.py grade SUBMISSIONS --out grades.csv [--chapter 01_convolution]`` grades every file in the folder
+SUBMISSIONS (one per learner; the learner is the file's name without its suffix, or the name of the folder it
+sits in when each learner has a folder) with :func:`medlearn.classroom.runner.run_submission`, one after the other.
+
+``grades.csv`` has one row per learner: ``learner``, ``chapter``, one column per task (1 when its check passed,
+else 0), ``total``, ``out_of`` and ``note`` (why a submission could not be graded whole). It is the layout
+Moodle imports (*Grades ▸ Import ▸ CSV file*: map ``learner`` to the user's username or ID number and ``total``
+to a grade item). ``grades.md`` beside it gives, per task, the share of learners whose check passed and the most
+common mistakes, in the words of the check's hint, and lists the submissions that could not be graded whole.
+
+Example:
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "ana.ipynb").write_text("not a notebook")
+    14
+    >>> graded = grade_folder(folder, folder.parent / "grades.csv")
+    >>> graded["ana"].problem
+    'not a notebook: NotJSONError'
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .runner import COURSE, Submission, run_submission
+
+
+def learner_name(path: Path, folder: Path) -> str:
+    """The learner a file belongs to: its folder's name inside ``folder``, else its own name without suffix.
+
+    Example:
+        >>> learner_name(Path("class/ana/exercises.ipynb"), Path("class"))
+        'ana'
+        >>> learner_name(Path("class/ben.ipynb"), Path("class"))
+        'ben'
+    """
+    relative = path.relative_to(folder)
+    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+
+
+def task_row(submission: Submission) -> dict[str, object]:
+    """One CSV row's task columns, total and note (the learner and chapter are added by :func:`grade_folder`).
+
+    Example:
+        >>> row = task_row(Submission(Path("ana.ipynb"), "01_convolution", {"a": ("pass", "ok."), "b": ("fail", "x")}))
+        >>> row["a"], row["b"], row["total"], row["out_of"]
+        (1, 0, 1, 2)
+    """
+    row: dict[str, object] = {task: int(status == "pass") for task, (status, _) in submission.tasks.items()}
+    row.update(total=submission.score, out_of=len(submission.tasks), note=submission.problem or "")
+    return row
+
+
+def _first_sentence(message: str) -> str:
+    return message.split(". ")[0].rstrip(".") + "."
+
+
+def summary(graded: dict[str, Submission]) -> str:
+    """The instructor's summary in Markdown: per task, the share correct and the most common mistakes.
+
+    Example:
+        >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("fail", "Off by one. More.")})
+        >>> print(summary({"ana": ana}))
+        # Grades: summary
+        <BLANKLINE>
+        1 submissions.
+        <BLANKLINE>
+        | task | correct | not done | wrong |
+        |---|---:|---:|---:|
+        | a | 0 | 0 | 1 |
+        <BLANKLINE>
+        ## a: the most common mistakes
+        <BLANKLINE>
+        - 1 × Off by one.
+        <BLANKLINE>
+    """
+    tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
+    lines = ["# Grades: summary", "", f"{len(graded)} submissions.", "", "| task | correct | not done | wrong |"]
+    lines.append("|---|---:|---:|---:|")
+    for task in tasks:
+        counts = Counter(s.tasks.get(task, ("todo", ""))[0] for s in graded.values())
+        lines.append(f"| {task} | {counts['pass']} | {counts['todo']} | {counts['fail']} |")
+    for task in tasks:
+        mistakes = Counter(
+            _first_sentence(s.tasks[task][1]) for s in graded.values() if s.tasks.get(task, ("",))[0] == "fail"
+        )
+        if mistakes:
+            lines += ["", f"## {task}: the most common mistakes", ""]
+            lines += [f"- {count} × {message}" for message, count in mistakes.most_common(3)]
+    problems = {name: s.problem for name, s in graded.items() if s.problem}
+    if problems:
+        lines += ["", "## Not graded whole", ""] + [f"- {name}: {problem}" for name, problem in problems.items()]
+    return "\n".join(lines) + "\n"
+
+
+def grade_folder(
+    folder: Path,
+    out: Path,
+    chapter: str | None = None,
+    *,
+    time_limit: int = 300,
+    cell_limit: int = 60,
+    memory_mb: int = 2000,
+    course: Path = COURSE,
+) -> dict[str, Submission]:
+    """Grade every file in ``folder``; write the CSV at ``out`` and the summary beside it; return the results.
+
+    Example:
+        >>> import tempfile
+        >>> empty = Path(tempfile.mkdtemp())
+        >>> grade_folder(empty, empty / "grades.csv"), (empty / "grades.md").exists()
+        ({}, True)
+    """
+    folder, out = Path(folder), Path(out)
+    if not folder.is_dir():
+        raise ValueError(f"folder must be a folder of submissions, not {str(folder)!r}")
+    graded: dict[str, Submission] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        name = learner_name(path, folder)
+        graded[name if name not in graded else f"{name} ({path.name})"] = run_submission(
+            path, chapter, time_limit=time_limit, cell_limit=cell_limit, memory_mb=memory_mb, course=course
+        )
+    tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
+    columns = ["learner", "chapter", *tasks, "total", "out_of", "note"]
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", restval=0)
+        writer.writeheader()
+        for name, submission in graded.items():
+            writer.writerow({"learner": name, "chapter": submission.chapter or "", **task_row(submission)})
+    out.with_suffix(".md").write_text(summary(graded), encoding="utf-8")
+    return graded
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line, ``python3 course.py grade FOLDER --out grades.csv`` (see the module's docstring).
+
+    Example:
+        >>> import tempfile
+        >>> empty = Path(tempfile.mkdtemp())
+        >>> main([str(empty), "--out", str(empty / "grades.csv")])  # doctest: +ELLIPSIS
+        Wrote .../grades.csv and .../grades.md.
+        0
+    """
+    parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="one exercise notebook per learner (or a folder per learner)")
+    parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
+    parser.add_argument("--chapter", help="the exercises expected, e.g. 01_convolution (default: each file's own)")
+    parser.add_argument("--time-limit", type=int, default=300, help="seconds for one notebook (default 300)")
+    parser.add_argument("--cell-limit", type=int, default=60, help="seconds for one cell (default 60)")
+    parser.add_argument("--memory-mb", type=int, default=2000, help="memory for one notebook (default 2000)")
+    args = parser.parse_args(argv)
+    graded = grade_folder(
+        args.folder,
+        args.out,
+        args.chapter,
+        time_limit=args.time_limit,
+        cell_limit=args.cell_limit,
+        memory_mb=args.memory_mb,
+    )
+    for name, submission in graded.items():
+        note = f"  ({submission.problem})" if submission.problem else ""
+        print(f"{name:30} {submission.score}/{len(submission.tasks)}{note}")
+    print(f"Wrote {args.out} and {args.out.with_suffix('.md')}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

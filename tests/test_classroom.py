@@ -1,0 +1,121 @@
+"""python3 course.py grade: real learner copies graded, and hostile or broken submissions graded honestly.
+
+Each submission runs in its own kernel, process and folder (medlearn.classroom.runner); the cases below are the
+ones the README documents. Chapter 00's exercises are used: their kernel starts and runs in a few seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from helpers import REPO
+
+from medlearn.classroom import Submission, chapter_tasks, grade_folder, identify, run_submission, summary, task_row
+
+CHAPTER = "00_medical_images"
+SOLUTION = REPO / "exercises" / "solutions" / f"{CHAPTER}.ipynb"
+LEARNER = REPO / "exercises" / f"{CHAPTER}.ipynb"
+TASKS = chapter_tasks(CHAPTER)
+
+
+def _with_cell(source: Path, code: str, where: int, out: Path) -> Path:
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.insert(where, nbformat.v4.new_code_cell(code))
+    nbformat.write(nb, out)
+    return out
+
+
+def test_a_class_folder_gives_full_marks_zero_and_honest_notes(tmp_path: Path) -> None:
+    folder = tmp_path / "submissions"
+    (folder / "carol").mkdir(parents=True)
+    shutil.copy(SOLUTION, folder / "ana.ipynb")
+    shutil.copy(LEARNER, folder / "ben.ipynb")
+    (folder / "carol" / "exercises.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n not a notebook")
+    shutil.copy(REPO / "exercises" / "01_convolution.ipynb", folder / "dan.ipynb")
+    graded = grade_folder(folder, tmp_path / "grades.csv", CHAPTER, cell_limit=120)
+    assert graded["ana"].score == len(TASKS) >= 5 and graded["ana"].problem is None
+    assert graded["ben"].score == 0 and {status for status, _ in graded["ben"].tasks.values()} == {"todo"}
+    assert graded["carol"].problem.startswith("not a notebook") and graded["carol"].score == 0
+    assert graded["dan"].problem.startswith("wrong chapter") and graded["dan"].score == 0
+    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    assert rows["ana"]["total"] == str(len(TASKS)) and rows["ana"]["out_of"] == str(len(TASKS))
+    assert [rows["ben"][task] for task in TASKS] == ["0"] * len(TASKS) and rows["dan"]["note"].startswith("wrong")
+    report = (tmp_path / "grades.md").read_text(encoding="utf-8")
+    assert "4 submissions" in report and "carol: not a notebook" in report
+
+
+def test_printed_ticks_a_replaced_check_and_deleted_files_change_nothing(tmp_path: Path) -> None:
+    hostile = f"""
+import os, shutil, sys
+from pathlib import Path
+import medlearn.check.core as core
+
+names = {list(TASKS)!r}
+for task in names:
+    print(f"✅ {{task}}: correct.")
+    setattr(check, task, lambda answer, task=task: print(f"✅ {{task}}: correct."))
+core.Task.run = lambda self, answer: core.CheckResult(self.name, "pass", "correct.")
+for path in Path.cwd().iterdir():
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+"""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(LEARNER, folder / "other.ipynb")
+    path = _with_cell(LEARNER, hostile, len(nbformat.read(LEARNER, as_version=4).cells), folder / "eve.ipynb")
+    result = run_submission(path, CHAPTER, cell_limit=120)
+    assert result.problem is None and result.score == 0, result.tasks
+    assert {status for status, _ in result.tasks.values()} == {"todo"}  # not done: the grader's own checks said so
+    assert path.exists() and (folder / "other.ipynb").exists()  # it ran on a copy, in a folder of its own
+
+
+def test_a_loop_costs_its_cell_and_a_run_past_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    cells = nbformat.read(SOLUTION, as_version=4).cells
+    after_imports = next(i for i, c in enumerate(cells) if "import" in c.source and c.cell_type == "code") + 1
+    looping = _with_cell(SOLUTION, "while True:\n    pass", after_imports, tmp_path / "loop.ipynb")
+    result = run_submission(looping, CHAPTER, cell_limit=30)  # longer than the honest cells take, even when busy
+    assert result.problem is None and result.score == len(TASKS)  # interrupted after 30 s; every task still graded
+    sleeping = _with_cell(SOLUTION, "import time\ntime.sleep(600)", 2, tmp_path / "sleep.ipynb")
+    stopped = run_submission(sleeping, CHAPTER, time_limit=8, cell_limit=600)
+    assert stopped.problem == "stopped: still running after 8 s" and stopped.score == 0 and stopped.seconds < 30
+
+
+def test_a_notebook_that_exhausts_memory_is_stopped(tmp_path: Path) -> None:
+    greedy = "blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 2**20))"
+    path = _with_cell(SOLUTION, greedy, 2, tmp_path / "greedy.ipynb")
+    result = run_submission(path, CHAPTER, memory_mb=700, cell_limit=120)
+    assert result.problem.startswith("stopped: its kernel held") and result.score == 0
+
+
+def test_identify_refuses_what_is_not_an_exercise_notebook(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")]), plain)
+    assert identify(plain)[2].startswith("not a course exercise notebook")
+    assert identify(LEARNER)[1] == CHAPTER
+    huge = tmp_path / "huge.ipynb"
+    with huge.open("wb") as handle:
+        handle.truncate(21 * 2**20)
+    assert identify(huge)[2].startswith("not graded: 21 MB")
+    with pytest.raises(ValueError, match="stem"):
+        chapter_tasks("99_nothing")
+    with pytest.raises(ValueError, match="time_limit"):
+        run_submission(LEARNER, time_limit=0)
+    with pytest.raises(ValueError, match="folder"):
+        grade_folder(tmp_path / "missing", tmp_path / "g.csv")
+
+
+def test_the_summary_counts_the_most_common_mistakes() -> None:
+    wrong = ("fail", "your values are 9 times too large: you summed. More words.")
+    graded = {
+        "a": Submission(Path("a"), CHAPTER, {"t": wrong, "u": ("pass", "correct.")}),
+        "b": Submission(Path("b"), CHAPTER, {"t": wrong, "u": ("todo", "not done yet.")}),
+        "c": Submission(Path("c"), CHAPTER, {"t": ("pass", "correct."), "u": ("pass", "correct.")}, "stopped: x"),
+    }
+    text = summary(graded)
+    assert "| t | 1 | 0 | 2 |" in text and "| u | 2 | 1 | 0 |" in text
+    assert "- 2 × your values are 9 times too large: you summed." in text and "- c: stopped: x" in text
+    assert task_row(graded["c"]) == {"t": 1, "u": 1, "total": 2, "out_of": 2, "note": "stopped: x"}
