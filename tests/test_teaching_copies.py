@@ -2,7 +2,8 @@
 
 A function defined in a chapter under the name of a public medlearn function is a teaching copy
 (chapter 05 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
-import the library's function (under an alias) and compare the two in a cell that asserts.
+import the library's function (under an alias) and compare the two in a cell that asserts (``assert``, or
+``medlearn.claims.claim``, which fails under the tests as an assert does).
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def unchecked_copies(cells: list[str], library: dict[str, str]) -> list[str]:
             compared = [
                 cell
                 for cell in cells
-                if (match := alias.search(cell)) and "assert" in cell and re.search(rf"\b{match.group(1)}\(", cell)
+                if (match := alias.search(cell))
+                and re.search(r"^\s*(assert\b|claim\()", cell, flags=re.M)
+                and re.search(rf"\b{match.group(1)}\(", cell)
             ]
             if not compared:
                 problems.append(f"{name} (the library's is {library[name]}.{name})")
@@ -74,5 +77,7 @@ def test_a_copy_without_a_comparison_is_found() -> None:
     ]
     compared = "from medlearn.models import to_network_input as library_input\nassert same(library_input(x))"
     assert unchecked_copies([copy, compared], library) == []
+    claimed = "from medlearn.models import to_network_input as library_input\nclaim('same', same(library_input(x)))"
+    assert unchecked_copies([copy, claimed], library) == []
     not_asserted = "from medlearn.models import to_network_input as library_input\nprint(library_input(x))"
     assert unchecked_copies([copy, not_asserted], library) != []
