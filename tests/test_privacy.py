@@ -132,7 +132,7 @@ def test_every_pydicom_file_leaves_nothing_and_stays_valid(path: Path) -> None:
         left = phi_leftovers(original, clean)
     assert left.count == 0, left
     assert set(iod_problems(clean)) <= set(iod_problems(original))  # the copy conforms wherever the original did
-    assert clean.PatientIdentityRemoved == ("YES" if original.get("BurnedInAnnotation", "") == "NO" else "NO")
+    assert clean.PatientIdentityRemoved == "NO"  # nobody has looked at the pixels, whatever the source's flags say
     assert clean.DeidentificationMethodCodeSequence[0].CodeValue == "113100"
     if "SOPClassUID" in original:
         assert clean.SOPClassUID == original.SOPClassUID
@@ -328,8 +328,9 @@ def test_identity_removed_only_when_the_pixels_are_known_to_be_clean_and_no_inve
     assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"
     ds.RecognizableVisualFeatures = "YES"
     assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"
-    ds.RecognizableVisualFeatures = "NO"
-    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "YES"  # the header says both
+    ds.RecognizableVisualFeatures = "NO"  # the device's software says both: still nobody has looked
+    assert deidentify(ds, salt=SALT).PatientIdentityRemoved == "NO"
+    assert deidentify(ds, salt=SALT, pixels_checked=True).PatientIdentityRemoved == "YES"
     with pytest.raises(ValueError, match="^pixels_checked"):
         deidentify(ds, salt=SALT, pixels_checked="yes")
     ds.ContrastBolusAgent = ""  # Z/D, empty: stays empty rather than becoming a dummy that says "contrast"
@@ -529,8 +530,10 @@ def test_pixels_checked_says_no_text_and_no_face_and_records_both_clean_pixel_op
     assert checked.RecognizableVisualFeatures == "NO" and "Clean Recognizable Visual Features Option" in (
         checked.DeidentificationMethod
     )
-    ds.BurnedInAnnotation = ds.RecognizableVisualFeatures = "NO"  # the header vouches for the pixels: YES
-    assert "pixel data not checked" not in deidentify(ds, salt=SALT).DeidentificationMethod
+    ds.BurnedInAnnotation = ds.RecognizableVisualFeatures = "NO"  # the source's flags, written by its software
+    trusted = deidentify(ds, salt=SALT)
+    assert trusted.PatientIdentityRemoved == "NO" and "pixel data not checked" in trusted.DeidentificationMethod
+    assert [c.CodeValue for c in trusted.DeidentificationMethodCodeSequence] == ["113100"]  # YES goes with 113101-2
 
 
 # per-patient date offsets ----------------------------------------------------------------------------

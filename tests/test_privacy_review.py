@@ -147,7 +147,8 @@ def test_an_overlay_in_the_pixel_bits_goes_with_its_group_and_its_bits_are_clear
     assert (before & (1 << 12)).any() and not (after & (1 << 12)).any()
     assert np.array_equal(before & 0x0FFF, after)  # the image's own 12 bits unchanged
     assert "overlay bits in pixel data cleared" in clean.DeidentificationMethod
-    assert clean.PatientIdentityRemoved == "YES"
+    assert clean.PatientIdentityRemoved == "NO"  # the source's flags say NO, but nobody has looked
+    assert deidentify(original, salt=SALT, pixels_checked=True).PatientIdentityRemoved == "YES"
 
 
 def test_an_overlay_inside_the_stored_bits_is_flagged_and_refused_as_checked() -> None:

@@ -264,11 +264,13 @@ def deidentify(
     Clean Pixel Data Option the Basic Profile does not address burned-in text
     (E.2), nor faces that a head CT or MR can reconstruct (the Clean
     Recognizable Visual Features Option, E.3.2). This function departs from
-    E.1.1 on purpose: PatientIdentityRemoved is YES only when the header says
-    both BurnedInAnnotation NO and RecognizableVisualFeatures NO, or
-    ``pixels_checked`` says a person has checked the pixels for both (and
-    cleaned or defaced where needed), and NO otherwise, as PS3.3 defines YES:
-    removed from the attributes and the pixel data. A receiver must read NO
+    E.1.1 on purpose: PatientIdentityRemoved is YES only when
+    ``pixels_checked`` says a person has checked the pixels for burned-in text
+    and recognisable features (and cleaned or defaced where needed), and NO
+    otherwise, as PS3.3 defines YES: removed from the attributes and the pixel
+    data. The source's own BurnedInAnnotation and RecognizableVisualFeatures
+    are not taken on trust: the device's software writes them, and they say
+    nothing of what a person has seen. A receiver must read NO
     together with code 113100 as "header de-identified, pixels not checked";
     DeidentificationMethod then says "pixel data not checked" too (PS3.3
     requires it with YES when the code sequence is absent; this function
@@ -358,8 +360,7 @@ def deidentify(
         clean.preamble = b"\x00" * 128  # a dual-format file can hold another format's header here
     if hasattr(clean, "filename"):
         clean.filename = None  # the original path can name the patient; and saving must not overwrite it
-    said_clean = all(dataset.get(flag, "") == "NO" for flag in ("BurnedInAnnotation", "RecognizableVisualFeatures"))
-    pixels_clean = (checked or said_clean) and not uncleaned
+    pixels_clean = checked and not uncleaned  # a person's check, never the source's own flags
     clean.PatientIdentityRemoved = "YES" if pixels_clean else "NO"  # a local policy, departing from E.1.1
     if checked:
         clean.BurnedInAnnotation = "NO"
