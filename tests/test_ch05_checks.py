@@ -2,7 +2,8 @@
 
 Chapter 05 builds its network (``build_cnn``) and trains it with a recipe written out in its cells; it then
 says that ``medlearn.models.small_cnn`` builds the same network and that ``fit_small_cnn`` runs the same recipe
-(class weights, learning rate, epochs, batch size, the patience of early stopping and of the schedule), which
+(class weights, learning rate, epochs, batch size, the patience of early stopping and of the schedule) and
+that ``to_network_input`` prepares images as its section 2 does, which
 later chapters and the exercises use. These are checks of code, not findings about data, so they live here
 rather than in the learner's reading path. The chapter's cells are read from the stored notebook, so an edit
 to the chapter that the library does not follow fails here.
@@ -81,3 +82,18 @@ def test_balanced_class_weight_is_the_chapters_formula(medmnist_dir) -> None:
     library = balanced_class_weight(labels)
     assert chapter.keys() == library.keys() == {0, 1}
     assert all(np.isclose(chapter[k], library[k]) for k in chapter)
+
+
+def test_to_network_input_is_the_chapters_function(medmnist_dir) -> None:
+    from medlearn.data import load_medmnist
+    from medlearn.models import to_network_input
+
+    namespace: dict = {"np": np, "splits": {}}  # the cell also prepares the splits it is given: none here
+    exec(_cell("def to_network_input("), namespace)
+    chapter = namespace["to_network_input"]
+    images, _ = load_medmnist("pneumoniamnist", "val", root=medmnist_dir)
+    random = np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    for batch in (images, random):
+        ours, library = chapter(batch), to_network_input(batch)
+        assert ours.dtype == library.dtype == np.float32
+        assert np.array_equal(ours, library)
