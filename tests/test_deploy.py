@@ -174,7 +174,7 @@ def _file(name: str) -> pydicom.Dataset:
         ("MR_small.dcm", "SOPClassUID"),
         ("rgb_color", "SOPClassUID"),  # ultrasound, from pydicom's examples
         ("chrGerm.dcm", "Modality"),  # a secondary capture that does not say it came from a radiograph
-        ("chrJapMulti.dcm", "PixelData"),  # a CR header (MONOCHROME1, 12 bits) without its pixel data
+        ("chrJapMulti.dcm", "PatientAge"),  # a CR chest PA born 1800-01-01, studied 2008: an adult by its dates
     ],
 )
 def test_pydicoms_own_files_are_refused_by_attribute(name: str, attribute: str) -> None:
@@ -229,6 +229,70 @@ def test_other_faults_are_refused_by_attribute(images: np.ndarray) -> None:
     child = image_to_dicom(images[0])
     child.PatientAge = "003Y"
     assert np.array_equal(dicom_to_input(child)[0], images[0])
+
+
+def test_a_cr_header_without_pixel_data_is_refused_by_pixel_data() -> None:
+    dataset = _file("chrJapMulti.dcm")  # a CR header (MONOCHROME1, 12 bits) without its pixel data
+    dataset.PatientBirthDate = ""  # its dates make the patient an adult, refused before the pixels
+    with pytest.raises(InputRefused) as refused:
+        dicom_to_input(dataset)
+    assert refused.value.attribute == "PixelData"
+
+
+def test_an_absent_body_part_view_or_age_is_named_as_not_checked(images: np.ndarray) -> None:
+    # A de-identified file (chapter 09's profile removes Patient's Age) must not be reported as age-checked.
+    dataset = image_to_dicom(images[0])
+    _, checks = dicom_to_input(dataset)
+    assert "BodyPartExamined" in checks and "ViewPosition" in checks
+    assert "PatientAge (absent, not checked)" in checks and "PatientAge" not in checks
+    dataset.BodyPartExamined, dataset.ViewPosition = "", "  "
+    del dataset.PatientBirthDate
+    _, checks = dicom_to_input(dataset)
+    for keyword in ("BodyPartExamined", "ViewPosition", "PatientAge"):
+        assert f"{keyword} (absent, not checked)" in checks and keyword not in checks, checks
+    dataset.PatientAge = "003Y"
+    assert "PatientAge" in dicom_to_input(dataset)[1]
+
+
+@pytest.mark.parametrize("age", ["45Y", "045y", "045", "0045Y", "4X5Y", "045A"])
+def test_a_malformed_age_is_refused_not_taken_for_no_age(images: np.ndarray, age: str) -> None:
+    dataset = image_to_dicom(images[0])
+    with warnings.catch_warnings():  # pydicom warns of a value that is not an AS: the fault under test
+        warnings.simplefilter("ignore")
+        dataset.PatientAge = age
+    with pytest.raises(InputRefused, match="not a DICOM age string") as refused:
+        dicom_to_input(dataset)
+    assert refused.value.attribute == "PatientAge"
+
+
+def test_without_patient_age_the_age_comes_from_birth_and_study_dates(images: np.ndarray) -> None:
+    adult = image_to_dicom(images[0])
+    adult.PatientBirthDate, adult.StudyDate = "19800101", "20250601"
+    with pytest.raises(InputRefused, match="adult") as refused:
+        dicom_to_input(adult)
+    assert refused.value.attribute == "PatientAge"
+    child = image_to_dicom(images[0])
+    child.PatientBirthDate, child.StudyDate = "20220301", "20250601"
+    assert "PatientAge (from PatientBirthDate and StudyDate)" in dicom_to_input(child)[1]
+    only_one = image_to_dicom(images[0])
+    only_one.PatientBirthDate = "19800101"  # no StudyDate: the age cannot be worked out
+    assert "PatientAge (absent, not checked)" in dicom_to_input(only_one)[1]
+    stated = image_to_dicom(images[0])
+    stated.PatientAge, stated.PatientBirthDate, stated.StudyDate = "004Y", "19800101", "20250601"
+    assert "PatientAge" in dicom_to_input(stated)[1]  # the stated age wins
+    backwards = image_to_dicom(images[0])
+    backwards.PatientBirthDate, backwards.StudyDate = "20250601", "20220301"
+    with pytest.raises(InputRefused, match="before the patient's birth"):
+        dicom_to_input(backwards)
+    for keyword, value in [("PatientBirthDate", "1980-01-01"), ("StudyDate", "20251301")]:
+        odd = image_to_dicom(images[0])
+        odd.PatientBirthDate, odd.StudyDate = "20220301", "20250601"
+        with warnings.catch_warnings():  # pydicom warns of a value that is not a DA: the fault under test
+            warnings.simplefilter("ignore")
+            setattr(odd, keyword, value)
+        with pytest.raises(InputRefused, match="not a DICOM date") as refused:
+            dicom_to_input(odd)
+        assert refused.value.attribute == keyword
 
 
 def test_a_non_square_radiograph_is_cropped_to_its_centre_and_a_window_is_applied(images: np.ndarray) -> None:

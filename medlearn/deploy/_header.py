@@ -5,6 +5,8 @@ Private to :mod:`medlearn.deploy.dicom_input`, which re-uses :class:`InputRefuse
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
@@ -76,8 +78,66 @@ def _header_number(dataset: Dataset, keyword: str, default: float) -> float:
 
 
 def _age_years(age: str) -> float | None:
-    """PatientAge (VR AS, 'nnnD', 'nnnW', 'nnnM' or 'nnnY') in years; None when absent or malformed."""
+    """PatientAge (VR AS, 'nnnD', 'nnnW', 'nnnM' or 'nnnY') in years; None when absent, refused when malformed."""
     per_year = {"D": 365.25, "W": 52.18, "M": 12.0, "Y": 1.0}
-    if len(age) != 4 or not age[:3].isdigit() or age[3] not in per_year:
+    if age == "":
         return None
+    _refuse_unless(
+        len(age) == 4 and age[:3].isdigit() and age[3] in per_year,
+        "PatientAge",
+        f"{age[:16]!r} is not a DICOM age string (three digits and D, W, M or Y, such as 045Y)",
+        "Fix the header: an age that cannot be read cannot be checked.",
+    )
     return int(age[:3]) / per_year[age[3]]
+
+
+def _date(dataset: Dataset, keyword: str) -> datetime.date:
+    """A DA value (YYYYMMDD) as a date, refused when malformed."""
+    text = _header_text(dataset, keyword).strip()
+    try:
+        if len(text) == 8 and text.isdigit():
+            return datetime.datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        pass
+    raise InputRefused(keyword, f"{text[:16]!r} is not a DICOM date (YYYYMMDD)", "Fix the header.")
+
+
+def _intended_use(dataset: Dataset) -> list[str]:
+    """Check body part, view and age where the file gives them; name in the result what was absent, not checked.
+
+    The age is PatientAge, or where that is absent the years from PatientBirthDate to StudyDate when both exist
+    (a de-identified file often has neither).
+    """
+    checks = []
+    body_part = _header_text(dataset, "BodyPartExamined").strip().upper()
+    _refuse_unless(
+        body_part in ("", "CHEST"),
+        "BodyPartExamined",
+        f"{body_part[:64]} is not the chest",
+        "This model reads chest radiographs only; route other body parts elsewhere.",
+    )
+    checks.append("BodyPartExamined" if body_part else "BodyPartExamined (absent, not checked)")
+    view = _header_text(dataset, "ViewPosition").strip().upper()
+    _refuse_unless(
+        view in ("", "AP", "PA"),
+        "ViewPosition",
+        f"{view[:16]} is not a frontal view (AP or PA)",
+        "Send the frontal view; the model never saw lateral views.",
+    )
+    checks.append("ViewPosition" if view else "ViewPosition (absent, not checked)")
+    stated = _header_text(dataset, "PatientAge").strip()
+    age, source = _age_years(stated), "PatientAge"
+    if age is None:
+        if _header_text(dataset, "PatientBirthDate").strip() and _header_text(dataset, "StudyDate").strip():
+            birth, study = _date(dataset, "PatientBirthDate"), _date(dataset, "StudyDate")
+            age, source = (study - birth).days / 365.25, "PatientAge (from PatientBirthDate and StudyDate)"
+            stated = f"{age:.0f} years"
+            _refuse_unless(age >= 0, "StudyDate", "the study is dated before the patient's birth", "Fix the header.")
+    _refuse_unless(
+        age is None or age < 18,
+        "PatientAge",
+        f"{stated[:16]} is an adult; the model was trained on children aged one to five",
+        "Do not use this model for adults.",
+    )
+    checks.append(source if age is not None else "PatientAge (absent, not checked)")
+    return checks

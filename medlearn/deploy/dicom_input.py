@@ -24,7 +24,7 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from .._validation import check_choice, check_int
-from ._header import InputRefused, _age_years, _header_int, _header_number, _header_text, _refuse_unless
+from ._header import InputRefused, _header_int, _header_number, _header_text, _intended_use, _refuse_unless
 from ._pixels import reduce_to, voi_lut
 from .encoding import ACCEPTED_TRANSFER_SYNTAXES, codestream_shape, file_meta_end, file_meta_transfer_syntax
 from .structure import MAX_FRAGMENTS, check_structure
@@ -134,7 +134,9 @@ def dicom_to_input(
     gives them, the body part (CHEST), the view (AP or PA: a lateral view is refused) and the patient's
     age (adults are refused: the training images are of children aged one to five; children of other ages are
     answered, though the model was not tested on them, as its card says, and real systems also write THORAX
-    or PORT CHEST as the body part, which is refused here); pixel data present,
+    or PORT CHEST as the body part, which is refused here). An absent body part, view or age is listed among
+    the checks as "absent, not checked"; an age string that is not DICOM's ``nnnD/W/M/Y`` is refused; without
+    PatientAge, the age is taken from PatientBirthDate and StudyDate where both are given. Then pixel data present,
     one sample per pixel, the photometric interpretation (MONOCHROME2; MONOCHROME1, where 0 is white, is
     inverted when ``monochrome1="invert"`` and refused when ``"refuse"``), one frame, unsigned pixels,
     bits allocated (8 or 16) and stored, the image size (at least the model's, at most
@@ -178,28 +180,7 @@ def dicom_to_input(
         "This model reads chest radiographs only; route other modalities elsewhere.",
     )
     checks.append("Modality")
-    body_part = _header_text(dataset, "BodyPartExamined").strip().upper()
-    _refuse_unless(
-        body_part in ("", "CHEST"),
-        "BodyPartExamined",
-        f"{body_part[:64]} is not the chest",
-        "This model reads chest radiographs only; route other body parts elsewhere.",
-    )
-    view = _header_text(dataset, "ViewPosition").strip().upper()
-    _refuse_unless(
-        view in ("", "AP", "PA"),
-        "ViewPosition",
-        f"{view[:16]} is not a frontal view (AP or PA)",
-        "Send the frontal view; the model never saw lateral views.",
-    )
-    age = _age_years(_header_text(dataset, "PatientAge"))
-    _refuse_unless(
-        age is None or age < 18,
-        "PatientAge",
-        f"{str(dataset.get('PatientAge'))[:16]} is an adult; the model was trained on children aged one to five",
-        "Do not use this model for adults.",
-    )
-    checks += ["BodyPartExamined", "ViewPosition", "PatientAge"]
+    checks += _intended_use(dataset)  # body part, view and age where given; "absent, not checked" where not
     _refuse_unless("PixelData" in dataset, "PixelData", "the dataset has no pixel data", "Send the image itself.")
     checks.append("PixelData")
     samples = _header_int(dataset, "SamplesPerPixel", 1)
