@@ -3,7 +3,9 @@
 A function defined in a chapter under the name of a public medlearn function is a teaching copy
 (chapter 05 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
 import the library's function (under an alias) and compare the two in a cell that asserts (``assert``, or
-``medlearn.claims.claim``, which fails under the tests as an assert does).
+``medlearn.claims.claim``, which fails under the tests as an assert does), or the chapter's own test file
+(``tests/test_chNN_checks.py``) must take the copy out of the stored chapter (its ``def name(`` cell) and compare it
+with the library's function, which keeps a check that tests only code out of the learner's way.
 """
 
 from __future__ import annotations
@@ -33,12 +35,20 @@ def library_functions() -> dict[str, str]:
     return found
 
 
-def unchecked_copies(cells: list[str], library: dict[str, str]) -> list[str]:
-    """The teaching copies among the code cells that no asserting cell compares with the library's function."""
+def copies_in_tests(test_source: str) -> set[str]:
+    """The teaching copies a chapter's test file compares with the library: it reads the chapter's ``def name(`` cell
+    and imports the library's function of that name."""
+    read = set(re.findall(r"_cell\(\"def (\w+)\(\"\)", test_source))
+    return {name for name in read if re.search(rf"from medlearn[\w.]* import [^\n]*\b{name}\b", test_source)}
+
+
+def unchecked_copies(cells: list[str], library: dict[str, str], tested: set[str] = frozenset()) -> list[str]:
+    """The teaching copies among the code cells that no asserting cell (nor the chapter's test file: ``tested``)
+    compares with the library's function."""
     problems = []
     for source in cells:
         for name in re.findall(r"^def (\w+)\(", source, flags=re.M):
-            if name not in library:
+            if name not in library or name in tested:
                 continue
             alias = re.compile(rf"from medlearn[\w.]* import [^\n]*\b{name} as (\w+)")
             compared = [
@@ -60,7 +70,11 @@ def _code_cells(path: Path) -> list[str]:
 
 def test_every_teaching_copy_is_compared_with_the_library() -> None:
     library = library_functions()
-    found = {path.name: unchecked_copies(_code_cells(path), library) for path in sorted(REPO.glob("notebooks/*.ipynb"))}
+    found = {}
+    for path in sorted(REPO.glob("notebooks/*.ipynb")):
+        tests = REPO / "tests" / f"test_ch{path.name[:2]}_checks.py"
+        tested = copies_in_tests(tests.read_text(encoding="utf-8")) if tests.exists() else set()
+        found[path.name] = unchecked_copies(_code_cells(path), library, tested)
     assert {name: problems for name, problems in found.items() if problems} == {}
     copies = sum(
         len(re.findall(r"^def to_network_input\(", c, flags=re.M))
@@ -81,3 +95,7 @@ def test_a_copy_without_a_comparison_is_found() -> None:
     assert unchecked_copies([copy, claimed], library) == []
     not_asserted = "from medlearn.models import to_network_input as library_input\nprint(library_input(x))"
     assert unchecked_copies([copy, not_asserted], library) != []
+    in_tests = 'from medlearn.models import to_network_input\nexec(_cell("def to_network_input("), namespace)'
+    assert copies_in_tests(in_tests) == {"to_network_input"}
+    assert unchecked_copies([copy], library, copies_in_tests(in_tests)) == []
+    assert copies_in_tests('exec(_cell("def to_network_input("), namespace)') == set()  # never compared
