@@ -32,7 +32,8 @@ PATTERN = re.compile(
     r"|\bcompared cells?\b|\bcompared outputs?\b|\bstored outputs?\b|\bREADME\b|\bbenchmarks?/|\bbenchmarks?\.py\b"
     r"|\bcourse's benchmark|\b(?:time|memory|notebook's|run-time) budgets?\b|\bwithin (?:its |the |a )?budget\b"
     r"|\bbetween (?:machines|processors|computers|CPUs)\b|\b(?:any|the|this|a different|another) "
-    r"(?:processor|CPU)s?\b|\bon any machine\b|\bdepends? on the machine\b|\boneDNN\b|\bsanitis|\bAVX"
+    r"(?:processor|CPU)s?\b|\b(?:on any|another|a different) machines?\b|\bdepends? on the machine\b|\bstored run\b"
+    r"|\boneDNN\b|\bsanitis|\bAVX"
     r"|\breference machine\b",
     re.IGNORECASE,
 )
