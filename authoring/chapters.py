@@ -97,11 +97,17 @@ def topics_table(chapters: list[Chapter]) -> str:
     )
 
 
-def _between(text: str, inner: str, where: str) -> str:
-    first, last = text.find(START), text.find(END)
+def between(text: str, start: str, end: str, inner: str, where: str) -> str:
+    r"""``text`` with ``inner`` between its lines ``start`` and ``end`` (the generated blocks of a page).
+
+    Example:
+        >>> between("a\n<!-- s -->\nold\n<!-- e -->\nb", "<!-- s -->", "<!-- e -->", "new", "page")
+        'a\n<!-- s -->\nnew\n<!-- e -->\nb'
+    """
+    first, last = text.find(start), text.find(end)
     if first < 0 or last < first:
-        raise ValueError(f"{where} needs the lines {START} and {END}")
-    return text[: first + len(START)] + "\n" + inner + "\n" + text[last:]
+        raise ValueError(f"{where} needs the lines {start} and {end}")
+    return text[: first + len(start)] + "\n" + inner + "\n" + text[last:]
 
 
 def write_tables(minutes: dict[str, tuple[int, int]], repo: Path = REPO, check: bool = False) -> list[str]:
@@ -115,7 +121,7 @@ def write_tables(minutes: dict[str, tuple[int, int]], repo: Path = REPO, check: 
         if not path.exists():
             continue
         old = path.read_text(encoding="utf-8")
-        new = _between(old, table, page)
+        new = between(old, START, END, table, page)
         if new != old:
             stale.append(page)
             if not check:

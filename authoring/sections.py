@@ -248,13 +248,6 @@ def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) ->
     )
 
 
-def _between(text: str, start: str, end: str, inner: str, where: str) -> str:
-    first, last = text.find(start), text.find(end)
-    if first < 0 or last < first:
-        raise ValueError(f"{where} needs the lines {start} and {end}")
-    return text[: first + len(start)] + "\n" + inner + "\n" + text[last:]
-
-
 def _title(nb: dict) -> str:
     first = _source(nb["cells"][0]).split("\n", 1)[0]
     return first.lstrip("# ").split(" · ", 1)[-1].split(":")[0].strip()
@@ -286,7 +279,7 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
     for name in ("README.md", "START_HERE.md"):
         page = repo / name
         old = page.read_text(encoding="utf-8")
-        new = _between(old, TIMES_START, TIMES_END, times, name)
+        new = chapter_tables.between(old, TIMES_START, TIMES_END, times, name)
         if new != old:
             stale.append(name)
             if not check:
