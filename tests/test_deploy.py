@@ -19,6 +19,7 @@ from helpers import free_port
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
+from pydicom.dataset import Dataset
 
 from authoring.hostile_files import deflated_ct, element_flood, jpeg_ls_bomb, nested_sequences, sequence_bomb
 from medlearn.deploy import (
@@ -840,3 +841,45 @@ def test_keras_reads_a_private_copy_of_the_checked_bytes(
     bundle = load_bundle(copy)
     assert read_from and copy not in read_from[0].parents
     assert bundle.model is not None
+
+
+def _code(value: str, scheme: str, meaning: str) -> Dataset:
+    item = Dataset()
+    item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = value, scheme, meaning
+    return item
+
+
+def test_coded_body_part_and_view_are_read_where_the_text_is_absent(images: np.ndarray) -> None:
+    from pydicom.sr.codedict import codes
+
+    chest, pa = codes.SCT.Chest, codes.SCT.PosteroAnterior  # the library's codes, not ours retyped
+    coded = image_to_dicom(images[0])
+    coded.BodyPartExamined, coded.ViewPosition = "", ""
+    coded.AnatomicRegionSequence = [_code(chest.value, chest.scheme_designator, chest.meaning)]
+    coded.ViewCodeSequence = [_code(pa.value, pa.scheme_designator, pa.meaning)]
+    checks = dicom_to_input(coded)[1]
+    assert "AnatomicRegionSequence" in checks and "ViewCodeSequence" in checks, checks
+    assert not any(check.startswith(("BodyPartExamined", "ViewPosition")) for check in checks), checks
+    legacy = image_to_dicom(images[0])
+    legacy.AnatomicRegionSequence = [_code("T-D3000", "SRT", "Chest")]
+    legacy.ViewCodeSequence = [_code("R-10206", "SRT", "antero-posterior")]  # the header says AP too
+    assert {"BodyPartExamined", "AnatomicRegionSequence", "ViewCodeSequence"} <= set(dicom_to_input(legacy)[1])
+
+
+@pytest.mark.parametrize(
+    ("keyword", "items", "message"),
+    [
+        ("AnatomicRegionSequence", [("72696002", "SCT", "Knee")], "is not the chest"),
+        ("ViewCodeSequence", [("399067008", "SCT", "lateral")], "is not a frontal view"),
+        ("ViewCodeSequence", [("272479007", "SCT", "postero-anterior")], "contradicts ViewPosition"),
+        ("AnatomicRegionSequence", [("816094009", "SCT", "Chest")] * 2, "2 items where the standard permits one"),
+    ],
+)
+def test_a_coded_body_part_or_view_outside_the_intended_use_is_refused(
+    images: np.ndarray, keyword: str, items: list[tuple[str, str, str]], message: str
+) -> None:
+    dataset = image_to_dicom(images[0])  # its ViewPosition is AP
+    setattr(dataset, keyword, [_code(*item) for item in items])
+    with pytest.raises(InputRefused, match=message) as refused:
+        dicom_to_input(dataset)
+    assert refused.value.attribute == keyword

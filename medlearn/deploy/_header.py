@@ -102,11 +102,51 @@ def _date(dataset: Dataset, keyword: str) -> datetime.date:
     raise InputRefused(keyword, f"{text[:16]!r} is not a DICOM date (YYYYMMDD)", "Fix the header.")
 
 
+# Coded alternatives to the two text attributes: Anatomic Region Sequence (PS3.3 C.8.11.2, DX Anatomy Imaged
+# Module) and View Code Sequence (PS3.3 C.8.11.5, DX Positioning Module), one item each, with codes from PS3.16
+# CID 4009 "DX Anatomy Imaged" and CID 4010 "DX View": SNOMED CT today (pydicom's `codes.SCT.Chest`,
+# `AnteroPosterior`, `PosteroAnterior`), and the retired SNOMED-RT ("SRT") codes still found in older files.
+_CHEST_CODES = {("SCT", "816094009"), ("SCT", "51185008"), ("SRT", "T-D3000")}
+_FRONTAL_VIEW_CODES = {
+    ("SCT", "399348003"): "AP",  # antero-posterior
+    ("SRT", "R-10206"): "AP",
+    ("SCT", "272479007"): "PA",  # postero-anterior
+    ("SRT", "R-10214"): "PA",
+}
+
+
+def _coded(dataset: Dataset, keyword: str) -> tuple[str, str, str] | None:
+    """The one item of a code sequence as (scheme, value, meaning); None when absent, refused when not one item.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> dataset, item = Dataset(), Dataset()
+        >>> item.CodeValue, item.CodingSchemeDesignator, item.CodeMeaning = "816094009", "SCT", "Chest"
+        >>> dataset.AnatomicRegionSequence = [item]
+        >>> _coded(dataset, "AnatomicRegionSequence")
+        ('SCT', '816094009', 'Chest')
+    """
+    sequence = dataset.get(keyword)
+    if sequence is None or len(sequence) == 0:
+        return None
+    _refuse_unless(
+        len(sequence) == 1,
+        keyword,
+        f"{len(sequence):,} items where the standard permits one",
+        "Fix the header.",
+    )
+    item = sequence[0]
+    scheme, value = _header_text(item, "CodingSchemeDesignator").strip(), _header_text(item, "CodeValue").strip()
+    return scheme, value, _header_text(item, "CodeMeaning").strip()
+
+
 def _intended_use(dataset: Dataset) -> list[str]:
     """Check body part, view and age where the file gives them; name in the result what was absent, not checked.
 
-    The age is PatientAge, or where that is absent the years from PatientBirthDate to StudyDate when both exist
-    (a de-identified file often has neither).
+    Body part and view are read from their text attributes and from their coded sequences (a DX file may give
+    only the codes); where both are present, both must agree with the model's intended use. The age is
+    PatientAge, or where that is absent the years from PatientBirthDate to StudyDate when both exist (a
+    de-identified file often has neither).
     """
     checks = []
     body_part = _header_text(dataset, "BodyPartExamined").strip().upper()
@@ -116,7 +156,16 @@ def _intended_use(dataset: Dataset) -> list[str]:
         f"{body_part[:64]} is not the chest",
         "This model reads chest radiographs only; route other body parts elsewhere.",
     )
-    checks.append("BodyPartExamined" if body_part else "BodyPartExamined (absent, not checked)")
+    region = _coded(dataset, "AnatomicRegionSequence")
+    _refuse_unless(
+        region is None or region[:2] in _CHEST_CODES,
+        "AnatomicRegionSequence",
+        f"the coded region {region[1][:16] if region else ''} ({region[2][:40] if region else ''}) is not the chest",
+        "This model reads chest radiographs only; route other body parts elsewhere.",
+    )
+    checks += ["BodyPartExamined"] if body_part else []
+    checks += ["AnatomicRegionSequence"] if region else []
+    checks += [] if body_part or region else ["BodyPartExamined (absent, not checked)"]
     view = _header_text(dataset, "ViewPosition").strip().upper()
     _refuse_unless(
         view in ("", "AP", "PA"),
@@ -124,7 +173,23 @@ def _intended_use(dataset: Dataset) -> list[str]:
         f"{view[:16]} is not a frontal view (AP or PA)",
         "Send the frontal view; the model never saw lateral views.",
     )
-    checks.append("ViewPosition" if view else "ViewPosition (absent, not checked)")
+    coded_view = _coded(dataset, "ViewCodeSequence")
+    _refuse_unless(
+        coded_view is None or coded_view[:2] in _FRONTAL_VIEW_CODES,
+        "ViewCodeSequence",
+        f"the coded view {coded_view[1][:16] if coded_view else ''} ({coded_view[2][:40] if coded_view else ''})"
+        " is not a frontal view (AP or PA)",
+        "Send the frontal view; the model never saw lateral views.",
+    )
+    _refuse_unless(
+        not (view and coded_view) or _FRONTAL_VIEW_CODES[coded_view[:2]] == view,
+        "ViewCodeSequence",
+        f"the coded view ({coded_view[2][:40] if coded_view else ''}) contradicts ViewPosition {view[:16]}",
+        "Fix the header: a file that disagrees with itself cannot be checked.",
+    )
+    checks += ["ViewPosition"] if view else []
+    checks += ["ViewCodeSequence"] if coded_view else []
+    checks += [] if view or coded_view else ["ViewPosition (absent, not checked)"]
     stated = _header_text(dataset, "PatientAge").strip()
     age, source = _age_years(stated), "PatientAge"
     if age is None:
