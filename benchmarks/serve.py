@@ -1,6 +1,6 @@
 """The model service under load, through a real HTTP client on 127.0.0.1 (not a test).
 
-``benchmarks/serve.py --bundle DIR`` trains chapter 05's PneumoniaMNIST network into ``DIR`` when it holds no
+``benchmarks/serve.py --bundle DIR`` trains chapter 06's PneumoniaMNIST network into ``DIR`` when it holds no
 bundle (``fit_small_cnn``; threshold for 90 % sensitivity and Platt calibration, both on the validation
 split; reference statistics from the training split; a model card), starts ``python -m medlearn serve`` in
 a child process, and measures:
@@ -83,11 +83,11 @@ def train_bundle(folder: Path) -> None:
     card = model_card_markdown(
         "Pneumonia on chest radiographs (course model)",
         {
-            "Model details": "chapter 05's small_cnn, trained by benchmarks/serve.py (seed 0)",
+            "Model details": "chapter 06's small_cnn, trained by benchmarks/serve.py (seed 0)",
             "Intended use": "teaching: a model to deploy, load and monitor; not for patients",
             "Out of scope": "any clinical use; images other than PneumoniaMNIST-like 28 x 28 radiographs",
             "Data": "PneumoniaMNIST (MedMNIST v2, CC BY 4.0): train and validation splits",
-            "Evaluation": "not evaluated here; see chapter 06",
+            "Evaluation": "not evaluated here; see chapter 07",
             "Operating point": f"calibrated probability >= {threshold:.3f} (90 % sensitivity on validation)",
             "Known failure modes": ["other modalities", "MONOCHROME1 images not flagged as such", "adults"],
             "Not tested": ["other hospitals", "other scanners", "children outside the source data set"],

@@ -1,61 +1,99 @@
-"""Chapter 06's statements that hold by their formulas or by construction, for any model: code tests.
+"""Chapter 06's code against the library's twins: the chapter says so in a sentence, the test checks it.
 
-The chapter states them once (the NPV rises and the accuracy moves towards the specificity as prevalence falls;
-Platt and temperature scaling, fitted on validation to minimise the log loss, lower it there) and backs with claims
-only what its data could contradict. Here the same formulas and fitting steps as the chapter's cells are checked on
-many inputs.
+Chapter 06 builds its network (``build_cnn``) and trains it with a recipe written out in its cells; it then
+says that ``medlearn.models.small_cnn`` builds the same network and that ``fit_small_cnn`` runs the same recipe
+(class weights, learning rate, epochs, batch size, the patience of early stopping and of the schedule) and
+that ``to_network_input`` prepares images as its section 2 does, which
+later chapters and the exercises use. These are checks of code, not findings about data, so they live here
+rather than in the learner's reading path. The chapter's cells are read from the stored notebook, so an edit
+to the chapter that the library does not follow fails here.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
+import re
+
 import numpy as np
-import pytest
-from scipy.optimize import minimize_scalar
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss
+from helpers import REPO
+
+CHAPTER = REPO / "notebooks" / "06_cnn_training.ipynb"
 
 
-def ppv_at(prevalence: float, sensitivity: float, specificity: float) -> float:
-    """Chapter 06, section 1: Bayes' rule for the PPV."""
-    return sensitivity * prevalence / (sensitivity * prevalence + (1 - specificity) * (1 - prevalence))
+def _cell(start: str) -> str:
+    """The source of the chapter's one code cell that contains ``start``."""
+    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
+    found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and start in "".join(c["source"])]
+    assert len(found) == 1, f"{len(found)} cells of chapter 06 contain {start!r}"
+    return found[0]
 
 
-def npv_at(prevalence: float, sensitivity: float, specificity: float) -> float:
-    """Chapter 06, section 1: Bayes' rule for the NPV."""
-    return specificity * (1 - prevalence) / (specificity * (1 - prevalence) + (1 - sensitivity) * prevalence)
+def _describe(network) -> list[tuple]:
+    return [
+        (
+            layer.name,
+            type(layer).__name__,
+            tuple(layer.output.shape),
+            layer.count_params(),
+            getattr(layer, "rate", None),
+            getattr(layer, "momentum", None),
+        )
+        for layer in network.layers
+    ]
 
 
-GRID = np.linspace(0.05, 0.99, 8)
+def test_small_cnn_builds_the_chapters_network() -> None:
+    import keras
+
+    from medlearn.models import small_cnn
+
+    namespace: dict = {"keras": keras}
+    exec(_cell("def build_cnn("), namespace)
+    chapter = namespace["build_cnn"]()
+    assert _describe(chapter) == _describe(small_cnn((28, 28, 1), 2))
+    assert chapter.count_params() == 23_697
 
 
-@pytest.mark.parametrize("sensitivity", GRID)
-@pytest.mark.parametrize("specificity", GRID)
-def test_as_prevalence_falls_ppv_falls_npv_rises_accuracy_nears_specificity(
-    sensitivity: float, specificity: float
-) -> None:
-    low, high = 0.05, 0.625  # the chapter's two prevalences
-    assert ppv_at(low, sensitivity, specificity) < ppv_at(high, sensitivity, specificity)
-    assert npv_at(low, sensitivity, specificity) > npv_at(high, sensitivity, specificity)
-    accuracy = low * sensitivity + (1 - low) * specificity
-    assert abs(accuracy - specificity) <= abs(accuracy - sensitivity)
+def test_fit_small_cnn_runs_the_chapters_recipe() -> None:
+    from medlearn.models import fit_small_cnn
+
+    source = _cell("history = model.fit(")
+    used = {
+        "learning_rate": float(re.search(r"Adam\(learning_rate=([0-9.e-]+)\)", source).group(1)),
+        "epochs": int(re.search(r"\bepochs=(\d+)", source).group(1)),
+        "batch_size": int(re.search(r"\bbatch_size=(\d+)", source).group(1)),
+        "patience": int(re.search(r"EarlyStopping\([^)]*\bpatience=(\d+)", source).group(1)),
+        "lr_patience": int(re.search(r"ReduceLROnPlateau\([^)]*\bpatience=(\d+)", source).group(1)),
+    }
+    defaults = {k: p.default for k, p in inspect.signature(fit_small_cnn).parameters.items() if k in used}
+    assert defaults == used
+    assert "class_weight=class_weight" in source
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-z))
+def test_balanced_class_weight_is_the_chapters_formula(medmnist_dir) -> None:
+    from medlearn.data import load_medmnist
+    from medlearn.models import balanced_class_weight
+
+    _, labels = load_medmnist("pneumoniamnist", "train", root=medmnist_dir)
+    namespace: dict = {"np": np, "y": {"train": labels}}
+    exec(_cell("class_weight = {"), namespace)
+    chapter = namespace["class_weight"]
+    library = balanced_class_weight(labels)
+    assert chapter.keys() == library.keys() == {0, 1}
+    assert all(np.isclose(chapter[k], library[k]) for k in chapter)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_platt_and_temperature_scaling_lower_the_log_loss_where_they_are_fitted(seed: int) -> None:
-    """The chapter's recipe (section 5) on miscalibrated scores: each repair lowers, or keeps, the log loss of the
-    data it was fitted on."""
-    rng = np.random.default_rng(seed)
-    y_true = rng.integers(0, 2, 500)
-    z = (2 * y_true - 1) * rng.uniform(0.5, 3) + rng.normal(0, 1.5, 500) - rng.uniform(0, 2)  # shifted logits
-    y_prob = _sigmoid(z)
-    platt = LogisticRegression(C=1e6).fit(z[:, None], y_true)
-    best = minimize_scalar(
-        lambda inverse_t: log_loss(y_true, _sigmoid(inverse_t * z)), bounds=(0.05, 20), method="bounded"
-    )
-    before = log_loss(y_true, y_prob)
-    assert log_loss(y_true, platt.predict_proba(z[:, None])[:, 1]) <= before + 1e-9
-    assert log_loss(y_true, _sigmoid(z * best.x)) <= before + 1e-9
+def test_to_network_input_is_the_chapters_function(medmnist_dir) -> None:
+    from medlearn.data import load_medmnist
+    from medlearn.models import to_network_input
+
+    namespace: dict = {"np": np, "splits": {}}  # the cell also prepares the splits it is given: none here
+    exec(_cell("def to_network_input("), namespace)
+    chapter = namespace["to_network_input"]
+    images, _ = load_medmnist("pneumoniamnist", "val", root=medmnist_dir)
+    random = np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    for batch in (images, random):
+        ours, library = chapter(batch), to_network_input(batch)
+        assert ours.dtype == library.dtype == np.float32
+        assert np.array_equal(ours, library)

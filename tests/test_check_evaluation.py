@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 06 (evaluation): typical mistakes fail, with the hint written for them.
+"""Exercise checks of chapter 07 (evaluation): typical mistakes fail, with the hint written for them.
 
 A check that accepts a typical mistake is useless; each entry is a wrong answer and words of its hint.
 """

@@ -255,7 +255,7 @@ def test_check_modules_make_tasks_with_the_decorator() -> None:
 
 
 def test_output_size_has_one_contract_across_chapters() -> None:
-    """Chapters 01 and 05 ask for output_size(n, k, padding, stride): one function answers both."""
+    """Chapters 01 and 06 ask for output_size(n, k, padding, stride): one function answers both."""
     import math
 
     from medlearn.check import cnn_training, convolution

@@ -195,8 +195,8 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
     stop at a word's end), the next `§` (or "and", "or", "to" before it) or the line's end; it
     must be a chapter's heading or its start, cut at a word's end (or a whole heading, followed by
     the rest of the sentence). Its chapter is the last one the
-    line names before it ("chapter 06", "Chapter 6's", "exercise 06", a table cell "06" or
-    "06 · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
+    line names before it ("chapter 07", "Chapter 7's", "exercise 07", a table cell "06" or
+    "07 · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
     None) must name the chapter in the line. "cell 12", "cells 3 and 4", "section 5" are refused,
     except in a discussion prompt quoted from the chapter.
     """
@@ -257,27 +257,27 @@ def test_notes_name_places_by_section_heading(path: Path) -> None:
 
 
 HEADINGS = {
-    6: ["Setup", "3 · Choosing a threshold, honestly", "4 · How sure are we? Bootstrap confidence intervals"],
-    7: ["6 · Training on random patches, with a loss for rare pixels", "9 · What 8 test images can and cannot show"],
+    7: ["Setup", "3 · Choosing a threshold, honestly", "4 · How sure are we? Bootstrap confidence intervals"],
+    8: ["6 · Training on random patches, with a loss for rare pixels", "9 · What 8 test images can and cannot show"],
 }
 
 
 @pytest.mark.parametrize(
     "text, own",
     [
-        ("See § 3 · Choosing a threshold, honestly.", 6),
-        ("In § 3 · Choosing a threshold, learners ...", 6),
-        ("(§ 4 · How sure are we?)", 6),
-        ("**The bootstrap (§ 4 · How sure).**", 6),
-        ("Chapter 07's § 6 · Training on random patches, and this chapter's § 3 · Choosing a threshold", 6),
-        ("as chapter 07, § 6 · Training on random patches; this chapter's § 3 · Choosing a threshold", 6),
-        ("| 4 | 07 | see § 6 · Training on random patches |", None),
-        ("(chapter 06, § 4 · How sure are we)", None),
-        ("§ Setup, which retrains the network", 6),
-        ("§ 9 · What 8 test images can and cannot show learners how wide the interval is", 7),
-        ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", 6),
-        ("§ Setup to § 3 · Choosing a threshold", 6),
-        ("written `§ 6 · Training on random patches` in chapter 07", 7),
+        ("See § 3 · Choosing a threshold, honestly.", 7),
+        ("In § 3 · Choosing a threshold, learners ...", 7),
+        ("(§ 4 · How sure are we?)", 7),
+        ("**The bootstrap (§ 4 · How sure).**", 7),
+        ("Chapter 08's § 6 · Training on random patches, and this chapter's § 3 · Choosing a threshold", 7),
+        ("as chapter 08, § 6 · Training on random patches; this chapter's § 3 · Choosing a threshold", 7),
+        ("| 4 | 08 | see § 6 · Training on random patches |", None),
+        ("(chapter 07, § 4 · How sure are we)", None),
+        ("§ Setup, which retrains the network", 7),
+        ("§ 9 · What 8 test images can and cannot show learners how wide the interval is", 8),
+        ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", 7),
+        ("§ Setup to § 3 · Choosing a threshold", 7),
+        ("written `§ 6 · Training on random patches` in chapter 08", 8),
         ("> **Discuss.** Section 2 measured the spongy bone.", 0),  # quoted from the chapter
     ],
 )
@@ -288,29 +288,29 @@ def test_section_references_that_resolve(text: str, own: int | None) -> None:
 @pytest.mark.parametrize(
     "text, own, problem",
     [
-        ("Then point to cell 9.", 6, "'cell 9'"),
-        ("cells 46 and 60 print", 6, "'cells 46'"),
-        ("Section 2 measured the bone", 6, "'Section 2'"),
+        ("Then point to cell 9.", 7, "'cell 9'"),
+        ("cells 46 and 60 print", 7, "'cells 46'"),
+        ("Section 2 measured the bone", 7, "'Section 2'"),
         (
             "See § 4 · Choosing a threshold.",
-            6,
+            7,
             "'3 · Choosing a threshold, honestly' has these words",
         ),  # the number of another heading
         (
             "See § 3 · Choosing the threshold.",
-            6,
+            7,
             "its § 3 is '3 · Choosing a threshold, honestly'",
         ),  # words the heading does not have
-        ("See § 3 · Choosing a thresh.", 6, "no heading"),  # cut inside a word
-        ("§ 3 · Choosing a threshold honestly learners", 6, "no heading"),  # runs on: end it with punctuation
-        ("See § 6 · Training on random patches.", 6, "no heading"),  # another chapter's, not named
+        ("See § 3 · Choosing a thresh.", 7, "no heading"),  # cut inside a word
+        ("§ 3 · Choosing a threshold honestly learners", 7, "no heading"),  # runs on: end it with punctuation
+        ("See § 6 · Training on random patches.", 7, "no heading"),  # another chapter's, not named
         ("See § 3 · Choosing a threshold.", None, "name its chapter"),
-        ("(chapter 12, § 3 · Choosing a threshold)", None, "no chapter 12"),
-        ("See § 3.", 6, "write § N · Heading words"),
-        ("§ 9 · What 8 test images can show learners", 7, "no heading"),  # not the whole heading: end it
-        ("§ 1 shows that", 6, "write § N · Heading words"),
-        ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", 6, "no heading"),
-        ("- In section 2 of chapter 06 learners ...", 6, "'section 2'"),
+        ("(chapter 13, § 3 · Choosing a threshold)", None, "no chapter 13"),
+        ("See § 3.", 7, "write § N · Heading words"),
+        ("§ 9 · What 8 test images can show learners", 8, "no heading"),  # not the whole heading: end it
+        ("§ 1 shows that", 7, "write § N · Heading words"),
+        ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", 7, "no heading"),
+        ("- In section 2 of chapter 07 learners ...", 7, "'section 2'"),
     ],
 )
 def test_section_references_that_do_not(text: str, own: int | None, problem: str) -> None:

@@ -12,7 +12,7 @@ from helpers import REPO
 from authoring import site, site_check
 
 HUB = "https://hub.example.edu"
-SCREENSHOTS = {"README.html": "site-home.png", "notebooks/06_evaluation.html": "site-chapter.png"}
+SCREENSHOTS = {"README.html": "site-home.png", "notebooks/07_evaluation.html": "site-chapter.png"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_every_chapter_exercise_and_instructor_page_and_no_solution(html: Path) 
     for page in html.rglob("*.html"):
         assert "BEGIN SOLUTION" not in page.read_text(encoding="utf-8"), page
     home = _page(html, "README")
-    assert "06 · Evaluating honestly" in home and 'href="notebooks/06_evaluation.html"' in home
+    assert "07 · Evaluating honestly" in home and 'href="notebooks/07_evaluation.html"' in home
 
 
 def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -> None:
@@ -52,7 +52,7 @@ def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -
 
 def test_collapsed_claim_cells_show_their_line_behind_a_show_code_toggle(html: Path) -> None:
     """A cell collapsed in JupyterLab (jupyter.source_hidden) is collapsed on the site, its output in view."""
-    page = _page(html, "notebooks/13_few_labels")
+    page = _page(html, "notebooks/14_few_labels")
     assert page.count("tag_hide-input") >= 5 and "Show code" in page
     assert "✓" in page  # the claims' one-line verdicts stay visible
     plain = _page(html, "notebooks/01_convolution")

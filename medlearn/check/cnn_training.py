@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 05, training a CNN.
+"""Checks for the exercises of chapter 06, training a CNN.
 
 In the exercise notebook::
 
@@ -126,7 +126,7 @@ def to_network_input(function: Any) -> None:
         )
     if array.max() > 1.5:
         raise Wrong("scale the intensities to [0, 1]: divide the 8-bit values by 255.")
-    want = library_input(images)  # the function chapters 06 and the benchmark import
+    want = library_input(images)  # the function chapters 07 and the benchmark import
     if np.allclose(array, images[..., None] / images.max(axis=(1, 2), keepdims=True)[..., None]) and not np.allclose(
         array, want
     ):

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 16, deployment.
+"""Checks for the exercises of chapter 17, deployment.
 
 In the exercise notebook::
 

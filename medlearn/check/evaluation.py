@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 06, evaluating a diagnostic model.
+"""Checks for the exercises of chapter 07, evaluating a diagnostic model.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 09, patient privacy.
+"""Checks for the exercises of chapter 10, patient privacy.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 15, prognosis.
+"""Checks for the exercises of chapter 16, prognosis.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 07, segmentation.
+"""Checks for the exercises of chapter 08, segmentation.
 
 In the exercise notebook::
 

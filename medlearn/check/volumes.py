@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 08, volumes.
+"""Checks for the exercises of chapter 09, volumes.
 
 In the exercise notebook::
 

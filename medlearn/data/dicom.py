@@ -26,7 +26,7 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: pydicom's real CT slices that chapter 14 reconstructs: its own test files (the two large ones are JPEG 2000).
+#: pydicom's real CT slices that chapter 15 reconstructs: its own test files (the two large ones are JPEG 2000).
 CT_SLICES: Mapping[str, str] = MappingProxyType(
     {
         "small": "CT_small.dcm",  # 128 x 128
@@ -156,7 +156,7 @@ def ct_soft_tissue() -> np.ndarray:
 def ct_slice(name: str, size: int = 256) -> tuple[np.ndarray, float]:
     """One of pydicom's real CT slices in HU, reduced to at most ``size`` pixels a side, and its pixel size.
 
-    The one definition of the slices that chapter 14 and ``benchmarks/reconstruction.py`` reconstruct.
+    The one definition of the slices that chapter 15 and ``benchmarks/reconstruction.py`` reconstruct.
     A slice larger than ``size`` is resized (linear interpolation, anti-aliased) and its pixel size
     scaled to match. pydicom's test files carry deliberate oddities for pydicom's own tests; the
     warnings they raise while being read are silenced here.
