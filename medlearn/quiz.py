@@ -1,0 +1,248 @@
+"""End-of-chapter quizzes: questions with targeted feedback, a score, and the same quiz as static text.
+
+Each chapter's questions live in ``medlearn/quizzes/<chapter>.json`` (see :func:`load_quiz` for the format).
+In JupyterLab a learner answers them with :meth:`Quiz.show` (buttons, ipywidgets) or with plain calls,
+:meth:`Quiz.check`; either way each answer gets a verdict, a one-line explanation, a hint aimed at the
+mistake a wrong choice usually comes from, and the section that teaches it. :meth:`Quiz.markdown` writes the
+same questions with their answers folded behind a toggle, for the site and the handout, where no kernel runs.
+
+Example:
+    >>> quiz = load_quiz("00_medical_images")
+    >>> 5 <= len(quiz.questions) <= 8
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from medlearn._validation import check_choice, check_int, check_number
+
+KINDS = ("choice", "number")
+LETTERS = "abcdefgh"
+_SLUG_CLEAN = re.compile(r"[^\w\- ]")
+
+
+def section_anchor(heading: str) -> str:
+    """The anchor of a section heading, as the course's site writes it (GitHub-style, like MyST's).
+
+    Example:
+        >>> section_anchor("3 · Choosing a threshold, honestly")
+        '3--choosing-a-threshold-honestly'
+    """
+    return _SLUG_CLEAN.sub("", heading.strip().lower()).replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer: right or not, and the line a learner reads."""
+
+    correct: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz question: multiple choice (``answer`` is a 0-based index) or a number (within ``tolerance``)."""
+
+    id: str
+    kind: str
+    prompt: str
+    answer: float
+    explanation: str
+    section: str
+    choices: tuple[str, ...] = ()
+    tolerance: float = 0.0
+    hints: dict[int, str] = field(default_factory=dict)  # wrong choice -> its hint ("choice")
+    near_misses: tuple[tuple[float, float, str], ...] = ()  # (value, tolerance, hint) ("number")
+
+    def grade(self, response: object) -> Feedback:
+        """Judge ``response``: a letter or 0-based index for a choice, a number for a number.
+
+        Example:
+            >>> q = Question("q", "choice", "2 + 2?", 1, "Count.", "1 · Sums", ("3", "4"), hints={0: "One short."})
+            >>> q.grade("a").text
+            '✗ Not quite. One short. See § 1 · Sums.'
+            >>> q.grade(1).correct
+            True
+        """
+        where = f"See § {self.section}."
+        if self.kind == "choice":
+            index = _choice_index(response, len(self.choices))
+            if index == int(self.answer):
+                return Feedback(True, f"✓ Right. {self.explanation}")
+            return Feedback(False, f"✗ Not quite. {self.hints.get(index, 'Read the section again.')} {where}")
+        value = check_number(response, "response")
+        if abs(value - self.answer) <= self.tolerance:
+            return Feedback(True, f"✓ Right. {self.explanation}")
+        for near, tolerance, hint in self.near_misses:
+            if abs(value - near) <= tolerance:
+                return Feedback(False, f"✗ Not quite. {hint} {where}")
+        return Feedback(False, f"✗ Not quite: work it through again. {where}")
+
+
+def _choice_index(response: object, count: int) -> int:
+    """A choice given as a letter ('b') or a 0-based index, as the index."""
+    if isinstance(response, str):
+        letter = response.strip().lower().strip("()")
+        check_choice(letter, "response", tuple(LETTERS[:count]))
+        return LETTERS.index(letter)
+    return check_int(response, "response", min_value=0, max_value=count - 1)
+
+
+def _question(raw: dict[str, Any], where: str) -> Question:
+    """One question read from its JSON object, every field checked."""
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where} must be a JSON object, not {type(raw).__name__}")
+    for key in ("id", "kind", "prompt", "answer", "explanation", "section"):
+        if key not in raw:
+            raise ValueError(f"{where} must have a {key!r}")
+    kind = check_choice(raw["kind"], f"{where}.kind", KINDS)
+    for key in ("id", "prompt", "explanation", "section"):
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise ValueError(f"{where}.{key} must be non-empty text, not {raw[key]!r}")
+    if kind == "choice":
+        choices = raw.get("choices")
+        if not isinstance(choices, list) or not 3 <= len(choices) <= 5 or not all(isinstance(c, str) for c in choices):
+            raise ValueError(f"{where}.choices must be a list of 3 to 5 texts, not {choices!r}")
+        answer = check_int(raw["answer"], f"{where}.answer", min_value=0, max_value=len(choices) - 1)
+        hints = {}
+        mistakes = raw.get("mistakes", {})
+        if not isinstance(mistakes, dict):
+            raise ValueError(f"{where}.mistakes must map wrong choices to hints, not {mistakes!r}")
+        for key, hint in mistakes.items():
+            index = check_int(int(key) if str(key).isdigit() else key, f"{where}.mistakes key", min_value=0)
+            if index >= len(choices) or index == answer or not isinstance(hint, str):
+                raise ValueError(f"{where}.mistakes must map wrong choices to hints, not {key!r}: {hint!r}")
+            hints[index] = hint
+        return Question(
+            raw["id"], kind, raw["prompt"], answer, raw["explanation"], raw["section"], tuple(choices), hints=hints
+        )
+    answer = check_number(raw["answer"], f"{where}.answer")
+    tolerance = check_number(raw.get("tolerance", 0.0), f"{where}.tolerance", low=0)
+    near = []
+    mistakes = raw.get("mistakes", [])
+    if not isinstance(mistakes, list):
+        raise ValueError(f"{where}.mistakes must be a list of {{value, tolerance, hint}}, not {mistakes!r}")
+    for item in mistakes:
+        if not isinstance(item, dict) or not isinstance(item.get("hint"), str):
+            raise ValueError(f"{where}.mistakes must be a list of {{value, tolerance, hint}}, not {item!r}")
+        near.append((check_number(item.get("value"), f"{where}.mistakes value"),
+                     check_number(item.get("tolerance", 0.0), f"{where}.mistakes tolerance", low=0),
+                     item["hint"]))  # fmt: skip
+    return Question(
+        raw["id"], kind, raw["prompt"], answer, raw["explanation"], raw["section"],
+        tolerance=tolerance, near_misses=tuple(near),
+    )  # fmt: skip
+
+
+class Quiz:
+    """A chapter's questions and a learner's answers so far (kept in this object, nowhere else)."""
+
+    def __init__(self, chapter: str, questions: tuple[Question, ...]) -> None:
+        self.chapter, self.questions = chapter, questions
+        self.answers: dict[int, Feedback] = {}
+
+    def check(self, number: int, response: object) -> Feedback:
+        """Answer question ``number`` (counted from 1) and print the verdict.
+
+        Example:
+            >>> quiz = Quiz("demo", (Question("q", "number", "1/4 as a decimal?", 0.25, "One in four.", "1 · Sums",
+            ...                      tolerance=0.001),))
+            >>> _ = quiz.check(1, 0.25)
+            ✓ Right. One in four.
+            >>> quiz.score()
+            '1 of 1 right'
+        """
+        index = check_int(number, "number", min_value=1, max_value=len(self.questions)) - 1
+        feedback = self.questions[index].grade(response)
+        self.answers[index] = feedback
+        print(feedback.text)
+        return feedback
+
+    def score(self) -> str:
+        """How many answers are right, out of the questions (an unanswered question counts as not right)."""
+        right = sum(feedback.correct for feedback in self.answers.values())
+        return f"{right} of {len(self.questions)} right"
+
+    def markdown(self) -> str:
+        """The questions as markdown, each answer folded behind a toggle with its explanation and section link.
+
+        Example:
+            >>> print(load_quiz("00_medical_images").markdown().splitlines()[0])
+            **1.** ...
+        """
+        blocks = []
+        for number, question in enumerate(self.questions, start=1):
+            lines = [f"**{number}.** {question.prompt}"]
+            if question.kind == "choice":
+                lines += [""] + [f"- ({LETTERS[i]}) {choice}" for i, choice in enumerate(question.choices)]
+                right = f"({LETTERS[int(question.answer)]}) {question.choices[int(question.answer)]}"
+            else:
+                right = f"{question.answer:g}" + (f" (± {question.tolerance:g})" if question.tolerance else "")
+            link = f"[§ {question.section}](#{section_anchor(question.section)})"
+            lines += ["", f"<details><summary>Answer</summary>\n\n{right}. {question.explanation} {link}\n\n</details>"]
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
+    def show(self) -> Any:
+        """The quiz as buttons (ipywidgets): choose or type, press Check, read the verdict; the score below.
+
+        Returns the widget (a notebook displays it). Works with ipywidgets 7 and 8.
+        """
+        import ipywidgets as widgets
+
+        score = widgets.HTML(value=f"<b>Score:</b> {self.score()}")
+        rows = []
+        for index, question in enumerate(self.questions):
+            if question.kind == "choice":
+                options = [(f"({LETTERS[i]}) {c}", i) for i, c in enumerate(question.choices)]
+                entry = widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
+            else:
+                entry = widgets.FloatText(value=0.0, description="answer")
+            verdict, button = widgets.HTML(), widgets.Button(description="Check")
+
+            def on_click(_: object, index: int = index, entry: Any = entry, verdict: Any = verdict) -> None:
+                if entry.value is None:
+                    verdict.value = "Choose an answer first."
+                    return
+                feedback = self.questions[index].grade(entry.value)
+                self.answers[index] = feedback
+                verdict.value, score.value = feedback.text, f"<b>Score:</b> {self.score()}"
+
+            button.on_click(on_click)
+            prompt = widgets.HTML(value=f"<b>{index + 1}.</b> {question.prompt}")
+            rows.append(widgets.VBox([prompt, entry, widgets.HBox([button, verdict])]))
+        return widgets.VBox([*rows, score])
+
+
+def load_quiz(chapter: str, folder: Path | None = None) -> Quiz:
+    """A chapter's quiz, read from ``medlearn/quizzes/<chapter>.json`` and checked field by field.
+
+    The file holds ``{"chapter": ..., "questions": [...]}``; each question has ``id``, ``kind`` ("choice" or
+    "number"), ``prompt``, ``answer`` (a 0-based index, or a number with ``tolerance``), ``explanation``
+    (one line), ``section`` (the heading that teaches it), ``choices`` (3 to 5) for a choice, and
+    ``mistakes``: a hint for each wrong choice, or ``{value, tolerance, hint}`` for a number's usual mistakes.
+    ``folder`` reads the file from another folder instead of the installed package (an author's draft).
+
+    Example:
+        >>> load_quiz("00_medical_images").chapter
+        '00_medical_images'
+    """
+    if not isinstance(chapter, str) or not re.fullmatch(r"\d\d_[a-z0-9_]+", chapter):
+        raise ValueError(f"chapter must be a chapter's stem such as '00_medical_images', not {chapter!r}")
+    source = (folder if folder is not None else resources.files("medlearn") / "quizzes") / f"{chapter}.json"
+    if not source.is_file():
+        raise ValueError(f"chapter must be a chapter with a quiz; there is no quizzes/{chapter}.json")
+    data = json.loads(source.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("chapter") != chapter or not isinstance(data.get("questions"), list):
+        raise ValueError(f"quizzes/{chapter}.json must hold this chapter's name and a list of questions")
+    questions = tuple(_question(raw, f"question {i + 1}") for i, raw in enumerate(data["questions"]))
+    if len({q.id for q in questions}) != len(questions):
+        raise ValueError(f"quizzes/{chapter}.json must give each question its own id")
+    return Quiz(chapter, questions)

@@ -1,0 +1,54 @@
+"""Every chapter's quiz: its size, its links, its answers not given away, and its section in the chapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from authoring import chapters, quizzes
+from medlearn.quiz import Question, load_quiz
+
+REPO = Path(__file__).resolve().parent.parent
+WITH_QUIZ = [c.stem for c in chapters.load() if quizzes.has_quiz(c.stem)]
+
+
+def _headings(stem: str) -> set[str]:
+    notebook = nbformat.read(REPO / "notebooks" / f"{stem}.ipynb", as_version=4)
+    return {c.source.split("\n", 1)[0][3:].strip() for c in notebook.cells if c.source.startswith("## ")}
+
+
+@pytest.mark.parametrize("stem", WITH_QUIZ)
+def test_a_quiz_has_five_to_eight_questions_each_linked_to_a_section_of_its_chapter(stem: str) -> None:
+    quiz = load_quiz(stem)
+    assert 5 <= len(quiz.questions) <= 8
+    missing = [q.section for q in quiz.questions if q.section not in _headings(stem)]
+    assert not missing, f"sections not in the chapter: {missing}"
+
+
+@pytest.mark.parametrize("stem", WITH_QUIZ)
+def test_right_answers_cannot_be_found_by_position_or_length_in_a_chapter(stem: str) -> None:
+    assert quizzes.answer_giveaways(list(load_quiz(stem).questions), stem, share=0.5) == []
+
+
+def test_right_answers_cannot_be_found_by_position_or_length_across_the_course() -> None:
+    questions = [q for stem in WITH_QUIZ for q in load_quiz(stem).questions]
+    assert quizzes.answer_giveaways(questions, "the course", share=0.35) == []
+
+
+def test_a_giveaway_is_caught() -> None:
+    def make(answer: int, choices: tuple[str, ...]) -> Question:
+        return Question("q", "choice", "?", answer, ".", "1 · A", choices)
+
+    fair = [make(i % 3, ("one", "two", "six")) for i in range(6)]
+    assert quizzes.answer_giveaways(fair, "x") == []
+    by_position = [make(1, ("one", "two", "six"))] * 6
+    assert "6 of 6 right answers are choice (b)" in quizzes.answer_giveaways(by_position, "x")[0]
+    by_length = [make(i % 3, tuple("the right one" if j == i % 3 else "no" for j in range(3))) for i in range(6)]
+    assert quizzes.answer_giveaways(by_length, "x") == ["x: 6 of 6 right answers are the longest choice"]
+
+
+def test_every_quiz_section_in_the_chapters_is_up_to_date() -> None:
+    stale = [stem for stem in WITH_QUIZ if quizzes.update(REPO / "notebooks" / f"{stem}.ipynb", check=True)]
+    assert not stale, "run: python -m authoring.quizzes, then store these chapters: " + ", ".join(stale)
