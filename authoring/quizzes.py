@@ -47,7 +47,7 @@ def quiz_cells(stem: str) -> list[nbformat.NotebookNode]:
     heading.metadata["medlearn"] = {"section": "core"}
     questions = nbformat.v4.new_markdown_cell(f"{START}\n\n{quiz.markdown()}\n\n{END}")
     code = nbformat.v4.new_code_cell(
-        f'from medlearn.quiz import LETTERS, Question, load_quiz\n\nquiz = load_quiz("{stem}")\n'
+        f'from medlearn.quiz import load_quiz\n\nquiz = load_quiz("{stem}")\n'
         'quiz.show()  # or, without buttons: quiz.check(1, "b"), then quiz.score()'
     )
     code.metadata["tags"] = ["nbval-ignore-output"]  # the buttons' widget, nothing to compare
