@@ -33,6 +33,7 @@ import re
 import sys
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
@@ -156,6 +157,22 @@ class MemorySampler:
         return round(self.peak_mb)
 
 
+def cpu_model() -> str:
+    """The processor's model name where the system says it (Linux), else the machine type.
+
+    Example:
+        >>> isinstance(cpu_model(), str)
+        True
+    """
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     """Execute one notebook in a fresh kernel; return its measurements."""
     nb = nbformat.read(path, as_version=4)
@@ -173,6 +190,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         resources={"metadata": {"path": str(path.parent)}},
     )
     error = None
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # how busy the machine was at the start
     start = time.perf_counter()
     try:
         client.execute()
@@ -207,7 +225,11 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "error": error,
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
+        "cpu": cpu_model(),
         "python": platform.python_version(),
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "load": None if load is None else round(load, 1),
+        "stored": store,
     }
 
 

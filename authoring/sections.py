@@ -37,6 +37,7 @@ from pathlib import Path
 import nbformat
 
 from authoring import chapters as chapter_tables
+from medlearn.quiz import section_anchor
 
 REPO = Path(__file__).resolve().parents[1]
 LEVELS = ("core", "optional")
@@ -52,7 +53,11 @@ READING_MODEL = (
 #: Folded text (a Discuss prompt's model answer) and collapsed code (a claim's check) are not in the reading
 #: path: a learner unfolds them at will, like the Discuss prompts and exercises, whose time is not estimated.
 DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL)
-MARKER = re.compile(r"^_(Core|Optional) · about \d+ min(?: to read)? · (?:its cells run in [\d.]+ s|no code)_$")
+# The line under a heading: its level and reading time, and an anchor that links reach in JupyterLab as on the
+# site (the slug the site gives the heading). An older form also named the cells' run time.
+MARKER = re.compile(
+    r'^_(Core|Optional) · about \d+ min(?: to read)?(?: · (?:its cells run in [\d.]+ s|no code))?_(?: <a id="[^"]*"></a>)?$'
+)
 ESTIMATE = re.compile(r"^\*Estimated time:.*\*$", re.MULTILINE)
 TIMING_START, TIMING_END = "<!-- timing:start -->", "<!-- timing:end -->"
 
@@ -70,9 +75,15 @@ class Section:
 
     @property
     def marker(self) -> str:
-        """The visible line written under the heading."""
-        run = f"its cells run in {self.cell_seconds:.1f} s" if self.has_code else "no code"
-        return f"_{(self.level or 'core').capitalize()} · about {self.reading_minutes} min · {run}_"
+        """The line written under the heading: level and reading time, and the heading's anchor.
+
+        Example:
+            >>> Section("00_x.ipynb", "2 · Hounsfield units", "core", 12, 3.5, True).marker
+            '_Core · about 12 min_ <a id="2--hounsfield-units"></a>'
+        """
+        anchor = section_anchor(self.heading)
+        return f'_{(self.level or "core").capitalize()} · about {self.reading_minutes} min_ <a id="{anchor}"></a>'
+
 
 
 def _source(cell: dict) -> str:
