@@ -574,7 +574,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     from pynetdicom.sop_class import Comprehensive3DSRStorage
 
     from medlearn.deploy import MAX_BYTES
-    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, SUCCESS, send_image, start_listener
+    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, OUT_OF_RESOURCES, SUCCESS, send_image, start_listener
 
     archive_port, node_port = free_port(), free_port()
     received = []
@@ -619,7 +619,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
         too_large = image_to_dicom(images[3], seed="too large")
         too_large.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 2 * 2**20))  # a private element, zeros
-        assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # aborted while it arrives
+        assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == OUT_OF_RESOURCES  # read and dropped
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS  # and it keeps serving
         # the limit holds for every image of an association, not only the first
         scu = AE(ae_title="MEDLEARN_SCU")
@@ -628,8 +628,10 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         assert association.is_established
         first = association.send_c_store(image_to_dicom(images[1], seed="first of two"))
         second = association.send_c_store(too_large)
+        third = association.send_c_store(image_to_dicom(images[4], seed="after the large one"))
         association.release()
-        assert int(first.Status) == SUCCESS and not second  # aborted: no status
+        assert int(first.Status) == SUCCESS and int(second.Status) == OUT_OF_RESOURCES  # a status, no abort
+        assert "limit" in second.ErrorComment and int(third.Status) == SUCCESS  # and the association goes on
     finally:
         node.stop()
         archive_server.shutdown()
@@ -647,15 +649,16 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         ("answered", None, "dimse"),
         ("answered", None, "dimse"),
         ("refused", "file", "dimse"),
+        ("answered", None, "dimse"),
     ]
     assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
     assert str(image.SOPInstanceUID) not in log.read_text()
-    answered, refused, odd_answer, again, first_of_two = node.results
+    answered, refused, odd_answer, again, first_of_two, after_large = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
     assert refused["refused"] == "BodyPartExamined" and again["sent"]
     assert not odd_answer["sent"] and odd_answer["report_error"] == "ValueError"
-    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True, True]
-    assert first_of_two["sent"]
+    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True, True, True]
+    assert first_of_two["sent"] and after_large["sent"]
     report = received[0]
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
