@@ -350,6 +350,28 @@ def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -
         read_dicom(data, max_bytes=100)
 
 
+def _dark_codestream() -> bytes:
+    """A JPEG-LS radiograph whose codestream holds 8-bit samples while its header says 12 bits stored."""
+    import jpeg_ls
+    from pydicom.encaps import encapsulate
+
+    dataset = jpeg_ls_bomb(64, 64)  # 16 bits allocated, 12 stored, JPEG-LS Lossless
+    ramp = np.tile(np.linspace(0, 255, 64).round().astype(np.uint16), (64, 1))
+    dataset.PixelData = encapsulate([bytes(jpeg_ls.encode(ramp))])
+    dataset["PixelData"].VR = "OB"
+    return to_bytes(dataset)
+
+
+def _fragments_uncompressed(data: bytes) -> bytes:
+    """An Explicit VR Little Endian file whose Pixel Data is encapsulated in fragments (PS3.5 A.4 forbids it)."""
+    import struct
+
+    start = data.rindex(b"\xe0\x7f\x10\x00")  # Pixel Data, the last element: tag, OB/OW, 0000, length, value
+    item = struct.pack("<HHI", 0xFFFE, 0xE000, len(data) - start - 12) + data[start + 12 :]
+    fragments = struct.pack("<HHI", 0xFFFE, 0xE000, 0) + item + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
+    return data[:start] + struct.pack("<HH2sHI", 0x7FE0, 0x0010, b"OB", 0, 0xFFFFFFFF) + fragments
+
+
 AUDIT_KEY = b"a key the hospital keeps secret"
 
 
@@ -403,6 +425,8 @@ def test_the_service_answers_refuses_and_keeps_serving(server: str, bundle_folde
             "not DICOM type": (good, {"Content-Type": "image/png"}, 415),
             "deflated bomb": (deflated_ct(150 * 2**20), headers, 422),  # 150 MiB once inflated
             "codestream bomb": (to_bytes(jpeg_ls_bomb(100, 6000)), headers, 422),  # 72 MB once decoded
+            "8-bit codestream, 12 bits stored": (_dark_codestream(), headers, 422),  # decoded almost black
+            "fragments, uncompressed syntax": (_fragments_uncompressed(good), headers, 422),  # item tags as pixels
         }
         for name, (data, kind, status) in bad.items():
             reply = client.post("/v1/predict", content=data, headers=kind)
