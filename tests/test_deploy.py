@@ -350,6 +350,28 @@ def test_a_truncated_file_and_an_oversized_one_are_refused(images: np.ndarray) -
         read_dicom(data, max_bytes=100)
 
 
+def _dark_codestream() -> bytes:
+    """A JPEG-LS radiograph whose codestream holds 8-bit samples while its header says 12 bits stored."""
+    import jpeg_ls
+    from pydicom.encaps import encapsulate
+
+    dataset = jpeg_ls_bomb(64, 64)  # 16 bits allocated, 12 stored, JPEG-LS Lossless
+    ramp = np.tile(np.linspace(0, 255, 64).round().astype(np.uint16), (64, 1))
+    dataset.PixelData = encapsulate([bytes(jpeg_ls.encode(ramp))])
+    dataset["PixelData"].VR = "OB"
+    return to_bytes(dataset)
+
+
+def _fragments_uncompressed(data: bytes) -> bytes:
+    """An Explicit VR Little Endian file whose Pixel Data is encapsulated in fragments (PS3.5 A.4 forbids it)."""
+    import struct
+
+    start = data.rindex(b"\xe0\x7f\x10\x00")  # Pixel Data, the last element: tag, OB/OW, 0000, length, value
+    item = struct.pack("<HHI", 0xFFFE, 0xE000, len(data) - start - 12) + data[start + 12 :]
+    fragments = struct.pack("<HHI", 0xFFFE, 0xE000, 0) + item + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
+    return data[:start] + struct.pack("<HH2sHI", 0x7FE0, 0x0010, b"OB", 0, 0xFFFFFFFF) + fragments
+
+
 AUDIT_KEY = b"a key the hospital keeps secret"
 
 
@@ -403,6 +425,8 @@ def test_the_service_answers_refuses_and_keeps_serving(server: str, bundle_folde
             "not DICOM type": (good, {"Content-Type": "image/png"}, 415),
             "deflated bomb": (deflated_ct(150 * 2**20), headers, 422),  # 150 MiB once inflated
             "codestream bomb": (to_bytes(jpeg_ls_bomb(100, 6000)), headers, 422),  # 72 MB once decoded
+            "8-bit codestream, 12 bits stored": (_dark_codestream(), headers, 422),  # decoded almost black
+            "fragments, uncompressed syntax": (_fragments_uncompressed(good), headers, 422),  # item tags as pixels
         }
         for name, (data, kind, status) in bad.items():
             reply = client.post("/v1/predict", content=data, headers=kind)
@@ -574,7 +598,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     from pynetdicom.sop_class import Comprehensive3DSRStorage
 
     from medlearn.deploy import MAX_BYTES
-    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, SUCCESS, send_image, start_listener
+    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, OUT_OF_RESOURCES, SUCCESS, send_image, start_listener
 
     archive_port, node_port = free_port(), free_port()
     received = []
@@ -619,7 +643,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
         too_large = image_to_dicom(images[3], seed="too large")
         too_large.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 2 * 2**20))  # a private element, zeros
-        assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # aborted while it arrives
+        assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == OUT_OF_RESOURCES  # read and dropped
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS  # and it keeps serving
         # the limit holds for every image of an association, not only the first
         scu = AE(ae_title="MEDLEARN_SCU")
@@ -628,8 +652,10 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         assert association.is_established
         first = association.send_c_store(image_to_dicom(images[1], seed="first of two"))
         second = association.send_c_store(too_large)
+        third = association.send_c_store(image_to_dicom(images[4], seed="after the large one"))
         association.release()
-        assert int(first.Status) == SUCCESS and not second  # aborted: no status
+        assert int(first.Status) == SUCCESS and int(second.Status) == OUT_OF_RESOURCES  # a status, no abort
+        assert "limit" in second.ErrorComment and int(third.Status) == SUCCESS  # and the association goes on
     finally:
         node.stop()
         archive_server.shutdown()
@@ -647,15 +673,16 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         ("answered", None, "dimse"),
         ("answered", None, "dimse"),
         ("refused", "file", "dimse"),
+        ("answered", None, "dimse"),
     ]
     assert lines[0]["report_sent"] and lines[0]["instance"] == instance_hash(str(image.SOPInstanceUID), AUDIT_KEY)
     assert str(image.SOPInstanceUID) not in log.read_text()
-    answered, refused, odd_answer, again, first_of_two = node.results
+    answered, refused, odd_answer, again, first_of_two, after_large = node.results
     assert answered["sent"] and abs(answered["probability"] - bundle.predict(images[2][None])[0]) < 1e-6
     assert refused["refused"] == "BodyPartExamined" and again["sent"]
     assert not odd_answer["sent"] and odd_answer["report_error"] == "ValueError"
-    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True, True]
-    assert first_of_two["sent"]
+    assert [e.get("report_sent") for e in lines if e["outcome"] == "answered"] == [True, False, True, True, True]
+    assert first_of_two["sent"] and after_large["sent"]
     report = received[0]
     content = read_structured_report(report)
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6

@@ -147,6 +147,33 @@ def test_a_codestream_that_agrees_with_its_header_is_decoded() -> None:
     assert pixels.shape == (28, 28) and "TransferSyntaxUID" in checks
 
 
+def _jpeg_ls_ramp(samples: np.ndarray, stored: int) -> Dataset:
+    """A 64 x 64 radiograph, 16 bits allocated and ``stored`` stored, whose JPEG-LS codestream holds ``samples``."""
+    import jpeg_ls
+
+    dataset = jpeg_ls_bomb(64, 64)
+    dataset.BitsStored, dataset.HighBit = stored, stored - 1
+    dataset.PixelData = encapsulate([bytes(jpeg_ls.encode(samples))])
+    dataset["PixelData"].VR = "OB"
+    return dataset
+
+
+def test_a_codestream_of_lower_precision_than_bits_stored_is_refused_by_bits_stored() -> None:
+    """An 8-bit ramp in a file that says 12 bits stored would fill 1/16 of the range: an almost black image."""
+    ramp = np.tile(np.linspace(0, 255, 64).round().astype(np.uint16), (64, 1))
+    with pytest.raises(InputRefused, match="BitsStored: 12 bits stored, but the compressed image holds 8-bit") as no:
+        dicom_to_input(read_dicom(to_bytes(_jpeg_ls_ramp(ramp, 12))))
+    assert no.value.attribute == "BitsStored"
+    pixels, _ = dicom_to_input(read_dicom(to_bytes(_jpeg_ls_ramp(ramp, 8))))  # the same ramp, its header right
+    assert pixels.max() - pixels.min() > 200  # the whole grey range
+
+
+def test_a_codestream_with_values_over_bits_stored_is_refused_by_bits_stored() -> None:
+    ramp = np.tile(np.linspace(0, 4095, 64).round().astype(np.uint16), (64, 1))  # 12-bit samples
+    with pytest.raises(InputRefused, match="BitsStored: values run from 0 to 4095, outside the stored range 0 to 255"):
+        dicom_to_input(read_dicom(to_bytes(_jpeg_ls_ramp(ramp, 8))))
+
+
 def _ramp_with_voi_lut(lut_bits: int | None) -> Dataset:
     """A 12-bit ramp (0 .. 4095) with an identity-shaped VOI transform: a window, or a LUT of ``lut_bits`` output."""
     ramp = np.tile(np.linspace(0, 4095, 56).round().astype(np.uint16), (56, 1))
@@ -277,7 +304,13 @@ def test_a_header_value_repeated_millions_of_times_is_counted_not_converted() ->
 
 
 @pytest.mark.parametrize(
-    ("slope", "intercept", "words"), [(1, -200, "RescaleIntercept"), ([1, 2], 0, "RescaleSlope: 2 values")]
+    ("slope", "intercept", "words"),
+    [
+        (1, -200, "RescaleIntercept"),
+        ([1, 2], 0, "RescaleSlope: 2 values"),
+        (0.5, 0, "RescaleSlope: 0.5: only an identity rescale"),  # in range, but half the contrast
+        (1, 10, "RescaleIntercept: 10: only an identity rescale"),
+    ],
 )
 def test_a_rescale_is_checked_on_the_stored_extremes(slope: object, intercept: object, words: str) -> None:
     dataset = image_to_dicom(np.full((28, 28), 100, np.uint8))
@@ -286,6 +319,13 @@ def test_a_rescale_is_checked_on_the_stored_extremes(slope: object, intercept: o
         dataset.RescaleSlope, dataset.RescaleIntercept = slope, intercept
     with pytest.raises(InputRefused, match=words):
         dicom_to_input(dataset)
+
+
+def test_an_identity_rescale_given_explicitly_changes_nothing() -> None:
+    image = np.random.default_rng(3).integers(0, 256, (28, 28)).astype(np.uint8)
+    dataset = image_to_dicom(image)
+    dataset.RescaleSlope, dataset.RescaleIntercept = "1.0", "0"
+    assert np.array_equal(dicom_to_input(dataset)[0], image)
 
 
 def test_a_long_header_value_in_a_file_is_refused_before_it_is_converted() -> None:

@@ -22,7 +22,7 @@ from medlearn.deploy import InputRefused, dicom_to_input, image_to_dicom, read_d
 from medlearn.deploy.encoding import file_meta_end, file_meta_transfer_syntax
 from medlearn.deploy.structure import MAX_DEPTH, MAX_ELEMENTS, MAX_ITEMS, check_structure
 
-EXPLICIT, IMPLICIT = "1.2.840.10008.1.2.1", "1.2.840.10008.1.2"
+EXPLICIT, IMPLICIT, JPEG_LS = "1.2.840.10008.1.2.1", "1.2.840.10008.1.2", "1.2.840.10008.1.2.4.80"
 ITEM_END, SEQUENCE_END = struct.pack("<HHI", 0xFFFE, 0xE00D, 0), struct.pack("<HHI", 0xFFFE, 0xE0DD, 0)
 
 
@@ -134,7 +134,15 @@ CASES = [
     (EXPLICIT, _explicit(0x0029, 0x1010, b"SQ", _item(b"\0" * 4)), "(0029,1010)", "cut short"),
     (EXPLICIT, _explicit(0x0029, 0x1010, b"SQ", struct.pack("<HHI", 0x0008, 0x0016, 0)), "(0029,1010)", "other than"),
     (EXPLICIT, _explicit(0x0029, 0x1010, b"SQ", _item(), undefined=True), "(0029,1010)", "cut short"),
-    (EXPLICIT, _explicit(0x7FE0, 0x0010, b"OB", _item() + _item(b"\xff" * 4), undefined=True), "PixelData", "cut"),
+    (JPEG_LS, _explicit(0x7FE0, 0x0010, b"OB", _item() + _item(b"\xff" * 4), undefined=True), "PixelData", "cut"),
+    # fragments under an uncompressed syntax: PS3.5 section A.4 encapsulates compressed pixel data only
+    (
+        EXPLICIT,
+        _explicit(0x7FE0, 0x0010, b"OB", _item() + _item(b"\xff" * 4) + SEQUENCE_END, undefined=True),
+        "Pix",
+        "un",
+    ),
+    (EXPLICIT, _explicit(0x7FE0, 0x0010, b"OW", _item() + SEQUENCE_END, undefined=True), "PixelData", "uncompressed"),
     (EXPLICIT, _explicit(0x0009, 0x1010, b"OB", b"\0" * 8, undefined=True), "(0009,1010)", "undefined length"),
 ]
 
@@ -154,7 +162,7 @@ def test_what_pydicom_reads_alike_is_let_through() -> None:
     implicit_item = _item(_implicit(0x0008, 0x0100, b"T-1234"))
     assert check_structure(_explicit(0x0029, 0x1010, b"SQ", implicit_item), EXPLICIT) == 3
     pixels = _explicit(0x7FE0, 0x0010, b"OB", _item() + _item(b"\xff\xd8\xff\xd9") + SEQUENCE_END, undefined=True)
-    assert check_structure(pixels, EXPLICIT) == 1
+    assert check_structure(pixels, JPEG_LS) == 1
     assert check_structure(_explicit(0x0029, 0x1010, b"SQ", SQ_ITEMS[8:]), EXPLICIT) == 1 + MAX_ITEMS
 
 
@@ -307,3 +315,31 @@ def test_an_explicit_text_value_far_longer_than_one_value_is_refused_before_conv
     with pytest.raises(InputRefused) as refused:
         dicom_to_input(read_dicom(bytes(data)))
     assert refused.value.attribute == "Modality" and "bytes where one value is expected" in str(refused.value)
+
+
+def test_encapsulated_pixel_data_under_an_uncompressed_syntax_is_refused_before_parsing() -> None:
+    """PS3.5 section A.4: only compressed syntaxes encapsulate; read as native, the item tags would become pixels."""
+    data = to_bytes(image_to_dicom(np.full((28, 28), 100, np.uint8)))
+    start = data.rindex(b"\xe0\x7f\x10\x00")  # Pixel Data, the last element: tag, VR, two zero bytes, length
+    pixels = data[start + 12 :]
+    fragments = _item() + _item(pixels) + SEQUENCE_END  # an empty offset table, then the image as one fragment
+    data = data[:start] + _explicit(0x7FE0, 0x0010, b"OB", fragments, undefined=True)
+    assert file_meta_transfer_syntax(data) == EXPLICIT
+    with pytest.raises(InputRefused, match="PixelData: an undefined length .fragments. under an uncompressed"):
+        read_dicom(data)
+
+
+@pytest.mark.parametrize(
+    ("side", "extra", "refused"),
+    [(28, 0, False), (28, 1, True), (28, 100, True), (28, -2, True), (29, 0, False), (29, 1, False), (29, 2, True)],
+)
+def test_native_pixel_data_must_be_the_image_and_one_byte_at_most_to_make_it_even(side, extra, refused) -> None:
+    image = np.full((side, side), 100, np.uint8)
+    dataset = image_to_dicom(image)
+    pixels = image.tobytes()
+    dataset.PixelData = pixels + b"\0" * extra if extra >= 0 else pixels[:extra]
+    if refused:
+        with pytest.raises(InputRefused, match=f"PixelData: .* bytes of pixel data for {side} x {side} at 8 bits"):
+            dicom_to_input(dataset)
+    else:
+        assert dicom_to_input(dataset)[0].shape == (28, 28)

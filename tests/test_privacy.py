@@ -221,6 +221,26 @@ def test_shift_date_formats_and_bad_values() -> None:
             shift_date(bad, 1)
 
 
+@pytest.mark.parametrize(
+    ("value", "days", "want"),
+    [
+        ("2024+0100", 400, "2025+0100"),  # the year alone, with a UTC offset (PS3.5 table 6.2-1)
+        ("202403+0100", 40, "202404+0100"),
+        ("20240301-0500", -1, "20240229-0500"),
+        ("2024030112+1400", 1, "2024030212+1400"),
+        ("20240301235959.123456-1200", 1, "20240302235959.123456-1200"),
+    ],
+)
+def test_a_date_time_with_a_utc_offset_keeps_its_precision_and_offset(value: str, days: int, want: str) -> None:
+    assert shift_date(value, days, "DT") == want
+
+
+@pytest.mark.parametrize("bad", ["+0100", "20240+0100", "2024+01", "tomorrow+0100"])
+def test_a_date_time_that_is_no_date_before_its_offset_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="^value"):
+        shift_date(bad, 1, "DT")
+
+
 def test_phi_leftovers_finds_each_kind_of_leftover() -> None:
     original = _patient()
     clean = deidentify(original, salt=SALT)
@@ -263,6 +283,16 @@ def test_phi_leftovers_bad_input() -> None:
 def test_replace_uid_needs_a_real_salt() -> None:
     with pytest.raises(ValueError, match="^salt"):
         replace_uid("1.2.3", salt="short")
+
+
+def test_a_replaced_uid_is_a_version_8_uuid_under_2_25_not_a_random_one() -> None:
+    import uuid
+
+    for old in ("1.2.3", "1.2.840.113619.2.1.1", ""):
+        new = replace_uid(old, salt=SALT)
+        number = uuid.UUID(int=int(new.removeprefix("2.25.")))
+        assert new.startswith("2.25.") and len(new) <= 64 and number.version == 8
+        assert number.variant == uuid.RFC_4122 and str(number.int) == new.removeprefix("2.25.")
 
 
 def test_the_profile_generator_reads_lists_and_refuses_a_tag_in_two() -> None:

@@ -53,12 +53,16 @@ MAX_BYTES = 20 * 1024 * 1024
 #: The most pixels an image may have, checked before it is decoded: as many as an uncompressed 16-bit image
 #: within :data:`MAX_BYTES` holds beside a header of up to 1 MiB (9,961,472, e.g. 3156 x 3156), so that the
 #: two limits agree and a compressed image cannot ask for more decoding than an uncompressed one could bring.
-#: A 43 x 43 cm detector at 0.14 mm gives 3072 x 3072 (9.4 million); a finer one's image must be reduced by
-#: its sender. Decoding and reading an image takes about 24 bytes per pixel at its peak (250 MB at the limit).
+#: A 43 x 43 cm detector at 0.14 mm gives 3072 x 3072 (9.4 million); a full-resolution CR of 35 x 43 cm at
+#: 0.1 mm (about 15 million pixels, 30 MB) is over both limits. They size this teaching service for its memory:
+#: decoding and reading an image takes about 24 bytes per pixel at its peak (250 MB at the limit). A node that
+#: must take such images raises both limits with its memory, or its router sends it a reduced copy.
 MAX_PIXELS = (MAX_BYTES - 2**20) // 2
 #: The largest ratio of decoded to compressed size accepted (lossless radiographs compress 2 to 4 times, lossy
 #: ones about 10 times; a small file that claims a large image is a bomb).
 MAX_COMPRESSION = 200
+# The fix for an image over a limit: the sender has done nothing wrong, the node is sized for less
+_TOO_LARGE = "This node is configured for smaller images: route a reduced copy here, or raise its limits."
 
 
 def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
@@ -79,7 +83,11 @@ def read_dicom(data: bytes, *, max_bytes: int = MAX_BYTES) -> Dataset:
     if not data:
         raise InputRefused("file", "the request is empty", "Send one DICOM file as the request body.")
     if len(data) > max_bytes:
-        raise InputRefused("file", f"{len(data):,} bytes is over the limit of {max_bytes:,}", "Send one image.")
+        raise InputRefused(
+            "file",
+            f"{len(data):,} bytes is over the limit of {max_bytes:,}",
+            _TOO_LARGE,
+        )
     if len(data) < 132 or data[128:132] != b"DICM":
         raise InputRefused(
             "file",
@@ -142,12 +150,14 @@ def dicom_to_input(
     bits allocated (8 or 16) and stored, the image size (at least the model's, at most
     :data:`MAX_PIXELS`, and no more than twice as long as wide) and the length of uncompressed pixel data,
     all before decoding; then the transfer syntax (compressed pixel data is decoded by pydicom's installed
-    handlers, or refused) and the rescaled values (inside the stored range). A header value that is not a
-    number is refused by name.
+    handlers, or refused; a codestream whose precision is below BitsStored is refused) and the rescaled
+    values (inside the stored range). A header value that is not a number is refused by name.
 
-    Intensity handling (the bundle's, written here once): the modality LUT (rescale slope and
-    intercept), then the VOI LUT where the file gives one (window centre and width, or a VOI LUT sequence:
-    the display the radiologist would see), is applied; the stored range ``0 .. 2**BitsStored - 1`` maps
+    Intensity handling (the bundle's, written here once): the modality LUT (a Modality LUT Sequence; a
+    rescale slope and intercept only as the identity, 1 and 0, since any other would silently change the
+    contrast once the stored range is mapped to 0 .. 255: it is refused by name), then the VOI LUT where
+    the file gives one (window centre and width, or a VOI LUT sequence: the display the radiologist would
+    see), is applied; the stored range ``0 .. 2**BitsStored - 1`` maps
     linearly to 0 .. 255; a non-square image is cropped to the central square (as MedMNIST prepared its
     images) and a larger one reduced to ``size`` by the mean of k x k blocks where it is at least twice
     the size (an area mean), or by scikit-image's anti-aliased ``resize`` where it is smaller. An 8-bit
@@ -225,7 +235,7 @@ def dicom_to_input(
         rows * columns <= MAX_PIXELS,
         "Rows",
         f"{rows} x {columns} pixels is over the limit of {MAX_PIXELS:,}",
-        "Send one radiograph, not a larger object.",
+        _TOO_LARGE,
     )
     _refuse_unless(
         max(rows, columns) <= 2 * min(rows, columns),
@@ -242,15 +252,15 @@ def dicom_to_input(
             "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
         )
     if syntax is not None and syntax.is_compressed:
-        _check_frame_header(dataset, str(syntax), rows, columns, allocated)
+        _check_frame_header(dataset, str(syntax), rows, columns, allocated, stored)
     if syntax is not None and not getattr(syntax, "is_compressed", True):
-        needed = rows * columns * allocated // 8
-        _refuse_unless(
-            len(dataset.PixelData) >= needed,
+        needed, length = rows * columns * allocated // 8, len(dataset.PixelData)
+        _refuse_unless(  # native pixel data: exactly the image, and the one byte that makes an odd length even
+            length in (needed, needed + needed % 2) and dataset["PixelData"].is_undefined_length is not True,
             "PixelData",
-            f"{len(dataset.PixelData):,} bytes of pixel data for {rows} x {columns} at {allocated} bits "
-            f"({needed:,} needed): the file is truncated",
-            "Send the complete file.",
+            f"{length:,} bytes of pixel data for {rows} x {columns} at {allocated} bits ({needed:,} expected): "
+            + ("the file is truncated" if length < needed else "more than the image (PS3.5 section A.4)"),
+            "Send the complete file." if length < needed else "Send the file as a PACS or modality stored it.",
         )
     try:
         stored_pixels = dataset.pixel_array
@@ -268,26 +278,21 @@ def dicom_to_input(
     top = float(2**stored - 1)
     if "ModalityLUTSequence" in dataset:
         values = pydicom.pixels.apply_rescale(stored_pixels, dataset).astype(np.float32)
-    else:  # the rescale done here in float32, its range checked on the stored extremes before any copy
-        slope = _header_number(dataset, "RescaleSlope", 1.0)
-        intercept = _header_number(dataset, "RescaleIntercept", 0.0)
-        ends = [slope * float(stored_pixels.min()) + intercept, slope * float(stored_pixels.max()) + intercept]
-        _refuse_unless(
-            min(ends) >= 0 and max(ends) <= top,
-            "RescaleIntercept",
-            f"rescaled values run from {min(ends):g} to {max(ends):g}, outside the stored range 0 to {top:g}",
-            "Send a radiograph for presentation (rescale slope 1, intercept 0).",
-        )
+    else:  # the stored range is what maps to 0 .. 255 below: any other rescale would change the image's contrast
+        for keyword, identity in (("RescaleSlope", 1.0), ("RescaleIntercept", 0.0)):
+            value = _header_number(dataset, keyword, identity)
+            _refuse_unless(
+                value == identity,
+                keyword,
+                f"{value:g}: only an identity rescale (slope 1, intercept 0) is read here",
+                "Send a radiograph for presentation (rescale slope 1, intercept 0).",
+            )
         values = stored_pixels.astype(np.float32)
-        if slope != 1.0:
-            values *= np.float32(slope)
-        if intercept != 0.0:
-            values += np.float32(intercept)
     _refuse_unless(
         values.min() >= 0 and values.max() <= top,
-        "RescaleIntercept",
-        f"rescaled values run from {values.min():g} to {values.max():g}, outside the stored range 0 to {top:g}",
-        "Send a radiograph for presentation (rescale slope 1, intercept 0).",
+        "ModalityLUTSequence" if "ModalityLUTSequence" in dataset else "BitsStored",
+        f"values run from {values.min():g} to {values.max():g}, outside the stored range 0 to {top:g}",
+        "Send a radiograph for presentation, its values within BitsStored.",
     )
     checks.append("RescaleIntercept")
     if "VOILUTSequence" in dataset:
@@ -310,7 +315,7 @@ def dicom_to_input(
     return np.clip(np.rint(pixels), 0, 255).astype(np.uint8), checks
 
 
-def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, allocated: int) -> None:
+def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, allocated: int, stored: int) -> None:
     """Refuse compressed pixel data whose own frame header disagrees with the DICOM header, or that would decode
     to far more than it holds, before decoding."""
     from pydicom.encaps import generate_fragments, get_frame, parse_basic_offsets
@@ -348,6 +353,12 @@ def _check_frame_header(dataset: Dataset, syntax: str, rows: int, columns: int, 
         "PixelData",
         f"the image would decode to {ratio:,.0f} times its compressed size (at most {MAX_COMPRESSION} accepted)",
         "Send the image uncompressed or with ordinary compression.",
+    )
+    _refuse_unless(  # fewer bits than stored: the decoded values fill a fraction of the range (an almost black image)
+        shape[3] >= stored,
+        "BitsStored",
+        f"{stored} bits stored, but the compressed image holds {shape[3]}-bit samples",
+        "Send a file whose BitsStored is its codestream's precision.",
     )
 
 

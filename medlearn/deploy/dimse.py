@@ -4,15 +4,16 @@ model as the HTTP service and sends a Structured Report back.
 A PACS (or a router) is configured to forward chest radiographs to the node's AE title, host and port.
 For each image received, the listener runs :func:`medlearn.deploy.dicom_to_input` and the bundle, and,
 when a destination is given, sends the :func:`medlearn.deploy.structured_report` to it with C-STORE.
-The listener negotiates only what it accepts (PS3.7 section D.3.3.2): the SOP classes of
+The listener negotiates only what it accepts (PS3.8 sections 7.1.1.13-14, 9.3.2.2 and 9.3.3.2): the SOP classes of
 :data:`medlearn.deploy.ACCEPTED_SOP_CLASSES` in the transfer syntaxes of
 :data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES` that this installation can decode, so a CT, or a
 deflated data set (which pynetdicom would inflate whole, unbounded), never gets a presentation context.
 Its bytes are bounded before they are read: pynetdicom reads each PDU whole, whatever the length it
 states, so the listener closes the connection, unread, when a P-DATA PDU states more than the
 :data:`MAX_PDU_LENGTH` it advertises (plus :data:`PDU_MARGIN`), or another PDU more than
-:data:`OTHER_PDU_LIMIT`; it aborts an association once the bytes received for one image pass
-:data:`medlearn.deploy.MAX_BYTES` (counted as they arrive) and never answers that image; and it walks each
+:data:`OTHER_PDU_LIMIT`; once the bytes received for one image pass :data:`medlearn.deploy.MAX_BYTES` (counted as
+they arrive) it drops the rest of that image as it arrives and answers it with status 0xA700 (refused: out of
+resources, PS3.4 Annex B.2.3), so the sender learns why instead of seeing the association aborted; and it walks each
 data set's structure over its bytes (:func:`medlearn.deploy.structure.check_structure`) before pynetdicom
 decodes it. An accepted image that fails a check is answered with status 0xC000 (failure: cannot
 understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk.
@@ -113,6 +114,7 @@ def start_listener(
         ...
         ValueError: bundle must be a Bundle from load_bundle, not str
     """
+    from pydicom.dataset import Dataset
     from pynetdicom import AE, evt
     from pynetdicom.transport import ThreadedAssociationServer
 
@@ -135,9 +137,13 @@ def start_listener(
         with lock:
             stored.add(key)
             received[key] = 0  # the limit counts each image's bytes anew
-            too_large = key in oversized
-        if too_large:  # its bytes arrived before the abort took effect: never answered
-            return OUT_OF_RESOURCES
+            too_large = key in discarding
+            discarding.discard(key)
+        if too_large:  # its bytes were read and dropped as they arrived: answered, not decoded
+            status = Dataset()
+            status.Status = OUT_OF_RESOURCES
+            status.ErrorComment = f"over this node's limit of {MAX_BYTES:,} bytes"[:64]
+            return status
         try:
             return answer(event)
         except Exception as error:  # a fault of the node: logged by type (values may identify), never raised
@@ -147,8 +153,6 @@ def start_listener(
             return PROCESSING_FAILURE
 
     def answer(event: Any) -> Any:
-        from pydicom.dataset import Dataset
-
         try:  # the data set's structure is walked over its bytes before pynetdicom decodes it (event.dataset)
             check_structure(event.request.DataSet.getbuffer(), str(event.context.transfer_syntax))
             dataset = event.dataset
@@ -187,18 +191,21 @@ def start_listener(
 
     received: dict[int, int] = {}  # bytes received since the last image was handled, per association
     stored: set[int] = set()  # associations that delivered an image
-    oversized: set[int] = set()  # associations aborted for an image over the limit
+    oversized: set[int] = set()  # associations closed for a PDU over the limit
+    discarding: set[int] = set()  # associations whose current image is over the limit: its bytes are dropped
 
     def on_data(event: Any) -> None:
         key = id(event.assoc)
         with lock:
             received[key] = received.get(key, 0) + len(event.data)
-            over = received[key] > MAX_BYTES + 1024 * 1024 and key not in oversized  # one image and its commands
+            over = received[key] > MAX_BYTES + 1024 * 1024 and key not in discarding  # one image and its commands
             if over:
-                oversized.add(key)
+                discarding.add(key)
+            dropping = key in discarding
         if over:
             log.write("refused", attribute="file", channel="dimse")
-            event.assoc.abort()
+        if dropping:  # what pynetdicom has gathered of this image so far goes: at most one PDU is held
+            _drop_received(event.assoc)
 
     def on_rejected(event: Any) -> None:  # a caller that is not allowed
         log.write("refused", attribute="association", channel="dimse")
@@ -210,6 +217,7 @@ def start_listener(
             silent = key not in stored and key not in oversized
             stored.discard(key)
             oversized.discard(key)
+            discarding.discard(key)
         if silent and event.event is evt.EVT_ABORTED:  # the caller found nothing it offered accepted here
             log.write("refused", attribute="association", channel="dimse")
 
@@ -234,6 +242,15 @@ def start_listener(
     ae._servers.append(server)  # as AE.start_server does: the server's shutdown removes it from there
     threading.Thread(target=server.serve_forever, name=f"medlearn-dimse-{port}", daemon=True).start()
     return Listener(server=server, port=port, ae_title=ae_title, results=results)
+
+
+def _drop_received(association: Any) -> None:
+    """Empty the data set pynetdicom is gathering for the association's current message (its bytes are read on,
+    so that the sender gets a status, not an abort)."""
+    buffer = getattr(getattr(getattr(association, "dimse", None), "message", None), "data_set", None)
+    if hasattr(buffer, "truncate"):
+        buffer.seek(0)
+        buffer.truncate()
 
 
 class _BoundedHandler(RequestHandler):
@@ -300,7 +317,7 @@ def _bound_pdus(association: Any, refused: Any) -> None:
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
     """Send one dataset with C-STORE; returns the status (0 for success), or -1 when no association was made
     (refused by the receiver: its caller or its SOP class and transfer syntax are not accepted there) or when
-    the receiver aborted it (a dataset over its size limit).
+    the receiver aborted it (a PDU over its limit, say).
 
     Example:
         >>> send_image(None, "127.0.0.1", 9, "NOBODY")

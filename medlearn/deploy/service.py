@@ -46,7 +46,7 @@ from .._validation import check_int, check_number
 from .audit import AuditLog
 from .bundle import Bundle
 from .course_files import to_bytes
-from .dicom_input import MAX_BYTES, InputRefused, dicom_to_input, read_dicom
+from .dicom_input import _TOO_LARGE, MAX_BYTES, InputRefused, dicom_to_input, read_dicom
 from .report import structured_report
 
 __all__ = ["DICOM_TYPES", "create_app", "serve"]
@@ -130,7 +130,7 @@ def create_app(
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             audit("refused", attribute="file")
-            return _refusal(413, "file", f"{int(declared):,} bytes is over {max_bytes:,}", "Send one image.")
+            return _refusal(413, "file", f"{int(declared):,} bytes is over {max_bytes:,}", _TOO_LARGE)
         body = bytearray()
         try:  # a body that trickles in would hold its place among the max_concurrent requests
             async with asyncio.timeout(read_seconds):
@@ -138,7 +138,7 @@ def create_app(
                     body += chunk
                     if len(body) > max_bytes:
                         audit("refused", attribute="file")
-                        return _refusal(413, "file", f"over {max_bytes:,} bytes", "Send one image.")
+                        return _refusal(413, "file", f"over {max_bytes:,} bytes", _TOO_LARGE)
         except TimeoutError:
             audit("refused", attribute="file")
             return _refusal(408, "file", f"not received within {read_seconds:g} s", "Send the file at once.")

@@ -42,13 +42,16 @@ MAX_FRAGMENTS = 1_000
 _UNDEFINED = 0xFFFFFFFF
 _ITEM, _ITEM_END, _SEQUENCE_END, _PIXEL_DATA = 0xFFFEE000, 0xFFFEE00D, 0xFFFEE0DD, 0x7FE00010
 _FIX = "Send the file as a PACS or modality stored it."
+# The syntaxes whose pixel data is native (PS3.5 section A.4: only the others encapsulate it in fragments)
+_NATIVE = ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2")
 
 
 def check_structure(data: bytes | bytearray | memoryview, transfer_syntax: str, *, start: int = 0) -> int:
     """Walk the data set in ``data`` from ``start`` and return how many elements and items it holds, or refuse it.
 
     ``transfer_syntax`` is the data set's (an uncompressed or encapsulated little-endian syntax: implicit VR
-    for ``1.2.840.10008.1.2``, explicit VR for the others); ``start`` is where the data set begins (after a
+    for ``1.2.840.10008.1.2``, explicit VR for the others; Pixel Data of undefined length, in fragments, only
+    under an encapsulated, compressed syntax, PS3.5 section A.4); ``start`` is where the data set begins (after a
     Part 10 file's meta information, see :func:`medlearn.deploy.encoding.file_meta_end`; 0 for a data set
     received over DIMSE). Raises :class:`medlearn.deploy.InputRefused` naming the element at fault (its
     keyword, or its tag for a private one) when the data set is cut short, nests or repeats past the limits,
@@ -72,6 +75,7 @@ def check_structure(data: bytes | bytearray | memoryview, transfer_syntax: str, 
         raise ValueError(f"start must be a position in data (0 to {len(data)}), not {start!r}")
     walk = _Walk(data)
     implicit = str(transfer_syntax) == "1.2.840.10008.1.2"
+    walk.encapsulated = str(transfer_syntax) not in _NATIVE
     if len(data) - start >= 8:
         group, first_vr = struct.unpack_from("<H", data, start)[0], bytes(data[start + 4 : start + 6])
         if group == 0x0000:  # pydicom reads a command group here in implicit VR, whatever the syntax
@@ -123,7 +127,7 @@ class _Walk:
     """One walk over a data set: the bytes, and the elements and items counted so far."""
 
     def __init__(self, data: bytes | bytearray | memoryview) -> None:
-        self.data, self.count = data, 0
+        self.data, self.count, self.encapsulated = data, 0, True
 
     def counted(self, tag: int) -> None:
         self.count += 1
@@ -166,8 +170,12 @@ class _Walk:
             if length == _UNDEFINED:
                 if sequence:
                     position = self.sequence(tag, value, None, outer=end, implicit=implicit, depth=depth + 1)
-                elif tag == _PIXEL_DATA and depth == 0 and not implicit:
+                elif tag == _PIXEL_DATA and depth == 0 and not implicit and self.encapsulated:
                     position = self.fragments(value, end)
+                elif tag == _PIXEL_DATA and depth == 0:  # native pixel data has a length (PS3.5 section A.4)
+                    raise InputRefused(
+                        "PixelData", "an undefined length (fragments) under an uncompressed transfer syntax", _FIX
+                    )
                 else:
                     raise InputRefused(_name(tag), "an undefined length for a value that is not a sequence", _FIX)
                 continue

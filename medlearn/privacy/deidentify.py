@@ -52,9 +52,10 @@ _NOT_SHIFTED = frozenset({0x00100030, 0x00100032})
 def replace_uid(uid: str, salt: str) -> str:
     """A new UID derived from ``uid`` and a secret ``salt``: the same pair always gives the same UID.
 
-    The keyed hash HMAC-SHA-256 of the UID with the salt as its key, cut to 128 bits and made a
-    version-4 UUID, written as a UID under the root 2.25 (DICOM PS3.5 B.2). Nobody without the salt
-    can compute it from the old UID, nor the old UID from it.
+    The keyed hash HMAC-SHA-256 of the UID with the salt as its key, cut to 128 bits and marked as a
+    version-8 UUID (RFC 9562's version for custom, here keyed-hash, UUIDs: not version 4, which says
+    random), written as a UID under the root 2.25 (DICOM PS3.5 B.2). Nobody without the salt can
+    compute it from the old UID, nor the old UID from it.
 
     Example:
         >>> new = replace_uid("1.2.3", salt="a s3cret salt")
@@ -64,7 +65,9 @@ def replace_uid(uid: str, salt: str) -> str:
         True
     """
     digest = hmac.new(_check_salt(salt).encode(), str(uid).encode(), hashlib.sha256).digest()
-    return f"2.25.{uuid.UUID(bytes=digest[:16], version=4).int}"
+    number = int.from_bytes(digest[:16], "big")
+    number = number & ~(0xF << 76) & ~(0x3 << 62) | 8 << 76 | 0b10 << 62  # version 8, RFC 9562 variant
+    return f"2.25.{uuid.UUID(int=number).int}"
 
 
 def _check_salt(salt: object) -> str:
@@ -78,22 +81,27 @@ def shift_date(value: str, days: int, vr: str = "DA") -> str:
 
     Old ACR-NEMA forms such as ``"1997.04.03"`` or ``"1997.04."`` are read too. A date given to the
     month or the year only stands for its first day: shifted, it becomes a full ``DA`` date (the
-    standard's only form), while a ``DT`` keeps its precision. Empty stays empty.
+    standard's only form), while a ``DT`` keeps its precision, and its UTC offset (``&ZZXX``, PS3.5
+    table 6.2-1, which allows the components after the year to be left out). Empty stays empty.
 
     Example:
         >>> shift_date("20240229", 1), shift_date("1997.04.", -40), shift_date("20010203101010.5", 2, "DT")
         ('20240301', '19970220', '20010205101010.5')
+        >>> shift_date("202403+0100", 40, "DT"), shift_date("20240301235959-0500", -1, "DT")
+        ('202404+0100', '20240229235959-0500')
     """
-    text = str(value).strip()
+    text, offset = str(value).strip(), ""
     if not text:
         return text
+    if vr == "DT" and re.search(r"[+-][0-9]{4}$", text):
+        text, offset = text[:-5], text[-5:]
     head, tail = (text[:8], text[8:]) if vr == "DT" else (text, "")
-    digits = re.sub(r"[^0-9]", "", head)
-    if len(digits) not in (4, 6, 8):
+    digits = re.sub(r"[^0-9]", "", head)  # the ACR-NEMA dots of an old DA; a DT has digits only
+    if len(digits) not in (4, 6, 8) or (vr == "DT" and digits != head):
         raise ValueError(f"value {value!r} is not a DICOM date")
     year, month, day = int(digits[:4]), int(digits[4:6] or 1), int(digits[6:8] or 1)
     moved = dt.date(year, month, day) + dt.timedelta(days=int(days))
-    return moved.strftime("%Y%m%d")[: len(digits) if vr == "DT" else 8] + tail
+    return moved.strftime("%Y%m%d")[: len(digits) if vr == "DT" else 8] + tail + offset
 
 
 def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tuple[str, ...]] = (None, ())) -> Any:
