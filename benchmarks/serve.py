@@ -313,8 +313,16 @@ def hostile_files(url: str, headers: dict[str, str], process) -> dict[str, str]:
 
 
 def real_radiographs(url: str, headers: dict[str, str]) -> dict[str, str]:
-    """The median time to answer the pydicom-data CR chest radiograph and its JPEG 2000 copies (11 each)."""
+    """The median time to answer the pydicom-data CR chest radiograph and its JPEG 2000 copies (11 each).
+
+    The files are of an adult (PatientAge 64Y), whom the model's intended use refuses; the benchmark measures
+    reading and answering a full-size radiograph, so it sends them as a de-identified copy would arrive, without
+    the age and birth date (the age is then named as not checked).
+    """
+    import io
+
     import httpx
+    import pydicom
     from pydicom.data import get_testdata_file
 
     rows = {}
@@ -323,7 +331,13 @@ def real_radiographs(url: str, headers: dict[str, str]) -> dict[str, str]:
         if path is None:
             rows[f"real CR {name}"] = "pydicom-data not installed"
             continue
-        body, times, codes = Path(path).read_bytes(), [], set()
+        dataset = pydicom.dcmread(path)
+        for keyword in ("PatientAge", "PatientBirthDate"):
+            if keyword in dataset:
+                delattr(dataset, keyword)
+        buffer = io.BytesIO()
+        dataset.save_as(buffer, enforce_file_format=True)
+        body, times, codes = buffer.getvalue(), [], set()
         with httpx.Client(base_url=url, timeout=60) as client:
             for _ in range(11):
                 start = time.perf_counter()
