@@ -63,6 +63,17 @@ def test_collapsed_claim_cells_show_their_line_behind_a_show_code_toggle(html: P
     )
 
 
+def test_a_chapter_ends_with_its_quiz_answers_behind_a_toggle(html: Path) -> None:
+    """The quiz works without a kernel: each answer is folded, and its section link resolves (checked below)."""
+    from medlearn.quiz import load_quiz
+
+    page = _page(html, "notebooks/00_medical_images")
+    questions = load_quiz("00_medical_images").questions
+    assert page.count("<summary>Answer</summary>") == len(questions)
+    assert page.index('id="quiz"') > page.index('id="recap"')
+    assert 'href="#hounsfield-units"' in page or 'href="#2--hounsfield-units"' in page
+
+
 def test_the_public_site_can_leave_out_the_instructor_guide() -> None:
     captions = [part["caption"] for part in site.toc(instructors=False)["parts"]]
     assert "For instructors" not in captions and "Exercises" in captions
