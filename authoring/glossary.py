@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -138,6 +139,7 @@ def entries(text: str) -> list[Entry]:
     return found
 
 
+@functools.cache
 def pattern(form: str) -> re.Pattern[str]:
     """A form as a pattern: whole words, an optional plural, any case unless the form has a capital letter."""
     words = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", form))
@@ -169,11 +171,11 @@ def uses(source: str, glossary: list[Entry]) -> list[tuple[int, int, Entry]]:
     return sorted(taken, key=lambda c: c[0])
 
 
-def _covering_links(source: str, entry: Entry, glossary_path: str) -> list[int]:
-    """Offsets of the links in a cell that point to the entry or to its teaching section."""
-    targets = {f"{glossary_path}#{entry.slug}", f"{entry.notebook}#{entry.anchor}", f"./{entry.notebook}#{entry.anchor}"}
-    targets.add(f"../notebooks/{entry.notebook}#{entry.anchor}")
-    return [m.start() for m in LINK.finditer(source) if m.group(2) in targets]
+def _covering_links(links: list[tuple[int, str]], entry: Entry, glossary_path: str) -> list[int]:
+    """Offsets of the links (offset, target) of a cell that point to the entry or to its teaching section."""
+    section = f"{entry.notebook}#{entry.anchor}"
+    targets = {f"{glossary_path}#{entry.slug}", section, f"./{section}", f"../notebooks/{section}"}
+    return [offset for offset, target in links if target in targets]
 
 
 def _sentence_end(text: str, offset: int) -> int:
@@ -181,7 +183,9 @@ def _sentence_end(text: str, offset: int) -> int:
     return match.start() if match else len(text)
 
 
-def early_uses(notebooks: list[Path], glossary: list[Entry], glossary_path: str = "../docs/glossary.md") -> list[EarlyUse]:
+def early_uses(
+    notebooks: list[Path], glossary: list[Entry], glossary_path: str = "../docs/glossary.md"
+) -> list[EarlyUse]:
     """The first use of each term in each chapter before its teaching chapter, unless a link covers it.
 
     ``notebooks`` are the chapters in the course's order; a link covers a use when it points to the term's
@@ -195,7 +199,8 @@ def early_uses(notebooks: list[Path], glossary: list[Entry], glossary_path: str 
         seen: set[str] = set()
         linked: set[str] = set()
         for index, source in enumerate(cells):
-            found = uses(source, glossary)
+            links = [(m.start(), m.group(2)) for m in LINK.finditer(source)]
+            found = uses(source, glossary) if source else []
             for start, end, entry in found:
                 if entry.term in seen:
                     continue
@@ -203,13 +208,13 @@ def early_uses(notebooks: list[Path], glossary: list[Entry], glossary_path: str 
                 if order.get(entry.notebook, -1) <= order[path.name] or entry.term in linked:
                     continue
                 stop = _sentence_end(source, end)
-                if any(offset < stop for offset in _covering_links(source, entry, glossary_path)):
+                if any(offset < stop for offset in _covering_links(links, entry, glossary_path)):
                     continue
                 text = " ".join(source[start:end].split())
                 teaching = f"{entry.notebook}#{entry.anchor}"
                 problems.append(EarlyUse(path.name, index, entry.term, text, teaching))
-            for entry in glossary:  # a link anywhere in this cell covers the chapter's later cells
-                if _covering_links(source, entry, glossary_path):
+            for entry in glossary if links else []:  # a link anywhere in this cell covers the later cells
+                if _covering_links(links, entry, glossary_path):
                     linked.add(entry.term)
     return problems
 

@@ -42,7 +42,14 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
         "For instructors": ["instructors/README"]
         + [s for s in stems("instructors", "*.md") if s != "instructors/README" and not s[12:14].isdigit()]
         + stems("instructors", "[0-9][0-9]_*.md"),
-        "About the course": ["START_HERE", "docs/data", "docs/reference", "benchmarks/README", "CONTRIBUTING"],
+        "About the course": [
+            "START_HERE",
+            "docs/glossary",
+            "docs/data",
+            "docs/reference",
+            "benchmarks/README",
+            "CONTRIBUTING",
+        ],
     }
     if not instructors:
         del found["For instructors"]
