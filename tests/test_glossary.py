@@ -163,7 +163,7 @@ def test_a_glossary_without_a_teaching_link_is_refused() -> None:
         glossary.entries("### Epoch\n<!-- forms: epoch -->\nA pass, taught somewhere.\n")
 
 
-def test_the_tool_prints_nothing_when_all_is_well(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_tool_prints_each_early_use_and_fails_on_one(capsys: pytest.CaptureFixture[str]) -> None:
     status = glossary.main([])
     printed = capsys.readouterr().out.strip().splitlines()
     assert len(printed) == len(KNOWN) and status == (1 if KNOWN else 0)
