@@ -96,7 +96,7 @@ def parallel_options(extra: list[str]) -> list[str]:
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.
-HANDOUT_FILES = ("START_HERE.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
+HANDOUT_FILES = ("START_HERE.md", "docs/glossary.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
 HANDOUT_FOLDERS = ("medlearn", "notebooks", "lab")
 # Files that go into the bundle under another name: the learner's README replaces the repository's,
 # which is written for authors and instructors.

@@ -42,7 +42,14 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
         "For instructors": ["instructors/README"]
         + [s for s in stems("instructors", "*.md") if s != "instructors/README" and not s[12:14].isdigit()]
         + stems("instructors", "[0-9][0-9]_*.md"),
-        "About the course": ["START_HERE", "docs/data", "docs/reference", "benchmarks/README", "CONTRIBUTING"],
+        "About the course": [
+            "START_HERE",
+            "docs/glossary",
+            "docs/data",
+            "docs/reference",
+            "benchmarks/README",
+            "CONTRIBUTING",
+        ],
     }
     if not instructors:
         del found["For instructors"]
@@ -70,7 +77,7 @@ def config(jupyterhub: str | None = None, repository: str = REPOSITORY) -> dict:
             "medlearn.egg-info",
         ],
         "execute": {"execute_notebooks": "off"},
-        "parse": {"myst_enable_extensions": ["colon_fence", "dollarmath"], "myst_heading_anchors": 3},
+        "parse": {"myst_enable_extensions": ["colon_fence", "dollarmath"]},
         "repository": {"url": repository, "branch": BRANCH, "path_to_book": ""},
         "launch_buttons": {
             "notebook_interface": "jupyterlab",
@@ -98,6 +105,9 @@ def config(jupyterhub: str | None = None, repository: str = REPOSITORY) -> dict:
                 "nb_code_prompt_show": "Show code",
                 "nb_code_prompt_hide": "Hide code",
                 "suppress_warnings": ["myst.header"],
+                # Anchors for headings down to ###, slugged as GitHub does: the glossary links chapter sections
+                # (Jupyter Book 1 passes only some of "parse" on to MyST, so this goes to Sphinx directly).
+                "myst_heading_anchors": 3,
             },
         },
     }
