@@ -109,6 +109,13 @@ def _check_cells(nb: dict) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_the_title_names_the_exercises_own_chapter(solution: Path) -> None:
+    for path in (solution, REPO / "exercises" / solution.name):
+        title = nbformat.read(path, as_version=4).cells[0].source.split("\n", 1)[0]
+        assert title.startswith(f"# Exercises {solution.stem[:2]} · "), (path.name, title)
+
+
 def test_every_chapter_with_exercises_has_solutions() -> None:
     assert SOLUTIONS
     for solution in SOLUTIONS:
