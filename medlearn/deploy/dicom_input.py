@@ -259,7 +259,7 @@ def dicom_to_input(
             length in (needed, needed + needed % 2) and dataset["PixelData"].is_undefined_length is not True,
             "PixelData",
             f"{length:,} bytes of pixel data for {rows} x {columns} at {allocated} bits ({needed:,} expected): "
-            + ("the file is truncated" if length < needed else "more than the image (PS3.5 section A.4)"),
+            + ("the file is truncated" if length < needed else "more than the image (PS3.5 section 8.1.1)"),
             "Send the complete file." if length < needed else "Send the file as a PACS or modality stored it.",
         )
     try:
