@@ -191,8 +191,8 @@ def chapter_minutes(found: list[Section]) -> tuple[int, int]:
 def estimate_line(core: int, every: int) -> str:
     """The first cell's line of estimated time."""
     return (
-        f"*Estimated time: about {core} min for the core sections, {every} min with the optional ones "
-        f"(read at {READING_MODEL}); the Discuss prompts and the exercises take longer.*"
+        f"*Estimated time: about {core} min for the core sections, {every} min with the optional ones, at a "
+        "newcomer's reading pace; the Discuss prompts and the exercises take longer.*"
     )
 
 
