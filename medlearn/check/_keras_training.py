@@ -121,7 +121,7 @@ def training_error_hint(wrong: Wrong) -> Wrong:
     """A hint for the error a learner's training function raised, when it is one of the usual ones.
 
     Example:
-        >>> str(training_error_hint(Wrong("your function raised ValueError: continuous format is not supported")))[:41]
+        >>> str(training_error_hint(Wrong("your function raised ValueError: continuous format is not supported")))[:40]
         'roc_auc_score(y_true, y_score) takes the'
     """
     message = str(wrong)
