@@ -167,3 +167,33 @@ MISTAKES = [
 test_right_answers_pass = right_answers_test(RIGHT)
 test_typical_mistakes_fail_with_their_hint = typical_mistakes_test(MISTAKES)
 test_placeholders_are_todo_and_odd_input_never_crashes = placeholders_test(RIGHT)
+
+
+def _deployed(X_train, y_train, X_test, y_test, *, fit_on="train", column=1, labels=False):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    model = LogisticRegression(max_iter=2000).fit(*((X_train, y_train) if fit_on == "train" else (X_test, y_test)))
+    p_test = model.predict(X_test) if labels else model.predict_proba(X_test)[:, column]
+    return {"model": model, "p_test": p_test, "test_auc": roc_auc_score(y_test, p_test)}
+
+
+def _auc_from_labels(*data):
+    from sklearn.metrics import roc_auc_score
+
+    result = _deployed(*data)
+    result["test_auc"] = roc_auc_score(data[3], np.round(result["p_test"]))
+    return result
+
+
+DEPLOYED_MISTAKES = [
+    (checks.train_deployed_model, lambda *d: _deployed(*d, column=0), "column 0"),
+    (checks.train_deployed_model, lambda *d: _deployed(*d, labels=True), "those are labels"),
+    (checks.train_deployed_model, _auc_from_labels, "computed from labels"),
+    (checks.train_deployed_model, lambda *d: _deployed(*d, fit_on="test"), "fitted on the test rows"),
+    (checks.train_deployed_model, lambda *d: {**_deployed(*d), "model": "a model"}, "predict_proba"),
+    (checks.train_deployed_model, lambda *d: [], "return a dict"),
+]
+test_deployed_right_answer_passes = right_answers_test({checks.train_deployed_model: _deployed})
+test_deployed_mistakes_fail_with_their_hint = typical_mistakes_test(DEPLOYED_MISTAKES)
+test_deployed_placeholder_is_todo = placeholders_test({checks.train_deployed_model: _deployed})

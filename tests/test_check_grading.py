@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import right_answers_test
+from helpers import placeholders_test, right_answers_test, typical_mistakes_test
 from sklearn.metrics import cohen_kappa_score, recall_score, roc_auc_score
 from sklearn.preprocessing import label_binarize
 
@@ -85,3 +85,31 @@ def _without_the_one(c):
 def test_typical_mistakes_get_their_hint(task, answer, hint) -> None:
     result = task.run(answer)
     assert not result.passed and hint in result.message, result.message
+
+
+def _cumulative_fit(X_train, grades_train, X_val, grades_val, *, rule=">", scored="val", decide="argmax"):
+    from sklearn.linear_model import LogisticRegression
+
+    targets = {">": lambda k: grades_train > k, "==": lambda k: grades_train == k, ">=": lambda k: grades_train >= k}
+    models = [LogisticRegression(C=0.1, max_iter=2000).fit(X_train, targets[rule](k)) for k in range(4)]
+    X, grades = (X_val, grades_val) if scored == "val" else (X_train, grades_train)
+    cumulative = np.column_stack([model.predict_proba(X)[:, 1] for model in models])
+    if decide == "argmax":
+        bounded = np.column_stack([np.ones(len(X)), cumulative, np.zeros(len(X))])
+        predicted = np.argmax(bounded[:, :-1] - bounded[:, 1:], axis=1)
+    else:
+        predicted = (cumulative > 0.5).sum(axis=1)
+    return {"models": models, "val_kappa": cohen_kappa_score(grades, predicted, weights="quadratic")}
+
+
+CUMULATIVE_MISTAKES = [
+    (grading.fit_cumulative, lambda *d: _cumulative_fit(*d, rule="=="), "grades == 1"),
+    (grading.fit_cumulative, lambda *d: _cumulative_fit(*d, rule=">="), "saw a single class"),
+    (grading.fit_cumulative, lambda *d: _cumulative_fit(*d, scored="train"), "training photographs"),
+    (grading.fit_cumulative, lambda *d: _cumulative_fit(*d, decide="count"), "np.argmax"),
+    (grading.fit_cumulative, lambda *d: {**_cumulative_fit(*d), "models": []}, "list of 4 models"),
+    (grading.fit_cumulative, lambda *d: 0.5, "return a dict"),
+]
+test_cumulative_right_answer_passes = right_answers_test({grading.fit_cumulative: _cumulative_fit})
+test_cumulative_mistakes_fail_with_their_hint = typical_mistakes_test(CUMULATIVE_MISTAKES)
+test_cumulative_placeholder_is_todo = placeholders_test({grading.fit_cumulative: _cumulative_fit})

@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 import pytest
-from helpers import right_answers_test
+from helpers import placeholders_test, right_answers_test, typical_mistakes_test
 
 from medlearn.check import privacy
 from medlearn.privacy import DUMMY, replace_uid
@@ -68,3 +68,32 @@ test_right_answers_pass = right_answers_test(RIGHT)
 def test_typical_mistakes_get_their_hint(task, answer, hint: str) -> None:
     result = task.run(answer)
     assert result.status == "fail" and hint in result.message, result.message
+
+
+def _attack(X_in, y_in, X_out, y_out, *, fit_all=False, sign=1, column=1, clip=True):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import roc_auc_score
+
+    X_fit, y_fit = (np.r_[X_in, X_out], np.r_[y_in, y_out]) if fit_all else (X_in, y_in)
+    forest = RandomForestClassifier(n_estimators=100, random_state=0).fit(X_fit, y_fit)
+
+    def loss(X, y):
+        p = forest.predict_proba(X)[:, column]
+        p = np.clip(p, 1e-7, 1 - 1e-7) if clip else p
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    member = np.r_[np.ones(len(y_in)), np.zeros(len(y_out))]
+    return {"model": forest, "attack_auc": roc_auc_score(member, -sign * np.r_[loss(X_in, y_in), loss(X_out, y_out)])}
+
+
+ATTACK_MISTAKES = [
+    (privacy.membership_attack, lambda *d: _attack(*d, fit_all=True), "fitted on every case"),
+    (privacy.membership_attack, lambda *d: _attack(*d, sign=-1), "upside down"),
+    (privacy.membership_attack, lambda *d: _attack(*d, column=0), "column 0"),
+    (privacy.membership_attack, lambda *d: _attack(*d, clip=False), "clip the probabilities"),
+    (privacy.membership_attack, lambda *d: {**_attack(*d), "model": None}, "RandomForestClassifier"),
+]
+test_attack_right_answer_passes = right_answers_test({privacy.membership_attack: _attack})
+test_attack_mistakes_fail_with_their_hint = typical_mistakes_test(ATTACK_MISTAKES)
+test_attack_placeholder_is_todo = placeholders_test({privacy.membership_attack: _attack})

@@ -102,3 +102,29 @@ MISTAKES = [
 test_right_answers_pass = right_answers_test(RIGHT)
 test_typical_mistakes_fail_with_their_hint = typical_mistakes_test(MISTAKES)
 test_placeholders_are_todo_and_odd_input_never_crashes = placeholders_test(RIGHT)
+
+
+def _fit_cox(X_train, y_train, X_test, y_test, *, fit_on="train", negate=False, swap=False, test_on_train=False):
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
+
+    cox = CoxPHSurvivalAnalysis().fit(*((X_train, y_train) if fit_on == "train" else (X_test, y_test)))
+    sign = -1 if negate else 1
+    train_c = concordance_index(y_train["event"], y_train["time"], sign * cox.predict(X_train))
+    scored_X, scored_y = (X_train, y_train) if test_on_train else (X_test, y_test)
+    test_c = concordance_index(scored_y["event"], scored_y["time"], sign * cox.predict(scored_X))
+    if swap:
+        train_c, test_c = test_c, train_c
+    return {"model": cox, "train_c": train_c, "test_c": test_c}
+
+
+COX_MISTAKES = [
+    (checks.fit_cox, lambda *d: _fit_cox(*d, fit_on="test"), "fitted on the test rows"),
+    (checks.fit_cox, lambda *d: _fit_cox(*d, negate=True), "1 - C"),
+    (checks.fit_cox, lambda *d: _fit_cox(*d, swap=True), "swapped"),
+    (checks.fit_cox, lambda *d: _fit_cox(*d, test_on_train=True), "measured on the training rows"),
+    (checks.fit_cox, lambda *d: {**_fit_cox(*d), "model": None}, "CoxPHSurvivalAnalysis"),
+    (checks.fit_cox, lambda *d: (1, 2), "return a dict"),
+]
+test_cox_right_answer_passes = right_answers_test({checks.fit_cox: _fit_cox})
+test_cox_mistakes_fail_with_their_hint = typical_mistakes_test(COX_MISTAKES)
+test_cox_placeholder_is_todo = placeholders_test({checks.fit_cox: _fit_cox})

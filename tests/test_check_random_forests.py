@@ -6,7 +6,7 @@ A check that accepts a typical mistake is useless; each entry is a wrong answer 
 from __future__ import annotations
 
 import numpy as np
-from helpers import typical_mistakes_test
+from helpers import placeholders_test, right_answers_test, typical_mistakes_test
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import accuracy_score
 
@@ -52,3 +52,38 @@ MISTAKES = [
 
 
 test_typical_mistake_fails_with_its_hint = typical_mistakes_test(MISTAKES)
+
+
+def _forest_scores(X_train, y_train, X_test, y_test, *, oob=True, fit_on="train"):
+    forest = RandomForestClassifier(n_estimators=100, oob_score=oob, random_state=0)
+    forest.fit(*((X_train, y_train) if fit_on == "train" else (X_test, y_test)))
+    return {
+        "model": forest,
+        "train_accuracy": accuracy_score(y_train, forest.predict(X_train)),
+        "oob_accuracy": forest.oob_score_ if oob else 0.9,
+        "test_accuracy": accuracy_score(y_test, forest.predict(X_test)),
+    }
+
+
+def _changed(**change):
+    def answer(*data):
+        result = _forest_scores(*data)
+        for key, how in change.items():
+            result[key] = how(result)
+        return result
+
+    return answer
+
+
+FOREST_MISTAKES = [
+    (random_forests.fit_forest, lambda *d: {**_forest_scores(*d), "model": RandomForestClassifier()}, "never fitted"),
+    (random_forests.fit_forest, lambda *d: _forest_scores(*d, oob=False), "oob_score=True"),
+    (random_forests.fit_forest, lambda *d: _forest_scores(*d, fit_on="test"), "fitted on them"),
+    (random_forests.fit_forest, _changed(oob_accuracy=lambda r: r["train_accuracy"]), "that is the training accuracy"),
+    (random_forests.fit_forest, _changed(oob_accuracy=lambda r: 1 - r["oob_accuracy"]), "not an error rate"),
+    (random_forests.fit_forest, _changed(test_accuracy=lambda r: r["train_accuracy"]), "measured on the training"),
+    (random_forests.fit_forest, lambda *d: [_forest_scores(*d)], "return a dict"),
+]
+test_forest_mistake_fails_with_its_hint = typical_mistakes_test(FOREST_MISTAKES)
+test_right_forest_passes = right_answers_test({random_forests.fit_forest: _forest_scores})
+test_forest_placeholder_is_todo = placeholders_test({random_forests.fit_forest: _forest_scores})

@@ -5,8 +5,10 @@ A check that accepts a typical mistake is useless; each entry is a wrong answer 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
-from helpers import typical_mistakes_test
+from helpers import placeholders_test, right_answers_test, typical_mistakes_test
 from scipy import ndimage
 
 from medlearn.check import segmentation
@@ -74,3 +76,68 @@ MISTAKES = [
 
 
 test_typical_mistake_fails_with_its_hint = typical_mistakes_test(MISTAKES)
+
+
+# The U-Net task: one network is trained once (a few seconds); each typical mistake hands it back with its Dice
+# computed the wrong way, after a fit of a separate tiny network that the check records.
+
+
+@functools.cache
+def _trained_unet():
+    import keras
+
+    from medlearn.models import small_unet, weighted_binary_crossentropy
+
+    x_train, y_train, _, _ = segmentation.vessel_patches()
+    keras.utils.set_random_seed(0)
+    model = small_unet(1, widths=(8, 16))
+    weight = float((1 - y_train.mean()) / y_train.mean())
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss=weighted_binary_crossentropy(weight))
+    model.fit(x_train, y_train, epochs=3, batch_size=16, verbose=0)
+    return model
+
+
+def _tiny_fit(x, y, epochs=1):
+    import keras
+
+    tiny = keras.Sequential([keras.Input(x.shape[1:]), keras.layers.Conv2D(1, 1)])
+    tiny.compile(loss="mse")
+    tiny.fit(x, y, epochs=epochs, batch_size=len(x), verbose=0)
+
+
+def _hard_dice(truth, called):
+    truth = truth > 0.5
+    return 2 * np.sum(truth & called) / (truth.sum() + called.sum())
+
+
+def _unet_answer(how, fit_on="train", epochs=1):
+    def answer(x_train, y_train, x_val, y_val):
+        x, y = (x_train, y_train) if fit_on == "train" else (x_val, y_val)
+        _tiny_fit(x, y, epochs)
+        model = _trained_unet()
+        p_val, p_train = model.predict(x_val, verbose=0), model.predict(x_train, verbose=0)
+        dice = {
+            "right": lambda: _hard_dice(y_val, p_val >= 0.5),
+            "soft": lambda: 2 * np.sum(y_val * p_val) / (y_val.sum() + p_val.sum()),
+            "per patch": lambda: np.mean(
+                [_hard_dice(t, p >= 0.5) for t, p in zip(y_val, p_val) if (t > 0.5).sum() + (p >= 0.5).sum()]
+            ),
+            "training": lambda: _hard_dice(y_train, p_train >= 0.5),
+        }[how]()
+        return {"model": model, "val_dice": dice}
+
+    return answer
+
+
+UNET_MISTAKES = [
+    (segmentation.train_unet, _unet_answer("soft"), "soft Dice"),
+    (segmentation.train_unet, _unet_answer("per patch"), "mean of the patches"),
+    (segmentation.train_unet, _unet_answer("training"), "training patches"),
+    (segmentation.train_unet, _unet_answer("right", fit_on="val"), "validation patches went into training"),
+    (segmentation.train_unet, _unet_answer("right", epochs=50), "train briefly"),
+    (segmentation.train_unet, lambda *d: {"model": _trained_unet(), "val_dice": 0.5}, "never trained"),
+    (segmentation.train_unet, lambda *d: 0.5, "return a dict"),
+]
+test_unet_right_answer_passes = right_answers_test({segmentation.train_unet: _unet_answer("right")})
+test_unet_mistakes_fail_with_their_hint = typical_mistakes_test(UNET_MISTAKES)
+test_unet_placeholder_is_todo = placeholders_test({segmentation.train_unet: _unet_answer("right")})

@@ -4,9 +4,12 @@ In the exercise notebook::
 
     from medlearn.check import cnn_training as check
     check.conv_parameters(conv_parameters)
+    images_train, y_train, images_val, y_val = check.pneumonia_subset()   # the training tasks' images
 
-The answers are compared with what Keras and scikit-learn compute; Keras is
-imported only by the checks that need it.
+The tasks that train a network (``build_from_table``, ``train_and_gap``, ``break_it``) live in the private
+``_cnn_training_run`` and are given here with the others. The answers are compared with what Keras and
+scikit-learn compute, and a trained model's numbers with that model scored again; Keras is imported only by the
+checks that need it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,30 @@ import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
 from ..models import to_network_input as library_input
+from ._cnn_training_run import (
+    break_it,
+    build_from_table,
+    min_max_per_image,
+    pneumonia_subset,
+    train_and_gap,
+    what_changed,
+)
 from .core import Wrong, as_array, as_number, call, task
 
-__all__ = ["best_epoch", "class_weights", "conv_parameters", "early_stopping", "output_size", "to_network_input"]
+__all__ = [
+    "best_epoch",
+    "break_it",
+    "build_from_table",
+    "class_weights",
+    "conv_parameters",
+    "early_stopping",
+    "min_max_per_image",
+    "output_size",
+    "pneumonia_subset",
+    "to_network_input",
+    "train_and_gap",
+    "what_changed",
+]
 
 
 def _as_int(value: Any, what: str) -> int:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..deploy.course_files import image_to_dicom
 from ..deploy.monitor import deferral_threshold, risk_coverage
+from ._deployment_training import pneumonia_small, train_deployed_model
 from .core import Wrong, as_array, as_number, call, letter_answer, task
 
 __all__ = [
@@ -30,8 +31,10 @@ __all__ = [
     "judge_reading_mode",
     "ks_statistic",
     "model_pixels",
+    "pneumonia_small",
     "response_problems",
     "risk_at_coverage",
+    "train_deployed_model",
 ]
 
 

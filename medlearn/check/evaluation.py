@@ -22,6 +22,8 @@ from .core import Wrong, as_array, as_number, call, task
 __all__ = [
     "auc_by_ranking",
     "bootstrap_auc",
+    "breast_pixels",
+    "fit_and_threshold",
     "patient_split",
     "ppv_at_prevalence",
     "sensitivity_specificity",
@@ -231,4 +233,87 @@ def patient_split(function: Any) -> None:
     if not np.array_equal(again, masks[0]):
         raise Wrong(
             "the same seed gave two different splits: use np.random.default_rng(seed), not np.random without a seed."
+        )
+
+
+def breast_pixels() -> tuple[np.ndarray, ...]:
+    """BreastMNIST's three official splits as pixel rows scaled to [0, 1], with their labels as stored (0 =
+    malignant, 1 = normal or benign): ``(X_train, y_train, X_val, y_val, X_test, y_test)`` (the task
+    ``fit_and_threshold``).
+
+    Example:
+        >>> X_train, y_train, X_val, y_val, X_test, y_test = breast_pixels()
+        >>> X_train.shape, X_val.shape, X_test.shape
+        ((546, 784), (78, 784), (156, 784))
+    """
+    from ..data import load_medmnist
+
+    splits = []
+    for split in ("train", "val", "test"):
+        images, labels = load_medmnist("breastmnist", split)
+        splits += [images.reshape(len(images), -1) / 255.0, labels]
+    return tuple(splits)
+
+
+def _called(y_true: np.ndarray, y_score: np.ndarray, threshold: float) -> tuple[float, float]:
+    called = (y_score >= threshold).astype(int)
+    return recall_score(y_true, called), recall_score(y_true, called, pos_label=0)
+
+
+@task(
+    hints=[
+        "Malignant is label 0: make it the positive class, y = (labels == 0). Fit on the training split, choose the "
+        "threshold on the validation split with your threshold_for_sensitivity, then apply it once to the test split.",
+        "scores = model.predict_proba(X)[:, 1] (the probability of class 1, malignant once you recoded the labels); "
+        "called = test_scores >= threshold; then your sensitivity_specificity on the test labels.",
+    ]
+)
+def fit_and_threshold(function: Any) -> None:
+    from sklearn.exceptions import NotFittedError
+
+    X_train, y_train, X_val, y_val, X_test, y_test = breast_pixels()
+    result = call(function, X_train.copy(), y_train.copy(), X_val.copy(), y_val.copy(), X_test.copy(), y_test.copy())
+    keys = ("model", "threshold", "test_sensitivity", "test_specificity")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    model = result["model"]
+    if not hasattr(model, "predict_proba"):
+        raise Wrong(f"'model' should be the fitted classifier (with predict_proba), not {type(model).__name__}.")
+    try:
+        proba_val, proba_test = model.predict_proba(X_val), model.predict_proba(X_test)
+    except NotFittedError:
+        raise Wrong("the model was never fitted: call .fit on the training split.") from None
+    malignant_val, malignant_test = (y_val == 0).astype(int), (y_test == 0).astype(int)
+    column = 1 if roc_auc_score(malignant_val, proba_val[:, 1]) >= 0.5 else 0  # whichever column scores malignant
+    score_val, score_test = proba_val[:, column], proba_test[:, column]
+    threshold = as_number(result["threshold"], "'threshold'")
+    want = _threshold_for_sensitivity(malignant_val, score_val, 0.9)
+    if not np.isclose(threshold, want, rtol=0, atol=1e-9):
+        if np.isclose(threshold, _threshold_for_sensitivity(malignant_test, score_test, 0.9), rtol=0, atol=1e-9):
+            raise Wrong(
+                "the threshold was chosen on the test split: choose it on validation, then apply it unchanged to "
+                "the test split, or the test sensitivity is flattered."
+            )
+        if np.isclose(threshold, _threshold_for_sensitivity(y_val, 1 - score_val, 0.9), rtol=0, atol=1e-9):
+            raise Wrong(
+                "that threshold finds 90 % of the label-1 images, which are normal or benign: malignant is label 0. "
+                "Make it the positive class, y = (labels == 0)."
+            )
+        raise Wrong(
+            f"the highest threshold on your model's validation scores that finds 90 % of the malignant masses is "
+            f"{want:.4g}; you returned {threshold:.4g}."
+        )
+    sens, spec = _called(malignant_test, score_test, threshold)
+    got = (
+        as_number(result["test_sensitivity"], "'test_sensitivity'"),
+        as_number(result["test_specificity"], "'test_specificity'"),
+    )
+    if np.allclose(got, _called(malignant_val, score_val, threshold)) and not np.allclose(got, (sens, spec)):
+        raise Wrong("those are the validation sensitivity and specificity: apply the threshold to the test split.")
+    if np.allclose(got, (spec, sens)) and not np.isclose(sens, spec):
+        raise Wrong("sensitivity and specificity are swapped.")
+    if not np.allclose(got, (sens, spec)):
+        raise Wrong(
+            f"at your threshold, your model's test sensitivity is {sens:.3f} and specificity {spec:.3f}; you "
+            f"returned {got[0]:.3f} and {got[1]:.3f}."
         )

@@ -23,11 +23,13 @@ from .core import Wrong, as_array, as_number, call, task
 
 __all__ = [
     "cut_points_to_grades",
+    "fit_cumulative",
     "macro_and_micro_auc",
     "operating_point",
     "probabilities_from_cumulative",
     "quadratic_kappa_by_hand",
     "referable_decision",
+    "retina_small",
 ]
 
 K = 5
@@ -210,3 +212,96 @@ def operating_point(function: Any) -> None:
         f"on the 400 test grades expected sensitivity {want['sensitivity']:.3f} and specificity "
         f"{want['specificity']:.3f}; you returned {sensitivity:.3f} and {specificity:.3f}."
     )
+
+
+def retina_small() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """RetinaMNIST's training and validation photographs at 7 x 7 (means of 4 x 4 pixels per colour, scaled to
+    [0, 1]), one row of 147 values each: ``(X_train, grades_train, X_val, grades_val)`` (the task ``fit_cumulative``).
+
+    Example:
+        >>> X_train, grades_train, X_val, grades_val = retina_small()
+        >>> X_train.shape, X_val.shape
+        ((1080, 147), (120, 147))
+    """
+    from ..data import load_medmnist
+
+    rows = []
+    for split in ("train", "val"):
+        images, grades = load_medmnist("retinamnist", split)
+        small = images.reshape(len(images), 7, 4, 7, 4, 3).mean(axis=(2, 4)).reshape(len(images), -1) / 255.0
+        rows += [small, grades]
+    return tuple(rows)
+
+
+def _differences(cumulative: np.ndarray) -> np.ndarray:
+    """P(grade = k) as plain differences: separately fitted models may rise along a row (a negative difference)."""
+    bounded = np.column_stack([np.ones(len(cumulative)), cumulative, np.zeros(len(cumulative))])
+    return bounded[:, :-1] - bounded[:, 1:]
+
+
+@task(
+    hints=[
+        "Model k (k = 0, 1, 2, 3) answers 'is the grade above k?': fit it on the labels grades_train > k. Its "
+        "predict_proba(X)[:, 1] is P(grade > k), one column of the cumulative probabilities.",
+        "cumulative = np.column_stack([m.predict_proba(X_val)[:, 1] for m in models]); then your "
+        "probabilities_from_cumulative, np.argmax(axis=1), and your quadratic_kappa_by_hand against grades_val.",
+    ]
+)
+def fit_cumulative(function: Any) -> None:
+    from sklearn.base import clone
+
+    X_train, grades_train, X_val, grades_val = retina_small()
+    try:
+        result = call(function, X_train.copy(), grades_train.copy(), X_val.copy(), grades_val.copy())
+    except Wrong as wrong:
+        if "one class" in str(wrong):
+            raise Wrong(
+                f"one of your models saw a single class: grades_train >= 0 is true for every photograph. Model k "
+                f"answers 'grade > k', labels grades_train > k. ({wrong})"
+            ) from None
+        raise
+    if not isinstance(result, dict) or not {"models", "val_kappa"} <= set(result):
+        raise Wrong("return a dict with the keys 'models' (the four fitted models, k = 0 to 3) and 'val_kappa'.")
+    models = result["models"]
+    if not isinstance(models, (list, tuple)) or len(models) != K - 1:
+        raise Wrong(f"'models' should be a list of {K - 1} models, one per question 'grade > k' for k = 0 to 3.")
+    if not all(hasattr(m, "predict_proba") for m in models):
+        raise Wrong("each model should be a fitted classifier with predict_proba.")
+    try:
+        cumulative = np.column_stack([m.predict_proba(X_val)[:, 1] for m in models])
+    except Exception as err:
+        raise Wrong(f"the models could not score the validation photographs ({type(err).__name__}: {err}).") from None
+    for k, model in enumerate(models):
+        try:
+
+            def refit(labels: np.ndarray, model: Any = model) -> np.ndarray:
+                return clone(model).fit(X_train, labels).predict_proba(X_val)[:, 1]
+
+            if k > 0 and np.allclose(cumulative[:, k], refit((grades_train == k).astype(int)), atol=1e-6):
+                raise Wrong(
+                    f"model {k} was fitted on grades == {k}: the cumulative question is 'grade > {k}', labels "
+                    f"grades_train > {k}."
+                )
+            if np.allclose(cumulative[:, k], refit((grades_train >= k).astype(int)), atol=1e-6) and k > 0:
+                raise Wrong(f"model {k} answers 'grade >= {k}'; the task's model k answers 'grade > {k}'.")
+        except Wrong:
+            raise
+        except Exception:  # a model that cannot be cloned and refitted: judged by its kappa alone
+            pass
+    kappa = as_number(result["val_kappa"], "'val_kappa'")
+    predicted = np.argmax(_differences(cumulative), axis=1)
+    want = cohen_kappa_score(grades_val, predicted, weights="quadratic")
+    counted = (cumulative > 0.5).sum(axis=1)
+    if np.isclose(kappa, cohen_kappa_score(grades_val, counted, weights="quadratic")) and not np.isclose(kappa, want):
+        raise Wrong(
+            "that kappa counts the cumulative probabilities above 0.5, a rule of its own; this task asks for the most "
+            "probable grade, np.argmax of the five probabilities."
+        )
+    train_cumulative = np.column_stack([m.predict_proba(X_train)[:, 1] for m in models])
+    on_train = cohen_kappa_score(grades_train, np.argmax(_differences(train_cumulative), axis=1), weights="quadratic")
+    if np.isclose(kappa, on_train) and not np.isclose(kappa, want):
+        raise Wrong("that kappa was measured on the training photographs: score the validation ones.")
+    if not np.isclose(kappa, want, atol=1e-9):
+        raise Wrong(
+            f"your models' quadratic kappa on the validation photographs is {want:.4f}; you returned {kappa:.4f}."
+        )

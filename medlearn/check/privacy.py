@@ -20,7 +20,16 @@ import numpy as np
 from ..privacy import DUMMY, shift_date
 from .core import Wrong, as_array, as_number, call, task
 
-__all__ = ["apply_action", "date_shift", "fedavg_round", "k_of_table", "laplace_scale", "uid_mapping"]
+__all__ = [
+    "apply_action",
+    "date_shift",
+    "fedavg_round",
+    "k_of_table",
+    "laplace_scale",
+    "membership_attack",
+    "uid_mapping",
+    "wisconsin_halves",
+]
 
 
 @task(
@@ -160,3 +169,77 @@ def fedavg_round(function: Any) -> None:
     if all(np.allclose(g, p) for g, p in zip(got, plain)):
         raise Wrong("that is the plain mean: weight each hospital by its number of cases (100, 300 and 100 here).")
     raise Wrong(f"expected {[w.tolist() for w in want]}; you returned {[g.tolist() for g in got]}.")
+
+
+def wisconsin_halves() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Chapter 10's split of the Wisconsin measurements in half, stratified, ``random_state=0``: the members
+    (the training cases) and the non-members, ``(X_in, y_in, X_out, y_out)``, label 1 = benign (the task
+    ``membership_attack``).
+
+    Example:
+        >>> X_in, y_in, X_out, y_out = wisconsin_halves()
+        >>> X_in.shape, X_out.shape
+        ((284, 30), (285, 30))
+    """
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_in, X_out, y_in, y_out = train_test_split(X, y, test_size=0.5, stratify=y, random_state=0)
+    return X_in, y_in, X_out, y_out
+
+
+def _attack_auc(p_in: np.ndarray, y_in: np.ndarray, p_out: np.ndarray, y_out: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    def loss(p: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        p = np.clip(p, 1e-7, 1 - 1e-7)
+        return -(labels * np.log(p) + (1 - labels) * np.log(1 - p))
+
+    member = np.r_[np.ones(len(y_in)), np.zeros(len(y_out))]
+    return float(roc_auc_score(member, -np.r_[loss(p_in, y_in), loss(p_out, y_out)]))
+
+
+@task(
+    hints=[
+        "Fit the forest on the members only. Each case's loss is the cross-entropy of its predicted probability of "
+        "class 1 against its label; a lower loss suggests a member, so the attack's score is minus the loss.",
+        "p = np.clip(forest.predict_proba(X)[:, 1], 1e-7, 1 - 1e-7); loss = -(y * log(p) + (1 - y) * log(1 - p)); "
+        "roc_auc_score(member, -losses) with member 1 for X_in's rows and 0 for X_out's.",
+    ]
+)
+def membership_attack(function: Any) -> None:
+    from sklearn.base import clone
+    from sklearn.ensemble import RandomForestClassifier
+
+    X_in, y_in, X_out, y_out = wisconsin_halves()
+    try:
+        result = call(function, X_in.copy(), y_in.copy(), X_out.copy(), y_out.copy())
+    except Wrong as wrong:
+        if "infinity" in str(wrong).lower() or "nan" in str(wrong).lower():
+            raise Wrong(
+                f"a probability of exactly 0 or 1 makes log(0) = -inf: clip the probabilities to "
+                f"[1e-7, 1 - 1e-7] before the log. ({wrong})"
+            ) from None
+        raise
+    keys = ("model", "attack_auc")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    model = result["model"]
+    if not isinstance(model, RandomForestClassifier):
+        raise Wrong(f"'model' should be the fitted RandomForestClassifier, not {type(model).__name__}.")
+    if not hasattr(model, "estimators_"):
+        raise Wrong("the forest was never fitted: fit it on the members, X_in and y_in.")
+    everyone = clone(model).fit(np.r_[X_in, X_out], np.r_[y_in, y_out])
+    if np.allclose(model.predict_proba(X_out), everyone.predict_proba(X_out)):
+        raise Wrong("the forest was fitted on every case: fit it on the members only, or nobody is a non-member.")
+    auc = as_number(result["attack_auc"], "'attack_auc'")
+    p_in, p_out = model.predict_proba(X_in)[:, 1], model.predict_proba(X_out)[:, 1]
+    want = _attack_auc(p_in, y_in, p_out, y_out)
+    if np.isclose(auc, 1 - want) and not np.isclose(want, 0.5):
+        raise Wrong("the score is upside down: a LOWER loss suggests a member, so score each case by minus its loss.")
+    column0 = _attack_auc(model.predict_proba(X_in)[:, 0], y_in, model.predict_proba(X_out)[:, 0], y_out)
+    if np.isclose(auc, column0) and not np.isclose(auc, want):
+        raise Wrong("that loss used column 0, the probability of class 0: the labels are 1 for class 1, column 1.")
+    if not np.isclose(auc, want, atol=1e-9):
+        raise Wrong(f"the loss attack on your forest has an AUC of {want:.4f}; you returned {auc:.4f}.")

@@ -21,6 +21,8 @@ from .core import Wrong, as_number, call, letter_answer, task
 
 __all__ = [
     "concordance_with_ties",
+    "fit_cox",
+    "gbsg2_split",
     "hazard_ratio_per_sd",
     "impute_from_training",
     "judge_treatment_model",
@@ -293,3 +295,72 @@ def judge_treatment_model(function: Any) -> str:
         message="Right: the model predicts outcomes under past practice; what the therapy changes needs a randomised "
         "trial, or an observational analysis designed to emulate one, and the model must not be used to withhold it.",
     )
+
+
+def gbsg2_split() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, np.ndarray]:
+    """GBSG2's 686 women, one-hot encoded and split 70/30 stratified on the event with ``random_state=0``:
+    ``(X_train, y_train, X_test, y_test)``, each ``y`` the structured (event, time) array scikit-survival takes
+    (the task ``fit_cox``).
+
+    Example:
+        >>> X_train, y_train, X_test, y_test = gbsg2_split()
+        >>> X_train.shape, X_test.shape, y_train.dtype.names
+        ((480, 9), (206, 9), ('event', 'time'))
+    """
+    from sklearn.model_selection import train_test_split
+    from sksurv.preprocessing import OneHotEncoder
+
+    from ..data import load_cohort
+
+    cohort = load_cohort("gbsg2")
+    X = OneHotEncoder().fit_transform(cohort.features)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, cohort.outcome, test_size=0.3, stratify=cohort.event, random_state=0
+    )
+    return X_train, y_train, X_test, y_test
+
+
+def _outcome(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    event, time = y.dtype.names
+    return y[event].astype(bool), y[time].astype(float)
+
+
+@task(
+    hints=[
+        "CoxPHSurvivalAnalysis().fit(X_train, y_train); model.predict(X) gives each woman's risk (higher = an "
+        "earlier event expected); concordance_index(event, time, risk) on each split.",
+        "train_c = concordance_index(y_train['event'], y_train['time'], model.predict(X_train)); the same for "
+        "the test rows.",
+    ]
+)
+def fit_cox(function: Any) -> None:
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
+
+    X_train, y_train, X_test, y_test = gbsg2_split()
+    result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
+    keys = ("model", "train_c", "test_c")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    model = result["model"]
+    if not isinstance(model, CoxPHSurvivalAnalysis):
+        raise Wrong(f"'model' should be the fitted CoxPHSurvivalAnalysis, not {type(model).__name__}.")
+    if not hasattr(model, "coef_"):
+        raise Wrong("the model was never fitted: call .fit(X_train, y_train).")
+    on_test = CoxPHSurvivalAnalysis(alpha=model.alpha).fit(X_test, y_test).coef_
+    if np.shape(model.coef_) == np.shape(on_test) and np.allclose(model.coef_, on_test, atol=1e-6):
+        raise Wrong("the model was fitted on the test rows: fit on X_train, y_train, and keep the test rows unseen.")
+    train_c, test_c = as_number(result["train_c"], "'train_c'"), as_number(result["test_c"], "'test_c'")
+    want_train = concordance_index(*_outcome(y_train), model.predict(X_train))
+    want_test = concordance_index(*_outcome(y_test), model.predict(X_test))
+    if np.isclose(train_c, 1 - want_train) or np.isclose(test_c, 1 - want_test):
+        raise Wrong(
+            "that is 1 - C: model.predict gives a risk, higher for an earlier event, which is what the concordance "
+            "index takes. Do not negate it (a survival time or a survival probability would need that)."
+        )
+    if np.isclose(train_c, want_test) and np.isclose(test_c, want_train) and not np.isclose(want_test, want_train):
+        raise Wrong("'train_c' and 'test_c' are swapped.")
+    if np.isclose(test_c, want_train) and not np.isclose(want_test, want_train):
+        raise Wrong("'test_c' was measured on the training rows: score X_test with y_test.")
+    for key, got, want in (("train_c", train_c, want_train), ("test_c", test_c, want_test)):
+        if not np.isclose(got, want, atol=1e-6):
+            raise Wrong(f"your model's {key} is {want:.4f}; you reported {got:.4f}.")

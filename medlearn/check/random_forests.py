@@ -18,13 +18,22 @@ from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import accuracy_score, mean_absolute_error, r2_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from ..data import low_prevalence_subset
 from .core import Wrong, as_array, as_number, call, task
 
-__all__ = ["balanced_forest", "best_threshold", "gini", "permutation_drop", "regression_scores", "weighted_gini"]
+__all__ = [
+    "balanced_forest",
+    "best_threshold",
+    "fit_forest",
+    "gini",
+    "permutation_drop",
+    "regression_scores",
+    "weighted_gini",
+    "wisconsin_split",
+]
 
 
 def _gini(labels: np.ndarray) -> float:
@@ -219,3 +228,60 @@ def balanced_forest(function: Any) -> str:
             f"your forest finds {weighted:.0%} of the malignant masses in cross-validation; aim for at least 80 %."
         )
     return f"it finds {weighted:.0%} of the malignant masses, against {plain:.0%} without class weights."
+
+
+def wisconsin_split() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Wisconsin breast-mass measurements split 70/30, stratified, with ``random_state=0``:
+    ``(X_train, y_train, X_test, y_test)``, label 1 = benign as scikit-learn codes it (the task ``fit_forest``).
+
+    Example:
+        >>> X_train, y_train, X_test, y_test = wisconsin_split()
+        >>> X_train.shape, X_test.shape
+        ((398, 30), (171, 30))
+    """
+    data = load_breast_cancer()
+    X_train, X_test, y_train, y_test = train_test_split(
+        data.data, data.target, test_size=0.3, stratify=data.target, random_state=0
+    )
+    return X_train, y_train, X_test, y_test
+
+
+@task(
+    hints=[
+        "RandomForestClassifier(n_estimators=100, oob_score=True, random_state=0).fit(X_train, y_train); then "
+        "accuracy_score on each split, and the forest's own oob_score_.",
+        "Each tree sees a bootstrap sample of the training cases; oob_score_ scores every case with the trees that "
+        "did not see it. Training accuracy uses all the trees, which have seen every training case.",
+    ]
+)
+def fit_forest(function: Any) -> None:
+    X_train, y_train, X_test, y_test = wisconsin_split()
+    result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
+    keys = ("model", "train_accuracy", "oob_accuracy", "test_accuracy")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    model = result["model"]
+    if not isinstance(model, RandomForestClassifier):
+        raise Wrong(f"'model' should be the fitted RandomForestClassifier, not {type(model).__name__}.")
+    if not hasattr(model, "estimators_"):
+        raise Wrong("the forest was never fitted: call .fit(X_train, y_train) before scoring it.")
+    if not hasattr(model, "oob_score_"):
+        raise Wrong("the forest has no out-of-bag score: create it with oob_score=True.")
+    reported = {key: as_number(result[key], f"'{key}'") for key in keys[1:]}
+    train, test = accuracy_score(y_train, model.predict(X_train)), accuracy_score(y_test, model.predict(X_test))
+    if test == 1.0 and train < test:
+        raise Wrong("the forest knows the test cases by heart: it was fitted on them. Fit on X_train, y_train only.")
+    if np.isclose(reported["oob_accuracy"], 1 - model.oob_score_) and not np.isclose(model.oob_score_, 0.5):
+        raise Wrong("oob_score_ is already an accuracy (higher is better), not an error rate: report it as it is.")
+    if np.isclose(reported["oob_accuracy"], train) and not np.isclose(model.oob_score_, train):
+        raise Wrong(
+            "that is the training accuracy: every tree has seen those cases. The out-of-bag accuracy is the "
+            "forest's oob_score_."
+        )
+    if not np.isclose(reported["oob_accuracy"], model.oob_score_):
+        raise Wrong(f"'oob_accuracy' should be the fitted forest's oob_score_ ({model.oob_score_:.4f}).")
+    if np.isclose(reported["test_accuracy"], train) and not np.isclose(test, train):
+        raise Wrong("'test_accuracy' was measured on the training cases: score X_test, y_test.")
+    for key, want in (("train_accuracy", train), ("test_accuracy", test)):
+        if not np.isclose(reported[key], want):
+            raise Wrong(f"your forest's {key.replace('_', ' ')} is {want:.4f}; you reported {reported[key]:.4f}.")

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..data import near_duplicates
 from ..reconstruction import undersampling_mask
+from ._reconstruction_training import noisy_pairs, train_denoiser
 from .core import Wrong, as_array, as_number, call, letter_answer, task
 
 __all__ = [
@@ -25,9 +26,11 @@ __all__ = [
     "judge_learned_reconstruction",
     "memorisation_scores",
     "noise_at_dose",
+    "noisy_pairs",
     "ramp_response",
     "reparameterise",
     "sinogram_shape",
+    "train_denoiser",
 ]
 
 

@@ -17,9 +17,19 @@ import numpy as np
 from scipy import ndimage
 
 from ..segmentation import dice, hausdorff, iou, iou_from_dice
+from ._segmentation_training import train_unet, vessel_patches
 from .core import Wrong, as_array, as_number, call, task
 
-__all__ = ["dice_by_hand", "dice_inside", "hd95", "iou_from_dice_by_hand", "patch_at", "split_by_child"]
+__all__ = [
+    "dice_by_hand",
+    "dice_inside",
+    "hd95",
+    "iou_from_dice_by_hand",
+    "patch_at",
+    "split_by_child",
+    "train_unet",
+    "vessel_patches",
+]
 
 
 def _masks(seed: int = 0, shape: tuple[int, int] = (40, 48)) -> tuple[np.ndarray, np.ndarray]:

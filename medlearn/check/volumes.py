@@ -16,9 +16,12 @@ from typing import Any
 
 import numpy as np
 
+from ._volumes_training import adrenal_subset, train_volume_cnn
 from .core import Wrong, as_array, as_number, call, task
 
 __all__ = [
+    "adrenal_subset",
+    "train_volume_cnn",
     "conv3d_output_shape",
     "gru_parameters",
     "slice_order",

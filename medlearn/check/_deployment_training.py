@@ -1,0 +1,90 @@
+"""The task of chapter 17's exercises that trains the model to deploy: :mod:`medlearn.check.deployment` gives it
+to the learner as ``check.train_deployed_model``, with the chapter's other tasks."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+
+from .core import Wrong, as_array, as_number, call, task
+
+__all__ = ["pneumonia_small", "train_deployed_model"]
+
+
+@cache
+def _small_splits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from ..data import load_medmnist
+
+    def small(images: np.ndarray) -> np.ndarray:
+        return images.reshape(len(images), 14, 2, 14, 2).mean(axis=(2, 4)).reshape(len(images), -1) / 255.0
+
+    (x_train, y_train), (x_test, y_test) = (load_medmnist("pneumoniamnist", split) for split in ("train", "test"))
+    return small(x_train), y_train, small(x_test), y_test
+
+
+def pneumonia_small() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """PneumoniaMNIST's training and test radiographs at 14 x 14 (means of 2 x 2 pixels, scaled to [0, 1]), one
+    row of 196 values each: ``(X_train, y_train, X_test, y_test)``, label 1 = pneumonia (the task
+    ``train_deployed_model``).
+
+    Example:
+        >>> X_train, y_train, X_test, y_test = pneumonia_small()
+        >>> X_train.shape, X_test.shape
+        ((4708, 196), (624, 196))
+    """
+    return tuple(a.copy() for a in _small_splits())  # type: ignore[return-value]
+
+
+@task(
+    hints=[
+        "LogisticRegression(max_iter=2000).fit(X_train, y_train); predict_proba gives one column per class, in the "
+        "order of model.classes_ (0 = normal, 1 = pneumonia).",
+        "p_test = model.predict_proba(X_test)[:, 1]; test_auc = roc_auc_score(y_test, p_test).",
+    ]
+)
+def train_deployed_model(function: Any) -> None:
+    from sklearn.exceptions import NotFittedError
+
+    X_train, y_train, X_test, y_test = _small_splits()
+    result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
+    keys = ("model", "p_test", "test_auc")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    model = result["model"]
+    if not hasattr(model, "predict_proba"):
+        raise Wrong(f"'model' should be the fitted classifier (with predict_proba), not {type(model).__name__}.")
+    try:
+        want = model.predict_proba(X_test)[:, 1]
+    except NotFittedError:
+        raise Wrong("the model was never fitted: call .fit(X_train, y_train).") from None
+    try:  # the same model fitted again on the test rows: a fit is deterministic, so a match means it saw them
+        on_test = clone(model).fit(X_test, y_test).predict_proba(X_test)[:, 1]
+    except Exception:
+        on_test = None
+    if on_test is not None and np.allclose(want, on_test, atol=1e-6):
+        raise Wrong(
+            "the model was fitted on the test rows: fit on X_train, y_train only, and keep the test rows unseen."
+        )
+    p_test = as_array(result["p_test"], "'p_test'")
+    if p_test.shape != want.shape:
+        raise Wrong(
+            f"'p_test' should hold one probability per test image, shape {want.shape}; yours is {p_test.shape}."
+        )
+    if np.allclose(p_test, 1 - want, atol=1e-6):
+        raise Wrong("that is column 0, the probability of normal: the probability of pneumonia is column 1.")
+    if np.isin(p_test, (0, 1)).all():
+        raise Wrong(
+            "those are labels (model.predict), not probabilities: deferral ranks cases by their probability, so "
+            "return model.predict_proba(X_test)[:, 1]."
+        )
+    if not np.allclose(p_test, want, atol=1e-6):
+        raise Wrong("'p_test' should be your model's predict_proba(X_test)[:, 1].")
+    auc = as_number(result["test_auc"], "'test_auc'")
+    if np.isclose(auc, roc_auc_score(y_test, np.round(want))) and not np.isclose(auc, roc_auc_score(y_test, want)):
+        raise Wrong("that AUC was computed from labels; computed from the probabilities it ranks every case.")
+    if not np.isclose(auc, roc_auc_score(y_test, want), atol=1e-9):
+        raise Wrong(f"the AUC of your probabilities on the test split is {roc_auc_score(y_test, want):.4f}.")

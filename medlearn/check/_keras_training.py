@@ -1,0 +1,171 @@
+"""What the checks of a task that trains a Keras model share: the fits a learner's function ran, a model's AUC
+scored again, a network's layers as a table, and a hint for the errors training raises.
+
+A check that asks a learner to train a model compares the learner's numbers with the learner's own model, scored
+again here on the same images: never with stored digits, which move with the processor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from .core import Wrong
+
+#: How far a reported AUC may be from the one scored again: Keras' AUC metric (200 thresholds) differs from the
+#: exact one in the third decimal.
+AUC_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One call of ``model.fit`` made by a learner's function: how many images, how many epochs, their scale.
+
+    Example:
+        >>> Fit(n=600, epochs=5, largest=1.0, per_image_min_max=False).n
+        600
+    """
+
+    n: int | None
+    epochs: int
+    largest: float | None
+    per_image_min_max: bool
+
+
+def _describe(x: Any, epochs: Any) -> Fit:
+    try:
+        array = np.asarray(x, dtype=np.float64)
+    except Exception:  # a tf.data.Dataset or a generator: nothing to measure
+        return Fit(None, int(epochs) if isinstance(epochs, int) else 1, None, False)
+    if array.ndim < 2 or not len(array):
+        return Fit(len(array) if array.ndim else None, int(epochs) if isinstance(epochs, int) else 1, None, False)
+    rows = array.reshape(len(array), -1)
+    lows, highs = rows.min(axis=1), rows.max(axis=1)
+    spread = highs > lows  # a constant image cannot span 0 to 1
+    min_max = bool(
+        spread.any() and np.allclose(lows[spread], 0, atol=1e-5) and np.allclose(highs[spread], 1, atol=1e-5)
+    )
+    return Fit(len(array), int(epochs) if isinstance(epochs, int) else 1, float(highs.max()), min_max)
+
+
+@contextmanager
+def recorded_fits() -> Iterator[list[Fit]]:
+    """Record every ``keras.Model.fit`` call made inside the block (the training still runs as usual).
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> model.compile(loss="mse")
+        >>> with recorded_fits() as fits:
+        ...     _ = model.fit(np.zeros((4, 2)), np.zeros(4), epochs=2, verbose=0)
+        >>> fits[0].n, fits[0].epochs
+        (4, 2)
+    """
+    import keras
+
+    fits: list[Fit] = []
+    inherited = keras.Model.fit
+    own = keras.Model.__dict__.get("fit")
+
+    def fit(self: Any, x: Any = None, y: Any = None, *args: Any, **kwargs: Any) -> Any:
+        epochs = args[1] if len(args) > 1 else kwargs.get("epochs", 1)
+        fits.append(_describe(x, epochs))
+        return inherited(self, x, y, *args, **kwargs)
+
+    keras.Model.fit = fit
+    try:
+        yield fits
+    finally:
+        if own is None:
+            del keras.Model.fit
+        else:
+            keras.Model.fit = own
+
+
+def scored_auc(model: Any, X: np.ndarray, y_true: np.ndarray) -> float:
+    """The exact AUC of a model's predictions (dropout off: ``model.predict``) on ``X``.
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> scored_auc(model, np.array([[0.0], [1.0], [2.0]]), np.array([0, 0, 1]))
+        1.0
+    """
+    return float(
+        roc_auc_score(y_true, np.asarray(model.predict(X, verbose=0, batch_size=256)).reshape(len(X), -1)[:, 0])
+    )
+
+
+def auc_in_training_mode(model: Any, X: np.ndarray, y_true: np.ndarray, draws: int = 5) -> tuple[float, float]:
+    """The lowest and highest AUC of ``draws`` scorings with the network in training mode (dropout on, batch
+    statistics in batch normalisation): the range a training AUC taken that way falls in.
+
+    Example:
+        >>> import keras
+        >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, kernel_initializer="ones")])
+        >>> auc_in_training_mode(model, np.array([[0.0], [1.0], [2.0]]), np.array([0, 0, 1]))
+        (1.0, 1.0)
+    """
+    values = [
+        roc_auc_score(y_true, np.asarray(model(X, training=True)).reshape(len(X), -1)[:, 0]) for _ in range(draws)
+    ]
+    return float(min(values)), float(max(values))
+
+
+def training_error_hint(wrong: Wrong) -> Wrong:
+    """A hint for the error a learner's training function raised, when it is one of the usual ones.
+
+    Example:
+        >>> str(training_error_hint(Wrong("your function raised ValueError: continuous format is not supported")))[:40]
+        'roc_auc_score(y_true, y_score) takes the'
+    """
+    message = str(wrong)
+    if "continuous format is not supported" in message:
+        return Wrong(
+            "roc_auc_score(y_true, y_score) takes the labels first, then the scores; the scores came first. "
+            f"({message})"
+        )
+    if "target.shape" in message or "must have the same shape" in message:
+        return Wrong(
+            "the labels' shape does not fit the output: one sigmoid unit wants labels 0 and 1 of shape (N,) "
+            f"or (N, 1), not one-hot labels of shape (N, 2). ({message})"
+        )
+    if "cardinality" in message.lower():
+        return Wrong(f"images and labels must come in the same number and the same order. ({message})")
+    return wrong
+
+
+def as_auc(value: Any, what: str) -> float:
+    """A reported AUC as a float in [0, 1], with a hint when it is something else.
+
+    Example:
+        >>> as_auc(np.float32(0.75), "the validation AUC")
+        0.75
+    """
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise Wrong(f"{what} should be a number, not {value!r}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Wrong(
+            f"{what} should be one number (for example from sklearn.metrics.roc_auc_score), not a "
+            f"{type(value).__name__}."
+        ) from None
+    if not 0 <= number <= 1:
+        raise Wrong(f"{what} is {number:g}: an AUC lies between 0 and 1.")
+    return number
+
+
+def near(a: float, b: float) -> bool:
+    """Whether a reported AUC agrees with the one scored again (see :data:`AUC_TOLERANCE`).
+
+    Example:
+        >>> near(0.912, 0.915), near(0.90, 0.92)
+        (True, False)
+    """
+    return abs(a - b) <= AUC_TOLERANCE
