@@ -131,6 +131,32 @@ def test_augmentation_changes_training_images_only() -> None:
     assert abs(changed.sum() - image.sum()) < 0.5 * image.sum()  # a plausible change, not a different image
 
 
+def test_augmentation_draws_each_change_independently() -> None:
+    """One seed for all layers made rotation, shift, zoom and flip of an image move together (r = 1.00)."""
+    n = 256
+    images = np.zeros((n, 28, 28, 1), dtype="float32")
+    images[:, 6:12, 16:22] = 1.0  # the same off-centre square in every image
+    rows, cols = np.mgrid[:28, :28]
+    layers = augmentation(seed=0, horizontal_flip=True)
+    changes = {}
+    for name in ["rotation", "shift", "zoom", "flip"]:
+        out = keras.ops.convert_to_numpy(layers.get_layer(name)(images, training=True))[..., 0]
+        mass = out.sum(axis=(1, 2))
+        row, col = (out * rows).sum(axis=(1, 2)) / mass, (out * cols).sum(axis=(1, 2)) / mass
+        if name == "rotation":
+            changes["angle"] = np.arctan2(row - 13.5, col - 13.5)
+        elif name == "shift":
+            changes["shift_rows"], changes["shift_cols"] = row, col
+        elif name == "zoom":
+            changes["zoom"] = mass
+        else:
+            changes["flip"] = col
+    assert all(np.std(change) > 0 for change in changes.values())  # every layer changed the images
+    r = np.corrcoef(np.array(list(changes.values())))
+    largest = np.max(np.abs(r[np.triu_indices_from(r, k=1)]))
+    assert largest < 0.3, f"changes drawn together: largest |r| = {largest:.2f}"  # chance alone: |r| ~ 0.06
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"rotation_degrees": 90}, "rotation_degrees"), ({"shift": -0.1}, "shift"), ({"zoom": "big"}, "zoom")],

@@ -33,7 +33,10 @@ def augmentation(
         shift: largest shift, as a fraction of height and width.
         zoom: largest zoom in or out, as a fraction.
         horizontal_flip: also mirror left and right at random.
-        seed: seed of the random changes.
+        seed: seed of the random changes. Each layer gets its own seed (``seed``,
+            ``seed + 1``, ...): with one shared seed, Keras starts every layer's random
+            stream in the same state, and the rotation, shift, zoom and flip of an image
+            would be drawn from the same numbers instead of independently.
 
     Example:
         >>> layers = augmentation(seed=0)
@@ -45,11 +48,15 @@ def augmentation(
     rotation_degrees = check_number(rotation_degrees, "rotation_degrees", low=0, high=45)
     shift = check_number(shift, "shift", low=0, high=0.5)
     zoom = check_number(zoom, "zoom", low=0, high=0.5)
+
+    def layer_seed(i: int) -> int | None:
+        return None if seed is None else seed + i
+
     layers = [
-        keras.layers.RandomRotation(rotation_degrees / 360.0, fill_mode="nearest", seed=seed, name="rotation"),
-        keras.layers.RandomTranslation(shift, shift, fill_mode="nearest", seed=seed, name="shift"),
-        keras.layers.RandomZoom(zoom, fill_mode="nearest", seed=seed, name="zoom"),
+        keras.layers.RandomRotation(rotation_degrees / 360.0, fill_mode="nearest", seed=layer_seed(0), name="rotation"),
+        keras.layers.RandomTranslation(shift, shift, fill_mode="nearest", seed=layer_seed(1), name="shift"),
+        keras.layers.RandomZoom(zoom, fill_mode="nearest", seed=layer_seed(2), name="zoom"),
     ]
     if horizontal_flip:
-        layers.append(keras.layers.RandomFlip("horizontal", seed=seed, name="flip"))
+        layers.append(keras.layers.RandomFlip("horizontal", seed=layer_seed(3), name="flip"))
     return keras.Sequential(layers, name="augmentation")
