@@ -56,7 +56,8 @@ DETAILS = re.compile(r"<details>.*?</details>", re.DOTALL)
 # The line under a heading: its level and reading time, and an anchor that links reach in JupyterLab as on the
 # site (the slug the site gives the heading). An older form also named the cells' run time.
 MARKER = re.compile(
-    r'^_(Core|Optional) · about \d+ min(?: to read)?(?: · (?:its cells run in [\d.]+ s|no code))?_(?: <a id="[^"]*"></a>)?$'
+    r"^_(Core|Optional) · about \d+ min(?: to read)?(?: · (?:its cells run in [\d.]+ s|no code))?_"
+    r'(?: <a id="[^"]*"></a>)?$'
 )
 ESTIMATE = re.compile(r"^\*Estimated time:.*\*$", re.MULTILINE)
 TIMING_START, TIMING_END = "<!-- timing:start -->", "<!-- timing:end -->"
@@ -83,7 +84,6 @@ class Section:
         """
         anchor = section_anchor(self.heading)
         return f'_{(self.level or "core").capitalize()} · about {self.reading_minutes} min_ <a id="{anchor}"></a>'
-
 
 
 def _source(cell: dict) -> str:
