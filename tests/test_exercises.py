@@ -241,6 +241,15 @@ def test_core_helpers() -> None:
     assert task.run(_raiser(RuntimeError)).message == "your function raised RuntimeError: learner's bug"
 
 
+def test_as_result() -> None:
+    from medlearn.check.core import as_result
+
+    assert as_result({"model": None, "auc": 0.9, "extra": 1}, ("model", "auc"))["auc"] == 0.9
+    for bad in ([0.9], {"model": None}, None):
+        with pytest.raises(Wrong, match="return a dict with the keys 'model', 'auc'"):
+            as_result(bad, ("model", "auc"))
+
+
 def test_as_number() -> None:
     assert as_number(np.int64(3), "x") == 3.0
     for bad in (None, True, "abc", [1, 2], np.zeros(3)):

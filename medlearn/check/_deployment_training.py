@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, as_result, call, task
 
 __all__ = ["pneumonia_small", "train_deployed_model"]
 
@@ -51,9 +51,7 @@ def train_deployed_model(function: Any) -> None:
 
     X_train, y_train, X_test, y_test = _small_splits()
     result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
-    keys = ("model", "p_test", "test_auc")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, ("model", "p_test", "test_auc"))
     model = result["model"]
     if not hasattr(model, "predict_proba"):
         raise Wrong(f"'model' should be the fitted classifier (with predict_proba), not {type(model).__name__}.")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ._keras_training import recorded_fits, training_error_hint
-from .core import Wrong, as_number, call, task
+from .core import Wrong, as_number, as_result, call, task
 
 __all__ = ["noisy_pairs", "train_denoiser"]
 
@@ -66,9 +66,7 @@ def train_denoiser(function: Any) -> None:
             result = call(function, noisy_train.copy(), clean_train.copy(), noisy_val.copy(), clean_val.copy())
     except Wrong as wrong:
         raise training_error_hint(wrong) from None
-    keys = ("model", "psnr_noisy", "psnr_cleaned")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, ("model", "psnr_noisy", "psnr_cleaned"))
     model = result["model"]
     if not isinstance(model, keras.Model):
         raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")

@@ -182,6 +182,22 @@ def as_number(value: Any, what: str) -> float:
         raise Wrong(f"{what} should be one number, not a {type(value).__name__}.") from None
 
 
+def as_result(value: Any, keys: Sequence[str]) -> dict:
+    """The learner's returned dict, holding at least ``keys``; a hint that names them when it does not.
+
+    Example:
+        >>> as_result({"model": None, "test_auc": 0.9}, ("model", "test_auc"))["test_auc"]
+        0.9
+        >>> as_result([0.9], ("model", "test_auc"))
+        Traceback (most recent call last):
+        ...
+        medlearn.check.core.Wrong: return a dict with the keys 'model', 'test_auc'.
+    """
+    if not isinstance(value, dict) or any(key not in value for key in keys):
+        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    return value
+
+
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
     """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
     ``wrong`` fails with its own hint, anything else asks for one of the letters. Returns ``message``.

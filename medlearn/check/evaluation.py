@@ -17,7 +17,7 @@ from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
 from ..metrics import bootstrap_ci
 from ..metrics import threshold_for_sensitivity as _threshold_for_sensitivity
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, as_result, call, task
 
 __all__ = [
     "auc_by_ranking",
@@ -273,9 +273,7 @@ def fit_and_threshold(function: Any) -> None:
 
     X_train, y_train, X_val, y_val, X_test, y_test = breast_pixels()
     result = call(function, X_train.copy(), y_train.copy(), X_val.copy(), y_val.copy(), X_test.copy(), y_test.copy())
-    keys = ("model", "threshold", "test_sensitivity", "test_specificity")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, ("model", "threshold", "test_sensitivity", "test_specificity"))
     model = result["model"]
     if not hasattr(model, "predict_proba"):
         raise Wrong(f"'model' should be the fitted classifier (with predict_proba), not {type(model).__name__}.")

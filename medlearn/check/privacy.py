@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..privacy import DUMMY, shift_date
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, as_result, call, task
 
 __all__ = [
     "apply_action",
@@ -222,9 +222,7 @@ def membership_attack(function: Any) -> None:
                 f"[1e-7, 1 - 1e-7] before the log. ({wrong})"
             ) from None
         raise
-    keys = ("model", "attack_auc")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, ("model", "attack_auc"))
     model = result["model"]
     if not isinstance(model, RandomForestClassifier):
         raise Wrong(f"'model' should be the fitted RandomForestClassifier, not {type(model).__name__}.")

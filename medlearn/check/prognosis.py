@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..survival import concordance_index, kaplan_meier, survival_at
-from .core import Wrong, as_number, call, letter_answer, task
+from .core import Wrong, as_number, as_result, call, letter_answer, task
 
 __all__ = [
     "concordance_with_ties",
@@ -338,9 +338,7 @@ def fit_cox(function: Any) -> None:
 
     X_train, y_train, X_test, y_test = gbsg2_split()
     result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
-    keys = ("model", "train_c", "test_c")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, ("model", "train_c", "test_c"))
     model = result["model"]
     if not isinstance(model, CoxPHSurvivalAnalysis):
         raise Wrong(f"'model' should be the fitted CoxPHSurvivalAnalysis, not {type(model).__name__}.")

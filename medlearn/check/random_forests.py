@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, train_te
 from sklearn.tree import DecisionTreeClassifier
 
 from ..data import low_prevalence_subset
-from .core import Wrong, as_array, as_number, call, task
+from .core import Wrong, as_array, as_number, as_result, call, task
 
 __all__ = [
     "balanced_forest",
@@ -258,8 +258,7 @@ def fit_forest(function: Any) -> None:
     X_train, y_train, X_test, y_test = wisconsin_split()
     result = call(function, X_train.copy(), y_train.copy(), X_test.copy(), y_test.copy())
     keys = ("model", "train_accuracy", "oob_accuracy", "test_accuracy")
-    if not isinstance(result, dict) or any(key not in result for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+    result = as_result(result, keys)
     model = result["model"]
     if not isinstance(model, RandomForestClassifier):
         raise Wrong(f"'model' should be the fitted RandomForestClassifier, not {type(model).__name__}.")
