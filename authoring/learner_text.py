@@ -34,7 +34,8 @@ PATTERN = re.compile(
     r"|\bbetween (?:machines|processors|computers|CPUs)\b|\b(?:any|the|this|a different|another) "
     r"(?:processor|CPU)s?\b|\b(?:on any|another|a different) machines?\b|\bdepends? on the machine\b|\bstored run\b"
     r"|\boneDNN\b|\bsanitis|\bAVX"
-    r"|\breference machine\b",
+    r"|\breference machine\b|\btested against (?:it|the library|a numerical)|\bevery computer\b"
+    r"|\b(?:work|jobs?) (?:on|competing for) the (?:computer|cores)\b",
     re.IGNORECASE,
 )
 

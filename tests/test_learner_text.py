@@ -44,6 +44,10 @@ def test_no_visible_cell_only_checks_and_no_bare_assert(path: Path) -> None:
         ("See `benchmarks/cnn.py` and tests/test_x.py; nbval masks it.", ["benchmarks/", "tests/", "nbval"]),
         ("Within its time budget, on another processor.", ["time budget", "another processor"]),
         ("About zero in the stored run; on another machine it may differ.", ["stored run", "another machine"]),
+        (
+            "Tested against the library, so every computer agrees; other work on the computer moves it.",
+            ["Tested against the library", "every computer", "work on the computer"],
+        ),
         ("A support vector machine, an ultrasound machine, a labelling budget, a GDPR processor.", []),
     ],
 )
