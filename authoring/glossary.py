@@ -23,7 +23,7 @@ the same sentence. Links are written as the site resolves them: the heading's sl
     python -m authoring.glossary          # every early use, one a line; exit status 1 if there is one
 
 Example:
-    >>> slugify("7 · MedMNIST: the datasets this course trains on")
+    >>> section_anchor("7 · MedMNIST: the datasets this course trains on")
     '7--medmnist-the-datasets-this-course-trains-on'
 """
 
@@ -36,6 +36,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from medlearn.quiz import section_anchor
 
 REPO = Path(__file__).resolve().parent.parent
 GLOSSARY = REPO / "docs" / "glossary.md"
@@ -77,11 +79,6 @@ class EarlyUse:
         return f"{self.notebook} cell {self.cell}: '{self.text}' ({self.term}) is taught in {self.teaching}"
 
 
-def slugify(title: str) -> str:
-    """A heading's anchor as MyST makes it: lower case, spaces to hyphens, other punctuation dropped."""
-    return re.sub(r"[^\w\u4e00-\u9fff\- ]", "", title.lower()).replace(" ", "-")
-
-
 def _heading_text(line: str) -> str:
     """The text of a Markdown heading line as MyST reads it: no markers, emphasis, code ticks or link targets."""
     text = re.sub(r"^#+\s+", "", line).strip()
@@ -100,9 +97,9 @@ def anchors(markdown_texts: list[str]) -> dict[str, str]:
         for line in text.split("\n"):
             if re.match(r"#{1,3} \S", line):
                 heading = _heading_text(line)
-                slug, n = slugify(heading), 1
+                slug, n = section_anchor(heading), 1
                 while slug in found:
-                    slug, n = f"{slugify(heading)}-{n}", n + 1
+                    slug, n = f"{section_anchor(heading)}-{n}", n + 1
                 found[slug] = heading
     return found
 
@@ -135,7 +132,7 @@ def entries(text: str) -> list[Entry]:
             raise ValueError(f"glossary entry {match['term']!r} must link the section that teaches it")
         notebook, anchor = links[0][len("../notebooks/") :].split("#", 1)
         term = match["term"].strip()
-        found.append(Entry(term, slugify(term), _split(match["forms"]), _split(match["not"]), notebook, anchor))
+        found.append(Entry(term, section_anchor(term), _split(match["forms"]), _split(match["not"]), notebook, anchor))
     return found
 
 

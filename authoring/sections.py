@@ -245,7 +245,7 @@ def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) ->
 
     Example:
         >>> text = course_times({"00": (60, 90), "05": (120, 150)}, {"00": "Images", "05": "CNNs"})
-        >>> text[text.index("the core"):text.index(";")]
+        >>> text[text.index("the core"):text.index(";", text.index("the core"))]
         'the core sections of all 2 chapters take about 3 hours, and every section about 4 hours'
     """
     hours = [round(sum(m[k] for m in minutes.values()) / 60) for k in (0, 1)]

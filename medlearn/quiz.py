@@ -25,7 +25,7 @@ from medlearn._validation import check_choice, check_int, check_number
 
 KINDS = ("choice", "number")
 LETTERS = "abcdefgh"
-_SLUG_CLEAN = re.compile(r"[^\w\- ]")
+_SLUG_CLEAN = re.compile(r"[^\w\u4e00-\u9fff\- ]")  # MyST's own rule (its default_slugify), GitHub's style
 
 
 def section_anchor(heading: str) -> str:
@@ -35,7 +35,7 @@ def section_anchor(heading: str) -> str:
         >>> section_anchor("3 · Choosing a threshold, honestly")
         '3--choosing-a-threshold-honestly'
     """
-    return _SLUG_CLEAN.sub("", heading.strip().lower()).replace(" ", "-")
+    return _SLUG_CLEAN.sub("", heading.lower().replace(" ", "-"))
 
 
 @dataclass(frozen=True)

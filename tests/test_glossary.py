@@ -10,6 +10,7 @@ import pytest
 from helpers import REPO
 
 from authoring import glossary
+from medlearn.quiz import section_anchor
 
 TEXT = glossary.GLOSSARY.read_text(encoding="utf-8")
 ENTRIES = glossary.entries(TEXT)
@@ -91,7 +92,7 @@ def test_slugs_are_the_sites() -> None:
     headings += list(glossary.anchors([TEXT]).values())
     assert len(headings) > 200
     for heading in headings:
-        assert glossary.slugify(heading) == base.default_slugify(heading), heading
+        assert section_anchor(heading) == base.default_slugify(heading), heading
 
 
 def test_no_term_is_used_before_the_chapter_that_teaches_it() -> None:
