@@ -688,6 +688,26 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     assert content["image"] == image.SOPInstanceUID and abs(content["probability"] - answered["probability"]) < 1e-6
 
 
+def test_the_c_store_listener_closes_an_image_that_goes_on_past_the_discard_limit(
+    bundle_folder: Path, images: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from medlearn.deploy import MAX_BYTES, dimse
+
+    # the limit, lowered so that a 23 MB image is past it: refused after 21 MB, cut after 22 MB
+    monkeypatch.setattr(dimse, "DISCARD_LIMIT", MAX_BYTES + 2 * 2**20)
+    node_port = free_port()
+    node = dimse.start_listener(load_bundle(bundle_folder), port=node_port)
+    try:
+        endless = image_to_dicom(images[3], seed="endless")
+        endless.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 3 * 2**20))
+        assert dimse.send_image(endless, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # the connection closed
+        image = image_to_dicom(images[2], seed="after the cut")
+        assert dimse.send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == dimse.SUCCESS  # it keeps serving
+    finally:
+        node.stop()
+    assert len(node.results) == 1 and node.results[0]["probability"] >= 0
+
+
 HEADER = ["SamplesPerPixel", "Rows", "Columns", "BitsAllocated", "BitsStored", "PixelRepresentation", "NumberOfFrames"]
 
 

@@ -13,7 +13,8 @@ states, so the listener closes the connection, unread, when a P-DATA PDU states 
 :data:`MAX_PDU_LENGTH` it advertises (plus :data:`PDU_MARGIN`), or another PDU more than
 :data:`OTHER_PDU_LIMIT`; once the bytes received for one image pass :data:`medlearn.deploy.MAX_BYTES` (counted as
 they arrive) it drops the rest of that image as it arrives and answers it with status 0xA700 (refused: out of
-resources, PS3.4 Annex B.2.3), so the sender learns why instead of seeing the association aborted; and it walks each
+resources, PS3.4 Annex B.2.3), so the sender learns why instead of seeing the association aborted, unless the
+image goes on past :data:`DISCARD_LIMIT`, when the connection is closed; and it walks each
 data set's structure over its bytes (:func:`medlearn.deploy.structure.check_structure`) before pynetdicom
 decodes it. An accepted image that fails a check is answered with status 0xC000 (failure: cannot
 understand, PS3.4 Annex B.2.3) and the refusal in the Error Comment; nothing is written to disk.
@@ -65,6 +66,10 @@ _P_DATA = 0x04
 PDU_SECONDS = 30.0
 #: Associations served at once; more are rejected (pynetdicom's default is 10).
 MAX_ASSOCIATIONS = 8
+#: Bytes of one image (its commands included) past which the listener stops dropping them and closes the
+#: connection: an image a little over :data:`medlearn.deploy.MAX_BYTES` gets its refusal status, a sender that
+#: streams without end does not hold the association.
+DISCARD_LIMIT = 4 * MAX_BYTES
 #: How many of the latest images' results a listener keeps in memory.
 MAX_RESULTS = 10_000
 
@@ -202,9 +207,14 @@ def start_listener(
             if over:
                 discarding.add(key)
             dropping = key in discarding
+            endless = dropping and received[key] > DISCARD_LIMIT
+            if endless:
+                oversized.add(key)  # its close is this refusal, not another line
         if over:
             log.write("refused", attribute="file", channel="dimse")
-        if dropping:  # what pynetdicom has gathered of this image so far goes: at most one PDU is held
+        if endless:  # the socket closes the connection before it reads another PDU
+            event.assoc.dul.socket.medlearn_cut = True
+        if dropping:  # what pynetdicom has gathered of this image so far goes (its queue of PDUs may hold more)
             _drop_received(event.assoc)
 
     def on_rejected(event: Any) -> None:  # a caller that is not allowed
@@ -270,13 +280,15 @@ def _bound_pdus(association: Any, refused: Any) -> None:
     limits, raises, and an error here closes the connection (pynetdicom's event 17) before any of the body is
     read; an unknown type is closed too, since pynetdicom would read no body for it and the next header would
     then be taken for one. A PDU must also arrive within :data:`PDU_SECONDS`, so that a peer that trickles bytes
-    cannot hold an association.
+    cannot hold an association. Once the listener sets the socket's ``medlearn_cut`` (an image past
+    :data:`DISCARD_LIMIT`), the next read closes the connection the same way.
     """
     import struct
     import time
 
     sock = association.dul.socket
     read, expected = sock.recv, []
+    sock.medlearn_cut = False
 
     def timed_read(count: int, deadline: float) -> bytearray:
         data, before = bytearray(), sock.socket.gettimeout()
@@ -295,6 +307,8 @@ def _bound_pdus(association: Any, refused: Any) -> None:
         return data
 
     def recv(count: int) -> bytearray:
+        if getattr(sock, "medlearn_cut", False):  # the listener closed it: an image past DISCARD_LIMIT
+            raise OSError("an image's bytes went on past the discard limit")
         if expected and count == expected[0]:  # the body of the header just judged
             expected.pop()
             return timed_read(count, time.monotonic() + PDU_SECONDS)
@@ -335,8 +349,10 @@ def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae:
     association = ae.associate(host, port, ae_title=ae_title)
     if not association.is_established:
         return -1
+    connection = association.dul.socket.socket  # pynetdicom leaves it open when the peer closed first
     try:
         status = association.send_c_store(dataset)
         return int(status.Status) if status else -1
     finally:
         association.release()
+        connection.close()
