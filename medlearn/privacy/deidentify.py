@@ -195,6 +195,8 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
         if shiftable and element.VR in _DATE_VRS and element.value:
             values = element.value if element.VM > 1 else [element.value]
             shifted = [shift_date(v, days, element.VR) for v in values]
+            if element.VR == "DT":  # its UTC offset goes, as the profile removes Timezone Offset From UTC
+                shifted = [re.sub(r"[+-][0-9]{4}$", "", v) for v in shifted]
             element.value = shifted if element.VM > 1 else shifted[0]
         if element.VR == "SQ" and element.value and action != "D":  # a dummy item holds dummies already
             for item in element.value:
@@ -290,7 +292,9 @@ def deidentify(
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
     in the dataset is moved by the offset (:func:`shift_date`), times are kept,
-    and intervals between one patient's dates survive. The offset is one
+    and intervals between one patient's dates survive. A date-time's UTC offset
+    (``&ZZXX``) is dropped, as the profile removes Timezone Offset From UTC
+    (0008,0201): the time zone says where the images were made. The offset is one
     integer for every dataset, or per patient: a mapping from the original
     Patient ID to days (a key table kept by the data holder), or a function of
     the original Patient ID that returns the days. One offset for a whole
