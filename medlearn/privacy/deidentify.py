@@ -195,8 +195,7 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
         if shiftable and element.VR in _DATE_VRS and element.value:
             values = element.value if element.VM > 1 else [element.value]
             shifted = [shift_date(v, days, element.VR) for v in values]
-            if element.VR == "DT":  # its UTC offset goes, as the profile removes Timezone Offset From UTC
-                shifted = [re.sub(r"[+-][0-9]{4}$", "", v) for v in shifted]
+            shifted = [re.sub(r"[+-][0-9]{4}$", "", v) if element.VR == "DT" else v for v in shifted]  # no zone
             element.value = shifted if element.VM > 1 else shifted[0]
         if element.VR == "SQ" and element.value and action != "D":  # a dummy item holds dummies already
             for item in element.value:
