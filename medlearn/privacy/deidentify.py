@@ -291,8 +291,8 @@ def deidentify(
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
     in the dataset is moved by the offset (:func:`shift_date`), times are kept,
-    and intervals between one patient's dates survive; a date-time's UTC offset goes, with (0008,0201). The offset is one
-    integer for every dataset, or per patient: a mapping from the original
+    and intervals between one patient's dates survive; a date-time's UTC offset goes, with (0008,0201).
+    The offset is one integer for every dataset, or per patient: a mapping from the original
     Patient ID to days (a key table kept by the data holder), or a function of
     the original Patient ID that returns the days. One offset for a whole
     release is undone for every patient by one known date; per-patient offsets
