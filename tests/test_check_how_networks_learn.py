@@ -52,6 +52,7 @@ MISTAKES = [
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, bias=False), "bias stayed at 0"),
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, sign=-1.0), "not at the minimum"),
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n)[0], "return two things"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n // 3), "take all `steps` steps"),
 ]
 
 
