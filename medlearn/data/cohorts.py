@@ -74,7 +74,7 @@ COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
         ),
         "flchain": CohortInfo(
             loader="load_flchain",
-            title="Serum free light chains: a sample of the adult population of Olmsted County, Minnesota",
+            title="Serum free light chains: a sample of residents aged 50 or more of Olmsted County, Minnesota",
             patients=7874,
             events=2169,
             endpoint="death from any cause",
