@@ -85,7 +85,7 @@ def test_phi_leftovers_finds_what_a_file_meta_left_as_it_was_still_holds() -> No
     leaky.file_meta = copy.deepcopy(original.file_meta)
     leaky.file_meta.MediaStorageSOPInstanceUID = leaky.SOPInstanceUID
     found = phi_leftovers(original, leaky)
-    kept = " ".join(found.profile_values)
+    kept = " ".join(found.file_meta)
     for name in (
         "Source Presentation Address",
         "Sending Presentation Address",
@@ -95,7 +95,8 @@ def test_phi_leftovers_finds_what_a_file_meta_left_as_it_was_still_holds() -> No
         "Implementation Class UID",
     ):
         assert name in kept
-    assert "Media Storage SOP Instance UID" not in kept  # the copy's own new UID
+    assert "Media Storage SOP Instance UID" not in kept + " ".join(found.profile_values)  # the copy's own new UID
+    assert found.count == len(found.file_meta) + len(found.identifiers)
     assert sorted(finding.split(" '")[0] for finding in found.identifiers) == [
         "original Institution Name",
         "original Patient ID",

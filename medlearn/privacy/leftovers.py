@@ -30,10 +30,11 @@ class Leftovers(NamedTuple):
     profile_values: list[str]
     private_tags: list[str]
     identifiers: list[str]
+    file_meta: list[str]
 
     @property
     def count(self) -> int:
-        return len(self.profile_values) + len(self.private_tags) + len(self.identifiers)
+        return len(self.profile_values) + len(self.private_tags) + len(self.identifiers) + len(self.file_meta)
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -58,11 +59,11 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
       option, recorded as LongitudinalTemporalInformationModified = MODIFIED,
       times are kept by design and not counted);
     - ``private_tags``: private attributes left anywhere;
-    - the file meta information (group 0002) is compared too, as PS3.15 E.1.1
-      (item 7) replaces it: each of its elements but the version, SOP class and
-      transfer syntax that still holds its original value (the instance UID, the
-      writer's implementation UID and name, the nodes' titles and addresses,
-      Private Information) counts with ``profile_values``;
+    - ``file_meta``: elements of the file meta information (group 0002), which
+      PS3.15 E.1.1 (item 7) replaces whole, that still hold their original value:
+      any but the version, SOP class and transfer syntax (the writer's
+      implementation UID and name, the nodes' titles and addresses, Private
+      Information; its instance UID, a profile attribute, counts with ``profile_values``);
     - ``identifiers``: an original person name, patient ID, institution name or
       address, or device serial number found inside any text value of the copy,
       its file meta information included (Private Information, bytes, read as text)
@@ -97,6 +98,7 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
     before = profile_pairs(original) | _meta_pairs(original)
     after = profile_pairs(deidentified) | _meta_pairs(deidentified)
     kept = [f"{_tag(tag)} {after[(tag, value)]}: {value!r}" for tag, value in sorted(before.keys() & after.keys())]
+    in_meta = [k for k in kept if k.startswith("(0002,") and not k.startswith("(0002,0003)")]  # 0003: profile's U
     private = sorted({f"{_tag(int(e.tag))} {e.name}" for e in deidentified.iterall() if e.tag.is_private})
     dummies = {v.lower() for v in DUMMY.values()}
     secrets = {}
@@ -117,7 +119,7 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
             if _contains_words(text, s)
         }
     )
-    return Leftovers(kept, private, found)
+    return Leftovers([k for k in kept if k not in in_meta], private, found, in_meta)
 
 
 def _meta_pairs(dataset: Any) -> dict[tuple[int, str], str]:
