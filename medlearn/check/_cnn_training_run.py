@@ -115,6 +115,10 @@ def build_from_table(function: Any) -> None:
     if tuple(model.input_shape) != (None, 28, 28, 1):
         raise Wrong(f"the input is 28 x 28 pixels with 1 channel, (None, 28, 28, 1); yours is {model.input_shape}.")
     layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    last_activation = _activation(layers[-1]) if layers else ""
+    if len(layers) > 1 and _kind(layers[-1]) == "Sigmoid" and _kind(layers[-2]) == "Dense":
+        if _activation(layers[-2]) == "linear":  # Dense(1) then Activation("sigmoid"): the same network
+            layers, last_activation = layers[:-1], "sigmoid"
     kinds = [_kind(layer) for layer in layers]
     if "Flatten" in kinds:
         raise Wrong(
@@ -148,7 +152,7 @@ def build_from_table(function: Any) -> None:
             "activation='relu' inside Conv2D applies ReLU before batch normalisation; the table puts ReLU after it, "
             "as a layer of its own: keras.layers.Activation('relu')."
         )
-    if _activation(last) != "sigmoid":
+    if last_activation != "sigmoid":
         raise Wrong("the last layer is Dense(1, activation='sigmoid'): a probability between 0 and 1.")
     for index, ((want_kind, want_shape), layer) in enumerate(zip(TABLE, layers), start=1):
         got_kind, got_shape = _kind(layer), tuple(layer.output.shape)

@@ -195,6 +195,11 @@ def class_weights(function: Any) -> None:
                 "right direction, but scale them so that the weights average to 1 over the cases: "
                 "n_samples / (n_classes * count)."
             )
+        if all(np.isclose(got[k], len(labels) / (2 * counts[k])) for k in want):
+            raise Wrong(
+                f"with {len(classes)} classes, divide by {len(classes)}, not 2: n_samples / (n_classes * count). "
+                "The chapter's n / (2 * count) is the two-class case; write yours for any number of classes."
+            )
         raise Wrong(
             f"for counts {counts.tolist()} the balanced weights are "
             f"{ {k: round(float(v), 3) for k, v in want.items()} }; you returned "
