@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import recorded_fits, training_error_hint
-from .core import Wrong, as_number, call, task
+from ._keras_training import trained_model
+from .core import Wrong, as_number, task
 
 __all__ = ["train_detector"]
 
@@ -36,28 +36,19 @@ def _ap(targets: list[dict[str, Any]], detections: list[dict[str, Any]], thresho
     ]
 )
 def train_detector(function: Any) -> None:
-    import keras
-
     from ..data import load_bccd
     from ..models import decode_centernet
 
     train, val = load_bccd("train", downscale=4), load_bccd("val", downscale=4)
-    try:
-        with recorded_fits() as fits:
-            result = call(function, train.images.copy(), list(train.targets), val.images.copy(), list(val.targets))
-    except Wrong as wrong:
-        raise training_error_hint(wrong) from None
-    if not isinstance(result, dict) or not {"model", "val_ap50"} <= set(result):
-        raise Wrong("return a dict with the keys 'model' (the trained network) and 'val_ap50'.")
-    model = result["model"]
-    if not isinstance(model, keras.Model):
-        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
-    if not fits:
-        raise Wrong("the network was never trained: call model.fit(train_images, y, ...).")
-    if any(f.n == len(val.images) for f in fits):
-        raise Wrong("the validation smears went into training: fit on the training smears only.")
-    if max(f.epochs for f in fits) > 6:
-        raise Wrong("train briefly: 2 epochs are enough here, and run in seconds.")
+    result, model, _ = trained_model(
+        function,
+        (train.images.copy(), list(train.targets), val.images.copy(), list(val.targets)),
+        keys=("model", "val_ap50"),
+        fit="model.fit(train_images, y, ...)",
+        validation=(len(val.images), "the validation smears went into training: fit on the training smears only."),
+        brief="train briefly: 2 epochs are enough here, and run in seconds.",
+        max_epochs=6,
+    )
     reported = as_number(result["val_ap50"], "'val_ap50'")
 
     def scored(images: np.ndarray) -> list[dict[str, Any]]:
