@@ -108,7 +108,7 @@ def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repositor
         raise ValueError(f"commit must be 40 hexadecimal digits, not {commit!r}")
     fetches = []
     for size in dict.fromkeys(s for _, s in data):
-        names = " ".join(f'"{n}"' for n, s in data if s == size)
+        names = ", ".join(f'"{n}"' for n, s in data if s == size)
         option = f', "--size", "{size}"' if size else ""
         fetches.append(f'    run(sys.executable, "-m", "medlearn", "data", "fetch", {names}{option})')
     lines = [
