@@ -32,6 +32,11 @@ MISTAKES = [
         lambda n, k, p, s: math.ceil(n / s) if p == "same" else (n - k + 1) // s,
         "belongs after the division",
     ),
+    (
+        cnn_training.output_size,
+        lambda n, k, p, s: (n + 2 * (k // 2) - k) // s + 1 if p == "same" else (n - k) // s + 1,
+        "kernel 4 is even",
+    ),
     (cnn_training.to_network_input, lambda im: (im / 255.0).astype("float32"), "channel axis"),
     (cnn_training.to_network_input, lambda im: im[..., None].astype("float32"), "divide the 8-bit values by 255"),
     (cnn_training.to_network_input, lambda im: im[..., None] / 255.0, "float32"),
