@@ -182,8 +182,9 @@ def trained_model(
     max_epochs: int = 10,
 ) -> tuple[dict, Any, list[Fit]]:
     """Run a learner's training function on ``data`` and check what every training task asks first: a dict with
-    ``keys`` (``'model'`` among them), a ``keras.Model`` there, trained (``fit`` shows the call), never on the
-    validation split (``validation``: its size and a hint), for at most ``max_epochs`` (``brief``: the hint).
+    ``keys`` (``'model'`` among them), a ``keras.Model`` there, trained (``fit`` shows the call, for one epoch or
+    more), never on the validation split (``validation``: its size and a hint), for at most ``max_epochs``
+    (``brief``: the hint).
     Returns the dict, the model and the fits.
 
     Example:
@@ -204,6 +205,11 @@ def trained_model(
         raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
     if not fits:
         raise Wrong(f"the network was never trained: call {fit}.")
+    if all(f.epochs < 1 for f in fits):
+        raise Wrong(
+            f"fit ran for {max(f.epochs for f in fits)} epochs: the network was never trained; call {fit} "
+            "with epochs=1 or more."
+        )
     if any(f.n == validation[0] for f in fits):
         raise Wrong(validation[1])
     if max(f.epochs for f in fits) > max_epochs:
