@@ -108,6 +108,21 @@ def test_on_colab_it_keeps_the_versions_in_range_and_adds_the_rest(monkeypatch: 
     assert commands[2] == ["data", "fetch", "breastmnist"]
 
 
+def test_after_a_restart_it_installs_nothing_and_fetches_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """medlearn already installed from this commit (the cell ran, then the session restarted): no pip at all."""
+    commands = []
+
+    class Installed:
+        def read_text(self, name: str) -> str:
+            return f'{{"url": "https://github.com/org/course", "vcs_info": {{"commit_id": "{COMMIT}"}}}}'
+
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(subprocess, "run", lambda command, check: commands.append(list(command[3:])))
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed())
+    exec(colab.setup_cell_source(COMMIT, [("breastmnist", None)], "https://github.com/org/course"), {})
+    assert commands == [["data", "fetch", "breastmnist"]]
+
+
 def test_applying_twice_gives_one_badge_and_one_cell_in_setup() -> None:
     notebook = nbformat.read(CHAPTER, as_version=4)
     count = len(notebook.cells)
