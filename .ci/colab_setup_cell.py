@@ -71,7 +71,17 @@ def main() -> int:
         if second.returncode != 0 or "medlearn installed" in second.stdout:
             print("the second run (after the restart) failed or installed again")
             return 1
-    installed = importlib.metadata.distribution("medlearn").read_text("direct_url.json") or ""
+        # Asked from the empty folder: from the clone, its own medlearn.egg-info (an editable install's) would answer.
+        installed = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import importlib.metadata as m; print(m.distribution('medlearn').read_text('direct_url.json'))",
+            ],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        ).stdout
     moved = colab_versions_kept()
     print(
         f"medlearn installed from {commit_id[:12]}: {commit_id in installed}; Colab's packages moved: {moved or 'none'}"
