@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import rewrite_archive
 from helpers import REPO
 
+from conftest import rewrite_archive
 from medlearn.data import (
     BCCD_ARCHIVE,
     BCCD_CLASSES,

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import altered_member, rewrite_archive
 from helpers import REPO
 from scipy import ndimage
 
+from conftest import altered_member, rewrite_archive
 from medlearn.cli import main
 from medlearn.data import (
     CHASEDB1_ARCHIVE,
