@@ -48,7 +48,7 @@ WORDS_PER_MINUTE = 70
 CODE_LINES_PER_MINUTE = 5
 FIGURE_MINUTES = 1.5
 #: The chapters a resident needs first, in order (START_HERE and the README state their time).
-CORE_PATH = ("00", "01", "05", "06", "07", "08", "17")
+CORE_PATH = ("00", "01", "05", "06", "07", "08", "18")
 READING_MODEL = (
     f"{WORDS_PER_MINUTE} words and {CODE_LINES_PER_MINUTE} lines of code a minute, a minute and a half a figure, "
     "plus the cells' run time; folded answers and collapsed checks are read at will"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Chapter 14 at full length: label efficiency on BreastMNIST with and without pretraining, and active learning.
+"""Chapter 15 at full length: label efficiency on BreastMNIST with and without pretraining, and active learning.
 
     python benchmarks/few_labels.py                 # 5 seeds, every fraction (about 25 minutes on 2 cores)
     python benchmarks/few_labels.py --seeds 0 1     # fewer seeds
@@ -23,7 +23,7 @@ images (``near_duplicates``, correlation above 0.99; chapter 07). Means over see
 differences against scratch with ``paired_bootstrap_ci`` over the seeds' runs (1,000 resamples of the
 test images).
 
-**Active learning.** Chapter 14's loop (logistic regression on 50 PCA numbers of PneumoniaMNIST, 20
+**Active learning.** Chapter 15's loop (logistic regression on 50 PCA numbers of PneumoniaMNIST, 20
 labels to start, 20 per round) run to 1,000 labels with 5 seeds per strategy: the number of labels at
 which the mean curve comes within 0.01 AUC of the model trained on all 4,708.
 

@@ -2,7 +2,7 @@
 computed chunk by chunk with Dask, on whatever scheduler is current (threads, processes, or a
 ``dask.distributed`` cluster on one laptop or a thousand nodes).
 
-Chapter 12 teaches the ideas; this module holds the three calls a learner should not retype:
+Chapter 13 teaches the ideas; this module holds the three calls a learner should not retype:
 :func:`to_zarr` writes a stack of images (and their labels) chunk by chunk, :func:`open_zarr`
 opens it again as a lazy Dask array after checking that the writing finished, and
 :func:`dask_features` maps :func:`medlearn.features.extract_features` over the chunks.

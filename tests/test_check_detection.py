@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 13 (detection): right answers pass, typical mistakes fail with their hint."""
+"""Exercise checks of chapter 14 (detection): right answers pass, typical mistakes fail with their hint."""
 
 from __future__ import annotations
 

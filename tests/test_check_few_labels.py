@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 14 (few labels): right answers pass, typical mistakes fail with their hint."""
+"""Exercise checks of chapter 15 (few labels): right answers pass, typical mistakes fail with their hint."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 15 (reconstruction and synthesis): right answers pass, typical mistakes fail with
+"""Exercise checks of chapter 16 (reconstruction and synthesis): right answers pass, typical mistakes fail with
 their hint."""
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -
 
 def test_collapsed_claim_cells_show_their_line_behind_a_show_code_toggle(html: Path) -> None:
     """A cell collapsed in JupyterLab (jupyter.source_hidden) is collapsed on the site, its output in view."""
-    page = _page(html, "notebooks/14_few_labels")
+    page = _page(html, "notebooks/15_few_labels")
     assert page.count("tag_hide-input") >= 5 and "Show code" in page
     assert "✓" in page  # the claims' one-line verdicts stay visible
     plain = _page(html, "notebooks/01_convolution")

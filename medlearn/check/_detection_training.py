@@ -1,4 +1,4 @@
-"""The task of chapter 13's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives it to the
+"""The task of chapter 14's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives it to the
 learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the learner's
 own network, decoded and scored again on the same smears, never with stored digits."""
 

@@ -1,4 +1,4 @@
-"""The task of chapter 15's exercises that trains an image-to-image network, given to the learner as
+"""The task of chapter 16's exercises that trains an image-to-image network, given to the learner as
 ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is compared with
 the learner's own network scored again on the same images, never with stored digits."""
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 17, deployment.
+"""Checks for the exercises of chapter 18, deployment.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 13, detection.
+"""Checks for the exercises of chapter 14, detection.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 14, learning with few labels.
+"""Checks for the exercises of chapter 15, learning with few labels.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 11, grading and reporting.
+"""Checks for the exercises of chapter 12, grading and reporting.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 10, patient privacy.
+"""Checks for the exercises of chapter 11, patient privacy.
 
 In the exercise notebook::
 
@@ -172,7 +172,7 @@ def fedavg_round(function: Any) -> None:
 
 
 def wisconsin_halves() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Chapter 10's split of the Wisconsin measurements in half, stratified, ``random_state=0``: the members
+    """Chapter 11's split of the Wisconsin measurements in half, stratified, ``random_state=0``: the members
     (the training cases) and the non-members, ``(X_in, y_in, X_out, y_out)``, label 1 = benign (the task
     ``membership_attack``).
 

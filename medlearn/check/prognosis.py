@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 16, prognosis.
+"""Checks for the exercises of chapter 17, prognosis.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 15, reconstruction and synthesis.
+"""Checks for the exercises of chapter 16, reconstruction and synthesis.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 12, scale.
+"""Checks for the exercises of chapter 13, scale.
 
 In the exercise notebook::
 

@@ -1,4 +1,4 @@
-"""Networks and their training, for chapters 06 to 14: one module per job.
+"""Networks and their training, for chapters 06 to 15: one module per job.
 
 - :mod:`medlearn.models.inputs`: images as a network's input, class weights;
 - :mod:`medlearn.models.networks`: a compact CNN (2-D or 3-D) and a compact U-Net;

@@ -1,6 +1,6 @@
 """CT images from measurements: the ramp filter, filtered back-projection, and low-dose noise.
 
-A CT scanner measures line integrals of attenuation (the sinogram, scikit-image's ``radon``). Chapter 15
+A CT scanner measures line integrals of attenuation (the sinogram, scikit-image's ``radon``). Chapter 16
 builds these by hand and later cells reuse them:
 
 - :func:`ramp_filter`, :func:`filter_sinogram` and :func:`back_project`: back-projection, plain or

@@ -1,0 +1,45 @@
+"""Chapter 10's code against the library's twin: its Dice of one label equals ``medlearn.segmentation.dice``.
+
+Chapter 10 writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 6);
+the library's ``dice`` takes two masks. That the two agree is a check of code, not a finding about data, so it
+lives here rather than in the learner's reading path. The function is read from the stored notebook (only its
+``def``, not the rest of its cell, which runs a registration), so an edit to the chapter that the library does not
+follow fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import numpy as np
+import pytest
+from helpers import REPO
+
+from medlearn.segmentation import dice
+
+CHAPTER = REPO / "notebooks" / "10_registration.ipynb"
+
+
+def _cell(start: str) -> str:
+    """The source of the chapter's one code cell that contains ``start``."""
+    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
+    found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and start in "".join(c["source"])]
+    assert len(found) == 1, f"{len(found)} cells of chapter 10 contain {start!r}"
+    return found[0]
+
+
+def _function(source: str, name: str) -> str:
+    """The source of the top-level function ``name`` defined in ``source``."""
+    (node,) = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name]
+    return ast.get_source_segment(source, node)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_chapters_dice_of_one_label_is_the_librarys_dice(seed: int) -> None:
+    namespace = {"np": np}
+    exec(_function(_cell("def dice("), "dice"), namespace)
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, 4, (2, 9, 10, 11), dtype=np.uint8)  # label maps: background, CSF, grey, white
+    for label in (1, 2, 3):
+        assert namespace["dice"](a, b, label) == pytest.approx(dice(a == label, b == label), abs=1e-12)
