@@ -103,13 +103,26 @@ def normalised_cross_correlation(image_a: object, image_b: object, *, mask: obje
     return float(np.clip((a * b).sum() / norm, -1.0, 1.0))
 
 
+def _bin(values: np.ndarray, bins: int) -> np.ndarray:
+    """Each value's bin among ``bins`` equal bins from the minimum to the maximum (the last bin closed)."""
+    low, high = values.min(), values.max()
+    if high == low:
+        return np.zeros(values.shape, dtype=np.intp)
+    edges = np.linspace(low, high, bins + 1)  # np.histogram's edges
+    index = np.clip(((values - low) * (bins / (high - low))).astype(np.intp), 0, bins - 1)
+    index -= values < edges[index]  # arithmetic rounding moved a value at an edge: put it where the edges say
+    index += (values >= edges[index + 1]) & (index < bins - 1)
+    return index
+
+
 def mutual_information(image_a: object, image_b: object, *, bins: int = 32, mask: object = None) -> float:
     """Mutual information (nats) of the two images' intensities, from their joint histogram of ``bins`` x ``bins``.
 
-    Each image's intensity range is cut into ``bins`` equal bins; with ``p`` the joint histogram divided by its
-    total and ``p_a``, ``p_b`` its margins, MI = sum of ``p log(p / (p_a p_b))`` over the filled cells. It is
-    high when one image's intensity predicts the other's, through any relation, which is why it works across
-    modalities. The same number as ``sklearn.metrics.mutual_info_score`` on the two images' bin labels.
+    Each image's intensity range is cut into ``bins`` equal bins (those of ``np.histogram``); with ``p`` the joint
+    histogram divided by its total and ``p_a``, ``p_b`` its margins, MI = sum of ``p log(p / (p_a p_b))`` over the
+    filled cells. It is high when one image's intensity predicts the other's, through any relation, which is why
+    it works across modalities. The same number as ``sklearn.metrics.mutual_info_score`` on the two images' bin
+    labels; counted with ``np.bincount``, about twice as fast as ``np.histogram2d``.
 
     Example:
         >>> a = np.repeat([0.0, 1.0], 50)
@@ -118,7 +131,7 @@ def mutual_information(image_a: object, image_b: object, *, bins: int = 32, mask
     """
     a, b = _pair(image_a, image_b, mask)
     bins = check_int(bins, "bins", min_value=2)
-    joint, _, _ = np.histogram2d(a, b, bins=bins)
+    joint = np.bincount(_bin(a, bins) * bins + _bin(b, bins), minlength=bins * bins).reshape(bins, bins)
     p = joint / joint.sum()
     p_a, p_b = p.sum(axis=1, keepdims=True), p.sum(axis=0, keepdims=True)
     filled = p > 0
@@ -168,8 +181,8 @@ def apply_transform(
     Each output voxel's world point ``y`` takes the input's value at ``inv(transform) @ y`` (the **inverse map**,
     a pull: every output voxel gets exactly one value, with no holes). ``order=0`` (nearest neighbour) keeps the
     values and the type of a label map; ``order=1`` (trilinear) or ``3`` (cubic spline) suits intensities, returns
-    floats, and would invent labels between two neighbours. Points that fall outside the input get ``fill``. The same as SimpleITK's
-    ``Resample`` given ``inv(transform)`` in LPS+ coordinates (the tests compare them).
+    floats, and would invent labels between two neighbours. Points that fall outside the input get ``fill``. The
+    same as SimpleITK's ``Resample`` given ``inv(transform)`` in LPS+ coordinates (the tests compare them).
 
     Args:
         volume: a 3-D array, indexed ``[i, j, k]`` as ``affine`` expects.
