@@ -350,6 +350,8 @@ def find_shift(function: Any) -> None:
     for shift in (7.5, -4.0):  # a quarter of a voxel is close enough
         moving = apply_transform(images["t2_simulated"], affine, rigid_matrix([0, 0, 0], [shift, 0, 0]))
         got = as_number(call(function, fixed.copy(), moving, affine.copy(), mask.copy()), "your shift in mm")
+        if not np.isfinite(got):
+            raise Wrong(f"your shift is {got}: return a finite number of mm.")
         if abs(got - shift) <= 0.75:
             continue
         where = f"the simulated T2 was moved by {shift:+.1f} mm along x; you found {got:+.2f} mm."
