@@ -55,7 +55,7 @@ def template() -> dict[str, np.ndarray]:
 
     Example:
         >>> images = template()
-        >>> images["t1"].shape, images["affine"][0, 0]
+        >>> images["t1"].shape, float(images["affine"][0, 0])
         ((65, 77, 63), 3.0)
     """
     return {key: value.copy() for key, value in _template().items()}
@@ -66,7 +66,7 @@ def anatomical_affine() -> np.ndarray:
 
     Example:
         >>> anatomical_affine()[0]
-        array([-2.,  0.,  0., 78.])
+        array([-2.,  0.,  0., 32.])
     """
     import nibabel as nib
     from nibabel.testing import data_path
