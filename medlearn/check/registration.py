@@ -126,8 +126,8 @@ def _name_mistake(got: object, wrongs: dict[str, object], where: str, tolerance:
 
 @task(
     hints=[
-        "Count the voxel pairs in each (bin of a, bin of b) cell: np.bincount(bins_a * n_bins + bins_b) reshaped "
-        "to n_bins x n_bins. Divide by the total to get p(a, b).",
+        "Count the voxel pairs in each (bin of a, bin of b) cell: np.bincount(bins_a * n_bins + bins_b, "
+        "minlength=n_bins * n_bins) reshaped to n_bins x n_bins. Divide by the total to get p(a, b).",
         "The margins come from the joint: p_a = p.sum(axis=1), p_b = p.sum(axis=0). Sum p * log(p / (p_a p_b)) "
         "over the cells where p > 0 only: 0 log 0 counts as 0, and np.log(0) would give NaN.",
         "p_a, p_b = p.sum(axis=1, keepdims=True), p.sum(axis=0, keepdims=True); full = p > 0; "
@@ -250,8 +250,8 @@ def _tre_case() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     hints=[
         "The points are voxel indices: first convert them to world coordinates (mm) with the affine.",
         "For each point p (in mm), the error is the distance between transform_true @ p and transform_found @ p.",
-        "mm = nib.affines.apply_affine(affine, points_ijk) (or affine @ [i, j, k, 1]); "
-        "return medlearn.registration.target_registration_error(mm, transform_true, transform_found)",
+        "mm = np.c_[points_ijk, np.ones(len(points_ijk))] @ affine.T; "
+        "return np.linalg.norm(mm @ transform_found.T - mm @ transform_true.T, axis=1)",
     ]
 )
 def target_error_mm(function: Any) -> None:
@@ -287,7 +287,8 @@ def _fold_share(field: np.ndarray, spacing: float, identity: bool = True, step: 
         "The map is x -> x + u(x): its Jacobian matrix at a voxel is the identity plus the derivatives of the "
         "displacement's three components along the three axes (np.gradient, with the spacing in mm).",
         "A voxel folds where the determinant is at or below 0. Return the share of all voxels, between 0 and 1.",
-        "det = medlearn.registration.jacobian_determinant(displacement_mm, spacing); return np.mean(det <= 0)",
+        "J[..., c, a] = np.gradient(displacement_mm[..., c], spacing)[a] for c, a in 0..2; "
+        "return np.mean(np.linalg.det(J + np.eye(3)) <= 0)",
     ]
 )
 def folding_share(function: Any) -> None:
