@@ -108,6 +108,18 @@ def test_other_right_answers_pass() -> None:
     assert c.lps_to_voxel.run(lambda p, a: _lps(p, a).tolist()).passed
     assert c.target_error_mm.run(lambda p, a, t, f: target_registration_error(_mm(p, a), t, f)).passed
     assert c.folding_share.run(_folding).passed
+    assert c.find_shift.run(_grid_shift).passed
+    assert c.find_shift.run(lambda f, m, a, k: _shift(f, m, a, None)).passed  # MI over the whole grid
+
+
+def _grid_shift(fixed, moving, affine, mask):
+    """A search on a grid of half-millimetre steps instead of an optimiser."""
+    shifts = np.arange(-10, 10.1, 0.5)
+    scores = [
+        mutual_information(fixed, apply_transform(moving, affine, rigid_matrix([0, 0, 0], [-d, 0, 0])), mask=mask)
+        for d in shifts
+    ]
+    return shifts[int(np.argmax(scores))]
 
 
 def test_the_data_are_the_chapters() -> None:
