@@ -13,8 +13,8 @@ For instructors:
     python3 course.py grade DIR --out grades.csv  # grade a class's exercise notebooks (medlearn.classroom)
 
 On Windows type ``py`` instead of ``python3``. The first run installs the
-pinned packages (about a minute); later runs reuse ``.venv`` until
-``pyproject.toml`` changes.
+course's packages at the versions of ``constraints.txt`` (about a minute); later
+runs reuse ``.venv`` until ``pyproject.toml`` or ``constraints.txt`` changes.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
 STAMP = VENV / "medlearn-installed.txt"
 SUPPORTED = ((3, 11), (3, 13))
+#: The exact versions the course is tested with (pip's constraints); pyproject.toml holds medlearn's ranges.
+LOCK = HERE / "constraints.txt"
+#: What the classroom path installs beside medlearn: TensorFlow (pyproject.toml says why it is an extra), JupyterLab.
+COURSE_EXTRAS = ("lab", "tensorflow")
 
 
 def venv_python() -> Path:
@@ -45,7 +49,7 @@ def run(*command: object) -> None:
 
 
 def setup(extras: tuple[str, ...] = ("test",)) -> Path:
-    """Create .venv and install medlearn with ``extras`` (its test tools), unless already done."""
+    """Create .venv and install medlearn with ``extras`` (its test tools) at the locked versions, unless done."""
     low, high = SUPPORTED
     if not low <= sys.version_info[:2] <= high:
         sys.exit(
@@ -57,13 +61,15 @@ def setup(extras: tuple[str, ...] = ("test",)) -> Path:
     if not python.exists():
         print(f"Creating {VENV} ...", flush=True)
         run(sys.executable, "-m", "venv", VENV)
-    # The stamp names the pins and the venv's Python: a new Python (a dangling .venv) reinstalls.
-    digest = hashlib.sha256((HERE / "pyproject.toml").read_bytes() + str(python.resolve()).encode()).hexdigest()
+    # The stamp names the ranges, the lock and the venv's Python: a new Python (a dangling .venv) reinstalls.
+    pins = (HERE / "pyproject.toml").read_bytes() + LOCK.read_bytes()
+    digest = hashlib.sha256(pins + str(python.resolve()).encode()).hexdigest()
     installed = STAMP.read_text().split() if STAMP.exists() else []
     if installed[:1] != [digest] or not set(extras) <= set(installed[1:]):
         print("Installing the course's packages (about a minute the first time) ...", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        run(python, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(extras)}]")
+        wanted = ",".join(sorted({*COURSE_EXTRAS, *extras}))
+        run(python, "-m", "pip", "install", "--quiet", "-c", LOCK, "-e", f".[{wanted}]")
         kept = set(installed[1:]) if installed[:1] == [digest] else set()
         STAMP.write_text(" ".join([digest, *sorted(kept | set(extras))]) + "\n")
     install_file(HERE / "lab" / "overrides.json", VENV / "share" / "jupyter" / "lab" / "settings")
@@ -96,7 +102,15 @@ def parallel_options(extra: list[str]) -> list[str]:
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.
-HANDOUT_FILES = ("START_HERE.md", "docs/glossary.md", "course.py", "pyproject.toml", "environment.yml", "postBuild")
+HANDOUT_FILES = (
+    "START_HERE.md",
+    "docs/glossary.md",
+    "course.py",
+    "pyproject.toml",
+    "constraints.txt",
+    "environment.yml",
+    "postBuild",
+)
 HANDOUT_FOLDERS = ("medlearn", "notebooks", "lab")
 # Files that go into the bundle under another name: the learner's README replaces the repository's,
 # which is written for authors and instructors.

@@ -26,7 +26,7 @@ START, END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 #: The pages with a learner's table of chapters, and the one with the instructors' table of topics.
 LEARNER_PAGES = ("README.md", "START_HERE.md", "handout/README.md")
 GUIDE = "instructors/README.md"
-CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")
+TASK_HEADING = re.compile(r"^## Task \d+\b")
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,14 @@ def load(path: Path = LIST, repo: Path = REPO) -> list[Chapter]:
 
 
 def tasks(stem: str, repo: Path = REPO) -> int:
-    """The number of checked tasks in a chapter's learner exercise notebook (0 when it has none)."""
+    """The number of tasks in a chapter's learner exercise notebook, counted by their ``## Task N`` headings (a
+    task may have more than one check); 0 when it has none."""
     path = repo / "exercises" / f"{stem}.ipynb"
     if not path.exists():
         return 0
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    sources = ("".join(c["source"]).strip() for c in cells if c["cell_type"] == "code")
-    return sum(1 for source in sources if CHECK_CALL.match(source))
+    sources = ("".join(c["source"]).strip() for c in cells if c["cell_type"] == "markdown")
+    return sum(1 for source in sources if TASK_HEADING.match(source))
 
 
 def row(chapter: Chapter, minutes: tuple[int, int], count: int, prefix: str = "") -> str:

@@ -22,8 +22,8 @@ a child process, and measures:
   4xx while the service's resident memory grows by less than 200 MB (``--hostile-only`` measures these and
   the real radiographs alone);
 - real radiographs: the 1955 x 1841, 15-bit MONOCHROME1 CR chest PA of the ``pydicom-data`` package
-  (``RG1_UNCR``), and its JPEG 2000 copies, lossless and lossy: the median time of 11 answers each. The
-  package is not a course dependency (``pip install pydicom-data``, 34 MB); the table says when it is missing.
+  (``RG1_UNCR``), and its JPEG 2000 copies, lossless and lossy: the median time of 11 answers each (the
+  package is a course dependency, for chapter 15's CQ500 slice; the table says when it is missing).
 
 Goals: p95 under 20 ms for one client; at least 200 requests/s at 16 clients on 2 cores; zero 5xx;
 memory growth under 50 MB over 10,000 requests; hostile files refused with growth under 200 MB; the real CR

@@ -30,7 +30,12 @@ from .data import ARCHIVE_DATASETS, COURSE_DATASETS, DataError, data_dir, verify
 MIN_MEMORY_GB = 2.0
 #: Room for a notebook's outputs, a Zarr store (chapter 12) and the model files the chapters save.
 MIN_DISK_GB = 1.0
-INSTALL_FIX = "run `python3 course.py lab` (or `pip install -e '.[test]'`) to install the pinned versions"
+INSTALL_FIX = (
+    "run `python3 course.py lab` (or `pip install -c constraints.txt -e '.[lab,tensorflow,test]'`) to install the "
+    "course's versions"
+)
+#: TensorFlow's two packages: the course installs tensorflow-cpu where it has wheels, Colab has tensorflow (with CUDA).
+TENSORFLOW_PACKAGES = ("tensorflow-cpu", "tensorflow")
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,29 @@ def package_rows(requirements: Iterable[Requirement] | None = None) -> list[Row]
         ok = requirement.specifier.contains(Version(installed), prereleases=True)
         found = f"{installed} (pinned {requirement.specifier})"
         rows.append(Row(requirement.name, ok, found, "" if ok else INSTALL_FIX))
-    return rows
+    return rows if requirements is not None else [*rows, tensorflow_package_row()]
+
+
+def tensorflow_package_row() -> Row:
+    """TensorFlow's package against the range of medlearn's extra ``tensorflow``: the one this platform's marker
+    names, or the other of the two (Colab has ``tensorflow`` where the course installs ``tensorflow-cpu``).
+
+    Example:
+        >>> tensorflow_package_row().item in TENSORFLOW_PACKAGES
+        True
+    """
+    named = [r for r in pinned_requirements(extras=("tensorflow",)) if r.name in TENSORFLOW_PACKAGES]
+    if len(named) != 1:  # medlearn installed from an older pyproject.toml, before the extra
+        return Row("tensorflow", False, "no TensorFlow range in medlearn's installed metadata", INSTALL_FIX)
+    (wanted,) = named
+    for name in sorted(TENSORFLOW_PACKAGES, key=lambda n: n != wanted.name):  # the platform's own first
+        try:
+            installed = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        ok = wanted.specifier.contains(Version(installed), prereleases=True)
+        return Row(name, ok, f"{installed} (pinned {wanted.specifier})", "" if ok else INSTALL_FIX)
+    return Row(wanted.name, False, f"missing (pinned {wanted.specifier})", INSTALL_FIX)
 
 
 def dataset_rows(root: str | Path | None = None) -> list[Row]:

@@ -161,7 +161,7 @@ def bootstrap_ci(
         >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
         >>> scores = y + np.random.default_rng(0).normal(0, 1, 100)
         >>> auc, low, high = bootstrap_ci(y, scores, n_boot=200)
-        >>> bool(low < auc < high), auc == roc_auc_score(y, scores)
+        >>> bool(low < auc < high), bool(auc == roc_auc_score(y, scores))
         (True, True)
     """
     truth, (scores,), fast, n_boot, level, seed = _bootstrap_arguments(

@@ -88,7 +88,7 @@ def test_to_network_input_is_the_chapters_function(medmnist_dir) -> None:
     from medlearn.data import load_medmnist
     from medlearn.models import to_network_input
 
-    namespace: dict = {"np": np, "splits": {}}  # the cell also prepares the splits it is given: none here
+    namespace: dict = {"np": np, "SPLITS": (), "load_medmnist": None}  # the cell also loads the splits: none here
     exec(_cell("def to_network_input("), namespace)
     chapter = namespace["to_network_input"]
     images, _ = load_medmnist("pneumoniamnist", "val", root=medmnist_dir)

@@ -32,6 +32,11 @@ MISTAKES = [
         lambda n, k, p, s: math.ceil(n / s) if p == "same" else (n - k + 1) // s,
         "belongs after the division",
     ),
+    (
+        cnn_training.output_size,
+        lambda n, k, p, s: (n + 2 * (k // 2) - k) // s + 1 if p == "same" else (n - k) // s + 1,
+        "kernel 4 is even",
+    ),
     (cnn_training.to_network_input, lambda im: (im / 255.0).astype("float32"), "channel axis"),
     (cnn_training.to_network_input, lambda im: im[..., None].astype("float32"), "divide the 8-bit values by 255"),
     (cnn_training.to_network_input, lambda im: im[..., None] / 255.0, "float32"),
@@ -42,6 +47,7 @@ MISTAKES = [
     ),
     (cnn_training.class_weights, lambda y: list(len(y) / (2 * np.bincount(y))), "dict"),
     (cnn_training.class_weights, lambda y: {k: c / len(y) for k, c in enumerate(np.bincount(y))}, "inverse"),
+    (cnn_training.class_weights, lambda y: {k: len(y) / (2 * c) for k, c in enumerate(np.bincount(y))}, "not 2"),
     (
         cnn_training.class_weights,
         lambda y: {k: 1 / c for k, c in enumerate(np.bincount(y))},
@@ -90,7 +96,9 @@ test_typical_mistake_fails_with_its_hint = typical_mistakes_test(MISTAKES)
 # typical mistake hands it back with one thing wrong, so that the mistakes cost no training of their own.
 
 
-def _table_network(*, padding="same", filters=(8, 16), head="average", output=("sigmoid", 1), bias=True, relu="layer"):
+def _table_network(
+    *, padding="same", filters=(8, 16), head="average", output=("sigmoid", 1), bias=True, relu="layer", sigmoid="dense"
+):
     import keras
 
     layers = keras.layers
@@ -104,7 +112,10 @@ def _table_network(*, padding="same", filters=(8, 16), head="average", output=("
             stack.append(layers.Activation("relu"))
         stack.append(layers.MaxPooling2D())
     stack.append(layers.Flatten() if head == "flatten" else layers.GlobalAveragePooling2D())
-    stack += [layers.Dropout(0.3), layers.Dense(output[1], activation=output[0])]
+    if sigmoid == "layer":  # Dense(1) then Activation("sigmoid"): the same network, written in two layers
+        stack += [layers.Dropout(0.3), layers.Dense(1), layers.Activation("sigmoid")]
+    else:
+        stack += [layers.Dropout(0.3), layers.Dense(output[1], activation=output[0])]
     return keras.Sequential(stack)
 
 
@@ -262,6 +273,17 @@ RIGHT = {
     cnn_training.what_changed: lambda: "b",
 }
 test_right_training_answers_pass = right_answers_test(RIGHT)
+
+
+def test_build_from_table_accepts_the_sigmoid_as_a_layer_of_its_own():
+    assert cnn_training.build_from_table.run(lambda: _table_network(sigmoid="layer")).passed
+
+
+def test_build_from_table_refuses_a_linear_output_without_a_sigmoid():
+    result = cnn_training.build_from_table.run(lambda: _table_network(output=("linear", 1)))
+    assert not result.passed and "sigmoid" in str(result)
+
+
 test_training_placeholders_are_todo = placeholders_test(RIGHT)
 
 

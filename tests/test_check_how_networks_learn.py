@@ -16,12 +16,23 @@ def _sizes(inputs: int, layers: list[int]) -> list[tuple[int, int]]:
     return list(zip(sizes[:-1], sizes[1:], strict=True))
 
 
-def _neuron(x: np.ndarray, y: np.ndarray, rate: float, steps: int, bias: bool = True, sign: float = 1.0):
+def _neuron(
+    x: np.ndarray,
+    y: np.ndarray,
+    rate: float,
+    steps: int,
+    bias: bool = True,
+    sign: float = 1.0,
+    denominator: str = "cases",
+    factor: float = 1.0,
+    bias_factor: float = 1.0,
+):
+    n = x.size if denominator == "size" else len(y)
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w + b)))
-        w = w - sign * rate * x.T @ (p - y) / len(y)
-        b = b - rate * np.mean(p - y) if bias else 0.0
+        w = w - sign * rate * factor * x.T @ (p - y) / n
+        b = b - rate * bias_factor * np.mean(p - y) if bias else 0.0
     return w, b
 
 
@@ -52,6 +63,14 @@ MISTAKES = [
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, bias=False), "bias stayed at 0"),
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, sign=-1.0), "not at the minimum"),
     (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n)[0], "return two things"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n // 3), "take all `steps` steps"),
+    # constant rescalings of the gradient reach the same minimum; the first five steps tell them apart
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, denominator="size"), "not by X.size"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, factor=2.0, bias_factor=2.0), "no factor 2"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, factor=2.0), "drop the factor 2"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n, bias_factor=0.5), "the full mean(p - y)"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, n // 2), "take exactly `steps` steps"),
+    (c.train_neuron, lambda x, y, r, n: _neuron(x, y, r, 2 * n // 3), "take exactly `steps` steps"),
 ]
 
 

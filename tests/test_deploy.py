@@ -3,6 +3,7 @@ HTTP client on 127.0.0.1 (valid, refused and concurrent requests)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import json
@@ -581,6 +582,39 @@ def test_structured_report_refuses_bad_arguments_and_foreign_datasets(images: np
     assert absent["threshold"] == 0.5  # present and absent are relative to it: a viewer can show both
 
 
+def _tracking_uids(report: pydicom.Dataset) -> list[str]:
+    found = []
+    for item in report.iterall():
+        if getattr(item, "VR", "") == "SQ" and item.keyword == "ContentSequence":
+            for entry in item.value:
+                name = entry.ConceptNameCodeSequence[0].CodeValue if "ConceptNameCodeSequence" in entry else ""
+                if entry.ValueType == "UIDREF" and name == "112040":  # Tracking Unique Identifier
+                    found.append(str(entry.UID))
+    return found
+
+
+def test_two_reports_of_one_image_never_share_a_uid(images: np.ndarray) -> None:
+    # After a patient reconciliation the PACS sends the image again with the corrected patient: the new report is
+    # another instance, whose content differs, so it needs its own UIDs (PS3.5 section 9, PS3.3 C.12.1.1.1).
+    source = image_to_dicom(images[0], seed="reconciled")
+    corrected = copy.deepcopy(source)
+    corrected.PatientID, corrected.PatientName = "CORRECTED-ID", "Corrected^Name"
+    first = structured_report(source, 0.7, threshold=0.5, model_version="v1")
+    again = structured_report(source, 0.7, threshold=0.5, model_version="v1")  # the same image asked twice
+    second = structured_report(corrected, 0.7, threshold=0.5, model_version="v1")
+    assert (first.PatientID, second.PatientID) == (source.PatientID, "CORRECTED-ID")
+    reports = (first, again, second)
+    assert len({str(report.SOPInstanceUID) for report in reports}) == 3
+    assert len({str(report.SeriesInstanceUID) for report in reports}) == 3
+    assert all(report.StudyInstanceUID == source.StudyInstanceUID for report in reports)  # in the image's study
+    written = [pydicom.dcmread(io.BytesIO(to_bytes(report))) for report in reports]
+    assert all(r.file_meta.MediaStorageSOPInstanceUID == r.SOPInstanceUID for r in written)
+    # what they share: the image they describe, and the finding's Tracking UID
+    assert {read_structured_report(r)["image"] for r in written} == {str(source.SOPInstanceUID)}
+    tracking = [_tracking_uids(r) for r in written]
+    assert len(tracking[0]) == 1 and tracking[0] == tracking[1] == tracking[2]
+
+
 def test_a_refusal_echoes_at_most_a_short_piece_of_a_header_value() -> None:
     dataset = image_to_dicom(np.zeros((28, 28), np.uint8))
     with warnings.catch_warnings():
@@ -627,7 +661,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     try:
         image = image_to_dicom(images[2], seed="c-store")
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
-        ct = _file("CT_small.dcm")  # a CT: no presentation context is accepted for it, so no association
+        ct = _file("CT_small.dcm")  # a CT: its presentation context is rejected, so the sender aborts
         assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI", calling_ae="STRANGER") == -1  # rejected
         wrong = image_to_dicom(images[3], seed="refused")

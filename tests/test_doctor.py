@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 
@@ -61,8 +62,35 @@ def test_wrong_or_missing_packages_and_old_python_are_problems() -> None:
 
 def test_pins_come_from_the_installed_metadata() -> None:
     names = {r.name for r in doctor.pinned_requirements()}
-    assert {"numpy", "keras", "jupyterlab", "dask"} <= names and "pytest" not in names
+    assert {"numpy", "keras", "dask"} <= names and not {"pytest", "jupyterlab", "tensorflow"} & names
     assert "pytest" in {r.name for r in doctor.pinned_requirements(extras=("test",))}
+    assert "jupyterlab" in {r.name for r in doctor.pinned_requirements(extras=("lab",))}
+
+
+def test_either_tensorflow_package_is_checked_against_the_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colab's tensorflow stands for the course's tensorflow-cpu; a version outside the range, or none, is a problem."""
+    real = importlib.metadata.version
+
+    def versions(installed: dict[str, str]):
+        def version(name: str) -> str:
+            if name in doctor.TENSORFLOW_PACKAGES:
+                if name not in installed:
+                    raise importlib.metadata.PackageNotFoundError(name)
+                return installed[name]
+            return real(name)
+
+        return version
+
+    for installed, ok in [
+        ({"tensorflow": "2.20.0"}, True),
+        ({"tensorflow-cpu": "2.21.0"}, True),
+        ({"tensorflow": "1.15.0"}, False),
+        ({}, False),
+    ]:
+        monkeypatch.setattr(importlib.metadata, "version", versions(installed))
+        row = doctor.tensorflow_package_row()
+        assert row.ok == ok and (row.item in installed or not installed), (installed, row)
+        assert ok or "course.py lab" in row.fix
 
 
 def test_memory_and_disk_thresholds() -> None:

@@ -1,4 +1,5 @@
-"""pyproject.toml and environment.yml must pin the same packages to the same versions."""
+"""environment.yml installs what pyproject.toml asks for (medlearn's ranges and the extras the course installs), with
+constraints.txt, the course's lock, as pip's constraints (tests/test_requirements.py checks the lock)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def _pins(lines: list[str], python: str, platform: dict[str, str]) -> dict[str, 
     env = default_environment() | platform | {"python_version": python, "python_full_version": python + ".0"}
     pins = {}
     for line in lines:
+        if line.startswith("-"):  # a pip option line (-c constraints.txt)
+            continue
         req = Requirement(line)
         if req.marker is None or req.marker.evaluate(env):
             pins[canonicalize_name(req.name)] = str(req.specifier)
@@ -47,17 +50,25 @@ def test_environment_yml_pins_what_pyproject_pins(platform: str) -> None:
     env = _environment()
     python = _conda_python(env)
     (pip_lines,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    extras = project["optional-dependencies"]
     from_pyproject = _pins(
-        project["dependencies"] + project["optional-dependencies"]["test"], python, PLATFORMS[platform]
+        project["dependencies"] + extras["tensorflow"] + extras["lab"] + extras["test"], python, PLATFORMS[platform]
     )
     from_conda = _pins(pip_lines, python, PLATFORMS[platform])
     assert from_conda == from_pyproject
 
 
-def test_every_pin_is_compatible_release() -> None:
-    project = _pyproject()["project"]
-    extras = project["optional-dependencies"]
-    for line in project["dependencies"] + extras["test"] + extras["site"]:
+def test_environment_yml_installs_with_the_lock() -> None:
+    (pip_lines,) = [d["pip"] for d in _environment()["dependencies"] if isinstance(d, dict)]
+    assert pip_lines[0] == "-c constraints.txt"
+    assert (REPO / "constraints.txt").is_file()
+
+
+def test_test_and_site_tools_are_compatible_release_pins() -> None:
+    """The tools that only test and build the course keep bug-fix ranges; medlearn's own needs are wider ranges
+    (tests/test_requirements.py)."""
+    extras = _pyproject()["project"]["optional-dependencies"]
+    for line in extras["test"] + extras["site"]:
         specifier = str(Requirement(line).specifier)
         assert specifier.startswith("~=") and specifier.count(".") >= 2, line
 
@@ -73,7 +84,7 @@ def test_exactly_one_tensorflow_everywhere() -> None:
     project = _pyproject()["project"]
     for platform in PLATFORMS.values():
         for python in ("3.11", "3.12", "3.13"):
-            pins = _pins(project["dependencies"], python, platform)
+            pins = _pins(project["dependencies"] + project["optional-dependencies"]["tensorflow"], python, platform)
             assert ("tensorflow" in pins) != ("tensorflow-cpu" in pins), (platform, python)
             assert {"numpy", "keras", "scikit-learn"} <= set(pins)
 

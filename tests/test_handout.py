@@ -142,7 +142,8 @@ def test_the_detector_has_something_to_find() -> None:
 
 
 def test_the_handout_has_the_learners_course(handout: Path) -> None:
-    for name in ("README.md", "START_HERE.md", "docs/glossary.md", "course.py", "pyproject.toml", "lab/overrides.json"):
+    names = ("README.md", "START_HERE.md", "docs/glossary.md", "course.py", "pyproject.toml", "constraints.txt")
+    for name in (*names, "lab/overrides.json"):
         assert (handout / name).is_file(), name
     for folder in ("notebooks", "exercises"):
         want = sorted(p.name for p in (REPO / folder).glob("*.ipynb"))

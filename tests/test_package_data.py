@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from pathlib import Path
 
 import tomllib
 from helpers import REPO
@@ -25,7 +26,7 @@ def _declared(path, patterns: dict[str, list[str]]) -> bool:
     setuptools reads them: relative to that package's folder ("medlearn.privacy" = ["data/iods.json.gz"])."""
     folders = path.parent.parts
     for depth in range(1, len(folders) + 1):
-        package, inside = ".".join(folders[:depth]), path.relative_to(*folders[:depth]).as_posix()
+        package, inside = ".".join(folders[:depth]), path.relative_to(Path(*folders[:depth])).as_posix()
         if any(fnmatch(inside, pattern) for pattern in patterns.get(package, [])):
             return True
     return False

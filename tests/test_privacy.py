@@ -404,6 +404,10 @@ def test_a_segmentation_keeps_its_type_1_dates_and_serial_number_as_dummies(name
     shifted = deidentify(original, salt=SALT, date_shift_days=-10)  # with the date option: moved, not dummied
     assert shifted.ContentDate == shift_date(original.ContentDate, -10)
     assert iod_problems(shifted) == iod_problems(original)
+    original.AcquisitionDateTime = "20010101120000.5+0100"  # a UTC offset says where: it goes with (0008,0201)
+    original.TimezoneOffsetFromUTC = "+0100"
+    zoned = deidentify(original, salt=SALT, date_shift_days=-10)
+    assert zoned.AcquisitionDateTime == "20001222120000.5" and "TimezoneOffsetFromUTC" not in zoned
 
 
 ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1"

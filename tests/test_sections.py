@@ -59,14 +59,14 @@ def test_reading_time_counts_words_and_code() -> None:
     code = nbformat.v4.new_code_cell("\n".join(["x = 1"] * 40))
     nb = nbformat.v4.new_notebook(cells=[md, code])
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 9 and only.cell_seconds == 0.0 and only.has_code  # 301/100 + 40/8, up
+    assert only.reading_minutes == 13 and only.cell_seconds == 0.0 and only.has_code  # 301/70 + 40/5, up
     code.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
     code.metadata["execution"] = {
         "iopub.execute_input": "2026-01-01T00:00:00Z",
         "shell.execute_reply": "2026-01-01T00:02:00Z",
     }
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 12 and only.cell_seconds == 120.0  # + a minute a figure + 2 minutes run
+    assert only.reading_minutes == 16 and only.cell_seconds == 120.0  # + 1.5 min a figure + 2 minutes run
     with pytest.raises(ValueError, match="timing markers|the lines"):
         sections.update_guide("no markers here", "table")
 
@@ -78,10 +78,10 @@ def test_folded_answers_and_collapsed_checks_are_not_in_the_reading_path() -> No
     check.metadata["jupyter"] = {"source_hidden": True}
     nb = nbformat.v4.new_notebook(cells=[md, check])
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 1 and only.has_code  # 100 words; the folded answer and the 80 lines not read
+    assert only.reading_minutes == 2 and only.has_code  # 100 words; the folded answer and the 80 lines not read
     del check.metadata["jupyter"]
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 11  # 100/100 + 80/8
+    assert only.reading_minutes == 18  # 100/70 + 80/5, up
 
 
 def test_stored_seconds_sums_the_recorded_cell_times_and_skips_the_rest() -> None:

@@ -155,7 +155,7 @@ def test_cohorts_load_with_their_stated_size(name: str) -> None:
     assert int(cohort.event.sum()) == info.events
     assert cohort.event.dtype == bool and np.all(cohort.time >= 0)
     assert cohort.outcome.dtype.names == ("event", "time")
-    assert str(info.patients) in cohort.describe() and info.source in cohort.describe()
+    assert f"{info.patients} {info.members}" in cohort.describe() and info.source in cohort.describe()
 
 
 def test_plot_survival_curves() -> None:

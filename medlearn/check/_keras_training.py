@@ -7,7 +7,7 @@ again here on the same images: never with stored digits, which move with the pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from .core import Wrong
+from .core import Wrong, as_result, call
 
 #: How far a reported AUC may be from the one scored again: Keras' AUC metric (200 thresholds) differs from the
 #: exact one in the third decimal.
@@ -169,3 +169,43 @@ def near(a: float, b: float) -> bool:
         (True, False)
     """
     return abs(a - b) <= AUC_TOLERANCE
+
+
+def trained_model(
+    function: Any,
+    data: Sequence[Any],
+    *,
+    keys: Sequence[str],
+    fit: str,
+    validation: tuple[int, str],
+    brief: str,
+    max_epochs: int = 10,
+) -> tuple[dict, Any, list[Fit]]:
+    """Run a learner's training function on ``data`` and check what every training task asks first: a dict with
+    ``keys`` (``'model'`` among them), a ``keras.Model`` there, trained (``fit`` shows the call), never on the
+    validation split (``validation``: its size and a hint), for at most ``max_epochs`` (``brief``: the hint).
+    Returns the dict, the model and the fits.
+
+    Example:
+        >>> trained_model(lambda x: 0.5, [1], keys=("model",), fit="model.fit(x, y)", validation=(2, "v"), brief="b")
+        Traceback (most recent call last):
+        ...
+        medlearn.check.core.Wrong: return a dict with the keys 'model'.
+    """
+    import keras
+
+    try:
+        with recorded_fits() as fits:
+            result = as_result(call(function, *data), keys)
+    except Wrong as wrong:
+        raise training_error_hint(wrong) from None
+    model = result["model"]
+    if not isinstance(model, keras.Model):
+        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
+    if not fits:
+        raise Wrong(f"the network was never trained: call {fit}.")
+    if any(f.n == validation[0] for f in fits):
+        raise Wrong(validation[1])
+    if max(f.epochs for f in fits) > max_epochs:
+        raise Wrong(brief)
+    return result, model, fits

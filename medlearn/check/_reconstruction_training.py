@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import recorded_fits, training_error_hint
-from .core import Wrong, as_number, as_result, call, task
+from ._keras_training import trained_model
+from .core import Wrong, as_number, task
 
 __all__ = ["noisy_pairs", "train_denoiser"]
 
@@ -58,24 +58,15 @@ def _mean_psnr(reference: np.ndarray, image: np.ndarray, data_range: float = 1.0
     ]
 )
 def train_denoiser(function: Any) -> None:
-    import keras
-
     noisy_train, clean_train, noisy_val, clean_val = _pairs()
-    try:
-        with recorded_fits() as fits:
-            result = call(function, noisy_train.copy(), clean_train.copy(), noisy_val.copy(), clean_val.copy())
-    except Wrong as wrong:
-        raise training_error_hint(wrong) from None
-    result = as_result(result, ("model", "psnr_noisy", "psnr_cleaned"))
-    model = result["model"]
-    if not isinstance(model, keras.Model):
-        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
-    if not fits:
-        raise Wrong("the network was never trained: call model.fit(noisy_train, clean_train, ...).")
-    if any(f.n == N_VAL for f in fits):
-        raise Wrong("the validation images went into training: fit on the training pairs only.")
-    if max(f.epochs for f in fits) > 10:
-        raise Wrong("train briefly: 5 epochs are enough here, and run in seconds.")
+    result, model, _ = trained_model(
+        function,
+        (noisy_train.copy(), clean_train.copy(), noisy_val.copy(), clean_val.copy()),
+        keys=("model", "psnr_noisy", "psnr_cleaned"),
+        fit="model.fit(noisy_train, clean_train, ...)",
+        validation=(N_VAL, "the validation images went into training: fit on the training pairs only."),
+        brief="train briefly: 5 epochs are enough here, and run in seconds.",
+    )
     noisy, cleaned = (
         as_number(result["psnr_noisy"], "'psnr_noisy'"),
         as_number(result["psnr_cleaned"], "'psnr_cleaned'"),

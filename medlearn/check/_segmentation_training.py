@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import recorded_fits, training_error_hint
-from .core import Wrong, as_number, call, task
+from ._keras_training import trained_model
+from .core import Wrong, as_number, task
 
 __all__ = ["train_unet", "vessel_patches"]
 
@@ -65,25 +65,15 @@ def _dice(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     ]
 )
 def train_unet(function: Any) -> None:
-    import keras
-
     x_train, y_train, x_val, y_val = _patches()
-    try:
-        with recorded_fits() as fits:
-            result = call(function, x_train.copy(), y_train.copy(), x_val.copy(), y_val.copy())
-    except Wrong as wrong:
-        raise training_error_hint(wrong) from None
-    if not isinstance(result, dict) or not {"model", "val_dice"} <= set(result):
-        raise Wrong("return a dict with the keys 'model' (the trained U-Net) and 'val_dice'.")
-    model = result["model"]
-    if not isinstance(model, keras.Model):
-        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
-    if not fits:
-        raise Wrong("the network was never trained: call model.fit(x_train, y_train, ...).")
-    if any(f.n == N_VAL for f in fits):
-        raise Wrong("the validation patches went into training: fit on x_train and y_train only.")
-    if max(f.epochs for f in fits) > 10:
-        raise Wrong("train briefly: 3 epochs are enough here, and run in seconds.")
+    result, model, _ = trained_model(
+        function,
+        (x_train.copy(), y_train.copy(), x_val.copy(), y_val.copy()),
+        keys=("model", "val_dice"),
+        fit="model.fit(x_train, y_train, ...)",
+        validation=(N_VAL, "the validation patches went into training: fit on x_train and y_train only."),
+        brief="train briefly: 3 epochs are enough here, and run in seconds.",
+    )
     dice = as_number(result["val_dice"], "'val_dice'")
     p_val = np.asarray(model.predict(x_val, verbose=0, batch_size=50))
     if p_val.shape != y_val.shape:

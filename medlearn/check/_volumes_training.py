@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import as_auc, near, recorded_fits, scored_auc, training_error_hint
-from .core import Wrong, call, task
+from ._keras_training import as_auc, near, scored_auc, trained_model
+from .core import Wrong, task
 
 __all__ = ["adrenal_subset", "train_volume_cnn"]
 
@@ -50,27 +50,17 @@ def adrenal_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     ]
 )
 def train_volume_cnn(function: Any) -> None:
-    import keras
-
     from ..models import to_network_input
 
     volumes_train, y_train, volumes_val, y_val = _adrenal()
-    try:
-        with recorded_fits() as fits:
-            result = call(function, volumes_train.copy(), y_train.copy(), volumes_val.copy(), y_val.copy())
-    except Wrong as wrong:
-        raise training_error_hint(wrong) from None
-    if not isinstance(result, dict) or not {"model", "train_auc", "val_auc"} <= set(result):
-        raise Wrong("return a dict with the keys 'model', 'train_auc' and 'val_auc'.")
-    model = result["model"]
-    if not isinstance(model, keras.Model):
-        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
-    if not fits:
-        raise Wrong("the network was never trained: call model.fit(X_train, y_train, ...).")
-    if any(f.n == len(y_val) for f in fits):
-        raise Wrong("the validation volumes went into training: fit on the training volumes only.")
-    if max(f.epochs for f in fits) > 10:
-        raise Wrong("train briefly: a few epochs (3 to 5), so that it runs in seconds.")
+    result, model, fits = trained_model(
+        function,
+        (volumes_train.copy(), y_train.copy(), volumes_val.copy(), y_val.copy()),
+        keys=("model", "train_auc", "val_auc"),
+        fit="model.fit(X_train, y_train, ...)",
+        validation=(len(y_val), "the validation volumes went into training: fit on the training volumes only."),
+        brief="train briefly: a few epochs (3 to 5), so that it runs in seconds.",
+    )
     if any(f.largest is not None and f.largest > 1.5 for f in fits):
         raise Wrong("the network trained on 0-255 values: scale the volumes with to_network_input(..., volumes=True).")
     train_auc, val_auc = as_auc(result["train_auc"], "'train_auc'"), as_auc(result["val_auc"], "'val_auc'")

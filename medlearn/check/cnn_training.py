@@ -103,6 +103,8 @@ def output_size(function: Any) -> None:
         (27, 3, 2, "same"),
         (14, 2, 2, "valid"),
         (9, 4, 3, "valid"),
+        (28, 4, 1, "same"),
+        (28, 2, 2, "same"),
     ):
         layer = keras.layers.Conv2D(1, kernel, strides=stride, padding=padding)
         want = layer.compute_output_shape((None, size, size, 1))[1]
@@ -123,6 +125,11 @@ def output_size(function: Any) -> None:
             raise Wrong(f"'same' keeps the size only with stride 1; with stride {stride} it is ceil(size / stride).")
         if padding == "same" and got == size // stride and size % stride:
             raise Wrong(f"for size {size} and stride {stride}, 'same' rounds up: ceil(size / stride) = {want}.")
+        if padding == "same" and kernel % 2 == 0 and got == (size + 2 * (kernel // 2) - kernel) // stride + 1:
+            raise Wrong(
+                f"kernel {kernel} is even: padding kernel // 2 on both sides adds one pixel too many. 'same' gives "
+                f"ceil(size / stride) = {want} for any kernel; Keras pads one side more than the other."
+            )
         raise Wrong(
             f"size {size}, kernel {kernel}, stride {stride}, padding '{padding}': Keras gives {want}, "
             f"you returned {got}."
@@ -194,6 +201,11 @@ def class_weights(function: Any) -> None:
             raise Wrong(
                 "right direction, but scale them so that the weights average to 1 over the cases: "
                 "n_samples / (n_classes * count)."
+            )
+        if all(np.isclose(got[k], len(labels) / (2 * counts[k])) for k in want):
+            raise Wrong(
+                f"with {len(classes)} classes, divide by {len(classes)}, not 2: n_samples / (n_classes * count). "
+                "The chapter's n / (2 * count) is the two-class case; write yours for any number of classes."
             )
         raise Wrong(
             f"for counts {counts.tolist()} the balanced weights are "

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..detection import box_iou, count_objects, non_max_suppression
+from ._detection_training import train_detector
 from .core import Wrong, as_array, as_number, call, letter_answer, task
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "nms_per_class",
     "report_with_missing_labels",
     "sensitivity_at_rates",
+    "train_detector",
 ]
 
 _PAIRS = [

@@ -263,6 +263,49 @@ def _two_measurements() -> tuple[np.ndarray, np.ndarray]:
     return (x_train - x_train.mean(axis=0)) / x_train.std(axis=0), y_train
 
 
+def _neuron_steps(
+    x: np.ndarray, y: np.ndarray, rate: float, steps: int, weight_scale: float = 1.0, bias_scale: float = 1.0
+) -> np.ndarray:
+    """Weights and bias (as one array) after `steps` full-batch steps from zero, gradients scaled as given."""
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        error = 1 / (1 + np.exp(-(x @ w + b))) - y
+        w = w - rate * weight_scale * x.T @ error / len(y)
+        b = b - rate * bias_scale * float(np.mean(error))
+    return np.append(w, b)
+
+
+# constant rescalings of the gradient reach the same minimum, so the first steps tell them apart
+_RESCALED = [
+    (
+        2.0,
+        2.0,
+        "your steps are twice the right ones: the cross-entropy's gradient has no factor 2 (that 2 belonged to "
+        "the squared error of task 1); it is X.T @ (p - y) / n for w and mean(p - y) for b.",
+    ),
+    (
+        2.0,
+        1.0,
+        "your weight steps are twice the right ones: drop the factor 2 from X.T @ (p - y) / n (the 2 belongs to "
+        "the squared error of task 1, not to the cross-entropy).",
+    ),
+    (
+        0.5,
+        1.0,
+        "your weight steps are half the right ones: divide X.T @ (p - y) by the number of cases, len(y), not by "
+        "X.size (cases times measurements).",
+    ),
+    (
+        0.5,
+        0.5,
+        "your steps are half the right ones: divide by the number of cases, len(y), not by X.size (cases times "
+        "measurements).",
+    ),
+    (1.0, 0.5, "your bias steps are half the right ones: the bias's gradient is the full mean(p - y)."),
+    (1.0, 2.0, "your bias steps are twice the right ones: the bias's gradient is mean(p - y), with no factor 2."),
+]
+
+
 @task(
     hints=[
         "Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y.",
@@ -280,16 +323,47 @@ def train_neuron(function: Any) -> None:
         raise Wrong("return two things: the weights w (an array of 2) and the bias b (a number), as (w, b).")
     w = as_array(result[0], "your weights", shape=(2,))
     b = as_number(result[1], "your bias")
-    reference = LogisticRegression(C=np.inf).fit(x, y)
+    # fitted to convergence: 3,000 steps at rate 0.5 reach its minimum to about 1e-8, a third of them only to 7e-4;
+    # a gradient off by a constant factor reaches it too, which the first steps then catch
+    reference = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(x, y)
     gap = max(float(np.abs(w - reference.coef_[0]).max()), abs(b - float(reference.intercept_[0])))
-    if gap < 1e-2:
+    if gap < 1e-4:
+        _check_first_steps(function, x, y)
         return
     if abs(b) < 1e-12:
         raise Wrong("your bias stayed at 0: update b too, by its own gradient mean(p - y).")
     if not np.all(np.isfinite(w)):
         raise Wrong("your weights ran to infinity or NaN: divide the gradient by the number of cases (a mean).")
+    if gap < 0.1:
+        raise Wrong(
+            f"your weights and bias are near the minimum but not at it (largest difference {gap:.1e}, more than 1e-4): "
+            "take all `steps` steps, each with the given learning_rate."
+        )
     raise Wrong(
         f"your weights {np.round(w, 3).tolist()} and bias {b:.3f} are not at the minimum that scikit-learn's "
         f"LogisticRegression(C=np.inf) finds ({np.round(reference.coef_[0], 3).tolist()}, "
         f"{reference.intercept_[0]:.3f}). Check the sign of the step and the gradient X.T @ (p - y) / n."
+    )
+
+
+def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:
+    """After 5 steps at rate 0.5 the weights must match the right steps' (any constant rescaling differs there)."""
+    steps = 5
+    result = call(function, x.copy(), y.copy(), 0.5, steps)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise Wrong("return two things: the weights w (an array of 2) and the bias b (a number), as (w, b).")
+    got = np.append(as_array(result[0], "your weights", shape=(2,)), as_number(result[1], "your bias"))
+    right = _neuron_steps(x, y, 0.5, steps)
+    if np.allclose(got, right, rtol=0, atol=1e-9):
+        return
+    for weight_scale, bias_scale, message in _RESCALED:
+        if np.allclose(got, _neuron_steps(x, y, 0.5, steps, weight_scale, bias_scale), rtol=0, atol=1e-9):
+            raise Wrong(f"you reach the minimum, but {message}")
+    for fewer in range(steps):
+        if np.allclose(got, _neuron_steps(x, y, 0.5, fewer), rtol=0, atol=1e-9):
+            raise Wrong(f"with steps={steps} you took {fewer} steps: take exactly `steps` steps.")
+    raise Wrong(
+        f"you reach the minimum, but after {steps} steps at rate 0.5 your weights and bias are "
+        f"{np.round(got, 3).tolist()}, the right steps give {np.round(right, 3).tolist()}: each step is "
+        "learning_rate times the gradient, X.T @ (p - y) / len(y) for w and mean(p - y) for b."
     )

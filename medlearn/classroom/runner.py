@@ -199,7 +199,11 @@ def run_submission(
     grader_cell = nbformat.v4.new_code_cell(grader)
     grader_cell.metadata["medlearn_grader"] = True  # its own time: the checks themselves may take a while
     nb.cells = [*cells, grader_cell]
-    with tempfile.TemporaryDirectory(prefix="medlearn-grade-") as folder:
+    # The kernel's Unix sockets go to a second folder, removed with the first even when the child was killed.
+    with (
+        tempfile.TemporaryDirectory(prefix="medlearn-grade-") as folder,
+        tempfile.TemporaryDirectory(prefix="medlearn-k-") as sockets,
+    ):
         work = Path(folder)
         notebook = work / "submission.ipynb"
         nbformat.write(nb, notebook)
@@ -207,6 +211,7 @@ def run_submission(
 
         # HOME is the empty folder; the course's data folder is named, so the exercises still find their files.
         env = {**os.environ, "HOME": str(work), "MPLBACKEND": "Agg", "MEDLEARN_DATA": str(data_dir())}
+        env["MEDLEARN_KERNEL_SOCKETS"] = sockets
         env.pop("MEDLEARN_STRICT_CLAIMS", None)
         start = time.monotonic()
         # The child reads the notebook, then reports only the grader cell's output on its stdout, a pipe that

@@ -37,6 +37,8 @@ class CohortInfo:
     time_unit: str
     source: str
     terms: str
+    #: What its members are called: patients, or people (a population sample).
+    members: str = "patients"
 
 
 #: The cohorts of chapter 16, by name. Sizes are checked on loading (tests/test_survival.py).
@@ -74,13 +76,14 @@ COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
         ),
         "flchain": CohortInfo(
             loader="load_flchain",
-            title="Serum free light chains: a sample of the adult population of Olmsted County, Minnesota",
+            title="Serum free light chains: a sample of residents aged 50 or more of Olmsted County, Minnesota",
             patients=7874,
             events=2169,
             endpoint="death from any cause",
             time_unit="days",
             source="Dispenzieri et al., Mayo Clin Proc 2012;87:517-523; the data as in R's survival package",
             terms="as in R's survival package (LGPL-2 or later); no separate licence for the data is stated",
+            members="people",
         ),
         "gse7390": CohortInfo(
             loader="load_breast_cancer",
@@ -129,7 +132,7 @@ class Cohort:
         """
         share = self.event.mean() * 100
         return (
-            f"{self.name}: {self.info.title}. {len(self.time)} patients, {int(self.event.sum())} "
+            f"{self.name}: {self.info.title}. {len(self.time)} {self.info.members}, {int(self.event.sum())} "
             f"{'deaths' if self.info.endpoint.startswith('death') else 'events'} ({share:.0f} %), "
             f"endpoint: {self.info.endpoint}, time in {self.info.time_unit}. Source: {self.info.source}."
         )

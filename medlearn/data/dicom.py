@@ -26,11 +26,11 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: pydicom's real CT slices that chapter 15 reconstructs: its own test files (the two large ones are JPEG 2000).
+#: The real CT slices that chapter 15 reconstructs, from pydicom's test files (``cq500`` from the pydicom-data package).
 CT_SLICES: Mapping[str, str] = MappingProxyType(
     {
         "small": "CT_small.dcm",  # 128 x 128
-        "cq500": "693_J2KI.dcm",  # 512 x 512, a head slice from the CQ500 collection, lossy JPEG 2000 (339:1)
+        "cq500": "693_J2KR.dcm",  # 512 x 512, a head slice from the CQ500 collection, lossless JPEG 2000 (pydicom-data)
         "head": "J2K_pixelrep_mismatch.dcm",  # 512 x 512, a head slice, lossless JPEG 2000
     }
 )

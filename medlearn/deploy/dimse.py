@@ -7,7 +7,8 @@ when a destination is given, sends the :func:`medlearn.deploy.structured_report`
 The listener negotiates only what it accepts (PS3.8 sections 7.1.1.13-14, 9.3.2.2 and 9.3.3.2): the SOP classes of
 :data:`medlearn.deploy.ACCEPTED_SOP_CLASSES` in the transfer syntaxes of
 :data:`medlearn.deploy.ACCEPTED_TRANSFER_SYNTAXES` that this installation can decode, so a CT, or a
-deflated data set (which pynetdicom would inflate whole, unbounded), never gets a presentation context.
+deflated data set (which pynetdicom would inflate whole, unbounded), never has its presentation context
+accepted (the association is accepted, and the sender aborts it).
 Its bytes are bounded before they are read: pynetdicom reads each PDU whole, whatever the length it
 states, so the listener closes the connection, unread, when a P-DATA PDU states more than the
 :data:`MAX_PDU_LENGTH` it advertises (plus :data:`PDU_MARGIN`), or another PDU more than
@@ -329,9 +330,11 @@ def _bound_pdus(association: Any, refused: Any) -> None:
 
 
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
-    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when no association was made
-    (refused by the receiver: its caller or its SOP class and transfer syntax are not accepted there) or when
-    the receiver aborted it (a PDU over its limit, say).
+    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when nothing could be sent: the
+    receiver rejected the association (a caller it does not accept), or accepted it without accepting the
+    dataset's SOP class in its transfer syntax (its presentation context rejected, PS3.8 section 9.3.3.2), so
+    this side aborted it before any of the dataset was sent; or the receiver aborted the association (a PDU
+    over its limit, say).
 
     Example:
         >>> send_image(None, "127.0.0.1", 9, "NOBODY")

@@ -6,7 +6,15 @@ the calibrated probability and the operating threshold as measurements (so that 
 below 0.88": present and absent are relative to the threshold), the algorithm's name and version (the
 bundle's hash), and a reference to the source image's SOP Instance UID, in the source's study. The
 probability and the threshold are coded in a private coding scheme (``99MEDLEARN``; PS3.16 allows schemes
-whose designator starts with 99), because no standard code names them.
+whose designator starts with 99), because no standard code names them. The finding is coded as a plain finding
+(SNOMED CT "Pneumonia" = "Present"): only its place in a group with the algorithm's name and version, and the
+report's UNVERIFIED flag, mark it as a model's output at a threshold, so a system that harvests coded findings
+from reports could record it as a diagnosis.
+
+Each report is a new instance with new UIDs (SOP Instance and Series Instance UID, random): two reports of one
+image differ at least in their creation date and time, and may differ in the patient's attributes (after a
+patient reconciliation, say), so they must not share a UID (PS3.5 section 9, PS3.3 C.12.1.1.1). What two reports
+of one image share is the reference to it and the finding's Tracking UID, derived from the image's UID.
 
 Example:
     >>> from medlearn.deploy import image_to_dicom
@@ -49,7 +57,12 @@ def _codes() -> dict[str, Any]:
 def structured_report(
     source: Dataset, y_prob: float, *, threshold: float, model_version: str, model_name: str = MODEL_NAME
 ) -> Dataset:
-    """A Comprehensive 3D SR (TID 1500) of the model's answer for ``source``; UIDs derived from the source's.
+    """A Comprehensive 3D SR (TID 1500) of the model's answer for ``source``, in the source's study.
+
+    Every call makes a new instance: its SOP Instance and Series Instance UIDs are new random UIDs, never derived
+    from the source's alone (a second report of the same image, with other patient attributes or another creation
+    time, would otherwise repeat a UID). The finding's Tracking UID is derived from the source's SOP Instance UID,
+    so the reports of one image track one finding.
 
     Example:
         >>> from medlearn.deploy import image_to_dicom
@@ -101,9 +114,9 @@ def structured_report(
     return hd.sr.Comprehensive3DSR(
         evidence=[source],
         content=report,
-        series_instance_uid=generate_uid(entropy_srcs=[str(source.SOPInstanceUID), model_version, "series"]),
+        series_instance_uid=generate_uid(),  # random: a new instance, never a UID another report holds
         series_number=900,
-        sop_instance_uid=generate_uid(entropy_srcs=[str(source.SOPInstanceUID), model_version, "instance"]),
+        sop_instance_uid=generate_uid(),
         instance_number=1,
         manufacturer="medlearn course",
         is_complete=True,

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import hmac
-import re
 import uuid
-from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._validation import check_bool, check_int
+from .._validation import check_bool
 from ._dummies import content_item, dummy_item
+from ._file_meta import replaced_file_meta
 from ._overlays import drop_overlay_groups, zero_overlay_bits
+from .dates import DateShift, _days_for, shift_date, shift_element
 from .iods import attribute_type, iod_name, item_types, only_in_optional_modules
 from .profile import EDITION, profile_action
 
-__all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]
+__all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]  # the last two from .dates
 
 #: Dummy values (action D) by value representation; dates and times keep their format.
 DUMMY = {
@@ -74,34 +73,6 @@ def _check_salt(salt: object) -> str:
     if not isinstance(salt, str) or len(salt) < 8:
         raise ValueError("salt must be a secret string of at least 8 characters")
     return salt
-
-
-def shift_date(value: str, days: int, vr: str = "DA") -> str:
-    """A DICOM date (``DA``) or date-time (``DT``) moved by ``days``, in the standard's format.
-
-    Old ACR-NEMA forms such as ``"1997.04.03"`` or ``"1997.04."`` are read too. A date given to the
-    month or the year only stands for its first day: shifted, it becomes a full ``DA`` date (the
-    standard's only form), while a ``DT`` keeps its precision, and its UTC offset (``&ZZXX``, PS3.5
-    table 6.2-1, which allows the components after the year to be left out). Empty stays empty.
-
-    Example:
-        >>> shift_date("20240229", 1), shift_date("1997.04.", -40), shift_date("20010203101010.5", 2, "DT")
-        ('20240301', '19970220', '20010205101010.5')
-        >>> shift_date("202403+0100", 40, "DT"), shift_date("20240301235959-0500", -1, "DT")
-        ('202404+0100', '20240229235959-0500')
-    """
-    text, offset = str(value).strip(), ""
-    if not text:
-        return text
-    if vr == "DT" and re.search(r"[+-][0-9]{4}$", text):
-        text, offset = text[:-5], text[-5:]
-    head, tail = (text[:8], text[8:]) if vr == "DT" else (text, "")
-    digits = re.sub(r"[^0-9]", "", head)  # the ACR-NEMA dots of an old DA; a DT has digits only
-    if len(digits) not in (4, 6, 8) or (vr == "DT" and digits != head):
-        raise ValueError(f"value {value!r} is not a DICOM date")
-    year, month, day = int(digits[:4]), int(digits[4:6] or 1), int(digits[6:8] or 1)
-    moved = dt.date(year, month, day) + dt.timedelta(days=int(days))
-    return moved.strftime("%Y%m%d")[: len(digits) if vr == "DT" else 8] + tail + offset
 
 
 def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tuple[str, ...]] = (None, ())) -> Any:
@@ -183,8 +154,8 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
         if action == "D" and element.VR == "SQ" and not known_iod and element.keyword != "ContentSequence":
             action = "X"  # an unknown IOD: no item can be built that is known to be valid, so the sequence goes
         shiftable = days is not None and element.VR in (*_DATE_VRS, "TM") and tag not in _NOT_SHIFTED
-        if shiftable and action not in (None, "U"):
-            action = "shift"  # the option keeps dates and times, with the dates moved
+        if shiftable and (action not in (None, "U") or element.VR in _DATE_VRS):
+            action = "shift"  # dates and times kept, the dates moved: every DA and DT, listed or not (E.1.1 Note 4)
         if action == "X":
             del dataset[tag]
             continue
@@ -192,33 +163,12 @@ def _clean(dataset: Any, salt: str, days: int | None, sop_class: str | None = No
             dataset.pop("ContentTemplateSequence", None)  # the new content follows no template (TID 2000, 1500...)
         if action in ("Z", "D", "U") and not (action == "D" and element.is_empty):  # an empty value stays empty
             element.value = _new_value(element, action, salt, (sop_class, path))
-        if shiftable and element.VR in _DATE_VRS and element.value:
-            values = element.value if element.VM > 1 else [element.value]
-            shifted = [shift_date(v, days, element.VR) for v in values]
-            element.value = shifted if element.VM > 1 else shifted[0]
+        if shiftable and element.VR in _DATE_VRS:
+            shift_element(element, days)  # a date-time's UTC offset goes, as (0008,0201) does
         if element.VR == "SQ" and element.value and action != "D":  # a dummy item holds dummies already
             for item in element.value:
                 _clean(item, salt, days, sop_class, (*path, element.keyword))
     return embedded
-
-
-DateShift = int | Mapping[str, int] | Callable[[str], int]
-
-
-def _days_for(dataset: Any, date_shift_days: DateShift | None) -> int | None:
-    """The offset in days for this dataset's patient: one for all, or looked up by the original Patient ID."""
-    if date_shift_days is None:
-        return None
-    if not (isinstance(date_shift_days, Mapping) or callable(date_shift_days)):
-        return check_int(date_shift_days, "date_shift_days")
-    patient = str(dataset.get("PatientID", "") or "").strip()
-    if not patient:
-        raise ValueError("date_shift_days is per patient, but the dataset has no PatientID to look the offset up by")
-    if isinstance(date_shift_days, Mapping):
-        if patient not in date_shift_days:
-            raise ValueError("date_shift_days has no offset for this dataset's PatientID")
-        return check_int(date_shift_days[patient], "date_shift_days[PatientID]")
-    return check_int(date_shift_days(patient), "date_shift_days(PatientID)")
 
 
 def deidentify(
@@ -268,11 +218,12 @@ def deidentify(
 
     Pixels can hold burned-in text, which this function does not look at.
     PS3.15 E.1.1 says that "the Attribute Patient Identity Removed (0012,0062)
-    shall be replaced or added to the Dataset with a value of YES"; without the
-    Clean Pixel Data Option the Basic Profile does not address burned-in text
-    (E.2), nor faces that a head CT or MR can reconstruct (the Clean
-    Recognizable Visual Features Option, E.3.2). This function departs from
-    E.1.1 on purpose: PatientIdentityRemoved is YES only when
+    shall be replaced or added to the Dataset with a value of YES". Its item 2,
+    Note 5, asks the de-identifier to ensure that no identifying information is
+    burned in to the pixel data, because the modality writes none or by the
+    Clean Pixel Data Option, and leaves the means outside the standard; faces
+    that a head CT or MR can reconstruct are the Clean Recognizable Visual
+    Features Option's (E.3.2). This function departs from E.1.1 on purpose: PatientIdentityRemoved is YES only when
     ``pixels_checked`` says a person has checked the pixels for burned-in text
     and recognisable features (and cleaned or defaced where needed), and NO
     otherwise, as PS3.3 defines YES: removed from the attributes and the pixel
@@ -289,8 +240,11 @@ def deidentify(
 
     With ``date_shift_days``, the profile's "Retain Longitudinal Temporal
     Information with Modified Dates" option: every date and date-time anywhere
-    in the dataset is moved by the offset (:func:`shift_date`), times are kept,
-    and intervals between one patient's dates survive. The offset is one
+    in the dataset is moved by the offset (:func:`shift_date`), whether the
+    profile's table lists it or not (by its VR, DA or DT, as E.1.1's Note 4
+    suggests: one real date beside its shifted siblings would give the offset
+    away), times are kept, and intervals between one patient's dates survive;
+    a date-time's UTC offset goes, with (0008,0201). The offset is one
     integer for every dataset, or per patient: a mapping from the original
     Patient ID to days (a key table kept by the data holder), or a function of
     the original Patient ID that returns the days. One offset for a whole
@@ -298,9 +252,13 @@ def deidentify(
     are not. The patient's birth date and time still get the profile's action
     (a shifted birth date would still give the age at every visit).
 
-    The file meta information is cleaned too (its instance UID follows the new
-    one, application entity titles and private elements go), the 128-byte
-    preamble is zeroed, and the copy forgets the original's file name.
+    The file meta information is replaced with a description of the
+    de-identifying application (PS3.15 E.1.1 item 7): the copy's holds only
+    what a Part 10 file needs (version, SOP class, the new instance UID,
+    transfer syntax) and this package's Implementation Class UID and Version
+    Name; the original's writer, sending and receiving nodes (titles and
+    presentation addresses) and Private Information go. The 128-byte preamble
+    is zeroed, and the copy forgets the original's file name.
 
     The copy records what was done: PatientIdentityRemoved,
     DeidentificationMethod, DeidentificationMethodCodeSequence (DCM 113100;
@@ -347,19 +305,10 @@ def deidentify(
             " cleared (compressed, or inside the stored bits), and a viewer may not show it: clean it first"
         )
     meta = getattr(clean, "file_meta", None)
-    if meta is not None:  # the file's own header: its UID follows the image's, its sender is not kept
-        if "SOPInstanceUID" in clean:
-            meta.MediaStorageSOPInstanceUID = clean.SOPInstanceUID
-        elif "MediaStorageSOPInstanceUID" in meta:
-            meta.MediaStorageSOPInstanceUID = replace_uid(meta.MediaStorageSOPInstanceUID, salt)
-        for keyword in (
-            "SourceApplicationEntityTitle",
-            "SendingApplicationEntityTitle",
-            "ReceivingApplicationEntityTitle",
-        ):
-            if keyword in meta:
-                delattr(meta, keyword)
-        meta.remove_private_tags()
+    if meta is not None:  # the file's own header, replaced (E.1.1 item 7): its UID follows the image's
+        old_uid = meta.get("MediaStorageSOPInstanceUID", "")
+        new_uid = clean.SOPInstanceUID if "SOPInstanceUID" in clean else replace_uid(old_uid, salt) if old_uid else ""
+        clean.file_meta = replaced_file_meta(meta, new_uid)
     if (
         "EncapsulatedDocumentLength" in clean and "EncapsulatedDocument" in clean
     ):  # the length would tell the original's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from ._file_meta import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, KEPT_FILE_META
 from .deidentify import DUMMY
 from .profile import profile_action
 
@@ -29,16 +30,21 @@ class Leftovers(NamedTuple):
     profile_values: list[str]
     private_tags: list[str]
     identifiers: list[str]
+    file_meta: list[str]
 
     @property
     def count(self) -> int:
-        return len(self.profile_values) + len(self.private_tags) + len(self.identifiers)
+        return len(self.profile_values) + len(self.private_tags) + len(self.identifiers) + len(self.file_meta)
 
     def __bool__(self) -> bool:
         return self.count > 0
 
 
-def _values(element: Any) -> list[str]:
+def _values(element: Any, meta_bytes: bool = False) -> list[str]:
+    """The text values of an element; with ``meta_bytes``, a bytes value (the file meta's OB) read as Latin-1 text."""
+    if meta_bytes and isinstance(element.value, bytes):
+        text = element.value.decode("latin-1").strip("\x00 ")
+        return [text] if text else []
     if element.VR == "SQ" or element.value is None or element.VR not in _TEXT_VRS:
         return []
     values = element.value if element.VM > 1 else [element.value]
@@ -53,9 +59,14 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
       option, recorded as LongitudinalTemporalInformationModified = MODIFIED,
       times are kept by design and not counted);
     - ``private_tags``: private attributes left anywhere;
-    - the file meta information's instance UID and application entity titles are compared too;
+    - ``file_meta``: elements of the file meta information (group 0002), which
+      PS3.15 E.1.1 (item 7) replaces whole, that still hold their original value:
+      any but the version, SOP class and transfer syntax (the writer's
+      implementation UID and name, the nodes' titles and addresses, Private
+      Information; its instance UID, a profile attribute, counts with ``profile_values``);
     - ``identifiers``: an original person name, patient ID, institution name or
-      address, or device serial number found inside any text value of the copy
+      address, or device serial number found inside any text value of the copy,
+      its file meta information included (Private Information, bytes, read as text)
       (as whole words, ignoring case; the manufacturer and model name are not
       searched, and values equal to a dummy value are not identifiers).
 
@@ -87,6 +98,7 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
     before = profile_pairs(original) | _meta_pairs(original)
     after = profile_pairs(deidentified) | _meta_pairs(deidentified)
     kept = [f"{_tag(tag)} {after[(tag, value)]}: {value!r}" for tag, value in sorted(before.keys() & after.keys())]
+    in_meta = [k for k in kept if k.startswith("(0002,") and not k.startswith("(0002,0003)")]  # 0003: profile's U
     private = sorted({f"{_tag(int(e.tag))} {e.name}" for e in deidentified.iterall() if e.tag.is_private})
     dummies = {v.lower() for v in DUMMY.values()}
     secrets = {}
@@ -95,27 +107,34 @@ def phi_leftovers(original: Any, deidentified: Any) -> Leftovers:
             for value in _values(element):
                 if len("".join(_words(value))) >= 3 and value.lower() not in dummies:  # "OB" names nobody
                     secrets[value] = element.name
+    meta = getattr(deidentified, "file_meta", None)
+    searched = [*deidentified.iterall(), *(meta if meta is not None else [])]
     found = sorted(
         {
             f"original {secrets[s]} {s!r} in {_tag(int(e.tag))} {e.name}"
-            for e in deidentified.iterall()
+            for e in searched
             if int(e.tag) not in _NOT_SEARCHED
-            for text in _values(e)
+            for text in _values(e, meta_bytes=e.tag.group == 2)
             for s in secrets
             if _contains_words(text, s)
         }
     )
-    return Leftovers(kept, private, found)
+    return Leftovers([k for k in kept if k not in in_meta], private, found, in_meta)
 
 
 def _meta_pairs(dataset: Any) -> dict[tuple[int, str], str]:
-    """The file meta information's instance UID and application entity titles: they identify too."""
+    """The file meta information's values that E.1.1 (item 7) replaces: all but the group length, the version,
+    the SOP class, the transfer syntax, and this package's own implementation UID and name."""
     meta = getattr(dataset, "file_meta", None)
+    ours = {(0x00020012, IMPLEMENTATION_CLASS_UID), (0x00020013, IMPLEMENTATION_VERSION_NAME)}
     pairs = {}
-    for tag in (0x00020003, 0x00020016, 0x00020017, 0x00020018):
-        if meta is not None and tag in meta:
-            for value in _values(meta[tag]):
-                pairs[(tag, value)] = meta[tag].name
+    for element in meta if meta is not None else []:
+        tag = int(element.tag)
+        if tag == 0x00020000 or tag in KEPT_FILE_META:
+            continue
+        for value in _values(element, meta_bytes=True):
+            if (tag, value) not in ours:
+                pairs[(tag, value)] = element.name
     return pairs
 
 

@@ -1,0 +1,232 @@
+"""Open a chapter on Google Colab: an "Open in Colab" badge in its title cell and a setup cell that runs only there.
+
+    python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) the badge and the cell
+    python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
+    python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
+
+The setup cell installs medlearn from the course's public repository at a fixed commit (the one whose library the
+notebook was stored with), keeping every package Colab already has at a version medlearn accepts: it first installs
+medlearn alone (``--no-deps``), reads medlearn's ranges from what it installed, and then installs the dependencies
+with Colab's versions of those packages as pip's constraints, so pip can only add packages, never swap a numpy or a
+TensorFlow under the running kernel. Then it fetches the chapter's data files (each checked against its published
+md5 or sha256 by ``python -m medlearn data fetch``). Outside Colab (JupyterLab, Binder, the tests) the cell does
+nothing and prints nothing, so it needs no stored output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from authoring.site import BRANCH, REPO, REPOSITORY
+
+#: The cell's marker: a code cell whose source starts with it is the Colab setup cell (replaced, never duplicated).
+MARKER = "# On Google Colab only:"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+# A chapter's library is the one in these paths; the commit the cell installs must have the same files.
+LIBRARY_PATHS = ("medlearn", "pyproject.toml")
+# The loaders of the archive datasets, by the name `medlearn data fetch` knows them by.
+ARCHIVE_LOADERS = {"load_chasedb1": "chasedb1", "load_bccd": "bccd"}
+
+
+def colab_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Colab's address for a notebook of a GitHub repository (``path`` relative to the repository).
+
+    Example:
+        >>> colab_url("notebooks/00_medical_images.ipynb", "https://github.com/org/course", "main")
+        'https://colab.research.google.com/github/org/course/blob/main/notebooks/00_medical_images.ipynb'
+    """
+    owner_repo = repository.removeprefix("https://github.com/").rstrip("/")
+    if owner_repo == repository or owner_repo.count("/") != 1:
+        raise ValueError(f"repository must be https://github.com/OWNER/NAME, not {repository!r}")
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
+
+
+def badge(url: str) -> str:
+    """The Markdown of an "Open in Colab" badge that links to ``url``."""
+    return f"[![Open in Colab]({BADGE_IMAGE})]({url})"
+
+
+def chapter_data(cells: list[dict]) -> list[tuple[str, int | None]]:
+    """The data files a notebook's code loads: ``(name, size)`` per MedMNIST file (size None: the default 28) or
+    archive, in order of first use.
+
+    Example:
+        >>> code = 'x = load_medmnist("breastmnist", "train")\\ny = load_medmnist("adrenalmnist3d", "test", size=64)'
+        >>> chapter_data([{"cell_type": "code", "source": code}, {"cell_type": "code", "source": "load_bccd()"}])
+        [('breastmnist', None), ('adrenalmnist3d', 64), ('bccd', None)]
+    """
+    from medlearn.data import medmnist_names
+
+    known = set(medmnist_names())
+    found: dict[tuple[str, int | None], None] = {}
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        try:
+            tree = ast.parse(
+                "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            )
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ARCHIVE_LOADERS:
+                found[(ARCHIVE_LOADERS[name], None)] = None
+            elif name == "load_medmnist" and node.args and isinstance(node.args[0], ast.Constant):
+                dataset = node.args[0].value
+                sizes = [k.value.value for k in node.keywords if k.arg == "size" and isinstance(k.value, ast.Constant)]
+                if dataset in known:
+                    found[(dataset, sizes[0] if sizes and sizes[0] != 28 else None)] = None
+        # A dataset named in a string anywhere in the code (a loop over names, DATASET = "pneumoniamnist").
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
+                if not any(dataset == node.value for dataset, _ in found):
+                    found[(node.value, None)] = None
+    return list(found)
+
+
+def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repository: str = REPOSITORY) -> str:
+    """The Colab setup cell's code: install medlearn at ``commit`` without moving Colab's packages, fetch ``data``.
+
+    Example:
+        >>> source = setup_cell_source("0" * 40, [("breastmnist", None)], "https://github.com/org/course")
+        >>> source.startswith(MARKER), "git+https://github.com/org/course@" + "0" * 40 in source
+        (True, True)
+    """
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        raise ValueError(f"commit must be 40 hexadecimal digits, not {commit!r}")
+    fetches = []
+    for size in dict.fromkeys(s for _, s in data):
+        names = ", ".join(f'"{n}"' for n, s in data if s == size)
+        option = f', "--size", "{size}"' if size else ""
+        fetches.append(f'    run(sys.executable, "-m", "medlearn", "data", "fetch", {names}{option})')
+    lines = [
+        f"{MARKER} install medlearn at the commit this notebook was made with, keeping Colab's own packages",
+        "# where medlearn accepts them, then fetch this chapter's data (each file checked against its checksum).",
+        "import sys",
+        "",
+        'if "google.colab" in sys.modules:',
+        "    import importlib",
+        "    import importlib.metadata",
+        "    import subprocess",
+        "    import tempfile",
+        "",
+        "    from packaging.requirements import Requirement",
+        "",
+        "    def run(*command):",
+        "        subprocess.run(command, check=True)",
+        "",
+        f'    source = "medlearn @ git+{repository}@{commit}"',
+        '    run(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", source)',
+        "    importlib.invalidate_caches()",
+        "    keep = []  # the versions Colab has of medlearn's packages, where they lie in medlearn's ranges",
+        '    for line in importlib.metadata.requires("medlearn"):',
+        "        need = Requirement(line)",
+        "        try:",
+        "            have = importlib.metadata.version(need.name)",
+        "        except importlib.metadata.PackageNotFoundError:",
+        "            continue",
+        '        if (need.marker is None or need.marker.evaluate({"extra": ""})) and need.specifier.contains(have):',
+        '            keep.append(f"{need.name}=={have}")',
+        '    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:',
+        '        constraints.write("\\n".join(keep))',
+        '    run(sys.executable, "-m", "pip", "install", "--quiet", "-c", constraints.name, source)',
+        *fetches,
+    ]
+    return "\n".join(lines)
+
+
+def head_commit(repo: Path = REPO) -> str:
+    """The commit checked out in ``repo``; refused when the library differs from it (uncommitted changes).
+
+    Example:
+        >>> len(head_commit())  # doctest: +SKIP
+        40
+    """
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--", *LIBRARY_PATHS], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    if changed.strip():
+        raise SystemExit(f"commit the library first; these differ from HEAD:\n{changed}")
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def apply(
+    notebook: nbformat.NotebookNode, path: str, commit: str, repository: str = REPOSITORY, branch: str = BRANCH
+) -> nbformat.NotebookNode:
+    """``notebook`` with the badge in its title cell and the setup cell first in its Setup section (or after the
+    title); a second run replaces both instead of adding them again."""
+    cells = [c for c in notebook["cells"] if not _is_setup_cell(c)]
+    title = cells[0]
+    if title["cell_type"] != "markdown" or not "".join(title["source"]).startswith("# "):
+        raise ValueError(f"{path}: the first cell must be the markdown title")
+    text = re.sub(r"\n\n\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)", "", title["source"])  # an older badge
+    heading, rest = text.split("\n", 1)
+    title["source"] = f"{heading}\n\n{badge(colab_url(path, repository, branch))}\n{rest}"
+    setup = nbformat.v4.new_code_cell(setup_cell_source(commit, chapter_data(cells), repository))
+    setup.metadata["tags"] = ["colab-setup"]
+    at = next((i + 1 for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _heading(c) == "## Setup"), 1)
+    cells.insert(at, setup)
+    notebook.cells = cells
+    return notebook
+
+
+def _heading(cell: dict) -> str:
+    return "".join(cell["source"]).split("\n", 1)[0].strip()
+
+
+def _is_setup_cell(cell: dict) -> bool:
+    return cell["cell_type"] == "code" and "".join(cell["source"]).startswith(MARKER)
+
+
+def check(path: Path, repo: Path = REPO) -> list[str]:
+    """What is out of date in one notebook: no badge, no setup cell, or a commit whose library is not this one."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    problems = []
+    if BADGE_IMAGE not in "".join(cells[0]["source"]):
+        problems.append(f"{path}: no Open in Colab badge in the title cell")
+    setups = [c for c in cells if _is_setup_cell(c)]
+    if len(setups) != 1:
+        return [*problems, f"{path}: {len(setups)} Colab setup cells, not 1"]
+    commit = re.search(r"@([0-9a-f]{40})\"", "".join(setups[0]["source"])).group(1)
+    same = subprocess.run(["git", "diff", "--quiet", commit, "--", *LIBRARY_PATHS], cwd=repo)
+    if same.returncode != 0:
+        problems.append(f"{path}: the setup cell installs {commit[:12]}, whose library differs from this one")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m authoring.colab", description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--check", action="store_true", help="report notebooks whose badge or cell is not current")
+    parser.add_argument("--out", type=Path, help="write the changed notebooks into this folder instead of in place")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = [p for path in args.notebooks for p in check(path)]
+        print("\n".join(problems) or "every notebook's Colab badge and setup cell are current")
+        return 1 if problems else 0
+    commit = head_commit()
+    for path in args.notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        relative = path.resolve().relative_to(REPO).as_posix()
+        target = args.out / path.name if args.out else path
+        nbformat.write(apply(notebook, relative, commit), target)
+        print(f"{target}: badge and setup cell for {commit[:12]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
