@@ -1,4 +1,5 @@
-"""Chapter 10's code against the library's twin: its Dice of one label equals ``medlearn.segmentation.dice``.
+"""Chapter 10's code against the library's twins: its Dice of one label equals ``medlearn.segmentation.dice``, and
+its smooth random deformation fields are the ones exercise 10 makes (``medlearn.check._registration_data``).
 
 Chapter 10 writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 6);
 the library's ``dice`` takes two masks. That the two agree is a check of code, not a finding about data, so it
@@ -43,3 +44,15 @@ def test_the_chapters_dice_of_one_label_is_the_librarys_dice(seed: int) -> None:
     a, b = rng.integers(0, 4, (2, 9, 10, 11), dtype=np.uint8)  # label maps: background, CSF, grey, white
     for label in (1, 2, 3):
         assert namespace["dice"](a, b, label) == pytest.approx(dice(a == label, b == label), abs=1e-12)
+
+
+@pytest.mark.parametrize(("largest", "seed"), [(16, 1), (32, 1), (8, 3)])
+def test_the_chapters_smooth_field_is_the_one_the_exercises_use(largest: float, seed: int) -> None:
+    """Exercise 10 makes its deformation fields with the library's ``smooth_field``: the chapter's, field for field."""
+    from scipy import ndimage
+
+    from medlearn.check._registration_data import _template, smooth_field
+
+    namespace = {"np": np, "ndimage": ndimage, "t1": _template()["t1"]}
+    exec(_function(_cell("def smooth_field("), "smooth_field"), namespace)
+    np.testing.assert_array_equal(namespace["smooth_field"](largest, seed), smooth_field(largest, seed))
