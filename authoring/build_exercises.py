@@ -89,6 +89,8 @@ def learner_version(solution: nbformat.NotebookNode, name: str = "notebook") -> 
         elif cell.cell_type == "markdown":
             # The learner's copy sits one folder up: links and the title change with it.
             cell.source = cell.source.replace(" (solutions)", "").replace("](../../", "](../")
+            # An "Open in Colab" badge opens the learner's copy, not the solution.
+            cell.source = cell.source.replace("/exercises/solutions/", "/exercises/")
     return nb
 
 

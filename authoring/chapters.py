@@ -72,17 +72,22 @@ def tasks(stem: str, repo: Path = REPO) -> int:
 
 
 def row(chapter: Chapter, minutes: tuple[int, int], count: int, prefix: str = "") -> str:
-    """A learner's table row: the chapter, its one line, its times and its exercises."""
+    """A learner's table row: the chapter, its one line, its times, its exercises, and both opened on Colab."""
+    from authoring.colab import colab_url
+
     exercises = f"[{count} tasks]({prefix}exercises/{chapter.stem}.ipynb)" if count else "none"
+    colab = f"[chapter]({colab_url(f'notebooks/{chapter.stem}.ipynb')})"
+    if count:
+        colab += f", [exercises]({colab_url(f'exercises/{chapter.stem}.ipynb')})"
     return (
         f"| [{chapter.number} · {chapter.title}]({prefix}notebooks/{chapter.stem}.ipynb) | {chapter.summary} | "
-        f"{minutes[0]} min core, {minutes[1]} in all | {exercises} |"
+        f"{minutes[0]} min core, {minutes[1]} in all | {exercises} | {colab} |"
     )
 
 
 def learner_table(chapters: list[Chapter], minutes: dict[str, tuple[int, int]], repo: Path = REPO) -> str:
     """The chapters for learners, one line each, with times and exercises."""
-    head = "| chapter | what you learn | time | exercises |\n|---|---|---|---|"
+    head = "| chapter | what you learn | time | exercises | on Google Colab |\n|---|---|---|---|---|"
     return "\n".join([head] + [row(c, minutes[c.number], tasks(c.stem, repo)) for c in chapters])
 
 

@@ -289,3 +289,13 @@ def test_authoring_examples_run() -> None:
     import doctest
 
     assert doctest.testmod(build).failed == 0
+
+
+def test_the_learners_colab_badge_opens_the_learners_copy() -> None:
+    from authoring.colab import badge, colab_url
+
+    solution = nbformat.v4.new_notebook()
+    url = colab_url("exercises/solutions/05_how_networks_learn.ipynb")
+    solution.cells = [nbformat.v4.new_markdown_cell(f"# Exercises 05 (solutions)\n\n{badge(url)}\n")]
+    title = build.learner_version(solution).cells[0].source
+    assert colab_url("exercises/05_how_networks_learn.ipynb") in title and "solutions" not in title

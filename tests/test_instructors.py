@@ -152,9 +152,13 @@ def test_the_readme_states_prerequisites_and_has_a_section_for_instructors() -> 
 def test_the_start_page_links_every_chapter_and_exercise_and_no_solution() -> None:
     start = (REPO / "START_HERE.md").read_text(encoding="utf-8")
     links = re.findall(r"\]\(([^)]+)\)", start)
-    assert all((REPO / link).exists() for link in links)
+    local = [link for link in links if not link.startswith("https://")]
+    assert all((REPO / link).exists() for link in local)
+    colab = "https://colab.research.google.com/github/medlearn/medlearn/blob/main/"
     for path in CHAPTERS:
-        assert f"notebooks/{path.name}" in links and f"exercises/{path.name}" in links
+        assert f"notebooks/{path.name}" in local and f"exercises/{path.name}" in local
+        assert f"{colab}notebooks/{path.name}" in links and f"{colab}exercises/{path.name}" in links
+    assert {link for link in links if link.startswith("https://")} <= {colab + link for link in local}
     assert not any("solutions" in link or "instructors" in link for link in links)
 
 
