@@ -2,6 +2,8 @@
 
     python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) the badge and the cell
     python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
+    python -m authoring.colab notebooks/*.ipynb exercises/solutions/*.ipynb exercises/*.ipynb   # after a
+                                                 # change to the library (commit it first): every cell refreshed
     python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
 
 The setup cell installs medlearn from the course's public repository at a fixed commit (the one whose library the
@@ -191,10 +193,22 @@ def head_commit(repo: Path = REPO) -> str:
 
 
 def apply(
-    notebook: nbformat.NotebookNode, path: str, commit: str, repository: str = REPOSITORY, branch: str = BRANCH
+    notebook: nbformat.NotebookNode,
+    path: str,
+    commit: str,
+    repository: str = REPOSITORY,
+    branch: str = BRANCH,
+    data: list[tuple[str, int | None]] | None = None,
 ) -> nbformat.NotebookNode:
     """``notebook`` with the badge in its title cell and the setup cell first in its Setup section (or after the
-    title); a second run replaces both instead of adding them again."""
+    title); a second run replaces both instead of adding them again. ``data``: the files the cell fetches (by
+    default, what the notebook's own code loads; a learner's copy fetches what its solution loads).
+
+    The cell is collapsed (a learner on JupyterLab or the site does not read it) and prints nothing outside
+    Colab, so a stored notebook stays a stored run: a new cell takes its place in the order of execution (the
+    counts after it move up by one), a replaced one keeps its count.
+    """
+    old = [c for c in notebook["cells"] if _is_setup_cell(c)]
     cells = [c for c in notebook["cells"] if not _is_setup_cell(c)]
     title = cells[0]
     if title["cell_type"] != "markdown" or not "".join(title["source"]).startswith("# "):
@@ -202,12 +216,37 @@ def apply(
     text = re.sub(r"\n\n\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)", "", title["source"])  # an older badge
     heading, rest = text.split("\n", 1)
     title["source"] = f"{heading}\n\n{badge(colab_url(path, repository, branch))}\n{rest}"
-    setup = nbformat.v4.new_code_cell(setup_cell_source(commit, chapter_data(cells), repository))
+    source = setup_cell_source(commit, chapter_data(cells) if data is None else data, repository)
+    setup = nbformat.v4.new_code_cell(source)
     setup.metadata["tags"] = ["colab-setup"]
+    setup.metadata["jupyter"] = {"source_hidden": True}
     at = next((i + 1 for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _heading(c) == "## Setup"), 1)
     cells.insert(at, setup)
+    code = [c for c in cells if c["cell_type"] == "code"]
+    if old:
+        setup.execution_count = old[0].get("execution_count")
+    elif code[1:] and all(c.get("execution_count") for c in code if c is not setup):
+        for number, cell in enumerate(code, start=1):  # a stored run: the cell runs in its place
+            cell.execution_count = number
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = number
     notebook.cells = cells
     return notebook
+
+
+def remove(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``notebook`` without its badge and setup cell (as it was before :func:`apply`; execution counts aside)."""
+    notebook.cells = [c for c in notebook["cells"] if not _is_setup_cell(c)]
+    title = notebook.cells[0]
+    title["source"] = re.sub(r"\n\n\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)", "", title["source"])
+    return notebook
+
+
+def course_notebooks(repo: Path = REPO) -> list[Path]:
+    """Every notebook a learner may open on Colab: the chapters, the exercise solutions and the learner's copies."""
+    folders = (repo / "notebooks", repo / "exercises" / "solutions", repo / "exercises")
+    return [path for folder in folders for path in sorted(folder.glob("[0-9]*.ipynb"))]
 
 
 def _heading(cell: dict) -> str:
@@ -248,8 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.notebooks:
         notebook = nbformat.read(path, as_version=4)
         relative = path.resolve().relative_to(REPO).as_posix()
+        data = None
+        solution = REPO / "exercises" / "solutions" / path.name
+        if relative.startswith("exercises/") and "/solutions/" not in relative and solution.exists():
+            data = chapter_data(nbformat.read(solution, as_version=4)["cells"])  # as its solution's cell
         target = args.out / path.name if args.out else path
-        nbformat.write(apply(notebook, relative, commit), target)
+        nbformat.write(apply(notebook, relative, commit, data=data), target)
         print(f"{target}: badge and setup cell for {commit[:12]}")
     return 0
 

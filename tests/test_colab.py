@@ -124,7 +124,7 @@ def test_after_a_restart_it_installs_nothing_and_fetches_the_data(monkeypatch: p
 
 
 def test_applying_twice_gives_one_badge_and_one_cell_in_setup() -> None:
-    notebook = nbformat.read(CHAPTER, as_version=4)
+    notebook = colab.remove(nbformat.read(CHAPTER, as_version=4))
     count = len(notebook.cells)
     once = colab.apply(notebook, "notebooks/00_medical_images.ipynb", COMMIT)
     twice = colab.apply(nbformat.from_dict(once), "notebooks/00_medical_images.ipynb", COMMIT)
@@ -134,17 +134,30 @@ def test_applying_twice_gives_one_badge_and_one_cell_in_setup() -> None:
     setup = next(i for i, c in enumerate(twice.cells) if c.source.startswith("## Setup"))
     assert twice.cells[setup + 1].source.startswith(colab.MARKER)
     assert twice.cells[setup + 1].outputs == [] and "colab-setup" in twice.cells[setup + 1].metadata.tags
+    assert twice.cells[setup + 1].metadata.jupyter.source_hidden  # collapsed: not in the learner's reading path
+    code = [c.execution_count for c in twice.cells if c.cell_type == "code"]
+    assert code == list(range(1, len(code) + 1))  # a stored run: the new cell runs in its place
     nbformat.validate(twice)
 
 
 def test_check_finds_a_missing_badge_and_a_commit_with_another_library(tmp_path: Path) -> None:
-    assert colab.check(CHAPTER) == [
-        f"{CHAPTER}: no Open in Colab badge in the title cell",
-        f"{CHAPTER}: 0 Colab setup cells, not 1",
+    bare = tmp_path / "bare.ipynb"
+    nbformat.write(colab.remove(nbformat.read(CHAPTER, as_version=4)), bare)
+    assert colab.check(bare) == [
+        f"{bare}: no Open in Colab badge in the title cell",
+        f"{bare}: 0 Colab setup cells, not 1",
     ]
     first = subprocess.run(
         ["git", "rev-list", "--max-parents=0", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.split()[0]
     path = tmp_path / CHAPTER.name
-    nbformat.write(colab.apply(nbformat.read(CHAPTER, as_version=4), "notebooks/00_medical_images.ipynb", first), path)
+    bare_chapter = colab.remove(nbformat.read(CHAPTER, as_version=4))
+    nbformat.write(colab.apply(bare_chapter, "notebooks/00_medical_images.ipynb", first), path)
     assert colab.check(path) == [f"{path}: the setup cell installs {first[:12]}, whose library differs from this one"]
+
+
+def test_every_chapter_and_exercise_opens_on_colab_with_the_current_library() -> None:
+    """After a change to medlearn, commit it and run the command in authoring/colab.py's docstring."""
+    notebooks = colab.course_notebooks()
+    assert len(notebooks) >= 3 * 19
+    assert [problem for path in notebooks for problem in colab.check(path)] == []
