@@ -24,8 +24,8 @@ DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 A teaching simplification: the report is built and sent inside the C-STORE handler, so the sender's status
 waits for the model and the archive, and a report the archive does not take is logged, not queued or sent
 again; a production node answers once the image is received and queues inference and delivery with
-retries. And an AE title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B)
-or a network allow-list.
+retries. Each report has new UIDs, so an image sent again (a router's retry) gets a second report. And an AE
+title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B) or a network allow-list.
 
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
