@@ -3,18 +3,49 @@ printed a trained network's own digits would pass on the machine that stored it 
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+#: The calls that train a Keras network (``fit``, a custom loop's ``train_step`` or ``apply_gradients``).
+TRAINING_CALLS = {"fit", "train_step", "apply_gradients"}
 
 
-def trains_a_network(notebook: Path) -> bool:
-    """Whether a notebook's code uses Keras or TensorFlow and fits or differentiates a model."""
+def training_functions(package: Path = REPO / "medlearn") -> set[str]:
+    """The public functions of a package that train a network: those that make a training call in a module that
+    imports Keras or TensorFlow, and those that call one of them (``fit_small_cnn`` calls ``train_binary``)."""
+    calls: dict[str, set[str]] = {}
+    trains: set[str] = set()
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        keras = re.search(r"^\s*(?:import|from)\s+(?:keras|tensorflow)\b", text, re.MULTILINE) is not None
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.name in TRAINING_CALLS:
+                continue
+            called = {
+                call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+                for call in ast.walk(node)
+                if isinstance(call, ast.Call) and isinstance(call.func, (ast.Attribute, ast.Name))
+            }
+            calls.setdefault(node.name, set()).update(called)
+            if keras and called & TRAINING_CALLS:
+                trains.add(node.name)
+    while more := {name for name, called in calls.items() if called & trains} - trains:
+        trains |= more
+    return {name for name in trains if not name.startswith("_")}
+
+
+def trains_a_network(notebook: Path, trainers: set[str] | None = None) -> bool:
+    """Whether a notebook's code uses Keras or TensorFlow and fits or differentiates a model, or calls a function
+    of ``medlearn`` that trains one (:func:`training_functions`)."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
-    return bool(re.search(r"\bkeras\b|tensorflow", code) and re.search(r"\.fit\(|GradientTape|train_step", code))
+    if re.search(r"\bkeras\b|tensorflow", code) and re.search(r"\.fit\(|GradientTape|train_step", code):
+        return True
+    names = training_functions() if trainers is None else trainers
+    return any(re.search(rf"\b{re.escape(name)}\s*\(", code) for name in names)
 
 
 def perturbed_notebooks(script: str) -> set[str]:
@@ -26,7 +57,10 @@ def perturbed_notebooks(script: str) -> set[str]:
 
 def test_every_chapter_that_trains_runs_again_with_another_summation_order() -> None:
     notebooks = [*(REPO / "notebooks").glob("*.ipynb"), *(REPO / "exercises" / "solutions").glob("*.ipynb")]
-    training = {path.relative_to(REPO).with_suffix("").as_posix() for path in notebooks if trains_a_network(path)}
+    trainers = training_functions()
+    training = {
+        path.relative_to(REPO).with_suffix("").as_posix() for path in notebooks if trains_a_network(path, trainers)
+    }
     assert {"notebooks/06_cnn_training", "exercises/solutions/14_detection"} <= training
     assert "notebooks/00_medical_images" not in training  # the detector sees both kinds
     assert training - perturbed_notebooks((REPO / ".ci" / "run").read_text(encoding="utf-8")) == set()
@@ -36,3 +70,28 @@ def test_the_perturbed_pass_is_read_from_the_script() -> None:
     script = "TF_ENABLE_ONEDNN_OPTS=0 python3 course.py test notebooks/05_a.ipynb \\\n    notebooks/06_b.ipynb\n"
     script += "python3 course.py test notebooks/07_c.ipynb\n"
     assert perturbed_notebooks(script) == {"notebooks/05_a", "notebooks/06_b"}
+
+
+def test_the_library_functions_that_train_are_found_by_what_they_call() -> None:
+    trainers = training_functions()
+    assert {"fit_small_cnn", "train_binary"} <= trainers
+    assert not trainers & {"grad_cam", "small_cnn", "pool_learning_curve", "fit"}  # a gradient, a builder, sklearn
+
+
+def _notebook(folder: Path, *cells: tuple[str, str]) -> Path:
+    path = folder / "made_up.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": kind, "source": [text]} for kind, text in cells]}))
+    return path
+
+
+def test_the_detector_sees_a_notebook_that_trains_only_through_the_library(tmp_path: Path) -> None:
+    trainers = {"fit_small_cnn", "train_binary"}
+    library = ("code", "from medlearn.models import fit_small_cnn\nmodel, history = fit_small_cnn(X, y, X, y, seed=0)")
+    keras = ("code", "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.fit(X, y, epochs=1)")
+    sklearn = ("code", "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)")
+    words = ("markdown", "Chapter 06 trained it with `fit_small_cnn(...)`; here we load the stored weights.")
+    named = ("code", "from medlearn.models import fit_small_cnn\nhelp(fit_small_cnn)")
+    assert trains_a_network(_notebook(tmp_path, library), trainers)
+    assert trains_a_network(_notebook(tmp_path, keras), trainers)
+    assert not trains_a_network(_notebook(tmp_path, sklearn, words, named), trainers)
+    assert trains_a_network(_notebook(tmp_path, library), None)  # the library's own list, read from medlearn/

@@ -632,7 +632,15 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
     from pynetdicom.sop_class import Comprehensive3DSRStorage
 
     from medlearn.deploy import MAX_BYTES
-    from medlearn.deploy.dimse import CANNOT_UNDERSTAND, OUT_OF_RESOURCES, SUCCESS, send_image, start_listener
+    from medlearn.deploy.dimse import (
+        ASSOCIATION_REJECTED,
+        CANNOT_UNDERSTAND,
+        CONTEXT_REJECTED,
+        OUT_OF_RESOURCES,
+        SUCCESS,
+        send_image,
+        start_listener,
+    )
 
     archive_port, node_port = free_port(), free_port()
     received = []
@@ -662,8 +670,8 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         image = image_to_dicom(images[2], seed="c-store")
         assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
         ct = _file("CT_small.dcm")  # a CT: its presentation context is rejected, so the sender aborts
-        assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
-        assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI", calling_ae="STRANGER") == -1  # rejected
+        assert send_image(ct, "127.0.0.1", node_port, "MEDLEARN_AI") == CONTEXT_REJECTED
+        assert send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI", calling_ae="STRANGER") == ASSOCIATION_REJECTED
         wrong = image_to_dicom(images[3], seed="refused")
         wrong.BodyPartExamined = "KNEE"  # accepted for negotiation, refused by the checks
         assert send_image(wrong, "127.0.0.1", node_port, "MEDLEARN_AI") == CANNOT_UNDERSTAND
@@ -674,7 +682,7 @@ def test_the_c_store_listener_answers_with_a_report_and_refuses_a_ct(
         assert send_image(odd, "127.0.0.1", node_port, "MEDLEARN_AI") == SUCCESS
         deflated = image_to_dicom(images[3], seed="deflated")
         deflated.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.1.99"  # never negotiated: inflated unbounded
-        assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == -1
+        assert send_image(deflated, "127.0.0.1", node_port, "MEDLEARN_AI") == CONTEXT_REJECTED
         too_large = image_to_dicom(images[3], seed="too large")
         too_large.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 2 * 2**20))  # a private element, zeros
         assert send_image(too_large, "127.0.0.1", node_port, "MEDLEARN_AI") == OUT_OF_RESOURCES  # read and dropped
@@ -734,7 +742,9 @@ def test_the_c_store_listener_closes_an_image_that_goes_on_past_the_discard_limi
     try:
         endless = image_to_dicom(images[3], seed="endless")
         endless.add_new(0x00091010, "OB", b"\0" * (MAX_BYTES + 3 * 2**20))
-        assert dimse.send_image(endless, "127.0.0.1", node_port, "MEDLEARN_AI") == -1  # the connection closed
+        assert (
+            dimse.send_image(endless, "127.0.0.1", node_port, "MEDLEARN_AI") == dimse.ABORTED
+        )  # the connection closed
         image = image_to_dicom(images[2], seed="after the cut")
         assert dimse.send_image(image, "127.0.0.1", node_port, "MEDLEARN_AI") == dimse.SUCCESS  # it keeps serving
     finally:

@@ -134,3 +134,55 @@ def test_a_peer_that_trickles_a_pdu_is_closed_after_the_pdu_deadline(node, monke
         assert _closed_within(connection, 8)
         assert time.monotonic() - started < 6
     assert _answers(listener)
+
+
+def test_send_image_names_each_way_of_getting_no_status(node) -> None:
+    """Each cause has its own code: a CT's context rejected by the node, a caller the receiver does not accept,
+    and an association aborted while the image is sent (nothing listening: the test below)."""
+    import pydicom
+    from pydicom.data import get_testdata_file
+    from pynetdicom import AE, evt
+
+    from medlearn.deploy import dimse
+
+    listener, _ = node
+    image = image_to_dicom(np.full((28, 28), 100, np.uint8), seed="each cause")
+    ct = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    assert send_image(ct, "127.0.0.1", listener.port, listener.ae_title) == dimse.CONTEXT_REJECTED
+
+    def abort(event):
+        event.assoc.abort()
+        return 0x0000
+
+    receiver = AE(ae_title="RECEIVER")
+    receiver.add_supported_context(image.SOPClassUID, image.file_meta.TransferSyntaxUID)
+    receiver.require_calling_aet = ["SOMEONE_ELSE"]
+    port = free_port()
+    server = receiver.start_server(("127.0.0.1", port), block=False, evt_handlers=[(evt.EVT_C_STORE, abort)])
+    try:
+        assert send_image(image, "127.0.0.1", port, "RECEIVER") == dimse.ASSOCIATION_REJECTED
+        receiver.require_calling_aet = []
+        assert send_image(image, "127.0.0.1", port, "RECEIVER") == dimse.ABORTED
+    finally:
+        server.shutdown()
+    assert _answers(listener)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # pynetdicom drops the refused socket
+def test_send_image_to_a_port_where_nothing_listens_gets_no_association() -> None:
+    from medlearn.deploy import dimse
+
+    image = image_to_dicom(np.full((28, 28), 100, np.uint8), seed="nobody")
+    assert send_image(image, "127.0.0.1", free_port(), "NOBODY") == dimse.NO_ASSOCIATION
+
+
+def test_describe_status_says_what_a_send_came_to() -> None:
+    from medlearn.deploy.dimse import ABORTED, ASSOCIATION_REJECTED, NO_ASSOCIATION, SEND_FAILURES, describe_status
+
+    assert describe_status(SUCCESS) == "status 0x0000" and describe_status(CANNOT_UNDERSTAND) == "status 0xC000"
+    words = [describe_status(code) for code in (ASSOCIATION_REJECTED, ABORTED, NO_ASSOCIATION)]
+    assert words == [SEND_FAILURES[ASSOCIATION_REJECTED], SEND_FAILURES[ABORTED], SEND_FAILURES[NO_ASSOCIATION]]
+    assert len(set(SEND_FAILURES.values())) == len(SEND_FAILURES) == 4
+    for bad in (-5, 0x10000, 1.0, True, "0"):
+        with pytest.raises(ValueError, match="status"):
+            describe_status(bad)

@@ -24,8 +24,8 @@ DICOMweb's STOW-RS (PS3.18 section 10.5) is the HTTP alternative to C-STORE.
 A teaching simplification: the report is built and sent inside the C-STORE handler, so the sender's status
 waits for the model and the archive, and a report the archive does not take is logged, not queued or sent
 again; a production node answers once the image is received and queues inference and delivery with
-retries. And an AE title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B)
-or a network allow-list.
+retries. Each report has new UIDs, so an image sent again (a router's retry) gets a second report. And an AE
+title (``callers``) is a name, not a credential: access control is TLS (PS3.15 Annex B) or a network allow-list.
 
 Example:
     >>> hex(SUCCESS), hex(CANNOT_UNDERSTAND)
@@ -50,11 +50,19 @@ from .encoding import decodable_transfer_syntaxes
 from .report import structured_report
 from .structure import check_structure
 
-__all__ = ["Listener", "send_image", "start_listener"]
+__all__ = ["Listener", "describe_status", "send_image", "start_listener"]
 
 #: C-STORE status codes (PS3.4 Annex B.2.3, PS3.7 Annex C): success, failure "cannot understand",
 #: "processing failure" (a fault of the node itself) and "out of resources" (an image over the size limit).
 SUCCESS, CANNOT_UNDERSTAND, PROCESSING_FAILURE, OUT_OF_RESOURCES = 0x0000, 0xC000, 0x0110, 0xA700
+#: What :func:`send_image` returns when no status came back, one code per cause.
+ASSOCIATION_REJECTED, CONTEXT_REJECTED, ABORTED, NO_ASSOCIATION = -1, -2, -3, -4
+SEND_FAILURES = {
+    ASSOCIATION_REJECTED: "association rejected, nothing sent",
+    CONTEXT_REJECTED: "presentation context rejected, association aborted, nothing sent",
+    ABORTED: "association aborted while sending, no status",
+    NO_ASSOCIATION: "no association: no answer to the request",
+}
 #: The longest P-DATA PDU the listener accepts, as it advertises in its association (PS3.8 section D.1:
 #: "Maximum Length Received"); pynetdicom's default. A peer sends an image in as many PDUs as it needs.
 MAX_PDU_LENGTH = 16_382
@@ -330,11 +338,13 @@ def _bound_pdus(association: Any, refused: Any) -> None:
 
 
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
-    """Send one dataset with C-STORE; returns the status (0 for success), or -1 when nothing could be sent: the
-    receiver rejected the association (a caller it does not accept), or accepted it without accepting the
-    dataset's SOP class in its transfer syntax (its presentation context rejected, PS3.8 section 9.3.3.2), so
-    this side aborted it before any of the dataset was sent; or the receiver aborted the association (a PDU
-    over its limit, say).
+    """Send one dataset with C-STORE; returns the receiver's status (0 for success), or, when no status came back,
+    a negative code that says why (:data:`SEND_FAILURES` names each): :data:`ASSOCIATION_REJECTED` (the receiver
+    rejected the association: a caller it does not accept); :data:`CONTEXT_REJECTED` (it accepted the association
+    but not the dataset's SOP class in its transfer syntax, PS3.8 section 9.3.3.2, so this side aborted it before
+    any of the dataset was sent); :data:`ABORTED` (the association was aborted or the connection closed while the
+    dataset was sent: a PDU over the receiver's limit, say); :data:`NO_ASSOCIATION` (no answer to the request:
+    nothing listening, or a timeout).
 
     Example:
         >>> send_image(None, "127.0.0.1", 9, "NOBODY")
@@ -351,11 +361,24 @@ def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae:
     ae.add_requested_context(dataset.SOPClassUID, dataset.file_meta.TransferSyntaxUID)
     association = ae.associate(host, port, ae_title=ae_title)
     if not association.is_established:
-        return -1
+        if association.is_rejected:
+            return ASSOCIATION_REJECTED
+        return CONTEXT_REJECTED if association.rejected_contexts else NO_ASSOCIATION
     connection = association.dul.socket.socket  # pynetdicom leaves it open when the peer closed first
     try:
         status = association.send_c_store(dataset)
-        return int(status.Status) if status else -1
+        return int(status.Status) if status else ABORTED
     finally:
         association.release()
         connection.close()
+
+
+def describe_status(status: int) -> str:
+    """What a :func:`send_image` result means, in words: a DICOM status in hex, or why no status came back.
+
+    Example:
+        >>> describe_status(0xC000), describe_status(CONTEXT_REJECTED)
+        ('status 0xC000', 'presentation context rejected, association aborted, nothing sent')
+    """
+    status = check_int(status, "status", min_value=min(SEND_FAILURES), max_value=0xFFFF)
+    return SEND_FAILURES.get(status, f"status 0x{status:04X}")
