@@ -13,9 +13,9 @@ This tool never changes that decision; it computes the rest from the stored note
 
 - ``cell_seconds``: the sum of the section's code cells' execution times, read from the timing
   metadata that ``authoring.run_notebooks --store`` stores (the reference machine: 2 CPU cores);
-- ``reading_minutes``: the time a newcomer needs for the section, by one reading model: its markdown
-  words at 100 a minute, its code lines at 8 a minute, a minute for each figure, and its cells' run
-  time, rounded up to whole minutes;
+- ``reading_minutes``: the time a newcomer needs for the section, by one reading model: its words
+  (markdown and printed output) at 70 a minute, its code lines at 5 a minute, a minute and a half for
+  each figure, and its cells' run time, rounded up to whole minutes;
 
 and writes them into the metadata (for tools), as a visible line under the heading (for learners) and
 into the timing table of each chapter's instructor notes. From the same sections it writes each
@@ -50,7 +50,8 @@ FIGURE_MINUTES = 1.5
 #: The chapters a resident needs first, in order (START_HERE and the README state their time).
 CORE_PATH = ("00", "01", "05", "06", "07", "08", "18")
 READING_MODEL = (
-    f"{WORDS_PER_MINUTE} words and {CODE_LINES_PER_MINUTE} lines of code a minute, a minute and a half a figure, "
+    f"{WORDS_PER_MINUTE} words (text and printed output) and {CODE_LINES_PER_MINUTE} lines of code a minute, "
+    "a minute and a half a figure, "
     "plus the cells' run time; folded answers and collapsed checks are read at will"
 )
 #: Folded text (a Discuss prompt's model answer) and collapsed code (a claim's check) are not in the reading
@@ -103,6 +104,20 @@ def _seconds(cell: dict) -> float:
     return max((end - start).total_seconds(), 0.0)
 
 
+def _printed(cell: dict) -> str:
+    """The text a code cell printed or returned (a table, a claim's line), read like the markdown around it; a
+    result that is also a figure or an HTML table counts as that, not as its plain-text fallback."""
+    texts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            texts.append("".join(output.get("text", "")))
+        elif output.get("output_type") in ("execute_result", "display_data"):
+            data = output.get("data", {})
+            if set(data) == {"text/plain"}:  # not a figure, an HTML table or a widget
+                texts.append("".join(data.get("text/plain", "")))
+    return "\n".join(texts)
+
+
 def stored_seconds(nb: dict) -> float:
     """A stored notebook's run time: the sum of its code cells' execution times (0 where none was recorded).
 
@@ -146,6 +161,7 @@ def sections(nb: dict, name: str) -> list[Section]:
                     code_lines += sum(1 for line in text.split("\n") if line.strip())
                 seconds += _seconds(cell)
                 figures += sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+                words += len(re.findall(r"\w+", _printed(cell)))
         level = cells[start].get("metadata", {}).get("medlearn", {}).get("section")
         reading = max(
             1,

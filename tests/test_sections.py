@@ -71,6 +71,23 @@ def test_reading_time_counts_words_and_code() -> None:
         sections.update_guide("no markers here", "table")
 
 
+def test_printed_text_is_read_like_the_text_around_it() -> None:
+    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 69)
+    md.metadata["medlearn"] = {"section": "core"}
+    code = nbformat.v4.new_code_cell("print(x)")
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="value " * 70),
+        nbformat.v4.new_output("stream", name="stderr", text="warning " * 500),  # not the chapter's text
+        nbformat.v4.new_output("execute_result", data={"text/plain": "row " * 140}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "Figure " * 500, "image/png": "iVBORw0KGgo="}),
+        nbformat.v4.new_output("display_data", data={"text/plain": "table " * 500, "text/html": "<table/>"}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[md, code])
+    (only,) = sections.sections(nb, "test")
+    # 70 words of text, 70 + 140 printed (4 min), one line of code (0.2 min), one figure (1.5 min): 6 min
+    assert only.reading_minutes == 6
+
+
 def test_folded_answers_and_collapsed_checks_are_not_in_the_reading_path() -> None:
     md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 99 + "<details>" + "answer " * 500 + "</details>")
     md.metadata["medlearn"] = {"section": "core"}
