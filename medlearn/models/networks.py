@@ -41,7 +41,8 @@ def small_cnn(
         bn_momentum: momentum of batch normalisation's running mean and variance,
             in [0, 1). Keras' default, 0.99, needs several hundred steps to settle,
             and until then validation predictions can sit at chance level; 0.9
-            settles within an epoch of a MedMNIST training split.
+            leaves 0.9 ** steps of the starting values: about 0.04 % after one epoch of
+            PneumoniaMNIST (74 steps of 64), but about 40 % after one of BreastMNIST (9 steps).
         first_stride: stride of the first convolution (2 halves every side at once: the first
             layer then has 4 times fewer output positions in 2-D, 8 times fewer in 3-D).
         name: the model's name.
