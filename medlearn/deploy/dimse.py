@@ -61,7 +61,7 @@ SEND_FAILURES = {
     ASSOCIATION_REJECTED: "association rejected, nothing sent",
     CONTEXT_REJECTED: "presentation context rejected, association aborted, nothing sent",
     ABORTED: "association aborted while sending, no status",
-    NO_ASSOCIATION: "no association: no answer to the request",
+    NO_ASSOCIATION: "no association: no answer, or the connection closed or aborted before one",
 }
 #: The longest P-DATA PDU the listener accepts, as it advertises in its association (PS3.8 section D.1:
 #: "Maximum Length Received"); pynetdicom's default. A peer sends an image in as many PDUs as it needs.
@@ -340,11 +340,12 @@ def _bound_pdus(association: Any, refused: Any) -> None:
 def send_image(dataset: Any, host: str, port: int, ae_title: str, *, calling_ae: str = "MEDLEARN_SCU") -> int:
     """Send one dataset with C-STORE; returns the receiver's status (0 for success), or, when no status came back,
     a negative code that says why (:data:`SEND_FAILURES` names each): :data:`ASSOCIATION_REJECTED` (the receiver
-    rejected the association: a caller it does not accept); :data:`CONTEXT_REJECTED` (it accepted the association
+    rejected the association: a caller it does not accept, or a receiver busy with as many associations as it
+    serves, a transient rejection that a router retries later); :data:`CONTEXT_REJECTED` (it accepted the association
     but not the dataset's SOP class in its transfer syntax, PS3.8 section 9.3.3.2, so this side aborted it before
     any of the dataset was sent); :data:`ABORTED` (the association was aborted or the connection closed while the
-    dataset was sent: a PDU over the receiver's limit, say); :data:`NO_ASSOCIATION` (no answer to the request:
-    nothing listening, or a timeout).
+    dataset was sent: a PDU over the receiver's limit, say); :data:`NO_ASSOCIATION` (no association: nothing
+    listening, a timeout, or a receiver that aborted or closed the connection before answering).
 
     Example:
         >>> send_image(None, "127.0.0.1", 9, "NOBODY")
