@@ -31,7 +31,14 @@ from authoring.site import BRANCH, REPO, REPOSITORY
 
 #: The cell's marker: a code cell whose source starts with it is the Colab setup cell (replaced, never duplicated).
 MARKER = "# On Google Colab only:"
-BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+#: The start of every Colab address: what a title's link begins with. A plain link, not Colab's badge image: that
+#: image lives on Google's server, and the course's pages, notebooks and site load nothing from elsewhere (offline
+#: in a classroom, and no request that tells a third party who reads what).
+COLAB = "https://colab.research.google.com/github/"
+#: Title links of every form this tool has written (a badge image before), removed before one is written again.
+OLD_LINKS = re.compile(
+    r"\n\n(\[!\[Open in Colab\]\([^)]*\)\]|\[Open in Colab\])\(https://colab\.research\.google\.com/[^)]*\)"
+)
 # A chapter's library is the one in these paths; the commit the cell installs must have the same files.
 LIBRARY_PATHS = ("medlearn", "pyproject.toml")
 # The loaders of the archive datasets, by the name `medlearn data fetch` knows them by.
@@ -52,8 +59,13 @@ def colab_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> 
 
 
 def badge(url: str) -> str:
-    """The Markdown of an "Open in Colab" badge that links to ``url``."""
-    return f"[![Open in Colab]({BADGE_IMAGE})]({url})"
+    """The Markdown of the "Open in Colab" link to ``url`` (text, no image from Google's server).
+
+    Example:
+        >>> badge("https://colab.research.google.com/github/org/course/blob/main/x.ipynb")
+        '[Open in Colab](https://colab.research.google.com/github/org/course/blob/main/x.ipynb)'
+    """
+    return f"[Open in Colab]({url})"
 
 
 def chapter_data(cells: list[dict]) -> list[tuple[str, int | None]]:
@@ -213,7 +225,7 @@ def apply(
     title = cells[0]
     if title["cell_type"] != "markdown" or not "".join(title["source"]).startswith("# "):
         raise ValueError(f"{path}: the first cell must be the markdown title")
-    text = re.sub(r"\n\n\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)", "", title["source"])  # an older badge
+    text = OLD_LINKS.sub("", title["source"])
     heading, rest = text.split("\n", 1)
     title["source"] = f"{heading}\n\n{badge(colab_url(path, repository, branch))}\n{rest}"
     source = setup_cell_source(commit, chapter_data(cells) if data is None else data, repository)
@@ -239,7 +251,7 @@ def remove(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """``notebook`` without its badge and setup cell (as it was before :func:`apply`; execution counts aside)."""
     notebook.cells = [c for c in notebook["cells"] if not _is_setup_cell(c)]
     title = notebook.cells[0]
-    title["source"] = re.sub(r"\n\n\[!\[Open in Colab\]\([^)]*\)\]\([^)]*\)", "", title["source"])
+    title["source"] = OLD_LINKS.sub("", title["source"])
     return notebook
 
 
@@ -261,7 +273,7 @@ def check(path: Path, repo: Path = REPO) -> list[str]:
     """What is out of date in one notebook: no badge, no setup cell, or a commit whose library is not this one."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     problems = []
-    if BADGE_IMAGE not in "".join(cells[0]["source"]):
+    if f"[Open in Colab]({COLAB}" not in "".join(cells[0]["source"]):
         problems.append(f"{path}: no Open in Colab badge in the title cell")
     setups = [c for c in cells if _is_setup_cell(c)]
     if len(setups) != 1:
