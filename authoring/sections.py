@@ -127,7 +127,7 @@ def stored_seconds(nb: dict) -> float:
         >>> stored_seconds({"cells": [cell, {"metadata": {}}]})
         2.5
     """
-    return sum(_seconds(cell) for cell in nb.get("cells", []))
+    return math.fsum(_seconds(cell) for cell in nb.get("cells", []))  # the same on every Python (3.12 changed sum)
 
 
 def _heading(cell: dict) -> str | None:
@@ -234,7 +234,7 @@ def timing_table(found: list[Section]) -> str:
         rows.append(f"| {s.heading} | {s.level} | {s.reading_minutes} min | {s.cell_seconds:.1f} s |")
     for label, chosen in (("core sections", [s for s in found if s.level == "core"]), ("all sections", found)):
         minutes = sum(s.reading_minutes for s in chosen)
-        seconds = sum(s.cell_seconds for s in chosen)
+        seconds = math.fsum(s.cell_seconds for s in chosen)  # exactly rounded: the same sum on every Python
         rows.append(f"| **{label}** | | **{minutes} min** | **{seconds:.0f} s** |")
     note = (
         f"Time is estimated at {READING_MODEL} (run time measured when the notebook was stored, on 2 CPU cores). "
