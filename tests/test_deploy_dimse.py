@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import threading
 import time
 from pathlib import Path
 
@@ -186,3 +187,62 @@ def test_describe_status_says_what_a_send_came_to() -> None:
     for bad in (-5, 0x10000, 1.0, True, "0"):
         with pytest.raises(ValueError, match="status"):
             describe_status(bad)
+
+
+def _raw_peer(answer: bytes | None) -> tuple[int, threading.Thread]:
+    """A TCP peer on a free port that takes one connection, reads the association request, then sends ``answer``
+    (None: closes at once) and closes."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def serve() -> None:
+        with server:
+            connection, _ = server.accept()
+            with connection:
+                connection.settimeout(5)
+                connection.recv(65536)
+                if answer is not None:
+                    connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return server.getsockname()[1], thread
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # pynetdicom drops the socket
+@pytest.mark.parametrize(
+    "answer",
+    [bytes.fromhex("07000000000400000200"), None],  # an A-ABORT PDU (PS3.8 9.3.8), or the connection closed
+    ids=["aborted before answering", "closed before answering"],
+)
+def test_a_peer_that_aborts_or_closes_before_answering_gives_no_association(answer: bytes | None) -> None:
+    from medlearn.deploy import dimse
+
+    port, thread = _raw_peer(answer)
+    image = image_to_dicom(np.full((28, 28), 100, np.uint8), seed="raw peer")
+    assert send_image(image, "127.0.0.1", port, "ANYONE") == dimse.NO_ASSOCIATION
+    thread.join(5)
+
+
+def test_a_busy_receiver_rejects_the_association() -> None:
+    """A receiver serving as many associations as it allows rejects another (transiently): the code is -1."""
+    from pynetdicom import AE
+
+    from medlearn.deploy import dimse
+
+    image = image_to_dicom(np.full((28, 28), 100, np.uint8), seed="busy")
+    receiver = AE(ae_title="RECEIVER")
+    receiver.add_supported_context(image.SOPClassUID, image.file_meta.TransferSyntaxUID)
+    receiver.maximum_associations = 1
+    port = free_port()
+    server = receiver.start_server(("127.0.0.1", port), block=False)
+    caller = AE(ae_title="HOLDER")
+    caller.add_requested_context(image.SOPClassUID, image.file_meta.TransferSyntaxUID)
+    held = caller.associate("127.0.0.1", port, ae_title="RECEIVER")
+    try:
+        assert held.is_established
+        assert send_image(image, "127.0.0.1", port, "RECEIVER") == dimse.ASSOCIATION_REJECTED
+    finally:
+        held.release()
+        server.shutdown()
