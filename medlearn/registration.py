@@ -141,8 +141,9 @@ def mutual_information(image_a: object, image_b: object, *, bins: int = 32, mask
 def rigid_matrix(angles_deg: object, translation_mm: object, *, centre_mm: object = (0.0, 0.0, 0.0)) -> np.ndarray:
     """A 4 x 4 rigid transform: rotations about x, then y, then z (degrees) around ``centre_mm``, then a shift.
 
-    The rotation is ``Rz @ Ry @ Rx``, as SimpleITK's ``Euler3DTransform`` with ``SetComputeZYX(True)``; a point
-    ``x`` goes to ``R (x - c) + c + t``.
+    The rotation is ``Rz @ Ry @ Rx``, as SimpleITK's ``Euler3DTransform`` with ``SetComputeZYX(True)`` in the same
+    frame (the same rotation in LPS+ has the angles about x and y negated); a point ``x`` goes to
+    ``R (x - c) + c + t``.
 
     Example:
         >>> rigid_matrix([0, 0, 90], [1, 0, 0]).round(6)[:3]
