@@ -141,8 +141,9 @@ def mutual_information(image_a: object, image_b: object, *, bins: int = 32, mask
 def rigid_matrix(angles_deg: object, translation_mm: object, *, centre_mm: object = (0.0, 0.0, 0.0)) -> np.ndarray:
     """A 4 x 4 rigid transform: rotations about x, then y, then z (degrees) around ``centre_mm``, then a shift.
 
-    The rotation is ``Rz @ Ry @ Rx``, as SimpleITK's ``Euler3DTransform`` with ``SetComputeZYX(True)``; a point
-    ``x`` goes to ``R (x - c) + c + t``.
+    The rotation is ``Rz @ Ry @ Rx``, as SimpleITK's ``Euler3DTransform`` with ``SetComputeZYX(True)`` in the same
+    frame (the same rotation in LPS+ has the angles about x and y negated); a point ``x`` goes to
+    ``R (x - c) + c + t``.
 
     Example:
         >>> rigid_matrix([0, 0, 90], [1, 0, 0]).round(6)[:3]
@@ -180,9 +181,11 @@ def apply_transform(
 
     Each output voxel's world point ``y`` takes the input's value at ``inv(transform) @ y`` (the **inverse map**,
     a pull: every output voxel gets exactly one value, with no holes). ``order=0`` (nearest neighbour) keeps the
-    values and the type of a label map; ``order=1`` (trilinear) or ``3`` (cubic spline) suits intensities, returns
-    floats, and would invent labels between two neighbours. Points that fall outside the input get ``fill``. The
-    same as SimpleITK's ``Resample`` given ``inv(transform)`` in LPS+ coordinates (the tests compare them).
+    values and the type of a label map; ``order=1`` (trilinear) suits display and registration, returns floats, and
+    would invent labels between two neighbours; ``order=3`` (cubic spline) overshoots at edges and can give negative
+    values. Interpolation changes peaks: measure quantitative values (PET uptake) on the native grid. Points that
+    fall outside the input get ``fill``. The same as SimpleITK's ``Resample`` given ``inv(transform)`` in LPS+
+    coordinates (the tests compare them).
 
     Args:
         volume: a 3-D array, indexed ``[i, j, k]`` as ``affine`` expects.
@@ -224,8 +227,8 @@ def to_simpleitk(volume: object, affine: object) -> object:
     """A SimpleITK image of a NIfTI-style volume: axes reversed (ITK's arrays are ``[k, j, i]``), geometry in LPS+.
 
     NIfTI's world is RAS+ and ITK's is LPS+: the same point has x and y of opposite signs, so the affine is
-    multiplied by ``RAS_TO_LPS`` before its spacing, direction cosines and origin are read. Forgetting this flips
-    left and right.
+    multiplied by ``RAS_TO_LPS`` before its spacing, direction cosines and origin are read. Forgetting this negates
+    x and y, which turns the head 180 degrees about its long axis; one sign wrong would mirror it left to right.
 
     Example:
         >>> image = to_simpleitk(np.zeros((2, 3, 4)), np.diag([2.0, 2.0, 2.0, 1.0]))
@@ -268,9 +271,10 @@ def jacobian_determinant(displacement_mm: object, spacing: object = 1.0) -> np.n
 
     ``displacement_mm`` is ``(X, Y, Z, 3)``: at each voxel, the displacement along the three array axes, on a
     grid with ``spacing`` mm between voxels. The determinant ``det(I + du/dx)`` (central differences inside,
-    one-sided at the edges, as ``np.gradient``) is the local change of volume: above 1 the tissue grows, below 1
-    it shrinks, and at or below 0 the map folds (two points land on one), which no real anatomy does. The same
-    as SimpleITK's ``DisplacementFieldJacobianDeterminant`` away from the edges.
+    one-sided at the edges, as ``np.gradient``) is the local change of volume: above 1 a small region around x
+    corresponds to a larger one at x + u(x), below 1 to a smaller one, and at or below 0 the map folds (two
+    points land on one), which no real anatomy does. The same as SimpleITK's
+    ``DisplacementFieldJacobianDeterminant`` away from the edges.
 
     Example:
         >>> grid = np.stack(np.meshgrid(*[np.arange(4.0)] * 3, indexing="ij"), axis=-1)

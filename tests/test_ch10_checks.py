@@ -1,7 +1,7 @@
 """Chapter 10's code against the library's twins: its Dice of one label equals ``medlearn.segmentation.dice``, and
 its smooth random deformation fields are the ones exercise 10 makes (``medlearn.check._registration_data``).
 
-Chapter 10 writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 6);
+Chapter 10 writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 7);
 the library's ``dice`` takes two masks. That the two agree is a check of code, not a finding about data, so it
 lives here rather than in the learner's reading path. The function is read from the stored notebook (only its
 ``def``, not the rest of its cell, which runs a registration), so an edit to the chapter that the library does not

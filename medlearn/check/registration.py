@@ -91,8 +91,8 @@ _HINTS = {
     "order=1.",
     "nearest": "That is nearest neighbour (order=0), the choice for labels; intensities are resampled trilinearly: "
     "order=1.",
-    "no flip": "You forgot the x, y sign flip: LPS+ and RAS+ differ by the signs of x and y, so the point lands "
-    "mirrored through the midline (left becomes right).",
+    "no flip": "You forgot the x, y sign flip: LPS+ and RAS+ differ by the signs of x and y, so both change sign: "
+    "the point moves to the other side and from front to back (a whole image would turn 180 degrees).",
     "z flipped": "Flip x and y only: z points up (superior) in both LPS+ and RAS+.",
     "x only": "Flip y too: LPS+ y points to the back, RAS+ y to the front.",
     "y only": "Flip x too: LPS+ x points to the patient's left, RAS+ x to the right.",
@@ -315,8 +315,8 @@ def folding_share(function: Any) -> None:
 @task(
     hints=[
         "What does a Jacobian determinant at or below 0 mean for the tissue there?",
-        "The chapter's registration with little smoothing had the best Dice and still folded; a good fit does not "
-        "make a fold anatomy.",
+        "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
+        "good fit does not make a fold anatomy.",
     ]
 )
 def accept_field(function: Any) -> str:
@@ -328,7 +328,7 @@ def accept_field(function: Any) -> str:
             "the patient, which no anatomy does; the labels there are nonsense, and a high Dice over the whole "
             "brain hides them.",
             "c": "Dice measures how well labels overlap where a truth exists; it says nothing about whether the map "
-            "is physically possible, and the chapter's best Dice came with folding.",
+            "is physically possible; a folding map can score a high Dice.",
             "d": "flipping the displacement where the determinant is negative does not unfold the map; it makes "
             "another map that no registration found. Regularise and register again.",
         },
@@ -378,8 +378,9 @@ def similarity_for_pet(function: Any) -> str:
         function,
         right="c",
         wrong={
-            "a": "SSD assumes one tissue has one intensity in both images; PET counts and T1 intensities share no "
-            "scale, and against the simulated T2 the chapter's SSD was lower at a wrong shift than at the truth.",
+            "a": "SSD assumes one tissue has one intensity in both images; PET and T1 intensities share no scale. "
+            "Against the simulated PET the chapter's SSD happened to be lowest at the truth, but against the "
+            "simulated T2 it was lower at a wrong shift: nothing in SSD promises it.",
             "b": "NCC assumes a linear relation between the intensities; across modalities there need be none, "
             "and against the simulated T2 the chapter's NCC was lowest at the true position.",
             "d": "the three measures part ways across contrasts: inside the brain only mutual information peaked at "
