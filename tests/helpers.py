@@ -30,6 +30,13 @@ def scored_labels(n: int = 300, seed: int = 0, prevalence: float = 0.3) -> tuple
     return y, 1 / (1 + np.exp(-(2 * y - 1 + rng.normal(0, 1, n))))
 
 
+def one_code_cell(path: Path, start: str) -> str:
+    """The source of a notebook's one code cell that contains ``start`` (a test fails unless exactly one does)."""
+    found = [source for source in code_cells(path) if start in source]
+    assert len(found) == 1, f"{len(found)} code cells of {path.name} contain {start!r}"
+    return found[0]
+
+
 def code_cells(path: Path) -> list[str]:
     """The sources of a notebook's code cells, in order."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

@@ -12,21 +12,17 @@ to the chapter that the library does not follow fails here.
 from __future__ import annotations
 
 import inspect
-import json
 import re
 
 import numpy as np
-from helpers import REPO
+from helpers import REPO, one_code_cell
 
 CHAPTER = REPO / "notebooks" / "06_cnn_training.ipynb"
 
 
 def _cell(start: str) -> str:
     """The source of the chapter's one code cell that contains ``start``."""
-    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
-    found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and start in "".join(c["source"])]
-    assert len(found) == 1, f"{len(found)} cells of chapter 06 contain {start!r}"
-    return found[0]
+    return one_code_cell(CHAPTER, start)
 
 
 def _describe(network) -> list[tuple]:

@@ -11,11 +11,10 @@ follow fails here.
 from __future__ import annotations
 
 import ast
-import json
 
 import numpy as np
 import pytest
-from helpers import REPO
+from helpers import REPO, one_code_cell
 
 from medlearn.segmentation import dice
 
@@ -24,10 +23,7 @@ CHAPTER = REPO / "notebooks" / "10_registration.ipynb"
 
 def _cell(start: str) -> str:
     """The source of the chapter's one code cell that contains ``start``."""
-    cells = json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]
-    found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and start in "".join(c["source"])]
-    assert len(found) == 1, f"{len(found)} cells of chapter 10 contain {start!r}"
-    return found[0]
+    return one_code_cell(CHAPTER, start)
 
 
 def _function(source: str, name: str) -> str:
