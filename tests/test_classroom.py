@@ -14,7 +14,16 @@ import nbformat
 import pytest
 from helpers import REPO
 
-from medlearn.classroom import Submission, chapter_tasks, grade_folder, identify, run_submission, summary, task_row
+from medlearn.classroom import (
+    Submission,
+    chapter_tasks,
+    grade_folder,
+    identify,
+    run_submission,
+    summary,
+    task_row,
+    write_grades,
+)
 
 CHAPTER = "00_medical_images"
 SOLUTION = REPO / "exercises" / "solutions" / f"{CHAPTER}.ipynb"
@@ -119,3 +128,31 @@ def test_the_summary_counts_the_most_common_mistakes() -> None:
     assert "| t | 1 | 0 | 2 |" in text and "| u | 2 | 1 | 0 |" in text
     assert "- 2 × your values are 9 times too large: you summed." in text and "- c: stopped: x" in text
     assert task_row(graded["c"]) == {"t": 1, "u": 1, "total": 2, "out_of": 2, "note": "stopped: x"}
+
+
+def test_the_gradebook_csv_in_moodle_and_canvas_layouts(tmp_path: Path) -> None:
+    graded = {
+        "ana": Submission(Path("ana.ipynb"), CHAPTER, {"t": ("pass", "correct."), "u": ("pass", "correct.")}),
+        "ben": Submission(Path("ben.ipynb"), CHAPTER, {"t": ("fail", "x."), "u": ("todo", "y.")}),
+        "carol": Submission(Path("carol.ipynb"), None, {}, "not a notebook: NotJSONError"),
+    }
+    write_grades(graded, tmp_path / "moodle.csv")
+    with (tmp_path / "moodle.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["learner", "chapter", "t", "u", "total", "out_of", "note"]
+    assert [(r["learner"], r["t"], r["u"], r["total"]) for r in rows] == [
+        ("ana", "1", "1", "2"),
+        ("ben", "0", "0", "0"),
+        ("carol", "0", "0", "0"),
+    ]
+    write_grades(graded, tmp_path / "canvas.csv", lms="canvas")
+    with (tmp_path / "canvas.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assignment = f"medlearn exercises {CHAPTER}"
+    assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment]
+    assert [(r["SIS Login ID"], r[assignment]) for r in rows] == [("ana", "2"), ("ben", "0"), ("carol", "0")]
+    assert all(r["Student"] == r["ID"] == r["Section"] == "" for r in rows)
+    with pytest.raises(ValueError, match="lms"):
+        write_grades(graded, tmp_path / "x.csv", lms="blackboard")
+    with pytest.raises(ValueError, match="lms"):
+        grade_folder(tmp_path, tmp_path / "g.csv", lms="sakai")

@@ -3,7 +3,8 @@
 - :mod:`medlearn.classroom.runner`: one learner's notebook run apart (its own kernel, process and folder, with
   time and memory limits), then each task's check asked about the learner's function; never fooled by printed
   text or by a learner's own ``check``.
-- :mod:`medlearn.classroom.grade`: a folder of submissions into a CSV that Moodle imports and a summary of the
+- :mod:`medlearn.classroom.grade`: a folder of submissions into a CSV that Moodle (or, with
+  ``--lms canvas``, Canvas) imports and a summary of the
   class's most common mistakes.
 
 Example:
@@ -14,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from .grade import grade_folder, summary, task_row
+from .grade import grade_folder, summary, task_row, write_grades
 from .runner import Submission, chapter_tasks, check_modules, identify, run_submission
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "run_submission",
     "summary",
     "task_row",
+    "write_grades",
 ]

@@ -7,8 +7,12 @@ sits in when each learner has a folder) with :func:`medlearn.classroom.runner.ru
 ``grades.csv`` has one row per learner: ``learner``, ``chapter``, one column per task (1 when its check passed,
 else 0), ``total``, ``out_of`` and ``note`` (why a submission could not be graded whole). It is the layout
 Moodle imports (*Grades ▸ Import ▸ CSV file*: map ``learner`` to the user's username or ID number and ``total``
-to a grade item). ``grades.md`` beside it gives, per task, the share of learners whose check passed and the most
-common mistakes, in the words of the check's hint, and lists the submissions that could not be graded whole.
+to a grade item). With ``--lms canvas`` the CSV has instead the columns of Canvas's gradebook import (``Student``,
+``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, then one assignment column holding the total): the learner's
+name goes into ``SIS Login ID``, so name each file (or folder) by the learner's login, and read Canvas's import
+preview before accepting it. ``grades.md`` beside it gives, per task, the share of learners whose check passed and
+the most common mistakes, in the words of the check's hint, and lists the submissions that could not be graded
+whole.
 
 Example:
     >>> import tempfile
@@ -99,6 +103,47 @@ def summary(graded: dict[str, Submission]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The gradebooks :func:`write_grades` writes for, each with its fixed leading columns.
+LMS_LAYOUTS = ("moodle", "canvas")
+CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def write_grades(graded: dict[str, Submission], out: Path, lms: str = "moodle") -> None:
+    """Write the gradebook CSV at ``out`` in the layout ``lms`` imports (one of :data:`LMS_LAYOUTS`).
+
+    Moodle's layout has a row per learner with ``learner``, ``chapter``, a 1 or 0 per task, ``total``, ``out_of``
+    and ``note``; Canvas's has its five identifying columns and one assignment column, the total, named after the
+    chapter (Canvas makes a new assignment of a column it does not know).
+
+    Example:
+        >>> import tempfile
+        >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("pass", "ok.")})
+        >>> out = Path(tempfile.mkdtemp()) / "grades.csv"
+        >>> write_grades({"ana": ana}, out, lms="canvas")
+        >>> print(out.read_text().strip())
+        Student,ID,SIS User ID,SIS Login ID,Section,medlearn exercises 01_convolution
+        ,,,ana,,1
+    """
+    if lms not in LMS_LAYOUTS:
+        raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
+    tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
+    chapters = sorted({s.chapter for s in graded.values() if s.chapter})
+    assignment = f"medlearn exercises {' + '.join(chapters) or 'unknown'}"
+    columns = (
+        [*CANVAS_COLUMNS, assignment] if lms == "canvas" else ["learner", "chapter", *tasks, "total", "out_of", "note"]
+    )
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", restval=0)
+        writer.writeheader()
+        for name, submission in graded.items():
+            if lms == "canvas":
+                writer.writerow(
+                    {**dict.fromkeys(CANVAS_COLUMNS, ""), "SIS Login ID": name, assignment: submission.score}
+                )
+            else:
+                writer.writerow({"learner": name, "chapter": submission.chapter or "", **task_row(submission)})
+
+
 def grade_folder(
     folder: Path,
     out: Path,
@@ -108,8 +153,9 @@ def grade_folder(
     cell_limit: int = 60,
     memory_mb: int = 2000,
     course: Path = COURSE,
+    lms: str = "moodle",
 ) -> dict[str, Submission]:
-    """Grade every file in ``folder``; write the CSV at ``out`` and the summary beside it; return the results.
+    """Grade every file in ``folder``; write the CSV at ``out`` (for ``lms``) and the summary beside it; return them.
 
     Example:
         >>> import tempfile
@@ -118,6 +164,8 @@ def grade_folder(
         ({}, True)
     """
     folder, out = Path(folder), Path(out)
+    if lms not in LMS_LAYOUTS:
+        raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
     if not folder.is_dir():
         raise ValueError(f"folder must be a folder of submissions, not {str(folder)!r}")
     graded: dict[str, Submission] = {}
@@ -126,13 +174,7 @@ def grade_folder(
         graded[name if name not in graded else f"{name} ({path.name})"] = run_submission(
             path, chapter, time_limit=time_limit, cell_limit=cell_limit, memory_mb=memory_mb, course=course
         )
-    tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
-    columns = ["learner", "chapter", *tasks, "total", "out_of", "note"]
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", restval=0)
-        writer.writeheader()
-        for name, submission in graded.items():
-            writer.writerow({"learner": name, "chapter": submission.chapter or "", **task_row(submission)})
+    write_grades(graded, out, lms)
     out.with_suffix(".md").write_text(summary(graded), encoding="utf-8")
     return graded
 
@@ -154,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=int, default=300, help="seconds for one notebook (default 300)")
     parser.add_argument("--cell-limit", type=int, default=60, help="seconds for one cell (default 60)")
     parser.add_argument("--memory-mb", type=int, default=2000, help="memory for one notebook (default 2000)")
+    parser.add_argument(
+        "--lms", choices=LMS_LAYOUTS, default="moodle", help="the gradebook's CSV layout (default moodle)"
+    )
     args = parser.parse_args(argv)
     graded = grade_folder(
         args.folder,
@@ -162,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         time_limit=args.time_limit,
         cell_limit=args.cell_limit,
         memory_mb=args.memory_mb,
+        lms=args.lms,
     )
     for name, submission in graded.items():
         note = f"  ({submission.problem})" if submission.problem else ""
