@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from helpers import REPO
 
@@ -19,11 +22,14 @@ from medlearn.classroom import (
     chapter_tasks,
     grade_folder,
     identify,
+    read_roster,
     run_submission,
+    runner,
     summary,
     task_row,
     write_grades,
 )
+from medlearn.classroom import grade as grade_module
 
 CHAPTER = "00_medical_images"
 SOLUTION = REPO / "exercises" / "solutions" / f"{CHAPTER}.ipynb"
@@ -45,16 +51,21 @@ def test_a_class_folder_gives_full_marks_zero_and_honest_notes(tmp_path: Path) -
     shutil.copy(LEARNER, folder / "ben.ipynb")
     (folder / "carol" / "exercises.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n not a notebook")
     shutil.copy(REPO / "exercises" / "01_convolution.ipynb", folder / "dan.ipynb")
-    graded = grade_folder(folder, tmp_path / "grades.csv", CHAPTER, cell_limit=120)
+    # A rerun writes into the folder it grades: its own earlier output is not a learner. No --chapter: the class's
+    # chapter is the one most notebooks are for, so dan's notebook of another chapter is the wrong chapter.
+    (folder / "grades.csv").write_text("learner,total\n", encoding="utf-8")
+    (folder / "grades.md").write_text("# Grades: summary\n", encoding="utf-8")
+    graded = grade_folder(folder, folder / "grades.csv", cell_limit=120)
+    assert set(graded) == {"ana", "ben", "carol", "dan"}
     assert graded["ana"].score == len(TASKS) >= 5 and graded["ana"].problem is None
     assert graded["ben"].score == 0 and {status for status, _ in graded["ben"].tasks.values()} == {"todo"}
     assert graded["carol"].problem.startswith("not a notebook") and graded["carol"].score == 0
     assert graded["dan"].problem.startswith("wrong chapter") and graded["dan"].score == 0
-    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
+    with (folder / "grades.csv").open(encoding="utf-8") as handle:
         rows = {row["learner"]: row for row in csv.DictReader(handle)}
     assert rows["ana"]["total"] == str(len(TASKS)) and rows["ana"]["out_of"] == str(len(TASKS))
     assert [rows["ben"][task] for task in TASKS] == ["0"] * len(TASKS) and rows["dan"]["note"].startswith("wrong")
-    report = (tmp_path / "grades.md").read_text(encoding="utf-8")
+    report = (folder / "grades.md").read_text(encoding="utf-8")
     assert "4 submissions" in report and "carol: not a notebook" in report
 
 
@@ -152,7 +163,79 @@ def test_the_gradebook_csv_in_moodle_and_canvas_layouts(tmp_path: Path) -> None:
     assert list(rows[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment]
     assert [(r["SIS Login ID"], r[assignment]) for r in rows] == [("ana", "2"), ("ben", "0"), ("carol", "0")]
     assert all(r["Student"] == r["ID"] == r["Section"] == "" for r in rows)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (77)\n"
+        "    Points Possible,,,,,10\n"
+        '"Lee, Ana",101,S-7,ana,Lab A,9\n'
+        '"Ng, Ben",102,ben,bng,Lab B,8\n',
+        encoding="utf-8",
+    )
+    roster = read_roster(export)
+    assert roster["ana"]["Student"] == "Lee, Ana" and roster["ben"]["SIS Login ID"] == "bng"
+    assert "Points Possible" not in roster
+    unknown = write_grades(graded, tmp_path / "canvas.csv", lms="canvas", chapter=CHAPTER, roster=roster)
+    assert unknown == ["carol"]
+    with (tmp_path / "canvas.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [
+        (r["Student"], r["ID"], r["SIS User ID"], r["SIS Login ID"], r["Section"], r[assignment]) for r in rows
+    ] == [
+        ("Lee, Ana", "101", "S-7", "ana", "Lab A", "2"),
+        ("Ng, Ben", "102", "ben", "bng", "Lab B", "0"),
+        ("", "", "", "carol", "", "0"),
+    ]
+    with pytest.raises(ValueError, match="roster"):
+        read_roster(tmp_path / "missing.csv")
+    (tmp_path / "not_canvas.csv").write_text("name,score\nana,1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="roster"):
+        read_roster(tmp_path / "not_canvas.csv")
+    with pytest.raises(ValueError, match="roster"):
+        grade_folder(tmp_path, tmp_path / "g.csv", roster=export)
     with pytest.raises(ValueError, match="lms"):
         write_grades(graded, tmp_path / "x.csv", lms="blackboard")
     with pytest.raises(ValueError, match="lms"):
         grade_folder(tmp_path, tmp_path / "g.csv", lms="sakai")
+
+
+def test_a_process_tree_that_spawns_fast_is_measured_without_stopping(tmp_path: Path) -> None:
+    spawner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import subprocess, time\nend = time.time() + 3\nwhile time.time() < end:\n    subprocess.Popen(['true'])",
+        ]
+    )
+    try:
+        watched = psutil.Process(spawner.pid)
+        sizes = [runner._held_mb(watched) for _ in range(200)]
+    finally:
+        spawner.kill()
+        spawner.wait()
+    assert max(sizes) > 1 and min(sizes) >= 0
+
+
+def test_a_grader_failure_is_recorded_and_the_class_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    shutil.copy(LEARNER, folder / "ana.ipynb")
+    shutil.copy(LEARNER, folder / "ben.ipynb")
+
+    def fails_for_ana(path: Path, *args: object, **kwargs: object) -> Submission:
+        if path.stem == "ana":
+            raise psutil.NoSuchProcess(1)
+        return Submission(path, CHAPTER, {task: ("todo", "not done.") for task in TASKS})
+
+    monkeypatch.setattr(grade_module, "run_submission", fails_for_ana)
+    graded = grade_folder(folder, tmp_path / "grades.csv")
+    assert graded["ana"].problem == "not graded: the grader failed (NoSuchProcess)"
+    assert set(graded["ana"].tasks) == set(TASKS) and graded["ana"].score == 0
+    assert graded["ben"].problem is None and (tmp_path / "grades.csv").exists()
+
+
+def test_a_roster_over_its_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Student,ID,SIS User ID,SIS Login ID,Section\n" + "x,1,2,3,4\n" * 20, encoding="utf-8")
+    monkeypatch.setattr(grade_module, "MAX_ROSTER_BYTES", 100)
+    with pytest.raises(ValueError, match="roster must be under"):
+        read_roster(export)

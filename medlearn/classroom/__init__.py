@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from .grade import grade_folder, summary, task_row, write_grades
+from .grade import grade_folder, read_roster, summary, task_row, write_grades
 from .runner import Submission, chapter_tasks, check_modules, identify, run_submission
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "check_modules",
     "grade_folder",
     "identify",
+    "read_roster",
     "run_submission",
     "summary",
     "task_row",

@@ -9,8 +9,9 @@ else 0), ``total``, ``out_of`` and ``note`` (why a submission could not be grade
 Moodle imports (*Grades ▸ Import ▸ CSV file*: map ``learner`` to the user's username or ID number and ``total``
 to a grade item). With ``--lms canvas`` the CSV has instead the columns of Canvas's gradebook import (``Student``,
 ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, then one assignment column holding the total): the learner's
-name goes into ``SIS Login ID``, so name each file (or folder) by the learner's login, and read Canvas's import
-preview before accepting it. ``grades.md`` beside it gives, per task, the share of learners whose check passed and
+name goes into ``SIS Login ID``, so name each file (or folder) by the learner's login; ``--roster`` with the
+course's Canvas gradebook export fills the other columns from it. Read Canvas's import preview before accepting
+it. ``grades.md`` beside it gives, per task, how many learners passed its check, left it undone or failed it, and
 the most common mistakes, in the words of the check's hint, and lists the submissions that could not be graded
 whole.
 
@@ -32,7 +33,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .runner import COURSE, Submission, run_submission
+from .runner import COURSE, Submission, chapter_tasks, identify, run_submission
 
 
 def learner_name(path: Path, folder: Path) -> str:
@@ -108,18 +109,65 @@ LMS_LAYOUTS = ("moodle", "canvas")
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def write_grades(graded: dict[str, Submission], out: Path, lms: str = "moodle") -> None:
-    """Write the gradebook CSV at ``out`` in the layout ``lms`` imports (one of :data:`LMS_LAYOUTS`).
+#: A roster larger than this is refused before it is read (a class's gradebook export is a few kB).
+MAX_ROSTER_BYTES = 10 * 2**20
+
+
+def read_roster(path: Path) -> dict[str, dict[str, str]]:
+    """A Canvas gradebook export (*Grades ▸ Export*) as its identifying columns, keyed by every name a submission
+    may carry: the learner's SIS Login ID, SIS User ID or Canvas ID (the "Points Possible" row is skipped).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "export.csv"
+        >>> _ = path.write_text("Student,ID,SIS User ID,SIS Login ID,Section\\n    Points Possible,,,,\\n"
+        ...                     "Lee Ana,101,S7,alee,Lab A\\n", encoding="utf-8")
+        >>> read_roster(path)["alee"]["ID"]
+        '101'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"roster must be a Canvas gradebook export (a CSV file), not {str(path)!r}")
+    if path.stat().st_size > MAX_ROSTER_BYTES:
+        raise ValueError(f"roster must be under {MAX_ROSTER_BYTES // 2**20} MB, not {path.stat().st_size} bytes")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    if not rows or any(column not in rows[0] for column in CANVAS_COLUMNS):
+        raise ValueError(f"roster must have Canvas's columns {CANVAS_COLUMNS}: {str(path)!r} does not")
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if (row.get("Student") or "").strip() == "Points Possible":
+            continue
+        person = {column: (row.get(column) or "").strip() for column in CANVAS_COLUMNS}
+        for key in ("SIS Login ID", "SIS User ID", "ID"):
+            if person[key]:
+                found.setdefault(person[key], person)
+    return found
+
+
+def write_grades(
+    graded: dict[str, Submission],
+    out: Path,
+    lms: str = "moodle",
+    *,
+    chapter: str | None = None,
+    roster: dict[str, dict[str, str]] | None = None,
+) -> list[str]:
+    """Write the gradebook CSV at ``out`` in the layout ``lms`` imports (one of :data:`LMS_LAYOUTS`); return the
+    learners a Canvas ``roster`` (from :func:`read_roster`) does not know.
 
     Moodle's layout has a row per learner with ``learner``, ``chapter``, a 1 or 0 per task, ``total``, ``out_of``
-    and ``note``; Canvas's has its five identifying columns and one assignment column, the total, named after the
-    chapter (Canvas makes a new assignment of a column it does not know).
+    and ``note``; Canvas's has its five identifying columns and one assignment column, the total, named after
+    ``chapter`` (by default the chapter of most submissions; Canvas makes a new assignment of a column it does not
+    know). Without a roster the learner's name goes into ``SIS Login ID``; with one, the learner's row of the
+    export (matched by SIS Login ID, SIS User ID or Canvas ID) fills all five columns.
 
     Example:
         >>> import tempfile
         >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("pass", "ok.")})
         >>> out = Path(tempfile.mkdtemp()) / "grades.csv"
         >>> write_grades({"ana": ana}, out, lms="canvas")
+        ['ana']
         >>> print(out.read_text().strip())
         Student,ID,SIS User ID,SIS Login ID,Section,medlearn exercises 01_convolution
         ,,,ana,,1
@@ -127,21 +175,41 @@ def write_grades(graded: dict[str, Submission], out: Path, lms: str = "moodle") 
     if lms not in LMS_LAYOUTS:
         raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
     tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
-    chapters = sorted({s.chapter for s in graded.values() if s.chapter})
-    assignment = f"medlearn exercises {' + '.join(chapters) or 'unknown'}"
+    if chapter is None:
+        counts = Counter(s.chapter for s in graded.values() if s.chapter)
+        chapter = counts.most_common(1)[0][0] if counts else None
+    assignment = f"medlearn exercises {chapter or 'unknown'}"
     columns = (
         [*CANVAS_COLUMNS, assignment] if lms == "canvas" else ["learner", "chapter", *tasks, "total", "out_of", "note"]
     )
+    unknown = []
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", restval=0)
         writer.writeheader()
         for name, submission in graded.items():
             if lms == "canvas":
-                writer.writerow(
-                    {**dict.fromkeys(CANVAS_COLUMNS, ""), "SIS Login ID": name, assignment: submission.score}
-                )
+                person = (roster or {}).get(name)
+                if person is None:
+                    unknown.append(name)
+                    person = {**dict.fromkeys(CANVAS_COLUMNS, ""), "SIS Login ID": name}
+                writer.writerow({**person, assignment: submission.score})
             else:
                 writer.writerow({"learner": name, "chapter": submission.chapter or "", **task_row(submission)})
+    return unknown
+
+
+def class_chapter(paths: list[Path], course: Path = COURSE) -> str | None:
+    """The chapter most of the notebooks among ``paths`` are exercises of (None when none is), so that a stray
+    notebook of another chapter is graded as the wrong chapter rather than as its own.
+
+    Example:
+        >>> folder = COURSE / "exercises"
+        >>> class_chapter([folder / "01_convolution.ipynb"] * 2 + [folder / "00_medical_images.ipynb"])
+        '01_convolution'
+    """
+    stems = Counter(identify(path, course)[1] for path in paths)
+    stems.pop(None, None)
+    return stems.most_common(1)[0][0] if stems else None
 
 
 def grade_folder(
@@ -154,8 +222,10 @@ def grade_folder(
     memory_mb: int = 2000,
     course: Path = COURSE,
     lms: str = "moodle",
+    roster: Path | None = None,
 ) -> dict[str, Submission]:
-    """Grade every file in ``folder``; write the CSV at ``out`` (for ``lms``) and the summary beside it; return them.
+    """Grade every file in ``folder``; write the CSV at ``out`` (for ``lms``, with a Canvas ``roster`` export if
+    given) and the summary beside it; return the results.
 
     Example:
         >>> import tempfile
@@ -166,16 +236,33 @@ def grade_folder(
     folder, out = Path(folder), Path(out)
     if lms not in LMS_LAYOUTS:
         raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
+    people = read_roster(roster) if roster is not None else None
+    if people is not None and lms != "canvas":
+        raise ValueError("roster is a Canvas gradebook export: give it with lms='canvas'")
     if not folder.is_dir():
         raise ValueError(f"folder must be a folder of submissions, not {str(folder)!r}")
+    written = {out.resolve(), out.with_suffix(".md").resolve()}  # a rerun must not grade its own output
+    paths = sorted(
+        p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".") and p.resolve() not in written
+    )
+    chapter = chapter or class_chapter(paths, course)
     graded: dict[str, Submission] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+    for path in paths:
         name = learner_name(path, folder)
-        graded[name if name not in graded else f"{name} ({path.name})"] = run_submission(
-            path, chapter, time_limit=time_limit, cell_limit=cell_limit, memory_mb=memory_mb, course=course
-        )
-    write_grades(graded, out, lms)
-    out.with_suffix(".md").write_text(summary(graded), encoding="utf-8")
+        try:
+            submission = run_submission(
+                path, chapter, time_limit=time_limit, cell_limit=cell_limit, memory_mb=memory_mb, course=course
+            )
+        except Exception as error:  # one submission must never stop a class's run
+            submission = Submission(path, chapter, problem=f"not graded: the grader failed ({type(error).__name__})")
+            if chapter:
+                submission.tasks = {task: ("todo", "not graded") for task in chapter_tasks(chapter, course)}
+        graded[name if name not in graded else f"{name} ({path.name})"] = submission
+    unknown = write_grades(graded, out, lms, chapter=chapter, roster=people)
+    report = summary(graded)
+    if people is not None and unknown:
+        report += "\n## Not in the roster\n\n" + "".join(f"- {name}\n" for name in unknown)
+    out.with_suffix(".md").write_text(report, encoding="utf-8")
     return graded
 
 
@@ -192,12 +279,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 course.py grade", description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="one exercise notebook per learner (or a folder per learner)")
     parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
-    parser.add_argument("--chapter", help="the exercises expected, e.g. 01_convolution (default: each file's own)")
+    parser.add_argument(
+        "--chapter", help="the exercises expected, e.g. 01_convolution (default: the chapter of most submissions)"
+    )
     parser.add_argument("--time-limit", type=int, default=300, help="seconds for one notebook (default 300)")
     parser.add_argument("--cell-limit", type=int, default=60, help="seconds for one cell (default 60)")
     parser.add_argument("--memory-mb", type=int, default=2000, help="memory for one notebook (default 2000)")
     parser.add_argument(
         "--lms", choices=LMS_LAYOUTS, default="moodle", help="the gradebook's CSV layout (default moodle)"
+    )
+    parser.add_argument(
+        "--roster", type=Path, help="with --lms canvas: the Canvas gradebook export, to fill its identifying columns"
     )
     args = parser.parse_args(argv)
     graded = grade_folder(
@@ -208,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         cell_limit=args.cell_limit,
         memory_mb=args.memory_mb,
         lms=args.lms,
+        roster=args.roster,
     )
     for name, submission in graded.items():
         note = f"  ({submission.problem})" if submission.problem else ""

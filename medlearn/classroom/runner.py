@@ -145,6 +145,17 @@ def _tree(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
+def _held_mb(process: psutil.Process) -> float:
+    """The resident memory of a process tree, in MB; a member that exits while it is counted counts 0."""
+    held = 0
+    for member in _tree(process):
+        try:
+            held += member.memory_info().rss
+        except psutil.Error:  # it ended between the listing and the reading: a tree that spawns fast must not stop us
+            pass
+    return held / 2**20
+
+
 def _kill(process: psutil.Process) -> None:
     for member in reversed(_tree(process)):
         try:
@@ -226,7 +237,7 @@ def run_submission(
         )
         watched = psutil.Process(child.pid)
         while child.poll() is None:
-            held = sum(m.memory_info().rss for m in _tree(watched) if m.is_running()) / 2**20
+            held = _held_mb(watched)
             if held > memory_mb:
                 problem = f"stopped: its kernel held {held:.0f} MB, over the {memory_mb} MB limit"
             elif time.monotonic() - start > time_limit:
