@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import operator
 import sys
 from collections import Counter
 from pathlib import Path
@@ -98,13 +99,16 @@ def answer_giveaways(questions: list[Question], where: str, share: float = 0.4) 
     """Ways the right answers could be found without knowing them: by position or by length.
 
     Among the multiple-choice ``questions``, a problem is named when more than ``share`` of the right answers
-    sit at one position, or when more than ``share`` of them are the longest choice (strictly longer than every
-    other); with fewer than three such questions nothing can be said.
+    sit at one position, when more than ``share`` of them are the longest choice (strictly longer than every
+    other), or when more than ``share`` of them are the shortest (strictly shorter than every other); with fewer
+    than three such questions nothing can be said.
 
     Example:
         >>> make = lambda answer, choices: Question("q", "choice", "?", answer, ".", "1 · A", choices)
         >>> answer_giveaways([make(0, ("long right answer", "no", "nope"))] * 3, "00")
         ['00: 3 of 3 right answers are choice (a)', '00: 3 of 3 right answers are the longest choice']
+        >>> answer_giveaways([make(i, tuple("ok" if j == i else "not this" for j in range(3))) for i in range(3)], "00")
+        ['00: 3 of 3 right answers are the shortest choice']
     """
     chosen = [q for q in questions if q.kind == "choice"]
     if len(chosen) < 3:
@@ -114,12 +118,13 @@ def answer_giveaways(questions: list[Question], where: str, share: float = 0.4) 
     position, count = positions.most_common(1)[0]
     if count > share * len(chosen):
         problems.append(f"{where}: {count} of {len(chosen)} right answers are choice ({LETTERS[position]})")
-    longest = sum(
-        all(len(q.choices[int(q.answer)]) > len(c) for i, c in enumerate(q.choices) if i != int(q.answer))
-        for q in chosen
-    )
-    if longest > share * len(chosen):
-        problems.append(f"{where}: {longest} of {len(chosen)} right answers are the longest choice")
+    for extreme, beats in (("longest", operator.gt), ("shortest", operator.lt)):
+        count = sum(
+            all(beats(len(q.choices[int(q.answer)]), len(c)) for i, c in enumerate(q.choices) if i != int(q.answer))
+            for q in chosen
+        )
+        if count > share * len(chosen):
+            problems.append(f"{where}: {count} of {len(chosen)} right answers are the {extreme} choice")
     return problems
 
 

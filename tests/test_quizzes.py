@@ -47,6 +47,10 @@ def test_a_giveaway_is_caught() -> None:
     assert "6 of 6 right answers are choice (b)" in quizzes.answer_giveaways(by_position, "x")[0]
     by_length = [make(i % 3, tuple("the right one" if j == i % 3 else "no" for j in range(3))) for i in range(6)]
     assert quizzes.answer_giveaways(by_length, "x") == ["x: 6 of 6 right answers are the longest choice"]
+    by_brevity = [make(i % 3, tuple("no" if j == i % 3 else "the wrong one" for j in range(3))) for i in range(6)]
+    assert quizzes.answer_giveaways(by_brevity, "x") == ["x: 6 of 6 right answers are the shortest choice"]
+    two_shortest = by_brevity[:2] + fair[2:]  # 2 of 6 is within the 40 % allowed
+    assert quizzes.answer_giveaways(two_shortest, "x") == []
 
 
 def test_every_quiz_section_in_the_chapters_is_up_to_date() -> None:
