@@ -15,13 +15,14 @@ Example:
 
 from __future__ import annotations
 
-from .grade import grade_folder, read_roster, summary, task_row, write_grades
+from .grade import find_learner, grade_folder, read_roster, summary, task_row, write_grades
 from .runner import Submission, chapter_tasks, check_modules, identify, run_submission
 
 __all__ = [
     "Submission",
     "chapter_tasks",
     "check_modules",
+    "find_learner",
     "grade_folder",
     "identify",
     "read_roster",

@@ -67,7 +67,8 @@ def _first_sentence(message: str) -> str:
 
 
 def summary(graded: dict[str, Submission]) -> str:
-    """The instructor's summary in Markdown: per task, the share correct and the most common mistakes.
+    """The instructor's summary in Markdown: per task, how many learners passed, left undone or failed it, and
+    the most common mistakes.
 
     Example:
         >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("fail", "Off by one. More.")})
@@ -113,16 +114,16 @@ CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MAX_ROSTER_BYTES = 10 * 2**20
 
 
-def read_roster(path: Path) -> dict[str, dict[str, str]]:
-    """A Canvas gradebook export (*Grades ▸ Export*) as its identifying columns, keyed by every name a submission
-    may carry: the learner's SIS Login ID, SIS User ID or Canvas ID (the "Points Possible" row is skipped).
+def read_roster(path: Path) -> list[dict[str, str]]:
+    """The learners of a Canvas gradebook export (*Grades ▸ Export*), each with its identifying columns (the
+    "Points Possible" row is skipped).
 
     Example:
         >>> import tempfile
         >>> path = Path(tempfile.mkdtemp()) / "export.csv"
         >>> _ = path.write_text("Student,ID,SIS User ID,SIS Login ID,Section\\n    Points Possible,,,,\\n"
         ...                     "Lee Ana,101,S7,alee,Lab A\\n", encoding="utf-8")
-        >>> read_roster(path)["alee"]["ID"]
+        >>> read_roster(path)[0]["ID"]
         '101'
     """
     path = Path(path)
@@ -130,19 +131,32 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
         raise ValueError(f"roster must be a Canvas gradebook export (a CSV file), not {str(path)!r}")
     if path.stat().st_size > MAX_ROSTER_BYTES:
         raise ValueError(f"roster must be under {MAX_ROSTER_BYTES // 2**20} MB, not {path.stat().st_size} bytes")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"roster must be saved as UTF-8 text: {str(path)!r} is not ({error.reason})") from None
     if not rows or any(column not in rows[0] for column in CANVAS_COLUMNS):
         raise ValueError(f"roster must have Canvas's columns {CANVAS_COLUMNS}: {str(path)!r} does not")
-    found: dict[str, dict[str, str]] = {}
-    for row in rows:
-        if (row.get("Student") or "").strip() == "Points Possible":
-            continue
-        person = {column: (row.get(column) or "").strip() for column in CANVAS_COLUMNS}
-        for key in ("SIS Login ID", "SIS User ID", "ID"):
-            if person[key]:
-                found.setdefault(person[key], person)
-    return found
+    people = [{column: (row.get(column) or "").strip() for column in CANVAS_COLUMNS} for row in rows]
+    return [person for person in people if person["Student"] != "Points Possible"]
+
+
+def find_learner(name: str, roster: list[dict[str, str]]) -> dict[str, str] | None:
+    """The roster's learner a submission's ``name`` means: the one whose SIS Login ID is ``name``, else whose SIS
+    User ID is, else whose Canvas ID is; None when no one is, or when two learners share the first column that
+    matches (a grade must never go to a guess).
+
+    Example:
+        >>> roster = [{"SIS Login ID": "alee", "SIS User ID": "102", "ID": "7"}, {"SIS Login ID": "bng", "ID": "102"}]
+        >>> find_learner("102", roster)["SIS Login ID"], find_learner("zz", roster)
+        ('alee', None)
+    """
+    for column in ("SIS Login ID", "SIS User ID", "ID"):
+        matches = [person for person in roster if person.get(column) == name]
+        if matches:
+            return matches[0] if len(matches) == 1 else None
+    return None
 
 
 def write_grades(
@@ -151,16 +165,17 @@ def write_grades(
     lms: str = "moodle",
     *,
     chapter: str | None = None,
-    roster: dict[str, dict[str, str]] | None = None,
+    roster: list[dict[str, str]] | None = None,
 ) -> list[str]:
-    """Write the gradebook CSV at ``out`` in the layout ``lms`` imports (one of :data:`LMS_LAYOUTS`); return the
-    learners a Canvas ``roster`` (from :func:`read_roster`) does not know.
+    """Write the gradebook CSV at ``out`` in the layout ``lms`` imports (one of :data:`LMS_LAYOUTS`); return what
+    a Canvas ``roster`` (from :func:`read_roster`) could not place: names it does not know, or knows ambiguously
+    (:func:`find_learner`), and names that reach a learner another name also reaches (neither gets a row).
 
     Moodle's layout has a row per learner with ``learner``, ``chapter``, a 1 or 0 per task, ``total``, ``out_of``
     and ``note``; Canvas's has its five identifying columns and one assignment column, the total, named after
     ``chapter`` (by default the chapter of most submissions; Canvas makes a new assignment of a column it does not
     know). Without a roster the learner's name goes into ``SIS Login ID``; with one, the learner's row of the
-    export (matched by SIS Login ID, SIS User ID or Canvas ID) fills all five columns.
+    export fills all five columns, and a name it cannot place gets its own row with only ``SIS Login ID``.
 
     Example:
         >>> import tempfile
@@ -182,20 +197,25 @@ def write_grades(
     columns = (
         [*CANVAS_COLUMNS, assignment] if lms == "canvas" else ["learner", "chapter", *tasks, "total", "out_of", "note"]
     )
-    unknown = []
+    unplaced: list[str] = []
+    people = {name: find_learner(name, roster or []) for name in graded}
+    reached = Counter(id(person) for person in people.values() if person is not None)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore", restval=0)
         writer.writeheader()
         for name, submission in graded.items():
             if lms == "canvas":
-                person = (roster or {}).get(name)
+                person = people[name]
+                if person is not None and reached[id(person)] > 1:
+                    unplaced.append(f"{name} (another submission reaches the same learner: no row written)")
+                    continue
                 if person is None:
-                    unknown.append(name)
+                    unplaced.append(name)
                     person = {**dict.fromkeys(CANVAS_COLUMNS, ""), "SIS Login ID": name}
                 writer.writerow({**person, assignment: submission.score})
             else:
                 writer.writerow({"learner": name, "chapter": submission.chapter or "", **task_row(submission)})
-    return unknown
+    return unplaced
 
 
 def class_chapter(paths: list[Path], course: Path = COURSE) -> str | None:
@@ -246,6 +266,8 @@ def grade_folder(
         p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".") and p.resolve() not in written
     )
     chapter = chapter or class_chapter(paths, course)
+    if chapter is not None:
+        chapter_tasks(chapter, course)  # a mistyped chapter is refused by name before anything runs
     graded: dict[str, Submission] = {}
     for path in paths:
         name = learner_name(path, folder)
@@ -258,10 +280,11 @@ def grade_folder(
             if chapter:
                 submission.tasks = {task: ("todo", "not graded") for task in chapter_tasks(chapter, course)}
         graded[name if name not in graded else f"{name} ({path.name})"] = submission
-    unknown = write_grades(graded, out, lms, chapter=chapter, roster=people)
+    unplaced = write_grades(graded, out, lms, chapter=chapter, roster=people)
     report = summary(graded)
-    if people is not None and unknown:
-        report += "\n## Not in the roster\n\n" + "".join(f"- {name}\n" for name in unknown)
+    report = report.replace("\n\n", f"\n\nGraded as the exercises of {chapter or 'no known chapter'}.\n\n", 1)
+    if people is not None and unplaced:
+        report += "\n## Not placed in the roster\n\n" + "".join(f"- {name}\n" for name in unplaced)
     out.with_suffix(".md").write_text(report, encoding="utf-8")
     return graded
 
