@@ -31,8 +31,10 @@ import argparse
 import csv
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
+from .._validation import check_choice
 from .runner import COURSE, Submission, chapter_tasks, identify, run_submission
 
 
@@ -66,9 +68,9 @@ def _first_sentence(message: str) -> str:
     return message.split(". ")[0].rstrip(".") + "."
 
 
-def summary(graded: dict[str, Submission]) -> str:
+def summary(graded: dict[str, Submission], chapter: str | None = None) -> str:
     """The instructor's summary in Markdown: per task, how many learners passed, left undone or failed it, and
-    the most common mistakes.
+    the most common mistakes; with ``chapter``, a line naming the exercises graded.
 
     Example:
         >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("fail", "Off by one. More.")})
@@ -87,7 +89,10 @@ def summary(graded: dict[str, Submission]) -> str:
         <BLANKLINE>
     """
     tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
-    lines = ["# Grades: summary", "", f"{len(graded)} submissions.", "", "| task | correct | not done | wrong |"]
+    lines = ["# Grades: summary", ""]
+    if chapter is not None:
+        lines += [f"Graded as the exercises of {chapter}.", ""]
+    lines += [f"{len(graded)} submissions.", "", "| task | correct | not done | wrong |"]
     lines.append("|---|---:|---:|---:|")
     for task in tasks:
         counts = Counter(s.tasks.get(task, ("todo", ""))[0] for s in graded.values())
@@ -187,12 +192,9 @@ def write_grades(
         Student,ID,SIS User ID,SIS Login ID,Section,medlearn exercises 01_convolution
         ,,,ana,,1
     """
-    if lms not in LMS_LAYOUTS:
-        raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
+    lms = check_choice(lms, "lms", LMS_LAYOUTS)
     tasks = list(next((s.tasks for s in graded.values() if s.tasks), {}))
-    if chapter is None:
-        counts = Counter(s.chapter for s in graded.values() if s.chapter)
-        chapter = counts.most_common(1)[0][0] if counts else None
+    chapter = chapter or _most_common(s.chapter for s in graded.values())
     assignment = f"medlearn exercises {chapter or 'unknown'}"
     columns = (
         [*CANVAS_COLUMNS, assignment] if lms == "canvas" else ["learner", "chapter", *tasks, "total", "out_of", "note"]
@@ -227,9 +229,12 @@ def class_chapter(paths: list[Path], course: Path = COURSE) -> str | None:
         >>> class_chapter([folder / "01_convolution.ipynb"] * 2 + [folder / "00_medical_images.ipynb"])
         '01_convolution'
     """
-    stems = Counter(identify(path, course)[1] for path in paths)
-    stems.pop(None, None)
-    return stems.most_common(1)[0][0] if stems else None
+    return _most_common(identify(path, course)[1] for path in paths)
+
+
+def _most_common(chapters: Iterable[str | None]) -> str | None:
+    counts = Counter(chapter for chapter in chapters if chapter)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def grade_folder(
@@ -254,8 +259,7 @@ def grade_folder(
         ({}, True)
     """
     folder, out = Path(folder), Path(out)
-    if lms not in LMS_LAYOUTS:
-        raise ValueError(f"lms must be one of {LMS_LAYOUTS}, not {lms!r}")
+    lms = check_choice(lms, "lms", LMS_LAYOUTS)
     people = read_roster(roster) if roster is not None else None
     if people is not None and lms != "canvas":
         raise ValueError("roster is a Canvas gradebook export: give it with lms='canvas'")
@@ -281,8 +285,7 @@ def grade_folder(
                 submission.tasks = {task: ("todo", "not graded") for task in chapter_tasks(chapter, course)}
         graded[name if name not in graded else f"{name} ({path.name})"] = submission
     unplaced = write_grades(graded, out, lms, chapter=chapter, roster=people)
-    report = summary(graded)
-    report = report.replace("\n\n", f"\n\nGraded as the exercises of {chapter or 'no known chapter'}.\n\n", 1)
+    report = summary(graded, chapter)
     if people is not None and unplaced:
         report += "\n## Not placed in the roster\n\n" + "".join(f"- {name}\n" for name in unplaced)
     out.with_suffix(".md").write_text(report, encoding="utf-8")
