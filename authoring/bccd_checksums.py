@@ -9,7 +9,7 @@ The archive is the public repository Shenggan/BCCD_Dataset at commit ``medlearn.
 under one folder ``BCCD_Dataset-<commit>/``), or the course's copy of the same files without that folder. The
 data set's files are ``BCCD/`` (annotations, split lists, photographs), ``LICENSE`` and ``README.md``; the
 repository's scripts and example image are left out. The table has ``sha256sum``'s format, sorted by path, so
-it is byte for byte the data set's ``SHA256SUMS``. ``tests/test_data_bccd.py`` checks that the table is what
+it is byte for byte the data set's ``SHA256SUMS``. ``tests/library/test_data_bccd.py`` checks that the table is what
 this script makes of the real archive (drift).
 """
 

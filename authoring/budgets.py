@@ -5,7 +5,7 @@
 when the run started, and whether the run stored the notebook). ``python -m authoring.budgets`` writes the
 table between ``<!-- budgets:start -->`` and ``<!-- budgets:end -->`` from the latest successful run of each
 notebook, so the page never shows a number nobody measured; ``--check`` only reports whether the page is out
-of date (``tests/test_budgets.py``).
+of date (``tests/course/test_budgets.py``).
 
 Example:
     >>> row({"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "peak_mb": 498, "load": 0.4, "date": "2026-11-26"})
@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 from authoring import chapters as chapter_tables
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "notebooks.jsonl"
 PAGE = REPO / "benchmarks" / "README.md"
 START, END = "<!-- budgets:start -->", "<!-- budgets:end -->"

@@ -6,7 +6,7 @@ README (and so the site's home page, which is the README) and the instructor gui
 lines ``<!-- chapters:start -->`` and ``<!-- chapters:end -->`` from that list, with each chapter's estimated
 times (computed by :mod:`authoring.sections`, which calls :func:`write_tables`) and its number of exercise
 tasks (counted from the learner's exercise notebook). ``python -m authoring.sections`` rewrites them and
-``--check`` reports drift; ``tests/test_chapters.py`` fails on it.
+``--check`` reports drift; ``tests/course/test_chapters.py`` fails on it.
 
 Example:
     >>> row(Chapter("00", "00_images", "Images", "pixels as numbers", "DICOM"), (60, 90), 6).split(" | ")[1:3]
@@ -19,8 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 LIST = Path(__file__).resolve().parent / "chapters.json"
 START, END = "<!-- chapters:start -->", "<!-- chapters:end -->"
 #: The pages with a learner's table of chapters, and the one with the instructors' table of topics.

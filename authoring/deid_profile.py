@@ -13,9 +13,9 @@ from the standard, for several editions, as Python lists of tags with the
 attribute names in comments. This script reads the lists of one edition from
 the installed distribution's file without importing or running it
 (``ast.literal_eval`` of each list, the names from the comments) and writes
-``medlearn/privacy/data/profile.json``. ``tests/test_privacy.py`` checks that
+``medlearn/privacy/data/profile.json``. ``tests/library/test_privacy.py`` checks that
 the table agrees with the installed package, list by list, and
-``tests/test_privacy_tables.py`` that the stored file is what this script writes.
+``tests/library/test_privacy_tables.py`` that the stored file is what this script writes.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ chapter is followed, in its own markdown cell, by a folded block::
 JupyterLab and the site show only the summary line until it is clicked. The instructor guide
 (``instructors/NN_name.md``, "Discussion prompts and answers") keeps its own answers, which may say more
 (notes for a class, pointers to longer runs); ``python -m authoring.discuss`` copies an instructor answer into
-a chapter where a prompt has no folded answer yet, and never overwrites one. ``tests/test_discuss.py`` checks
+a chapter where a prompt has no folded answer yet, and never overwrites one. ``tests/course/test_discuss.py`` checks
 that every prompt has one, and ``authoring.learner_text`` that the learner's copy speaks of the subject only.
 
 Example:
@@ -28,8 +28,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PROMPT = "**Discuss.**"
 SUMMARY = "<details><summary>A model answer</summary>"
 FOLDED = re.compile(r"<details><summary>A model answer</summary>\s*(.*?)\s*</details>", re.DOTALL)

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from medlearn.quiz import section_anchor
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 GLOSSARY = REPO / "docs" / "glossary.md"
 NOTEBOOKS = REPO / "notebooks"
 ENTRY = re.compile(r"^### (?P<term>.+)\n<!-- forms: (?P<forms>.*?)(?: \| not: (?P<not>.*?))? -->\n", re.M)

@@ -21,7 +21,7 @@ the keywords of its Type 3 attributes at the top level (an attribute of one of
 them kept in a de-identified copy keeps its module present). The
 conditions of 1C and 2C are prose in the standard and are left out; so is the
 condition under which a macro is included (highdicom lists a macro's
-attributes with their own types). ``tests/test_privacy_tables.py`` regenerates
+attributes with their own types). ``tests/library/test_privacy_tables.py`` regenerates
 the table in memory and fails when the stored one differs.
 """
 

@@ -5,7 +5,7 @@ comparison of stored outputs, run-time and memory budgets, the computer the note
 benchmark scripts and the README's tables) belongs to the instructor notes, CONTRIBUTING and
 ``benchmarks/README.md``. ``python -m authoring.learner_text [PATH ...]`` lists every hit in the markdown
 cells of the given notebooks (default: every chapter and learner exercise) and exits 1 when there is one;
-``tests/test_learner_text.py`` runs it on the stored files.
+``tests/course/test_learner_text.py`` runs it on the stored files.
 
 Example:
     >>> [hit.words for hit in machinery_words("The benchmark in the README trains longer.")]
@@ -22,8 +22,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 
 #: Words and phrases about the course's machinery, not its subject. Subject words stay allowed: a support
 #: vector *machine*, an ultrasound *machine*, a labelling *budget*, a GDPR *processor*, a field's benchmark.

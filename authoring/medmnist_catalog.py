@@ -12,7 +12,7 @@ datasets at 28, 64, 128 and 224 pixels and 6 three-dimensional ones at 28 and
 so this script reads ``info.py`` out of the wheel without importing or
 executing it (``ast.literal_eval`` of the ``INFO`` literal) and writes
 ``medlearn/data/medmnist_files.json`` (package data, read by ``medlearn.data._tables``).
-``tests/test_medmnist_catalog.py`` checks that the table is what this script makes of the wheel (drift), and
+``tests/library/test_medmnist_catalog.py`` checks that the table is what this script makes of the wheel (drift), and
 that it agrees with the hand-written catalog and with the shared files.
 """
 

@@ -6,7 +6,7 @@ them into the chapter as its last section: a heading cell, a markdown cell with 
 handout, where no kernel runs, have the quiz too), a code cell that shows the quiz as buttons, and one that
 prints the score. Run
 ``python -m authoring.quizzes`` after editing a quiz, then store the chapter again (the new code cell must run);
-``--check`` only reports chapters whose quiz section is missing or out of date (``tests/test_quizzes.py``).
+``--check`` only reports chapters whose quiz section is missing or out of date (``tests/course/test_quizzes.py``).
 
 Example:
     >>> quiz_cells("00_medical_images")[0].source.splitlines()[0]
@@ -25,8 +25,8 @@ import nbformat
 
 from authoring import chapters as chapter_list
 from medlearn.quiz import LETTERS, Question, load_quiz
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 HEADING = "## Quiz"
 START, END = "<!-- quiz:start -->", "<!-- quiz:end -->"
 INTRO = (

@@ -3,7 +3,7 @@
 ``python -m authoring.reference`` writes ``docs/reference.md`` (on the site, under "About the course"): for
 every public module and subpackage of :mod:`medlearn`, the first paragraph of its docstring, its public
 submodules, and each public function, class or constant with the first line of its docstring. ``--check``
-only compares, and ``tests/test_maps.py`` fails when the page is out of date, so the reference can never
+only compares, and ``tests/course/test_maps.py`` fails when the page is out of date, so the reference can never
 drift from the code it describes.
 
 Example:
@@ -22,8 +22,8 @@ from pathlib import Path
 from types import ModuleType
 
 from authoring import tables
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "docs" / "reference.md"
 HEAD = """# The medlearn library
 

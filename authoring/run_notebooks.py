@@ -42,8 +42,8 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 BUDGET_SECONDS = 90.0
 BUDGET_MB = 1536.0
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]

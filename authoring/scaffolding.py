@@ -9,7 +9,7 @@ Two kinds of line in a code cell are there for the tests, not for the learner:
 
 - ``# claim: <words of a sentence>``: the sentence of the markdown above that the cell checks.
   The line moves into the cell's metadata, ``"claims": ["<words of a sentence>", ...]``, in order.
-  ``tests/test_notebook_structure.py`` reads the claims from there.
+  ``tests/course/test_notebook_structure.py`` reads the claims from there.
 - ``# NBVAL_IGNORE_OUTPUT`` (and nbval's other comment directives, ``# NBVAL_SKIP``,
   ``# NBVAL_CHECK_OUTPUT``, ``# NBVAL_RAISES_EXCEPTION``): the line becomes nbval's cell tag,
   ``"tags": ["nbval-ignore-output"]`` and so on, which nbval honours in the same way.
@@ -33,8 +33,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "exercises", "exercises/solutions")
 CLAIM = re.compile(r"^\s*# claim: (.+?)\s*$")
 # nbval's comment directives and the cell tags it reads in their place (nbval.plugin.metadata_tags).

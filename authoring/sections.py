@@ -38,8 +38,8 @@ import nbformat
 
 from authoring import chapters as chapter_tables
 from medlearn.quiz import section_anchor
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 LEVELS = ("core", "optional")
 #: A newcomer's pace: two residents (Python, no machine learning) who timed their first reading of chapters 05, 06
 #: and 07 needed about 1.2 to 1.6 times what 100 words, 8 lines and a minute a figure gave; this pace gives their

@@ -21,8 +21,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 # The course's public repository: launch and source links point here. Change it for a fork.
 REPOSITORY = "https://github.com/medlearn/medlearn"
 BRANCH = "main"

@@ -4,7 +4,7 @@
 
 In the browser (Chromium, driven by Playwright) every page is opened from a local server and must
 load with no console error, no failed request, every image decoded (natural width above 0) and
-every formula typeset by MathJax. ``tests/test_site.py`` runs these checks on a fresh build.
+every formula typeset by MathJax. ``tests/course/test_site.py`` runs these checks on a fresh build.
 """
 
 from __future__ import annotations

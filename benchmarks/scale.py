@@ -24,8 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 RUNS = [
     ("in memory, joblib", 2, 1),
     ("Dask + Zarr", 1, 1),

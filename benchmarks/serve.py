@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from medlearn.deploy import image_to_dicom, load_bundle, save_bundle, to_bytes
+from authoring._paths import REPO
 
 GOALS = {
     "p95 ms": 20.0,
@@ -55,7 +56,6 @@ GOALS = {
     "hostile growth MB": 200.0,
     "real CR median s": 1.0,
 }
-REPO = Path(__file__).resolve().parents[1]
 
 
 def train_bundle(folder: Path) -> None:

@@ -1,17 +1,20 @@
-"""What several test files share (import it as ``from helpers import REPO``; pytest puts tests/ on the path).
+"""What several test files share (import it as ``from helpers import REPO``: ``tests/`` is on pytest's path, ``pyproject.toml``).
 
 Fixtures live in ``conftest.py``; plain values and functions live here.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 #: The repository's root folder.
-REPO = Path(__file__).resolve().parents[1]
+from authoring._paths import REPO  # noqa: F401 (re-exported: `from helpers import REPO`)
 
 
 def free_port() -> int:
@@ -86,3 +89,28 @@ def placeholders_test(right: dict) -> object:
             assert task.run(lambda *_: "nonsense").status == "fail"
 
     return test
+
+
+def rewrite_archive(content: bytes, change: Callable[[dict[str, bytes]], dict[str, bytes]]) -> bytes:
+    """A zip archive with the members of ``content`` after ``change`` (which may alter, drop or add members)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in change(members).items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def altered_member(members: dict[str, bytes], name: str = "Image_07R_2ndHO.png") -> dict[str, bytes]:
+    """The members with one byte of ``name`` changed near its end (the image still decodes as a PNG)."""
+    data = bytearray(members[name])
+    data[-20] ^= 0xFF
+    return members | {name: bytes(data)}
+
+
+def save_medmnist_like(path: Path, images: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> Path:
+    """Write a file in the official format: six arrays, ``{split}_images`` and ``{split}_labels``."""
+    arrays = {f"{s}_images": images[s] for s in images} | {f"{s}_labels": labels[s] for s in labels}
+    np.savez_compressed(path, **arrays)
+    return path

@@ -7,7 +7,7 @@ In the exercise notebook::
 
 The answers are compared with ``medlearn.volumes`` (itself tested against
 nibabel and scikit-image) and with the formulas that Keras' ``Conv3D`` and
-``GRU`` layers follow (tested against Keras in ``tests/test_check_volumes.py``).
+``GRU`` layers follow (tested against Keras in ``tests/exercises/test_check_volumes.py``).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@
 - ``bccd.sha256``: the sha256 of each file of BCCD, in the format of ``sha256sum`` (``<hash>  <path>``, sorted by
   path), written by ``python -m authoring.bccd_checksums`` from the data set's archive.
 
-Both are data, not code: edit them only through their generator (``tests/test_medmnist_catalog.py`` and
-``tests/test_data_bccd.py`` fail when a table drifts from its source).
+Both are data, not code: edit them only through their generator (``tests/library/test_medmnist_catalog.py`` and
+``tests/library/test_data_bccd.py`` fail when a table drifts from its source).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ class CohortInfo:
     members: str = "patients"
 
 
-#: The cohorts of chapter 17, by name. Sizes are checked on loading (tests/test_survival.py).
+#: The cohorts of chapter 17, by name. Sizes are checked on loading (tests/library/test_survival.py).
 COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
     {
         "gbsg2": CohortInfo(

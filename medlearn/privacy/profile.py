@@ -3,8 +3,8 @@
 The table is DICOM PS3.15 Annex E, Table E.1-1 (the Basic Profile column), in
 the edition named by :data:`EDITION`, generated from the ``dicom-anonymizer``
 package by ``python -m authoring.deid_profile`` into the package's data file
-``data/profile.json``, read on first use (``tests/test_privacy.py`` checks the
-table against the package, ``tests/test_privacy_tables.py`` the file against
+``data/profile.json``, read on first use (``tests/library/test_privacy.py`` checks the
+table against the package, ``tests/library/test_privacy_tables.py`` the file against
 the generator).
 """
 

@@ -7,8 +7,8 @@ import ast
 import json
 import re
 from pathlib import Path
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 #: The calls that train a Keras network (``fit``, a custom loop's ``train_step`` or ``apply_gradients``).
 TRAINING_CALLS = {"fit", "train_step", "apply_gradients"}
 

@@ -1,4 +1,4 @@
-"""medlearn.check.privacy: right answers pass and typical mistakes get their hint (tests/test_exercises.py checks that
+"""medlearn.check.privacy: right answers pass and typical mistakes get their hint (tests/course/test_exercises.py checks that
 odd answers never raise and that the learner's copy reports "not done")."""
 
 from __future__ import annotations

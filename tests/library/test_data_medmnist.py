@@ -11,7 +11,7 @@ import pytest
 from skimage.data import immunohistochemistry
 from skimage.transform import resize
 
-from conftest import save_medmnist_like
+from helpers import save_medmnist_like
 from medlearn.data import (
     DATA_ENV,
     SPLITS,

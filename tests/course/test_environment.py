@@ -1,5 +1,5 @@
 """environment.yml installs what pyproject.toml asks for (medlearn's ranges and the extras the course installs), with
-constraints.txt, the course's lock, as pip's constraints (tests/test_requirements.py checks the lock)."""
+constraints.txt, the course's lock, as pip's constraints (tests/course/test_requirements.py checks the lock)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_environment_yml_installs_with_the_lock() -> None:
 
 def test_test_and_site_tools_are_compatible_release_pins() -> None:
     """The tools that only test and build the course keep bug-fix ranges; medlearn's own needs are wider ranges
-    (tests/test_requirements.py)."""
+    (tests/course/test_requirements.py)."""
     extras = _pyproject()["project"]["optional-dependencies"]
     for line in extras["test"] + extras["site"]:
         specifier = str(Requirement(line).specifier)

@@ -1,5 +1,5 @@
 """medlearn.check.volumes: right answers pass, typical mistakes get their hint, and the Conv3D and GRU formulas
-match Keras (tests/test_exercises.py checks that odd answers never raise)."""
+match Keras (tests/course/test_exercises.py checks that odd answers never raise)."""
 
 from __future__ import annotations
 

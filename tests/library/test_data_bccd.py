@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import REPO
 
-from conftest import rewrite_archive
+from helpers import rewrite_archive
 from medlearn.data import (
     BCCD_ARCHIVE,
     BCCD_CLASSES,

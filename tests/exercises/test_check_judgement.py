@@ -88,7 +88,7 @@ def test_scenario_costs_refuses_bad_input(args, name) -> None:
 def test_the_guides_scenario_is_the_first_and_its_answer_is_not_the_default() -> None:
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[1] / "instructors" / "judgement.md").read_text(encoding="utf-8")
+    text = (REPO / "instructors" / "judgement.md").read_text(encoding="utf-8")
     prevalence, miss, alarm = judgement.SCENARIOS[0]
     assert f"**{prevalence:.0%} of the masses aspirated are malignant**".replace("%", " %") in text
     assert f"**a missed cancer costs {miss:g} times as much as a false alarm**" in text

@@ -9,7 +9,7 @@ import pytest
 from helpers import REPO
 from scipy import ndimage
 
-from conftest import altered_member, rewrite_archive
+from helpers import altered_member, rewrite_archive
 from medlearn.cli import main
 from medlearn.data import (
     CHASEDB1_ARCHIVE,

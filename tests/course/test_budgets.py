@@ -7,8 +7,8 @@ from pathlib import Path
 
 from authoring import budgets
 from authoring.run_notebooks import BUDGET_MB, BUDGET_SECONDS
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_the_table_is_written_from_the_latest_measurements() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import save_medmnist_like
+from helpers import save_medmnist_like
 from medlearn.data import DataError, DataNotFoundError, load_medmnist, medmnist_info, medmnist_names, verify_medmnist
 from medlearn.data._tables import MEDMNIST_TABLE, medmnist_files
 
 MEDMNIST_FILES = medmnist_files()
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "medmnist"
+SHARED = REPO.parent / "shared" / "data" / "medmnist"
 
 
 def test_the_shipped_table_is_what_the_generator_makes_of_the_medmnist_wheel() -> None:

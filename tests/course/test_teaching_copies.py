@@ -4,7 +4,7 @@ A function defined in a chapter under the name of a public medlearn function is 
 (chapter 06 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
 import the library's function (under an alias) and compare the two in a cell that asserts (``assert``, or
 ``medlearn.claims.claim``, which fails under the tests as an assert does), or the chapter's own test file
-(``tests/test_chNN_checks.py``) must take the copy out of the stored chapter (its ``def name(`` cell) and compare it
+(``tests/course/test_twins_<name>.py``, keyed by the chapter's name) must take the copy out of the stored chapter (its ``def name(`` cell) and compare it
 with the library's function, which keeps a check that tests only code out of the learner's way.
 """
 
@@ -72,7 +72,7 @@ def test_every_teaching_copy_is_compared_with_the_library() -> None:
     library = library_functions()
     found = {}
     for path in sorted(REPO.glob("notebooks/*.ipynb")):
-        tests = REPO / "tests" / f"test_ch{path.name[:2]}_checks.py"
+        tests = REPO / "tests" / "course" / f"test_twins_{path.stem[3:]}.py"  # keyed by the chapter's name
         tested = copies_in_tests(tests.read_text(encoding="utf-8")) if tests.exists() else set()
         found[path.name] = unchecked_copies(_code_cells(path), library, tested)
     assert {name: problems for name, problems in found.items() if problems} == {}

@@ -9,8 +9,8 @@ import pytest
 
 from authoring import chapters, quizzes
 from medlearn.quiz import Question, load_quiz
+from authoring._paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 WITH_QUIZ = [c.stem for c in chapters.load() if quizzes.has_quiz(c.stem)]
 
 

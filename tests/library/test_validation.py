@@ -23,7 +23,7 @@ from medlearn._validation import (
     check_spacing,
 )
 
-LIBRARY = Path(__file__).resolve().parents[1] / "medlearn"
+LIBRARY = REPO / "medlearn"
 
 
 @pytest.mark.parametrize("value", [1, 7, np.int64(3), np.uint8(2)])

@@ -1,5 +1,5 @@
 """Exercise checks of chapter 10 (registration and fusion): right answers pass, typical mistakes fail with the hint
-written for them (tests/test_exercises.py checks that odd answers never raise)."""
+written for them (tests/course/test_exercises.py checks that odd answers never raise)."""
 
 from __future__ import annotations
 

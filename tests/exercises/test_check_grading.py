@@ -1,5 +1,5 @@
 """medlearn.check.grading_and_reporting: right answers pass and typical mistakes get their hint
-(tests/test_exercises.py checks that odd answers never raise)."""
+(tests/course/test_exercises.py checks that odd answers never raise)."""
 
 from __future__ import annotations
 
