@@ -1,7 +1,11 @@
 """One list of the course's chapters, and every table of them written from it.
 
-``authoring/chapters.json`` holds each chapter's number, notebook stem, short title, one-line summary (for
-learners) and topics (for instructors). The chapter tables of the README, START_HERE, the student handout's
+``authoring/chapters.json`` holds each chapter, in order, keyed by its stable name (``registration``): its short
+title, one-line summary (for learners), topics (for instructors) and which of its notebooks train a network. A
+chapter's number is only its place in that list; its learner-facing files are ``NN_<name>`` (:attr:`Chapter.stem`),
+and everything else refers to it by name (:func:`by_name`).
+
+The chapter tables of the README, START_HERE, the student handout's
 README (and so the site's home page, which is the README) and the instructor guide are written between the
 lines ``<!-- chapters:start -->`` and ``<!-- chapters:end -->`` from that list, with each chapter's estimated
 times (computed by :mod:`authoring.sections`, which calls :func:`write_tables`) and its number of exercise
@@ -9,8 +13,10 @@ tasks (counted from the learner's exercise notebook). ``python -m authoring.sect
 ``--check`` reports drift; ``tests/course/test_chapters.py`` fails on it.
 
 Example:
-    >>> row(Chapter("00", "00_images", "Images", "pixels as numbers", "DICOM"), (60, 90), 6).split(" | ")[1:3]
+    >>> row(Chapter("00", "images", "Images", "pixels as numbers", "DICOM"), (60, 90), 6).split(" | ")[1:3]
     ['pixels as numbers', '60 min core, 90 in all']
+    >>> by_name("registration").stem.endswith("_registration")
+    True
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
 from authoring._paths import REPO
 
 LIST = Path(__file__).resolve().parent / "chapters.json"
@@ -29,34 +36,102 @@ GUIDE = "instructors/README.md"
 TASK_HEADING = re.compile(r"^## Task \d+\b")
 
 
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: What a chapter's ``trains`` may name, and the perturbations CI's second pass knows.
+TRAINING_NOTEBOOKS = ("chapter", "solution")
+PERTURBATIONS = ("onednn", "threads")
+
+
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter: its number, notebook stem, short title, one line for learners, topics for instructors."""
+    """One chapter: its number (its place in the list), stable name, short title, one line for learners, topics for
+    instructors, which of its notebooks train a network, and how CI perturbs their summation order."""
 
     number: str
-    stem: str
+    name: str
     title: str
     summary: str
     topics: str
+    trains: tuple[str, ...] = ()
+    perturbation: str = "onednn"
+
+    @property
+    def stem(self) -> str:
+        """The learner-facing file stem, ``NN_<name>`` (notebook, exercise, solution)."""
+        return f"{self.number}_{self.name}"
+
+    @property
+    def notebook(self) -> str:
+        """The chapter's notebook, relative to the repository."""
+        return f"notebooks/{self.stem}.ipynb"
+
+    @property
+    def exercise(self) -> str:
+        """The learner's exercise notebook (generated from the solution), relative to the repository."""
+        return f"exercises/{self.stem}.ipynb"
+
+    @property
+    def solution(self) -> str:
+        """The exercise's solution notebook, relative to the repository."""
+        return f"exercises/solutions/{self.stem}.ipynb"
+
+    def training_notebooks(self) -> list[str]:
+        """The notebooks of this chapter that train a network (``trains``), relative to the repository."""
+        return [self.notebook if kind == "chapter" else self.solution for kind in self.trains]
+
+
+def read(path: Path = LIST) -> list[Chapter]:
+    """Every chapter of the list, numbered by its place, each entry checked (no notebook needed).
+
+    Example:
+        >>> [c.stem for c in read()][:2]
+        ['00_medical_images', '01_convolution']
+    """
+    entries = json.loads(path.read_text(encoding="utf-8"))["chapters"]
+    listed = []
+    for index, entry in enumerate(entries):
+        entry = dict(entry)
+        entry["trains"] = tuple(entry.get("trains", ()))
+        try:
+            chapter = Chapter(f"{index:02d}", **entry)
+        except TypeError as error:
+            raise ValueError(f"{path.name}: entry {index} has unknown or missing fields ({error})") from None
+        if not NAME.match(chapter.name):
+            raise ValueError(f"{path.name}: name must be lower-case letters, digits and _, not {chapter.name!r}")
+        if set(chapter.trains) - set(TRAINING_NOTEBOOKS) or chapter.perturbation not in PERTURBATIONS:
+            raise ValueError(f"{path.name}: {chapter.name}'s trains or perturbation is not one of the known values")
+        listed.append(chapter)
+    names = [c.name for c in listed]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"{path.name} must list the chapters once each; twice: {twice}")
+    if len(listed) > 100:
+        raise ValueError(f"{path.name} lists {len(listed)} chapters; two-digit numbers allow 100")
+    return listed
+
+
+def by_name(name: str, path: Path = LIST) -> Chapter:
+    """The chapter of that stable name (``registration``); a ``ValueError`` names the known ones otherwise."""
+    for chapter in read(path):
+        if chapter.name == name:
+            return chapter
+    raise ValueError(f"name must be one of the chapters of {path.name}, not {name!r}")
 
 
 def load(path: Path = LIST, repo: Path = REPO) -> list[Chapter]:
-    """The listed chapters whose notebook is in ``repo``, in order; a notebook left off the list is an error."""
-    listed = [Chapter(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))["chapters"]]
-    if [c.number for c in listed] != sorted({c.number for c in listed}):
-        raise ValueError(f"{path.name} must list the chapters once each, in order")
+    """The listed chapters, in order, checked against ``repo``: every notebook in ``notebooks/`` is listed, under
+    the number of its place in the list (a file left off or misnumbered is an error)."""
+    listed = read(path)
     stems = sorted(p.stem for p in (repo / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     missing = sorted(set(stems) - {c.stem for c in listed})
     if missing:
         raise ValueError(f"{path.name} must list every chapter in notebooks/; missing: {missing}")
     found = [c for c in listed if c.stem in stems]
     for chapter in found:
-        if not chapter.stem.startswith(chapter.number + "_"):
-            raise ValueError(f"{path.name}: number {chapter.number} does not match stem {chapter.stem}")
         for field in ("title", "summary", "topics"):
             text = getattr(chapter, field)
             if not text.strip() or "|" in text.replace("\\|", "") or "\n" in text:
-                raise ValueError(f"{path.name}: chapter {chapter.number}'s {field} must be one line without a bare |")
+                raise ValueError(f"{path.name}: chapter {chapter.name}'s {field} must be one line without a bare |")
     return found
 
 

@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+
 from authoring._paths import REPO
 
 PROMPT = "**Discuss.**"

@@ -37,8 +37,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from medlearn.quiz import section_anchor
 from authoring._paths import REPO
+from medlearn.quiz import section_anchor
 
 GLOSSARY = REPO / "docs" / "glossary.md"
 NOTEBOOKS = REPO / "notebooks"
@@ -218,8 +218,9 @@ def early_uses(
 
 def chapters(repo: Path = REPO) -> list[Path]:
     """The chapters in the course's order (``authoring/chapters.json``)."""
-    listed = json.loads((repo / "authoring" / "chapters.json").read_text(encoding="utf-8"))["chapters"]
-    return [repo / "notebooks" / f"{chapter['stem']}.ipynb" for chapter in listed]
+    from authoring.chapters import read
+
+    return [repo / chapter.notebook for chapter in read(repo / "authoring" / "chapters.json")]
 
 
 def main(argv: list[str] | None = None) -> int:

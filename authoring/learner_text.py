@@ -22,8 +22,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from authoring._paths import REPO
 
+from authoring._paths import REPO
 
 #: Words and phrases about the course's machinery, not its subject. Subject words stay allowed: a support
 #: vector *machine*, an ultrasound *machine*, a labelling *budget*, a GDPR *processor*, a field's benchmark.

@@ -24,8 +24,8 @@ from pathlib import Path
 import nbformat
 
 from authoring import chapters as chapter_list
-from medlearn.quiz import LETTERS, Question, load_quiz
 from authoring._paths import REPO
+from medlearn.quiz import LETTERS, Question, load_quiz
 
 HEADING = "## Quiz"
 START, END = "<!-- quiz:start -->", "<!-- quiz:end -->"

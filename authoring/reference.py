@@ -18,7 +18,6 @@ import importlib
 import inspect
 import pkgutil
 import sys
-from pathlib import Path
 from types import ModuleType
 
 from authoring import tables

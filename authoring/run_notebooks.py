@@ -42,6 +42,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
 from authoring._paths import REPO
 
 BUDGET_SECONDS = 90.0

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+
 from authoring._paths import REPO
 
 FOLDERS = ("notebooks", "exercises", "exercises/solutions")

@@ -37,8 +37,8 @@ from pathlib import Path
 import nbformat
 
 from authoring import chapters as chapter_tables
-from medlearn.quiz import section_anchor
 from authoring._paths import REPO
+from medlearn.quiz import section_anchor
 
 LEVELS = ("core", "optional")
 #: A newcomer's pace: two residents (Python, no machine learning) who timed their first reading of chapters 05, 06
@@ -47,8 +47,16 @@ LEVELS = ("core", "optional")
 WORDS_PER_MINUTE = 70
 CODE_LINES_PER_MINUTE = 5
 FIGURE_MINUTES = 1.5
-#: The chapters a resident needs first, in order (START_HERE and the README state their time).
-CORE_PATH = ("00", "01", "05", "06", "07", "08", "18")
+#: The chapters a resident needs first, by name, in order (START_HERE and the README state their time).
+CORE_PATH = (
+    "medical_images",
+    "convolution",
+    "how_networks_learn",
+    "cnn_training",
+    "evaluation",
+    "segmentation",
+    "deployment",
+)
 READING_MODEL = (
     f"{WORDS_PER_MINUTE} words (text and printed output) and {CODE_LINES_PER_MINUTE} lines of code a minute, "
     "a minute and a half a figure, "
@@ -268,7 +276,8 @@ def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) ->
         'the core sections of all 2 chapters take about 3 hours, and every section about 4 hours'
     """
     hours = [round(sum(m[k] for m in minutes.values()) / 60) for k in (0, 1)]
-    path = [number for number in CORE_PATH if number in minutes]
+    numbers = {chapter.name: chapter.number for chapter in chapter_tables.read()}
+    path = [numbers[name] for name in CORE_PATH if numbers[name] in minutes]
     path_hours = round(sum(minutes[number][0] for number in path) / 60)
     names = ", ".join(f"{number} · {titles[number]}" for number in path)
     return (

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
 from authoring._paths import REPO
 
 # The course's public repository: launch and source links point here. Change it for a fork.

@@ -1,4 +1,5 @@
-"""What several test files share (import it as ``from helpers import REPO``: ``tests/`` is on pytest's path, ``pyproject.toml``).
+"""What several test files share (import it as ``from helpers import REPO``: ``pyproject.toml`` puts ``tests/`` on
+pytest's path).
 
 Fixtures live in ``conftest.py``; plain values and functions live here.
 """

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from authoring import budgets
 from authoring.run_notebooks import BUDGET_MB, BUDGET_SECONDS
-from authoring._paths import REPO
-
 
 
 def test_the_table_is_written_from_the_latest_measurements() -> None:

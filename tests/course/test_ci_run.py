@@ -7,6 +7,7 @@ import ast
 import json
 import re
 from pathlib import Path
+
 from authoring._paths import REPO
 
 #: The calls that train a Keras network (``fit``, a custom loop's ``train_step`` or ``apply_gradients``).

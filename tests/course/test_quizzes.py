@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 import pytest
 
 from authoring import chapters, quizzes
-from medlearn.quiz import Question, load_quiz
 from authoring._paths import REPO
+from medlearn.quiz import Question, load_quiz
 
 WITH_QUIZ = [c.stem for c in chapters.load() if quizzes.has_quiz(c.stem)]
 

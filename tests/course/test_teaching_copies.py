@@ -4,8 +4,9 @@ A function defined in a chapter under the name of a public medlearn function is 
 (chapter 06 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
 import the library's function (under an alias) and compare the two in a cell that asserts (``assert``, or
 ``medlearn.claims.claim``, which fails under the tests as an assert does), or the chapter's own test file
-(``tests/course/test_twins_<name>.py``, keyed by the chapter's name) must take the copy out of the stored chapter (its ``def name(`` cell) and compare it
-with the library's function, which keeps a check that tests only code out of the learner's way.
+(``tests/course/test_twins_<name>.py``, keyed by the chapter's name) must take the copy out of the stored chapter
+(its ``def name(`` cell) and compare it with the library's function, which keeps a check that tests only code out
+of the learner's way.
 """
 
 from __future__ import annotations

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import REPO
+from helpers import REPO, rewrite_archive
 
-from helpers import rewrite_archive
 from medlearn.data import (
     BCCD_ARCHIVE,
     BCCD_CLASSES,

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import REPO
+from helpers import REPO, altered_member, rewrite_archive
 from scipy import ndimage
 
-from helpers import altered_member, rewrite_archive
 from medlearn.cli import main
 from medlearn.data import (
     CHASEDB1_ARCHIVE,

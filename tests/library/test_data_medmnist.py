@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import save_medmnist_like
 from skimage.data import immunohistochemistry
 from skimage.transform import resize
 
-from helpers import save_medmnist_like
 from medlearn.data import (
     DATA_ENV,
     SPLITS,

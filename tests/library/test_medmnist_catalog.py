@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REPO, save_medmnist_like
 
-from helpers import save_medmnist_like
 from medlearn.data import DataError, DataNotFoundError, load_medmnist, medmnist_info, medmnist_names, verify_medmnist
 from medlearn.data._tables import MEDMNIST_TABLE, medmnist_files
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import REPO
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
