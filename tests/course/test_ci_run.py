@@ -6,8 +6,11 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+from authoring import chapters
 from authoring._paths import REPO
 
 #: The calls that train a Keras network (``fit``, a custom loop's ``train_step`` or ``apply_gradients``).
@@ -49,11 +52,12 @@ def trains_a_network(notebook: Path, trainers: set[str] | None = None) -> bool:
     return any(re.search(rf"\b{re.escape(name)}\s*\(", code) for name in names)
 
 
-def perturbed_notebooks(script: str) -> set[str]:
-    """The notebooks a CI script runs again under a perturbed summation order (oneDNN off, or one thread)."""
-    commands = script.replace("\\\n", " ").splitlines()
-    perturbed = [line for line in commands if re.match(r"\s*(TF_ENABLE_ONEDNN_OPTS=0|TF_NUM_INTRAOP_THREADS=1)", line)]
-    return {name for line in perturbed for name in re.findall(r"((?:notebooks|exercises/solutions)/\w+)\.ipynb", line)}
+def perturbed_notebooks(path: Path = chapters.LIST) -> set[str]:
+    """The notebooks that CI runs again under a perturbed summation order: the ``trains`` of every chapter in the
+    chapter list (``.ci/run`` reads them with ``python -m authoring chapters --trains ...``)."""
+    return {
+        notebook.removesuffix(".ipynb") for chapter in chapters.read(path) for notebook in chapter.training_notebooks()
+    }
 
 
 def test_every_chapter_that_trains_runs_again_with_another_summation_order() -> None:
@@ -62,15 +66,38 @@ def test_every_chapter_that_trains_runs_again_with_another_summation_order() -> 
     training = {
         path.relative_to(REPO).with_suffix("").as_posix() for path in notebooks if trains_a_network(path, trainers)
     }
-    assert {"notebooks/06_cnn_training", "exercises/solutions/14_detection"} <= training
-    assert "notebooks/00_medical_images" not in training  # the detector sees both kinds
-    assert training - perturbed_notebooks((REPO / ".ci" / "run").read_text(encoding="utf-8")) == set()
+    assert {chapters.by_name("cnn_training").notebook.removesuffix(".ipynb")} <= training
+    assert chapters.by_name("detection").solution.removesuffix(".ipynb") in training
+    assert chapters.by_name("medical_images").notebook.removesuffix(".ipynb") not in training  # sees both kinds
+    listed = perturbed_notebooks()
+    assert training - listed == set(), "add these to their chapter's 'trains' in authoring/chapters.json"
+    assert listed - training == set(), "these train nothing: take them out of 'trains' in authoring/chapters.json"
 
 
-def test_the_perturbed_pass_is_read_from_the_script() -> None:
-    script = "TF_ENABLE_ONEDNN_OPTS=0 python3 course.py test notebooks/05_a.ipynb \\\n    notebooks/06_b.ipynb\n"
-    script += "python3 course.py test notebooks/07_c.ipynb\n"
-    assert perturbed_notebooks(script) == {"notebooks/05_a", "notebooks/06_b"}
+def test_the_ci_script_runs_both_perturbations_from_the_chapter_list() -> None:
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    for perturbation in chapters.PERTURBATIONS:
+        assert f"python3 -m authoring chapters --trains {perturbation})" in script
+    assert not re.search(r"notebooks/\d\d_", script), "name no notebook in .ci/run: mark it in authoring/chapters.json"
+
+
+def test_the_perturbed_notebooks_are_read_from_the_chapter_list(tmp_path: Path) -> None:
+    listed = tmp_path / "chapters.json"
+    entries = [
+        {"name": "a", "title": "A", "summary": "s", "topics": "t"},
+        {"name": "b", "title": "B", "summary": "s", "topics": "t", "trains": ["chapter", "solution"]},
+        {"name": "c", "title": "C", "summary": "s", "topics": "t", "trains": ["chapter"], "perturbation": "threads"},
+    ]
+    listed.write_text(json.dumps({"chapters": entries}), encoding="utf-8")
+    assert perturbed_notebooks(listed) == {"notebooks/01_b", "exercises/solutions/01_b", "notebooks/02_c"}
+    out = subprocess.run(
+        [sys.executable, "-m", "authoring", "chapters", "--trains", "threads"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.split() == chapters.by_name("volumes").training_notebooks()
 
 
 def test_the_library_functions_that_train_are_found_by_what_they_call() -> None:

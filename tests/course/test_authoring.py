@@ -1,0 +1,97 @@
+"""One build and one check (``python -m authoring build|check``): the check passes on the repository, and finds a
+stale generated file, a missing chapter file and a broken rule in a copy, each with the command that fixes it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+import authoring.__main__ as authoring_main
+from authoring import chapters, contributing
+
+#: What a copy of the course needs for the check (no .git, no .venv, no build output).
+COPIED = ("authoring", "notebooks", "exercises", "instructors", "docs", "handout", "benchmarks", "medlearn")
+COPIED_FILES = ("README.md", "START_HERE.md", "CONTRIBUTING.md", "pyproject.toml")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the course's sources that a test may damage (each test copies it again: see :func:`damaged`)."""
+    root = tmp_path_factory.mktemp("course")
+    for folder in COPIED:
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in COPIED_FILES:
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+def damaged(course: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    return copy
+
+
+def test_the_check_passes_on_the_repository() -> None:
+    assert authoring_main.check() == []
+
+
+def test_a_stale_table_is_found_with_its_command(course: Path, tmp_path: Path) -> None:
+    repo = damaged(course, tmp_path)
+    page = repo / "START_HERE.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(" min core,", " minutes core,", 1), encoding="utf-8")
+    problems = authoring_main.check(repo)
+    assert problems == ["sections and times: START_HERE.md (fix: python -m authoring.sections)"]
+    authoring_main._sections_build(repo)
+    assert authoring_main._sections_check(repo) == []
+
+
+def test_a_learner_exercise_not_made_from_its_solution_is_found(course: Path, tmp_path: Path) -> None:
+    repo = damaged(course, tmp_path)
+    first = chapters.read()[0]
+    solution = repo / first.solution
+    nb = json.loads(solution.read_text(encoding="utf-8"))
+    markdown = next(cell for cell in nb["cells"] if cell["cell_type"] == "markdown")
+    markdown["source"] = ["A sentence changed in the solution only.\n", *markdown["source"]]
+    solution.write_text(json.dumps(nb), encoding="utf-8")
+    assert [p for p in authoring_main.check(repo) if p.startswith("exercises:")] == [
+        f"exercises: {first.exercise} (fix: python -m authoring build NAME (executes and stores the exercise))"
+    ]
+
+
+def test_a_missing_chapter_file_and_a_stale_checklist_are_found(course: Path, tmp_path: Path) -> None:
+    repo = damaged(course, tmp_path)
+    name = chapters.by_name("registration")
+    (repo / "medlearn" / "quizzes" / f"{name.stem}.json").unlink()
+    page = repo / "CONTRIBUTING.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("| the quiz", "| a quiz", 1), encoding="utf-8")
+    found = contributing.run(repo, check=True)
+    assert found[0] == "CONTRIBUTING.md: the list of a chapter's files is out of date"
+    assert found[1].startswith(f"medlearn/quizzes/{name.stem}.json: missing")
+
+
+def test_a_discuss_prompt_without_its_answer_is_found(course: Path, tmp_path: Path) -> None:
+    repo = damaged(course, tmp_path)
+    path = repo / chapters.read()[0].notebook
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {"cell_type": "markdown", "id": "new-prompt", "metadata": {}, "source": ["> **Discuss.** A new question?"]}
+    )
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = authoring_main._discuss_check(repo)
+    assert problems == [
+        f"{chapters.read()[0].notebook} cell {len(nb['cells']) - 1}: a prompt without its folded model answer"
+    ]
+
+
+def test_the_command_lists_the_chapters_by_number_and_name() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "authoring", "chapters"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert [line.split()[:2] for line in out] == [[c.number, c.name] for c in chapters.read()]
