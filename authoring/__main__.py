@@ -5,14 +5,17 @@
     python -m authoring check                 # is everything generated current, and does every course rule hold?
     python -m authoring chapters              # the chapters, in order: number, name, title, what trains
     python -m authoring chapters --trains onednn   # the notebooks CI runs again with oneDNN off (or: threads)
+    python -m authoring chapters add NAME --at 3 --title T --summary S --topics T   # then: build, check
+    python -m authoring chapters move NAME --to 7                                 # then: build, check
+    python -m authoring chapters remove NAME                                      # then: build, check
 
 ``build`` runs the steps of :data:`STEPS` in order; ``check`` runs the same steps without writing and names, for
 each stale file or broken rule, the file and the command that fixes it. ``check`` executes no notebook and takes
 about a minute; the test suite calls it (``tests/course/test_authoring.py``).
 
 Example:
-    >>> [step.name for step in STEPS][:3]
-    ['scaffolding', 'exercises', 'sections and times']
+    >>> [step.name for step in STEPS][:5]
+    ['scaffolding', 'exercises', 'quizzes', 'discuss answers', 'sections and times']
 """
 
 from __future__ import annotations
@@ -98,22 +101,30 @@ def _sections_check(repo: Path) -> list[str]:
     return sections.run(repo, check=True)
 
 
-def _quizzes_build(repo: Path) -> None:
+def _quizzes(repo: Path, check: bool) -> list[str]:
     from authoring import quizzes
 
-    _quiet(quizzes.main, [])
+    folder = repo / "medlearn" / "quizzes"
+    return [
+        chapter.notebook
+        for chapter in chapter_list.load(repo=repo)
+        if quizzes.has_quiz(chapter.stem, repo) and quizzes.update(repo / chapter.notebook, check, folder)
+    ]
+
+
+def _quizzes_build(repo: Path) -> None:
+    _quizzes(repo, check=False)
 
 
 def _quizzes_check(repo: Path) -> list[str]:
-    from authoring import quizzes
-
-    return [line.removeprefix("out of date: ") for line in _lines(_quiet(quizzes.main, ["--check"]))]
+    return _quizzes(repo, check=True)
 
 
 def _discuss_build(repo: Path) -> None:
     from authoring import discuss
 
-    _quiet(discuss.main, [])
+    for chapter in chapter_list.load(repo=repo):
+        discuss.add_answers(repo / chapter.notebook, repo / "instructors" / f"{chapter.stem}.md")
 
 
 def _discuss_check(repo: Path) -> list[str]:
@@ -186,9 +197,10 @@ def _nothing(repo: Path) -> None:
 STEPS = (
     Step("scaffolding", _scaffolding_build, _scaffolding_check, "python -m authoring.scaffolding"),
     Step("exercises", _nothing, _exercises_check, "python -m authoring build NAME (executes and stores the exercise)"),
-    Step("sections and times", _sections_build, _sections_check, "python -m authoring.sections"),
     Step("quizzes", _quizzes_build, _quizzes_check, "python -m authoring.quizzes"),
     Step("discuss answers", _discuss_build, _discuss_check, "python -m authoring.discuss"),
+    # After the quiz and the answers: the times count what they add to a chapter.
+    Step("sections and times", _sections_build, _sections_check, "python -m authoring.sections"),
     Step("library reference", _reference_build, _reference_check, "python -m authoring.reference"),
     Step("budget table", _budgets_build, _budgets_check, "python -m authoring.budgets"),
     Step("new-chapter checklist", _contributing_build, _contributing_check, "python -m authoring.contributing"),
@@ -221,8 +233,31 @@ def check(repo: Path = REPO) -> list[str]:
     """Every problem of every step, each as ``step: what: fix with COMMAND``; empty when all is current."""
     problems = []
     for step in STEPS:
-        problems += [f"{step.name}: {what} (fix: {step.fix})" for what in step.check(repo)]
+        try:
+            found = step.check(repo)
+        except (ValueError, OSError, KeyError) as error:  # a file the step cannot read is a problem to name
+            found = [f"cannot check: {error}"]
+        problems += [f"{step.name}: {what} (fix: {step.fix})" for what in found]
     return problems
+
+
+def change_chapters(args: argparse.Namespace, repo: Path = REPO) -> int:
+    """Add, move or remove a chapter (:mod:`authoring.renumber`) and print what changed."""
+    from authoring import renumber
+
+    try:
+        if args.change == "add":
+            changed = renumber.add(args.name, args.at, args.title, args.summary, args.topics, repo)
+        elif args.change == "move":
+            changed = renumber.move(args.name, args.to, repo)
+        else:
+            changed = renumber.remove(args.name, repo)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(changed))
+    print("now run: python -m authoring build, then python -m authoring check", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,8 +266,18 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build", help="write every generated file, in order")
     build_parser.add_argument("name", nargs="?", help="a chapter to execute and store first (its stable name)")
     commands.add_parser("check", help="is everything generated current, and does every rule hold?")
-    listing = commands.add_parser("chapters", help="list the chapters, or the notebooks that train")
+    listing = commands.add_parser("chapters", help="list, add, move or remove chapters (authoring.renumber)")
     listing.add_argument("--trains", choices=chapter_list.PERTURBATIONS, help="the notebooks CI perturbs this way")
+    changes = listing.add_subparsers(dest="change")
+    add = changes.add_parser("add", help="insert a new chapter and write its first files")
+    add.add_argument("name")
+    add.add_argument("--at", type=int, required=True, help="its place (number) in the course")
+    for field in ("title", "summary", "topics"):
+        add.add_argument(f"--{field}", required=True)
+    move = changes.add_parser("move", help="move a chapter to another place")
+    move.add_argument("name")
+    move.add_argument("--to", type=int, required=True, help="its new place (number)")
+    changes.add_parser("remove", help="delete a chapter and its own files").add_argument("name")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build(args.name)
@@ -240,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         problems = check()
         print("\n".join(problems) if problems else "everything generated is current and every rule holds")
         return 1 if problems else 0
+    if args.change:
+        return change_chapters(args)
     for chapter in chapter_list.read():
         if args.trains:
             for notebook in chapter.training_notebooks() if chapter.perturbation == args.trains else []:

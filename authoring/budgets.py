@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -37,22 +38,34 @@ def notebooks(repo: Path = REPO) -> list[str]:
     ]
 
 
+def by_name(notebook: str) -> str:
+    """A notebook's key that survives a chapter's move: its folder and chapter name, without ``NN_`` or ``.ipynb``.
+
+    Example:
+        >>> by_name("notebooks/12_detection.ipynb")
+        'notebooks/detection'
+    """
+    folder, _, base = notebook.removesuffix(".ipynb").rpartition("/")
+    return f"{folder}/{re.sub(r'^[0-9][0-9]_', '', base)}"
+
+
 def latest(results: Path = RESULTS) -> dict[str, dict]:
-    """The latest successful measurement of each notebook (by its path without ``.ipynb``)."""
+    """The latest successful measurement of each notebook, keyed :func:`by_name` (a measurement made before the
+    chapter moved still counts)."""
     found: dict[str, dict] = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         if record.get("status") == "ok":
-            found[record["notebook"].removesuffix(".ipynb")] = record
+            found[by_name(record["notebook"])] = record
     return found
 
 
-def row(record: dict) -> str:
-    """One table row: the notebook, its seconds and peak MB, the load when it started, and the date."""
+def row(record: dict, name: str) -> str:
+    """One table row: the notebook (its path now), its seconds and peak MB, the load when it started, the date."""
     load = record.get("load")
     busy = " †" if load is not None and load > BUSY else ""
     return (
-        f"| {record['notebook'].removesuffix('.ipynb')} | {record['seconds']:.1f}{busy} | {record['peak_mb']} | "
+        f"| {name} | {record['seconds']:.1f}{busy} | {record['peak_mb']} | "
         f"{'n/a' if load is None else f'{load:.1f}'} | {record.get('date', 'n/a')} |"
     )
 
@@ -62,8 +75,10 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
     measured = latest(results)
     lines = ["| notebook | seconds | peak MB | load at start | measured |", "|---|---:|---:|---:|---|"]
     for name in notebooks(repo):
-        lines.append(row(measured[name]) if name in measured else f"| {name} | not measured | | | |")
-    processors = sorted({r.get("cpu", "n/a") for n, r in measured.items() if n in notebooks(repo)})
+        key = by_name(name)
+        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | |")
+    listed = {by_name(name) for name in notebooks(repo)}
+    processors = sorted({r.get("cpu", "n/a") for n, r in measured.items() if n in listed})
     lines += [
         "",
         f"Processor{'s' if len(processors) > 1 else ''}: {'; '.join(processors)}. A † marks a run that started while "

@@ -41,9 +41,10 @@ def has_quiz(stem: str, repo: Path = REPO) -> bool:
     return (repo / "medlearn" / "quizzes" / f"{stem}.json").is_file()
 
 
-def quiz_cells(stem: str) -> list[nbformat.NotebookNode]:
-    """The four cells of a chapter's quiz section: heading, questions, the buttons, and the score."""
-    quiz = load_quiz(stem)
+def quiz_cells(stem: str, folder: Path | None = None) -> list[nbformat.NotebookNode]:
+    """The four cells of a chapter's quiz section: heading, questions, the buttons, and the score (the quiz read
+    from ``folder``, by default the installed medlearn's)."""
+    quiz = load_quiz(stem, folder)
     heading = nbformat.v4.new_markdown_cell(f"{HEADING}\n\n{INTRO}")
     heading.metadata["medlearn"] = {"section": "core"}
     questions = nbformat.v4.new_markdown_cell(f"{START}\n\n{quiz.markdown()}\n\n{END}")
@@ -63,7 +64,14 @@ def _section_start(notebook: nbformat.NotebookNode) -> int | None:
     return None
 
 
-def update(path: Path, check: bool = False) -> bool:
+def _same_id(new: nbformat.NotebookNode, old: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``new`` under ``old``'s cell id: a rewritten cell keeps its id (a rebuild changes no more than it must)."""
+    if "id" in old:
+        new["id"] = old["id"]
+    return new
+
+
+def update(path: Path, check: bool = False, folder: Path | None = None) -> bool:
     """Bring a chapter's quiz section up to date; True when it was (or, with ``check``, would be) changed.
 
     A missing section is appended at the end of the chapter. In an existing one the questions and the code are
@@ -71,7 +79,7 @@ def update(path: Path, check: bool = False) -> bool:
     their stored outputs when their code is unchanged.
     """
     notebook = nbformat.read(path, as_version=4)
-    wanted = quiz_cells(path.stem)
+    wanted = quiz_cells(path.stem, folder)
     start = _section_start(notebook)
     if start is None:
         if not check:
@@ -87,7 +95,7 @@ def update(path: Path, check: bool = False) -> bool:
     if same:
         return False
     if not check:
-        kept = [old if old.source == new.source else new for old, new in zip(cells[1:], wanted[1:])]
+        kept = [old if old.source == new.source else _same_id(new, old) for old, new in zip(cells[1:], wanted[1:])]
         notebook.cells[start + 1 :] = kept + wanted[1 + len(kept) :]
         if INTRO not in notebook.cells[start].source:
             notebook.cells[start] = wanted[0]

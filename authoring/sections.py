@@ -267,7 +267,9 @@ def chapters(repo: Path = REPO) -> list[Path]:
 TIMES_START, TIMES_END = "<!-- times:start -->", "<!-- times:end -->"
 
 
-def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) -> str:
+def course_times(
+    minutes: dict[str, tuple[int, int]], titles: dict[str, str], listed: list[chapter_tables.Chapter] | None = None
+) -> str:
     """The paragraph of the course's totals and its core path (START_HERE and the README).
 
     Example:
@@ -276,7 +278,7 @@ def course_times(minutes: dict[str, tuple[int, int]], titles: dict[str, str]) ->
         'the core sections of all 2 chapters take about 3 hours, and every section about 4 hours'
     """
     hours = [round(sum(m[k] for m in minutes.values()) / 60) for k in (0, 1)]
-    numbers = {chapter.name: chapter.number for chapter in chapter_tables.read()}
+    numbers = {chapter.name: chapter.number for chapter in listed or chapter_tables.read()}
     path = [numbers[name] for name in CORE_PATH if numbers[name] in minutes]
     path_hours = round(sum(minutes[number][0] for number in path) / 60)
     names = ", ".join(f"{number} · {titles[number]}" for number in path)
@@ -314,7 +316,7 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
                     guide.write_text(new, encoding="utf-8")
         minutes[path.name[:2]] = chapter_minutes(sections(nb, path.name))
         titles[path.name[:2]] = _title(nb)
-    times = course_times(minutes, titles)
+    times = course_times(minutes, titles, chapter_tables.read(repo / "authoring" / "chapters.json"))
     for name in ("README.md", "START_HERE.md"):
         page = repo / name
         old = page.read_text(encoding="utf-8")

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
 from authoring._paths import REPO
 
 RUNS = [

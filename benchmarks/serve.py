@@ -46,8 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
-from medlearn.deploy import image_to_dicom, load_bundle, save_bundle, to_bytes
 from authoring._paths import REPO
+from medlearn.deploy import image_to_dicom, load_bundle, save_bundle, to_bytes
 
 GOALS = {
     "p95 ms": 20.0,
