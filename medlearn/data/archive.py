@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .download import download_file
 from .errors import DataError, DataNotFoundError
-from .medmnist import DATA_ENV, FileReport, data_dir
+from ._home import DATA_ENV, FileReport, data_dir
 
 __all__ = ["ArchiveDataset", "checked_members"]
 
