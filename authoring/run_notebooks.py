@@ -33,7 +33,7 @@ import re
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -228,7 +228,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "machine": platform.machine(),
         "cpu": cpu_model(),
         "python": platform.python_version(),
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load": None if load is None else round(load, 1),
         "stored": store,
     }

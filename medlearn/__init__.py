@@ -33,7 +33,8 @@ not have to retype:
 - :mod:`medlearn.classroom`: a class's exercise notebooks graded, each run apart, into a gradebook CSV;
 - :mod:`medlearn.check`: the exercise checks (a learner's answer against the expected one, with hints);
 - :mod:`medlearn.doctor`: the machine check: is this machine ready for the course? (``python -m medlearn doctor``);
-- :mod:`medlearn.cli`: the command line, ``python -m medlearn data ...`` and ``python -m medlearn doctor``.
+- :mod:`medlearn.cli`: the command line, ``python -m medlearn data ...``, ``python -m medlearn doctor`` and
+  ``python -m medlearn serve ...``.
 
 Three words are kept apart: an *exercise check* (``medlearn.check``) marks a learner's answer; the
 *machine check* (``medlearn.doctor``) says whether a computer is ready; *argument validation* (the

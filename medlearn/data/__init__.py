@@ -10,6 +10,7 @@ Example:
 
 from types import MappingProxyType
 
+from ._home import DATA_ENV, FileReport, data_dir, default_data_dir
 from .archive import ArchiveDataset, checked_members
 from .bccd import (
     BCCD,
@@ -59,15 +60,7 @@ from .dicom import (
 from .download import download_file, md5sum
 from .duplicates import NearDuplicates, near_duplicates
 from .errors import DataError, DataNotFoundError
-from .medmnist import (
-    DATA_ENV,
-    FileReport,
-    data_dir,
-    default_data_dir,
-    fetch_medmnist,
-    load_medmnist,
-    verify_medmnist,
-)
+from .medmnist import fetch_medmnist, load_medmnist, verify_medmnist
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 #: The data sets published as zip archives, by their command-line name.

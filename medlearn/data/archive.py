@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._home import DATA_ENV, FileReport, data_dir
 from .download import download_file
 from .errors import DataError, DataNotFoundError
-from .medmnist import DATA_ENV, FileReport, data_dir
 
 __all__ = ["ArchiveDataset", "checked_members"]
 

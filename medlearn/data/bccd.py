@@ -25,10 +25,10 @@ from xml.parsers import expat
 import numpy as np
 
 from .._validation import check_choice, check_int
+from ._home import FileReport
 from ._tables import bccd_files
 from .archive import ArchiveDataset
 from .errors import DataError
-from .medmnist import FileReport
 
 __all__ = [
     "BCCD",

@@ -22,9 +22,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._home import FileReport
 from .archive import ArchiveDataset
 from .errors import DataError
-from .medmnist import FileReport
 
 __all__ = [
     "CHASEDB1_ARCHIVE",

@@ -24,7 +24,7 @@ import hmac
 import json
 import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ class AuditLog:
         """Append one line: the time, the model version, ``outcome`` and ``fields`` (JSON values)."""
         if self.path is None:
             return
-        entry = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "model_version": self.version}
+        entry = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "model_version": self.version}
         line = json.dumps({**entry, "outcome": outcome, **fields}, sort_keys=True)
         with self._lock, self.path.open("a", encoding="utf-8") as log:
             log.write(line + "\n")

@@ -14,16 +14,38 @@ numbers, which name channels and counts, not people, and are kept; standard UIDs
 replaced; a sequence holds one dummy item in turn. A code keeps its value and meaning together (a code's
 meaning is that code's, PS3.3 8.3) when its scheme is a standard one (:data:`STANDARD_SCHEMES`); a code of any
 other scheme, such as a private "99..." one that can encode a person, becomes a dummy code (:data:`DUMMY_CODE`).
+
+The dummy value of each VR, :data:`DUMMY`, lives here too, for the items and for
+:mod:`medlearn.privacy.deidentify`, which re-exports it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .iods import item_types
+from ._uids import replace_uid
+from .iods import iod_name, item_types
 
-__all__ = ["COMMENT", "DUMMY_CODE", "STANDARD_SCHEMES", "content_item", "dummy_item"]
+__all__ = ["COMMENT", "DUMMY", "DUMMY_CODE", "STANDARD_SCHEMES", "content_item", "dummy_item"]
 
+#: Dummy values (action D) by value representation; dates and times keep their format.
+DUMMY = {
+    "AE": "ANONYMOUS",
+    "AS": "000Y",
+    "CS": "ANONYMIZED",
+    "DA": "19000101",
+    "DS": "0",
+    "DT": "19000101000000",
+    "IS": "0",
+    "LO": "ANONYMIZED",
+    "LT": "ANONYMIZED",
+    "PN": "ANONYMOUS",
+    "SH": "ANONYMIZED",
+    "ST": "ANONYMIZED",
+    "TM": "000000",
+    "UC": "ANONYMIZED",
+    "UT": "ANONYMIZED",
+}
 #: Value representations of numbers, kept from the original item.
 _KEPT_VRS = frozenset({"AT", "CS", "DS", "FD", "FL", "IS", "OD", "OF", "OL", "SL", "SS", "SV", "UL", "US", "UV"})
 #: Coding schemes whose codes are kept whole (value, scheme, version and meaning): DICOM's own, SNOMED CT (and
@@ -89,9 +111,6 @@ def content_item(sop_class_uid: str) -> Any:
     """
     from pydicom.dataset import Dataset
 
-    from .deidentify import DUMMY
-    from .iods import iod_name
-
     iod = iod_name(sop_class_uid)
     if iod in TEMPLATE_SR:
         raise ValueError(
@@ -122,8 +141,6 @@ def _code_item(original: Any) -> Any:
 
 def _value(element: Any, salt: str) -> Any:
     from pydicom.uid import UID
-
-    from .deidentify import DUMMY, replace_uid
 
     if element.VR in _KEPT_VRS:
         return element.value
@@ -170,7 +187,5 @@ def dummy_item(sop_class_uid: str, path: tuple[str, ...], original: Any, salt: s
         elif keyword in original and not original[keyword].is_empty:
             item.add_new(tag, vr, _value(original[keyword], salt))
         elif vr not in _KEPT_VRS and vr != "UI":  # a text or date value can be a dummy; a number cannot be invented
-            from .deidentify import DUMMY
-
             item.add_new(tag, vr, DUMMY.get(vr, "ANONYMIZED"))
     return item

@@ -3,39 +3,19 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
-import uuid
 from typing import Any
 
 from .._validation import check_bool
-from ._dummies import content_item, dummy_item
+from ._dummies import DUMMY, content_item, dummy_item
 from ._file_meta import replaced_file_meta
 from ._overlays import drop_overlay_groups, zero_overlay_bits
+from ._uids import _check_salt, replace_uid
 from .dates import DateShift, _days_for, shift_date, shift_element
 from .iods import attribute_type, iod_name, item_types, only_in_optional_modules
 from .profile import EDITION, profile_action
 
-__all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]  # the last two from .dates
+__all__ = ["DUMMY", "DateShift", "deidentify", "replace_uid", "shift_date"]  # all but deidentify from their modules
 
-#: Dummy values (action D) by value representation; dates and times keep their format.
-DUMMY = {
-    "AE": "ANONYMOUS",
-    "AS": "000Y",
-    "CS": "ANONYMIZED",
-    "DA": "19000101",
-    "DS": "0",
-    "DT": "19000101000000",
-    "IS": "0",
-    "LO": "ANONYMIZED",
-    "LT": "ANONYMIZED",
-    "PN": "ANONYMOUS",
-    "SH": "ANONYMIZED",
-    "ST": "ANONYMIZED",
-    "TM": "000000",
-    "UC": "ANONYMIZED",
-    "UT": "ANONYMIZED",
-}
 #: How the combined codes of Table E.1-1 are applied to an attribute that is not Type 1 in the object's IOD
 #: (at its path, inside sequences too): the least that keeps an attribute an object may need (Type 2:
 #: present, possibly empty), never an invented value.
@@ -46,33 +26,6 @@ _DATE_VRS = ("DA", "DT")
 _DICOMDIR = "1.2.840.10008.1.3.10"  # Media Storage Directory Storage
 #: Left to the profile's own action even with the date-shift option: a shifted birth date still gives the age.
 _NOT_SHIFTED = frozenset({0x00100030, 0x00100032})
-
-
-def replace_uid(uid: str, salt: str) -> str:
-    """A new UID derived from ``uid`` and a secret ``salt``: the same pair always gives the same UID.
-
-    The keyed hash HMAC-SHA-256 of the UID with the salt as its key, cut to 128 bits and marked as a
-    version-8 UUID (RFC 9562's version for custom, here keyed-hash, UUIDs: not version 4, which says
-    random), written as a UID under the root 2.25 (DICOM PS3.5 B.2). Nobody without the salt can
-    compute it from the old UID, nor the old UID from it.
-
-    Example:
-        >>> new = replace_uid("1.2.3", salt="a s3cret salt")
-        >>> new == replace_uid("1.2.3", salt="a s3cret salt") != replace_uid("1.2.4", salt="a s3cret salt")
-        True
-        >>> new.startswith("2.25.")
-        True
-    """
-    digest = hmac.new(_check_salt(salt).encode(), str(uid).encode(), hashlib.sha256).digest()
-    number = int.from_bytes(digest[:16], "big")
-    number = number & ~(0xF << 76) & ~(0x3 << 62) | 8 << 76 | 0b10 << 62  # version 8, RFC 9562 variant
-    return f"2.25.{uuid.UUID(int=number).int}"
-
-
-def _check_salt(salt: object) -> str:
-    if not isinstance(salt, str) or len(salt) < 8:
-        raise ValueError("salt must be a secret string of at least 8 characters")
-    return salt
 
 
 def _new_value(element: Any, action: str, salt: str, where: tuple[str | None, tuple[str, ...]] = (None, ())) -> Any:

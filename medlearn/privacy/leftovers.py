@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from ._dummies import DUMMY
 from ._file_meta import IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, KEPT_FILE_META
-from .deidentify import DUMMY
 from .profile import profile_action
 
 __all__ = ["Leftovers", "phi_leftovers"]

@@ -3,8 +3,9 @@ constraints.txt, the course's lock, as pip's constraints (tests/course/test_requ
 
 from __future__ import annotations
 
-import pytest
 import tomllib
+
+import pytest
 import yaml
 from helpers import REPO
 from packaging.markers import default_environment

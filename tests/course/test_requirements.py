@@ -9,9 +9,9 @@ them, so that installing medlearn there changes none of them.
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
-import tomllib
 from helpers import REPO
 from packaging.markers import default_environment
 from packaging.requirements import Requirement

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,7 @@ def test_ruff_format_is_clean() -> None:
         ("long.py", "x = '" + "a" * 130 + "'\n", "E501"),
         ("unused.py", "import os\n", "F401"),
         ("loop.py", "fs = []\nfor i in range(3):\n    fs.append(lambda: i)\n", "B023"),
+        ("utc.py", "import datetime\n\nnow = datetime.datetime.now(datetime.timezone.utc)\n", "UP017"),  # py311+
     ],
 )
 def test_ruff_catches_what_it_is_configured_for(tmp_path: Path, name: str, source: str, rule: str) -> None:
@@ -40,6 +43,12 @@ def test_ruff_catches_what_it_is_configured_for(tmp_path: Path, name: str, sourc
     (tmp_path / name).write_text(source)
     result = _ruff("check", "--no-cache", name, cwd=tmp_path)
     assert result.returncode == 1 and rule in result.stdout, result.stdout
+
+
+def test_ruff_targets_the_oldest_python_the_course_supports() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    oldest = re.search(r">=\s*3\.(\d+)", project["project"]["requires-python"])
+    assert oldest and project["tool"]["ruff"]["target-version"] == f"py3{oldest[1]}"
 
 
 def test_lines_up_to_120_characters_pass(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +86,25 @@ def test_every_command_is_an_argparse_subcommand_listed_by_help() -> None:
     assert doctor.returncode == 0 and "--quick" in doctor.stdout and "--root" in doctor.stdout
     wrong = medlearn("check")  # the machine check's old name: refused, with the choices
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr and "doctor" in wrong.stderr
+
+
+def _subcommands() -> set[str]:
+    from medlearn.cli import _parser
+
+    (commands,) = (a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return set(commands.choices)
+
+
+def test_the_package_summary_and_the_cli_docstring_name_every_command() -> None:
+    """``medlearn``'s summary and ``medlearn.cli``'s examples name each subcommand of the parser, and no other."""
+    import medlearn
+    import medlearn.cli
+
+    items = medlearn.__doc__.split("\n\n")[2].split("\n- ")  # the list of modules, one item each
+    summary = next(item for item in items if item.startswith(":mod:`medlearn.cli`"))
+    assert _subcommands() == {"data", "doctor", "serve"}  # the parser is read
+    assert set(re.findall(r"python -m medlearn (\w+)", summary)) == _subcommands(), summary
+    assert set(re.findall(r"python -m medlearn (\w+)", medlearn.cli.__doc__)) == _subcommands()
 
 
 def test_serve_refuses_a_folder_that_is_no_bundle(tmp_path: Path) -> None:

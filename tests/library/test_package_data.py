@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
 
-import tomllib
 from helpers import REPO
 
 
