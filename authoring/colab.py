@@ -1,14 +1,20 @@
 """Open a chapter on Google Colab: an "Open in Colab" badge in its title cell and a setup cell that runs only there.
 
-    python -m authoring.release                                      # every notebook's cell: see authoring/release.py
+    python -m authoring.release                                      # after committing a change to what medlearn
+                                                                     # does: a release, and every notebook's cell
     python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) one notebook's badge and cell
     python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
     python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
 
-The setup cell installs medlearn's current *release* (``authoring/release.json``, made by ``python -m
-authoring.release`` when the library's behaviour changes, not at every commit) from the course's public repository:
-the release's commit, because a commit on main reaches the public repository with main, where a tag may not. It
-keeps every package Colab already has at a version medlearn accepts: it first installs medlearn alone
+The setup cell installs medlearn's current *release* (``authoring/release.json``) from the course's public
+repository, not the commit the notebook was stored with, so that a change to the library does not rewrite every
+notebook. When to release: after committing a change to what the library does (its code, not its docstrings,
+comments or layout; its package data; its dependency ranges), run ``python -m authoring.release``, which makes the
+release and rewrites every notebook's cell; the tests fail until then (``authoring/release.py`` says more). The
+cell installs the release's commit, not its tag: the commit reaches the public repository with main's history,
+where a tag may not.
+
+The cell keeps every package Colab already has at a version medlearn accepts: it first installs medlearn alone
 (``--no-deps``), reads medlearn's ranges from what it installed, and then installs the dependencies with Colab's
 versions of those packages as pip's constraints, so pip can only add packages, never swap a numpy or a TensorFlow
 under the running kernel. Then it fetches the chapter's data files (each checked against its published md5 or
