@@ -383,3 +383,9 @@ def test_a_release_is_made_once_and_again_only_when_the_behaviour_changes(course
     assert release.check(course) == [
         f"release 0.2.0's commit {'0' * 12} is not in this branch's history: run {colab.FIX}"
     ]
+    older = colab.Release(new.version, first, new.tag, new.digest)  # in the history, with the library of 0.1.0
+    (course / colab.RELEASE).write_text(json.dumps(older.__dict__))
+    assert release.check(course) == [
+        f"release 0.2.0's commit {first[:12]} holds another library than the one authoring/release.json records: "
+        f"run {colab.FIX}"
+    ]
