@@ -2,11 +2,11 @@
 
 In an environment with Colab's versions and no medlearn, this runs the cell that ``authoring.colab`` writes into
 every chapter, in a fresh Python that believes it is on Colab (a ``google.colab`` module) and has already imported
-what a notebook's kernel has, with this clone (at its HEAD commit) in place of the public repository. It checks that
-the cell installs medlearn from that commit, replaces none of Colab's packages (.ci/colab.txt), fetches the data
-with their checksums, asks for a restart exactly when a package the session had loaded was replaced, and installs
-nothing the second time (after the restart). What it cannot test: Colab's own restart, its pip configuration and
-its network.
+what a notebook's kernel has, with this clone in place of the public repository. It checks that the cell installs
+medlearn from the current release's commit (``authoring/release.json``), replaces none of Colab's packages
+(.ci/colab.txt), fetches the data with their checksums, asks for a restart exactly when a package the session had
+loaded was replaced, and installs nothing the second time (after the restart). What it cannot test: Colab's own
+restart, its pip configuration and its network.
 
     python .ci/colab_setup_cell.py       # with the Colab-like environment's Python, medlearn not installed
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from authoring.colab import setup_cell_source  # noqa: E402
+from authoring.colab import read_release, setup_cell_source  # noqa: E402
 
 # What a notebook kernel has imported before its first cell runs (ipykernel's own imports) and what Colab's
 # kernel adds (its display and widget support): a package among them that pip replaces is one Colab must reload.
@@ -53,9 +53,11 @@ def colab_versions_kept() -> list[str]:
 
 
 def main() -> int:
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
-    commit_id = commit.stdout.strip()
-    source = setup_cell_source(commit_id, [("breastmnist", None), ("chasedb1", None)], f"file://{REPO}")
+    release = read_release(REPO)
+    commit_id = release.commit
+    source = setup_cell_source(
+        release.version, commit_id, [("breastmnist", None), ("chasedb1", None)], f"file://{REPO}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         first = run_cell(source, Path(folder))
         print(first.stdout, first.stderr[-3000:], sep="\n")
@@ -84,7 +86,8 @@ def main() -> int:
         ).stdout
     moved = colab_versions_kept()
     print(
-        f"medlearn installed from {commit_id[:12]}: {commit_id in installed}; Colab's packages moved: {moved or 'none'}"
+        f"medlearn {release.version} installed from {commit_id[:12]}: {commit_id in installed}; "
+        f"Colab's packages moved: {moved or 'none'}"
     )
     print(f"the first run {'asked for a restart' if restarted else 'needed no restart'}")
     return 0 if commit_id in installed and not moved else 1

@@ -1,28 +1,36 @@
 """Open a chapter on Google Colab: an "Open in Colab" badge in its title cell and a setup cell that runs only there.
 
-    python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) the badge and the cell
+    python -m authoring.release                                      # after committing a change to what medlearn
+                                                                     # does: a release, and every notebook's cell
+    python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) one notebook's badge and cell
     python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
-    python -m authoring.colab notebooks/*.ipynb exercises/solutions/*.ipynb exercises/*.ipynb   # after a
-                                                 # change to the library (commit it first): every cell refreshed
     python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
 
-The setup cell installs medlearn from the course's public repository at a fixed commit (the one whose library the
-notebook was stored with), keeping every package Colab already has at a version medlearn accepts: it first installs
-medlearn alone (``--no-deps``), reads medlearn's ranges from what it installed, and then installs the dependencies
-with Colab's versions of those packages as pip's constraints, so pip can only add packages, never swap a numpy or a
-TensorFlow under the running kernel. Then it fetches the chapter's data files (each checked against its published
-md5 or sha256 by ``python -m medlearn data fetch``). Outside Colab (JupyterLab, Binder, the tests) the cell does
-nothing and prints nothing, so it needs no stored output.
+The setup cell installs medlearn's current *release* (``authoring/release.json``) from the course's public
+repository, not the commit the notebook was stored with, so that a change to the library does not rewrite every
+notebook. When to release: after committing a change to what the library does (its code, not its docstrings,
+comments or layout; its package data; its dependency ranges), run ``python -m authoring.release``, which makes the
+release and rewrites every notebook's cell; the tests fail until then (``authoring/release.py`` says more). The
+cell installs the release's commit, not its tag: the commit reaches the public repository with main's history,
+where a tag may not.
+
+The cell keeps every package Colab already has at a version medlearn accepts: it first installs medlearn alone
+(``--no-deps``), reads medlearn's ranges from what it installed, and then installs the dependencies with Colab's
+versions of those packages as pip's constraints, so pip can only add packages, never swap a numpy or a TensorFlow
+under the running kernel. Then it fetches the chapter's data files (each checked against its published md5 or
+sha256 by ``python -m medlearn data fetch``). Outside Colab (JupyterLab, Binder, the tests) the cell does nothing
+and prints nothing, so it needs no stored output, and a new release changes only the cell's source.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import re
-import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -39,10 +47,41 @@ COLAB = "https://colab.research.google.com/github/"
 OLD_LINKS = re.compile(
     r"\n\n(\[!\[Open in Colab\]\([^)]*\)\]|\[Open in Colab\])\(https://colab\.research\.google\.com/[^)]*\)"
 )
-# A chapter's library is the one in these paths; the commit the cell installs must have the same files.
-LIBRARY_PATHS = ("medlearn", "pyproject.toml")
+#: The record of the current release, which every cell installs (written by ``python -m authoring.release``).
+RELEASE = Path("authoring") / "release.json"
+#: What fixes a cell that is not current.
+FIX = "python -m authoring.release"
 # The loaders of the archive datasets, by the name `medlearn data fetch` knows them by.
 ARCHIVE_LOADERS = {"load_chasedb1": "chasedb1", "load_bccd": "bccd"}
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release of medlearn: its version, the commit that holds its library, that commit's local tag, and the
+    digest of the library's behaviour (see :func:`authoring.release.behaviour_digest`).
+
+    Example:
+        >>> Release("0.1.0", "0" * 40, "v0.1.0", "f" * 64).version
+        '0.1.0'
+    """
+
+    version: str
+    commit: str
+    tag: str
+    digest: str
+
+
+def read_release(repo: Path = REPO) -> Release | None:
+    """The current release, from ``authoring/release.json`` in ``repo`` (None if no release was made).
+
+    Example:
+        >>> read_release().commit == read_release().commit  # doctest: +SKIP
+        True
+    """
+    path = repo / RELEASE
+    if not path.exists():
+        return None
+    return Release(**json.loads(path.read_text(encoding="utf-8")))
 
 
 def colab_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
@@ -110,14 +149,19 @@ def chapter_data(cells: list[dict]) -> list[tuple[str, int | None]]:
     return list(found)
 
 
-def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repository: str = REPOSITORY) -> str:
-    """The Colab setup cell's code: install medlearn at ``commit`` without moving Colab's packages, fetch ``data``.
+def setup_cell_source(
+    version: str, commit: str, data: list[tuple[str, int | None]], repository: str = REPOSITORY
+) -> str:
+    """The Colab setup cell's code: install medlearn ``version`` from its ``commit`` without moving Colab's
+    packages, then fetch ``data``.
 
     Example:
-        >>> source = setup_cell_source("0" * 40, [("breastmnist", None)], "https://github.com/org/course")
-        >>> source.startswith(MARKER), "git+https://github.com/org/course@" + "0" * 40 in source
-        (True, True)
+        >>> source = setup_cell_source("0.1.0", "0" * 40, [("breastmnist", None)], "https://github.com/org/course")
+        >>> source.startswith(MARKER), "git+https://github.com/org/course@" + "0" * 40 in source, "0.1.0" in source
+        (True, True, True)
     """
+    if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version):
+        raise ValueError(f"version must be MAJOR.MINOR.PATCH, not {version!r}")
     if not re.fullmatch(r"[0-9a-f]{40}", commit):
         raise ValueError(f"commit must be 40 hexadecimal digits, not {commit!r}")
     fetches = []
@@ -126,8 +170,8 @@ def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repositor
         option = f', "--size", "{size}"' if size else ""
         fetches.append(f'    run(sys.executable, "-m", "medlearn", "data", "fetch", {names}{option})')
     lines = [
-        f"{MARKER} install medlearn at the commit this notebook was made with, keeping Colab's own packages",
-        "# where medlearn accepts them, then fetch this chapter's data (each file checked against its checksum).",
+        f"{MARKER} install medlearn {version} (the release this notebook was made with), keeping Colab's own",
+        "# packages where medlearn accepts them, then fetch this chapter's data (each file checked by its checksum).",
         "import sys",
         "",
         'if "google.colab" in sys.modules:',
@@ -145,7 +189,7 @@ def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repositor
         "    def versions():",
         '        return {d.metadata["Name"].lower(): d.version for d in importlib.metadata.distributions()}',
         "",
-        f'    commit = "{commit}"',
+        f'    commit = "{commit}"  # medlearn {version}',
         f'    source = "medlearn @ git+{repository}@{commit}"',
         "    try:  # installed at this commit already (this cell ran before the session restarted)",
         '        done = commit in (importlib.metadata.distribution("medlearn").read_text("direct_url.json") or "")',
@@ -187,34 +231,18 @@ def setup_cell_source(commit: str, data: list[tuple[str, int | None]], repositor
     return "\n".join(lines)
 
 
-def head_commit(repo: Path = REPO) -> str:
-    """The commit checked out in ``repo``; refused when the library differs from it (uncommitted changes).
-
-    Example:
-        >>> len(head_commit())  # doctest: +SKIP
-        40
-    """
-    changed = subprocess.run(
-        ["git", "status", "--porcelain", "--", *LIBRARY_PATHS], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout
-    if changed.strip():
-        raise SystemExit(f"commit the library first; these differ from HEAD:\n{changed}")
-    return subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
 def apply(
     notebook: nbformat.NotebookNode,
     path: str,
-    commit: str,
+    release: Release,
     repository: str = REPOSITORY,
     branch: str = BRANCH,
     data: list[tuple[str, int | None]] | None = None,
 ) -> nbformat.NotebookNode:
     """``notebook`` with the badge in its title cell and the setup cell first in its Setup section (or after the
-    title); a second run replaces both instead of adding them again. ``data``: the files the cell fetches (by
-    default, what the notebook's own code loads; a learner's copy fetches what its solution loads).
+    title), installing ``release``; a second run replaces both instead of adding them again. ``data``: the files the
+    cell fetches (by default, what the notebook's own code loads; :func:`fetched_data` says what a learner's copy
+    fetches).
 
     The cell is collapsed (a learner on JupyterLab or the site does not read it) and prints nothing outside
     Colab, so a stored notebook stays a stored run: a new cell takes its place in the order of execution (the
@@ -228,8 +256,11 @@ def apply(
     text = OLD_LINKS.sub("", title["source"])
     heading, rest = text.split("\n", 1)
     title["source"] = f"{heading}\n\n{badge(colab_url(path, repository, branch))}\n{rest}"
-    source = setup_cell_source(commit, chapter_data(cells) if data is None else data, repository)
+    data = chapter_data(cells) if data is None else data
+    source = setup_cell_source(release.version, release.commit, data, repository)
     setup = nbformat.v4.new_code_cell(source)
+    # The replaced cell's id, or one made from the path: a second run writes the same notebook.
+    setup.id = old[0].get("id") if old and old[0].get("id") else hashlib.sha256(path.encode()).hexdigest()[:8]
     setup.metadata["tags"] = ["colab-setup"]
     setup.metadata["jupyter"] = {"source_hidden": True}
     at = next((i + 1 for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _heading(c) == "## Setup"), 1)
@@ -269,8 +300,48 @@ def _is_setup_cell(cell: dict) -> bool:
     return cell["cell_type"] == "code" and "".join(cell["source"]).startswith(MARKER)
 
 
-def check(path: Path, repo: Path = REPO) -> list[str]:
-    """What is out of date in one notebook: no badge, no setup cell, or a commit whose library is not this one."""
+def fetched_data(path: Path) -> list[tuple[str, int | None]]:
+    """The data files the setup cell of the notebook at ``path`` fetches: what its code loads, or, for a learner's
+    copy (``exercises/NAME.ipynb``), what its solution (``exercises/solutions/NAME.ipynb``) loads.
+
+    Example:
+        >>> ("breastmnist", None) in fetched_data(REPO / "notebooks" / "00_medical_images.ipynb")
+        True
+    """
+    solution = path.parent / "solutions" / path.name
+    if path.parent.name == "exercises" and solution.exists():
+        path = solution
+    return chapter_data(nbformat.read(path, as_version=4)["cells"])
+
+
+def refresh(path: Path, release: Release, repo: Path = REPO, out: Path | None = None) -> bool:
+    """Write the badge and the setup cell of ``release`` into the notebook at ``path`` (in ``repo``), or into the
+    folder ``out``; True when the notebook's text changed (a notebook already current is not written again).
+
+    Example:
+        >>> refresh(REPO / "notebooks" / "00_medical_images.ipynb", read_release())  # doctest: +SKIP
+        False
+    """
+    relative = path.resolve().relative_to(repo.resolve()).as_posix()
+    before = path.read_text(encoding="utf-8")
+    text = nbformat.writes(apply(nbformat.reads(before, as_version=4), relative, release, data=fetched_data(path)))
+    text = text if text.endswith("\n") else text + "\n"
+    target = out / path.name if out else path
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return False
+    target.write_text(text, encoding="utf-8")
+    return True
+
+
+def check(path: Path, release: Release | None = None, repo: Path = REPO) -> list[str]:
+    """What is out of date in one notebook: no badge, no setup cell, or a cell that is not the one
+    :func:`refresh` writes for ``release`` (by default the current release of ``repo``).
+
+    Example:
+        >>> check(REPO / "notebooks" / "00_medical_images.ipynb")  # doctest: +SKIP
+        []
+    """
+    release = release or read_release(repo)
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     problems = []
     if f"[Open in Colab]({COLAB}" not in "".join(cells[0]["source"]):
@@ -278,10 +349,18 @@ def check(path: Path, repo: Path = REPO) -> list[str]:
     setups = [c for c in cells if _is_setup_cell(c)]
     if len(setups) != 1:
         return [*problems, f"{path}: {len(setups)} Colab setup cells, not 1"]
-    commit = re.search(r'commit = "([0-9a-f]{40})"', "".join(setups[0]["source"])).group(1)
-    same = subprocess.run(["git", "diff", "--quiet", commit, "--", *LIBRARY_PATHS], cwd=repo)
-    if same.returncode != 0:
-        problems.append(f"{path}: the setup cell installs {commit[:12]}, whose library differs from this one")
+    if release is None:
+        return [*problems, f"{path}: no release of medlearn is recorded ({RELEASE}): run {FIX}"]
+    source = "".join(setups[0]["source"])
+    pinned = re.search(r'commit = "([0-9a-f]{40})"(?:  # medlearn ([0-9.]+))?', source)
+    if pinned is None or pinned.group(1) != release.commit:
+        installed = f"medlearn {pinned.group(2) or 'at'} {pinned.group(1)[:12]}" if pinned else "no commit"
+        problems.append(
+            f"{path}: the setup cell installs {installed}, not the current release, medlearn {release.version} "
+            f"at {release.commit[:12]}: run {FIX}"
+        )
+    elif source != setup_cell_source(release.version, release.commit, fetched_data(path)):
+        problems.append(f"{path}: the setup cell is not the one the tool writes now (its data or its text): run {FIX}")
     return problems
 
 
@@ -295,17 +374,13 @@ def main(argv: list[str] | None = None) -> int:
         problems = [p for path in args.notebooks for p in check(path)]
         print("\n".join(problems) or "every notebook's Colab badge and setup cell are current")
         return 1 if problems else 0
-    commit = head_commit()
+    release = read_release()
+    if release is None:
+        raise SystemExit(f"no release of medlearn is recorded ({RELEASE}): run {FIX}")
     for path in args.notebooks:
-        notebook = nbformat.read(path, as_version=4)
-        relative = path.resolve().relative_to(REPO).as_posix()
-        data = None
-        solution = REPO / "exercises" / "solutions" / path.name
-        if relative.startswith("exercises/") and "/solutions/" not in relative and solution.exists():
-            data = chapter_data(nbformat.read(solution, as_version=4)["cells"])  # as its solution's cell
         target = args.out / path.name if args.out else path
-        nbformat.write(apply(notebook, relative, commit, data=data), target)
-        print(f"{target}: badge and setup cell for {commit[:12]}")
+        changed = refresh(path, release, out=args.out)
+        print(f"{target}: {'written' if changed else 'already current'}, medlearn {release.version}")
     return 0
 
 
