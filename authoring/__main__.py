@@ -167,6 +167,29 @@ def _budgets_check(repo: Path) -> list[str]:
     return ["benchmarks/README.md"] if budgets.run(repo, check=True) else []
 
 
+def _colab_build(repo: Path) -> None:
+    """Every notebook's badge and setup cell, for the recorded release (a release itself is ``authoring.release``)."""
+    from authoring import colab
+
+    release = colab.read_release(repo)
+    if release is None:
+        raise ValueError(f"no release of medlearn is recorded: run {colab.FIX}")
+    for path in colab.course_notebooks(repo):
+        colab.refresh(path, release, repo)
+
+
+def _colab_check(repo: Path) -> list[str]:
+    """Each notebook's cell installs the recorded release, and (in a git repository) that release holds the library
+    as it is now."""
+    from authoring import colab, release
+
+    release_record = colab.read_release(repo)
+    problems = [p for path in colab.course_notebooks(repo) for p in colab.check(path, release_record, repo)]
+    if (repo / ".git").exists():
+        problems += release.check(repo)
+    return [p.replace(f"{repo}/", "") for p in problems]
+
+
 def _contributing_build(repo: Path) -> None:
     from authoring import contributing
 
@@ -203,6 +226,7 @@ STEPS = (
     Step("sections and times", _sections_build, _sections_check, "python -m authoring.sections"),
     Step("library reference", _reference_build, _reference_check, "python -m authoring.reference"),
     Step("budget table", _budgets_build, _budgets_check, "python -m authoring.budgets"),
+    Step("colab cells", _colab_build, _colab_check, "python -m authoring.release (after a change to the library)"),
     Step("new-chapter checklist", _contributing_build, _contributing_check, "python -m authoring.contributing"),
     Step("course rules", _nothing, _rules_check, "edit the file named (no generator writes it)"),
 )

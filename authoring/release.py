@@ -40,12 +40,11 @@ import re
 import subprocess
 import sys
 import tarfile
+import tomllib
 import warnings
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-
-import tomllib
 
 from authoring import colab
 from authoring._paths import REPO
