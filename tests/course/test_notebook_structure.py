@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 from helpers import REPO
 
 from authoring import scaffolding
+from authoring.rules import IGNORE_TAG, ignored_without_check, unbacked_claims
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Test scaffolding lives in cell metadata, not in the code a learner reads (authoring.scaffolding moves
 # "# claim:" lines and "# NBVAL_IGNORE_OUTPUT" there): the claims, and the tag nbval reads.
-IGNORE_TAG = "nbval-ignore-output"
 EVERY_NOTEBOOK = scaffolding.default_paths(REPO)
 NOISE = ("Warning", "WARNING", "oneDNN", "cuda", "E0000", "I0000", "W0000")
 
@@ -25,11 +24,6 @@ def _cells(path: Path) -> list[dict]:
 
 def _source(cell: dict) -> str:
     return "".join(cell["source"])
-
-
-def _ignored(cell: dict) -> bool:
-    """Whether nbval ignores the cell's output: the cell's tag."""
-    return IGNORE_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 @pytest.mark.parametrize("path", EVERY_NOTEBOOK, ids=lambda p: str(p.relative_to(REPO)))
@@ -79,87 +73,6 @@ def test_teaching_structure(path: Path) -> None:
 def test_ignored_outputs_are_followed_by_a_compared_check(path: Path) -> None:
     problems = ignored_without_check([c for c in _cells(path) if c["cell_type"] == "code"])
     assert not problems, "\n".join(problems)
-
-
-def ignored_without_check(code: list[dict]) -> list[str]:
-    """Problems with a notebook's ignored outputs, as messages: a widget or timing cell must be
-    ignored (tagged ``nbval-ignore-output``), and an ignored cell is followed by a compared one."""
-    problems = []
-    for index, cell in enumerate(code):
-        source = _source(cell)
-        if ("interact(" in source or "time.perf_counter" in source) and not _ignored(cell):
-            problems.append(f"widgets and timings vary: tag the cell {IGNORE_TAG}: {source[:80]}")
-        if _ignored(cell):
-            if index + 1 == len(code):
-                problems.append("an ignored cell is the last code cell")
-            elif _ignored(code[index + 1]):
-                problems.append(f"cell after an ignored one is ignored too: {_source(code[index + 1])[:80]}")
-    return problems
-
-
-# A claim and its check: every asserting cell names the sentence it backs, in its metadata's "claims".
-ASSERT = re.compile(r"^\s*(assert\b|claim\()", re.MULTILINE)
-CLAIM_CALL = re.compile(r"^\s*claim\(", re.MULTILINE)
-BARE_ASSERT = re.compile(r"^\s*assert\b", re.MULTILINE)
-MIN_CLAIM = 20
-
-
-def _normalise(text: str) -> str:
-    """Lower case, without markdown emphasis, code ticks or dollar signs, and with single spaces."""
-    return " ".join(re.sub(r"[*`$\\]", "", text).lower().split())
-
-
-def _claims(cell: dict) -> tuple[list[str], list[str]]:
-    """A code cell's claims (its metadata's ``claims``), and problems with their form."""
-    stored = cell.get("metadata", {}).get("claims", [])
-    if not isinstance(stored, list) or not all(isinstance(claim, str) for claim in stored):
-        return [], [f"metadata 'claims' must be a list of sentences, not {stored!r}"]
-    return list(stored), []
-
-
-def unbacked_claims(cells: list[dict]) -> list[str]:
-    """Problems with the claims of a notebook's asserting cells, as messages (empty when all is well).
-
-    An asserting code cell must name the sentences it checks in its metadata,
-    ``"claims": ["<sentence>", ...]`` (``authoring.scaffolding`` moves ``# claim: <sentence>``
-    lines there); each sentence must appear word for word in a markdown cell above it, in the
-    same section (since the last ``## `` heading), and the cell must print what it checks. A cell
-    with claims must assert.
-    """
-    problems, section = [], []
-    for cell in cells:
-        source = _source(cell)
-        if cell["cell_type"] == "markdown":
-            section = [source] if source.lstrip().startswith("## ") else section + [source]
-            continue
-        if cell["cell_type"] != "code":
-            continue
-        head = (source.strip().splitlines() or [""])[0][:70]
-        claims, malformed = _claims(cell)
-        problems += malformed
-        if not ASSERT.search(source):
-            if claims:
-                problems.append(f"a cell with claims that asserts nothing: {head}")
-            continue
-        if not claims and not malformed:
-            problems.append(f"asserting cell without claims in its metadata: {head}")
-        text = _normalise("\n".join(section))
-        for claim in claims:
-            if len(claim.strip()) < MIN_CLAIM:
-                problems.append(f"claim too short to name a sentence: {claim!r}")
-            elif _normalise(claim) not in text:
-                problems.append(f"claim not found in the markdown above it, in its section: {claim!r}")
-        if CLAIM_CALL.search(source):
-            # medlearn.claims: the proof stays out of the reading path, and it never stops a learner's Run All
-            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                problems.append(f"a cell of claims must be collapsed (metadata jupyter.source_hidden): {head}")
-            if BARE_ASSERT.search(source):
-                problems.append(f"a cell of claims uses a bare assert (use claim, which warns a learner): {head}")
-        if not any(
-            o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])
-        ):
-            problems.append(f"asserting cell prints nothing: show the direction and size of what it checks: {head}")
-    return problems
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,0 +1,185 @@
+"""The course's rules that no generator fixes, as functions the check (``python -m authoring check``) and the tests
+share: every compared claim names the sentence it backs, an ignored output is followed by a compared one, and a
+chapter's own copy of a library function is compared with the library's.
+
+Example:
+    >>> ignored_without_check([{"cell_type": "code", "source": "t = time.perf_counter()", "metadata": {}}])
+    ['widgets and timings vary: tag the cell nbval-ignore-output: t = time.perf_counter()']
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from pathlib import Path
+
+from authoring._paths import REPO
+
+#: The tag nbval reads: a cell whose output is not compared.
+IGNORE_TAG = "nbval-ignore-output"
+
+
+def _source(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _ignored(cell: dict) -> bool:
+    """Whether nbval ignores the cell's output: the cell's tag."""
+    return IGNORE_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def ignored_without_check(code: list[dict]) -> list[str]:
+    """Problems with a notebook's ignored outputs, as messages: a widget or timing cell must be
+    ignored (tagged ``nbval-ignore-output``), and an ignored cell is followed by a compared one."""
+    problems = []
+    for index, cell in enumerate(code):
+        source = _source(cell)
+        if ("interact(" in source or "time.perf_counter" in source) and not _ignored(cell):
+            problems.append(f"widgets and timings vary: tag the cell {IGNORE_TAG}: {source[:80]}")
+        if _ignored(cell):
+            if index + 1 == len(code):
+                problems.append("an ignored cell is the last code cell")
+            elif _ignored(code[index + 1]):
+                problems.append(f"cell after an ignored one is ignored too: {_source(code[index + 1])[:80]}")
+    return problems
+
+
+# A claim and its check: every asserting cell names the sentence it backs, in its metadata's "claims".
+ASSERT = re.compile(r"^\s*(assert\b|claim\()", re.MULTILINE)
+CLAIM_CALL = re.compile(r"^\s*claim\(", re.MULTILINE)
+BARE_ASSERT = re.compile(r"^\s*assert\b", re.MULTILINE)
+MIN_CLAIM = 20
+
+
+def _normalise(text: str) -> str:
+    """Lower case, without markdown emphasis, code ticks or dollar signs, and with single spaces."""
+    return " ".join(re.sub(r"[*`$\\]", "", text).lower().split())
+
+
+def _claims(cell: dict) -> tuple[list[str], list[str]]:
+    """A code cell's claims (its metadata's ``claims``), and problems with their form."""
+    stored = cell.get("metadata", {}).get("claims", [])
+    if not isinstance(stored, list) or not all(isinstance(claim, str) for claim in stored):
+        return [], [f"metadata 'claims' must be a list of sentences, not {stored!r}"]
+    return list(stored), []
+
+
+def unbacked_claims(cells: list[dict]) -> list[str]:
+    """Problems with the claims of a notebook's asserting cells, as messages (empty when all is well).
+
+    An asserting code cell must name the sentences it checks in its metadata,
+    ``"claims": ["<sentence>", ...]`` (``authoring.scaffolding`` moves ``# claim: <sentence>``
+    lines there); each sentence must appear word for word in a markdown cell above it, in the
+    same section (since the last ``## `` heading), and the cell must print what it checks. A cell
+    with claims must assert.
+    """
+    problems, section = [], []
+    for cell in cells:
+        source = _source(cell)
+        if cell["cell_type"] == "markdown":
+            section = [source] if source.lstrip().startswith("## ") else section + [source]
+            continue
+        if cell["cell_type"] != "code":
+            continue
+        head = (source.strip().splitlines() or [""])[0][:70]
+        claims, malformed = _claims(cell)
+        problems += malformed
+        if not ASSERT.search(source):
+            if claims:
+                problems.append(f"a cell with claims that asserts nothing: {head}")
+            continue
+        if not claims and not malformed:
+            problems.append(f"asserting cell without claims in its metadata: {head}")
+        text = _normalise("\n".join(section))
+        for claim in claims:
+            if len(claim.strip()) < MIN_CLAIM:
+                problems.append(f"claim too short to name a sentence: {claim!r}")
+            elif _normalise(claim) not in text:
+                problems.append(f"claim not found in the markdown above it, in its section: {claim!r}")
+        if CLAIM_CALL.search(source):
+            # medlearn.claims: the proof stays out of the reading path, and it never stops a learner's Run All
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(f"a cell of claims must be collapsed (metadata jupyter.source_hidden): {head}")
+            if BARE_ASSERT.search(source):
+                problems.append(f"a cell of claims uses a bare assert (use claim, which warns a learner): {head}")
+        if not any(
+            o.get("output_type") in ("stream", "execute_result", "display_data") for o in cell.get("outputs", [])
+        ):
+            problems.append(f"asserting cell prints nothing: show the direction and size of what it checks: {head}")
+    return problems
+
+
+def library_functions() -> dict[str, str]:
+    """Public function name -> the module that defines it."""
+    import medlearn
+
+    found = {}
+    for info in pkgutil.walk_packages(medlearn.__path__, "medlearn."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if not name.startswith("_") and inspect.isfunction(obj) and obj.__module__ == module.__name__:
+                found[name] = module.__name__
+    return found
+
+
+def copies_in_tests(test_source: str) -> set[str]:
+    """The teaching copies a chapter's test file compares with the library: it reads the chapter's ``def name(`` cell
+    and imports the library's function of that name."""
+    read = set(re.findall(r"_cell\(\"def (\w+)\(\"\)", test_source))
+    return {name for name in read if re.search(rf"from medlearn[\w.]* import [^\n]*\b{name}\b", test_source)}
+
+
+def unchecked_copies(cells: list[str], library: dict[str, str], tested: set[str] = frozenset()) -> list[str]:
+    """The teaching copies among the code cells that no asserting cell (nor the chapter's test file: ``tested``)
+    compares with the library's function."""
+    problems = []
+    for source in cells:
+        for name in re.findall(r"^def (\w+)\(", source, flags=re.M):
+            if name not in library or name in tested:
+                continue
+            alias = re.compile(rf"from medlearn[\w.]* import [^\n]*\b{name} as (\w+)")
+            compared = [
+                cell
+                for cell in cells
+                if (match := alias.search(cell))
+                and re.search(r"^\s*(assert\b|claim\()", cell, flags=re.M)
+                and re.search(rf"\b{match.group(1)}\(", cell)
+            ]
+            if not compared:
+                problems.append(f"{name} (the library's is {library[name]}.{name})")
+    return problems
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def claim_problems(repo: Path = REPO) -> list[str]:
+    """Every chapter's problems with its claims and ignored outputs, each named by its notebook."""
+    found = []
+    for path in sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = _cells(path)
+        problems = unbacked_claims(cells) + ignored_without_check([c for c in cells if c["cell_type"] == "code"])
+        found += [f"{path.relative_to(repo)}: {problem}" for problem in problems]
+    return found
+
+
+def teaching_copy_problems(repo: Path = REPO) -> list[str]:
+    """Every chapter's teaching copies that nothing compares with the library (its cells, or its
+    ``tests/course/test_twins_<name>.py``)."""
+    library = library_functions()
+    found = []
+    for path in sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        tests = repo / "tests" / "course" / f"test_twins_{path.stem[3:]}.py"
+        tested = copies_in_tests(tests.read_text(encoding="utf-8")) if tests.exists() else set()
+        code = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+        found += [
+            f"{path.relative_to(repo)}: an unchecked copy of {p}" for p in unchecked_copies(code, library, tested)
+        ]
+    return found
