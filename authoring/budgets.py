@@ -8,7 +8,8 @@ notebook, so the page never shows a number nobody measured; ``--check`` only rep
 of date (``tests/course/test_budgets.py``).
 
 Example:
-    >>> row({"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "peak_mb": 498, "load": 0.4, "date": "2026-11-26"})
+    >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "peak_mb": 498, "load": 0.4, "date": "2026-11-26"}
+    >>> row(record, "notebooks/00_x")
     '| notebooks/00_x | 8.8 | 498 | 0.4 | 2026-11-26 |'
 """
 

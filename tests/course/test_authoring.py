@@ -210,3 +210,17 @@ def test_a_bad_chapter_change_is_refused_by_name(course: Path, tmp_path: Path) -
         renumber.add("registration", 2, "T", "S", "T", repo)
     with pytest.raises(ValueError, match="still linked from"):
         renumber.remove("how_networks_learn", repo)
+
+
+AUTHORING = sorted(p.stem for p in (REPO / "authoring").glob("*.py") if p.stem not in ("site_sphinx",))
+
+
+@pytest.mark.parametrize("name", AUTHORING)
+def test_the_authoring_tools_examples_run(name: str) -> None:
+    """The tools' docstring examples run (``site_sphinx`` needs Sphinx at import: the site's test builds it)."""
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"authoring.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
