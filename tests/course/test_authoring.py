@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,34 +15,13 @@ from helpers import REPO
 import authoring.__main__ as authoring_main
 from authoring import chapters, contributing, renumber
 
-#: What a copy of the course needs for the check (no .git, no .venv, no build output).
-COPIED = ("authoring", "notebooks", "exercises", "instructors", "docs", "handout", "benchmarks", "medlearn")
-COPIED_FILES = ("README.md", "START_HERE.md", "CONTRIBUTING.md", "pyproject.toml")
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the course's sources that a test may damage (each test copies it again: see :func:`damaged`)."""
-    root = tmp_path_factory.mktemp("course")
-    for folder in COPIED:
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in COPIED_FILES:
-        shutil.copy(REPO / name, root / name)
-    return root
-
-
-def damaged(course: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "course"
-    shutil.copytree(course, copy)
-    return copy
-
 
 def test_the_check_passes_on_the_repository() -> None:
     assert authoring_main.check() == []
 
 
-def test_a_stale_table_is_found_with_its_command(course: Path, tmp_path: Path) -> None:
-    repo = damaged(course, tmp_path)
+def test_a_stale_table_is_found_with_its_command(course_copy: Path) -> None:
+    repo = course_copy
     page = repo / "START_HERE.md"
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(" min core,", " minutes core,", 1), encoding="utf-8")
@@ -53,8 +31,8 @@ def test_a_stale_table_is_found_with_its_command(course: Path, tmp_path: Path) -
     assert authoring_main._sections_check(repo) == []
 
 
-def test_a_learner_exercise_not_made_from_its_solution_is_found(course: Path, tmp_path: Path) -> None:
-    repo = damaged(course, tmp_path)
+def test_a_learner_exercise_not_made_from_its_solution_is_found(course_copy: Path) -> None:
+    repo = course_copy
     first = chapters.read()[0]
     solution = repo / first.solution
     nb = json.loads(solution.read_text(encoding="utf-8"))
@@ -66,8 +44,8 @@ def test_a_learner_exercise_not_made_from_its_solution_is_found(course: Path, tm
     ]
 
 
-def test_a_missing_chapter_file_and_a_stale_checklist_are_found(course: Path, tmp_path: Path) -> None:
-    repo = damaged(course, tmp_path)
+def test_a_missing_chapter_file_and_a_stale_checklist_are_found(course_copy: Path) -> None:
+    repo = course_copy
     name = chapters.by_name("registration")
     (repo / "medlearn" / "quizzes" / f"{name.stem}.json").unlink()
     page = repo / "CONTRIBUTING.md"
@@ -77,8 +55,8 @@ def test_a_missing_chapter_file_and_a_stale_checklist_are_found(course: Path, tm
     assert found[1].startswith(f"medlearn/quizzes/{name.stem}.json: missing")
 
 
-def test_a_discuss_prompt_without_its_answer_is_found(course: Path, tmp_path: Path) -> None:
-    repo = damaged(course, tmp_path)
+def test_a_discuss_prompt_without_its_answer_is_found(course_copy: Path) -> None:
+    repo = course_copy
     path = repo / chapters.read()[0].notebook
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"].append(
@@ -149,9 +127,9 @@ def _changed_only_as_allowed(before: dict[str, bytes], after: dict[str, bytes], 
 
 
 def test_a_chapter_added_then_removed_changes_only_its_files_the_list_and_generated_files(
-    course: Path, tmp_path: Path
+    course_copy: Path,
 ) -> None:
-    repo = damaged(course, tmp_path)
+    repo = course_copy
     before = _snapshot(repo)
     added = _run(
         repo,
@@ -185,9 +163,9 @@ def test_a_chapter_added_then_removed_changes_only_its_files_the_list_and_genera
 
 
 def test_a_chapter_moved_and_back_renames_only_and_its_check_sees_a_term_used_before_taught(
-    course: Path, tmp_path: Path
+    course_copy: Path,
 ) -> None:
-    repo = damaged(course, tmp_path)
+    repo = course_copy
     before = _snapshot(repo)
     _run(repo, "chapters", "move", "svm_margins", "--to", "5")
     _run(repo, "build")
@@ -200,8 +178,8 @@ def test_a_chapter_moved_and_back_renames_only_and_its_check_sees_a_term_used_be
     assert _snapshot(repo) == before
 
 
-def test_a_bad_chapter_change_is_refused_by_name(course: Path, tmp_path: Path) -> None:
-    repo = damaged(course, tmp_path)
+def test_a_bad_chapter_change_is_refused_by_name(course_copy: Path) -> None:
+    repo = course_copy
     with pytest.raises(ValueError, match="name must be a chapter"):
         renumber.move("no_such_chapter", 2, repo)
     with pytest.raises(ValueError, match="place must be a place from 0 to 18"):
