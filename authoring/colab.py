@@ -2,9 +2,9 @@
 
     python -m authoring.release                                      # after committing a change to what medlearn
                                                                      # does: a release, and every notebook's cell
-    python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) one notebook's badge and cell
+    python -m authoring.colab notebooks/NN_name.ipynb                # add (or refresh) one notebook's badge and cell
     python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
-    python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
+    python -m authoring.colab --out /tmp/colab notebooks/NN_name.ipynb# a changed copy, elsewhere
 
 The setup cell installs medlearn's current *release* (``authoring/release.json``) from the course's public
 repository, not the commit the notebook was stored with, so that a change to the library does not rewrite every
@@ -88,8 +88,8 @@ def colab_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> 
     """Colab's address for a notebook of a GitHub repository (``path`` relative to the repository).
 
     Example:
-        >>> colab_url("notebooks/00_medical_images.ipynb", "https://github.com/org/course", "main")
-        'https://colab.research.google.com/github/org/course/blob/main/notebooks/00_medical_images.ipynb'
+        >>> colab_url("notebooks/01_example.ipynb", "https://github.com/org/course", "main")
+        'https://colab.research.google.com/github/org/course/blob/main/notebooks/01_example.ipynb'
     """
     owner_repo = repository.removeprefix("https://github.com/").rstrip("/")
     if owner_repo == repository or owner_repo.count("/") != 1:
