@@ -7,8 +7,8 @@ reports a stale list and any chapter of ``authoring/chapters.json`` that lacks a
 authoring check`` runs it).
 
 Example:
-    >>> FILES[0].path(chapter_list.read()[0])
-    'notebooks/00_medical_images.ipynb'
+    >>> FILES[0].path(chapter_list.read()[0]) == chapter_list.read()[0].notebook
+    True
 """
 
 from __future__ import annotations
