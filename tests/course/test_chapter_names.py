@@ -51,7 +51,6 @@ EXTERNAL = {
     "medlearn/reconstruction/tomography.py": "chapter 3, equation 61",  # Kak and Slaney's book
 }
 _CHECKS = "the exercise checks are being rewritten as tables of mistakes (issue 61, item 3)"
-_NOTES = "instructor notes: test_instructors.py reads their § references by chapter number; both change together"
 _LEARNERS = "a learner-facing page: keeps its numbers until the pages are generated or renamed"
 #: Files that still carry a chapter's number, and why; each must still carry one (the list only shrinks).
 PENDING: dict[str, str] = {
@@ -109,12 +108,7 @@ PENDING: dict[str, str] = {
     "authoring/chapters.py": "an example's output lists the first two stems (read()'s doctest)",
     "authoring/sections.py": "the newcomers' timing names the chapters they timed by number",
     "tests/course/test_ci_run.py": "a fixture's markdown words ('Chapter 06 trained it'), left to the .ci/run rewrite",
-    "tests/course/test_instructors.py": _NOTES,
-    **{f"instructors/{c.stem}.md": _NOTES for c in read()},
-    "instructors/README.md": _NOTES,
-    "instructors/judgement.md": _NOTES,
-    "instructors/labs.md": _NOTES,
-    "instructors/semester.md": _NOTES,
+    "instructors/README.md": "its table of notes links instructors/NN_name.md until the notes are renamed <name>.md",
     "README.md": _LEARNERS,
     "docs/glossary.md": _LEARNERS,
     "docs/data.md": _LEARNERS,
