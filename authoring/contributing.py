@@ -64,7 +64,7 @@ FILES = (
         required=False,
     ),
     ChapterFile("medlearn/quizzes/{stem}.json", HAND, "the quiz (the build writes its section into the chapter)"),
-    ChapterFile("instructors/{stem}.md", HAND, "instructor notes, with the Discuss answers the build folds in"),
+    ChapterFile("instructors/{name}.md", HAND, "instructor notes, with the Discuss answers the build folds in"),
     ChapterFile(
         "tests/course/test_twins_{name}.py",
         HAND,

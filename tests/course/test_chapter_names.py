@@ -108,7 +108,6 @@ PENDING: dict[str, str] = {
     "authoring/chapters.py": "an example's output lists the first two stems (read()'s doctest)",
     "authoring/sections.py": "the newcomers' timing names the chapters they timed by number",
     "tests/course/test_ci_run.py": "a fixture's markdown words ('Chapter 06 trained it'), left to the .ci/run rewrite",
-    "instructors/README.md": "its table of notes links instructors/NN_name.md until the notes are renamed <name>.md",
     "README.md": _LEARNERS,
     "docs/glossary.md": _LEARNERS,
     "docs/data.md": _LEARNERS,

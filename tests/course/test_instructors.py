@@ -15,6 +15,8 @@ from authoring.chapters import by_name, read
 
 GUIDE = REPO / "instructors"
 CHAPTERS = sections.chapters()
+#: Each chapter's name, by its notebook's stem: a chapter's notes are instructors/<name>.md.
+NAMES = {chapter.stem: chapter.name for chapter in read()}
 #: An optional part: the longer runs behind a chapter (benchmarks/), for instructors only.
 LONGER = "Longer runs"
 PARTS = (
@@ -60,7 +62,7 @@ def _guide_prompts(text: str) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_chapter_has_notes_with_every_part(path: Path) -> None:
-    text = (GUIDE / f"{path.stem}.md").read_text(encoding="utf-8")
+    text = (GUIDE / f"{NAMES[path.stem]}.md").read_text(encoding="utf-8")
     title = nbformat.read(path, as_version=4).cells[0].source.split("\n")[0].split(" · ", 1)[1]
     assert text.split("\n")[0] == f"# {title} — instructor notes"  # the chapter's title, without its number
     heads = re.findall(r"^## (.+)$", text, flags=re.M)
@@ -74,7 +76,7 @@ def test_every_chapter_has_notes_with_every_part(path: Path) -> None:
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_discussion_prompt_has_a_model_answer(path: Path) -> None:
     notebook = _sections(path)
-    entries = _guide_prompts((GUIDE / f"{path.stem}.md").read_text(encoding="utf-8"))
+    entries = _guide_prompts((GUIDE / f"{NAMES[path.stem]}.md").read_text(encoding="utf-8"))
     answered = {_norm(prompt) for _, prompt, _ in entries}
     asked = [
         line[len(DISCUSS) :] for text in notebook.values() for line in text.split("\n") if line.startswith(DISCUSS)
@@ -147,7 +149,7 @@ def test_the_readme_states_prerequisites_and_has_a_section_for_instructors() -> 
     for command in ("course.py doctor", "course.py handout", "course.py site"):
         assert command in readme
     guide = (GUIDE / "README.md").read_text(encoding="utf-8")
-    for page in [*(p.stem for p in CHAPTERS), "labs", "semester", "judgement"]:
+    for page in [*(NAMES[p.stem] for p in CHAPTERS), "labs", "semester", "judgement"]:
         assert f"]({page}.md)" in guide, page
 
 
@@ -255,7 +257,7 @@ def reference_problems(text: str, own: str | None, headings: dict[str, list[str]
     ids=lambda p: p.name,
 )
 def test_notes_name_places_by_section_heading(path: Path) -> None:
-    own = next((c.name for c in read() if c.stem == path.stem), None)
+    own = path.stem if path.stem in NAMES.values() else None
     problems = reference_problems(path.read_text(encoding="utf-8"), own, _headings())
     assert not problems, "\n".join(problems)
 
