@@ -238,7 +238,7 @@ def load_quiz(chapter: str, folder: Path | None = None) -> Quiz:
         True
     """
     if not isinstance(chapter, str) or not re.fullmatch(r"\d\d_[a-z0-9_]+", chapter):
-        raise ValueError(f"chapter must be a chapter's stem, NN_name as its notebook's file name, not {chapter!r}")
+        raise ValueError(f"chapter must be a chapter's stem such as '00_medical_images', not {chapter!r}")
     source = (folder if folder is not None else resources.files("medlearn") / "quizzes") / f"{chapter}.json"
     if not source.is_file():
         raise ValueError(f"chapter must be a chapter with a quiz; there is no quizzes/{chapter}.json")

@@ -1,6 +1,6 @@
 """Grade a class's exercise notebooks into a CSV for the gradebook and a summary for the instructor.
 
-``python3 course.py grade SUBMISSIONS --out grades.csv [--chapter NN_name]`` grades every file in the folder
+``python3 course.py grade SUBMISSIONS --out grades.csv [--chapter 01_convolution]`` grades every file in the folder
 SUBMISSIONS (one per learner; the learner is the file's name without its suffix, or the name of the folder it
 sits in when each learner has a folder) with :func:`medlearn.classroom.runner.run_submission`, one after the other.
 
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="one exercise notebook per learner (or a folder per learner)")
     parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="the CSV to write (default grades.csv)")
     parser.add_argument(
-        "--chapter", help="the exercises expected, their stem NN_name (default: the chapter of most submissions)"
+        "--chapter", help="the exercises expected, e.g. 01_convolution (default: the chapter of most submissions)"
     )
     parser.add_argument("--time-limit", type=int, default=300, help="seconds for one notebook (default 300)")
     parser.add_argument("--cell-limit", type=int, default=60, help="seconds for one cell (default 60)")

@@ -42,9 +42,15 @@ ROOTS = (
 )
 #: The suffixes of the text files scanned ("" for scripts such as .ci/run); JSON is data or generated.
 SUFFIXES = {".py", ".md", ".toml", ".yml", ".yaml", ".cfg", ".txt", ".sh", ""}
-#: Files that say a chapter's number and are not hand-written prose or code: the list, a generated page, and this
-#: file (its examples).
-EXEMPT = {"authoring/chapters.json", "docs/reference.md", "tests/course/test_chapter_names.py"}
+#: Files that say a chapter's number and are not hand-written prose or code (the list, a generated page), or whose
+#: subject is the numbers: this file's examples, the tool that renders them again after a move, and its test.
+EXEMPT = {
+    "authoring/chapters.json",
+    "docs/reference.md",
+    "tests/course/test_chapter_names.py",
+    "authoring/renumber.py",
+    "tests/course/test_authoring.py",
+}
 SKIPPED_FOLDERS = {"__pycache__", ".ipynb_checkpoints", "results", "node_modules", "_build"}
 #: Numbered chapters that are not ours, by file and the exact words (each must still be there).
 EXTERNAL = {
@@ -105,6 +111,10 @@ PENDING: dict[str, str] = {
             "svm_margins",
         )
     },
+    **dict.fromkeys(
+        ("medlearn/quiz.py", "medlearn/classroom/grade.py"),
+        "a message's example stem: a change to the library's behaviour, which waits for a release",
+    ),
     "authoring/chapters.py": "an example's output lists the first two stems (read()'s doctest)",
     "authoring/sections.py": "the newcomers' timing names the chapters they timed by number",
     "tests/course/test_ci_run.py": "a fixture's markdown words ('Chapter 06 trained it'), left to the .ci/run rewrite",
