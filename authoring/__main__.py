@@ -124,7 +124,7 @@ def _discuss_build(repo: Path) -> None:
     from authoring import discuss
 
     for chapter in chapter_list.load(repo=repo):
-        discuss.add_answers(repo / chapter.notebook, repo / "instructors" / f"{chapter.stem}.md")
+        discuss.add_answers(repo / chapter.notebook, repo / "instructors" / f"{chapter.name}.md")
 
 
 def _discuss_check(repo: Path) -> list[str]:

@@ -43,8 +43,8 @@ def by_name(notebook: str) -> str:
     """A notebook's key that survives a chapter's move: its folder and chapter name, without ``NN_`` or ``.ipynb``.
 
     Example:
-        >>> by_name("notebooks/12_detection.ipynb")
-        'notebooks/detection'
+        >>> by_name("notebooks/12_example.ipynb")
+        'notebooks/example'
     """
     folder, _, base = notebook.removesuffix(".ipynb").rpartition("/")
     return f"{folder}/{re.sub(r'^[0-9][0-9]_', '', base)}"

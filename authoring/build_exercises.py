@@ -2,7 +2,7 @@
 """Make the learners' exercise notebooks from the solutions, then execute and store both.
 
     python -m authoring.build_exercises                 # every chapter
-    python -m authoring.build_exercises 01_convolution  # one chapter
+    python -m authoring.build_exercises NN_name         # one chapter
 
 The source of each exercise is ``exercises/solutions/NN_name.ipynb``. In its
 code cells, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``

@@ -173,7 +173,7 @@ def topics_table(chapters: list[Chapter]) -> str:
     return "\n".join(
         [head]
         + [
-            f"| [{c.number} · {c.title}](../notebooks/{c.stem}.ipynb) | {c.topics} | [notes]({c.stem}.md) |"
+            f"| [{c.number} · {c.title}](../notebooks/{c.stem}.ipynb) | {c.topics} | [notes]({c.name}.md) |"
             for c in chapters
         ]
     )

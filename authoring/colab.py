@@ -2,9 +2,9 @@
 
     python -m authoring.release                                      # after committing a change to what medlearn
                                                                      # does: a release, and every notebook's cell
-    python -m authoring.colab notebooks/00_medical_images.ipynb      # add (or refresh) one notebook's badge and cell
+    python -m authoring.colab notebooks/NN_name.ipynb                # add (or refresh) one notebook's badge and cell
     python -m authoring.colab --check notebooks/*.ipynb              # is every notebook's cell current?
-    python -m authoring.colab --out /tmp/colab notebooks/00_medical_images.ipynb   # a changed copy, elsewhere
+    python -m authoring.colab --out /tmp/colab notebooks/NN_name.ipynb   # a changed copy, elsewhere
 
 The setup cell installs medlearn's current *release* (``authoring/release.json``) from the course's public
 repository, not the commit the notebook was stored with, so that a change to the library does not rewrite every
@@ -88,8 +88,8 @@ def colab_url(path: str, repository: str = REPOSITORY, branch: str = BRANCH) -> 
     """Colab's address for a notebook of a GitHub repository (``path`` relative to the repository).
 
     Example:
-        >>> colab_url("notebooks/00_medical_images.ipynb", "https://github.com/org/course", "main")
-        'https://colab.research.google.com/github/org/course/blob/main/notebooks/00_medical_images.ipynb'
+        >>> colab_url("notebooks/01_example.ipynb", "https://github.com/org/course", "main")
+        'https://colab.research.google.com/github/org/course/blob/main/notebooks/01_example.ipynb'
     """
     owner_repo = repository.removeprefix("https://github.com/").rstrip("/")
     if owner_repo == repository or owner_repo.count("/") != 1:
@@ -305,7 +305,8 @@ def fetched_data(path: Path) -> list[tuple[str, int | None]]:
     copy (``exercises/NAME.ipynb``), what its solution (``exercises/solutions/NAME.ipynb``) loads.
 
     Example:
-        >>> ("breastmnist", None) in fetched_data(REPO / "notebooks" / "00_medical_images.ipynb")
+        >>> from authoring.chapters import read
+        >>> ("breastmnist", None) in fetched_data(REPO / read()[0].notebook)
         True
     """
     solution = path.parent / "solutions" / path.name
@@ -319,7 +320,8 @@ def refresh(path: Path, release: Release, repo: Path = REPO, out: Path | None = 
     folder ``out``; True when the notebook's text changed (a notebook already current is not written again).
 
     Example:
-        >>> refresh(REPO / "notebooks" / "00_medical_images.ipynb", read_release())  # doctest: +SKIP
+        >>> from authoring.chapters import read
+        >>> refresh(REPO / read()[0].notebook, read_release())  # doctest: +SKIP
         False
     """
     relative = path.resolve().relative_to(repo.resolve()).as_posix()
@@ -338,7 +340,8 @@ def check(path: Path, release: Release | None = None, repo: Path = REPO) -> list
     :func:`refresh` writes for ``release`` (by default the current release of ``repo``).
 
     Example:
-        >>> check(REPO / "notebooks" / "00_medical_images.ipynb")  # doctest: +SKIP
+        >>> from authoring.chapters import read
+        >>> check(REPO / read()[0].notebook)  # doctest: +SKIP
         []
     """
     release = release or read_release(repo)

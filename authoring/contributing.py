@@ -7,8 +7,8 @@ reports a stale list and any chapter of ``authoring/chapters.json`` that lacks a
 authoring check`` runs it).
 
 Example:
-    >>> FILES[0].path(chapter_list.read()[0])
-    'notebooks/00_medical_images.ipynb'
+    >>> FILES[0].path(chapter_list.read()[0]) == chapter_list.read()[0].notebook
+    True
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ FILES = (
         required=False,
     ),
     ChapterFile("medlearn/quizzes/{stem}.json", HAND, "the quiz (the build writes its section into the chapter)"),
-    ChapterFile("instructors/{stem}.md", HAND, "instructor notes, with the Discuss answers the build folds in"),
+    ChapterFile("instructors/{name}.md", HAND, "instructor notes, with the Discuss answers the build folds in"),
     ChapterFile(
         "tests/course/test_twins_{name}.py",
         HAND,

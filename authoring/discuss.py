@@ -10,7 +10,7 @@ chapter is followed, in its own markdown cell, by a folded block::
     </details>
 
 JupyterLab and the site show only the summary line until it is clicked. The instructor guide
-(``instructors/NN_name.md``, "Discussion prompts and answers") keeps its own answers, which may say more
+(``instructors/<name>.md``, "Discussion prompts and answers") keeps its own answers, which may say more
 (notes for a class, pointers to longer runs); ``python -m authoring.discuss`` copies an instructor answer into
 a chapter where a prompt has no folded answer yet, and never overwrites one. ``tests/course/test_discuss.py`` checks
 that every prompt has one, and ``authoring.learner_text`` that the learner's copy speaks of the subject only.
@@ -29,6 +29,7 @@ from pathlib import Path
 
 import nbformat
 
+from authoring import chapters as chapter_list
 from authoring._paths import REPO
 
 PROMPT = "**Discuss.**"
@@ -95,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    names = {chapter.stem: chapter.name for chapter in chapter_list.read()}  # the notes are keyed by name
     status = 0
     for path in paths:
-        for prompt in add_answers(path, REPO / "instructors" / f"{path.stem}.md"):
+        for prompt in add_answers(path, REPO / "instructors" / f"{names[path.stem]}.md"):
             print(f"{path.name}: no model answer for the prompt '{prompt}...'")
             status = 1
     return status

@@ -6,7 +6,7 @@ and a line or two of meaning with a link to the chapter section that teaches it 
 
     ### AUC
     <!-- forms: AUC; AUROC; area under the ROC curve | not: -->
-    The probability that ... [00 · § 7 · MedMNIST](../notebooks/00_medical_images.ipynb#7--medmnist-...).
+    The probability that ... [NN · § 7 · MedMNIST](../notebooks/NN_medical_images.ipynb#7--medmnist-...).
 
 Forms are separated by ``;``. A form with a capital letter is matched as written (``AUC``, ``ReLU``), one in
 lower case in any case (a sentence may start with it); a form matches whole words only, with an optional
@@ -57,7 +57,7 @@ class Entry:
     slug: str
     forms: tuple[str, ...]
     other_senses: tuple[str, ...]
-    notebook: str  # the teaching chapter's file name, such as "05_how_networks_learn.ipynb"
+    notebook: str  # the teaching chapter's file name, NN_name.ipynb (its Chapter.stem)
     anchor: str  # the teaching section's slug in that notebook
 
     @property

@@ -1,5 +1,6 @@
 """Hostile DICOM files for the model service's tests and its benchmark: each small on the wire and far larger
-once inflated, decoded or parsed, as an attacker would send them (the review of chapter 18 built them by hand).
+once inflated, decoded or parsed, as an attacker would send them (the review of the deployment chapter built them by
+hand).
 
 Example:
     >>> len(deflated_ct(2**20)) < 5_000  # 1 MiB once inflated

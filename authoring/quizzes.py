@@ -9,7 +9,7 @@ prints the score. Run
 ``--check`` only reports chapters whose quiz section is missing or out of date (``tests/course/test_quizzes.py``).
 
 Example:
-    >>> quiz_cells("00_medical_images")[0].source.splitlines()[0]
+    >>> quiz_cells(chapter_list.by_name("medical_images").stem)[0].source.splitlines()[0]
     '## Quiz'
 """
 

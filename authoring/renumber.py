@@ -5,7 +5,8 @@
     python -m authoring chapters remove NAME
 
 A chapter's number is its place in the chapter list. When places change, this tool renames every file whose name
-carries a number (:data:`NUMBERED`: the notebook, the exercise and its solution, the quiz, the instructor notes),
+carries a number (:data:`NUMBERED`: the notebook, the exercise and its solution, the quiz; the instructor notes are
+``instructors/<name>.md``),
 with ``git mv`` inside a git repository, and renders the numbers again wherever the course's text names a chapter:
 a file name (``06_cnn_training.ipynb``, ``load_quiz("06_cnn_training")``), a title (``# 06 · ...``, ``Exercises
 06 · ...``) and a reference in words (``chapter 06``, ``chapters 05 and 06``, ``Chapter 06``). Nothing else is
@@ -36,7 +37,6 @@ NUMBERED = (
     "exercises/{stem}.ipynb",
     "exercises/solutions/{stem}.ipynb",
     "medlearn/quizzes/{stem}.json",
-    "instructors/{stem}.md",
 )
 #: Where the course's text may name a chapter by number or by file name: the numbers are rendered again there.
 TEXT = (

@@ -2,7 +2,7 @@
 """Execute notebooks in fresh kernels; report wall time and peak memory.
 
     python -m authoring.run_notebooks                      # every notebook, report only
-    python -m authoring.run_notebooks --store notebooks/00_medical_images.ipynb
+    python -m authoring.run_notebooks --store notebooks/NN_name.ipynb
 
 ``--store`` writes the executed notebook back in place, with its outputs: the
 documented way to re-execute a notebook for the repository. The kernel runs in

@@ -2,7 +2,7 @@
 """Move the test scaffolding of notebook code cells out of the code and into cell metadata.
 
     python -m authoring.scaffolding                      # notebooks/, exercises/, exercises/solutions/
-    python -m authoring.scaffolding notebooks/03_svm_margins.ipynb
+    python -m authoring.scaffolding notebooks/NN_name.ipynb
     python -m authoring.scaffolding --check              # exit 1 if any cell still has scaffolding lines
 
 Two kinds of line in a code cell are there for the tests, not for the learner:

@@ -306,7 +306,7 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
             stale.append(str(path.relative_to(repo)))
             if not check:
                 nbformat.write(nb, path)
-        guide = repo / "instructors" / f"{path.stem}.md"
+        guide = repo / "instructors" / f"{path.stem[3:]}.md"  # notes are keyed by the chapter's name
         if guide.exists():
             old = guide.read_text(encoding="utf-8")
             new = update_guide(old, timing_table(sections(nb, path.name)))

@@ -22,6 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from authoring import chapters as chapter_list
 from authoring._paths import REPO
 
 # The course's public repository: launch and source links point here. Change it for a fork.
@@ -36,13 +37,15 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
     def stems(folder: str, pattern: str) -> list[str]:
         return [p.relative_to(repo).with_suffix("").as_posix() for p in sorted((repo / folder).glob(pattern))]
 
+    notes = [f"instructors/{chapter.name}" for chapter in chapter_list.read()]
     found = {
         "Chapters": stems("notebooks", "[0-9][0-9]_*.ipynb"),
         "Exercises": stems("exercises", "[0-9][0-9]_*.ipynb"),
-        # The guide's front page, then its other pages (labs, a semester, ...), then the notes per chapter.
+        # The guide's front page, then its other pages (labs, a semester, ...), then the notes per chapter
+        # (instructors/<name>.md), in the order of the chapter list.
         "For instructors": ["instructors/README"]
-        + [s for s in stems("instructors", "*.md") if s != "instructors/README" and not s[12:14].isdigit()]
-        + stems("instructors", "[0-9][0-9]_*.md"),
+        + [s for s in stems("instructors", "*.md") if s != "instructors/README" and s not in notes]
+        + [s for s in notes if (repo / f"{s}.md").is_file()],
         "About the course": [
             "START_HERE",
             "docs/glossary",

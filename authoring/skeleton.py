@@ -68,7 +68,7 @@ def checks(chapter: Chapter) -> str:
 def notes(chapter: Chapter) -> str:
     """The instructor notes: the headings every chapter's notes have, and the markers the build fills."""
     return (
-        f"# {chapter.number} · {chapter.title} — instructor notes\n\n## Objectives\n\n## Prerequisites\n\n## Timing\n\n"
+        f"# {chapter.title} — instructor notes\n\n## Objectives\n\n## Prerequisites\n\n## Timing\n\n"
         "<!-- timing:start -->\n<!-- timing:end -->\n\n## Where learners stumble\n\n"
         "## Discussion prompts and answers\n\n## Exercise notes\n"
     )
@@ -85,7 +85,7 @@ def write(chapter: Chapter, repo: Path) -> list[str]:
         f"medlearn/check/{chapter.name}.py": checks(chapter),
         f"medlearn/quizzes/{chapter.stem}.json": json.dumps({"chapter": chapter.stem, "questions": []}, indent=1)
         + "\n",
-        f"instructors/{chapter.stem}.md": notes(chapter),
+        f"instructors/{chapter.name}.md": notes(chapter),
     }
     existing = [name for name in files if (repo / name).exists()]
     if existing:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Train chapter 14's CenterNet longer on BCCD with 3 seeds; report AP per class, mAP and counting error on test.
+"""Train the detection chapter's CenterNet longer on BCCD with 3 seeds; report AP per class, mAP and counting error
+on test.
 
     python benchmarks/detection.py               # seeds 0, 1, 2, images at half size
     python benchmarks/detection.py --seeds 0     # one seed
@@ -16,7 +17,7 @@ Scored on the data set's 72 test images: AP at IoU 0.5 per class, mAP@0.5 and CO
 (``medlearn.detection.mean_average_precision``, equal to pycocotools), and the counts' mean absolute
 error per image and the share of images whose white-cell count is exact. Goals (the issue's): AP50
 at least 0.95 for WBC, 0.85 for platelets, 0.80 for RBC, and the WBC count exact in at least 95 % of
-test images. BCCD's red-cell labels are incomplete (chapter 14, section 8), which caps the measured
+test images. BCCD's red-cell labels are incomplete (the detection chapter, section 8), which caps the measured
 red-cell precision.
 
 Prints a table and one JSON line per run; exits non-zero when a goal is missed.

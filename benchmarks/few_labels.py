@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Chapter 15 at full length: label efficiency on BreastMNIST with and without pretraining, and active learning.
+"""The few-labels chapter at full length: label efficiency on BreastMNIST with and without pretraining, and active
+learning.
 
     python benchmarks/few_labels.py                 # 5 seeds, every fraction (about 25 minutes on 2 cores)
     python benchmarks/few_labels.py --seeds 0 1     # fewer seeds
@@ -11,7 +12,7 @@ PneumoniaMNIST's 4,708 labelled chest X-rays, self-supervised pretraining on the
 without their labels (``medlearn.models.rotation_pretext``), and the supervised network's frozen
 features under a logistic regression. Each seed draws its own labelled subset (the same for every
 start) and pretrains its own networks. Fine-tuning copies the convolutional blocks
-(``copy_weights``) and trains everything with chapter 06's recipe (``train_binary``) as
+(``copy_weights``) and trains everything with the CNN-training chapter's recipe (``train_binary``) as
 ``benchmarks/cnn.py`` trains BreastMNIST: AdamW (weight decay 0.01), horizontal flips, early stopping
 on the validation AUC from epoch 20 with patience 15, up to 80 epochs. Variants at 10 % and 100 %:
 supervised pretraining with the first 1 or 2 blocks frozen (``freeze_blocks``), and fine-tuning at a
@@ -19,11 +20,11 @@ tenth of the learning rate. The 78 validation images are used whole at every fra
 the small fractions: a project with 27 labels would rarely have 78 more to stop on.
 
 Test AUC on the official 156 test images and on the 117 left without their near-copies of training
-images (``near_duplicates``, correlation above 0.99; chapter 07). Means over seeds with 95 % t-intervals;
+images (``near_duplicates``, correlation above 0.99; the evaluation chapter). Means over seeds with 95 % t-intervals;
 differences against scratch with ``paired_bootstrap_ci`` over the seeds' runs (1,000 resamples of the
 test images).
 
-**Active learning.** Chapter 15's loop (logistic regression on 50 PCA numbers of PneumoniaMNIST, 20
+**Active learning.** The few-labels chapter's loop (logistic regression on 50 PCA numbers of PneumoniaMNIST, 20
 labels to start, 20 per round) run to 1,000 labels with 5 seeds per strategy: the number of labels at
 which the mean curve comes within 0.01 AUC of the model trained on all 4,708.
 

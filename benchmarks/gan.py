@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
-"""A conditional GAN against chapter 16's conditional VAE, on PneumoniaMNIST: train on synthetic, test on real.
+"""A conditional GAN against the reconstruction-and-synthesis chapter's conditional VAE, on PneumoniaMNIST: train
+on synthetic, test on real.
 
     python benchmarks/gan.py               # seeds 0 to 2
     python benchmarks/gan.py --seeds 0     # fewer
 
-The comparison that chapter 16 leaves to a benchmark (a GAN does not fit the chapter's time). For each
-seed, a small conditional DCGAN (Radford et al., ICLR 2016; the class given to both networks as in Mirza
+The comparison that the reconstruction-and-synthesis chapter leaves to a benchmark (a GAN does not fit the chapter's
+time). For each seed, a small conditional DCGAN (Radford et al., ICLR 2016; the class given to both networks as in Mirza
 and Osindero, arXiv:1411.1784, 2014) is trained on PneumoniaMNIST's 4,708 training images with their
 labels: the generator maps 32 normal numbers and the one-hot class through a dense layer to 7 x 7 x 64,
 two transposed convolutions and a sigmoid; the discriminator sees the image with the class as two
 constant channels, through two strided convolutions to one logit. Non-saturating loss, Adam (2e-4,
 beta_1 = 0.5), batches of 128, ``EPOCHS`` passes. It then generates as many images of each class as the
-training set has, and is judged by ``benchmarks/synthesis.py``'s ``judge``, as the VAE is: chapter 06's
+training set has, and is judged by ``benchmarks/synthesis.py``'s ``judge``, as the VAE is: the CNN-training chapter's
 recipe trained on the real and on the synthetic images and tested on the 624 real test images, the
 Fréchet distance and Kynkäänniemi et al.'s precision and recall in the features of the network trained
 on real images (not comparable with published values), and each synthetic image's highest correlation

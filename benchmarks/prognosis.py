@@ -1,4 +1,4 @@
-"""Chapter 17's survival models over repeated cross-validation on three cohorts, with intervals (not a test).
+"""The prognosis chapter's survival models over repeated cross-validation on three cohorts, with intervals (not a test).
 
 Cox proportional hazards, a random survival forest and gradient boosting (Cox loss) from scikit-survival,
 on GBSG2, WHAS500 and FLCHAIN (loaded by ``medlearn.data.load_cohort``), scored on every held-out fold by

@@ -12,7 +12,7 @@ becomes attenuation per pixel (``medlearn.reconstruction.attenuation_per_pixel``
 taken with ``skimage.transform.radon`` at the setting's number of views, and photon noise is added at
 the setting's incident count (``simulate_low_dose``). Reconstructions: filtered back-projection with a
 ramp filter (``back_project``, equal to ``iradon``) and two iterations of SART (``iradon_sart``). The
-learned step is chapter 08's ``small_unet`` trained to map FBP to the reference image, on 64 x 64
+learned step is the segmentation chapter's ``small_unet`` trained to map FBP to the reference image, on 64 x 64
 patches of the two training slices (``CT_small`` and the CQ500 head slice, flipped and turned), and it is
 tested on the head slice, which it never saw: three slices can show whether the step works on a new
 slice, not how it does across patients, scanners or doses it was not trained for.

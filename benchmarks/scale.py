@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""How the cost of chapter 02's feature table grows with the number of images, through Zarr and Dask.
+"""How the cost of the preprocessing-and-features chapter's feature table grows with the number of images, through
+Zarr and Dask.
 
     python benchmarks/scale.py
 

@@ -1,7 +1,7 @@
 """The model service under load, through a real HTTP client on 127.0.0.1 (not a test).
 
-``benchmarks/serve.py --bundle DIR`` trains chapter 06's PneumoniaMNIST network into ``DIR`` when it holds no
-bundle (``fit_small_cnn``; threshold for 90 % sensitivity and Platt calibration, both on the validation
+``benchmarks/serve.py --bundle DIR`` trains the CNN-training chapter's PneumoniaMNIST network into ``DIR`` when it
+holds no bundle (``fit_small_cnn``; threshold for 90 % sensitivity and Platt calibration, both on the validation
 split; reference statistics from the training split; a model card), starts ``python -m medlearn serve`` in
 a child process, and measures:
 
@@ -23,7 +23,8 @@ a child process, and measures:
   the real radiographs alone);
 - real radiographs: the 1955 x 1841, 15-bit MONOCHROME1 CR chest PA of the ``pydicom-data`` package
   (``RG1_UNCR``), and its JPEG 2000 copies, lossless and lossy: the median time of 11 answers each (the
-  package is a course dependency, for chapter 16's CQ500 slice; the table says when it is missing).
+  package is a course dependency, for the reconstruction-and-synthesis chapter's CQ500 slice; the table says when it
+  is missing).
 
 Goals: p95 under 20 ms for one client; at least 200 requests/s at 16 clients on 2 cores; zero 5xx;
 memory growth under 50 MB over 10,000 requests; hostile files refused with growth under 200 MB; the real CR
@@ -83,11 +84,11 @@ def train_bundle(folder: Path) -> None:
     card = model_card_markdown(
         "Pneumonia on chest radiographs (course model)",
         {
-            "Model details": "chapter 06's small_cnn, trained by benchmarks/serve.py (seed 0)",
+            "Model details": "the CNN-training chapter's small_cnn, trained by benchmarks/serve.py (seed 0)",
             "Intended use": "teaching: a model to deploy, load and monitor; not for patients",
             "Out of scope": "any clinical use; images other than PneumoniaMNIST-like 28 x 28 radiographs",
             "Data": "PneumoniaMNIST (MedMNIST v2, CC BY 4.0): train and validation splits",
-            "Evaluation": "not evaluated here; see chapter 07",
+            "Evaluation": "not evaluated here; see the evaluation chapter",
             "Operating point": f"calibrated probability >= {threshold:.3f} (90 % sensitivity on validation)",
             "Known failure modes": ["other modalities", "MONOCHROME1 images not flagged as such", "adults"],
             "Not tested": ["other hospitals", "other scanners", "children outside the source data set"],

@@ -6,7 +6,7 @@
 
 For each seed, ``medlearn.models.conditional_vae`` (latent size 16, widths 32/64) is trained on
 PneumoniaMNIST's 4,708 training images with their labels (30 epochs). It then generates a synthetic
-training set with the same number of images of each class (``generate``). Chapter 06's network
+training set with the same number of images of each class (``generate``). The CNN-training chapter's network
 (``fit_small_cnn``, early stopping on the real validation split) is trained once on the real training
 images and once on the synthetic ones, with the same seed, and both are tested on the 624 real test
 images. Reported: test AUC for each, their difference with a paired bootstrap interval over the test
@@ -16,10 +16,10 @@ precision and recall (``medlearn.generative``) in the features of the network tr
 image's highest pixel correlation with a training image (``near_duplicates``), against the same for
 the real test images.
 
-Synthetic augmentation (chapter 16's section 9 at full length): for 100 and 400 real training images
-(half of each class, drawn per seed), a VAE of the same design is trained on those images alone, generates
-four images per real one with the same labels, and ``small_cnn`` is trained for exactly 12 epochs (batches of
-64, Adam at 2e-3, no validation and no early stopping) on real plus synthetic images and, as the control
+Synthetic augmentation (the reconstruction-and-synthesis chapter's section 9 at full length): for 100 and 400 real
+training images (half of each class, drawn per seed), a VAE of the same design is trained on those images alone,
+generates four images per real one with the same labels, and ``small_cnn`` is trained for exactly 12 epochs (batches
+of 64, Adam at 2e-3, no validation and no early stopping) on real plus synthetic images and, as the control
 with the same number of training steps, on the real images repeated five times. Reported: the difference
 in test AUC with a paired bootstrap interval over the test images with the seeds averaged, and the
 difference for each seed. ``--augmentation-only`` runs this part alone.
@@ -77,7 +77,7 @@ def augmentation_scores(x, y, n_real, seed):
 def judge(synthetic, x, y, data, seed):
     """Synthetic training images judged against the real ones: train on each, test on real, and compare.
 
-    Chapter 06's recipe is trained on the real and on the synthetic images (the same labels); the
+    The CNN-training chapter's recipe is trained on the real and on the synthetic images (the same labels); the
     Fréchet distance and precision/recall are computed in the features (global average pooling) of the
     network trained on real images, on 624 images of each; memorisation is each synthetic image's highest
     correlation with a training image, beside the same for the real test images. ``benchmarks/gan.py``

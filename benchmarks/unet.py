@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Train chapter 08's U-Net longer on CHASE_DB1 with 3 seeds; report test Dice against two human observers.
+"""Train the segmentation chapter's U-Net longer on CHASE_DB1 with 3 seeds; report test Dice against two human
+observers.
 
     python benchmarks/unet.py              # seeds 0, 1, 2, full resolution
     python benchmarks/unet.py --seeds 0    # one seed

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Chapter 09's models trained longer on AdrenalMNIST3D, 3 seeds each; report test AUC and accuracy.
+"""The volumes chapter's models trained longer on AdrenalMNIST3D, 3 seeds each; report test AUC and accuracy.
 
     python benchmarks/volumes.py              # the 3-D CNN, the 2.5-D CNN and the shape-feature forest
     python benchmarks/volumes.py cnn3d        # one model
@@ -17,7 +17,7 @@ each stopped before an epoch that would end after 60 s of training (the time on 
 machine varies by a fifth from run to run);
 - ``forest``: the random forest on ``shape_features`` (seconds, not a goal candidate's budget).
 
-No flips: chapter 09 found that the one flip that keeps glands plausible (along
+No flips: the volumes chapter found that the one flip that keeps glands plausible (along
 axis 0) reverses an orientation in which glands with and without a mass differ.
 Accuracy is at the threshold that maximises Youden's J on the validation split.
 The test split holds no near-copies of training volumes (the highest pixel

@@ -28,7 +28,7 @@ from .data import ARCHIVE_DATASETS, COURSE_DATASETS, DataError, data_dir, verify
 
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
 MIN_MEMORY_GB = 2.0
-#: Room for a notebook's outputs, a Zarr store (chapter 13) and the model files the chapters save.
+#: Room for a notebook's outputs, a Zarr store (the scale chapter) and the model files the chapters save.
 MIN_DISK_GB = 1.0
 INSTALL_FIX = (
     "run `python3 course.py lab` (or `pip install -c constraints.txt -e '.[lab,tensorflow,test]'`) to install the "

@@ -1,7 +1,7 @@
 """Fundus photographs: the field of view, and the photograph as a network sees it (green channel with local
 contrast, smaller masks, random patches).
 
-Chapter 08 and ``benchmarks/unet.py`` prepare CHASE_DB1 with these functions,
+The segmentation chapter and ``benchmarks/unet.py`` prepare CHASE_DB1 with these functions,
 so that the notebook and the benchmark train on the same input.
 
 Example:

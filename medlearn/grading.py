@@ -2,8 +2,8 @@
 (ordinal) targets and back, cut points on a continuous score, the referable decision, and bootstrap intervals
 of any grading metric.
 
-Built on ``sklearn.metrics``. Chapter 12 writes quadratic weighted kappa by hand and checks it against
-``sklearn.metrics.cohen_kappa_score(weights="quadratic")``, which this module uses.
+Built on ``sklearn.metrics``. The grading-and-reporting chapter writes quadratic weighted kappa by hand and checks it
+against ``sklearn.metrics.cohen_kappa_score(weights="quadratic")``, which this module uses.
 """
 
 from __future__ import annotations

@@ -221,13 +221,13 @@ def paired_bootstrap_ci(
     Every resample (drawn within each class, as in :func:`bootstrap_ci`) scores
     both models on the same cases, so the interval is that of the difference
     itself; it is narrower than the two models' separate intervals suggest when
-    the models err on the same cases. Chapter 06 writes this by hand.
+    the models err on the same cases. The CNN-training chapter writes this by hand.
 
     Scores of shape ``(R, N)`` are ``R`` training runs of each model (for example seeds, run ``r`` of
     one paired with run ``r`` of the other): the difference is then the mean over runs of
     ``metric(y_score[r]) - metric(y_score_b[r])``, recomputed on every resample of the cases. The interval
     covers the test cases' sampling with the runs averaged; it says nothing about how a single run varies
-    (chapter 15 shows both).
+    (the few-labels chapter shows both).
 
     Args:
         y_true: true labels, 1 = the condition.
@@ -294,7 +294,7 @@ def corrected_cv_interval(values: object, test_fraction: float, level: float = 0
     their mean is too small. The correction multiplies the variance of the ``J`` values by
     ``1/J + test_fraction / (1 - test_fraction)`` (Nadeau and Bengio, *Machine Learning* 2003;52:239-281;
     Bouckaert and Frank, 2004, for repeated cross-validation), and uses Student's t with ``J - 1``
-    degrees of freedom. Chapter 17 and ``benchmarks/prognosis.py`` use it.
+    degrees of freedom. The prognosis chapter and ``benchmarks/prognosis.py`` use it.
 
     Args:
         values: one score per fold, over all repeats (at least 2).

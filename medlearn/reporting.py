@@ -2,7 +2,7 @@
 
 Model cards (Mitchell et al., "Model Cards for Model Reporting", FAT* 2019) report
 what a model is for, what it was trained and tested on, how well it does with
-what uncertainty, and where it fails. Chapter 12 fills one from numbers computed
+what uncertainty, and where it fails. The grading-and-reporting chapter fills one from numbers computed
 in the notebook; this module only checks that nothing is missing and lays it out.
 """
 

@@ -1,8 +1,8 @@
-"""Images that outgrow memory: a chunked, compressed Zarr store on disk, and chapter 02's feature table
-computed chunk by chunk with Dask, on whatever scheduler is current (threads, processes, or a
-``dask.distributed`` cluster on one laptop or a thousand nodes).
+"""Images that outgrow memory: a chunked, compressed Zarr store on disk, and the feature table of the chapter on
+preprocessing and features computed chunk by chunk with Dask, on whatever scheduler is current (threads, processes,
+or a ``dask.distributed`` cluster on one laptop or a thousand nodes).
 
-Chapter 13 teaches the ideas; this module holds the three calls a learner should not retype:
+The scale chapter teaches the ideas; this module holds the three calls a learner should not retype:
 :func:`to_zarr` writes a stack of images (and their labels) chunk by chunk, :func:`open_zarr`
 opens it again as a lazy Dask array after checking that the writing finished, and
 :func:`dask_features` maps :func:`medlearn.features.extract_features` over the chunks.
@@ -169,7 +169,8 @@ def open_zarr(path: str | os.PathLike[str]) -> tuple[dask.array.Array, np.ndarra
 def dask_features(
     images: Any, groups: Sequence[str] | None = None, *, compute: bool = True
 ) -> tuple[np.ndarray | dask.array.Array, list[str]]:
-    """Chapter 02's feature table (:func:`medlearn.features.extract_features`), computed chunk by chunk.
+    """The feature table of the preprocessing-and-features chapter (:func:`medlearn.features.extract_features`),
+    computed chunk by chunk.
 
     Each chunk of whole images becomes one task; the tasks run on the current
     Dask scheduler (threads by default, processes, or a ``distributed.Client``),

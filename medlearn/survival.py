@@ -1,7 +1,7 @@
 """Time to an event with censoring: the Kaplan-Meier estimate, Harrell's concordance, bootstrap intervals over
 patients (a Cox model's diagnostics are in :mod:`medlearn.cox`).
 
-Chapter 17 writes the Kaplan-Meier estimator and Harrell's concordance index by
+The prognosis chapter writes the Kaplan-Meier estimator and Harrell's concordance index by
 hand; these are the same computations, kept here so that later cells, the
 exercise checks and ``benchmarks/prognosis.py`` need not retype them. Each is
 tested against scikit-survival, the field's Python library, which does the

@@ -105,7 +105,7 @@ def sort_slices(datasets: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
     direction x row spacing, normal x slice spacing) indexes (column, row,
     slice): transpose the stack with ``.transpose(2, 1, 0)`` before pairing the
     two, for example in ``nibabel.Nifti1Image``, which checks neither against
-    the other (chapter 09, section 2).
+    the other (the volumes chapter, section 2).
 
     Example:
         >>> from types import SimpleNamespace as S

@@ -8,8 +8,9 @@
   class's most common mistakes.
 
 Example:
-    >>> from medlearn.classroom import chapter_tasks
-    >>> chapter_tasks("00_medical_images")["to_hounsfield"]
+    >>> from medlearn.classroom import chapter_tasks, check_modules
+    >>> stems = {module: stem for stem, module in check_modules().items()}  # by the chapter's name
+    >>> chapter_tasks(stems["medical_images"])["to_hounsfield"]
     'to_hounsfield'
 """
 

@@ -55,7 +55,7 @@ def task_row(submission: Submission) -> dict[str, object]:
     """One CSV row's task columns, total and note (the learner and chapter are added by :func:`grade_folder`).
 
     Example:
-        >>> row = task_row(Submission(Path("ana.ipynb"), "01_convolution", {"a": ("pass", "ok."), "b": ("fail", "x")}))
+        >>> row = task_row(Submission(Path("ana.ipynb"), "01_example", {"a": ("pass", "ok."), "b": ("fail", "x")}))
         >>> row["a"], row["b"], row["total"], row["out_of"]
         (1, 0, 1, 2)
     """
@@ -73,7 +73,7 @@ def summary(graded: dict[str, Submission], chapter: str | None = None) -> str:
     the most common mistakes; with ``chapter``, a line naming the exercises graded.
 
     Example:
-        >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("fail", "Off by one. More.")})
+        >>> ana = Submission(Path("ana.ipynb"), "01_example", {"a": ("fail", "Off by one. More.")})
         >>> print(summary({"ana": ana}))
         # Grades: summary
         <BLANKLINE>
@@ -184,12 +184,12 @@ def write_grades(
 
     Example:
         >>> import tempfile
-        >>> ana = Submission(Path("ana.ipynb"), "01_convolution", {"a": ("pass", "ok.")})
+        >>> ana = Submission(Path("ana.ipynb"), "01_example", {"a": ("pass", "ok.")})
         >>> out = Path(tempfile.mkdtemp()) / "grades.csv"
         >>> write_grades({"ana": ana}, out, lms="canvas")
         ['ana']
         >>> print(out.read_text().strip())
-        Student,ID,SIS User ID,SIS Login ID,Section,medlearn exercises 01_convolution
+        Student,ID,SIS User ID,SIS Login ID,Section,medlearn exercises 01_example
         ,,,ana,,1
     """
     lms = check_choice(lms, "lms", LMS_LAYOUTS)
@@ -225,9 +225,12 @@ def class_chapter(paths: list[Path], course: Path = COURSE) -> str | None:
     notebook of another chapter is graded as the wrong chapter rather than as its own.
 
     Example:
+        >>> from medlearn.classroom import check_modules
+        >>> stems = {module: stem for stem, module in check_modules().items()}  # by the chapter's name
         >>> folder = COURSE / "exercises"
-        >>> class_chapter([folder / "01_convolution.ipynb"] * 2 + [folder / "00_medical_images.ipynb"])
-        '01_convolution'
+        >>> paths = [folder / f"{stems['convolution']}.ipynb"] * 2 + [folder / f"{stems['medical_images']}.ipynb"]
+        >>> class_chapter(paths) == stems["convolution"]
+        True
     """
     return _most_common(identify(path, course)[1] for path in paths)
 

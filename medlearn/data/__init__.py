@@ -1,6 +1,6 @@
 """Real data: MedMNIST files (downloaded and md5-checked), CHASE_DB1 retinal vessels and BCCD blood smears
-(sha256 of every file), DICOM examples, the Wisconsin selections of chapters 03 and 04, and the patient
-cohorts with follow-up of chapter 17.
+(sha256 of every file), DICOM examples, the Wisconsin selections of the SVM and random-forest chapters,
+and the patient cohorts with follow-up of the prognosis chapter.
 
 Example:
     >>> from medlearn.data import load_medmnist, medmnist_info

@@ -218,7 +218,7 @@ def load_chasedb1(
     """Load CHASE_DB1: the 28 photographs, both observers' vessel masks, and each image's child and eye.
 
     Every file is checked against its sha256 before it is decoded. The data set
-    has no field-of-view masks; chapter 08 computes one.
+    has no field-of-view masks; the segmentation chapter computes one.
 
     Args:
         root: the data folder (see :func:`medlearn.data.data_dir`).

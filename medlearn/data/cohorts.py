@@ -1,4 +1,4 @@
-"""Real patient cohorts with follow-up times, as chapter 17 and its exercises use them.
+"""Real patient cohorts with follow-up times, as the prognosis chapter and its exercises use them.
 
 The five data sets ship inside scikit-survival (installed with the course, never
 copied into it), so they load offline. :data:`COHORTS` says for each where it
@@ -41,7 +41,7 @@ class CohortInfo:
     members: str = "patients"
 
 
-#: The cohorts of chapter 17, by name. Sizes are checked on loading (tests/library/test_survival.py).
+#: The cohorts of the prognosis chapter, by name. Sizes are checked on loading (tests/library/test_survival.py).
 COHORTS: Mapping[str, CohortInfo] = MappingProxyType(
     {
         "gbsg2": CohortInfo(

@@ -26,7 +26,8 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: The real CT slices that chapter 16 reconstructs, from pydicom's test files (``cq500`` from the pydicom-data package).
+#: The real CT slices that the reconstruction-and-synthesis chapter reconstructs, from pydicom's test files
+#: (``cq500`` from the pydicom-data package).
 CT_SLICES: Mapping[str, str] = MappingProxyType(
     {
         "small": "CT_small.dcm",  # 128 x 128
@@ -142,8 +143,8 @@ def window(
 def ct_soft_tissue() -> np.ndarray:
     """The CT example slice in Hounsfield units, through the soft-tissue window: a real image with values 0 to 1.
 
-    The one definition of the image that chapter 01 filters and that the
-    checks of exercises 01 and 02 test a learner's code on.
+    The one definition of the image that the convolution chapter filters and that the checks of the
+    exercises of the convolution and preprocessing-and-features chapters test a learner's code on.
 
     Example:
         >>> image = ct_soft_tissue()
@@ -156,7 +157,8 @@ def ct_soft_tissue() -> np.ndarray:
 def ct_slice(name: str, size: int = 256) -> tuple[np.ndarray, float]:
     """One of pydicom's real CT slices in HU, reduced to at most ``size`` pixels a side, and its pixel size.
 
-    The one definition of the slices that chapter 16 and ``benchmarks/reconstruction.py`` reconstruct.
+    The one definition of the slices that the reconstruction-and-synthesis chapter and
+    ``benchmarks/reconstruction.py`` reconstruct.
     A slice larger than ``size`` is resized (linear interpolation, anti-aliased) and its pixel size
     scaled to match. pydicom's test files carry deliberate oddities for pydicom's own tests; the
     warnings they raise while being read are silenced here.

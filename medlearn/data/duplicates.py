@@ -3,7 +3,7 @@
 Images of one patient taken minutes apart, or one image resized and stored
 twice, look almost the same. When such near-copies fall on both sides of a
 split, a test score measures recognition, not diagnosis. This module finds
-them; chapter 07 teaches with the twins it finds inside BreastMNIST.
+them; the evaluation chapter teaches with the twins it finds inside BreastMNIST.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The Wisconsin breast-mass cases (scikit-learn's ``load_breast_cancer``) as chapters 03 and 04 and their checks
-use them.
+"""The Wisconsin breast-mass cases (scikit-learn's ``load_breast_cancer``) as the SVM and random-forest chapters and
+their checks use them.
 
 Each function here is the one place where a chapter's data selection is made,
 so that a notebook and the exercise check that reuses its data cannot drift
@@ -17,7 +17,7 @@ from .._validation import check_array, check_int
 
 __all__ = ["PAIR", "low_prevalence_subset", "separable_pair", "wisconsin_pair"]
 
-#: The two features of chapter 03's pictures.
+#: The two features of the SVM chapter's pictures.
 PAIR: tuple[str, str] = ("worst radius", "worst concave points")
 
 
@@ -25,7 +25,7 @@ def wisconsin_pair() -> tuple[np.ndarray, np.ndarray]:
     """All 569 cases in the two features of :data:`PAIR`, each scaled to mean 0 and standard deviation 1.
 
     The scaler is fitted on all cases: fine for pictures of geometry, where no
-    model is evaluated (chapter 03, sections 2 and 3); never for evaluation.
+    model is evaluated (the SVM chapter, sections 2 and 3); never for evaluation.
 
     Example:
         >>> Z, y = wisconsin_pair()
@@ -43,8 +43,8 @@ def separable_pair(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
     A soft-margin linear SVM (``C=1``) is fitted on all 569 cases, and ``n``
     cases are drawn at random from those it places beyond the edge of its
-    margin on the correct side (``y f(x) > 1``). Chapter 03, section 2, draws
-    its hard margin on them, and exercise 03's ``refit_on_support_vectors``
+    margin on the correct side (``y f(x) > 1``). The SVM chapter, section 2, draws
+    its hard margin on them, and its exercise's ``refit_on_support_vectors``
     check tests the learner's code on them.
 
     Example:
@@ -65,8 +65,8 @@ def separable_pair(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def low_prevalence_subset(labels: np.ndarray, n_malignant: int = 20, seed: int = 0) -> np.ndarray:
     """Indices of every benign case (label 1) and ``n_malignant`` malignant ones (label 0) drawn at random.
 
-    Chapter 04, section 6, builds its 5 % subset this way (20 of 377 cases
-    malignant), one draw per seed; exercise 04's ``balanced_forest`` check
+    The random-forest chapter, section 6, builds its 5 % subset this way (20 of 377 cases
+    malignant), one draw per seed; its exercise's ``balanced_forest`` check
     uses the draw with seed 0.
 
     Example:

@@ -5,7 +5,7 @@ attribute; ``error`` for a fault of the service) and, for an answer, a keyed has
 SOP Instance UID, the probability and the label. Whoever holds the key (the hospital, under access
 control) can compute the hash of an image's SOP Instance UID and find what every version of the model said about it,
 across restarts and channels (HTTP and DICOM); without the key the hashes link nothing to a patient.
-They are pseudonymous, not anonymous (chapter 11): keep the key as carefully as the records.
+They are pseudonymous, not anonymous (the privacy chapter): keep the key as carefully as the records.
 
 Example:
     >>> import tempfile, json

@@ -52,7 +52,7 @@ __all__ = [
 BUNDLE_FILES = ("model.keras", "bundle.json", "card.md")
 MANIFEST = "manifest.json"
 
-#: The course's preprocessing (chapter 06's ``to_network_input``): 28 x 28 uint8, divided by 255.
+#: The course's preprocessing (the CNN-training chapter's ``to_network_input``): 28 x 28 uint8, divided by 255.
 DEFAULT_PREPROCESSING: Mapping[str, Any] = {"height": 28, "width": 28, "scale": 1 / 255, "dtype": "uint8"}
 
 
@@ -275,7 +275,7 @@ def save_bundle(
     """Write a bundle into the folder ``path`` (created; it must not exist or be empty) and return it.
 
     Args:
-        model: a Keras model with one sigmoid output (chapter 06's ``small_cnn(..., 2)``).
+        model: a Keras model with one sigmoid output (the CNN-training chapter's ``small_cnn(..., 2)``).
         threshold: the operating threshold on the calibrated probability, chosen on validation data.
         preprocessing: the input size and scale (default :data:`DEFAULT_PREPROCESSING`).
         calibration: Platt scaling ``{"a": ..., "b": ...}`` fitted on validation data (default: none).

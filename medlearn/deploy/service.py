@@ -12,7 +12,7 @@ Endpoints:
   with ``?format=sr`` the answer is a DICOM Structured Report instead (:mod:`medlearn.deploy.report`).
 
 Nothing the request carried is written to disk. The log records, per request, the outcome and a keyed
-hash of the SOP Instance UID (chapter 11: never the UID itself or any patient attribute). With
+hash of the SOP Instance UID (the privacy chapter: never the UID itself or any patient attribute). With
 ``audit_log`` (and its key, ``audit_key``) the service appends one line per request, once the answer is
 ready, to the audit log of :mod:`medlearn.deploy.audit`, which says what a line holds and why the key
 matters.

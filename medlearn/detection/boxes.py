@@ -144,7 +144,7 @@ def four_flips(images: object, targets: Sequence[Mapping[str, Any]]) -> tuple[np
     """The images in all four flips (as they are, left-right, top-bottom, both), with their boxes flipped to match.
 
     A left-right flip of an image ``width`` pixels wide moves a box to ``(width - xmax, ymin, width - xmin,
-    ymax)``; a top-bottom flip does the same with the heights. Chapter 14 trains on all four flips of
+    ymax)``; a top-bottom flip does the same with the heights. The detection chapter trains on all four flips of
     its blood smears, which have no up, down, left or right.
 
     Args:

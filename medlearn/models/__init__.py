@@ -1,4 +1,4 @@
-"""Networks and their training, for chapters 06 to 15: one module per job.
+"""Networks and their training, for the chapters from training a CNN to learning with few labels: one module per job.
 
 - :mod:`medlearn.models.inputs`: images as a network's input, class weights;
 - :mod:`medlearn.models.networks`: a compact CNN (2-D or 3-D) and a compact U-Net;
@@ -8,7 +8,8 @@
 - :mod:`medlearn.models.vae`: a class-conditioned variational autoencoder, its sampling layer and KL term;
 - :mod:`medlearn.models.transfer`: a self-supervised pretext task, pretrained weights copied, first blocks frozen;
 - :mod:`medlearn.models.augment`: medically plausible random changes of training images;
-- :mod:`medlearn.models.training`: chapter 06's training recipe (``RECIPE``, written once), for any network.
+- :mod:`medlearn.models.training`: the CNN-training chapter's training recipe (``RECIPE``, written once), for any
+  network.
 
 Every public name is importable from ``medlearn.models`` itself, as the notebooks do. Training
 curves are drawn by :func:`medlearn.plotting.plot_history`. Keras 3 is imported when these

@@ -4,7 +4,7 @@ the peak of a per-class heatmap, with its box size and sub-cell offset read at t
 The network's output has ``n_classes + 4`` channels per cell of a grid ``stride`` times coarser
 than the input: ``n_classes`` heatmaps (sigmoid), then log width, log height (in cells) and the
 x, y offsets of the centre inside its cell. The target packs the same plus one channel that
-marks the cells holding a centre. Chapter 14 draws one target and decodes one output by hand.
+marks the cells holding a centre. The detection chapter draws one target and decodes one output by hand.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ def to_network_input(images: np.ndarray, *, volumes: bool = False, colour: bool 
     a channel axis, float32, values divided by 255. Colour images ``(N, H, W, 3)``, asked for with
     ``colour=True``, keep their three channels as the channel axis.
 
-    Chapter 06 writes this function; chapters 07 and 09 and ``benchmarks/cnn.py`` import it.
+    The CNN-training chapter writes this function; the evaluation and volumes chapters and
+    ``benchmarks/cnn.py`` import it.
     Every image is divided by the same 255, never by its own maximum, so a dark
     image stays dark. Volumes must be asked for by name: a 4-D array could also
     be a stack of colour images, which this function refuses.

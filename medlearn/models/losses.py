@@ -45,7 +45,7 @@ def weighted_binary_crossentropy(positive_weight: float) -> Any:
 
     With ``positive_weight`` = (background pixels) / (foreground pixels) the
     two classes weigh the same in total, as ``class_weight`` does for images
-    in chapter 06. The mean is over pixels, like ``keras.losses.binary_crossentropy``.
+    in the CNN-training chapter. The mean is over pixels, like ``keras.losses.binary_crossentropy``.
 
     Args:
         positive_weight: weight of a foreground pixel relative to a background one, above 0.

@@ -1,5 +1,5 @@
-"""Chapter 06's training recipe, its settings written once in ``RECIPE``: for any network with one sigmoid output
-(``train_binary``), and for the compact CNN in one call (``fit_small_cnn``)."""
+"""The CNN-training chapter's training recipe, its settings written once in ``RECIPE``: for any network with one
+sigmoid output (``train_binary``), and for the compact CNN in one call (``fit_small_cnn``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["RECIPE", "fit_small_cnn", "train_binary"]
 
-#: The recipe's settings, written once: both functions take their defaults from here (chapter 06 explains each).
+#: The recipe's settings, written once: both functions take their defaults from here (the CNN-training chapter
+#: explains each).
 RECIPE: dict[str, float | int] = {
     "epochs": 12,
     "batch_size": 64,
@@ -50,7 +51,7 @@ def fit_small_cnn(
     first_stride: int = 1,
     seed: int = 0,
 ) -> tuple[keras.Model, keras.callbacks.History]:
-    """Chapter 06's training recipe for :func:`small_cnn` on a binary task, in one call.
+    """The CNN-training chapter's training recipe for :func:`small_cnn` on a binary task, in one call.
 
     Seeds Keras (``keras.utils.set_random_seed(seed)``), builds the network (with
     :func:`augmentation` in front when ``augment`` gives its options), and trains
@@ -58,7 +59,8 @@ def fit_small_cnn(
     :func:`balanced_class_weight`, early stopping on the validation AUC that
     restores the best epoch's weights, and a schedule that halves the learning
     rate when the validation loss has not fallen for ``lr_patience`` epochs.
-    Chapters 07 and 09 and ``benchmarks/cnn.py`` call it; chapter 06 explains every step.
+    The evaluation and volumes chapters and ``benchmarks/cnn.py`` call it; the CNN-training chapter explains
+    every step.
     Volumes ``(N, D, H, W, C)`` train the 3-D version of the network.
 
     Args:
@@ -127,13 +129,13 @@ def train_binary(
     lr_patience: int = RECIPE["lr_patience"],
     callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> tuple[keras.Model, keras.callbacks.History]:
-    """Chapter 06's training recipe for any Keras network with one sigmoid output: compile and fit it.
+    """The CNN-training chapter's training recipe for any Keras network with one sigmoid output: compile and fit it.
 
     Adam (AdamW when ``weight_decay`` > 0) on binary cross-entropy, with
     :func:`balanced_class_weight`, early stopping on the validation AUC that
     restores the best epoch's weights, and a learning rate halved when the
     validation loss has not fallen for ``lr_patience`` epochs. :func:`fit_small_cnn`
-    calls it; chapter 09 trains three different networks with it, so that only
+    calls it; the volumes chapter trains three different networks with it, so that only
     the network differs. Seed Keras (``keras.utils.set_random_seed``) before you
     build the network.
 

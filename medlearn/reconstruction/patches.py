@@ -1,5 +1,6 @@
 """Patches of a learned reconstruction step: paired training patches, and error and SSIM per tile of a test
-image for intervals by resampling tiles (chapter 16 and ``benchmarks/reconstruction.py``).
+image for intervals by resampling tiles (the reconstruction-and-synthesis chapter and
+``benchmarks/reconstruction.py``).
 
 Example:
     >>> sources, targets = paired_patches([np.zeros((80, 80))], [np.ones((80, 80))], size=16, per_image=4)

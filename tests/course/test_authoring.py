@@ -152,7 +152,7 @@ def test_a_chapter_added_then_removed_changes_only_its_files_the_list_and_genera
     assert own >= {
         "notebooks/03_ultrasound.ipynb",
         "exercises/solutions/03_ultrasound.ipynb",
-        "instructors/03_ultrasound.md",
+        "instructors/ultrasound.md",
     }
     assert "notebooks/04_svm_margins.ipynb" in after and "notebooks/03_svm_margins.ipynb" not in after
     assert "[chapter 04](../notebooks/04_svm_margins.ipynb)" in after["exercises/04_svm_margins.ipynb"].decode()

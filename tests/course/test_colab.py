@@ -17,16 +17,19 @@ import pytest
 from helpers import REPO
 
 from authoring import colab, release
+from authoring.chapters import by_name
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 VERSION = "0.1.0"
 RELEASE = colab.Release(VERSION, COMMIT, "v0.1.0", "0" * 64)
-CHAPTER = REPO / "notebooks" / "00_medical_images.ipynb"
+FIRST = by_name("medical_images")
+CHAPTER = REPO / FIRST.notebook
 
 
 def test_the_colab_url_opens_the_notebook_from_github() -> None:
-    url = colab.colab_url("notebooks/09_volumes.ipynb", "https://github.com/org/course", "main")
-    assert url == "https://colab.research.google.com/github/org/course/blob/main/notebooks/09_volumes.ipynb"
+    path = by_name("volumes").notebook
+    url = colab.colab_url(path, "https://github.com/org/course", "main")
+    assert url == f"https://colab.research.google.com/github/org/course/blob/main/{path}"
     assert colab.badge(url) == f"[Open in Colab]({url})"  # no image from Google's server: the site loads nothing
 
 
@@ -140,11 +143,11 @@ def test_after_a_restart_it_installs_nothing_and_fetches_the_data(monkeypatch: p
 def test_applying_twice_gives_one_badge_and_one_cell_in_setup() -> None:
     notebook = colab.remove(nbformat.read(CHAPTER, as_version=4))
     count = len(notebook.cells)
-    once = colab.apply(notebook, "notebooks/00_medical_images.ipynb", RELEASE)
-    twice = colab.apply(nbformat.from_dict(once), "notebooks/00_medical_images.ipynb", RELEASE)
+    once = colab.apply(notebook, FIRST.notebook, RELEASE)
+    twice = colab.apply(nbformat.from_dict(once), FIRST.notebook, RELEASE)
     assert len(twice.cells) == count + 1
     assert twice.cells[0].source.count(colab.COLAB) == 1
-    assert twice.cells[0].source.startswith("# 00 · ") and "Estimated time" in twice.cells[0].source
+    assert twice.cells[0].source.startswith(f"# {FIRST.number} · ") and "Estimated time" in twice.cells[0].source
     setup = next(i for i, c in enumerate(twice.cells) if c.source.startswith("## Setup"))
     assert twice.cells[setup + 1].source.startswith(colab.MARKER)
     assert twice.cells[setup + 1].outputs == [] and "colab-setup" in twice.cells[setup + 1].metadata.tags

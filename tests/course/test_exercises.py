@@ -23,6 +23,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 import medlearn.data
 from authoring import build_exercises as build
+from authoring.chapters import by_name
 from medlearn.check import CheckResult, Task, Wrong, as_array, as_number, call
 
 SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
@@ -279,7 +280,8 @@ def test_check_modules_make_tasks_with_the_decorator() -> None:
 
 
 def test_output_size_has_one_contract_across_chapters() -> None:
-    """Chapters 01 and 06 ask for output_size(n, k, padding, stride): one function answers both."""
+    """The convolution and CNN-training chapters ask for output_size(n, k, padding, stride): one function answers
+    both."""
     import math
 
     from medlearn.check import cnn_training, convolution
@@ -303,7 +305,8 @@ def test_the_learners_colab_badge_opens_the_learners_copy() -> None:
     from authoring.colab import badge, colab_url
 
     solution = nbformat.v4.new_notebook()
-    url = colab_url("exercises/solutions/05_how_networks_learn.ipynb")
-    solution.cells = [nbformat.v4.new_markdown_cell(f"# Exercises 05 (solutions)\n\n{badge(url)}\n")]
+    chapter = by_name("how_networks_learn")
+    url = colab_url(chapter.solution)
+    solution.cells = [nbformat.v4.new_markdown_cell(f"# Exercises {chapter.number} (solutions)\n\n{badge(url)}\n")]
     title = build.learner_version(solution).cells[0].source
-    assert colab_url("exercises/05_how_networks_learn.ipynb") in title and "solutions" not in title
+    assert colab_url(chapter.exercise) in title and "solutions" not in title

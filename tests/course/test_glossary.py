@@ -147,7 +147,7 @@ def test_a_planted_early_use_is_found(tmp_path: Path) -> None:
 
 def test_a_link_to_the_entry_or_the_teaching_section_covers_the_use(tmp_path: Path) -> None:
     glossary_link = "[epoch](../docs/glossary.md#epoch)"
-    section = "[chapter 02](02_b.ipynb#1--training)"
+    section = "[§ 1 · Training](02_b.ipynb#1--training)"
     assert _early(tmp_path, f"One {glossary_link} is a pass; later epochs.") == []
     assert _early(tmp_path, f"Ten epochs (see {section}).") == []
     assert _early(tmp_path, "See the [glossary](../docs/glossary.md#epoch).", "Ten epochs.") == []

@@ -13,6 +13,8 @@ from urllib.parse import unquote
 import pytest
 from helpers import REPO
 
+from authoring.chapters import by_name
+
 FORBIDDEN = ("exercises/solutions", "instructors", "authoring", "tests", "benchmarks", ".ci")
 TEXT = {".py", ".md", ".ipynb", ".toml", ".yml", ".json", ".txt", ".cfg", ""}
 
@@ -159,12 +161,12 @@ def test_no_solution_or_instructor_text_leaks(handout: Path) -> None:
 def test_a_planted_leak_is_found(handout: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(handout, copy)
-    solved = REPO / "exercises" / "solutions" / "01_convolution.ipynb"
-    shutil.copy2(solved, copy / "exercises" / "01_convolution.ipynb")
+    convolution = by_name("convolution")
+    shutil.copy2(REPO / convolution.solution, copy / convolution.exercise)
     with (copy / "README.md").open("a", encoding="utf-8") as readme:
         readme.write("\n\n" + instructor_passages()[0] + "\n")
     found = leaks(copy)
-    assert any("solution text in exercises/01_convolution.ipynb" in f for f in found), found
+    assert any(f"solution text in {convolution.exercise}" in f for f in found), found
     assert any("instructor text in README.md" in f for f in found), found
     (copy / "instructors").mkdir()
     assert "forbidden folder: instructors" in leaks(copy)
@@ -198,7 +200,7 @@ def test_a_dead_link_is_found(handout: Path, tmp_path: Path) -> None:
             "[a page outside](../outside.md), [a real page](START_HERE.md#top) and `[code](not/a/link.md)`.\n"
             '\n<img src="docs/x.png">\n\n[ref]: CONTRIBUTING.md\n'
         )
-    notebook = copy / "notebooks" / "01_convolution.ipynb"
+    notebook = copy / by_name("convolution").notebook
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {}, "source": ["[notes](../x.ipynb)"]})
     notebook.write_text(json.dumps(nb), encoding="utf-8")
@@ -208,7 +210,7 @@ def test_a_dead_link_is_found(handout: Path, tmp_path: Path) -> None:
         "README.md: docs/screenshots/site-home.png",
         "README.md: docs/x.png",
         "README.md: instructors/README.md",
-        "notebooks/01_convolution.ipynb: ../x.ipynb",
+        f"{by_name('convolution').notebook}: ../x.ipynb",
     ]
 
 

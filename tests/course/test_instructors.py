@@ -11,9 +11,12 @@ import pytest
 from helpers import REPO
 
 from authoring import sections
+from authoring.chapters import by_name, read
 
 GUIDE = REPO / "instructors"
 CHAPTERS = sections.chapters()
+#: Each chapter's name, by its notebook's stem: a chapter's notes are instructors/<name>.md.
+NAMES = {chapter.stem: chapter.name for chapter in read()}
 #: An optional part: the longer runs behind a chapter (benchmarks/), for instructors only.
 LONGER = "Longer runs"
 PARTS = (
@@ -59,8 +62,9 @@ def _guide_prompts(text: str) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_chapter_has_notes_with_every_part(path: Path) -> None:
-    text = (GUIDE / f"{path.stem}.md").read_text(encoding="utf-8")
-    assert text.startswith(f"# {path.stem[:2]} · ")
+    text = (GUIDE / f"{NAMES[path.stem]}.md").read_text(encoding="utf-8")
+    title = nbformat.read(path, as_version=4).cells[0].source.split("\n")[0].split(" · ", 1)[1]
+    assert text.split("\n")[0] == f"# {title} — instructor notes"  # the chapter's title, without its number
     heads = re.findall(r"^## (.+)$", text, flags=re.M)
     assert [h for h in heads if h != LONGER] == list(PARTS), heads
     if LONGER in heads:  # where the chapter's longer runs are described: after the discussion, before the exercises
@@ -72,7 +76,7 @@ def test_every_chapter_has_notes_with_every_part(path: Path) -> None:
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_every_discussion_prompt_has_a_model_answer(path: Path) -> None:
     notebook = _sections(path)
-    entries = _guide_prompts((GUIDE / f"{path.stem}.md").read_text(encoding="utf-8"))
+    entries = _guide_prompts((GUIDE / f"{NAMES[path.stem]}.md").read_text(encoding="utf-8"))
     answered = {_norm(prompt) for _, prompt, _ in entries}
     asked = [
         line[len(DISCUSS) :] for text in notebook.values() for line in text.split("\n") if line.startswith(DISCUSS)
@@ -109,7 +113,7 @@ def test_the_two_labs_fit_in_two_hours_and_name_real_sections() -> None:
                 number = re.fullmatch(r"Judgement (\d)", section)
                 assert number is None or f"\n## {number.group(1)} · " in judgement, section
                 continue
-            (path,) = [p for p in CHAPTERS if p.name.startswith(chapter + "_")]
+            path = REPO / by_name(chapter.strip("`")).notebook
             nb = nbformat.read(path, as_version=4)
             marked = {s.heading: s for s in sections.sections(nb, path.name)}
             if section.startswith("Discuss: "):
@@ -124,8 +128,8 @@ def test_the_two_labs_fit_in_two_hours_and_name_real_sections() -> None:
 
 def test_the_semester_plan_covers_every_chapter_and_names_its_optional_sections() -> None:
     text = (GUIDE / "semester.md").read_text(encoding="utf-8")
-    rows = [line.strip("|").split("|") for line in text.split("\n") if re.match(r"\| \d+ \| \d\d · ", line)]
-    assert [row[1].strip()[:2] for row in rows] == [p.name[:2] for p in CHAPTERS]
+    rows = [line.strip("|").split("|") for line in text.split("\n") if re.match(r"\| \d+ \| `\w+` · ", line)]
+    assert [row[1].strip().split("`")[1] for row in rows] == [c.name for c in read()]
     for row, path in zip(rows, CHAPTERS):
         homework = row[3].split(";", 1)[1] if ";" in row[3] else ""
         nb = nbformat.read(path, as_version=4)
@@ -145,7 +149,7 @@ def test_the_readme_states_prerequisites_and_has_a_section_for_instructors() -> 
     for command in ("course.py doctor", "course.py handout", "course.py site"):
         assert command in readme
     guide = (GUIDE / "README.md").read_text(encoding="utf-8")
-    for page in [*(p.stem for p in CHAPTERS), "labs", "semester", "judgement"]:
+    for page in [*(NAMES[p.stem] for p in CHAPTERS), "labs", "semester", "judgement"]:
         assert f"]({page}.md)" in guide, page
 
 
@@ -177,30 +181,30 @@ NOTES = sorted(GUIDE.glob("*.md"))
 # Still to be rewritten in this form: bare "section N" references, and "§ 1" without its heading words (09).
 PENDING: set[str] = set()
 REFERENCE = re.compile(r"§\s*(.*?)\s*(?=[,;:()\[\]*_|!?—–§]|\s(?:and|or|to)\s+§|\.(?:\s|$)|$)", flags=re.M)
-CHAPTER = re.compile(
-    r"\b(?:[Cc]hapters?|[Nn]otebook|[Ee]xercises?) (\d{1,2})\b|\bthis chapter\b|\|\s*(\d\d)(?: · [^|]*)?\s*(?=\|)"
-)
+#: A line names a chapter by its name in backticks ("the `segmentation` chapter's § 6 · ...", a table cell
+#: "`evaluation`"), or as "this chapter" (the page's own).
+CHAPTER = re.compile(r"`(" + "|".join(c.name for c in read()) + r")`|\bthis chapter\b")
 NUMBERED = re.compile(r"\b(cells?|sections?) (\d+|N)\b", flags=re.I)
 
 
-def _headings() -> dict[int, list[str]]:
-    """Every chapter's `## ` headings, by chapter number."""
+def _headings() -> dict[str, list[str]]:
+    """Every chapter's `## ` headings, by chapter name."""
     found = {}
-    for path in CHAPTERS:
-        nb = nbformat.read(path, as_version=4)
-        found[int(path.name[:2])] = [h for h in map(sections._heading, nb.cells) if h is not None]
+    for chapter in read():
+        nb = nbformat.read(REPO / chapter.notebook, as_version=4)
+        found[chapter.name] = [h for h in map(sections._heading, nb.cells) if h is not None]
     return found
 
 
-def reference_problems(text: str, own: int | None, headings: dict[int, list[str]]) -> list[str]:
+def reference_problems(text: str, own: str | None, headings: dict[str, list[str]]) -> list[str]:
     """Problems with the places an instructor page names, as messages (empty when all is well).
 
     A `§` reference is the text after `§` up to a punctuation mark (`,;:()[]*_|!?`, a dash, a full
     stop at a word's end), the next `§` (or "and", "or", "to" before it) or the line's end; it
     must be a chapter's heading or its start, cut at a word's end (or a whole heading, followed by
     the rest of the sentence). Its chapter is the last one the
-    line names before it ("chapter 07", "Chapter 7's", "exercise 07", a table cell "06" or
-    "07 · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
+    line names before it (its name in backticks, "the `evaluation` chapter", a table cell "`evaluation`" or
+    "`evaluation` · Title"; "this chapter" is ``own``), else ``own``; a page that is no chapter's (``own``
     None) must name the chapter in the line. "cell 12", "cells 3 and 4", "section 5" are refused,
     except in a discussion prompt quoted from the chapter.
     """
@@ -212,19 +216,17 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
         for match in REFERENCE.finditer(line):
             reference = match.group(1)
             if reference.count("`") % 2:
-                reference = reference[: reference.rindex("`")].rstrip()  # it ends a code span: `§ 6 · Training`
+                reference = reference[: reference.index("`")].rstrip()  # it ends a code span: `§ 6 · Training`
             named = list(CHAPTER.finditer(line[: match.start()]))
             chapter = own
             if named:
                 last = named[-1]
-                chapter = (
-                    own if last.group(1) is None and last.group(2) is None else int(last.group(1) or last.group(2))
-                )
+                chapter = own if last.group(1) is None else last.group(1)
             if chapter is None:
                 problems.append(f"line {number}: § {reference!r}: name its chapter in the same line")
                 continue
             if chapter not in headings:
-                problems.append(f"line {number}: § {reference!r}: there is no chapter {chapter:02d}")
+                problems.append(f"line {number}: § {reference!r}: there is no chapter {chapter}")
                 continue
             if not re.fullmatch(r"\d+ · \S.*|Setup|Recap", reference):
                 problems.append(f"line {number}: § {reference!r}: write § N · Heading words")
@@ -243,7 +245,7 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
                 hints = [f"its § {numeral} is {same_number[0]!r}"] if same_number else []
                 hints += [f"{same_words[0]!r} has these words"] if same_words and words else []
                 problems.append(
-                    f"line {number}: § {reference!r} is no heading of chapter {chapter:02d}"
+                    f"line {number}: § {reference!r} is no heading of the chapter {chapter}"
                     + (f" ({'; '.join(hints)})" if hints else "")
                 )
     return problems
@@ -255,68 +257,87 @@ def reference_problems(text: str, own: int | None, headings: dict[int, list[str]
     ids=lambda p: p.name,
 )
 def test_notes_name_places_by_section_heading(path: Path) -> None:
-    own = int(path.name[:2]) if path.name[:2].isdigit() else None
+    own = path.stem if path.stem in NAMES.values() else None
     problems = reference_problems(path.read_text(encoding="utf-8"), own, _headings())
     assert not problems, "\n".join(problems)
 
 
 HEADINGS = {
-    7: ["Setup", "3 · Choosing a threshold, honestly", "4 · How sure are we? Bootstrap confidence intervals"],
-    8: ["6 · Training on random patches, with a loss for rare pixels", "9 · What 8 test images can and cannot show"],
+    "evaluation": [
+        "Setup",
+        "3 · Choosing a threshold, honestly",
+        "4 · How sure are we? Bootstrap confidence intervals",
+    ],
+    "segmentation": [
+        "6 · Training on random patches, with a loss for rare pixels",
+        "9 · What 8 test images can and cannot show",
+    ],
 }
 
 
 @pytest.mark.parametrize(
     "text, own",
     [
-        ("See § 3 · Choosing a threshold, honestly.", 7),
-        ("In § 3 · Choosing a threshold, learners ...", 7),
-        ("(§ 4 · How sure are we?)", 7),
-        ("**The bootstrap (§ 4 · How sure).**", 7),
-        ("Chapter 08's § 6 · Training on random patches, and this chapter's § 3 · Choosing a threshold", 7),
-        ("as chapter 08, § 6 · Training on random patches; this chapter's § 3 · Choosing a threshold", 7),
-        ("| 4 | 08 | see § 6 · Training on random patches |", None),
-        ("(chapter 07, § 4 · How sure are we)", None),
-        ("§ Setup, which retrains the network", 7),
-        ("§ 9 · What 8 test images can and cannot show learners how wide the interval is", 8),
-        ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", 7),
-        ("§ Setup to § 3 · Choosing a threshold", 7),
-        ("written `§ 6 · Training on random patches` in chapter 08", 8),
-        ("> **Discuss.** Section 2 measured the spongy bone.", 0),  # quoted from the chapter
+        ("See § 3 · Choosing a threshold, honestly.", "evaluation"),
+        ("In § 3 · Choosing a threshold, learners ...", "evaluation"),
+        ("(§ 4 · How sure are we?)", "evaluation"),
+        ("**The bootstrap (§ 4 · How sure).**", "evaluation"),
+        (
+            "The `segmentation` chapter's § 6 · Training on random patches, and this chapter's § 3 · Choosing a"
+            " threshold",
+            "evaluation",
+        ),
+        (
+            "as the `segmentation` chapter, § 6 · Training on random patches; this chapter's § 3 · Choosing a"
+            " threshold",
+            "evaluation",
+        ),
+        ("| 4 | `segmentation` | see § 6 · Training on random patches |", None),
+        ("(the `evaluation` chapter, § 4 · How sure are we)", None),
+        ("§ Setup, which retrains the network", "evaluation"),
+        ("§ 9 · What 8 test images can and cannot show learners how wide the interval is", "segmentation"),
+        ("(§ 3 · Choosing a threshold and § 4 · How sure are we)", "evaluation"),
+        ("§ Setup to § 3 · Choosing a threshold", "evaluation"),
+        ("written `§ 6 · Training on random patches` in the `segmentation` chapter", "segmentation"),
+        ("> **Discuss.** Section 2 measured the spongy bone.", "medical_images"),  # quoted from the chapter
     ],
 )
-def test_section_references_that_resolve(text: str, own: int | None) -> None:
+def test_section_references_that_resolve(text: str, own: str | None) -> None:
     assert reference_problems(text, own, HEADINGS) == []
 
 
 @pytest.mark.parametrize(
     "text, own, problem",
     [
-        ("Then point to cell 9.", 7, "'cell 9'"),
-        ("cells 46 and 60 print", 7, "'cells 46'"),
-        ("Section 2 measured the bone", 7, "'Section 2'"),
+        ("Then point to cell 9.", "evaluation", "'cell 9'"),
+        ("cells 46 and 60 print", "evaluation", "'cells 46'"),
+        ("Section 2 measured the bone", "evaluation", "'Section 2'"),
         (
             "See § 4 · Choosing a threshold.",
-            7,
+            "evaluation",
             "'3 · Choosing a threshold, honestly' has these words",
         ),  # the number of another heading
         (
             "See § 3 · Choosing the threshold.",
-            7,
+            "evaluation",
             "its § 3 is '3 · Choosing a threshold, honestly'",
         ),  # words the heading does not have
-        ("See § 3 · Choosing a thresh.", 7, "no heading"),  # cut inside a word
-        ("§ 3 · Choosing a threshold honestly learners", 7, "no heading"),  # runs on: end it with punctuation
-        ("See § 6 · Training on random patches.", 7, "no heading"),  # another chapter's, not named
+        ("See § 3 · Choosing a thresh.", "evaluation", "no heading"),  # cut inside a word
+        (
+            "§ 3 · Choosing a threshold honestly learners",
+            "evaluation",
+            "no heading",
+        ),  # runs on: end it with punctuation
+        ("See § 6 · Training on random patches.", "evaluation", "no heading"),  # another chapter's, not named
         ("See § 3 · Choosing a threshold.", None, "name its chapter"),
-        ("(chapter 13, § 3 · Choosing a threshold)", None, "no chapter 13"),
-        ("See § 3.", 7, "write § N · Heading words"),
-        ("§ 9 · What 8 test images can show learners", 8, "no heading"),  # not the whole heading: end it
-        ("§ 1 shows that", 7, "write § N · Heading words"),
-        ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", 7, "no heading"),
-        ("- In section 2 of chapter 07 learners ...", 7, "'section 2'"),
+        ("(the `scale` chapter, § 3 · Choosing a threshold)", None, "no chapter scale"),
+        ("See § 3.", "evaluation", "write § N · Heading words"),
+        ("§ 9 · What 8 test images can show learners", "segmentation", "no heading"),  # not the whole heading: end it
+        ("§ 1 shows that", "evaluation", "write § N · Heading words"),
+        ("(§ 3 · Choosing a threshold and then § 4 · How sure are we)", "evaluation", "no heading"),
+        ("- In section 2 of the `evaluation` chapter learners ...", "evaluation", "'section 2'"),
     ],
 )
-def test_section_references_that_do_not(text: str, own: int | None, problem: str) -> None:
+def test_section_references_that_do_not(text: str, own: str | None, problem: str) -> None:
     problems = reference_problems(text, own, HEADINGS)
     assert problems and problem in problems[0], problems

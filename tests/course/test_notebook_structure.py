@@ -9,6 +9,7 @@ import pytest
 from helpers import REPO
 
 from authoring import scaffolding
+from authoring.chapters import read
 from authoring.rules import IGNORE_TAG, ignored_without_check, unbacked_claims
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -39,7 +40,7 @@ def test_no_test_scaffolding_in_the_code(path: Path) -> None:
 
 def test_there_are_chapters() -> None:
     assert NOTEBOOKS, "no notebooks found under notebooks/"
-    assert NOTEBOOKS[0].name == "00_medical_images.ipynb"
+    assert NOTEBOOKS[0] == REPO / read()[0].notebook
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

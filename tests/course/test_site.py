@@ -10,9 +10,11 @@ import pytest
 from helpers import REPO
 
 from authoring import site, site_check
+from authoring.chapters import by_name
 
 HUB = "https://hub.example.edu"
-SCREENSHOTS = {"README.html": "site-home.png", "notebooks/07_evaluation.html": "site-chapter.png"}
+EVALUATION = by_name("evaluation")
+SCREENSHOTS = {"README.html": "site-home.png", f"notebooks/{EVALUATION.stem}.html": "site-chapter.png"}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def test_every_chapter_exercise_and_instructor_page_and_no_solution(html: Path) 
     for page in html.rglob("*.html"):
         assert "BEGIN SOLUTION" not in page.read_text(encoding="utf-8"), page
     home = _page(html, "README")
-    assert "07 · Evaluating honestly" in home and 'href="notebooks/07_evaluation.html"' in home
+    assert f"{EVALUATION.number} · {EVALUATION.title}" in home and f'href="notebooks/{EVALUATION.stem}.html"' in home
 
 
 def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -> None:
@@ -52,13 +54,14 @@ def test_chapters_have_outputs_markers_and_launch_and_source_links(html: Path) -
 
 def test_collapsed_claim_cells_show_their_line_behind_a_show_code_toggle(html: Path) -> None:
     """A cell collapsed in JupyterLab (jupyter.source_hidden) is collapsed on the site, its output in view."""
-    page = _page(html, "notebooks/15_few_labels")
+    page = _page(html, f"notebooks/{by_name('few_labels').stem}")
     assert page.count("tag_hide-input") >= 5 and "Show code" in page
     assert "✓" in page  # the claims' one-line verdicts stay visible
-    plain = _page(html, "notebooks/01_convolution")
+    convolution = by_name("convolution")
+    plain = _page(html, f"notebooks/{convolution.stem}")
     assert plain.count("tag_hide-input") == sum(
         1
-        for cell in json.loads((REPO / "notebooks" / "01_convolution.ipynb").read_text(encoding="utf-8"))["cells"]
+        for cell in json.loads((REPO / convolution.notebook).read_text(encoding="utf-8"))["cells"]
         if cell["metadata"].get("jupyter", {}).get("source_hidden")
     )
 
@@ -67,8 +70,9 @@ def test_a_chapter_ends_with_its_quiz_answers_behind_a_toggle(html: Path) -> Non
     """The quiz works without a kernel: each answer is folded, and its section link resolves (checked below)."""
     from medlearn.quiz import load_quiz
 
-    page = _page(html, "notebooks/00_medical_images")
-    questions = load_quiz("00_medical_images").questions
+    first = by_name("medical_images")
+    page = _page(html, f"notebooks/{first.stem}")
+    questions = load_quiz(first.stem).questions
     assert page.count("<summary>Answer</summary>") == len(questions)
     assert page.index('id="quiz"') > page.index('id="recap"')
     assert 'href="#hounsfield-units"' in page or 'href="#2--hounsfield-units"' in page

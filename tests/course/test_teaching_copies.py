@@ -1,7 +1,7 @@
 """A chapter that writes its own version of a library function (a teaching copy) also checks that the two agree.
 
 A function defined in a chapter under the name of a public medlearn function is a teaching copy
-(chapter 06 writes `to_network_input` in two lines; the library's holds the checks). The chapter must
+(the CNN-training chapter writes `to_network_input` in two lines; the library's holds the checks). The chapter must
 import the library's function (under an alias) and compare the two in a cell that asserts (``assert``, or
 ``medlearn.claims.claim``, which fails under the tests as an assert does), or the chapter's own test file
 (``tests/course/test_twins_<name>.py``, keyed by the chapter's name) must take the copy out of the stored chapter

@@ -1,6 +1,6 @@
-"""Chapter 06's code against the library's twins: the chapter says so in a sentence, the test checks it.
+"""The CNN-training chapter's code against the library's twins: the chapter says so in a sentence, the test checks it.
 
-Chapter 06 builds its network (``build_cnn``) and trains it with a recipe written out in its cells; it then
+The chapter builds its network (``build_cnn``) and trains it with a recipe written out in its cells; it then
 says that ``medlearn.models.small_cnn`` builds the same network and that ``fit_small_cnn`` runs the same recipe
 (class weights, learning rate, epochs, batch size, the patience of early stopping and of the schedule) and
 that ``to_network_input`` prepares images as its section 2 does, which
@@ -17,7 +17,9 @@ import re
 import numpy as np
 from helpers import REPO, one_code_cell
 
-CHAPTER = REPO / "notebooks" / "06_cnn_training.ipynb"
+from authoring.chapters import by_name
+
+CHAPTER = REPO / by_name("cnn_training").notebook
 
 
 def _cell(start: str) -> str:

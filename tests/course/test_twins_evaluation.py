@@ -1,4 +1,4 @@
-"""Chapter 07's statements that hold by their formulas or by construction, for any model: code tests.
+"""The evaluation chapter's statements that hold by their formulas or by construction, for any model: code tests.
 
 The chapter states them once (the NPV rises and the accuracy moves towards the specificity as prevalence falls;
 Platt and temperature scaling, fitted on validation to minimise the log loss, lower it there) and backs with claims
@@ -16,12 +16,12 @@ from sklearn.metrics import log_loss
 
 
 def ppv_at(prevalence: float, sensitivity: float, specificity: float) -> float:
-    """Chapter 07, section 1: Bayes' rule for the PPV."""
+    """The evaluation chapter, section 1: Bayes' rule for the PPV."""
     return sensitivity * prevalence / (sensitivity * prevalence + (1 - specificity) * (1 - prevalence))
 
 
 def npv_at(prevalence: float, sensitivity: float, specificity: float) -> float:
-    """Chapter 07, section 1: Bayes' rule for the NPV."""
+    """The evaluation chapter, section 1: Bayes' rule for the NPV."""
     return specificity * (1 - prevalence) / (specificity * (1 - prevalence) + (1 - sensitivity) * prevalence)
 
 

@@ -1,7 +1,8 @@
-"""Chapter 10's code against the library's twins: its Dice of one label equals ``medlearn.segmentation.dice``, and
-its smooth random deformation fields are the ones exercise 10 makes (``medlearn.check._registration_data``).
+"""The registration chapter's code against the library's twins: its Dice of one label equals
+``medlearn.segmentation.dice``, and its smooth random deformation fields are the ones its exercises make
+(``medlearn.check._registration_data``).
 
-Chapter 10 writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 7);
+The chapter writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 7);
 the library's ``dice`` takes two masks. That the two agree is a check of code, not a finding about data, so it
 lives here rather than in the learner's reading path. The function is read from the stored notebook (only its
 ``def``, not the rest of its cell, which runs a registration), so an edit to the chapter that the library does not
@@ -16,9 +17,10 @@ import numpy as np
 import pytest
 from helpers import REPO, one_code_cell
 
+from authoring.chapters import by_name
 from medlearn.segmentation import dice
 
-CHAPTER = REPO / "notebooks" / "10_registration.ipynb"
+CHAPTER = REPO / by_name("registration").notebook
 
 
 def _cell(start: str) -> str:
@@ -44,7 +46,8 @@ def test_the_chapters_dice_of_one_label_is_the_librarys_dice(seed: int) -> None:
 
 @pytest.mark.parametrize(("largest", "seed"), [(16, 1), (32, 1), (8, 3)])
 def test_the_chapters_smooth_field_is_the_one_the_exercises_use(largest: float, seed: int) -> None:
-    """Exercise 10 makes its deformation fields with the library's ``smooth_field``: the chapter's, field for field."""
+    """The chapter's exercises make their deformation fields with the library's ``smooth_field``: the chapter's,
+    field for field."""
     from scipy import ndimage
 
     from medlearn.check._registration_data import _template, smooth_field

@@ -1,7 +1,8 @@
 """python3 course.py grade: real learner copies graded, and hostile or broken submissions graded honestly.
 
 Each submission runs in its own kernel, process and folder (medlearn.classroom.runner); the cases below are the
-ones the README documents. Chapter 00's exercises are used: their kernel starts and runs in a few seconds.
+ones the README documents. The medical-images chapter's exercises are used: their kernel starts and runs in a few
+seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import psutil
 import pytest
 from helpers import REPO
 
+from authoring.chapters import by_name
 from medlearn.classroom import (
     Submission,
     chapter_tasks,
@@ -32,7 +34,7 @@ from medlearn.classroom import (
 )
 from medlearn.classroom import grade as grade_module
 
-CHAPTER = "00_medical_images"
+CHAPTER = by_name("medical_images").stem
 SOLUTION = REPO / "exercises" / "solutions" / f"{CHAPTER}.ipynb"
 LEARNER = REPO / "exercises" / f"{CHAPTER}.ipynb"
 TASKS = chapter_tasks(CHAPTER)
@@ -51,7 +53,7 @@ def test_a_class_folder_gives_full_marks_zero_and_honest_notes(tmp_path: Path) -
     shutil.copy(SOLUTION, folder / "ana.ipynb")
     shutil.copy(LEARNER, folder / "ben.ipynb")
     (folder / "carol" / "exercises.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n not a notebook")
-    shutil.copy(REPO / "exercises" / "01_convolution.ipynb", folder / "dan.ipynb")
+    shutil.copy(REPO / by_name("convolution").exercise, folder / "dan.ipynb")
     # A rerun writes into the folder it grades: its own earlier output is not a learner. No --chapter: the class's
     # chapter is the one most notebooks are for, so dan's notebook of another chapter is the wrong chapter.
     (folder / "grades.csv").write_text("learner,total\n", encoding="utf-8")

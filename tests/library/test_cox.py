@@ -1,6 +1,6 @@
 """medlearn.cox.proportional_hazards_test: the exact score test of cox.zph, checked against a direct computation
-of the extended model's score and information, against the values an independent review of chapter 17 computed
-on GBSG2 (and confirmed with likelihood-ratio fits), by hand where times are tied, and on data with and without
+of the extended model's score and information, against the values an independent review of the prognosis chapter
+computed on GBSG2 (and confirmed with likelihood-ratio fits), by hand where times are tied, and on data with and without
 a changing effect (cox_information and schoenfeld_residuals are tested in test_survival.py)."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def test_the_score_test_is_the_extended_models_score_and_information() -> None:
 
 
 def test_gbsg2_fails_the_check_as_the_review_computed() -> None:
-    """The exact score test on chapter 17's model, as an independent review computed it (and confirmed with
+    """The exact score test on the prognosis chapter's model, as an independent review computed it (and confirmed with
     likelihood-ratio tests): global p 0.0037 (km) and 0.0020 (rank); age 0.0012; grade III 0.0030; grade 0.0047."""
     gbsg2 = load_cohort("gbsg2")
     X = OneHotEncoder().fit_transform(gbsg2.features)

@@ -1,4 +1,4 @@
-"""The Wisconsin selections that chapters 03 and 04 and their checks share."""
+"""The Wisconsin selections that the SVM and random-forest chapters and their checks share."""
 
 from __future__ import annotations
 

@@ -242,7 +242,7 @@ def test_a_cr_header_without_pixel_data_is_refused_by_pixel_data() -> None:
 
 
 def test_an_absent_body_part_view_or_age_is_named_as_not_checked(images: np.ndarray) -> None:
-    # A de-identified file (chapter 11's profile removes Patient's Age) must not be reported as age-checked.
+    # A de-identified file (the privacy chapter's profile removes Patient's Age) must not be reported as age-checked.
     dataset = image_to_dicom(images[0])
     _, checks = dicom_to_input(dataset)
     assert "BodyPartExamined" in checks and "ViewPosition" in checks

@@ -1,5 +1,6 @@
 """medlearn.deploy.encoding and the input path's bounds: what a file's bytes claim is read, and refused where it
-would cost more than the request's size, before anything is inflated or decoded (review of chapter 18, H1 and H3)."""
+would cost more than the request's size, before anything is inflated or decoded (review of the deployment chapter, H1
+and H3)."""
 
 from __future__ import annotations
 
