@@ -122,7 +122,8 @@ def load(path: Path | None = None, repo: Path = REPO) -> list[Chapter]:
     """The listed chapters (``path``, by default ``repo``'s list), in order, checked against ``repo``: every notebook
     in ``notebooks/`` is listed, under the number of its place in the list (a file left off or misnumbered is an
     error)."""
-    listed = read(path or repo / "authoring" / "chapters.json")
+    path = path or repo / "authoring" / "chapters.json"
+    listed = read(path)
     stems = sorted(p.stem for p in (repo / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     missing = sorted(set(stems) - {c.stem for c in listed})
     if missing:

@@ -37,6 +37,7 @@ def test_a_row_edited_by_hand_or_a_missing_chapter_is_found(tmp_path: Path) -> N
         (repo / folder).mkdir(parents=True)
     for page in (*chapters.LEARNER_PAGES, chapters.GUIDE):
         shutil.copy(REPO / page, repo / page)
+    shutil.copy(chapters.LIST, repo / "authoring" / "chapters.json")  # the one list, which the tables are made from
     first = chapters.load()[0]
     shutil.copy(REPO / "notebooks" / f"{first.stem}.ipynb", repo / "notebooks")
     shutil.copy(REPO / "exercises" / f"{first.stem}.ipynb", repo / "exercises")

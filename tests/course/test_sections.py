@@ -138,8 +138,9 @@ def test_the_course_pages_state_the_computed_times(tmp_path) -> None:
 
 def test_a_hand_edited_course_time_is_found(tmp_path) -> None:
     repo = tmp_path / "repo"
-    for folder in ("notebooks", "instructors"):
+    for folder in ("notebooks", "instructors", "authoring"):
         (repo / folder).mkdir(parents=True)
+    (repo / "authoring" / "chapters.json").write_bytes((sections.REPO / "authoring" / "chapters.json").read_bytes())
     path = CHAPTERS[0]
     (repo / "notebooks" / path.name).write_bytes(path.read_bytes())
     for page in ("README.md", "START_HERE.md"):
