@@ -84,8 +84,8 @@ def read(path: Path = LIST) -> list[Chapter]:
     """Every chapter of the list, numbered by its place, each entry checked (no notebook needed).
 
     Example:
-        >>> [c.stem for c in read()][:2]
-        ['00_medical_images', '01_convolution']
+        >>> [(c.number, c.name) for c in read()][:2]
+        [('00', 'medical_images'), ('01', 'convolution')]
     """
     entries = json.loads(path.read_text(encoding="utf-8"))["chapters"]
     listed = []

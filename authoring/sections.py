@@ -41,9 +41,10 @@ from authoring._paths import REPO
 from medlearn.quiz import section_anchor
 
 LEVELS = ("core", "optional")
-#: A newcomer's pace: two residents (Python, no machine learning) who timed their first reading of chapters 05, 06
-#: and 07 needed about 1.2 to 1.6 times what 100 words, 8 lines and a minute a figure gave; this pace gives their
-#: times within about a sixth (112, 110 and 104 min of core against their 120, 105 and 90).
+#: A newcomer's pace: two residents (Python, no machine learning) who timed their first reading of the chapters
+#: how_networks_learn, cnn_training and evaluation needed about 1.2 to 1.6 times what 100 words, 8 lines and a
+#: minute a figure gave; this pace gives their times within about a sixth (112, 110 and 104 min of core against
+#: their 120, 105 and 90).
 WORDS_PER_MINUTE = 70
 CODE_LINES_PER_MINUTE = 5
 FIGURE_MINUTES = 1.5

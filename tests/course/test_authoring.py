@@ -202,3 +202,12 @@ def test_the_authoring_tools_examples_run(name: str) -> None:
     module = importlib.import_module(f"authoring.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_a_chapter_numbered_in_a_docstring_is_found_by_the_check(course_copy: Path) -> None:
+    module = course_copy / "medlearn" / "metrics.py"
+    module.write_text(module.read_text(encoding="utf-8").replace('"""', '"""As chapter 07 shows, ', 1), "utf-8")
+    problems = authoring_main._rules_check(course_copy)
+    assert [p for p in problems if "metrics.py" in p] == [
+        "medlearn/metrics.py line 1: chapter 07: name the chapter, never its number"
+    ]

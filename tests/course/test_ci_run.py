@@ -117,7 +117,7 @@ def test_the_detector_sees_a_notebook_that_trains_only_through_the_library(tmp_p
     library = ("code", "from medlearn.models import fit_small_cnn\nmodel, history = fit_small_cnn(X, y, X, y, seed=0)")
     keras = ("code", "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.fit(X, y, epochs=1)")
     sklearn = ("code", "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)")
-    words = ("markdown", "Chapter 06 trained it with `fit_small_cnn(...)`; here we load the stored weights.")
+    words = ("markdown", "The CNN chapter trained it with `fit_small_cnn(...)`; here we load the stored weights.")
     named = ("code", "from medlearn.models import fit_small_cnn\nhelp(fit_small_cnn)")
     assert trains_a_network(_notebook(tmp_path, library), trainers)
     assert trains_a_network(_notebook(tmp_path, keras), trainers)
