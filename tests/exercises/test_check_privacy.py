@@ -1,5 +1,5 @@
-"""medlearn.check.privacy: right answers pass and typical mistakes get their hint (tests/course/test_exercises.py checks that
-odd answers never raise and that the learner's copy reports "not done")."""
+"""medlearn.check.privacy: right answers pass and typical mistakes get their hint (tests/course/test_exercises.py
+checks that odd answers never raise and that the learner's copy reports "not done")."""
 
 from __future__ import annotations
 
