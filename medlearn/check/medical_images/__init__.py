@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 00, what a medical image is.
+"""Checks for the exercises of the medical_images chapter, what a medical image is.
 
 In the exercise notebook::
 
@@ -6,21 +6,23 @@ In the exercise notebook::
     check.to_hounsfield(to_hounsfield)
 
 The checks use pydicom's real example files and label arrays made with a known
-share of each class.
+share of each class. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
 """
 
 from __future__ import annotations
 
 import copy
-import warnings
 from typing import Any
 
 import numpy as np
 from pydicom.dataset import Dataset
-from pydicom.uid import UID
 
-from ..data import dicom_example, window
-from .core import Wrong, as_array, as_number, call, task
+from ...data import dicom_example, window
+from ..core import Mistake, Wrong, as_array, as_number, close, compared, task
+from . import _data
+from . import _deidentify as _m
+from ._deidentify import IDENTIFYING as IDENTIFYING  # the keywords deidentify must empty, named in its hints
+from ._deidentify import UIDS as UIDS  # the UIDs deidentify must replace
 
 __all__ = [
     "apply_window",
@@ -32,227 +34,210 @@ __all__ = [
 ]
 
 
-@task(
+def _ct_case() -> tuple[np.ndarray, float, float]:
+    ct = dicom_example("ct")
+    return ct.pixel_array, float(ct.RescaleSlope), float(ct.RescaleIntercept)
+
+
+@compared(
     hints=[
         "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
         "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
         "return stored.astype(float) * slope + intercept",
-    ]
-)
-def to_hounsfield(function: Any) -> None:
-    ct = dicom_example("ct")
-    cases = [
-        (ct.pixel_array, float(ct.RescaleSlope), float(ct.RescaleIntercept)),
+    ],
+    cases=lambda: [
+        _ct_case(),
         (np.array([[0, 1000], [3000, 4095]], dtype=np.uint16), 1.0, -1024.0),
         (np.array([[10, 20]], dtype=np.int16), 2.5, -100.0),
-    ]
-    for stored, slope, intercept in cases:
-        want = stored.astype(np.float64) * slope + intercept
-        got = as_array(call(function, stored.copy(), slope, intercept), "your result", shape=stored.shape)
-        if np.allclose(got, want):
-            continue
-        if np.allclose(got, stored * slope):
-            raise Wrong("the intercept is missing: HU = stored * slope + intercept.")
-        if np.allclose(got, stored.astype(np.float64) + intercept) and slope != 1:
-            raise Wrong("the slope is missing: HU = stored * slope + intercept.")
-        if np.allclose(got, (stored.astype(np.float64) + intercept) * slope):
-            raise Wrong("the order is off: multiply by the slope first, then add the intercept.")
-        if stored.dtype == np.uint16:
-            raise Wrong(
-                "right for the CT slice, wrong for unsigned (uint16) pixels: uint16 cannot hold negative numbers, "
-                "so -1024 wraps around. Convert first: stored.astype(float)."
-            )
-        raise Wrong(
-            f"the values differ from stored * slope + intercept (largest difference {np.max(np.abs(got - want)):.3g})."
-        )
+    ],
+    read=lambda value, stored, *_: as_array(value, "your result", shape=stored.shape),
+    mistakes=[
+        Mistake("no intercept", lambda s, a, b: s * a, "the intercept is missing: HU = stored * slope + intercept."),
+        Mistake(
+            "no slope", lambda s, a, b: s.astype(float) + b, "the slope is missing: HU = stored * slope + intercept."
+        ),
+        Mistake(
+            "intercept first",
+            lambda s, a, b: (s.astype(float) + b) * a,
+            "the order is off: multiply by the slope first, then add the intercept.",
+        ),
+        Mistake(
+            "unsigned wraps",
+            lambda s, a, b: (s * a + b).astype(s.dtype),
+            "right for the CT slice, wrong for unsigned (uint16) pixels: uint16 cannot hold negative numbers, "
+            "so -1024 wraps around. Convert first: stored.astype(float).",
+            spot=lambda got, want, stored, *_: stored.dtype == np.uint16,
+        ),
+    ],
+    otherwise=lambda got, want, *_: (
+        f"the values differ from stored * slope + intercept (largest difference {np.max(np.abs(got - want)):.3g})."
+    ),
+)
+def to_hounsfield(stored: np.ndarray, slope: float, intercept: float) -> np.ndarray:
+    return stored.astype(np.float64) * slope + intercept
 
 
-@task(
+def _out_of_range(got: np.ndarray, *_: Any) -> str:
+    return f"your values run from {got.min():.3g} to {got.max():.3g}; a display window maps to 0 (black) .. 1 (white)."
+
+
+@compared(
     hints=[
         "The window runs from low = center - width / 2 to high = center + width / 2.",
         "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
         "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
-    ]
+    ],
+    cases=lambda: [
+        (np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]]), center, width)
+        for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0))
+    ],
+    read=lambda value, hu, *_: as_array(value, "your result", shape=hu.shape),
+    same=lambda got, want: close(got, want, atol=1e-6),
+    mistakes=[
+        Mistake(
+            "not clipped",
+            lambda h, c, w: (h - (c - w / 2)) / w,
+            "right inside the window, but values outside it must be clipped to 0 and 1: np.clip(..., 0, 1).",
+        ),
+        Mistake(
+            "twice too wide",
+            lambda h, c, w: np.clip((h - (c - w)) / (2 * w), 0, 1),
+            "your window is twice too wide: it spans center - width/2 to center + width/2, not center +- width.",
+        ),
+        Mistake(
+            "0 to 255",
+            lambda h, c, w: 255 * window(h, c, w),
+            _out_of_range,
+            spot=lambda got, *_: got.min() < -1e-9 or got.max() > 1 + 1e-9,
+        ),
+    ],
+    otherwise=lambda *_: (
+        "the values differ: the lower end of the window, center - width/2, maps to 0, the upper end to 1, "
+        "linearly in between."
+    ),
 )
-def apply_window(function: Any) -> None:
-    hu = np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]])
-    for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0)):
-        want = window(hu, center, width)
-        got = as_array(call(function, hu.copy(), center, width), "your result", shape=hu.shape)
-        if np.allclose(got, want, atol=1e-6):
-            continue
-        if got.min() < -1e-9 or got.max() > 1 + 1e-9:
-            if np.allclose(got, (hu - (center - width / 2)) / width):
-                raise Wrong(
-                    "right inside the window, but values outside it must be clipped to 0 and 1: np.clip(..., 0, 1)."
-                )
-            raise Wrong(
-                f"your values run from {got.min():.3g} to {got.max():.3g}; a display window maps to 0 (black) .. 1 "
-                f"(white)."
-            )
-        if np.allclose(got, np.clip((hu - (center - width)) / (2 * width), 0, 1)):
-            raise Wrong(
-                "your window is twice too wide: it spans center - width/2 to center + width/2, not center +- width."
-            )
-        raise Wrong(
-            "the values differ: the lower end of the window, center - width/2, maps to 0, the upper end to 1, "
-            "linearly in between."
-        )
+def apply_window(hu: np.ndarray, center: float, width: float) -> np.ndarray:
+    return window(hu, center, width)
 
 
-@task(
+#: The example files field_of_view_mm is checked on, by their modality: the messages name them.
+_FOV_EXAMPLES = {"CT": "ct", "MR": "overlay"}
+
+
+def _two_numbers(value: Any) -> np.ndarray:
+    got = as_array(value, "your result")
+    if got.shape != (2,):
+        raise Wrong(f"return two numbers, (height_mm, width_mm); yours has shape {got.shape}.")
+    return got
+
+
+def _field_of_view(ds: Dataset) -> np.ndarray:
+    row_spacing, col_spacing = (float(s) for s in ds.PixelSpacing)
+    return np.array([int(ds.Rows) * row_spacing, int(ds.Columns) * col_spacing])
+
+
+def _swapped(got: np.ndarray, ds: Dataset) -> str:
+    return (
+        f"height and width are swapped (the {_FOV_EXAMPLES[ds.Modality]} image has {ds.Rows} rows and {ds.Columns} "
+        "columns): height is Rows x spacing between rows."
+    )
+
+
+@compared(
     hints=[
         "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
         "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
-    ]
+    ],
+    cases=lambda: [(dicom_example(name),) for name in _FOV_EXAMPLES.values()],
+    read=lambda value, ds: _two_numbers(value),
+    same=lambda got, want: close(got, want, rtol=1e-4),
+    mistakes=[
+        Mistake(
+            "pixels",
+            lambda ds: (ds.Rows, ds.Columns),
+            "you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel).",
+        ),
+        Mistake("swapped", lambda ds: _field_of_view(ds)[::-1], _swapped),
+    ],
+    otherwise=lambda got, want, ds: (
+        f"for the {_FOV_EXAMPLES[ds.Modality]} example you returned {np.round(got, 2)}, "
+        f"expected {np.round(want, 2)} mm."
+    ),
 )
-def field_of_view_mm(function: Any) -> None:
-    for name in ("ct", "overlay"):
-        ds = dicom_example(name)
-        rows, cols = int(ds.Rows), int(ds.Columns)
-        row_spacing, col_spacing = (float(s) for s in ds.PixelSpacing)
-        want = np.array([rows * row_spacing, cols * col_spacing])
-        got = as_array(call(function, ds), "your result")
-        if got.shape != (2,):
-            raise Wrong(f"return two numbers, (height_mm, width_mm); yours has shape {got.shape}.")
-        if np.allclose(got, want, rtol=1e-4):
-            continue
-        if np.allclose(got, [rows, cols]):
-            raise Wrong("you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel).")
-        if np.allclose(got, want[::-1], rtol=1e-4):
-            raise Wrong(
-                f"height and width are swapped (the {name} image has {rows} rows and {cols} columns): "
-                "height is Rows x spacing between rows."
-            )
-        raise Wrong(f"for the {name} example you returned {np.round(got, 2)}, expected {np.round(want, 2)} mm.")
+def field_of_view_mm(ds: Dataset) -> np.ndarray:
+    return _field_of_view(ds)
 
 
-def _labels(n_malignant: int, n_benign: int, seed: int) -> np.ndarray:
-    labels = np.array([0] * n_malignant + [1] * n_benign)
-    return np.random.default_rng(seed).permutation(labels)
-
-
-@task(
+@compared(
     hints=[
         "Look up the label names: medmnist_info('breastmnist').label_names.",
         "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
-    ]
+    ],
+    cases=lambda: [
+        (_data.labels(n_malignant, n_benign, seed=n_malignant),)
+        for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15))
+    ],
+    read=lambda value, _: as_number(value, "your fraction"),
+    mistakes=[
+        Mistake(
+            "label 1",
+            lambda y: np.mean(y == 1),
+            "you computed the share of label 1, which in BreastMNIST means normal or benign. Malignant is label 0.",
+        ),
+        Mistake(
+            "count", lambda y: np.sum(y == 0), "you returned a count; divide by the number of images to get a fraction."
+        ),
+    ],
+    otherwise=lambda value, want, y: (
+        f"for {np.sum(y == 0)} malignant of {y.size} images you returned {value:.3g}, expected {want:.3g}."
+    ),
 )
-def malignant_fraction(function: Any) -> None:
-    for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15)):
-        labels = _labels(n_malignant, n_benign, seed=n_malignant)
-        want = n_malignant / (n_malignant + n_benign)
-        value = as_number(call(function, labels.copy()), "your fraction")
-        if np.isclose(value, want):
-            continue
-        if np.isclose(value, 1 - want):
-            raise Wrong(
-                "you computed the share of label 1, which in BreastMNIST means normal or benign. Malignant is label 0."
-            )
-        if np.isclose(value, n_malignant):
-            raise Wrong("you returned a count; divide by the number of images to get a fraction.")
-        raise Wrong(
-            f"for {n_malignant} malignant of {n_malignant + n_benign} images you returned {value:.3g}, expected "
-            f"{want:.3g}."
-        )
+def malignant_fraction(y: np.ndarray) -> float:
+    return np.sum(y == 0) / y.size
 
 
-@task(
+def _precision(y: np.ndarray, p: np.ndarray) -> float:
+    return np.sum((y == 0) & (p == 0)) / max(np.sum(p == 0), 1)
+
+
+def _sensitivity_case() -> tuple[np.ndarray, np.ndarray]:
+    y = _data.labels(40, 110, seed=1)
+    return y, _data.predictions(y, right=0.8, seed=2)  # 80 % right
+
+
+@compared(
     hints=[
         "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, "
         "label 0.",
         "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
-    ]
-)
-def malignant_sensitivity(function: Any) -> None:
-    labels = _labels(40, 110, seed=1)
-    rng = np.random.default_rng(2)
-    predictions = np.where(rng.random(labels.size) < 0.8, labels, 1 - labels)  # 80 % right
-    malignant, predicted_malignant = labels == 0, predictions == 0
-    want = np.sum(malignant & predicted_malignant) / np.sum(malignant)
-    value = as_number(call(function, labels.copy(), predictions.copy()), "your sensitivity")
-    if np.isclose(value, want):
-        return
-    benign_recall = np.sum(~malignant & ~predicted_malignant) / np.sum(~malignant)
-    if np.isclose(value, benign_recall):
-        raise Wrong(
+    ],
+    cases=lambda: [_sensitivity_case()],
+    read=lambda value, *_: as_number(value, "your sensitivity"),
+    mistakes=[
+        Mistake(
+            "recall of label 1",
+            lambda y, p: np.sum((y == 1) & (p == 1)) / np.sum(y == 1),
             "you computed the recall of label 1 (normal or benign), the default of sklearn's recall_score. "
-            "For cancer, label 0 is the positive class: recall_score(labels, predictions, pos_label=0)."
-        )
-    if np.isclose(value, np.mean(labels == predictions)):
-        raise Wrong(
-            "you computed the accuracy. Sensitivity counts only the malignant cases: how many of them were found?"
-        )
-    if np.isclose(value, np.sum(malignant & predicted_malignant) / max(np.sum(predicted_malignant), 1)):
-        raise Wrong(
+            "For cancer, label 0 is the positive class: recall_score(labels, predictions, pos_label=0).",
+        ),
+        Mistake(
+            "accuracy",
+            lambda y, p: np.mean(y == p),
+            "you computed the accuracy. Sensitivity counts only the malignant cases: how many of them were found?",
+        ),
+        Mistake(
+            "precision",
+            _precision,
             "you computed the precision (of the images called malignant, how many are). "
-            "Sensitivity divides by the number of truly malignant images."
-        )
-    raise Wrong(f"you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images).")
-
-
-#: What deidentify must leave empty (or remove): identifying text and the dates of the visit.
-IDENTIFYING = (
-    "PatientName",
-    "PatientID",
-    "PatientBirthDate",
-    "InstitutionName",
-    "StationName",
-    "StudyDate",
-    "SeriesDate",
-    "AcquisitionDate",
-    "ContentDate",
+            "Sensitivity divides by the number of truly malignant images.",
+        ),
+    ],
+    otherwise=lambda value, want, *_: (
+        f"you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images)."
+    ),
 )
-
-#: What deidentify must replace by new UIDs, derived from the old UID and a secret: never blank a UID.
-UIDS = ("StudyInstanceUID", "SeriesInstanceUID", "SOPInstanceUID", "FrameOfReferenceUID")
-
-_SECRET = "the hospital's secret, kept out of the data"
-
-
-def _valid_uid(text: str) -> bool:
-    with warnings.catch_warnings():  # pydicom warns about the invalid UID it is asked to judge
-        warnings.simplefilter("ignore")
-        return UID(text).is_valid
-
-
-def _uids(ds: Dataset) -> dict[str, str]:
-    return {k: str(ds.get(k, "") or "") for k in UIDS if k in ds}
-
-
-def _deidentified(function: Any, ds: Dataset, secret: str) -> Dataset:
-    """The learner's result for ds, checked for the basics: a copy, blanked fields, new valid UIDs, same pixels."""
-    before = {k: str(ds.get(k, "")) for k in IDENTIFYING + UIDS}
-    pixels = ds.pixel_array.copy()
-    result = call(function, ds, secret)
-    if not isinstance(result, Dataset):
-        raise Wrong(f"return the de-identified pydicom Dataset, not {type(result).__name__}.")
-    if result is ds or {k: str(ds.get(k, "")) for k in IDENTIFYING + UIDS} != before:
-        raise Wrong("your function changed the original dataset. Work on a copy: copy.deepcopy(ds).")
-    left = [k for k in IDENTIFYING if str(result.get(k, "") or "").strip()]
-    if left:
-        raise Wrong(f"still filled in: {', '.join(left)}. Remove them (del ds.Keyword) or set them to ''.")
-    for keyword, old in _uids(ds).items():
-        new = str(result.get(keyword, "") or "").strip()
-        if not new:
-            raise Wrong(
-                f"{keyword} is empty or gone. The confidentiality profile (DICOM PS3.15, Annex E) never blanks "
-                "a UID: it replaces it with a new UID, so that the images of one study still belong together. "
-                "Use pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid])."
-            )
-        if new == old:
-            raise Wrong(
-                f"{keyword} is unchanged: the original UID still finds the study in the hospital's archive. "
-                "Replace it with a new UID derived from the old one and the secret."
-            )
-        if not _valid_uid(new):
-            raise Wrong(
-                f"your new {keyword} {new[:40]!r} is not a valid UID (digits and dots, at most 64 characters). "
-                "pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]) makes a valid one."
-            )
-    if "PixelData" not in result or not np.array_equal(result.pixel_array, pixels):
-        raise Wrong("the image itself must stay as it was: change only the header.")
-    return result
+def malignant_sensitivity(y: np.ndarray, p: np.ndarray) -> float:
+    return np.sum((y == 0) & (p == 0)) / np.sum(y == 0)
 
 
 @task(
@@ -265,53 +250,52 @@ def _deidentified(function: Any, ds: Dataset, secret: str) -> Dataset:
         "the secret nobody can recompute it.",
         "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
         "after you replaced it.",
-    ]
+    ],
+    mistakes=[
+        _m.NOT_A_DATASET,
+        _m.CHANGED_ORIGINAL,
+        _m.STILL_FILLED,
+        _m.BLANK_UID,
+        _m.SAME_UID,
+        _m.INVALID_UID,
+        _m.PIXELS,
+        _m.RANDOM_UID,
+        _m.MERGED,
+        _m.STUDY_SPLIT,
+        _m.IMAGES_MERGED,
+        _m.NO_SECRET,
+        _m.OLD_FILE_META,
+    ],
 )
 def deidentify(function: Any) -> None:
     original = dicom_example("ct")
-    first = _deidentified(function, original, _SECRET)
-    again = _deidentified(function, original, _SECRET)
-    old, new = _uids(original), _uids(first)
-    changed = [k for k in new if new[k] != _uids(again)[k]]
+    first = _m.deidentified(function, original, _m.SECRET)
+    again = _m.deidentified(function, original, _m.SECRET)
+    old, new = _m.uids(original), _m.uids(first)
+    changed = [k for k in new if new[k] != _m.uids(again)[k]]
     if changed:
-        raise Wrong(
-            f"the same file gave a different new {changed[0]} each time you ran it: a new random UID per call "
-            "splits one study into many. Derive the new UID from the old one and the secret: "
-            "generate_uid(entropy_srcs=[secret, old_uid]) gives the same output for the same input."
-        )
+        raise _m.RANDOM_UID.wrong(changed[0])
     if len(set(new.values())) < len(set(old.values())):
-        raise Wrong(
-            "different original UIDs got the same new UID, which merges a study with its series or images. "
-            "Derive each new UID from its own old UID."
-        )
+        raise _m.MERGED.wrong()
     # A second image of the same series: its study and series must stay linked to the first image.
     sibling = copy.deepcopy(original)
     sibling.SOPInstanceUID = original.SOPInstanceUID + ".2"
     if getattr(sibling, "file_meta", None) is not None and "MediaStorageSOPInstanceUID" in sibling.file_meta:
         sibling.file_meta.MediaStorageSOPInstanceUID = sibling.SOPInstanceUID
-    second = _uids(_deidentified(function, sibling, _SECRET))
+    second = _m.uids(_m.deidentified(function, sibling, _m.SECRET))
     for keyword in ("StudyInstanceUID", "SeriesInstanceUID"):
         if second[keyword] != new[keyword]:
-            raise Wrong(
-                f"two images of the same study got different new {keyword}s, so they no longer belong together. "
-                "Make each new UID depend only on the old UID and the secret."
-            )
+            raise _m.STUDY_SPLIT.wrong(keyword)
     if second["SOPInstanceUID"] == new["SOPInstanceUID"]:
-        raise Wrong("two different images got the same new SOPInstanceUID: each original UID needs its own new UID.")
+        raise _m.IMAGES_MERGED.wrong()
     # The secret: without it, anyone who holds an original UID can recompute the new one and re-link the image.
-    other = _uids(_deidentified(function, original, _SECRET + " (another)"))
+    other = _m.uids(_m.deidentified(function, original, _m.SECRET + " (another)"))
     if other["StudyInstanceUID"] == new["StudyInstanceUID"]:
-        raise Wrong(
-            "your new UIDs do not depend on the secret: anyone who has the original UID can compute the new one "
-            "the same way and link the image back to the patient. Use generate_uid(entropy_srcs=[secret, old_uid])."
-        )
+        raise _m.NO_SECRET.wrong()
     meta = getattr(first, "file_meta", None)
     if (
         meta is not None
         and "MediaStorageSOPInstanceUID" in meta
         and str(meta.MediaStorageSOPInstanceUID) != new["SOPInstanceUID"]
     ):
-        raise Wrong(
-            "the file meta header still holds the old SOPInstanceUID: set file_meta.MediaStorageSOPInstanceUID "
-            "to the same new UID as SOPInstanceUID."
-        )
+        raise _m.OLD_FILE_META.wrong()
