@@ -267,7 +267,7 @@ class Mistake:
                 warnings.simplefilter("ignore")
                 if self.spot is not None:
                     return bool(self.spot(value, want, *case))
-                return bool(same(value, self.answer(*_copies(case))))
+                return _holds(same, value, self.answer(*_copies(case)))
         except Exception:
             return False
 
@@ -281,6 +281,14 @@ def close(value: Any, want: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> b
     """
     value, want = np.asarray(value, dtype=np.float64), np.asarray(want, dtype=np.float64)
     return value.shape == want.shape and bool(np.allclose(value, want, rtol=rtol, atol=atol))
+
+
+def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
+    """``same(value, want)``, False when the comparison cannot be made (a value of another kind)."""
+    try:
+        return bool(same(value, want))
+    except Exception:
+        return False
 
 
 def _copies(case: Sequence[Any]) -> list[Any]:
@@ -304,8 +312,8 @@ def compare(
     """Run the learner's ``function`` and ``reference`` on each case (a tuple of arguments; arrays are copied).
 
     ``read(value, *case)`` turns the learner's value into what is compared (an array by default, or a hint).
-    Where it differs from the reference by ``same``, the first of ``mistakes`` it makes raises its hint, and
-    otherwise ``otherwise(value, want, *case)`` is the message.
+    Where it differs from the reference by ``same`` (or cannot be compared), the first of ``mistakes`` it makes
+    raises its hint, and otherwise ``otherwise(value, want, *case)`` is the message.
 
     Example:
         >>> mistakes = [Mistake("sum", lambda x: x.sum(), "that is the sum; divide by the count.")]
@@ -319,7 +327,7 @@ def compare(
     for case in cases:
         want = reference(*_copies(case))
         value = read(call(function, *_copies(case)), *case)
-        if same(value, want):
+        if _holds(same, value, want):
             continue
         for mistake in mistakes:
             if mistake.made(value, want, case, same):

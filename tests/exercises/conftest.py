@@ -1,35 +1,24 @@
-"""Fixtures of the exercise checks' tests: the chapters whose checks are tables of mistakes, and their tasks.
+"""What only the exercise checks' tests need: their parameters, drawn from the checks' own tables.
 
-A chapter is converted when its checks are a subpackage, ``medlearn/check/<name>/``: each task there lists its
-typical mistakes (``task.mistakes``), and ``test_mistakes.py`` feeds every one back as a learner's answer.
+A test here that takes ``converted_task`` runs once for each task of the chapters whose checks are tables of mistakes
+(``medlearn/check/<name>/``), and one that takes ``task`` and ``named_mistake`` once for each mistake of those tables.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from types import ModuleType
-
-import medlearn.check
-from medlearn.check.core import Mistake, Task
+import pytest
+from helpers import chapter_tasks, converted_chapters
 
 
-def converted_chapters() -> list[ModuleType]:
-    """The check packages of the chapters whose checks are tables (``medlearn/check/<name>/``), by name."""
-    found = [m.name for m in pkgutil.iter_modules(medlearn.check.__path__) if m.ispkg]
-    return [importlib.import_module(f"medlearn.check.{name}") for name in sorted(found)]
+def _name(value: object) -> str:
+    return str(getattr(value, "name", value))
 
 
-def chapter_tasks(chapter: ModuleType) -> list[Task]:
-    """The tasks a learner calls in a chapter (``check.NAME``), in the order of its ``__all__``."""
-    return [getattr(chapter, name) for name in chapter.__all__ if isinstance(getattr(chapter, name), Task)]
-
-
-def named_mistakes() -> list[tuple[Task, Mistake]]:
-    """Every (task, mistake) of every converted chapter."""
-    return [
-        (task, mistake)
-        for chapter in converted_chapters()
-        for task in chapter_tasks(chapter)
-        for mistake in task.mistakes
-    ]
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``converted_task``, or ``task`` with ``named_mistake``, from the converted chapters' tables."""
+    tasks = [task for chapter in converted_chapters() for task in chapter_tasks(chapter)]
+    if "named_mistake" in metafunc.fixturenames:
+        pairs = [(task, mistake) for task in tasks for mistake in task.mistakes]
+        metafunc.parametrize(("task", "named_mistake"), pairs, ids=[f"{t.name}-{m.name}" for t, m in pairs])
+    elif "converted_task" in metafunc.fixturenames:
+        metafunc.parametrize("converted_task", tasks, ids=_name)
