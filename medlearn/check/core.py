@@ -125,10 +125,13 @@ class Task:
         return f"<check task {self.name!r}: call it with your answer, or .hint()>"
 
 
-def task(*, hints: Sequence[str], mistakes: Sequence[Mistake] = ()) -> Callable[[Callable[[Any], str | None]], Task]:
+def task(
+    *, hints: Sequence[str], mistakes: Sequence[Mistake] = (), reference: Callable[..., Any] | None = None
+) -> Callable[[Callable[[Any], str | None]], Task]:
     """Turn a checker function into a :class:`Task` named after the function: the name is written once.
 
-    ``mistakes`` are the typical mistakes the checker names (it raises ``mistake.wrong(...)``), for the tests.
+    ``mistakes`` are the typical mistakes the checker names (it raises ``mistake.wrong(...)``), and ``reference``
+    a right answer, both for the tests.
 
     Example:
         >>> @task(hints=["Multiply by 2."])
@@ -142,7 +145,7 @@ def task(*, hints: Sequence[str], mistakes: Sequence[Mistake] = ()) -> Callable[
     """
 
     def make(checker: Callable[[Any], str | None]) -> Task:
-        return Task(checker.__name__, checker, hints, mistakes)
+        return Task(checker.__name__, checker, hints, mistakes, reference)
 
     return make
 
@@ -260,14 +263,17 @@ class Mistake:
         """The :class:`Wrong` to raise for this mistake; ``args`` go to a hint written as a function."""
         return Wrong(self.hint if isinstance(self.hint, str) else self.hint(*args), self.name)
 
-    def made(self, value: Any, want: Any, case: Sequence[Any], same: Callable[[Any, Any], bool]) -> bool:
-        """True when the learner's ``value`` on ``case`` is this mistake (a mistake that cannot run is not made)."""
+    def made(
+        self, value: Any, want: Any, case: Sequence[Any], args: Sequence[Any], same: Callable[[Any, Any], bool]
+    ) -> bool:
+        """True when the learner's ``value`` on ``case`` (called with ``args``) is this mistake (a mistake that
+        cannot run is not made)."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 if self.spot is not None:
                     return bool(self.spot(value, want, *case))
-                return _holds(same, value, self.answer(*_copies(case)))
+                return _holds(same, value, self.answer(*_copies(args)))
         except Exception:
             return False
 
@@ -308,10 +314,13 @@ def compare(
     otherwise: Callable[..., str],
     read: Callable[..., Any] = _as_result,
     same: Callable[[Any, Any], bool] = close,
+    arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> None:
     """Run the learner's ``function`` and ``reference`` on each case (a tuple of arguments; arrays are copied).
 
-    ``read(value, *case)`` turns the learner's value into what is compared (an array by default, or a hint).
+    ``arguments(*case)``, when given, picks the arguments from a case that also holds what only the messages need
+    (a feature's name, say). ``read(value, *case)`` turns the learner's value into what is compared (an array by
+    default, or a hint).
     Where it differs from the reference by ``same`` (or cannot be compared), the first of ``mistakes`` it makes
     raises its hint, and otherwise ``otherwise(value, want, *case)`` is the message.
 
@@ -325,12 +334,13 @@ def compare(
         medlearn.check.core.Wrong: that is the sum; divide by the count.
     """
     for case in cases:
-        want = reference(*_copies(case))
-        value = read(call(function, *_copies(case)), *case)
+        args = tuple(case if arguments is None else arguments(*case))
+        want = reference(*_copies(args))
+        value = read(call(function, *_copies(args)), *case)
         if _holds(same, value, want):
             continue
         for mistake in mistakes:
-            if mistake.made(value, want, case, same):
+            if mistake.made(value, want, case, args, same):
                 raise mistake.wrong(value, *case)
         raise Wrong(otherwise(value, want, *case))
 
@@ -343,6 +353,7 @@ def compared(
     otherwise: Callable[..., str],
     read: Callable[..., Any] = _as_result,
     same: Callable[[Any, Any], bool] = close,
+    arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:
     """Turn a task's reference answer into a :class:`Task` that compares (:func:`compare`) the learner's answer with it.
 
@@ -366,6 +377,7 @@ def compared(
                 otherwise=otherwise,
                 read=read,
                 same=same,
+                arguments=arguments,
             )
 
         return Task(reference.__name__, checker, hints, mistakes, reference)
