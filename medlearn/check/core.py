@@ -298,7 +298,7 @@ def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
 
 
 def _copies(case: Sequence[Any]) -> list[Any]:
-    return [arg.copy() if isinstance(arg, np.ndarray) else arg for arg in case]
+    return [arg.copy() if isinstance(arg, (np.ndarray, list)) else arg for arg in case]
 
 
 def _as_result(value: Any, *case: Any) -> np.ndarray:

@@ -14,9 +14,14 @@ from medlearn.check.core import Mistake, Task
 
 def test_the_converted_chapters_are_found() -> None:
     names = [chapter.__name__.rsplit(".", 1)[1] for chapter in converted_chapters()]
-    assert {"medical_images", "convolution", "preprocessing_and_features", "svm_margins", "random_forests"} <= set(
-        names
-    )
+    assert {
+        "medical_images",
+        "convolution",
+        "preprocessing_and_features",
+        "svm_margins",
+        "random_forests",
+        "how_networks_learn",
+    } <= set(names)
     assert all(chapter_tasks(chapter) for chapter in converted_chapters()), names
 
 
