@@ -26,7 +26,11 @@ ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 
 
 class Wrong(Exception):
-    """Raised inside a checker with the hint to show the learner (and the name of the mistake it names, if any)."""
+    """Raised inside a checker with the hint to show the learner.
+
+    ``mistake`` is the name of the typical mistake the hint is written for (:class:`Mistake`), if any: the tests read
+    it, the learner never sees it.
+    """
 
     def __init__(self, message: str, mistake: str | None = None) -> None:
         super().__init__(message)
