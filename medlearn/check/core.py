@@ -15,6 +15,7 @@ and expect its hint (``tests/exercises/test_mistakes.py``).
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -228,7 +229,8 @@ def as_result(value: Any, keys: Sequence[str]) -> dict:
 
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
     """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
-    ``wrong`` fails with its own hint, anything else asks for one of the letters. Returns ``message``.
+    ``wrong`` fails with its own hint (the mistake named ``"answer <letter>"``), anything else asks for one of the
+    letters. Returns ``message``.
 
     Example:
         >>> letter_answer(lambda: "B", right="b", wrong={"a": "a hides the fault."}, message="Right: b.")
@@ -240,7 +242,7 @@ def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: 
         raise Wrong(f"answer with one letter, one of {', '.join(letters)}.")
     choice = answer.strip().lower()
     if choice in wrong:
-        raise Wrong(wrong[choice])
+        raise Wrong(wrong[choice], f"answer {choice}")
     return message
 
 
@@ -302,7 +304,10 @@ def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
 
 
 def _copies(case: Sequence[Any]) -> list[Any]:
-    return [arg.copy() if isinstance(arg, (np.ndarray, list)) else arg for arg in case]
+    return [
+        arg.copy() if isinstance(arg, np.ndarray) else copy.deepcopy(arg) if isinstance(arg, (list, dict)) else arg
+        for arg in case
+    ]
 
 
 def _as_result(value: Any, *case: Any) -> np.ndarray:

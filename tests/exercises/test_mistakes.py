@@ -21,6 +21,7 @@ def test_the_converted_chapters_are_found() -> None:
         "svm_margins",
         "random_forests",
         "how_networks_learn",
+        "cnn_training",
     } <= set(names)
     assert all(chapter_tasks(chapter) for chapter in converted_chapters()), names
 

@@ -1,5 +1,6 @@
-"""The tasks of chapter 06's exercises that build and train a network: :mod:`medlearn.check.cnn_training` gives them
-to the learner (``check.build_from_table``, ``check.train_and_gap``, ...) with the chapter's other tasks.
+"""The tasks of the cnn_training chapter's exercises that train a network, and the min-max scaling they compare:
+:mod:`medlearn.check.cnn_training` gives them to the learner (``check.train_and_gap``, ...) with the chapter's other
+tasks.
 
 Every number a learner reports is compared with the learner's own model scored again on the same images, never
 with stored digits: training moves in the third decimal from one processor to another.
@@ -7,13 +8,12 @@ with stored digits: training moves in the third decimal from one processor to an
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
 
-from ..models import to_network_input as library_input
-from ._keras_training import (
+from ...models import to_network_input as library_input
+from .._keras_training import (
     as_auc,
     auc_in_training_mode,
     near,
@@ -21,160 +21,20 @@ from ._keras_training import (
     scored_auc,
     training_error_hint,
 )
-from .core import Wrong, as_array, call, letter_answer, task
+from ..core import Mistake, Wrong, as_array, call, letter_answer, task
+from ._build import TABLE_PARAMETERS
+from ._data import N_TRAIN, subset
 
-__all__ = ["break_it", "build_from_table", "min_max_per_image", "pneumonia_subset", "train_and_gap", "what_changed"]
+__all__ = ["N_TRAIN", "break_it", "min_max_per_image", "train_and_gap", "what_changed"]
 
-#: The table of the exercise, layer by layer after the input: (kind, output shape).
-TABLE = (
-    ("Conv2D", (None, 28, 28, 8)),
-    ("BatchNormalization", (None, 28, 28, 8)),
-    ("ReLU", (None, 28, 28, 8)),
-    ("MaxPooling2D", (None, 14, 14, 8)),
-    ("Conv2D", (None, 14, 14, 16)),
-    ("BatchNormalization", (None, 14, 14, 16)),
-    ("ReLU", (None, 14, 14, 16)),
-    ("MaxPooling2D", (None, 7, 7, 16)),
-    ("GlobalAveragePooling2D", (None, 16)),
-    ("Dropout", (None, 16)),
-    ("Dense", (None, 1)),
-)
-#: Its parameters: 3*3*1*8 + 8, 4*8, 3*3*8*16 + 16, 4*16, 16 + 1.
-TABLE_PARAMETERS = 80 + 32 + 1168 + 64 + 17
-#: The training subset: this many PneumoniaMNIST training images, drawn with this seed; all validation images.
-N_TRAIN, SEED = 600, 0
 #: At most this many epochs in one fit: the exercise trains briefly.
 MAX_EPOCHS = 10
-
-
-@cache
-def _subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from ..data import load_medmnist
-
-    images, labels = load_medmnist("pneumoniamnist", "train")
-    chosen = np.sort(np.random.default_rng(SEED).choice(len(labels), N_TRAIN, replace=False))
-    val_images, val_labels = load_medmnist("pneumoniamnist", "val")
-    return images[chosen], labels[chosen], val_images, val_labels
-
-
-def pneumonia_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The images the training tasks use: 600 PneumoniaMNIST training images (drawn with seed 0) and the whole
-    validation split, as ``(images_train, y_train, images_val, y_val)``; images uint8 ``(N, 28, 28)``.
-
-    Example:
-        >>> images_train, y_train, images_val, y_val = pneumonia_subset()
-        >>> images_train.shape, images_val.shape
-        ((600, 28, 28), (524, 28, 28))
-    """
-    return tuple(a.copy() for a in _subset())  # type: ignore[return-value]
 
 
 def _reference_min_max(images: np.ndarray) -> np.ndarray:
     x = images.astype(np.float32)
     low, high = x.min(axis=(1, 2), keepdims=True), x.max(axis=(1, 2), keepdims=True)
     return ((x - low) / np.where(high > low, high - low, 1))[..., None].astype(np.float32)
-
-
-def _kind(layer: Any) -> str:
-    name = type(layer).__name__
-    if name == "Activation":
-        return {"relu": "ReLU", "softmax": "Softmax", "sigmoid": "Sigmoid"}.get(layer.activation.__name__, name)
-    return name
-
-
-def _activation(layer: Any) -> str:
-    return getattr(getattr(layer, "activation", None), "__name__", "")
-
-
-@task(
-    hints=[
-        "Write the table's rows in order with keras.layers: Conv2D, BatchNormalization, Activation('relu'), "
-        "MaxPooling2D, twice, then GlobalAveragePooling2D, Dropout and Dense. model.summary() shows shapes and counts.",
-        "keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, padding='same'), "
-        "keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation('relu'), keras.layers.MaxPooling2D(), "
-        "... , keras.layers.Dense(1, activation='sigmoid')])",
-    ]
-)
-def build_from_table(function: Any) -> None:
-    import keras
-
-    model = call(function)
-    if not isinstance(model, keras.Model):
-        raise Wrong(
-            f"return a keras.Model (keras.Sequential or keras.Model(inputs, outputs)), not {type(model).__name__}."
-        )
-    try:
-        output_shape = tuple(model.output_shape)
-    except Exception:
-        output_shape = None
-    if output_shape is None or not model.built:
-        raise Wrong(
-            "the model does not know its input shape, so Keras cannot give its output shapes or count its "
-            "parameters: begin with keras.Input((28, 28, 1))."
-        )
-    if tuple(model.input_shape) != (None, 28, 28, 1):
-        raise Wrong(f"the input is 28 x 28 pixels with 1 channel, (None, 28, 28, 1); yours is {model.input_shape}.")
-    layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
-    last_activation = _activation(layers[-1]) if layers else ""
-    if len(layers) > 1 and _kind(layers[-1]) == "Sigmoid" and _kind(layers[-2]) == "Dense":
-        if _activation(layers[-2]) == "linear":  # Dense(1) then Activation("sigmoid"): the same network
-            layers, last_activation = layers[:-1], "sigmoid"
-    kinds = [_kind(layer) for layer in layers]
-    if "Flatten" in kinds:
-        raise Wrong(
-            "Flatten keeps every position (7 x 7 x 16 = 784 numbers, and 785 weights in the dense layer); the table "
-            "asks for GlobalAveragePooling2D, one average per feature map (16 numbers)."
-        )
-    last = layers[-1] if layers else None
-    if "softmax" in (_activation(last), kinds[-1].lower()):
-        if output_shape == (None, 1):
-            raise Wrong(
-                "a softmax over a single unit always gives 1, whatever the image: one output unit needs "
-                "activation='sigmoid'."
-            )
-        raise Wrong("the table asks for one unit with a sigmoid (the probability of pneumonia), not a softmax.")
-    if output_shape != (None, 1):
-        raise Wrong(f"the output is one unit with a sigmoid, shape (None, 1); yours is {output_shape}.")
-    convs = [layer for layer in layers if type(layer).__name__ == "Conv2D"]
-    if [layer.filters for layer in convs] != [8, 16]:
-        raise Wrong(
-            f"the table's two convolutions have 8 and then 16 filters; yours have {[c.filters for c in convs]}."
-        )
-    if any(tuple(layer.kernel_size) != (3, 3) for layer in convs):
-        raise Wrong(f"both kernels are 3 x 3; yours are {[tuple(c.kernel_size) for c in convs]}.")
-    if any(layer.padding != "same" for layer in convs):
-        raise Wrong(
-            "without padding='same' each 3 x 3 convolution trims a pixel on every side (28 -> 26): the table keeps "
-            "the size, so write Conv2D(..., padding='same')."
-        )
-    if any(_activation(layer) == "relu" for layer in convs):
-        raise Wrong(
-            "activation='relu' inside Conv2D applies ReLU before batch normalisation; the table puts ReLU after it, "
-            "as a layer of its own: keras.layers.Activation('relu')."
-        )
-    if last_activation != "sigmoid":
-        raise Wrong("the last layer is Dense(1, activation='sigmoid'): a probability between 0 and 1.")
-    for index, ((want_kind, want_shape), layer) in enumerate(zip(TABLE, layers), start=1):
-        got_kind, got_shape = _kind(layer), tuple(layer.output.shape)
-        if got_kind != want_kind or got_shape != want_shape:
-            raise Wrong(
-                f"layer {index} after the input should be {want_kind} with output {want_shape}; yours is "
-                f"{got_kind} with output {got_shape}."
-            )
-    if len(layers) != len(TABLE):
-        raise Wrong(f"the table has {len(TABLE)} layers after the input; your model has {len(layers)}.")
-    momenta = [layer.momentum for layer in layers if type(layer).__name__ == "BatchNormalization"]
-    if not np.allclose(momenta, 0.9):
-        raise Wrong(f"batch normalisation with momentum=0.9, as in the table; yours has {momenta}.")
-    if not np.isclose(layers[9].rate, 0.3):
-        raise Wrong(f"dropout rate 0.3, as in the table; yours is {layers[9].rate}.")
-    count = model.count_params()
-    if count == TABLE_PARAMETERS - 24:
-        raise Wrong(
-            "the table's convolutions keep their bias (Keras' default, use_bias=True): 24 parameters are missing."
-        )
-    if count != TABLE_PARAMETERS:
-        raise Wrong(f"the table's network has {TABLE_PARAMETERS:,d} parameters; yours has {count:,d}.")
 
 
 def _run(function: Any, *args: Any) -> tuple[Any, list]:
@@ -222,7 +82,7 @@ def _trained_model(model: Any, fits: list) -> Any:
     ]
 )
 def train_and_gap(function: Any) -> None:
-    images_train, y_train, images_val, y_val = _subset()
+    images_train, y_train, images_val, y_val = subset()
     n_train, n_val = len(y_train), len(y_val)
     value, fits = _run(function, images_train.copy(), y_train.copy(), images_val.copy(), y_val.copy())
     result = _result(value, "your function's result")
@@ -270,13 +130,60 @@ def _number(value: Any) -> float:
         raise Wrong(f"'gap' should be one number, not a {type(value).__name__}.") from None
 
 
+def _min_max_global(images: np.ndarray) -> np.ndarray:
+    x = images.astype("float32")
+    return ((x - x.min()) / (x.max() - x.min()))[..., None]
+
+
+def _min_max_nan(images: np.ndarray) -> np.ndarray:
+    x = images.astype("float32")
+    low, high = x.min(axis=(1, 2), keepdims=True), x.max(axis=(1, 2), keepdims=True)
+    with np.errstate(invalid="ignore"):
+        return ((x - low) / (high - low))[..., None].astype("float32")
+
+
+_MM_NO_CHANNEL = Mistake(
+    "no channel axis",
+    lambda images: _reference_min_max(images)[..., 0],
+    "add the channel axis, shape (N, 28, 28, 1), as the network takes it.",
+)
+_MM_FLOAT64 = Mistake(
+    "float64",
+    lambda images: _reference_min_max(images).astype("float64"),
+    lambda result: f"return float32, as the network takes it, not {getattr(result, 'dtype', type(result).__name__)}.",
+)
+_MM_NAN = Mistake(
+    "0 / 0",
+    _min_max_nan,
+    "a blank image (all pixels equal) gives 0 / 0 = NaN: divide by 1 where the highest value equals the "
+    "lowest, so that it becomes all zeros.",
+)
+_MM_GLOBAL = Mistake(
+    "one range for the batch",
+    _min_max_global,
+    "that is one minimum and one maximum for the whole batch; each image needs its own.",
+)
+_MM_NO_MINIMUM = Mistake(
+    "minimum not subtracted",
+    lambda images: (images / images.max(axis=(1, 2), keepdims=True))[..., None].astype("float32"),
+    "subtract each image's own minimum before dividing by its range (max - min).",
+)
+_MM_OTHER = Mistake(
+    "images reordered",
+    lambda images: _reference_min_max(images)[::-1],
+    "each image should run from 0 (its darkest pixel) to 1 (its brightest): (x - min) / (max - min).",
+)
+
+
 @task(
     hints=[
         "Each image gets its own lowest and highest value: min and max over axes (1, 2), with keepdims=True so "
         "that they broadcast against the images.",
         "(x - low) / (high - low) with x = images.astype('float32'); where high == low (a blank image) divide by 1 "
         "instead; then add the channel axis, [..., None].",
-    ]
+    ],
+    mistakes=[_MM_NO_CHANNEL, _MM_FLOAT64, _MM_NAN, _MM_GLOBAL, _MM_NO_MINIMUM, _MM_OTHER],
+    reference=_reference_min_max,
 )
 def min_max_per_image(function: Any) -> None:
     rng = np.random.default_rng(6)
@@ -286,22 +193,19 @@ def min_max_per_image(function: Any) -> None:
     want = _reference_min_max(images)
     result = call(function, images.copy())
     if isinstance(result, np.ndarray) and result.shape == images.shape:
-        raise Wrong("add the channel axis, shape (N, 28, 28, 1), as the network takes it.")
+        raise _MM_NO_CHANNEL.wrong()
     array = as_array(result, "the scaled images", shape=want.shape)
     if not isinstance(result, np.ndarray) or result.dtype != np.float32:
-        raise Wrong(f"return float32, as the network takes it, not {getattr(result, 'dtype', type(result).__name__)}.")
+        raise _MM_FLOAT64.wrong(result)
     if np.isnan(array).any():
-        raise Wrong(
-            "a blank image (all pixels equal) gives 0 / 0 = NaN: divide by 1 where the highest value equals the "
-            "lowest, so that it becomes all zeros."
-        )
+        raise _MM_NAN.wrong()
     x = images.astype(np.float64)
     if np.allclose(array[..., 0], (x - x.min()) / (x.max() - x.min()), atol=1e-5):
-        raise Wrong("that is one minimum and one maximum for the whole batch; each image needs its own.")
+        raise _MM_GLOBAL.wrong()
     if np.allclose(array[..., 0], x / x.max(axis=(1, 2), keepdims=True), atol=1e-5):
-        raise Wrong("subtract each image's own minimum before dividing by its range (max - min).")
+        raise _MM_NO_MINIMUM.wrong()
     if not np.allclose(array, want, atol=1e-5):
-        raise Wrong("each image should run from 0 (its darkest pixel) to 1 (its brightest): (x - min) / (max - min).")
+        raise _MM_OTHER.wrong()
 
 
 @task(
@@ -312,7 +216,7 @@ def min_max_per_image(function: Any) -> None:
     ]
 )
 def break_it(function: Any) -> None:
-    images_train, y_train, images_val, y_val = _subset()
+    images_train, y_train, images_val, y_val = subset()
     value, fits = _run(function, images_train.copy(), y_train.copy(), images_val.copy(), y_val.copy())
     if not isinstance(value, dict) or not {"baseline", "min_max", "change"} <= set(value):
         raise Wrong("return a dict with the keys 'baseline', 'min_max' (train_and_gap's two results) and 'change'.")
@@ -349,25 +253,33 @@ def break_it(function: Any) -> None:
         raise Wrong(f"'change' should be min_max['val_auc'] - baseline['val_auc'] = {broken_val - base_val:.4f}.")
 
 
+#: The wrong letters of what_changed, each with its hint.
+_WRONG_LETTERS = {
+    "a": "look at your own 'min_max' validation AUC: the network still learns from min-max images; the shapes "
+    "inside each image are all still there.",
+    "c": "your run is one seed on 600 images; 'always better' needs many runs and many data sets, and the "
+    "chapter's advice is the opposite: one scale for every image.",
+    "d": "scaling changes the pixels, never the labels: y_train and y_val are the same in both runs.",
+}
+
+
 @task(
     hints=[
         "What does an image lose when its darkest pixel becomes 0 and its brightest 1? And how far would a second "
         "seed move your numbers?",
         "Two things are true: the scaling erases each image's overall brightness and contrast, and one seed on 600 "
         "images shows a drop in AUC, not its size.",
-    ]
+    ],
+    mistakes=[
+        Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in _WRONG_LETTERS.items()
+    ],
+    reference=lambda: "b",
 )
 def what_changed(function: Any) -> str:
     return letter_answer(
         function,
         right="b",
-        wrong={
-            "a": "look at your own 'min_max' validation AUC: the network still learns from min-max images; the shapes "
-            "inside each image are all still there.",
-            "c": "your run is one seed on 600 images; 'always better' needs many runs and many data sets, and the "
-            "chapter's advice is the opposite: one scale for every image.",
-            "d": "scaling changes the pixels, never the labels: y_train and y_val are the same in both runs.",
-        },
+        wrong=_WRONG_LETTERS,
         message="Min-max scaling per image throws away how bright and how contrasted each image is overall; one seed "
         "shows a drop in validation AUC; how large it is takes several seeds.",
     )
