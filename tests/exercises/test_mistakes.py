@@ -22,6 +22,7 @@ def test_the_converted_chapters_are_found() -> None:
         "random_forests",
         "how_networks_learn",
         "cnn_training",
+        "evaluation",
     } <= set(names)
     assert all(chapter_tasks(chapter) for chapter in converted_chapters()), names
 
