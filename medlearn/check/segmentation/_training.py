@@ -1,6 +1,6 @@
-"""The task of chapter 08's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it to the
-learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the learner's
-own network scored again on the same patches, never with stored digits."""
+"""The task of the segmentation chapter's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it
+to the learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the
+learner's own network scored again on the same patches, never with stored digits."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import trained_model
-from .core import Wrong, as_number, task
+from .._keras_training import trained_model
+from ..core import Wrong, as_number, task
 
 __all__ = ["train_unet", "vessel_patches"]
 
-#: Patches per split and their side in pixels; the children of each split are chapter 08's (1-8 and 9-10).
+#: Patches per split and their side in pixels; the children of each split are the segmentation chapter's (1-8 and
+#: 9-10).
 N_TRAIN, N_VAL, SIDE, TRAINING_CHILDREN, VALIDATION_CHILDREN = 400, 100, 32, range(1, 9), (9, 10)
 
 
 @cache
 def _patches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from ..data import load_chasedb1
+    from ...data import load_chasedb1
 
     data = load_chasedb1()
     green = data.images[:, :960:4, :996:4, 1].astype(np.float32) / 255.0  # a quarter of the size: 240 x 249
@@ -40,7 +41,7 @@ def _patches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def vessel_patches() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Patches of CHASE_DB1 for the task ``train_unet``: the green channel at a quarter of the size, in [0, 1], and
     the first observer's vessels, 32 x 32 pixels, drawn with seed 0; 400 from the photographs of children 1 to 8
-    and 100 from those of children 9 and 10 (chapter 08's training and validation children):
+    and 100 from those of children 9 and 10 (the segmentation chapter's training and validation children):
     ``(x_train, y_train, x_val, y_val)``, each ``(N, 32, 32, 1)`` float32.
 
     Example:
