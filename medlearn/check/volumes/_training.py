@@ -1,6 +1,6 @@
-"""The task of chapter 09's exercises that trains a 3-D CNN: :mod:`medlearn.check.volumes` gives it to the learner
-as ``check.train_volume_cnn``, with the chapter's other tasks. The learner's AUCs are compared with the learner's
-own network scored again on the same volumes, never with stored digits."""
+"""The task of the volumes chapter's exercises that trains a 3-D CNN: :mod:`medlearn.check.volumes` gives it to the
+learner as ``check.train_volume_cnn``, with the chapter's other tasks. The learner's AUCs are compared with the
+learner's own network scored again on the same volumes, never with stored digits."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import as_auc, near, scored_auc, trained_model
-from .core import Wrong, task
+from .._keras_training import as_auc, near, scored_auc, trained_model
+from ..core import Wrong, task
 
 __all__ = ["adrenal_subset", "train_volume_cnn"]
 
@@ -20,7 +20,7 @@ N_VOLUMES = 300
 
 @cache
 def _adrenal() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from ..data import load_medmnist
+    from ...data import load_medmnist
 
     volumes, labels = load_medmnist("adrenalmnist3d", "train")
     chosen = np.sort(np.random.default_rng(0).choice(len(labels), N_VOLUMES, replace=False))
@@ -50,7 +50,7 @@ def adrenal_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     ]
 )
 def train_volume_cnn(function: Any) -> None:
-    from ..models import to_network_input
+    from ...models import to_network_input
 
     volumes_train, y_train, volumes_val, y_val = _adrenal()
     result, model, fits = trained_model(
