@@ -1,0 +1,44 @@
+"""How the registration chapter's checks name a mistake: a hint that follows the sentence saying where the answer
+went wrong, the first mistake of a table an answer makes, and the table of a letter task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Mistake
+
+
+def then(text: str) -> Any:
+    """A hint that follows the sentence saying where the answer went wrong.
+
+    Example:
+        >>> then("Take the square root.")("Your error is 4.")
+        'Your error is 4. Take the square root.'
+    """
+    return lambda where: f"{where} {text}"
+
+
+def first_made(got: Any, mistakes: list[Mistake], args: tuple, tolerance: float) -> Mistake | None:
+    """The first of ``mistakes`` whose answer on ``args`` ``got`` equals (relative and absolute ``tolerance``).
+
+    Example:
+        >>> first_made(4.0, [Mistake("squared", lambda x: x**2, "Square root.")], (2.0,), 1e-6).name
+        'squared'
+    """
+    for mistake in mistakes:
+        with np.errstate(all="ignore"):
+            if np.allclose(got, mistake.answer(*args), rtol=tolerance, atol=tolerance):
+                return mistake
+    return None
+
+
+def letters(wrong: dict[str, str]) -> list[Mistake]:
+    """The table of a letter task: each wrong letter, answered, earns its hint.
+
+    Example:
+        >>> [m.name for m in letters({"a": "No.", "c": "Nor that."})]
+        ['answer a', 'answer c']
+    """
+    return [Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in wrong.items()]
