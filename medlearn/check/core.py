@@ -330,8 +330,9 @@ def compare(
     ``arguments(*case)``, when given, picks the arguments from a case that also holds what only the messages need
     (a feature's name, say). ``read(value, *case)`` turns the learner's value into what is compared (an array by
     default, or a hint).
-    Where it differs from the reference by ``same`` (or cannot be compared), the first of ``mistakes`` it makes
-    raises its hint, and otherwise ``otherwise(value, want, *case)`` is the message.
+    Where it differs from the reference by ``same``, the first of ``mistakes`` it makes raises its hint (a mistake
+    that cannot be compared with the value is not made), and otherwise ``otherwise(value, want, *case)`` is the
+    message.
 
     Example:
         >>> mistakes = [Mistake("sum", lambda x: x.sum(), "that is the sum; divide by the count.")]
@@ -346,7 +347,7 @@ def compare(
         args = tuple(case if arguments is None else arguments(*case))
         want = reference(*_copies(args))
         value = read(call(function, *_copies(args)), *case)
-        if _holds(same, value, want):
+        if same(value, want):
             continue
         for mistake in mistakes:
             if mistake.made(value, want, case, args, same):
