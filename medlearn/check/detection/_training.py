@@ -1,6 +1,6 @@
-"""The task of chapter 14's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives it to the
-learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the learner's
-own network, decoded and scored again on the same smears, never with stored digits."""
+"""The task of the detection chapter's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives
+it to the learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the
+learner's own network, decoded and scored again on the same smears, never with stored digits."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import trained_model
-from .core import Wrong, as_number, task
+from .._keras_training import trained_model
+from ..core import Wrong, as_number, task
 
 __all__ = ["train_detector"]
 
@@ -20,7 +20,7 @@ AP_TOLERANCE = 1e-4
 
 
 def _ap(targets: list[dict[str, Any]], detections: list[dict[str, Any]], thresholds: Any) -> dict[str, Any]:
-    from ..detection import mean_average_precision
+    from ...detection import mean_average_precision
 
     return mean_average_precision(targets, detections, iou_thresholds=thresholds)
 
@@ -36,8 +36,8 @@ def _ap(targets: list[dict[str, Any]], detections: list[dict[str, Any]], thresho
     ]
 )
 def train_detector(function: Any) -> None:
-    from ..data import load_bccd
-    from ..models import decode_centernet
+    from ...data import load_bccd
+    from ...models import decode_centernet
 
     train, val = load_bccd("train", downscale=4), load_bccd("val", downscale=4)
     result, model, _ = trained_model(
