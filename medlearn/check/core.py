@@ -7,10 +7,8 @@ wrong shape, or a function that raises. It reports one of three outcomes:
 - ``fail``: something is wrong, with a hint aimed at the likely mistake;
 - ``todo``: nothing has been written yet (the placeholder is still there).
 
-A task's typical mistakes are data: a table of :class:`Mistake` entries, each a name, a function that makes the
-mistake and its hint. :func:`compare` runs the learner's answer, the reference and the mistakes on the task's
-cases and raises the hint of the mistake the answer matches; the tests feed every mistake back as an answer
-and expect its hint (``tests/exercises/test_mistakes.py``).
+A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer
+makes, and ``tests/exercises/test_mistakes.py`` feeds every mistake back as an answer and expects its hint.
 """
 
 from __future__ import annotations
@@ -246,6 +244,16 @@ def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: 
     return message
 
 
+def letter_mistakes(wrong: dict[str, str]) -> list[Mistake]:
+    """The table of a :func:`letter_answer` task: each wrong letter, answered, earns its hint.
+
+    Example:
+        >>> [m.name for m in letter_mistakes({"a": "a hides the fault."})]
+        ['answer a']
+    """
+    return [Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in wrong.items()]
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A typical wrong answer: its name, a function that makes it (called as the learner's is), and its hint.
@@ -272,8 +280,7 @@ class Mistake:
     def made(
         self, value: Any, want: Any, case: Sequence[Any], args: Sequence[Any], same: Callable[[Any, Any], bool]
     ) -> bool:
-        """True when the learner's ``value`` on ``case`` (called with ``args``) is this mistake (a mistake that
-        cannot run is not made)."""
+        """True when the learner's ``value`` on ``case`` is this mistake (one that cannot run is not made)."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -310,10 +317,6 @@ def _copies(case: Sequence[Any]) -> list[Any]:
     ]
 
 
-def _as_result(value: Any, *case: Any) -> np.ndarray:
-    return as_array(value, "your result")
-
-
 def compare(
     function: Any,
     *,
@@ -321,7 +324,7 @@ def compare(
     cases: Iterable[Sequence[Any]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = _as_result,
+    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> None:
@@ -361,7 +364,7 @@ def compared(
     cases: Callable[[], Iterable[Sequence[Any]]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = _as_result,
+    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:

@@ -21,7 +21,7 @@ from .._keras_training import (
     scored_auc,
     training_error_hint,
 )
-from ..core import Mistake, Wrong, as_array, call, letter_answer, task
+from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
 from ._build import TABLE_PARAMETERS
 from ._data import N_TRAIN, subset
 
@@ -270,9 +270,7 @@ _WRONG_LETTERS = {
         "Two things are true: the scaling erases each image's overall brightness and contrast, and one seed on 600 "
         "images shows a drop in AUC, not its size.",
     ],
-    mistakes=[
-        Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in _WRONG_LETTERS.items()
-    ],
+    mistakes=letter_mistakes(_WRONG_LETTERS),
     reference=lambda: "b",
 )
 def what_changed(function: Any) -> str:

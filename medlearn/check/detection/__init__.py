@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ...detection import count_objects
-from ..core import Mistake, Wrong, as_array, call, letter_answer, task
+from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
 from . import _answers as ans
 from ._boxes import iou_by_hand, nms_per_class
 from ._curves import average_precision_101, froc_points, sensitivity_at_rates
@@ -168,9 +168,7 @@ _REPORT_WRONG = {
         "completed, while recall and AP may move either way; an automatic 'this is probably a cell' rule is not a "
         "reference either. Report what you measured, what you know of its bias, and fix the reference.",
     ],
-    mistakes=[
-        Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in _REPORT_WRONG.items()
-    ],
+    mistakes=letter_mistakes(_REPORT_WRONG),
     reference=lambda: "c",
 )
 def report_with_missing_labels(function: Any) -> str:

@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 
 from ...registration import jacobian_determinant
-from ..core import Mistake, Wrong, as_number, call, letter_answer, task
+from ..core import Mistake, Wrong, as_number, call, letter_answer, letter_mistakes, task
 from . import _answers
 from ._data import anatomical_affine, smooth_field, template
 from ._similarity import find_shift, mutual_information_by_hand, similarity_for_pet
-from ._table import letters, then
+from ._table import then
 from ._transforms import lps_to_voxel, move_image, target_error_mm
 
 __all__ = [
@@ -122,7 +122,7 @@ _ACCEPT_WRONG = {
         "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
         "good fit does not make a fold anatomy.",
     ],
-    mistakes=letters(_ACCEPT_WRONG),
+    mistakes=letter_mistakes(_ACCEPT_WRONG),
     reference=lambda: "b",
 )
 def accept_field(function: Any) -> str:

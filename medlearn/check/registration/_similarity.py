@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from ...registration import apply_transform, mutual_information, rigid_matrix
-from ..core import Mistake, Wrong, as_number, call, letter_answer, task
+from ..core import Mistake, Wrong, as_number, call, letter_answer, letter_mistakes, task
 from . import _answers
 from ._data import _template
-from ._table import first_made, letters, then
+from ._table import first_made, then
 
 
 def _labels(values: np.ndarray, bins: int) -> np.ndarray:
@@ -183,7 +183,7 @@ _SIMILARITY_WRONG = {
         "In the chapter's section 3, inside the brain, which measure peaked at no shift for the T1 against both "
         "simulated contrasts?",
     ],
-    mistakes=letters(_SIMILARITY_WRONG),
+    mistakes=letter_mistakes(_SIMILARITY_WRONG),
     reference=lambda: "c",
 )
 def similarity_for_pet(function: Any) -> str:

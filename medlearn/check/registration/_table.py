@@ -1,5 +1,5 @@
 """How the registration chapter's checks name a mistake: a hint that follows the sentence saying where the answer
-went wrong, the first mistake of a table an answer makes, and the table of a letter task."""
+went wrong, and the first mistake of a table an answer makes."""
 
 from __future__ import annotations
 
@@ -32,13 +32,3 @@ def first_made(got: Any, mistakes: list[Mistake], args: tuple, tolerance: float)
             if np.allclose(got, mistake.answer(*args), rtol=tolerance, atol=tolerance):
                 return mistake
     return None
-
-
-def letters(wrong: dict[str, str]) -> list[Mistake]:
-    """The table of a letter task: each wrong letter, answered, earns its hint.
-
-    Example:
-        >>> [m.name for m in letters({"a": "No.", "c": "Nor that."})]
-        ['answer a', 'answer c']
-    """
-    return [Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in wrong.items()]
