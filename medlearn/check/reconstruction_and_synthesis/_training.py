@@ -1,6 +1,6 @@
-"""The task of chapter 16's exercises that trains an image-to-image network, given to the learner as
-``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is compared with
-the learner's own network scored again on the same images, never with stored digits."""
+"""The task of the reconstruction_and_synthesis chapter's exercises that trains an image-to-image network, given to
+the learner as ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is
+compared with the learner's own network scored again on the same images, never with stored digits."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ._keras_training import trained_model
-from .core import Wrong, as_number, task
+from .._keras_training import trained_model
+from ..core import Wrong, as_number, task
 
 __all__ = ["noisy_pairs", "train_denoiser"]
 
@@ -20,7 +20,7 @@ N_TRAIN, N_VAL, SIGMA = 600, 100, 0.1
 
 @cache
 def _pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from ..data import load_medmnist
+    from ...data import load_medmnist
 
     rng = np.random.default_rng(0)
     pairs = []
