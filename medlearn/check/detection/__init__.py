@@ -18,7 +18,7 @@ import numpy as np
 
 from ...detection import count_objects
 from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
-from . import _answers as ans
+from . import _answers as _ans
 from ._boxes import iou_by_hand, nms_per_class
 from ._curves import average_precision_101, froc_points, sensitivity_at_rates
 from ._training import train_detector
@@ -50,17 +50,17 @@ def _detections() -> list[dict[str, np.ndarray]]:
 
 _EVERY_CLASS = Mistake(
     "every class",
-    lambda d, label, threshold: ans.count(d, label, threshold, every=True),
+    lambda d, label, threshold: _ans.count(d, label, threshold, every=True),
     "you counted every class: keep only the detections of the label asked for.",
 )
 _STRICT = Mistake(
     "above, not at",
-    lambda d, label, threshold: ans.count(d, label, threshold, strict=True),
+    lambda d, label, threshold: _ans.count(d, label, threshold, strict=True),
     "a score equal to the threshold counts: use >=, as medlearn.detection.count_objects does.",
 )
 _UNTHRESHOLDED = Mistake(
     "no threshold",
-    lambda d, label, threshold: ans.count(d, label, threshold, thresholded=False),
+    lambda d, label, threshold: _ans.count(d, label, threshold, thresholded=False),
     "every detection counted, whatever its score: apply the threshold.",
 )
 
@@ -72,7 +72,7 @@ _UNTHRESHOLDED = Mistake(
         "per image (0 for an image without detections).",
     ],
     mistakes=[_EVERY_CLASS, _STRICT, _UNTHRESHOLDED],
-    reference=ans.count,
+    reference=_ans.count,
 )
 def count_per_image(function: Any) -> None:
     detections = _detections()
@@ -96,22 +96,22 @@ def count_per_image(function: Any) -> None:
 
 _ROW_COLUMN = Mistake(
     "(x, y)",
-    lambda box, stride: ans.cell(box, stride, swap=True),
+    lambda box, stride: _ans.cell(box, stride, swap=True),
     "(row, column) is (y, x): the row comes from the centre's y.",
 )
 _CORNER = Mistake(
     "corner",
-    lambda box, stride: ans.cell(box, stride, corner=True),
+    lambda box, stride: _ans.cell(box, stride, corner=True),
     "that is the cell of the box's top-left corner; the peak goes at the box's CENTRE.",
 )
 _ROUNDED = Mistake(
     "rounded",
-    lambda box, stride: ans.cell(box, stride, rounded=True),
+    lambda box, stride: _ans.cell(box, stride, rounded=True),
     "rounding moves a centre past the middle of its cell into the next one: take the floor.",
 )
 _PIXELS = Mistake(
     "in pixels",
-    lambda box, stride: ans.cell(box, stride, pixels=True),
+    lambda box, stride: _ans.cell(box, stride, pixels=True),
     "that is the centre in input pixels: divide by the stride to get the grid cell.",
 )
 
@@ -124,7 +124,7 @@ _PIXELS = Mistake(
         "(int(cy / stride), int(cx / stride)).",
     ],
     mistakes=[_ROW_COLUMN, _CORNER, _ROUNDED, _PIXELS],
-    reference=ans.cell,
+    reference=_ans.cell,
 )
 def heatmap_peak_cell(function: Any) -> None:
     cases = [([8.0, 8.0, 24.0, 16.0], 4), ([30.0, 2.0, 41.0, 13.0], 4), ([3.0, 50.0, 15.0, 70.0], 8)]

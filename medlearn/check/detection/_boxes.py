@@ -9,7 +9,7 @@ import numpy as np
 
 from ...detection import box_iou, non_max_suppression
 from ..core import Mistake, Wrong, as_array, as_number, call, task
-from . import _answers as ans
+from . import _answers as _ans
 
 _PAIRS = [
     ([10.0, 20.0, 50.0, 60.0], [30.0, 30.0, 70.0, 90.0]),  # overlapping, different sizes
@@ -27,29 +27,29 @@ def _xywh(box: list[float]) -> list[float]:
 
 _NOT_CLIPPED = Mistake(
     "not clipped",
-    lambda p, q: ans.iou(p, q, clip=False),
+    lambda p, q: _ans.iou(p, q, clip=False),
     "boxes that do not overlap give a negative width or height: clip both at 0 before multiplying, "
     "or disjoint boxes get a non-zero IoU.",
 )
 _PLUS_ONE = Mistake(
     "+ 1 pixel",
-    lambda p, q: ans.iou(p, q, plus=1.0),
+    lambda p, q: _ans.iou(p, q, plus=1.0),
     "that is the old VOC convention with + 1 pixel in each width and height; these boxes are in "
     "continuous coordinates (COCO's): area = (xmax - xmin) * (ymax - ymin).",
 )
 _NO_UNION = Mistake(
     "intersection counted twice",
-    lambda p, q: ans.iou(p, q, union=False),
+    lambda p, q: _ans.iou(p, q, union=False),
     "the union is area A + area B MINUS the intersection, which both areas count once.",
 )
 _XYWH = Mistake(
     "width and height",
-    lambda p, q: ans.iou(_xywh(p), _xywh(q)),
+    lambda p, q: _ans.iou(_xywh(p), _xywh(q)),
     "the boxes are corners (xmin, ymin, xmax, ymax), not (x, y, width, height).",
 )
 _X_Y_SWAPPED = Mistake(
     "x and y swapped",
-    lambda p, q: ans.iou([p[1], p[0], p[3], p[2]], q),
+    lambda p, q: _ans.iou([p[1], p[0], p[3], p[2]], q),
     "x and y are swapped for one box: the order is xmin, ymin, xmax, ymax.",
 )
 
@@ -62,7 +62,7 @@ _X_Y_SWAPPED = Mistake(
         "continuous coordinates, no + 1.",
     ],
     mistakes=[_NOT_CLIPPED, _PLUS_ONE, _NO_UNION, _XYWH, _X_Y_SWAPPED],
-    reference=ans.iou,
+    reference=_ans.iou,
 )
 def iou_by_hand(function: Any) -> None:
     for a, b in _PAIRS:
@@ -107,34 +107,34 @@ def _proposals() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _ACROSS_CLASSES = Mistake(
     "across classes",
-    lambda *args: ans.nms(*args, per_class=False),
+    lambda *args: _ans.nms(*args, per_class=False),
     "a box of one class suppressed a box of another (the object lying over the cell is gone): "
     "suppress only within a class.",
 )
 _UNORDERED = Mistake(
     "sorted indices",
-    lambda *args: ans.nms(*args, ordered=False),
+    lambda *args: _ans.nms(*args, ordered=False),
     "the right boxes, in the wrong order: return them best score first.",
 )
 _LOWEST_FIRST = Mistake(
     "lowest first",
-    lambda *args: ans.nms(*args, descending=False),
+    lambda *args: _ans.nms(*args, descending=False),
     "you started from the LOWEST score: sort descending (np.argsort(-scores)).",
 )
 _FIXED = Mistake(
     "a fixed 0.5",
-    lambda *args: ans.nms(*args, fixed=0.5),
+    lambda *args: _ans.nms(*args, fixed=0.5),
     "use the threshold you are given, not a fixed 0.5.",
 )
 _FAST = Mistake(
     "suppressed boxes suppress",
-    lambda *args: ans.nms(*args, fast=True),
+    lambda *args: _ans.nms(*args, fast=True),
     "a box that was suppressed must not suppress others: for boxes A > B > C where A removes B, C is "
     "compared with A only (and kept if it overlaps A little).",
 )
 _LAST_ONLY = Mistake(
     "the last kept only",
-    lambda *args: ans.nms(*args, last=True),
+    lambda *args: _ans.nms(*args, last=True),
     "compare each box with EVERY box already kept of its class, not only the last one kept: two "
     "cells of one class whose proposals alternate in score keep a second box each.",
 )
@@ -148,7 +148,7 @@ _LAST_ONLY = Mistake(
         "descending score order: np.argsort(-scores, kind='stable').",
     ],
     mistakes=[_ACROSS_CLASSES, _UNORDERED, _LOWEST_FIRST, _FIXED, _FAST, _LAST_ONLY],
-    reference=ans.nms,
+    reference=_ans.nms,
 )
 def nms_per_class(function: Any) -> None:
     boxes, scores, labels = _proposals()

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Mistake, Wrong, as_array, as_number, call, task
-from . import _answers as ans
+from . import _answers as _ans
 
 
 def _pr(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -28,22 +28,22 @@ def _ap101(is_tp: np.ndarray, n_boxes: int) -> float:
 
 _ELEVEN = Mistake(
     "11 points",
-    lambda is_tp, n: ans.ap(is_tp, n, levels=11),
+    lambda is_tp, n: _ans.ap(is_tp, n, levels=11),
     "that is VOC 2007's 11-point AP; COCO reads 101 recall levels, 0, 0.01, ..., 1.",
 )
 _RAW = Mistake(
     "raw precision",
-    lambda is_tp, n: ans.ap(is_tp, n, envelope=False),
+    lambda is_tp, n: _ans.ap(is_tp, n, envelope=False),
     "you read the raw precision: first make it non-increasing from the right (the envelope).",
 )
 _REACHED_ONLY = Mistake(
     "reached levels only",
-    lambda is_tp, n: ans.ap(is_tp, n, zeros=False),
+    lambda is_tp, n: _ans.ap(is_tp, n, zeros=False),
     "recall levels that are never reached count as precision 0, not left out of the mean.",
 )
 _ORIGIN = Mistake(
     "a point at the origin",
-    ans.ap_with_origin,
+    _ans.ap_with_origin,
     "do not add a point (recall 0, precision 1): when the best detection is false, precision starts at 0.",
 )
 
@@ -57,7 +57,7 @@ _ORIGIN = Mistake(
         "recall reaches it (np.searchsorted(recall, levels, side='left')); 0 for levels never reached; average.",
     ],
     mistakes=[_ELEVEN, _RAW, _REACHED_ONLY, _ORIGIN],
-    reference=ans.ap,
+    reference=_ans.ap,
 )
 def average_precision_101(function: Any) -> None:
     for seed in (0, 1, 2):
@@ -162,18 +162,18 @@ def _froc_curve() -> tuple[np.ndarray, np.ndarray]:
 
 _RATES_ONLY = Mistake(
     "the sensitivities only",
-    lambda fp, sens: ans.at_rates(fp, sens)[0],
+    lambda fp, sens: _ans.at_rates(fp, sens)[0],
     "return two things: (the sensitivity at each of the seven rates, their mean: the CPM).",
 )
 _BELOW = Mistake(
     "below, not at",
-    lambda fp, sens: ans.at_rates(fp, sens, strict=True),
+    lambda fp, sens: _ans.at_rates(fp, sens, strict=True),
     "a point exactly at the rate counts, and so do the hits found there before the next false positive: "
     "use fp_per_image <= rate, not <, and take the highest sensitivity.",
 )
 _CURVE_MEAN = Mistake(
     "the curve's mean",
-    lambda fp, sens: ans.at_rates(fp, sens, curve_mean=True),
+    lambda fp, sens: _ans.at_rates(fp, sens, curve_mean=True),
     "the CPM averages the sensitivity at the seven rates, not every point of the curve.",
 )
 
@@ -186,7 +186,7 @@ _CURVE_MEAN = Mistake(
         "(<=, not <). The CPM is the mean of the seven values, not of the whole curve.",
     ],
     mistakes=[_RATES_ONLY, _BELOW, _CURVE_MEAN],
-    reference=ans.at_rates,
+    reference=_ans.at_rates,
 )
 def sensitivity_at_rates(function: Any) -> None:
     fp, sens = _froc_curve()

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...active import query
 from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
-from . import _answers as ans
+from . import _answers as _ans
 from ._unsupervised import adjusted_rand, pca_anomaly_scores, variance_kept
 
 __all__ = [
@@ -36,22 +36,22 @@ __all__ = [
 _NO_NAMES = Mistake("nothing returned", lambda names, depth: None, "return the list of names.")
 _WEIGHTLESS = Mistake(
     "ReLU and pooling",
-    lambda names, depth: ans.frozen(names, depth, with_free=True),
+    lambda names, depth: _ans.frozen(names, depth, with_free=True),
     "ReLU and pooling layers have no weights: list only the layers that do (conv, bn).",
 )
 _NO_BN = Mistake(
     "no batch normalisation",
-    lambda names, depth: ans.frozen(names, depth, skip_bn=True),
+    lambda names, depth: _ans.frozen(names, depth, skip_bn=True),
     "batch normalisation layers have weights too (a scale, a shift, and moving statistics).",
 )
 _ONE_TOO_MANY = Mistake(
     "one block too many",
-    lambda names, depth: ans.frozen(names, depth, extra=1),
+    lambda names, depth: _ans.frozen(names, depth, extra=1),
     lambda depth: f"depth {depth} freezes {depth} blocks: you froze one block too many.",
 )
 _HEAD = Mistake(
     "the head",
-    lambda names, depth: ans.frozen(names, depth, head=True),
+    lambda names, depth: _ans.frozen(names, depth, head=True),
     "the head ('probability') stays trainable: it must learn the new task.",
 )
 
@@ -64,7 +64,7 @@ _HEAD = Mistake(
         "ReLU and pooling layers have none. The head ('probability') is never frozen.",
     ],
     mistakes=[_NO_NAMES, _WEIGHTLESS, _NO_BN, _ONE_TOO_MANY, _HEAD],
-    reference=ans.frozen,
+    reference=_ans.frozen,
 )
 def frozen_layers(function: Any) -> None:
     from ...models import freeze_blocks, small_cnn
@@ -99,17 +99,17 @@ _NOT_N = Mistake(
 )
 _LABELLED = Mistake(
     "labelled ones too",
-    lambda p, labelled, n: ans.pick(p, labelled, n, ignore=True),
+    lambda p, labelled, n: _ans.pick(p, labelled, n, ignore=True),
     "never ask for a label you already have: leave out the images with labelled True.",
 )
 _LOWEST = Mistake(
     "lowest probabilities",
-    lambda p, labelled, n: ans.pick(p, labelled, n, lowest=True),
+    lambda p, labelled, n: _ans.pick(p, labelled, n, lowest=True),
     "a low probability is a confident 'no': uncertainty is closeness to 0.5, abs(p - 0.5).",
 )
 _CONFIDENT = Mistake(
     "most confident",
-    lambda p, labelled, n: ans.pick(p, labelled, n, confident=True),
+    lambda p, labelled, n: _ans.pick(p, labelled, n, confident=True),
     "those are the model's most CONFIDENT images; ask for the ones closest to 0.5.",
 )
 
@@ -120,7 +120,7 @@ _CONFIDENT = Mistake(
         "Leave out the images already labelled (labelled[i] is True) before you take the n smallest.",
     ],
     mistakes=[_NOT_N, _LABELLED, _LOWEST, _CONFIDENT],
-    reference=ans.pick,
+    reference=_ans.pick,
 )
 def uncertainty_pick(function: Any) -> None:
     rng = np.random.default_rng(6)
@@ -154,12 +154,12 @@ _NOT_EVERY_INDEX = Mistake(
 )
 _MOST_SURE_FIRST = Mistake(
     "most sure first",
-    lambda labels, probabilities: ans.order(labels, probabilities, reverse=True),
+    lambda labels, probabilities: _ans.order(labels, probabilities, reverse=True),
     "most suspect FIRST: the lowest self-confidence comes first.",
 )
 _CLASS_ONE = Mistake(
     "class 1",
-    lambda labels, probabilities: ans.order(labels, probabilities, class_one=True),
+    lambda labels, probabilities: _ans.order(labels, probabilities, class_one=True),
     "use the probability of the label the image CARRIES, probabilities[i, labels[i]], not of class 1.",
 )
 
@@ -170,7 +170,7 @@ _CLASS_ONE = Mistake(
         "Most suspect first: np.argsort(self_confidence, kind='stable') puts the lowest first.",
     ],
     mistakes=[_NOT_EVERY_INDEX, _MOST_SURE_FIRST, _CLASS_ONE],
-    reference=ans.order,
+    reference=_ans.order,
 )
 def self_confidence_order(function: Any) -> None:
     from cleanlab.rank import get_label_quality_scores

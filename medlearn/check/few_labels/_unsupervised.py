@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..core import Mistake, Wrong, as_array, as_number, call, task
-from . import _answers as ans
+from . import _answers as _ans
 from . import _data
 
 _NOT_ONE_NUMBER = Mistake(
@@ -18,17 +18,17 @@ _NOT_ONE_NUMBER = Mistake(
 )
 _UNCENTRED = Mistake(
     "not centred",
-    lambda images, k: ans.variance(images, k, centre=False),
+    lambda images, k: _ans.variance(images, k, centre=False),
     "subtract the mean image before the decomposition: uncentred, the first component is the mean.",
 )
 _NOT_SQUARED = Mistake(
     "not squared",
-    lambda images, k: ans.variance(images, k, square=False),
+    lambda images, k: _ans.variance(images, k, square=False),
     "a component's variance is its singular value SQUARED: square them before summing.",
 )
 _ONE_TOO_FEW = Mistake(
     "one too few",
-    lambda images, k: ans.variance(images, k, shift=1),
+    lambda images, k: _ans.variance(images, k, shift=1),
     "the first k components are indices 0 to k - 1: you kept one too few.",
 )
 
@@ -41,7 +41,7 @@ _ONE_TOO_FEW = Mistake(
         "the first k squares over the sum of all of them: one number between 0 and 1.",
     ],
     mistakes=[_NOT_ONE_NUMBER, _UNCENTRED, _NOT_SQUARED, _ONE_TOO_FEW],
-    reference=ans.variance,
+    reference=_ans.variance,
 )
 def variance_kept(function: Any) -> None:
     from sklearn.decomposition import PCA
@@ -76,7 +76,7 @@ def _rand_index(a: np.ndarray, b: np.ndarray) -> float:
 
 _PLAIN_RAND = Mistake(
     "plain Rand index",
-    lambda a, b: ans.ari(a, b, adjust=False),
+    lambda a, b: _ans.ari(a, b, adjust=False),
     "that is the plain Rand index: ADJUST it for chance, (index - expected) / (max - expected).",
 )
 _LABELS_COMPARED = Mistake(
@@ -96,7 +96,7 @@ _LABELS_COMPARED = Mistake(
         "a_i and b_j the row and column sums.",
     ],
     mistakes=[_PLAIN_RAND, _LABELS_COMPARED],
-    reference=ans.ari,
+    reference=_ans.ari,
 )
 def adjusted_rand(function: Any) -> None:
     from sklearn.metrics import adjusted_rand_score
@@ -121,17 +121,17 @@ def adjusted_rand(function: Any) -> None:
 
 _SHAPE = Mistake(
     "the first five",
-    lambda normal, images, k: ans.pca_scores(normal, images, k)[:5],
+    lambda normal, images, k: _ans.pca_scores(normal, images, k)[:5],
     lambda want, got: f"return one score per image: shape {want.shape}, not {got.shape}.",
 )
 _FIT_ON_IMAGES = Mistake(
     "fitted on the images to score",
-    lambda normal, images, k: ans.pca_scores(normal, images, k, fit_on_images=True),
+    lambda normal, images, k: _ans.pca_scores(normal, images, k, fit_on_images=True),
     "fit the PCA on the NORMAL images only: fitted on the images to score, it learns the anomalies.",
 )
 _SUM = Mistake(
     "sum over the pixels",
-    lambda normal, images, k: ans.pca_scores(normal, images, k, total=True),
+    lambda normal, images, k: _ans.pca_scores(normal, images, k, total=True),
     "take the MEAN over the pixels, not the sum (the chapter's score is a mean squared error).",
 )
 
@@ -144,7 +144,7 @@ _SUM = Mistake(
         "rebuilt = mean + (x - mean) @ V.T @ V.",
     ],
     mistakes=[_SHAPE, _FIT_ON_IMAGES, _SUM],
-    reference=ans.pca_scores,
+    reference=_ans.pca_scores,
 )
 def pca_anomaly_scores(function: Any) -> None:
     from sklearn.decomposition import PCA

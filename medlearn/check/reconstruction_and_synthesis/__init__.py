@@ -20,7 +20,7 @@ import numpy as np
 from ...data import near_duplicates
 from ...reconstruction import undersampling_mask
 from ..core import Mistake, Wrong, as_array, as_number, call, letter_answer, letter_mistakes, task
-from . import _answers as ans
+from . import _answers as _ans
 from ._training import noisy_pairs, train_denoiser
 
 __all__ = [
@@ -124,28 +124,28 @@ _MEAN_ONLY = Mistake(
 )
 _SCORES_SHAPE = Mistake(
     "two scores",
-    lambda synthetic, training: ans.correlations(synthetic, training)[:2],
+    lambda synthetic, training: _ans.correlations(synthetic, training)[:2],
     lambda n, shape: f"return one score per synthetic image ({n}), not shape {shape}.",
 )
 _CONSTANT = Mistake(
     "zero norm",
-    lambda synthetic, training: ans.correlations(synthetic, training, guard=False),
+    lambda synthetic, training: _ans.correlations(synthetic, training, guard=False),
     "the last synthetic image is constant: it has no variation, so its correlation is 0 by convention "
     "(near_duplicates does the same); avoid dividing by a zero norm.",
 )
 _NOT_CENTRED = Mistake(
     "not centred",
-    lambda synthetic, training: ans.correlations(synthetic, training, centre=False),
+    lambda synthetic, training: _ans.correlations(synthetic, training, centre=False),
     "subtract each image's mean first: without it, every pair of bright images looks alike.",
 )
 _NOT_SCALED = Mistake(
     "not scaled",
-    lambda synthetic, training: ans.correlations(synthetic, training, scale=False),
+    lambda synthetic, training: _ans.correlations(synthetic, training, scale=False),
     "divide by the norms too: a plain dot product grows with contrast, a correlation does not.",
 )
 _NOT_HIGHEST = Mistake(
     "lowest",
-    lambda synthetic, training: ans.correlations(synthetic, training, reduce=np.min),
+    lambda synthetic, training: _ans.correlations(synthetic, training, reduce=np.min),
     "keep each synthetic image's HIGHEST correlation: its nearest training image.",
 )
 
@@ -284,7 +284,7 @@ def reparameterise(function: Any) -> None:
         "A constant image has no variation: give it a correlation of 0 (divide only where the norm is above 0).",
     ],
     mistakes=[_SCORES_SHAPE, _CONSTANT, _NOT_CENTRED, _NOT_SCALED, _NOT_HIGHEST],
-    reference=ans.correlations,
+    reference=_ans.correlations,
 )
 def memorisation_scores(function: Any) -> None:
     rng = np.random.default_rng(7)
