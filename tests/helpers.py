@@ -47,11 +47,30 @@ def code_cells(path: Path) -> list[str]:
     return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
 
+def converted_chapters() -> list:
+    """The check packages of the chapters whose checks are tables of mistakes (``medlearn/check/<name>/``), by name."""
+    import importlib
+    import pkgutil
+
+    import medlearn.check
+
+    found = sorted(m.name for m in pkgutil.iter_modules(medlearn.check.__path__) if m.ispkg)
+    return [importlib.import_module(f"medlearn.check.{name}") for name in found]
+
+
+def chapter_tasks(chapter: object) -> list:
+    """The tasks a learner calls in a chapter's checks (``check.NAME``), in the order of its ``__all__``."""
+    from medlearn.check import Task
+
+    return [getattr(chapter, name) for name in chapter.__all__ if isinstance(getattr(chapter, name), Task)]
+
+
 def typical_mistakes_test(mistakes: list[tuple]) -> object:
     """A pytest test over ``(exercise-check task, wrong answer, words of its hint)``: each must fail with that hint.
 
-    Each ``tests/test_check_<chapter>.py`` assigns it to a ``test_...`` name, so that the rule is written once:
-    a check that accepts a typical mistake is useless.
+    Each ``tests/exercises/test_check_<chapter>.py`` of a chapter whose checks are not yet tables assigns it to a
+    ``test_...`` name, so that the rule is written once: a check that accepts a typical mistake is useless. A
+    converted chapter's mistakes are tested from its tables (``tests/exercises/test_mistakes.py``).
     """
     import pytest
 

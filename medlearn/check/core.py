@@ -6,12 +6,16 @@ wrong shape, or a function that raises. It reports one of three outcomes:
 - ``pass``: the answer is right;
 - ``fail``: something is wrong, with a hint aimed at the likely mistake;
 - ``todo``: nothing has been written yet (the placeholder is still there).
+
+A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer
+makes, and ``tests/exercises/test_mistakes.py`` feeds every mistake back as an answer and expects its hint.
 """
 
 from __future__ import annotations
 
+import copy
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +25,15 @@ ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 
 
 class Wrong(Exception):
-    """Raised inside a checker with the hint to show the learner."""
+    """Raised inside a checker with the hint to show the learner.
+
+    ``mistake`` is the name of the typical mistake the hint is written for (:class:`Mistake`), if any: the tests read
+    it, the learner never sees it.
+    """
+
+    def __init__(self, message: str, mistake: str | None = None) -> None:
+        super().__init__(message)
+        self.mistake = mistake
 
 
 class NotDone(Exception):
@@ -40,6 +52,7 @@ class CheckResult:
     task: str
     status: str
     message: str
+    mistake: str | None = None  # the name of the typical mistake recognised, for the tests; never printed
 
     def __str__(self) -> str:
         return f"{ICONS[self.status]} {self.task}: {self.message}"
@@ -67,10 +80,19 @@ class Task:
         ❌ double: double(2) should be 4.
     """
 
-    def __init__(self, name: str, checker: Callable[[Any], str | None], hints: Sequence[str]) -> None:
+    def __init__(
+        self,
+        name: str,
+        checker: Callable[[Any], str | None],
+        hints: Sequence[str],
+        mistakes: Sequence[Mistake] = (),
+        reference: Callable[..., Any] | None = None,
+    ) -> None:
         self.name = name
         self._checker = checker
         self.hints = tuple(hints)
+        self.mistakes = tuple(mistakes)  # the typical mistakes the check names, each fed back by the tests
+        self._reference = reference  # the right answer, when the check compares with one (private: not a hint)
 
     def run(self, answer: Any) -> CheckResult:
         """Check ``answer`` and return the outcome; never raises."""
@@ -86,7 +108,7 @@ class Task:
                 f"Stuck? Run check.{self.name}.hint()",
             )
         except Wrong as wrong:
-            return CheckResult(self.name, "fail", str(wrong))
+            return CheckResult(self.name, "fail", str(wrong), wrong.mistake)
         except Exception as err:  # a checker must never crash, even on odd input
             return CheckResult(self.name, "fail", f"the check could not use your answer ({type(err).__name__}: {err}).")
         return CheckResult(self.name, "pass", "correct." + (f" {note}" if note else ""))
@@ -106,8 +128,13 @@ class Task:
         return f"<check task {self.name!r}: call it with your answer, or .hint()>"
 
 
-def task(*, hints: Sequence[str]) -> Callable[[Callable[[Any], str | None]], Task]:
+def task(
+    *, hints: Sequence[str], mistakes: Sequence[Mistake] = (), reference: Callable[..., Any] | None = None
+) -> Callable[[Callable[[Any], str | None]], Task]:
     """Turn a checker function into a :class:`Task` named after the function: the name is written once.
+
+    ``mistakes`` are the typical mistakes the checker names (it raises ``mistake.wrong(...)``), and ``reference``
+    a right answer, both for the tests.
 
     Example:
         >>> @task(hints=["Multiply by 2."])
@@ -121,7 +148,7 @@ def task(*, hints: Sequence[str]) -> Callable[[Callable[[Any], str | None]], Tas
     """
 
     def make(checker: Callable[[Any], str | None]) -> Task:
-        return Task(checker.__name__, checker, hints)
+        return Task(checker.__name__, checker, hints, mistakes, reference)
 
     return make
 
@@ -200,7 +227,8 @@ def as_result(value: Any, keys: Sequence[str]) -> dict:
 
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
     """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
-    ``wrong`` fails with its own hint, anything else asks for one of the letters. Returns ``message``.
+    ``wrong`` fails with its own hint (the mistake named ``"answer <letter>"``), anything else asks for one of the
+    letters. Returns ``message``.
 
     Example:
         >>> letter_answer(lambda: "B", right="b", wrong={"a": "a hides the fault."}, message="Right: b.")
@@ -212,5 +240,159 @@ def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: 
         raise Wrong(f"answer with one letter, one of {', '.join(letters)}.")
     choice = answer.strip().lower()
     if choice in wrong:
-        raise Wrong(wrong[choice])
+        raise Wrong(wrong[choice], f"answer {choice}")
     return message
+
+
+def letter_mistakes(wrong: dict[str, str]) -> list[Mistake]:
+    """The table of a :func:`letter_answer` task: each wrong letter, answered, earns its hint.
+
+    Example:
+        >>> [m.name for m in letter_mistakes({"a": "a hides the fault."})]
+        ['answer a']
+    """
+    return [Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in wrong.items()]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer: its name, a function that makes it (called as the learner's is), and its hint.
+
+    The answer is recognised when it equals the mistake's on a case; ``spot(value, want, *case)``, when given,
+    recognises it instead (any wrong answer on an unsigned image, say), and ``answer`` is then one example of it.
+    ``hint`` is the message, or a function that writes it from the learner's value and the case.
+
+    Example:
+        >>> share = Mistake("percentage", lambda n: 100 * n, "a share is between 0 and 1; this is a percentage.")
+        >>> str(share.wrong())
+        'a share is between 0 and 1; this is a percentage.'
+    """
+
+    name: str
+    answer: Callable[..., Any]
+    hint: str | Callable[..., str]
+    spot: Callable[..., bool] | None = None
+
+    def wrong(self, *args: Any) -> Wrong:
+        """The :class:`Wrong` to raise for this mistake; ``args`` go to a hint written as a function."""
+        return Wrong(self.hint if isinstance(self.hint, str) else self.hint(*args), self.name)
+
+    def made(
+        self, value: Any, want: Any, case: Sequence[Any], args: Sequence[Any], same: Callable[[Any, Any], bool]
+    ) -> bool:
+        """True when the learner's ``value`` on ``case`` is this mistake (one that cannot run is not made)."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if self.spot is not None:
+                    return bool(self.spot(value, want, *case))
+                return _holds(same, value, self.answer(*_copies(args)))
+        except Exception:
+            return False
+
+
+def close(value: Any, want: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    """True when two arrays (or numbers) have the same shape and ``np.allclose`` values.
+
+    Example:
+        >>> close([1.0, 2.0], [1.0, 2.0 + 1e-9]), close([1.0, 2.0], [[1.0, 2.0]])
+        (True, False)
+    """
+    value, want = np.asarray(value, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    return value.shape == want.shape and bool(np.allclose(value, want, rtol=rtol, atol=atol))
+
+
+def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
+    """``same(value, want)``, False when the comparison cannot be made (a value of another kind)."""
+    try:
+        return bool(same(value, want))
+    except Exception:
+        return False
+
+
+def _copies(case: Sequence[Any]) -> list[Any]:
+    return [
+        arg.copy() if isinstance(arg, np.ndarray) else copy.deepcopy(arg) if isinstance(arg, (list, dict)) else arg
+        for arg in case
+    ]
+
+
+def compare(
+    function: Any,
+    *,
+    reference: Callable[..., Any],
+    cases: Iterable[Sequence[Any]],
+    mistakes: Sequence[Mistake] = (),
+    otherwise: Callable[..., str],
+    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    same: Callable[[Any, Any], bool] = close,
+    arguments: Callable[..., Sequence[Any]] | None = None,
+) -> None:
+    """Run the learner's ``function`` and ``reference`` on each case (a tuple of arguments; arrays are copied).
+
+    ``arguments(*case)``, when given, picks the arguments from a case that also holds what only the messages need
+    (a feature's name, say). ``read(value, *case)`` turns the learner's value into what is compared (an array by
+    default, or a hint).
+    Where it differs from the reference by ``same``, the first of ``mistakes`` it makes raises its hint (a mistake
+    that cannot be compared with the value is not made), and otherwise ``otherwise(value, want, *case)`` is the
+    message.
+
+    Example:
+        >>> mistakes = [Mistake("sum", lambda x: x.sum(), "that is the sum; divide by the count.")]
+        >>> kwargs = dict(reference=np.mean, cases=[(np.arange(4.0),)], mistakes=mistakes)
+        >>> compare(lambda x: x.mean(), **kwargs, otherwise=lambda got, want, x: "not the mean.")
+        >>> compare(lambda x: x.sum(), **kwargs, otherwise=lambda got, want, x: "not the mean.")
+        Traceback (most recent call last):
+        ...
+        medlearn.check.core.Wrong: that is the sum; divide by the count.
+    """
+    for case in cases:
+        args = tuple(case if arguments is None else arguments(*case))
+        want = reference(*_copies(args))
+        value = read(call(function, *_copies(args)), *case)
+        if same(value, want):
+            continue
+        for mistake in mistakes:
+            if mistake.made(value, want, case, args, same):
+                raise mistake.wrong(value, *case)
+        raise Wrong(otherwise(value, want, *case))
+
+
+def compared(
+    *,
+    hints: Sequence[str],
+    cases: Callable[[], Iterable[Sequence[Any]]],
+    mistakes: Sequence[Mistake] = (),
+    otherwise: Callable[..., str],
+    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    same: Callable[[Any, Any], bool] = close,
+    arguments: Callable[..., Sequence[Any]] | None = None,
+) -> Callable[[Callable[..., Any]], Task]:
+    """Turn a task's reference answer into a :class:`Task` that compares (:func:`compare`) the learner's answer with it.
+
+    ``cases()`` builds the cases when the check runs; the other arguments are :func:`compare`'s.
+
+    Example:
+        >>> @compared(hints=["Multiply by 2."], cases=lambda: [(1,), (2.5,)], otherwise=lambda got, want, x: "no.")
+        ... def double(x):
+        ...     return 2 * x
+        >>> double(lambda x: x + x)
+        ✅ double: correct.
+    """
+
+    def make(reference: Callable[..., Any]) -> Task:
+        def checker(function: Any) -> None:
+            compare(
+                function,
+                reference=reference,
+                cases=cases(),
+                mistakes=mistakes,
+                otherwise=otherwise,
+                read=read,
+                same=same,
+                arguments=arguments,
+            )
+
+        return Task(reference.__name__, checker, hints, mistakes, reference)
+
+    return make

@@ -87,7 +87,6 @@ def test_scenario_costs_refuses_bad_input(args, name) -> None:
 
 
 def test_the_guides_scenario_is_the_first_and_its_answer_is_not_the_default() -> None:
-
     text = (REPO / "instructors" / "judgement.md").read_text(encoding="utf-8")
     prevalence, miss, alarm = judgement.SCENARIOS[0]
     assert f"**{prevalence:.0%} of the masses aspirated are malignant**".replace("%", " %") in text

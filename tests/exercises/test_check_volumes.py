@@ -1,5 +1,6 @@
-"""medlearn.check.volumes: right answers pass, typical mistakes get their hint, and the Conv3D and GRU formulas
-match Keras (tests/course/test_exercises.py checks that odd answers never raise)."""
+"""medlearn.check.volumes: right answers written otherwise pass, the Conv3D and GRU formulas match Keras, and the
+3-D CNN task's mistakes get their hint (tests/course/test_exercises.py checks that odd answers never raise; the other
+tasks' typical mistakes are tested from the checks' own tables, in test_mistakes.py)."""
 
 from __future__ import annotations
 
@@ -36,31 +37,6 @@ RIGHT = {
 
 
 test_right_answers_pass = right_answers_test(RIGHT)
-
-
-@pytest.mark.parametrize(
-    ("task", "answer", "hint"),
-    [
-        (volumes.voxel_to_world_by_hand, lambda a, ijk: a[:3, :3] @ np.asarray(ijk, float), "shift"),
-        (volumes.voxel_to_world_by_hand, lambda a, ijk: a[:3, :3].T @ np.asarray(ijk, float) + a[:3, 3], "transposed"),
-        (volumes.voxel_to_world_by_hand, lambda a, ijk: np.asarray(ijk, float) + a[:3, 3], "voxel size"),
-        (volumes.slice_order, lambda o, p, n: np.argsort(n), "InstanceNumber"),
-        (volumes.slice_order, lambda o, p, n: _order(o, p, n)[::-1], "reversed"),
-        (volumes.slice_order, lambda o, p, n: np.argsort([q[2] for q in p]), "z coordinate"),
-        (volumes.volume_ml, lambda m, s: m.sum() * np.prod(s), "mm³"),
-        (volumes.volume_ml, lambda m, s: m.sum() / 1000, "voxel size"),
-        (volumes.volume_ml, lambda m, s: m.sum() * s[1] * s[2] / 1000, "in-plane"),
-        (volumes.sphericity_by_hand, lambda v, a: a / (np.pi ** (1 / 3) * (6 * v) ** (2 / 3)), "upside down"),
-        (volumes.sphericity_by_hand, lambda v, a: (6 * v) ** (2 / 3) / a, "pi"),
-        (volumes.conv3d_output_shape, lambda s, f, k, st, p: (*_conv3d(s, f, k, st, p)[:3], s[3]), "channels"),
-        (volumes.conv3d_output_shape, lambda s, f, k, st, p: (*(n - k + 1 for n in s[:3]), f), "stride"),
-        (volumes.gru_parameters, lambda d, u: 4 * (u * d + u * u + u), "LSTM"),
-        (volumes.gru_parameters, lambda d, u: 3 * (u * d + u * u + u), "two"),
-    ],
-)
-def test_typical_mistakes_get_their_hint(task, answer, hint: str) -> None:
-    result = task.run(answer)
-    assert result.status == "fail" and hint in result.message, result.message
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,41 @@
+"""Exercise data of the how_networks_learn chapter's checks: the chapter's tables from scikit-learn, standardised."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def diabetes_bmi() -> tuple[np.ndarray, np.ndarray]:
+    """The diabetes table's body-mass index and disease progression, each standardised (mean 0, standard deviation 1).
+
+    Example:
+        >>> x, y = diabetes_bmi()
+        >>> x.shape, round(float(x.std()), 6)
+        ((442,), 1.0)
+    """
+    from sklearn.datasets import load_diabetes
+
+    data = load_diabetes()
+    bmi = data.data[:, data.feature_names.index("bmi")]
+    return (bmi - bmi.mean()) / bmi.std(), (data.target - data.target.mean()) / data.target.std()
+
+
+def two_measurements() -> tuple[np.ndarray, np.ndarray]:
+    """Mean radius and mean texture of the 426 Wisconsin masses outside the how_networks_learn chapter's test split,
+    standardised; 1 = malignant.
+
+    Example:
+        >>> x, y = two_measurements()
+        >>> x.shape, sorted(set(y.tolist()))
+        ((426, 2), [0.0, 1.0])
+    """
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    data = load_breast_cancer()
+    label = (data.target == 0).astype(float)
+    columns = [list(data.feature_names).index(name) for name in ("mean radius", "mean texture")]
+    x_train, _, y_train, _ = train_test_split(
+        data.data[:, columns], label, test_size=0.25, stratify=label, random_state=0
+    )
+    return (x_train - x_train.mean(axis=0)) / x_train.std(axis=0), y_train

@@ -1,0 +1,164 @@
+"""The how_networks_learn chapter's train_neuron task: one neuron trained by hand, and its table of mistakes.
+
+Constant rescalings of the gradient reach the same minimum, so the first steps tell them apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Mistake, Wrong, as_array, as_number, call, task
+from . import _data
+from ._training import neuron, neuron_steps
+
+_TWO_THINGS = Mistake(
+    "weights only",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps)[0],
+    "return two things: the weights w (an array of 2) and the bias b (a number), as (w, b).",
+)
+_NO_BIAS = Mistake(
+    "bias never updated",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, bias=False),
+    "your bias stayed at 0: update b too, by its own gradient mean(p - y).",
+)
+_DIVERGED = Mistake(
+    "steps that overflow",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=np.inf),
+    "your weights ran to infinity or NaN: divide the gradient by the number of cases (a mean).",
+)
+_NEAR = Mistake(
+    "a third of the steps",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps // 3),
+    lambda gap: (
+        f"your weights and bias are near the minimum but not at it (largest difference {gap:.1e}, more than "
+        "1e-4): take all `steps` steps, each with the given learning_rate."
+    ),
+)
+_UP_THE_SLOPE = Mistake(
+    "up the slope",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, sign=-1.0),
+    lambda w, b, reference: (
+        f"your weights {np.round(w, 3).tolist()} and bias {b:.3f} are not at the minimum that "
+        f"scikit-learn's LogisticRegression(C=np.inf) finds ({np.round(reference.coef_[0], 3).tolist()}, "
+        f"{reference.intercept_[0]:.3f}). Check the sign of the step and the gradient X.T @ (p - y) / n."
+    ),
+)
+
+
+def _rescaled(name: str, weight_scale: float, bias_scale: float, message: str) -> Mistake:
+    return Mistake(
+        name,
+        lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=weight_scale, bias_scale=bias_scale),
+        f"you reach the minimum, but {message}",
+    )
+
+
+_RESCALED = {
+    (2.0, 2.0): _rescaled(
+        "factor 2",
+        2.0,
+        2.0,
+        "your steps are twice the right ones: the cross-entropy's gradient has no factor 2 (that 2 belonged to "
+        "the squared error of task 1); it is X.T @ (p - y) / n for w and mean(p - y) for b.",
+    ),
+    (2.0, 1.0): _rescaled(
+        "factor 2 on the weights",
+        2.0,
+        1.0,
+        "your weight steps are twice the right ones: drop the factor 2 from X.T @ (p - y) / n (the 2 belongs to "
+        "the squared error of task 1, not to the cross-entropy).",
+    ),
+    (0.5, 1.0): _rescaled(
+        "weights over X.size",
+        0.5,
+        1.0,
+        "your weight steps are half the right ones: divide X.T @ (p - y) by the number of cases, len(y), not by "
+        "X.size (cases times measurements).",
+    ),
+    (0.5, 0.5): _rescaled(
+        "over X.size",
+        0.5,
+        0.5,
+        "your steps are half the right ones: divide by the number of cases, len(y), not by X.size (cases times "
+        "measurements).",
+    ),
+    (1.0, 0.5): _rescaled(
+        "half the bias step",
+        1.0,
+        0.5,
+        "your bias steps are half the right ones: the bias's gradient is the full mean(p - y).",
+    ),
+    (1.0, 2.0): _rescaled(
+        "factor 2 on the bias",
+        1.0,
+        2.0,
+        "your bias steps are twice the right ones: the bias's gradient is mean(p - y), with no factor 2.",
+    ),
+}
+_FEWER_STEPS = Mistake(
+    "half the steps",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps // 2),
+    lambda steps, fewer: f"with steps={steps} you took {fewer} steps: take exactly `steps` steps.",
+)
+
+
+def _weights_and_bias(result: Any) -> np.ndarray:
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise _TWO_THINGS.wrong()
+    return np.append(as_array(result[0], "your weights", shape=(2,)), as_number(result[1], "your bias"))
+
+
+@task(
+    hints=[
+        "Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y.",
+        "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
+        "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
+        "b = b - learning_rate * np.mean(p - y)",
+    ],
+    mistakes=[_TWO_THINGS, _NO_BIAS, _DIVERGED, _NEAR, _UP_THE_SLOPE, *_RESCALED.values(), _FEWER_STEPS],
+    reference=neuron,
+)
+def train_neuron(function: Any) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    x, y = _data.two_measurements()
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 3000))
+    w, b = got[:2], got[2]
+    # fitted to convergence: 3,000 steps at rate 0.5 reach its minimum to about 1e-8, a third of them only to 7e-4;
+    # a gradient off by a constant factor reaches it too, which the first steps then catch
+    reference = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(x, y)
+    gap = max(float(np.abs(w - reference.coef_[0]).max()), abs(b - float(reference.intercept_[0])))
+    if gap < 1e-4:
+        _check_first_steps(function, x, y)
+        return
+    if abs(b) < 1e-12:
+        raise _NO_BIAS.wrong()
+    if not np.all(np.isfinite(w)):
+        raise _DIVERGED.wrong()
+    if gap < 0.1:
+        raise _NEAR.wrong(gap)
+    raise _UP_THE_SLOPE.wrong(w, b, reference)
+
+
+def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:
+    """After 5 steps at rate 0.5 the weights must match the right steps' (any constant rescaling differs there)."""
+    steps = 5
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, steps))
+    right = neuron_steps(x, y, 0.5, steps)
+    if np.allclose(got, right, rtol=0, atol=1e-9):
+        return
+    for (weight_scale, bias_scale), mistake in _RESCALED.items():
+        if np.allclose(
+            got, neuron_steps(x, y, 0.5, steps, weight_scale=weight_scale, bias_scale=bias_scale), rtol=0, atol=1e-9
+        ):
+            raise mistake.wrong()
+    for fewer in range(steps):
+        if np.allclose(got, neuron_steps(x, y, 0.5, fewer), rtol=0, atol=1e-9):
+            raise _FEWER_STEPS.wrong(steps, fewer)
+    raise Wrong(
+        f"you reach the minimum, but after {steps} steps at rate 0.5 your weights and bias are "
+        f"{np.round(got, 3).tolist()}, the right steps give {np.round(right, 3).tolist()}: each step is "
+        "learning_rate times the gradient, X.T @ (p - y) / len(y) for w and mean(p - y) for b."
+    )
