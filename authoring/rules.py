@@ -113,13 +113,17 @@ def unbacked_claims(cells: list[dict]) -> list[str]:
     return problems
 
 
+#: Modules whose functions no chapter teaches: the exercise checks' engine (``compare``, ``task``).
+NOT_TAUGHT = ("medlearn.check.core",)
+
+
 def library_functions() -> dict[str, str]:
-    """Public function name -> the module that defines it."""
+    """Public function name -> the module that defines it (the checks' engine aside: :data:`NOT_TAUGHT`)."""
     import medlearn
 
     found = {}
     for info in pkgutil.walk_packages(medlearn.__path__, "medlearn."):
-        if info.name.endswith("__main__"):
+        if info.name.endswith("__main__") or info.name in NOT_TAUGHT:
             continue
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():

@@ -1,5 +1,5 @@
-"""The task of chapter 18's exercises that trains the model to deploy: :mod:`medlearn.check.deployment` gives it
-to the learner as ``check.train_deployed_model``, with the chapter's other tasks."""
+"""The task of the deployment chapter's exercises that trains the model to deploy: :mod:`medlearn.check.deployment`
+gives it to the learner as ``check.train_deployed_model``, with the chapter's other tasks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 18, deployment.
+"""Checks for the exercises of the deployment chapter.
 
 In the exercise notebook::
 

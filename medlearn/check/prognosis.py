@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapter 17, prognosis.
+"""Checks for the exercises of the prognosis chapter.
 
 In the exercise notebook::
 

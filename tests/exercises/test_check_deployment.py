@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 18 (deployment): right answers pass, typical mistakes fail with their hint."""
+"""Exercise checks of the deployment chapter: right answers pass, typical mistakes fail with their hint."""
 
 from __future__ import annotations
 

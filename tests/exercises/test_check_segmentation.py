@@ -1,4 +1,4 @@
-"""Exercise checks of chapter 08 (segmentation): typical mistakes fail, with the hint written for them.
+"""Exercise checks of the segmentation chapter: typical mistakes fail, with the hint written for them.
 
 A check that accepts a typical mistake is useless; each entry is a wrong answer and words of its hint.
 """

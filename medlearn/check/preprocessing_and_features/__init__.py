@@ -280,7 +280,7 @@ _OTHER_NAME = Mistake(
     mistakes=[_INDEX, _LARGEST_AUC, _NOT_A_NAME, _OTHER_NAME],
 )
 def best_feature(function: Any) -> None:
-    X, labels = _data.feature_table()
+    X, labels = _data.ranking_table()
     got = call(function, X.copy(), labels.copy(), list(_data.FEATURE_NAMES))
     if isinstance(got, (int, np.integer)) and not isinstance(got, bool) and 0 <= got < 4:
         raise _INDEX.wrong(got)

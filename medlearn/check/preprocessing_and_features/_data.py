@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-#: The names of the columns of :func:`feature_table`.
+#: The names of the columns of :func:`ranking_table`.
 FEATURE_NAMES = ("texture_a", "texture_b", "shape_c", "intensity_d")
 
 
@@ -38,12 +38,12 @@ def components() -> tuple[np.ndarray, np.ndarray]:
     return mask, largest
 
 
-def feature_table(seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
+def ranking_table(seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """A table of four features for 300 cases and their labels: column 1 has the largest AUC, column 3 a small AUC
     but the best separation (in the other direction).
 
     Example:
-        >>> X, labels = feature_table()
+        >>> X, labels = ranking_table()
         >>> X.shape, sorted(set(labels.tolist()))
         ((300, 4), [0, 1])
     """
