@@ -1,6 +1,6 @@
 """The registration chapter's code against the library's twins: its Dice of one label equals
 ``medlearn.segmentation.dice``, and its smooth random deformation fields are the ones its exercises make
-(``medlearn.check._registration_data``).
+(``medlearn.check.registration._data``).
 
 The chapter writes a one-line ``dice(a, b, label)`` to score the atlas labels it carries onto a subject (section 7);
 the library's ``dice`` takes two masks. That the two agree is a check of code, not a finding about data, so it
@@ -50,7 +50,7 @@ def test_the_chapters_smooth_field_is_the_one_the_exercises_use(largest: float, 
     field for field."""
     from scipy import ndimage
 
-    from medlearn.check._registration_data import _template, smooth_field
+    from medlearn.check.registration._data import _template, smooth_field
 
     namespace = {"np": np, "ndimage": ndimage, "t1": _template()["t1"]}
     exec(_function(_cell("def smooth_field("), "smooth_field"), namespace)
