@@ -27,7 +27,10 @@ def import_graph(root: Path) -> dict[str, set[str]]:
             if isinstance(node, ast.ImportFrom):
                 base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
                 target = ".".join([*base, *([node.module] if node.module else [])])
-                found = {target} | {f"{target}.{alias.name}" for alias in node.names}
+                submodules = {f"{target}.{alias.name}" for alias in node.names}
+                # `from . import _data` loads the submodule _data, not what the package's __init__ defines; the
+                # package itself counts when a name is not a submodule (`from . import helper`).
+                found = submodules | ({target} if not submodules <= set(paths) else set())
             elif isinstance(node, ast.Import):
                 found = {alias.name for alias in node.names}
             else:
@@ -78,6 +81,17 @@ def test_a_cycle_hidden_inside_a_function_is_found(tmp_path: Path) -> None:
     (package / "b.py").write_text("def g():\n    from .a import f\n    return f\n")
     (package / "c.py").write_text("from . import a\n")
     assert cycles(import_graph(package)) == [["pkg.a", "pkg.b"]]
+
+
+def test_a_submodule_imported_from_its_package_is_no_cycle_but_a_name_from_init_is(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from ._task import task\n\nHELPER = 1\n")
+    (package / "_data.py").write_text("DATA = 2\n")
+    (package / "_task.py").write_text("from . import _data\n\ndef task():\n    return _data.DATA\n")
+    assert cycles(import_graph(package)) == []
+    (package / "_task.py").write_text("from . import HELPER, _data\n")
+    assert cycles(import_graph(package)) == [["pkg", "pkg._task"]]
 
 
 @pytest.mark.parametrize("module", ["_dummies", "_uids", "deidentify", "leftovers"])
