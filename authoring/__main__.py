@@ -21,8 +21,6 @@ Example:
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,18 +41,6 @@ class Step:
     fix: str
 
 
-def _quiet(function: Callable[..., object], *args: object) -> str:
-    """Run a generator's ``main`` and return what it printed (its report), not showing it."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        function(*args)
-    return out.getvalue()
-
-
-def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
-
-
 # The steps. Each imports its tool when it runs: `python -m authoring chapters` needs only the standard library.
 def _scaffolding_build(repo: Path) -> None:
     from authoring import scaffolding
@@ -72,21 +58,9 @@ def _scaffolding_check(repo: Path) -> list[str]:
 
 def _exercises_check(repo: Path) -> list[str]:
     """A learner's exercise whose cells are not what the build makes of its solution (outputs aside)."""
-    import nbformat
+    from authoring.build_exercises import stale_copies
 
-    from authoring.build_exercises import learner_version
-
-    stale = []
-    for chapter in chapter_list.load(repo=repo):
-        solution, learner = repo / chapter.solution, repo / chapter.exercise
-        if not solution.exists():
-            continue
-        made = learner_version(nbformat.read(solution, as_version=4), chapter.solution)
-        stored = nbformat.read(learner, as_version=4) if learner.exists() else None
-        sources = [(c.cell_type, c.source) for c in made.cells]
-        if stored is None or sources != [(c.cell_type, c.source) for c in stored.cells]:
-            stale.append(chapter.exercise)
-    return stale
+    return stale_copies(repo)
 
 
 def _sections_build(repo: Path) -> None:
@@ -145,7 +119,7 @@ def _discuss_check(repo: Path) -> list[str]:
 def _reference_build(repo: Path) -> None:
     from authoring import reference
 
-    _quiet(reference.main, [])
+    (repo / "docs" / "reference.md").write_text(reference.page(), encoding="utf-8")
 
 
 def _reference_check(repo: Path) -> list[str]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import sys
+from pathlib import Path
 
 import nbformat
 
@@ -92,6 +93,23 @@ def learner_version(solution: nbformat.NotebookNode, name: str = "notebook") -> 
             # An "Open in Colab" badge opens the learner's copy, not the solution.
             cell.source = cell.source.replace("/exercises/solutions/", "/exercises/")
     return nb
+
+
+def learner_sources(solution: Path) -> list[str]:
+    """The cell sources that the learner's copy of the solution notebook at ``solution`` must have (outputs aside)."""
+    return [cell.source for cell in learner_version(nbformat.read(solution, as_version=4)).cells]
+
+
+def stale_copies(repo: Path = REPO) -> list[str]:
+    """The learner's exercises (relative to ``repo``) whose cells are not what :func:`learner_sources` makes of their
+    solution, or that are missing."""
+    stale = []
+    for solution in sorted((repo / "exercises" / "solutions").glob("[0-9]*.ipynb")):
+        learner = repo / "exercises" / solution.name
+        stored = [c.source for c in nbformat.read(learner, as_version=4).cells] if learner.exists() else None
+        if stored != learner_sources(solution):
+            stale.append(learner.relative_to(repo).as_posix())
+    return stale
 
 
 def main(names: list[str]) -> int:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -238,8 +239,6 @@ def remove(name: str, repo: Path = REPO) -> list[str]:
     removed = []
     for file in sorted(own):
         if file.is_dir():
-            import shutil
-
             shutil.rmtree(file)
         elif file.exists():
             file.unlink()
