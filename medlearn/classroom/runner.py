@@ -37,9 +37,9 @@ from pathlib import Path
 import nbformat
 import psutil
 
+from .._course import COURSE
 from .._validation import check_int
 
-COURSE = Path(__file__).resolve().parents[2]
 #: A submission larger than this is refused before it is read (the course's exercise notebooks are under 1 MB).
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 IMPORT = re.compile(r"^from medlearn\.check import (\w+) as check$", re.MULTILINE)
