@@ -15,6 +15,7 @@ not have to retype:
 - :mod:`medlearn.grading`: ordinal grades: kappa and AUCs, cumulative targets, cut points, referable decisions;
 - :mod:`medlearn.claims`: a chapter's claims about its results: strict under the tests, a warning for a learner;
 - :mod:`medlearn.quiz`: end-of-chapter quizzes: answers judged with targeted hints, a score, and static text;
+- :mod:`medlearn.choice`: multiple-choice answers read and judged, a hint per wrong letter (quizzes and checks);
 - :mod:`medlearn.reporting`: a model card as Markdown, with no section left empty;
 - :mod:`medlearn.scale`: images in a chunked Zarr store, and the feature table computed chunk by chunk with Dask;
 - :mod:`medlearn.saliency`: Grad-CAM, its sanity check, and heatmap overlays (Keras 3);

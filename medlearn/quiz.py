@@ -3,7 +3,8 @@
 Each chapter's questions live in ``medlearn/quizzes/<chapter>.json`` (see :func:`load_quiz` for the format).
 In JupyterLab a learner answers them with :meth:`Quiz.show` (buttons, ipywidgets) or with plain calls,
 :meth:`Quiz.check`; either way each answer gets a verdict, a one-line explanation, a hint aimed at the
-mistake a wrong choice usually comes from, and the section that teaches it. :meth:`Quiz.markdown` writes the
+mistake a wrong choice usually comes from, and the section that teaches it (a choice is judged by
+:class:`medlearn.choice.AnswerKey`, as a letter task of the exercise checks is). :meth:`Quiz.markdown` writes the
 same questions with their answers folded behind a toggle, for the site and the handout, where no kernel runs.
 
 Example:
@@ -23,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from medlearn._validation import check_choice, check_int, check_number
+from medlearn.choice import LETTERS, AnswerKey, Feedback
 
 KINDS = ("choice", "number")
-LETTERS = "abcdefgh"
 _SLUG_CLEAN = re.compile(r"[^\w\u4e00-\u9fff\- ]")  # MyST's own rule (its default_slugify), GitHub's style
 
 
@@ -37,14 +38,6 @@ def section_anchor(heading: str) -> str:
         '3--choosing-a-threshold-honestly'
     """
     return _SLUG_CLEAN.sub("", heading.lower().replace(" ", "-"))
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: right or not, and the line a learner reads."""
-
-    correct: bool
-    text: str
 
 
 @dataclass(frozen=True)
@@ -74,10 +67,10 @@ class Question:
         """
         where = f"See § {self.section}."
         if self.kind == "choice":
-            index = _choice_index(response, len(self.choices))
-            if index == int(self.answer):
-                return Feedback(True, f"✓ Right. {self.explanation}")
-            return Feedback(False, f"✗ Not quite. {self.hints.get(index, 'Read the section again.')} {where}")
+            verdict = self._answer_key().judge(response, name="response", index=True, parentheses=True)
+            if verdict.correct:
+                return Feedback(True, f"✓ Right. {verdict.text}")
+            return Feedback(False, f"✗ Not quite. {verdict.text} {where}")
         value = check_number(response, "response")
         if abs(value - self.answer) <= self.tolerance:
             return Feedback(True, f"✓ Right. {self.explanation}")
@@ -86,14 +79,12 @@ class Question:
                 return Feedback(False, f"✗ Not quite. {hint} {where}")
         return Feedback(False, f"✗ Not quite: work it through again. {where}")
 
-
-def _choice_index(response: object, count: int) -> int:
-    """A choice given as a letter ('b') or a 0-based index, as the index."""
-    if isinstance(response, str):
-        letter = response.strip().lower().strip("()")
-        check_choice(letter, "response", tuple(LETTERS[:count]))
-        return LETTERS.index(letter)
-    return check_int(response, "response", min_value=0, max_value=count - 1)
+    def _answer_key(self) -> AnswerKey:
+        """A choice question's key: its letters, the right one, and each wrong choice's hint (a wrong choice
+        without one sends the learner back to the section)."""
+        letters, right = tuple(LETTERS[: len(self.choices)]), int(self.answer)
+        hints = {letters[i]: self.hints.get(i, "Read the section again.") for i in range(len(letters)) if i != right}
+        return AnswerKey(letters, letters[right], self.explanation, hints)
 
 
 def _question(raw: dict[str, Any], where: str) -> Question:

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from medlearn.choice import AnswerKey
+
 ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 
 
@@ -228,20 +230,20 @@ def as_result(value: Any, keys: Sequence[str]) -> dict:
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
     """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
     ``wrong`` fails with its own hint (the mistake named ``"answer <letter>"``), anything else asks for one of the
-    letters. Returns ``message``.
+    letters. Returns ``message``. The answer is judged by :class:`medlearn.choice.AnswerKey`, as a quiz's is.
 
     Example:
         >>> letter_answer(lambda: "B", right="b", wrong={"a": "a hides the fault."}, message="Right: b.")
         'Right: b.'
     """
-    answer = call(function)
-    letters = sorted({right, *wrong})
-    if not isinstance(answer, str) or answer.strip().lower() not in letters:
-        raise Wrong(f"answer with one letter, one of {', '.join(letters)}.")
-    choice = answer.strip().lower()
-    if choice in wrong:
-        raise Wrong(wrong[choice], f"answer {choice}")
-    return message
+    key = AnswerKey(tuple(sorted({right, *wrong})), right, message, wrong)
+    try:
+        letter = key.read(call(function))
+    except ValueError:
+        raise Wrong(f"answer with one letter, one of {', '.join(key.letters)}.") from None
+    if not (verdict := key.judge(letter)).correct:
+        raise Wrong(verdict.text, f"answer {letter}")
+    return verdict.text
 
 
 def letter_mistakes(wrong: dict[str, str]) -> list[Mistake]:
@@ -332,10 +334,9 @@ def compare(
 
     ``arguments(*case)``, when given, picks the arguments from a case that also holds what only the messages need
     (a feature's name, say). ``read(value, *case)`` turns the learner's value into what is compared (an array by
-    default, or a hint).
-    Where it differs from the reference by ``same``, the first of ``mistakes`` it makes raises its hint (a mistake
-    that cannot be compared with the value is not made), and otherwise ``otherwise(value, want, *case)`` is the
-    message.
+    default, or a hint). Where it differs from the reference by ``same``, the first of ``mistakes`` it makes raises
+    its hint (a mistake that cannot be compared with the value is not made), and otherwise
+    ``otherwise(value, want, *case)`` is the message.
 
     Example:
         >>> mistakes = [Mistake("sum", lambda x: x.sum(), "that is the sum; divide by the count.")]
