@@ -279,8 +279,9 @@ def jacobian_determinant(displacement_mm: object, spacing: object = 1.0, directi
     ``GetDirection()``, 9 numbers or a 3 x 3 matrix whose columns are the array axes' directions) and the vectors
     are turned into array axes first (``u @ direction``). Without it, a field on an image whose direction is not
     the identity (every image ``to_simpleitk`` makes from a NIfTI) gives wrong determinants and misses folds.
-    SimpleITK's ``DisplacementFieldJacobianDeterminant`` (ITK before version 6) has that fault (ITK issue 5358):
-    it agrees with this function away from the edges only on an image whose direction is the identity.
+    SimpleITK's ``DisplacementFieldJacobianDeterminant`` has that fault (ITK issue 5358, fixed by ITK pull request
+    5390 in 2025, after ITK 5.4, on which SimpleITK 2.5 is built): it agrees with this function away from the edges
+    only on an image whose direction is the identity.
 
     Example:
         >>> grid = np.stack(np.meshgrid(*[np.arange(4.0)] * 3, indexing="ij"), axis=-1)

@@ -265,7 +265,7 @@ def test_target_registration_error_bad_input(args: tuple, message: str) -> None:
 
 
 def test_jacobian_determinant_equals_simpleitk_inside_on_an_identity_grid() -> None:
-    # ITK before version 6 is wrong on any other direction (ITK issue 5358): the tests below use exact maps instead
+    # ITK 5.4 is wrong on any other direction (ITK issue 5358): the tests below use exact maps instead
     rng = np.random.default_rng(0)
     field = ndimage.gaussian_filter(rng.normal(size=(16, 17, 18, 3)), (2, 2, 2, 0)) * 8
     spacing = (1.5, 2.0, 2.5)
