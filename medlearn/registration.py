@@ -266,30 +266,54 @@ def target_registration_error(points_mm: object, transform_true: object, transfo
     return np.linalg.norm(homogeneous @ (found - true).T, axis=1)
 
 
-def jacobian_determinant(displacement_mm: object, spacing: object = 1.0) -> np.ndarray:
+def jacobian_determinant(displacement_mm: object, spacing: object = 1.0, direction: object = None) -> np.ndarray:
     """The Jacobian determinant of ``x -> x + u(x)`` at every voxel, for a displacement field ``u`` (mm).
 
-    ``displacement_mm`` is ``(X, Y, Z, 3)``: at each voxel, the displacement along the three array axes, on a
-    grid with ``spacing`` mm between voxels. The determinant ``det(I + du/dx)`` (central differences inside,
-    one-sided at the edges, as ``np.gradient``) is the local change of volume: above 1 a small region around x
-    corresponds to a larger one at x + u(x), below 1 to a smaller one, and at or below 0 the map folds (two
-    points land on one), which no real anatomy does. The same as SimpleITK's
-    ``DisplacementFieldJacobianDeterminant`` away from the edges.
+    ``displacement_mm`` is ``(X, Y, Z, 3)`` on a grid with ``spacing`` mm between voxels. The determinant
+    ``det(I + du/dx)`` (central differences inside, one-sided at the edges, as ``np.gradient``) is the local change
+    of volume: above 1 a small region around x corresponds to a larger one at x + u(x), below 1 to a smaller one,
+    and at or below 0 the map folds (two points land on one), which no real anatomy does.
+
+    The derivatives are taken along the array's axes, so the vectors must be along those axes too. A SimpleITK
+    displacement field holds its vectors in physical (LPS) axes instead. Give that image's ``direction`` (its
+    ``GetDirection()``, 9 numbers or a 3 x 3 matrix whose columns are the array axes' directions) and the vectors
+    are turned into array axes first (``u @ direction``). Without it, a field on an image whose direction is not
+    the identity (every image ``to_simpleitk`` makes from a NIfTI) gives wrong determinants and misses folds.
+    SimpleITK's ``DisplacementFieldJacobianDeterminant`` has that fault (ITK issue 5358, fixed by ITK pull request
+    5390 in 2025, after ITK 5.4, on which SimpleITK 2.5 is built): it agrees with this function away from the edges
+    only on an image whose direction is the identity.
 
     Example:
         >>> grid = np.stack(np.meshgrid(*[np.arange(4.0)] * 3, indexing="ij"), axis=-1)
         >>> float(jacobian_determinant(0.1 * grid).mean().round(6))  # every axis stretched by 1.1
         1.331
+        >>> flip = np.diag([-1.0, -1.0, 1.0])  # to_simpleitk's direction for a RAS+ NIfTI
+        >>> physical = 0.1 * grid @ flip  # the same stretch, its vectors in physical axes
+        >>> [float(jacobian_determinant(physical, direction=d).mean().round(6)) for d in (flip, None)]
+        [1.331, 0.891]
     """
     field = check_array(displacement_mm, "displacement_mm", ndim=4, kinds="iuf").astype(float)
     if field.shape[-1] != 3 or min(field.shape[:3]) < 2:
         raise ValueError(f"displacement_mm must be (X, Y, Z, 3) with at least 2 voxels per axis, not {field.shape}")
     step = check_spacing(spacing, "spacing", 3)
+    if direction is not None:
+        field = field @ _direction(direction)
     gradient = np.empty(field.shape[:3] + (3, 3))
     for component in range(3):
         for axis, derivative in enumerate(np.gradient(field[..., component], *step)):
             gradient[..., component, axis] = derivative
     return np.linalg.det(gradient + np.eye(3))
+
+
+def _direction(direction: object) -> np.ndarray:
+    """A direction matrix, 3 x 3 from 9 numbers (SimpleITK's row-major order), refused unless orthonormal."""
+    matrix = check_array(direction, "direction", ndim=(1, 2), kinds="iuf").astype(float)
+    if matrix.size != 9 or matrix.shape not in ((9,), (3, 3)):
+        raise ValueError(f"direction must be 9 numbers or a 3 x 3 matrix, not of shape {matrix.shape}")
+    matrix = matrix.reshape(3, 3)
+    if not np.all(np.isfinite(matrix)) or not np.allclose(matrix.T @ matrix, np.eye(3), atol=1e-6):
+        raise ValueError("direction must be orthonormal (unit columns at right angles), as an image's direction is")
+    return matrix
 
 
 def _maps(grey: object, white: object, csf: object | None) -> list[np.ndarray]:
