@@ -29,6 +29,7 @@ not have to retype:
 - :mod:`medlearn.fundus`: fundus photographs: the field of view, a network's input (green channel, CLAHE), patches;
 - :mod:`medlearn.volumes`: 3-D images: world coordinates, DICOM slice order, shape features of masks;
 - :mod:`medlearn.registration`: similarity measures, a transform applied in world coordinates, TRE, the Jacobian;
+- :mod:`medlearn.pet`: a PET image's body-weight SUV from its own DICOM header, refusing what it cannot compute;
 - :mod:`medlearn.privacy`: DICOM de-identification by PS3.15's profile, the IODs' attribute types, leftovers;
 - :mod:`medlearn.deploy`: a bundle with hashed files, DICOM checks, a Structured Report, the service, its audit log;
 - :mod:`medlearn.classroom`: a class's exercise notebooks graded, each run apart, into a gradebook CSV;

@@ -61,6 +61,7 @@ from .download import download_file, md5sum
 from .duplicates import NearDuplicates, near_duplicates
 from .errors import DataError, DataNotFoundError
 from .medmnist import fetch_medmnist, load_medmnist, verify_medmnist
+from .pet_slices import PET_SHA256, PET_URLS, fetch_pet_slices, load_pet_slice, verify_pet_slices
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 #: The data sets published as zip archives, by their command-line name.
@@ -107,6 +108,8 @@ __all__ = [
     "MedMNISTInfo",
     "NearDuplicates",
     "PAIR",
+    "PET_SHA256",
+    "PET_URLS",
     "SPLITS",
     "WINDOW_PRESETS",
     "ZENODO_RECORD",
@@ -117,9 +120,11 @@ __all__ = [
     "dicom_example",
     "download_file",
     "fetch_medmnist",
+    "fetch_pet_slices",
     "hounsfield",
     "load_cohort",
     "load_medmnist",
+    "load_pet_slice",
     "low_prevalence_subset",
     "md5sum",
     "medmnist_info",
@@ -127,6 +132,7 @@ __all__ = [
     "near_duplicates",
     "separable_pair",
     "verify_medmnist",
+    "verify_pet_slices",
     "window",
     "wisconsin_pair",
 ]

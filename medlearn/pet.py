@@ -1,0 +1,174 @@
+"""The body-weight standardized uptake value (SUVbw) of a PET image, from its own DICOM header.
+
+A PET image stored with Units (0054,1001) ``BQML`` holds an activity concentration in Bq/mL (after Rescale Slope
+and Intercept). The SUV divides it by the injected activity per gram of body weight, so that a value of 1 means
+"as if the tracer were spread evenly through the body":
+
+    SUVbw = concentration (Bq/mL) x body weight (g) / injected activity (Bq), both at the same moment.
+
+The scanner corrects the image for the tracer's decay to a reference moment, named by Decay Correction
+(0054,1102). ``START`` means the start of the series: the injected activity must then be decayed from the
+injection to the Series Time, ``dose x 2^(-t / half-life)``. ``ADMIN`` means the moment of injection: no decay.
+This module follows the QIBA vendor-neutral SUV pseudo-code, and it refuses, with an error that names the attribute,
+what it cannot compute safely. The attributes come from DICOM PS3.3: Patient's Weight (0010,1030), C.7.2.2 Patient
+Study Module; Series Date and Time (0008,0021/0031), C.7.3.1 General Series Module; Units, Decay Correction and
+Corrected Image (0028,0051), C.8.9.1 PET Series Module; the Radiopharmaceutical Information Sequence (0054,0016)
+with Radionuclide Total Dose (0018,1074), Half Life (0018,1075) and Radiopharmaceutical Start Time (0018,1072) or
+Start DateTime (0018,1078), C.8.9.2 PET Isotope Module.
+
+Example:
+    >>> from pydicom.dataset import Dataset
+    >>> ds = Dataset()
+    >>> ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "ADMIN", ["ATTN", "DECY"]
+    >>> ds.PatientWeight, ds.SeriesDate, ds.SeriesTime = 70, "20240101", "100000"
+    >>> drug = Dataset()
+    >>> drug.RadionuclideTotalDose, drug.RadionuclideHalfLife = 350e6, 6586.2
+    >>> drug.RadiopharmaceuticalStartTime = "090000"
+    >>> ds.RadiopharmaceuticalInformationSequence = [drug]
+    >>> round(suv_factor(ds) * 5000, 3)  # 5000 Bq/mL in a 70 kg patient given 350 MBq
+    1.0
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+__all__ = ["decay_time", "suv_factor", "suv_image"]
+
+#: Decay Correction (0054,1102) values this module handles: to the series start, or to the injection.
+SUPPORTED_DECAY_CORRECTION = ("START", "ADMIN")
+
+
+def _attribute(dataset: Any, keyword: str, tag: str) -> Any:
+    """The value of ``keyword``, refused when it is missing or empty."""
+    value = getattr(dataset, keyword, None)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{keyword} {tag} is missing or empty: the SUV cannot be computed without it")
+    return value
+
+
+def _positive(dataset: Any, keyword: str, tag: str) -> float:
+    value = _attribute(dataset, keyword, tag)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{keyword} {tag} must be a number, not {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{keyword} {tag} must be a positive number, not {value!r}")
+    return number
+
+
+def _drug(dataset: Any) -> Any:
+    sequence = _attribute(dataset, "RadiopharmaceuticalInformationSequence", "(0054,0016)")
+    if len(sequence) != 1:
+        raise ValueError(
+            f"RadiopharmaceuticalInformationSequence (0054,0016) must hold one item (one tracer), not {len(sequence)}"
+        )
+    return sequence[0]
+
+
+def _datetime(date: str, time: str, keyword: str, tag: str) -> datetime:
+    """A DICOM DA and TM pair (``YYYYMMDD``, ``HHMMSS.FFFFFF``, seconds and fraction optional) as a datetime."""
+    text = str(time).strip()
+    try:
+        whole, _, fraction = text.partition(".")
+        clock = datetime.strptime(str(date).strip() + whole.ljust(6, "0"), "%Y%m%d%H%M%S")
+    except ValueError:
+        raise ValueError(f"{keyword} {tag} must be a DICOM time (HHMMSS.FFFFFF) on a date, not {time!r}") from None
+    return clock + timedelta(seconds=float("0." + fraction) if fraction else 0.0)
+
+
+def decay_time(dataset: Any) -> float:
+    """Seconds from the injection to the moment the image's values are decay-corrected to.
+
+    With Decay Correction ``START`` this is Series Time minus the Radiopharmaceutical Start (Date)Time; with
+    ``ADMIN`` it is 0. The start time alone has no date: it is taken on the Series Date, and a start after the
+    series (a scan past midnight) is refused, since only Radiopharmaceutical Start DateTime can say so.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> ds, drug = Dataset(), Dataset()
+        >>> ds.DecayCorrection, ds.SeriesDate, ds.SeriesTime = "START", "20240101", "101500"
+        >>> drug.RadiopharmaceuticalStartTime = "090000"
+        >>> ds.RadiopharmaceuticalInformationSequence = [drug]
+        >>> decay_time(ds)
+        4500.0
+    """
+    correction = str(_attribute(dataset, "DecayCorrection", "(0054,1102)")).strip()
+    if correction not in SUPPORTED_DECAY_CORRECTION:
+        raise ValueError(
+            f"DecayCorrection (0054,1102) must be one of {', '.join(SUPPORTED_DECAY_CORRECTION)} here, not "
+            f"{correction!r} (NONE needs each frame's own decay time)"
+        )
+    if correction == "ADMIN":
+        return 0.0
+    date = _attribute(dataset, "SeriesDate", "(0008,0021)")
+    series = _datetime(date, _attribute(dataset, "SeriesTime", "(0008,0031)"), "SeriesTime", "(0008,0031)")
+    drug = _drug(dataset)
+    stamp = getattr(drug, "RadiopharmaceuticalStartDateTime", None)
+    if stamp:
+        text = str(stamp).strip()
+        start = _datetime(text[:8], text[8:], "RadiopharmaceuticalStartDateTime", "(0018,1078)")
+    else:
+        time = _attribute(drug, "RadiopharmaceuticalStartTime", "(0018,1072)")
+        start = _datetime(date, time, "RadiopharmaceuticalStartTime", "(0018,1072)")
+    seconds = (series - start).total_seconds()
+    if seconds < 0:
+        raise ValueError(
+            f"RadiopharmaceuticalStartTime (0018,1072) is {seconds / -60:.1f} min after the series started: a scan "
+            "past midnight needs RadiopharmaceuticalStartDateTime (0018,1078)"
+        )
+    return seconds
+
+
+def suv_factor(dataset: Any) -> float:
+    """The number that turns this image's Bq/mL into SUVbw: body weight (g) / injected activity decayed (Bq).
+
+    Refused, with a ``ValueError`` that names the attribute: Units other than BQML; Corrected Image without
+    ATTN and DECY; a missing or non-positive weight, dose or half-life; a missing start time; a Decay Correction
+    other than START or ADMIN; the series before the injection.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> suv_factor(Dataset())
+        Traceback (most recent call last):
+        ...
+        ValueError: Units (0054,1001) is missing or empty: the SUV cannot be computed without it
+    """
+    units = str(_attribute(dataset, "Units", "(0054,1001)")).strip()
+    if units != "BQML":
+        raise ValueError(f"Units (0054,1001) must be BQML (Bq/mL) for this SUV, not {units!r}")
+    corrected = {str(v).strip() for v in _attribute(dataset, "CorrectedImage", "(0028,0051)")}
+    if not {"ATTN", "DECY"} <= corrected:
+        raise ValueError(
+            f"CorrectedImage (0028,0051) must include ATTN and DECY (attenuation and decay corrected), not "
+            f"{sorted(corrected)}"
+        )
+    weight_g = 1000 * _positive(dataset, "PatientWeight", "(0010,1030)")
+    drug = _drug(dataset)
+    dose = _positive(drug, "RadionuclideTotalDose", "(0018,1074)")
+    half_life = _positive(drug, "RadionuclideHalfLife", "(0018,1075)")
+    decayed = dose * 2.0 ** (-decay_time(dataset) / half_life)
+    return weight_g / decayed
+
+
+def suv_image(dataset: Any) -> np.ndarray:
+    """The image in SUVbw: stored values x Rescale Slope + Rescale Intercept (Bq/mL), times :func:`suv_factor`.
+
+    ``dataset`` is a pydicom dataset of one PET image (read it with ``pydicom.dcmread``, which bounds the file).
+
+    Example:
+        >>> from pydicom import examples
+        >>> suv_image(examples.ct)
+        Traceback (most recent call last):
+        ...
+        ValueError: Units (0054,1001) is missing or empty: the SUV cannot be computed without it
+    """
+    factor = suv_factor(dataset)
+    slope = float(getattr(dataset, "RescaleSlope", 1.0) or 1.0)
+    intercept = float(getattr(dataset, "RescaleIntercept", 0.0) or 0.0)
+    return (dataset.pixel_array.astype(float) * slope + intercept) * factor

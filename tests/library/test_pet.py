@@ -1,0 +1,139 @@
+"""medlearn.pet: the body-weight SUV of the two real FLT-PET slices, by hand, and every refusal."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom import config
+from pydicom.dataelem import DataElement
+from pydicom.dataset import Dataset
+
+from medlearn.data import PET_SHA256, DataError, DataNotFoundError, data_dir, load_pet_slice, verify_pet_slices
+from medlearn.pet import decay_time, suv_factor, suv_image
+
+
+@pytest.fixture(scope="module")
+def slices() -> list[Dataset]:
+    return [load_pet_slice(1), load_pet_slice(2)]
+
+
+def test_slice_1_by_hand(slices: list[Dataset]) -> None:
+    first = slices[0]
+    # Series Time 15:23:16.921, injection 14:17:00: 1 h 6 min 16.921 s = 3976.921 s.
+    assert decay_time(first) == pytest.approx(3976.921, abs=1e-6)
+    # 178,340,011.6 Bq x 2^(-3976.921 / 6586.2) = 117,348,880.8 Bq left at the series start; 69.7344 kg.
+    assert suv_factor(first) == pytest.approx(69734.4 / 117_348_880.789, rel=1e-9)
+    suv = suv_image(first)
+    # The brightest pixel: stored 1327 x Rescale Slope 9.12329 = 12,106.6 Bq/mL, SUV 7.194.
+    assert suv.max() == pytest.approx(7.19433, abs=1e-4)
+    assert suv.shape == (168, 168) and suv.min() == 0
+
+
+def test_slice_2_by_hand(slices: list[Dataset]) -> None:
+    second = slices[1]
+    # The series started 0.109 s after the injection (a dynamic scan from the injection on): no decay to speak of.
+    assert decay_time(second) == pytest.approx(0.109, abs=1e-6)
+    assert suv_factor(second) == pytest.approx(82174 / 173_529_998.7793 * 2 ** (0.109 / 6586.2), rel=1e-12)
+    assert suv_image(second).max() == pytest.approx(6.15594, abs=1e-4)
+
+
+def test_admin_decay_correction_has_no_decay(slices: list[Dataset]) -> None:
+    admin = copy.deepcopy(slices[0])
+    admin.DecayCorrection = "ADMIN"
+    assert decay_time(admin) == 0
+    assert suv_factor(admin) == pytest.approx(69734.4 / 178340011.59668, rel=1e-12)
+
+
+def test_start_datetime_wins_over_start_time(slices: list[Dataset]) -> None:
+    late = copy.deepcopy(slices[0])
+    drug = late.RadiopharmaceuticalInformationSequence[0]
+    drug.RadiopharmaceuticalStartDateTime = "19600613231700"  # the evening before: past midnight
+    assert decay_time(late) == pytest.approx(16 * 3600 + 6 * 60 + 16.921, abs=1e-6)
+
+
+def _without(dataset: Dataset, keyword: str, *, in_drug: bool = False) -> Dataset:
+    changed = copy.deepcopy(dataset)
+    target = changed.RadiopharmaceuticalInformationSequence[0] if in_drug else changed
+    delattr(target, keyword)
+    return changed
+
+
+def _with(dataset: Dataset, keyword: str, value: object, *, in_drug: bool = False) -> Dataset:
+    changed = copy.deepcopy(dataset)
+    target = changed.RadiopharmaceuticalInformationSequence[0] if in_drug else changed
+    setattr(target, keyword, value)
+    return changed
+
+
+def _unchecked_start_time(dataset: Dataset, value: str) -> Dataset:
+    """A start time that pydicom would refuse to set: as a file from a careless writer could hold it."""
+    changed = copy.deepcopy(dataset)
+    drug = changed.RadiopharmaceuticalInformationSequence[0]
+    drug.add(DataElement(0x00181072, "TM", value, validation_mode=config.IGNORE))
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _with(d, "Units", "CNTS"), r"Units \(0054,1001\) must be BQML"),
+        (lambda d: _with(d, "Units", "GML"), r"Units \(0054,1001\) must be BQML"),
+        (lambda d: _without(d, "Units"), r"Units \(0054,1001\) is missing"),
+        (lambda d: _without(d, "PatientWeight"), r"PatientWeight \(0010,1030\) is missing"),
+        (lambda d: _with(d, "PatientWeight", 0), r"PatientWeight \(0010,1030\) must be a positive number"),
+        (lambda d: _without(d, "RadionuclideTotalDose", in_drug=True), r"RadionuclideTotalDose \(0018,1074\) is"),
+        (lambda d: _with(d, "RadionuclideTotalDose", -5, in_drug=True), r"RadionuclideTotalDose \(0018,1074\) must"),
+        (lambda d: _without(d, "RadionuclideHalfLife", in_drug=True), r"RadionuclideHalfLife \(0018,1075\) is"),
+        (lambda d: _without(d, "RadiopharmaceuticalStartTime", in_drug=True), r"RadiopharmaceuticalStartTime"),
+        (lambda d: _with(d, "RadiopharmaceuticalStartTime", "17", in_drug=True), r"after the series started"),
+        (lambda d: _unchecked_start_time(d, "25:60"), r"RadiopharmaceuticalStartTime \(0018,1072\) must be a DICOM"),
+        (lambda d: _without(d, "SeriesTime"), r"SeriesTime \(0008,0031\) is missing"),
+        (lambda d: _with(d, "DecayCorrection", "NONE"), r"DecayCorrection \(0054,1102\) must be one of START, ADMIN"),
+        (lambda d: _without(d, "DecayCorrection"), r"DecayCorrection \(0054,1102\) is missing"),
+        (lambda d: _with(d, "CorrectedImage", ["ATTN", "SCAT"]), r"CorrectedImage \(0028,0051\) must include"),
+        (lambda d: _with(d, "RadiopharmaceuticalInformationSequence", []), r"RadiopharmaceuticalInformation"),
+        (
+            lambda d: _with(d, "RadiopharmaceuticalInformationSequence", [Dataset(), Dataset()]),
+            r"must hold one item",
+        ),
+    ],
+)
+def test_refusals_name_the_attribute(slices: list[Dataset], change, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        suv_image(change(slices[0]))
+
+
+def test_the_slices_are_checked_before_they_are_read(tmp_path: Path) -> None:
+    assert [report.status for report in verify_pet_slices()] == ["ok", "ok"]
+    first, second = PET_SHA256
+    assert [report.status for report in verify_pet_slices(tmp_path)] == ["missing", "missing"]
+    with pytest.raises(DataNotFoundError, match="fetch_pet_slices"):
+        load_pet_slice(1, tmp_path)
+    shutil.copy(data_dir() / first, tmp_path / first)
+    data = bytearray((tmp_path / first).read_bytes())
+    data[-1] ^= 1  # one bit of one pixel
+    (tmp_path / first).write_bytes(bytes(data))
+    assert verify_pet_slices(tmp_path)[0].status == "bad"
+    with pytest.raises(DataError, match="not the published"):
+        load_pet_slice(1, tmp_path)
+    (tmp_path / second).write_bytes(b"\0" * (2 << 20))
+    with pytest.raises(DataError, match="more than a PET slice"):
+        load_pet_slice(2, tmp_path)
+    with pytest.raises(ValueError, match="number must be one of"):
+        load_pet_slice(3)
+
+
+def test_a_synthetic_header_by_hand() -> None:
+    ds = Dataset()
+    ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "START", ["ATTN", "DECY"]
+    ds.PatientWeight, ds.SeriesDate, ds.SeriesTime = 80, "20240101", "110000"
+    drug = Dataset()
+    drug.RadionuclideTotalDose, drug.RadionuclideHalfLife, drug.RadiopharmaceuticalStartTime = 400e6, 6586.2, "100000"
+    ds.RadiopharmaceuticalInformationSequence = [drug]
+    # One hour: 400 MBq x 2^(-3600 / 6586.2) = 273.85 MBq; 80 kg / 273.85 MBq = 2.9213e-4 mL/Bq.
+    assert suv_factor(ds) == pytest.approx(80_000 / (400e6 * np.exp(-np.log(2) * 3600 / 6586.2)), rel=1e-12)
+    assert suv_factor(ds) == pytest.approx(2.9213e-4, rel=1e-4)
