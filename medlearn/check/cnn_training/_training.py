@@ -13,14 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...models import to_network_input as library_input
-from .._keras_training import (
-    as_auc,
-    auc_in_training_mode,
-    near,
-    recorded_fits,
-    scored_auc,
-    training_error_hint,
-)
+from .._keras_training import as_auc, auc_in_training_mode, near, recorded_fits, scored_auc, training_error_hint
 from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
 from ._build import TABLE_PARAMETERS
 from ._data import N_TRAIN, subset

@@ -135,12 +135,7 @@ def count(
 
 
 def cell(
-    box: list[float],
-    stride: int,
-    corner: bool = False,
-    rounded: bool = False,
-    swap: bool = False,
-    pixels: bool = False,
+    box: list[float], stride: int, corner: bool = False, rounded: bool = False, swap: bool = False, pixels: bool = False
 ) -> tuple[int, int]:
     """The (row, column) of the heatmap cell of a box's centre; the options make the mistakes.
 

@@ -122,9 +122,7 @@ _LOWEST_FIRST = Mistake(
     "you started from the LOWEST score: sort descending (np.argsort(-scores)).",
 )
 _FIXED = Mistake(
-    "a fixed 0.5",
-    lambda *args: _ans.nms(*args, fixed=0.5),
-    "use the threshold you are given, not a fixed 0.5.",
+    "a fixed 0.5", lambda *args: _ans.nms(*args, fixed=0.5), "use the threshold you are given, not a fixed 0.5."
 )
 _FAST = Mistake(
     "suppressed boxes suppress",

@@ -109,10 +109,7 @@ _PER_LESION = Mistake(
 )
 _SHARE_FALSE = Mistake(
     "share of detections",
-    lambda is_tp, n_images, n_lesions: (
-        np.cumsum(~is_tp) / _detections_so_far(is_tp),
-        np.cumsum(is_tp) / n_lesions,
-    ),
+    lambda is_tp, n_images, n_lesions: (np.cumsum(~is_tp) / _detections_so_far(is_tp), np.cumsum(is_tp) / n_lesions),
     "that is the share of detections that are false; FROC wants false positives per image.",
 )
 _PRECISION = Mistake(

@@ -150,7 +150,7 @@ def uid_mapping(function: Any) -> None:
             lambda value, days: str(int(value) + days),
             "adding days to the number YYYYMMDD breaks at month ends: use datetime.date.",
             spot=lambda got, want, value, days: str(got) == str(int(value) + days),
-        ),
+        )
     ],
     otherwise=lambda got, want, value, days: f"{value} moved by {days} days: expected {want}, you returned {got!r}.",
 )
@@ -209,7 +209,7 @@ def k_of_table(function: Any) -> None:
             "upside down",
             lambda sensitivity, epsilon: epsilon / sensitivity,
             "that is upside down: a smaller epsilon (more privacy) needs more noise, b = sensitivity / eps.",
-        ),
+        )
     ],
     otherwise=lambda got, want, sensitivity, epsilon: (
         f"sensitivity {sensitivity}, epsilon {epsilon}: expected b = {want}, you returned {got}."

@@ -71,9 +71,7 @@ _NOT_CLIPPED = Mistake(
     ),
 )
 _NOT_A_DICT = Mistake(
-    "the AUC alone",
-    lambda *data: attack(*data)["attack_auc"],
-    "return a dict with the keys 'model', 'attack_auc'.",
+    "the AUC alone", lambda *data: attack(*data)["attack_auc"], "return a dict with the keys 'model', 'attack_auc'."
 )
 _NOT_A_FOREST = Mistake(
     "no model",

@@ -129,7 +129,7 @@ def weighted_gini(left: np.ndarray, right: np.ndarray) -> float:
                 "between neighbouring values: try the midpoints (values[:-1] + values[1:]) / 2."
             ),
             spot=lambda got, want, feature, x, y: np.any(np.isclose(got, np.unique(x))),
-        ),
+        )
     ],
     otherwise=lambda got, want, feature, *_: (
         f"for {feature} the split with the lowest weighted Gini is at {want:.4g}; you returned {got:.4g}. "
@@ -219,9 +219,7 @@ def _drop_in_place(model: Any, X: np.ndarray, y: np.ndarray, column: int, seed: 
 
 
 _IN_PLACE = Mistake(
-    "in place",
-    _drop_in_place,
-    "your function changed X, the caller's data. Shuffle a copy: X_shuffled = X.copy().",
+    "in place", _drop_in_place, "your function changed X, the caller's data. Shuffle a copy: X_shuffled = X.copy()."
 )
 _ACCURACY_AFTER = Mistake(
     "accuracy after",

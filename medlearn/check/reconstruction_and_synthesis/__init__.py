@@ -42,9 +42,7 @@ _NOT_A_PAIR = Mistake(
     "return a tuple of two integers: (detector positions, views).",
 )
 _SWAPPED = Mistake(
-    "swapped",
-    lambda side, views: (views, side),
-    "rows are detector positions and columns are views: you swapped them.",
+    "swapped", lambda side, views: (views, side), "rows are detector positions and columns are views: you swapped them."
 )
 _DIAGONAL = Mistake(
     "the diagonal",

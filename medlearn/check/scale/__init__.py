@@ -217,9 +217,7 @@ _NO_MODEL = Mistake(
     "the coefficients", lambda model, batches: _fit(model, batches).coef_, "return the model after the last batch."
 )
 _NOT_FITTED = Mistake(
-    "never fitted",
-    lambda model, batches: model,
-    "the model was never fitted: call partial_fit on every batch.",
+    "never fitted", lambda model, batches: model, "the model was never fitted: call partial_fit on every batch."
 )
 _LAST_BATCH = Mistake(
     "only the last batch",

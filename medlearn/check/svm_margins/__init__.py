@@ -33,10 +33,7 @@ def _number(what: str) -> Any:
 
 
 @compared(
-    hints=[
-        "f(x) = w . x + b: a dot product plus the offset.",
-        "return np.dot(w, x) + b",
-    ],
+    hints=["f(x) = w . x + b: a dot product plus the offset.", "return np.dot(w, x) + b"],
     cases=_data.decision_cases,
     read=_number("f(x)"),
     mistakes=[
