@@ -275,7 +275,7 @@ def test_check_modules_make_tasks_with_the_decorator() -> None:
     """A direct Task("name", ...) call would write the name twice; the modules use @task instead."""
     for path in sorted((REPO / "medlearn" / "check").glob("*.py")):
         if path.name != "core.py":
-            assert "Task(" not in path.read_text(), f"{path.name}: use @task(hints=[...]) on the checker"
+            assert "Task(" not in path.read_text(), f"{path.name}: use @task("hint", ...) on the checker"
 
 
 def test_output_size_has_one_contract_across_chapters() -> None:

@@ -125,11 +125,9 @@ _RGB_READ = Mistake(
 
 
 @task(
-    hints=[
-        "Read `dataset.PhotometricInterpretation`: MONOCHROME2 means 0 is black, MONOCHROME1 means 0 is white.",
-        "For MONOCHROME1 the picture is (2**BitsStored - 1) - stored value; when you may not handle it, "
-        "raise ValueError with 'PhotometricInterpretation' in the message. Anything else (RGB) is refused too.",
-    ],
+    "Read `dataset.PhotometricInterpretation`: MONOCHROME2 means 0 is black, MONOCHROME1 means 0 is white.",
+    "For MONOCHROME1 the picture is (2**BitsStored - 1) - stored value; when you may not handle it, "
+    "raise ValueError with 'PhotometricInterpretation' in the message. Anything else (RGB) is refused too.",
     mistakes=[_M2_INVERTED, _NOT_INVERTED, _ANSWERED, _UNNAMED, _ALL_REFUSED, _OWN_MAX, _OWN_RANGE, _BY_255, _RGB_READ],
     reference=_pixels,
 )
@@ -238,12 +236,10 @@ _DAMAGES = {
 
 
 @task(
-    hints=[
-        "Read manifest.json (a dict of file name -> sha256 hex digest); hash each file's BYTES with "
-        "hashlib.sha256(path.read_bytes()).hexdigest().",
-        "Three kinds of problem: a file whose hash differs, a file the manifest lists but the folder lacks, and "
-        "a file in the folder that the manifest does not list (manifest.json itself is not listed, and is fine).",
-    ],
+    "Read manifest.json (a dict of file name -> sha256 hex digest); hash each file's BYTES with "
+    "hashlib.sha256(path.read_bytes()).hexdigest().",
+    "Three kinds of problem: a file whose hash differs, a file the manifest lists but the folder lacks, and "
+    "a file in the folder that the manifest does not list (manifest.json itself is not listed, and is fine).",
     mistakes=[_NOT_LIST, _MANIFEST_LISTED, _NAMES_HASHED, _MISSING_MISSED, _ADDED_MISSED],
     reference=_changed,
 )
@@ -292,12 +288,10 @@ def _one_sample(got: float, want: float, *_: Any) -> str:
 
 
 @compared(
-    hints=[
-        "The statistic is the largest distance between the two empirical cumulative distribution functions, "
-        "F_a(x) = share of a that is <= x.",
-        "Evaluate both ECDFs at every value of BOTH samples: np.searchsorted(np.sort(a), points, side='right') "
-        "/ len(a) is the share of a that is <= each point.",
-    ],
+    "The statistic is the largest distance between the two empirical cumulative distribution functions, "
+    "F_a(x) = share of a that is <= x.",
+    "Evaluate both ECDFs at every value of BOTH samples: np.searchsorted(np.sort(a), points, side='right') "
+    "/ len(a) is the share of a that is <= each point.",
     cases=_ks_cases,
     read=lambda value, *_: as_number(value, "your statistic"),
     same=lambda got, want: abs(got - want) < 1e-12,
@@ -330,10 +324,8 @@ _READING_WRONG = {
 
 
 @task(
-    hints=[
-        "Who makes the decision for the patient: the model alone, or a radiologist who has seen the model's answer?",
-        "Which number would show what patients get from the tool, and what changes what readers do with it?",
-    ],
+    "Who makes the decision for the patient: the model alone, or a radiologist who has seen the model's answer?",
+    "Which number would show what patients get from the tool, and what changes what readers do with it?",
     mistakes=letter_mistakes(_READING_WRONG),
     reference=lambda: "c",
 )

@@ -39,11 +39,9 @@ _DISTANCE = (
 
 
 @compared(
-    hints=[
-        "With calibrated probabilities, the confidence of a label is the chance that it is right: p for a "
-        "positive label (p >= t), 1 - p for a negative one. Keep the round(coverage * N) most confident cases.",
-        "The risk is the share of the KEPT cases whose label (p >= threshold) differs from the truth.",
-    ],
+    "With calibrated probabilities, the confidence of a label is the chance that it is right: p for a "
+    "positive label (p >= t), 1 - p for a negative one. Keep the round(coverage * N) most confident cases.",
+    "The risk is the share of the KEPT cases whose label (p >= threshold) differs from the truth.",
     cases=lambda: [
         (*_scores(seed), t, coverage) for seed, t, coverage in ((0, 0.3, 0.6), (1, 0.3, 0.9), (2, 0.7, 0.5))
     ],
@@ -105,11 +103,9 @@ def _on_curve(
 
 
 @compared(
-    hints=[
-        "Sort by confidence (most confident first), and compute the risk among the first k for every k.",
-        "Choose the LARGEST k whose risk is at most the target, and return the confidence of the k-th case "
-        "(the least confident one still kept); return math.inf when no k reaches the target.",
-    ],
+    "Sort by confidence (most confident first), and compute the risk among the first k for every k.",
+    "Choose the LARGEST k whose risk is at most the target, and return the confidence of the k-th case "
+    "(the least confident one still kept); return math.inf when no k reaches the target.",
     cases=_deferral_cases,
     read=lambda value, *_: as_number(value, "your cut"),
     same=lambda got, want: got == want or (math.isfinite(want) and abs(got - want) < 1e-12),
@@ -203,12 +199,10 @@ _REJECTS_VALID = Mistake(
 
 
 @task(
-    hints=[
-        "Check the keys first (probability, label, model_version, checks), then each value's type and range, "
-        "then that the values agree with each other and with the version you deployed.",
-        "`isinstance(True, int)` is True in Python, and NaN fails both `p >= 0` and `p <= 1`: test "
-        "`math.isfinite(p)` and `not isinstance(p, bool)`.",
-    ],
+    "Check the keys first (probability, label, model_version, checks), then each value's type and range, "
+    "then that the values agree with each other and with the version you deployed.",
+    "`isinstance(True, int)` is True in Python, and NaN fails both `p >= 0` and `p <= 1`: test "
+    "`math.isfinite(p)` and `not isinstance(p, bool)`.",
     mistakes=[*_ACCEPTED.values(), _REJECTS_VALID],
     reference=_problems,
 )

@@ -82,11 +82,9 @@ _AUC_OF_LABELS = Mistake(
 
 
 @task(
-    hints=[
-        "LogisticRegression(max_iter=2000).fit(X_train, y_train); predict_proba gives one column per class, in the "
-        "order of model.classes_ (0 = normal, 1 = pneumonia).",
-        "p_test = model.predict_proba(X_test)[:, 1]; test_auc = roc_auc_score(y_test, p_test).",
-    ],
+    "LogisticRegression(max_iter=2000).fit(X_train, y_train); predict_proba gives one column per class, in the "
+    "order of model.classes_ (0 = normal, 1 = pneumonia).",
+    "p_test = model.predict_proba(X_test)[:, 1]; test_auc = roc_auc_score(y_test, p_test).",
     mistakes=[_NO_MODEL, _FIT_ON_TEST, _COLUMN_0, _LABELS, _AUC_OF_LABELS],
     reference=_deployed,
 )

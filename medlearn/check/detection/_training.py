@@ -26,14 +26,12 @@ def _ap(targets: list[dict[str, Any]], detections: list[dict[str, Any]], thresho
 
 
 @task(
-    hints=[
-        "images, targets = four_flips(train_images, train_targets); y = centernet_targets(targets, (120, 160), "
-        "stride=4, n_classes=3); model = small_centernet((120, 160, 3), n_classes=3); compile with Adam and "
-        "centernet_loss(3); fit on the flipped training smears only, for 2 epochs.",
-        "detections = decode_centernet(model.predict(val_images, verbose=0), n_classes=3, stride=4), then "
-        "mean_average_precision(val_targets, detections, iou_thresholds=[0.5])['map']: the mean of the three "
-        "classes' AP at IoU 0.5.",
-    ]
+    "images, targets = four_flips(train_images, train_targets); y = centernet_targets(targets, (120, 160), "
+    "stride=4, n_classes=3); model = small_centernet((120, 160, 3), n_classes=3); compile with Adam and "
+    "centernet_loss(3); fit on the flipped training smears only, for 2 epochs.",
+    "detections = decode_centernet(model.predict(val_images, verbose=0), n_classes=3, stride=4), then "
+    "mean_average_precision(val_targets, detections, iou_thresholds=[0.5])['map']: the mean of the three "
+    "classes' AP at IoU 0.5.",
 )
 def train_detector(function: Any) -> None:
     from ...data import load_bccd

@@ -102,11 +102,9 @@ def _costly(got: float, want: float, points: dict, prevalence: float, miss: floa
 
 
 @compared(
-    hints=[
-        "Per 1,000 people: 1000 x prevalence have the disease; a share (1 - sensitivity) of them is missed. "
-        "1000 x (1 - prevalence) do not; a share (1 - specificity) of them gets a false alarm.",
-        "Cost = missed x cost_miss + false alarms x cost_false_alarm.",
-    ],
+    "Per 1,000 people: 1000 x prevalence have the disease; a share (1 - sensitivity) of them is missed. "
+    "1000 x (1 - prevalence) do not; a share (1 - specificity) of them gets a false alarm.",
+    "Cost = missed x cost_miss + false alarms x cost_false_alarm.",
     cases=lambda: [(0.9, 0.8, 0.05, 20, 1), (0.99, 0.5, 0.3, 10, 2), (0.7, 0.95, 0.01, 100, 1)],
     read=lambda value, *_: as_number(value, "your expected cost"),
     same=lambda got, want: bool(np.isclose(got, want, rtol=1e-6)),
@@ -141,11 +139,9 @@ def expected_cost(se: float, sp: float, prev: float, miss: float, alarm: float) 
 
 
 @compared(
-    hints=[
-        "For each threshold, compute the expected cost per 1,000 people with the stated prevalence and costs; "
-        "return the threshold with the lowest cost.",
-        "Use the prevalence of the people the test will meet, not the share of cancers in this dataset.",
-    ],
+    "For each threshold, compute the expected cost per 1,000 people with the stated prevalence and costs; "
+    "return the threshold with the lowest cost.",
+    "Use the prevalence of the people the test will meet, not the share of cancers in this dataset.",
     cases=lambda: [(operating_points(), *scenario) for scenario in SCENARIOS],
     read=_threshold,
     same=lambda got, want: bool(np.isclose(got, want)),

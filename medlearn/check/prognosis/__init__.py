@@ -64,11 +64,9 @@ _STEP = (
 
 
 @compared(
-    hints=[
-        "Kaplan-Meier multiplies (1 - d/n) over the event times up to the horizon: d events at that time, "
-        "n patients still followed just before it.",
-        "A censored patient counts in n until her time, and then leaves n without lowering the curve.",
-    ],
+    "Kaplan-Meier multiplies (1 - d/n) over the event times up to the horizon: d events at that time, "
+    "n patients still followed just before it.",
+    "A censored patient counts in n until her time, and then leaves n without lowering the curve.",
     # 6.7 lies between the (whole-day) times
     cases=lambda: [(*_cohort(seed)[:2], horizon) for seed, horizon in ((0, 6.0), (1, 10.0), (2, 3.0), (0, 6.7))],
     read=lambda value, *_: as_number(value, "your survival probability"),
@@ -126,11 +124,9 @@ def _variant(
 
 
 @compared(
-    hints=[
-        "Only pairs where the patient with the shorter time had the event are comparable.",
-        "Two events at the same time: not comparable. An event and a censoring at the same time: comparable. "
-        "A tie in risk counts one half.",
-    ],
+    "Only pairs where the patient with the shorter time had the event are comparable.",
+    "Two events at the same time: not comparable. An event and a censoring at the same time: comparable. "
+    "A tie in risk counts one half.",
     cases=lambda: [(_EVENT, _TIME, _RISK)] + [(event, time, risk) for time, event, risk in (_cohort(3), _cohort(4))],
     read=lambda value, *_: as_number(value, "your concordance index"),
     same=_tiny,
@@ -162,10 +158,8 @@ def concordance_with_ties(event: np.ndarray, time: np.ndarray, risk: np.ndarray)
 
 
 @compared(
-    hints=[
-        "A hazard ratio per unit is exp(b); per standard deviation it is exp(b x SD).",
-        "Multiply the coefficient (the log hazard ratio), not the hazard ratio, by the standard deviation.",
-    ],
+    "A hazard ratio per unit is exp(b); per standard deviation it is exp(b x SD).",
+    "Multiply the coefficient (the log hazard ratio), not the hazard ratio, by the standard deviation.",
     cases=lambda: [(0.0488, 5.48), (-0.0022, 202.3), (0.35, 0.5)],
     read=lambda value, *_: as_number(value, "your hazard ratio"),
     same=_tiny,
@@ -203,10 +197,8 @@ _TREATMENT_WRONG = {
 
 
 @task(
-    hints=[
-        "A coefficient for a treatment in a model fitted to records says who was treated AND what treatment did.",
-        "What would show what the treatment changes? Who decided who was treated?",
-    ],
+    "A coefficient for a treatment in a model fitted to records says who was treated AND what treatment did.",
+    "What would show what the treatment changes? Who decided who was treated?",
     mistakes=letter_mistakes(_TREATMENT_WRONG),
     reference=lambda: "c",
 )

@@ -65,11 +65,9 @@ _SEED = Mistake(
 
 
 @task(
-    hints=[
-        "Use StratifiedKFold on the event indicator, with shuffle=True and the random_state given.",
-        "Each fold should hold about the cohort's share of events; the data here are sorted by event.",
-        "The same seed must give the same folds, and another seed other folds.",
-    ],
+    "Use StratifiedKFold on the event indicator, with shuffle=True and the random_state given.",
+    "Each fold should hold about the cohort's share of events; the data here are sorted by event.",
+    "The same seed must give the same folds, and another seed other folds.",
     mistakes=[_NOT_PAIRS, _FIVE, _OVERLAP, _UNSTRATIFIED, _UNSHUFFLED, _N_FOLDS, _FRESH, _SEED],
     reference=_folds,
 )
@@ -134,10 +132,8 @@ _ZEROS = Mistake(
 
 
 @task(
-    hints=[
-        "Learn each column's mean from the training rows only; fill both frames' gaps with those means.",
-        "pandas: train.mean() gives the column means (ignoring NaN); frame.fillna(means) fills by column.",
-    ],
+    "Learn each column's mean from the training rows only; fill both frames' gaps with those means.",
+    "pandas: train.mean() gives the column means (ignoring NaN); frame.fillna(means) fills by column.",
     mistakes=[_BOTH, _OWN, _UNFILLED, _ZEROS],
     reference=_impute,
 )
@@ -190,11 +186,9 @@ _ONE_WAY = Mistake(
 
 
 @task(
-    hints=[
-        "A leak here is a column whose missingness matches the outcome exactly: missing for every patient "
-        "with the event and for none without it, or the other way round.",
-        "Compare frame[column].isna() with the event indicator, column by column.",
-    ],
+    "A leak here is a column whose missingness matches the outcome exactly: missing for every patient "
+    "with the event and for none without it, or the other way round.",
+    "Compare frame[column].isna() with the event indicator, column by column.",
     mistakes=[_NOT_A_LIST, _ANY_GAP, _NONE, _ONE_WAY],
     reference=_leaks,
 )
@@ -289,12 +283,10 @@ _TEST_ON_TRAIN = Mistake(
 
 
 @task(
-    hints=[
-        "CoxPHSurvivalAnalysis().fit(X_train, y_train); model.predict(X) gives each woman's risk (higher = an "
-        "earlier event expected); concordance_index(event, time, risk) on each split.",
-        "train_c = concordance_index(y_train['event'], y_train['time'], model.predict(X_train)); the same for "
-        "the test rows.",
-    ],
+    "CoxPHSurvivalAnalysis().fit(X_train, y_train); model.predict(X) gives each woman's risk (higher = an "
+    "earlier event expected); concordance_index(event, time, risk) on each split.",
+    "train_c = concordance_index(y_train['event'], y_train['time'], model.predict(X_train)); the same for "
+    "the test rows.",
     mistakes=[_NOT_COX, _FIT_ON_TEST, _NEGATED, _SWAPPED, _TEST_ON_TRAIN],
     reference=_fit_cox,
 )

@@ -73,13 +73,11 @@ _NOT_FOLDING = Mistake(
 
 
 @task(
-    hints=[
-        "The map is x -> x + u(x): its Jacobian matrix at a voxel is the identity plus the derivatives of the "
-        "displacement's three components along the three axes (np.gradient, with the spacing in mm).",
-        "A voxel folds where the determinant is at or below 0. Return the share of all voxels, between 0 and 1.",
-        "J[..., c, a] = np.gradient(displacement_mm[..., c], spacing)[a] for c, a in 0..2; "
-        "return np.mean(np.linalg.det(J + np.eye(3)) <= 0)",
-    ],
+    "The map is x -> x + u(x): its Jacobian matrix at a voxel is the identity plus the derivatives of the "
+    "displacement's three components along the three axes (np.gradient, with the spacing in mm).",
+    "A voxel folds where the determinant is at or below 0. Return the share of all voxels, between 0 and 1.",
+    "J[..., c, a] = np.gradient(displacement_mm[..., c], spacing)[a] for c, a in 0..2; "
+    "return np.mean(np.linalg.det(J + np.eye(3)) <= 0)",
     mistakes=[_PERCENT, _COUNT, _NO_IDENTITY, _NO_SPACING, _NOT_FOLDING],
     reference=_answers.folding,
 )
@@ -117,11 +115,9 @@ _ACCEPT_WRONG = {
 
 
 @task(
-    hints=[
-        "What does a Jacobian determinant at or below 0 mean for the tissue there?",
-        "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
-        "good fit does not make a fold anatomy.",
-    ],
+    "What does a Jacobian determinant at or below 0 mean for the tissue there?",
+    "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
+    "good fit does not make a fold anatomy.",
     mistakes=letter_mistakes(_ACCEPT_WRONG),
     reference=lambda: "b",
 )

@@ -58,12 +58,10 @@ def _dice(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 @task(
-    hints=[
-        "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
-        "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5.",
-        "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
-        "2 * sum(called & truth) / (sum(called) + sum(truth)).",
-    ]
+    "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
+    "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5.",
+    "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
+    "2 * sum(called & truth) / (sum(called) + sum(truth)).",
 )
 def train_unet(function: Any) -> None:
     x_train, y_train, x_val, y_val = _patches()
