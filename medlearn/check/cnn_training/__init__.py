@@ -6,10 +6,10 @@ In the exercise notebook::
     check.conv_parameters(conv_parameters)
     images_train, y_train, images_val, y_val = check.pneumonia_subset()   # the training tasks' images
 
-The tasks that build and train a network (``build_from_table``, ``train_and_gap``, ``break_it``) live in the
-private ``_build`` and ``_training`` and are given here with the others. The answers are compared with what Keras
-and scikit-learn compute, and a trained model's numbers with that model scored again; Keras is imported only by the
-checks that need it. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The tasks that build and train a network (``build_from_table``, ``train_and_gap``, ``break_it``) live in the private
+``_build`` and ``_training`` and are given here with the others. The answers are compared with what Keras and
+scikit-learn compute, and a trained model's numbers with that model scored again; Keras is imported only by the
+checks that need it.
 """
 
 from __future__ import annotations

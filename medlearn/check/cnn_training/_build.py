@@ -1,5 +1,5 @@
-"""The cnn_training chapter's build_from_table task: the exercise's network from its table, and the table of
-mistakes in building it (each made by :func:`table_network` with one thing changed)."""
+"""The cnn_training chapter's build_from_table task: the exercise's network from its table, and the table of mistakes in
+building it (each made by :func:`table_network` with one thing changed)."""
 
 from __future__ import annotations
 

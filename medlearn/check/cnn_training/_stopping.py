@@ -1,5 +1,5 @@
-"""The cnn_training chapter's tasks on stopping a training: the best epoch of a history, and an EarlyStopping
-callback, with their tables of mistakes."""
+"""The cnn_training chapter's tasks on stopping a training: the best epoch of a history, and an EarlyStopping callback,
+with their tables of mistakes."""
 
 from __future__ import annotations
 

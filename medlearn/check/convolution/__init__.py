@@ -6,9 +6,8 @@ In the exercise notebook::
     check.output_size.hint()          # a hint, before or after trying
     check.output_size(output_size)    # pass, a targeted hint, or "not done yet"
 
-The checks test the learner's functions on random arrays and on a real CT
-slice (from pydicom, so no download is needed). Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The checks test the learner's functions on random arrays and on a real CT slice (from pydicom, so no download is
+needed).
 """
 
 from __future__ import annotations

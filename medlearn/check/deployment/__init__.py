@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import deployment as check
     check.model_pixels(model_pixels)
 
-The answers are compared with :mod:`medlearn.deploy` (the chapter's DICOM checks, bundle manifest and
-monitors), scipy's two-sample Kolmogorov-Smirnov statistic, and the service's documented answer. Each task's typical
-mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with :mod:`medlearn.deploy` (the chapter's DICOM checks, bundle manifest and monitors),
+scipy's two-sample Kolmogorov-Smirnov statistic, and the service's documented answer.
 """
 
 from __future__ import annotations

@@ -6,8 +6,7 @@ In the exercise notebook::
     check.iou_by_hand(iou_by_hand)
 
 The answers are compared with ``medlearn.detection`` (itself tested against pycocotools and
-``tf.image.non_max_suppression``). Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`),
-each made by the learner-like answers of ``_answers.py`` with one option changed.
+``tf.image.non_max_suppression``).
 """
 
 from __future__ import annotations

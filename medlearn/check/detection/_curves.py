@@ -1,5 +1,5 @@
-"""The detection chapter's tasks on curves: COCO's 101-point AP, FROC points and the sensitivity at LUNA16's rates,
-with their tables of mistakes."""
+"""The detection chapter's tasks on curves: COCO's 101-point AP, FROC points and the sensitivity at LUNA16's rates, with
+their tables of mistakes."""
 
 from __future__ import annotations
 

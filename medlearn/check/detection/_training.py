@@ -1,5 +1,5 @@
-"""The task of the detection chapter's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives
-it to the learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the
+"""The task of the detection chapter's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives it
+to the learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the
 learner's own network, decoded and scored again on the same smears, never with stored digits."""
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import evaluation as check
     check.sensitivity_specificity(sensitivity_specificity)
 
-The answers are compared with scikit-learn and ``medlearn.metrics``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The answers are compared with scikit-learn and ``medlearn.metrics``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
-"""The evaluation chapter's fit_and_threshold task: a classifier fitted, a threshold chosen on validation and
-reported once on test, with its table of mistakes (each made by :func:`fitted_and_thresholded` with one thing
-changed)."""
+"""The evaluation chapter's fit_and_threshold task: a classifier fitted, a threshold chosen on validation and reported
+once on test, with its table of mistakes (each made by :func:`fitted_and_thresholded` with one thing changed)."""
 
 from __future__ import annotations
 

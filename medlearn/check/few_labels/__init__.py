@@ -6,9 +6,7 @@ In the exercise notebook::
     check.variance_kept(variance_kept)
 
 The answers are compared with scikit-learn (PCA, the adjusted Rand index), with ``medlearn.active.query``,
-``medlearn.models.freeze_blocks``, and cleanlab's self-confidence. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`), each made by the learner-like answers of ``_answers.py`` with one option
-changed.
+``medlearn.models.freeze_blocks``, and cleanlab's self-confidence.
 """
 
 from __future__ import annotations

@@ -5,10 +5,9 @@ In the exercise notebook::
     from medlearn.check import grading_and_reporting as check
     check.quadratic_kappa_by_hand(quadratic_kappa_by_hand)
 
-The answers are compared with scikit-learn (``cohen_kappa_score``, ``roc_auc_score``,
-``recall_score``) and with ``medlearn.grading``; the operating-point task uses the
-real RetinaMNIST test grades from ``medlearn.data.load_medmnist``, as the chapter does. Each task's typical mistakes
-are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with scikit-learn (``cohen_kappa_score``, ``roc_auc_score``, ``recall_score``) and with
+``medlearn.grading``; the operating-point task uses the real RetinaMNIST test grades from
+``medlearn.data.load_medmnist``, as the chapter does.
 """
 
 from __future__ import annotations

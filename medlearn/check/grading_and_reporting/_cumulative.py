@@ -1,5 +1,5 @@
-"""The grading_and_reporting chapter's fit_cumulative task: four models of 'grade > k' and their kappa, with its
-table of mistakes (each made by :func:`cumulative_fit` with one option changed)."""
+"""The grading_and_reporting chapter's fit_cumulative task: four models of 'grade > k' and their kappa, with its table
+of mistakes (each made by :func:`cumulative_fit` with one option changed)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ In the exercise notebook::
 The checks run the learner's functions on the chapter's real data (scikit-learn's diabetes and Wisconsin
 breast-cancer tables, which ship with it) and on random inputs, and name the usual mistakes: a step up the slope
 instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential.
-Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ In a notebook::
     check.expected_cost(expected_cost)
     check.choose_threshold(choose_threshold)
 
-The operating points are computed here, on the real Wisconsin breast-mass measurements
-(scikit-learn's ``load_breast_cancer``): a scaled logistic regression fitted on 60 % of the cases
-and scored on the other 40 %, with malignant as the positive class.
+The operating points are computed here, on the real Wisconsin breast-mass measurements (scikit-learn's
+``load_breast_cancer``): a scaled logistic regression fitted on 60 % of the cases and scored on the other 40 %, with
+malignant as the positive class.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import medical_images as check
     check.to_hounsfield(to_hounsfield)
 
-The checks use pydicom's real example files and label arrays made with a known
-share of each class. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The checks use pydicom's real example files and label arrays made with a known share of each class.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import preprocessing_and_features as check
     check.z_score(z_score)
 
-The checks use the pydicom CT slice and arrays with known answers. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The checks use the pydicom CT slice and arrays with known answers.
 """
 
 from __future__ import annotations

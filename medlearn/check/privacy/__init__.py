@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import privacy as check
     check.apply_action(apply_action)
 
-The answers are compared with ``medlearn.privacy`` (the profile's actions,
-``shift_date``) and with the definitions of k-anonymity, the Laplace mechanism
-and federated averaging. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.privacy`` (the profile's actions, ``shift_date``) and with the definitions
+of k-anonymity, the Laplace mechanism and federated averaging.
 """
 
 from __future__ import annotations

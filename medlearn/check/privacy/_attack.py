@@ -1,5 +1,5 @@
-"""The privacy chapter's membership_attack task: a forest fitted on the members and a loss attack on it, with its
-table of mistakes (each made by :func:`attack` with one option changed)."""
+"""The privacy chapter's membership_attack task: a forest fitted on the members and a loss attack on it, with its table
+of mistakes (each made by :func:`attack` with one option changed)."""
 
 from __future__ import annotations
 

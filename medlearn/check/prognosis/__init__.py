@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import prognosis as check
     check.survival_at_horizon(survival_at_horizon)
 
-The answers are compared with :mod:`medlearn.survival` (itself tested against scikit-survival),
-scikit-learn's ``StratifiedKFold`` rule of balanced folds, and the cohorts of :mod:`medlearn.data.cohorts`.
-Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with :mod:`medlearn.survival` (itself tested against scikit-survival), scikit-learn's
+``StratifiedKFold`` rule of balanced folds, and the cohorts of :mod:`medlearn.data.cohorts`.
 """
 
 from __future__ import annotations

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import random_forests as check
     check.gini(gini)
 
-The checks use the Wisconsin breast cancer and diabetes data that ship with scikit-learn. Each task's typical
-mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The checks use the Wisconsin breast cancer and diabetes data that ship with scikit-learn.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ In the exercise notebook::
 
 The answers are compared with scikit-image's ``radon``, NumPy's FFT frequencies, the photon-noise rule that
 ``medlearn.reconstruction.simulate_low_dose`` follows, ``medlearn.reconstruction.undersampling_mask``, the VAE's
-sampling layer, and ``medlearn.data.near_duplicates``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+sampling layer, and ``medlearn.data.near_duplicates``.
 """
 
 from __future__ import annotations

@@ -7,11 +7,9 @@ In the exercise notebook::
     check.move_image.hint()                            # a hint, before or after trying
     check.move_image(move_image)                       # pass, a targeted hint, or "not done yet"
 
-The data are the chapter's (real MNI152 template on a 3 mm grid, T2-like and PET-like images **simulated** from
-its real tissue maps, the affine of nibabel's real ``anatomical.nii``). Answers are compared with
-:mod:`medlearn.registration` (tested against SimpleITK) and scikit-learn; each usual mistake gets its own hint,
-from the task's table of mistakes (:class:`~medlearn.check.core.Mistake`), each made by the answers of
-``_answers.py`` with one option changed.
+The data are the chapter's (real MNI152 template on a 3 mm grid, T2-like and PET-like images **simulated** from its
+real tissue maps, the affine of nibabel's real ``anatomical.nii``). Answers are compared with
+:mod:`medlearn.registration` (tested against SimpleITK) and scikit-learn.
 """
 
 from __future__ import annotations

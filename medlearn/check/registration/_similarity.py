@@ -1,5 +1,5 @@
-"""The registration chapter's tasks on similarity: mutual information by hand, the shift that maximises it, and
-which measure suits PET, with their tables of mistakes."""
+"""The registration chapter's tasks on similarity: mutual information by hand, the shift that maximises it, and which
+measure suits PET, with their tables of mistakes."""
 
 from __future__ import annotations
 

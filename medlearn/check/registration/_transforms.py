@@ -1,5 +1,5 @@
-"""The registration chapter's tasks on transforms: moving an image, an LPS+ point's voxel and the target
-registration error, with their tables of mistakes."""
+"""The registration chapter's tasks on transforms: moving an image, an LPS+ point's voxel and the target registration
+error, with their tables of mistakes."""
 
 from __future__ import annotations
 

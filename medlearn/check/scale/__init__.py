@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import scale as check
     check.dataset_bytes(dataset_bytes)
 
-The answers are compared with the arithmetic the chapter teaches, with Dask's own
-computation (``map_blocks`` against NumPy) and with scikit-learn's ``partial_fit``. Each task's typical mistakes are
-a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with the arithmetic the chapter teaches, with Dask's own computation (``map_blocks``
+against NumPy) and with scikit-learn's ``partial_fit``.
 """
 
 from __future__ import annotations

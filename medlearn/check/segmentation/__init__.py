@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import segmentation as check
     check.dice_by_hand(dice_by_hand)
 
-The answers are compared with ``medlearn.segmentation`` (itself tested against
-scikit-learn and scipy) and ``medlearn.fundus``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.segmentation`` (itself tested against scikit-learn and scipy) and
+``medlearn.fundus``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The segmentation chapter's tasks that cut the data: a patch around a pixel and a split by child, with their
-tables of mistakes."""
+"""The segmentation chapter's tasks that cut the data: a patch around a pixel and a split by child, with their tables of
+mistakes."""
 
 from __future__ import annotations
 

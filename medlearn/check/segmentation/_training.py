@@ -1,6 +1,6 @@
-"""The task of the segmentation chapter's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it
-to the learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the
-learner's own network scored again on the same patches, never with stored digits."""
+"""The task of the segmentation chapter's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it to
+the learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the learner's
+own network scored again on the same patches, never with stored digits."""
 
 from __future__ import annotations
 

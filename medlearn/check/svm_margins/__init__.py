@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import svm_margins as check
     check.margin_width(margin_width)
 
-The checks use the Wisconsin breast cancer data that ships with scikit-learn. Each task's typical mistakes are a
-table (:class:`~medlearn.check.core.Mistake`).
+The checks use the Wisconsin breast cancer data that ships with scikit-learn.
 """
 
 from __future__ import annotations

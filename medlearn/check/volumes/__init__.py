@@ -5,10 +5,9 @@ In the exercise notebook::
     from medlearn.check import volumes as check
     check.voxel_to_world_by_hand(voxel_to_world_by_hand)
 
-The answers are compared with ``medlearn.volumes`` (itself tested against
-nibabel and scikit-image) and with the formulas that Keras' ``Conv3D`` and
-``GRU`` layers follow (tested against Keras in ``tests/exercises/test_check_volumes.py``). Each task's typical
-mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.volumes`` (itself tested against nibabel and scikit-image) and with the
+formulas that Keras' ``Conv3D`` and ``GRU`` layers follow (tested against Keras in
+``tests/exercises/test_check_volumes.py``).
 """
 
 from __future__ import annotations
