@@ -49,30 +49,21 @@ def _outcome(function: Any, *args: Any) -> tuple[Any, str | None]:
         raise
 
 
-def _pixels(
-    dataset: Any,
-    handle: bool,
-    *,
-    invert: bool = True,
-    refuse: bool = True,
-    name: bool = True,
-    colour: bool = True,
-    top: Any = None,
-    everything: bool = False,
-    own: str = "",
-) -> np.ndarray:
-    """The picture a DICOM file means (the reference); each option is one typical mistake."""
+def _pixels(dataset: Any, handle: bool, mistake: str = "") -> np.ndarray:
+    """The picture a DICOM file means (the reference), or the answer that makes the typical ``mistake``."""
     kind = dataset.PhotometricInterpretation
-    if everything and not handle:
+    if mistake == "everything refused" and not handle:
         raise ValueError("PhotometricInterpretation: not handled")
     values = dataset.pixel_array.astype(np.int64)
-    if kind == "MONOCHROME2" or (kind != "MONOCHROME1" and not colour):
+    if kind == "MONOCHROME2" or (kind != "MONOCHROME1" and mistake == "RGB read"):
         return values
     if kind == "MONOCHROME1":
-        if not handle and refuse:
-            raise ValueError("PhotometricInterpretation: MONOCHROME1 is not handled" if name else "not handled")
-        top = {"max": values.max(), "max+min": values.max() + values.min()}.get(own, top)
-        return ((2**dataset.BitsStored - 1) if top is None else top) - values if invert else values
+        if not handle and mistake != "MONOCHROME1 answered":
+            refusal = "not handled" if mistake == "refusal unnamed" else "MONOCHROME1 is not handled"
+            raise ValueError(refusal if mistake == "refusal unnamed" else f"PhotometricInterpretation: {refusal}")
+        top = {"own largest value": values.max(), "own largest plus smallest": values.max() + values.min()}
+        top = top.get(mistake, 255 if mistake == "255 - value" else 2**dataset.BitsStored - 1)
+        return values if mistake == "not inverted" else top - values
     raise ValueError(f"PhotometricInterpretation: {kind} is not a radiograph")
 
 
@@ -83,24 +74,24 @@ _M2_INVERTED = Mistake(
 )
 _NOT_INVERTED = Mistake(
     "not inverted",
-    partial(_pixels, invert=False),
+    partial(_pixels, mistake="not inverted"),
     "you returned the stored values of a MONOCHROME1 file: there 0 is white, so the network would see "
     "a negative. Invert: (2**BitsStored - 1) - value.",
 )
 _ANSWERED = Mistake(
     "MONOCHROME1 answered",
-    partial(_pixels, refuse=False),
+    partial(_pixels, mistake="MONOCHROME1 answered"),
     "with handle_monochrome1=False a MONOCHROME1 file must be refused (raise ValueError), never answered: "
     "an unhandled negative gives a wrong probability silently.",
 )
 _UNNAMED = Mistake(
     "refusal unnamed",
-    partial(_pixels, name=False),
+    partial(_pixels, mistake="refusal unnamed"),
     "name the attribute in the refusal: the message should contain 'PhotometricInterpretation'.",
 )
 _ALL_REFUSED = Mistake(
     "everything refused",
-    partial(_pixels, everything=True),
+    partial(_pixels, mistake="everything refused"),
     "with handle_monochrome1=False only MONOCHROME1 is refused: a MONOCHROME2 file must still be read.",
 )
 _OWN = (
@@ -108,17 +99,17 @@ _OWN = (
     "value means another grey in every image. Invert by the largest value the file can store, "
     "2**BitsStored - 1 (4095 here), which the header gives and no image changes."
 )
-_OWN_MAX = Mistake("own largest value", partial(_pixels, own="max"), _OWN)
-_OWN_RANGE = Mistake("own largest plus smallest", partial(_pixels, own="max+min"), _OWN)
+_OWN_MAX = Mistake("own largest value", partial(_pixels, mistake="own largest value"), _OWN)
+_OWN_RANGE = Mistake("own largest plus smallest", partial(_pixels, mistake="own largest plus smallest"), _OWN)
 _BY_255 = Mistake(
     "255 - value",
-    partial(_pixels, top=255),
+    partial(_pixels, mistake="255 - value"),
     "for a 12-bit file (BitsStored 12) the inversion is 4095 - value: use 2**BitsStored - 1, not 255, "
     "and keep the values as integers wide enough to hold them (do not cast 12-bit values to uint8).",
 )
 _RGB_READ = Mistake(
     "RGB read",
-    partial(_pixels, colour=False),
+    partial(_pixels, mistake="RGB read"),
     "an RGB file (a photograph, not a radiograph) must be refused too: raise ValueError.",
 )
 
@@ -187,20 +178,19 @@ def _bundle(folder: Path) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
-def _changed(
-    folder: Path, *, extra: bool = True, content: bool = True, skip_manifest: bool = True, missing: bool = True
-) -> list[str]:
-    """The files of a bundle that differ from its manifest (the reference); each option is one typical mistake."""
+def _changed(folder: Path, mistake: str = "") -> list[str]:
+    """The files of a bundle that differ from its manifest (the reference), or the answer making the ``mistake``."""
     manifest = json.loads((Path(folder) / "manifest.json").read_text())
     found = []
     for name, digest in manifest.items():
         path = Path(folder) / name
         if not path.is_file():
-            found += [name] if missing else []
-        elif hashlib.sha256(path.read_bytes() if content else name.encode()).hexdigest() != digest:
+            found += [] if mistake == "missing files skipped" else [name]
+        elif hashlib.sha256(name.encode() if mistake == "names hashed" else path.read_bytes()).hexdigest() != digest:
             found.append(name)
-    unlisted = [p.name for p in Path(folder).iterdir() if p.name not in manifest]
-    return sorted(found + [n for n in unlisted if n != "manifest.json" or not skip_manifest] if extra else found)
+    if mistake != "added files missed":
+        found += [p.name for p in Path(folder).iterdir() if p.name not in manifest]
+    return sorted(name for name in found if name != "manifest.json" or mistake == "manifest.json listed")
 
 
 _NOT_LIST = Mistake(
@@ -208,22 +198,22 @@ _NOT_LIST = Mistake(
 )
 _MANIFEST_LISTED = Mistake(
     "manifest.json listed",
-    partial(_changed, skip_manifest=False),
+    partial(_changed, mistake="manifest.json listed"),
     "manifest.json is not listed in itself: leave it out of the comparison.",
 )
 _NAMES_HASHED = Mistake(
     "names hashed",
-    partial(_changed, content=False),
+    partial(_changed, mistake="names hashed"),
     lambda got: f"an intact bundle has no changed files, but you listed {got}: hash the files' bytes.",
 )
 _MISSING_MISSED = Mistake(
     "missing files skipped",
-    partial(_changed, missing=False),
+    partial(_changed, mistake="missing files skipped"),
     "a file the manifest lists but the folder lacks must be reported (without crashing).",
 )
 _ADDED_MISSED = Mistake(
     "added files missed",
-    partial(_changed, extra=False),
+    partial(_changed, mistake="added files missed"),
     "a file the manifest does not list must be reported too: someone added it after saving.",
 )
 _DAMAGES = {
