@@ -131,11 +131,10 @@ class Task:
 def task(
     *hints: str, mistakes: Sequence[Mistake] = (), reference: Callable[..., Any] | None = None
 ) -> Callable[[Callable[[Any], str | None]], Task]:
-    """Turn a checker function into a :class:`Task` named after the function (the name is written once), with
-    ``hints`` from a nudge to nearly the answer.
+    """Turn a checker function into a :class:`Task` named after the function: the name is written once.
 
-    ``mistakes`` are the typical mistakes the checker names (it raises ``mistake.wrong(...)``), and ``reference``
-    a right answer, both for the tests.
+    ``hints`` go from a nudge to nearly the answer; ``mistakes`` are the typical mistakes the checker names (it
+    raises ``mistake.wrong(...)``), and ``reference`` a right answer, both for the tests.
 
     Example:
         >>> @task("Multiply by 2.")
