@@ -78,7 +78,8 @@ def _deferral_cases() -> list[tuple[np.ndarray, np.ndarray, float, float]]:
 
 def _cut(truth: np.ndarray, probability: np.ndarray, threshold: float, target: float, kind: str = "last") -> float:
     """The confidence (or, for ``kind="coverage"``, the coverage) at the largest coverage that meets the target, or
-    at the first one (``"first"``), or before the first case that breaks it (``"greedy"``): the mistakes."""
+    at the first one (``"first"``), or before the first case that breaks it (``"greedy"``), or 1.0 instead of
+    math.inf when none meets it (``"finite"``): the mistakes."""
     curve = risk_coverage(truth, probability, threshold=threshold)
     good, above = np.flatnonzero(curve["risk"] <= target), np.flatnonzero(curve["risk"] > target)
     if kind == "greedy":
