@@ -68,9 +68,9 @@ def chapter_tasks(chapter: object) -> list:
 def typical_mistakes_test(mistakes: list[tuple]) -> object:
     """A pytest test over ``(exercise-check task, wrong answer, words of its hint)``: each must fail with that hint.
 
-    Each ``tests/exercises/test_check_<chapter>.py`` of a chapter whose checks are not yet tables assigns it to a
-    ``test_...`` name, so that the rule is written once: a check that accepts a typical mistake is useless. A
-    converted chapter's mistakes are tested from its tables (``tests/exercises/test_mistakes.py``).
+    A ``tests/exercises/test_check_<chapter>.py`` assigns it to a ``test_...`` name for the mistakes its chapter's
+    tables do not hold (a training replay, say), so that the rule is written once: a check that accepts a typical
+    mistake is useless. The tables' mistakes are tested from the tables (``tests/exercises/test_mistakes.py``).
     """
     import pytest
 

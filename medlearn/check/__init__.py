@@ -1,6 +1,6 @@
 """Checks for the exercise notebooks: a pass, a targeted hint, or "not done yet". Never an error.
 
-One module per chapter, used as ``from medlearn.check import convolution as check``.
+One package per chapter, used as ``from medlearn.check import convolution as check``.
 """
 
 from .core import CheckResult, NotDone, Task, Wrong, as_array, as_number, call, task

@@ -131,15 +131,15 @@ class Task:
 
 
 def task(
-    *, hints: Sequence[str], mistakes: Sequence[Mistake] = (), reference: Callable[..., Any] | None = None
+    *hints: str, mistakes: Sequence[Mistake] = (), reference: Callable[..., Any] | None = None
 ) -> Callable[[Callable[[Any], str | None]], Task]:
     """Turn a checker function into a :class:`Task` named after the function: the name is written once.
 
-    ``mistakes`` are the typical mistakes the checker names (it raises ``mistake.wrong(...)``), and ``reference``
-    a right answer, both for the tests.
+    ``hints`` go from a nudge to nearly the answer; ``mistakes`` are the typical mistakes the checker names (it
+    raises ``mistake.wrong(...)``), and ``reference`` a right answer, both for the tests.
 
     Example:
-        >>> @task(hints=["Multiply by 2."])
+        >>> @task("Multiply by 2.")
         ... def double(f):
         ...     if call(f, 2) != 4:
         ...         raise Wrong("double(2) should be 4.")
@@ -360,8 +360,7 @@ def compare(
 
 
 def compared(
-    *,
-    hints: Sequence[str],
+    *hints: str,
     cases: Callable[[], Iterable[Sequence[Any]]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
@@ -369,12 +368,13 @@ def compared(
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:
-    """Turn a task's reference answer into a :class:`Task` that compares (:func:`compare`) the learner's answer with it.
+    """Turn a task's reference answer into a :class:`Task`, with ``hints``, that compares (:func:`compare`) the
+    learner's answer with it.
 
     ``cases()`` builds the cases when the check runs; the other arguments are :func:`compare`'s.
 
     Example:
-        >>> @compared(hints=["Multiply by 2."], cases=lambda: [(1,), (2.5,)], otherwise=lambda got, want, x: "no.")
+        >>> @compared("Multiply by 2.", cases=lambda: [(1,), (2.5,)], otherwise=lambda got, want, x: "no.")
         ... def double(x):
         ...     return 2 * x
         >>> double(lambda x: x + x)

@@ -6,10 +6,10 @@ In the exercise notebook::
     check.conv_parameters(conv_parameters)
     images_train, y_train, images_val, y_val = check.pneumonia_subset()   # the training tasks' images
 
-The tasks that build and train a network (``build_from_table``, ``train_and_gap``, ``break_it``) live in the
-private ``_build`` and ``_training`` and are given here with the others. The answers are compared with what Keras
-and scikit-learn compute, and a trained model's numbers with that model scored again; Keras is imported only by the
-checks that need it. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The tasks that build and train a network (``build_from_table``, ``train_and_gap``, ``break_it``) live in the private
+``_build`` and ``_training`` and are given here with the others. The answers are compared with what Keras and
+scikit-learn compute, and a trained model's numbers with that model scored again; Keras is imported only by the
+checks that need it.
 """
 
 from __future__ import annotations
@@ -46,10 +46,8 @@ __all__ = [
 
 
 @compared(
-    hints=[
-        "Each filter has one kernel_size x kernel_size kernel for every input channel.",
-        "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
-    ],
+    "Each filter has one kernel_size x kernel_size kernel for every input channel.",
+    "kernel_size**2 * in_channels * filters weights, plus one bias per filter when use_bias is True.",
     cases=lambda: [(3, 1, 16, True), (3, 16, 32, False), (5, 3, 8, True), (1, 64, 10, True)],
     read=lambda value, *_: as_int(value, "the number of parameters"),
     same=operator.eq,
@@ -100,11 +98,9 @@ def _even_kernel_padding(size: int, kernel: int, padding: str, stride: int) -> i
 
 # The same contract as the convolution chapter's output_size(n, k, padding, stride), with Keras' padding words.
 @compared(
-    hints=[
-        "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks "
-        "the image.",
-        "valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride).",
-    ],
+    "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks "
+    "the image.",
+    "valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride).",
     cases=lambda: [
         (28, 3, "valid", 1),
         (28, 3, "same", 1),
@@ -226,10 +222,8 @@ _OTHER_VALUES = Mistake(
 
 
 @task(
-    hints=[
-        "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
-        "(images[..., None] / 255.0).astype('float32')",
-    ],
+    "Three steps: a channel axis, float32, and a scale from 0-255 to 0-1.",
+    "(images[..., None] / 255.0).astype('float32')",
     mistakes=[_NO_CHANNEL, _FLOAT64, _NOT_SCALED, _OWN_MAXIMUM, _OTHER_VALUES],
     reference=_scaled,
 )
@@ -296,10 +290,8 @@ def _balanced(labels: np.ndarray) -> dict[int, float]:
 
 
 @task(
-    hints=[
-        "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
-        "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
-    ],
+    "The rarer a class, the larger its weight, so that each class contributes equally to the loss.",
+    "weight of class k = n_samples / (n_classes * count_k), with counts from np.bincount.",
     mistakes=[_NOT_A_DICT, _WRONG_KEYS, _FRACTIONS, _UNSCALED, _TWO_CLASSES],
     reference=_balanced,
 )

@@ -1,5 +1,5 @@
-"""The cnn_training chapter's build_from_table task: the exercise's network from its table, and the table of
-mistakes in building it (each made by :func:`table_network` with one thing changed)."""
+"""The cnn_training chapter's build_from_table task: the exercise's network from its table, and the table of mistakes in
+building it (each made by :func:`table_network` with one thing changed)."""
 
 from __future__ import annotations
 
@@ -187,13 +187,11 @@ def _activation(layer: Any) -> str:
 
 
 @task(
-    hints=[
-        "Write the table's rows in order with keras.layers: Conv2D, BatchNormalization, Activation('relu'), "
-        "MaxPooling2D, twice, then GlobalAveragePooling2D, Dropout and Dense. model.summary() shows shapes and counts.",
-        "keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, padding='same'), "
-        "keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation('relu'), keras.layers.MaxPooling2D(), "
-        "... , keras.layers.Dense(1, activation='sigmoid')])",
-    ],
+    "Write the table's rows in order with keras.layers: Conv2D, BatchNormalization, Activation('relu'), "
+    "MaxPooling2D, twice, then GlobalAveragePooling2D, Dropout and Dense. model.summary() shows shapes and counts.",
+    "keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, padding='same'), "
+    "keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation('relu'), keras.layers.MaxPooling2D(), "
+    "... , keras.layers.Dense(1, activation='sigmoid')])",
     mistakes=[
         _NOT_A_MODEL,
         _NO_INPUT,

@@ -1,5 +1,5 @@
-"""The cnn_training chapter's tasks on stopping a training: the best epoch of a history, and an EarlyStopping
-callback, with their tables of mistakes."""
+"""The cnn_training chapter's tasks on stopping a training: the best epoch of a history, and an EarlyStopping callback,
+with their tables of mistakes."""
 
 from __future__ import annotations
 
@@ -26,10 +26,8 @@ def _best(values: list[float], mode: str, reverse: bool = False) -> int:
 
 
 @compared(
-    hints=[
-        "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
-        "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
-    ],
+    "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
+    "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
     cases=lambda: [(_HISTORY, "val_loss", "min"), (_HISTORY, "val_auc", "max")],
     read=lambda value, *_: as_int(value, "the epoch"),
     same=operator.eq,
@@ -113,10 +111,8 @@ _PATIENCE = Mistake(
 
 
 @task(
-    hints=[
-        "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
-        "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
-    ],
+    "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
+    "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
     mistakes=[_NOT_A_CALLBACK, _TRAINING_AUC, _OTHER_MONITOR, _MODE_MIN, _NOT_RESTORED, _PATIENCE],
     reference=_stopping(),
 )

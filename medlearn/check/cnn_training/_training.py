@@ -13,14 +13,7 @@ from typing import Any
 import numpy as np
 
 from ...models import to_network_input as library_input
-from .._keras_training import (
-    as_auc,
-    auc_in_training_mode,
-    near,
-    recorded_fits,
-    scored_auc,
-    training_error_hint,
-)
+from .._keras_training import as_auc, auc_in_training_mode, near, recorded_fits, scored_auc, training_error_hint
 from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
 from ._build import TABLE_PARAMETERS
 from ._data import N_TRAIN, subset
@@ -73,13 +66,11 @@ def _trained_model(model: Any, fits: list) -> Any:
 
 
 @task(
-    hints=[
-        "Seed (keras.utils.set_random_seed(0)), prepare the images as in task 3, build the table's network, compile "
-        "it (Adam, binary cross-entropy), fit it for a few epochs on the training images only, then score both "
-        "splits with model.predict and sklearn.metrics.roc_auc_score.",
-        "train_auc = roc_auc_score(y_train, model.predict(X_train, verbose=0)[:, 0]); the same for validation; "
-        "gap = train_auc - val_auc. Keras' history['auc'] is measured during the epoch, with dropout on.",
-    ]
+    "Seed (keras.utils.set_random_seed(0)), prepare the images as in task 3, build the table's network, compile "
+    "it (Adam, binary cross-entropy), fit it for a few epochs on the training images only, then score both "
+    "splits with model.predict and sklearn.metrics.roc_auc_score.",
+    "train_auc = roc_auc_score(y_train, model.predict(X_train, verbose=0)[:, 0]); the same for validation; "
+    "gap = train_auc - val_auc. Keras' history['auc'] is measured during the epoch, with dropout on.",
 )
 def train_and_gap(function: Any) -> None:
     images_train, y_train, images_val, y_val = subset()
@@ -176,12 +167,10 @@ _MM_OTHER = Mistake(
 
 
 @task(
-    hints=[
-        "Each image gets its own lowest and highest value: min and max over axes (1, 2), with keepdims=True so "
-        "that they broadcast against the images.",
-        "(x - low) / (high - low) with x = images.astype('float32'); where high == low (a blank image) divide by 1 "
-        "instead; then add the channel axis, [..., None].",
-    ],
+    "Each image gets its own lowest and highest value: min and max over axes (1, 2), with keepdims=True so "
+    "that they broadcast against the images.",
+    "(x - low) / (high - low) with x = images.astype('float32'); where high == low (a blank image) divide by 1 "
+    "instead; then add the channel axis, [..., None].",
     mistakes=[_MM_NO_CHANNEL, _MM_FLOAT64, _MM_NAN, _MM_GLOBAL, _MM_NO_MINIMUM, _MM_OTHER],
     reference=_reference_min_max,
 )
@@ -209,11 +198,9 @@ def min_max_per_image(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "Call your train_and_gap twice on the same images: once as it is, once with prepare=min_max_per_image.",
-        "baseline = train_and_gap(*data); min_max = train_and_gap(*data, prepare=min_max_per_image); "
-        "change = min_max['val_auc'] - baseline['val_auc'].",
-    ]
+    "Call your train_and_gap twice on the same images: once as it is, once with prepare=min_max_per_image.",
+    "baseline = train_and_gap(*data); min_max = train_and_gap(*data, prepare=min_max_per_image); "
+    "change = min_max['val_auc'] - baseline['val_auc'].",
 )
 def break_it(function: Any) -> None:
     images_train, y_train, images_val, y_val = subset()
@@ -264,12 +251,10 @@ _WRONG_LETTERS = {
 
 
 @task(
-    hints=[
-        "What does an image lose when its darkest pixel becomes 0 and its brightest 1? And how far would a second "
-        "seed move your numbers?",
-        "Two things are true: the scaling erases each image's overall brightness and contrast, and one seed on 600 "
-        "images shows a drop in AUC, not its size.",
-    ],
+    "What does an image lose when its darkest pixel becomes 0 and its brightest 1? And how far would a second "
+    "seed move your numbers?",
+    "Two things are true: the scaling erases each image's overall brightness and contrast, and one seed on 600 "
+    "images shows a drop in AUC, not its size.",
     mistakes=letter_mistakes(_WRONG_LETTERS),
     reference=lambda: "b",
 )

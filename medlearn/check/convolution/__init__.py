@@ -6,9 +6,8 @@ In the exercise notebook::
     check.output_size.hint()          # a hint, before or after trying
     check.output_size(output_size)    # pass, a targeted hint, or "not done yet"
 
-The checks test the learner's functions on random arrays and on a real CT
-slice (from pydicom, so no download is needed). Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The checks test the learner's functions on random arrays and on a real CT slice (from pydicom, so no download is
+needed).
 """
 
 from __future__ import annotations
@@ -60,12 +59,9 @@ def _where(got: float, n: int, k: int, p: int, s: int) -> str:
 
 
 @compared(
-    hints=[
-        "Start with no padding and stride 1: in how many positions does a kernel of size k fit into n pixels?",
-        "Padding p adds p pixels on each side. A stride s moves the kernel s pixels at a time; "
-        "count whole steps with //.",
-        "output = (n + 2 * padding - k) // stride + 1",
-    ],
+    "Start with no padding and stride 1: in how many positions does a kernel of size k fit into n pixels?",
+    "Padding p adds p pixels on each side. A stride s moves the kernel s pixels at a time; count whole steps with //.",
+    "output = (n + 2 * padding - k) // stride + 1",
     cases=lambda: [
         (28, 3, 0, 1),
         (28, 3, 1, 1),
@@ -141,13 +137,11 @@ def _mean_3x3(image: np.ndarray) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "The output pixel (r, c) is the mean of the 3 x 3 window image[r:r+3, c:c+3]. No padding: the output has shape "
-        "(H - 2, W - 2).",
-        "Loop over r in range(H - 2) and c in range(W - 2), or add the nine shifted slices image[i:i+H-2, j:j+W-2] and "
-        "divide by 9.",
-        "Convert to float first (image = image.astype(float)): uint8 values wrap around above 255.",
-    ],
+    "The output pixel (r, c) is the mean of the 3 x 3 window image[r:r+3, c:c+3]. No padding: the output has shape "
+    "(H - 2, W - 2).",
+    "Loop over r in range(H - 2) and c in range(W - 2), or add the nine shifted slices image[i:i+H-2, j:j+W-2] and "
+    "divide by 9.",
+    "Convert to float first (image = image.astype(float)): uint8 values wrap around above 255.",
     cases=lambda: [(image,) for image in _data.mean_filter_images()],
     same=_near,
     mistakes=[
@@ -200,10 +194,8 @@ def _valid_shape(image: np.ndarray, kernel: np.ndarray) -> tuple[int, int]:
 
 
 @compared(
-    hints=[
-        "Convolution is correlation with the kernel turned by 180 degrees.",
-        "Turning by 180 degrees flips both axes: kernel[::-1, ::-1]. Then use correlate2d(..., output='valid').",
-    ],
+    "Convolution is correlation with the kernel turned by 180 degrees.",
+    "Turning by 180 degrees flips both axes: kernel[::-1, ::-1]. Then use correlate2d(..., output='valid').",
     cases=lambda: [_data.convolve_case()],
     read=lambda value, image, kernel: as_array(value, "your result", shape=_valid_shape(image, kernel)),
     same=_near,
@@ -259,13 +251,10 @@ _NEGATIVE = Mistake(
 
 
 @task(
-    hints=[
-        "A horizontal edge is a change from top to bottom. Compare the row below each pixel with the row above it.",
-        "A flat region must give no response, and neither may a left-right change: "
-        "the weights in each column must add up to 0.",
-        "The Sobel y kernel does it: [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]; [[-1, -1, -1], [0, 0, 0], [1, 1, 1]] works "
-        "too.",
-    ],
+    "A horizontal edge is a change from top to bottom. Compare the row below each pixel with the row above it.",
+    "A flat region must give no response, and neither may a left-right change: "
+    "the weights in each column must add up to 0.",
+    "The Sobel y kernel does it: [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]; [[-1, -1, -1], [0, 0, 0], [1, 1, 1]] works too.",
     mistakes=[_NOT_FINITE, _ZEROS, _FLAT_RESPONSE, _VERTICAL, _NO_RESPONSE, _NEGATIVE],
 )
 def horizontal_edge_kernel(function: Any) -> None:
@@ -318,12 +307,10 @@ _NOT_FINITE_IMAGE = Mistake(
 
 
 @task(
-    hints=[
-        "Salt-and-pepper noise sets a few pixels to pure white or black. A weighted average keeps part of every such "
-        "outlier.",
-        "The median of a small window ignores a few extreme values: it is not a convolution at all.",
-        "scipy.ndimage.median_filter(image, size=3)",
-    ],
+    "Salt-and-pepper noise sets a few pixels to pure white or black. A weighted average keeps part of every such "
+    "outlier.",
+    "The median of a small window ignores a few extreme values: it is not a convolution at all.",
+    "scipy.ndimage.median_filter(image, size=3)",
     mistakes=[_NOT_FINITE_IMAGE, _OUT_OF_SCALE, _AVERAGED, _NOT_FILTERED],
 )
 def remove_salt_and_pepper(function: Any) -> str:
@@ -344,13 +331,10 @@ def remove_salt_and_pepper(function: Any) -> str:
 
 
 @compared(
-    hints=[
-        "Pad the image with zeros so that the kernel's centre can visit every pixel, then compute a 'valid' "
-        "correlation.",
-        "For a kernel of shape (kh, kw) pad kh // 2 rows above and below and kw // 2 columns left and right: "
-        "np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2))).",
-        "Then out[r, c] = (padded[r:r+kh, c:c+kw] * kernel).sum() for every r, c of the original image.",
-    ],
+    "Pad the image with zeros so that the kernel's centre can visit every pixel, then compute a 'valid' correlation.",
+    "For a kernel of shape (kh, kw) pad kh // 2 rows above and below and kw // 2 columns left and right: "
+    "np.pad(image, ((kh // 2, kh // 2), (kw // 2, kw // 2))).",
+    "Then out[r, c] = (padded[r:r+kh, c:c+kw] * kernel).sum() for every r, c of the original image.",
     cases=_data.correlate_cases,
     same=_near,
     mistakes=[

@@ -6,8 +6,7 @@ In the exercise notebook::
     check.iou_by_hand(iou_by_hand)
 
 The answers are compared with ``medlearn.detection`` (itself tested against pycocotools and
-``tf.image.non_max_suppression``). Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`),
-each made by the learner-like answers of ``_answers.py`` with one option changed.
+``tf.image.non_max_suppression``).
 """
 
 from __future__ import annotations
@@ -66,11 +65,9 @@ _UNTHRESHOLDED = Mistake(
 
 
 @task(
-    hints=[
-        "For each image, count the detections whose label is the class AND whose score is at least the threshold.",
-        "np.sum((d['labels'] == label) & (d['scores'] >= threshold)) for each dict d; return an array, one count "
-        "per image (0 for an image without detections).",
-    ],
+    "For each image, count the detections whose label is the class AND whose score is at least the threshold.",
+    "np.sum((d['labels'] == label) & (d['scores'] >= threshold)) for each dict d; return an array, one count "
+    "per image (0 for an image without detections).",
     mistakes=[_EVERY_CLASS, _STRICT, _UNTHRESHOLDED],
     reference=_ans.count,
 )
@@ -117,12 +114,9 @@ _PIXELS = Mistake(
 
 
 @task(
-    hints=[
-        "The centre of a box is ((xmin + xmax) / 2, (ymin + ymax) / 2) in input pixels; the grid is stride times "
-        "coarser.",
-        "Divide the centre by the stride and take the integer part (the floor): return (row, column), that is "
-        "(int(cy / stride), int(cx / stride)).",
-    ],
+    "The centre of a box is ((xmin + xmax) / 2, (ymin + ymax) / 2) in input pixels; the grid is stride times coarser.",
+    "Divide the centre by the stride and take the integer part (the floor): return (row, column), that is "
+    "(int(cy / stride), int(cx / stride)).",
     mistakes=[_ROW_COLUMN, _CORNER, _ROUNDED, _PIXELS],
     reference=_ans.cell,
 )
@@ -161,13 +155,11 @@ _REPORT_WRONG = {
 
 
 @task(
-    hints=[
-        "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
-        "known and measure what is not?",
-        "Against an incomplete reference, precision at a fixed threshold can only rise once the reference is "
-        "completed, while recall and AP may move either way; an automatic 'this is probably a cell' rule is not a "
-        "reference either. Report what you measured, what you know of its bias, and fix the reference.",
-    ],
+    "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
+    "known and measure what is not?",
+    "Against an incomplete reference, precision at a fixed threshold can only rise once the reference is "
+    "completed, while recall and AP may move either way; an automatic 'this is probably a cell' rule is not a "
+    "reference either. Report what you measured, what you know of its bias, and fix the reference.",
     mistakes=letter_mistakes(_REPORT_WRONG),
     reference=lambda: "c",
 )

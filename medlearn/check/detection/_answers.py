@@ -1,5 +1,5 @@
-"""Answers to the detection chapter's tasks written as a learner would, with options that make the typical mistakes:
-the tables of mistakes call them (and the default options give the right answers)."""
+"""Answers to the detection chapter's tasks written as a learner would, with options that make the typical mistakes: the
+tables of mistakes call them (and the default options give the right answers)."""
 
 from __future__ import annotations
 
@@ -135,12 +135,7 @@ def count(
 
 
 def cell(
-    box: list[float],
-    stride: int,
-    corner: bool = False,
-    rounded: bool = False,
-    swap: bool = False,
-    pixels: bool = False,
+    box: list[float], stride: int, corner: bool = False, rounded: bool = False, swap: bool = False, pixels: bool = False
 ) -> tuple[int, int]:
     """The (row, column) of the heatmap cell of a box's centre; the options make the mistakes.
 

@@ -55,12 +55,10 @@ _X_Y_SWAPPED = Mistake(
 
 
 @task(
-    hints=[
-        "The intersection is a box too: its left edge is the larger of the two xmin, its right edge the smaller "
-        "of the two xmax (the same for y). If the boxes do not overlap, its width or height is negative: clip at 0.",
-        "IoU = intersection / (area A + area B - intersection), with area = (xmax - xmin) * (ymax - ymin): "
-        "continuous coordinates, no + 1.",
-    ],
+    "The intersection is a box too: its left edge is the larger of the two xmin, its right edge the smaller "
+    "of the two xmax (the same for y). If the boxes do not overlap, its width or height is negative: clip at 0.",
+    "IoU = intersection / (area A + area B - intersection), with area = (xmax - xmin) * (ymax - ymin): "
+    "continuous coordinates, no + 1.",
     mistakes=[_NOT_CLIPPED, _PLUS_ONE, _NO_UNION, _XYWH, _X_Y_SWAPPED],
     reference=_ans.iou,
 )
@@ -122,9 +120,7 @@ _LOWEST_FIRST = Mistake(
     "you started from the LOWEST score: sort descending (np.argsort(-scores)).",
 )
 _FIXED = Mistake(
-    "a fixed 0.5",
-    lambda *args: _ans.nms(*args, fixed=0.5),
-    "use the threshold you are given, not a fixed 0.5.",
+    "a fixed 0.5", lambda *args: _ans.nms(*args, fixed=0.5), "use the threshold you are given, not a fixed 0.5."
 )
 _FAST = Mistake(
     "suppressed boxes suppress",
@@ -141,12 +137,10 @@ _LAST_ONLY = Mistake(
 
 
 @task(
-    hints=[
-        "Sort by score, best first. Keep the best box left; drop the boxes of the SAME class that overlap it "
-        "with IoU above the threshold; repeat with the best box left.",
-        "Work class by class (or skip a box of another class when you suppress), and return the kept indices in "
-        "descending score order: np.argsort(-scores, kind='stable').",
-    ],
+    "Sort by score, best first. Keep the best box left; drop the boxes of the SAME class that overlap it "
+    "with IoU above the threshold; repeat with the best box left.",
+    "Work class by class (or skip a box of another class when you suppress), and return the kept indices in "
+    "descending score order: np.argsort(-scores, kind='stable').",
     mistakes=[_ACROSS_CLASSES, _UNORDERED, _LOWEST_FIRST, _FIXED, _FAST, _LAST_ONLY],
     reference=_ans.nms,
 )

@@ -1,5 +1,5 @@
-"""The detection chapter's tasks on curves: COCO's 101-point AP, FROC points and the sensitivity at LUNA16's rates,
-with their tables of mistakes."""
+"""The detection chapter's tasks on curves: COCO's 101-point AP, FROC points and the sensitivity at LUNA16's rates, with
+their tables of mistakes."""
 
 from __future__ import annotations
 
@@ -49,13 +49,11 @@ _ORIGIN = Mistake(
 
 
 @task(
-    hints=[
-        "Recall after each detection = cumulative true positives / n_boxes; precision = cumulative true positives "
-        "/ detections so far. Then replace each precision by the best precision at that recall or beyond "
-        "(np.maximum.accumulate on the reversed array).",
-        "Read that envelope at the 101 recall levels np.linspace(0, 1, 101): at each level, the first point whose "
-        "recall reaches it (np.searchsorted(recall, levels, side='left')); 0 for levels never reached; average.",
-    ],
+    "Recall after each detection = cumulative true positives / n_boxes; precision = cumulative true positives "
+    "/ detections so far. Then replace each precision by the best precision at that recall or beyond "
+    "(np.maximum.accumulate on the reversed array).",
+    "Read that envelope at the 101 recall levels np.linspace(0, 1, 101): at each level, the first point whose "
+    "recall reaches it (np.searchsorted(recall, levels, side='left')); 0 for levels never reached; average.",
     mistakes=[_ELEVEN, _RAW, _REACHED_ONLY, _ORIGIN],
     reference=_ans.ap,
 )
@@ -109,10 +107,7 @@ _PER_LESION = Mistake(
 )
 _SHARE_FALSE = Mistake(
     "share of detections",
-    lambda is_tp, n_images, n_lesions: (
-        np.cumsum(~is_tp) / _detections_so_far(is_tp),
-        np.cumsum(is_tp) / n_lesions,
-    ),
+    lambda is_tp, n_images, n_lesions: (np.cumsum(~is_tp) / _detections_so_far(is_tp), np.cumsum(is_tp) / n_lesions),
     "that is the share of detections that are false; FROC wants false positives per image.",
 )
 _PRECISION = Mistake(
@@ -123,12 +118,10 @@ _PRECISION = Mistake(
 
 
 @task(
-    hints=[
-        "Walk down the detections (best first): a false positive is a detection that is not a true positive. "
-        "Cumulative sums give the counts after each detection.",
-        "False positives per IMAGE = cumulative false positives / n_images; sensitivity = cumulative true positives "
-        "/ n_lesions. Return the two arrays, one value per detection.",
-    ],
+    "Walk down the detections (best first): a false positive is a detection that is not a true positive. "
+    "Cumulative sums give the counts after each detection.",
+    "False positives per IMAGE = cumulative false positives / n_images; sensitivity = cumulative true positives "
+    "/ n_lesions. Return the two arrays, one value per detection.",
     mistakes=[_ONE_ARRAY, _PER_LESION, _SHARE_FALSE, _PRECISION],
     reference=_froc,
 )
@@ -179,12 +172,10 @@ _CURVE_MEAN = Mistake(
 
 
 @task(
-    hints=[
-        "At each rate, look only at the points of the curve with at most that many false positives per image "
-        "(fp_per_image <= rate), and take the highest sensitivity among them.",
-        "The curve is a staircase: where a rate falls exactly on a column of points, the highest of them counts "
-        "(<=, not <). The CPM is the mean of the seven values, not of the whole curve.",
-    ],
+    "At each rate, look only at the points of the curve with at most that many false positives per image "
+    "(fp_per_image <= rate), and take the highest sensitivity among them.",
+    "The curve is a staircase: where a rate falls exactly on a column of points, the highest of them counts "
+    "(<=, not <). The CPM is the mean of the seven values, not of the whole curve.",
     mistakes=[_RATES_ONLY, _BELOW, _CURVE_MEAN],
     reference=_ans.at_rates,
 )

@@ -1,5 +1,5 @@
-"""The task of the detection chapter's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives
-it to the learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the
+"""The task of the detection chapter's exercises that trains a small CenterNet: :mod:`medlearn.check.detection` gives it
+to the learner as ``check.train_detector``, with the chapter's other tasks. The learner's AP is compared with the
 learner's own network, decoded and scored again on the same smears, never with stored digits."""
 
 from __future__ import annotations
@@ -26,14 +26,12 @@ def _ap(targets: list[dict[str, Any]], detections: list[dict[str, Any]], thresho
 
 
 @task(
-    hints=[
-        "images, targets = four_flips(train_images, train_targets); y = centernet_targets(targets, (120, 160), "
-        "stride=4, n_classes=3); model = small_centernet((120, 160, 3), n_classes=3); compile with Adam and "
-        "centernet_loss(3); fit on the flipped training smears only, for 2 epochs.",
-        "detections = decode_centernet(model.predict(val_images, verbose=0), n_classes=3, stride=4), then "
-        "mean_average_precision(val_targets, detections, iou_thresholds=[0.5])['map']: the mean of the three "
-        "classes' AP at IoU 0.5.",
-    ]
+    "images, targets = four_flips(train_images, train_targets); y = centernet_targets(targets, (120, 160), "
+    "stride=4, n_classes=3); model = small_centernet((120, 160, 3), n_classes=3); compile with Adam and "
+    "centernet_loss(3); fit on the flipped training smears only, for 2 epochs.",
+    "detections = decode_centernet(model.predict(val_images, verbose=0), n_classes=3, stride=4), then "
+    "mean_average_precision(val_targets, detections, iou_thresholds=[0.5])['map']: the mean of the three "
+    "classes' AP at IoU 0.5.",
 )
 def train_detector(function: Any) -> None:
     from ...data import load_bccd

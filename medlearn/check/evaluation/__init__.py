@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import evaluation as check
     check.sensitivity_specificity(sensitivity_specificity)
 
-The answers are compared with scikit-learn and ``medlearn.metrics``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The answers are compared with scikit-learn and ``medlearn.metrics``.
 """
 
 from __future__ import annotations
@@ -52,10 +51,8 @@ def _sens_spec(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float]:
 
 
 @compared(
-    hints=[
-        "Count TP = (y_true == 1) & (y_pred == 1), FN = (y_true == 1) & (y_pred == 0), and likewise TN and FP.",
-        "sensitivity = TP / (TP + FN); specificity = TN / (TN + FP).",
-    ],
+    "Count TP = (y_true == 1) & (y_pred == 1), FN = (y_true == 1) & (y_pred == 0), and likewise TN and FP.",
+    "sensitivity = TP / (TP + FN); specificity = TN / (TN + FP).",
     cases=lambda: [_called_example()],
     read=lambda value, *_: _pair(value),
     mistakes=[
@@ -91,11 +88,9 @@ def _ppv(prevalence: float, sensitivity: float, specificity: float) -> float:
 
 
 @compared(
-    hints=[
-        "Picture 1,000 people: prevalence x 1,000 have the condition. How many of them test positive, and how many of "
-        "the others?",
-        "PPV = sens * prev / (sens * prev + (1 - spec) * (1 - prev)).",
-    ],
+    "Picture 1,000 people: prevalence x 1,000 have the condition. How many of them test positive, and how many of "
+    "the others?",
+    "PPV = sens * prev / (sens * prev + (1 - spec) * (1 - prev)).",
     cases=lambda: [(0.9, 0.9, 0.05), (0.95, 0.7, 0.625), (0.8, 0.99, 0.01), (0.99, 0.5, 0.5)],
     read=lambda value, *_: as_number(value, "the PPV"),
     mistakes=[
@@ -132,11 +127,9 @@ def _wins(y: np.ndarray, scores: np.ndarray, ties_win: bool = False) -> float:
 
 
 @compared(
-    hints=[
-        "Split the scores into those of positive and of negative cases; compare every positive with every negative "
-        "(broadcasting: pos[:, None] > neg[None, :]).",
-        "AUC = mean of (pos > neg) + 0.5 * mean of (pos == neg), over all pairs.",
-    ],
+    "Split the scores into those of positive and of negative cases; compare every positive with every negative "
+    "(broadcasting: pos[:, None] > neg[None, :]).",
+    "AUC = mean of (pos > neg) + 0.5 * mean of (pos == neg), over all pairs.",
     cases=lambda: [(ties, *_data.example(seed=3, ties=ties)) for ties in (False, True)],
     arguments=lambda ties, y, scores: (y, scores),
     read=lambda value, *_: as_number(value, "the AUC"),
@@ -175,11 +168,9 @@ def _not_highest(got: float, want: float, *_: Any) -> str:
 
 
 @compared(
-    hints=[
-        "Only the scores of the positive cases decide the sensitivity: sort them from high to low.",
-        "To find k = ceil(target * n_positive) of them, the threshold is the k-th highest positive score: "
-        "np.sort(pos)[::-1][int(np.ceil(target * len(pos))) - 1].",
-    ],
+    "Only the scores of the positive cases decide the sensitivity: sort them from high to low.",
+    "To find k = ceil(target * n_positive) of them, the threshold is the k-th highest positive score: "
+    "np.sort(pos)[::-1][int(np.ceil(target * len(pos))) - 1].",
     cases=lambda: [(*_data.example(seed=seed), target) for seed, target in ((1, 0.95), (2, 0.8), (4, 1.0))],
     read=lambda value, *_: as_number(value, "the threshold"),
     mistakes=[

@@ -1,6 +1,5 @@
-"""The evaluation chapter's fit_and_threshold task: a classifier fitted, a threshold chosen on validation and
-reported once on test, with its table of mistakes (each made by :func:`fitted_and_thresholded` with one thing
-changed)."""
+"""The evaluation chapter's fit_and_threshold task: a classifier fitted, a threshold chosen on validation and reported
+once on test, with its table of mistakes (each made by :func:`fitted_and_thresholded` with one thing changed)."""
 
 from __future__ import annotations
 
@@ -121,12 +120,10 @@ def _called(y_true: np.ndarray, y_score: np.ndarray, threshold: float) -> tuple[
 
 
 @task(
-    hints=[
-        "Malignant is label 0: make it the positive class, y = (labels == 0). Fit on the training split, choose the "
-        "threshold on the validation split with your threshold_for_sensitivity, then apply it once to the test split.",
-        "scores = model.predict_proba(X)[:, 1] (the probability of class 1, malignant once you recoded the labels); "
-        "called = test_scores >= threshold; then your sensitivity_specificity on the test labels.",
-    ],
+    "Malignant is label 0: make it the positive class, y = (labels == 0). Fit on the training split, choose the "
+    "threshold on the validation split with your threshold_for_sensitivity, then apply it once to the test split.",
+    "scores = model.predict_proba(X)[:, 1] (the probability of class 1, malignant once you recoded the labels); "
+    "called = test_scores >= threshold; then your sensitivity_specificity on the test labels.",
     mistakes=[
         _NOT_A_DICT,
         _NO_MODEL,

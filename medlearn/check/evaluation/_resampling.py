@@ -63,11 +63,9 @@ _TOO_NARROW = Mistake(
 
 
 @task(
-    hints=[
-        "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC of "
-        "those cases.",
-        "Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5]).",
-    ],
+    "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC of "
+    "those cases.",
+    "Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5]).",
     mistakes=[_NOT_A_PAIR, _NO_WIDTH, _MISSES_ESTIMATE, _TOO_WIDE, _TOO_NARROW],
     reference=_bootstrap,
 )
@@ -131,12 +129,9 @@ _UNSEEDED = Mistake(
 
 
 @task(
-    hints=[
-        "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image "
-        "of theirs.",
-        "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); "
-        "return np.isin(patient_ids, test).",
-    ],
+    "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image of theirs.",
+    "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); "
+    "return np.isin(patient_ids, test).",
     mistakes=[_NOT_A_MASK, _BY_IMAGE, _SHARE, _SEED_IGNORED, _UNSEEDED],
     reference=_split,
 )

@@ -6,9 +6,7 @@ In the exercise notebook::
     check.variance_kept(variance_kept)
 
 The answers are compared with scikit-learn (PCA, the adjusted Rand index), with ``medlearn.active.query``,
-``medlearn.models.freeze_blocks``, and cleanlab's self-confidence. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`), each made by the learner-like answers of ``_answers.py`` with one option
-changed.
+``medlearn.models.freeze_blocks``, and cleanlab's self-confidence.
 """
 
 from __future__ import annotations
@@ -57,12 +55,10 @@ _HEAD = Mistake(
 
 
 @task(
-    hints=[
-        "Walk through the names in order and count the convolutions ('conv1', 'conv2', ...). "
-        "Every layer before the (depth + 1)-th convolution that has weights is frozen.",
-        "In small_cnn, the layers with weights are the convolutions and the batch normalisations ('bn1', ...); "
-        "ReLU and pooling layers have none. The head ('probability') is never frozen.",
-    ],
+    "Walk through the names in order and count the convolutions ('conv1', 'conv2', ...). "
+    "Every layer before the (depth + 1)-th convolution that has weights is frozen.",
+    "In small_cnn, the layers with weights are the convolutions and the batch normalisations ('bn1', ...); "
+    "ReLU and pooling layers have none. The head ('probability') is never frozen.",
     mistakes=[_NO_NAMES, _WEIGHTLESS, _NO_BN, _ONE_TOO_MANY, _HEAD],
     reference=_ans.frozen,
 )
@@ -115,10 +111,8 @@ _CONFIDENT = Mistake(
 
 
 @task(
-    hints=[
-        "Uncertainty is closeness to 0.5: rank the images by abs(p - 0.5), smallest first.",
-        "Leave out the images already labelled (labelled[i] is True) before you take the n smallest.",
-    ],
+    "Uncertainty is closeness to 0.5: rank the images by abs(p - 0.5), smallest first.",
+    "Leave out the images already labelled (labelled[i] is True) before you take the n smallest.",
     mistakes=[_NOT_N, _LABELLED, _LOWEST, _CONFIDENT],
     reference=_ans.pick,
 )
@@ -165,10 +159,8 @@ _CLASS_ONE = Mistake(
 
 
 @task(
-    hints=[
-        "Self-confidence is the probability the model gives the label the image carries: probabilities[i, labels[i]].",
-        "Most suspect first: np.argsort(self_confidence, kind='stable') puts the lowest first.",
-    ],
+    "Self-confidence is the probability the model gives the label the image carries: probabilities[i, labels[i]].",
+    "Most suspect first: np.argsort(self_confidence, kind='stable') puts the lowest first.",
     mistakes=[_NOT_EVERY_INDEX, _MOST_SURE_FIRST, _CLASS_ONE],
     reference=_ans.order,
 )
@@ -206,11 +198,9 @@ _REPORT_WRONG = {
 
 
 @task(
-    hints=[
-        "Ask where the flip was decided, and what the autoencoder's error was shown to follow in the chapter.",
-        "A score that follows sharpness will follow the scanner and the processing as well; a disease finder "
-        "is trained with disease labels and tested on images from elsewhere.",
-    ],
+    "Ask where the flip was decided, and what the autoencoder's error was shown to follow in the chapter.",
+    "A score that follows sharpness will follow the scanner and the processing as well; a disease finder "
+    "is trained with disease labels and tested on images from elsewhere.",
     mistakes=letter_mistakes(_REPORT_WRONG),
     reference=lambda: "b",
 )

@@ -1,5 +1,5 @@
-"""Answers to the few_labels chapter's tasks written as a learner would, with options that make the typical
-mistakes: the tables of mistakes call them (and the default options give the right answers)."""
+"""Answers to the few_labels chapter's tasks written as a learner would, with options that make the typical mistakes:
+the tables of mistakes call them (and the default options give the right answers)."""
 
 from __future__ import annotations
 

@@ -34,12 +34,10 @@ _ONE_TOO_FEW = Mistake(
 
 
 @task(
-    hints=[
-        "PCA works on the images as rows of pixels, (N, H * W), with the mean image subtracted first: "
-        "np.linalg.svd(rows - rows.mean(axis=0), full_matrices=False).",
-        "A component's variance is its singular value squared. The share kept by the first k is the sum of "
-        "the first k squares over the sum of all of them: one number between 0 and 1.",
-    ],
+    "PCA works on the images as rows of pixels, (N, H * W), with the mean image subtracted first: "
+    "np.linalg.svd(rows - rows.mean(axis=0), full_matrices=False).",
+    "A component's variance is its singular value squared. The share kept by the first k is the sum of "
+    "the first k squares over the sum of all of them: one number between 0 and 1.",
     mistakes=[_NOT_ONE_NUMBER, _UNCENTRED, _NOT_SQUARED, _ONE_TOO_FEW],
     reference=_ans.variance,
 )
@@ -88,13 +86,11 @@ _LABELS_COMPARED = Mistake(
 
 
 @task(
-    hints=[
-        "Build the contingency table n[i, j]: how many items partition a puts in group i and b puts in group j. "
-        "Pairs together in both: sum of n[i, j] choose 2.",
-        "ARI = (index - expected) / (max - expected), with index = sum C(n_ij, 2), expected = "
-        "sum C(a_i, 2) * sum C(b_j, 2) / C(n, 2), max = (sum C(a_i, 2) + sum C(b_j, 2)) / 2, "
-        "a_i and b_j the row and column sums.",
-    ],
+    "Build the contingency table n[i, j]: how many items partition a puts in group i and b puts in group j. "
+    "Pairs together in both: sum of n[i, j] choose 2.",
+    "ARI = (index - expected) / (max - expected), with index = sum C(n_ij, 2), expected = "
+    "sum C(a_i, 2) * sum C(b_j, 2) / C(n, 2), max = (sum C(a_i, 2) + sum C(b_j, 2)) / 2, "
+    "a_i and b_j the row and column sums.",
     mistakes=[_PLAIN_RAND, _LABELS_COMPARED],
     reference=_ans.ari,
 )
@@ -137,12 +133,10 @@ _SUM = Mistake(
 
 
 @task(
-    hints=[
-        "Fit PCA with k components on the normal rows only, then for each image: project (transform), rebuild "
-        "(inverse_transform), and take the mean of the squared differences over its pixels.",
-        "By hand: mean = normal.mean(axis=0); V = the first k right singular vectors of normal - mean; "
-        "rebuilt = mean + (x - mean) @ V.T @ V.",
-    ],
+    "Fit PCA with k components on the normal rows only, then for each image: project (transform), rebuild "
+    "(inverse_transform), and take the mean of the squared differences over its pixels.",
+    "By hand: mean = normal.mean(axis=0); V = the first k right singular vectors of normal - mean; "
+    "rebuilt = mean + (x - mean) @ V.T @ V.",
     mistakes=[_SHAPE, _FIT_ON_IMAGES, _SUM],
     reference=_ans.pca_scores,
 )

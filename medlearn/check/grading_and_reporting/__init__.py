@@ -5,10 +5,9 @@ In the exercise notebook::
     from medlearn.check import grading_and_reporting as check
     check.quadratic_kappa_by_hand(quadratic_kappa_by_hand)
 
-The answers are compared with scikit-learn (``cohen_kappa_score``, ``roc_auc_score``,
-``recall_score``) and with ``medlearn.grading``; the operating-point task uses the
-real RetinaMNIST test grades from ``medlearn.data.load_medmnist``, as the chapter does. Each task's typical mistakes
-are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with scikit-learn (``cohen_kappa_score``, ``roc_auc_score``, ``recall_score``) and with
+``medlearn.grading``; the operating-point task uses the real RetinaMNIST test grades from
+``medlearn.data.load_medmnist``, as the chapter does.
 """
 
 from __future__ import annotations
@@ -51,11 +50,9 @@ def _near(got: Any, want: Any) -> bool:
 
 
 @compared(
-    hints=[
-        "Build the observed 5 x 5 matrix O (np.add.at(O, (y_true, y_pred), 1)), the expected matrix "
-        "E = np.outer(O.sum(axis=1), O.sum(axis=0)) / O.sum(), and the weights w[i, j] = (i - j)**2 / (K - 1)**2.",
-        "kappa = 1 - (w * O).sum() / (w * E).sum(). E must have the same total as O: divide the outer product by N.",
-    ],
+    "Build the observed 5 x 5 matrix O (np.add.at(O, (y_true, y_pred), 1)), the expected matrix "
+    "E = np.outer(O.sum(axis=1), O.sum(axis=0)) / O.sum(), and the weights w[i, j] = (i - j)**2 / (K - 1)**2.",
+    "kappa = 1 - (w * O).sum() / (w * E).sum(). E must have the same total as O: divide the outer product by N.",
     cases=lambda: [(*_data.grades_and_guesses(seed), K) for seed in (0, 1, 2)],
     read=lambda value, *_: as_number(value, "your kappa"),
     same=_near,
@@ -88,10 +85,8 @@ def quadratic_kappa_by_hand(a: np.ndarray, b: np.ndarray, k: int) -> float:
 
 
 @compared(
-    hints=[
-        "Referable retinopathy is moderate NPDR or worse: grade 2, 3 or 4.",
-        "Return (np.asarray(grades) >= 2).astype(int): one 0 or 1 per photograph.",
-    ],
+    "Referable retinopathy is moderate NPDR or worse: grade 2, 3 or 4.",
+    "Return (np.asarray(grades) >= 2).astype(int): one 0 or 1 per photograph.",
     cases=lambda: [(np.array([0, 1, 2, 3, 4, 2, 0, 4, 1]),)],
     read=lambda value, grades: as_array(value, "your decisions", shape=grades.shape),
     same=np.array_equal,
@@ -137,11 +132,9 @@ def _two_aucs(value: Any) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "Macro: for each grade g, roc_auc_score(y_true == g, probabilities[:, g]); then the plain mean of the five.",
-        "Micro: one-hot the grades (label_binarize(y_true, classes=range(5))) and compute one AUC over all the "
-        "(photograph, grade) pairs: roc_auc_score(one_hot.ravel(), probabilities.ravel()). Return (macro, micro).",
-    ],
+    "Macro: for each grade g, roc_auc_score(y_true == g, probabilities[:, g]); then the plain mean of the five.",
+    "Micro: one-hot the grades (label_binarize(y_true, classes=range(5))) and compute one AUC over all the "
+    "(photograph, grade) pairs: roc_auc_score(one_hot.ravel(), probabilities.ravel()). Return (macro, micro).",
     cases=lambda: [_data.probabilities(0)],
     read=lambda value, *_: _two_aucs(value),
     mistakes=[
@@ -170,11 +163,9 @@ _SCORES = np.array([0.0, 0.59, 0.6, 1.0, 1.4, 2.29, 2.3, 3.0, 3.1, 3.9])
 
 
 @compared(
-    hints=[
-        "A score below cut_points[0] is grade 0; at or above cut_points[k] (and below the next) it is grade k + 1.",
-        "np.digitize(scores, cut_points) does exactly that (or count the cut points each score reaches: "
-        "(scores[:, None] >= cut_points).sum(axis=1)).",
-    ],
+    "A score below cut_points[0] is grade 0; at or above cut_points[k] (and below the next) it is grade k + 1.",
+    "np.digitize(scores, cut_points) does exactly that (or count the cut points each score reaches: "
+    "(scores[:, None] >= cut_points).sum(axis=1)).",
     cases=lambda: [(_SCORES, _CUTS)],
     read=lambda value, scores, cuts: as_array(value, "your grades", shape=scores.shape),
     same=np.array_equal,
@@ -199,12 +190,10 @@ def cut_points_to_grades(scores: np.ndarray, cuts: np.ndarray) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "Add P(grade > -1) = 1 in front and P(grade > 4) = 0 at the end of each row: "
-        "np.column_stack([ones, cumulative, zeros]).",
-        "P(grade = k) = P(grade > k - 1) - P(grade > k): the difference of neighbouring columns, "
-        "bounded[:, :-1] - bounded[:, 1:]. Each row then sums to 1.",
-    ],
+    "Add P(grade > -1) = 1 in front and P(grade > 4) = 0 at the end of each row: "
+    "np.column_stack([ones, cumulative, zeros]).",
+    "P(grade = k) = P(grade > k - 1) - P(grade > k): the difference of neighbouring columns, "
+    "bounded[:, :-1] - bounded[:, 1:]. Each row then sums to 1.",
     cases=lambda: [(np.array([[0.9, 0.6, 0.2, 0.1], [0.3, 0.1, 0.05, 0.0], [1.0, 0.95, 0.9, 0.7]]),)],
     read=lambda value, _: as_array(value, "your probabilities"),
     mistakes=[
@@ -273,12 +262,10 @@ _OP_ANY_DR = Mistake(
 
 
 @task(
-    hints=[
-        "Turn the grades into referable (grade 2 or more) first; a photograph is called referable when "
-        "its score is at or above the threshold.",
-        "Sensitivity = called among the referable (recall_score(y, called)); specificity = not called among the "
-        "rest (recall_score(1 - y, 1 - called)). Return a dict with the keys 'sensitivity' and 'specificity'.",
-    ],
+    "Turn the grades into referable (grade 2 or more) first; a photograph is called referable when "
+    "its score is at or above the threshold.",
+    "Sensitivity = called among the referable (recall_score(y, called)); specificity = not called among the "
+    "rest (recall_score(1 - y, 1 - called)). Return a dict with the keys 'sensitivity' and 'specificity'.",
     mistakes=[_OP_NOT_A_DICT, _OP_SWAPPED, _OP_STRICT, _OP_ANY_DR],
     reference=_operating,
 )

@@ -1,5 +1,5 @@
-"""The grading_and_reporting chapter's fit_cumulative task: four models of 'grade > k' and their kappa, with its
-table of mistakes (each made by :func:`cumulative_fit` with one option changed)."""
+"""The grading_and_reporting chapter's fit_cumulative task: four models of 'grade > k' and their kappa, with its table
+of mistakes (each made by :func:`cumulative_fit` with one option changed)."""
 
 from __future__ import annotations
 
@@ -111,12 +111,10 @@ _OTHER_KAPPA = Mistake(
 
 
 @task(
-    hints=[
-        "Model k (k = 0, 1, 2, 3) answers 'is the grade above k?': fit it on the labels grades_train > k. Its "
-        "predict_proba(X)[:, 1] is P(grade > k), one column of the cumulative probabilities.",
-        "cumulative = np.column_stack([m.predict_proba(X_val)[:, 1] for m in models]); then your "
-        "probabilities_from_cumulative, np.argmax(axis=1), and your quadratic_kappa_by_hand against grades_val.",
-    ],
+    "Model k (k = 0, 1, 2, 3) answers 'is the grade above k?': fit it on the labels grades_train > k. Its "
+    "predict_proba(X)[:, 1] is P(grade > k), one column of the cumulative probabilities.",
+    "cumulative = np.column_stack([m.predict_proba(X_val)[:, 1] for m in models]); then your "
+    "probabilities_from_cumulative, np.argmax(axis=1), and your quadratic_kappa_by_hand against grades_val.",
     mistakes=[
         _ONE_CLASS,
         _NOT_A_DICT,

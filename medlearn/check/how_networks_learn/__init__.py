@@ -9,7 +9,6 @@ In the exercise notebook::
 The checks run the learner's functions on the chapter's real data (scikit-learn's diabetes and Wisconsin
 breast-cancer tables, which ship with it) and on random inputs, and name the usual mistakes: a step up the slope
 instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential.
-Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
 """
 
 from __future__ import annotations
@@ -57,11 +56,9 @@ def _entropy_cases() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 @compared(
-    hints=[
-        "For one case: -(y * log(p) + (1 - y) * log(1 - p)). Average over the cases.",
-        "np.log is the natural logarithm, as the cross-entropy uses. Keep the minus sign: log(p) is negative.",
-        "return float(np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))))",
-    ],
+    "For one case: -(y * log(p) + (1 - y) * log(1 - p)). Average over the cases.",
+    "np.log is the natural logarithm, as the cross-entropy uses. Keep the minus sign: log(p) is negative.",
+    "return float(np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))))",
     cases=_entropy_cases,
     read=lambda value, *_: as_number(value, "your cross-entropy"),
     same=_within(1e-9),
@@ -103,11 +100,9 @@ def cross_entropy(y_true: np.ndarray, p: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "The logit is the log of the odds: the odds are p / (1 - p).",
-        "It is the inverse of the sigmoid: sigmoid(logit(p)) must give p back.",
-        "return np.log(p / (1 - p))",
-    ],
+    "The logit is the log of the odds: the odds are p / (1 - p).",
+    "It is the inverse of the sigmoid: sigmoid(logit(p)) must give p back.",
+    "return np.log(p / (1 - p))",
     cases=lambda: [(np.array([0.5, 0.8, 0.1, 0.999, 0.3]),)],
     read=lambda value, p: as_array(value, "your logits", shape=p.shape),
     same=lambda got, want: close(got, want, atol=1e-9),
@@ -148,11 +143,9 @@ def _near(got: Any, want: Any) -> bool:
 
 
 @compared(
-    hints=[
-        "Exponentiate each logit and divide by the sum of the exponentials: the results add up to 1.",
-        "np.exp(1000) overflows to infinity. Subtract the largest logit first: it changes nothing in the result.",
-        "shifted = np.exp(logits - np.max(logits)); return shifted / shifted.sum()",
-    ],
+    "Exponentiate each logit and divide by the sum of the exponentials: the results add up to 1.",
+    "np.exp(1000) overflows to infinity. Subtract the largest logit first: it changes nothing in the result.",
+    "shifted = np.exp(logits - np.max(logits)); return shifted / shifted.sum()",
     cases=lambda: [
         (np.array(logits),)
         for logits in (
@@ -217,12 +210,10 @@ def _where_dense(got: float, inputs: int, layers: list[int]) -> str:
 
 
 @compared(
-    hints=[
-        "A dense layer with k inputs and m neurons has a weight for every (input, neuron) pair and a bias per neuron.",
-        "Go through the layers in turn: each layer's inputs are the previous layer's neurons (the first layer's are "
-        "the inputs).",
-        "total = 0; for m in layers: total += inputs * m + m; inputs = m",
-    ],
+    "A dense layer with k inputs and m neurons has a weight for every (input, neuron) pair and a bias per neuron.",
+    "Go through the layers in turn: each layer's inputs are the previous layer's neurons (the first layer's are "
+    "the inputs).",
+    "total = 0; for m in layers: total += inputs * m + m; inputs = m",
     cases=lambda: [(30, [32, 1]), (784, [64, 32, 1]), (4, [3]), (10, [5, 5, 5, 3])],
     read=lambda value, inputs, layers: as_number(value, f"dense_parameters({inputs}, {layers})"),
     same=lambda got, want: got == want,

@@ -30,11 +30,9 @@ def _step_cases() -> list[tuple[float, np.ndarray, np.ndarray, float]]:
 
 
 @compared(
-    hints=[
-        "The loss is mean((w * x - y) ** 2). Its slope in w is 2 * mean((w * x - y) * x).",
-        "Step against the slope: w - learning_rate * slope. A positive slope means a smaller w lowers the loss.",
-        "return w - learning_rate * 2 * np.mean((w * x - y) * x)",
-    ],
+    "The loss is mean((w * x - y) ** 2). Its slope in w is 2 * mean((w * x - y) * x).",
+    "Step against the slope: w - learning_rate * slope. A positive slope means a smaller w lowers the loss.",
+    "return w - learning_rate * 2 * np.mean((w * x - y) * x)",
     cases=_step_cases,
     read=lambda value, w, x, y, rate: as_number(value, f"gradient_step({w}, x, y, {rate})"),
     same=_within(1e-9),
@@ -109,11 +107,9 @@ def _where_slope(got: float, loss: Callable[[float], float], w: float, eps: floa
 
 
 @compared(
-    hints=[
-        "Nudge the weight up by eps and down by eps, and compare the two losses.",
-        "The slope is (loss(w + eps) - loss(w - eps)) / (2 * eps): the two points are 2 * eps apart.",
-        "return (loss(w + eps) - loss(w - eps)) / (2 * eps)",
-    ],
+    "Nudge the weight up by eps and down by eps, and compare the two losses.",
+    "The slope is (loss(w + eps) - loss(w - eps)) / (2 * eps): the two points are 2 * eps apart.",
+    "return (loss(w + eps) - loss(w - eps)) / (2 * eps)",
     cases=_slope_cases,
     read=lambda value, *_: as_number(value, "your slope"),
     same=lambda got, want: _relative(got, want, 1e-5),
@@ -160,11 +156,9 @@ def _near_rate(got: float, other: float, want: float) -> bool:
 
 
 @compared(
-    hints=[
-        "For the loss mean((w x - y)^2) the curvature (second derivative) is 2 * mean(x ** 2), the same everywhere.",
-        "Gradient descent on a parabola of curvature c converges when the learning rate is below 2 / c.",
-        "return 2 / (2 * np.mean(x ** 2)), that is 1 / mean(x ** 2)",
-    ],
+    "For the loss mean((w x - y)^2) the curvature (second derivative) is 2 * mean(x ** 2), the same everywhere.",
+    "Gradient descent on a parabola of curvature c converges when the learning rate is below 2 / c.",
+    "return 2 / (2 * np.mean(x ** 2)), that is 1 / mean(x ** 2)",
     cases=_rate_cases,
     arguments=lambda scale, shift, values: (values,),
     read=lambda value, scale, shift, values: as_number(value, f"largest_stable_rate(x * {scale} + {shift})"),

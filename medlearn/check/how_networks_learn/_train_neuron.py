@@ -111,12 +111,10 @@ def _weights_and_bias(result: Any) -> np.ndarray:
 
 
 @task(
-    hints=[
-        "Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y.",
-        "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
-        "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
-        "b = b - learning_rate * np.mean(p - y)",
-    ],
+    "Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y.",
+    "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
+    "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
+    "b = b - learning_rate * np.mean(p - y)",
     mistakes=[_TWO_THINGS, _NO_BIAS, _DIVERGED, _NEAR, _UP_THE_SLOPE, *_RESCALED.values(), _FEWER_STEPS],
     reference=neuron,
 )

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import medical_images as check
     check.to_hounsfield(to_hounsfield)
 
-The checks use pydicom's real example files and label arrays made with a known
-share of each class. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The checks use pydicom's real example files and label arrays made with a known share of each class.
 """
 
 from __future__ import annotations
@@ -40,11 +39,9 @@ def _ct_case() -> tuple[np.ndarray, float, float]:
 
 
 @compared(
-    hints=[
-        "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
-        "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
-        "return stored.astype(float) * slope + intercept",
-    ],
+    "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
+    "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
+    "return stored.astype(float) * slope + intercept",
     cases=lambda: [
         _ct_case(),
         (np.array([[0, 1000], [3000, 4095]], dtype=np.uint16), 1.0, -1024.0),
@@ -82,11 +79,9 @@ def _out_of_range(got: np.ndarray, *_: Any) -> str:
 
 
 @compared(
-    hints=[
-        "The window runs from low = center - width / 2 to high = center + width / 2.",
-        "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
-        "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
-    ],
+    "The window runs from low = center - width / 2 to high = center + width / 2.",
+    "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
+    "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
     cases=lambda: [
         (np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]]), center, width)
         for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0))
@@ -144,10 +139,8 @@ def _swapped(got: np.ndarray, ds: Dataset) -> str:
 
 
 @compared(
-    hints=[
-        "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
-        "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
-    ],
+    "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
+    "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
     cases=lambda: [(dicom_example(name),) for name in _FOV_EXAMPLES.values()],
     read=lambda value, ds: _two_numbers(value),
     same=lambda got, want: close(got, want, rtol=1e-4),
@@ -169,10 +162,8 @@ def field_of_view_mm(ds: Dataset) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "Look up the label names: medmnist_info('breastmnist').label_names.",
-        "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
-    ],
+    "Look up the label names: medmnist_info('breastmnist').label_names.",
+    "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
     cases=lambda: [
         (_data.labels(n_malignant, n_benign, seed=n_malignant),)
         for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15))
@@ -206,11 +197,9 @@ def _sensitivity_case() -> tuple[np.ndarray, np.ndarray]:
 
 
 @compared(
-    hints=[
-        "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, "
-        "label 0.",
-        "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
-    ],
+    "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, "
+    "label 0.",
+    "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
     cases=lambda: [_sensitivity_case()],
     read=lambda value, *_: as_number(value, "your sensitivity"),
     mistakes=[
@@ -241,16 +230,13 @@ def malignant_sensitivity(y: np.ndarray, p: np.ndarray) -> float:
 
 
 @task(
-    hints=[
-        "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
-        "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete "
-        "it).",
-        "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
-        "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
-        "the secret nobody can recompute it.",
-        "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
-        "after you replaced it.",
-    ],
+    "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
+    "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
+    "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
+    "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
+    "the secret nobody can recompute it.",
+    "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
+    "after you replaced it.",
     mistakes=[
         _m.NOT_A_DATASET,
         _m.CHANGED_ORIGINAL,

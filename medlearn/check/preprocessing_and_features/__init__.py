@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import preprocessing_and_features as check
     check.z_score(z_score)
 
-The checks use the pydicom CT slice and arrays with known answers. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The checks use the pydicom CT slice and arrays with known answers.
 """
 
 from __future__ import annotations
@@ -37,10 +36,8 @@ def _what(image: np.ndarray) -> str:
 
 
 @compared(
-    hints=[
-        "Subtract the image's mean, then divide by its standard deviation.",
-        "A constant image has standard deviation 0. Test for it first and return np.zeros_like(image, dtype=float).",
-    ],
+    "Subtract the image's mean, then divide by its standard deviation.",
+    "A constant image has standard deviation 0. Test for it first and return np.zeros_like(image, dtype=float).",
     cases=lambda: [(ct_soft_tissue()[20:60, 30:90],), (np.full((8, 8), 0.3),)],
     read=lambda value, image: as_array(value, _what(image), shape=image.shape),
     # A constant image's answer is all zeros, compared without the tolerance of the slice's values.
@@ -78,10 +75,8 @@ def _pooled(train: np.ndarray, test: np.ndarray) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "Compute one mean and one standard deviation over all pixels of all training images.",
-        "return (test - train.mean()) / train.std()",
-    ],
+    "Compute one mean and one standard deviation over all pixels of all training images.",
+    "return (test - train.mean()) / train.std()",
     cases=lambda: [_data.train_and_test()],
     read=lambda value, train, test: as_array(value, "your normalised test images", shape=test.shape),
     same=_near,
@@ -116,10 +111,8 @@ def _otsu(image: np.ndarray) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "skimage.filters.threshold_otsu(image) returns one number: the threshold.",
-        "The mask is a comparison: image > threshold.",
-    ],
+    "skimage.filters.threshold_otsu(image) returns one number: the threshold.",
+    "The mask is a comparison: image > threshold.",
     cases=lambda: [(hounsfield("ct"),)],
     # One number stays as it is, for the mistake that names it; anything else must be a mask of the image's shape.
     read=lambda value, hu: value if np.ndim(value) == 0 else as_array(value, "your mask", shape=hu.shape),
@@ -165,11 +158,9 @@ def _larger_than(got: np.ndarray, mask: np.ndarray) -> bool:
 
 
 @compared(
-    hints=[
-        "skimage.measure.label(mask) gives every connected blob its own number; 0 is the background.",
-        "np.bincount(labels.ravel()) counts the pixels of each label. Ignore label 0, take the argmax.",
-        "sizes = np.bincount(labels.ravel()); sizes[0] = 0; return labels == sizes.argmax()",
-    ],
+    "skimage.measure.label(mask) gives every connected blob its own number; 0 is the background.",
+    "np.bincount(labels.ravel()) counts the pixels of each label. Ignore label 0, take the argmax.",
+    "sizes = np.bincount(labels.ravel()); sizes[0] = 0; return labels == sizes.argmax()",
     cases=lambda: [(_data.components()[0],)],
     read=lambda value, mask: as_array(value, "your mask", shape=mask.shape),
     same=np.array_equal,
@@ -211,10 +202,8 @@ def _area_cases() -> list[tuple[np.ndarray, tuple[float, float]]]:
 
 
 @compared(
-    hints=[
-        "Count the pixels of the mask: mask.sum().",
-        "One pixel covers pixel_spacing[0] x pixel_spacing[1] square millimetres.",
-    ],
+    "Count the pixels of the mask: mask.sum().",
+    "One pixel covers pixel_spacing[0] x pixel_spacing[1] square millimetres.",
     cases=_area_cases,
     read=lambda value, *_: as_number(value, "your area"),
     mistakes=[
@@ -273,10 +262,8 @@ _OTHER_NAME = Mistake(
 
 
 @task(
-    hints=[
-        "For each column j, roc_auc_score(labels, X[:, j]) says how well that feature alone ranks the classes.",
-        "An AUC far below 0.5 separates too, the other way round: score each feature by max(AUC, 1 - AUC).",
-    ],
+    "For each column j, roc_auc_score(labels, X[:, j]) says how well that feature alone ranks the classes.",
+    "An AUC far below 0.5 separates too, the other way round: score each feature by max(AUC, 1 - AUC).",
     mistakes=[_INDEX, _LARGEST_AUC, _NOT_A_NAME, _OTHER_NAME],
 )
 def best_feature(function: Any) -> None:

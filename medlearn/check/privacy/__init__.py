@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import privacy as check
     check.apply_action(apply_action)
 
-The answers are compared with ``medlearn.privacy`` (the profile's actions,
-``shift_date``) and with the definitions of k-anonymity, the Laplace mechanism
-and federated averaging. Each task's typical mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.privacy`` (the profile's actions, ``shift_date``) and with the definitions
+of k-anonymity, the Laplace mechanism and federated averaging.
 """
 
 from __future__ import annotations
@@ -42,11 +41,9 @@ def _action(value: str, vr: str, action: str) -> str | None:
 
 
 @compared(
-    hints=[
-        "X removes the attribute (return None), Z keeps it with an empty value (''), K keeps the value, "
-        "D puts a dummy value in its place.",
-        "For D, return DUMMY[vr] (medlearn.privacy.DUMMY): a value of the right kind for the VR.",
-    ],
+    "X removes the attribute (return None), Z keeps it with an empty value (''), K keeps the value, "
+    "D puts a dummy value in its place.",
+    "For D, return DUMMY[vr] (medlearn.privacy.DUMMY): a value of the right kind for the VR.",
     cases=lambda: [
         ("Doe^Jane", "PN", "X"),
         ("Doe^Jane", "PN", "Z"),
@@ -110,12 +107,10 @@ _NO_SALT = Mistake(
 
 
 @task(
-    hints=[
-        "The same old UID must always give the same new one (a series stays linked), and different old UIDs "
-        "different new ones.",
-        "Hash the salt and the UID together (for example hmac.new(salt.encode(), uid.encode(), 'sha256')), turn "
-        "16 bytes of the digest into an integer, and write '2.25.' + that integer.",
-    ],
+    "The same old UID must always give the same new one (a series stays linked), and different old UIDs "
+    "different new ones.",
+    "Hash the salt and the UID together (for example hmac.new(salt.encode(), uid.encode(), 'sha256')), turn "
+    "16 bytes of the digest into an integer, and write '2.25.' + that integer.",
     mistakes=[_UNLINKED, _MERGED, _UNCHANGED, _INVALID, _NO_SALT],
     reference=replace_uid,
 )
@@ -136,11 +131,9 @@ def uid_mapping(function: Any) -> None:
 
 
 @compared(
-    hints=[
-        "Read the date as year, month and day (datetime.date), add datetime.timedelta(days=days), write it back "
-        "as YYYYMMDD.",
-        "Shifting the text or the day number by hand breaks at the end of a month and in leap years.",
-    ],
+    "Read the date as year, month and day (datetime.date), add datetime.timedelta(days=days), write it back "
+    "as YYYYMMDD.",
+    "Shifting the text or the day number by hand breaks at the end of a month and in leap years.",
     cases=lambda: [("20240228", 1), ("20231231", 1), ("20240301", -1), ("19991115", 120)],
     read=lambda value, *_: value,
     same=operator.eq,
@@ -150,7 +143,7 @@ def uid_mapping(function: Any) -> None:
             lambda value, days: str(int(value) + days),
             "adding days to the number YYYYMMDD breaks at month ends: use datetime.date.",
             spot=lambda got, want, value, days: str(got) == str(int(value) + days),
-        ),
+        )
     ],
     otherwise=lambda got, want, value, days: f"{value} moved by {days} days: expected {want}, you returned {got!r}.",
 )
@@ -175,10 +168,8 @@ _GROUPS = Mistake(
 
 
 @task(
-    hints=[
-        "Group the rows by their quasi-identifiers and count each group's size.",
-        "k is the size of the smallest group: every record hides among at least k - 1 others.",
-    ],
+    "Group the rows by their quasi-identifiers and count each group's size.",
+    "k is the size of the smallest group: every record hides among at least k - 1 others.",
     mistakes=[_LARGEST, _GROUPS],
     reference=lambda rows: min(_group_sizes(rows)),
 )
@@ -198,10 +189,8 @@ def k_of_table(function: Any) -> None:
 
 
 @compared(
-    hints=[
-        "The Laplace mechanism adds noise from Laplace(0, b) with b = sensitivity / epsilon.",
-        "A count changes by at most 1 when one patient is added or removed: its sensitivity is 1.",
-    ],
+    "The Laplace mechanism adds noise from Laplace(0, b) with b = sensitivity / epsilon.",
+    "A count changes by at most 1 when one patient is added or removed: its sensitivity is 1.",
     cases=lambda: [(1.0, 0.5), (1.0, 2.0), (3.0, 1.0)],
     read=lambda value, *_: as_number(value, "your scale"),
     mistakes=[
@@ -209,7 +198,7 @@ def k_of_table(function: Any) -> None:
             "upside down",
             lambda sensitivity, epsilon: epsilon / sensitivity,
             "that is upside down: a smaller epsilon (more privacy) needs more noise, b = sensitivity / eps.",
-        ),
+        )
     ],
     otherwise=lambda got, want, sensitivity, epsilon: (
         f"sensitivity {sensitivity}, epsilon {epsilon}: expected b = {want}, you returned {got}."
@@ -236,10 +225,8 @@ _PLAIN_MEAN = Mistake(
 
 
 @task(
-    hints=[
-        "Average each layer's weights over the hospitals, weighting each hospital by its number of training cases.",
-        "new[i] = sum(n_h * weights_h[i] for each hospital h) / sum(n_h), for every layer i.",
-    ],
+    "Average each layer's weights over the hospitals, weighting each hospital by its number of training cases.",
+    "new[i] = sum(n_h * weights_h[i] for each hospital h) / sum(n_h), for every layer i.",
     mistakes=[_ONE_LAYER, _PLAIN_MEAN],
     reference=_fedavg,
 )

@@ -1,5 +1,5 @@
-"""The privacy chapter's membership_attack task: a forest fitted on the members and a loss attack on it, with its
-table of mistakes (each made by :func:`attack` with one option changed)."""
+"""The privacy chapter's membership_attack task: a forest fitted on the members and a loss attack on it, with its table
+of mistakes (each made by :func:`attack` with one option changed)."""
 
 from __future__ import annotations
 
@@ -71,9 +71,7 @@ _NOT_CLIPPED = Mistake(
     ),
 )
 _NOT_A_DICT = Mistake(
-    "the AUC alone",
-    lambda *data: attack(*data)["attack_auc"],
-    "return a dict with the keys 'model', 'attack_auc'.",
+    "the AUC alone", lambda *data: attack(*data)["attack_auc"], "return a dict with the keys 'model', 'attack_auc'."
 )
 _NOT_A_FOREST = Mistake(
     "no model",
@@ -104,12 +102,10 @@ _OTHER_AUC = Mistake(
 
 
 @task(
-    hints=[
-        "Fit the forest on the members only. Each case's loss is the cross-entropy of its predicted probability of "
-        "class 1 against its label; a lower loss suggests a member, so the attack's score is minus the loss.",
-        "p = np.clip(forest.predict_proba(X)[:, 1], 1e-7, 1 - 1e-7); loss = -(y * log(p) + (1 - y) * log(1 - p)); "
-        "roc_auc_score(member, -losses) with member 1 for X_in's rows and 0 for X_out's.",
-    ],
+    "Fit the forest on the members only. Each case's loss is the cross-entropy of its predicted probability of "
+    "class 1 against its label; a lower loss suggests a member, so the attack's score is minus the loss.",
+    "p = np.clip(forest.predict_proba(X)[:, 1], 1e-7, 1 - 1e-7); loss = -(y * log(p) + (1 - y) * log(1 - p)); "
+    "roc_auc_score(member, -losses) with member 1 for X_in's rows and 0 for X_out's.",
     mistakes=[_NOT_CLIPPED, _NOT_A_DICT, _NOT_A_FOREST, _NOT_FITTED, _EVERY_CASE, _UPSIDE_DOWN, _COLUMN_0, _OTHER_AUC],
     reference=attack,
 )

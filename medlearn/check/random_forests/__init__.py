@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import random_forests as check
     check.gini(gini)
 
-The checks use the Wisconsin breast cancer and diabetes data that ship with scikit-learn. Each task's typical
-mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The checks use the Wisconsin breast cancer and diabetes data that ship with scikit-learn.
 """
 
 from __future__ import annotations
@@ -50,10 +49,8 @@ def _entropy(labels: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
-        "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
-    ],
+    "Count each class (np.bincount) and divide by the number of cases to get the fractions p_k.",
+    "G = 1 - sum of p_k squared: 0 for a pure node, 0.5 for a 50/50 node of two classes.",
     cases=lambda: [
         (np.array([0, 0, 1, 1]),),
         (np.array([1, 1, 1, 1]),),
@@ -85,10 +82,8 @@ def gini(labels: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "Compute the Gini impurity of each child separately.",
-        "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
-    ],
+    "Compute the Gini impurity of each child separately.",
+    "Weight each by its share of the cases: (n_left * G_left + n_right * G_right) / (n_left + n_right).",
     cases=lambda: [(np.array([0, 0, 0, 1]), np.array([1, 1, 1, 1, 1, 1, 1, 0]))],  # impurities 0.375 and 0.219
     read=lambda value, *_: as_number(value, "the weighted Gini impurity"),
     mistakes=[
@@ -110,12 +105,10 @@ def weighted_gini(left: np.ndarray, right: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = "
-        "np.unique(x).",
-        "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the "
-        "lowest.",
-    ],
+    "Candidates: the midpoints between neighbouring distinct values, (values[:-1] + values[1:]) / 2 with values = "
+    "np.unique(x).",
+    "For each candidate t, split into x <= t and x > t and compute the weighted Gini of the two sides; keep the "
+    "lowest.",
     cases=_data.threshold_cases,
     arguments=lambda feature, x, y: (x, y),
     read=lambda value, *_: as_number(value, "your threshold"),
@@ -129,7 +122,7 @@ def weighted_gini(left: np.ndarray, right: np.ndarray) -> float:
                 "between neighbouring values: try the midpoints (values[:-1] + values[1:]) / 2."
             ),
             spot=lambda got, want, feature, x, y: np.any(np.isclose(got, np.unique(x))),
-        ),
+        )
     ],
     otherwise=lambda got, want, feature, *_: (
         f"for {feature} the split with the lowest weighted Gini is at {want:.4g}; you returned {got:.4g}. "
@@ -156,10 +149,8 @@ def _mae_wrong(got: np.ndarray, t: np.ndarray, p: np.ndarray) -> bool:
 
 
 @compared(
-    hints=[
-        "MAE = mean(|y_true - y_pred|), in the units of the target.",
-        "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
-    ],
+    "MAE = mean(|y_true - y_pred|), in the units of the target.",
+    "R2 = 1 - sum((y_true - y_pred)**2) / sum((y_true - y_true.mean())**2): 0 for always predicting the mean.",
     cases=lambda: [_data.diabetes_predictions()],
     read=lambda value, *_: _pair(value),
     # The first number is judged before the second, as a learner reads them.
@@ -219,9 +210,7 @@ def _drop_in_place(model: Any, X: np.ndarray, y: np.ndarray, column: int, seed: 
 
 
 _IN_PLACE = Mistake(
-    "in place",
-    _drop_in_place,
-    "your function changed X, the caller's data. Shuffle a copy: X_shuffled = X.copy().",
+    "in place", _drop_in_place, "your function changed X, the caller's data. Shuffle a copy: X_shuffled = X.copy()."
 )
 _ACCURACY_AFTER = Mistake(
     "accuracy after",
@@ -236,12 +225,10 @@ _REVERSED = Mistake(
 
 
 @task(
-    hints=[
-        "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
-        "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = "
-        "shuffled[order, column]",
-        "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
-    ],
+    "Score the model on X, then on a copy of X in which only the chosen column is shuffled.",
+    "order = np.random.default_rng(seed).permutation(len(X)); shuffled = X.copy(); shuffled[:, column] = "
+    "shuffled[order, column]",
+    "Return accuracy_score(y, model.predict(X)) - accuracy_score(y, model.predict(shuffled)).",
     mistakes=[_IN_PLACE, _ACCURACY_AFTER, _REVERSED],
     reference=_drop,
 )
@@ -285,10 +272,8 @@ _SMALL_LEAVES = Mistake(
 
 
 @task(
-    hints=[
-        "class_weight='balanced' weights each class by the inverse of its frequency.",
-        "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
-    ],
+    "class_weight='balanced' weights each class by the inverse of its frequency.",
+    "return RandomForestClassifier(n_estimators=100, min_samples_leaf=5, class_weight='balanced', random_state=0)",
     mistakes=[_NOT_A_FOREST, _NO_WEIGHTS, _SMALL_LEAVES],
 )
 def balanced_forest(function: Any) -> str:

@@ -66,12 +66,10 @@ _OTHER_ACCURACY = Mistake(
 
 
 @task(
-    hints=[
-        "RandomForestClassifier(n_estimators=100, oob_score=True, random_state=0).fit(X_train, y_train); then "
-        "accuracy_score on each split, and the forest's own oob_score_.",
-        "Each tree sees a bootstrap sample of the training cases; oob_score_ scores every case with the trees that "
-        "did not see it. Training accuracy uses all the trees, which have seen every training case.",
-    ],
+    "RandomForestClassifier(n_estimators=100, oob_score=True, random_state=0).fit(X_train, y_train); then "
+    "accuracy_score on each split, and the forest's own oob_score_.",
+    "Each tree sees a bootstrap sample of the training cases; oob_score_ scores every case with the trees that "
+    "did not see it. Training accuracy uses all the trees, which have seen every training case.",
     mistakes=[
         _NOT_A_DICT,
         _MODEL_NOT_A_FOREST,

@@ -7,8 +7,7 @@ In the exercise notebook::
 
 The answers are compared with scikit-image's ``radon``, NumPy's FFT frequencies, the photon-noise rule that
 ``medlearn.reconstruction.simulate_low_dose`` follows, ``medlearn.reconstruction.undersampling_mask``, the VAE's
-sampling layer, and ``medlearn.data.near_duplicates``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+sampling layer, and ``medlearn.data.near_duplicates``.
 """
 
 from __future__ import annotations
@@ -42,9 +41,7 @@ _NOT_A_PAIR = Mistake(
     "return a tuple of two integers: (detector positions, views).",
 )
 _SWAPPED = Mistake(
-    "swapped",
-    lambda side, views: (views, side),
-    "rows are detector positions and columns are views: you swapped them.",
+    "swapped", lambda side, views: (views, side), "rows are detector positions and columns are views: you swapped them."
 )
 _DIAGONAL = Mistake(
     "the diagonal",
@@ -151,10 +148,8 @@ _NOT_HIGHEST = Mistake(
 
 
 @task(
-    hints=[
-        "radon with circle=True gives one row per detector position and one column per view (angle).",
-        "With the object inside the inscribed circle, there are as many detector positions as the image is wide.",
-    ],
+    "radon with circle=True gives one row per detector position and one column per view (angle).",
+    "With the object inside the inscribed circle, there are as many detector positions as the image is wide.",
     mistakes=[_NOT_A_PAIR, _SWAPPED, _DIAGONAL],
     reference=lambda side, views: (side, views),
 )
@@ -178,10 +173,8 @@ def sinogram_shape(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "np.fft.fftfreq(size) gives each FFT bin's frequency in cycles per sample, zero first, negatives last.",
-        "The ramp is the absolute value of the frequency: it grows from 0 to 0.5 at the Nyquist frequency.",
-    ],
+    "np.fft.fftfreq(size) gives each FFT bin's frequency in cycles per sample, zero first, negatives last.",
+    "The ramp is the absolute value of the frequency: it grows from 0 to 0.5 at the Nyquist frequency.",
     mistakes=[_RAMP_SHAPE, _SHIFTED, _SIGNED, _DOUBLE, _PER_IMAGE],
     reference=lambda size: np.abs(np.fft.fftfreq(size)),
 )
@@ -205,10 +198,8 @@ def ramp_response(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "A reading counts photons: N ~ Poisson(I0 exp(-p)). Its relative spread is 1 / sqrt(N).",
-        "The log turns a relative spread into an absolute one: the SD of -log(N / I0) is about 1 / sqrt(I0 exp(-p)).",
-    ],
+    "A reading counts photons: N ~ Poisson(I0 exp(-p)). Its relative spread is 1 / sqrt(N).",
+    "The log turns a relative spread into an absolute one: the SD of -log(N / I0) is about 1 / sqrt(I0 exp(-p)).",
     mistakes=[_SHRINKS, _NOISE_VARIANCE, _SENT],
     reference=lambda p, photons: np.sqrt(np.exp(p) / photons),
 )
@@ -228,10 +219,8 @@ def noise_at_dose(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "The acceleration is how many times fewer lines are measured: all the lines over the lines kept.",
-        "A mask that keeps a quarter of k-space has an acceleration of 4 (not 0.25).",
-    ],
+    "The acceleration is how many times fewer lines are measured: all the lines over the lines kept.",
+    "A mask that keeps a quarter of k-space has an acceleration of 4 (not 0.25).",
     mistakes=[_SHARE_KEPT, _NOT_DIVIDED],
     reference=lambda mask: mask.size / mask.sum(),
 )
@@ -250,10 +239,8 @@ def acceleration(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "z = mean + standard deviation x eps, with eps drawn from N(0, 1) (given here).",
-        "The encoder gives the LOG of the variance: the standard deviation is exp(log_var / 2).",
-    ],
+    "z = mean + standard deviation x eps, with eps drawn from N(0, 1) (given here).",
+    "The encoder gives the LOG of the variance: the standard deviation is exp(log_var / 2).",
     mistakes=[_Z_SHAPE, _VARIANCE_SCALE, _LOG_SCALE, _MEAN_ONLY],
     reference=lambda mean, log_var, eps: mean + np.exp(0.5 * log_var) * eps,
 )
@@ -277,12 +264,10 @@ def reparameterise(function: Any) -> None:
 
 
 @task(
-    hints=[
-        "Flatten each image, subtract its own mean and divide by its length (norm): dot products are then "
-        "Pearson correlations.",
-        "For each synthetic image keep the HIGHEST correlation over the training images: one number per image.",
-        "A constant image has no variation: give it a correlation of 0 (divide only where the norm is above 0).",
-    ],
+    "Flatten each image, subtract its own mean and divide by its length (norm): dot products are then "
+    "Pearson correlations.",
+    "For each synthetic image keep the HIGHEST correlation over the training images: one number per image.",
+    "A constant image has no variation: give it a correlation of 0 (divide only where the norm is above 0).",
     mistakes=[_SCORES_SHAPE, _CONSTANT, _NOT_CENTRED, _NOT_SCALED, _NOT_HIGHEST],
     reference=_ans.correlations,
 )
@@ -334,11 +319,9 @@ _JUDGE_WRONG = {
 
 
 @task(
-    hints=[
-        "PSNR and SSIM average over the whole image. What would show that a 5 mm lesion survives?",
-        "Task-based image quality: can readers (or a model observer) still find lesions of the size and "
-        "contrast that matter, at the dose that will be used?",
-    ],
+    "PSNR and SSIM average over the whole image. What would show that a 5 mm lesion survives?",
+    "Task-based image quality: can readers (or a model observer) still find lesions of the size and "
+    "contrast that matter, at the dose that will be used?",
     mistakes=letter_mistakes(_JUDGE_WRONG),
     reference=lambda: "b",
 )

@@ -1,5 +1,5 @@
-"""The task of the reconstruction_and_synthesis chapter's exercises that trains an image-to-image network, given to
-the learner as ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is
+"""The task of the reconstruction_and_synthesis chapter's exercises that trains an image-to-image network, given to the
+learner as ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is
 compared with the learner's own network scored again on the same images, never with stored digits."""
 
 from __future__ import annotations
@@ -50,12 +50,10 @@ def _mean_psnr(reference: np.ndarray, image: np.ndarray, data_range: float = 1.0
 
 
 @task(
-    hints=[
-        "Seed, build the residual network of the task, compile with Adam and the mean squared error, fit it on "
-        "noisy_train -> clean_train for 5 epochs, then compare clean_val with noisy_val and with the network's output.",
-        "PSNR of one image = 10 * log10(1 / mean((clean - image) ** 2)) for intensities in [0, 1]; average it over "
-        "the 100 validation images, once for noisy_val and once for model.predict(noisy_val).",
-    ]
+    "Seed, build the residual network of the task, compile with Adam and the mean squared error, fit it on "
+    "noisy_train -> clean_train for 5 epochs, then compare clean_val with noisy_val and with the network's output.",
+    "PSNR of one image = 10 * log10(1 / mean((clean - image) ** 2)) for intensities in [0, 1]; average it over "
+    "the 100 validation images, once for noisy_val and once for model.predict(noisy_val).",
 )
 def train_denoiser(function: Any) -> None:
     noisy_train, clean_train, noisy_val, clean_val = _pairs()

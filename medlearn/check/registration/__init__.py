@@ -7,11 +7,9 @@ In the exercise notebook::
     check.move_image.hint()                            # a hint, before or after trying
     check.move_image(move_image)                       # pass, a targeted hint, or "not done yet"
 
-The data are the chapter's (real MNI152 template on a 3 mm grid, T2-like and PET-like images **simulated** from
-its real tissue maps, the affine of nibabel's real ``anatomical.nii``). Answers are compared with
-:mod:`medlearn.registration` (tested against SimpleITK) and scikit-learn; each usual mistake gets its own hint,
-from the task's table of mistakes (:class:`~medlearn.check.core.Mistake`), each made by the answers of
-``_answers.py`` with one option changed.
+The data are the chapter's (real MNI152 template on a 3 mm grid, T2-like and PET-like images **simulated** from its
+real tissue maps, the affine of nibabel's real ``anatomical.nii``). Answers are compared with
+:mod:`medlearn.registration` (tested against SimpleITK) and scikit-learn.
 """
 
 from __future__ import annotations
@@ -73,13 +71,11 @@ _NOT_FOLDING = Mistake(
 
 
 @task(
-    hints=[
-        "The map is x -> x + u(x): its Jacobian matrix at a voxel is the identity plus the derivatives of the "
-        "displacement's three components along the three axes (np.gradient, with the spacing in mm).",
-        "A voxel folds where the determinant is at or below 0. Return the share of all voxels, between 0 and 1.",
-        "J[..., c, a] = np.gradient(displacement_mm[..., c], spacing)[a] for c, a in 0..2; "
-        "return np.mean(np.linalg.det(J + np.eye(3)) <= 0)",
-    ],
+    "The map is x -> x + u(x): its Jacobian matrix at a voxel is the identity plus the derivatives of the "
+    "displacement's three components along the three axes (np.gradient, with the spacing in mm).",
+    "A voxel folds where the determinant is at or below 0. Return the share of all voxels, between 0 and 1.",
+    "J[..., c, a] = np.gradient(displacement_mm[..., c], spacing)[a] for c, a in 0..2; "
+    "return np.mean(np.linalg.det(J + np.eye(3)) <= 0)",
     mistakes=[_PERCENT, _COUNT, _NO_IDENTITY, _NO_SPACING, _NOT_FOLDING],
     reference=_answers.folding,
 )
@@ -117,11 +113,9 @@ _ACCEPT_WRONG = {
 
 
 @task(
-    hints=[
-        "What does a Jacobian determinant at or below 0 mean for the tissue there?",
-        "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
-        "good fit does not make a fold anatomy.",
-    ],
+    "What does a Jacobian determinant at or below 0 mean for the tissue there?",
+    "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
+    "good fit does not make a fold anatomy.",
     mistakes=letter_mistakes(_ACCEPT_WRONG),
     reference=lambda: "b",
 )

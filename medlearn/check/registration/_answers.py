@@ -1,5 +1,5 @@
-"""Answers to the registration chapter's tasks written as a learner would, with options that make the typical
-mistakes: the mistake tables call them (and the right options give the right answers)."""
+"""Answers to the registration chapter's tasks written as a learner would, with options that make the typical mistakes:
+the mistake tables call them (and the right options give the right answers)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The data of the registration chapter's exercises, as the chapter makes them: :mod:`medlearn.check.registration`
-gives them to the learner as ``check.template()``, ``check.anatomical_affine()`` and ``check.smooth_field()``, and its
-checks use the same arrays (cached: read once per kernel)."""
+"""The data of the registration chapter's exercises, as the chapter makes them: :mod:`medlearn.check.registration` gives
+them to the learner as ``check.template()``, ``check.anatomical_affine()`` and ``check.smooth_field()``, and its checks
+use the same arrays (cached: read once per kernel)."""
 
 from __future__ import annotations
 

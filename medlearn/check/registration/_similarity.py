@@ -1,5 +1,5 @@
-"""The registration chapter's tasks on similarity: mutual information by hand, the shift that maximises it, and
-which measure suits PET, with their tables of mistakes."""
+"""The registration chapter's tasks on similarity: mutual information by hand, the shift that maximises it, and which
+measure suits PET, with their tables of mistakes."""
 
 from __future__ import annotations
 
@@ -74,14 +74,12 @@ _MI_SIGN = Mistake(
 
 
 @task(
-    hints=[
-        "Count the voxel pairs in each (bin of a, bin of b) cell: np.bincount(bins_a * n_bins + bins_b, "
-        "minlength=n_bins * n_bins) reshaped to n_bins x n_bins. Divide by the total to get p(a, b).",
-        "The margins come from the joint: p_a = p.sum(axis=1), p_b = p.sum(axis=0). Sum p * log(p / (p_a p_b)) "
-        "over the cells where p > 0 only: 0 log 0 counts as 0, and np.log(0) would give NaN.",
-        "p_a, p_b = p.sum(axis=1, keepdims=True), p.sum(axis=0, keepdims=True); full = p > 0; "
-        "return np.sum(p[full] * np.log(p[full] / (p_a @ p_b)[full]))",
-    ],
+    "Count the voxel pairs in each (bin of a, bin of b) cell: np.bincount(bins_a * n_bins + bins_b, "
+    "minlength=n_bins * n_bins) reshaped to n_bins x n_bins. Divide by the total to get p(a, b).",
+    "The margins come from the joint: p_a = p.sum(axis=1), p_b = p.sum(axis=0). Sum p * log(p / (p_a p_b)) "
+    "over the cells where p > 0 only: 0 log 0 counts as 0, and np.log(0) would give NaN.",
+    "p_a, p_b = p.sum(axis=1, keepdims=True), p.sum(axis=0, keepdims=True); full = p > 0; "
+    "return np.sum(p[full] * np.log(p[full] / (p_a @ p_b)[full]))",
     mistakes=[_MI_NOT_FINITE, *_MI_VARIANTS, _MI_SIGN],
     reference=_answers.mi,
 )
@@ -135,12 +133,10 @@ _SHIFT_MINIMISED = Mistake(
 
 
 @task(
-    hints=[
-        "Write a cost of one number d: pull the moving image back by -d along x (apply_transform with "
-        "rigid_matrix([0, 0, 0], [-d, 0, 0])) and return minus the mutual information inside the mask.",
-        "scipy.optimize.minimize_scalar(cost, bounds=(-15, 15), method='bounded') minimises; maximising MI is "
-        "minimising its negative. Return the d it finds, in mm.",
-    ],
+    "Write a cost of one number d: pull the moving image back by -d along x (apply_transform with "
+    "rigid_matrix([0, 0, 0], [-d, 0, 0])) and return minus the mutual information inside the mask.",
+    "scipy.optimize.minimize_scalar(cost, bounds=(-15, 15), method='bounded') minimises; maximising MI is "
+    "minimising its negative. Return the d it finds, in mm.",
     mistakes=[_SHIFT_NOT_FINITE, _SHIFT_SIGN, _SHIFT_VOXELS, _SHIFT_MINIMISED],
     reference=_answers.shift,
 )
@@ -178,11 +174,9 @@ _SIMILARITY_WRONG = {
 
 
 @task(
-    hints=[
-        "What does each measure assume about how one tissue looks in the two images?",
-        "In the chapter's section 3, inside the brain, which measure peaked at no shift for the T1 against both "
-        "simulated contrasts?",
-    ],
+    "What does each measure assume about how one tissue looks in the two images?",
+    "In the chapter's section 3, inside the brain, which measure peaked at no shift for the T1 against both "
+    "simulated contrasts?",
     mistakes=letter_mistakes(_SIMILARITY_WRONG),
     reference=lambda: "c",
 )

@@ -1,5 +1,5 @@
-"""How the registration chapter's checks name a mistake: a hint that follows the sentence saying where the answer
-went wrong, and the first mistake of a table an answer makes."""
+"""How the registration chapter's checks name a mistake: a hint that follows the sentence saying where the answer went
+wrong, and the first mistake of a table an answer makes."""
 
 from __future__ import annotations
 

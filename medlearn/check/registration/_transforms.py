@@ -1,5 +1,5 @@
-"""The registration chapter's tasks on transforms: moving an image, an LPS+ point's voxel and the target
-registration error, with their tables of mistakes."""
+"""The registration chapter's tasks on transforms: moving an image, an LPS+ point's voxel and the target registration
+error, with their tables of mistakes."""
 
 from __future__ import annotations
 
@@ -78,14 +78,12 @@ _MOVE_MISTAKES = [
 
 
 @task(
-    hints=[
-        "Resampling pulls: each output voxel's world point y reads the input at inv(transform) @ y, so every output "
-        "voxel gets a value and none is left empty.",
-        "In voxel indices that is one matrix, read from the right: output index -> world (affine) -> moved back "
-        "(inv(transform)) -> input index (inv(affine)).",
-        "matrix = np.linalg.inv(affine) @ np.linalg.inv(transform) @ affine; return ndimage.affine_transform("
-        "volume, matrix, order=1, mode='constant', cval=0.0)",
-    ],
+    "Resampling pulls: each output voxel's world point y reads the input at inv(transform) @ y, so every output "
+    "voxel gets a value and none is left empty.",
+    "In voxel indices that is one matrix, read from the right: output index -> world (affine) -> moved back "
+    "(inv(transform)) -> input index (inv(affine)).",
+    "matrix = np.linalg.inv(affine) @ np.linalg.inv(transform) @ affine; return ndimage.affine_transform("
+    "volume, matrix, order=1, mode='constant', cval=0.0)",
     mistakes=_MOVE_MISTAKES,
     reference=apply_transform,
 )
@@ -146,13 +144,11 @@ _ROUNDED = Mistake(
 
 
 @task(
-    hints=[
-        "A DICOM or ITK point is in LPS+ (x to the patient's left, y to the back); a NIfTI affine maps voxels to "
-        "RAS+ (x to the right, y to the front). The same point has x and y of opposite signs.",
-        "Convert the point to RAS+ by flipping the signs of x and y (not z), then map world to voxel with the "
-        "affine's inverse.",
-        "ras = [-x, -y, z]; return (np.linalg.inv(affine) @ [*ras, 1])[:3]",
-    ],
+    "A DICOM or ITK point is in LPS+ (x to the patient's left, y to the back); a NIfTI affine maps voxels to "
+    "RAS+ (x to the right, y to the front). The same point has x and y of opposite signs.",
+    "Convert the point to RAS+ by flipping the signs of x and y (not z), then map world to voxel with the "
+    "affine's inverse.",
+    "ras = [-x, -y, z]; return (np.linalg.inv(affine) @ [*ras, 1])[:3]",
     mistakes=[*_LPS_MISTAKES, _ROUNDED],
     reference=_answers.lps,
 )
@@ -230,12 +226,10 @@ _TRE_MISTAKES = [
 
 
 @task(
-    hints=[
-        "The points are voxel indices: first convert them to world coordinates (mm) with the affine.",
-        "For each point p (in mm), the error is the distance between transform_true @ p and transform_found @ p.",
-        "mm = np.c_[points_ijk, np.ones(len(points_ijk))] @ affine.T; "
-        "return np.linalg.norm(mm @ transform_found.T - mm @ transform_true.T, axis=1)",
-    ],
+    "The points are voxel indices: first convert them to world coordinates (mm) with the affine.",
+    "For each point p (in mm), the error is the distance between transform_true @ p and transform_found @ p.",
+    "mm = np.c_[points_ijk, np.ones(len(points_ijk))] @ affine.T; "
+    "return np.linalg.norm(mm @ transform_found.T - mm @ transform_true.T, axis=1)",
     mistakes=[_TRE_MEAN, *_TRE_MISTAKES],
     reference=_answers.tre,
 )

@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import scale as check
     check.dataset_bytes(dataset_bytes)
 
-The answers are compared with the arithmetic the chapter teaches, with Dask's own
-computation (``map_blocks`` against NumPy) and with scikit-learn's ``partial_fit``. Each task's typical mistakes are
-a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with the arithmetic the chapter teaches, with Dask's own computation (``map_blocks``
+against NumPy) and with scikit-learn's ``partial_fit``.
 """
 
 from __future__ import annotations
@@ -25,10 +24,8 @@ __all__ = ["chunk_length", "chunks_read", "dataset_bytes", "fit_in_batches", "im
 
 
 @compared(
-    hints=[
-        "Bytes = number of images x pixels per image x channels x bytes per value.",
-        "A 224 x 224 colour image in 8 bits is 224 * 224 * 3 * 1 bytes; multiply by the number of images.",
-    ],
+    "Bytes = number of images x pixels per image x channels x bytes per value.",
+    "A 224 x 224 colour image in 8 bits is 224 * 224 * 3 * 1 bytes; multiply by the number of images.",
     cases=lambda: [(112_120, 28, 28, 1, 1), (1_000, 224, 224, 3, 1), (300, 512, 512, 1, 2)],
     read=lambda value, *_: as_number(value, "your number of bytes"),
     same=operator.eq,
@@ -62,12 +59,10 @@ def _per_chunk(limit: float, shape: tuple[int, ...], b: int, copies: int) -> flo
 
 
 @compared(
-    hints=[
-        "One image takes prod(image_shape) * bytes_per_value bytes; a chunk of k images takes k times that.",
-        "copies_in_memory chunks must fit in memory_limit: k = memory_limit // (copies_in_memory * image bytes), "
-        "a whole number, rounded down. (In practice leave headroom: Dask workers start spilling to disk at 70 % "
-        "of their limit.)",
-    ],
+    "One image takes prod(image_shape) * bytes_per_value bytes; a chunk of k images takes k times that.",
+    "copies_in_memory chunks must fit in memory_limit: k = memory_limit // (copies_in_memory * image bytes), "
+    "a whole number, rounded down. (In practice leave headroom: Dask workers start spilling to disk at 70 % "
+    "of their limit.)",
     cases=lambda: [
         (400e6, (28, 28), 1, 4),
         (2 * 2**30, (512, 512), 2, 8),
@@ -111,10 +106,8 @@ def _pair(value: Any) -> tuple[float, float]:
 
 
 @compared(
-    hints=[
-        "Chunk k holds images k * chunk_size to (k + 1) * chunk_size - 1.",
-        "Return divmod(i, chunk_size): the chunk is i // chunk_size and the position within it i % chunk_size.",
-    ],
+    "Chunk k holds images k * chunk_size to (k + 1) * chunk_size - 1.",
+    "Return divmod(i, chunk_size): the chunk is i // chunk_size and the position within it i % chunk_size.",
     cases=lambda: [(0, 512), (511, 512), (512, 512), (3000, 512), (99, 10)],
     read=lambda value, *_: _pair(value),
     same=operator.eq,
@@ -171,11 +164,9 @@ _OTHER_MEANS = Mistake(
 
 
 @task(
-    hints=[
-        "images.map_blocks(f, drop_axis=[1, 2], dtype=float) applies f to each chunk (n, H, W); f must return "
-        "one mean per image, shape (n,).",
-        "f = lambda block: block.mean(axis=(1, 2)). Return the lazy result (no .compute()): the check computes it.",
-    ],
+    "images.map_blocks(f, drop_axis=[1, 2], dtype=float) applies f to each chunk (n, H, W); f must return "
+    "one mean per image, shape (n,).",
+    "f = lambda block: block.mean(axis=(1, 2)). Return the lazy result (no .compute()): the check computes it.",
     mistakes=[_COMPUTED, _NOT_DASK, _RECHUNKED, _SHAPE, _OTHER_MEANS],
     reference=_means,
 )
@@ -217,9 +208,7 @@ _NO_MODEL = Mistake(
     "the coefficients", lambda model, batches: _fit(model, batches).coef_, "return the model after the last batch."
 )
 _NOT_FITTED = Mistake(
-    "never fitted",
-    lambda model, batches: model,
-    "the model was never fitted: call partial_fit on every batch.",
+    "never fitted", lambda model, batches: model, "the model was never fitted: call partial_fit on every batch."
 )
 _LAST_BATCH = Mistake(
     "only the last batch",
@@ -234,10 +223,8 @@ _OTHER_ORDER = Mistake(
 
 
 @task(
-    hints=[
-        "Call model.partial_fit(X, y, classes=...) once per batch; the first call must name every class.",
-        "for X, y in batches: model.partial_fit(X, y, classes=[0, 1]); then return the model.",
-    ],
+    "Call model.partial_fit(X, y, classes=...) once per batch; the first call must name every class.",
+    "for X, y in batches: model.partial_fit(X, y, classes=[0, 1]); then return the model.",
     mistakes=[_NO_MODEL, _NOT_FITTED, _LAST_BATCH, _OTHER_ORDER],
     reference=_fit,
 )
@@ -260,10 +247,8 @@ def fit_in_batches(function: Any) -> None:
 
 
 @compared(
-    hints=[
-        "Image i is in chunk i // chunk_size; a batch reads every chunk that one of its images is in.",
-        "Return len({i // chunk_size for i in indices}): the number of distinct chunks.",
-    ],
+    "Image i is in chunk i // chunk_size; a batch reads every chunk that one of its images is in.",
+    "Return len({i // chunk_size for i in indices}): the number of distinct chunks.",
     cases=lambda: [
         (list(range(64)), 512),
         (list(range(500, 564)), 512),

@@ -5,9 +5,8 @@ In the exercise notebook::
     from medlearn.check import segmentation as check
     check.dice_by_hand(dice_by_hand)
 
-The answers are compared with ``medlearn.segmentation`` (itself tested against
-scikit-learn and scipy) and ``medlearn.fundus``. Each task's typical mistakes are a table
-(:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.segmentation`` (itself tested against scikit-learn and scipy) and
+``medlearn.fundus``.
 """
 
 from __future__ import annotations
@@ -60,11 +59,8 @@ _EMPTY = Mistake(
 
 
 @task(
-    hints=[
-        "Count the pixels where both masks are True (the overlap) and the True pixels of each mask.",
-        "Dice = 2 * overlap / (pixels of A + pixels of B); when both masks are empty, return 1.0 (they agree "
-        "perfectly).",
-    ],
+    "Count the pixels where both masks are True (the overlap) and the True pixels of each mask.",
+    "Dice = 2 * overlap / (pixels of A + pixels of B); when both masks are empty, return 1.0 (they agree perfectly).",
     mistakes=[_IOU, _HALF, _EMPTY],
     reference=dice,
 )
@@ -90,10 +86,8 @@ def dice_by_hand(function: Any) -> None:
 
 
 @compared(
-    hints=[
-        "Write Dice and IoU with the overlap I, the sizes a and b, and the union U = a + b - I.",
-        "IoU = D / (2 - D).",
-    ],
+    "Write Dice and IoU with the overlap I, the sizes a and b, and the union U = a + b - I.",
+    "IoU = D / (2 - D).",
     cases=lambda: [(d,) for d in (0.0, 0.25, 0.5, 0.8, 1.0)],
     read=lambda value, d: as_number(value, f"your IoU for Dice {d}"),
     mistakes=[
@@ -128,11 +122,9 @@ def _plain_dice(truth: np.ndarray, pred: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "Keep only the pixels where mask is True: truth[mask] and pred[mask] are 1-D arrays of those pixels.",
-        "Then compute Dice on them: 2 * (t & p).sum() / (t.sum() + p.sum()).",
-        "When both are empty inside the mask, they agree: return 1.0, as in dice_by_hand.",
-    ],
+    "Keep only the pixels where mask is True: truth[mask] and pred[mask] are 1-D arrays of those pixels.",
+    "Then compute Dice on them: 2 * (t & p).sum() / (t.sum() + p.sum()).",
+    "When both are empty inside the mask, they agree: return 1.0, as in dice_by_hand.",
     cases=_inside_cases,
     arguments=lambda empty, truth, pred, region: (truth, pred, region),
     read=lambda value, empty, *_: as_number(
@@ -178,13 +170,11 @@ def _hd95_cases() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 @compared(
-    hints=[
-        "The boundary of a mask: its pixels that erosion removes, m & ~ndimage.binary_erosion(m). For each boundary "
-        "pixel of A, the distance to the nearest boundary pixel of B is ndimage.distance_transform_edt(~boundary_B) "
-        "read at A's boundary pixels.",
-        "Take the 95th percentile of A-to-B distances and of B-to-A distances (np.percentile(..., 95)), and return "
-        "the larger of the two.",
-    ],
+    "The boundary of a mask: its pixels that erosion removes, m & ~ndimage.binary_erosion(m). For each boundary "
+    "pixel of A, the distance to the nearest boundary pixel of B is ndimage.distance_transform_edt(~boundary_B) "
+    "read at A's boundary pixels.",
+    "Take the 95th percentile of A-to-B distances and of B-to-A distances (np.percentile(..., 95)), and return "
+    "the larger of the two.",
     cases=_hd95_cases,
     read=lambda value, *_: as_number(value, "your HD95"),
     mistakes=[

@@ -1,5 +1,5 @@
-"""The segmentation chapter's tasks that cut the data: a patch around a pixel and a split by child, with their
-tables of mistakes."""
+"""The segmentation chapter's tasks that cut the data: a patch around a pixel and a split by child, with their tables of
+mistakes."""
 
 from __future__ import annotations
 
@@ -37,11 +37,9 @@ _SWAPPED = Mistake(
 
 
 @task(
-    hints=[
-        "A patch of side size centred at (row, col) starts size // 2 pixels above and left of the centre.",
-        "top, left = row - size // 2, col - size // 2; return image[top:top + size, left:left + size] and the same "
-        "slice of the mask.",
-    ],
+    "A patch of side size centred at (row, col) starts size // 2 pixels above and left of the centre.",
+    "top, left = row - size // 2, col - size // 2; return image[top:top + size, left:left + size] and the same "
+    "slice of the mask.",
     mistakes=[_NOT_A_PAIR, _FROM_THE_CENTRE, _SWAPPED],
     reference=_patch,
 )
@@ -103,10 +101,8 @@ _SEED_IGNORED = Mistake(
 
 
 @task(
-    hints=[
-        "Choose CHILDREN for the test set, not images: np.unique(child), then a seeded rng.choice of n_test of them.",
-        "test = np.isin(child, chosen_children): both eyes of a chosen child land in the test set together.",
-    ],
+    "Choose CHILDREN for the test set, not images: np.unique(child), then a seeded rng.choice of n_test of them.",
+    "test = np.isin(child, chosen_children): both eyes of a chosen child land in the test set together.",
     mistakes=[_NOT_BOOLEAN, _BY_IMAGE, _COUNT, _UNSEEDED, _SEED_IGNORED],
     reference=_by_child,
 )

@@ -1,6 +1,6 @@
-"""The task of the segmentation chapter's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it
-to the learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the
-learner's own network scored again on the same patches, never with stored digits."""
+"""The task of the segmentation chapter's exercises that trains a U-Net: :mod:`medlearn.check.segmentation` gives it to
+the learner as ``check.train_unet``, with the chapter's other tasks. The learner's Dice is compared with the learner's
+own network scored again on the same patches, never with stored digits."""
 
 from __future__ import annotations
 
@@ -58,12 +58,10 @@ def _dice(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 @task(
-    hints=[
-        "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
-        "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5.",
-        "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
-        "2 * sum(called & truth) / (sum(called) + sum(truth)).",
-    ]
+    "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
+    "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5.",
+    "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
+    "2 * sum(called & truth) / (sum(called) + sum(truth)).",
 )
 def train_unet(function: Any) -> None:
     x_train, y_train, x_val, y_val = _patches()

@@ -5,8 +5,7 @@ In the exercise notebook::
     from medlearn.check import svm_margins as check
     check.margin_width(margin_width)
 
-The checks use the Wisconsin breast cancer data that ships with scikit-learn. Each task's typical mistakes are a
-table (:class:`~medlearn.check.core.Mistake`).
+The checks use the Wisconsin breast cancer data that ships with scikit-learn.
 """
 
 from __future__ import annotations
@@ -33,10 +32,8 @@ def _number(what: str) -> Any:
 
 
 @compared(
-    hints=[
-        "f(x) = w . x + b: a dot product plus the offset.",
-        "return np.dot(w, x) + b",
-    ],
+    "f(x) = w . x + b: a dot product plus the offset.",
+    "return np.dot(w, x) + b",
     cases=_data.decision_cases,
     read=_number("f(x)"),
     mistakes=[
@@ -57,10 +54,8 @@ def decision_value(w: np.ndarray, b: float, x: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "The edges of the margin are where f(x) = +1 and f(x) = -1. How far apart are they along w?",
-        "return 2 / np.linalg.norm(w)",
-    ],
+    "The edges of the margin are where f(x) = +1 and f(x) = -1. How far apart are they along w?",
+    "return 2 / np.linalg.norm(w)",
     cases=lambda: [(np.array([3.0, 4.0]),), (np.array([0.5, -0.5, 1.0]),), (np.array([10.0]),)],
     read=_number("the margin width"),
     mistakes=[
@@ -87,10 +82,8 @@ def margin_width(w: np.ndarray) -> float:
 
 
 @compared(
-    hints=[
-        "For one case the hinge loss is max(0, 1 - y f(x)), with y = +1 or -1.",
-        "np.maximum (not np.max) works element by element: np.mean(np.maximum(0, 1 - y * f)).",
-    ],
+    "For one case the hinge loss is max(0, 1 - y f(x)), with y = +1 or -1.",
+    "np.maximum (not np.max) works element by element: np.mean(np.maximum(0, 1 - y * f)).",
     cases=lambda: [(np.array([1, 1, -1, -1, 1, -1]), np.array([2.0, 0.5, -3.0, 0.2, -1.0, -0.9]))],
     read=_number("the mean hinge loss"),
     mistakes=[
@@ -148,11 +141,9 @@ _SOFT_MARGIN = Mistake(
 
 
 @task(
-    hints=[
-        "Fit SVC(kernel='linear', C=1e6) on all cases; its .support_ holds the indices of the support vectors.",
-        "Fit a second SVC(kernel='linear', C=1e6) on X[first.support_], y[first.support_] and return it: its w and b "
-        "are the same.",
-    ],
+    "Fit SVC(kernel='linear', C=1e6) on all cases; its .support_ holds the indices of the support vectors.",
+    "Fit a second SVC(kernel='linear', C=1e6) on X[first.support_], y[first.support_] and return it: its w and b "
+    "are the same.",
     mistakes=[_NOT_FITTED, _NOT_LINEAR, _ALL_CASES, _SOFT_MARGIN],
 )
 def refit_on_support_vectors(function: Any) -> None:
@@ -200,10 +191,8 @@ _DEFAULTS = Mistake(
 
 
 @task(
-    hints=[
-        "sklearn.pipeline.make_pipeline chains steps: the scaler learns from the training data of each fit.",
-        "return make_pipeline(StandardScaler(), SVC(kernel='rbf', C=C, gamma=gamma))",
-    ],
+    "sklearn.pipeline.make_pipeline chains steps: the scaler learns from the training data of each fit.",
+    "return make_pipeline(StandardScaler(), SVC(kernel='rbf', C=C, gamma=gamma))",
     mistakes=[_BARE_SVC, _NOT_A_PIPELINE, _NO_SCALER, _NOT_RBF, _DEFAULTS],
 )
 def scaled_rbf_svm(function: Any) -> str:
@@ -252,10 +241,8 @@ _LARGEST_TIE = Mistake(
 
 
 @task(
-    hints=[
-        "For each candidate C, fit SVC(kernel='linear', C=C) on the training data and score it on the validation data.",
-        "Keep the C with the highest validation accuracy; among ties, the smallest C (the simplest model).",
-    ],
+    "For each candidate C, fit SVC(kernel='linear', C=C) on the training data and score it on the validation data.",
+    "Keep the C with the highest validation accuracy; among ties, the smallest C (the simplest model).",
     mistakes=[_BY_TRAINING, _LARGEST_TIE],
 )
 def pick_c(function: Any) -> None:

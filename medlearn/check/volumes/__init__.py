@@ -5,10 +5,9 @@ In the exercise notebook::
     from medlearn.check import volumes as check
     check.voxel_to_world_by_hand(voxel_to_world_by_hand)
 
-The answers are compared with ``medlearn.volumes`` (itself tested against
-nibabel and scikit-image) and with the formulas that Keras' ``Conv3D`` and
-``GRU`` layers follow (tested against Keras in ``tests/exercises/test_check_volumes.py``). Each task's typical
-mistakes are a table (:class:`~medlearn.check.core.Mistake`).
+The answers are compared with ``medlearn.volumes`` (itself tested against nibabel and scikit-image) and with the
+formulas that Keras' ``Conv3D`` and ``GRU`` layers follow (tested against Keras in
+``tests/exercises/test_check_volumes.py``).
 """
 
 from __future__ import annotations
@@ -38,10 +37,8 @@ def _ijk(ijk: list[float]) -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "The affine maps a voxel index (i, j, k) to millimetres: multiply by the 3 x 3 part, then add the shift.",
-        "world = affine[:3, :3] @ ijk + affine[:3, 3]  (or: affine @ [i, j, k, 1], keeping the first three values).",
-    ],
+    "The affine maps a voxel index (i, j, k) to millimetres: multiply by the 3 x 3 part, then add the shift.",
+    "world = affine[:3, :3] @ ijk + affine[:3, 3]  (or: affine @ [i, j, k, 1], keeping the first three values).",
     cases=lambda: [(_data.AFFINE, ijk) for ijk in ([10, 20, 5], [0, 0, 0], [63.5, 2, 17])],
     read=lambda value, *_: as_array(value, "your world coordinates", shape=(3,)),
     mistakes=[
@@ -75,11 +72,9 @@ def _along_normal(orientation: np.ndarray, positions: list[list[float]]) -> np.n
 
 
 @compared(
-    hints=[
-        "The slice normal is the cross product of the row and column directions: np.cross(o[:3], o[3:]).",
-        "Each slice's position along the normal is np.dot(position, normal); return np.argsort of those numbers "
-        "(InstanceNumber and the file order are not the order in the patient).",
-    ],
+    "The slice normal is the cross product of the row and column directions: np.cross(o[:3], o[3:]).",
+    "Each slice's position along the normal is np.dot(position, normal); return np.argsort of those numbers "
+    "(InstanceNumber and the file order are not the order in the patient).",
     cases=lambda: [_data.series()],
     read=lambda value, *_: as_array(value, "your order", shape=(5,)),
     same=np.array_equal,
@@ -113,10 +108,8 @@ def _block() -> np.ndarray:
 
 
 @compared(
-    hints=[
-        "Count the mask's voxels and multiply by the volume of one voxel: the product of the three spacings (mm³).",
-        "1 mL is 1 cm³ = 1,000 mm³: divide by 1,000.",
-    ],
+    "Count the mask's voxels and multiply by the volume of one voxel: the product of the three spacings (mm³).",
+    "1 mL is 1 cm³ = 1,000 mm³: divide by 1,000.",
     cases=lambda: [(_block(), (2.5, 0.8, 0.8))],
     read=lambda value, *_: as_number(value, "your volume in mL"),
     mistakes=[
@@ -148,10 +141,8 @@ def _sphericity(volume: float, area: float) -> float:
 
 
 @compared(
-    hints=[
-        "Sphericity compares the surface of a ball of the same volume with the object's surface.",
-        "sphericity = pi ** (1 / 3) * (6 * V) ** (2 / 3) / A; it is 1 for a ball and less for any other shape.",
-    ],
+    "Sphericity compares the surface of a ball of the same volume with the object's surface.",
+    "sphericity = pi ** (1 / 3) * (6 * V) ** (2 / 3) / A; it is 1 for a ball and less for any other shape.",
     cases=lambda: [(4 / 3 * np.pi * 5**3, 4 * np.pi * 5**2), (1000.0, 600.0), (523.6, 700.0)],
     read=lambda value, *_: as_number(value, "your sphericity"),
     mistakes=[
@@ -192,11 +183,9 @@ def _reference_conv3d_shape(
 
 
 @compared(
-    hints=[
-        "With padding='valid' each side length n becomes (n - kernel) // strides + 1; with 'same' it becomes "
-        "ceil(n / strides).",
-        "The last axis is the number of filters, whatever the input had.",
-    ],
+    "With padding='valid' each side length n becomes (n - kernel) // strides + 1; with 'same' it becomes "
+    "ceil(n / strides).",
+    "The last axis is the number of filters, whatever the input had.",
     cases=lambda: [
         ((28, 28, 28, 1), 8, 3, 1, "valid"),
         ((28, 28, 28, 1), 16, 3, 2, "same"),
@@ -248,12 +237,10 @@ def _reference_gru_count(input_dim: int, units: int) -> int:
 
 
 @compared(
-    hints=[
-        "A GRU has two gates (update and reset) and a candidate state; each of the three has input weights, "
-        "recurrent weights and biases.",
-        "For each of the three: units * input_dim + units * units, plus 2 * units biases (Keras' default "
-        "reset_after=True keeps one bias for the input and one for the recurrent part).",
-    ],
+    "A GRU has two gates (update and reset) and a candidate state; each of the three has input weights, "
+    "recurrent weights and biases.",
+    "For each of the three: units * input_dim + units * units, plus 2 * units biases (Keras' default "
+    "reset_after=True keeps one bias for the input and one for the recurrent part).",
     cases=lambda: [(32, 16), (8, 4), (100, 1)],
     read=lambda value, *_: as_number(value, "your parameter count"),
     same=operator.eq,

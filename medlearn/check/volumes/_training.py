@@ -42,12 +42,10 @@ def adrenal_subset() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 @task(
-    hints=[
-        "to_network_input(volumes, volumes=True) adds the channel axis; small_cnn((28, 28, 28, 1), n_classes=2, "
-        "widths=(4, 8, 16), first_stride=2) builds the 3-D network; compile, fit on the training volumes only, then "
-        "score both splits with model.predict and roc_auc_score.",
-        "train_auc = roc_auc_score(y_train, model.predict(X_train, verbose=0)[:, 0]), and the same for validation.",
-    ]
+    "to_network_input(volumes, volumes=True) adds the channel axis; small_cnn((28, 28, 28, 1), n_classes=2, "
+    "widths=(4, 8, 16), first_stride=2) builds the 3-D network; compile, fit on the training volumes only, then "
+    "score both splits with model.predict and roc_auc_score.",
+    "train_auc = roc_auc_score(y_train, model.predict(X_train, verbose=0)[:, 0]), and the same for validation.",
 )
 def train_volume_cnn(function: Any) -> None:
     from ...models import to_network_input
