@@ -52,10 +52,10 @@ FILES = (
         "exercises/{stem}.ipynb", "`python -m authoring build NAME`", "the learner's exercise, made from the solution"
     ),
     ChapterFile(
-        "medlearn/check/{name}.py",
+        "medlearn/check/{name}/__init__.py",
         HAND,
-        "the exercise's checks, imported as `from medlearn.check import NAME as check` (a module or a package)",
-        alternatives=("medlearn/check/{name}/__init__.py",),
+        "the exercise's checks, each task with its table of typical mistakes, imported as "
+        "`from medlearn.check import NAME as check`",
     ),
     ChapterFile(
         "tests/exercises/test_check_{name}.py",

@@ -1,6 +1,6 @@
 """A new chapter's first files: each file :mod:`authoring.contributing` requires, with its headings, to be written.
 
-``python -m authoring chapters add`` calls :func:`write`. The notebook, the exercise's solution, the checks module,
+``python -m authoring chapters add`` calls :func:`write`. The notebook, the exercise's solution, the checks package,
 the quiz and the instructor notes get the headings and markers that the build fills (times, the quiz section, the
 Discuss answers) and nothing a learner could mistake for content; the learner's exercise is made from the solution.
 
@@ -57,7 +57,8 @@ def solution(chapter: Chapter) -> nbformat.NotebookNode:
 
 
 def checks(chapter: Chapter) -> str:
-    """The exercise's checks module, with no task yet."""
+    """The exercise's checks package, with no task yet: each task will carry its table of typical mistakes, which
+    ``tests/exercises/test_mistakes.py`` finds in every package of ``medlearn/check``."""
     return (
         f'"""Checks for the exercises of the chapter `{chapter.name}` ({chapter.title.lower()}).\n\n'
         f"In the exercise notebook::\n\n    from medlearn.check import {chapter.name} as check\n"
@@ -82,7 +83,7 @@ def write(chapter: Chapter, repo: Path) -> list[str]:
         chapter.notebook: nbformat.writes(notebook(chapter)) + "\n",
         chapter.solution: nbformat.writes(solution(chapter)) + "\n",
         chapter.exercise: nbformat.writes(learner_version(solution(chapter), chapter.solution)) + "\n",
-        f"medlearn/check/{chapter.name}.py": checks(chapter),
+        f"medlearn/check/{chapter.name}/__init__.py": checks(chapter),
         f"medlearn/quizzes/{chapter.stem}.json": json.dumps({"chapter": chapter.stem, "questions": []}, indent=1)
         + "\n",
         f"instructors/{chapter.name}.md": notes(chapter),
