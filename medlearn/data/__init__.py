@@ -60,8 +60,10 @@ from .dicom import (
 from .download import download_file, md5sum
 from .duplicates import NearDuplicates, near_duplicates
 from .errors import DataError, DataNotFoundError
+from .isles22 import ISLES22_CASE, StrokeCase, fetch_isles22, load_isles22, verify_isles22
 from .medmnist import fetch_medmnist, load_medmnist, verify_medmnist
-from .pet_slices import PET_SHA256, PET_URLS, fetch_pet_slices, load_pet_slice, verify_pet_slices
+from .pet_slices import PET_SLICES, fetch_pet_slices, load_pet_slice, verify_pet_slices
+from .pinned import PinnedFiles
 from .wisconsin import PAIR, low_prevalence_subset, separable_pair, wisconsin_pair
 
 #: The data sets published as zip archives, by their command-line name.
@@ -104,13 +106,15 @@ __all__ = [
     "DataNotFoundError",
     "FileReport",
     "IMAGE_SIZE",
+    "ISLES22_CASE",
     "MedMNISTFile",
     "MedMNISTInfo",
     "NearDuplicates",
     "PAIR",
-    "PET_SHA256",
-    "PET_URLS",
+    "PET_SLICES",
+    "PinnedFiles",
     "SPLITS",
+    "StrokeCase",
     "WINDOW_PRESETS",
     "ZENODO_RECORD",
     "ct_slice",
@@ -119,10 +123,12 @@ __all__ = [
     "default_data_dir",
     "dicom_example",
     "download_file",
+    "fetch_isles22",
     "fetch_medmnist",
     "fetch_pet_slices",
     "hounsfield",
     "load_cohort",
+    "load_isles22",
     "load_medmnist",
     "load_pet_slice",
     "low_prevalence_subset",
@@ -131,6 +137,7 @@ __all__ = [
     "medmnist_names",
     "near_duplicates",
     "separable_pair",
+    "verify_isles22",
     "verify_medmnist",
     "verify_pet_slices",
     "window",

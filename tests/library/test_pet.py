@@ -12,7 +12,7 @@ from pydicom import config
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
-from medlearn.data import PET_SHA256, DataError, DataNotFoundError, data_dir, load_pet_slice, verify_pet_slices
+from medlearn.data import PET_SLICES, DataError, DataNotFoundError, data_dir, load_pet_slice, verify_pet_slices
 from medlearn.pet import decay_time, suv_factor, suv_image
 
 
@@ -109,7 +109,7 @@ def test_refusals_name_the_attribute(slices: list[Dataset], change, message: str
 
 def test_the_slices_are_checked_before_they_are_read(tmp_path: Path) -> None:
     assert [report.status for report in verify_pet_slices()] == ["ok", "ok"]
-    first, second = PET_SHA256
+    first, second = PET_SLICES.files
     assert [report.status for report in verify_pet_slices(tmp_path)] == ["missing", "missing"]
     with pytest.raises(DataNotFoundError, match="fetch_pet_slices"):
         load_pet_slice(1, tmp_path)
@@ -121,7 +121,7 @@ def test_the_slices_are_checked_before_they_are_read(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not the published"):
         load_pet_slice(1, tmp_path)
     (tmp_path / second).write_bytes(b"\0" * (2 << 20))
-    with pytest.raises(DataError, match="more than a PET slice"):
+    with pytest.raises(DataError, match="more than any file of the PET slices"):
         load_pet_slice(2, tmp_path)
     with pytest.raises(ValueError, match="number must be one of"):
         load_pet_slice(3)
