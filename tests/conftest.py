@@ -16,7 +16,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from medlearn.data import COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_medmnist
+from medlearn.data import COURSE_DATASETS, data_dir, fetch_chasedb1, fetch_isles22, fetch_medmnist, fetch_pet_slices
 
 matplotlib.use("Agg")  # before any test imports pyplot: no screen needed
 # A chapter's claims (medlearn.claims) fail the tests; in a learner's kernel they only warn. The notebooks' kernels
@@ -77,6 +77,14 @@ def breast_bytes(medmnist_dir: Path) -> bytes:
 def chase_bytes() -> bytes:
     """The real CHASE_DB1 archive ($MEDLEARN_DATA in CI), downloaded if missing."""
     return fetch_chasedb1(data_dir(), progress=False).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def pet_and_stroke_files() -> Path:
+    """The two PET slices and the ISLES'22 case ($MEDLEARN_DATA in CI), downloaded if missing."""
+    fetch_pet_slices(progress=False)
+    fetch_isles22(progress=False)
+    return data_dir()
 
 
 @pytest.fixture

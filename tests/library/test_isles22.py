@@ -11,6 +11,8 @@ from scipy import ndimage
 
 from medlearn.data import ISLES22_CASE, DataError, DataNotFoundError, data_dir, load_isles22, verify_isles22
 
+pytestmark = pytest.mark.usefixtures("pet_and_stroke_files")
+
 
 def test_the_case_as_the_data_page_describes_it() -> None:
     case = load_isles22()

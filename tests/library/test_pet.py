@@ -15,6 +15,8 @@ from pydicom.dataset import Dataset
 from medlearn.data import PET_SLICES, DataError, DataNotFoundError, data_dir, load_pet_slice, verify_pet_slices
 from medlearn.pet import decay_time, suv_factor, suv_image
 
+pytestmark = pytest.mark.usefixtures("pet_and_stroke_files")
+
 
 @pytest.fixture(scope="module")
 def slices() -> list[Dataset]:
