@@ -84,8 +84,9 @@ def verify_isles22(root: str | os.PathLike[str] | None = None) -> list[FileRepor
     return ISLES22_CASE.verify(root)
 
 
-def load_isles22(root: str | os.PathLike[str] | None = None) -> StrokeCase:
-    """The case, every file read only after its size and sha256 are checked.
+def load_isles22(root: str | os.PathLike[str] | None = None, *, download: bool = True) -> StrokeCase:
+    """The case, every file read only after its size and sha256 are checked; a file that is missing or altered is
+    downloaded first, unless ``download`` is False.
 
     Example:
         >>> case = load_isles22()
@@ -95,7 +96,7 @@ def load_isles22(root: str | os.PathLike[str] | None = None) -> StrokeCase:
     import nibabel as nib
 
     def path(part: str) -> Path:
-        return ISLES22_CASE.path(f"{_SUBJECT}_{part}", root)
+        return ISLES22_CASE.path(f"{_SUBJECT}_{part}", root, download=download)
 
     images = {kind: nib.load(path(f"{kind}.nii.gz")) for kind in ("dwi", "adc", "flair", "msk")}
     sidecars = {kind: json.loads(path(f"{kind}.json").read_text(encoding="utf-8")) for kind in ("dwi", "adc", "flair")}

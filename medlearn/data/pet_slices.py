@@ -62,8 +62,9 @@ def verify_pet_slices(root: str | os.PathLike[str] | None = None) -> list[FileRe
     return PET_SLICES.verify(root)
 
 
-def load_pet_slice(number: int, root: str | os.PathLike[str] | None = None) -> Any:
-    """PET slice ``number`` (1 or 2) as a pydicom dataset, read only after its size and sha256 are checked.
+def load_pet_slice(number: int, root: str | os.PathLike[str] | None = None, *, download: bool = True) -> Any:
+    """PET slice ``number`` (1 or 2) as a pydicom dataset, read only after its size and sha256 are checked; a slice
+    that is missing or altered is downloaded first, unless ``download`` is False.
 
     Example:
         >>> slice_1 = load_pet_slice(1)
@@ -73,4 +74,4 @@ def load_pet_slice(number: int, root: str | os.PathLike[str] | None = None) -> A
     import pydicom
 
     name = _NAMES[check_choice(number, "number", (1, 2)) - 1]
-    return pydicom.dcmread(PET_SLICES.path(name, root))
+    return pydicom.dcmread(PET_SLICES.path(name, root, download=download))

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._validation import check_choice
+from .._validation import check_bool, check_choice
 from ._home import FileReport, data_dir
 from .download import download_file
 from .errors import DataError, DataNotFoundError
@@ -57,17 +57,7 @@ class PinnedFiles:
 
     def fetch(self, root: str | os.PathLike[str] | None = None, *, progress: bool = True) -> list[Path]:
         """Make sure every file is in the data folder, verified; download any that is missing or altered."""
-        folder = data_dir(root)
-        paths = []
-        for name in self.files:
-            path = folder / name
-            try:
-                self.check(path, name)
-            except (OSError, DataError):
-                verify = lambda tmp, name=name: self.check(tmp, name)  # noqa: E731
-                download_file(self.url(name), path, None, verify=verify, progress=progress)
-            paths.append(path)
-        return paths
+        return [self.path(name, root, progress=progress) for name in self.files]
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> list[FileReport]:
         """Each file's report: ``ok``, ``bad`` (altered or too large) or ``missing``."""
@@ -86,12 +76,22 @@ class PinnedFiles:
                 reports.append(FileReport(name, path, "ok"))
         return reports
 
-    def path(self, name: str, root: str | os.PathLike[str] | None = None) -> Path:
-        """The verified path of file ``name``: ``DataNotFoundError`` when it is not there, ``DataError`` when it is
-        altered."""
+    def path(
+        self, name: str, root: str | os.PathLike[str] | None = None, *, download: bool = True, progress: bool = False
+    ) -> Path:
+        """The verified path of file ``name``, downloaded first when it is missing or altered (unless ``download`` is
+        False: then ``DataNotFoundError`` when it is not there, ``DataError`` when it is altered)."""
         check_choice(name, "name", tuple(self.files))
+        check_bool(download, "download")
         path = data_dir(root) / name
-        if not path.is_file():
-            raise DataNotFoundError(f"{path} is not there: run {self.fetcher} once (online)")
-        self.check(path, name)
-        return path
+        try:
+            self.check(path, name)
+            return path
+        except FileNotFoundError:
+            if not download:
+                raise DataNotFoundError(f"{path} is not there: run {self.fetcher} once (online)") from None
+        except DataError:
+            if not download:
+                raise
+        verify = lambda tmp: self.check(tmp, name)  # noqa: E731
+        return download_file(self.url(name), path, None, verify=verify, progress=progress)

@@ -38,7 +38,7 @@ def test_files_are_checked_before_they_are_read(tmp_path: Path) -> None:
     assert {report.status for report in verify_isles22()} == {"ok"}
     assert {report.status for report in verify_isles22(tmp_path)} == {"missing"}
     with pytest.raises(DataNotFoundError, match=r"fetch_isles22\(\)"):
-        load_isles22(tmp_path)
+        load_isles22(tmp_path, download=False)
     for name in ISLES22_CASE.files:
         shutil.copy(data_dir() / name, tmp_path / name)
     mask = next(name for name in ISLES22_CASE.files if name.endswith("_msk.nii.gz"))
@@ -47,10 +47,10 @@ def test_files_are_checked_before_they_are_read(tmp_path: Path) -> None:
     (tmp_path / mask).write_bytes(bytes(data))
     assert [r.name for r in verify_isles22(tmp_path) if r.status == "bad"] == [mask]
     with pytest.raises(DataError, match="not the published"):
-        load_isles22(tmp_path)
+        load_isles22(tmp_path, download=False)
     (tmp_path / mask).write_bytes(b"\0" * (5 << 20))
     with pytest.raises(DataError, match="more than any file of the ISLES'22 case"):
-        load_isles22(tmp_path)
+        load_isles22(tmp_path, download=False)
 
 
 def test_download_addresses_follow_the_bids_layout() -> None:

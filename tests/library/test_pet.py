@@ -12,7 +12,15 @@ from pydicom import config
 from pydicom.dataelem import DataElement
 from pydicom.dataset import Dataset
 
-from medlearn.data import PET_SLICES, DataError, DataNotFoundError, data_dir, load_pet_slice, verify_pet_slices
+from medlearn.data import (
+    PET_SLICES,
+    DataError,
+    DataNotFoundError,
+    PinnedFiles,
+    data_dir,
+    load_pet_slice,
+    verify_pet_slices,
+)
 from medlearn.pet import decay_time, suv_factor, suv_image
 
 pytestmark = pytest.mark.usefixtures("pet_and_stroke_files")
@@ -114,17 +122,17 @@ def test_the_slices_are_checked_before_they_are_read(tmp_path: Path) -> None:
     first, second = PET_SLICES.files
     assert [report.status for report in verify_pet_slices(tmp_path)] == ["missing", "missing"]
     with pytest.raises(DataNotFoundError, match="fetch_pet_slices"):
-        load_pet_slice(1, tmp_path)
+        load_pet_slice(1, tmp_path, download=False)
     shutil.copy(data_dir() / first, tmp_path / first)
     data = bytearray((tmp_path / first).read_bytes())
     data[-1] ^= 1  # one bit of one pixel
     (tmp_path / first).write_bytes(bytes(data))
     assert verify_pet_slices(tmp_path)[0].status == "bad"
     with pytest.raises(DataError, match="not the published"):
-        load_pet_slice(1, tmp_path)
+        load_pet_slice(1, tmp_path, download=False)
     (tmp_path / second).write_bytes(b"\0" * (2 << 20))
     with pytest.raises(DataError, match="more than any file of the PET slices"):
-        load_pet_slice(2, tmp_path)
+        load_pet_slice(2, tmp_path, download=False)
     with pytest.raises(ValueError, match="number must be one of"):
         load_pet_slice(3)
 
@@ -139,3 +147,20 @@ def test_a_synthetic_header_by_hand() -> None:
     # One hour: 400 MBq x 2^(-3600 / 6586.2) = 273.85 MBq; 80 kg / 273.85 MBq = 2.9213e-4 mL/Bq.
     assert suv_factor(ds) == pytest.approx(80_000 / (400e6 * np.exp(-np.log(2) * 3600 / 6586.2)), rel=1e-12)
     assert suv_factor(ds) == pytest.approx(2.9213e-4, rel=1e-4)
+
+
+def test_a_missing_or_altered_slice_is_downloaded_and_checked(tmp_path: Path) -> None:
+    first, _ = PET_SLICES.files
+    server = tmp_path / "server"
+    server.mkdir()
+    shutil.copy(data_dir() / first, server / "1.dcm")
+    local = PinnedFiles("the PET slices", PET_SLICES.files, server.as_uri() + "/", 1 << 20, PET_SLICES.sources, "x")
+    folder = tmp_path / "data"
+    assert local.path(first, folder).read_bytes() == (data_dir() / first).read_bytes()  # missing: fetched
+    (folder / first).write_bytes(b"altered")
+    assert local.path(first, folder).read_bytes() == (data_dir() / first).read_bytes()  # altered: fetched again
+    (server / "1.dcm").write_bytes(b"not the published bytes")
+    (folder / first).unlink()
+    with pytest.raises(DataError, match="not the published"):
+        local.path(first, folder)  # a wrong download never lands
+    assert not (folder / first).exists()
