@@ -161,7 +161,7 @@ def test_the_bootstraps_fast_auc_is_scikit_learns_with_ties() -> None:
     assert bootstrap_ci(y, p, n_boot=200) == pytest.approx(by_sklearn, abs=1e-12)
 
 
-def test_a_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
+def test_bootstrap_ci_paired_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
     y, p = scored_labels(300, seed=3)
     q = p + np.random.default_rng(4).normal(0, 0.3, len(p))
     difference, low, high = bootstrap_ci(y, p, q, n_boot=300, seed=5)
@@ -202,7 +202,7 @@ def _paired_inputs(case: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]
     ["one run", "three runs", "one run as (1, N)", "tied scores", "another metric, on labels", "a metric of clusters"],
 )
 @pytest.mark.parametrize(("n_boot", "seed", "level"), [(200, 0, 0.95), (300, 7, 0.9)])
-def test_a_paired_bootstrap_ci_is_bit_for_bit_a_loop_over_the_same_resamples(
+def test_bootstrap_ci_paired_is_bit_for_bit_a_loop_over_the_same_resamples(
     case: str, n_boot: int, seed: int, level: float
 ) -> None:
     """Each resample draws the positives, then the negatives, with replacement (numpy's generator, seeded), and
@@ -235,7 +235,7 @@ def test_a_paired_bootstrap_ci_is_bit_for_bit_a_loop_over_the_same_resamples(
     assert len(set(values)) > 1 and result.low < result.high  # the resamples differ: the loop could disagree
 
 
-def test_a_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
+def test_bootstrap_ci_paired_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
     y, p = scored_labels(200, seed=11)
     rng = np.random.default_rng(12)
     a = p + rng.normal(0, 0.2, (3, len(p)))  # three runs (seeds) of each model
@@ -267,7 +267,7 @@ def test_a_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_sa
         ({"y_score": np.zeros((2, 40)), "y_score_b": None}, "y_score must be a 1-D array"),  # runs need a pair
     ],
 )
-def test_a_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
+def test_bootstrap_ci_paired_bad_input(options: dict, word: str) -> None:
     y, p = scored_labels(40, seed=6)
     arguments = {"y_true": y, "y_score": p, "y_score_b": p, **options}
     with pytest.raises(ValueError, match=word):
