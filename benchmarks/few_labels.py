@@ -21,7 +21,7 @@ the small fractions: a project with 27 labels would rarely have 78 more to stop 
 
 Test AUC on the official 156 test images and on the 117 left without their near-copies of training
 images (``near_duplicates``, correlation above 0.99; the evaluation chapter). Means over seeds with 95 % t-intervals;
-differences against scratch with ``paired_bootstrap_ci`` over the seeds' runs (1,000 resamples of the
+differences against scratch with ``bootstrap_ci`` given both starts' runs over the seeds (1,000 resamples of the
 test images).
 
 **Active learning.** The few-labels chapter's loop (logistic regression on 50 PCA numbers of PneumoniaMNIST, 20
@@ -51,7 +51,7 @@ from sklearn.preprocessing import StandardScaler
 
 from medlearn.active import pool_learning_curve
 from medlearn.data import SPLITS, load_medmnist, near_duplicates
-from medlearn.metrics import paired_bootstrap_ci
+from medlearn.metrics import bootstrap_ci
 from medlearn.models import (
     augmentation,
     balanced_class_weight,
@@ -202,7 +202,7 @@ def label_efficiency(seeds: list[int], variants: bool) -> tuple[dict, bool]:
                 cells.append("")
                 continue
             start_runs, scratch_runs = np.array(runs[(name, f)]), np.array(runs[("scratch", f)])
-            d, low, high = paired_bootstrap_ci(y_test, start_runs, scratch_runs, seed=0)
+            d, low, high = bootstrap_ci(y_test, start_runs, scratch_runs, seed=0)
             differences.setdefault(name, {})[f"{f:.2f}"] = [round(d, 4), round(low, 4), round(high, 4)]
             cells.append(f"{d:+.3f} [{low:+.3f}, {high:+.3f}]")
         print(f"| {name} | {' | '.join(cells)} |")

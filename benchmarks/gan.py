@@ -30,7 +30,7 @@ import numpy as np
 from synthesis import judge  # the sibling benchmark: the same measures for the VAE and the GAN
 
 from medlearn.data import SPLITS, load_medmnist
-from medlearn.metrics import paired_bootstrap_ci
+from medlearn.metrics import bootstrap_ci
 from medlearn.models import to_network_input
 
 EPOCHS = 15
@@ -124,7 +124,7 @@ def main() -> int:
         rows.append(row)
         print(f"seed {seed} done after {time.perf_counter() - started:.0f} s: {rows[-1]}", file=sys.stderr, flush=True)
 
-    difference, low, high = paired_bootstrap_ci(y["test"], np.array(synthetic_runs), np.array(real_runs), seed=0)
+    difference, low, high = bootstrap_ci(y["test"], np.array(synthetic_runs), np.array(real_runs), seed=0)
     mean = {key: float(np.mean([r[key] for r in rows])) for key in rows[0] if key != "seed"}
     print(f"conditional GAN on PneumoniaMNIST, {len(rows)} seeds, {EPOCHS} epochs")
     print("| measure | mean over seeds |")

@@ -10,7 +10,7 @@ training set with the same number of images of each class (``generate``). The CN
 (``fit_small_cnn``, early stopping on the real validation split) is trained once on the real training
 images and once on the synthetic ones, with the same seed, and both are tested on the 624 real test
 images. Reported: test AUC for each, their difference with a paired bootstrap interval over the test
-images (seeds averaged, ``paired_bootstrap_ci``), the Fréchet distance and Kynkäänniemi et al.'s
+images (seeds averaged, ``bootstrap_ci`` of the two), the Fréchet distance and Kynkäänniemi et al.'s
 precision and recall (``medlearn.generative``) in the features of the network trained on real images
 (global average pooling; not comparable with published FID values), and memorisation: each synthetic
 image's highest pixel correlation with a training image (``near_duplicates``), against the same for
@@ -40,7 +40,7 @@ from sklearn.metrics import roc_auc_score
 
 from medlearn.data import SPLITS, load_medmnist, near_duplicates
 from medlearn.generative import frechet_distance, precision_recall
-from medlearn.metrics import paired_bootstrap_ci
+from medlearn.metrics import bootstrap_ci
 from medlearn.models import conditional_vae, fit_small_cnn, generate, small_cnn, to_network_input
 
 GOAL = 0.03
@@ -156,7 +156,7 @@ def main() -> int:
 
     met, difference_interval = None, None
     if not arguments.augmentation_only:
-        difference, low, high = paired_bootstrap_ci(y["test"], np.array(synthetic_runs), np.array(real_runs), seed=0)
+        difference, low, high = bootstrap_ci(y["test"], np.array(synthetic_runs), np.array(real_runs), seed=0)
         mean = {key: float(np.mean([r[key] for r in results])) for key in results[0] if key != "seed"}
         print(f"PneumoniaMNIST test AUC over {len(results)} seeds (624 real test images)")
         print("| trained on | test AUC, mean (range) |")
@@ -187,7 +187,7 @@ def main() -> int:
     print("|---|---|---|")
     augmentation_summary = {}
     for n_real in SIZES:
-        d, lo, hi = paired_bootstrap_ci(
+        d, lo, hi = bootstrap_ci(
             y["test"], np.array(augmented[n_real]["synthetic"]), np.array(augmented[n_real]["repeated"]), seed=0
         )
         augmentation_summary[n_real] = [d, lo, hi]

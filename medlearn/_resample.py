@@ -1,10 +1,12 @@
 """The percentile bootstrap that every interval of medlearn is made with (private).
 
-The four public intervals are thin wrappers of :func:`bootstrap`, with one order of arguments (the truth, then
-the scores, then keyword-only ``metric``, ``n_boot``, ``level``, ``seed``) and one return type, :class:`Interval`:
-:func:`medlearn.metrics.bootstrap_ci` and :func:`~medlearn.metrics.paired_bootstrap_ci` (binary labels,
-resampled within each class), :func:`medlearn.grading.grade_bootstrap_ci` (grades, within each grade) and
-:func:`medlearn.survival.survival_bootstrap_ci` (patients, not stratified). They share one policy for a resample
+The three public intervals are thin wrappers of :func:`bootstrap`, with one order of arguments (the truth, then
+the scores, then an optional second model's scores for a paired difference, then keyword-only ``metric``,
+``n_boot``, ``level``, ``seed``) and one return type, :class:`Interval`: :func:`medlearn.metrics.bootstrap_ci`
+(binary labels, resampled within each class), :func:`medlearn.grading.grade_bootstrap_ci` (grades, within each
+grade) and :func:`medlearn.survival.survival_bootstrap_ci` (patients, not stratified). Given the second scores
+(``y_score_b``, or ``y_pred_b`` for grades), each scores both models on the same resamples and gives the interval
+of ``metric(first) - metric(second)``. They share one policy for a resample
 on which the statistic is undefined (``nan``): it counts at the most extreme defined value on each side (leaving
 it out would narrow the interval, since undefined resamples are the ones with too few cases of some kind), and
 when more than :data:`MAX_UNDEFINED` of the resamples are undefined, the interval is refused with a

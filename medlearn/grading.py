@@ -255,30 +255,35 @@ def fit_cut_points(y_true: object, y_score: object, n_grades: int, *, sweeps: in
 
 def grade_bootstrap_ci(
     y_true: object,
-    *y_pred: object,
-    metric: Callable[..., float],
+    y_pred: object,
+    y_pred_b: object | None = None,
+    *,
+    metric: Callable[[np.ndarray, np.ndarray], float],
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
 ) -> Interval:
-    """``metric(y_true, *y_pred)`` on the cases given, with a percentile bootstrap interval.
+    """``metric(y_true, y_pred)`` on the cases given, with a percentile bootstrap interval; given ``y_pred_b``,
+    the paired difference ``metric(y_true, y_pred) - metric(y_true, y_pred_b)`` of two models.
 
     Cases are drawn with replacement within each true grade, so every resample
-    keeps the study's number of cases of each grade. Several arrays (two
-    models' scores, say) are resampled together, case by case: pass a metric of
-    their difference to get a paired interval. A resample on which the metric is
-    undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
-    when more than 5 % are undefined, a ``ValueError`` says so.
+    keeps the study's number of cases of each grade. With ``y_pred_b``, both
+    models are scored on the same resample, case by case, so the interval is that
+    of the difference itself (as :func:`medlearn.metrics.bootstrap_ci` with ``y_score_b``). A resample on which
+    the metric is undefined (``nan``) counts at the most extreme defined value on each side, which can only widen
+    the interval; when more than 5 % are undefined, a ``ValueError`` says so.
 
     Args:
         y_true: true grades, 0, 1, 2, ...
-        y_pred: one or more arrays with one row per case that the metric takes after ``y_true`` (grades,
-            scores or probabilities, as in scikit-learn's ``metric(y_true, y_pred)``).
-        metric: ``metric(y_true, *y_pred) -> float`` (keyword-only).
+        y_pred: one row per case, what the metric takes after ``y_true`` (grades, scores, or an ``(N, K)``
+            array of probabilities, as in scikit-learn's ``metric(y_true, y_pred)``).
+        y_pred_b: a second model's ``y_pred`` for the same cases, for a paired difference.
+        metric: ``metric(y_true, y_pred) -> float`` (keyword-only).
         n_boot, level, seed: as for :func:`medlearn.metrics.bootstrap_ci`.
 
     Returns:
-        ``Interval(value, low, high)``: the metric on the cases given and its interval, within each grade.
+        ``Interval(value, low, high)``: the metric (or the difference) on the cases given and its interval, within
+        each grade.
 
     Example:
         >>> y = np.repeat([0, 1, 2], 30)
@@ -286,22 +291,26 @@ def grade_bootstrap_ci(
         >>> value, low, high = grade_bootstrap_ci(y, guess, metric=accuracy_score, n_boot=200)
         >>> bool(low < value < high)
         True
+        >>> gain, low, high = grade_bootstrap_ci(y, y, guess, metric=accuracy_score, n_boot=200)  # truth minus guess
+        >>> bool(0 < low < gain < high)
+        True
     """
     truth = _grades(y_true, "y_true")
-    n_boot, level, seed = check_bootstrap(metric, "metric(y_true, *y_pred)", n_boot, level, seed)
-    if not y_pred:
-        raise ValueError("y_pred must be one or more arrays, one row per case; none was given")
-    arrays = [np.asarray(p) for p in y_pred]
-    for index, array in enumerate(arrays):
-        if array.ndim == 0 or len(array) != len(truth):
-            raise ValueError(f"y_pred[{index}] must have one row per case ({len(truth)}), not shape {array.shape}")
-        if array.dtype.kind not in "biuf" or not np.all(np.isfinite(array)):
-            raise ValueError(f"y_pred[{index}] must be finite numbers")
-    return bootstrap(
-        lambda sample: metric(truth[sample], *(array[sample] for array in arrays)),
-        len(truth),
-        strata=truth,
-        n_boot=n_boot,
-        level=level,
-        seed=seed,
-    )
+    n_boot, level, seed = check_bootstrap(metric, "metric(y_true, y_pred)", n_boot, level, seed)
+    arrays = [_rows(y_pred, "y_pred", len(truth))]
+    if y_pred_b is not None:
+        arrays.append(_rows(y_pred_b, "y_pred_b", len(truth)))
+
+    def value(sample: np.ndarray) -> float:
+        results = [metric(truth[sample], array[sample]) for array in arrays]
+        return results[0] - results[1] if len(results) == 2 else results[0]
+
+    return bootstrap(value, len(truth), strata=truth, n_boot=n_boot, level=level, seed=seed)
+
+
+def _rows(values: object, name: str, n: int) -> np.ndarray:
+    """Finite numbers with one row per case (``n`` of them), of any number of columns."""
+    array = check_array(values, name)
+    if array.ndim == 0 or len(array) != n:
+        raise ValueError(f"{name} must have one row per case ({n}), not shape {array.shape}")
+    return array

@@ -22,7 +22,6 @@ __all__ = [
     "bootstrap_ci",
     "clinical_metrics",
     "corrected_cv_interval",
-    "paired_bootstrap_ci",
     "threshold_for_sensitivity",
     "threshold_for_specificity",
 ]
@@ -132,13 +131,15 @@ def threshold_for_specificity(y_true: object, y_score: object, target: float) ->
 def bootstrap_ci(
     y_true: object,
     y_score: object,
+    y_score_b: object | None = None,
     *,
     metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
     n_boot: int = 1000,
     level: float = 0.95,
     seed: int = 0,
 ) -> Interval:
-    """``metric(y_true, y_score)`` with a percentile bootstrap confidence interval, resampling within each class.
+    """``metric(y_true, y_score)`` with a percentile bootstrap confidence interval, resampling within each class;
+    given ``y_score_b``, the paired difference ``metric(y_score) - metric(y_score_b)`` of two models.
 
     Cases are drawn with replacement separately from the positives and the
     negatives, so every resample keeps the study's numbers of each class
@@ -146,16 +147,27 @@ def bootstrap_ci(
     undefined (``nan``) counts at the most extreme defined value on each side, which can only widen the interval;
     when more than 5 % are undefined, a ``ValueError`` says so.
 
+    With ``y_score_b`` (a second model's scores on the same cases), every resample scores both models on the
+    same cases, so the interval is that of the difference itself; it is narrower than the two models' separate
+    intervals suggest when the models err on the same cases. The CNN-training chapter writes this by hand.
+    Paired scores of shape ``(R, N)`` are ``R`` training runs of each model (for example seeds, run ``r`` of
+    one paired with run ``r`` of the other): the difference is then the mean over runs of
+    ``metric(y_score[r]) - metric(y_score_b[r])``, recomputed on every resample of the cases. That interval
+    covers the test cases' sampling with the runs averaged; it says nothing about how a single run varies
+    (the few-labels chapter shows both).
+
     Args:
         y_true: true labels, 1 = the condition.
-        y_score: scores, probabilities, or predicted labels (for a metric such as ``recall_score``).
+        y_score: scores, probabilities, or predicted labels (for a metric such as ``recall_score``), ``(N,)``;
+            ``(N,)`` or ``(R, N)`` with ``y_score_b``.
+        y_score_b: a second model's scores for the same cases, shaped as ``y_score``, for a paired difference.
         metric: ``metric(y_true, y_score) -> float``; default ``roc_auc_score``.
         n_boot: number of resamples, at least 100.
         level: coverage of the interval, in (0, 1).
         seed: seed of the resampling.
 
     Returns:
-        ``Interval(value, low, high)``: the metric on the cases given and its interval.
+        ``Interval(value, low, high)``: the metric (or the difference) on the cases given and its interval.
 
     Example:
         >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
@@ -163,7 +175,16 @@ def bootstrap_ci(
         >>> auc, low, high = bootstrap_ci(y, scores, n_boot=200)
         >>> bool(low < auc < high), bool(auc == roc_auc_score(y, scores))
         (True, True)
+        >>> noise = np.random.default_rng(0).normal(0, 1, (2, 100))
+        >>> difference, low, high = bootstrap_ci(y, y + noise[0], y + 2 * noise[0], n_boot=200)
+        >>> bool(0 < low < difference < high)
+        True
+        >>> difference, low, high = bootstrap_ci(y, y + noise, y + 2 * noise, n_boot=200)  # two runs each
+        >>> bool(0 < low < difference < high)
+        True
     """
+    if y_score_b is not None:
+        return _paired(y_true, y_score, y_score_b, metric, n_boot, level, seed)
     truth, (scores,), fast, n_boot, level, seed = _bootstrap_arguments(
         y_true, {"y_score": y_score}, metric, n_boot, level, seed
     )
@@ -205,48 +226,16 @@ def _fast_if_auc(metric: Callable[[np.ndarray, np.ndarray], float]) -> Callable[
     return _rank_auc if metric is roc_auc_score else metric
 
 
-def paired_bootstrap_ci(
+def _paired(
     y_true: object,
     y_score: object,
     y_score_b: object,
-    *,
-    metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
-    n_boot: int = 1000,
-    level: float = 0.95,
-    seed: int = 0,
+    metric: Callable[[np.ndarray, np.ndarray], float],
+    n_boot: object,
+    level: object,
+    seed: object,
 ) -> Interval:
-    """The difference ``metric(y_score) - metric(y_score_b)`` of two models scored on the same cases, with a
-    paired interval.
-
-    Every resample (drawn within each class, as in :func:`bootstrap_ci`) scores
-    both models on the same cases, so the interval is that of the difference
-    itself; it is narrower than the two models' separate intervals suggest when
-    the models err on the same cases. The CNN-training chapter writes this by hand.
-
-    Scores of shape ``(R, N)`` are ``R`` training runs of each model (for example seeds, run ``r`` of
-    one paired with run ``r`` of the other): the difference is then the mean over runs of
-    ``metric(y_score[r]) - metric(y_score_b[r])``, recomputed on every resample of the cases. The interval
-    covers the test cases' sampling with the runs averaged; it says nothing about how a single run varies
-    (the few-labels chapter shows both).
-
-    Args:
-        y_true: true labels, 1 = the condition.
-        y_score, y_score_b: the two models' scores for the same cases, ``(N,)`` or ``(R, N)`` (both alike).
-        metric, n_boot, level, seed: as for :func:`bootstrap_ci`.
-
-    Returns:
-        ``Interval(value, low, high)``: the difference on the cases given and its percentile interval.
-
-    Example:
-        >>> y = np.r_[np.zeros(50, int), np.ones(50, int)]
-        >>> noise = np.random.default_rng(0).normal(0, 1, (2, 100))
-        >>> difference, low, high = paired_bootstrap_ci(y, y + noise[0], y + 2 * noise[0], n_boot=200)
-        >>> bool(0 < low < difference < high)
-        True
-        >>> difference, low, high = paired_bootstrap_ci(y, y + noise, y + 2 * noise, n_boot=200)  # two runs each
-        >>> bool(0 < low < difference < high)
-        True
-    """
+    """:func:`bootstrap_ci` of the paired difference: the mean over runs of each run's difference."""
     runs_a, runs_b = _runs(y_score, "y_score"), _runs(y_score_b, "y_score_b")
     if runs_a.shape[0] != runs_b.shape[0]:
         raise ValueError(f"y_score and y_score_b must hold as many runs, not {runs_a.shape[0]} and {runs_b.shape[0]}")

@@ -140,33 +140,73 @@ def test_grade_bootstrap_ci_covers_the_value_keeps_grade_counts_and_pairs_models
     seen = []
     grade_bootstrap_ci(TRUTH, guess, metric=lambda y, g: seen.append(np.bincount(y, minlength=5)) or 0.0, n_boot=100)
     assert all(np.array_equal(counts, np.bincount(TRUTH)) for counts in seen)  # within-grade resampling
-    same = grade_bootstrap_ci(TRUTH, guess, guess, metric=lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b))
+    same = grade_bootstrap_ci(TRUTH, guess, guess, metric=accuracy_score)
     assert same == (0.0, 0.0, 0.0)  # a model against itself: no difference in any resample
     worse = np.where(np.arange(len(TRUTH)) % 3 == 0, (guess + 2) % 5, guess)
-    gain = grade_bootstrap_ci(TRUTH, guess, worse, metric=lambda y, a, b: accuracy_score(y, a) - accuracy_score(y, b))
+    gain = grade_bootstrap_ci(TRUTH, guess, worse, metric=accuracy_score)
     assert 0 < gain[1] < gain[0] < gain[2]
+    assert gain[0] == accuracy_score(TRUTH, guess) - accuracy_score(TRUTH, worse)
+    assert grade_bootstrap_ci(TRUTH, guess, y_pred_b=worse, metric=accuracy_score) == gain  # by keyword alike
     draws = {seed: [] for seed in (0, 1)}
     for seed, record in draws.items():
         grade_bootstrap_ci(TRUTH, guess, metric=lambda y, g, r=record: r.append(g.sum()) or 0.0, n_boot=100, seed=seed)
     assert draws[0] != draws[1]  # the seed sets the resamples
 
 
+@pytest.mark.parametrize("kind", ["grades", "probabilities"])
+def test_a_paired_grade_bootstrap_ci_is_bit_for_bit_a_loop_over_the_same_resamples(kind: str) -> None:
+    """Each resample draws within each grade, the highest grade first (numpy's generator, seeded), and scores both
+    models on the same cases; the value is the difference on all cases, the interval the resamples' percentiles."""
+    a, b = _probabilities(TRUTH, signal=1.5, seed=1), _probabilities(TRUTH, signal=0.8, seed=2)
+    if kind == "grades":
+        a, b = a.argmax(axis=1), b.argmax(axis=1)
+
+        def metric(y, g):
+            return cohen_kappa_score(y, g, weights="quadratic")
+    else:
+
+        def metric(y, p):
+            return roc_auc_score(y, p, multi_class="ovr", average="macro")
+
+    rng = np.random.default_rng(3)
+    groups = [np.flatnonzero(TRUTH == grade) for grade in (4, 3, 2, 1, 0)]
+    values = []
+    for _ in range(200):
+        s = np.concatenate([rng.choice(group, len(group)) for group in groups])
+        values.append(metric(TRUTH[s], a[s]) - metric(TRUTH[s], b[s]))
+    expected = (
+        metric(TRUTH, a) - metric(TRUTH, b),
+        *np.percentile(values, [(1 - 0.9) / 2 * 100, 100 - (1 - 0.9) / 2 * 100]),
+    )
+    result = grade_bootstrap_ci(TRUTH, a, b, metric=metric, n_boot=200, level=0.9, seed=3)
+    assert tuple(result) == tuple(float(v) for v in expected)  # exactly, not approximately
+    assert len(set(values)) > 1 and 0 < result.low < result.high
+
+
 def test_grade_bootstrap_ci_bad_input() -> None:
     guess = TRUTH.copy()
     with pytest.raises(ValueError, match="^metric"):
         grade_bootstrap_ci(TRUTH, guess, metric="kappa")
-    with pytest.raises(ValueError, match="^y_pred must be one or more"):
+    with pytest.raises(TypeError, match="y_pred"):  # a required argument
         grade_bootstrap_ci(TRUTH, metric=accuracy_score)
-    with pytest.raises(ValueError, match=r"^y_pred\[1\]"):
+    with pytest.raises(ValueError, match=r"^y_pred must have one row per case \(200\)"):
+        grade_bootstrap_ci(TRUTH, guess[:-1], metric=accuracy_score)
+    with pytest.raises(ValueError, match=r"^y_pred_b must have one row per case \(200\)"):
         grade_bootstrap_ci(TRUTH, guess, guess[:-1], metric=accuracy_score)
+    with pytest.raises(TypeError):  # two models at most: a metric of several arrays is not what this takes
+        grade_bootstrap_ci(TRUTH, guess, guess, guess, metric=accuracy_score)
     with pytest.raises(ValueError, match="^n_boot"):
         grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, n_boot=10)
     with pytest.raises(ValueError, match="^level"):
         grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, level=1.0)
     with pytest.raises(ValueError, match="^seed"):
         grade_bootstrap_ci(TRUTH, guess, metric=accuracy_score, seed=-1)
-    with pytest.raises(ValueError, match=r"^y_pred\[0\] must be finite"):
+    with pytest.raises(ValueError, match=r"^y_pred must hold finite values"):
         grade_bootstrap_ci(TRUTH, np.where(guess == 0, np.nan, guess), metric=accuracy_score)
+    with pytest.raises(ValueError, match=r"^y_pred_b must hold finite values"):
+        grade_bootstrap_ci(TRUTH, guess, np.where(guess == 0, np.nan, guess), metric=accuracy_score)
+    with pytest.raises(ValueError, match=r"^y_pred_b must hold numbers"):
+        grade_bootstrap_ci(TRUTH, guess, guess.astype(str), metric=accuracy_score)
     ids = np.arange(len(TRUTH))  # undefined on the resamples that draw case 0, about two in three
     with pytest.raises(ValueError, match="undefined on 6[0-9] of 100 resamples"):  # not dropped silently
         grade_bootstrap_ci(TRUTH, ids, metric=lambda y, drawn: np.nan if 0 in drawn else 1.0, n_boot=100)

@@ -7,12 +7,11 @@ import pytest
 from helpers import scored_labels
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import precision_score, recall_score, roc_auc_score
+from sklearn.metrics import adjusted_rand_score, precision_score, recall_score, roc_auc_score
 
 from medlearn.metrics import (
     bootstrap_ci,
     clinical_metrics,
-    paired_bootstrap_ci,
     threshold_for_sensitivity,
     threshold_for_specificity,
 )
@@ -162,10 +161,10 @@ def test_the_bootstraps_fast_auc_is_scikit_learns_with_ties() -> None:
     assert bootstrap_ci(y, p, n_boot=200) == pytest.approx(by_sklearn, abs=1e-12)
 
 
-def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
+def test_bootstrap_ci_paired_matches_a_loop_by_hand_and_is_zero_for_one_model() -> None:
     y, p = scored_labels(300, seed=3)
     q = p + np.random.default_rng(4).normal(0, 0.3, len(p))
-    difference, low, high = paired_bootstrap_ci(y, p, q, n_boot=300, seed=5)
+    difference, low, high = bootstrap_ci(y, p, q, n_boot=300, seed=5)
     assert difference == pytest.approx(roc_auc_score(y, p) - roc_auc_score(y, q))
     rng = np.random.default_rng(5)  # the same draws, written out
     positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
@@ -175,18 +174,73 @@ def test_paired_bootstrap_ci_matches_a_loop_by_hand_and_is_zero_for_one_model() 
         values.append(roc_auc_score(y[s], p[s]) - roc_auc_score(y[s], q[s]))
     assert (low, high) == pytest.approx(tuple(np.percentile(values, [2.5, 97.5])))
     assert low < difference < high
-    assert paired_bootstrap_ci(y, p, p, n_boot=100) == (0.0, 0.0, 0.0)
+    assert bootstrap_ci(y, p, p, n_boot=100) == (0.0, 0.0, 0.0)
+    assert bootstrap_ci(y, p, y_score_b=q, n_boot=300, seed=5) == (difference, low, high)  # by keyword alike
     # the paired interval is narrower than the gap between the two separate intervals would suggest
     separate = [bootstrap_ci(y, s, n_boot=300, seed=5) for s in (p, q)]
     assert high - low < (separate[0].high - separate[0].low) + (separate[1].high - separate[1].low)
 
 
-def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
+def _paired_inputs(case: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+    """Labels, two models' scores and the options of one paired call that the loop below writes out."""
+    y, p = scored_labels(157, seed=21)
+    rng = np.random.default_rng(22)
+    q = p + rng.normal(0, 0.4, len(p))
+    runs_a, runs_b = p + rng.normal(0, 0.2, (3, len(p))), p + rng.normal(0, 0.5, (3, len(p)))
+    return {
+        "one run": (y, p, q, {}),
+        "three runs": (y, runs_a, runs_b, {}),
+        "one run as (1, N)": (y, runs_a[:1], runs_b[:1], {}),
+        "tied scores": (y, np.round(p, 1), np.round(q, 1), {}),
+        "another metric, on labels": (y, (p > 0.5).astype(int), (q > 0.5).astype(int), {"metric": recall_score}),
+        "a metric of clusters": (y, (p > 0.4).astype(int), (q > 0.6).astype(int), {"metric": adjusted_rand_score}),
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["one run", "three runs", "one run as (1, N)", "tied scores", "another metric, on labels", "a metric of clusters"],
+)
+@pytest.mark.parametrize(("n_boot", "seed", "level"), [(200, 0, 0.95), (300, 7, 0.9)])
+def test_bootstrap_ci_paired_is_bit_for_bit_a_loop_over_the_same_resamples(
+    case: str, n_boot: int, seed: int, level: float
+) -> None:
+    """Each resample draws the positives, then the negatives, with replacement (numpy's generator, seeded), and
+    scores every run of both models on those cases; the value is the mean over runs of the difference, the
+    interval the percentiles of the resamples' values. The default AUC is computed on the resamples by its fast
+    twin (tested against scikit-learn above) and on all cases by ``roc_auc_score``."""
+    from medlearn.metrics import _rank_auc
+
+    y, a, b, options = _paired_inputs(case)
+    metric = options.get("metric", roc_auc_score)
+    on_resamples = _rank_auc if metric is roc_auc_score else metric
+    runs_a, runs_b = np.atleast_2d(a).astype(float), np.atleast_2d(b).astype(float)
+
+    def mean_difference(score, s: np.ndarray) -> float:
+        return float(np.mean([score(y[s], x[s]) - score(y[s], z[s]) for x, z in zip(runs_a, runs_b)]))
+
+    rng = np.random.default_rng(seed)
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    values = [
+        mean_difference(
+            on_resamples,
+            np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))]),
+        )
+        for _ in range(n_boot)
+    ]
+    tail = (1 - level) / 2 * 100
+    expected = (mean_difference(metric, np.arange(len(y))), *np.percentile(values, [tail, 100 - tail]))
+    result = bootstrap_ci(y, a, b, n_boot=n_boot, seed=seed, level=level, **options)
+    assert tuple(result) == tuple(float(v) for v in expected)  # exactly, not approximately
+    assert len(set(values)) > 1 and result.low < result.high  # the resamples differ: the loop could disagree
+
+
+def test_bootstrap_ci_paired_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:
     y, p = scored_labels(200, seed=11)
     rng = np.random.default_rng(12)
     a = p + rng.normal(0, 0.2, (3, len(p)))  # three runs (seeds) of each model
     b = p + rng.normal(0, 0.5, (3, len(p)))
-    difference, low, high = paired_bootstrap_ci(y, a, b, n_boot=200, seed=1)
+    difference, low, high = bootstrap_ci(y, a, b, n_boot=200, seed=1)
     by_run = [roc_auc_score(y, x) - roc_auc_score(y, z) for x, z in zip(a, b)]
     assert difference == pytest.approx(np.mean(by_run))
     draws = np.random.default_rng(1)  # the same resamples, written out
@@ -197,7 +251,7 @@ def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same
         values.append(np.mean([roc_auc_score(y[s], x[s]) - roc_auc_score(y[s], z[s]) for x, z in zip(a, b)]))
     assert (low, high) == pytest.approx(tuple(np.percentile(values, [2.5, 97.5])))
     # one run as a (1, N) array is the 1-D call
-    assert paired_bootstrap_ci(y, a[:1], b[:1], n_boot=100) == paired_bootstrap_ci(y, a[0], b[0], n_boot=100)
+    assert bootstrap_ci(y, a[:1], b[:1], n_boot=100) == bootstrap_ci(y, a[0], b[0], n_boot=100)
 
 
 @pytest.mark.parametrize(
@@ -210,13 +264,14 @@ def test_paired_bootstrap_ci_over_runs_averages_each_runs_difference_on_the_same
         ({"y_score": np.zeros((2, 39)), "y_score_b": np.zeros((2, 39))}, r"y_score\[0\] must be 40 numbers"),
         ({"y_score": np.zeros((0, 40))}, "y_score must not be empty"),
         ({"y_score": np.zeros((1, 2, 40))}, "y_score"),
+        ({"y_score": np.zeros((2, 40)), "y_score_b": None}, "y_score must be a 1-D array"),  # runs need a pair
     ],
 )
-def test_paired_bootstrap_ci_bad_input(options: dict, word: str) -> None:
+def test_bootstrap_ci_paired_bad_input(options: dict, word: str) -> None:
     y, p = scored_labels(40, seed=6)
     arguments = {"y_true": y, "y_score": p, "y_score_b": p, **options}
     with pytest.raises(ValueError, match=word):
-        paired_bootstrap_ci(**arguments)
+        bootstrap_ci(**arguments)
 
 
 def test_bootstrap_ci_of_sensitivity_from_predicted_labels() -> None:

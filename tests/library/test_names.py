@@ -28,6 +28,7 @@ SYNONYMS = {
     "score_a": "y_score",
     "score_b": "y_score_b",
     "risk_b": "y_score_b",
+    "pred_b": "y_pred_b",
     "features": "X",
 }
 
@@ -110,9 +111,13 @@ def test_argument_order(first: str, then: tuple[str, ...]) -> None:
 
 
 def test_a_second_models_scores_are_y_score_b() -> None:
+    """And a second model's predictions ``y_pred_b``: no ``score_a``, ``risk_2`` or ``y_preds_b``."""
     wrong = [
         f"{module}.{name}{signature}"
         for module, name, signature in FUNCTIONS
-        if any(re.fullmatch(r"(y_)?(score|risk)s?_[a-z]", p) and p != "y_score_b" for p in signature.parameters)
+        if any(
+            re.fullmatch(r"(y_)?(score|risk|pred)s?_[a-z0-9]", p) and p not in ("y_score_b", "y_pred_b")
+            for p in signature.parameters
+        )
     ]
     assert wrong == []

@@ -1,5 +1,6 @@
-"""The one bootstrap behind medlearn's four intervals: one return type, one order of arguments, one policy for a
-resample on which the metric is undefined, and the draws each public interval made before it shared the core."""
+"""The one bootstrap behind medlearn's three intervals: one return type, one order of arguments, one way to ask
+for a paired difference, one policy for a resample on which the metric is undefined, and the draws each public
+interval made before it shared the core."""
 
 from __future__ import annotations
 
@@ -12,32 +13,43 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 
 from medlearn._resample import MAX_UNDEFINED, Interval, bootstrap, resamples
 from medlearn.grading import grade_bootstrap_ci
-from medlearn.metrics import bootstrap_ci, paired_bootstrap_ci
+from medlearn.metrics import bootstrap_ci
 from medlearn.survival import concordance_index, survival_bootstrap_ci
 
-INTERVALS = [bootstrap_ci, paired_bootstrap_ci, grade_bootstrap_ci, survival_bootstrap_ci]
+INTERVALS = [bootstrap_ci, grade_bootstrap_ci, survival_bootstrap_ci]
 
 
 def _calls() -> dict:
+    """Each interval, alone and paired, on data where the two models differ."""
     y, p = scored_labels(200, seed=3)
     rng = np.random.default_rng(0)
     time = rng.exponential(1.0, 200)
     q, risk = p + rng.normal(0, 0.3, 200), -time + rng.normal(0, 1.0, 200)
+    event = np.ones(200, bool)
     return {
-        bootstrap_ci: lambda **o: bootstrap_ci(y, p, **o),
-        paired_bootstrap_ci: lambda **o: paired_bootstrap_ci(y, p, q, **o),
-        grade_bootstrap_ci: lambda **o: grade_bootstrap_ci(y, (p > 0.5).astype(int), **{"metric": accuracy_score, **o}),
-        survival_bootstrap_ci: lambda **o: survival_bootstrap_ci(np.ones(200, bool), time, risk, **o),
+        "bootstrap_ci": lambda **o: bootstrap_ci(y, p, **o),
+        "bootstrap_ci, paired": lambda **o: bootstrap_ci(y, p, q, **o),
+        "grade_bootstrap_ci": lambda **o: grade_bootstrap_ci(
+            y, (p > 0.5).astype(int), **{"metric": accuracy_score, **o}
+        ),
+        "grade_bootstrap_ci, paired": lambda **o: grade_bootstrap_ci(
+            y, (p > 0.5).astype(int), (q > 0.5).astype(int), **{"metric": accuracy_score, **o}
+        ),
+        "survival_bootstrap_ci": lambda **o: survival_bootstrap_ci(event, time, risk, **o),
+        "survival_bootstrap_ci, paired": lambda **o: survival_bootstrap_ci(event, time, risk, -time, **o),
     }
 
 
-@pytest.mark.parametrize("interval", INTERVALS, ids=lambda f: f.__name__)
-def test_every_interval_returns_value_low_high_and_is_seeded(interval) -> None:
-    call = _calls()[interval]
-    result = call(n_boot=200)
+CALLS = list(_calls())
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_every_interval_returns_value_low_high_and_is_seeded(call: str) -> None:
+    interval = _calls()[call]
+    result = interval(n_boot=200)
     assert isinstance(result, Interval) and result.low <= result.value <= result.high
-    assert call(n_boot=200) == result
-    assert call(n_boot=200, seed=1) != result
+    assert interval(n_boot=200) == result
+    assert interval(n_boot=200, seed=1) != result
 
 
 @pytest.mark.parametrize("interval", INTERVALS, ids=lambda f: f.__name__)
@@ -49,6 +61,41 @@ def test_every_interval_takes_its_options_by_keyword_with_the_same_defaults(inte
 
 
 @pytest.mark.parametrize("interval", INTERVALS, ids=lambda f: f.__name__)
+def test_every_interval_asks_for_a_paired_difference_one_way(interval) -> None:
+    """The argument after the scores is a second model's, named as they are with ``_b``, optional, and taken by
+    position or keyword: ``interval(..., y_score, y_score_b)`` is the paired difference, ``interval(..., y_score)``
+    the metric alone. Nothing else in the signature takes scores (no ``*y_pred``)."""
+    parameters = list(inspect.signature(interval).parameters.values())
+    positional = [p for p in parameters if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    scores, second = positional[-2:]
+    assert second.name == f"{scores.name}_b" and second.default is None and scores.default is inspect.Parameter.empty
+    assert all(p.kind is not inspect.Parameter.VAR_POSITIONAL for p in parameters)
+    assert [p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY] == [
+        "metric",
+        "n_boot",
+        "level",
+        "seed",
+    ]
+
+
+@pytest.mark.parametrize("interval", INTERVALS, ids=lambda f: f.__name__)
+def test_every_paired_interval_is_the_difference_and_zero_for_a_model_against_itself(interval) -> None:
+    y, p = scored_labels(200, seed=3)
+    rng = np.random.default_rng(0)
+    time = rng.exponential(1.0, 200)
+    q = p + rng.normal(0, 0.3, 200)
+    truth, a, b, metric = {
+        bootstrap_ci: ((y,), p, q, roc_auc_score),
+        grade_bootstrap_ci: ((y,), (p > 0.5).astype(int), (q > 0.5).astype(int), accuracy_score),
+        survival_bootstrap_ci: ((np.ones(200, bool), time), -time + rng.normal(0, 1.0, 200), -time, concordance_index),
+    }[interval]
+    paired = interval(*truth, a, b, metric=metric, n_boot=100)
+    alone = [interval(*truth, scores, metric=metric, n_boot=100).value for scores in (a, b)]
+    assert paired.value != 0 and paired.value == pytest.approx(alone[0] - alone[1])
+    assert interval(*truth, a, a, metric=metric, n_boot=100) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("call", CALLS)
 @pytest.mark.parametrize(
     ("options", "words"),
     [
@@ -58,9 +105,9 @@ def test_every_interval_takes_its_options_by_keyword_with_the_same_defaults(inte
         ({"metric": "auc"}, "metric must be a function"),
     ],
 )
-def test_every_interval_refuses_the_same_bad_options(interval, options: dict, words: str) -> None:
+def test_every_interval_refuses_the_same_bad_options(call: str, options: dict, words: str) -> None:
     with pytest.raises(ValueError, match=words):
-        _calls()[interval](**options)
+        _calls()[call](**options)
 
 
 def test_an_undefined_resample_is_left_out_up_to_the_limit_and_refused_beyond_it() -> None:
