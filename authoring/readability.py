@@ -2,7 +2,7 @@
 """How long a chapter's sentences are: the measure of the plain-English rule, with its sentence splitter.
 
     python -m authoring.readability                 # every chapter: mean words, share over 30, longest
-    python -m authoring.readability notebooks/05_how_networks_learn.ipynb --longest 10
+    python -m authoring.readability notebooks/<stem>.ipynb --longest 10   # one chapter, with its 10 longest
 
 What is measured: the prose of a chapter's markdown cells, without the quiz section that the build writes from
 the quiz file (the quizzes are measured as quizzes). Code blocks, display maths (``$$...$$``), tables, headings,
