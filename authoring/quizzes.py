@@ -30,9 +30,9 @@ from medlearn.quiz import LETTERS, Question, load_quiz
 HEADING = "## Quiz"
 START, END = "<!-- quiz:start -->", "<!-- quiz:end -->"
 INTRO = (
-    "Test yourself on the ideas of this chapter. Answer each question before you open its answer; or answer "
-    "them with the buttons in the cell below, which check each answer, give a hint aimed at the usual "
-    "mistake, name the section to reread, and keep your score."
+    "Test yourself on the ideas of this chapter. Answer each question before you open its answer. You can also "
+    "answer with the buttons in the cell below. They check each answer and give a hint aimed at the usual "
+    "mistake. They also name the section to read again, and they keep your score."
 )
 
 
@@ -98,7 +98,7 @@ def update(path: Path, check: bool = False, folder: Path | None = None) -> bool:
         kept = [old if old.source == new.source else _same_id(new, old) for old, new in zip(cells[1:], wanted[1:])]
         notebook.cells[start + 1 :] = kept + wanted[1 + len(kept) :]
         if INTRO not in notebook.cells[start].source:
-            notebook.cells[start] = wanted[0]
+            notebook.cells[start] = _same_id(wanted[0], notebook.cells[start])
         nbformat.write(notebook, path)
     return True
 
