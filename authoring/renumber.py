@@ -173,6 +173,8 @@ def _entry(chapter: chapter_list.Chapter) -> dict[str, object]:
         entry["trains"] = list(chapter.trains)
     if chapter.perturbation != "onednn":
         entry["perturbation"] = chapter.perturbation
+    if chapter.languages:
+        entry["languages"] = list(chapter.languages)
     return entry
 
 
