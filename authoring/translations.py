@@ -256,7 +256,7 @@ def page_units(page: str, repo: Path, context: Callable[[str, str], str] | None 
     units, heading = [], ""
     for block, unit in split(text):
         if block.startswith("#"):
-            heading = block.lstrip("#").strip()
+            heading = block.split("\n", 1)[0].lstrip("#").strip()
         if unit and translatable(block):
             units.append(Unit(block, context(page, heading) if context else page, page))
     return units
@@ -629,6 +629,10 @@ def stale_editions(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
 # --- the drift gate --------------------------------------------------------------------------------------------------
 
 
+def _units(items: list[object]) -> str:
+    return f"{len(items)} unit{'' if len(items) == 1 else 's'}"
+
+
 def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     """What the gate fails on, each with the command that shows or fixes it: a catalog that is not current with its
     English (a unit it lacks, or one the English no longer has), and, for the chapters with an edition (and the
@@ -645,13 +649,13 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
             continue
         if found.new or found.stale:
             problems.append(
-                f"{path}: not current with its English ({len(found.new)} units new, {len(found.stale)} gone): run "
+                f"{path}: not current with its English ({_units(found.new)} new, {_units(found.stale)} gone): run "
                 f"{UPDATE} {domain}"
             )
         if domain in complete and found.missing:
             listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in found.missing)
             problems.append(
-                f"{path}: {len(found.missing)} units without a current translation (new, changed or fuzzy; "
+                f"{path}: {_units(found.missing)} without a current translation (new, changed or fuzzy; "
                 f"list them with {STATUS} {domain} --list):{listed}"
             )
     return problems

@@ -59,6 +59,16 @@ def test_the_build_s_own_lines_are_not_units() -> None:
     assert not [u for u in units if "<!-- quiz:start -->" in u or u == "## Quiz"]
 
 
+def test_the_shared_domains_hold_the_glossary_and_the_front_pages() -> None:
+    glossary = translations.domain_units("glossary", REPO)
+    front = translations.domain_units("front", REPO)
+    assert all("\n" not in u.context for u in glossary + front)
+    assert any(u.context == "glossary:Accuracy" and u.text.startswith("### Accuracy\nThe share") for u in glossary)
+    assert not [u for u in glossary + front if "<!--" in u.text or "| chapter | what you learn" in u.text]
+    titles = {u.context: u.text for u in front}
+    assert titles["chapter:convolution/title"] == chapters.by_name("convolution").title
+
+
 # --- the gate on the repository --------------------------------------------------------------------------------------
 
 
@@ -128,9 +138,9 @@ def test_a_translated_edition_passes_and_one_changed_sentence_fails_the_gate(edi
     problems = translations.drift(edition)
     assert len(problems) == 2, problems
     stale, missing = problems
-    assert "not current with its English (1 units new, 1 gone)" in stale
+    assert "not current with its English (1 unit new, 1 unit gone)" in stale
     assert f"python -m authoring translations update {CHAPTER}" in stale
-    assert "1 units without a current translation" in missing
+    assert "1 unit without a current translation" in missing
     assert f"[new] {cell}: The pixels are a NumPy array." in missing
     assert f"python -m authoring translations status {CHAPTER} --list" in missing
     assert [p.split(":")[0] for p in translations.stale_editions(edition)] == [f"notebooks/zh_CN/{chapter.stem}.ipynb"]
