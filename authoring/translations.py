@@ -70,6 +70,8 @@ TERMS = FOLDER / LOCALE / "terms.csv"
 UPDATE = "python -m authoring translations update"
 STATUS = "python -m authoring translations status"
 EXERCISE = "exercise:"
+#: How many units the gate's message lists (``status NAME --list`` lists them all).
+SHOWN = 20
 PROJECT = "medlearn"
 TEAM = "medlearn 中文版 <https://github.com/medlearn/medlearn/issues>"
 
@@ -223,6 +225,7 @@ def quiz_units(chapters: list[chapter_list.Chapter], repo: Path) -> list[Unit]:
     from authoring.quizzes import HEADING, INTRO, has_quiz
     from medlearn.quiz import load_quiz
 
+    # A question's section is not a unit: its link shows the chapter's own translation of that heading.
     units = [Unit(HEADING, "quiz:heading", "authoring/quizzes.py"), Unit(INTRO, "quiz:intro", "authoring/quizzes.py")]
     units.append(Unit("Answer", "quiz:answer", "medlearn/quiz.py"))
     folder = repo / "medlearn" / "quizzes"
@@ -235,7 +238,6 @@ def quiz_units(chapters: list[chapter_list.Chapter], repo: Path) -> list[Unit]:
             texts = [("prompt", question.prompt), ("explanation", question.explanation)]
             texts += [(f"choice/{i}", choice) for i, choice in enumerate(question.choices)]
             texts += [(f"hint/{key}", hint) for key, hint in _hints(question)]
-            texts.append(("section", question.section))
             units += [Unit(text, f"{key}/{field}", where) for field, text in texts]
     return units
 
@@ -517,9 +519,15 @@ def _generated(block: str, translate: Callable[[str, str, str], str | None], edi
     return block
 
 
-def quiz_markdown(chapter: chapter_list.Chapter, translate: Callable[[str, str, str], str | None], repo: Path) -> str:
-    """The quiz cell of a chapter's edition: :meth:`medlearn.quiz.Quiz.markdown` with every text translated (the
-    links keep the English sections' anchors, which the edition's headings keep)."""
+def quiz_markdown(
+    chapter: chapter_list.Chapter,
+    translate: Callable[[str, str, str], str | None],
+    repo: Path,
+    sections: dict[str, str] | None = None,
+) -> str:
+    """The quiz cell of a chapter's edition: :meth:`medlearn.quiz.Quiz.markdown` with every text translated, each
+    question's section named as the edition's heading names it (``sections``: English heading to translated) and
+    linked by the English anchor, which the edition's headings keep."""
     from authoring.quizzes import END, START
     from medlearn.quiz import LETTERS, load_quiz, section_anchor
 
@@ -536,7 +544,7 @@ def quiz_markdown(chapter: chapter_list.Chapter, translate: Callable[[str, str, 
             right = f"({LETTERS[int(q.answer)]}) {choices[int(q.answer)]}"
         else:
             right = f"{q.answer:g}" + (f" (± {q.tolerance:g})" if q.tolerance else "")
-        link = f"[§ {t(q.section, f'{key}/section')}](#{section_anchor(q.section)})"
+        link = f"[§ {(sections or {}).get(q.section, q.section)}](#{section_anchor(q.section)})"
         summary = t("Answer", "quiz:answer")
         explanation = t(q.explanation, f"{key}/explanation")
         lines += ["", f"<details><summary>{summary}</summary>\n\n{right}. {explanation} {link}\n\n</details>"]
@@ -554,11 +562,12 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
     editions = {p for c in edition_chapters(repo, locale) for p in (c.notebook, c.exercise)}
     prefix = EXERCISE if english == chapter.exercise else ""
     notebook = nbformat.read(repo / english, as_version=4)
+    sections: dict[str, str] = {}  # each "## " heading's English and translation, for the quiz's links
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
             continue
         if _is_quiz_cell(cell.source):
-            cell.source = quiz_markdown(chapter, translate, repo)
+            cell.source = quiz_markdown(chapter, translate, repo, sections)
             continue
         quiz_heading = _is_quiz_heading(cell.source)
         pieces = []
@@ -568,7 +577,10 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
             elif unit and quiz_heading and text in (HEADING, INTRO):
                 text = translate("quizzes", text, "quiz:heading" if text == HEADING else "quiz:intro") or text
             elif unit and translatable(text):
+                english_text = text
                 text = _relink(translate(chapter.name, text, prefix + cell.id) or text, english, target, editions)
+                if english_text.startswith("## ") and "\n" not in english_text:
+                    sections[english_text[3:]] = text.removeprefix("## ")
             pieces.append(text)
         cell.source = "".join(pieces)
     notebook.metadata["medlearn"] = {**notebook.metadata.get("medlearn", {}), "language": locale, "english": english}
@@ -653,7 +665,9 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
                 f"{UPDATE} {domain}"
             )
         if domain in complete and found.missing:
-            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in found.missing)
+            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in found.missing[:SHOWN])
+            if len(found.missing) > SHOWN:
+                listed += f"\n    ... and {len(found.missing) - SHOWN} more"
             problems.append(
                 f"{path}: {_units(found.missing)} without a current translation (new, changed or fuzzy; "
                 f"list them with {STATUS} {domain} --list):{listed}"

@@ -196,6 +196,7 @@ def test_a_generated_notebook_has_the_english_code_outputs_and_ids(edition: Path
     assert f"](../../exercises/zh_CN/{chapter.stem}.ipynb)" in title  # a link to the exercise, to its edition
     quiz = next(c.source for c in made.cells if "<!-- quiz:start -->" in c.source)
     assert MARK in quiz and "<details><summary>" + MARK + "Answer</summary>" in quiz
+    assert f"[§ {MARK}## 2 · Hounsfield units](#2--hounsfield-units)" in quiz  # the heading as the edition names it
 
 
 def test_the_check_names_a_stale_edition_and_the_build_makes_it_current(edition: Path) -> None:
