@@ -264,3 +264,21 @@ def test_a_translation_without_the_standard_term_is_found() -> None:
     catalog.add("Report the sensitivity.", "报告灵敏度。", context="b")
     base = [translations.Term("sensitivity", "灵敏度", "GB/T", "", True)]
     assert translations.term_problems(catalog, base) == ["a: 'sensitivity' is not translated '灵敏度'"]
+
+
+def test_a_moved_chapter_keeps_its_catalog_and_edition_current(edition: Path) -> None:
+    """``chapters move`` renders the numbers in the catalogs as in the notebooks, so no unit turns fuzzy; the build
+    writes the edition under its new number and deletes the old one."""
+    from authoring import renumber
+
+    renumber.move(CHAPTER, 2, edition)
+    assert sorted(translations.build_editions(edition)) == [
+        "exercises/zh_CN/00_medical_images.ipynb",
+        "exercises/zh_CN/02_medical_images.ipynb",
+        "notebooks/zh_CN/00_medical_images.ipynb",
+        "notebooks/zh_CN/02_medical_images.ipynb",
+    ]
+    assert translations.drift(edition) == []
+    assert translations.stale_editions(edition) == []
+    made = nbformat.read(edition / "notebooks" / "zh_CN" / "02_medical_images.ipynb", as_version=4)
+    assert made.cells[0].source.startswith(MARK + "# 02 · ")
