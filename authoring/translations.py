@@ -62,11 +62,8 @@ FOLDER = Path("locale")
 TEMPLATES = FOLDER / "templates"
 #: The domains that are not a chapter's, in the order ``update`` and ``status`` take them.
 SHARED = ("quizzes", "generated", "glossary", "front")
-#: Shared domains made only when asked for by name (the others exist as soon as a chapter has an edition).
-ON_REQUEST = ("glossary", "front")
 FRONT_PAGES = ("README.md", "START_HERE.md")
 GLOSSARY = "docs/glossary.md"
-TERMS = FOLDER / LOCALE / "terms.csv"
 UPDATE = "python -m authoring translations update"
 STATUS = "python -m authoring translations status"
 EXERCISE = "exercise:"
@@ -653,12 +650,18 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     complete = {c.name for c in edition_chapters(repo, locale)}
     if complete:
         complete |= {"quizzes", "generated"}
+    known = {c.name for c in chapter_list.load(repo=repo)} | set(SHARED)
     for domain in catalog_domains(repo, locale):
         path = catalog_path(domain, repo, locale).relative_to(repo)
-        found = status(domain, repo, locale)
+        if domain not in known:
+            problems.append(
+                f"{path}: no chapter or shared domain has this name (rename it to its chapter's, or delete it)"
+            )
+            continue
         if not catalog_path(domain, repo, locale).exists():
             problems.append(f"{path}: missing (run {UPDATE} {domain})")
             continue
+        found = status(domain, repo, locale)
         if found.new or found.stale:
             problems.append(
                 f"{path}: not current with its English ({_units(found.new)} new, {_units(found.stale)} gone): run "

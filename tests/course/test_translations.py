@@ -282,3 +282,12 @@ def test_a_moved_chapter_keeps_its_catalog_and_edition_current(edition: Path) ->
     assert translations.stale_editions(edition) == []
     made = nbformat.read(edition / "notebooks" / "zh_CN" / "02_medical_images.ipynb", as_version=4)
     assert made.cells[0].source.startswith(MARK + "# 02 · ")
+
+
+def test_a_catalog_of_no_chapter_is_named(course_copy: Path) -> None:
+    stray = translations.catalog_path("no_such_chapter", course_copy)
+    stray.write_bytes(translations.catalog_path(CHAPTER, course_copy).read_bytes())
+    assert translations.drift(course_copy) == [
+        "locale/zh_CN/LC_MESSAGES/no_such_chapter.po: no chapter or shared domain has this name (rename it to its "
+        "chapter's, or delete it)"
+    ]
