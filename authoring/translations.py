@@ -749,6 +749,9 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not domains:
+        print(f"no catalogs yet: start one with {UPDATE} NAME (a chapter's name, or one of {', '.join(SHARED)})")
+        return 0
     if args.action == "update":
         for domain in domains:
             changed = update(domain, repo)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -231,6 +233,15 @@ def test_babel_reads_back_what_the_tools_write(edition: Path) -> None:
     assert {(m.id, m.context) for m in template if m.id} == {(m.id, m.context) for m in catalog if m.id}
     assert translations.update(CHAPTER, edition) is False
     assert path.read_bytes() == data
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_gnu_msgfmt_accepts_the_catalogs(edition: Path) -> None:
+    """GNU gettext, which Poedit compiles with, checks the header, the entries and the fuzzy translations."""
+    folder = edition / "locale" / "zh_CN" / "LC_MESSAGES"
+    for path in [*sorted(folder.glob("*.po")), *sorted((edition / "locale" / "templates").glob("*.pot"))]:
+        done = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, f"{path.name}: {done.stderr}"
 
 
 # --- terms -----------------------------------------------------------------------------------------------------------
