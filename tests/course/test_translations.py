@@ -302,3 +302,18 @@ def test_a_catalog_of_no_chapter_is_named(course_copy: Path) -> None:
         "locale/zh_CN/LC_MESSAGES/no_such_chapter.po: no chapter or shared domain has this name (rename it to its "
         "chapter's, or delete it)"
     ]
+
+
+def test_the_check_names_a_catalog_behind_its_english_with_its_command(course_copy: Path) -> None:
+    """A chapter without an edition may keep a partial catalog, but a current one: a changed paragraph fails."""
+    from authoring import __main__ as authoring_main
+
+    chapter = chapters.by_name(CHAPTER, course_copy / "authoring" / "chapters.json")
+    edit_sentence(course_copy, chapter.notebook, "The pixel data is a NumPy array.", "The pixels are a NumPy array.")
+    assert authoring_main._catalogs_check(course_copy) == [
+        "locale/zh_CN/LC_MESSAGES/medical_images.po: not current with its English (1 unit new, 1 unit gone): run "
+        "python -m authoring translations update medical_images"
+    ]
+    assert "translation catalogs" in [step.name for step in authoring_main.STEPS]
+    translations.main(["update", CHAPTER], repo=course_copy)
+    assert translations.drift(course_copy) == []  # no edition declared: a fuzzy unit is allowed
