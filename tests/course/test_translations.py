@@ -317,3 +317,14 @@ def test_the_check_names_a_catalog_behind_its_english_with_its_command(course_co
     assert "translation catalogs" in [step.name for step in authoring_main.STEPS]
     translations.main(["update", CHAPTER], repo=course_copy)
     assert translations.drift(course_copy) == []  # no edition declared: a fuzzy unit is allowed
+
+
+def test_a_chapter_declares_only_known_editions(tmp_path: Path) -> None:
+    entry = {"name": "c", "title": "C", "summary": "s", "topics": "t"}
+    path = tmp_path / "chapters.json"
+    path.write_text(json.dumps({"chapters": [entry | {"languages": ["zh_CN"]}]}), encoding="utf-8")
+    assert chapters.read(path)[0].languages == ("zh_CN",)
+    for wrong in (["fr"], ["zh_CN", "zh_CN"]):
+        path.write_text(json.dumps({"chapters": [entry | {"languages": wrong}]}), encoding="utf-8")
+        with pytest.raises(ValueError, match="c's languages must be some of"):
+            chapters.read(path)
