@@ -33,5 +33,10 @@ class UnixSocketKernelManager(KernelManager):
         super().__init__(**kwargs)
 
 
+#: The Chinese editions (``notebooks/zh_CN/``, ``exercises/zh_CN/``) hold the English notebooks' code and stored outputs
+#: unchanged (``tests/course/test_translations.py`` checks it), so nbval runs the English ones only.
+collect_ignore_glob = ["notebooks/zh_CN/*", "exercises/zh_CN/*"]
+
+
 if os.name == "posix":  # Windows has no ipc transport in ZeroMQ; its kernels keep TCP
     nbval.kernel.KernelManager = UnixSocketKernelManager

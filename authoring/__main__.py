@@ -8,6 +8,8 @@
     python -m authoring chapters add NAME --at 3 --title T --summary S --topics T   # then: build, check
     python -m authoring chapters move NAME --to 7                                 # then: build, check
     python -m authoring chapters remove NAME                                      # then: build, check
+    python -m authoring translations update [NAME]          # the English units into the zh_CN catalogs
+    python -m authoring translations status [NAME] --list   # per catalog: translated, fuzzy, untranslated; which
 
 ``build`` runs the steps of :data:`STEPS` in order; ``check`` runs the same steps without writing and names, for
 each stale file or broken rule, the file and the command that fixes it. ``check`` executes no notebook and takes
@@ -189,6 +191,26 @@ def _rules_check(repo: Path) -> list[str]:
     return found
 
 
+def _catalogs_check(repo: Path) -> list[str]:
+    """A catalog that lacks a unit of its English, or a chapter with a Chinese edition whose units are not all
+    translated (:func:`authoring.translations.drift`, each with the command that lists or fixes it)."""
+    from authoring import translations
+
+    return translations.drift(repo)
+
+
+def _editions_build(repo: Path) -> None:
+    from authoring import translations
+
+    translations.build_editions(repo)
+
+
+def _editions_check(repo: Path) -> list[str]:
+    from authoring import translations
+
+    return translations.stale_editions(repo)
+
+
 def _nothing(repo: Path) -> None:
     """A step that only checks: a human fixes what it finds."""
 
@@ -203,6 +225,9 @@ STEPS = (
     Step("library reference", _reference_build, _reference_check, "python -m authoring.reference"),
     Step("budget table", _budgets_build, _budgets_check, "python -m authoring.budgets"),
     Step("colab cells", _colab_build, _colab_check, "python -m authoring.release (after a change to the library)"),
+    # After every step that writes an English notebook: the editions are made from them.
+    Step("translation catalogs", _nothing, _catalogs_check, "python -m authoring translations update NAME, translate"),
+    Step("chinese notebooks", _editions_build, _editions_check, "python -m authoring build"),
     Step("new-chapter checklist", _contributing_build, _contributing_check, "python -m authoring.contributing"),
     Step("course rules", _nothing, _rules_check, "edit the file named (no generator writes it)"),
 )
@@ -278,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     move.add_argument("name")
     move.add_argument("--to", type=int, required=True, help="its new place (number)")
     changes.add_parser("remove", help="delete a chapter and its own files").add_argument("name")
+    commands.add_parser("translations", help="update the catalogs or show what is left to translate", add_help=False)
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["translations"]:
+        from authoring import translations
+
+        return translations.main(argv[1:])
     args = parser.parse_args(argv)
     if args.command == "build":
         return build(args.name)

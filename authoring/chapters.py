@@ -40,12 +40,16 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 #: What a chapter's ``trains`` may name, and the perturbations CI's second pass knows.
 TRAINING_NOTEBOOKS = ("chapter", "solution")
 PERTURBATIONS = ("onednn", "threads")
+#: The editions a chapter may declare besides English (``"languages": ["zh_CN"]``): its notebooks in that language are
+#: generated from the English ones and the chapter's catalog (:mod:`authoring.translations`).
+LANGUAGES = ("zh_CN",)
 
 
 @dataclass(frozen=True)
 class Chapter:
     """One chapter: its number (its place in the list), stable name, short title, one line for learners, topics for
-    instructors, which of its notebooks train a network, and how CI perturbs their summation order."""
+    instructors, which of its notebooks train a network, how CI perturbs their summation order, and the editions
+    it has in other languages (generated from its translation catalog)."""
 
     number: str
     name: str
@@ -54,6 +58,7 @@ class Chapter:
     topics: str
     trains: tuple[str, ...] = ()
     perturbation: str = "onednn"
+    languages: tuple[str, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -92,6 +97,7 @@ def read(path: Path = LIST) -> list[Chapter]:
     for index, entry in enumerate(entries):
         entry = dict(entry)
         entry["trains"] = tuple(entry.get("trains", ()))
+        entry["languages"] = tuple(entry.get("languages", ()))
         try:
             chapter = Chapter(f"{index:02d}", **entry)
         except TypeError as error:
@@ -100,6 +106,8 @@ def read(path: Path = LIST) -> list[Chapter]:
             raise ValueError(f"{path.name}: name must be lower-case letters, digits and _, not {chapter.name!r}")
         if set(chapter.trains) - set(TRAINING_NOTEBOOKS) or chapter.perturbation not in PERTURBATIONS:
             raise ValueError(f"{path.name}: {chapter.name}'s trains or perturbation is not one of the known values")
+        if set(chapter.languages) - set(LANGUAGES) or len(set(chapter.languages)) != len(chapter.languages):
+            raise ValueError(f"{path.name}: {chapter.name}'s languages must be some of {LANGUAGES}, each once")
         listed.append(chapter)
     names = [c.name for c in listed]
     if len(set(names)) != len(names):

@@ -71,6 +71,19 @@ FILES = (
         "only if the chapter writes its own copy of a library function: the copy compared with the library's",
         required=False,
     ),
+    ChapterFile(
+        "locale/zh_CN/LC_MESSAGES/{name}.po",
+        "`python -m authoring translations update NAME`, then translators",
+        "the Chinese translation of the chapter's and its exercise's paragraphs (see *Translations*)",
+        required=False,
+    ),
+    ChapterFile(
+        "notebooks/zh_CN/{stem}.ipynb",
+        "`python -m authoring build`",
+        "the Chinese edition, with `exercises/zh_CN/NN_NAME.ipynb`: only when the chapter's entry declares "
+        '`"languages": ["zh_CN"]`',
+        required=False,
+    ),
 )
 #: What a chapter changes outside its own files, by hand, and what the build rewrites.
 SHARED = (

@@ -51,6 +51,9 @@ TEXT = (
     "handout/README.md",
     "README.md",
     "START_HERE.md",
+    # The translation catalogs hold the English (and its translation) as it is: rendered with it, they stay current.
+    "locale/*/LC_MESSAGES/*.po",
+    "locale/templates/*.pot",
 )
 # A reference in words: "chapter 05", "Chapters 05 and 06", "chapters 05-07", "chapters 05, 06 or 07"; a title
 # "05 · Title" (a level-1 heading, a table row, "Exercises 05 · "), never a section ("§ 10 · ", "## 10 · ").
@@ -173,6 +176,8 @@ def _entry(chapter: chapter_list.Chapter) -> dict[str, object]:
         entry["trains"] = list(chapter.trains)
     if chapter.perturbation != "onednn":
         entry["perturbation"] = chapter.perturbation
+    if chapter.languages:
+        entry["languages"] = list(chapter.languages)
     return entry
 
 
@@ -227,7 +232,8 @@ def remove(name: str, repo: Path = REPO) -> list[str]:
     if chapter is None:
         raise ValueError(f"name must be a chapter of {path.name}, not {name!r}")
     own = {repo / item.path(chapter) for item in FILES} | {repo / p.format(stem=chapter.stem) for p in NUMBERED}
-    own |= {repo / f"medlearn/check/{name}"}
+    own |= {repo / f"medlearn/check/{name}", repo / f"locale/templates/{name}.pot"}
+    own |= {repo / f"exercises/zh_CN/{chapter.stem}.ipynb"}
     link = re.compile(rf"(?<![\w])\d\d_{re.escape(name)}\b")
     linked = [
         p.relative_to(repo).as_posix()

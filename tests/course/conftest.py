@@ -10,7 +10,10 @@ import pytest
 from helpers import REPO
 
 #: What a copy of the course needs for ``python -m authoring build`` and ``check`` (no .git, no .venv, no build).
-COPIED = ("authoring", "notebooks", "exercises", "instructors", "docs", "handout", "benchmarks", "medlearn", "tests")
+COPIED = (
+    *("authoring", "notebooks", "exercises", "instructors", "docs", "handout", "benchmarks", "medlearn", "tests"),
+    "locale",
+)
 COPIED_FILES = ("README.md", "START_HERE.md", "CONTRIBUTING.md", "pyproject.toml")
 
 

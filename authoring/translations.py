@@ -1,0 +1,774 @@
+"""The Chinese edition: English text kept once, its translations in gettext catalogs, Chinese notebooks generated.
+
+    python -m authoring translations update [NAME]          # English units into the catalogs (and templates)
+    python -m authoring translations status [NAME]          # per catalog: translated, fuzzy, untranslated
+    python -m authoring translations status NAME --list     # the units without a current translation
+
+**Catalogs, not copies.** Every learner-facing text lives once, in English, where it lives now. Its translation
+lives in a standard gettext catalog, ``locale/zh_CN/LC_MESSAGES/<domain>.po`` (read and written with Babel, opened
+by Poedit or Weblate), made from a template ``locale/templates/<domain>.pot`` that ``update`` writes. The domains:
+one per chapter, named by its stable name (its notebook and its learner's exercise, whose units' context starts
+with ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own
+words); ``generated`` (the lines the build writes into every chapter: the Colab link and the time lines, as
+templates with their numbers as ``%(name)s``); ``glossary`` (``docs/glossary.md``) and ``front`` (``README.md``,
+``START_HERE.md``), made only when asked by name. The library's own messages (a ``medlearn`` domain) are not
+extracted yet.
+
+**A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
+list, a table, a fenced block, a block quote (a pitfall box), a display formula and a ``<details>`` folded answer
+are each one unit. Its msgid is the English exactly, its msgctxt the cell's id, so a changed sentence invalidates
+one paragraph and two equal paragraphs in two cells stay apart. ``update`` merges with Babel: a new unit arrives
+empty, a changed one fuzzy with its old translation kept (and the old English as ``#| msgid``), a vanished one
+obsolete (``#~``). The build's own lines are not units of a chapter (:func:`generated_kind`): the Colab link, the
+time lines (templates in ``generated``), the quiz section (from the quiz, in ``quizzes``); a Discuss prompt's folded
+model answer, copied once into the chapter from the instructor notes, is chapter text like any other.
+
+**Generated notebooks.** For a chapter whose entry in ``authoring/chapters.json`` declares ``"languages":
+["zh_CN"]``, the build writes ``notebooks/zh_CN/NN_name.ipynb`` and ``exercises/zh_CN/NN_name.ipynb``: the same
+cells with the same ids, code, metadata and stored outputs, each markdown unit replaced by its translation (the
+English where none is current), relative links pointed from the new folder (to the Chinese edition of a notebook
+that has one). ``check`` fails on a catalog that lacks a unit of its English, on a declared chapter with a unit
+without a current translation, and on a generated notebook that is not current; ``tests/course/test_translations.py``
+is the drift gate.
+
+Example:
+    >>> [text for text, unit in split("One.\\n\\n- a\\n\\n- b\\n\\n> **Pitfall.**\\n>\\n> x") if unit]
+    ['One.', '- a\\n\\n- b', '> **Pitfall.**\\n>\\n> x']
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import denormalize, read_po, write_po
+
+from authoring import chapters as chapter_list
+from authoring._paths import REPO
+from medlearn.quiz import Question
+
+LOCALE = "zh_CN"
+FOLDER = Path("locale")
+TEMPLATES = FOLDER / "templates"
+#: The domains that are not a chapter's, in the order ``update`` and ``status`` take them.
+SHARED = ("quizzes", "generated", "glossary", "front")
+FRONT_PAGES = ("README.md", "START_HERE.md")
+GLOSSARY = "docs/glossary.md"
+UPDATE = "python -m authoring translations update"
+STATUS = "python -m authoring translations status"
+EXERCISE = "exercise:"
+#: How many units the gate's message lists (``status NAME --list`` lists them all).
+SHOWN = 20
+PROJECT = "medlearn"
+TEAM = "medlearn 中文版 <https://github.com/medlearn/medlearn/issues>"
+
+# The build's own lines, rendered from templates of the `generated` domain.
+COLAB_LINK = re.compile(r"^\[Open in Colab\]\((https://colab\.research\.google\.com/github/[^)]*)\)$")
+TIME_LINE = re.compile(r'^_(Core|Optional) · about (\d+) min_( <a id="[^"]*"></a>)?$')
+ESTIMATE = re.compile(
+    r"^\*Estimated time: about (\d+) min for the core sections, (\d+) min with the optional ones, at a "
+    r"newcomer's reading pace; the Discuss prompts and the exercises take longer\.\*$"
+)
+GENERATED = {
+    "colab": "Open in Colab",
+    "time:Core": "_Core · about %(minutes)s min_",
+    "time:Optional": "_Optional · about %(minutes)s min_",
+    "estimate": (
+        "*Estimated time: about %(core)s min for the core sections, %(every)s min with the optional ones, at a "
+        "newcomer's reading pace; the Discuss prompts and the exercises take longer.*"
+    ),
+}
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+ONLY_MARKUP = re.compile(r"^(?:\s*(?:<!--.*?-->|<a id=\"[^\"]*\"></a>)\s*)+$", re.DOTALL)
+LINK = re.compile(r"(\]\(|(?:href|src)=\")([^)\"#\s]+)")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One text to translate: its English (the msgid), its context (the cell id) and where it is."""
+
+    text: str
+    context: str
+    where: str
+
+    def words(self, count: int = 12) -> str:
+        """The unit's first words, on one line."""
+        words = self.text.split()
+        return " ".join(words[:count]) + (" ..." if len(words) > count else "")
+
+
+# --- units -----------------------------------------------------------------------------------------------------------
+
+
+def split(source: str) -> list[tuple[str, bool]]:
+    """``source`` cut into pieces whose concatenation is ``source`` exactly: its blocks (``True``) and the blank lines
+    around them (``False``). Blank lines inside a fenced block, a ``<details>`` block or a ``$$`` formula do not cut,
+    and a list stays one block across blank lines between its items.
+
+    Example:
+        >>> split("a\\n\\n```\\nx\\n\\ny\\n```\\n")
+        [('a', True), ('\\n\\n', False), ('```\\nx\\n\\ny\\n```', True), ('\\n', False)]
+    """
+    lines = source.split("\n")
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    blocks: list[list[int]] = []  # [first line, last line] of each block
+    fence, depth, formula = None, 0, False
+    for index, line in enumerate(lines):
+        blank = not line.strip()
+        if blank and fence is None and depth <= 0 and not formula:
+            continue
+        if blocks and blocks[-1][1] == index - 1:
+            blocks[-1][1] = index
+        elif blocks and (fence is not None or depth > 0 or formula):
+            blocks[-1][1] = index
+        else:
+            blocks.append([index, index])
+        opened = FENCE.match(line)
+        if fence is None and opened:
+            fence = opened.group(1)[0] * 3
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None:
+            depth += len(re.findall(r"<details\b", line)) - len(re.findall(r"</details>", line))
+            formula ^= line.count("$$") % 2 == 1
+    merged: list[list[int]] = []
+    for block in blocks:
+        first = lines[block[0]]
+        if merged and LIST_ITEM.match(lines[merged[-1][0]]) and (LIST_ITEM.match(first) or first[:1] in (" ", "\t")):
+            merged[-1][1] = block[1]
+        else:
+            merged.append(block)
+    pieces, at = [], 0
+    for first, last in merged:
+        begin, end = starts[first], starts[last] + len(lines[last])
+        if begin > at:
+            pieces.append((source[at:begin], False))
+        pieces.append((source[begin:end], True))
+        at = end
+    if at < len(source):
+        pieces.append((source[at:], False))
+    return pieces
+
+
+def generated_kind(block: str) -> str | None:
+    """Which of the build's own lines ``block`` is (``colab``, ``time``, ``estimate``), or None for written text."""
+    if COLAB_LINK.match(block):
+        return "colab"
+    if TIME_LINE.match(block):
+        return "time"
+    if ESTIMATE.match(block):
+        return "estimate"
+    return None
+
+
+def translatable(block: str) -> bool:
+    """A block a translator must see: not one of the build's lines, not markup alone, and with a letter in it."""
+    return generated_kind(block) is None and not ONLY_MARKUP.match(block) and re.search(r"[A-Za-z]", block) is not None
+
+
+def _is_quiz_cell(source: str) -> bool:
+    from authoring.quizzes import START
+
+    return START in source
+
+
+def _is_quiz_heading(source: str) -> bool:
+    from authoring.quizzes import HEADING
+
+    return source.split("\n", 1)[0] == HEADING
+
+
+def notebook_units(path: Path, repo: Path, prefix: str = "") -> list[Unit]:
+    """The units of a notebook's markdown cells (the quiz section's aside: they belong to ``quizzes``)."""
+    from authoring.quizzes import HEADING, INTRO
+
+    cells = nbformat.read(path, as_version=4).cells
+    where = path.relative_to(repo).as_posix()
+    units = []
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "markdown" or _is_quiz_cell(cell.source):
+            continue
+        quiz_heading = _is_quiz_heading(cell.source)
+        for text, unit in split(cell.source):
+            if unit and translatable(text) and not (quiz_heading and text in (HEADING, INTRO)):
+                units.append(Unit(text, prefix + cell.id, f"{where}:{index}"))
+    return units
+
+
+def chapter_units(chapter: chapter_list.Chapter, repo: Path) -> list[Unit]:
+    """A chapter's domain: its notebook's units, then its learner's exercise's (context ``exercise:<cell id>``)."""
+    units = notebook_units(repo / chapter.notebook, repo)
+    if (repo / chapter.exercise).exists():
+        units += notebook_units(repo / chapter.exercise, repo, EXERCISE)
+    return units
+
+
+def quiz_units(chapters: list[chapter_list.Chapter], repo: Path) -> list[Unit]:
+    """The quiz section's words, and every text of the quizzes of ``chapters`` (context ``<name>/<id>/<field>``)."""
+    from authoring.quizzes import HEADING, INTRO, has_quiz
+    from medlearn.quiz import load_quiz
+
+    # A question's section is not a unit: its link shows the chapter's own translation of that heading.
+    units = [Unit(HEADING, "quiz:heading", "authoring/quizzes.py"), Unit(INTRO, "quiz:intro", "authoring/quizzes.py")]
+    units.append(Unit("Answer", "quiz:answer", "medlearn/quiz.py"))
+    folder = repo / "medlearn" / "quizzes"
+    for chapter in chapters:
+        if not has_quiz(chapter.stem, repo):
+            continue
+        where = f"medlearn/quizzes/{chapter.stem}.json"
+        for question in load_quiz(chapter.stem, folder).questions:
+            key = f"{chapter.name}/{question.id}"
+            texts = [("prompt", question.prompt), ("explanation", question.explanation)]
+            texts += [(f"choice/{i}", choice) for i, choice in enumerate(question.choices)]
+            texts += [(f"hint/{key}", hint) for key, hint in _hints(question)]
+            units += [Unit(text, f"{key}/{field}", where) for field, text in texts]
+    return units
+
+
+def _hints(question: Question) -> list[tuple[str, str]]:
+    """A question's hints by key: the wrong choice's index, or ``near/<n>`` for a number's usual wrong values."""
+    if question.kind == "choice":
+        return [(str(index), hint) for index, hint in sorted(question.hints.items())]
+    return [(f"near/{n}", item[2]) for n, item in enumerate(question.near_misses)]
+
+
+def page_units(page: str, repo: Path, context: Callable[[str, str], str] | None = None) -> list[Unit]:
+    """The units of a markdown page, without its generated tables of chapters and its HTML comments; the context is
+    the page's name, or ``context(page, heading)`` of the heading above."""
+    text = (repo / page).read_text(encoding="utf-8")
+    text = re.sub(r"<!-- chapters:start -->.*?<!-- chapters:end -->", "", text, flags=re.DOTALL)
+    text = re.sub(r"\n?<!--.*?-->", "", text, flags=re.DOTALL)
+    units, heading = [], ""
+    for block, unit in split(text):
+        if block.startswith("#"):
+            heading = block.split("\n", 1)[0].lstrip("#").strip()
+        if unit and translatable(block):
+            units.append(Unit(block, context(page, heading) if context else page, page))
+    return units
+
+
+def front_units(repo: Path) -> list[Unit]:
+    """The front pages' units, and each chapter's title and one line (which their tables of chapters show)."""
+    units = [u for page in FRONT_PAGES if (repo / page).exists() for u in page_units(page, repo)]
+    for chapter in chapter_list.load(repo=repo):
+        units.append(Unit(chapter.title, f"chapter:{chapter.name}/title", "authoring/chapters.json"))
+        units.append(Unit(chapter.summary, f"chapter:{chapter.name}/summary", "authoring/chapters.json"))
+    return units
+
+
+def domain_units(domain: str, repo: Path = REPO) -> list[Unit]:
+    """Every unit of ``domain`` (a chapter's name or one of :data:`SHARED`), each once, in order."""
+    if domain == "quizzes":
+        found = quiz_units(edition_chapters(repo), repo)
+    elif domain == "generated":
+        found = [Unit(text, key, "authoring/translations.py") for key, text in GENERATED.items()]
+    elif domain == "glossary":
+        found = page_units(GLOSSARY, repo, lambda page, heading: f"glossary:{heading}")
+    elif domain == "front":
+        found = front_units(repo)
+    else:
+        chapter = {c.name: c for c in chapter_list.load(repo=repo)}.get(domain)
+        if chapter is None:
+            raise ValueError(f"domain must be a chapter's name or one of {SHARED}, not {domain!r}")
+        found = chapter_units(chapter, repo)
+    return list({(u.text, u.context): u for u in found}.values())
+
+
+# --- catalogs --------------------------------------------------------------------------------------------------------
+
+
+def edition_chapters(repo: Path = REPO, locale: str = LOCALE) -> list[chapter_list.Chapter]:
+    """The chapters that declare an edition in ``locale`` (``"languages"`` in ``authoring/chapters.json``)."""
+    return [c for c in chapter_list.load(repo=repo) if locale in c.languages]
+
+
+def catalog_path(domain: str, repo: Path = REPO, locale: str = LOCALE) -> Path:
+    return repo / FOLDER / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(domain: str, repo: Path = REPO) -> Path:
+    return repo / TEMPLATES / f"{domain}.pot"
+
+
+def read_catalog(path: Path, locale: str | None = LOCALE) -> Catalog:
+    """A catalog as Babel reads it, with each fuzzy message's previous English (``#| msgid``), which Babel writes
+    but does not read back: kept, a translator sees what changed until the unit is translated again."""
+    data = path.read_bytes()
+    catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+    lines = data.decode("utf-8").splitlines()
+    for message in catalog:
+        if not message.id or not message.fuzzy or not message.lineno:
+            continue
+        at, before = message.lineno - 2, []  # lineno: the msgid's line, counted from 1
+        while at >= 0 and lines[at].strip() and not lines[at].startswith("msgstr"):
+            before.insert(0, lines[at])
+            at -= 1
+        parts, inside = [], False
+        for line in (line[3:] for line in before if line.startswith("#| ")):
+            inside = line.startswith("msgid ") or (inside and line.startswith('"'))
+            if inside:
+                parts.append(line.removeprefix("msgid "))
+        if parts:
+            message.previous_id = [denormalize("\n".join(parts))]
+    return catalog
+
+
+def _header(catalog: Catalog) -> Catalog:
+    catalog.project, catalog.version = PROJECT, "1"
+    catalog.copyright_holder = "the medlearn authors"
+    catalog.msgid_bugs_address = "https://github.com/medlearn/medlearn/issues"
+    catalog.language_team = TEAM
+    catalog.header_comment = (
+        f"# {'Translations template' if catalog.locale is None else 'Chinese (Simplified) translations'} of the "
+        "medlearn course.\n# Written by `python -m authoring translations update`; translate with Poedit or Weblate.\n"
+        "# The English it translates lives in the notebooks, the quizzes and the pages it names.\n#"
+    )
+    return catalog
+
+
+def _write(catalog: Catalog, path: Path) -> None:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, include_previous=True, include_lineno=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def _state(catalog: Catalog) -> list[tuple[object, ...]]:
+    """What a catalog says, dates aside: each message's id, context, translation, flags and places."""
+    messages = [m for m in catalog if m.id]
+    places = [[(path, line or 0) for path, line in m.locations] for m in messages]  # a line 0 is read back as None
+    return [
+        (m.id, m.context, m.string or "", sorted(m.flags), p, list(m.previous_id)) for m, p in zip(messages, places)
+    ] + [(m.id, m.context, m.string) for m in catalog.obsolete.values()]
+
+
+def template(domain: str, repo: Path = REPO) -> Catalog:
+    """The template of ``domain``: every unit, untranslated, with where it is."""
+    catalog = _header(Catalog(domain=domain, fuzzy=False, creation_date=datetime(2026, 1, 1, tzinfo=UTC)))
+    for unit in domain_units(domain, repo):
+        path, _, line = unit.where.rpartition(":")
+        location = (path, int(line)) if line.isdigit() else (unit.where, 0)
+        catalog.add(unit.text, context=unit.context, locations=[location])
+    return catalog
+
+
+def update(domain: str, repo: Path = REPO, locale: str = LOCALE) -> bool:
+    """Merge ``domain``'s English units into its template and catalog (Babel: new units empty, changed ones fuzzy with
+    the old translation kept, vanished ones obsolete); True when a file changed. Dates change only with the text."""
+    now = datetime.now(UTC)
+    new_template = template(domain, repo)
+    changed = False
+    pot = template_path(domain, repo)
+    if not pot.exists() or _state(read_catalog(pot, None)) != _state(new_template):
+        new_template.creation_date = now
+        _write(new_template, pot)
+        changed = True
+    po = catalog_path(domain, repo, locale)
+    if po.exists():
+        catalog = read_catalog(po, locale)
+    else:
+        catalog = _header(Catalog(locale=locale, domain=domain, fuzzy=False, creation_date=now, revision_date=now))
+    before = _state(catalog) if po.exists() else None
+    previous = {(m.id, m.context): m.previous_id for m in catalog if m.id and m.previous_id}
+    catalog.update(new_template, update_creation_date=False)
+    for message in catalog:  # Babel's update keeps the translation of a still-fuzzy unit, not its previous English
+        if message.id and message.fuzzy and not message.previous_id:
+            message.previous_id = previous.get((message.id, message.context), [])
+    catalog.obsolete = {k: m for k, m in catalog.obsolete.items() if m.string}  # nothing to keep of an empty one
+    if _state(catalog) != before:
+        catalog.revision_date = now
+        _write(_header(catalog), po)
+        changed = True
+    return changed
+
+
+def catalog_domains(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
+    """The domains that have a catalog, or must have one: every chapter with an edition, and then ``quizzes`` and
+    ``generated``."""
+    folder = repo / FOLDER / locale / "LC_MESSAGES"
+    have = {p.stem for p in folder.glob("*.po")} if folder.exists() else set()
+    names = [c.name for c in chapter_list.load(repo=repo)]
+    must = {c.name for c in edition_chapters(repo, locale)}
+    if must:
+        must |= {"quizzes", "generated"}
+    wanted = have | must
+    return (
+        [n for n in names if n in wanted]
+        + [d for d in SHARED if d in wanted]
+        + sorted(wanted - set(names) - set(SHARED))
+    )
+
+
+@dataclass(frozen=True)
+class Status:
+    """A domain's units by state: translated, fuzzy (changed since translated), untranslated, and new (not yet in
+    the catalog: ``update`` adds them)."""
+
+    domain: str
+    translated: list[Unit]
+    fuzzy: list[Unit]
+    untranslated: list[Unit]
+    new: list[Unit]
+    stale: list[str]  # in the catalog but no longer in the English
+
+    @property
+    def missing(self) -> list[tuple[str, Unit]]:
+        """Every unit without a current translation, with its state."""
+        return [
+            (s, u)
+            for s, units in (("new", self.new), ("fuzzy", self.fuzzy), ("untranslated", self.untranslated))
+            for u in units
+        ]
+
+
+def status(domain: str, repo: Path = REPO, locale: str = LOCALE) -> Status:
+    units = domain_units(domain, repo)
+    path = catalog_path(domain, repo, locale)
+    catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale)
+    groups: dict[str, list[Unit]] = {"translated": [], "fuzzy": [], "untranslated": [], "new": []}
+    for unit in units:
+        message = catalog.get(unit.text, context=unit.context)
+        state = (
+            "new"
+            if message is None
+            else "fuzzy"
+            if message.fuzzy
+            else "translated"
+            if message.string
+            else "untranslated"
+        )
+        groups[state].append(unit)
+    keys = {(u.text, u.context) for u in units}
+    stale = [f"{m.context}: {m.id[:60]!r}" for m in catalog if m.id and (m.id, m.context) not in keys]
+    return Status(domain, stale=stale, **groups)
+
+
+def lookup(repo: Path = REPO, locale: str = LOCALE) -> Callable[[str, str, str], str | None]:
+    """A function ``(domain, text, context)`` to the current translation (not fuzzy, not empty), or None."""
+    cache: dict[str, Catalog | None] = {}
+
+    def translate(domain: str, text: str, context: str) -> str | None:
+        if domain not in cache:
+            path = catalog_path(domain, repo, locale)
+            cache[domain] = read_catalog(path, locale) if path.exists() else None
+        catalog = cache[domain]
+        message = catalog.get(text, context=context) if catalog is not None else None
+        return message.string if message is not None and message.string and not message.fuzzy else None
+
+    return translate
+
+
+# --- generated notebooks ---------------------------------------------------------------------------------------------
+
+
+def edition_path(relative: str, locale: str = LOCALE) -> str:
+    """Where the edition of a notebook lives: ``notebooks/zh_CN/00_x.ipynb`` for ``notebooks/00_x.ipynb``."""
+    folder, _, name = relative.rpartition("/")
+    return f"{folder}/{locale}/{name}"
+
+
+def _relink(text: str, english: str, edition: str, editions: set[str]) -> str:
+    """``text``'s relative links, written in the notebook at ``english``, as seen from ``edition`` (pointing to the
+    edition of a notebook that has one)."""
+
+    def moved(match: re.Match[str]) -> str:
+        target = match.group(2)
+        if re.match(r"^[a-z][a-z+.-]*:", target) or target.startswith("/"):
+            return match.group(0)
+        resolved = os.path.normpath(os.path.join(os.path.dirname(english), target))
+        if resolved.startswith(".."):
+            return match.group(0)
+        if resolved in editions:
+            resolved = edition_path(resolved)
+        return match.group(1) + os.path.relpath(resolved, os.path.dirname(edition)).replace(os.sep, "/")
+
+    return LINK.sub(moved, text)
+
+
+def _generated(block: str, translate: Callable[[str, str, str], str | None], edition: str) -> str:
+    """One of the build's lines, from its template in the ``generated`` domain (English where it has none)."""
+    from authoring.colab import colab_url
+
+    def t(key: str) -> str:
+        return translate("generated", GENERATED[key], key) or GENERATED[key]
+
+    if match := COLAB_LINK.match(block):
+        return f"[{t('colab')}]({colab_url(edition)})"
+    if match := TIME_LINE.match(block):
+        level, minutes, anchor = match.groups()
+        return t(f"time:{level}") % {"minutes": minutes} + (anchor or "")
+    if match := ESTIMATE.match(block):
+        return t("estimate") % {"core": match.group(1), "every": match.group(2)}
+    return block
+
+
+def quiz_markdown(
+    chapter: chapter_list.Chapter,
+    translate: Callable[[str, str, str], str | None],
+    repo: Path,
+    sections: dict[str, str] | None = None,
+) -> str:
+    """The quiz cell of a chapter's edition: :meth:`medlearn.quiz.Quiz.markdown` with every text translated, each
+    question's section named as the edition's heading names it (``sections``: English heading to translated) and
+    linked by the English anchor, which the edition's headings keep."""
+    from authoring.quizzes import END, START
+    from medlearn.quiz import LETTERS, load_quiz, section_anchor
+
+    def t(text: str, context: str) -> str:
+        return translate("quizzes", text, context) or text
+
+    blocks = []
+    for number, q in enumerate(load_quiz(chapter.stem, repo / "medlearn" / "quizzes").questions, start=1):
+        key = f"{chapter.name}/{q.id}"
+        lines = [f"**{number}.** {t(q.prompt, f'{key}/prompt')}"]
+        if q.kind == "choice":
+            choices = [t(c, f"{key}/choice/{i}") for i, c in enumerate(q.choices)]
+            lines += [""] + [f"- ({LETTERS[i]}) {c}" for i, c in enumerate(choices)]
+            right = f"({LETTERS[int(q.answer)]}) {choices[int(q.answer)]}"
+        else:
+            right = f"{q.answer:g}" + (f" (± {q.tolerance:g})" if q.tolerance else "")
+        link = f"[§ {(sections or {}).get(q.section, q.section)}](#{section_anchor(q.section)})"
+        summary = t("Answer", "quiz:answer")
+        explanation = t(q.explanation, f"{key}/explanation")
+        lines += ["", f"<details><summary>{summary}</summary>\n\n{right}. {explanation} {link}\n\n</details>"]
+        blocks.append("\n".join(lines))
+    return f"{START}\n\n" + "\n\n".join(blocks) + f"\n\n{END}"
+
+
+def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, locale: str = LOCALE) -> str:
+    """The text of the edition of ``english`` (a chapter's notebook or learner's exercise, relative to ``repo``): the
+    same notebook with its markdown translated."""
+    from authoring.quizzes import HEADING, INTRO
+
+    translate = lookup(repo, locale)
+    target = edition_path(english, locale)
+    editions = {p for c in edition_chapters(repo, locale) for p in (c.notebook, c.exercise)}
+    prefix = EXERCISE if english == chapter.exercise else ""
+    notebook = nbformat.read(repo / english, as_version=4)
+    sections: dict[str, str] = {}  # each "## " heading's English and translation, for the quiz's links
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        if _is_quiz_cell(cell.source):
+            cell.source = quiz_markdown(chapter, translate, repo, sections)
+            continue
+        quiz_heading = _is_quiz_heading(cell.source)
+        pieces = []
+        for text, unit in split(cell.source):
+            if unit and generated_kind(text):
+                text = _generated(text, translate, target)
+            elif unit and quiz_heading and text in (HEADING, INTRO):
+                text = translate("quizzes", text, "quiz:heading" if text == HEADING else "quiz:intro") or text
+            elif unit and translatable(text):
+                english_text = text
+                text = _relink(translate(chapter.name, text, prefix + cell.id) or text, english, target, editions)
+                if english_text.startswith("## ") and "\n" not in english_text:
+                    sections[english_text[3:]] = text.removeprefix("## ")
+            pieces.append(text)
+        cell.source = "".join(pieces)
+    notebook.metadata["medlearn"] = {**notebook.metadata.get("medlearn", {}), "language": locale, "english": english}
+    text = nbformat.writes(notebook)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def edition_files(repo: Path = REPO, locale: str = LOCALE) -> dict[str, tuple[chapter_list.Chapter, str]]:
+    """Every generated notebook (relative path) with its chapter and the English notebook it is made from."""
+    files = {}
+    for chapter in edition_chapters(repo, locale):
+        for english in (chapter.notebook, chapter.exercise):
+            if (repo / english).exists():
+                files[edition_path(english, locale)] = (chapter, english)
+    return files
+
+
+def _present(repo: Path, locale: str) -> set[str]:
+    found = set()
+    for folder in ("notebooks", "exercises"):
+        found |= {p.relative_to(repo).as_posix() for p in (repo / folder / locale).glob("*.ipynb")}
+    return found
+
+
+def build_editions(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
+    """Write every generated notebook that is not current, and delete those of chapters without an edition; return
+    the paths written or deleted."""
+    wanted = edition_files(repo, locale)
+    changed = []
+    for relative, (chapter, english) in wanted.items():
+        path = repo / relative
+        text = edition(chapter, english, repo, locale)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            changed.append(relative)
+    for relative in sorted(_present(repo, locale) - set(wanted)):
+        (repo / relative).unlink()
+        changed.append(relative)
+    return changed
+
+
+def stale_editions(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
+    """The generated notebooks that are missing, not what the build writes now, or left from a chapter without an
+    edition."""
+    wanted = edition_files(repo, locale)
+    problems = []
+    for relative, (chapter, english) in wanted.items():
+        path = repo / relative
+        if not path.exists():
+            problems.append(f"{relative}: missing")
+        elif path.read_text(encoding="utf-8") != edition(chapter, english, repo, locale):
+            problems.append(f"{relative}: not what the English notebook and its catalog make")
+    problems += [f"{r}: its chapter declares no {locale} edition" for r in sorted(_present(repo, locale) - set(wanted))]
+    return problems
+
+
+# --- the drift gate --------------------------------------------------------------------------------------------------
+
+
+def _units(items: list[object]) -> str:
+    return f"{len(items)} unit{'' if len(items) == 1 else 's'}"
+
+
+def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
+    """What the gate fails on, each with the command that shows or fixes it: a catalog that is not current with its
+    English (a unit it lacks, or one the English no longer has), and, for the chapters with an edition (and the
+    quizzes and lines their editions show), every unit without a current translation."""
+    problems = []
+    complete = {c.name for c in edition_chapters(repo, locale)}
+    if complete:
+        complete |= {"quizzes", "generated"}
+    known = {c.name for c in chapter_list.load(repo=repo)} | set(SHARED)
+    for domain in catalog_domains(repo, locale):
+        path = catalog_path(domain, repo, locale).relative_to(repo)
+        if domain not in known:
+            problems.append(
+                f"{path}: no chapter or shared domain has this name (rename it to its chapter's, or delete it)"
+            )
+            continue
+        if not catalog_path(domain, repo, locale).exists():
+            problems.append(f"{path}: missing (run {UPDATE} {domain})")
+            continue
+        found = status(domain, repo, locale)
+        if found.new or found.stale:
+            problems.append(
+                f"{path}: not current with its English ({_units(found.new)} new, {_units(found.stale)} gone): run "
+                f"{UPDATE} {domain}"
+            )
+        if domain in complete and found.missing:
+            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in found.missing[:SHOWN])
+            if len(found.missing) > SHOWN:
+                listed += f"\n    ... and {len(found.missing) - SHOWN} more"
+            problems.append(
+                f"{path}: {_units(found.missing)} without a current translation (new, changed or fuzzy; "
+                f"list them with {STATUS} {domain} --list):{listed}"
+            )
+    return problems
+
+
+# --- the term base ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term and its standard Chinese form, with the form's source and whether it has been checked."""
+
+    english: str
+    chinese: str
+    source: str
+    note: str
+    checked: bool
+
+
+def terms(repo: Path = REPO, locale: str = LOCALE) -> list[Term]:
+    """The term base, ``locale/zh_CN/terms.csv`` (columns: english, chinese, source, status, note)."""
+    path = repo / FOLDER / locale / "terms.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    return [Term(r["english"], r["chinese"], r["source"], r["note"], r["status"] == "checked") for r in rows]
+
+
+def term_pattern(english: str) -> re.Pattern[str]:
+    """The English term as a whole word or phrase, in any case, singular or plural.
+
+    Example:
+        >>> found = term_pattern("loss function").search("Two Loss functions.")
+        >>> bool(found), bool(term_pattern("loss").search("lossy"))
+        (True, False)
+    """
+    words = r"\s+".join(re.escape(w) for w in english.split())
+    return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", re.IGNORECASE)
+
+
+def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[str]:
+    """Translated units whose English holds a checked term and whose translation lacks its Chinese form."""
+    problems = []
+    patterns = [(t, term_pattern(t.english)) for t in base if t.checked]
+    for message in catalog:
+        if not message.id or not message.string or message.fuzzy:
+            continue
+        for term, pattern in patterns:
+            if pattern.search(message.id) and term.chinese not in message.string:
+                problems.append(f"{where}{message.context}: {term.english!r} is not translated {term.chinese!r}")
+    return problems
+
+
+# --- the command -----------------------------------------------------------------------------------------------------
+
+
+def _domains(name: str | None, repo: Path) -> list[str]:
+    if name is None:
+        return catalog_domains(repo)
+    domain_units(name, repo)  # an unknown name raises
+    return [name]
+
+
+def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
+    parser = argparse.ArgumentParser(prog="python -m authoring translations", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="action", required=True)
+    up = commands.add_parser("update", help="merge the English units into the templates and catalogs")
+    up.add_argument("name", nargs="?", help=f"a chapter's name or one of {', '.join(SHARED)} (default: every catalog)")
+    st = commands.add_parser("status", help="translated, fuzzy and untranslated units of each catalog")
+    st.add_argument("name", nargs="?", help="a chapter's name or a shared domain (default: every catalog)")
+    st.add_argument("--list", action="store_true", help="list the units without a current translation")
+    args = parser.parse_args(argv)
+    try:
+        domains = _domains(args.name, repo)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not domains:
+        print(f"no catalogs yet: start one with {UPDATE} NAME (a chapter's name, or one of {', '.join(SHARED)})")
+        return 0
+    if args.action == "update":
+        for domain in domains:
+            changed = update(domain, repo)
+            print(f"{catalog_path(domain, repo).relative_to(repo)}: {'updated' if changed else 'already current'}")
+        return 0
+    for domain in domains:
+        found = status(domain, repo)
+        print(
+            f"{domain:32} {len(found.translated):4} translated  {len(found.fuzzy):4} fuzzy  "
+            f"{len(found.untranslated) + len(found.new):4} untranslated"
+            + (f"  ({len(found.new)} not in the catalog yet: run {UPDATE} {domain})" if found.new else "")
+        )
+        if args.list:
+            for state, unit in found.missing:
+                print(f"    [{state}] {unit.context} ({unit.where}): {unit.words()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

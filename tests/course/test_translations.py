@@ -1,0 +1,330 @@
+"""The drift gate of the Chinese edition (``authoring.translations``): every catalog current with its English, every
+paragraph of a chapter with an edition translated, the generated notebooks current and equal to the English ones in
+everything but their words, the catalogs standard gettext, and the term base applied."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from helpers import REPO
+
+from authoring import chapters, translations
+
+CHAPTER = "medical_images"
+MARK = "【译】"
+FOLDED = "<summary>A</summary>\n\nYes.\n\nNo.\n\n</details>"
+
+
+# --- units -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "units"),
+    [
+        ("One.\n\nTwo,\nstill two.", ["One.", "Two,\nstill two."]),
+        ("Items:\n\n- a\n- b\n\n- c\n  more\n\nAfter.", ["Items:", "- a\n- b\n\n- c\n  more", "After."]),
+        ("1. one\n\n   indented\n2. two", ["1. one\n\n   indented\n2. two"]),
+        ("| a | b |\n|---|---|\n| 1 | 2 |\n\nText.", ["| a | b |\n|---|---|\n| 1 | 2 |", "Text."]),
+        ("```python\nx = 1\n\ny = 2\n```\n\nText.", ["```python\nx = 1\n\ny = 2\n```", "Text."]),
+        ("> **⚠ Pitfall.** One.\n>\n> Two.", ["> **⚠ Pitfall.** One.\n>\n> Two."]),
+        ("Q?\n\n<details><summary>A</summary>\n\nYes.\n\nNo.\n\n</details>", ["Q?", "<details>" + FOLDED]),
+        ("$$\na = b\n\nc = d\n$$\n\nText.", ["$$\na = b\n\nc = d\n$$", "Text."]),
+    ],
+)
+def test_a_markdown_cell_is_cut_into_paragraph_units(source: str, units: list[str]) -> None:
+    pieces = translations.split(source)
+    assert "".join(text for text, _ in pieces) == source
+    assert [text for text, unit in pieces if unit] == units
+
+
+def test_every_markdown_cell_of_the_course_is_cut_and_put_back_exactly() -> None:
+    for chapter in chapters.load(repo=REPO):
+        for path in (chapter.notebook, chapter.exercise):
+            for cell in nbformat.read(REPO / path, as_version=4).cells:
+                if cell.cell_type == "markdown":
+                    assert "".join(text for text, _ in translations.split(cell.source)) == cell.source, path
+
+
+def test_the_build_s_own_lines_are_not_units() -> None:
+    units = [u.text for u in translations.domain_units(CHAPTER, REPO)]
+    assert not [u for u in units if "Open in Colab" in u or u.startswith(("_Core · about", "*Estimated time: about"))]
+    assert not [u for u in units if "<!-- quiz:start -->" in u or u == "## Quiz"]
+
+
+def test_the_shared_domains_hold_the_glossary_and_the_front_pages() -> None:
+    glossary = translations.domain_units("glossary", REPO)
+    front = translations.domain_units("front", REPO)
+    assert all("\n" not in u.context for u in glossary + front)
+    assert any(u.context == "glossary:Accuracy" and u.text.startswith("### Accuracy\nThe share") for u in glossary)
+    assert not [u for u in glossary + front if "<!--" in u.text or "| chapter | what you learn" in u.text]
+    titles = {u.context: u.text for u in front}
+    assert titles["chapter:convolution/title"] == chapters.by_name("convolution").title
+
+
+# --- the gate on the repository --------------------------------------------------------------------------------------
+
+
+def test_every_catalog_is_current_and_every_edition_translated() -> None:
+    """The gate: fails on a catalog that lacks a paragraph of its English, and on a paragraph of a chapter with a
+    Chinese edition that has no current translation (new, changed or fuzzy), naming the command that lists them."""
+    problems = translations.drift(REPO)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_generated_notebook_is_current() -> None:
+    problems = translations.stale_editions(REPO)
+    assert not problems, "\n".join(problems) + "\n(fix: python -m authoring build)"
+
+
+# --- the gate on a copy of the course --------------------------------------------------------------------------------
+
+
+def declare(repo: Path, name: str) -> None:
+    path = repo / "authoring" / "chapters.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["chapters"]:
+        if entry["name"] == name:
+            entry["languages"] = ["zh_CN"]
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def translate_all(repo: Path, domain: str) -> None:
+    """A fake but complete translation: each unit's English behind a Chinese marker."""
+    path = translations.catalog_path(domain, repo)
+    catalog = translations.read_catalog(path)
+    for message in catalog:
+        if message.id:
+            message.string = MARK + message.id
+            message.flags.discard("fuzzy")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0)
+    path.write_bytes(buffer.getvalue())
+
+
+def edit_sentence(repo: Path, relative: str, old: str, new: str) -> str:
+    """Change one sentence of a notebook's markdown; return the id of its cell."""
+    notebook = nbformat.read(repo / relative, as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "markdown" and old in c.source)
+    cell.source = cell.source.replace(old, new, 1)
+    nbformat.write(notebook, repo / relative)
+    return cell.id
+
+
+@pytest.fixture
+def edition(course_copy: Path) -> Path:
+    """A copy of the course whose first chapter has a complete (fake) Chinese edition, built."""
+    declare(course_copy, CHAPTER)
+    assert translations.main(["update"], repo=course_copy) == 0
+    for domain in (CHAPTER, "quizzes", "generated"):
+        translate_all(course_copy, domain)
+    translations.build_editions(course_copy)
+    return course_copy
+
+
+def test_a_translated_edition_passes_and_one_changed_sentence_fails_the_gate(edition: Path) -> None:
+    assert translations.drift(edition) == []
+    assert translations.stale_editions(edition) == []
+    chapter = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json")
+    cell = edit_sentence(edition, chapter.notebook, "The pixel data is a NumPy array.", "The pixels are a NumPy array.")
+
+    problems = translations.drift(edition)
+    assert len(problems) == 2, problems
+    stale, missing = problems
+    assert "not current with its English (1 unit new, 1 unit gone)" in stale
+    assert f"python -m authoring translations update {CHAPTER}" in stale
+    assert "1 unit without a current translation" in missing
+    assert f"[new] {cell}: The pixels are a NumPy array." in missing
+    assert f"python -m authoring translations status {CHAPTER} --list" in missing
+    assert [p.split(":")[0] for p in translations.stale_editions(edition)] == [f"notebooks/zh_CN/{chapter.stem}.ipynb"]
+
+    # After the update, the changed unit is fuzzy, its old translation kept as a suggestion: the gate still fails.
+    translations.update(CHAPTER, edition)
+    (problem,) = translations.drift(edition)
+    assert f"[fuzzy] {cell}: The pixels are a NumPy array." in problem
+    catalog = translations.read_catalog(translations.catalog_path(CHAPTER, edition))
+    message = next(m for m in catalog if m.context == cell and m.id.startswith("The pixels"))
+    assert message.fuzzy and message.string.startswith(MARK + "The pixel data is a NumPy array.")
+    assert message.previous_id and message.previous_id[0].startswith("The pixel data is a NumPy array.")
+
+    # Another change and update later, the unit still shows its old English to the translator (``#| msgid``).
+    edit_sentence(edition, chapter.exercise, "#", "# Changed:")
+    assert translations.update(CHAPTER, edition) is True
+    catalog = translations.read_catalog(translations.catalog_path(CHAPTER, edition))
+    message = next(m for m in catalog if m.context == cell and m.id.startswith("The pixels"))
+    assert message.previous_id and message.previous_id[0].startswith("The pixel data is a NumPy array.")
+
+
+def test_the_command_lists_the_units_left(edition: Path) -> None:
+    chapter = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json")
+    cell = edit_sentence(edition, chapter.exercise, "#", "# Changed:")
+    out = subprocess.run(
+        [sys.executable, "-m", "authoring", "translations", "status", CHAPTER, "--list"],
+        cwd=edition,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(edition), "PATH": "/usr/bin:/bin"},
+    ).stdout
+    assert f"[new] exercise:{cell}" in out and "# Changed:" in out
+
+
+def test_a_generated_notebook_has_the_english_code_outputs_and_ids(edition: Path) -> None:
+    chapter = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json")
+    for english in (chapter.notebook, chapter.exercise):
+        source = nbformat.read(edition / english, as_version=4)
+        made = nbformat.read(edition / translations.edition_path(english), as_version=4)
+        assert [c.id for c in made.cells] == [c.id for c in source.cells]
+        assert [c.cell_type for c in made.cells] == [c.cell_type for c in source.cells]
+        for old, new in zip(source.cells, made.cells):
+            assert new.metadata == old.metadata
+            if old.cell_type == "code":
+                assert (new.source, new.outputs, new.execution_count) == (old.source, old.outputs, old.execution_count)
+            elif translations.translatable(old.source.split("\n\n")[0]):
+                assert MARK in new.source, new.source[:200]
+        assert made.metadata["medlearn"]["language"] == "zh_CN"
+    made = nbformat.read(edition / translations.edition_path(chapter.notebook), as_version=4)
+    title = made.cells[0].source
+    assert f"/{translations.edition_path(chapter.notebook)})" in title  # the Colab link opens the edition
+    assert f"](../../exercises/zh_CN/{chapter.stem}.ipynb)" in title  # a link to the exercise, to its edition
+    quiz = next(c.source for c in made.cells if "<!-- quiz:start -->" in c.source)
+    assert MARK in quiz and "<details><summary>" + MARK + "Answer</summary>" in quiz
+    assert f"[§ {MARK}## 2 · Hounsfield units](#2--hounsfield-units)" in quiz  # the heading as the edition names it
+
+
+def test_the_check_names_a_stale_edition_and_the_build_makes_it_current(edition: Path) -> None:
+    from authoring import __main__ as authoring_main
+
+    chapter = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json")
+    path = edition / translations.edition_path(chapter.notebook)
+    path.write_text(path.read_text(encoding="utf-8").replace(MARK, "", 1), encoding="utf-8")
+    assert authoring_main._editions_check(edition) == [f"notebooks/zh_CN/{chapter.stem}.ipynb: not what the English "
+                                                       "notebook and its catalog make"]  # fmt: skip
+    authoring_main._editions_build(edition)
+    assert authoring_main._editions_check(edition) == []
+
+
+# --- standard catalogs ------------------------------------------------------------------------------------------------
+
+
+def test_babel_reads_back_what_the_tools_write(edition: Path) -> None:
+    """What Poedit and Weblate need: a zh_CN header with Chinese plural forms and UTF-8, fuzzy flags and previous
+    msgids kept, a catalog that compiles, and a second update that changes nothing."""
+    path = translations.catalog_path(CHAPTER, edition)
+    data = path.read_bytes()
+    catalog = read_po(io.BytesIO(data))
+    headers = dict(catalog.mime_headers)
+    assert headers["Language"] == "zh_CN"
+    assert headers["Plural-Forms"] == "nplurals=1; plural=0;"
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert not catalog.fuzzy  # the header itself is not fuzzy
+    assert all(m.string.startswith(MARK) for m in catalog if m.id)
+    write_mo(io.BytesIO(), catalog)
+    template = read_po(io.BytesIO(translations.template_path(CHAPTER, edition).read_bytes()))
+    assert {(m.id, m.context) for m in template if m.id} == {(m.id, m.context) for m in catalog if m.id}
+    assert translations.update(CHAPTER, edition) is False
+    assert path.read_bytes() == data
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_gnu_msgfmt_accepts_the_catalogs(edition: Path) -> None:
+    """GNU gettext, which Poedit compiles with, checks the header, the entries and the fuzzy translations."""
+    folder = edition / "locale" / "zh_CN" / "LC_MESSAGES"
+    for path in [*sorted(folder.glob("*.po")), *sorted((edition / "locale" / "templates").glob("*.pot"))]:
+        done = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        assert done.returncode == 0, f"{path.name}: {done.stderr}"
+
+
+# --- terms -----------------------------------------------------------------------------------------------------------
+
+
+def test_the_term_base_names_glossary_terms_with_their_sources() -> None:
+    from authoring import glossary
+
+    text = (REPO / "docs" / "glossary.md").read_text(encoding="utf-8")
+    known = {form.lower() for entry in glossary.entries(text) for form in (entry.term, *entry.forms)}
+    base = translations.terms(REPO)
+    assert base and len({t.english.lower() for t in base}) == len(base)
+    for term in base:
+        assert term.english.lower() in known, f"{term.english!r} is not a glossary term or form"
+        assert term.chinese and term.source, term
+
+
+def test_a_translated_paragraph_uses_the_standard_term() -> None:
+    base = translations.terms(REPO)
+    problems = []
+    for path in sorted((REPO / "locale" / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        problems += translations.term_problems(translations.read_catalog(path), base, f"{path.name} ")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_translation_without_the_standard_term_is_found() -> None:
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("Sensitivity is the share of sick patients found.", "敏感性是被发现的病人所占的比例。", context="a")
+    catalog.add("Report the sensitivity.", "报告灵敏度。", context="b")
+    base = [translations.Term("sensitivity", "灵敏度", "GB/T", "", True)]
+    assert translations.term_problems(catalog, base) == ["a: 'sensitivity' is not translated '灵敏度'"]
+
+
+def test_a_moved_chapter_keeps_its_catalog_and_edition_current(edition: Path) -> None:
+    """``chapters move`` renders the numbers in the catalogs as in the notebooks, so no unit turns fuzzy; the build
+    writes the edition under its new number and deletes the old one."""
+    from authoring import renumber
+
+    old = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json").stem
+    renumber.move(CHAPTER, 2, edition)
+    new = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json").stem
+    assert new.startswith("02")
+    assert sorted(translations.build_editions(edition)) == sorted(
+        f"{folder}/zh_CN/{stem}.ipynb" for folder in ("notebooks", "exercises") for stem in (old, new)
+    )
+    assert translations.drift(edition) == []
+    assert translations.stale_editions(edition) == []
+    made = nbformat.read(edition / "notebooks" / "zh_CN" / f"{new}.ipynb", as_version=4)
+    assert made.cells[0].source.startswith(MARK + "# 02 · ")
+
+
+def test_a_catalog_of_no_chapter_is_named(course_copy: Path) -> None:
+    stray = translations.catalog_path("no_such_chapter", course_copy)
+    stray.write_bytes(translations.catalog_path(CHAPTER, course_copy).read_bytes())
+    assert translations.drift(course_copy) == [
+        "locale/zh_CN/LC_MESSAGES/no_such_chapter.po: no chapter or shared domain has this name (rename it to its "
+        "chapter's, or delete it)"
+    ]
+
+
+def test_the_check_names_a_catalog_behind_its_english_with_its_command(course_copy: Path) -> None:
+    """A chapter without an edition may keep a partial catalog, but a current one: a changed paragraph fails."""
+    from authoring import __main__ as authoring_main
+
+    chapter = chapters.by_name(CHAPTER, course_copy / "authoring" / "chapters.json")
+    edit_sentence(course_copy, chapter.notebook, "The pixel data is a NumPy array.", "The pixels are a NumPy array.")
+    assert authoring_main._catalogs_check(course_copy) == [
+        "locale/zh_CN/LC_MESSAGES/medical_images.po: not current with its English (1 unit new, 1 unit gone): run "
+        "python -m authoring translations update medical_images"
+    ]
+    assert "translation catalogs" in [step.name for step in authoring_main.STEPS]
+    translations.main(["update", CHAPTER], repo=course_copy)
+    assert translations.drift(course_copy) == []  # no edition declared: a fuzzy unit is allowed
+
+
+def test_a_chapter_declares_only_known_editions(tmp_path: Path) -> None:
+    entry = {"name": "c", "title": "C", "summary": "s", "topics": "t"}
+    path = tmp_path / "chapters.json"
+    path.write_text(json.dumps({"chapters": [entry | {"languages": ["zh_CN"]}]}), encoding="utf-8")
+    assert chapters.read(path)[0].languages == ("zh_CN",)
+    for wrong in (["fr"], ["zh_CN", "zh_CN"]):
+        path.write_text(json.dumps({"chapters": [entry | {"languages": wrong}]}), encoding="utf-8")
+        with pytest.raises(ValueError, match="c's languages must be some of"):
+            chapters.read(path)
