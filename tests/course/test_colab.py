@@ -341,16 +341,19 @@ def test_a_release_is_made_once_and_again_only_when_the_behaviour_changes(course
     chapter = course / "notebooks" / CHAPTER.name
     assert release.check(course) == ["no release of medlearn is recorded (authoring/release.json): run " + colab.FIX]
     first = _git(course, "rev-parse", "HEAD")
+    v1 = re.search(r'^version = "([^"]+)"', (course / "pyproject.toml").read_text(), re.MULTILINE).group(1)
+    major, minor, _ = v1.split(".")
+    v2 = f"{major}.{int(minor) + 1}.0"  # the next minor version, worked out here, not by the tool
     release.release(course)
     made = colab.read_release(course)
-    assert (made.version, made.commit, made.tag) == ("0.1.0", first, "v0.1.0")  # pyproject's version, not yet released
-    assert _git(course, "rev-parse", "v0.1.0^{commit}") == first
+    assert (made.version, made.commit, made.tag) == (v1, first, f"v{v1}")  # pyproject's version, not yet released
+    assert _git(course, "rev-parse", f"v{v1}^{{commit}}") == first
     assert _git(course, "rev-parse", "HEAD~1") == first  # one commit: the record and the chapter's cell
-    assert f'commit = "{first}"  # medlearn 0.1.0' in _setup_cell(chapter)
+    assert f'commit = "{first}"  # medlearn {v1}' in _setup_cell(chapter)
     assert release.check(course) == [] and colab.check(chapter, repo=course) == []
 
     recorded = _git(course, "rev-parse", "HEAD")
-    assert release.release(course)[0] == f"release medlearn 0.1.0 is current (commit {first[:12]})"
+    assert release.release(course)[0] == f"release medlearn {v1} is current (commit {first[:12]})"
     assert _git(course, "rev-parse", "HEAD") == recorded  # a second run changes nothing
 
     claims = course / "medlearn" / "claims.py"
@@ -363,7 +366,7 @@ def test_a_release_is_made_once_and_again_only_when_the_behaviour_changes(course
     claims.write_text(claims.read_text() + "\nLIMIT = 1\n")
     assert release.check(course) == [
         "medlearn's behaviour (its code without docstrings or comments, its package data, its dependency ranges) "
-        f"differs from release 0.1.0's (authoring/release.json): commit the library and run {colab.FIX}"
+        f"differs from release {v1}'s (authoring/release.json): commit the library and run {colab.FIX}"
     ]
     with pytest.raises(SystemExit, match="commit these first"):
         release.release(course)
@@ -371,24 +374,26 @@ def test_a_release_is_made_once_and_again_only_when_the_behaviour_changes(course
     changed = _git(course, "rev-parse", "HEAD")
     release.release(course)
     new = colab.read_release(course)
-    assert (new.version, new.tag) == ("0.2.0", "v0.2.0")  # the next minor version, committed before the release
+    assert (new.version, new.tag) == (v2, f"v{v2}")  # the next minor version, committed before the release
     assert _git(course, "rev-parse", f"{new.commit}~1") == changed and _git(course, "rev-parse", "HEAD~1") == new.commit
     assert release.version_of(release.committed_files(new.commit, course)) == {
-        "pyproject.toml": "0.2.0",
-        "medlearn/__init__.py": "0.2.0",
+        "pyproject.toml": v2,
+        "medlearn/__init__.py": v2,
     }
-    assert _git(course, "rev-parse", "v0.2.0^{commit}") == new.commit
+    assert _git(course, "rev-parse", f"v{v2}^{{commit}}") == new.commit
     assert release.check(course) == [] and colab.check(chapter, repo=course) == []
     assert colab.check(chapter, made) != []  # the cell no longer installs the old release
 
     outside = colab.Release(new.version, "0" * 40, new.tag, new.digest)  # a commit main's history does not hold
     (course / colab.RELEASE).write_text(json.dumps(outside.__dict__))
     assert release.check(course) == [
-        f"release 0.2.0's commit {'0' * 12} is not in this branch's history: run {colab.FIX}"
+        f"release {v2}'s commit {'0' * 12} is not in this branch's history: run {colab.FIX}"
     ]
-    older = colab.Release(new.version, first, new.tag, new.digest)  # in the history, with the library of 0.1.0
+    older = colab.Release(
+        new.version, first, new.tag, new.digest
+    )  # in the history, with the library of the first release
     (course / colab.RELEASE).write_text(json.dumps(older.__dict__))
     assert release.check(course) == [
-        f"release 0.2.0's commit {first[:12]} holds another library than the one authoring/release.json records: "
+        f"release {v2}'s commit {first[:12]} holds another library than the one authoring/release.json records: "
         f"run {colab.FIX}"
     ]
