@@ -10,8 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from authoring import chapters
 from authoring._paths import REPO
+from medlearn.data import ARCHIVE_DATASETS, ISLES22_CASE, PET_SLICES
 
 #: The calls that train a Keras network (``fit``, a custom loop's ``train_step`` or ``apply_gradients``).
 TRAINING_CALLS = {"fit", "train_step", "apply_gradients"}
@@ -123,3 +126,27 @@ def test_the_detector_sees_a_notebook_that_trains_only_through_the_library(tmp_p
     assert trains_a_network(_notebook(tmp_path, keras), trainers)
     assert not trains_a_network(_notebook(tmp_path, sklearn, words, named), trainers)
     assert trains_a_network(_notebook(tmp_path, library), None)  # the library's own list, read from medlearn/
+
+
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def test_both_ci_jobs_take_their_data_from_one_script() -> None:
+    """The two jobs link the same files: a data set added to one job only is what made an earlier CI run fail
+    (the Colab job lacked the PET slices and the stroke case)."""
+    for script in (".ci/run", ".ci/colab"):
+        text = (REPO / script).read_text(encoding="utf-8")
+        assert ".ci/link_data" in text, f"{script}: fill the data folder with .ci/link_data"
+        assert "ln -s" not in text, f"{script}: link data files in .ci/link_data, not here"
+
+
+def test_the_link_script_gives_every_file_the_library_pins(tmp_path: Path) -> None:
+    """Every file of the PET slices, the stroke case and the archives is linked (MedMNIST: its 28-pixel files)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"no shared data folder at {SHARED_DATA} (CI and the course's machines have one)")
+    subprocess.run([str(REPO / ".ci" / "link_data"), str(tmp_path)], check=True)
+    linked = {path.name for path in tmp_path.iterdir()}
+    wanted = {*PET_SLICES.files, *ISLES22_CASE.files, *(dataset.filename for dataset in ARCHIVE_DATASETS.values())}
+    wanted |= {"breastmnist.npz", "pneumoniamnist.npz", "retinamnist.npz", "adrenalmnist3d.npz"}
+    assert wanted <= linked, f"not linked: {sorted(wanted - linked)}"
+    assert all(path.resolve().is_file() for path in tmp_path.iterdir())
