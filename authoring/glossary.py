@@ -144,6 +144,12 @@ def pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w])", flags)
 
 
+@functools.cache
+def _first_word(form: str) -> str:
+    """A form's first word in lower case, which every match of :func:`pattern` holds."""
+    return re.split(r"[\s-]+", form.strip())[0].lower()
+
+
 def prose(source: str) -> str:
     """A markdown cell with what is not prose blanked out (same length, so offsets still point into it)."""
     blank = HIDDEN.sub(lambda m: " " * len(m.group(0)), source)
@@ -157,8 +163,13 @@ def uses(source: str, glossary: list[Entry]) -> list[tuple[int, int, Entry]]:
     for entry in glossary:
         for phrase in entry.other_senses:
             text = pattern(phrase).sub(lambda m: " " * len(m.group(0)), text)
+    lowered = text.lower()
     candidates = [
-        (m.start(), m.end(), entry) for entry in glossary for form in entry.forms for m in pattern(form).finditer(text)
+        (m.start(), m.end(), entry)
+        for entry in glossary
+        for form in entry.forms
+        if _first_word(form) in lowered  # a quick sieve: a form's pattern can only match where its first word is
+        for m in pattern(form).finditer(text)
     ]
     candidates.sort(key=lambda c: (c[0] - c[1], c[0]))  # longest first
     taken: list[tuple[int, int, Entry]] = []
