@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Make the learners' exercise notebooks from the solutions, then execute and store both.
 
-    python -m authoring.build_exercises                 # every chapter
+    python -m authoring.build_exercises                 # every chapter (executes every notebook)
     python -m authoring.build_exercises NN_name         # one chapter
+    python -m authoring.build_exercises --text [NN_name ...]   # after a text-only edit: nothing executed
+
+``--text`` carries the solutions' markdown into the learners' copies and executes nothing. It is for an
+edit of the markdown only, and it refuses (naming the notebook) when a copy's code or its cells would
+change: then run the build without ``--text``.
 
 The source of each exercise is ``exercises/solutions/NN_name.ipynb``. In its
 code cells, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
@@ -112,7 +117,36 @@ def stale_copies(repo: Path = REPO) -> list[str]:
     return stale
 
 
+def refresh_text(solution: Path, repo: Path = REPO) -> bool:
+    """Give the stored learner's copy of ``solution`` (in ``repo``) the markdown that :func:`learner_version` makes,
+    executing nothing; True when the copy changed. Raises ValueError, naming the copy, when its cells or code would
+    change.
+
+    Example:
+        >>> refresh_text(SOLUTIONS / "00_medical_images.ipynb")  # the copy is current: nothing to change
+        False
+    """
+    learner = repo / "exercises" / solution.name
+    wanted = learner_version(nbformat.read(solution, as_version=4), solution.name).cells
+    stored = nbformat.read(learner, as_version=4) if learner.exists() else None
+    shape = [(c.cell_type, c.source if c.cell_type == "code" else None) for c in wanted]
+    if stored is None or shape != [(c.cell_type, c.source if c.cell_type == "code" else None) for c in stored.cells]:
+        raise ValueError(
+            f"exercises/{learner.name}: more than its markdown would change; "
+            f"run python -m authoring.build_exercises {solution.stem} (it executes the notebooks)"
+        )
+    changed = False
+    for cell, want in zip(stored.cells, wanted):
+        if cell.cell_type != "code" and cell.source != want.source:
+            cell.source, changed = want.source, True
+    if changed:
+        nbformat.write(stored, learner)
+    return changed
+
+
 def main(names: list[str]) -> int:
+    text_only = "--text" in names
+    names = [name for name in names if name != "--text"]
     sources = sorted(SOLUTIONS.glob("[0-9]*.ipynb"))
     if names:
         unknown = sorted(set(names) - {p.stem for p in sources})
@@ -126,6 +160,14 @@ def main(names: list[str]) -> int:
     except MarkerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if text_only:
+        try:
+            changed = [source.name for source in sources if refresh_text(source)]
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"markdown carried into {len(changed)} learner's cop{'y' if len(changed) == 1 else 'ies'}: {changed}")
+        return 0
     scaffolding.run(sources)  # the solutions keep their scaffolding in metadata too
     status = 0
     for source, version in learners.items():

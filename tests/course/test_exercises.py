@@ -10,6 +10,7 @@ import functools
 import importlib
 import json
 import re
+import shutil
 from pathlib import Path
 from unittest import mock
 
@@ -311,3 +312,29 @@ def test_the_learners_colab_badge_opens_the_learners_copy() -> None:
     solution.cells = [nbformat.v4.new_markdown_cell(f"# Exercises {chapter.number} (solutions)\n\n{badge(url)}\n")]
     title = build.learner_version(solution).cells[0].source
     assert colab_url(chapter.exercise) in title and "solutions" not in title
+
+
+def test_a_text_only_refresh_carries_markdown_and_refuses_a_code_change(tmp_path: Path) -> None:
+    """``build_exercises --text`` after a markdown edit: the learner's copy gets the new words and keeps its code and
+    outputs; after a code edit it refuses and names the copy, as only an executed build may change code."""
+    (tmp_path / "exercises" / "solutions").mkdir(parents=True)
+    name = "00_medical_images.ipynb"
+    solution = tmp_path / "exercises" / "solutions" / name
+    shutil.copyfile(REPO / "exercises" / "solutions" / name, solution)
+    shutil.copyfile(REPO / "exercises" / name, tmp_path / "exercises" / name)
+    assert build.refresh_text(solution, tmp_path) is False
+    nb = json.loads(solution.read_text(encoding="utf-8"))
+    markdown = next(cell for cell in nb["cells"][1:] if cell["cell_type"] == "markdown")
+    markdown["source"] = "A new sentence in plain words."
+    solution.write_text(json.dumps(nb), encoding="utf-8")
+    before = json.loads((tmp_path / "exercises" / name).read_text(encoding="utf-8"))
+    assert build.refresh_text(solution, tmp_path) is True
+    after = json.loads((tmp_path / "exercises" / name).read_text(encoding="utf-8"))
+    assert any("".join(cell["source"]) == "A new sentence in plain words." for cell in after["cells"])
+    code = [(c["source"], c["outputs"]) for c in before["cells"] if c["cell_type"] == "code"]
+    assert code == [(c["source"], c["outputs"]) for c in after["cells"] if c["cell_type"] == "code"]
+    cell = next(cell for cell in nb["cells"] if cell["cell_type"] == "code")
+    cell["source"] = "x = 1"
+    solution.write_text(json.dumps(nb), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"exercises/{name}: more than its markdown"):
+        build.refresh_text(solution, tmp_path)
