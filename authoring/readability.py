@@ -168,18 +168,44 @@ def figures(path: Path) -> Figures:
     )
 
 
+#: The course's goal for a notebook's prose: a mean sentence of at most 18 words, at most 5 % of sentences over 30
+#: words, and none over 50.
+GOAL_MEAN, GOAL_SHARE_OVER_30, GOAL_LONGEST = 18.0, 0.05, 50
+
+
+def above_goal(found: Figures) -> list[str]:
+    """What in a notebook's figures is above the goal (empty when it meets it).
+
+    Example:
+        >>> above_goal(Figures("notebooks/x.ipynb", 10, 20.0, 0.0, 30))
+        ['mean sentence 20.0 words, above 18.0']
+    """
+    problems = []
+    if found.mean > GOAL_MEAN:
+        problems.append(f"mean sentence {found.mean:.1f} words, above {GOAL_MEAN}")
+    if found.over_30 > GOAL_SHARE_OVER_30:
+        problems.append(f"{found.over_30:.1%} of sentences over 30 words, above {GOAL_SHARE_OVER_30:.0%}")
+    if found.longest > GOAL_LONGEST:
+        problems.append(f"a sentence of {found.longest} words, above {GOAL_LONGEST}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: every chapter)")
     parser.add_argument("--longest", type=int, default=0, metavar="N", help="also print each one's N longest sentences")
     args = parser.parse_args(argv)
     paths = args.paths or sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    status = 0
     for path in paths:
-        print(figures(path.resolve()))
+        found = figures(path.resolve())
+        problems = above_goal(found)
+        print(found, *(f"\n    above the goal: {problem}" for problem in problems), sep="")
+        status |= bool(problems)
         if args.longest:
             for sentence in sorted(chapter_sentences(path), key=word_count, reverse=True)[: args.longest]:
                 print(f"    {word_count(sentence):4}  {sentence[:200]}")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

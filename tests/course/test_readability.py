@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from authoring._paths import REPO
 from authoring.chapters import load
-from authoring.readability import chapter_sentences, figures, prose_units, sentences, word_count
+from authoring.readability import (
+    Figures,
+    above_goal,
+    chapter_sentences,
+    figures,
+    main,
+    prose_units,
+    sentences,
+    word_count,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +59,27 @@ def test_every_chapter_is_measured() -> None:
         found = figures(REPO / chapter.notebook)
         assert found.count > 50 and 5 < found.mean < 60 and found.longest >= found.mean
         assert all(word_count(s) for s in chapter_sentences(REPO / chapter.notebook))
+
+
+@pytest.mark.parametrize("chapter", load(), ids=lambda chapter: chapter.name)
+def test_every_chapter_reads_in_plain_words(chapter, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each chapter's prose meets the goal: a mean sentence of at most 18 words, at most 5 % over 30, none over 50.
+    The figures are printed; ``python -m authoring.readability NOTEBOOK --longest 10`` lists the longest sentences."""
+    found = figures(REPO / chapter.notebook)
+    print(found)
+    assert not above_goal(found), (
+        f"{found.path}: {'; '.join(above_goal(found))}: run python -m authoring.readability {found.path} --longest 10"
+    )
+
+
+def test_the_goal_and_the_command_fail_above_it(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert above_goal(Figures("x", 100, 18.0, 0.05, 50)) == []
+    assert len(above_goal(Figures("x", 100, 18.1, 0.051, 51))) == 3
+    long = tmp_path / "long.ipynb"
+    sentence = " ".join(["word"] * 60) + "."
+    long.write_text(
+        json.dumps({"cells": [{"cell_type": "markdown", "source": sentence, "metadata": {}}]}), encoding="utf-8"
+    )
+    assert main([str(long)]) == 1
+    assert "above the goal: a sentence of 60 words, above 50" in capsys.readouterr().out
+    assert main([str(REPO / load()[0].notebook)]) == 0
