@@ -123,7 +123,8 @@ def refresh_text(solution: Path, repo: Path = REPO) -> bool:
     change.
 
     Example:
-        >>> refresh_text(SOLUTIONS / "00_medical_images.ipynb")  # the copy is current: nothing to change
+        >>> from authoring.chapters import by_name
+        >>> refresh_text(SOLUTIONS / f"{by_name('medical_images').stem}.ipynb")  # current: nothing to change
         False
     """
     learner = repo / "exercises" / solution.name

@@ -318,7 +318,7 @@ def test_a_text_only_refresh_carries_markdown_and_refuses_a_code_change(tmp_path
     """``build_exercises --text`` after a markdown edit: the learner's copy gets the new words and keeps its code and
     outputs; after a code edit it refuses and names the copy, as only an executed build may change code."""
     (tmp_path / "exercises" / "solutions").mkdir(parents=True)
-    name = "00_medical_images.ipynb"
+    name = f"{by_name('medical_images').stem}.ipynb"
     solution = tmp_path / "exercises" / "solutions" / name
     shutil.copyfile(REPO / "exercises" / "solutions" / name, solution)
     shutil.copyfile(REPO / "exercises" / name, tmp_path / "exercises" / name)
