@@ -540,7 +540,7 @@ def quiz_markdown(
             lines += [""] + [f"- ({LETTERS[i]}) {c}" for i, c in enumerate(choices)]
             right = f"({LETTERS[int(q.answer)]}) {choices[int(q.answer)]}"
         else:
-            right = f"{q.answer:g}" + (f" (± {q.tolerance:g})" if q.tolerance else "")
+            right = q.answer_text()
         link = f"[§ {(sections or {}).get(q.section, q.section)}](#{section_anchor(q.section)})"
         summary = t("Answer", "quiz:answer")
         explanation = t(q.explanation, f"{key}/explanation")

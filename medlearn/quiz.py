@@ -79,6 +79,22 @@ class Question:
                 return Feedback(False, f"✗ Not quite. {hint} {where}")
         return Feedback(False, f"✗ Not quite: work it through again. {where}")
 
+    def answer_text(self) -> str:
+        """The right answer as the static quiz shows it: a choice's letter and words, or the number with its
+        tolerance; a whole number accepted only as itself (tolerance below 1) shows without one.
+
+        Example:
+            >>> Question("q", "number", "How many?", 513, "Count.", "1 · Sums", tolerance=0.5).answer_text()
+            '513'
+            >>> Question("q", "number", "1/4?", 0.25, "One in four.", "1 · Sums", tolerance=0.005).answer_text()
+            '0.25 (± 0.005)'
+        """
+        if self.kind == "choice":
+            return f"({LETTERS[int(self.answer)]}) {self.choices[int(self.answer)]}"
+        if float(self.answer).is_integer() and self.tolerance < 1:
+            return f"{int(self.answer)}"
+        return f"{self.answer:g}" + (f" (± {self.tolerance:g})" if self.tolerance else "")
+
     def _answer_key(self) -> AnswerKey:
         """A choice question's key: its letters, the right one, and each wrong choice's hint (a wrong choice
         without one sends the learner back to the section)."""
@@ -175,9 +191,7 @@ class Quiz:
             lines = [f"**{number}.** {question.prompt}"]
             if question.kind == "choice":
                 lines += [""] + [f"- ({LETTERS[i]}) {choice}" for i, choice in enumerate(question.choices)]
-                right = f"({LETTERS[int(question.answer)]}) {question.choices[int(question.answer)]}"
-            else:
-                right = f"{question.answer:g}" + (f" (± {question.tolerance:g})" if question.tolerance else "")
+            right = question.answer_text()
             link = f"[§ {question.section}](#{section_anchor(question.section)})"
             lines += ["", f"<details><summary>Answer</summary>\n\n{right}. {question.explanation} {link}\n\n</details>"]
             blocks.append("\n".join(lines))

@@ -59,6 +59,21 @@ def test_static_text_folds_each_answer_with_a_link_to_its_section(tmp_path: Path
     assert section_anchor("3 · Choosing a threshold, honestly") == "3--choosing-a-threshold-honestly"
 
 
+def test_a_whole_number_answer_shows_as_a_whole_number_without_a_tolerance(tmp_path: Path) -> None:
+    count = NUMBER | {"id": "count", "answer": 513, "tolerance": 0.5, "mistakes": []}
+    steps = NUMBER | {"id": "steps", "answer": 10, "tolerance": 0, "mistakes": []}
+    wide = NUMBER | {"id": "wide", "answer": 40, "tolerance": 2, "mistakes": []}
+    quiz = load_quiz("99_demo", _write(tmp_path, [count, steps, wide, NUMBER]))
+    text = quiz.markdown()
+    assert "513. 0.72 / 0.73." in text and "± 0.5" not in text
+    assert "10. 0.72 / 0.73." in text
+    assert "40 (± 2). 0.72 / 0.73." in text  # a tolerance of 1 or more is part of the answer
+    assert "0.986 (± 0.005)" in text  # a decimal keeps its tolerance
+    assert [q.answer_text() for q in quiz.questions] == ["513", "10", "40 (± 2)", "0.986 (± 0.005)"]
+    assert quiz.questions[0].grade(512.6).correct  # what is shown changes, not what is accepted
+    assert not quiz.questions[1].grade(9.97).correct
+
+
 def test_the_buttons_record_answers_and_keep_the_score(tmp_path: Path) -> None:
     quiz = load_quiz("99_demo", _write(tmp_path, [CHOICE, NUMBER]))
     box = quiz.show()
