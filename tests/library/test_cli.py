@@ -232,3 +232,10 @@ def test_copy_gives_the_pinned_files_each_checked(tmp_path: Path) -> None:
     result = medlearn("data", "copy", "pet", "--root", str(source), "--to", str(tmp_path / "new"))
     assert result.returncode == 1 and f"not the published {second}" in result.stderr
     assert not (tmp_path / "new" / second).exists()
+
+
+def test_a_mirror_without_the_pinned_files_names_the_address(http_mirror: str, tmp_path: Path) -> None:
+    result = medlearn("data", "fetch", "isles22", "--to", str(tmp_path), "--mirror", f"{http_mirror}/missing")
+    assert result.returncode == 1 and "404" in result.stderr
+    assert f"{http_mirror}/missing/sub-strokecase0009_ses-0001_dwi.nii.gz" in result.stderr
+    assert list(tmp_path.iterdir()) == []

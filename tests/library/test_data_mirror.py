@@ -126,7 +126,9 @@ def test_a_mirror_that_serves_altered_files_is_refused_and_nothing_lands(
     assert list(tmp_path.iterdir()) == []  # not a file, not a partial download
 
 
-def test_a_mirror_without_the_file_names_its_address(monkeypatch: pytest.MonkeyPatch, http_mirror: str, tmp_path):
+def test_a_mirror_without_the_file_names_its_address(
+    monkeypatch: pytest.MonkeyPatch, http_mirror: str, tmp_path: Path
+) -> None:
     monkeypatch.setenv(MIRROR_ENV, f"{http_mirror}/missing")
     with pytest.raises(DataNotFoundError, match=f"404.*{http_mirror}/missing/ACRIN-FLT-Breast_PT_1.dcm"):
         load_pet_slice(1, tmp_path)
@@ -158,3 +160,18 @@ def test_copy_checks_every_file_on_arrival(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not the published"):
         ISLES22_CASE.copy(tmp_path / "bad", tmp_path / "again")
     assert not (tmp_path / "again").exists() or list((tmp_path / "again").iterdir()) == []
+
+
+def test_force_downloads_again_and_a_refused_download_keeps_the_good_file(
+    classroom_mirror: str, tmp_path: Path
+) -> None:
+    first, second = PET_SLICES.files
+    for name in (first, second):
+        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    assert PET_SLICES.fetch(tmp_path, mirror=f"{classroom_mirror}/altered", progress=False)  # good files: kept
+    with pytest.raises(DataError, match=f"not the published {first}"):
+        PET_SLICES.fetch(tmp_path, mirror=f"{classroom_mirror}/altered", progress=False, force=True)
+    assert (tmp_path / first).read_bytes() == (data_dir() / first).read_bytes()  # the good copy is still there
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([first, second])
+    with pytest.raises(ValueError, match="^force must be True or False"):
+        PET_SLICES.fetch(tmp_path, force="yes")
