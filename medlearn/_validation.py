@@ -21,11 +21,13 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
 __all__ = [
     "check_array",
+    "check_base_url",
     "check_binary_labels",
     "check_bool",
     "check_choice",
@@ -147,6 +149,27 @@ def check_choice(value: object, name: str, choices: Collection[Any]) -> Any:
     if not ok:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {_given(value)}")
     return value
+
+
+def check_base_url(value: object, name: str) -> str:
+    """An ``http://`` or ``https://`` address with a host (a server's base address), without its final slash.
+
+    Example:
+        >>> check_base_url("http://classroom.local:8000/data/", "mirror")
+        'http://classroom.local:8000/data'
+    """
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+        ok = parts is not None and parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        ok = ok and not parts.query and not parts.fragment and value == value.strip()
+    except ValueError:  # a malformed address: a bad port, an unclosed bracket
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{name} must be an http:// or https:// base address such as 'http://classroom.local:8000/data', "
+            f"not {_given(value)}"
+        )
+    return value.rstrip("/")
 
 
 def check_array(

@@ -1,8 +1,9 @@
 """Command line for classrooms: download the data once, verify every copy.
 
 python -m medlearn data list
-python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 bccd --to course-data
+python -m medlearn data fetch breastmnist pneumoniamnist chasedb1 bccd pet isles22 --to course-data
 python -m medlearn data fetch adrenalmnist3d --size 64
+python -m medlearn data fetch --mirror http://classroom.local:8000   # every file from a copy (MEDLEARN_MIRROR too)
 python -m medlearn data verify --root course-data
 python -m medlearn data copy --to /media/usb/course-data   # the verified files, for a machine offline
 python -m medlearn doctor                # is this machine ready for the course? (medlearn.doctor)
@@ -16,29 +17,33 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._validation import check_base_url
 from .data import (
-    ARCHIVE_DATASETS,
     COURSE_DATASETS,
     DATA_ENV,
+    FILE_DATASETS,
     IMAGE_SIZE,
+    MIRROR_ENV,
     SPLITS,
     DataError,
     data_dir,
+    download_file,
     fetch_medmnist,
     medmnist_info,
     medmnist_names,
     verify_medmnist,
 )
 
-#: The data sets published as zip archives (CHASE_DB1, BCCD), by their command-line name.
-ARCHIVES = ARCHIVE_DATASETS
-FILENAMES = ", ".join(dataset.filename for dataset in ARCHIVES.values())
+#: The data sets beside MedMNIST (the archives CHASE_DB1 and BCCD, the PET slices, the ISLES'22 case), by name.
+DATASETS = FILE_DATASETS
+#: What ``data fetch`` and ``data copy`` take when no name is given: every data set the course's chapters read.
+DEFAULT_NAMES = (*COURSE_DATASETS, *DATASETS)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m medlearn", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    data = commands.add_parser("data", help="download, verify and list MedMNIST files, CHASE_DB1 and BCCD")
+    data = commands.add_parser("data", help=f"download, verify and list MedMNIST files and {', '.join(DATASETS)}")
     actions = data.add_subparsers(dest="action", required=True)
 
     actions.add_parser("list", help="list the datasets medlearn knows")
@@ -48,13 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"datasets to fetch (default: the course's, {' '.join([*COURSE_DATASETS, *ARCHIVES])})",
+        help=f"datasets to fetch (default: the course's, {' '.join(DEFAULT_NAMES)})",
     )
     fetch.add_argument("--to", metavar="DIR", help=f"folder (default: ${DATA_ENV}, else the user cache)")
     fetch.add_argument(
         "--mirror",
         metavar="URL",
-        help=f"base URL that serves NAME.npz and {FILENAMES} instead of the official sites",
+        help=f"http(s) base URL that serves every file under its name in the data folder (NAME.npz, CHASEDB1.zip, "
+        f"...; a folder made by `data copy`) instead of the official sites (default: ${MIRROR_ENV}, if set)",
     )
     fetch.add_argument("--force", action="store_true", help="download again even when a good copy is there")
     fetch.add_argument(
@@ -132,57 +138,61 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{name:15} {info.ndim}-D {info.modality:44} {info.task:26} {info.n_classes:2} classes  "
                     f"{counts:18} sizes {sizes}"
                 )
-            for name, dataset in ARCHIVES.items():
+            for name, dataset in DATASETS.items():
                 print(f"{name:15} {dataset.summary}")
             return 0
         if args.action == "copy":
-            return _copy(args.names or [*COURSE_DATASETS, *ARCHIVES], data_dir(args.root), args.to)
+            return _copy(args.names or DEFAULT_NAMES, data_dir(args.root), args.to)
         if args.action == "fetch":
-            for name in args.names or (*COURSE_DATASETS, *ARCHIVES):
-                if name.lower() in ARCHIVES:
-                    dataset = ARCHIVES[name.lower()]
-                    url = f"{args.mirror.rstrip('/')}/{dataset.filename}" if args.mirror else dataset.url
-                    path = dataset.fetch(args.to, url=url, force=args.force)
-                    print(f"ok       {name.lower():15} {path}")
+            mirror = None if args.mirror is None else check_base_url(args.mirror, "--mirror")
+            for name in args.names or DEFAULT_NAMES:
+                if name.lower() in DATASETS:
+                    paths = DATASETS[name.lower()].fetch(args.to, mirror=mirror, force=args.force)
+                    for path in paths if isinstance(paths, list) else [paths]:
+                        print(f"ok       {name.lower():15} {path}")
                 else:
-                    path = fetch_medmnist(name, args.to, mirror=args.mirror, force=args.force, size=args.size)
+                    path = fetch_medmnist(name, args.to, mirror=mirror, force=args.force, size=args.size)
                     print(f"ok       {medmnist_info(name).name:15} {path}")
             return 0
         asked = {n.lower() for n in args.names}
-        others = [n for n in args.names if n.lower() not in ARCHIVES]
-        reports = verify_medmnist(args.root, others if args.names else None)
-        for name, dataset in ARCHIVES.items():
-            if name in asked or (not args.names and (data_dir(args.root) / dataset.filename).exists()):
-                reports.append(dataset.verify(args.root))
+        others = [n for n in args.names if n.lower() not in DATASETS]
+        reports = [(r.name, r) for r in verify_medmnist(args.root, others if args.names else None)]
+        folder = data_dir(args.root)
+        for name, dataset in DATASETS.items():
+            if name in asked or (not args.names and any((folder / file).exists() for file in dataset.filenames)):
+                reports += [(name, report) for report in dataset.reports(folder)]  # a set's name, each file's path
     except (ValueError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     if not reports:
-        print(f"error: no MedMNIST files or any of {FILENAMES} in {data_dir(args.root)}", file=sys.stderr)
+        print(f"error: no MedMNIST files and no file of {', '.join(DATASETS)} in {folder}", file=sys.stderr)
         return 1
-    for report in reports:
-        print(f"{report.status:8} {report.name:15} {report.path}")
+    for name, report in reports:
+        print(f"{report.status:8} {name:15} {report.path}")
         if report.status != "ok":
             print("    " + report.detail.replace("\n", "\n    "))
-    return 0 if all(r.status == "ok" for r in reports) else 1
+    return 0 if all(r.status == "ok" for _, r in reports) else 1
 
 
 def _copy(names: Sequence[str], source: Path, target: str) -> int:
-    """Copy the named files from ``source`` to ``target`` as a download from a local mirror: each checked."""
+    """Copy the named data sets' files from ``source`` to ``target``, each checked before it lands (as a download)."""
     files = {
-        name: ARCHIVES[name.lower()].filename if name.lower() in ARCHIVES else medmnist_info(name).file().filename
+        name: DATASETS[name.lower()].filenames if name.lower() in DATASETS else (medmnist_info(name).file().filename,)
         for name in names
     }
-    missing = [file for file in files.values() if not (source / file).is_file()]
+    missing = [file for group in files.values() for file in group if not (source / file).is_file()]
     if missing:
         print(
             f"error: not in {source}: {', '.join(missing)}; run `python -m medlearn data fetch` first", file=sys.stderr
         )
         return 1
-    for name, file in files.items():
-        if name.lower() in ARCHIVES:
-            path = ARCHIVES[name.lower()].fetch(target, url=(source / file).resolve().as_uri(), progress=False)
+    for name in files:
+        if name.lower() in DATASETS:
+            paths = DATASETS[name.lower()].copy(source, target)
         else:
-            path = fetch_medmnist(name, target, mirror=source.resolve().as_uri(), progress=False)
-        print(f"ok       {name.lower():15} {path}")
+            record = medmnist_info(name).file()
+            origin = (source / record.filename).resolve().as_uri()
+            paths = [download_file(origin, Path(target) / record.filename, record.md5, progress=False)]
+        for path in paths:
+            print(f"ok       {name.lower():15} {path}")
     return 0

@@ -2,8 +2,9 @@
 
     python3 course.py doctor        # or: python -m medlearn doctor
 
-Prints one table: the Python version, every installed package against the course's pins, each
-dataset present and verified (md5 for MedMNIST, sha256 for CHASE_DB1 and BCCD), a Jupyter kernel that
+Prints one table: the Python version, every installed package against the course's pins, the data mirror
+(``MEDLEARN_MIRROR``) when one is set, each dataset present and verified (md5 for MedMNIST, sha256 of every file
+for CHASE_DB1, BCCD, the PET slices and the ISLES'22 case), a Jupyter kernel that
 starts and runs code, TensorFlow and Keras importing, and free memory and disk. Every problem
 comes with its fix in words; the exit status is 1 when there is a problem.
 """
@@ -11,6 +12,7 @@ comes with its fix in words; the exit status is 1 when there is a problem.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +26,15 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from ._validation import check_bool, check_number
-from .data import ARCHIVE_DATASETS, COURSE_DATASETS, DataError, data_dir, verify_medmnist
+from .data import (
+    COURSE_DATASETS,
+    FILE_DATASETS,
+    MIRROR_ENV,
+    DataError,
+    data_dir,
+    data_mirror,
+    verify_medmnist,
+)
 
 #: The largest notebook peaks below 1.5 GB; a kernel, JupyterLab and the browser need more.
 MIN_MEMORY_GB = 2.0
@@ -135,23 +145,49 @@ def dataset_rows(root: str | Path | None = None) -> list[Row]:
     folder = data_dir(root)
     rows = []
     try:
-        reports = [*verify_medmnist(folder, COURSE_DATASETS), *(d.verify(folder) for d in ARCHIVE_DATASETS.values())]
+        reports = [(r.name, "md5", [r]) for r in verify_medmnist(folder, COURSE_DATASETS)]
+        reports += [(name, "sha256 of every file", d.reports(folder)) for name, d in FILE_DATASETS.items()]
     except DataError as err:
         return [Row("datasets", False, str(err), "see the README's section 'Data'")]
-    for report in reports:
-        ok = report.status == "ok"
-        checksum = "sha256 of every file" if report.name.lower() in ARCHIVE_DATASETS else "md5"
-        found = f"verified ({checksum}) in {folder}" if ok else f"{report.status} in {folder}"
+    for name, checksum, files in reports:
+        wrong = sorted((r for r in files if r.status != "ok"), key=lambda r: r.status != "bad")  # bad ones first
+        ok = not wrong
+        found = f"verified ({checksum}) in {folder}"
         fix = ""
         if not ok:
+            report = wrong[0]
+            found = f"{report.status} in {folder}"
+            if len(files) > 1:  # a data set of several files says which
+                found += f" ({len(wrong)} of {len(files)} files: {', '.join(r.path.name for r in wrong)})"
             fix = (
                 f"{report.detail.splitlines()[0] + ' ' if report.status == 'bad' and report.detail else ''}"
-                f"run `python -m medlearn data fetch {report.name.split()[0].lower()}` in the course's environment "
-                f"(`.venv/bin/python` on Linux and macOS) with internet access, or copy the file from the course's "
+                f"run `python -m medlearn data fetch {name.split()[0].lower()}` in the course's environment "
+                f"(`.venv/bin/python` on Linux and macOS) with internet access, or copy the files from the course's "
                 f"data folder into {folder} (or point MEDLEARN_DATA at that folder)"
             )
-        rows.append(Row(report.name, ok, found, fix))
+        rows.append(Row(name, ok, found, fix))
     return rows
+
+
+def mirror_row() -> Row | None:
+    """The data mirror that downloads come from (``$MEDLEARN_MIRROR``), or None when none is set.
+
+    Example:
+        >>> mirror_row() is None  # the official sites
+        True
+    """
+    if not os.environ.get(MIRROR_ENV):
+        return None
+    try:
+        base = data_mirror()
+    except ValueError as err:
+        return Row(
+            "data mirror",
+            False,
+            str(err).split(" such as")[0],
+            f"set {MIRROR_ENV} to an http(s) address, or unset it to download from the official sites",
+        )
+    return Row("data mirror", True, f"{base} ({MIRROR_ENV}); every file checked against its official checksum")
 
 
 def kernel_row(timeout: float = 120.0) -> Row:
@@ -271,7 +307,8 @@ def all_rows(root: str | Path | None = None, slow: bool = True) -> list[Row]:
         >>> rows[0].item
         'Python'
     """
-    rows = [python_row(), *package_rows(), *dataset_rows(root)]
+    mirror = mirror_row()
+    rows = [python_row(), *package_rows(), *([mirror] if mirror else []), *dataset_rows(root)]
     if slow:
         rows += [kernel_row(), tensorflow_row()]
     return rows + [memory_row(), disk_row()]

@@ -1,7 +1,8 @@
 """Zip archives checked file by file: every expected member present once, each with its sha256.
 
 CHASE_DB1 and BCCD are published as zip archives without a checksum of their own, and copies
-differ in their zip metadata (dates, folder prefixes), so medlearn checks the files *inside*.
+differ in their zip metadata (dates, folder prefixes), so medlearn checks the files *inside*. A data mirror
+(:func:`medlearn.data.data_mirror`) serves the archive under its name in the data folder; it is checked the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._home import DATA_ENV, FileReport, data_dir
+from ._home import DATA_ENV, FileReport, data_dir, download_url
 from .download import download_file
 from .errors import DataError, DataNotFoundError
 
@@ -103,7 +104,9 @@ class ArchiveDataset:
     """A data set published as one zip archive, checked file by file: how to fetch, verify and read it.
 
     ``fetch_chasedb1``, ``verify_chasedb1`` and their BCCD twins are this class's methods on the two
-    data sets; the command line and the machine check read :data:`medlearn.data.ARCHIVE_DATASETS`.
+    data sets; the command line and the machine check read :data:`medlearn.data.FILE_DATASETS`, which holds
+    them beside the pinned files (:class:`medlearn.data.PinnedFiles`): ``filenames``, ``fetch``, ``reports``
+    and ``copy`` are what the two classes share.
 
     Example:
         >>> from medlearn.data import ARCHIVE_DATASETS
@@ -118,6 +121,16 @@ class ArchiveDataset:
     sha256: Mapping[str, str]  #: sha256 of every file of the data set, by key
     key: Callable[[str], str | None]  #: an archive member's key (see :func:`checked_members`)
     summary: str  #: its line in ``python -m medlearn data list``
+
+    @property
+    def filenames(self) -> tuple[str, ...]:
+        """The archive's name in the data folder, as a tuple (what a mirror serves)."""
+        return (self.filename,)
+
+    def download_url(self, mirror: str | None = None) -> str:
+        """Where the archive is downloaded from: the data mirror (``mirror``, else ``$MEDLEARN_MIRROR``) serves it
+        under its name; without one, the official address."""
+        return download_url(self.filename, self.url, mirror)
 
     def manual(self, url: str, folder: Path) -> str:
         """What to do by hand when the archive cannot be downloaded."""
@@ -144,11 +157,13 @@ class ArchiveDataset:
         root: str | os.PathLike[str] | None = None,
         *,
         url: str | None = None,
+        mirror: str | None = None,
         progress: bool = True,
         force: bool = False,
     ) -> Path:
-        """A verified archive in the data folder, downloaded (and checked before it lands) if need be."""
-        url = self.url if url is None else url
+        """A verified archive in the data folder, downloaded (and checked before it lands) if need be, from ``url``
+        (else the data mirror's ``{mirror}/{filename}``, see :meth:`download_url`)."""
+        url = self.download_url(mirror) if url is None else url
         if not isinstance(url, str) or not url:
             raise ValueError(f"url must be the address of {self.filename}, not {url!r}")
         path = data_dir(root) / self.filename
@@ -161,6 +176,18 @@ class ArchiveDataset:
             )
         except DataNotFoundError as err:
             raise DataNotFoundError(f"{err}\n\n{self.manual(url, path.parent)}") from None
+
+    def reports(self, root: str | os.PathLike[str] | None = None) -> list[FileReport]:
+        """The archive's report in a list (the command line's and the machine check's view of every data set)."""
+        return [self.verify(root)]
+
+    def copy(self, source: str | os.PathLike[str], target: str | os.PathLike[str]) -> list[Path]:
+        """Copy the archive from the folder ``source`` to the folder ``target``, checked file by file before it
+        lands there (as a download is); ``DataNotFoundError`` when it is not in ``source``."""
+        path = Path(source) / self.filename
+        if not path.is_file():
+            raise DataNotFoundError(f"{self.filename} is not in {source}.\n{self.manual(self.url, Path(source))}")
+        return [self.fetch(target, url=path.resolve().as_uri(), progress=False, force=True)]
 
     def verify(self, root: str | os.PathLike[str] | None = None) -> FileReport:
         """The archive in a folder checked file by file: ``ok``, ``bad`` or ``missing``."""
@@ -177,7 +204,7 @@ class ArchiveDataset:
         """Every checked file of the archive in the data folder; downloaded first when allowed."""
         folder = data_dir(root)
         path = folder / self.filename
-        url = url or self.url
+        url = url or self.download_url()
         if path.exists():
             return self.members(path, url)
         if download:

@@ -118,7 +118,7 @@ BCCD_DATASET = ArchiveDataset(
 def fetch_bccd(
     root: str | os.PathLike[str] | None = None,
     *,
-    url: str = BCCD_URL,
+    url: str | None = None,
     progress: bool = True,
     force: bool = False,
 ) -> Path:
@@ -128,7 +128,8 @@ def fetch_bccd(
 
     Args:
         root: the data folder (see :func:`medlearn.data.data_dir`).
-        url: the repository's archive (the default), or a mirror's URL of ``BCCD_Dataset.zip``.
+        url: a mirror's URL of ``BCCD_Dataset.zip``; None (the default) means the data mirror's when one is set
+            (``$MEDLEARN_MIRROR``, :func:`medlearn.data.data_mirror`), else the repository's archive.
         progress: show a progress bar.
         force: download again even when a good archive is there.
 
@@ -267,7 +268,7 @@ def load_bccd(
     download: bool = True,
     *,
     downscale: int = 1,
-    url: str = BCCD_URL,
+    url: str | None = None,
 ) -> BCCD:
     """Load one split of BCCD: the photographs, and per image its boxes and labels.
 
@@ -279,7 +280,7 @@ def load_bccd(
         download: download the archive when it is not in the folder.
         downscale: an integer factor: the images are reduced by averaging ``downscale`` x ``downscale``
             blocks (PIL's ``Image.reduce``) and the boxes divided by it; 1 keeps 640 x 480.
-        url: the address to download from.
+        url: the address to download from (None: as :func:`fetch_bccd` says).
 
     Returns:
         A :class:`BCCD`.

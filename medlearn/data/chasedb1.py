@@ -163,7 +163,7 @@ def _photographs() -> list[str]:
 def fetch_chasedb1(
     root: str | os.PathLike[str] | None = None,
     *,
-    url: str = CHASEDB1_URL,
+    url: str | None = None,
     progress: bool = True,
     force: bool = False,
 ) -> Path:
@@ -174,7 +174,9 @@ def fetch_chasedb1(
 
     Args:
         root: the data folder (see :func:`medlearn.data.data_dir`).
-        url: where to download from: the official address, or a mirror's URL of ``CHASEDB1.zip``.
+        url: where to download from: a mirror's URL of ``CHASEDB1.zip``; None (the default) means the data
+            mirror's when one is set (``$MEDLEARN_MIRROR``, :func:`medlearn.data.data_mirror`), else the
+            official address.
         progress: show a progress bar.
         force: download again even when a good archive is there.
 
@@ -213,7 +215,7 @@ def _decode(content: bytes, name: str, mode: str) -> np.ndarray:
 
 
 def load_chasedb1(
-    root: str | os.PathLike[str] | None = None, download: bool = True, *, url: str = CHASEDB1_URL
+    root: str | os.PathLike[str] | None = None, download: bool = True, *, url: str | None = None
 ) -> ChaseDB1:
     """Load CHASE_DB1: the 28 photographs, both observers' vessel masks, and each image's child and eye.
 
@@ -223,7 +225,7 @@ def load_chasedb1(
     Args:
         root: the data folder (see :func:`medlearn.data.data_dir`).
         download: download the archive when it is not in the folder.
-        url: the address to download from.
+        url: the address to download from (None: as :func:`fetch_chasedb1` says).
 
     Returns:
         A :class:`ChaseDB1`.

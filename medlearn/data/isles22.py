@@ -51,6 +51,9 @@ ISLES22_CASE = PinnedFiles(
         }
     ),
     "medlearn.data.fetch_isles22()",
+    name="isles22",
+    summary=f"3-D {'stroke MRI: DWI, ADC, FLAIR, lesion mask':44} {'lesion segmentation':26}  "
+    "ISLES'22 case 0009, CC BY-SA 4.0",
 )
 
 
@@ -64,14 +67,17 @@ class StrokeCase(NamedTuple):
     sidecars: dict[str, dict]  #: "dwi", "adc", "flair": the JSON sidecars' fields
 
 
-def fetch_isles22(root: str | os.PathLike[str] | None = None, *, progress: bool = True) -> list[Path]:
-    """Make sure the case's seven files are in the data folder, verified; download any that is missing or altered.
+def fetch_isles22(
+    root: str | os.PathLike[str] | None = None, *, mirror: str | None = None, progress: bool = True
+) -> list[Path]:
+    """Make sure the case's seven files are in the data folder, verified; download any that is missing or altered,
+    from ``mirror`` (else ``$MEDLEARN_MIRROR``, else the official addresses; see :func:`medlearn.data.data_mirror`).
 
     Example:
         >>> len(fetch_isles22())  # doctest: +SKIP
         7
     """
-    return ISLES22_CASE.fetch(root, progress=progress)
+    return ISLES22_CASE.fetch(root, mirror=mirror, progress=progress)
 
 
 def verify_isles22(root: str | os.PathLike[str] | None = None) -> list[FileReport]:

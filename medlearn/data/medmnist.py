@@ -9,18 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ._home import DATA_ENV, FileReport, data_dir, default_data_dir
+from ._home import DATA_ENV, FileReport, data_dir, default_data_dir, download_url
 from .catalog import IMAGE_SIZE, SPLITS, MedMNISTFile, medmnist_info, medmnist_names
 from .download import download_file, md5sum
 from .errors import DataError, DataNotFoundError
 
 
 def _url(record: MedMNISTFile, mirror: str | None) -> str:
-    if mirror is None:
-        return record.url
-    if not isinstance(mirror, str) or not mirror:
-        raise ValueError(f"mirror must be a base URL such as 'http://host/medmnist', not {mirror!r}")
-    return f"{mirror.rstrip('/')}/{record.filename}"
+    return download_url(record.filename, record.url, mirror)
 
 
 def fetch_medmnist(
@@ -40,8 +36,10 @@ def fetch_medmnist(
     Args:
         name: dataset name, for example ``"breastmnist"``.
         root: folder for the files (see :func:`data_dir`).
-        mirror: base URL that serves ``{name}.npz`` instead of Zenodo (for
-            example a classroom server).
+        mirror: base URL (http or https) that serves ``{name}.npz`` instead of
+            Zenodo (for example a classroom server); None means
+            ``$MEDLEARN_MIRROR`` when it is set, else Zenodo (see
+            :func:`medlearn.data.data_mirror`).
         progress: show a progress bar while downloading.
         force: download again even when a good file is there.
         size: side length of the file to fetch (see :attr:`MedMNISTInfo.sizes`).
@@ -143,7 +141,8 @@ def load_medmnist(
         download: download the file from Zenodo when it is not on disk.
         check_md5: verify the file against the official md5. Turn off only for
             a file you built yourself in the same format.
-        mirror: base URL to download from instead of Zenodo.
+        mirror: base URL to download from instead of Zenodo; None means
+            ``$MEDLEARN_MIRROR`` when it is set (see :func:`fetch_medmnist`).
         size: side length: 28 (the default), or a MedMNIST+ size (2-D: 64,
             128, 224; 3-D: 64); see :attr:`MedMNISTInfo.sizes`.
 

@@ -39,17 +39,23 @@ PET_SLICES = PinnedFiles(
     1 << 20,
     MappingProxyType({_NAMES[0]: "1.dcm", _NAMES[1]: "2.dcm"}),
     "medlearn.data.fetch_pet_slices()",
+    name="pet",
+    summary=f"2-D {'FLT-PET, 2 DICOM slices 168 x 168, in Bq/mL':44} {'body-weight SUV':26}  "
+    "TCIA ACRIN-FLT-Breast, CC BY 3.0",
 )
 
 
-def fetch_pet_slices(root: str | os.PathLike[str] | None = None, *, progress: bool = True) -> list[Path]:
-    """Make sure both verified slices are in the data folder; download any that is missing or altered.
+def fetch_pet_slices(
+    root: str | os.PathLike[str] | None = None, *, mirror: str | None = None, progress: bool = True
+) -> list[Path]:
+    """Make sure both verified slices are in the data folder; download any that is missing or altered, from
+    ``mirror`` (else ``$MEDLEARN_MIRROR``, else the official address; see :func:`medlearn.data.data_mirror`).
 
     Example:
         >>> [path.name for path in fetch_pet_slices()]  # doctest: +SKIP
         ['ACRIN-FLT-Breast_PT_1.dcm', 'ACRIN-FLT-Breast_PT_2.dcm']
     """
-    return PET_SLICES.fetch(root, progress=progress)
+    return PET_SLICES.fetch(root, mirror=mirror, progress=progress)
 
 
 def verify_pet_slices(root: str | os.PathLike[str] | None = None) -> list[FileReport]:

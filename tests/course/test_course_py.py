@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import REPO, free_port
 
+from medlearn.data import FILE_DATASETS
+
 OVERRIDES = REPO / "lab" / "overrides.json"
 SERVER_CONFIG = REPO / "lab" / "jupyter_server_config.json"
 
@@ -138,5 +140,7 @@ def test_a_handout_with_data_copies_the_verified_files(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     names = sorted(p.name for p in (target / "data").iterdir())
     assert {"CHASEDB1.zip", "BCCD_Dataset.zip", "breastmnist.npz", "retinamnist.npz"} <= set(names)
+    assert {file for dataset in FILE_DATASETS.values() for file in dataset.filenames} <= set(names)  # pet, isles22 too
+    assert not any((target / "data" / name).is_symlink() for name in names)  # copies, each checked as it landed
     assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
     assert leaks(target) == []

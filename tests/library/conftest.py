@@ -11,7 +11,7 @@ import pytest
 from helpers import altered_member, free_port, rewrite_archive
 
 from authoring.local_server import serve
-from medlearn.data import CHASEDB1_ARCHIVE
+from medlearn.data import CHASEDB1_ARCHIVE, COURSE_DATASETS, FILE_DATASETS, PINNED_DATASETS, data_dir, medmnist_info
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -54,6 +54,32 @@ def http_mirror(tmp_path_factory: pytest.TempPathFactory, breast_bytes: bytes, c
     (root / "missing").mkdir()
 
     with serve(root, _Handler) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def classroom_mirror(
+    tmp_path_factory: pytest.TempPathFactory, medmnist_dir: Path, chase_bytes: bytes, pet_and_stroke_files: Path
+) -> Iterator[str]:
+    """Base URL of a server on 127.0.0.1 laid out as a data mirror is: every file under its name in the data folder.
+
+    ``good/`` the course's files (links to the real ones: the MedMNIST files, the archives, the PET slices and the
+    ISLES'22 case), side by side, as ``python -m medlearn data copy`` leaves them; ``altered/`` every pinned file
+    with one bit flipped (its size unchanged).
+    """
+    root = tmp_path_factory.mktemp("classroom")
+    (root / "good").mkdir()
+    (root / "altered").mkdir()
+    names = [medmnist_info(name).file().filename for name in COURSE_DATASETS]
+    names += [file for dataset in FILE_DATASETS.values() for file in dataset.filenames]
+    for name in names:
+        (root / "good" / name).symlink_to(data_dir() / name)
+    for dataset in PINNED_DATASETS.values():
+        for name in dataset.filenames:
+            content = bytearray((data_dir() / name).read_bytes())
+            content[len(content) // 2] ^= 0x01
+            (root / "altered" / name).write_bytes(bytes(content))
+    with serve(root) as url:
         yield url
 
 

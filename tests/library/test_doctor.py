@@ -10,7 +10,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from medlearn import doctor
-from medlearn.data import COURSE_DATASETS, data_dir
+from medlearn.data import COURSE_DATASETS, ISLES22_CASE, PET_SLICES, data_dir
 
 
 def test_this_machine_passes_every_check(capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,6 +26,8 @@ def test_this_machine_passes_every_check(capsys: pytest.CaptureFixture[str]) -> 
         *COURSE_DATASETS,
         "chasedb1",
         "bccd",
+        "pet",
+        "isles22",
         "Jupyter kernel",
         "TensorFlow and Keras",
         "free memory",
@@ -37,7 +39,8 @@ def test_this_machine_passes_every_check(capsys: pytest.CaptureFixture[str]) -> 
 def test_a_missing_or_corrupt_dataset_is_a_problem_with_its_fix(tmp_path, capsys) -> None:
     for name in COURSE_DATASETS[1:]:
         (tmp_path / f"{name}.npz").symlink_to(data_dir() / f"{name}.npz")
-    (tmp_path / "BCCD_Dataset.zip").symlink_to(data_dir() / "BCCD_Dataset.zip")
+    for name in ("BCCD_Dataset.zip", *PET_SLICES.files, *ISLES22_CASE.files):
+        (tmp_path / name).symlink_to(data_dir() / name)
     broken = bytearray((data_dir() / "CHASEDB1.zip").read_bytes())
     broken[len(broken) // 2] ^= 0xFF
     (tmp_path / "CHASEDB1.zip").write_bytes(bytes(broken))
@@ -45,11 +48,47 @@ def test_a_missing_or_corrupt_dataset_is_a_problem_with_its_fix(tmp_path, capsys
     assert not rows[COURSE_DATASETS[0]].ok and "missing" in rows[COURSE_DATASETS[0]].found
     assert f"data fetch {COURSE_DATASETS[0]}" in rows[COURSE_DATASETS[0]].fix
     assert not rows["chasedb1"].ok and "bad" in rows["chasedb1"].found
-    assert all(rows[n].ok for n in (*COURSE_DATASETS[1:], "bccd"))
+    assert all(rows[n].ok for n in (*COURSE_DATASETS[1:], "bccd", "pet", "isles22"))
     assert doctor.main(tmp_path, quick=True) == 1
     out = capsys.readouterr().out
     assert "2 problem(s). To fix:" in out and "run `python -m medlearn data fetch chasedb1`" in out
     assert "- chasedb1: Image_" in out  # the bad file says what is wrong with it
+
+
+def test_the_pinned_sets_are_reported_like_the_other_data_sets(tmp_path, capsys) -> None:
+    """One row per set; a missing or altered file makes it a problem, named, with the command that fetches it."""
+    first, second = PET_SLICES.files
+    (tmp_path / first).symlink_to(data_dir() / first)
+    mask, *others = sorted(ISLES22_CASE.files, key=lambda name: not name.endswith("_msk.nii.gz"))
+    for name in others:
+        (tmp_path / name).symlink_to(data_dir() / name)
+    altered = bytearray((data_dir() / mask).read_bytes())
+    altered[-9] ^= 1
+    (tmp_path / mask).write_bytes(bytes(altered))
+    rows = {r.item: r for r in doctor.dataset_rows(tmp_path)}
+    assert not rows["pet"].ok and rows["pet"].found == f"missing in {tmp_path} (1 of 2 files: {second})"
+    assert "run `python -m medlearn data fetch pet`" in rows["pet"].fix
+    assert not rows["isles22"].ok and rows["isles22"].found.startswith(f"bad in {tmp_path} (1 of 7 files: {mask})")
+    assert rows["isles22"].fix.startswith(f"{tmp_path / mask} is not the published {mask}")
+    (tmp_path / second).symlink_to(data_dir() / second)
+    (tmp_path / mask).unlink()
+    (tmp_path / mask).symlink_to(data_dir() / mask)
+    rows = {r.item: r for r in doctor.dataset_rows(tmp_path)}
+    assert (
+        rows["pet"].ok and rows["isles22"].ok and rows["pet"].found == f"verified (sha256 of every file) in {tmp_path}"
+    )
+
+
+def test_the_data_mirror_has_a_row_when_it_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MEDLEARN_MIRROR", raising=False)
+    assert doctor.mirror_row() is None and all(r.item != "data mirror" for r in doctor.all_rows(slow=False))
+    monkeypatch.setenv("MEDLEARN_MIRROR", "http://classroom.local:8000/data/")
+    row = doctor.mirror_row()
+    assert row.ok and row.found.startswith("http://classroom.local:8000/data (MEDLEARN_MIRROR)")
+    assert any(r.item == "data mirror" for r in doctor.all_rows(slow=False))
+    monkeypatch.setenv("MEDLEARN_MIRROR", "classroom.local:8000")
+    row = doctor.mirror_row()
+    assert not row.ok and "MEDLEARN_MIRROR must be an http:// or https://" in row.found and "unset it" in row.fix
 
 
 def test_wrong_or_missing_packages_and_old_python_are_problems() -> None:

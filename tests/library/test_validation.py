@@ -12,6 +12,7 @@ from sklearn.svm import SVC
 
 from medlearn._validation import (
     check_array,
+    check_base_url,
     check_bool,
     check_choice,
     check_fitted,
@@ -106,6 +107,25 @@ def test_check_choice() -> None:
         check_choice("valid", "split", ("train", "val", "test"))
     with pytest.raises(ValueError, match="^mode must be one of"):
         check_choice(["a"], "mode", {"a", "b"})  # unhashable
+
+
+def test_check_base_url() -> None:
+    assert check_base_url("https://mirror.example.cn/medlearn/", "mirror") == "https://mirror.example.cn/medlearn"
+    assert check_base_url("http://127.0.0.1:8000", "--mirror") == "http://127.0.0.1:8000"
+    bad = (
+        "",
+        "lab:8000",
+        "ftp://lab/data",
+        "file:///srv/data",
+        "http://",
+        "http://lab?x=1",
+        "http://lab:99999",
+        None,
+        3,
+    )
+    for value in (*bad, "http://[::1", " http://lab", "https://lab/#top", "http://lab:0"):
+        with pytest.raises(ValueError, match="^MEDLEARN_MIRROR must be an http:// or https:// base address"):
+            check_base_url(value, "MEDLEARN_MIRROR")
 
 
 def test_check_array() -> None:
