@@ -51,7 +51,7 @@ from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import denormalize, read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from authoring import chapters as chapter_list
 from authoring._paths import REPO
@@ -305,24 +305,30 @@ def template_path(domain: str, repo: Path = REPO) -> Path:
 
 
 def read_catalog(path: Path, locale: str | None = LOCALE) -> Catalog:
-    """A catalog as Babel reads it, with each fuzzy message's previous English (``#| msgid``), which Babel writes
-    but does not read back: kept, a translator sees what changed until the unit is translated again."""
+    """A catalog as Babel reads it, with each fuzzy message's previous English (``#| msgid``), which Babel does not
+    read back (it takes the lines for a translator's comment): kept, a translator sees what changed until the unit is
+    translated again. Both forms are read: a ``#| msgid`` in PO's own lines, as :func:`_write` writes it, and one that
+    an older Babel wrapped inside the string (its words split at spaces, not quoted line by line)."""
     data = path.read_bytes()
     catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     lines = data.decode("utf-8").splitlines()
     for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
         if not message.id or not message.fuzzy or not message.lineno:
             continue
         at, before = message.lineno - 2, []  # lineno: the msgid's line, counted from 1
         while at >= 0 and lines[at].strip() and not lines[at].startswith("msgstr"):
             before.insert(0, lines[at])
             at -= 1
-        parts, inside = [], False
-        for line in (line[3:] for line in before if line.startswith("#| ")):
-            inside = line.startswith("msgid ") or (inside and line.startswith('"'))
-            if inside:
-                parts.append(line.removeprefix("msgid "))
-        if parts:
+        previous = [line[2:].strip() for line in before if line.startswith("#|")]
+        start = next((k for k, line in enumerate(previous) if line.startswith("msgid ")), None)
+        if start is None:
+            continue
+        first, rest = previous[start].removeprefix("msgid "), previous[start + 1 :]
+        if all(line.startswith('"') for line in rest):
+            message.previous_id = [denormalize("\n".join([first, *rest]))]
+        else:  # wrapped at spaces, across and inside the quoted parts: rejoin, then take the parts one by one
+            parts = re.findall(r'"(?:[^"\\]|\\.)*"', " ".join([first, *rest]))
             message.previous_id = [denormalize("\n".join(parts))]
     return catalog
 
@@ -341,10 +347,22 @@ def _header(catalog: Catalog) -> Catalog:
 
 
 def _write(catalog: Catalog, path: Path) -> None:
+    """Write ``catalog`` as a PO file. Each fuzzy message's previous English goes in as ``#| msgid`` in PO's own
+    quoted lines: Babel's writer wraps that comment at 76 columns inside the string, which GNU msgfmt refuses."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=0, include_previous=True, include_lineno=True)
+    write_po(buffer, catalog, width=0, include_previous=False, include_lineno=True)
+    text = buffer.getvalue().decode("utf-8")
+    for message in catalog:
+        if not (message.id and message.previous_id):
+            continue
+        head = f"msgctxt {normalize(message.context, width=0)}\n" if message.context else ""
+        head += f"msgid {normalize(message.id, width=0)}\n"
+        if text.count(head) != 1:
+            raise ValueError(f"{path}: cannot place the previous English of {message.context or message.id!r}")
+        written = f"msgid {normalize(message.previous_id[0], width=0)}".splitlines()
+        text = text.replace(head, "".join(f"#| {line}\n" for line in written) + head)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(text.encode("utf-8"))
 
 
 def _state(catalog: Catalog) -> list[tuple[object, ...]]:
@@ -384,10 +402,15 @@ def update(domain: str, repo: Path = REPO, locale: str = LOCALE) -> bool:
         catalog = _header(Catalog(locale=locale, domain=domain, fuzzy=False, creation_date=now, revision_date=now))
     before = _state(catalog) if po.exists() else None
     previous = {(m.id, m.context): m.previous_id for m in catalog if m.id and m.previous_id}
+    origin = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}  # each fuzzy unit's first English
     catalog.update(new_template, update_creation_date=False)
-    for message in catalog:  # Babel's update keeps the translation of a still-fuzzy unit, not its previous English
-        if message.id and message.fuzzy and not message.previous_id:
+    for message in catalog:
+        if not (message.id and message.fuzzy):
+            continue
+        if not message.previous_id:  # Babel's update keeps a still-fuzzy unit's translation, not its previous English
             message.previous_id = previous.get((message.id, message.context), [])
+        elif message.previous_id[0] in origin:  # changed again: keep the English that the translation was made from
+            message.previous_id = origin[message.previous_id[0]]
     catalog.obsolete = {k: m for k, m in catalog.obsolete.items() if m.string}  # nothing to keep of an empty one
     if _state(catalog) != before:
         catalog.revision_date = now

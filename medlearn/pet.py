@@ -51,14 +51,22 @@ def _attribute(dataset: Any, keyword: str, tag: str) -> Any:
     return value
 
 
-def _positive(dataset: Any, keyword: str, tag: str) -> float:
+def _number(dataset: Any, keyword: str, tag: str) -> float:
+    """The value of ``keyword`` as a finite number, refused when it is missing, empty or not one."""
     value = _attribute(dataset, keyword, tag)
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{keyword} {tag} must be a number, not {value!r}") from None
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{keyword} {tag} must be a positive number, not {value!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"{keyword} {tag} must be a finite number, not {value!r}")
+    return number
+
+
+def _positive(dataset: Any, keyword: str, tag: str) -> float:
+    number = _number(dataset, keyword, tag)
+    if number <= 0:
+        raise ValueError(f"{keyword} {tag} must be a positive number, not {_attribute(dataset, keyword, tag)!r}")
     return number
 
 
@@ -169,6 +177,8 @@ def suv_image(dataset: Any) -> np.ndarray:
         ValueError: Units (0054,1001) is missing or empty: the SUV cannot be computed without it
     """
     factor = suv_factor(dataset)
-    slope = float(getattr(dataset, "RescaleSlope", 1.0) or 1.0)
-    intercept = float(getattr(dataset, "RescaleIntercept", 0.0) or 0.0)
+    # Both are Type 1 in the PET Image Module (PS3.3 C.8.9.4), and the slope changes from slice to slice: a missing
+    # or zero slope would turn every activity into a wrong number, so it is refused, never assumed to be 1.
+    slope = _positive(dataset, "RescaleSlope", "(0028,1053)")
+    intercept = _number(dataset, "RescaleIntercept", "(0028,1052)")
     return (dataset.pixel_array.astype(float) * slope + intercept) * factor

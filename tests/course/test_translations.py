@@ -328,3 +328,24 @@ def test_a_chapter_declares_only_known_editions(tmp_path: Path) -> None:
         path.write_text(json.dumps({"chapters": [entry | {"languages": wrong}]}), encoding="utf-8")
         with pytest.raises(ValueError, match="c's languages must be some of"):
             chapters.read(path)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_a_unit_changed_twice_keeps_the_english_it_was_translated_from(edition: Path) -> None:
+    """A long translated paragraph changed twice: its unit turns fuzzy, its ``#| msgid`` holds the English that the
+    translation was made from (not the English in between), the catalog still compiles with GNU msgfmt (Babel's own
+    writer wraps a long ``#| msgid`` inside the string, which msgfmt refuses), and a second update changes nothing."""
+    path = translations.catalog_path(CHAPTER, edition)
+    first = next(m for m in translations.read_catalog(path) if m.id and len(m.id) > 200 and "\n" not in m.id)
+    notebook = chapters.by_name(CHAPTER).notebook
+    words = first.id.split(". ")[0]
+    edit_sentence(edition, notebook, words, words + " (changed once)")
+    assert translations.update(CHAPTER, edition)
+    edit_sentence(edition, notebook, words + " (changed once)", words + " (changed twice)")
+    assert translations.update(CHAPTER, edition)
+    changed = next(m for m in translations.read_catalog(path) if m.id.startswith(words + " (changed twice)"))
+    assert changed.fuzzy and changed.previous_id == [first.id] and changed.string == first.string
+    done = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    data = path.read_bytes()
+    assert translations.update(CHAPTER, edition) is False and path.read_bytes() == data

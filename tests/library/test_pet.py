@@ -106,6 +106,9 @@ def _unchecked_start_time(dataset: Dataset, value: str) -> Dataset:
         (lambda d: _without(d, "DecayCorrection"), r"DecayCorrection \(0054,1102\) is missing"),
         (lambda d: _with(d, "CorrectedImage", ["ATTN", "SCAT"]), r"CorrectedImage \(0028,0051\) must include"),
         (lambda d: _with(d, "RadiopharmaceuticalInformationSequence", []), r"RadiopharmaceuticalInformation"),
+        (lambda d: _with(d, "RescaleSlope", 0), r"RescaleSlope \(0028,1053\) must be a positive number"),
+        (lambda d: _without(d, "RescaleSlope"), r"RescaleSlope \(0028,1053\) is missing"),
+        (lambda d: _without(d, "RescaleIntercept"), r"RescaleIntercept \(0028,1052\) is missing"),
         (
             lambda d: _with(d, "RadiopharmaceuticalInformationSequence", [Dataset(), Dataset()]),
             r"must hold one item",
