@@ -72,6 +72,14 @@ def test_every_chapter_reads_in_plain_words(chapter, capsys: pytest.CaptureFixtu
     )
 
 
+@pytest.mark.parametrize("chapter", load(), ids=lambda chapter: chapter.name)
+def test_every_exercise_reads_in_plain_words(chapter) -> None:
+    """The same goal for each chapter's exercise solution (its learner's copy holds the same words)."""
+    solution = REPO / "exercises" / "solutions" / f"{chapter.stem}.ipynb"
+    found = figures(solution)
+    assert not above_goal(found), f"{found.path}: {'; '.join(above_goal(found))}"
+
+
 def test_the_goal_and_the_command_fail_above_it(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
     assert above_goal(Figures("x", 100, 18.0, 0.05, 50)) == []
     assert len(above_goal(Figures("x", 100, 18.1, 0.051, 51))) == 3
