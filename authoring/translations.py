@@ -549,7 +549,7 @@ def quiz_markdown(
     question's section named as the edition's heading names it (``sections``: English heading to translated) and
     linked by the English anchor, which the edition's headings keep."""
     from authoring.quizzes import END, START
-    from medlearn.quiz import LETTERS, load_quiz, section_anchor
+    from medlearn.quiz import LETTERS, answer_paragraph, load_quiz, section_anchor
 
     def t(text: str, context: str) -> str:
         return translate("quizzes", text, context) or text
@@ -567,7 +567,8 @@ def quiz_markdown(
         link = f"[§ {(sections or {}).get(q.section, q.section)}](#{section_anchor(q.section)})"
         summary = t("Answer", "quiz:answer")
         explanation = t(q.explanation, f"{key}/explanation")
-        lines += ["", f"<details><summary>{summary}</summary>\n\n{right}. {explanation} {link}\n\n</details>"]
+        paragraph = answer_paragraph(right, explanation, link)
+        lines += ["", f"<details><summary>{summary}</summary>\n\n{paragraph}\n\n</details>"]
         blocks.append("\n".join(lines))
     return f"{START}\n\n" + "\n\n".join(blocks) + f"\n\n{END}"
 

@@ -28,6 +28,7 @@ from medlearn.choice import LETTERS, AnswerKey, Feedback
 
 KINDS = ("choice", "number")
 _SLUG_CLEAN = re.compile(r"[^\w\u4e00-\u9fff\- ]")  # MyST's own rule (its default_slugify), GitHub's style
+_LIST_MARKER = re.compile(r"^(\d{1,9})\.(?=\s|$)")  # what CommonMark reads as a numbered list's item
 
 
 def section_anchor(heading: str) -> str:
@@ -38,6 +39,23 @@ def section_anchor(heading: str) -> str:
         '3--choosing-a-threshold-honestly'
     """
     return _SLUG_CLEAN.sub("", heading.lower().replace(" ", "-"))
+
+
+def answer_paragraph(right: str, explanation: str, link: str) -> str:
+    r"""A folded answer's paragraph: the right answer, a full stop, its explanation and the section's link.
+
+    A paragraph that begins with a whole number and a full stop is a numbered list in Markdown (``513. ...``
+    shows as item 513 of a list), so that full stop is escaped; an answer that ends in its own full stop (or a
+    question or exclamation mark) gets no second one.
+
+    Example:
+        >>> answer_paragraph("513", "Count both layers.", "[§ 5 · Keras](#5--keras)")
+        '513\\. Count both layers. [§ 5 · Keras](#5--keras)'
+        >>> answer_paragraph("(b) Report both.", "The overlap too.", "[§ 5](#5)")
+        '(b) Report both. The overlap too. [§ 5](#5)'
+    """
+    end = "" if right.endswith((".", "?", "!")) else "."
+    return _LIST_MARKER.sub(r"\1\\.", f"{right}{end}", count=1) + f" {explanation} {link}"
 
 
 @dataclass(frozen=True)
@@ -193,7 +211,8 @@ class Quiz:
                 lines += [""] + [f"- ({LETTERS[i]}) {choice}" for i, choice in enumerate(question.choices)]
             right = question.answer_text()
             link = f"[§ {question.section}](#{section_anchor(question.section)})"
-            lines += ["", f"<details><summary>Answer</summary>\n\n{right}. {question.explanation} {link}\n\n</details>"]
+            paragraph = answer_paragraph(right, question.explanation, link)
+            lines += ["", f"<details><summary>Answer</summary>\n\n{paragraph}\n\n</details>"]
             blocks.append("\n".join(lines))
         return "\n\n".join(blocks)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from medlearn.quiz import Question, Quiz, load_quiz, section_anchor
+from medlearn.quiz import Question, Quiz, answer_paragraph, load_quiz, section_anchor
 
 CHOICE = {
     "id": "ppv",
@@ -65,13 +65,31 @@ def test_a_whole_number_answer_shows_as_a_whole_number_without_a_tolerance(tmp_p
     wide = NUMBER | {"id": "wide", "answer": 40, "tolerance": 2, "mistakes": []}
     quiz = load_quiz("99_demo", _write(tmp_path, [count, steps, wide, NUMBER]))
     text = quiz.markdown()
-    assert "513. 0.72 / 0.73." in text and "± 0.5" not in text
-    assert "10. 0.72 / 0.73." in text
+    assert "513\\. 0.72 / 0.73." in text and "± 0.5" not in text  # escaped: not a numbered list
+    assert "10\\. 0.72 / 0.73." in text
     assert "40 (± 2). 0.72 / 0.73." in text  # a tolerance of 1 or more is part of the answer
     assert "0.986 (± 0.005)" in text  # a decimal keeps its tolerance
     assert [q.answer_text() for q in quiz.questions] == ["513", "10", "40 (± 2)", "0.986 (± 0.005)"]
     assert quiz.questions[0].grade(512.6).correct  # what is shown changes, not what is accepted
     assert not quiz.questions[1].grade(9.97).correct
+
+
+def test_an_answer_never_renders_as_a_numbered_list_or_with_two_full_stops(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    one = NUMBER | {"id": "one", "answer": 1, "tolerance": 0.001, "explanation": "The ARI counts pairs."}
+    count = NUMBER | {"id": "count", "answer": 42449, "tolerance": 0.5, "mistakes": []}
+    zero = NUMBER | {"id": "zero", "answer": 0, "tolerance": 0.005, "mistakes": []}
+    stop = CHOICE | {"id": "stop", "choices": ["Report both.", "Report one.", "Report none."], "answer": 0}
+    stop["mistakes"] = {"1": "Both.", "2": "Both."}
+    quiz = load_quiz("99_demo", _write(tmp_path, [one, count, zero, stop, NUMBER]))
+    html = MarkdownIt("commonmark").render(quiz.markdown())
+    assert "<ol" not in html and "<li>" in html  # the choices are a bulleted list; no answer is a numbered one
+    assert "1. The ARI counts pairs." in html and "42449. 0.72" in html and "0. 0.72" in html
+    assert "(a) Report both. PPV moves" in html and ".." not in html
+    assert "0.986 (± 0.005). 0.72" in html  # a decimal is no list marker: nothing to escape
+    assert answer_paragraph("513", "Why.", "[§ 1](#1)") == "513\\. Why. [§ 1](#1)"
+    assert answer_paragraph("12.5", "Why.", "[§ 1](#1)") == "12.5. Why. [§ 1](#1)"
 
 
 def test_the_buttons_record_answers_and_keep_the_score(tmp_path: Path) -> None:
