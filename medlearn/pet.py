@@ -7,20 +7,30 @@ and Intercept). The SUV divides it by the injected activity per gram of body wei
     SUVbw = concentration (Bq/mL) x body weight (g) / injected activity (Bq), both at the same moment.
 
 The scanner corrects the image for the tracer's decay to a reference moment, named by Decay Correction
-(0054,1102). ``START`` means the start of the series: the injected activity must then be decayed from the
-injection to the Series Time, ``dose x 2^(-t / half-life)``. ``ADMIN`` means the moment of injection: no decay.
-This module follows the QIBA vendor-neutral SUV pseudo-code, and it refuses, with an error that names the attribute,
-what it cannot compute safely. The attributes come from DICOM PS3.3: Patient's Weight (0010,1030), C.7.2.2 Patient
-Study Module; Series Date and Time (0008,0021/0031), C.7.3.1 General Series Module; Units, Decay Correction and
-Corrected Image (0028,0051), C.8.9.1 PET Series Module; the Radiopharmaceutical Information Sequence (0054,0016)
-with Radionuclide Total Dose (0018,1074), Half Life (0018,1075) and Radiopharmaceutical Start Time (0018,1072) or
-Start DateTime (0018,1078), C.8.9.2 PET Isotope Module.
+(0054,1102). ``START`` means the acquisition's start (PS3.3 C.8.9.1.1.5); like QIBA's vendor-neutral SUV
+pseudo-code, this module takes it from Series Date and Time, whose real-world meaning the standard leaves to the
+implementation (C.8.9.1.1.2), and only when the series does not start after the image's acquisition (a later Series
+Time suggests a series made again after the scan). The injected activity is then decayed from the injection to that
+moment, ``dose x 2^(-t / half-life)``. ``ADMIN`` means the moment of injection: no decay. The module follows the main
+path of QIBA's pseudo-code (Units BQML, Decay Correction START; ADMIN is an extension), and it refuses, with an error
+that names the attribute, what it cannot compute safely: Units CNTS (QIBA reads Philips' private scale factors
+there) and GML, a series that starts after the acquisition, start times that disagree or lack the minute, a weight
+or a dose outside any plausible range (a weight in pounds or grams, a dose in MBq), a Rescale Intercept that is not
+zero (C.8.9.4 says it is always zero for PET).
+
+The attributes come from DICOM PS3.3: Patient's Weight (0010,1030), C.7.2.2 Patient Study Module; Series Date and
+Time (0008,0021/0031), C.7.3.1 General Series Module; Units, Decay Correction and Corrected Image (0028,0051),
+C.8.9.1 PET Series Module; the Radiopharmaceutical Information Sequence (0054,0016) with Radionuclide Total Dose
+(0018,1074), Half Life (0018,1075) and Radiopharmaceutical Start Time (0018,1072) or Start DateTime (0018,1078),
+C.8.9.2 PET Isotope Module; Acquisition Date and Time (0008,0022/0032) and Rescale Slope and Intercept, C.8.9.4
+PET Image Module.
 
 Example:
     >>> from pydicom.dataset import Dataset
     >>> ds = Dataset()
     >>> ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "ADMIN", ["ATTN", "DECY"]
     >>> ds.PatientWeight, ds.SeriesDate, ds.SeriesTime = 70, "20240101", "100000"
+    >>> ds.AcquisitionDate, ds.AcquisitionTime = "20240101", "100000"
     >>> drug = Dataset()
     >>> drug.RadionuclideTotalDose, drug.RadionuclideHalfLife = 350e6, 6586.2
     >>> drug.RadiopharmaceuticalStartTime = "090000"
@@ -41,6 +51,10 @@ __all__ = ["decay_time", "suv_factor", "suv_image"]
 
 #: Decay Correction (0054,1102) values this module handles: to the series start, or to the injection.
 SUPPORTED_DECAY_CORRECTION = ("START", "ADMIN")
+#: Patient's Weight (0010,1030) is in kg; a value outside this range is refused as a weight in another unit.
+WEIGHT_KG = (1.0, 500.0)
+#: Radionuclide Total Dose (0018,1074) is in Bq in a PET image; outside 1 MBq to 10 GBq it is refused (MBq written?).
+DOSE_BQ = (1e6, 1e10)
 
 
 def _attribute(dataset: Any, keyword: str, tag: str) -> Any:
@@ -80,27 +94,53 @@ def _drug(dataset: Any) -> Any:
 
 
 def _datetime(date: str, time: str, keyword: str, tag: str) -> datetime:
-    """A DICOM DA and TM pair (``YYYYMMDD``, ``HHMMSS.FFFFFF``, seconds and fraction optional) as a datetime."""
+    """A DICOM DA and TM pair (``YYYYMMDD``, ``HHMMSS.FFFFFF``, seconds and fraction optional) as a datetime; a time
+    without its minutes is refused (a date alone, or an hour alone, cannot time a decay)."""
     text = str(time).strip()
+    whole, _, fraction = text.partition(".")
+    if len(whole) < 4 or not (whole + fraction).isdigit():
+        raise ValueError(f"{keyword} {tag} must be a DICOM time to the minute at least (HHMM), not {time!r}")
     try:
-        whole, _, fraction = text.partition(".")
         clock = datetime.strptime(str(date).strip() + whole.ljust(6, "0"), "%Y%m%d%H%M%S")
     except ValueError:
         raise ValueError(f"{keyword} {tag} must be a DICOM time (HHMMSS.FFFFFF) on a date, not {time!r}") from None
     return clock + timedelta(seconds=float("0." + fraction) if fraction else 0.0)
 
 
+def _start(drug: Any, date: str) -> tuple[datetime, str]:
+    """The injection's moment and the attribute it came from: Radiopharmaceutical Start DateTime (its UTC offset set
+    aside, as the series' times have none), else Start Time on ``date``. When both are given they must agree."""
+    stamp = getattr(drug, "RadiopharmaceuticalStartDateTime", None)
+    time = getattr(drug, "RadiopharmaceuticalStartTime", None)
+    if not stamp:
+        time = _attribute(drug, "RadiopharmaceuticalStartTime", "(0018,1072)")
+        return _datetime(date, time, "RadiopharmaceuticalStartTime", "(0018,1072)"), "RadiopharmaceuticalStartTime"
+    text = str(stamp).strip()
+    local = text[:-5] if len(text) > 5 and text[-5] in "+-" else text
+    start = _datetime(local[:8], local[8:], "RadiopharmaceuticalStartDateTime", "(0018,1078)")
+    if time and str(time).strip():
+        clock = _datetime(local[:8], time, "RadiopharmaceuticalStartTime", "(0018,1072)")
+        if abs((clock - start).total_seconds()) >= 1:
+            raise ValueError(
+                f"RadiopharmaceuticalStartTime (0018,1072) {str(time)!r} and RadiopharmaceuticalStartDateTime "
+                f"(0018,1078) {text!r} disagree: which is the injection's time?"
+            )
+    return start, "RadiopharmaceuticalStartDateTime"
+
+
 def decay_time(dataset: Any) -> float:
     """Seconds from the injection to the moment the image's values are decay-corrected to.
 
     With Decay Correction ``START`` this is Series Time minus the Radiopharmaceutical Start (Date)Time; with
-    ``ADMIN`` it is 0. The start time alone has no date: it is taken on the Series Date, and a start after the
-    series (a scan past midnight) is refused, since only Radiopharmaceutical Start DateTime can say so.
+    ``ADMIN`` it is 0. A Series Time after the image's Acquisition Time is refused (QIBA's check). The start time
+    alone has no date: it is taken on the Series Date, and a start after the series (a scan past midnight) is
+    refused, since only Radiopharmaceutical Start DateTime can say so.
 
     Example:
         >>> from pydicom.dataset import Dataset
         >>> ds, drug = Dataset(), Dataset()
         >>> ds.DecayCorrection, ds.SeriesDate, ds.SeriesTime = "START", "20240101", "101500"
+        >>> ds.AcquisitionDate, ds.AcquisitionTime = "20240101", "101500"
         >>> drug.RadiopharmaceuticalStartTime = "090000"
         >>> ds.RadiopharmaceuticalInformationSequence = [drug]
         >>> decay_time(ds)
@@ -116,19 +156,24 @@ def decay_time(dataset: Any) -> float:
         return 0.0
     date = _attribute(dataset, "SeriesDate", "(0008,0021)")
     series = _datetime(date, _attribute(dataset, "SeriesTime", "(0008,0031)"), "SeriesTime", "(0008,0031)")
-    drug = _drug(dataset)
-    stamp = getattr(drug, "RadiopharmaceuticalStartDateTime", None)
-    if stamp:
-        text = str(stamp).strip()
-        start = _datetime(text[:8], text[8:], "RadiopharmaceuticalStartDateTime", "(0018,1078)")
-    else:
-        time = _attribute(drug, "RadiopharmaceuticalStartTime", "(0018,1072)")
-        start = _datetime(date, time, "RadiopharmaceuticalStartTime", "(0018,1072)")
+    acquired = _datetime(
+        _attribute(dataset, "AcquisitionDate", "(0008,0022)"),
+        _attribute(dataset, "AcquisitionTime", "(0008,0032)"),
+        "AcquisitionTime",
+        "(0008,0032)",
+    )
+    if series > acquired:
+        raise ValueError(
+            "SeriesTime (0008,0031) is after AcquisitionTime (0008,0032): the series may have been made again after "
+            "the scan, so its time need not be the start that the decay correction refers to"
+        )
+    start, used = _start(_drug(dataset), date)
     seconds = (series - start).total_seconds()
     if seconds < 0:
+        tag = "(0018,1078)" if used == "RadiopharmaceuticalStartDateTime" else "(0018,1072)"
         raise ValueError(
-            f"RadiopharmaceuticalStartTime (0018,1072) is {seconds / -60:.1f} min after the series started: a scan "
-            "past midnight needs RadiopharmaceuticalStartDateTime (0018,1078)"
+            f"{used} {tag} is {seconds / -60:.1f} min after the series started: a scan past midnight needs "
+            "RadiopharmaceuticalStartDateTime (0018,1078)"
         )
     return seconds
 
@@ -150,18 +195,29 @@ def suv_factor(dataset: Any) -> float:
     units = str(_attribute(dataset, "Units", "(0054,1001)")).strip()
     if units != "BQML":
         raise ValueError(f"Units (0054,1001) must be BQML (Bq/mL) for this SUV, not {units!r}")
-    corrected = {str(v).strip() for v in _attribute(dataset, "CorrectedImage", "(0028,0051)")}
+    values = _attribute(dataset, "CorrectedImage", "(0028,0051)")
+    corrected = {str(v).strip() for v in ([values] if isinstance(values, str) else values)}
     if not {"ATTN", "DECY"} <= corrected:
         raise ValueError(
             f"CorrectedImage (0028,0051) must include ATTN and DECY (attenuation and decay corrected), not "
             f"{sorted(corrected)}"
         )
-    weight_g = 1000 * _positive(dataset, "PatientWeight", "(0010,1030)")
+    weight_kg = _positive(dataset, "PatientWeight", "(0010,1030)")
+    if not WEIGHT_KG[0] <= weight_kg <= WEIGHT_KG[1]:
+        raise ValueError(
+            f"PatientWeight (0010,1030) is {weight_kg:g}: a weight in kilograms between {WEIGHT_KG[0]} and "
+            f"{WEIGHT_KG[1]} is expected (pounds or grams?)"
+        )
     drug = _drug(dataset)
     dose = _positive(drug, "RadionuclideTotalDose", "(0018,1074)")
+    if not DOSE_BQ[0] <= dose <= DOSE_BQ[1]:
+        raise ValueError(
+            f"RadionuclideTotalDose (0018,1074) is {dose:g}: an activity in becquerels between {DOSE_BQ[0]:g} and "
+            f"{DOSE_BQ[1]:g} is expected (megabecquerels?)"
+        )
     half_life = _positive(drug, "RadionuclideHalfLife", "(0018,1075)")
     decayed = dose * 2.0 ** (-decay_time(dataset) / half_life)
-    return weight_g / decayed
+    return 1000 * weight_kg / decayed
 
 
 def suv_image(dataset: Any) -> np.ndarray:
@@ -181,4 +237,6 @@ def suv_image(dataset: Any) -> np.ndarray:
     # or zero slope would turn every activity into a wrong number, so it is refused, never assumed to be 1.
     slope = _positive(dataset, "RescaleSlope", "(0028,1053)")
     intercept = _number(dataset, "RescaleIntercept", "(0028,1052)")
+    if intercept != 0:
+        raise ValueError(f"RescaleIntercept (0028,1052) must be 0 in a PET image (PS3.3 C.8.9.4), not {intercept:g}")
     return (dataset.pixel_array.astype(float) * slope + intercept) * factor

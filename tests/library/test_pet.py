@@ -58,11 +58,28 @@ def test_admin_decay_correction_has_no_decay(slices: list[Dataset]) -> None:
     assert suv_factor(admin) == pytest.approx(69734.4 / 178340011.59668, rel=1e-12)
 
 
-def test_start_datetime_wins_over_start_time(slices: list[Dataset]) -> None:
+def test_start_datetime_is_used_and_must_agree_with_start_time(slices: list[Dataset]) -> None:
     late = copy.deepcopy(slices[0])
     drug = late.RadiopharmaceuticalInformationSequence[0]
     drug.RadiopharmaceuticalStartDateTime = "19600613231700"  # the evening before: past midnight
+    with pytest.raises(
+        ValueError, match=r"StartTime \(0018,1072\) '141700.000000' and .*DateTime \(0018,1078\).*disagree"
+    ):
+        decay_time(late)
+    del drug.RadiopharmaceuticalStartTime
     assert decay_time(late) == pytest.approx(16 * 3600 + 6 * 60 + 16.921, abs=1e-6)
+    drug.RadiopharmaceuticalStartDateTime = "19600613231700.000000+0100"  # a fraction and a UTC offset are read
+    assert decay_time(late) == pytest.approx(16 * 3600 + 6 * 60 + 16.921, abs=1e-6)
+    drug.RadiopharmaceuticalStartDateTime = "19600614"  # a date alone cannot time a decay
+    with pytest.raises(ValueError, match=r"RadiopharmaceuticalStartDateTime \(0018,1078\) must be a DICOM time"):
+        decay_time(late)
+
+
+def test_a_series_that_starts_after_the_acquisition_is_refused(slices: list[Dataset]) -> None:
+    remade = copy.deepcopy(slices[0])
+    remade.SeriesTime = "160000"  # 37 minutes after this image was acquired: a series made again later?
+    with pytest.raises(ValueError, match=r"SeriesTime \(0008,0031\) is after AcquisitionTime \(0008,0032\)"):
+        suv_factor(remade)
 
 
 def _without(dataset: Dataset, keyword: str, *, in_drug: bool = False) -> Dataset:
@@ -99,7 +116,22 @@ def _unchecked_start_time(dataset: Dataset, value: str) -> Dataset:
         (lambda d: _with(d, "RadionuclideTotalDose", -5, in_drug=True), r"RadionuclideTotalDose \(0018,1074\) must"),
         (lambda d: _without(d, "RadionuclideHalfLife", in_drug=True), r"RadionuclideHalfLife \(0018,1075\) is"),
         (lambda d: _without(d, "RadiopharmaceuticalStartTime", in_drug=True), r"RadiopharmaceuticalStartTime"),
-        (lambda d: _with(d, "RadiopharmaceuticalStartTime", "17", in_drug=True), r"after the series started"),
+        (
+            lambda d: _with(d, "RadiopharmaceuticalStartTime", "1700", in_drug=True),
+            r"StartTime \(0018,1072\) is .* after the series started",
+        ),
+        (lambda d: _with(d, "RadiopharmaceuticalStartTime", "17", in_drug=True), r"to the minute at least"),
+        (lambda d: _without(d, "AcquisitionTime"), r"AcquisitionTime \(0008,0032\) is missing"),
+        (
+            lambda d: _with(d, "PatientWeight", 69734.4),
+            r"PatientWeight \(0010,1030\) is 69734.4: a weight in kilograms",
+        ),
+        (
+            lambda d: _with(d, "RadionuclideTotalDose", 178.3, in_drug=True),
+            r"RadionuclideTotalDose \(0018,1074\) is 178.3",
+        ),
+        (lambda d: _with(d, "RescaleIntercept", 5), r"RescaleIntercept \(0028,1052\) must be 0"),
+        (lambda d: _with(d, "CorrectedImage", "DECY"), r"must include ATTN and DECY .*\['DECY'\]"),
         (lambda d: _unchecked_start_time(d, "25:60"), r"RadiopharmaceuticalStartTime \(0018,1072\) must be a DICOM"),
         (lambda d: _without(d, "SeriesTime"), r"SeriesTime \(0008,0031\) is missing"),
         (lambda d: _with(d, "DecayCorrection", "NONE"), r"DecayCorrection \(0054,1102\) must be one of START, ADMIN"),
@@ -144,6 +176,7 @@ def test_a_synthetic_header_by_hand() -> None:
     ds = Dataset()
     ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "START", ["ATTN", "DECY"]
     ds.PatientWeight, ds.SeriesDate, ds.SeriesTime = 80, "20240101", "110000"
+    ds.AcquisitionDate, ds.AcquisitionTime = "20240101", "110000"
     drug = Dataset()
     drug.RadionuclideTotalDose, drug.RadionuclideHalfLife, drug.RadiopharmaceuticalStartTime = 400e6, 6586.2, "100000"
     ds.RadiopharmaceuticalInformationSequence = [drug]
