@@ -348,9 +348,16 @@ def _header(catalog: Catalog) -> Catalog:
 
 def _write(catalog: Catalog, path: Path) -> None:
     """Write ``catalog`` as a PO file. Each fuzzy message's previous English goes in as ``#| msgid`` in PO's own
-    quoted lines: Babel's writer wraps that comment at 76 columns inside the string, which GNU msgfmt refuses."""
+    quoted lines: Babel's writer wraps that comment at 76 columns inside the string, which GNU msgfmt refuses. A unit
+    of prose that Babel takes for a Python format string (``80 % should`` holds ``% s``) is flagged
+    ``no-python-format`` instead (:func:`template`), or ``msgfmt --check`` refuses its translation."""
     buffer = io.BytesIO()
+    plain = [m for m in catalog if m.id and {"python-format", "no-python-format"} <= m.flags]
+    for message in plain:  # Babel adds the flag back on reading: the file says only what the text is
+        message.flags.discard("python-format")
     write_po(buffer, catalog, width=0, include_previous=False, include_lineno=True)
+    for message in plain:
+        message.flags.add("python-format")
     text = buffer.getvalue().decode("utf-8")
     for message in catalog:
         if not (message.id and message.previous_id):
@@ -380,7 +387,9 @@ def template(domain: str, repo: Path = REPO) -> Catalog:
     for unit in domain_units(domain, repo):
         path, _, line = unit.where.rpartition(":")
         location = (path, int(line)) if line.isdigit() else (unit.where, 0)
-        catalog.add(unit.text, context=unit.context, locations=[location])
+        message = catalog.add(unit.text, context=unit.context, locations=[location])
+        if domain != "generated" and message.python_format:  # "80 % should" is prose, not a format string
+            message.flags.add("no-python-format")
     return catalog
 
 
