@@ -251,6 +251,8 @@ def dicom_to_input(
             f"{syntax} ({_uid_name(str(syntax))}) is not accepted here",
             "Send it uncompressed (Explicit VR Little Endian), or as JPEG, JPEG-LS or JPEG 2000.",
         )
+    if syntax is not None:  # a damaged meta header can give it another VR (ST, say): a plain str, not a UID
+        syntax = pydicom.uid.UID(str(syntax))
     if syntax is not None and syntax.is_compressed:
         _check_frame_header(dataset, str(syntax), rows, columns, allocated, stored)
     if syntax is not None and not getattr(syntax, "is_compressed", True):

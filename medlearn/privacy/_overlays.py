@@ -67,6 +67,10 @@ def zero_overlay_bits(dataset: Any, overlays: list[tuple[int, int]]) -> list[int
 
     meta = getattr(dataset, "file_meta", None)
     syntax = getattr(meta, "TransferSyntaxUID", None) if meta is not None else None
+    if syntax is not None:  # another VR (a damaged header) gives a plain str, not a UID
+        from pydicom.uid import UID
+
+        syntax = UID(str(syntax))
     native = syntax is None or not syntax.is_compressed
     big = syntax is not None and syntax == "1.2.840.10008.1.2.2"  # Explicit VR Big Endian
     allocated = int(dataset.get("BitsAllocated", 0) or 0)

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pydicom
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydicom.data import get_testdata_file
 from pydicom.tag import Tag
@@ -177,6 +177,7 @@ def test_bad_arguments_are_refused_by_name() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(position=st.integers(0, 10_000), chunk=st.binary(min_size=1, max_size=12))
+@example(position=136, chunk=b"ST")  # the transfer syntax's VR made ST: a plain str, not a UID (found by hypothesis)
 def test_any_damage_to_a_file_is_refused_or_read_never_raised_otherwise(position: int, chunk: bytes) -> None:
     dataset = image_to_dicom(np.full((28, 28), 100, np.uint8))
     dataset.add_new(0x00290010, "LO", "HOSTILE")

@@ -9,7 +9,7 @@ import importlib
 import numpy as np
 import pytest
 from pydicom import examples
-from pydicom.dataset import Dataset
+from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sr.codedict import codes
 
 from medlearn.privacy import attribute_type, deidentify, iod_problems, item_types, profile_action
@@ -162,6 +162,15 @@ def test_an_overlay_inside_the_stored_bits_is_flagged_and_refused_as_checked() -
     compressed = Dataset()
     compressed.BitsAllocated = 16
     assert zero_overlay_bits(compressed, [(0x6000, 12)]) == [0x6000]  # no Pixel Data: nothing to clear
+
+
+def test_a_transfer_syntax_read_as_plain_text_is_still_understood() -> None:
+    """A damaged meta header can give (0002,0010) another VR: pydicom then holds a str, not a UID."""
+    original = _overlaid(12)
+    original.file_meta = FileMetaDataset()
+    original.file_meta.add_new(0x00020010, "ST", "1.2.840.10008.1.2.1")  # Explicit VR Little Endian, as text
+    assert zero_overlay_bits(original, [(0x6000, 12)]) == []
+    assert not (np.frombuffer(original.PixelData, dtype="<u2") & (1 << 12)).any()
 
 
 def test_a_presentation_state_with_an_activation_layer_only_has_no_overlay_problem() -> None:
