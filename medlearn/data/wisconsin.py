@@ -9,9 +9,6 @@ apart. Labels are scikit-learn's: 0 = malignant, 1 = benign.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC
 
 from .._validation import check_array, check_int
 
@@ -32,6 +29,9 @@ def wisconsin_pair() -> tuple[np.ndarray, np.ndarray]:
         >>> Z.shape, round(float(Z[:, 0].std()), 6), int((y == 0).sum())
         ((569, 2), 1.0, 212)
     """
+    from sklearn.datasets import load_breast_cancer  # here, not at the top: `python -m medlearn` starts faster
+    from sklearn.preprocessing import StandardScaler
+
     data = load_breast_cancer()
     names = list(data.feature_names)
     columns = [names.index(name) for name in PAIR]
@@ -48,10 +48,13 @@ def separable_pair(n: int = 60, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     check tests the learner's code on them.
 
     Example:
+        >>> from sklearn.svm import SVC
         >>> X, y = separable_pair()
         >>> X.shape, SVC(kernel="linear", C=1e6).fit(X, y).score(X, y)
         ((60, 2), 1.0)
     """
+    from sklearn.svm import SVC
+
     n = check_int(n, "n", min_value=2)
     Z, y = wisconsin_pair()
     soft = SVC(kernel="linear", C=1.0).fit(Z, y)
@@ -70,6 +73,7 @@ def low_prevalence_subset(labels: np.ndarray, n_malignant: int = 20, seed: int =
     uses the draw with seed 0.
 
     Example:
+        >>> from sklearn.datasets import load_breast_cancer
         >>> y = load_breast_cancer().target
         >>> subset = low_prevalence_subset(y)
         >>> len(subset), int((y[subset] == 0).sum())
