@@ -123,9 +123,7 @@ def _fill(template: str, translated: str | None, values: dict[str, str]) -> str:
 def _template_pattern(template: str) -> re.Pattern[str]:
     parts = PLACEHOLDER.split(template)  # text, name, text, name, ...
     return re.compile(
-        "^"
-        + "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
-        + "$"
+        "^" + "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)) + "$"
     )
 
 
@@ -196,7 +194,9 @@ class _Renderer:
                 continue
             chapter = self.chapters[found["number"]]
             summary = self.t(chapter.summary, f"chapter:{chapter.name}/summary") or chapter.summary
-            tasks = f"[{t('table:tasks', count=found['count'])}]({found['tasks']})" if found["count"] else t("table:none")
+            tasks = t("table:none")
+            if found["count"]:
+                tasks = f"[{t('table:tasks', count=found['count'])}]({found['tasks']})"
             time = t("table:time", core=found["core"], every=found["every"])
             rows.append(f"| [{chapter.number} · {self.title(chapter.number)}]({found['link']}) | {summary} | {time} | "
                         f"{tasks} |")  # fmt: skip

@@ -11,7 +11,8 @@ one per chapter, named by its stable name (its notebook and its learner's exerci
 with ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own
 words); ``generated`` (the lines the build writes into every chapter: the Colab link and the time lines, as
 templates with their numbers as ``%(name)s``); ``glossary`` (``docs/glossary.md``) and ``front`` (``README.md``,
-``START_HERE.md``), made only when asked by name. The library's own messages (a ``medlearn`` domain) are not
+``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated lines), made only
+when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the pages' editions). The library's own messages (a ``medlearn`` domain) are not
 extracted yet.
 
 **A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
@@ -777,14 +778,16 @@ def term_pattern(english: str) -> re.Pattern[str]:
 
 
 def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[str]:
-    """Translated units whose English holds a checked term and whose translation lacks its Chinese form."""
+    """Translated units whose English prose holds a checked term and whose translation lacks its Chinese form. Code
+    is not prose: a term in a fenced block or in backticks (``padding=0``) is an identifier, kept as written."""
     problems = []
     patterns = [(t, term_pattern(t.english)) for t in base if t.checked]
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
+        prose = re.sub(r"^\s*(`{3,}|~{3,}).*?^\s*\1|`[^`\n]*`", "", message.id, flags=re.DOTALL | re.MULTILINE)
         for term, pattern in patterns:
-            if pattern.search(message.id) and term.chinese not in message.string:
+            if pattern.search(prose) and term.chinese not in message.string:
                 problems.append(f"{where}{message.context}: {term.english!r} is not translated {term.chinese!r}")
     return problems
 
