@@ -102,7 +102,9 @@ def required(domain: str, repo: Path = REPO, locale: str = LOCALE) -> tuple[list
     return pages, lambda unit: bool(pages) and (unit.where in pages or unit.where not in PAGES)  # type: ignore
 
 
-def _editions(repo: Path, locale: str) -> dict[str, str]:
+def edition_map(repo: Path = REPO, locale: str = LOCALE) -> dict[str, str]:
+    """Each English notebook or page with an edition in ``locale``, and where that edition lives: the links of every
+    edition point there."""
     from authoring.translations import edition_chapters, edition_path
 
     found = {p: edition_path(p, locale) for c in edition_chapters(repo, locale) for p in (c.notebook, c.exercise)}
@@ -158,7 +160,7 @@ class _Renderer:
         self.domain = PAGES[page]
         self.target = edition_page(page, locale)
         self.translate = lookup(repo, locale)
-        self.editions = _editions(repo, locale)
+        self.editions = edition_map(repo, locale)
         self.chapters = {c.number: c for c in chapter_list.load(repo=repo)}
 
     def t(self, text: str, context: str) -> str | None:

@@ -12,8 +12,8 @@ with ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edi
 words); ``generated`` (the lines the build writes into every chapter: the Colab link and the time lines, as
 templates with their numbers as ``%(name)s``); ``glossary`` (``docs/glossary.md``) and ``front`` (``README.md``,
 ``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated lines), made only
-when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the pages' editions). The library's own messages (a ``medlearn`` domain) are not
-extracted yet.
+when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the pages'
+editions). The library's own messages (a ``medlearn`` domain) are not extracted yet.
 
 **A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
 list, a table, a fenced block, a block quote (a pitfall box), a display formula and a ``<details>`` folded answer
@@ -605,11 +605,12 @@ def quiz_markdown(
 def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, locale: str = LOCALE) -> str:
     """The text of the edition of ``english`` (a chapter's notebook or learner's exercise, relative to ``repo``): the
     same notebook with its markdown translated."""
+    from authoring.front_pages import edition_map
     from authoring.quizzes import HEADING, INTRO
 
     translate = lookup(repo, locale)
     target = edition_path(english, locale)
-    editions = {p for c in edition_chapters(repo, locale) for p in (c.notebook, c.exercise)}
+    editions = edition_map(repo, locale)
     prefix = EXERCISE if english == chapter.exercise else ""
     notebook = nbformat.read(repo / english, as_version=4)
     sections: dict[str, str] = {}  # each "## " heading's English and translation, for the quiz's links
