@@ -17,7 +17,8 @@ the translated one, and the English anchor, so a link to ``#accuracy`` still lan
 **Generated and published.** The build writes a page's edition when its catalog exists, so a translator can read a
 partial one. A page is *published* when ``authoring/chapters.json`` lists it under ``"pages"``, by language
 (``{"zh_CN": ["README.md", "START_HERE.md"]}``). Then the drift gate requires a current translation of each of its
-units (for a front page: its own units, the chapters' titles and one lines, and the templates), and the English
+units (for a front page: its own units, the templates, and the titles and one lines of the chapters with an
+edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the English
 README and START_HERE carry a line of languages under their title that links the edition (the edition links back).
 ``check`` fails on an edition or a line of languages that is not what the build writes.
 
@@ -58,10 +59,9 @@ TEMPLATES = {
     "table:tasks": "%(count)s tasks",
     "table:none": "none",
 }
-ROW = re.compile(
-    r"^\| \[(?P<number>\d\d) · [^\]]*\]\((?P<link>[^)]*)\) \| .*? \| (?P<core>\d+) min core, (?P<every>\d+) in all "
-    r"\| (?:\[(?P<count>\d+) tasks\]\((?P<tasks>[^)]*)\)|none) \|"
-)
+#: A row of the English table of chapters: what the edition takes from it is its numbers and links, not its words.
+CHAPTER_CELL = re.compile(r"^\[(?P<number>\d\d) · .*\]\((?P<link>[^)]*)\)$")
+TASKS_CELL = re.compile(r"^\[\D*(?P<count>\d+)\D*\]\((?P<link>[^)]*)\)$")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -94,12 +94,23 @@ def generated(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
 
 
 def required(domain: str, repo: Path = REPO, locale: str = LOCALE) -> tuple[list[str], Callable[[object], bool]]:
-    """The published pages of ``domain``, and which of its units they need translated (a front page: its own, and the
-    units that are no page's: the chapters' titles and one lines, the templates)."""
+    """The published pages of ``domain``, and which of its units they need translated: for a front page, its own
+    units, the templates, and the title and one line of each chapter with an edition (a chapter without one, still
+    English, keeps its English title in the table until a translator gives it one: adding a chapter waits for no
+    translator)."""
+    from authoring.translations import edition_chapters
+
     pages = [p for p in published(repo, locale) if PAGES[p] == domain]
     if domain == "glossary":
         return pages, lambda unit: bool(pages)
-    return pages, lambda unit: bool(pages) and (unit.where in pages or unit.where not in PAGES)  # type: ignore
+    chapters = {f"chapter:{c.name}/{field}" for c in edition_chapters(repo, locale) for field in ("title", "summary")}
+
+    def needed(unit: object) -> bool:
+        where, context = unit.where, unit.context  # type: ignore[attr-defined]
+        theirs = where not in PAGES and (context in chapters or not context.startswith("chapter:"))  # the templates
+        return bool(pages) and (where in pages or theirs)
+
+    return pages, needed
 
 
 def edition_map(repo: Path = REPO, locale: str = LOCALE) -> dict[str, str]:
@@ -191,15 +202,19 @@ class _Renderer:
 
         rows = [t("table:head"), "|---|---|---|---|"]
         for line in english.splitlines():
-            found = ROW.match(line)
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+            found = CHAPTER_CELL.match(cells[0]) if len(cells) >= 4 else None
             if not found:
-                continue
+                continue  # the head and the rule under it
+            minutes, tasks_found = re.findall(r"\d+", cells[2]), TASKS_CELL.match(cells[3])
+            if len(minutes) != 2:
+                raise ValueError(f"{self.page}: a row of its table of chapters has no two times: {line[:80]}")
             chapter = self.chapters[found["number"]]
             summary = self.t(chapter.summary, f"chapter:{chapter.name}/summary") or chapter.summary
             tasks = t("table:none")
-            if found["count"]:
-                tasks = f"[{t('table:tasks', count=found['count'])}]({found['tasks']})"
-            time = t("table:time", core=found["core"], every=found["every"])
+            if tasks_found:
+                tasks = f"[{t('table:tasks', count=tasks_found['count'])}]({tasks_found['link']})"
+            time = t("table:time", core=minutes[0], every=minutes[1])
             rows.append(f"| [{chapter.number} · {self.title(chapter.number)}]({found['link']}) | {summary} | {time} | "
                         f"{tasks} |")  # fmt: skip
         return self.relink("\n".join(rows))

@@ -716,10 +716,13 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
             problems.append(f"{path}: missing (run {UPDATE} {domain})")
             continue
         found = status(domain, repo, locale)
-        if found.new or found.stale:
+        new, stale = found.new, found.stale
+        if domain == "front":  # a chapter added or removed leaves its title and one line for the next update
+            new = [u for u in new if not u.context.startswith("chapter:")]
+            stale = [s for s in stale if not s.startswith("chapter:")]
+        if new or stale:
             problems.append(
-                f"{path}: not current with its English ({_units(found.new)} new, {_units(found.stale)} gone): run "
-                f"{UPDATE} {domain}"
+                f"{path}: not current with its English ({_units(new)} new, {_units(stale)} gone): run {UPDATE} {domain}"
             )
         missing, pages = (found.missing, []) if domain in complete else _page_missing(domain, found, repo, locale)
         if missing:

@@ -176,3 +176,23 @@ def test_pages_declares_only_known_pages(course_copy: Path) -> None:
     publish(course_copy, ["README.md", "docs/data.md"])
     with pytest.raises(ValueError, match="the pages of zh_CN must be some of"):
         front_pages.published(course_copy)
+
+
+def test_a_chapter_s_title_is_needed_once_the_chapter_has_an_edition(course_copy: Path) -> None:
+    """A chapter without an edition keeps its English title in the Chinese table until a translator gives it one; a
+    chapter added to the list does not make the catalog stale; a chapter with an edition needs its title in Chinese."""
+    path = translations.catalog_path("front", course_copy)
+    catalog = translations.read_catalog(path)
+    catalog.get("What a medical image is", context="chapter:medical_images/title").string = ""
+    translations._write(catalog, path)
+    assert translations.drift(course_copy) == []
+    front_pages.build_pages(course_copy)
+    assert "| [00 · What a medical image is](notebooks/" in (course_copy / "START_HERE.zh-CN.md").read_text("utf-8")
+
+    listed = course_copy / "authoring" / "chapters.json"
+    data = json.loads(listed.read_text(encoding="utf-8"))
+    data["chapters"][0]["title"] = "What a medical image holds"
+    data["chapters"][0]["languages"] = ["zh_CN"]
+    listed.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    front = [p for p in translations.drift(course_copy) if p.startswith("locale/zh_CN/LC_MESSAGES/front.po")]
+    assert len(front) == 1 and "[new] chapter:medical_images/title: What a medical image holds" in front[0]
