@@ -9,17 +9,19 @@
 An edition is the English page with each unit (:func:`authoring.translations.page_blocks`) replaced by its current
 translation, or kept in English where it has none, and its relative links pointed from the edition's place (to the
 edition of a notebook or page that has one). Its generated blocks are written again in the language: the course's
-times from the template ``times`` and the reading model ``times:model``; the table of chapters from each chapter's
-translated title and one line and the ``table:*`` templates, without the Colab column (Google's services are not
-reachable from mainland China). The glossary's edition is bilingual: each heading keeps its English term beside
-the translated one, and the English anchor, so a link to ``#accuracy`` still lands on its entry.
+times from the template ``times`` and the reading model ``times:model``; the table of chapters from the English
+table's numbers and links (never its words), each chapter's translated title and one line and the ``table:*``
+templates, without the Colab column (Google's services are not reachable from mainland China). The glossary's
+edition is bilingual: each heading keeps its English term beside the translated one, and the English anchor, so a
+link to ``#accuracy`` still lands on its entry.
 
 **Generated and published.** The build writes a page's edition when its catalog exists, so a translator can read a
 partial one. A page is *published* when ``authoring/chapters.json`` lists it under ``"pages"``, by language
 (``{"zh_CN": ["README.md", "START_HERE.md"]}``). Then the drift gate requires a current translation of each of its
 units (for a front page: its own units, the templates, and the titles and one lines of the chapters with an
-edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the English
-README and START_HERE carry a line of languages under their title that links the edition (the edition links back).
+edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the
+English README and START_HERE carry a line of languages under their title that links the edition (the edition links
+back; the handout's START_HERE leaves the line out, as the handout has no Chinese pages yet).
 ``check`` fails on an edition or a line of languages that is not what the build writes.
 
 Example:
