@@ -149,6 +149,10 @@ def handout(target: Path, with_data: bool) -> None:
         copy = target / HANDOUT_RENAMED.get(name, name)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(HERE / name, copy)
+        if name == "START_HERE.md":  # the handout is in English: without the line that links the Chinese page
+            text = copy.read_text(encoding="utf-8")
+            kept = [line for line in text.split("\n\n") if not line.startswith("**Languages:** English · [")]
+            copy.write_text("\n\n".join(kept), encoding="utf-8")
     if with_data:
         python = setup()
         data = target / "data"

@@ -211,6 +211,18 @@ def _editions_check(repo: Path) -> list[str]:
     return translations.stale_editions(repo)
 
 
+def _pages_build(repo: Path) -> None:
+    from authoring import front_pages
+
+    front_pages.build_pages(repo)
+
+
+def _pages_check(repo: Path) -> list[str]:
+    from authoring import front_pages
+
+    return front_pages.stale_pages(repo)
+
+
 def _nothing(repo: Path) -> None:
     """A step that only checks: a human fixes what it finds."""
 
@@ -228,6 +240,8 @@ STEPS = (
     # After every step that writes an English notebook: the editions are made from them.
     Step("translation catalogs", _nothing, _catalogs_check, "python -m authoring translations update NAME, translate"),
     Step("chinese notebooks", _editions_build, _editions_check, "python -m authoring build"),
+    # After the sections and times: the pages' editions show the English pages' tables and times.
+    Step("chinese pages", _pages_build, _pages_check, "python -m authoring build"),
     Step("new-chapter checklist", _contributing_build, _contributing_check, "python -m authoring.contributing"),
     Step("course rules", _nothing, _rules_check, "edit the file named (no generator writes it)"),
 )

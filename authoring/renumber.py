@@ -9,15 +9,17 @@ carries a number (:data:`NUMBERED`: the notebook, the exercise and its solution,
 ``instructors/<name>.md``),
 with ``git mv`` inside a git repository, and renders the numbers again wherever the course's text names a chapter:
 a file name (``06_cnn_training.ipynb``, ``load_quiz("06_cnn_training")``), a title (``# 06 · ...``, ``Exercises
-06 · ...``) and a reference in words (``chapter 06``, ``chapters 05 and 06``, ``Chapter 06``). Nothing else is
-rewritten: a chapter's words, code and outputs stay as they are. ``add`` writes a first version of each file a
-chapter needs (the list of :mod:`authoring.contributing`), to be written by hand; ``remove`` deletes them and
-refuses while another chapter still links to the removed one. Then run ``python -m authoring build``, which writes
-every table and time again, and ``python -m authoring check``.
+06 · ...``) and a reference in words (``chapter 06``, ``chapters 05 and 06``, ``Chapter 06``, and ``第 06 章`` in a
+translation). Nothing else is rewritten: a chapter's words, code and outputs stay as they are. ``add`` writes a
+first version of each file a chapter needs (the list of :mod:`authoring.contributing`), to be written by hand;
+``remove`` deletes them and refuses while another chapter still links to the removed one. Then run
+``python -m authoring build``, which writes every table and time again, and ``python -m authoring check``.
 
 Example:
     >>> render_numbers("see chapter 05 and chapters 06-07; # 05 · Title", {"05": "06", "06": "07", "07": "08"})
     'see chapter 06 and chapters 07-08; # 06 · Title'
+    >>> render_numbers("见第 05 章", {"05": "06"})
+    '见第 06 章'
 """
 
 from __future__ import annotations
@@ -55,9 +57,9 @@ TEXT = (
     "locale/*/LC_MESSAGES/*.po",
     "locale/templates/*.pot",
 )
-# A reference in words: "chapter 05", "Chapters 05 and 06", "chapters 05-07", "chapters 05, 06 or 07"; a title
-# "05 · Title" (a level-1 heading, a table row, "Exercises 05 · "), never a section ("§ 10 · ", "## 10 · ").
-WORDS = re.compile(r"\b([Cc]hapters?\s+)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*)\d\d)*)\b")
+# A reference in words: "chapter 05", "Chapters 05 and 06", "chapters 05-07", "chapters 05, 06 or 07", "第 05 章";
+# a title "05 · Title" (a level-1 heading, a table row, "Exercises 05 · "), never a section ("§ 10 · ", "## 10 · ").
+WORDS = re.compile(r"((?<!\w)[Cc]hapters?\s+|第\s*)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*)\d\d)*)\b")
 TITLE = re.compile(r"(?<![\w.§#])(?<!§ )(?<!## )(\d\d)( · )")
 
 

@@ -8,9 +8,10 @@
 Sphinx with MyST-NB; Jupyter Book 2 downloads its theme at build time and cannot build offline).
 The table of contents is written from the folders, so a new chapter, exercise or instructor page
 appears without editing a list: the README is the home page, then every chapter, every learner
-exercise (never the solutions), and the instructor guide. Every chapter page has a Binder launch
-link (and a JupyterHub one when ``--jupyterhub`` names a hub), a download button and a link to its
-source in the repository. MathJax is served from the site itself, so formulas render offline.
+exercise (never the solutions), the instructor guide, the pages about the course, and the Chinese
+editions of the README, START_HERE and the glossary, in a part of their own. Every chapter page has a
+Binder launch link (and a JupyterHub one when ``--jupyterhub`` names a hub), a download button and a
+link to its source in the repository. MathJax is served from the site itself, so formulas render offline.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
             "CONTRIBUTING",
         ],
     }
+    # The Chinese editions of the pages (authoring/front_pages.py), where the build has written them.
+    editions = ["README.zh-CN", "START_HERE.zh-CN", "docs/zh_CN/glossary"]
+    found["简体中文"] = [stem for stem in editions if (repo / f"{stem}.md").is_file()]
+    if not found["简体中文"]:
+        del found["简体中文"]
     if not instructors:
         del found["For instructors"]
     return found

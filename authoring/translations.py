@@ -11,8 +11,9 @@ one per chapter, named by its stable name (its notebook and its learner's exerci
 with ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own
 words); ``generated`` (the lines the build writes into every chapter: the Colab link and the time lines, as
 templates with their numbers as ``%(name)s``); ``glossary`` (``docs/glossary.md``) and ``front`` (``README.md``,
-``START_HERE.md``), made only when asked by name. The library's own messages (a ``medlearn`` domain) are not
-extracted yet.
+``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated lines), made only
+when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the pages'
+editions). The library's own messages (a ``medlearn`` domain) are not extracted yet.
 
 **A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
 list, a table, a fenced block, a block quote (a pitfall box), a display formula and a ``<details>`` folded answer
@@ -246,27 +247,52 @@ def _hints(question: Question) -> list[tuple[str, str]]:
     return [(f"near/{n}", item[2]) for n, item in enumerate(question.near_misses)]
 
 
-def page_units(page: str, repo: Path, context: Callable[[str, str], str] | None = None) -> list[Unit]:
-    """The units of a markdown page, without its generated tables of chapters and its HTML comments; the context is
-    the page's name, or ``context(page, heading)`` of the heading above."""
-    text = (repo / page).read_text(encoding="utf-8")
-    text = re.sub(r"<!-- chapters:start -->.*?<!-- chapters:end -->", "", text, flags=re.DOTALL)
-    text = re.sub(r"\n?<!--.*?-->", "", text, flags=re.DOTALL)
-    units, heading = [], ""
+def page_blocks(
+    page: str, repo: Path, context: Callable[[str, str], str] | None = None, text: str | None = None
+) -> list[tuple[str, Unit | None]]:
+    """A markdown page cut as :func:`split` cuts a cell: each piece with its unit, or None for what is not one (the
+    blank lines, the generated blocks of times and chapters, the line of languages, markup alone). A unit's text is
+    its block without HTML comments; its context is the page's name, or ``context(page, heading)`` of the heading
+    above. ``text``: the page's text, when not the file's."""
+    from authoring.front_pages import GENERATED_BLOCK, LANGUAGE_LINE
+
+    text = (repo / page).read_text(encoding="utf-8") if text is None else text
+    pieces: list[tuple[str, Unit | None]] = []
+    heading = ""
     for block, unit in split(text):
-        if block.startswith("#"):
-            heading = block.split("\n", 1)[0].lstrip("#").strip()
-        if unit and translatable(block):
-            units.append(Unit(block, context(page, heading) if context else page, page))
-    return units
+        clean = re.sub(r"\n?<!--.*?-->", "", block, flags=re.DOTALL).strip("\n")
+        if unit and clean.startswith("#"):
+            heading = clean.split("\n", 1)[0].lstrip("#").strip()
+        if unit and translatable(clean) and not GENERATED_BLOCK.search(block) and not LANGUAGE_LINE.match(block):
+            pieces.append((block, Unit(clean, context(page, heading) if context else page, page)))
+        else:
+            pieces.append((block, None))
+    return pieces
+
+
+def page_units(page: str, repo: Path, context: Callable[[str, str], str] | None = None) -> list[Unit]:
+    """The units of a markdown page (:func:`page_blocks`): not its generated tables of chapters and times, not its
+    line of languages, not its HTML comments."""
+    return [unit for _, unit in page_blocks(page, repo, context) if unit is not None]
+
+
+def glossary_context(page: str, heading: str) -> str:
+    """A glossary unit's context: its entry's term (``glossary:Accuracy``)."""
+    return f"glossary:{heading}"
 
 
 def front_units(repo: Path) -> list[Unit]:
-    """The front pages' units, and each chapter's title and one line (which their tables of chapters show)."""
+    """The front pages' units, each chapter's title and one line (which their tables of chapters show), and the
+    templates of the lines the build writes into the pages' editions (:mod:`authoring.front_pages`)."""
+    from authoring.front_pages import TEMPLATES as PAGE_TEMPLATES
+    from authoring.sections import READING_MODEL
+
     units = [u for page in FRONT_PAGES if (repo / page).exists() for u in page_units(page, repo)]
     for chapter in chapter_list.load(repo=repo):
         units.append(Unit(chapter.title, f"chapter:{chapter.name}/title", "authoring/chapters.json"))
         units.append(Unit(chapter.summary, f"chapter:{chapter.name}/summary", "authoring/chapters.json"))
+    units += [Unit(text, key, "authoring/front_pages.py") for key, text in PAGE_TEMPLATES.items()]
+    units.append(Unit(READING_MODEL, "times:model", "authoring/sections.py"))
     return units
 
 
@@ -277,7 +303,7 @@ def domain_units(domain: str, repo: Path = REPO) -> list[Unit]:
     elif domain == "generated":
         found = [Unit(text, key, "authoring/translations.py") for key, text in GENERATED.items()]
     elif domain == "glossary":
-        found = page_units(GLOSSARY, repo, lambda page, heading: f"glossary:{heading}")
+        found = page_units(GLOSSARY, repo, glossary_context)
     elif domain == "front":
         found = front_units(repo)
     else:
@@ -430,13 +456,16 @@ def update(domain: str, repo: Path = REPO, locale: str = LOCALE) -> bool:
 
 def catalog_domains(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     """The domains that have a catalog, or must have one: every chapter with an edition, and then ``quizzes`` and
-    ``generated``."""
+    ``generated``, and the domain of each published page (:mod:`authoring.front_pages`)."""
     folder = repo / FOLDER / locale / "LC_MESSAGES"
     have = {p.stem for p in folder.glob("*.po")} if folder.exists() else set()
     names = [c.name for c in chapter_list.load(repo=repo)]
+    from authoring.front_pages import PAGES, published
+
     must = {c.name for c in edition_chapters(repo, locale)}
     if must:
         must |= {"quizzes", "generated"}
+    must |= {PAGES[page] for page in published(repo, locale)}
     wanted = have | must
     return (
         [n for n in names if n in wanted]
@@ -513,9 +542,9 @@ def edition_path(relative: str, locale: str = LOCALE) -> str:
     return f"{folder}/{locale}/{name}"
 
 
-def _relink(text: str, english: str, edition: str, editions: set[str]) -> str:
-    """``text``'s relative links, written in the notebook at ``english``, as seen from ``edition`` (pointing to the
-    edition of a notebook that has one)."""
+def _relink(text: str, english: str, edition: str, editions: set[str] | dict[str, str]) -> str:
+    """``text``'s relative links, written in the notebook or page at ``english``, as seen from ``edition`` (pointing
+    to the edition of a notebook that has one, or of a page: ``editions`` maps an English path to its edition's)."""
 
     def moved(match: re.Match[str]) -> str:
         target = match.group(2)
@@ -525,7 +554,7 @@ def _relink(text: str, english: str, edition: str, editions: set[str]) -> str:
         if resolved.startswith(".."):
             return match.group(0)
         if resolved in editions:
-            resolved = edition_path(resolved)
+            resolved = editions[resolved] if isinstance(editions, dict) else edition_path(resolved)
         return match.group(1) + os.path.relpath(resolved, os.path.dirname(edition)).replace(os.sep, "/")
 
     return LINK.sub(moved, text)
@@ -585,11 +614,12 @@ def quiz_markdown(
 def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, locale: str = LOCALE) -> str:
     """The text of the edition of ``english`` (a chapter's notebook or learner's exercise, relative to ``repo``): the
     same notebook with its markdown translated."""
+    from authoring.front_pages import edition_map
     from authoring.quizzes import HEADING, INTRO
 
     translate = lookup(repo, locale)
     target = edition_path(english, locale)
-    editions = {p for c in edition_chapters(repo, locale) for p in (c.notebook, c.exercise)}
+    editions = edition_map(repo, locale)
     prefix = EXERCISE if english == chapter.exercise else ""
     notebook = nbformat.read(repo / english, as_version=4)
     sections: dict[str, str] = {}  # each "## " heading's English and translation, for the quiz's links
@@ -678,7 +708,7 @@ def _units(items: list[object]) -> str:
 def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     """What the gate fails on, each with the command that shows or fixes it: a catalog that is not current with its
     English (a unit it lacks, or one the English no longer has), and, for the chapters with an edition (and the
-    quizzes and lines their editions show), every unit without a current translation."""
+    quizzes and lines their editions show) and the published pages, every unit without a current translation."""
     problems = []
     complete = {c.name for c in edition_chapters(repo, locale)}
     if complete:
@@ -695,20 +725,35 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
             problems.append(f"{path}: missing (run {UPDATE} {domain})")
             continue
         found = status(domain, repo, locale)
-        if found.new or found.stale:
+        new, stale = found.new, found.stale
+        if domain == "front":  # a chapter added or removed leaves its title and one line for the next update
+            new = [u for u in new if not u.context.startswith("chapter:")]
+            stale = [s for s in stale if not s.startswith("chapter:")]
+        if new or stale:
             problems.append(
-                f"{path}: not current with its English ({_units(found.new)} new, {_units(found.stale)} gone): run "
-                f"{UPDATE} {domain}"
+                f"{path}: not current with its English ({_units(new)} new, {_units(stale)} gone): run {UPDATE} {domain}"
             )
-        if domain in complete and found.missing:
-            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in found.missing[:SHOWN])
-            if len(found.missing) > SHOWN:
-                listed += f"\n    ... and {len(found.missing) - SHOWN} more"
+        missing, pages = (found.missing, []) if domain in complete else _page_missing(domain, found, repo, locale)
+        if missing:
+            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in missing[:SHOWN])
+            if len(missing) > SHOWN:
+                listed += f"\n    ... and {len(missing) - SHOWN} more"
             problems.append(
-                f"{path}: {_units(found.missing)} without a current translation (new, changed or fuzzy; "
-                f"list them with {STATUS} {domain} --list):{listed}"
+                f"{path}: {_units(missing)} without a current translation (new, changed or fuzzy"
+                + (f"; published: {', '.join(pages)}" if pages else "")
+                + f"; list them with {STATUS} {domain} --list):{listed}"
             )
     return problems
+
+
+def _page_missing(domain: str, found: Status, repo: Path, locale: str) -> tuple[list[tuple[str, Unit]], list[str]]:
+    """The units without a current translation that a published page of ``domain`` shows, and those pages."""
+    from authoring import front_pages
+
+    if domain not in front_pages.PAGES.values():
+        return [], []
+    pages, needed = front_pages.required(domain, repo, locale)
+    return [(state, unit) for state, unit in found.missing if needed(unit)], pages
 
 
 # --- the term base ---------------------------------------------------------------------------------------------------
@@ -746,14 +791,16 @@ def term_pattern(english: str) -> re.Pattern[str]:
 
 
 def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[str]:
-    """Translated units whose English holds a checked term and whose translation lacks its Chinese form."""
+    """Translated units whose English prose holds a checked term and whose translation lacks its Chinese form. Code
+    is not prose: a term in a fenced block or in backticks (``padding=0``) is an identifier, kept as written."""
     problems = []
     patterns = [(t, term_pattern(t.english)) for t in base if t.checked]
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
+        prose = re.sub(r"^\s*(`{3,}|~{3,}).*?^\s*\1|`[^`\n]*`", "", message.id, flags=re.DOTALL | re.MULTILINE)
         for term, pattern in patterns:
-            if pattern.search(message.id) and term.chinese not in message.string:
+            if pattern.search(prose) and term.chinese not in message.string:
                 problems.append(f"{where}{message.context}: {term.english!r} is not translated {term.chinese!r}")
     return problems
 

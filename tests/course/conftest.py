@@ -14,7 +14,9 @@ COPIED = (
     *("authoring", "notebooks", "exercises", "instructors", "docs", "handout", "benchmarks", "medlearn", "tests"),
     "locale",
 )
-COPIED_FILES = ("README.md", "START_HERE.md", "CONTRIBUTING.md", "pyproject.toml")
+COPIED_FILES = (
+    *("README.md", "START_HERE.md", "README.zh-CN.md", "START_HERE.zh-CN.md", "CONTRIBUTING.md", "pyproject.toml"),
+)
 
 
 @pytest.fixture(scope="session")

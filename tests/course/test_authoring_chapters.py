@@ -42,6 +42,8 @@ def _run(repo: Path, *args: str) -> str:
 GENERATED = {
     "README.md",
     "START_HERE.md",
+    "README.zh-CN.md",
+    "START_HERE.zh-CN.md",
     "handout/README.md",
     "instructors/README.md",
     "docs/reference.md",

@@ -144,3 +144,42 @@ def test_a_handout_with_data_copies_the_verified_files(tmp_path: Path) -> None:
     assert not any((target / "data" / name).is_symlink() for name in names)  # copies, each checked as it landed
     assert result.stdout.count("ok ") >= len(names)  # medlearn data verify, file by file
     assert leaks(target) == []
+
+
+def test_the_two_commands_keep_pip_settings_and_data_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's set-up from mainland China: ``course.py lab`` and ``course.py test`` pass no package index and no
+    environment of their own to pip, JupyterLab or pytest. So a PyPI mirror named in pip's own settings (``pip config
+    set global.index-url``, or ``PIP_INDEX_URL``) reaches every pip they run, and ``MEDLEARN_MIRROR`` reaches every
+    kernel (tests/library/test_data_mirror.py serves a mirror from a local server)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_under_test", REPO / "course.py")
+    assert spec is not None and spec.loader is not None
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    python = tmp_path / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.touch()
+    calls: list[tuple[list[str], dict]] = []
+
+    def record(command: list[str], **options: object) -> subprocess.CompletedProcess:
+        calls.append((command, options))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(course, "venv_python", lambda: python)
+    monkeypatch.setattr(course, "STAMP", tmp_path / "venv" / "stamp")
+    monkeypatch.setattr(course, "install_file", lambda source, folder: None)
+    monkeypatch.setattr(course.subprocess, "run", record)
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("MEDLEARN_MIRROR", "http://127.0.0.1:9")
+    monkeypatch.setenv("MEDLEARN_STRICT_CLAIMS", "1")  # restored after the test, as course.py test sets it
+    course.main(["lab"])
+    course.main(["test", "-q"])
+    installs = [command for command, _ in calls if command[1:4] == ["-m", "pip", "install"]]
+    assert len(installs) == 4, calls  # pip itself, then the course (again for test's extra "site")
+    assert [c[1:4] for c, _ in calls if "pip" not in c] == [["-m", "jupyter", "lab"], ["-m", "pytest", "-n"]]
+    overriding = ("--index-url", "-i", "--extra-index-url", "--no-index", "--isolated", "--find-links", "--config")
+    for command, options in calls:
+        assert not [a for a in command if a.startswith(overriding)], command
+        assert set(options) <= {"cwd"}, options  # the environment is inherited
+    assert os.environ["PIP_INDEX_URL"] == "http://127.0.0.1:9/simple" and os.environ["MEDLEARN_MIRROR"]
