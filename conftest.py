@@ -52,6 +52,11 @@ SHARED_FILES = frozenset(
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Name the mark where pytest-xdist is not loaded (``-p no:xdist``): warnings are errors in this suite."""
+    config.addinivalue_line("markers", "xdist_group(name): the tests that one worker runs, in order")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks into the tests' ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test with its file as its ``xdist_group``, unless its file is one of :data:`SHARED_FILES`."""

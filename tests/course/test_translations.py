@@ -352,3 +352,13 @@ def test_a_unit_changed_twice_keeps_the_english_it_was_translated_from(edition: 
     assert done.returncode == 0, done.stderr
     data = path.read_bytes()
     assert translations.update(CHAPTER, edition) is False and path.read_bytes() == data
+
+
+def test_a_unit_with_a_placeholder_is_a_template_and_other_percent_signs_are_prose() -> None:
+    """``msgfmt --check-format`` then checks that a template's translation keeps its placeholders (``%(count)s``),
+    and leaves prose alone ("80 % should" is no format string)."""
+    assert translations.PLACEHOLDER.search("%(count)s tasks") and translations.PLACEHOLDER.search("%(n)d of them")
+    assert not translations.PLACEHOLDER.search("80 % should be found") and not translations.PLACEHOLDER.search("5 %s")
+    front = translations.read_catalog(translations.catalog_path("front"))
+    flags = {message.context: message.flags for message in front if message.id}
+    assert "python-format" in flags["table:tasks"] and "no-python-format" not in flags["table:tasks"]
