@@ -55,8 +55,9 @@ def _gradients(
 def _cases() -> list[tuple[dict, np.ndarray, np.ndarray]]:
     """Real masses (two standardised measurements, 1 = malignant) and three sets of weights.
 
-    The first case is one mass, with one hidden neuron on and one off; in every case at least one hidden neuron is off (z1 < 0) for some mass, so a missing
-    ReLU slope shows, and W1 is not symmetric, so a transposed gradient shows.
+    The first case is one mass, with one hidden neuron on and one off. In every case at least one hidden neuron is
+    off (z1 < 0) for some mass, so a missing ReLU slope shows, and W1 is not symmetric, so a transposed gradient
+    shows.
     """
     x, y = _data.two_measurements()
     first = {
