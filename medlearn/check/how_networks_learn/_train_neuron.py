@@ -37,6 +37,18 @@ _SUMMED = Mistake(
         "mean(p - y) for b."
     ),
 )
+_SQUARED_ERROR = Mistake(
+    "squared error through the sigmoid",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, error="squared error"),
+    "your error at the logit is (p - y) * p * (1 - p): that is the slope of the squared error through the sigmoid. "
+    "The cross-entropy's slope in the logit is just p - y: the factor p (1 - p) cancels. Use p - y.",
+)
+_NO_SIGMOID = Mistake(
+    "no sigmoid",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, error="no sigmoid"),
+    "your error is (X @ w + b) - y: the sigmoid is missing. The probability is p = sigmoid(X @ w + b), and the "
+    "error is p - y.",
+)
 _NEAR = Mistake(
     "a third of the steps",
     lambda x, y, rate, steps: neuron(x, y, rate, steps // 3),
@@ -124,7 +136,18 @@ def _weights_and_bias(result: Any) -> np.ndarray:
     "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
     "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
     "b = b - learning_rate * np.mean(p - y)",
-    mistakes=[_TWO_THINGS, _NO_BIAS, _DIVERGED, _SUMMED, _NEAR, _UP_THE_SLOPE, *_RESCALED.values(), _FEWER_STEPS],
+    mistakes=[
+        _TWO_THINGS,
+        _NO_BIAS,
+        _DIVERGED,
+        _SUMMED,
+        _SQUARED_ERROR,
+        _NO_SIGMOID,
+        _NEAR,
+        _UP_THE_SLOPE,
+        *_RESCALED.values(),
+        _FEWER_STEPS,
+    ],
     reference=neuron,
 )
 def train_neuron(function: Any) -> None:
@@ -146,6 +169,9 @@ def train_neuron(function: Any) -> None:
         raise _DIVERGED.wrong()
     if _summed(function, x, y):
         raise _SUMMED.wrong(len(y))
+    for mistake, error in ((_SQUARED_ERROR, "squared error"), (_NO_SIGMOID, "no sigmoid")):
+        if _first_steps_are(function, x, y, error=error):
+            raise mistake.wrong()
     if gap < 0.1:
         raise _NEAR.wrong(gap)
     raise _UP_THE_SLOPE.wrong(w, b, reference)
@@ -159,6 +185,12 @@ def _summed(function: Any, x: np.ndarray, y: np.ndarray) -> bool:
         np.allclose(got, neuron_steps(x, y, 0.5, 1, weight_scale=n, bias_scale=scale), rtol=1e-9, atol=1e-9)
         for scale in (n, 1.0)
     )
+
+
+def _first_steps_are(function: Any, x: np.ndarray, y: np.ndarray, **kind: Any) -> bool:
+    """True when the learner's first 3 steps at rate 0.5 are the steps of that kind of mistake."""
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 3))
+    return bool(np.allclose(got, neuron_steps(x, y, 0.5, 3, **kind), rtol=1e-9, atol=1e-9))
 
 
 def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:
