@@ -8,7 +8,8 @@ In the exercise notebook::
 
 The checks run the learner's functions on the chapter's real data (scikit-learn's diabetes and Wisconsin
 breast-cancer tables, which ship with it) and on random inputs, and name the usual mistakes: a step up the slope
-instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential.
+instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential, and
+in backpropagation a missing ReLU slope, a flipped or doubled output slope and a transposed gradient.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from typing import Any
 import numpy as np
 
 from ..core import Mistake, as_array, as_number, close, compared
+from ._backprop import backprop
 from ._one_weight import finite_difference, gradient_step, largest_stable_rate
 from ._train_neuron import train_neuron
 
 __all__ = [
+    "backprop",
     "cross_entropy",
     "dense_parameters",
     "finite_difference",

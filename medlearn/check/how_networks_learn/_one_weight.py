@@ -30,8 +30,10 @@ def _step_cases() -> list[tuple[float, np.ndarray, np.ndarray, float]]:
 
 
 @compared(
-    "The loss is mean((w * x - y) ** 2). Its slope in w is 2 * mean((w * x - y) * x).",
-    "Step against the slope: w - learning_rate * slope. A positive slope means a smaller w lowers the loss.",
+    "First find the slope of the loss in w. Take the slope of one patient's (w x - y)^2 in w by the chain rule, "
+    "then average it over the patients.",
+    "The slope is 2 * mean((w * x - y) * x). Step against it: w - learning_rate * slope. A positive slope means a "
+    "smaller w lowers the loss.",
     "return w - learning_rate * 2 * np.mean((w * x - y) * x)",
     cases=_step_cases,
     read=lambda value, w, x, y, rate: as_number(value, f"gradient_step({w}, x, y, {rate})"),

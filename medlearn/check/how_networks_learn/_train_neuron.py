@@ -28,6 +28,27 @@ _DIVERGED = Mistake(
     lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=np.inf),
     "your weights ran to infinity or NaN: divide the gradient by the number of cases (a mean).",
 )
+_SUMMED = Mistake(
+    "sum",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=len(y), bias_scale=len(y)),
+    lambda n: (
+        f"you summed the gradient over the {n} masses: your first step is {n} times the right one. The loss is "
+        "the mean over the masses, so its gradient is a mean too: divide X.T @ (p - y) by len(y), and use "
+        "mean(p - y) for b."
+    ),
+)
+_SQUARED_ERROR = Mistake(
+    "squared error through the sigmoid",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, error="squared error"),
+    "your error at the logit is (p - y) * p * (1 - p): that is the slope of the squared error through the sigmoid. "
+    "The cross-entropy's slope in the logit is just p - y: the factor p (1 - p) cancels. Use p - y.",
+)
+_NO_SIGMOID = Mistake(
+    "no sigmoid",
+    lambda x, y, rate, steps: neuron(x, y, rate, steps, error="no sigmoid"),
+    "your error is (X @ w + b) - y: the sigmoid is missing. The probability is p = sigmoid(X @ w + b), and the "
+    "error is p - y.",
+)
 _NEAR = Mistake(
     "a third of the steps",
     lambda x, y, rate, steps: neuron(x, y, rate, steps // 3),
@@ -115,7 +136,18 @@ def _weights_and_bias(result: Any) -> np.ndarray:
     "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
     "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
     "b = b - learning_rate * np.mean(p - y)",
-    mistakes=[_TWO_THINGS, _NO_BIAS, _DIVERGED, _NEAR, _UP_THE_SLOPE, *_RESCALED.values(), _FEWER_STEPS],
+    mistakes=[
+        _TWO_THINGS,
+        _NO_BIAS,
+        _DIVERGED,
+        _SUMMED,
+        _SQUARED_ERROR,
+        _NO_SIGMOID,
+        _NEAR,
+        _UP_THE_SLOPE,
+        *_RESCALED.values(),
+        _FEWER_STEPS,
+    ],
     reference=neuron,
 )
 def train_neuron(function: Any) -> None:
@@ -135,9 +167,30 @@ def train_neuron(function: Any) -> None:
         raise _NO_BIAS.wrong()
     if not np.all(np.isfinite(w)):
         raise _DIVERGED.wrong()
+    if _summed(function, x, y):
+        raise _SUMMED.wrong(len(y))
+    for mistake, error in ((_SQUARED_ERROR, "squared error"), (_NO_SIGMOID, "no sigmoid")):
+        if _first_steps_are(function, x, y, error=error):
+            raise mistake.wrong()
     if gap < 0.1:
         raise _NEAR.wrong(gap)
     raise _UP_THE_SLOPE.wrong(w, b, reference)
+
+
+def _summed(function: Any, x: np.ndarray, y: np.ndarray) -> bool:
+    """True when the first step is len(y) times the right one for the weights (the bias's step summed or not)."""
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 1))
+    n = float(len(y))
+    return any(
+        np.allclose(got, neuron_steps(x, y, 0.5, 1, weight_scale=n, bias_scale=scale), rtol=1e-9, atol=1e-9)
+        for scale in (n, 1.0)
+    )
+
+
+def _first_steps_are(function: Any, x: np.ndarray, y: np.ndarray, **kind: Any) -> bool:
+    """True when the learner's first 3 steps at rate 0.5 are the steps of that kind of mistake."""
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 3))
+    return bool(np.allclose(got, neuron_steps(x, y, 0.5, 3, **kind), rtol=1e-9, atol=1e-9))
 
 
 def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:

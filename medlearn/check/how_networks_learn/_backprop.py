@@ -1,0 +1,194 @@
+"""The how_networks_learn chapter's backprop task: the gradients of a tiny 2-2-1 network's loss, written by hand,
+and its table of mistakes.
+
+The network is the chapter's § 3 one in small: two inputs, two hidden ReLU neurons, one sigmoid output, and the
+mean binary cross-entropy. Its weight matrix W1 is 2 × 2, so a transposed gradient has the right shape and only
+its values give it away.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core import Mistake, Wrong, as_result, close, compared
+from . import _data
+
+_KEYS = ("W1", "b1", "w2", "b2")
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+def _gradients(
+    params: dict,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    mask: bool = True,
+    error: str = "p - y",
+    transposed: bool = False,
+    mean: bool = True,
+) -> dict[str, Any]:
+    """The gradients of the mean cross-entropy in each parameter, or one of the usual ways of getting them wrong."""
+    z1 = X @ params["W1"] + params["b1"]
+    h = np.maximum(z1, 0)
+    p = _sigmoid(h @ params["w2"] + params["b2"])
+    slope = {
+        "p - y": p - y,
+        "y - p": y - p,
+        "times the sigmoid's slope": (p - y) * p * (1 - p),
+        "slope in p": (p - y) / (p * (1 - p)),
+    }[error]
+    delta2 = slope / len(y) if mean else slope
+    delta1 = np.outer(delta2, params["w2"]) * ((z1 > 0) if mask else 1.0)
+    return {
+        "W1": delta1.T @ X if transposed else X.T @ delta1,
+        "b1": delta1.sum(axis=0),
+        "w2": h.T @ delta2,
+        "b2": float(delta2.sum()),
+    }
+
+
+def _cases() -> list[tuple[dict, np.ndarray, np.ndarray]]:
+    """Real masses (two standardised measurements, 1 = malignant) and three sets of weights.
+
+    The first case is one mass, with one hidden neuron on and one off. In every case at least one hidden neuron is
+    off (z1 < 0) for some mass, so a missing ReLU slope shows, and W1 is not symmetric, so a transposed gradient
+    shows.
+    """
+    x, y = _data.two_measurements()
+    first = {
+        "W1": np.array([[0.5, -0.3], [0.2, 0.8]]),
+        "b1": np.array([0.1, -0.2]),
+        "w2": np.array([1.0, -0.7]),
+        "b2": 0.05,
+    }
+    second = {
+        "W1": np.array([[-0.6, 0.4], [0.9, 0.3]]),
+        "b1": np.array([0.2, 0.0]),
+        "w2": np.array([-0.5, 1.2]),
+        "b2": -0.1,
+    }
+    third = {
+        "W1": np.array([[1.1, -0.2], [-0.4, 0.7]]),
+        "b1": np.array([-0.3, 0.1]),
+        "w2": np.array([0.8, 0.6]),
+        "b2": 0.2,
+    }
+    return [
+        (first, x[7:8], y[7:8]),  # a malignant mass: hidden neuron 1 on, hidden neuron 2 off
+        (first, x[:8], y[:8]),
+        (second, x[20:45], y[20:45]),
+        (third, x[100:160], y[100:160]),
+    ]
+
+
+def _shape(key: str, params: dict) -> tuple[int, ...]:
+    return np.shape(params[key])
+
+
+def _read(value: Any, params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    result = as_result(value, _KEYS)
+    read = {}
+    for key in _KEYS:
+        try:
+            array = np.asarray(result[key], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise Wrong(f"your gradient {key!r} should hold numbers.") from None
+        want = _shape(key, params)
+        if key == "b2" and array.size == 1:
+            array = array.reshape(())
+        if array.shape != want:
+            raise Wrong(
+                f"your gradient {key!r} has shape {array.shape}; it must have the shape of params[{key!r}], {want}. "
+                "A parameter's gradient has one slope per number of the parameter."
+            )
+        read[key] = array
+    return read
+
+
+def _same(got: dict, want: dict) -> bool:
+    return all(close(np.ravel(got[key]), np.ravel(want[key]), rtol=1e-6, atol=1e-10) for key in _KEYS)
+
+
+def _where(got: dict, params: dict, X: np.ndarray, y: np.ndarray) -> str:
+    want = _gradients(params, X, y)
+    wrong = [key for key in _KEYS if not close(np.ravel(got[key]), np.ravel(want[key]), rtol=1e-6, atol=1e-10)]
+    masses = "1 mass" if len(y) == 1 else f"{len(y)} masses"
+    if len(wrong) == 1:
+        return f"on {masses}, your gradient of {wrong[0]} is wrong."
+    return f"on {masses}, your gradients of {', '.join(wrong)} are wrong."
+
+
+@compared(
+    "Work backwards from the loss, one layer at a time. At the output's logit the slope of one mass's loss is "
+    "p - y (§ 2); the loss is a mean over the masses, so divide by their number.",
+    "A weight's slope is the slope at the weighted sum it feeds, times the value it multiplies. Back through w2 "
+    "you reach the hidden values h; back through ReLU, keep the slope only where z1 > 0.",
+    "delta2 = (p - y) / len(y); w2: h.T @ delta2; b2: delta2.sum(); delta1 = np.outer(delta2, params['w2']) * "
+    "(z1 > 0); W1: X.T @ delta1; b1: delta1.sum(axis=0)",
+    cases=_cases,
+    read=_read,
+    same=_same,
+    mistakes=[
+        Mistake(
+            "no ReLU slope",
+            lambda params, X, y: _gradients(params, X, y, mask=False),
+            lambda got, *case: (
+                f"{_where(got, *case)} Your W1 and b1 get a slope from hidden neurons that were off. Where z1 < 0, "
+                "ReLU's slope is 0, so nothing flows back: multiply by (z1 > 0)."
+            ),
+        ),
+        Mistake(
+            "y - p",
+            lambda params, X, y: _gradients(params, X, y, error="y - p"),
+            lambda got, *case: (
+                f"{_where(got, *case)} Every slope has the wrong sign. At the output's logit the slope is p - y, not "
+                "y - p: a malignant mass (y = 1) with p below 1 must pull its logit up, so the slope is negative."
+            ),
+        ),
+        Mistake(
+            "times the sigmoid's slope",
+            lambda params, X, y: _gradients(params, X, y, error="times the sigmoid's slope"),
+            lambda got, *case: (
+                f"{_where(got, *case)} You multiplied p - y by the sigmoid's slope p (1 - p). But p - y is already "
+                "the slope at the logit: the cross-entropy's slope in p, times p (1 - p), simplifies to p - y. "
+                "Use p - y alone."
+            ),
+        ),
+        Mistake(
+            "slope in p",
+            lambda params, X, y: _gradients(params, X, y, error="slope in p"),
+            lambda got, *case: (
+                f"{_where(got, *case)} You started from the loss's slope in p, (p - y) / (p (1 - p)), and stopped "
+                "there. Go one step further, through the sigmoid: times p (1 - p), which leaves p - y at the logit."
+            ),
+        ),
+        Mistake(
+            "W1 transposed",
+            lambda params, X, y: _gradients(params, X, y, transposed=True),
+            lambda got, *case: (
+                f"{_where(got, *case)} Your W1 gradient is transposed. W1[k, j] joins input k to hidden neuron j, "
+                "so its gradient has one row per input: X.T @ delta1, not delta1.T @ X. (Here W1 is 2 × 2, so the "
+                "shape cannot tell.)"
+            ),
+        ),
+        Mistake(
+            "sum",
+            lambda params, X, y: _gradients(params, X, y, mean=False),
+            lambda got, *case: (
+                f"{_where(got, *case)} Your gradients are {len(case[2])} times too large: you summed over the masses. "
+                "The loss is the mean over the masses, so divide p - y by len(y)."
+            ),
+        ),
+    ],
+    otherwise=lambda got, want, *case: (
+        f"{_where(got, *case)} Compare each array with the five steps of the chapter's § 3: delta2 = (p - y) / n, "
+        "then w2 and b2, then back through w2 and ReLU to delta1, then W1 and b1."
+    ),
+)
+def backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    return _gradients(params, X, y)
