@@ -55,7 +55,8 @@ def setup(extras: tuple[str, ...] = ("test",)) -> Path:
         sys.exit(
             f"This course needs Python {low[0]}.{low[1]} to {high[0]}.{high[1]} (TensorFlow has no "
             f"wheels for others); this is Python {sys.version.split()[0]}.\n"
-            "Run this script with a supported Python, for example: python3.12 course.py lab"
+            "Run this script with a supported Python, for example: python3.12 course.py lab\n"
+            "(on Windows: py -3.12 course.py lab)"
         )
     python = venv_python()
     if not python.exists():
