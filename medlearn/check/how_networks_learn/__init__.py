@@ -9,7 +9,8 @@ In the exercise notebook::
 The checks run the learner's functions on the chapter's real data (scikit-learn's diabetes and Wisconsin
 breast-cancer tables, which ship with it) and on random inputs, and name the usual mistakes: a step up the slope
 instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential, and
-in backpropagation a missing ReLU slope, a flipped or doubled output slope and a transposed gradient.
+in backpropagation a missing ReLU slope (or ReLU's value in its place), a flipped or doubled output slope, a
+transposed gradient, the one-mass code run on a batch (delta2 * w2, np.outer(X, delta1)) and a mean taken twice.
 """
 
 from __future__ import annotations

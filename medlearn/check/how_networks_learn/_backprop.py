@@ -3,7 +3,8 @@ and its table of mistakes.
 
 The network is the chapter's § 3 one in small: two inputs, two hidden ReLU neurons, one sigmoid output, and the
 mean binary cross-entropy. Its weight matrix W1 is 2 × 2, so a transposed gradient has the right shape and only
-its values give it away.
+its values give it away. The one-mass case passes code that works for one mass only (delta2 * w2, np.outer(X,
+delta1)); the batches then name it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Mistake, Wrong, as_result, close, compared
+from ..core import Mistake, Task, Wrong, as_result, close, compared
 from . import _data
 
 _KEYS = ("W1", "b1", "w2", "b2")
@@ -31,6 +32,10 @@ def _gradients(
     error: str = "p - y",
     transposed: bool = False,
     mean: bool = True,
+    relu: str = "slope",
+    output_product: str = "outer",
+    hidden_product: str = "X.T @",
+    averaged_again: bool = False,
 ) -> dict[str, Any]:
     """The gradients of the mean cross-entropy in each parameter, or one of the usual ways of getting them wrong."""
     z1 = X @ params["W1"] + params["b1"]
@@ -43,13 +48,16 @@ def _gradients(
         "slope in p": (p - y) / (p * (1 - p)),
     }[error]
     delta2 = slope / len(y) if mean else slope
-    delta1 = np.outer(delta2, params["w2"]) * ((z1 > 0) if mask else 1.0)
-    return {
-        "W1": delta1.T @ X if transposed else X.T @ delta1,
-        "b1": delta1.sum(axis=0),
-        "w2": h.T @ delta2,
-        "b2": float(delta2.sum()),
-    }
+    # "times": the one-mass code's delta2 * w2, which cannot broadcast on a batch of more than 2 masses
+    dh = np.outer(delta2, params["w2"]) if output_product == "outer" else delta2 * params["w2"]
+    delta1 = dh * ({"slope": z1 > 0, "value": h}[relu] if mask else 1.0)  # "value": ReLU's value h, not its slope
+    W1 = {"X.T @": X.T @ delta1, "transposed": delta1.T @ X, "outer": np.outer(X, delta1)}[
+        "transposed" if transposed else hidden_product
+    ]
+    grads = {"W1": W1, "b1": delta1.sum(axis=0), "w2": h.T @ delta2, "b2": float(delta2.sum())}
+    if averaged_again:  # a mean taken again after delta2 already held the 1/n
+        grads = {"W1": W1 / len(y), "b1": delta1.mean(axis=0), "w2": h.T @ delta2 / len(y), "b2": float(delta2.mean())}
+    return grads
 
 
 def _cases() -> list[tuple[dict, np.ndarray, np.ndarray]]:
@@ -90,7 +98,32 @@ def _shape(key: str, params: dict) -> tuple[int, ...]:
     return np.shape(params[key])
 
 
+class _Raised:
+    """What the learner's function raised, kept for ``_read`` to name (a broadcast error is a typical mistake)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+def _guarded(function: Any) -> Any:
+    """The learner's function, returning a ValueError it raises instead of raising it."""
+    if not callable(function):
+        return function
+
+    def run(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except ValueError as error:
+            return _Raised(error)
+
+    return run
+
+
 def _read(value: Any, params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    if isinstance(value, _Raised):
+        if "broadcast" in str(value.error) and len(y) > 1:
+            raise _ONE_MASS_PRODUCT.wrong(value, params, X, y)
+        raise Wrong(f"your function raised ValueError: {value.error}")
     result = as_result(value, _KEYS)
     read = {}
     for key in _KEYS:
@@ -101,6 +134,8 @@ def _read(value: Any, params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, n
         want = _shape(key, params)
         if key == "b2" and array.size == 1:
             array = array.reshape(())
+        if key == "W1" and array.shape == (X.size, X.size) and len(y) > 1:
+            raise _OUTER_X.wrong(array, params, X, y)
         if array.shape != want:
             raise Wrong(
                 f"your gradient {key!r} has shape {array.shape}; it must have the shape of params[{key!r}], {want}. "
@@ -123,9 +158,39 @@ def _where(got: dict, params: dict, X: np.ndarray, y: np.ndarray) -> str:
     return f"on {masses}, your gradients of {', '.join(wrong)} are wrong."
 
 
+def _averaged_again(got: dict, want: dict, params: dict, X: np.ndarray, y: np.ndarray) -> bool:
+    """True when each gradient is right or n times too small, and at least one is too small (n > 1)."""
+    n = len(y)
+    small = [close(np.ravel(got[key]), np.ravel(want[key]) / n, rtol=1e-6, atol=1e-12) for key in _KEYS]
+    right = [close(np.ravel(got[key]), np.ravel(want[key]), rtol=1e-6, atol=1e-12) for key in _KEYS]
+    return n > 1 and any(small) and all(s or r for s, r in zip(small, right))
+
+
+_ONE_MASS_PRODUCT = Mistake(
+    "delta2 * w2 on a batch",
+    lambda params, X, y: _gradients(params, X, y, output_product="times"),
+    lambda got, params, X, y: (
+        f"on {len(y)} masses, your function raised a ValueError: shapes that cannot broadcast. delta2 * params['w2'] "
+        "works for one mass only. On a batch, delta2 has one value per mass and w2 one per hidden neuron. Each mass "
+        "needs its own row: np.outer(delta2, params['w2']) is the table of every delta2[i] * w2[j], one row per mass."
+    ),
+)
+_OUTER_X = Mistake(
+    "np.outer(X, delta1)",
+    lambda params, X, y: _gradients(params, X, y, hidden_product="outer"),
+    lambda got, params, X, y: (
+        f"on {len(y)} masses, your gradient 'W1' has shape {got.shape}; it must have the shape of params['W1'], "
+        f"{np.shape(params['W1'])}. np.outer flattens its arguments, so np.outer(X, delta1) works for one mass only. "
+        "For a batch, W1's gradient multiplies each mass's x by its delta1 and adds over the masses: X.T @ delta1."
+    ),
+)
+
+
 @compared(
     "Work backwards from the loss, one layer at a time. At the output's logit the slope of one mass's loss is "
     "p - y (§ 2); the loss is a mean over the masses, so divide by their number.",
+    "For one mass the slope in w2 is (p - y) * h. For n masses, add these up and divide by n; h.T @ delta2 does "
+    "the adding.",
     "A weight's slope is the slope at the weighted sum it feeds, times the value it multiplies. Back through w2 "
     "you reach the hidden values h; back through ReLU, keep the slope only where z1 > 0.",
     "delta2 = (p - y) / len(y); w2: h.T @ delta2; b2: delta2.sum(); delta1 = np.outer(delta2, params['w2']) * "
@@ -177,6 +242,26 @@ def _where(got: dict, params: dict, X: np.ndarray, y: np.ndarray) -> str:
             ),
         ),
         Mistake(
+            "ReLU's value, not its slope",
+            lambda params, X, y: _gradients(params, X, y, relu="value"),
+            lambda got, *case: (
+                f"{_where(got, *case)} You multiplied by ReLU's value h, not by its slope. ReLU's slope is 1 where "
+                "z1 > 0 and 0 elsewhere: multiply by (z1 > 0)."
+            ),
+        ),
+        _ONE_MASS_PRODUCT,
+        _OUTER_X,
+        Mistake(
+            "averaged twice",
+            lambda params, X, y: _gradients(params, X, y, averaged_again=True),
+            lambda got, *case: (
+                f"{_where(got, *case)} Some of your gradients are {len(case[2])} times too small: you divided by the "
+                "number of masses twice. delta2 = (p - y) / n already makes each slope a mean. After it, add over the "
+                "masses (h.T @ delta2, delta2.sum()); do not take .mean() again."
+            ),
+            spot=_averaged_again,
+        ),
+        Mistake(
             "sum",
             lambda params, X, y: _gradients(params, X, y, mean=False),
             lambda got, *case: (
@@ -190,5 +275,15 @@ def _where(got: dict, params: dict, X: np.ndarray, y: np.ndarray) -> str:
         "then w2 and b2, then back through w2 and ReLU to delta1, then W1 and b1."
     ),
 )
-def backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+def _backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     return _gradients(params, X, y)
+
+
+# The learner's function runs through _guarded, so that a broadcast error on a batch earns its hint.
+backprop = Task(
+    "backprop",
+    lambda function: _backprop._checker(_guarded(function)),
+    _backprop.hints,
+    _backprop.mistakes,
+    _backprop._reference,
+)

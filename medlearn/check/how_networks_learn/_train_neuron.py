@@ -26,7 +26,8 @@ _NO_BIAS = Mistake(
 _DIVERGED = Mistake(
     "steps that overflow",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=np.inf),
-    "your weights ran to infinity or NaN: divide the gradient by the number of cases (a mean).",
+    "your weights ran to infinity or NaN. Through the sigmoid, p - y stays between -1 and 1, so the steps stay "
+    "small: check that p = sigmoid(X @ w + b), and that the error is p - y.",
 )
 _SUMMED = Mistake(
     "sum",
