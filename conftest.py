@@ -16,7 +16,6 @@ import uuid
 from typing import Any
 
 import nbval.kernel
-import pytest
 from jupyter_client.manager import KernelManager
 
 
@@ -32,38 +31,6 @@ class UnixSocketKernelManager(KernelManager):
         if kwargs["transport"] == "ipc":
             kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"medlearn-kernel-{uuid.uuid4().hex[:12]}"))
         super().__init__(**kwargs)
-
-
-#: Test files whose tests are independent and many or long: with ``--dist loadgroup`` (course.py) the two workers
-#: share them test by test, so that no long file is left to one worker at the end. Every other file (a notebook, whose
-#: cells share one kernel; a file with a module-scoped fixture or a cached training; course.py's own tests, which run
-#: its setup) is one unit of work, as with ``--dist loadfile``.
-SHARED_FILES = frozenset(
-    {
-        "tests/course/test_authoring_chapters.py",
-        "tests/course/test_exercises.py",
-        "tests/exercises/test_mistakes.py",
-        "tests/library/test_classroom.py",
-        "tests/library/test_cli.py",
-        "tests/library/test_docstrings.py",
-        "tests/library/test_metrics.py",
-        "tests/library/test_models.py",
-    }
-)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Name the mark where pytest-xdist is not loaded (``-p no:xdist``): warnings are errors in this suite."""
-    config.addinivalue_line("markers", "xdist_group(name): the tests that one worker runs, in order")
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks into the tests' ids
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each test with its file as its ``xdist_group``, unless its file is one of :data:`SHARED_FILES`."""
-    for item in items:
-        path = os.path.relpath(str(item.path), str(config.rootpath)).replace(os.sep, "/")
-        if path not in SHARED_FILES:
-            item.add_marker(pytest.mark.xdist_group(path))
 
 
 #: The Chinese editions (``notebooks/zh_CN/``, ``exercises/zh_CN/``) hold the English notebooks' code and stored outputs

@@ -95,12 +95,11 @@ def install_file(source: Path, folder: Path) -> None:
 def parallel_options(extra: list[str]) -> list[str]:
     """pytest-xdist's options for the whole suite, unless ``extra`` chooses its own (``-n 0``: one process).
 
-    One worker per core; ``--dist loadgroup`` keeps each file's tests on one worker (a notebook's cells share one
-    kernel, and the tests that run or read course.py's setup are one file), except the files that the root
-    ``conftest.py`` lets the workers share test by test.
+    One worker per core; ``--dist loadfile`` keeps each file's tests on one worker: a notebook's cells
+    share one kernel, and the tests that run or read course.py's setup are one file.
     """
     chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in extra)
-    return [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.

@@ -25,9 +25,8 @@ matplotlib.use("Agg")  # before any test imports pyplot: no screen needed
 os.environ["MEDLEARN_STRICT_CLAIMS"] = "1"
 
 # Files that take longest, and the notebooks by their stored run time, go to the workers first: with
-# ``--dist loadgroup`` each file is one unit of work (but the root conftest's SHARED_FILES, shared test by test),
-# and a long notebook handed out last would leave the other worker idle at the end (longest first is the classic
-# way to balance such a queue).
+# ``--dist loadfile`` each file is one unit of work, and a long notebook handed out last would leave the
+# other worker idle at the end (longest first is the classic way to balance such a queue).
 SLOW_TEST_FILES = ("test_site.py", "test_authoring_chapters.py", "test_deploy.py", "test_cli.py", "test_authoring.py")
 
 

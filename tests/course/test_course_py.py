@@ -1,8 +1,8 @@
 """course.py's setup and what it installs: every test that runs course.py's setup (which writes .venv's
 JupyterLab and server settings) or reads those settings, in one file, so that pytest-xdist's
-``--dist loadgroup`` runs them on one worker (it is not one of the root conftest's SHARED_FILES), one after the
-other. JupyterLab as course.py lab and Binder start it: no news pop-up, Markdown (START_HERE.md) as a preview, and
-no medlearn.egg-info in the file browser; ``course.py doctor``; a handout with its data."""
+``--dist loadfile`` runs them on one worker, one after the other. JupyterLab as course.py lab and Binder
+start it: no news pop-up, Markdown (START_HERE.md) as a preview, and no medlearn.egg-info in the file browser;
+``course.py doctor``; a handout with its data."""
 
 from __future__ import annotations
 
