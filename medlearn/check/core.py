@@ -1,14 +1,14 @@
 """The machinery of exercise checks: a task runs the learner's answer and gives a pass or a hint.
 
-A check never raises, whatever it is given: ``None``, a list, an array of the
-wrong shape, or a function that raises. It reports one of three outcomes:
+A check never raises, whatever it is given: ``None``, a list, an array of the wrong shape, or a function that
+raises. It reports one of three outcomes:
 
 - ``pass``: the answer is right;
 - ``fail``: something is wrong, with a hint aimed at the likely mistake;
 - ``todo``: nothing has been written yet (the placeholder is still there).
 
-A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer
-makes, and ``tests/exercises/test_mistakes.py`` feeds every mistake back as an answer and expects its hint.
+A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer makes;
+``tests/exercises/test_mistakes.py`` feeds each mistake back as an answer and expects its hint.
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 class Wrong(Exception):
     """Raised inside a checker with the hint to show the learner.
 
-    ``mistake`` is the name of the typical mistake the hint is written for (:class:`Mistake`), if any: the tests read
-    it, the learner never sees it.
+    ``mistake`` names the typical mistake the hint is for (:class:`Mistake`), if any: for the tests, never shown.
     """
 
     def __init__(self, message: str, mistake: str | None = None) -> None:
@@ -367,11 +366,12 @@ def compared(
     read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
+    prepare: Callable[[Any], Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Task]:
-    """Turn a task's reference answer into a :class:`Task`, with ``hints``, that compares (:func:`compare`) the
-    learner's answer with it.
+    """Turn a task's reference answer into a :class:`Task` with ``hints`` that compares (:func:`compare`) answers to it.
 
-    ``cases()`` builds the cases when the check runs; the other arguments are :func:`compare`'s.
+    ``cases()`` builds the cases when the check runs; ``prepare(function)`` is the learner's function as the check
+    runs it (a wrapper that returns a typical error for ``read`` to name); the rest are :func:`compare`'s.
 
     Example:
         >>> @compared("Multiply by 2.", cases=lambda: [(1,), (2.5,)], otherwise=lambda got, want, x: "no.")
@@ -384,7 +384,7 @@ def compared(
     def make(reference: Callable[..., Any]) -> Task:
         def checker(function: Any) -> None:
             compare(
-                function,
+                function if prepare is None else prepare(function),
                 reference=reference,
                 cases=cases(),
                 mistakes=mistakes,

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Mistake, Task, Wrong, as_result, close, compared
+from ..core import Mistake, Wrong, as_result, close, compared
 from . import _data
 
 _KEYS = ("W1", "b1", "w2", "b2")
@@ -198,6 +198,7 @@ _OUTER_X = Mistake(
     cases=_cases,
     read=_read,
     same=_same,
+    prepare=_guarded,  # a broadcast error on a batch earns its hint
     mistakes=[
         Mistake(
             "no ReLU slope",
@@ -275,15 +276,5 @@ _OUTER_X = Mistake(
         "then w2 and b2, then back through w2 and ReLU to delta1, then W1 and b1."
     ),
 )
-def _backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+def backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     return _gradients(params, X, y)
-
-
-# The learner's function runs through _guarded, so that a broadcast error on a batch earns its hint.
-backprop = Task(
-    "backprop",
-    lambda function: _backprop._checker(_guarded(function)),
-    _backprop.hints,
-    _backprop.mistakes,
-    _backprop._reference,
-)
