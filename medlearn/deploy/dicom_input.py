@@ -255,7 +255,7 @@ def dicom_to_input(
         syntax = pydicom.uid.UID(str(syntax))
     if syntax is not None and syntax.is_compressed:
         _check_frame_header(dataset, str(syntax), rows, columns, allocated, stored)
-    if syntax is not None and not getattr(syntax, "is_compressed", True):
+    if syntax is not None and not syntax.is_compressed:
         needed, length = rows * columns * allocated // 8, len(dataset.PixelData)
         _refuse_unless(  # native pixel data: exactly the image, and the one byte that makes an odd length even
             length in (needed, needed + needed % 2) and dataset["PixelData"].is_undefined_length is not True,

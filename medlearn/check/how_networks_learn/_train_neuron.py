@@ -180,18 +180,14 @@ def train_neuron(function: Any) -> None:
 
 def _summed(function: Any, x: np.ndarray, y: np.ndarray) -> bool:
     """True when the first step is len(y) times the right one for the weights (the bias's step summed or not)."""
-    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 1))
     n = float(len(y))
-    return any(
-        np.allclose(got, neuron_steps(x, y, 0.5, 1, weight_scale=n, bias_scale=scale), rtol=1e-9, atol=1e-9)
-        for scale in (n, 1.0)
-    )
+    return any(_first_steps_are(function, x, y, steps=1, weight_scale=n, bias_scale=scale) for scale in (n, 1.0))
 
 
-def _first_steps_are(function: Any, x: np.ndarray, y: np.ndarray, **kind: Any) -> bool:
-    """True when the learner's first 3 steps at rate 0.5 are the steps of that kind of mistake."""
-    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, 3))
-    return bool(np.allclose(got, neuron_steps(x, y, 0.5, 3, **kind), rtol=1e-9, atol=1e-9))
+def _first_steps_are(function: Any, x: np.ndarray, y: np.ndarray, steps: int = 3, **kind: Any) -> bool:
+    """True when the learner's first ``steps`` steps at rate 0.5 are the steps of that kind of mistake."""
+    got = _weights_and_bias(call(function, x.copy(), y.copy(), 0.5, steps))
+    return bool(np.allclose(got, neuron_steps(x, y, 0.5, steps, **kind), rtol=1e-9, atol=1e-9))
 
 
 def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:
