@@ -39,6 +39,7 @@ from pathlib import Path
 
 from authoring import chapters as chapter_list
 from authoring._paths import REPO
+from authoring.translations import PLACEHOLDER  # a template's %(name)s, the group its name
 
 LOCALE = "zh_CN"
 #: Each page with an edition, and the domain of its catalog.
@@ -64,7 +65,6 @@ TEMPLATES = {
 #: A row of the English table of chapters: what the edition takes from it is its numbers and links, not its words.
 CHAPTER_CELL = re.compile(r"^\[(?P<number>\d\d) · .*\]\((?P<link>[^)]*)\)$")
 TASKS_CELL = re.compile(r"^\[\D*(?P<count>\d+)\D*\]\((?P<link>[^)]*)\)$")
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def edition_page(page: str, locale: str = LOCALE) -> str:

@@ -57,8 +57,10 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
         ],
     }
     # The Chinese editions of the pages (authoring/front_pages.py), where the build has written them.
-    editions = ["README.zh-CN", "START_HERE.zh-CN", "docs/zh_CN/glossary"]
-    found["简体中文"] = [stem for stem in editions if (repo / f"{stem}.md").is_file()]
+    from authoring.front_pages import PAGES, edition_page
+
+    editions = [edition_page(page) for page in PAGES]
+    found["简体中文"] = [page.removesuffix(".md") for page in editions if (repo / page).is_file()]
     if not found["简体中文"]:
         del found["简体中文"]
     if not instructors:

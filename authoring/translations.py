@@ -409,7 +409,7 @@ def _state(catalog: Catalog) -> list[tuple[object, ...]]:
 
 #: A template's placeholder, ``%(name)s``: a unit that holds one (the build's own lines, the front pages' tables) is a
 #: Python format string, whose translation must keep its placeholders; any other ``%`` is prose.
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def template(domain: str, repo: Path = REPO) -> Catalog:
