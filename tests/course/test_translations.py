@@ -92,12 +92,15 @@ def test_every_generated_notebook_is_current() -> None:
 # --- the gate on a copy of the course --------------------------------------------------------------------------------
 
 
-def declare(repo: Path, name: str) -> None:
+def declare(repo: Path, name: str, languages: tuple[str, ...] = ("zh_CN",)) -> None:
+    """Give chapter ``name`` these editions (none: it declares no edition)."""
     path = repo / "authoring" / "chapters.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     for entry in data["chapters"]:
         if entry["name"] == name:
-            entry["languages"] = ["zh_CN"]
+            entry["languages"] = list(languages)
+            if not languages:
+                del entry["languages"]
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -311,6 +314,8 @@ def test_the_check_names_a_catalog_behind_its_english_with_its_command(course_co
     """A chapter without an edition may keep a partial catalog, but a current one: a changed paragraph fails."""
     from authoring import __main__ as authoring_main
 
+    declare(course_copy, CHAPTER, ())  # the chapter's edition withdrawn: its quiz leaves the quizzes' catalog
+    translations.update("quizzes", course_copy)
     chapter = chapters.by_name(CHAPTER, course_copy / "authoring" / "chapters.json")
     edit_sentence(course_copy, chapter.notebook, "The pixel data is a NumPy array.", "The pixels are a NumPy array.")
     assert authoring_main._catalogs_check(course_copy) == [
