@@ -127,8 +127,9 @@ def handout(target: Path, with_data: bool) -> None:
         *HANDOUT_RENAMED,
         *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises").glob("*.ipynb")),
     ]
-    for folder in HANDOUT_FOLDERS:
-        names += [p.relative_to(HERE).as_posix() for p in (HERE / folder).rglob("*") if p.is_file()]
+    for folder in HANDOUT_FOLDERS:  # not the Chinese editions (notebooks/zh_CN): the handout is in English
+        found = (p.relative_to(HERE) for p in (HERE / folder).rglob("*") if p.is_file())
+        names += [p.as_posix() for p in found if "zh_CN" not in p.parts]
     if (HERE / ".git").exists():  # only what the repository holds: no scratch files, no caches
         listed = subprocess.run(["git", "ls-files"], cwd=HERE, capture_output=True, text=True, check=True).stdout
         tracked = set(listed.splitlines())

@@ -582,6 +582,21 @@ def _generated(block: str, translate: Callable[[str, str, str], str | None], edi
     return block
 
 
+def answer_paragraph(right: str, explanation: str, link: str) -> str:
+    """A folded answer's paragraph in an edition: the right answer, a Chinese full stop (none after its own), the
+    explanation and the section's link. (:func:`medlearn.quiz.answer_paragraph` writes the English one; a number
+    followed by a Chinese full stop is not a list marker, so nothing is escaped.)
+
+    Example:
+        >>> answer_paragraph("(b) 两者都报告", "重叠也要报告。", "[§ 5](#5)")
+        '(b) 两者都报告。重叠也要报告。 [§ 5](#5)'
+        >>> answer_paragraph("513", "两层都要数。", "[§ 5](#5)")
+        '513。两层都要数。 [§ 5](#5)'
+    """
+    end = "" if right.endswith(("。", "？", "！", ".", "?", "!")) else "。"
+    return f"{right}{end}{explanation} {link}"
+
+
 def quiz_markdown(
     chapter: chapter_list.Chapter,
     translate: Callable[[str, str, str], str | None],
@@ -590,9 +605,10 @@ def quiz_markdown(
 ) -> str:
     """The quiz cell of a chapter's edition: :meth:`medlearn.quiz.Quiz.markdown` with every text translated, each
     question's section named as the edition's heading names it (``sections``: English heading to translated) and
-    linked by the English anchor, which the edition's headings keep."""
+    linked by the English anchor, which the edition's headings keep. A folded answer's right answer ends in a Chinese
+    full stop (:func:`answer_paragraph`), not in the English one after Chinese words."""
     from authoring.quizzes import END, START
-    from medlearn.quiz import LETTERS, answer_paragraph, load_quiz, section_anchor
+    from medlearn.quiz import LETTERS, load_quiz, section_anchor
 
     def t(text: str, context: str) -> str:
         return translate("quizzes", text, context) or text

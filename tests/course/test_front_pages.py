@@ -152,7 +152,7 @@ def test_a_partial_glossary_falls_back_to_english_and_publishing_it_needs_every_
     assert '<a id="accuracy"></a>\n\n### Accuracy\n' + MARK + "The share" in text  # the English anchor kept
     assert "\n### Adam\nAn optimiser" in text  # not translated yet: English
     first = chapters.by_name("medical_images", course_copy / "authoring" / "chapters.json").notebook
-    assert f"](../../{first}#7--medmnist" in text  # links from the new folder
+    assert f"](../../{translations.edition_path(first)}#7--medmnist" in text  # from the new folder, to the edition
     for target in relative_links(text):
         assert (course_copy / "docs" / "zh_CN" / target).exists(), target
     assert translations.drift(course_copy) == [] and front_pages.stale_pages(course_copy) == []
@@ -183,20 +183,22 @@ def test_pages_declares_only_known_pages(course_copy: Path) -> None:
 def test_a_chapter_s_title_is_needed_once_the_chapter_has_an_edition(course_copy: Path) -> None:
     """A chapter without an edition keeps its English title in the Chinese table until a translator gives it one; a
     chapter added to the list does not make the catalog stale; a chapter with an edition needs its title in Chinese."""
+    listed = course_copy / "authoring" / "chapters.json"
+    other = chapters.by_name("scale", listed)  # a chapter without an edition
+    assert not other.languages
     path = translations.catalog_path("front", course_copy)
     catalog = translations.read_catalog(path)
-    catalog.get("What a medical image is", context="chapter:medical_images/title").string = ""
+    catalog.get(other.title, context="chapter:scale/title").string = ""
     translations._write(catalog, path)
     assert translations.drift(course_copy) == []
     front_pages.build_pages(course_copy)
-    first = chapters.by_name("medical_images", course_copy / "authoring" / "chapters.json")
-    row = f"| [{first.number} · {first.title}]({first.notebook}) |"
+    row = f"| [{other.number} · {other.title}]({other.notebook}) |"
     assert row in (course_copy / "START_HERE.zh-CN.md").read_text("utf-8")  # English until translated
 
-    listed = course_copy / "authoring" / "chapters.json"
     data = json.loads(listed.read_text(encoding="utf-8"))
-    data["chapters"][0]["title"] = "What a medical image holds"
-    data["chapters"][0]["languages"] = ["zh_CN"]
+    entry = next(e for e in data["chapters"] if e["name"] == "scale")
+    entry["title"] = "When images outgrow a laptop"
+    entry["languages"] = ["zh_CN"]
     listed.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     front = [p for p in translations.drift(course_copy) if p.startswith("locale/zh_CN/LC_MESSAGES/front.po")]
-    assert len(front) == 1 and "[new] chapter:medical_images/title: What a medical image holds" in front[0]
+    assert len(front) == 1 and "[new] chapter:scale/title: When images outgrow a laptop" in front[0]

@@ -92,12 +92,15 @@ def test_every_generated_notebook_is_current() -> None:
 # --- the gate on a copy of the course --------------------------------------------------------------------------------
 
 
-def declare(repo: Path, name: str) -> None:
+def declare(repo: Path, name: str, languages: tuple[str, ...] = ("zh_CN",)) -> None:
+    """Give chapter ``name`` these editions (none: it declares no edition)."""
     path = repo / "authoring" / "chapters.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     for entry in data["chapters"]:
         if entry["name"] == name:
-            entry["languages"] = ["zh_CN"]
+            entry["languages"] = list(languages)
+            if not languages:
+                del entry["languages"]
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -285,16 +288,21 @@ def test_a_moved_chapter_keeps_its_catalog_and_edition_current(edition: Path) ->
     writes the edition under its new number and deletes the old one."""
     from authoring import renumber
 
-    old = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json").stem
+    listed = edition / "authoring" / "chapters.json"
+    old = {c.name: c.stem for c in chapters.read(listed) if c.languages}  # every chapter with an edition
     renumber.move(CHAPTER, 2, edition)
-    new = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json").stem
-    assert new.startswith("02")
+    new = {c.name: c.stem for c in chapters.read(listed) if c.languages}
+    assert new[CHAPTER].startswith("02")
+    moved = [name for name in old if old[name] != new[name]]  # this chapter, and those it passed
     assert sorted(translations.build_editions(edition)) == sorted(
-        f"{folder}/zh_CN/{stem}.ipynb" for folder in ("notebooks", "exercises") for stem in (old, new)
+        f"{folder}/zh_CN/{stem}.ipynb"
+        for folder in ("notebooks", "exercises")
+        for name in moved
+        for stem in (old[name], new[name])
     )
     assert translations.drift(edition) == []
     assert translations.stale_editions(edition) == []
-    made = nbformat.read(edition / "notebooks" / "zh_CN" / f"{new}.ipynb", as_version=4)
+    made = nbformat.read(edition / "notebooks" / "zh_CN" / f"{new[CHAPTER]}.ipynb", as_version=4)
     assert made.cells[0].source.startswith(MARK + "# 02 · ")
 
 
@@ -311,6 +319,8 @@ def test_the_check_names_a_catalog_behind_its_english_with_its_command(course_co
     """A chapter without an edition may keep a partial catalog, but a current one: a changed paragraph fails."""
     from authoring import __main__ as authoring_main
 
+    declare(course_copy, CHAPTER, ())  # the chapter's edition withdrawn: its quiz leaves the quizzes' catalog
+    translations.update("quizzes", course_copy)
     chapter = chapters.by_name(CHAPTER, course_copy / "authoring" / "chapters.json")
     edit_sentence(course_copy, chapter.notebook, "The pixel data is a NumPy array.", "The pixels are a NumPy array.")
     assert authoring_main._catalogs_check(course_copy) == [
