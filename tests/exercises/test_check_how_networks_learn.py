@@ -23,6 +23,20 @@ def test_the_right_answers_pass() -> None:
     assert c.largest_stable_rate.run(lambda x: 1 / np.mean(x**2)).passed
     assert c.gradient_step.run(lambda w, x, y, r: w - r * 2 * np.mean((w * x - y) * x)).passed
     assert c.softmax.run(lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum()).passed
+    assert c.best_capacity.run(lambda caps, train, val: min(zip(val, caps))[1]).passed
+    assert c.best_capacity.run(lambda caps, train, val: list(caps)[list(val).index(min(val))]).passed
+
+
+def test_best_capacity_names_a_capacity_that_was_not_tried() -> None:
+    result = c.best_capacity.run(lambda caps, train, val: 99)
+    assert result.status == "fail" and result.mistake is None and "not one of the capacities tried" in result.message
+
+
+def test_best_capacity_on_the_chapters_trees_is_depth_4() -> None:
+    from medlearn.check.how_networks_learn import _data
+
+    depths, train_error, val_error = _data.tree_errors()
+    assert int(depths[np.argmin(val_error)]) == 4 and np.all(np.diff(train_error) < 0)
 
 
 def _backprop_by_loops(params: dict, X: np.ndarray, y: np.ndarray) -> dict:

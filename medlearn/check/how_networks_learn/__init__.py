@@ -8,7 +8,8 @@ In the exercise notebook::
 
 The checks run the learner's functions on the chapter's real data (scikit-learn's diabetes and Wisconsin
 breast-cancer tables, which ship with it) and on random inputs, and name the usual mistakes: a step up the slope
-instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential, and
+instead of down, a sum where a mean belongs, a missing bias, a one-sided difference, an overflowing exponential, a
+capacity chosen by the training error (or by the smallest gap, or at the first rise of the validation error), and
 in backpropagation a missing ReLU slope (or ReLU's value in its place), a flipped or doubled output slope, a
 transposed gradient, the one-mass code run on a batch (delta2 * w2, np.outer(X, delta1)) and a mean taken twice.
 """
@@ -22,11 +23,13 @@ import numpy as np
 
 from ..core import Mistake, as_array, as_number, close, compared
 from ._backprop import backprop
+from ._capacity import best_capacity
 from ._one_weight import finite_difference, gradient_step, largest_stable_rate
 from ._train_neuron import train_neuron
 
 __all__ = [
     "backprop",
+    "best_capacity",
     "cross_entropy",
     "dense_parameters",
     "finite_difference",
