@@ -238,9 +238,21 @@ class _Renderer:
             return translated
         term = head[4:].strip()
         new_head, _, new_body = translated.partition("\n")
-        if new_head.startswith("### ") and term.lower() not in new_head.lower():
+        if new_head.startswith("### ") and _words(term) not in _words(new_head):
             new_head = f"{new_head}（{term}）"
         return f'<a id="{section_anchor(term)}"></a>\n\n' + "\n".join(x for x in (new_head, new_body) if x)
+
+
+def _words(text: str) -> str:
+    """The Latin words and numbers of ``text`` in lower case, one space apart and between spaces: a heading that
+    writes its English term with other punctuation (``卷积神经网络（CNN；convolutional neural network）`` for ``CNN
+    (convolutional neural network)``) still holds it.
+
+    Example:
+        >>> _words("CNN (neural network)") in _words("### 卷积神经网络（CNN；neural network）")
+        True
+    """
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
 
 
 def edition_text(page: str, repo: Path = REPO, locale: str = LOCALE) -> str:

@@ -7,13 +7,14 @@
 **Catalogs, not copies.** Every learner-facing text lives once, in English, where it lives now. Its translation
 lives in a standard gettext catalog, ``locale/zh_CN/LC_MESSAGES/<domain>.po`` (read and written with Babel, opened
 by Poedit or Weblate), made from a template ``locale/templates/<domain>.pot`` that ``update`` writes. The domains:
-one per chapter, named by its stable name (its notebook and its learner's exercise, whose units' context starts
-with ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own
-words); ``generated`` (the lines the build writes into every chapter: the Colab link and the time lines, as
-templates with their numbers as ``%(name)s``); ``glossary`` (``docs/glossary.md``) and ``front`` (``README.md``,
-``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated lines), made only
-when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the pages'
-editions). The library's own messages (a ``medlearn`` domain) are not extracted yet.
+one per chapter, named by its stable name (its notebook and its learner's exercise, whose units' context starts with
+``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own words);
+``generated`` (the lines the build writes into every chapter: the Colab line and the time lines, as templates with
+their numbers and links as ``%(name)s``; the Colab line's translation can tell a reader who cannot reach Colab where
+the README's edition says how to set up the course locally); ``glossary`` (``docs/glossary.md``) and ``front``
+(``README.md``, ``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated
+lines), made only when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the
+pages' editions). The library's own messages (a ``medlearn`` domain) are not extracted yet.
 
 **A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
 list, a table, a fenced block, a block quote (a pitfall box), a display formula and a ``<details>`` folded answer
@@ -81,7 +82,9 @@ ESTIMATE = re.compile(
     r"newcomer's reading pace; the Discuss prompts and the exercises take longer\.\*$"
 )
 GENERATED = {
-    "colab": "Open in Colab",
+    # The whole Colab line, so that a translation can add a sentence and a link after it: Colab cannot be reached
+    # from mainland China, and the README's edition says how to run the course on one's own computer instead.
+    "colab": "[Open in Colab](%(url)s) (or run the course on your own computer: see the [README](%(readme)s))",
     "time:Core": "_Core · about %(minutes)s min_",
     "time:Optional": "_Optional · about %(minutes)s min_",
     "estimate": (
@@ -565,15 +568,26 @@ def _relink(text: str, english: str, edition: str, editions: set[str] | dict[str
     return LINK.sub(moved, text)
 
 
-def _generated(block: str, translate: Callable[[str, str, str], str | None], edition: str) -> str:
-    """One of the build's lines, from its template in the ``generated`` domain (English where it has none)."""
+def _generated(
+    block: str, translate: Callable[[str, str, str], str | None], edition: str, readme: str = "README.md"
+) -> str:
+    """One of the build's lines, from its template in the ``generated`` domain (English where it has none). The
+    Colab line links the edition on Colab (``%(url)s``) and the README's edition (``readme``, seen from the
+    repository's root; ``%(readme)s``, seen from the edition)."""
     from authoring.colab import colab_url
 
     def t(key: str) -> str:
         return translate("generated", GENERATED[key], key) or GENERATED[key]
 
     if match := COLAB_LINK.match(block):
-        return f"[{t('colab')}]({colab_url(edition)})"
+        values = {
+            "url": colab_url(edition),
+            "readme": os.path.relpath(readme, os.path.dirname(edition)).replace(os.sep, "/"),
+        }
+        try:
+            return t("colab") % values
+        except (KeyError, ValueError, TypeError):  # a translation that lost or misspelt a placeholder
+            return GENERATED["colab"] % values
     if match := TIME_LINE.match(block):
         level, minutes, anchor = match.groups()
         return t(f"time:{level}") % {"minutes": minutes} + (anchor or "")
@@ -654,7 +668,7 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
         pieces = []
         for text, unit in split(cell.source):
             if unit and generated_kind(text):
-                text = _generated(text, translate, target)
+                text = _generated(text, translate, target, editions.get("README.md", "README.md"))
             elif unit and quiz_heading and text in (HEADING, INTRO):
                 text = translate("quizzes", text, "quiz:heading" if text == HEADING else "quiz:intro") or text
             elif unit and translatable(text):
@@ -782,21 +796,43 @@ def _page_missing(domain: str, found: Status, repo: Path, locale: str) -> tuple[
 
 @dataclass(frozen=True)
 class Term:
-    """A glossary term and its standard Chinese form, with the form's source and whether it has been checked."""
+    """A glossary term and its standard Chinese form, with the form's source and whether it has been checked;
+    ``other_senses`` are the English phrases in which the word means something else (the ``not:`` phrases of its
+    glossary entry), which the check skips."""
 
     english: str
     chinese: str
     source: str
     note: str
     checked: bool
+    other_senses: tuple[str, ...] = ()
 
 
 def terms(repo: Path = REPO, locale: str = LOCALE) -> list[Term]:
-    """The term base, ``locale/zh_CN/terms.csv`` (columns: english, chinese, source, status, note)."""
+    """The term base, ``locale/zh_CN/terms.csv`` (columns: english, chinese, source, status, note), each row with
+    the other senses its glossary entry names (``<!-- forms: margin | not: a margin taken -->``: a tile's margin is
+    not an SVM's)."""
+    from authoring import glossary
+
     path = repo / FOLDER / locale / "terms.csv"
     with path.open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
-    return [Term(r["english"], r["chinese"], r["source"], r["note"], r["status"] == "checked") for r in rows]
+    senses: dict[str, tuple[str, ...]] = {}
+    text = (repo / GLOSSARY).read_text(encoding="utf-8")
+    for entry in glossary.entries(text):
+        for form in (entry.term, *entry.forms):
+            senses[form.lower()] = senses.get(form.lower(), ()) + entry.other_senses
+    return [
+        Term(
+            r["english"],
+            r["chinese"],
+            r["source"],
+            r["note"],
+            r["status"] == "checked",
+            senses.get(r["english"].lower(), ()),
+        )
+        for r in rows
+    ]
 
 
 def term_pattern(english: str) -> re.Pattern[str]:
@@ -813,15 +849,30 @@ def term_pattern(english: str) -> re.Pattern[str]:
 
 def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[str]:
     """Translated units whose English prose holds a checked term and whose translation lacks its Chinese form. Code
-    is not prose: a term in a fenced block or in backticks (``padding=0``) is an identifier, kept as written."""
+    is not prose: a term in a fenced block or in backticks (``padding=0``) is an identifier, kept as written. A term
+    inside one of its other senses (``tiles images with a margin taken from the receptive field``) is not the term.
+
+    Example:
+        >>> from babel.messages.catalog import Catalog
+        >>> catalog = Catalog(locale="zh_CN")
+        >>> _ = catalog.add("Tiles with a margin taken from the field.", "分块时四周多取一圈。", context="a")
+        >>> _ = catalog.add("The widest margin.", "最宽的边界。", context="b")
+        >>> term_problems(catalog, [Term("margin", "间隔", "", "", True, ("a margin taken",))])
+        ["b: 'margin' is not translated '间隔'"]
+    """
+    from authoring.glossary import pattern as phrase_pattern
+
     problems = []
-    patterns = [(t, term_pattern(t.english)) for t in base if t.checked]
+    patterns = [(t, term_pattern(t.english), [phrase_pattern(p) for p in t.other_senses]) for t in base if t.checked]
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
         prose = re.sub(r"^\s*(`{3,}|~{3,}).*?^\s*\1|`[^`\n]*`", "", message.id, flags=re.DOTALL | re.MULTILINE)
-        for term, pattern in patterns:
-            if pattern.search(prose) and term.chinese not in message.string:
+        for term, pattern, others in patterns:
+            text = prose
+            for other in others:
+                text = other.sub(" ", text)
+            if pattern.search(text) and term.chinese not in message.string:
                 problems.append(f"{where}{message.context}: {term.english!r} is not translated {term.chinese!r}")
     return problems
 

@@ -172,6 +172,14 @@ def test_a_translated_heading_keeps_its_english_term(course_copy: Path) -> None:
     assert made.endswith("### 损失函数（Loss function）\n一个数。")
     made = render.glossary_entry(english, "### 损失函数（loss function）\n一个数。")
     assert "### 损失函数（loss function）\n" in made
+    # the term with its abbreviation, written with Chinese punctuation, is there once, not twice
+    made = render.glossary_entry(
+        "### CNN (convolutional neural network)\nA net.",
+        "### 卷积神经网络（CNN；convolutional neural network）\n一种网络。",
+    )
+    assert "### 卷积神经网络（CNN；convolutional neural network）\n" in made
+    made = render.glossary_entry("### Hounsfield unit (HU)\nThe CT number.", "### 亨氏单位\nCT 值的单位。")
+    assert "### 亨氏单位（Hounsfield unit (HU)）\n" in made
 
 
 def test_pages_declares_only_known_pages(course_copy: Path) -> None:
