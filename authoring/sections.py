@@ -47,28 +47,30 @@ LEVELS = ("core", "optional")
 #: Sources. Brysbaert 2019, "How many words do we read per minute?", J. Mem. Lang. 109:104047: adults read English
 #: non-fiction silently at about 238 words a minute, and "reading rates are lower for ... readers with English as
 #: second language". Studying a chapter is slower still. No published time per formula or per figure was found, so
-#: the rates are fitted to an independent review by a Chinese resident: persona estimates of chapters 05-07 as
-#: they stood at commit aa7bef2, before their plain-English pass (the reviewer assumed 45 words and 3 lines a
-#: minute, 2 min a figure, and pen and paper for the formulas). Words and code lines rise together in every
-#: section timed, so the data cannot separate them: code stays at 5 lines a minute and a figure at 2 min, and
-#: the fit gives 39 words a minute and 0.3 min a formula, rounded to 40 words and 18 s.
+#: the rates are fitted to an independent review by a Chinese resident: persona estimates of the chapters
+#: how_networks_learn, cnn_training and evaluation as they stood at commit aa7bef2, before their plain-English pass
+#: (the reviewer assumed 45 words and 3 lines a minute, 2 min a figure, and pen and paper for the formulas). Words
+#: and code lines rise together in every section timed, so the data cannot separate them: code stays at 5 lines a
+#: minute and a figure at 2 min, and the fit gives 39 words a minute and 0.3 min a formula, rounded to 40 words
+#: and 18 s.
 #:
 #: | what the reviewer estimated         | estimate, min | old model | new model | new / estimate   |
 #: |-------------------------------------|---------------|-----------|-----------|------------------|
-#: | chapter 05, core                    | 220-240       | 137       | 229       | 1.00             |
-#: | 05 § 1, § 3, § 4                    | 40, 55, 55    | 23, 27, 38| 41, 51, 56| 1.02, 0.93, 1.02 |
-#: | 05 quiz (arithmetic, a calculator)  | 15            | 7         | 12        | 0.80             |
-#: | chapter 06, core                    | 200-220       | 133       | 197       | 0.94             |
-#: | 06 § 5                              | 80            | 47        | 68        | 0.85             |
-#: | chapter 07, setup and §§ 1-3        | 60-70         | 54        | 72        | 1.11             |
-#: | 10 § 10, two cold reads of today    | 105, 120      | 99        | 140       | 1.33, 1.17       |
-#: | 08 § 10, the same two               | 40, 47        | 42        | 62        | 1.55, 1.32       |
+#: | how_networks_learn, core            | 220-240       | 137       | 229       | 1.00             |
+#: | its § 1, § 3, § 4                   | 40, 55, 55    | 23, 27, 38| 41, 51, 56| 1.02, 0.93, 1.02 |
+#: | its quiz (arithmetic, a calculator) | 15            | 7         | 12        | 0.80             |
+#: | cnn_training, core                  | 200-220       | 133       | 197       | 0.94             |
+#: | its § 5                             | 80            | 47        | 68        | 0.85             |
+#: | evaluation, setup and §§ 1-3        | 60-70         | 54        | 72        | 1.11             |
+#: | registration § 10, two cold reads   | 105, 120      | 99        | 140       | 1.33, 1.17       |
+#: | segmentation § 10, the same two     | 40, 47        | 42        | 62        | 1.55, 1.32       |
 #:
 #: Faster readers need less. The two cold reads of today's text, by a second-language resident who assumed 90
 #: words a minute and by an ML engineer, are the last two rows; the two residents of the earlier calibration needed
-#: 120, 105 and 90 min for the core of chapters 05-07, about 0.55 of this model. Readers differ twofold: 06 § 5 and
-#: 08 § 10 have about the same words, code and figures, and were put at 80 min by one reader and 40 and 47 by the
-#: others. One model states one reader's time: the slowest stated one.
+#: 120, 105 and 90 min for the core of how_networks_learn, cnn_training and evaluation, about 0.55 of this model.
+#: Readers differ twofold: cnn_training § 5 and segmentation § 10 have about the same words, code and figures, and
+#: were put at 80 min by one reader and 40 and 47 by the others. One model states one reader's time: the slowest
+#: stated one.
 WORDS_PER_MINUTE = 40
 CODE_LINES_PER_MINUTE = 5
 FIGURE_MINUTES = 2
