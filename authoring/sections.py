@@ -13,9 +13,9 @@ This tool never changes that decision; it computes the rest from the stored note
 
 - ``cell_seconds``: the sum of the section's code cells' execution times, read from the timing
   metadata that ``authoring.run_notebooks --store`` stores (the reference machine: 2 CPU cores);
-- ``reading_minutes``: the time a newcomer needs for the section, by one reading model: its words
-  (markdown and printed output) at 70 a minute, its code lines at 5 a minute, a minute and a half for
-  each figure, and its cells' run time, rounded up to whole minutes;
+- ``reading_minutes``: the time a newcomer needs for the section, by one reading model (:data:`READING_MODEL`,
+  fitted and sourced beside its constants): its words (markdown and printed output), its visible code lines,
+  its figures and formulas, and its cells' run time, rounded up to whole minutes;
 
 and writes them into the metadata (for tools), as a visible line under the heading (for learners) and
 into the timing table of each chapter's instructor notes. From the same sections it writes each
@@ -41,13 +41,40 @@ from authoring._paths import REPO
 from medlearn.quiz import section_anchor
 
 LEVELS = ("core", "optional")
-#: A newcomer's pace: two residents (Python, no machine learning) who timed their first reading of the chapters
-#: how_networks_learn, cnn_training and evaluation needed about 1.2 to 1.6 times what 100 words, 8 lines and a
-#: minute a figure gave; this pace gives their times within about a sixth (112, 110 and 104 min of core against
-#: their 120, 105 and 90).
-WORDS_PER_MINUTE = 70
+#: The reading model: the pace of a resident who reads English as a second language (the course's slowest stated
+#: reader), works each formula on paper and traces the code. The Chinese edition, read in Chinese, goes faster.
+#:
+#: Sources. Brysbaert 2019, "How many words do we read per minute?", J. Mem. Lang. 109:104047: adults read English
+#: non-fiction silently at about 238 words a minute, and "reading rates are lower for ... readers with English as
+#: second language". Studying a chapter is slower still. No published time per formula or per figure was found, so
+#: the rates are fitted to an independent review by a Chinese resident: persona estimates of the chapters
+#: how_networks_learn, cnn_training and evaluation as they stood at commit aa7bef2, before their plain-English pass
+#: (the reviewer assumed 45 words and 3 lines a minute, 2 min a figure, and pen and paper for the formulas). Words
+#: and code lines rise together in every section timed, so the data cannot separate them: code stays at 5 lines a
+#: minute and a figure at 2 min, and the fit gives 39 words a minute and 0.3 min a formula, rounded to 40 words
+#: and 18 s.
+#:
+#: | what the reviewer estimated         | estimate, min | old model | new model | new / estimate   |
+#: |-------------------------------------|---------------|-----------|-----------|------------------|
+#: | how_networks_learn, core            | 220-240       | 137       | 229       | 1.00             |
+#: | its § 1, § 3, § 4                   | 40, 55, 55    | 23, 27, 38| 41, 51, 56| 1.02, 0.93, 1.02 |
+#: | its quiz (arithmetic, a calculator) | 15            | 7         | 12        | 0.80             |
+#: | cnn_training, core                  | 200-220       | 133       | 197       | 0.94             |
+#: | its § 5                             | 80            | 47        | 68        | 0.85             |
+#: | evaluation, setup and §§ 1-3        | 60-70         | 54        | 72        | 1.11             |
+#: | registration § 10, two cold reads   | 105, 120      | 99        | 140       | 1.33, 1.17       |
+#: | segmentation § 10, the same two     | 40, 47        | 42        | 62        | 1.55, 1.32       |
+#:
+#: Faster readers need less. The two cold reads of today's text, by a second-language resident who assumed 90
+#: words a minute and by an ML engineer, are the last two rows; the two residents of the earlier calibration needed
+#: 120, 105 and 90 min for the core of how_networks_learn, cnn_training and evaluation, about 0.55 of this model.
+#: Readers differ twofold: cnn_training § 5 and segmentation § 10 have about the same words, code and figures, and
+#: were put at 80 min by one reader and 40 and 47 by the others. One model states one reader's time: the slowest
+#: stated one.
+WORDS_PER_MINUTE = 40
 CODE_LINES_PER_MINUTE = 5
-FIGURE_MINUTES = 1.5
+FIGURE_MINUTES = 2
+FORMULA_MINUTES = 0.3
 #: The chapters a resident needs first, by name, in order (START_HERE and the README state their time).
 CORE_PATH = (
     "medical_images",
@@ -59,9 +86,10 @@ CORE_PATH = (
     "deployment",
 )
 READING_MODEL = (
-    f"{WORDS_PER_MINUTE} words (text and printed output) and {CODE_LINES_PER_MINUTE} lines of code a minute, "
-    "a minute and a half a figure, "
-    "plus the cells' run time; folded answers and collapsed checks are read at will"
+    "a resident who reads English as a second language: "
+    f"{WORDS_PER_MINUTE} words of text or printed output a minute, {CODE_LINES_PER_MINUTE} lines of code a minute, "
+    f"{FIGURE_MINUTES:g} minutes a figure and {FORMULA_MINUTES * 60:.0f} seconds a formula, plus the cells' run time; "
+    "folded answers and collapsed checks are read at will"
 )
 #: Folded text (a Discuss prompt's model answer) and collapsed code (a claim's check) are not in the reading
 #: path: a learner unfolds them at will, like the Discuss prompts and exercises, whose time is not estimated.
@@ -73,7 +101,42 @@ MARKER = re.compile(
     r'(?: <a id="[^"]*"></a>)?$'
 )
 ESTIMATE = re.compile(r"^\*Estimated time:.*\*$", re.MULTILINE)
+#: A code span, a display formula or an inline one (TeX's rule: no space inside either dollar, no digit after the
+#: closing one), found left to right, so that a ``$`` inside a code span stays code.
+MATH_OR_CODE = re.compile(r"(?P<code>`[^`\n]*`)|\$\$.+?\$\$|\$(?!\s)[^$\n]+?(?<!\s)\$(?!\d)", re.DOTALL)
 TIMING_START, TIMING_END = "<!-- timing:start -->", "<!-- timing:end -->"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a reader meets in a section, and the minutes the reading model gives it."""
+
+    words: int = 0
+    code_lines: int = 0
+    figures: int = 0
+    formulas: int = 0
+    seconds: float = 0.0
+
+    @property
+    def minutes(self) -> float:
+        """The reading model's minutes, unrounded.
+
+        Example:
+            >>> Counts(words=WORDS_PER_MINUTE, seconds=60.0).minutes
+            2.0
+        """
+        return (
+            self.words / WORDS_PER_MINUTE
+            + self.code_lines / CODE_LINES_PER_MINUTE
+            + self.figures * FIGURE_MINUTES
+            + self.formulas * FORMULA_MINUTES
+            + self.seconds / 60
+        )
+
+    @property
+    def reading_minutes(self) -> int:
+        """The minutes a section states: :attr:`minutes` rounded up, and at least one."""
+        return max(1, math.ceil(self.minutes))
 
 
 @dataclass(frozen=True)
@@ -86,6 +149,7 @@ class Section:
     reading_minutes: int
     cell_seconds: float
     has_code: bool
+    counts: Counts = Counts()
 
     @property
     def marker(self) -> str:
@@ -150,6 +214,54 @@ def _without_marker(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not MARKER.match(line.strip()))
 
 
+def _split_formulas(markdown: str) -> tuple[str, int]:
+    """The text with each formula replaced by a space (code spans kept as they are), and how many there were."""
+    found = 0
+
+    def drop(match: re.Match) -> str:
+        nonlocal found
+        if match.group("code"):
+            return match.group("code")
+        found += 1
+        return " "
+
+    return MATH_OR_CODE.sub(drop, markdown), found
+
+
+def formulas(markdown: str) -> int:
+    """How many formulas a markdown text shows: each ``$$...$$`` and each ``$...$``, not a ``$`` in a code span
+    or a price.
+
+    Example:
+        >>> formulas("The step $w - a g$ shrinks $w$: $$w = w - a g$$ (code: `a $b$ c`).")
+        3
+        >>> formulas("It costs $5 and $10.")
+        0
+    """
+    return _split_formulas(markdown)[1]
+
+
+def counts(cells: list[dict]) -> Counts:
+    """What a reader meets in these cells: the words of the markdown (its formulas counted apart) and of the printed
+    output, the visible code lines, the figures, the formulas, and the cells' stored run time. Folded answers and
+    collapsed code are left out."""
+    words = code_lines = figures = shown = 0
+    seconds = 0.0
+    for cell in cells:
+        text = _without_marker(_source(cell))
+        if cell["cell_type"] == "markdown":
+            prose, found = _split_formulas(DETAILS.sub("", text))
+            shown += found
+            words += len(re.findall(r"\w+", prose))
+        elif cell["cell_type"] == "code" and text.strip():
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                code_lines += sum(1 for line in text.split("\n") if line.strip())
+            seconds += _seconds(cell)
+            figures += sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+            words += len(re.findall(r"\w+", _printed(cell)))
+    return Counts(words, code_lines, figures, shown, seconds)
+
+
 def sections(nb: dict, name: str) -> list[Section]:
     """The ``## `` sections of a notebook (as JSON), with their stored level and computed times."""
     found: list[Section] = []
@@ -157,28 +269,20 @@ def sections(nb: dict, name: str) -> list[Section]:
     starts = [i for i, cell in enumerate(cells) if _heading(cell) is not None]
     for k, start in enumerate(starts):
         stop = starts[k + 1] if k + 1 < len(starts) else len(cells)
-        words = code_lines = figures = 0
-        seconds = 0.0
-        has_code = False
-        for cell in cells[start:stop]:
-            text = _without_marker(_source(cell))
-            if cell["cell_type"] == "markdown":
-                words += len(re.findall(r"\w+", DETAILS.sub("", text)))
-            elif cell["cell_type"] == "code" and text.strip():
-                has_code = True
-                if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                    code_lines += sum(1 for line in text.split("\n") if line.strip())
-                seconds += _seconds(cell)
-                figures += sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
-                words += len(re.findall(r"\w+", _printed(cell)))
+        counted = counts(cells[start:stop])
+        has_code = any(c["cell_type"] == "code" and _source(c).strip() for c in cells[start:stop])
         level = cells[start].get("metadata", {}).get("medlearn", {}).get("section")
-        reading = max(
-            1,
-            math.ceil(
-                words / WORDS_PER_MINUTE + code_lines / CODE_LINES_PER_MINUTE + figures * FIGURE_MINUTES + seconds / 60
-            ),
+        found.append(
+            Section(
+                name,
+                _heading(cells[start]) or "",
+                level,
+                counted.reading_minutes,
+                round(counted.seconds, 1),
+                has_code,
+                counted,
+            )
         )
-        found.append(Section(name, _heading(cells[start]) or "", level, reading, round(seconds, 1), has_code))
     return found
 
 
@@ -246,7 +350,7 @@ def timing_table(found: list[Section]) -> str:
         seconds = math.fsum(s.cell_seconds for s in chosen)  # exactly rounded: the same sum on every Python
         rows.append(f"| **{label}** | | **{minutes} min** | **{seconds:.0f} s** |")
     note = (
-        f"Time is estimated at {READING_MODEL} (run time measured when the notebook was stored, on 2 CPU cores). "
+        f"Time is estimated for {READING_MODEL} (run time measured when the notebook was stored, on 2 CPU cores). "
         "Add time for discussion and the exercises."
     )
     return "\n".join(rows) + "\n\n" + note

@@ -59,46 +59,90 @@ def test_reading_time_counts_words_and_code() -> None:
     code = nbformat.v4.new_code_cell("\n".join(["x = 1"] * 40))
     nb = nbformat.v4.new_notebook(cells=[md, code])
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 13 and only.cell_seconds == 0.0 and only.has_code  # 301/70 + 40/5, up
+    assert only.reading_minutes == 16 and only.cell_seconds == 0.0 and only.has_code  # 301/40 + 40/5, up
     code.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
     code.metadata["execution"] = {
         "iopub.execute_input": "2026-01-01T00:00:00Z",
         "shell.execute_reply": "2026-01-01T00:02:00Z",
     }
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 16 and only.cell_seconds == 120.0  # + 1.5 min a figure + 2 minutes run
+    assert only.reading_minutes == 20 and only.cell_seconds == 120.0  # + 2 min a figure + 2 minutes run
+    assert only.counts == sections.Counts(words=301, code_lines=40, figures=1, formulas=0, seconds=120.0)
     with pytest.raises(ValueError, match="timing markers|the lines"):
         sections.update_guide("no markers here", "table")
 
 
+def test_the_reading_model_states_its_constants() -> None:
+    assert (sections.WORDS_PER_MINUTE, sections.CODE_LINES_PER_MINUTE) == (40, 5)
+    assert (sections.FIGURE_MINUTES, sections.FORMULA_MINUTES) == (2, 0.3)
+    assert sections.READING_MODEL == (
+        "a resident who reads English as a second language: 40 words of text or printed output a minute, "
+        "5 lines of code a minute, 2 minutes a figure and 18 seconds a formula, plus the cells' run time; "
+        "folded answers and collapsed checks are read at will"
+    )
+    assert "(" not in sections.READING_MODEL, "the model is printed inside parentheses"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("The loss $L$ falls as $w$ moves.", 2),
+        ("$$w \\leftarrow w - \\eta \\, \\frac{dL}{dw}$$", 1),
+        ("$$\na + b\n$$ and then $c$", 2),  # a display formula over lines, then an inline one
+        ("Run `echo $HOME` or `x = \"$a$\"`.", 0),  # dollars in code spans are code
+        ("It costs $5 and $10 a month.", 0),  # prices: a digit after the closing dollar, a space before it
+        ("No maths here.", 0),
+        ("`code` then $p - y$ then `more $code$`", 1),
+    ],
+)
+def test_formulas_are_counted_outside_code_spans(markdown: str, expected: int) -> None:
+    assert sections.formulas(markdown) == expected
+
+
+def test_a_formula_is_timed_as_a_formula_not_as_words() -> None:
+    md = nbformat.v4.new_markdown_cell(
+        "## One\n\nThe step $w - \\eta \\frac{dL}{dw}$ and $$p = \\sigma(z)$$ again."
+        "<details>Folded: $a$, $b$, $c$.</details>"
+    )
+    md.metadata["medlearn"] = {"section": "core"}
+    (only,) = sections.sections(nbformat.v4.new_notebook(cells=[md]), "test")
+    # "One", "The", "step", "and", "again": the formulas' letters are not words, the folded ones not read
+    assert only.counts == sections.Counts(words=5, formulas=2)
+    assert only.reading_minutes == 1  # 5/40 + 2 x 0.3 min, up
+    twenty = nbformat.v4.new_markdown_cell("## Two\n\n" + "$x$ " * 20)
+    twenty.metadata["medlearn"] = {"section": "core"}
+    (only,) = sections.sections(nbformat.v4.new_notebook(cells=[twenty]), "test")
+    assert only.counts.formulas == 20 and only.reading_minutes == 7  # 1/40 + 20 x 0.3 = 6.03 min, up
+
+
 def test_printed_text_is_read_like_the_text_around_it() -> None:
-    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 69)
+    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 39)
     md.metadata["medlearn"] = {"section": "core"}
     code = nbformat.v4.new_code_cell("print(x)")
     code.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text="value " * 70),
+        nbformat.v4.new_output("stream", name="stdout", text="value " * 40),
         nbformat.v4.new_output("stream", name="stderr", text="warning " * 500),  # not the chapter's text
-        nbformat.v4.new_output("execute_result", data={"text/plain": "row " * 140}),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "row " * 80}),
         nbformat.v4.new_output("display_data", data={"text/plain": "Figure " * 500, "image/png": "iVBORw0KGgo="}),
         nbformat.v4.new_output("display_data", data={"text/plain": "table " * 500, "text/html": "<table/>"}),
     ]
     nb = nbformat.v4.new_notebook(cells=[md, code])
     (only,) = sections.sections(nb, "test")
-    # 70 words of text, 70 + 140 printed (4 min), one line of code (0.2 min), one figure (1.5 min): 6 min
-    assert only.reading_minutes == 6
+    # 40 words of text, 40 + 80 printed (4 min), one line of code (0.2 min), one figure (2 min): 7 min
+    assert only.reading_minutes == 7
 
 
 def test_folded_answers_and_collapsed_checks_are_not_in_the_reading_path() -> None:
-    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 99 + "<details>" + "answer " * 500 + "</details>")
+    md = nbformat.v4.new_markdown_cell("## One\n\n" + "word " * 59 + "<details>" + "answer " * 500 + "</details>")
     md.metadata["medlearn"] = {"section": "core"}
     check = nbformat.v4.new_code_cell("\n".join(["claim('x', True)"] * 80))
     check.metadata["jupyter"] = {"source_hidden": True}
     nb = nbformat.v4.new_notebook(cells=[md, check])
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 2 and only.has_code  # 100 words; the folded answer and the 80 lines not read
+    assert only.reading_minutes == 2 and only.has_code  # 60 words; the folded answer and the 80 lines not read
     del check.metadata["jupyter"]
     (only,) = sections.sections(nb, "test")
-    assert only.reading_minutes == 18  # 100/70 + 80/5, up
+    assert only.reading_minutes == 18  # 60/40 + 80/5, up
 
 
 def test_stored_seconds_sums_the_recorded_cell_times_and_skips_the_rest() -> None:
