@@ -21,7 +21,7 @@ from medlearn.data import (
     load_pet_slice,
     verify_pet_slices,
 )
-from medlearn.pet import decay_time, suv_factor, suv_image
+from medlearn.pet import decay_reference, decay_time, suv_factor, suv_image
 
 pytestmark = pytest.mark.usefixtures("pet_and_stroke_files")
 
@@ -45,7 +45,8 @@ def test_slice_1_by_hand(slices: list[Dataset]) -> None:
 
 def test_slice_2_by_hand(slices: list[Dataset]) -> None:
     second = slices[1]
-    # The series started 0.109 s after the injection (a dynamic scan from the injection on): no decay to speak of.
+    # The series started 0.109 s after the injection (a dynamic scan from the injection on): no decay to speak of. Its
+    # Decay Factor points to that start too (test_the_decay_factor_points_to_the_series_start), not to the frame's.
     assert decay_time(second) == pytest.approx(0.109, abs=1e-6)
     assert suv_factor(second) == pytest.approx(82174 / 173_529_998.7793 * 2 ** (0.109 / 6586.2), rel=1e-12)
     assert suv_image(second).max() == pytest.approx(6.15594, abs=1e-4)
@@ -54,8 +55,56 @@ def test_slice_2_by_hand(slices: list[Dataset]) -> None:
 def test_admin_decay_correction_has_no_decay(slices: list[Dataset]) -> None:
     admin = copy.deepcopy(slices[0])
     admin.DecayCorrection = "ADMIN"
+    # The slice's Decay Factor points to its series start, 66 min after the injection: ADMIN contradicts it.
+    with pytest.raises(ValueError, match=r"put the decay correction \+3977 s from the moment .* ADMIN names"):
+        decay_time(admin)
+    del admin.DecayFactor
     assert decay_time(admin) == 0
     assert suv_factor(admin) == pytest.approx(69734.4 / 178340011.59668, rel=1e-12)
+    admin.DecayFactor = 2 ** ((149.60534445734 + 3976.921) / 6586.2)  # a factor that does point to the injection
+    assert decay_time(admin) == 0
+
+
+def test_the_decay_factor_points_to_the_series_start(slices: list[Dataset]) -> None:
+    first, second = slices
+    # Slice 1: Frame Reference Time 149.605 s, Decay Factor 1.01587: 149.605 - 6586.2 x log2(1.01587) = -0.005 s.
+    assert decay_reference(first) == pytest.approx(149.60534445734 - 6586.2 * np.log2(1.01587), abs=1e-9)
+    assert abs(decay_reference(first)) < 0.1
+    # Slice 2, a frame acquired 960 s after its series started: 1048.858 - 6586.2 x log2(1.11682) = -0.96 s.
+    assert decay_reference(second) == pytest.approx(1048.8579232493 - 6586.2 * np.log2(1.11682), abs=1e-9)
+    assert -2 < decay_reference(second) < 0
+
+
+def test_a_decay_factor_for_another_moment_is_refused(slices: list[Dataset]) -> None:
+    frame_start = copy.deepcopy(slices[1])
+    # Corrected to the frame's own start (Acquisition Time, 960 s after the series): the SUV would be 10 % off.
+    frame_start.DecayFactor = 2 ** ((1048.8579232493 - 960.0) / 6586.2)
+    with pytest.raises(ValueError, match=r"DecayFactor \(0054,1321\) .* \+960 s from the moment .* START names"):
+        suv_factor(frame_start)
+    assert decay_time(_without(frame_start, "DecayFactor")) == pytest.approx(0.109, abs=1e-6)  # no factor: no check
+    assert decay_time(_without(frame_start, "FrameReferenceTime")) == pytest.approx(0.109, abs=1e-6)
+    # A frame's time given at its start, its factor for its middle (90 s later), as some makers write them: accepted.
+    at_start = _with(slices[1], "FrameReferenceTime", 960_000)
+    assert decay_reference(at_start) == pytest.approx(-89.8, abs=0.1)
+    assert decay_time(at_start) == pytest.approx(0.109, abs=1e-6)
+    # Without Actual Frame Duration only the 1 % of decay is allowed: 94.5 s for fluorine-18, here 95 s.
+    assert decay_time(_without(at_start, "ActualFrameDuration")) == pytest.approx(0.109, abs=1e-6)
+    with pytest.raises(ValueError, match=r"-121 s .*more than 95 s"):
+        decay_time(_without(_with(slices[1], "FrameReferenceTime", 929_000), "ActualFrameDuration"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _without(d, "DecayFactor"), r"DecayFactor \(0054,1321\) is missing"),
+        (lambda d: _with(d, "DecayFactor", 0), r"DecayFactor \(0054,1321\) must be a positive number"),
+        (lambda d: _without(d, "FrameReferenceTime"), r"FrameReferenceTime \(0054,1300\) is missing"),
+        (lambda d: _without(d, "RadionuclideHalfLife", in_drug=True), r"RadionuclideHalfLife \(0018,1075\) is"),
+    ],
+)
+def test_decay_reference_names_what_is_missing(slices: list[Dataset], change, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        decay_reference(change(slices[1]))
 
 
 def test_start_datetime_is_used_and_must_agree_with_start_time(slices: list[Dataset]) -> None:
