@@ -27,7 +27,7 @@ ZENODO_URL = "https://zenodo.org/records/" + ZENODO_RECORD + "/files/{name}.npz?
 SPLITS = ("train", "val", "test")
 
 #: The MedMNIST datasets that the chapters train on.
-COURSE_DATASETS = ("breastmnist", "pneumoniamnist", "retinamnist", "adrenalmnist3d")
+COURSE_DATASETS = ("breastmnist", "pneumoniamnist", "retinamnist", "adrenalmnist3d", "vesselmnist3d")
 
 #: Side length in pixels of the original MedMNIST images (the default size).
 IMAGE_SIZE = 28

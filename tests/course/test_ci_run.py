@@ -147,6 +147,6 @@ def test_the_link_script_gives_every_file_the_library_pins(tmp_path: Path) -> No
     subprocess.run([str(REPO / ".ci" / "link_data"), str(tmp_path)], check=True)
     linked = {path.name for path in tmp_path.iterdir()}
     wanted = {*PET_SLICES.files, *ISLES22_CASE.files, *(dataset.filename for dataset in ARCHIVE_DATASETS.values())}
-    wanted |= {"breastmnist.npz", "pneumoniamnist.npz", "retinamnist.npz", "adrenalmnist3d.npz"}
+    wanted |= {"breastmnist.npz", "pneumoniamnist.npz", "retinamnist.npz", "adrenalmnist3d.npz", "vesselmnist3d.npz"}
     assert wanted <= linked, f"not linked: {sorted(wanted - linked)}"
     assert all(path.resolve().is_file() for path in tmp_path.iterdir())
