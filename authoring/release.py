@@ -299,6 +299,10 @@ def release(repo: Path = REPO) -> list[str]:
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(text, encoding="utf-8")
     changed += [p.relative_to(repo).as_posix() for p in colab.course_notebooks(repo) if colab.refresh(p, new, repo)]
+    if (repo / "locale").is_dir() and any(path != RELEASE.as_posix() for path in changed):
+        from authoring.translations import build_editions  # the Chinese editions copy the English cells
+
+        changed += build_editions(repo)
     if changed:
         _git(repo, "add", "--", *changed)
         if new != current:
