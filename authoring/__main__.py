@@ -227,7 +227,34 @@ def _nothing(repo: Path) -> None:
     """A step that only checks: a human fixes what it finds."""
 
 
+def _list_text(repo: Path) -> tuple[Path, str]:
+    """The chapter list's file and the text that ``chapters add|move|remove`` would write for it."""
+    import json
+
+    from authoring import renumber
+
+    path = repo / "authoring" / "chapters.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["chapters"] = [renumber._entry(c) for c in chapter_list.load(repo=repo)]
+    return path, json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def _list_build(repo: Path) -> None:
+    path, text = _list_text(repo)
+    if path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def _list_check(repo: Path) -> list[str]:
+    path, text = _list_text(repo)
+    return (
+        [] if path.read_text(encoding="utf-8") == text else [f"{path.name}: not in the form the chapter commands write"]
+    )
+
+
 STEPS = (
+    # First: a hand edit of the list (a chapter's languages, say) is written in the form that a chapter move keeps.
+    Step("chapter list", _list_build, _list_check, "python -m authoring build"),
     Step("scaffolding", _scaffolding_build, _scaffolding_check, "python -m authoring.scaffolding"),
     Step("exercises", _nothing, _exercises_check, "python -m authoring build NAME (executes and stores the exercise)"),
     Step("quizzes", _quizzes_build, _quizzes_check, "python -m authoring.quizzes"),

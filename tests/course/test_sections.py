@@ -89,7 +89,7 @@ def test_the_reading_model_states_its_constants() -> None:
         ("The loss $L$ falls as $w$ moves.", 2),
         ("$$w \\leftarrow w - \\eta \\, \\frac{dL}{dw}$$", 1),
         ("$$\na + b\n$$ and then $c$", 2),  # a display formula over lines, then an inline one
-        ("Run `echo $HOME` or `x = \"$a$\"`.", 0),  # dollars in code spans are code
+        ('Run `echo $HOME` or `x = "$a$"`.', 0),  # dollars in code spans are code
         ("It costs $5 and $10 a month.", 0),  # prices: a digit after the closing dollar, a space before it
         ("No maths here.", 0),
         ("`code` then $p - y$ then `more $code$`", 1),
