@@ -18,8 +18,8 @@ first version of each file a chapter needs (the list of :mod:`authoring.contribu
 Example:
     >>> render_numbers("see chapter 05 and chapters 06-07; # 05 · Title", {"05": "06", "06": "07", "07": "08"})
     'see chapter 06 and chapters 07-08; # 06 · Title'
-    >>> render_numbers("见第 05 章", {"05": "06"})
-    '见第 06 章'
+    >>> render_numbers("见第 05 章；第 05(1) 条", {"05": "06"})
+    '见第 06 章；第 05(1) 条'
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ TEXT = (
 )
 # A reference in words: "chapter 05", "Chapters 05 and 06", "chapters 05-07", "chapters 05, 06 or 07", "第 05 章";
 # a title "05 · Title" (a level-1 heading, a table row, "Exercises 05 · "), never a section ("§ 10 · ", "## 10 · ").
-WORDS = re.compile(r"((?<!\w)[Cc]hapters?\s+|第\s*)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*)\d\d)*)\b")
+WORDS = re.compile(r"((?<!\w)[Cc]hapters?\s+)(\d\d(?:(?:,\s*|\s+and\s+|\s+or\s+|\s+to\s+|\s*[-–]\s*)\d\d)*)\b")
+# In Chinese only with 章 after it: "第 19(1) 条" is an article of a law, not a chapter.
+ZH_WORDS = re.compile(r"(第\s*)(\d\d(?:(?:、\s*|\s*[-–至]\s*)\d\d)*)(?=\s*章)")
 TITLE = re.compile(r"(?<![\w.§#])(?<!§ )(?<!## )(\d\d)( · )")
 
 
@@ -73,7 +75,8 @@ def render_numbers(text: str, numbers: dict[str, str]) -> str:
     def one(number: re.Match[str]) -> str:
         return numbers.get(number.group(0), number.group(0))
 
-    text = WORDS.sub(lambda m: m.group(1) + re.sub(r"\d\d", one, m.group(2)), text)
+    for words in (WORDS, ZH_WORDS):
+        text = words.sub(lambda m: m.group(1) + re.sub(r"\d\d", one, m.group(2)), text)
     return TITLE.sub(lambda m: numbers.get(m.group(1), m.group(1)) + m.group(2), text)
 
 
