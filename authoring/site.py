@@ -171,23 +171,36 @@ def build(
     return html
 
 
-#: MyST's warning for a link to a section of another document by an id that is not one of its headings' slugs.
+#: MyST's warnings for a link to a section by an id that is not one of its headings' slugs: in another document, and
+#: in the same one (the warning's own file).
 MISSING_ID = re.compile(r"local id not found in doc '(?P<doc>[^']+)': '(?P<id>[^']+)'")
+MISSING_TARGET = re.compile(
+    r"^(?:\x1b\[\d+m)?(?P<file>\S+?):\d+: WARNING: 'myst' cross-reference target not found: '(?P<id>[^']+)'"
+)
 
 
 def _anchor_in_edition(warning: str) -> bool:
-    """Whether ``warning`` is MyST's missing id in a Chinese edition whose section does carry that id.
+    """Whether ``warning`` is MyST's missing id in a Chinese edition (a chapter or a page) that does carry that id.
 
-    A translated heading has another slug than its English one, so a link to ``notebooks/zh_CN/NN_x#3--...`` names
-    no heading slug. But the build writes the English slug as an ``<a id>`` on the section's time line (as in the
-    English notebook, where links reach it in JupyterLab as on the site), so the link works in the browser, where the
-    site's link check (``authoring.site_check``) follows it; any other missing id stays a warning.
+    A translated heading has another slug than its English one, so a link to ``notebooks/zh_CN/NN_x#3--...`` or to
+    ``docs/zh_CN/glossary#term`` names no heading slug. But the build writes the English slug as an ``<a id>`` (on a
+    section's time line, as in the English notebook, where links reach it in JupyterLab as on the site; above each
+    glossary entry), so the link works in the browser, where the site's link check (``authoring.site_check``) follows
+    it; any other missing id stays a warning.
     """
-    found = MISSING_ID.search(warning)
-    if not found or "/zh_CN/" not in found["doc"] + "/":
+    other, same = MISSING_ID.search(warning), MISSING_TARGET.search(warning)
+    if other:
+        stem, anchor = REPO / other["doc"], other["id"]
+        candidates = [stem.with_name(stem.name + suffix) for suffix in (".ipynb", ".md")]
+    elif same:
+        anchor, candidates = same["id"], [Path(same["file"])]
+    else:
         return False
-    path = REPO / f"{found['doc']}.ipynb"
-    return path.is_file() and f'<a id=\\"{found["id"]}\\"></a>' in path.read_text(encoding="utf-8")
+    for path in candidates:
+        if "zh_CN" in path.parts and path.is_file():
+            text = path.read_text(encoding="utf-8")
+            return f'<a id="{anchor}"></a>' in text or f'<a id=\\"{anchor}\\"></a>' in text
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
