@@ -80,3 +80,10 @@ def test_a_gradient_summed_for_the_weights_only_gets_the_sum_hint() -> None:
 
     result = c.train_neuron.run(summed_weights)
     assert result.status == "fail" and result.mistake == "sum", result.message
+
+
+def test_best_capacity_keeps_the_smaller_of_two_tied_capacities() -> None:
+    first = c.best_capacity.run(lambda caps, train, val: caps[np.argmin(val)])
+    last = c.best_capacity.run(lambda caps, train, val: caps[len(val) - 1 - np.argmin(val[::-1])])
+    assert first.passed
+    assert last.status == "fail" and last.mistake == "last tied minimum"

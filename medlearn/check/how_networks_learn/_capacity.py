@@ -3,8 +3,8 @@ validation error, and its table of mistakes.
 
 The first case is the chapter's own trees (depth 1 to 12 on two Wisconsin measurements), whose depths start at 1, so
 a position counted from 1 passes it; the other two have capacities that are not positions (hidden neurons, epochs),
-and the second has a validation error that rises for one step and then falls lower, which names an answer that
-stops at the first rise.
+the second has a validation error that rises for one step and then falls lower, which names an answer that stops at
+the first rise; the last has two capacities tied at the lowest validation error, and the rule keeps the smaller.
 """
 
 from __future__ import annotations
@@ -21,15 +21,20 @@ def _cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     depths, train_error, val_error = _data.tree_errors()
     return [
         (depths, train_error, val_error),
-        (  # hidden neurons of a network; the validation error dips again after a first rise
-            np.array([2, 4, 8, 16, 32, 64]),
-            np.array([0.30, 0.22, 0.15, 0.09, 0.04, 0.01]),
-            np.array([0.33, 0.26, 0.24, 0.25, 0.19, 0.27]),
+        (  # hidden neurons of a network; the validation error rises once, then falls lower over a broad bottom
+            np.array([2, 4, 8, 16, 32, 64, 128]),
+            np.array([0.30, 0.22, 0.15, 0.09, 0.04, 0.02, 0.01]),
+            np.array([0.33, 0.26, 0.24, 0.25, 0.20, 0.19, 0.21]),
         ),
         (  # epochs of training
             np.array([10, 20, 30, 40, 50, 60]),
             np.array([0.50, 0.40, 0.33, 0.28, 0.24, 0.21]),
             np.array([0.52, 0.45, 0.41, 0.43, 0.47, 0.55]),
+        ),
+        (  # epochs again; two are tied at the lowest validation error, and the rule keeps the smaller
+            np.array([5, 10, 15, 20, 25, 30]),
+            np.array([0.40, 0.30, 0.22, 0.16, 0.12, 0.09]),
+            np.array([0.42, 0.33, 0.28, 0.30, 0.28, 0.34]),
         ),
     ]
 
@@ -47,14 +52,16 @@ def _otherwise(got: float, want: Any, capacities: np.ndarray, train_error: np.nd
     at = list(capacities).index(got)
     return (
         f"you returned capacity {got:g}, whose validation error is {val_error[at]:.3f}. That is not the lowest "
-        f"validation error of the capacities {tried}."
+        f"validation error of the capacities {tried}. The task's rule is the simplest: the lowest validation "
+        "error, and on a tie the smaller capacity. (Another rule, the one-standard-error rule, keeps the simplest "
+        "model within one standard error of the lowest; this task does not use it.)"
     )
 
 
 @compared(
     "Which of the two errors tells you how a model does on cases it has not seen? Find where that error is lowest.",
-    "np.argmin(val_error) is the position of the lowest validation error in the list. The capacity is the value "
-    "of capacities at that position.",
+    "np.argmin(val_error) is the position of the lowest validation error in the list; on a tie it gives the first "
+    "one, the smaller capacity. The capacity is the value of capacities at that position.",
     "return capacities[np.argmin(val_error)]",
     cases=_cases,
     read=lambda value, *case: as_number(value, "your capacity"),
@@ -108,6 +115,14 @@ def _otherwise(got: float, want: Any, capacities: np.ndarray, train_error: np.nd
             lambda got, *case: (
                 f"you returned {got:g}, the capacity with the highest validation error. Keep the one with the "
                 "lowest: np.argmin, not np.argmax."
+            ),
+        ),
+        Mistake(
+            "last tied minimum",
+            lambda capacities, train_error, val_error: capacities[len(val_error) - 1 - np.argmin(val_error[::-1])],
+            lambda got, *case: (
+                f"you returned {got:g}, the larger of two capacities tied at the lowest validation error. On a tie, "
+                "keep the smaller: it is the simpler model."
             ),
         ),
         Mistake(
