@@ -17,7 +17,7 @@ about a minute; the test suite calls it (``tests/course/test_authoring.py``).
 
 Example:
     >>> [step.name for step in STEPS][:5]
-    ['scaffolding', 'exercises', 'quizzes', 'discuss answers', 'sections and times']
+    ['chapter list', 'scaffolding', 'exercises', 'quizzes', 'discuss answers']
 """
 
 from __future__ import annotations
