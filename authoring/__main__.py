@@ -229,14 +229,10 @@ def _nothing(repo: Path) -> None:
 
 def _list_text(repo: Path) -> tuple[Path, str]:
     """The chapter list's file and the text that ``chapters add|move|remove`` would write for it."""
-    import json
-
     from authoring import renumber
 
     path = repo / "authoring" / "chapters.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["chapters"] = [renumber._entry(c) for c in chapter_list.load(repo=repo)]
-    return path, json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    return path, renumber.list_text(chapter_list.load(repo=repo), path)
 
 
 def _list_build(repo: Path) -> None:

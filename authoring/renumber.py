@@ -163,11 +163,17 @@ def _strings(value: object, change: Callable[[str], str]) -> object:
     return value
 
 
-def write_list(chapters: list[chapter_list.Chapter], path: Path) -> None:
-    """Write the chapter list in its own format (each entry keyed by name; no numbers)."""
+def list_text(chapters: list[chapter_list.Chapter], path: Path) -> str:
+    """The text of the chapter list at ``path`` with ``chapters``, in its own format (each entry keyed by name; no
+    numbers; its keys in one order), the rest of the file as it is."""
     data = json.loads(path.read_text(encoding="utf-8"))
     data["chapters"] = [_entry(c) for c in chapters]
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_list(chapters: list[chapter_list.Chapter], path: Path) -> None:
+    """Write the chapter list in its own format (:func:`list_text`)."""
+    path.write_text(list_text(chapters, path), encoding="utf-8")
 
 
 def _entry(chapter: chapter_list.Chapter) -> dict[str, object]:
