@@ -8,7 +8,8 @@ raises. It reports one of three outcomes:
 - ``todo``: nothing has been written yet (the placeholder is still there).
 
 A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer makes;
-``tests/exercises/test_mistakes.py`` feeds each mistake back as an answer and expects its hint.
+``tests/exercises/test_mistakes.py`` feeds each mistake back as an answer and expects its hint. Every message is
+written in English with :func:`medlearn._messages.tr` and printed in the learner's language.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from medlearn._messages import shown, tr
 from medlearn.choice import AnswerKey
 
 ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
@@ -34,7 +36,7 @@ class Wrong(Exception):
 
     def __init__(self, message: str, mistake: str | None = None) -> None:
         super().__init__(message)
-        self.mistake = mistake
+        self.message, self.mistake = message, mistake  # the message as written (a Text is shown translated)
 
 
 class NotDone(Exception):
@@ -56,7 +58,7 @@ class CheckResult:
     mistake: str | None = None  # the name of the typical mistake recognised, for the tests; never printed
 
     def __str__(self) -> str:
-        return f"{ICONS[self.status]} {self.task}: {self.message}"
+        return f"{ICONS[self.status]} {self.task}: {shown(self.message)}"
 
     @property
     def passed(self) -> bool:
@@ -102,28 +104,39 @@ class Task:
                 raise NotDone
             note = self._checker(answer)
         except NotDone:
-            return CheckResult(
-                self.name,
-                "todo",
-                f"not done yet. Write your code where it says 'your code here' and run the cell again. "
-                f"Stuck? Run check.{self.name}.hint()",
-            )
+            todo = "not done yet. Write your code where it says 'your code here' and run the cell again. Stuck? Run "
+            return CheckResult(self.name, "todo", tr(todo + "check.{task}.hint()", task=self.name))
         except Wrong as wrong:
-            return CheckResult(self.name, "fail", str(wrong), wrong.mistake)
+            return CheckResult(self.name, "fail", wrong.message, wrong.mistake)
         except Exception as err:  # a checker must never crash, even on odd input
-            return CheckResult(self.name, "fail", f"the check could not use your answer ({type(err).__name__}: {err}).")
-        return CheckResult(self.name, "pass", "correct." + (f" {note}" if note else ""))
+            error = dict(error=type(err).__name__, message=str(err))
+            return CheckResult(
+                self.name, "fail", tr("the check could not use your answer ({error}: {message}).", **error)
+            )
+        return CheckResult(self.name, "pass", tr("correct. {note}", note=note) if note else tr("correct."))
 
     def __call__(self, answer: Any) -> None:
         print(self.run(answer))
 
     def hint(self, n: int = 1) -> None:
         """Print hint ``n`` (1 = a nudge; the last one nearly gives the answer)."""
-        if not isinstance(n, (int, np.integer)) or not 1 <= n <= len(self.hints):
-            print(f"There are hints 1 to {len(self.hints)} for {self.name}: try check.{self.name}.hint(1).")
+        count = len(self.hints)
+        if not isinstance(n, (int, np.integer)) or not 1 <= n <= count:
+            print(
+                shown(
+                    tr(
+                        "There are hints 1 to {count} for {task}: try check.{task}.hint(1).",
+                        count=count,
+                        task=self.name,
+                    )
+                )
+            )
             return
-        more = f" (more: check.{self.name}.hint({n + 1}))" if n < len(self.hints) else ""
-        print(f"💡 {self.name}, hint {n} of {len(self.hints)}: {self.hints[n - 1]}{more}")
+        values = dict(task=self.name, n=n, count=count, hint=self.hints[n - 1], next=n + 1)
+        if n < count:
+            print("💡 " + shown(tr("{task}, hint {n} of {count}: {hint} (more: check.{task}.hint({next}))", **values)))
+        else:
+            print("💡 " + shown(tr("{task}, hint {n} of {count}: {hint}", **values)))
 
     def __repr__(self) -> str:
         return f"<check task {self.name!r}: call it with your answer, or .hint()>"
@@ -162,7 +175,8 @@ def call(function: Any, *args: Any) -> Any:
         2
     """
     if not callable(function):
-        raise Wrong(f"expected a function, but got {type(function).__name__}. Pass the function itself, without ().")
+        got = type(function).__name__
+        raise Wrong(tr("expected a function, but got {got}. Pass the function itself, without ().", got=got))
     try:
         # Warnings (say, numpy's divide by zero) are recorded, never raised or printed: the
         # check then judges the result the same way under any warnings filter.
@@ -172,58 +186,7 @@ def call(function: Any, *args: Any) -> Any:
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:
-        raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
-
-
-def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """The learner's value as a float array with a hint when it is not one (or has the wrong shape).
-
-    Example:
-        >>> as_array([[1, 2], [3, 4]], "the kernel", shape=(2, 2)).dtype
-        dtype('float64')
-    """
-    if value is None:
-        raise Wrong(f"{what} is None: did you forget to return it?")
-    try:
-        array = np.asarray(value)
-    except Exception:
-        raise Wrong(f"{what} could not be turned into an array (it is a {type(value).__name__}).") from None
-    if array.dtype.kind not in "biuf":
-        raise Wrong(f"{what} should hold numbers, but has dtype {array.dtype}.")
-    if shape is not None and array.shape != shape:
-        raise Wrong(f"{what} has shape {array.shape}; expected {shape}.")
-    return array.astype(np.float64)
-
-
-def as_number(value: Any, what: str) -> float:
-    """The learner's value as one float, with a hint when it is not a single number.
-
-    Example:
-        >>> as_number(np.float32(0.25), "the fraction")
-        0.25
-    """
-    if isinstance(value, (bool, np.bool_)) or value is None:
-        raise Wrong(f"{what} should be a number, not {value!r}.")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise Wrong(f"{what} should be one number, not a {type(value).__name__}.") from None
-
-
-def as_result(value: Any, keys: Sequence[str]) -> dict:
-    """The learner's returned dict, holding at least ``keys``; a hint that names them when it does not.
-
-    Example:
-        >>> as_result({"model": None, "test_auc": 0.9}, ("model", "test_auc"))["test_auc"]
-        0.9
-        >>> as_result([0.9], ("model", "test_auc"))
-        Traceback (most recent call last):
-        ...
-        medlearn.check.core.Wrong: return a dict with the keys 'model', 'test_auc'.
-    """
-    if not isinstance(value, dict) or any(key not in value for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
-    return value
+        raise Wrong(tr("your function raised {error}: {message}", error=type(err).__name__, message=str(err))) from None
 
 
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
@@ -239,7 +202,7 @@ def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: 
     try:
         letter = key.read(call(function))
     except ValueError:
-        raise Wrong(f"answer with one letter, one of {', '.join(key.letters)}.") from None
+        raise Wrong(tr("answer with one letter, one of {letters}.", letters=", ".join(key.letters))) from None
     if not (verdict := key.judge(letter)).correct:
         raise Wrong(verdict.text, f"answer {letter}")
     return verdict.text
@@ -325,7 +288,7 @@ def compare(
     cases: Iterable[Sequence[Any]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    read: Callable[..., Any] = lambda value, *case: as_array(value, tr("your result")),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> None:
@@ -363,7 +326,7 @@ def compared(
     cases: Callable[[], Iterable[Sequence[Any]]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    read: Callable[..., Any] = lambda value, *case: as_array(value, tr("your result")),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
     prepare: Callable[[Any], Any] | None = None,
@@ -397,3 +360,9 @@ def compared(
         return Task(reference.__name__, checker, hints, mistakes, reference)
 
     return make
+
+
+# The readers of a learner's value raise this module's Wrong, and are imported from here by every chapter's checks.
+from ._reading import as_array as as_array  # noqa: E402
+from ._reading import as_number as as_number  # noqa: E402
+from ._reading import as_result as as_result  # noqa: E402
