@@ -21,9 +21,9 @@ effect at the next message.
 Example:
     >>> language({"MEDLEARN_LANGUAGE": "zh_CN"})
     'zh_CN'
-    >>> language({"JPY_SESSION_NAME": "/home/me/medlearn/exercises/zh_CN/00_medical_images.ipynb"})
+    >>> language({"JPY_SESSION_NAME": "/home/me/medlearn/exercises/zh_CN/medical_images.ipynb"})
     'zh_CN'
-    >>> language({"JPY_SESSION_NAME": "/home/me/medlearn/exercises/00_medical_images.ipynb"})
+    >>> language({"JPY_SESSION_NAME": "/home/me/medlearn/exercises/medical_images.ipynb"})
     'en'
 """
 
@@ -65,9 +65,9 @@ def language(environ: Mapping[str, str] | None = None, notebook: object = None) 
     from IPython's user namespace); both are given by the tests.
 
     Example:
-        >>> language({"MEDLEARN_LANGUAGE": "en", "JPY_SESSION_NAME": "exercises/zh_CN/01_convolution.ipynb"})
+        >>> language({"MEDLEARN_LANGUAGE": "en", "JPY_SESSION_NAME": "exercises/zh_CN/convolution.ipynb"})
         'en'
-        >>> language({"MEDLEARN_LANGUAGE": "fr"}, notebook="C:\\\\course\\\\exercises\\\\zh_CN\\\\01_convolution.ipynb")
+        >>> language({"MEDLEARN_LANGUAGE": "fr"}, notebook="C:\\\\course\\\\exercises\\\\zh_CN\\\\convolution.ipynb")
         'zh_CN'
     """
     environ = os.environ if environ is None else environ

@@ -104,8 +104,12 @@ class Task:
                 raise NotDone
             note = self._checker(answer)
         except NotDone:
-            todo = "not done yet. Write your code where it says 'your code here' and run the cell again. Stuck? Run "
-            return CheckResult(self.name, "todo", tr(todo + "check.{task}.hint()", task=self.name))
+            todo = tr(
+                "not done yet. Write your code where it says 'your code here' and run the cell again. "
+                "Stuck? Run check.{task}.hint()",
+                task=self.name,
+            )
+            return CheckResult(self.name, "todo", todo)
         except Wrong as wrong:
             return CheckResult(self.name, "fail", wrong.message, wrong.mistake)
         except Exception as err:  # a checker must never crash, even on odd input

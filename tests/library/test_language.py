@@ -10,8 +10,8 @@ import pytest
 from medlearn import _language
 from medlearn._language import language
 
-CHINESE_NOTEBOOK = "/home/learner/medlearn/exercises/zh_CN/00_medical_images.ipynb"
-ENGLISH_NOTEBOOK = "/home/learner/medlearn/exercises/00_medical_images.ipynb"
+CHINESE_NOTEBOOK = "/home/learner/medlearn/exercises/zh_CN/medical_images.ipynb"
+ENGLISH_NOTEBOOK = "/home/learner/medlearn/exercises/medical_images.ipynb"
 
 
 @pytest.mark.parametrize(
@@ -23,11 +23,11 @@ ENGLISH_NOTEBOOK = "/home/learner/medlearn/exercises/00_medical_images.ipynb"
         ({"MEDLEARN_LANGUAGE": "chinese", "JPY_SESSION_NAME": ENGLISH_NOTEBOOK}, None, "en"),  # unknown: ignored
         ({"MEDLEARN_LANGUAGE": "", "JPY_SESSION_NAME": CHINESE_NOTEBOOK}, None, "zh_CN"),
         ({"JPY_SESSION_NAME": CHINESE_NOTEBOOK}, None, "zh_CN"),  # jupyter_server 2+
-        ({"JPY_SESSION_NAME": "exercises/zh_CN/01_convolution.ipynb"}, None, "zh_CN"),  # a path from the server root
+        ({"JPY_SESSION_NAME": "exercises/zh_CN/convolution.ipynb"}, None, "zh_CN"),  # a path from the server root
         ({"JPY_SESSION_NAME": ENGLISH_NOTEBOOK}, None, "en"),
         ({"JPY_SESSION_NAME": "/home/learner/zh_CN.ipynb"}, None, "en"),  # a file's name is not its folder
         ({}, CHINESE_NOTEBOOK, "zh_CN"),  # VS Code
-        ({}, "C:\\Users\\learner\\medlearn\\exercises\\zh_CN\\05_how_networks_learn.ipynb", "zh_CN"),
+        ({}, "C:\\Users\\learner\\medlearn\\exercises\\zh_CN\\how_networks_learn.ipynb", "zh_CN"),
         ({"JPY_SESSION_NAME": ENGLISH_NOTEBOOK}, CHINESE_NOTEBOOK, "zh_CN"),
         ({}, ENGLISH_NOTEBOOK, "en"),
         ({}, "", "en"),
