@@ -14,7 +14,6 @@ written in English with :func:`medlearn._messages.tr` and printed in the learner
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ import numpy as np
 
 from medlearn._messages import shown, tr
 from medlearn.choice import AnswerKey
+
+from ._comparing import close, copies, holds
 
 ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 
@@ -193,6 +194,58 @@ def call(function: Any, *args: Any) -> Any:
         raise Wrong(tr("your function raised {error}: {message}", error=type(err).__name__, message=str(err))) from None
 
 
+def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """The learner's value as a float array with a hint when it is not one (or has the wrong shape).
+
+    Example:
+        >>> as_array([[1, 2], [3, 4]], "the kernel", shape=(2, 2)).dtype
+        dtype('float64')
+    """
+    if value is None:
+        raise Wrong(tr("{what} is None: did you forget to return it?", what=what))
+    try:
+        array = np.asarray(value)
+    except Exception:
+        kind = type(value).__name__
+        raise Wrong(tr("{what} could not be turned into an array (it is a {kind}).", what=what, kind=kind)) from None
+    if array.dtype.kind not in "biuf":
+        raise Wrong(tr("{what} should hold numbers, but has dtype {dtype}.", what=what, dtype=array.dtype))
+    if shape is not None and array.shape != shape:
+        raise Wrong(tr("{what} has shape {shape}; expected {want}.", what=what, shape=array.shape, want=shape))
+    return array.astype(np.float64)
+
+
+def as_number(value: Any, what: str) -> float:
+    """The learner's value as one float, with a hint when it is not a single number.
+
+    Example:
+        >>> as_number(np.float32(0.25), "the fraction")
+        0.25
+    """
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        raise Wrong(tr("{what} should be a number, not {value!r}.", what=what, value=value))
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise Wrong(tr("{what} should be one number, not a {kind}.", what=what, kind=type(value).__name__)) from None
+
+
+def as_result(value: Any, keys: Sequence[str]) -> dict:
+    """The learner's returned dict, holding at least ``keys``; a hint that names them when it does not.
+
+    Example:
+        >>> as_result({"model": None, "test_auc": 0.9}, ("model", "test_auc"))["test_auc"]
+        0.9
+        >>> as_result([0.9], ("model", "test_auc"))
+        Traceback (most recent call last):
+        ...
+        medlearn.check.core.Wrong: return a dict with the keys 'model', 'test_auc'.
+    """
+    if not isinstance(value, dict) or any(key not in value for key in keys):
+        raise Wrong(tr("return a dict with the keys {keys}.", keys=", ".join(map(repr, keys))))
+    return value
+
+
 def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
     """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
     ``wrong`` fails with its own hint (the mistake named ``"answer <letter>"``), anything else asks for one of the
@@ -254,35 +307,9 @@ class Mistake:
                 warnings.simplefilter("ignore")
                 if self.spot is not None:
                     return bool(self.spot(value, want, *case))
-                return _holds(same, value, self.answer(*_copies(args)))
+                return holds(same, value, self.answer(*copies(args)))
         except Exception:
             return False
-
-
-def close(value: Any, want: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
-    """True when two arrays (or numbers) have the same shape and ``np.allclose`` values.
-
-    Example:
-        >>> close([1.0, 2.0], [1.0, 2.0 + 1e-9]), close([1.0, 2.0], [[1.0, 2.0]])
-        (True, False)
-    """
-    value, want = np.asarray(value, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    return value.shape == want.shape and bool(np.allclose(value, want, rtol=rtol, atol=atol))
-
-
-def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
-    """``same(value, want)``, False when the comparison cannot be made (a value of another kind)."""
-    try:
-        return bool(same(value, want))
-    except Exception:
-        return False
-
-
-def _copies(case: Sequence[Any]) -> list[Any]:
-    return [
-        arg.copy() if isinstance(arg, np.ndarray) else copy.deepcopy(arg) if isinstance(arg, (list, dict)) else arg
-        for arg in case
-    ]
 
 
 def compare(
@@ -315,8 +342,8 @@ def compare(
     """
     for case in cases:
         args = tuple(case if arguments is None else arguments(*case))
-        want = reference(*_copies(args))
-        value = read(call(function, *_copies(args)), *case)
+        want = reference(*copies(args))
+        value = read(call(function, *copies(args)), *case)
         if same(value, want):
             continue
         for mistake in mistakes:
@@ -364,9 +391,3 @@ def compared(
         return Task(reference.__name__, checker, hints, mistakes, reference)
 
     return make
-
-
-# The readers of a learner's value raise this module's Wrong, and are imported from here by every chapter's checks.
-from ._reading import as_array as as_array  # noqa: E402
-from ._reading import as_number as as_number  # noqa: E402
-from ._reading import as_result as as_result  # noqa: E402
