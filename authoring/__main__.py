@@ -199,6 +199,19 @@ def _catalogs_check(repo: Path) -> list[str]:
     return translations.drift(repo)
 
 
+def _library_catalog_build(repo: Path) -> None:
+    from authoring import library_messages
+
+    library_messages.build_compiled(repo)
+
+
+def _library_catalog_check(repo: Path) -> list[str]:
+    """The compiled catalog of the library's messages, which the package reads, is what its catalog compiles to."""
+    from authoring import library_messages
+
+    return library_messages.stale_compiled(repo)
+
+
 def _editions_build(repo: Path) -> None:
     from authoring import translations
 
@@ -262,6 +275,7 @@ STEPS = (
     Step("colab cells", _colab_build, _colab_check, "python -m authoring.release (after a change to the library)"),
     # After every step that writes an English notebook: the editions are made from them.
     Step("translation catalogs", _nothing, _catalogs_check, "python -m authoring translations update NAME, translate"),
+    Step("library messages", _library_catalog_build, _library_catalog_check, "python -m authoring build"),
     Step("chinese notebooks", _editions_build, _editions_check, "python -m authoring build"),
     # After the sections and times: the pages' editions show the English pages' tables and times.
     Step("chinese pages", _pages_build, _pages_check, "python -m authoring build"),

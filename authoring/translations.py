@@ -14,7 +14,8 @@ their numbers and links as ``%(name)s``; the Colab line's translation can tell a
 the README's edition says how to set up the course locally); ``glossary`` (``docs/glossary.md``) and ``front``
 (``README.md``, ``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated
 lines), made only when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the
-pages' editions). The library's own messages (a ``medlearn`` domain) are not extracted yet.
+pages' editions); ``medlearn``, the library's own messages (the exercise checks' lines, hints and messages, marked
+``tr("...")``: :mod:`authoring.library_messages`), whose compiled catalog the package reads.
 
 **A unit** is a paragraph-level block of a markdown cell (:func:`split`): blocks are separated by blank lines, but a
 list, a table, a fenced block, a block quote (a pitfall box), a display formula and a ``<details>`` folded answer
@@ -29,9 +30,11 @@ model answer, copied once into the chapter from the instructor notes, is chapter
 ["zh_CN"]``, the build writes ``notebooks/zh_CN/NN_name.ipynb`` and ``exercises/zh_CN/NN_name.ipynb``: the same
 cells with the same ids, code, metadata and stored outputs, each markdown unit replaced by its translation (the
 English where none is current), relative links pointed from the new folder (to the Chinese edition of a notebook
-that has one). ``check`` fails on a catalog that lacks a unit of its English, on a declared chapter with a unit
-without a current translation, and on a generated notebook that is not current; ``tests/course/test_translations.py``
-is the drift gate.
+that has one). The stored outputs stay the English ones, but for the learner's exercise's check lines, which are
+translated through the ``medlearn`` catalog (:func:`authoring.library_messages.translated_output`). ``check`` fails
+on a catalog that lacks a unit of its English, on a declared chapter with a unit without a current translation (of
+its notebook, its exercise, its quiz, or a library message its checks use), and on a generated notebook that is not
+current; ``tests/course/test_translations.py`` is the drift gate.
 
 Example:
     >>> [text for text, unit in split("One.\\n\\n- a\\n\\n- b\\n\\n> **Pitfall.**\\n>\\n> x") if unit]
@@ -63,7 +66,7 @@ LOCALE = "zh_CN"
 FOLDER = Path("locale")
 TEMPLATES = FOLDER / "templates"
 #: The domains that are not a chapter's, in the order ``update`` and ``status`` take them.
-SHARED = ("quizzes", "generated", "glossary", "front")
+SHARED = ("quizzes", "generated", "glossary", "front", "medlearn")
 FRONT_PAGES = ("README.md", "START_HERE.md")
 GLOSSARY = "docs/glossary.md"
 UPDATE = "python -m authoring translations update"
@@ -309,6 +312,10 @@ def domain_units(domain: str, repo: Path = REPO) -> list[Unit]:
         found = page_units(GLOSSARY, repo, glossary_context)
     elif domain == "front":
         found = front_units(repo)
+    elif domain == "medlearn":
+        from authoring import library_messages
+
+        found = [Unit(m.text, "", m.where) for m in library_messages.extract(repo)]  # no context: one English, one
     else:
         chapter = {c.name: c for c in chapter_list.load(repo=repo)}.get(domain)
         if chapter is None:
@@ -413,17 +420,24 @@ def _state(catalog: Catalog) -> list[tuple[object, ...]]:
 #: A template's placeholder, ``%(name)s``: a unit that holds one (the build's own lines, the front pages' tables) is a
 #: Python format string, whose translation must keep its placeholders; any other ``%`` is prose.
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+#: A field of a library message's template, ``{got:.3g}`` (not a doubled ``{{``).
+BRACE_FIELD = re.compile(r"(?<!\{)\{\w+[^{}]*\}")
 
 
 def template(domain: str, repo: Path = REPO) -> Catalog:
-    """The template of ``domain``: every unit, untranslated, with where it is."""
+    """The template of ``domain``: every unit, untranslated, with where it is (a library message: every place, and
+    ``python-brace-format`` when it has fields, for ``msgfmt --check-format``)."""
     catalog = _header(Catalog(domain=domain, fuzzy=False, creation_date=datetime(2026, 1, 1, tzinfo=UTC)))
     for unit in domain_units(domain, repo):
-        path, _, line = unit.where.rpartition(":")
-        location = (path, int(line)) if line.isdigit() else (unit.where, 0)
-        message = catalog.add(unit.text, context=unit.context, locations=[location])
+        locations = []
+        for where in unit.where.split() if domain == "medlearn" else [unit.where]:
+            path, _, line = where.rpartition(":")
+            locations.append((path, int(line)) if line.isdigit() else (where, 0))
+        message = catalog.add(unit.text, context=unit.context or None, locations=locations)
         if message.python_format and not PLACEHOLDER.search(unit.text):  # "80 % should" is prose, not a template
             message.flags.add("no-python-format")
+        if domain == "medlearn" and BRACE_FIELD.search(unit.text):
+            message.flags.add("python-brace-format")
     return catalog
 
 
@@ -472,7 +486,7 @@ def catalog_domains(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
 
     must = {c.name for c in edition_chapters(repo, locale)}
     if must:
-        must |= {"quizzes", "generated"}
+        must |= {"quizzes", "generated", "medlearn"}
     must |= {PAGES[page] for page in published(repo, locale)}
     wanted = have | must
     return (
@@ -510,7 +524,7 @@ def status(domain: str, repo: Path = REPO, locale: str = LOCALE) -> Status:
     catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale)
     groups: dict[str, list[Unit]] = {"translated": [], "fuzzy": [], "untranslated": [], "new": []}
     for unit in units:
-        message = catalog.get(unit.text, context=unit.context)
+        message = catalog.get(unit.text, context=unit.context or None)
         state = (
             "new"
             if message is None
@@ -521,7 +535,7 @@ def status(domain: str, repo: Path = REPO, locale: str = LOCALE) -> Status:
             else "untranslated"
         )
         groups[state].append(unit)
-    keys = {(u.text, u.context) for u in units}
+    keys = {(u.text, u.context or None) for u in units}
     stale = [f"{m.context}: {m.id[:60]!r}" for m in catalog if m.id and (m.id, m.context) not in keys]
     return Status(domain, stale=stale, **groups)
 
@@ -658,7 +672,10 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
     prefix = EXERCISE if english == chapter.exercise else ""
     notebook = nbformat.read(repo / english, as_version=4)
     sections: dict[str, str] = {}  # each "## " heading's English and translation, for the quiz's links
+    messages = library_translations(repo, locale) if prefix else {}
     for cell in notebook.cells:
+        if cell.cell_type == "code" and messages:
+            _translate_check_lines(cell, messages)
         if cell.cell_type != "markdown":
             continue
         if _is_quiz_cell(cell.source):
@@ -681,6 +698,23 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
     notebook.metadata["medlearn"] = {**notebook.metadata.get("medlearn", {}), "language": locale, "english": english}
     text = nbformat.writes(notebook)
     return text if text.endswith("\n") else text + "\n"
+
+
+def library_translations(repo: Path = REPO, locale: str = LOCALE) -> dict[str, str]:
+    """The current translations of the library's messages (``medlearn`` domain): template to translation."""
+    from authoring import library_messages
+
+    path = catalog_path("medlearn", repo, locale)
+    return library_messages.current(read_catalog(path, locale)) if path.exists() else {}
+
+
+def _translate_check_lines(cell: nbformat.NotebookNode, messages: dict[str, str]) -> None:
+    """The check lines a code cell printed (``⏳ to_hounsfield: not done yet. ...``), in the learner's language."""
+    from authoring import library_messages
+
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            output["text"] = library_messages.translated_output(output["text"], messages)
 
 
 def edition_files(repo: Path = REPO, locale: str = LOCALE) -> dict[str, tuple[chapter_list.Chapter, str]]:
@@ -730,6 +764,24 @@ def stale_editions(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
         elif path.read_text(encoding="utf-8") != edition(chapter, english, repo, locale):
             problems.append(f"{relative}: not what the English notebook and its catalog make")
     problems += [f"{r}: its chapter declares no {locale} edition" for r in sorted(_present(repo, locale) - set(wanted))]
+    return problems + untranslated_check_lines(repo, locale)
+
+
+def untranslated_check_lines(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
+    """The check lines stored in a learner's exercise with an edition that the ``medlearn`` catalog cannot translate
+    (a message not marked ``tr``, or without a current translation)."""
+    from authoring import library_messages
+
+    messages = library_translations(repo, locale)
+    problems = []
+    for relative, (chapter, english) in edition_files(repo, locale).items():
+        if english != chapter.exercise:
+            continue
+        for cell in nbformat.read(repo / english, as_version=4).cells:
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                if output.get("output_type") == "stream":
+                    for line in library_messages.untranslated_lines(output["text"], messages):
+                        problems.append(f"{relative}: a check line without a translation: {line[:80]!r}")
     return problems
 
 
@@ -746,6 +798,7 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     quizzes and lines their editions show) and the published pages, every unit without a current translation."""
     problems = []
     complete = {c.name for c in edition_chapters(repo, locale)}
+    chapters_with_edition = set(complete)
     if complete:
         complete |= {"quizzes", "generated"}
     known = {c.name for c in chapter_list.load(repo=repo)} | set(SHARED)
@@ -769,8 +822,14 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
                 f"{path}: not current with its English ({_units(new)} new, {_units(stale)} gone): run {UPDATE} {domain}"
             )
         missing, pages = (found.missing, []) if domain in complete else _page_missing(domain, found, repo, locale)
+        if domain == "medlearn":  # the messages that a chapter with an edition, or every chapter, uses
+            from authoring import library_messages
+
+            missing = [(s, u) for s, u in found.missing if library_messages.needed(u.where, chapters_with_edition)]
+            catalog = read_catalog(catalog_path(domain, repo, locale), locale)
+            problems += [f"{path}: {problem}" for problem in library_messages.field_problems(catalog)]
         if missing:
-            listed = "".join(f"\n    [{state}] {u.context}: {u.words()}" for state, u in missing[:SHOWN])
+            listed = "".join(f"\n    [{state}] {u.context or u.where}: {u.words()}" for state, u in missing[:SHOWN])
             if len(missing) > SHOWN:
                 listed += f"\n    ... and {len(missing) - SHOWN} more"
             problems.append(
@@ -847,10 +906,12 @@ def term_pattern(english: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", re.IGNORECASE)
 
 
-def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[str]:
+def term_problems(catalog: Catalog, base: list[Term], where: str = "", code_kept: bool = False) -> list[str]:
     """Translated units whose English prose holds a checked term and whose translation lacks its Chinese form. Code
     is not prose: a term in a fenced block or in backticks (``padding=0``) is an identifier, kept as written. A term
     inside one of its other senses (``tiles images with a margin taken from the receptive field``) is not the term.
+    ``code_kept``: the library's messages, whose code is not in backticks (``output_size(n=28, padding=1)``): a term
+    that the translation keeps as written, each time the English has it, is an identifier.
 
     Example:
         >>> from babel.messages.catalog import Catalog
@@ -872,8 +933,13 @@ def term_problems(catalog: Catalog, base: list[Term], where: str = "") -> list[s
             text = prose
             for other in others:
                 text = other.sub(" ", text)
-            if pattern.search(text) and term.chinese not in message.string:
-                problems.append(f"{where}{message.context}: {term.english!r} is not translated {term.chinese!r}")
+            found = pattern.findall(text)
+            if not found or term.chinese in message.string:
+                continue
+            if code_kept and all(message.string.count(word) >= found.count(word) for word in found):
+                continue
+            problems.append(f"{where}{message.context or message.id[:40]}: {term.english!r} is not translated "
+                            f"{term.chinese!r}")  # fmt: skip
     return problems
 
 

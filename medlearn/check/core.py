@@ -8,12 +8,12 @@ raises. It reports one of three outcomes:
 - ``todo``: nothing has been written yet (the placeholder is still there).
 
 A task's typical mistakes are data (:class:`Mistake`): :func:`compare` raises the hint of the one an answer makes;
-``tests/exercises/test_mistakes.py`` feeds each mistake back as an answer and expects its hint.
+``tests/exercises/test_mistakes.py`` feeds each mistake back as an answer and expects its hint. Every message is
+written in English with :func:`medlearn._messages.tr` and printed in the learner's language.
 """
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from medlearn._messages import shown, tr
 from medlearn.choice import AnswerKey
+
+from ._comparing import close, copies, holds
 
 ICONS = {"pass": "✅", "fail": "❌", "todo": "⏳"}
 
@@ -34,7 +37,7 @@ class Wrong(Exception):
 
     def __init__(self, message: str, mistake: str | None = None) -> None:
         super().__init__(message)
-        self.mistake = mistake
+        self.message, self.mistake = message, mistake  # the message as written (a Text is shown translated)
 
 
 class NotDone(Exception):
@@ -56,7 +59,7 @@ class CheckResult:
     mistake: str | None = None  # the name of the typical mistake recognised, for the tests; never printed
 
     def __str__(self) -> str:
-        return f"{ICONS[self.status]} {self.task}: {self.message}"
+        return f"{ICONS[self.status]} {self.task}: {shown(self.message)}"
 
     @property
     def passed(self) -> bool:
@@ -102,28 +105,43 @@ class Task:
                 raise NotDone
             note = self._checker(answer)
         except NotDone:
-            return CheckResult(
-                self.name,
-                "todo",
-                f"not done yet. Write your code where it says 'your code here' and run the cell again. "
-                f"Stuck? Run check.{self.name}.hint()",
+            todo = tr(
+                "not done yet. Write your code where it says 'your code here' and run the cell again. "
+                "Stuck? Run check.{task}.hint()",
+                task=self.name,
             )
+            return CheckResult(self.name, "todo", todo)
         except Wrong as wrong:
-            return CheckResult(self.name, "fail", str(wrong), wrong.mistake)
+            return CheckResult(self.name, "fail", wrong.message, wrong.mistake)
         except Exception as err:  # a checker must never crash, even on odd input
-            return CheckResult(self.name, "fail", f"the check could not use your answer ({type(err).__name__}: {err}).")
-        return CheckResult(self.name, "pass", "correct." + (f" {note}" if note else ""))
+            error = dict(error=type(err).__name__, message=str(err))
+            return CheckResult(
+                self.name, "fail", tr("the check could not use your answer ({error}: {message}).", **error)
+            )
+        return CheckResult(self.name, "pass", tr("correct. {note}", note=note) if note else tr("correct."))
 
     def __call__(self, answer: Any) -> None:
         print(self.run(answer))
 
     def hint(self, n: int = 1) -> None:
         """Print hint ``n`` (1 = a nudge; the last one nearly gives the answer)."""
-        if not isinstance(n, (int, np.integer)) or not 1 <= n <= len(self.hints):
-            print(f"There are hints 1 to {len(self.hints)} for {self.name}: try check.{self.name}.hint(1).")
+        count = len(self.hints)
+        if not isinstance(n, (int, np.integer)) or not 1 <= n <= count:
+            print(
+                shown(
+                    tr(
+                        "There are hints 1 to {count} for {task}: try check.{task}.hint(1).",
+                        count=count,
+                        task=self.name,
+                    )
+                )
+            )
             return
-        more = f" (more: check.{self.name}.hint({n + 1}))" if n < len(self.hints) else ""
-        print(f"💡 {self.name}, hint {n} of {len(self.hints)}: {self.hints[n - 1]}{more}")
+        values = dict(task=self.name, n=n, count=count, hint=self.hints[n - 1], next=n + 1)
+        if n < count:
+            print("💡 " + shown(tr("{task}, hint {n} of {count}: {hint} (more: check.{task}.hint({next}))", **values)))
+        else:
+            print("💡 " + shown(tr("{task}, hint {n} of {count}: {hint}", **values)))
 
     def __repr__(self) -> str:
         return f"<check task {self.name!r}: call it with your answer, or .hint()>"
@@ -162,7 +180,8 @@ def call(function: Any, *args: Any) -> Any:
         2
     """
     if not callable(function):
-        raise Wrong(f"expected a function, but got {type(function).__name__}. Pass the function itself, without ().")
+        got = type(function).__name__
+        raise Wrong(tr("expected a function, but got {got}. Pass the function itself, without ().", got=got))
     try:
         # Warnings (say, numpy's divide by zero) are recorded, never raised or printed: the
         # check then judges the result the same way under any warnings filter.
@@ -172,7 +191,7 @@ def call(function: Any, *args: Any) -> Any:
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:
-        raise Wrong(f"your function raised {type(err).__name__}: {err}") from None
+        raise Wrong(tr("your function raised {error}: {message}", error=type(err).__name__, message=str(err))) from None
 
 
 def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
@@ -183,15 +202,16 @@ def as_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.
         dtype('float64')
     """
     if value is None:
-        raise Wrong(f"{what} is None: did you forget to return it?")
+        raise Wrong(tr("{what} is None: did you forget to return it?", what=what))
     try:
         array = np.asarray(value)
     except Exception:
-        raise Wrong(f"{what} could not be turned into an array (it is a {type(value).__name__}).") from None
+        kind = type(value).__name__
+        raise Wrong(tr("{what} could not be turned into an array (it is a {kind}).", what=what, kind=kind)) from None
     if array.dtype.kind not in "biuf":
-        raise Wrong(f"{what} should hold numbers, but has dtype {array.dtype}.")
+        raise Wrong(tr("{what} should hold numbers, but has dtype {dtype}.", what=what, dtype=array.dtype))
     if shape is not None and array.shape != shape:
-        raise Wrong(f"{what} has shape {array.shape}; expected {shape}.")
+        raise Wrong(tr("{what} has shape {shape}; expected {want}.", what=what, shape=array.shape, want=shape))
     return array.astype(np.float64)
 
 
@@ -203,11 +223,11 @@ def as_number(value: Any, what: str) -> float:
         0.25
     """
     if isinstance(value, (bool, np.bool_)) or value is None:
-        raise Wrong(f"{what} should be a number, not {value!r}.")
+        raise Wrong(tr("{what} should be a number, not {value!r}.", what=what, value=value))
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise Wrong(f"{what} should be one number, not a {type(value).__name__}.") from None
+        raise Wrong(tr("{what} should be one number, not a {kind}.", what=what, kind=type(value).__name__)) from None
 
 
 def as_result(value: Any, keys: Sequence[str]) -> dict:
@@ -222,7 +242,7 @@ def as_result(value: Any, keys: Sequence[str]) -> dict:
         medlearn.check.core.Wrong: return a dict with the keys 'model', 'test_auc'.
     """
     if not isinstance(value, dict) or any(key not in value for key in keys):
-        raise Wrong(f"return a dict with the keys {', '.join(map(repr, keys))}.")
+        raise Wrong(tr("return a dict with the keys {keys}.", keys=", ".join(map(repr, keys))))
     return value
 
 
@@ -239,7 +259,7 @@ def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: 
     try:
         letter = key.read(call(function))
     except ValueError:
-        raise Wrong(f"answer with one letter, one of {', '.join(key.letters)}.") from None
+        raise Wrong(tr("answer with one letter, one of {letters}.", letters=", ".join(key.letters))) from None
     if not (verdict := key.judge(letter)).correct:
         raise Wrong(verdict.text, f"answer {letter}")
     return verdict.text
@@ -287,35 +307,9 @@ class Mistake:
                 warnings.simplefilter("ignore")
                 if self.spot is not None:
                     return bool(self.spot(value, want, *case))
-                return _holds(same, value, self.answer(*_copies(args)))
+                return holds(same, value, self.answer(*copies(args)))
         except Exception:
             return False
-
-
-def close(value: Any, want: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
-    """True when two arrays (or numbers) have the same shape and ``np.allclose`` values.
-
-    Example:
-        >>> close([1.0, 2.0], [1.0, 2.0 + 1e-9]), close([1.0, 2.0], [[1.0, 2.0]])
-        (True, False)
-    """
-    value, want = np.asarray(value, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    return value.shape == want.shape and bool(np.allclose(value, want, rtol=rtol, atol=atol))
-
-
-def _holds(same: Callable[[Any, Any], bool], value: Any, want: Any) -> bool:
-    """``same(value, want)``, False when the comparison cannot be made (a value of another kind)."""
-    try:
-        return bool(same(value, want))
-    except Exception:
-        return False
-
-
-def _copies(case: Sequence[Any]) -> list[Any]:
-    return [
-        arg.copy() if isinstance(arg, np.ndarray) else copy.deepcopy(arg) if isinstance(arg, (list, dict)) else arg
-        for arg in case
-    ]
 
 
 def compare(
@@ -325,7 +319,7 @@ def compare(
     cases: Iterable[Sequence[Any]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    read: Callable[..., Any] = lambda value, *case: as_array(value, tr("your result")),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
 ) -> None:
@@ -348,8 +342,8 @@ def compare(
     """
     for case in cases:
         args = tuple(case if arguments is None else arguments(*case))
-        want = reference(*_copies(args))
-        value = read(call(function, *_copies(args)), *case)
+        want = reference(*copies(args))
+        value = read(call(function, *copies(args)), *case)
         if same(value, want):
             continue
         for mistake in mistakes:
@@ -363,7 +357,7 @@ def compared(
     cases: Callable[[], Iterable[Sequence[Any]]],
     mistakes: Sequence[Mistake] = (),
     otherwise: Callable[..., str],
-    read: Callable[..., Any] = lambda value, *case: as_array(value, "your result"),
+    read: Callable[..., Any] = lambda value, *case: as_array(value, tr("your result")),
     same: Callable[[Any, Any], bool] = close,
     arguments: Callable[..., Sequence[Any]] | None = None,
     prepare: Callable[[Any], Any] | None = None,

@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from helpers import REPO
 
-from authoring import chapters, translations
+from authoring import chapters, library_messages, translations
 
 CHAPTER = "medical_images"
 MARK = "【译】"
@@ -184,8 +184,22 @@ def test_the_command_lists_the_units_left(edition: Path) -> None:
     assert f"[new] exercise:{cell}" in out and "# Changed:" in out
 
 
+def chinese_check_lines(outputs: list[dict], messages: dict[str, str]) -> list[dict]:
+    """A code cell's English outputs as its edition in the learner's exercise stores them: each check line translated
+    through the library's catalog, nothing else changed."""
+    made = json.loads(json.dumps(outputs))
+    for output in made:
+        if output["output_type"] == "stream":
+            output["text"] = library_messages.translated_output(output["text"], messages)
+    return made
+
+
 def test_a_generated_notebook_has_the_english_code_outputs_and_ids(edition: Path) -> None:
+    """The same cells, ids, code and outputs: only the learner's exercise's check lines differ, each the catalog's
+    translation of the English line."""
     chapter = chapters.by_name(CHAPTER, edition / "authoring" / "chapters.json")
+    messages = translations.library_translations(edition)
+    translated = 0
     for english in (chapter.notebook, chapter.exercise):
         source = nbformat.read(edition / english, as_version=4)
         made = nbformat.read(edition / translations.edition_path(english), as_version=4)
@@ -194,10 +208,13 @@ def test_a_generated_notebook_has_the_english_code_outputs_and_ids(edition: Path
         for old, new in zip(source.cells, made.cells):
             assert new.metadata == old.metadata
             if old.cell_type == "code":
-                assert (new.source, new.outputs, new.execution_count) == (old.source, old.outputs, old.execution_count)
+                outputs = chinese_check_lines(old.outputs, messages) if english == chapter.exercise else old.outputs
+                assert (new.source, new.outputs, new.execution_count) == (old.source, outputs, old.execution_count)
+                translated += new.outputs != old.outputs
             elif translations.translatable(old.source.split("\n\n")[0]):
                 assert MARK in new.source, new.source[:200]
         assert made.metadata["medlearn"]["language"] == "zh_CN"
+    assert translated == 6  # the six tasks' "not done yet" lines
     made = nbformat.read(edition / translations.edition_path(chapter.notebook), as_version=4)
     title = made.cells[0].source
     assert f"/{translations.edition_path(chapter.notebook)})" in title  # the Colab link opens the edition
@@ -272,7 +289,8 @@ def test_a_translated_paragraph_uses_the_standard_term() -> None:
     base = translations.terms(REPO)
     problems = []
     for path in sorted((REPO / "locale" / "zh_CN" / "LC_MESSAGES").glob("*.po")):
-        problems += translations.term_problems(translations.read_catalog(path), base, f"{path.name} ")
+        catalog = translations.read_catalog(path)
+        problems += translations.term_problems(catalog, base, f"{path.name} ", code_kept=path.stem == "medlearn")
     assert not problems, "\n".join(problems)
 
 
@@ -390,3 +408,140 @@ def test_a_unit_with_a_placeholder_is_a_template_and_other_percent_signs_are_pro
     front = translations.read_catalog(translations.catalog_path("front"))
     flags = {message.context: message.flags for message in front if message.id}
     assert "python-format" in flags["table:tasks"] and "no-python-format" not in flags["table:tasks"]
+
+
+# --- the library's messages ------------------------------------------------------------------------------------------
+
+TODO = "not done yet. Write your code where it says 'your code here' and run the cell again. Stuck? Run " + (
+    "check.{task}.hint()"
+)
+
+
+def test_the_library_s_messages_are_extracted_with_their_places() -> None:
+    """Every template marked ``tr(...)``, once, with every place it is used; a template with fields is a brace format
+    (``msgfmt --check-format`` then checks its translation's fields)."""
+    units = {u.text: u for u in translations.domain_units("medlearn", REPO)}
+    assert units[TODO].where.startswith("medlearn/check/core.py:")
+    assert (
+        "medlearn/check/medical_images/__init__.py:"
+        in units["the slope is missing: HU = stored * slope + intercept."].where
+    )
+    places = units["your result"].where.split()  # the default name of a compared answer, and chapters' own
+    assert {library_messages.chapter_of(p) for p in places} >= {None, "medical_images", "convolution"}
+    template = translations.template("medlearn", REPO)
+    shape = template.get("{what} has shape {shape}; expected {want}.")
+    assert shape.context is None and "python-brace-format" in shape.flags
+    assert "python-brace-format" not in template.get("correct.").flags
+
+
+def test_the_package_s_compiled_catalog_is_current_and_shipped() -> None:
+    """The .mo the package reads holds the catalog's current translations, and pyproject.toml ships it."""
+    assert library_messages.stale_compiled(REPO) == []
+    import gettext
+
+    compiled = library_messages.compiled_path(REPO)
+    with compiled.open("rb") as file:
+        assert gettext.GNUTranslations(file).gettext("correct.") == "正确。"
+    assert '"locale/*/LC_MESSAGES/*.mo"' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def add_message(repo: Path, relative: str, text: str) -> None:
+    """Append a message marked for translation to a module of the copy (the extractor reads, never imports, it)."""
+    path = repo / relative
+    path.write_text(path.read_text(encoding="utf-8") + f"\n_NEW = tr({text!r})\n", encoding="utf-8")
+
+
+def test_a_library_message_of_a_chapter_with_an_edition_must_be_translated(course_copy: Path) -> None:
+    """The gate, on the library's catalog: a message of a chapter with an edition (medical_images) fails until
+    translated, and again when its English changes (fuzzy); one of a chapter without an edition (scale) may wait;
+    the compiled catalog is stale until the build compiles it."""
+    assert translations.drift(course_copy) == []
+    add_message(course_copy, "medlearn/check/medical_images/_data.py", "a new hint of medical_images.")
+    add_message(course_copy, "medlearn/check/scale/_data.py", "a new hint of scale.")
+    stale, missing = translations.drift(course_copy)
+    assert "medlearn.po: not current with its English (2 units new, 0 units gone)" in stale
+    assert "[new] medlearn/check/medical_images/_data.py:" in missing and "of scale" not in missing
+    translations.update("medlearn", course_copy)
+    (problem,) = translations.drift(course_copy)
+    assert "1 unit without a current translation" in problem
+    assert "[untranslated] medlearn/check/medical_images/_data.py:" in problem and "medical_images." in problem
+    assert "of scale" not in problem
+
+    path = translations.catalog_path("medlearn", course_copy)
+    catalog = translations.read_catalog(path)
+    catalog.get("a new hint of medical_images.").string = "medical_images 的新提示。"
+    translations._write(catalog, path)
+    assert translations.drift(course_copy) == []
+    assert library_messages.stale_compiled(course_copy) == [
+        "medlearn/locale/zh_CN/LC_MESSAGES/medlearn.mo: not what locale/zh_CN/LC_MESSAGES/medlearn.po compiles to"
+    ]
+    assert library_messages.build_compiled(course_copy) and library_messages.stale_compiled(course_copy) == []
+
+    module = course_copy / "medlearn/check/medical_images/_data.py"
+    module.write_text(
+        module.read_text(encoding="utf-8").replace("hint of medical_images.", "hint of medical_images, changed."),
+        "utf-8",
+    )
+    translations.update("medlearn", course_copy)
+    (problem,) = translations.drift(course_copy)
+    assert "[fuzzy] medlearn/check/medical_images/_data.py:" in problem and "medical_images, changed." in problem
+
+
+def test_a_message_every_chapter_shows_must_be_translated(course_copy: Path) -> None:
+    """A message of the checks' machinery (core.py) is every chapter's: untranslated, it fails the gate."""
+    add_message(course_copy, "medlearn/check/core.py", "a new line of every check.")
+    translations.update("medlearn", course_copy)
+    (problem,) = translations.drift(course_copy)
+    assert "[untranslated] medlearn/check/core.py:" in problem and "a new line of every check." in problem
+
+
+def test_a_translation_that_loses_a_field_fails_the_gate(course_copy: Path) -> None:
+    path = translations.catalog_path("medlearn", course_copy)
+    catalog = translations.read_catalog(path)
+    catalog.get("correct. {note}").string = "正确。"
+    translations._write(catalog, path)
+    assert translations.drift(course_copy) == [
+        "locale/zh_CN/LC_MESSAGES/medlearn.po: 'correct. {note}': the translation's fields [] are not the template's "
+        "['note']"
+    ]
+
+
+def test_a_check_line_is_translated_with_its_values_and_nothing_else() -> None:
+    messages = {
+        TODO: "还没有完成。运行 check.{task}.hint()",
+        "your result": "你的结果",
+        "{what} is None.": "{what}是 None。",
+    }
+    english = f"⏳ to_hounsfield: {TODO.format(task='to_hounsfield')}\nplain output: not done yet.\n"
+    assert library_messages.translated_output(english, messages) == (
+        "⏳ to_hounsfield: 还没有完成。运行 check.to_hounsfield.hint()\nplain output: not done yet.\n"
+    )
+    assert library_messages.translate_message("your result is None.", messages) == "你的结果是 None。"
+    assert library_messages.translate_message("something else.", messages) is None
+    assert library_messages.untranslated_lines("❌ f: something else.\n✅ f: your result is None.", messages) == [
+        "❌ f: something else."
+    ]
+
+
+def test_every_check_line_of_a_chinese_exercise_is_translated() -> None:
+    """The learner's exercises with an edition store no check line that the library's catalog cannot translate."""
+    assert translations.untranslated_check_lines(REPO) == []
+    text = (REPO / "exercises" / "zh_CN" / f"{chapters.by_name(CHAPTER).stem}.ipynb").read_text(encoding="utf-8")
+    assert "not done yet" not in text and "还没有完成。" in text
+
+
+def test_a_chinese_exercise_prints_its_stored_chinese_check_lines() -> None:
+    """Strict nbval on the medical_images chapter's Chinese exercise, in a kernel started as Jupyter starts one for
+    that notebook (``JPY_SESSION_NAME``, no setting changed): what it prints, in Chinese, is what the edition stores."""
+    notebook = REPO / "exercises" / "zh_CN" / f"{chapters.by_name(CHAPTER).stem}.ipynb"
+    env = {k: v for k, v in os.environ.items() if k not in ("MEDLEARN_LANGUAGE", "PYTEST_XDIST_WORKER")}
+    env["JPY_SESSION_NAME"] = str(notebook)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", str(notebook.relative_to(REPO))],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from pydicom.dataset import Dataset
 
+from ..._messages import tr
 from ...data import dicom_example, window
 from ..core import Mistake, Wrong, as_array, as_number, close, compared, task
 from . import _data
@@ -39,35 +40,42 @@ def _ct_case() -> tuple[np.ndarray, float, float]:
 
 
 @compared(
-    "The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept.",
-    "Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute.",
-    "return stored.astype(float) * slope + intercept",
+    tr("The header gives two numbers: RescaleSlope and RescaleIntercept. HU = stored value x slope + intercept."),
+    tr("Pixels may be stored as unsigned integers, which cannot be negative: convert to float before you compute."),
+    tr("return stored.astype(float) * slope + intercept"),
     cases=lambda: [
         _ct_case(),
         (np.array([[0, 1000], [3000, 4095]], dtype=np.uint16), 1.0, -1024.0),
         (np.array([[10, 20]], dtype=np.int16), 2.5, -100.0),
     ],
-    read=lambda value, stored, *_: as_array(value, "your result", shape=stored.shape),
+    read=lambda value, stored, *_: as_array(value, tr("your result"), shape=stored.shape),
     mistakes=[
-        Mistake("no intercept", lambda s, a, b: s * a, "the intercept is missing: HU = stored * slope + intercept."),
         Mistake(
-            "no slope", lambda s, a, b: s.astype(float) + b, "the slope is missing: HU = stored * slope + intercept."
+            "no intercept", lambda s, a, b: s * a, tr("the intercept is missing: HU = stored * slope + intercept.")
+        ),
+        Mistake(
+            "no slope",
+            lambda s, a, b: s.astype(float) + b,
+            tr("the slope is missing: HU = stored * slope + intercept."),
         ),
         Mistake(
             "intercept first",
             lambda s, a, b: (s.astype(float) + b) * a,
-            "the order is off: multiply by the slope first, then add the intercept.",
+            tr("the order is off: multiply by the slope first, then add the intercept."),
         ),
         Mistake(
             "unsigned wraps",
             lambda s, a, b: (s * a + b).astype(s.dtype),
-            "right for the CT slice, wrong for unsigned (uint16) pixels: uint16 cannot hold negative numbers, "
-            "so -1024 wraps around. Convert first: stored.astype(float).",
+            tr(
+                "right for the CT slice, wrong for unsigned (uint16) pixels: uint16 cannot hold negative numbers, "
+                "so -1024 wraps around. Convert first: stored.astype(float)."
+            ),
             spot=lambda got, want, stored, *_: stored.dtype == np.uint16,
         ),
     ],
-    otherwise=lambda got, want, *_: (
-        f"the values differ from stored * slope + intercept (largest difference {np.max(np.abs(got - want)):.3g})."
+    otherwise=lambda got, want, *_: tr(
+        "the values differ from stored * slope + intercept (largest difference {difference:.3g}).",
+        difference=np.max(np.abs(got - want)),
     ),
 )
 def to_hounsfield(stored: np.ndarray, slope: float, intercept: float) -> np.ndarray:
@@ -75,29 +83,33 @@ def to_hounsfield(stored: np.ndarray, slope: float, intercept: float) -> np.ndar
 
 
 def _out_of_range(got: np.ndarray, *_: Any) -> str:
-    return f"your values run from {got.min():.3g} to {got.max():.3g}; a display window maps to 0 (black) .. 1 (white)."
+    return tr(
+        "your values run from {low:.3g} to {high:.3g}; a display window maps to 0 (black) .. 1 (white).",
+        low=got.min(),
+        high=got.max(),
+    )
 
 
 @compared(
-    "The window runs from low = center - width / 2 to high = center + width / 2.",
-    "Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1.",
-    "return np.clip((hu - (center - width / 2)) / width, 0, 1)",
+    tr("The window runs from low = center - width / 2 to high = center + width / 2."),
+    tr("Map low to 0 and high to 1 in a straight line: (hu - low) / width. Then clip below 0 and above 1."),
+    tr("return np.clip((hu - (center - width / 2)) / width, 0, 1)"),
     cases=lambda: [
         (np.array([[-2000.0, -1000.0, -600.0, -160.0], [0.0, 40.0, 240.0, 3000.0]]), center, width)
         for center, width in ((40.0, 400.0), (-600.0, 1500.0), (400.0, 1800.0))
     ],
-    read=lambda value, hu, *_: as_array(value, "your result", shape=hu.shape),
+    read=lambda value, hu, *_: as_array(value, tr("your result"), shape=hu.shape),
     same=lambda got, want: close(got, want, atol=1e-6),
     mistakes=[
         Mistake(
             "not clipped",
             lambda h, c, w: (h - (c - w / 2)) / w,
-            "right inside the window, but values outside it must be clipped to 0 and 1: np.clip(..., 0, 1).",
+            tr("right inside the window, but values outside it must be clipped to 0 and 1: np.clip(..., 0, 1)."),
         ),
         Mistake(
             "twice too wide",
             lambda h, c, w: np.clip((h - (c - w)) / (2 * w), 0, 1),
-            "your window is twice too wide: it spans center - width/2 to center + width/2, not center +- width.",
+            tr("your window is twice too wide: it spans center - width/2 to center + width/2, not center +- width."),
         ),
         Mistake(
             "0 to 255",
@@ -106,7 +118,7 @@ def _out_of_range(got: np.ndarray, *_: Any) -> str:
             spot=lambda got, *_: got.min() < -1e-9 or got.max() > 1 + 1e-9,
         ),
     ],
-    otherwise=lambda *_: (
+    otherwise=lambda *_: tr(
         "the values differ: the lower end of the window, center - width/2, maps to 0, the upper end to 1, "
         "linearly in between."
     ),
@@ -120,9 +132,9 @@ _FOV_EXAMPLES = {"CT": "ct", "MR": "overlay"}
 
 
 def _two_numbers(value: Any) -> np.ndarray:
-    got = as_array(value, "your result")
+    got = as_array(value, tr("your result"))
     if got.shape != (2,):
-        raise Wrong(f"return two numbers, (height_mm, width_mm); yours has shape {got.shape}.")
+        raise Wrong(tr("return two numbers, (height_mm, width_mm); yours has shape {shape}.", shape=got.shape))
     return got
 
 
@@ -132,15 +144,18 @@ def _field_of_view(ds: Dataset) -> np.ndarray:
 
 
 def _swapped(got: np.ndarray, ds: Dataset) -> str:
-    return (
-        f"height and width are swapped (the {_FOV_EXAMPLES[ds.Modality]} image has {ds.Rows} rows and {ds.Columns} "
-        "columns): height is Rows x spacing between rows."
+    return tr(
+        "height and width are swapped (the {example} image has {rows} rows and {columns} columns): height is Rows x "
+        "spacing between rows.",
+        example=_FOV_EXAMPLES[ds.Modality],
+        rows=ds.Rows,
+        columns=ds.Columns,
     )
 
 
 @compared(
-    "The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns).",
-    "height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square.",
+    tr("The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns)."),
+    tr("height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square."),
     cases=lambda: [(dicom_example(name),) for name in _FOV_EXAMPLES.values()],
     read=lambda value, ds: _two_numbers(value),
     same=lambda got, want: close(got, want, rtol=1e-4),
@@ -148,13 +163,15 @@ def _swapped(got: np.ndarray, ds: Dataset) -> str:
         Mistake(
             "pixels",
             lambda ds: (ds.Rows, ds.Columns),
-            "you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel).",
+            tr("you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel)."),
         ),
         Mistake("swapped", lambda ds: _field_of_view(ds)[::-1], _swapped),
     ],
-    otherwise=lambda got, want, ds: (
-        f"for the {_FOV_EXAMPLES[ds.Modality]} example you returned {np.round(got, 2)}, "
-        f"expected {np.round(want, 2)} mm."
+    otherwise=lambda got, want, ds: tr(
+        "for the {example} example you returned {got}, expected {want} mm.",
+        example=_FOV_EXAMPLES[ds.Modality],
+        got=np.round(got, 2),
+        want=np.round(want, 2),
     ),
 )
 def field_of_view_mm(ds: Dataset) -> np.ndarray:
@@ -162,25 +179,31 @@ def field_of_view_mm(ds: Dataset) -> np.ndarray:
 
 
 @compared(
-    "Look up the label names: medmnist_info('breastmnist').label_names.",
-    "Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0).",
+    tr("Look up the label names: medmnist_info('breastmnist').label_names."),
+    tr("Label 0 is malignant. The mean of a boolean array is the fraction of True values: np.mean(labels == 0)."),
     cases=lambda: [
         (_data.labels(n_malignant, n_benign, seed=n_malignant),)
         for n_malignant, n_benign in ((42, 114), (30, 70), (5, 15))
     ],
-    read=lambda value, _: as_number(value, "your fraction"),
+    read=lambda value, _: as_number(value, tr("your fraction")),
     mistakes=[
         Mistake(
             "label 1",
             lambda y: np.mean(y == 1),
-            "you computed the share of label 1, which in BreastMNIST means normal or benign. Malignant is label 0.",
+            tr("you computed the share of label 1, which in BreastMNIST means normal or benign. Malignant is label 0."),
         ),
         Mistake(
-            "count", lambda y: np.sum(y == 0), "you returned a count; divide by the number of images to get a fraction."
+            "count",
+            lambda y: np.sum(y == 0),
+            tr("you returned a count; divide by the number of images to get a fraction."),
         ),
     ],
-    otherwise=lambda value, want, y: (
-        f"for {np.sum(y == 0)} malignant of {y.size} images you returned {value:.3g}, expected {want:.3g}."
+    otherwise=lambda value, want, y: tr(
+        "for {malignant} malignant of {count} images you returned {value:.3g}, expected {want:.3g}.",
+        malignant=np.sum(y == 0),
+        count=y.size,
+        value=value,
+        want=want,
     ),
 )
 def malignant_fraction(y: np.ndarray) -> float:
@@ -197,32 +220,40 @@ def _sensitivity_case() -> tuple[np.ndarray, np.ndarray]:
 
 
 @compared(
-    "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, "
-    "label 0.",
-    "sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0).",
+    tr(
+        "Sensitivity (recall) = found positives / all positives. Here the positive class is the disease: malignant, "
+        "label 0."
+    ),
+    tr("sklearn.metrics.recall_score(labels, predictions, pos_label=0), or np.mean(predictions[labels == 0] == 0)."),
     cases=lambda: [_sensitivity_case()],
-    read=lambda value, *_: as_number(value, "your sensitivity"),
+    read=lambda value, *_: as_number(value, tr("your sensitivity")),
     mistakes=[
         Mistake(
             "recall of label 1",
             lambda y, p: np.sum((y == 1) & (p == 1)) / np.sum(y == 1),
-            "you computed the recall of label 1 (normal or benign), the default of sklearn's recall_score. "
-            "For cancer, label 0 is the positive class: recall_score(labels, predictions, pos_label=0).",
+            tr(
+                "you computed the recall of label 1 (normal or benign), the default of sklearn's recall_score. "
+                "For cancer, label 0 is the positive class: recall_score(labels, predictions, pos_label=0)."
+            ),
         ),
         Mistake(
             "accuracy",
             lambda y, p: np.mean(y == p),
-            "you computed the accuracy. Sensitivity counts only the malignant cases: how many of them were found?",
+            tr("you computed the accuracy. Sensitivity counts only the malignant cases: how many of them were found?"),
         ),
         Mistake(
             "precision",
             _precision,
-            "you computed the precision (of the images called malignant, how many are). "
-            "Sensitivity divides by the number of truly malignant images.",
+            tr(
+                "you computed the precision (of the images called malignant, how many are). "
+                "Sensitivity divides by the number of truly malignant images."
+            ),
         ),
     ],
-    otherwise=lambda value, want, *_: (
-        f"you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images)."
+    otherwise=lambda value, want, *_: tr(
+        "you returned {value:.3g}; expected {want:.3g} (malignant images found / malignant images).",
+        value=value,
+        want=want,
     ),
 )
 def malignant_sensitivity(y: np.ndarray, p: np.ndarray) -> float:
@@ -230,13 +261,20 @@ def malignant_sensitivity(y: np.ndarray, p: np.ndarray) -> float:
 
 
 @task(
-    "Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that.",
-    "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' (or delete it).",
-    "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
-    "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
-    "the secret nobody can recompute it.",
-    "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
-    "after you replaced it.",
+    tr("Never change the dataset you were given: make a copy with copy.deepcopy(ds) and change that."),
+    tr(
+        "For each keyword in check.IDENTIFYING: if keyword in ds, set ds.data_element(keyword).value = '' "
+        "(or delete it)."
+    ),
+    tr(
+        "Do not blank the UIDs in check.UIDS: replace each with generate_uid(entropy_srcs=[secret, old_uid]) "
+        "(from pydicom.uid import generate_uid). The same old UID then always gives the same new one, and without "
+        "the secret nobody can recompute it."
+    ),
+    tr(
+        "The file meta header repeats the SOPInstanceUID: ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID "
+        "after you replaced it."
+    ),
     mistakes=[
         _m.NOT_A_DATASET,
         _m.CHANGED_ORIGINAL,

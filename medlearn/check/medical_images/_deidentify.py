@@ -10,6 +10,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 from pydicom.uid import UID, generate_uid
 
+from ..._messages import tr
 from ..core import Mistake, call
 
 #: What deidentify must leave empty (or remove): identifying text and the dates of the visit.
@@ -63,63 +64,75 @@ def _with_new_pixels(ds: Dataset, secret: str) -> Dataset:
 NOT_A_DATASET = Mistake(
     "no return",
     lambda ds, secret: None,
-    lambda result: f"return the de-identified pydicom Dataset, not {type(result).__name__}.",
+    lambda result: tr("return the de-identified pydicom Dataset, not {kind}.", kind=type(result).__name__),
 )
 CHANGED_ORIGINAL = Mistake(
-    "in place", _blanked, "your function changed the original dataset. Work on a copy: copy.deepcopy(ds)."
+    "in place", _blanked, tr("your function changed the original dataset. Work on a copy: copy.deepcopy(ds).")
 )
 STILL_FILLED = Mistake(
     "nothing blanked",
     lambda ds, secret: copy.deepcopy(ds),
-    lambda left: f"still filled in: {', '.join(left)}. Remove them (del ds.Keyword) or set them to ''.",
+    lambda left: tr(
+        "still filled in: {keywords}. Remove them (del ds.Keyword) or set them to ''.", keywords=", ".join(left)
+    ),
 )
 BLANK_UID = Mistake(
     "UID blanked",
     _new_uids(lambda secret, old, ds: ""),
-    lambda keyword: (
-        f"{keyword} is empty or gone. The confidentiality profile (DICOM PS3.15, Annex E) never blanks "
+    lambda keyword: tr(
+        "{keyword} is empty or gone. The confidentiality profile (DICOM PS3.15, Annex E) never blanks "
         "a UID: it replaces it with a new UID, so that the images of one study still belong together. "
-        "Use pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid])."
+        "Use pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]).",
+        keyword=keyword,
     ),
 )
 SAME_UID = Mistake(
     "UID kept",
     lambda ds, secret: _blanked(copy.deepcopy(ds), secret),
-    lambda keyword: (
-        f"{keyword} is unchanged: the original UID still finds the study in the hospital's archive. "
-        "Replace it with a new UID derived from the old one and the secret."
+    lambda keyword: tr(
+        "{keyword} is unchanged: the original UID still finds the study in the hospital's archive. "
+        "Replace it with a new UID derived from the old one and the secret.",
+        keyword=keyword,
     ),
 )
 INVALID_UID = Mistake(
     "invalid UID",
     _new_uids(lambda secret, old, ds: old + "x"),
-    lambda keyword, new: (
-        f"your new {keyword} {new[:40]!r} is not a valid UID (digits and dots, at most 64 characters). "
-        "pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]) makes a valid one."
+    lambda keyword, new: tr(
+        "your new {keyword} {uid!r} is not a valid UID (digits and dots, at most 64 characters). "
+        "pydicom.uid.generate_uid(entropy_srcs=[secret, old_uid]) makes a valid one.",
+        keyword=keyword,
+        uid=new[:40],
     ),
 )
-PIXELS = Mistake("pixels changed", _with_new_pixels, "the image itself must stay as it was: change only the header.")
+PIXELS = Mistake(
+    "pixels changed", _with_new_pixels, tr("the image itself must stay as it was: change only the header.")
+)
 RANDOM_UID = Mistake(
     "random UID",
     _new_uids(lambda secret, old, ds: generate_uid()),
-    lambda keyword: (
-        f"the same file gave a different new {keyword} each time you ran it: a new random UID per call "
+    lambda keyword: tr(
+        "the same file gave a different new {keyword} each time you ran it: a new random UID per call "
         "splits one study into many. Derive the new UID from the old one and the secret: "
-        "generate_uid(entropy_srcs=[secret, old_uid]) gives the same output for the same input."
+        "generate_uid(entropy_srcs=[secret, old_uid]) gives the same output for the same input.",
+        keyword=keyword,
     ),
 )
 MERGED = Mistake(
     "one UID for all",
     _new_uids(lambda secret, old, ds: generate_uid(entropy_srcs=[secret])),
-    "different original UIDs got the same new UID, which merges a study with its series or images. "
-    "Derive each new UID from its own old UID.",
+    tr(
+        "different original UIDs got the same new UID, which merges a study with its series or images. "
+        "Derive each new UID from its own old UID."
+    ),
 )
 STUDY_SPLIT = Mistake(
     "per image",
     _new_uids(lambda secret, old, ds: generate_uid(entropy_srcs=[secret, old, str(ds.SOPInstanceUID)])),
-    lambda keyword: (
-        f"two images of the same study got different new {keyword}s, so they no longer belong together. "
-        "Make each new UID depend only on the old UID and the secret."
+    lambda keyword: tr(
+        "two images of the same study got different new {keyword}s, so they no longer belong together. "
+        "Make each new UID depend only on the old UID and the secret.",
+        keyword=keyword,
     ),
 )
 IMAGES_MERGED = Mistake(
@@ -131,19 +144,23 @@ IMAGES_MERGED = Mistake(
             else [secret, old]
         )
     ),
-    "two different images got the same new SOPInstanceUID: each original UID needs its own new UID.",
+    tr("two different images got the same new SOPInstanceUID: each original UID needs its own new UID."),
 )
 NO_SECRET = Mistake(
     "no secret",
     _new_uids(lambda secret, old, ds: generate_uid(entropy_srcs=[old])),
-    "your new UIDs do not depend on the secret: anyone who has the original UID can compute the new one "
-    "the same way and link the image back to the patient. Use generate_uid(entropy_srcs=[secret, old_uid]).",
+    tr(
+        "your new UIDs do not depend on the secret: anyone who has the original UID can compute the new one "
+        "the same way and link the image back to the patient. Use generate_uid(entropy_srcs=[secret, old_uid])."
+    ),
 )
 OLD_FILE_META = Mistake(
     "file meta kept",
     _new_uids(lambda secret, old, ds: generate_uid(entropy_srcs=[secret, old]), file_meta=False),
-    "the file meta header still holds the old SOPInstanceUID: set file_meta.MediaStorageSOPInstanceUID "
-    "to the same new UID as SOPInstanceUID.",
+    tr(
+        "the file meta header still holds the old SOPInstanceUID: set file_meta.MediaStorageSOPInstanceUID "
+        "to the same new UID as SOPInstanceUID."
+    ),
 )
 
 
