@@ -118,7 +118,7 @@ def test_a_learner_run_all_completes_when_every_claim_fails(monkeypatch: pytest.
     reaches the end, each claim prints its line with ✗ and warns, and nothing stops."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    path = REPO / by_name("prognosis").notebook
+    path = REPO / by_name("convolution").notebook  # a short chapter with many claims
     notebook = nbformat.read(path, as_version=4)
     calls = sum(cell.source.count("claim(") for cell in notebook.cells if cell.cell_type == "code")
     assert calls >= 5, "the chapter chosen for this test must make claims"

@@ -100,8 +100,8 @@ def test_a_loop_costs_its_cell_and_a_run_past_the_time_limit_is_stopped(tmp_path
     cells = nbformat.read(SOLUTION, as_version=4).cells
     after_imports = next(i for i, c in enumerate(cells) if "import" in c.source and c.cell_type == "code") + 1
     looping = _with_cell(SOLUTION, "while True:\n    pass", after_imports, tmp_path / "loop.ipynb")
-    result = run_submission(looping, CHAPTER, cell_limit=15)  # far longer than any honest cell (the whole run: 3 s)
-    assert result.problem is None and result.score == len(TASKS)  # interrupted after 15 s; every task still graded
+    result = run_submission(looping, CHAPTER, cell_limit=8)  # far longer than any honest cell (the whole run: 3 s)
+    assert result.problem is None and result.score == len(TASKS)  # interrupted after 8 s; every task still graded
     sleeping = _with_cell(SOLUTION, "import time\ntime.sleep(600)", 2, tmp_path / "sleep.ipynb")
     stopped = run_submission(sleeping, CHAPTER, time_limit=8, cell_limit=600)
     assert stopped.problem == "stopped: still running after 8 s" and stopped.score == 0 and stopped.seconds < 30
