@@ -1,8 +1,8 @@
-"""Checks for the exercises of the reconstruction_and_synthesis chapter.
+"""Checks for the exercises of the reconstruction chapter.
 
 In the exercise notebook::
 
-    from medlearn.check import reconstruction_and_synthesis as check
+    from medlearn.check import reconstruction as check
     check.sinogram_shape(sinogram_shape)
 
 The answers are compared with scikit-image's ``radon``, NumPy's FFT frequencies, the photon-noise rule that
