@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""A conditional GAN against the reconstruction-and-synthesis chapter's conditional VAE, on PneumoniaMNIST: train
+"""A conditional GAN against the synthesis chapter's conditional VAE, on PneumoniaMNIST: train
 on synthetic, test on real.
 
     python benchmarks/gan.py               # seeds 0 to 2
     python benchmarks/gan.py --seeds 0     # fewer
 
-The comparison that the reconstruction-and-synthesis chapter leaves to a benchmark (a GAN does not fit the chapter's
+The comparison that the synthesis chapter leaves to a benchmark (a GAN does not fit the chapter's
 time). For each seed, a small conditional DCGAN (Radford et al., ICLR 2016; the class given to both networks as in Mirza
 and Osindero, arXiv:1411.1784, 2014) is trained on PneumoniaMNIST's 4,708 training images with their
 labels: the generator maps 32 normal numbers and the one-hot class through a dense layer to 7 x 7 x 64,

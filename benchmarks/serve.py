@@ -23,7 +23,7 @@ a child process, and measures:
   the real radiographs alone);
 - real radiographs: the 1955 x 1841, 15-bit MONOCHROME1 CR chest PA of the ``pydicom-data`` package
   (``RG1_UNCR``), and its JPEG 2000 copies, lossless and lossy: the median time of 11 answers each (the
-  package is a course dependency, for the reconstruction-and-synthesis chapter's CQ500 slice; the table says when it
+  package is a course dependency, for the reconstruction chapter's CQ500 slice; the table says when it
   is missing).
 
 Goals: p95 under 20 ms for one client; at least 200 requests/s at 16 clients on 2 cores; zero 5xx;

@@ -16,7 +16,7 @@ precision and recall (``medlearn.generative``) in the features of the network tr
 image's highest pixel correlation with a training image (``near_duplicates``), against the same for
 the real test images.
 
-Synthetic augmentation (the reconstruction-and-synthesis chapter's section 9 at full length): for 100 and 400 real
+Synthetic augmentation (the synthesis chapter's section 3 at full length): for 100 and 400 real
 training images (half of each class, drawn per seed), a VAE of the same design is trained on those images alone,
 generates four images per real one with the same labels, and ``small_cnn`` is trained for exactly 12 epochs (batches
 of 64, Adam at 2e-3, no validation and no early stopping) on real plus synthetic images and, as the control

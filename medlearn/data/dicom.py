@@ -26,7 +26,7 @@ DICOM_EXAMPLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: The real CT slices that the reconstruction-and-synthesis chapter reconstructs, from pydicom's test files
+#: The real CT slices that the reconstruction chapter reconstructs, from pydicom's test files
 #: (``cq500`` from the pydicom-data package).
 CT_SLICES: Mapping[str, str] = MappingProxyType(
     {
@@ -157,7 +157,7 @@ def ct_soft_tissue() -> np.ndarray:
 def ct_slice(name: str, size: int = 256) -> tuple[np.ndarray, float]:
     """One of pydicom's real CT slices in HU, reduced to at most ``size`` pixels a side, and its pixel size.
 
-    The one definition of the slices that the reconstruction-and-synthesis chapter and
+    The one definition of the slices that the reconstruction chapter and
     ``benchmarks/reconstruction.py`` reconstruct.
     A slice larger than ``size`` is resized (linear interpolation, anti-aliased) and its pixel size
     scaled to match. pydicom's test files carry deliberate oddities for pydicom's own tests; the

@@ -1,7 +1,7 @@
 """MR images from measurements: centred k-space transforms and the line masks of accelerated MR.
 
 An MR scanner measures the image's spatial frequencies (k-space); accelerated MR measures only some of its
-lines, in a regular, random or variable-density pattern with the centre kept (the reconstruction-and-synthesis chapter).
+lines, in a regular, random or variable-density pattern with the centre kept (the reconstruction chapter).
 
 Example:
     >>> image = np.zeros((8, 8)); image[2:6, 2:6] = 1.0

@@ -1,5 +1,5 @@
 """Patches of a learned reconstruction step: paired training patches, and error and SSIM per tile of a test
-image for intervals by resampling tiles (the reconstruction-and-synthesis chapter and
+image for intervals by resampling tiles (the reconstruction chapter and
 ``benchmarks/reconstruction.py``).
 
 Example:

@@ -1,7 +1,7 @@
 """CT images from measurements: the ramp filter, filtered back-projection, and low-dose noise.
 
 A CT scanner measures line integrals of attenuation (the sinogram, scikit-image's ``radon``). The
-reconstruction-and-synthesis chapter builds these by hand and later cells reuse them:
+reconstruction chapter builds these by hand and later cells reuse them:
 
 - :func:`ramp_filter`, :func:`filter_sinogram` and :func:`back_project`: back-projection, plain or
   filtered, equal to ``skimage.transform.iradon`` (linear interpolation) in the tests;

@@ -1,4 +1,4 @@
-"""An answer to the reconstruction_and_synthesis chapter's memorisation task written as a learner would, with options
+"""An answer to the synthesis chapter's memorisation task written as a learner would, with options
 that make the typical mistakes (the default options give the right answer)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exercise checks of the reconstruction_and_synthesis chapter: the denoiser task's mistakes, replayed, and what a
+"""Exercise checks of the reconstruction chapter: the denoiser task's mistakes, replayed, and what a
 table cannot say (the other tasks' typical mistakes are tested from the checks' own tables, in test_mistakes.py)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import functools
 import numpy as np
 from helpers import placeholders_test, right_answers_test, typical_mistakes_test
 
-from medlearn.check import reconstruction_and_synthesis as checks
+from medlearn.check import reconstruction as checks
 
 
 def test_a_letter_that_is_no_choice_asks_for_one() -> None:

@@ -1,5 +1,5 @@
-"""The task of the reconstruction_and_synthesis chapter's exercises that trains an image-to-image network, given to the
-learner as ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction_and_synthesis`. The learner's PSNR is
+"""The task of the reconstruction chapter's exercises that trains an image-to-image network, given to the
+learner as ``check.train_denoiser`` by :mod:`medlearn.check.reconstruction`. The learner's PSNR is
 compared with the learner's own network scored again on the same images, never with stored digits."""
 
 from __future__ import annotations
