@@ -89,6 +89,11 @@ _KL_LOG_AS_VARIANCE = Mistake(
     lambda mean, log_var: -0.5 * np.sum(1 - mean**2, axis=-1),
     "log_var is a logarithm: the variance in the formula is exp(log_var).",
 )
+_KL_STD_AS_VARIANCE = Mistake(
+    "standard deviation as the variance",
+    lambda mean, log_var: -0.5 * np.sum(1 + log_var - mean**2 - np.exp(0.5 * log_var), axis=-1),
+    "exp(log_var / 2) is the standard deviation; the formula needs the variance, exp(log_var).",
+)
 _KL_AVERAGED = Mistake(
     "averaged",
     lambda mean, log_var: _kl(mean, log_var) / mean.shape[-1],
@@ -98,6 +103,11 @@ _STEPS_FLOOR = Mistake(
     "rounded down",
     lambda n_images, epochs, batch_size: epochs * (n_images // batch_size),
     "the last, smaller batch is a step too: round the number of batches up.",
+)
+_STEPS_PLUS_ONE = Mistake(
+    "plus one",
+    lambda n_images, epochs, batch_size: epochs * (n_images // batch_size + 1),
+    "when the images fill the batches exactly, there is no extra batch: round up, do not add one.",
 )
 _STEPS_ONE_EPOCH = Mistake(
     "one epoch",
@@ -114,7 +124,7 @@ _STEPS_IMAGES = Mistake(
 @task(
     "For one dimension, the KL divergence of N(mean, var) from N(0, 1) is -1/2 (1 + log var - mean^2 - var).",
     "Here var = exp(log_var). Add the terms of all latent dimensions: one number per sample.",
-    mistakes=[_KL_PER_DIMENSION, _KL_SIGN, _KL_LOG_AS_VARIANCE, _KL_AVERAGED],
+    mistakes=[_KL_PER_DIMENSION, _KL_SIGN, _KL_LOG_AS_VARIANCE, _KL_STD_AS_VARIANCE, _KL_AVERAGED],
     reference=_kl,
 )
 def kl_term(function: Any) -> None:
@@ -133,6 +143,8 @@ def kl_term(function: Any) -> None:
             raise _KL_SIGN.wrong()
         if np.allclose(got, -0.5 * np.sum(1 - mean**2, axis=-1), atol=1e-9):
             raise _KL_LOG_AS_VARIANCE.wrong()
+        if np.allclose(got, -0.5 * np.sum(1 + log_var - mean**2 - np.exp(0.5 * log_var), axis=-1), atol=1e-9):
+            raise _KL_STD_AS_VARIANCE.wrong()
         if np.allclose(got, want / shape[1], atol=1e-9):
             raise _KL_AVERAGED.wrong()
         raise Wrong("the KL term should be -1/2 * sum(1 + log_var - mean**2 - exp(log_var)) over the last axis.")
@@ -141,17 +153,19 @@ def kl_term(function: Any) -> None:
 @task(
     "Each epoch cuts the images into batches; each batch is one training step.",
     "Batches per epoch: n_images / batch_size, rounded up (the last batch may be smaller). Then times the epochs.",
-    mistakes=[_STEPS_FLOOR, _STEPS_ONE_EPOCH, _STEPS_IMAGES],
+    mistakes=[_STEPS_FLOOR, _STEPS_PLUS_ONE, _STEPS_ONE_EPOCH, _STEPS_IMAGES],
     reference=lambda n_images, epochs, batch_size: epochs * int(np.ceil(n_images / batch_size)),
 )
 def training_steps(function: Any) -> None:
-    for n_images, epochs, batch_size in ((500, 5, 128), (100, 3, 32), (1000, 2, 64)):
+    for n_images, epochs, batch_size in ((500, 5, 128), (100, 3, 32), (1000, 2, 64), (512, 2, 128)):
         want = epochs * int(np.ceil(n_images / batch_size))
         got = as_number(call(function, n_images, epochs, batch_size), "your number of steps")
         if got == want:
             continue
         if got == epochs * (n_images // batch_size):
             raise _STEPS_FLOOR.wrong()
+        if got == epochs * (n_images // batch_size + 1):
+            raise _STEPS_PLUS_ONE.wrong()
         if got == int(np.ceil(n_images / batch_size)):
             raise _STEPS_ONE_EPOCH.wrong()
         if got == n_images * epochs:
@@ -230,8 +244,8 @@ def memorisation_scores(function: Any) -> None:
 
 #: The wrong letters of judge_augmentation, each with its hint.
 _AUGMENTATION_WRONG = {
-    "a": "a generator that sees more labelled images than the small set brings in what the small set lacks: the "
-    "comparison would then test those extra images, not the synthetic ones.",
+    "b": "the team already matched the steps: the real images were repeated five times. Look at what the generator "
+    "learned from.",
     "c": "a low Fréchet distance says that the samples look like real images; it does not say that they help a "
     "classifier (and one far below that of new real images would suggest copies).",
     "d": "test on real images only: the model will meet real patients, and synthetic test images would flatter it.",
@@ -239,17 +253,17 @@ _AUGMENTATION_WRONG = {
 
 
 @task(
-    "Both arms train for 10 epochs. Does each arm take the same number of training steps?",
-    "100 real images plus 400 synthetic ones make five times as many batches per epoch. What would the real-only "
-    "arm need to take as many steps?",
+    "List every way the two arms differ, besides the synthetic images.",
+    "Which images did the generator learn from, and which images did the real-only classifier see?",
     mistakes=letter_mistakes(_AUGMENTATION_WRONG),
-    reference=lambda: "b",
+    reference=lambda: "a",
 )
 def judge_augmentation(function: Any) -> str:
     return letter_answer(
         function,
-        right="b",
+        right="a",
         wrong=_AUGMENTATION_WRONG,
-        message="Right: more training steps can help by themselves. The control must take as many steps (the real "
-        "images repeated five times) before a gain can be put down to the synthetic images.",
+        message="Right: the generator learned from 4,708 labelled images, and the real-only arm saw 100 of them. The "
+        "synthetic images bring in what the other images hold. Train the generator on the 100 images alone, then "
+        "compare.",
     )
