@@ -111,7 +111,12 @@ def _even_kernel_padding(size: int, kernel: int, padding: str, stride: int) -> i
         "'valid' means no padding: the kernel must fit inside the image. 'same' pads so that only the stride shrinks "
         "the image."
     ),
-    tr("valid: (n - k) // stride + 1, chapter 01's formula with padding 0; same: math.ceil(n / stride)."),
+    # The chapter's number is a value: `chapters move` renders numbers in the catalog, not in this file, so a
+    # number in the template would part the two.
+    tr(
+        "valid: (n - k) // stride + 1, chapter {chapter}'s formula with padding 0; same: math.ceil(n / stride).",
+        chapter="01",
+    ),
     cases=lambda: [
         (28, 3, "valid", 1),
         (28, 3, "same", 1),
