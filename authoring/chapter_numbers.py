@@ -56,8 +56,6 @@ EXTERNAL = {
 }
 #: Files that still carry a chapter's number, and why; each must still carry one (the list only shrinks).
 PENDING: dict[str, str] = {
-    "medlearn/check/cnn_training/__init__.py": "a hint a learner reads ('chapter 01's formula'): hints stay word "
-    "for word until a review changes them, and a move does not render the checks' text",
     "medlearn/quiz.py": "a message a learner reads names a stem (the form to type) as its example",
     "medlearn/classroom/grade.py": "the grader's --chapter help names a stem (the form to type) as its example",
 }

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from .._messages import tr
 from .core import Wrong, as_result, call
 
 #: How far a reported AUC may be from the one scored again: Keras' AUC metric (200 thresholds) differs from the
@@ -127,16 +128,24 @@ def training_error_hint(wrong: Wrong) -> Wrong:
     message = str(wrong)
     if "continuous format is not supported" in message:
         return Wrong(
-            "roc_auc_score(y_true, y_score) takes the labels first, then the scores; the scores came first. "
-            f"({message})"
+            tr(
+                "roc_auc_score(y_true, y_score) takes the labels first, then the scores; the scores came first. "
+                "({message})",
+                message=wrong.message,
+            )
         )
     if "target.shape" in message or "must have the same shape" in message:
         return Wrong(
-            "the labels' shape does not fit the output: one sigmoid unit wants labels 0 and 1 of shape (N,) "
-            f"or (N, 1), not one-hot labels of shape (N, 2). ({message})"
+            tr(
+                "the labels' shape does not fit the output: one sigmoid unit wants labels 0 and 1 of shape (N,) "
+                "or (N, 1), not one-hot labels of shape (N, 2). ({message})",
+                message=wrong.message,
+            )
         )
     if "cardinality" in message.lower():
-        return Wrong(f"images and labels must come in the same number and the same order. ({message})")
+        return Wrong(
+            tr("images and labels must come in the same number and the same order. ({message})", message=wrong.message)
+        )
     return wrong
 
 
@@ -148,16 +157,19 @@ def as_auc(value: Any, what: str) -> float:
         0.75
     """
     if isinstance(value, (bool, np.bool_)) or value is None:
-        raise Wrong(f"{what} should be a number, not {value!r}.")
+        raise Wrong(tr("{what} should be a number, not {value!r}.", what=what, value=value))
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise Wrong(
-            f"{what} should be one number (for example from sklearn.metrics.roc_auc_score), not a "
-            f"{type(value).__name__}."
+            tr(
+                "{what} should be one number (for example from sklearn.metrics.roc_auc_score), not a {kind}.",
+                what=what,
+                kind=type(value).__name__,
+            )
         ) from None
     if not 0 <= number <= 1:
-        raise Wrong(f"{what} is {number:g}: an AUC lies between 0 and 1.")
+        raise Wrong(tr("{what} is {number:g}: an AUC lies between 0 and 1.", what=what, number=number))
     return number
 
 
@@ -202,13 +214,16 @@ def trained_model(
         raise training_error_hint(wrong) from None
     model = result["model"]
     if not isinstance(model, keras.Model):
-        raise Wrong(f"'model' should be the trained keras.Model, not {type(model).__name__}.")
+        raise Wrong(tr("'model' should be the trained keras.Model, not {kind}.", kind=type(model).__name__))
     if not fits:
-        raise Wrong(f"the network was never trained: call {fit}.")
+        raise Wrong(tr("the network was never trained: call {fit}.", fit=fit))
     if all(f.epochs < 1 for f in fits):
         raise Wrong(
-            f"fit ran for {max(f.epochs for f in fits)} epochs: the network was never trained; call {fit} "
-            "with epochs=1 or more."
+            tr(
+                "fit ran for {epochs} epochs: the network was never trained; call {fit} with epochs=1 or more.",
+                epochs=max(f.epochs for f in fits),
+                fit=fit,
+            )
         )
     if any(f.n == validation[0] for f in fits):
         raise Wrong(validation[1])

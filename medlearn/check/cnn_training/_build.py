@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ..core import Mistake, call, task
 
 #: The table of the exercise, layer by layer after the input: (kind, output shape).
@@ -83,95 +84,119 @@ def _built(**options: Any) -> Any:
 _NOT_A_MODEL = Mistake(
     "a list of layers",
     lambda: table_network().layers,
-    lambda model: (
-        f"return a keras.Model (keras.Sequential or keras.Model(inputs, outputs)), not {type(model).__name__}."
+    lambda model: tr(
+        "return a keras.Model (keras.Sequential or keras.Model(inputs, outputs)), not {kind}.",
+        kind=type(model).__name__,
     ),
 )
 _NO_INPUT = Mistake(
     "no input",
     _built(head="no input"),
-    "the model does not know its input shape, so Keras cannot give its output shapes or count its "
-    "parameters: begin with keras.Input((28, 28, 1)).",
+    tr(
+        "the model does not know its input shape, so Keras cannot give its output shapes or count its "
+        "parameters: begin with keras.Input((28, 28, 1))."
+    ),
 )
 _INPUT_SHAPE = Mistake(
     "three channels",
     _built(channels=3),
-    lambda shape: f"the input is 28 x 28 pixels with 1 channel, (None, 28, 28, 1); yours is {shape}.",
+    lambda shape: tr("the input is 28 x 28 pixels with 1 channel, (None, 28, 28, 1); yours is {shape}.", shape=shape),
 )
 _FLATTEN = Mistake(
     "flatten",
     _built(head="flatten"),
-    "Flatten keeps every position (7 x 7 x 16 = 784 numbers, and 785 weights in the dense layer); the table "
-    "asks for GlobalAveragePooling2D, one average per feature map (16 numbers).",
+    tr(
+        "Flatten keeps every position (7 x 7 x 16 = 784 numbers, and 785 weights in the dense layer); the table "
+        "asks for GlobalAveragePooling2D, one average per feature map (16 numbers)."
+    ),
 )
 _SOFTMAX_ONE = Mistake(
     "softmax over one unit",
     _built(output=("softmax", 1)),
-    "a softmax over a single unit always gives 1, whatever the image: one output unit needs activation='sigmoid'.",
+    tr("a softmax over a single unit always gives 1, whatever the image: one output unit needs activation='sigmoid'."),
 )
 _SOFTMAX_TWO = Mistake(
     "softmax over two units",
     _built(output=("softmax", 2)),
-    "the table asks for one unit with a sigmoid (the probability of pneumonia), not a softmax.",
+    tr("the table asks for one unit with a sigmoid (the probability of pneumonia), not a softmax."),
 )
 _OUTPUT_SHAPE = Mistake(
     "two sigmoid units",
     _built(output=("sigmoid", 2)),
-    lambda shape: f"the output is one unit with a sigmoid, shape (None, 1); yours is {shape}.",
+    lambda shape: tr("the output is one unit with a sigmoid, shape (None, 1); yours is {shape}.", shape=shape),
 )
 _FILTERS = Mistake(
     "16 and 32 filters",
     _built(filters=(16, 32)),
-    lambda filters: f"the table's two convolutions have 8 and then 16 filters; yours have {filters}.",
+    lambda filters: tr(
+        "the table's two convolutions have 8 and then 16 filters; yours have {filters}.", filters=filters
+    ),
 )
-_KERNELS = Mistake("5 x 5 kernels", _built(kernel=5), lambda sizes: f"both kernels are 3 x 3; yours are {sizes}.")
+_KERNELS = Mistake(
+    "5 x 5 kernels", _built(kernel=5), lambda sizes: tr("both kernels are 3 x 3; yours are {sizes}.", sizes=sizes)
+)
 _PADDING = Mistake(
     "no padding",
     _built(padding="valid"),
-    "without padding='same' each 3 x 3 convolution trims a pixel on every side (28 -> 26): the table keeps "
-    "the size, so write Conv2D(..., padding='same').",
+    tr(
+        "without padding='same' each 3 x 3 convolution trims a pixel on every side (28 -> 26): the table keeps "
+        "the size, so write Conv2D(..., padding='same')."
+    ),
 )
 _RELU_IN_CONV = Mistake(
     "ReLU inside the convolution",
     _built(relu="conv"),
-    "activation='relu' inside Conv2D applies ReLU before batch normalisation; the table puts ReLU after it, "
-    "as a layer of its own: keras.layers.Activation('relu').",
+    tr(
+        "activation='relu' inside Conv2D applies ReLU before batch normalisation; the table puts ReLU after it, "
+        "as a layer of its own: keras.layers.Activation('relu')."
+    ),
 )
 _NO_SIGMOID = Mistake(
     "linear output",
     _built(output=("linear", 1)),
-    "the last layer is Dense(1, activation='sigmoid'): a probability between 0 and 1.",
+    tr("the last layer is Dense(1, activation='sigmoid'): a probability between 0 and 1."),
 )
 _LAYER = Mistake(
     "no batch normalisation",
     _built(batch_norm=False),
-    lambda index, want_kind, want_shape, got_kind, got_shape: (
-        f"layer {index} after the input should be {want_kind} with output {want_shape}; yours is "
-        f"{got_kind} with output {got_shape}."
+    lambda index, want_kind, want_shape, got_kind, got_shape: tr(
+        "layer {index} after the input should be {want_kind} with output {want_shape}; yours is {got_kind} with "
+        "output {got_shape}.",
+        index=index,
+        want_kind=want_kind,
+        want_shape=want_shape,
+        got_kind=got_kind,
+        got_shape=got_shape,
     ),
 )
 _LAYER_COUNT = Mistake(
     "sigmoid twice",
     _built(sigmoid="twice"),
-    lambda count: f"the table has {len(TABLE)} layers after the input; your model has {count}.",
+    lambda count: tr(
+        "the table has {layers} layers after the input; your model has {count}.", layers=len(TABLE), count=count
+    ),
 )
 _MOMENTUM = Mistake(
     "Keras' momentum",
     _built(momentum=0.99),
-    lambda momenta: f"batch normalisation with momentum=0.9, as in the table; yours has {momenta}.",
+    lambda momenta: tr("batch normalisation with momentum=0.9, as in the table; yours has {momenta}.", momenta=momenta),
 )
 _DROPOUT = Mistake(
-    "dropout 0.5", _built(dropout=0.5), lambda rate: f"dropout rate 0.3, as in the table; yours is {rate}."
+    "dropout 0.5",
+    _built(dropout=0.5),
+    lambda rate: tr("dropout rate 0.3, as in the table; yours is {rate}.", rate=rate),
 )
 _NO_BIAS = Mistake(
     "convolutions without bias",
     _built(bias=False),
-    "the table's convolutions keep their bias (Keras' default, use_bias=True): 24 parameters are missing.",
+    tr("the table's convolutions keep their bias (Keras' default, use_bias=True): 24 parameters are missing."),
 )
 _PARAMETERS = Mistake(
     "dense layer without bias",
     _built(dense_bias=False),
-    lambda count: f"the table's network has {TABLE_PARAMETERS:,d} parameters; yours has {count:,d}.",
+    lambda count: tr(
+        "the table's network has {want:,d} parameters; yours has {count:,d}.", want=TABLE_PARAMETERS, count=count
+    ),
 )
 
 
@@ -187,11 +212,16 @@ def _activation(layer: Any) -> str:
 
 
 @task(
-    "Write the table's rows in order with keras.layers: Conv2D, BatchNormalization, Activation('relu'), "
-    "MaxPooling2D, twice, then GlobalAveragePooling2D, Dropout and Dense. model.summary() shows shapes and counts.",
-    "keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, padding='same'), "
-    "keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation('relu'), keras.layers.MaxPooling2D(), "
-    "... , keras.layers.Dense(1, activation='sigmoid')])",
+    tr(
+        "Write the table's rows in order with keras.layers: Conv2D, BatchNormalization, Activation('relu'), "
+        "MaxPooling2D, twice, then GlobalAveragePooling2D, Dropout and Dense. model.summary() shows shapes and "
+        "counts."
+    ),
+    tr(
+        "keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(8, 3, padding='same'), "
+        "keras.layers.BatchNormalization(momentum=0.9), keras.layers.Activation('relu'), "
+        "keras.layers.MaxPooling2D(), ... , keras.layers.Dense(1, activation='sigmoid')])"
+    ),
     mistakes=[
         _NOT_A_MODEL,
         _NO_INPUT,

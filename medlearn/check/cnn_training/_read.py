@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._messages import tr
 from ..core import Wrong, as_number
 
 
@@ -16,5 +17,5 @@ def as_int(value: Any, what: str) -> int:
     """
     number = as_number(value, what)
     if number != round(number):
-        raise Wrong(f"{what} should be a whole number, not {number:g}.")
+        raise Wrong(tr("{what} should be a whole number, not {number:g}.", what=what, number=number))
     return int(round(number))

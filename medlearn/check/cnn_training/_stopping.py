@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ..core import Mistake, call, compared, task
 from ._read import as_int
 
@@ -26,39 +27,45 @@ def _best(values: list[float], mode: str, reverse: bool = False) -> int:
 
 
 @compared(
-    "history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max').",
-    "int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1.",
+    tr("history[monitor] is a list with one value per epoch; find the best one (lowest for 'min', highest for 'max')."),
+    tr("int(np.argmin(values)) + 1 for 'min' (np.argmax for 'max'): epochs are counted from 1."),
     cases=lambda: [(_HISTORY, "val_loss", "min"), (_HISTORY, "val_auc", "max")],
-    read=lambda value, *_: as_int(value, "the epoch"),
+    read=lambda value, *_: as_int(value, tr("the epoch")),
     same=operator.eq,
     mistakes=[
         Mistake(
             "0-based",
             lambda history, monitor, mode: _best(history[monitor], mode) - 1,
-            "Keras counts epochs from 1 (the first epoch is epoch 1); your answer looks 0-based.",
+            tr("Keras counts epochs from 1 (the first epoch is epoch 1); your answer looks 0-based."),
         ),
         Mistake(
             "last epoch",
             lambda history, monitor, mode: len(history[monitor]),
-            "that is the last epoch; restore_best_weights keeps the epoch with the best monitored value.",
+            tr("that is the last epoch; restore_best_weights keeps the epoch with the best monitored value."),
         ),
         Mistake(
             "mode reversed",
             lambda history, monitor, mode: _best(history[monitor], mode, reverse=True),
             lambda got, history, monitor, mode: (
-                f"mode '{mode}': for {monitor} {'lower' if mode == 'min' else 'higher'} is better."
+                tr("mode '{mode}': for {monitor} lower is better.", mode=mode, monitor=monitor)
+                if mode == "min"
+                else tr("mode '{mode}': for {monitor} higher is better.", mode=mode, monitor=monitor)
             ),
         ),
         Mistake(
             "training curve",
             lambda history, monitor, mode: _best(history[monitor.removeprefix("val_")], mode),
-            lambda got, history, monitor, mode: (
-                f"you used the training curve; early stopping watches the validation curve {monitor}."
+            lambda got, history, monitor, mode: tr(
+                "you used the training curve; early stopping watches the validation curve {monitor}.", monitor=monitor
             ),
         ),
     ],
-    otherwise=lambda got, want, history, monitor, mode: (
-        f"for {monitor} ({mode}) the best epoch is {want}; you returned {got}."
+    otherwise=lambda got, want, history, monitor, mode: tr(
+        "for {monitor} ({mode}) the best epoch is {want}; you returned {got}.",
+        monitor=monitor,
+        mode=mode,
+        want=want,
+        got=got,
     ),
 )
 def best_epoch(history: dict[str, list[float]], monitor: str, mode: str) -> int:
@@ -79,40 +86,41 @@ def _stopping(**change: Any) -> Any:
 _NOT_A_CALLBACK = Mistake(
     "the class",
     lambda: __import__("keras").callbacks.EarlyStopping,
-    lambda callback: f"return a keras.callbacks.EarlyStopping, not {type(callback).__name__}.",
+    lambda callback: tr("return a keras.callbacks.EarlyStopping, not {kind}.", kind=type(callback).__name__),
 )
 _TRAINING_AUC = Mistake(
     "training AUC",
     _stopping(monitor="auc"),
-    "'auc' is the training AUC, which keeps rising as the model memorises: monitor 'val_auc'.",
+    tr("'auc' is the training AUC, which keeps rising as the model memorises: monitor 'val_auc'."),
 )
 _OTHER_MONITOR = Mistake(
     "validation loss",
     _stopping(monitor="val_loss", mode="auto"),
-    lambda monitor: f"monitor 'val_auc', the validation AUC; yours monitors {monitor!r}.",
+    lambda monitor: tr("monitor 'val_auc', the validation AUC; yours monitors {monitor!r}.", monitor=monitor),
 )
 _MODE_MIN = Mistake(
     "mode min",
     _stopping(mode="min"),
-    "mode='min' would stop when the AUC stops falling; a higher AUC is better: mode='max'.",
+    tr("mode='min' would stop when the AUC stops falling; a higher AUC is better: mode='max'."),
 )
 _NOT_RESTORED = Mistake(
     "last weights kept",
     _stopping(restore_best_weights=False),
-    "without restore_best_weights=True the model keeps the weights of the last epoch, which are past the best one.",
+    tr("without restore_best_weights=True the model keeps the weights of the last epoch, which are past the best one."),
 )
 _PATIENCE = Mistake(
     "patience 50",
     _stopping(patience=50),
-    lambda patience: (
-        f"patience {patience}: choose from 3 to 10 epochs; fewer stops at the first noisy epoch, more wastes time."
+    lambda patience: tr(
+        "patience {patience}: choose from 3 to 10 epochs; fewer stops at the first noisy epoch, more wastes time.",
+        patience=patience,
     ),
 )
 
 
 @task(
-    "keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights.",
-    "EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)",
+    tr("keras.callbacks.EarlyStopping takes monitor, mode, patience and restore_best_weights."),
+    tr("EarlyStopping(monitor='val_auc', mode='max', patience=5, restore_best_weights=True)"),
     mistakes=[_NOT_A_CALLBACK, _TRAINING_AUC, _OTHER_MONITOR, _MODE_MIN, _NOT_RESTORED, _PATIENCE],
     reference=_stopping(),
 )

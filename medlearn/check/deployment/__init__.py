@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ...deploy.course_files import image_to_dicom
 from ..core import Mistake, Wrong, as_array, as_number, call, compared, letter_answer, letter_mistakes, task
 from ._deferral import deferral_cut, response_problems, risk_at_coverage
@@ -70,31 +71,35 @@ def _pixels(dataset: Any, handle: bool, mistake: str = "") -> np.ndarray:
 _M2_INVERTED = Mistake(
     "MONOCHROME2 inverted",
     lambda dataset, handle: 255 - dataset.pixel_array,
-    "for MONOCHROME2 the stored values ARE the picture: return dataset.pixel_array as uint8.",
+    tr("for MONOCHROME2 the stored values ARE the picture: return dataset.pixel_array as uint8."),
 )
 _NOT_INVERTED = Mistake(
     "not inverted",
     partial(_pixels, mistake="not inverted"),
-    "you returned the stored values of a MONOCHROME1 file: there 0 is white, so the network would see "
-    "a negative. Invert: (2**BitsStored - 1) - value.",
+    tr(
+        "you returned the stored values of a MONOCHROME1 file: there 0 is white, so the network would see "
+        "a negative. Invert: (2**BitsStored - 1) - value."
+    ),
 )
 _ANSWERED = Mistake(
     "MONOCHROME1 answered",
     partial(_pixels, mistake="MONOCHROME1 answered"),
-    "with handle_monochrome1=False a MONOCHROME1 file must be refused (raise ValueError), never answered: "
-    "an unhandled negative gives a wrong probability silently.",
+    tr(
+        "with handle_monochrome1=False a MONOCHROME1 file must be refused (raise ValueError), never answered: "
+        "an unhandled negative gives a wrong probability silently."
+    ),
 )
 _UNNAMED = Mistake(
     "refusal unnamed",
     partial(_pixels, mistake="refusal unnamed"),
-    "name the attribute in the refusal: the message should contain 'PhotometricInterpretation'.",
+    tr("name the attribute in the refusal: the message should contain 'PhotometricInterpretation'."),
 )
 _ALL_REFUSED = Mistake(
     "everything refused",
     partial(_pixels, mistake="everything refused"),
-    "with handle_monochrome1=False only MONOCHROME1 is refused: a MONOCHROME2 file must still be read.",
+    tr("with handle_monochrome1=False only MONOCHROME1 is refused: a MONOCHROME2 file must still be read."),
 )
-_OWN = (
+_OWN = tr(
     "you inverted by this image's own values (its largest, or largest plus smallest): then the same stored "
     "value means another grey in every image. Invert by the largest value the file can store, "
     "2**BitsStored - 1 (4095 here), which the header gives and no image changes."
@@ -104,20 +109,24 @@ _OWN_RANGE = Mistake("own largest plus smallest", partial(_pixels, mistake="own 
 _BY_255 = Mistake(
     "255 - value",
     partial(_pixels, mistake="255 - value"),
-    "for a 12-bit file (BitsStored 12) the inversion is 4095 - value: use 2**BitsStored - 1, not 255, "
-    "and keep the values as integers wide enough to hold them (do not cast 12-bit values to uint8).",
+    tr(
+        "for a 12-bit file (BitsStored 12) the inversion is 4095 - value: use 2**BitsStored - 1, not 255, "
+        "and keep the values as integers wide enough to hold them (do not cast 12-bit values to uint8)."
+    ),
 )
 _RGB_READ = Mistake(
     "RGB read",
     partial(_pixels, mistake="RGB read"),
-    "an RGB file (a photograph, not a radiograph) must be refused too: raise ValueError.",
+    tr("an RGB file (a photograph, not a radiograph) must be refused too: raise ValueError."),
 )
 
 
 @task(
-    "Read `dataset.PhotometricInterpretation`: MONOCHROME2 means 0 is black, MONOCHROME1 means 0 is white.",
-    "For MONOCHROME1 the picture is (2**BitsStored - 1) - stored value; when you may not handle it, "
-    "raise ValueError with 'PhotometricInterpretation' in the message. Anything else (RGB) is refused too.",
+    tr("Read `dataset.PhotometricInterpretation`: MONOCHROME2 means 0 is black, MONOCHROME1 means 0 is white."),
+    tr(
+        "For MONOCHROME1 the picture is (2**BitsStored - 1) - stored value; when you may not handle it, "
+        "raise ValueError with 'PhotometricInterpretation' in the message. Anything else (RGB) is refused too."
+    ),
     mistakes=[_M2_INVERTED, _NOT_INVERTED, _ANSWERED, _UNNAMED, _ALL_REFUSED, _OWN_MAX, _OWN_RANGE, _BY_255, _RGB_READ],
     reference=_pixels,
 )
@@ -128,18 +137,18 @@ def model_pixels(function: Any) -> None:
     stored_m1 = image_to_dicom(image, photometric="MONOCHROME1", seed="check-m1")
     result, refusal = _outcome(function, plain, True)
     if refusal is not None:
-        raise Wrong(f"a MONOCHROME2 radiograph must be read, not refused ({refusal}).")
-    got = as_array(result, "your pixels for a MONOCHROME2 file", shape=(28, 28))
+        raise Wrong(tr("a MONOCHROME2 radiograph must be read, not refused ({refusal}).", refusal=refusal))
+    got = as_array(result, tr("your pixels for a MONOCHROME2 file"), shape=(28, 28))
     if not np.array_equal(got, image):
         raise _M2_INVERTED.wrong()
     result, refusal = _outcome(function, stored_m1, True)
     if refusal is not None:
-        raise Wrong("with handle_monochrome1=True a MONOCHROME1 file must be inverted and read, not refused.")
-    got = as_array(result, "your pixels for a MONOCHROME1 file", shape=(28, 28))
+        raise Wrong(tr("with handle_monochrome1=True a MONOCHROME1 file must be inverted and read, not refused."))
+    got = as_array(result, tr("your pixels for a MONOCHROME1 file"), shape=(28, 28))
     if np.array_equal(got, 255 - image):
         raise _NOT_INVERTED.wrong()
     if not np.array_equal(got, image):
-        raise Wrong("the inverted MONOCHROME1 file should give back the picture it means (the original image).")
+        raise Wrong(tr("the inverted MONOCHROME1 file should give back the picture it means (the original image)."))
     result, refusal = _outcome(function, stored_m1, False)
     if refusal is None:
         raise _ANSWERED.wrong()
@@ -154,8 +163,8 @@ def model_pixels(function: Any) -> None:
     deep.PixelData = twelve.tobytes()
     result, refusal = _outcome(function, deep, True)
     if refusal is not None:
-        raise Wrong("a 12-bit MONOCHROME1 radiograph must be inverted and read, not refused.")
-    got = as_array(result, "your pixels for a 12-bit MONOCHROME1 file", shape=(28, 28))
+        raise Wrong(tr("a 12-bit MONOCHROME1 radiograph must be inverted and read, not refused."))
+    got = as_array(result, tr("your pixels for a 12-bit MONOCHROME1 file"), shape=(28, 28))
     stored = twelve.astype(np.int64)
     if np.array_equal(got, stored.max() - stored):
         raise _OWN_MAX.wrong()
@@ -194,27 +203,29 @@ def _changed(folder: Path, mistake: str = "") -> list[str]:
 
 
 _NOT_LIST = Mistake(
-    "a name", lambda folder: "bundle.json", "return a list of file names (strings), empty when the bundle is intact."
+    "a name",
+    lambda folder: "bundle.json",
+    tr("return a list of file names (strings), empty when the bundle is intact."),
 )
 _MANIFEST_LISTED = Mistake(
     "manifest.json listed",
     partial(_changed, mistake="manifest.json listed"),
-    "manifest.json is not listed in itself: leave it out of the comparison.",
+    tr("manifest.json is not listed in itself: leave it out of the comparison."),
 )
 _NAMES_HASHED = Mistake(
     "names hashed",
     partial(_changed, mistake="names hashed"),
-    lambda got: f"an intact bundle has no changed files, but you listed {got}: hash the files' bytes.",
+    lambda got: tr("an intact bundle has no changed files, but you listed {got}: hash the files' bytes.", got=got),
 )
 _MISSING_MISSED = Mistake(
     "missing files skipped",
     partial(_changed, mistake="missing files skipped"),
-    "a file the manifest lists but the folder lacks must be reported (without crashing).",
+    tr("a file the manifest lists but the folder lacks must be reported (without crashing)."),
 )
 _ADDED_MISSED = Mistake(
     "added files missed",
     partial(_changed, mistake="added files missed"),
-    "a file the manifest does not list must be reported too: someone added it after saving.",
+    tr("a file the manifest does not list must be reported too: someone added it after saving."),
 )
 _DAMAGES = {
     "intact": (lambda f: None, [], _NAMES_HASHED),
@@ -225,10 +236,14 @@ _DAMAGES = {
 
 
 @task(
-    "Read manifest.json (a dict of file name -> sha256 hex digest); hash each file's BYTES with "
-    "hashlib.sha256(path.read_bytes()).hexdigest().",
-    "Three kinds of problem: a file whose hash differs, a file the manifest lists but the folder lacks, and "
-    "a file in the folder that the manifest does not list (manifest.json itself is not listed, and is fine).",
+    tr(
+        "Read manifest.json (a dict of file name -> sha256 hex digest); hash each file's BYTES with "
+        "hashlib.sha256(path.read_bytes()).hexdigest()."
+    ),
+    tr(
+        "Three kinds of problem: a file whose hash differs, a file the manifest lists but the folder lacks, and "
+        "a file in the folder that the manifest does not list (manifest.json itself is not listed, and is fine)."
+    ),
     mistakes=[_NOT_LIST, _MANIFEST_LISTED, _NAMES_HASHED, _MISSING_MISSED, _ADDED_MISSED],
     reference=_changed,
 )
@@ -249,7 +264,7 @@ def changed_files(function: Any) -> None:
                 raise _MANIFEST_LISTED.wrong()
             if mistake is not None:
                 raise mistake.wrong(got)
-            raise Wrong(f"after the damage '{name}' the answer is {want}, not {got}.")
+            raise Wrong(tr("after the damage '{name}' the answer is {want}, not {got}.", name=name, want=want, got=got))
 
 
 def _ks(a: np.ndarray, b: np.ndarray, *, both: bool = True, normalise: bool = True) -> float:
@@ -270,25 +285,31 @@ def _ks_cases() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _one_sample(got: float, want: float, *_: Any) -> str:
-    return (
-        f"for one of the check's samples the statistic is {want:.4f}, not {got:.4f}: evaluate both ECDFs at "
-        "the points of both samples (the largest gap can sit at a point of either)."
+    return tr(
+        "for one of the check's samples the statistic is {want:.4f}, not {got:.4f}: evaluate both ECDFs at "
+        "the points of both samples (the largest gap can sit at a point of either).",
+        want=want,
+        got=got,
     )
 
 
 @compared(
-    "The statistic is the largest distance between the two empirical cumulative distribution functions, "
-    "F_a(x) = share of a that is <= x.",
-    "Evaluate both ECDFs at every value of BOTH samples: np.searchsorted(np.sort(a), points, side='right') "
-    "/ len(a) is the share of a that is <= each point.",
+    tr(
+        "The statistic is the largest distance between the two empirical cumulative distribution functions, "
+        "F_a(x) = share of a that is <= x."
+    ),
+    tr(
+        "Evaluate both ECDFs at every value of BOTH samples: np.searchsorted(np.sort(a), points, side='right') "
+        "/ len(a) is the share of a that is <= each point."
+    ),
     cases=_ks_cases,
-    read=lambda value, *_: as_number(value, "your statistic"),
+    read=lambda value, *_: as_number(value, tr("your statistic")),
     same=lambda got, want: abs(got - want) < 1e-12,
     mistakes=[
         Mistake(
             "counts",
             partial(_ks, normalise=False),
-            "divide the counts by the sample sizes: the statistic is a difference of shares, 0 to 1.",
+            tr("divide the counts by the sample sizes: the statistic is a difference of shares, 0 to 1."),
             spot=lambda got, *_: got > 1,
         ),
         Mistake("one sample's points", partial(_ks, both=False), lambda got, a, b: _one_sample(got, _ks(a, b))),
@@ -303,18 +324,24 @@ def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
 
 #: The wrong letters of judge_reading_mode, each with its hint.
 _READING_WRONG = {
-    "a": "the test AUC describes the model alone; readers who see its label follow it, also when it is "
-    "wrong (automation bias), so what patients get is the reader's performance with the tool.",
-    "b": "a lower threshold trades false alarms for misses; it does nothing about readers who follow the "
-    "label, and it is a new version that needs its own validation.",
-    "d": "a bare label invites more deference, not less; the uncertainty (or a deferral) is information "
-    "the reader needs.",
+    "a": tr(
+        "the test AUC describes the model alone; readers who see its label follow it, also when it is "
+        "wrong (automation bias), so what patients get is the reader's performance with the tool."
+    ),
+    "b": tr(
+        "a lower threshold trades false alarms for misses; it does nothing about readers who follow the "
+        "label, and it is a new version that needs its own validation."
+    ),
+    "d": tr(
+        "a bare label invites more deference, not less; the uncertainty (or a deferral) is information "
+        "the reader needs."
+    ),
 }
 
 
 @task(
-    "Who makes the decision for the patient: the model alone, or a radiologist who has seen the model's answer?",
-    "Which number would show what patients get from the tool, and what changes what readers do with it?",
+    tr("Who makes the decision for the patient: the model alone, or a radiologist who has seen the model's answer?"),
+    tr("Which number would show what patients get from the tool, and what changes what readers do with it?"),
     mistakes=letter_mistakes(_READING_WRONG),
     reference=lambda: "c",
 )
@@ -323,6 +350,9 @@ def judge_reading_mode(function: Any) -> str:
         function,
         right="c",
         wrong=_READING_WRONG,
-        message="Right: what patients get is the reader's performance with the tool, so measure that (a reader "
-        "study, then audits of overrides); showing the answer only after the reader's own read is a design to test.",
+        message=tr(
+            "Right: what patients get is the reader's performance with the tool, so measure that (a reader "
+            "study, then audits of overrides); showing the answer only after the reader's own read is a design to "
+            "test."
+        ),
     )

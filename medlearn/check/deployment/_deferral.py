@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ...deploy.monitor import deferral_threshold, risk_coverage
 from ..core import Mistake, Wrong, as_number, call, compared, task
 
@@ -31,7 +32,7 @@ def _risk(truth: np.ndarray, probability: np.ndarray, t: float, coverage: float,
     return float(np.mean((probability[order] >= t) != truth[order]))
 
 
-_DISTANCE = (
+_DISTANCE = tr(
     "you ranked by the distance from the threshold; with calibrated probabilities rank by the chance that the label "
     "is right (p above the threshold, 1 - p below): at t = 0.7, p = 0.3 is a negative call wrong 30 % of the time, "
     "further from t than p = 0.95, which is wrong 5 % of the time."
@@ -39,13 +40,15 @@ _DISTANCE = (
 
 
 @compared(
-    "With calibrated probabilities, the confidence of a label is the chance that it is right: p for a "
-    "positive label (p >= t), 1 - p for a negative one. Keep the round(coverage * N) most confident cases.",
-    "The risk is the share of the KEPT cases whose label (p >= threshold) differs from the truth.",
+    tr(
+        "With calibrated probabilities, the confidence of a label is the chance that it is right: p for a "
+        "positive label (p >= t), 1 - p for a negative one. Keep the round(coverage * N) most confident cases."
+    ),
+    tr("The risk is the share of the KEPT cases whose label (p >= threshold) differs from the truth."),
     cases=lambda: [
         (*_scores(seed), t, coverage) for seed, t, coverage in ((0, 0.3, 0.6), (1, 0.3, 0.9), (2, 0.7, 0.5))
     ],
-    read=lambda value, *_: as_number(value, "your risk"),
+    read=lambda value, *_: as_number(value, tr("your risk")),
     same=lambda got, want: abs(got - want) < 1e-12,
     mistakes=[
         Mistake("distance", partial(_risk, rank="distance"), _DISTANCE),
@@ -53,11 +56,15 @@ _DISTANCE = (
         Mistake(
             "least confident",
             partial(_risk, rank="least"),
-            "you kept the LEAST confident cases: the model keeps the most confident and defers the rest.",
+            tr("you kept the LEAST confident cases: the model keeps the most confident and defers the rest."),
         ),
     ],
-    otherwise=lambda got, want, truth, probability, t, coverage: (
-        f"at coverage {coverage} (threshold {t}) the risk is {want:.4f}, not {got:.4f}."
+    otherwise=lambda got, want, truth, probability, t, coverage: tr(
+        "at coverage {coverage} (threshold {t}) the risk is {want:.4f}, not {got:.4f}.",
+        coverage=coverage,
+        t=t,
+        want=want,
+        got=got,
     ),
 )
 def risk_at_coverage(truth: np.ndarray, probability: np.ndarray, threshold: float, coverage: float) -> float:
@@ -104,42 +111,52 @@ def _on_curve(
 
 
 @compared(
-    "Sort by confidence (most confident first), and compute the risk among the first k for every k.",
-    "Choose the LARGEST k whose risk is at most the target, and return the confidence of the k-th case "
-    "(the least confident one still kept); return math.inf when no k reaches the target.",
+    tr("Sort by confidence (most confident first), and compute the risk among the first k for every k."),
+    tr(
+        "Choose the LARGEST k whose risk is at most the target, and return the confidence of the k-th case "
+        "(the least confident one still kept); return math.inf when no k reaches the target."
+    ),
     cases=_deferral_cases,
-    read=lambda value, *_: as_number(value, "your cut"),
+    read=lambda value, *_: as_number(value, tr("your cut")),
     same=lambda got, want: got == want or (math.isfinite(want) and abs(got - want) < 1e-12),
     mistakes=[
         Mistake(
             "no math.inf",
             partial(_cut, kind="finite"),
-            "when no coverage reaches the target, defer every case: return math.inf.",
+            tr("when no coverage reaches the target, defer every case: return math.inf."),
             spot=lambda got, want, *_: not math.isfinite(want),
         ),
         Mistake(
             "greedy",
             partial(_cut, kind="greedy"),
-            "you stopped at the first case that breaks the target; the risk can come back under it as more "
-            "cases are kept: take the LARGEST coverage whose risk is at most the target, over the whole curve.",
+            tr(
+                "you stopped at the first case that breaks the target; the risk can come back under it as more "
+                "cases are kept: take the LARGEST coverage whose risk is at most the target, over the whole curve."
+            ),
             spot=lambda got, want, *case: _on_curve(got, *case, "greedy"),
         ),
         Mistake(
             "first coverage",
             partial(_cut, kind="first"),
-            "you stopped at the FIRST coverage that meets the target; the model should keep as many cases as "
-            "it can: the largest coverage whose risk is still at most the target.",
+            tr(
+                "you stopped at the FIRST coverage that meets the target; the model should keep as many cases as "
+                "it can: the largest coverage whose risk is still at most the target."
+            ),
             spot=lambda got, want, *case: _on_curve(got, *case, "confidence"),
         ),
         Mistake(
             "coverage",
             partial(_cut, kind="coverage"),
-            "that is the coverage; return the confidence below which cases are deferred.",
+            tr("that is the coverage; return the confidence below which cases are deferred."),
             spot=lambda got, want, *case: _on_curve(got, *case, "coverage"),
         ),
     ],
-    otherwise=lambda got, want, truth, probability, threshold, target: (
-        f"for target {target} (threshold {threshold}) the cut is {want:.4f}, not {got:.4f}."
+    otherwise=lambda got, want, truth, probability, threshold, target: tr(
+        "for target {target} (threshold {threshold}) the cut is {want:.4f}, not {got:.4f}.",
+        target=target,
+        threshold=threshold,
+        want=want,
+        got=got,
     ),
 )
 def deferral_cut(truth: np.ndarray, probability: np.ndarray, threshold: float, target: float) -> float:
@@ -150,21 +167,24 @@ _KEYS = ("probability", "label", "model_version", "checks")
 _GOOD = {"probability": 0.81, "label": 1, "threshold": 0.6, "model_version": "abc123def456", "checks": ["Modality"]}
 #: The answers a service's client must reject, by the name of the test that a client without it misses.
 _BAD = {
-    **{f"no {key}": ({k: v for k, v in _GOOD.items() if k != key}, "a missing key") for key in _KEYS},
+    **{f"no {key}": ({k: v for k, v in _GOOD.items() if k != key}, tr("a missing key")) for key in _KEYS},
     # label 0 agrees with NaN >= threshold (False): only a test of the number itself catches it
-    "NaN": ({**_GOOD, "probability": float("nan"), "label": 0}, "NaN is not a probability: it fails both comparisons"),
-    "above 1": ({**_GOOD, "probability": 1.2}, "a probability above 1"),
-    "text": ({**_GOOD, "probability": "0.81"}, "a probability sent as text"),
-    "label": ({**_GOOD, "label": 0}, "a label that disagrees with probability >= threshold"),
-    "version": ({**_GOOD, "model_version": "000000000000"}, "an answer from another model version"),
-    "boolean": ({**_GOOD, "probability": True}, "True is not a probability (bool is an int in Python)"),
-    "below 0": ({**_GOOD, "probability": -0.1, "label": 0}, "a probability below 0"),
+    "NaN": (
+        {**_GOOD, "probability": float("nan"), "label": 0},
+        tr("NaN is not a probability: it fails both comparisons"),
+    ),
+    "above 1": ({**_GOOD, "probability": 1.2}, tr("a probability above 1")),
+    "text": ({**_GOOD, "probability": "0.81"}, tr("a probability sent as text")),
+    "label": ({**_GOOD, "label": 0}, tr("a label that disagrees with probability >= threshold")),
+    "version": ({**_GOOD, "model_version": "000000000000"}, tr("an answer from another model version")),
+    "boolean": ({**_GOOD, "probability": True}, tr("True is not a probability (bool is an int in Python)")),
+    "below 0": ({**_GOOD, "probability": -0.1, "label": 0}, tr("a probability below 0")),
     # the label agrees with the service's own threshold field, not with the threshold you deployed (0.6)
     "threshold": (
         {**_GOOD, "probability": 0.3, "label": 1, "threshold": 0.1},
-        "a label checked against the service's own threshold field instead of the deployed threshold",
+        tr("a label checked against the service's own threshold field instead of the deployed threshold"),
     ),
-    "label type": ({**_GOOD, "label": True}, "a label that is not the integer 0 or 1 (True, '1')"),
+    "label type": ({**_GOOD, "label": True}, tr("a label that is not the integer 0 or 1 (True, '1')")),
 }
 
 
@@ -189,37 +209,43 @@ def _problems(body: dict, threshold: float, version: str, skip: str = "") -> lis
 
 
 _ACCEPTED = {
-    name: Mistake(name, partial(_problems, skip=name), f"you accepted {what}: the service's client must reject it.")
+    name: Mistake(
+        name, partial(_problems, skip=name), tr("you accepted {what}: the service's client must reject it.", what=what)
+    )
     for name, (_, what) in _BAD.items()
 }
 _REJECTS_VALID = Mistake(
     "a valid answer rejected",
     lambda body, threshold, version: ["looks odd"],
-    lambda name, got: f"{name} is valid, but you found problems: {got}.",
+    lambda name, got: tr("{name} is valid, but you found problems: {got}.", name=name, got=got),
 )
 
 
 @task(
-    "Check the keys first (probability, label, model_version, checks), then each value's type and range, "
-    "then that the values agree with each other and with the version you deployed.",
-    "`isinstance(True, int)` is True in Python, and NaN fails both `p >= 0` and `p <= 1`: test "
-    "`math.isfinite(p)` and `not isinstance(p, bool)`.",
+    tr(
+        "Check the keys first (probability, label, model_version, checks), then each value's type and range, "
+        "then that the values agree with each other and with the version you deployed."
+    ),
+    tr(
+        "`isinstance(True, int)` is True in Python, and NaN fails both `p >= 0` and `p <= 1`: test "
+        "`math.isfinite(p)` and `not isinstance(p, bool)`."
+    ),
     mistakes=[*_ACCEPTED.values(), _REJECTS_VALID],
     reference=_problems,
 )
 def response_problems(function: Any) -> None:
     for name, body in (
-        ("the good answer", _GOOD),
-        ("a label 0 below the threshold", {**_GOOD, "probability": 0.2, "label": 0}),
+        (tr("the good answer"), _GOOD),
+        (tr("a label 0 below the threshold"), {**_GOOD, "probability": 0.2, "label": 0}),
     ):
         got = call(function, dict(body), 0.6, "abc123def456")
         if not isinstance(got, (list, tuple)):
-            raise Wrong("return a list of problems (strings), empty when the answer is valid.")
+            raise Wrong(tr("return a list of problems (strings), empty when the answer is valid."))
         if list(got):
             raise _REJECTS_VALID.wrong(name, list(got))
     for name, (body, _) in _BAD.items():
         got = call(function, dict(body), 0.6, "abc123def456")
         if not isinstance(got, (list, tuple)):
-            raise Wrong("return a list of problems (strings), empty when the answer is valid.")
+            raise Wrong(tr("return a list of problems (strings), empty when the answer is valid."))
         if not list(got):
             raise _ACCEPTED[name].wrong()

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
+from ..._messages import tr
 from ..core import Mistake, Wrong, as_array, as_number, as_result, call, task
 
 __all__ = ["pneumonia_small", "train_deployed_model"]
@@ -56,35 +57,39 @@ def _deployed(
 _NO_MODEL = Mistake(
     "not the model",
     lambda *data: {**_deployed(*data), "model": "a model"},
-    lambda name: f"'model' should be the fitted classifier (with predict_proba), not {name}.",
+    lambda name: tr("'model' should be the fitted classifier (with predict_proba), not {kind}.", kind=name),
 )
 _FIT_ON_TEST = Mistake(
     "fitted on the test rows",
     lambda *data: _deployed(*data, fit_on="test"),
-    "the model was fitted on the test rows: fit on X_train, y_train only, and keep the test rows unseen.",
+    tr("the model was fitted on the test rows: fit on X_train, y_train only, and keep the test rows unseen."),
 )
 _COLUMN_0 = Mistake(
     "column 0",
     lambda *data: _deployed(*data, column=0),
-    "that is column 0, the probability of normal: the probability of pneumonia is column 1.",
+    tr("that is column 0, the probability of normal: the probability of pneumonia is column 1."),
 )
 _LABELS = Mistake(
     "labels",
     lambda *data: _deployed(*data, labels=True),
-    "those are labels (model.predict), not probabilities: deferral ranks cases by their probability, so "
-    "return model.predict_proba(X_test)[:, 1].",
+    tr(
+        "those are labels (model.predict), not probabilities: deferral ranks cases by their probability, so "
+        "return model.predict_proba(X_test)[:, 1]."
+    ),
 )
 _AUC_OF_LABELS = Mistake(
     "AUC of labels",
     lambda *data: _deployed(*data, auc_of_labels=True),
-    "that AUC was computed from labels; computed from the probabilities it ranks every case.",
+    tr("that AUC was computed from labels; computed from the probabilities it ranks every case."),
 )
 
 
 @task(
-    "LogisticRegression(max_iter=2000).fit(X_train, y_train); predict_proba gives one column per class, in the "
-    "order of model.classes_ (0 = normal, 1 = pneumonia).",
-    "p_test = model.predict_proba(X_test)[:, 1]; test_auc = roc_auc_score(y_test, p_test).",
+    tr(
+        "LogisticRegression(max_iter=2000).fit(X_train, y_train); predict_proba gives one column per class, in the "
+        "order of model.classes_ (0 = normal, 1 = pneumonia)."
+    ),
+    tr("p_test = model.predict_proba(X_test)[:, 1]; test_auc = roc_auc_score(y_test, p_test)."),
     mistakes=[_NO_MODEL, _FIT_ON_TEST, _COLUMN_0, _LABELS, _AUC_OF_LABELS],
     reference=_deployed,
 )
@@ -100,7 +105,7 @@ def train_deployed_model(function: Any) -> None:
     try:
         want = model.predict_proba(X_test)[:, 1]
     except NotFittedError:
-        raise Wrong("the model was never fitted: call .fit(X_train, y_train).") from None
+        raise Wrong(tr("the model was never fitted: call .fit(X_train, y_train).")) from None
     try:  # the same model fitted again on the test rows: a fit is deterministic, so a match means it saw them
         on_test = clone(model).fit(X_test, y_test).predict_proba(X_test)[:, 1]
     except Exception:
@@ -110,16 +115,22 @@ def train_deployed_model(function: Any) -> None:
     p_test = as_array(result["p_test"], "'p_test'")
     if p_test.shape != want.shape:
         raise Wrong(
-            f"'p_test' should hold one probability per test image, shape {want.shape}; yours is {p_test.shape}."
+            tr(
+                "'p_test' should hold one probability per test image, shape {want}; yours is {shape}.",
+                want=want.shape,
+                shape=p_test.shape,
+            )
         )
     if np.allclose(p_test, 1 - want, atol=1e-6):
         raise _COLUMN_0.wrong()
     if np.isin(p_test, (0, 1)).all():
         raise _LABELS.wrong()
     if not np.allclose(p_test, want, atol=1e-6):
-        raise Wrong("'p_test' should be your model's predict_proba(X_test)[:, 1].")
+        raise Wrong(tr("'p_test' should be your model's predict_proba(X_test)[:, 1]."))
     auc = as_number(result["test_auc"], "'test_auc'")
     if np.isclose(auc, roc_auc_score(y_test, np.round(want))) and not np.isclose(auc, roc_auc_score(y_test, want)):
         raise _AUC_OF_LABELS.wrong()
     if not np.isclose(auc, roc_auc_score(y_test, want), atol=1e-9):
-        raise Wrong(f"the AUC of your probabilities on the test split is {roc_auc_score(y_test, want):.4f}.")
+        raise Wrong(
+            tr("the AUC of your probabilities on the test split is {auc:.4f}.", auc=roc_auc_score(y_test, want))
+        )

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import recall_score, roc_auc_score
 
+from ..._messages import tr
 from ...metrics import threshold_for_sensitivity as _threshold_for_sensitivity
 from ..core import Mistake, Wrong, as_number, as_result, call, task
 from ._data import breast_pixels
@@ -70,46 +71,58 @@ def _unfitted(*data: np.ndarray) -> dict[str, Any]:
 _NOT_A_DICT = Mistake(
     "a list",
     lambda *data: [fitted_and_thresholded(*data)],
-    f"return a dict with the keys {', '.join(map(repr, _KEYS))}.",
+    tr("return a dict with the keys {keys}.", keys=", ".join(map(repr, _KEYS))),
 )
 _NO_MODEL = Mistake(
     "no model",
     lambda *data: {**fitted_and_thresholded(*data), "model": None},
-    lambda model: f"'model' should be the fitted classifier (with predict_proba), not {type(model).__name__}.",
+    lambda model: tr(
+        "'model' should be the fitted classifier (with predict_proba), not {kind}.", kind=type(model).__name__
+    ),
 )
-_NOT_FITTED = Mistake("never fitted", _unfitted, "the model was never fitted: call .fit on the training split.")
+_NOT_FITTED = Mistake("never fitted", _unfitted, tr("the model was never fitted: call .fit on the training split."))
 _ON_TEST = Mistake(
     "threshold chosen on test",
     _changed(on="test"),
-    "the threshold was chosen on the test split: choose it on validation, then apply it unchanged to "
-    "the test split, or the test sensitivity is flattered.",
+    tr(
+        "the threshold was chosen on the test split: choose it on validation, then apply it unchanged to "
+        "the test split, or the test sensitivity is flattered."
+    ),
 )
 _BENIGN = Mistake(
     "benign as positive",
     _changed(benign=True),
-    "that threshold finds 90 % of the label-1 images, which are normal or benign: malignant is label 0. "
-    "Make it the positive class, y = (labels == 0).",
+    tr(
+        "that threshold finds 90 % of the label-1 images, which are normal or benign: malignant is label 0. "
+        "Make it the positive class, y = (labels == 0)."
+    ),
 )
 _OTHER_THRESHOLD = Mistake(
     "threshold 0.5",
     lambda *data: {**fitted_and_thresholded(*data), "threshold": 0.5},
-    lambda want, threshold: (
-        f"the highest threshold on your model's validation scores that finds 90 % of the malignant masses is "
-        f"{want:.4g}; you returned {threshold:.4g}."
+    lambda want, threshold: tr(
+        "the highest threshold on your model's validation scores that finds 90 % of the malignant masses is "
+        "{want:.4g}; you returned {threshold:.4g}.",
+        want=want,
+        threshold=threshold,
     ),
 )
 _VALIDATION = Mistake(
     "validation reported",
     _changed(report="val"),
-    "those are the validation sensitivity and specificity: apply the threshold to the test split.",
+    tr("those are the validation sensitivity and specificity: apply the threshold to the test split."),
 )
-_SWAPPED = Mistake("swapped", _swapped, "sensitivity and specificity are swapped.")
+_SWAPPED = Mistake("swapped", _swapped, tr("sensitivity and specificity are swapped."))
 _OTHER_RATES = Mistake(
     "rounded rates",
     lambda *data: {**fitted_and_thresholded(*data), "test_sensitivity": 1.0},
-    lambda sens, spec, got: (
-        f"at your threshold, your model's test sensitivity is {sens:.3f} and specificity {spec:.3f}; you "
-        f"returned {got[0]:.3f} and {got[1]:.3f}."
+    lambda sens, spec, got: tr(
+        "at your threshold, your model's test sensitivity is {sens:.3f} and specificity {spec:.3f}; you "
+        "returned {got_sens:.3f} and {got_spec:.3f}.",
+        sens=sens,
+        spec=spec,
+        got_sens=got[0],
+        got_spec=got[1],
     ),
 )
 
@@ -120,10 +133,14 @@ def _called(y_true: np.ndarray, y_score: np.ndarray, threshold: float) -> tuple[
 
 
 @task(
-    "Malignant is label 0: make it the positive class, y = (labels == 0). Fit on the training split, choose the "
-    "threshold on the validation split with your threshold_for_sensitivity, then apply it once to the test split.",
-    "scores = model.predict_proba(X)[:, 1] (the probability of class 1, malignant once you recoded the labels); "
-    "called = test_scores >= threshold; then your sensitivity_specificity on the test labels.",
+    tr(
+        "Malignant is label 0: make it the positive class, y = (labels == 0). Fit on the training split, choose the "
+        "threshold on the validation split with your threshold_for_sensitivity, then apply it once to the test split."
+    ),
+    tr(
+        "scores = model.predict_proba(X)[:, 1] (the probability of class 1, malignant once you recoded the labels); "
+        "called = test_scores >= threshold; then your sensitivity_specificity on the test labels."
+    ),
     mistakes=[
         _NOT_A_DICT,
         _NO_MODEL,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from ..._messages import tr
 from ...metrics import bootstrap_ci
 from ..core import Mistake, as_array, call, task
 from . import _data
@@ -27,51 +28,65 @@ def _bootstrap(y: np.ndarray, scores: np.ndarray, n_boot: int, seed: int, replac
 _NOT_A_PAIR = Mistake(
     "three numbers",
     lambda y, scores, n_boot, seed: (*_bootstrap(y, scores, n_boot, seed), roc_auc_score(y, scores)),
-    lambda shape: f"return two numbers, (low, high); yours has shape {shape}.",
+    lambda shape: tr("return two numbers, (low, high); yours has shape {shape}.", shape=shape),
 )
 _NO_WIDTH = Mistake(
     "without replacement",
     lambda y, scores, n_boot, seed: _bootstrap(y, scores, n_boot, seed, replace=False),
-    "the interval has no width: draw the resamples WITH replacement (rng.choice(n, n) or rng.integers(0, n, "
-    "n)); "
-    "a permutation of all cases always gives the same AUC.",
+    tr(
+        "the interval has no width: draw the resamples WITH replacement (rng.choice(n, n) or rng.integers(0, n, "
+        "n)); a permutation of all cases always gives the same AUC."
+    ),
 )
 _MISSES_ESTIMATE = Mistake(
     "an interval elsewhere",
     lambda y, scores, n_boot, seed: (0.1, 0.2),
-    lambda estimate, low, high: (
-        f"the AUC of the data, {estimate:.3f}, should lie inside your interval ({low:.3f}, {high:.3f})."
+    lambda estimate, low, high: tr(
+        "the AUC of the data, {estimate:.3f}, should lie inside your interval ({low:.3f}, {high:.3f}).",
+        estimate=estimate,
+        low=low,
+        high=high,
     ),
 )
 _TOO_WIDE = Mistake(
     "the extremes",
     lambda y, scores, n_boot, seed: (0.5, 1.0),
-    lambda low, high, ref_low, ref_high: (
-        f"your interval ({low:.3f}, {high:.3f}) is much wider than a 95 % bootstrap interval "
-        f"(about {ref_low:.3f} to {ref_high:.3f}): take the 2.5th and 97.5th percentiles, not the extremes."
+    lambda low, high, ref_low, ref_high: tr(
+        "your interval ({low:.3f}, {high:.3f}) is much wider than a 95 % bootstrap interval "
+        "(about {ref_low:.3f} to {ref_high:.3f}): take the 2.5th and 97.5th percentiles, not the extremes.",
+        low=low,
+        high=high,
+        ref_low=ref_low,
+        ref_high=ref_high,
     ),
 )
 _TOO_NARROW = Mistake(
     "the middle",
     lambda y, scores, n_boot, seed: (roc_auc_score(y, scores) - 0.005, roc_auc_score(y, scores) + 0.005),
-    lambda low, high, ref_low, ref_high: (
-        f"your interval ({low:.3f}, {high:.3f}) is much narrower than a 95 % bootstrap interval "
-        f"(about {ref_low:.3f} to {ref_high:.3f}): the 2.5th and 97.5th percentiles, and resamples as large as the "
-        f"data."
+    lambda low, high, ref_low, ref_high: tr(
+        "your interval ({low:.3f}, {high:.3f}) is much narrower than a 95 % bootstrap interval "
+        "(about {ref_low:.3f} to {ref_high:.3f}): the 2.5th and 97.5th percentiles, and resamples as large as the "
+        "data.",
+        low=low,
+        high=high,
+        ref_low=ref_low,
+        ref_high=ref_high,
     ),
 )
 
 
 @task(
-    "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC of "
-    "those cases.",
-    "Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5]).",
+    tr(
+        "rng = np.random.default_rng(seed); in each round draw n case indices with replacement, and compute the AUC "
+        "of those cases."
+    ),
+    tr("Collect n_boot AUCs (skip a draw that has only one class), then np.percentile(aucs, [2.5, 97.5])."),
     mistakes=[_NOT_A_PAIR, _NO_WIDTH, _MISSES_ESTIMATE, _TOO_WIDE, _TOO_NARROW],
     reference=_bootstrap,
 )
 def bootstrap_auc(function: Any) -> None:
     y, scores = _data.example(n=150, seed=5)
-    result = as_array(call(function, y.copy(), scores.copy(), 500, 0), "your (low, high) interval")
+    result = as_array(call(function, y.copy(), scores.copy(), 500, 0), tr("your (low, high) interval"))
     if result.shape != (2,):
         raise _NOT_A_PAIR.wrong(result.shape)
     low, high = result
@@ -96,42 +111,52 @@ def _split(ids: np.ndarray, test_fraction: float, seed: Any) -> np.ndarray:
 _NOT_A_MASK = Mistake(
     "indices",
     lambda ids, test_fraction, seed: np.flatnonzero(_split(ids, test_fraction, seed)),
-    lambda shape, array: (
-        f"return a boolean mask with one entry per image (shape {shape}), True for the test set; "
-        f"yours is {array.dtype} of shape {array.shape}."
+    lambda shape, array: tr(
+        "return a boolean mask with one entry per image (shape {shape}), True for the test set; "
+        "yours is {dtype} of shape {got}.",
+        shape=shape,
+        dtype=array.dtype,
+        got=array.shape,
     ),
 )
 _BY_IMAGE = Mistake(
     "images, not patients",
     lambda ids, test_fraction, seed: np.random.default_rng(seed).random(len(ids)) < test_fraction,
-    lambda shared: (
-        f"{shared.size} patients have images on both sides (for example patient {shared[0]}): choose "
-        "test PATIENTS, then take all of their images."
+    lambda shared: tr(
+        "{count} patients have images on both sides (for example patient {patient}): choose "
+        "test PATIENTS, then take all of their images.",
+        count=shared.size,
+        patient=shared[0],
     ),
 )
 _SHARE = Mistake(
     "five patients",
     lambda ids, test_fraction, seed: np.isin(ids, np.random.default_rng(seed).choice(np.unique(ids), 5, replace=False)),
-    lambda share: (
-        f"about a quarter of the patients (test_fraction 0.25) should be in the test set; you have {share:.0%}."
+    lambda share: tr(
+        "about a quarter of the patients (test_fraction 0.25) should be in the test set; you have {share:.0%}.",
+        share=share,
     ),
 )
 _SEED_IGNORED = Mistake(
     "the first patients",
     lambda ids, test_fraction, seed: np.isin(ids, np.unique(ids)[: round(test_fraction * len(np.unique(ids)))]),
-    "seeds 0 and 1 gave the same split: draw the test patients with np.random.default_rng(seed).",
+    tr("seeds 0 and 1 gave the same split: draw the test patients with np.random.default_rng(seed)."),
 )
 _UNSEEDED = Mistake(
     "no seed",
     lambda ids, test_fraction, seed: _split(ids, test_fraction, None),
-    "the same seed gave two different splits: use np.random.default_rng(seed), not np.random without a seed.",
+    tr("the same seed gave two different splits: use np.random.default_rng(seed), not np.random without a seed."),
 )
 
 
 @task(
-    "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image of theirs.",
-    "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); "
-    "return np.isin(patient_ids, test).",
+    tr(
+        "Work with np.unique(patient_ids): choose a quarter of the patients at random, then mark every image of theirs."
+    ),
+    tr(
+        "test = rng.choice(unique, size=round(test_fraction * len(unique)), replace=False); "
+        "return np.isin(patient_ids, test)."
+    ),
     mistakes=[_NOT_A_MASK, _BY_IMAGE, _SHARE, _SEED_IGNORED, _UNSEEDED],
     reference=_split,
 )

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ..core import Mistake, as_array, as_number, close, compared
 from ._backprop import backprop
 from ._capacity import best_capacity
@@ -50,7 +51,12 @@ def _terms(y_true: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def _where_entropy(got: float, y_true: np.ndarray, p: np.ndarray) -> str:
-    return f"for {len(y_true)} case(s) you returned {got:.4f}, expected {float(np.mean(_terms(y_true, p))):.4f}."
+    return tr(
+        "for {count} case(s) you returned {got:.4f}, expected {want:.4f}.",
+        count=len(y_true),
+        got=got,
+        want=float(np.mean(_terms(y_true, p))),
+    )
 
 
 def _entropy_cases() -> list[tuple[np.ndarray, np.ndarray]]:
@@ -63,43 +69,45 @@ def _entropy_cases() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 @compared(
-    "For one case: -(y * log(p) + (1 - y) * log(1 - p)). Average over the cases.",
-    "np.log is the natural logarithm, as the cross-entropy uses. Keep the minus sign: log(p) is negative.",
-    "return float(np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))))",
+    tr("For one case: -(y * log(p) + (1 - y) * log(1 - p)). Average over the cases."),
+    tr("np.log is the natural logarithm, as the cross-entropy uses. Keep the minus sign: log(p) is negative."),
+    tr("return float(np.mean(-(y_true * np.log(p) + (1 - y_true) * np.log(1 - p))))"),
     cases=_entropy_cases,
-    read=lambda value, *_: as_number(value, "your cross-entropy"),
+    read=lambda value, *_: as_number(value, tr("your cross-entropy")),
     same=_within(1e-9),
     mistakes=[
         Mistake(
             "sign flipped",
             lambda y_true, p: -float(np.mean(_terms(y_true, p))),
-            lambda *case: (
-                f"{_where_entropy(*case)} The sign is flipped: log(p) is negative, so the loss is minus the log."
+            lambda *case: tr(
+                "{where} The sign is flipped: log(p) is negative, so the loss is minus the log.",
+                where=_where_entropy(*case),
             ),
         ),
         Mistake(
             "sum",
             lambda y_true, p: float(np.sum(_terms(y_true, p))),
-            lambda *case: f"{_where_entropy(*case)} You summed over the cases; the loss is their mean.",
+            lambda *case: tr("{where} You summed over the cases; the loss is their mean.", where=_where_entropy(*case)),
         ),
         Mistake(
             "labels swapped",
             lambda y_true, p: float(np.mean(-(y_true * np.log(1 - p) + (1 - y_true) * np.log(p)))),
-            lambda *case: (
-                f"{_where_entropy(*case)} log(p) goes with y = 1 (the probability of the label 1), "
-                "log(1 - p) with y = 0."
+            lambda *case: tr(
+                "{where} log(p) goes with y = 1 (the probability of the label 1), log(1 - p) with y = 0.",
+                where=_where_entropy(*case),
             ),
         ),
         Mistake(
             "base 10",
             lambda y_true, p: float(np.mean(_terms(y_true, p) / np.log(10))),
-            lambda *case: (
-                f"{_where_entropy(*case)} That is log base 10; the cross-entropy uses the natural logarithm, np.log."
+            lambda *case: tr(
+                "{where} That is log base 10; the cross-entropy uses the natural logarithm, np.log.",
+                where=_where_entropy(*case),
             ),
         ),
     ],
-    otherwise=lambda got, want, *case: (
-        f"{_where_entropy(got, *case)} The cross-entropy is mean(-(y log p + (1 - y) log(1 - p)))."
+    otherwise=lambda got, want, *case: tr(
+        "{where} The cross-entropy is mean(-(y log p + (1 - y) log(1 - p))).", where=_where_entropy(got, *case)
     ),
 )
 def cross_entropy(y_true: np.ndarray, p: np.ndarray) -> float:
@@ -107,30 +115,30 @@ def cross_entropy(y_true: np.ndarray, p: np.ndarray) -> float:
 
 
 @compared(
-    "The logit is the log of the odds: the odds are p / (1 - p).",
-    "It is the inverse of the sigmoid: sigmoid(logit(p)) must give p back.",
-    "return np.log(p / (1 - p))",
+    tr("The logit is the log of the odds: the odds are p / (1 - p)."),
+    tr("It is the inverse of the sigmoid: sigmoid(logit(p)) must give p back."),
+    tr("return np.log(p / (1 - p))"),
     cases=lambda: [(np.array([0.5, 0.8, 0.1, 0.999, 0.3]),)],
-    read=lambda value, p: as_array(value, "your logits", shape=p.shape),
+    read=lambda value, p: as_array(value, tr("your logits"), shape=p.shape),
     same=lambda got, want: close(got, want, atol=1e-9),
     mistakes=[
         Mistake(
             "odds inverted",
             lambda p: np.log((1 - p) / p),
-            "your logits have the wrong sign: the odds are p / (1 - p), not (1 - p) / p.",
+            tr("your logits have the wrong sign: the odds are p / (1 - p), not (1 - p) / p."),
         ),
         Mistake(
             "log of p",
             lambda p: np.log(p),
-            "that is log(p); the logit is the log of the odds, log(p / (1 - p)). logit(0.5) must be 0.",
+            tr("that is log(p); the logit is the log of the odds, log(p / (1 - p)). logit(0.5) must be 0."),
         ),
         Mistake(
             "base 10",
             lambda p: np.log10(p / (1 - p)),
-            "that is log base 10 of the odds; use the natural logarithm, np.log.",
+            tr("that is log base 10 of the odds; use the natural logarithm, np.log."),
         ),
     ],
-    otherwise=lambda *_: "logit(0.5) must be 0 and logit(0.8) = log(4) = 1.386: the log of p / (1 - p).",
+    otherwise=lambda *_: tr("logit(0.5) must be 0 and logit(0.8) = log(4) = 1.386: the log of p / (1 - p)."),
 )
 def logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
@@ -150,9 +158,9 @@ def _near(got: Any, want: Any) -> bool:
 
 
 @compared(
-    "Exponentiate each logit and divide by the sum of the exponentials: the results add up to 1.",
-    "np.exp(1000) overflows to infinity. Subtract the largest logit first: it changes nothing in the result.",
-    "shifted = np.exp(logits - np.max(logits)); return shifted / shifted.sum()",
+    tr("Exponentiate each logit and divide by the sum of the exponentials: the results add up to 1."),
+    tr("np.exp(1000) overflows to infinity. Subtract the largest logit first: it changes nothing in the result."),
+    tr("shifted = np.exp(logits - np.max(logits)); return shifted / shifted.sum()"),
     cases=lambda: [
         (np.array(logits),)
         for logits in (
@@ -164,42 +172,47 @@ def _near(got: Any, want: Any) -> bool:
             [1000.0, 0.0],
         )
     ],
-    read=lambda value, logits: as_array(value, "your probabilities", shape=logits.shape),
+    read=lambda value, logits: as_array(value, tr("your probabilities"), shape=logits.shape),
     same=_near,
     mistakes=[
         Mistake(
             "not divided",
             lambda logits: np.exp(logits),
-            "you exponentiated but did not divide by the sum: the probabilities must add up to 1.",
+            tr("you exponentiated but did not divide by the sum: the probabilities must add up to 1."),
             spot=lambda got, want, logits: not _large(logits) and _near(got, np.exp(logits)),
         ),
         Mistake(
             "not exponentiated",
             lambda logits: logits / logits.sum(),
-            "you divided the logits by their sum; exponentiate them first (logits can be negative).",
+            tr("you divided the logits by their sum; exponentiate them first (logits can be negative)."),
             spot=lambda got, want, logits: not _large(logits) and _near(got, logits / logits.sum()),
         ),
         Mistake(
             "overflow",
             lambda logits: np.exp(logits - logits.min()) / np.exp(logits - logits.min()).sum(),
-            lambda got, logits: (
-                f"correct on small logits, but softmax({logits.tolist()}) gave NaN or infinity: "
-                "np.exp(1000) overflows. Subtract the largest logit (not another one) before exponentiating."
+            lambda got, logits: tr(
+                "correct on small logits, but softmax({logits}) gave NaN or infinity: np.exp(1000) overflows. "
+                "Subtract the largest logit (not another one) before exponentiating.",
+                logits=logits.tolist(),
             ),
             spot=lambda got, want, logits: _large(logits) and not np.all(np.isfinite(got)),
         ),
         Mistake(
             "clipped logits",
             lambda logits: np.exp(np.clip(logits, -50, 50)) / np.exp(np.clip(logits, -50, 50)).sum(),
-            lambda got, logits: (
-                f"softmax({logits.tolist()}) should be {_softmax(logits).tolist()}: only "
-                "the differences between logits matter."
+            lambda got, logits: tr(
+                "softmax({logits}) should be {want}: only the differences between logits matter.",
+                logits=logits.tolist(),
+                want=_softmax(logits).tolist(),
             ),
             spot=lambda got, want, logits: _large(logits),
         ),
     ],
-    otherwise=lambda got, want, logits: (
-        f"softmax({logits.tolist()}) should be {np.round(want, 3).tolist()}, not {np.round(got, 3).tolist()}."
+    otherwise=lambda got, want, logits: tr(
+        "softmax({logits}) should be {want}, not {got}.",
+        logits=logits.tolist(),
+        want=np.round(want, 3).tolist(),
+        got=np.round(got, 3).tolist(),
     ),
 )
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -213,14 +226,22 @@ def _layer_sizes(inputs: int, layers: list[int]) -> list[tuple[int, int]]:
 
 def _where_dense(got: float, inputs: int, layers: list[int]) -> str:
     want = sum(a * b + b for a, b in _layer_sizes(inputs, layers))
-    return f"dense_parameters({inputs}, {layers}) returned {got:g}, expected {want}."
+    return tr(
+        "dense_parameters({inputs}, {layers}) returned {got:g}, expected {want}.",
+        inputs=inputs,
+        layers=layers,
+        got=got,
+        want=want,
+    )
 
 
 @compared(
-    "A dense layer with k inputs and m neurons has a weight for every (input, neuron) pair and a bias per neuron.",
-    "Go through the layers in turn: each layer's inputs are the previous layer's neurons (the first layer's are "
-    "the inputs).",
-    "total = 0; for m in layers: total += inputs * m + m; inputs = m",
+    tr("A dense layer with k inputs and m neurons has a weight for every (input, neuron) pair and a bias per neuron."),
+    tr(
+        "Go through the layers in turn: each layer's inputs are the previous layer's neurons (the first layer's are "
+        "the inputs)."
+    ),
+    tr("total = 0; for m in layers: total += inputs * m + m; inputs = m"),
     cases=lambda: [(30, [32, 1]), (784, [64, 32, 1]), (4, [3]), (10, [5, 5, 5, 3])],
     read=lambda value, inputs, layers: as_number(value, f"dense_parameters({inputs}, {layers})"),
     same=lambda got, want: got == want,
@@ -228,20 +249,22 @@ def _where_dense(got: float, inputs: int, layers: list[int]) -> str:
         Mistake(
             "no biases",
             lambda inputs, layers: sum(a * b for a, b in _layer_sizes(inputs, layers)),
-            lambda *case: (
-                f"{_where_dense(*case)} The biases are missing: each neuron has one, so add m for a layer of m neurons."
+            lambda *case: tr(
+                "{where} The biases are missing: each neuron has one, so add m for a layer of m neurons.",
+                where=_where_dense(*case),
             ),
         ),
         Mistake(
             "every layer on the inputs",
             lambda inputs, layers: sum(inputs * m + m for m in layers),
-            lambda *case: (
-                f"{_where_dense(*case)} Each layer's inputs are the previous layer's neurons, not the network's inputs."
+            lambda *case: tr(
+                "{where} Each layer's inputs are the previous layer's neurons, not the network's inputs.",
+                where=_where_dense(*case),
             ),
         ),
     ],
-    otherwise=lambda got, want, *case: (
-        f"{_where_dense(got, *case)} A layer of m neurons on k inputs has k * m weights and m biases."
+    otherwise=lambda got, want, *case: tr(
+        "{where} A layer of m neurons on k inputs has k * m weights and m biases.", where=_where_dense(got, *case)
     ),
 )
 def dense_parameters(inputs: int, layers: list[int]) -> int:

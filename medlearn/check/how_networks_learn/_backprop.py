@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ..core import Mistake, Wrong, as_result, close, compared
 from . import _data
 
@@ -123,14 +124,14 @@ def _read(value: Any, params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, n
     if isinstance(value, _Raised):
         if "broadcast" in str(value.error) and len(y) > 1:
             raise _ONE_MASS_PRODUCT.wrong(value, params, X, y)
-        raise Wrong(f"your function raised ValueError: {value.error}")
+        raise Wrong(tr("your function raised {error}: {message}", error="ValueError", message=str(value.error)))
     result = as_result(value, _KEYS)
     read = {}
     for key in _KEYS:
         try:
             array = np.asarray(result[key], dtype=np.float64)
         except (TypeError, ValueError):
-            raise Wrong(f"your gradient {key!r} should hold numbers.") from None
+            raise Wrong(tr("your gradient {key!r} should hold numbers.", key=key)) from None
         want = _shape(key, params)
         if key == "b2" and array.size == 1:
             array = array.reshape(())
@@ -138,8 +139,13 @@ def _read(value: Any, params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, n
             raise _OUTER_X.wrong(array, params, X, y)
         if array.shape != want:
             raise Wrong(
-                f"your gradient {key!r} has shape {array.shape}; it must have the shape of params[{key!r}], {want}. "
-                "A parameter's gradient has one slope per number of the parameter."
+                tr(
+                    "your gradient {key!r} has shape {shape}; it must have the shape of params[{key!r}], {want}. "
+                    "A parameter's gradient has one slope per number of the parameter.",
+                    key=key,
+                    shape=array.shape,
+                    want=want,
+                )
             )
         read[key] = array
     return read
@@ -152,10 +158,14 @@ def _same(got: dict, want: dict) -> bool:
 def _where(got: dict, params: dict, X: np.ndarray, y: np.ndarray) -> str:
     want = _gradients(params, X, y)
     wrong = [key for key in _KEYS if not close(np.ravel(got[key]), np.ravel(want[key]), rtol=1e-6, atol=1e-10)]
-    masses = "1 mass" if len(y) == 1 else f"{len(y)} masses"
+    n, keys = len(y), ", ".join(wrong)
+    if len(wrong) == 1 and n == 1:
+        return tr("on 1 mass, your gradient of {keys} is wrong.", keys=keys)
     if len(wrong) == 1:
-        return f"on {masses}, your gradient of {wrong[0]} is wrong."
-    return f"on {masses}, your gradients of {', '.join(wrong)} are wrong."
+        return tr("on {n} masses, your gradient of {keys} is wrong.", n=n, keys=keys)
+    if n == 1:
+        return tr("on 1 mass, your gradients of {keys} are wrong.", keys=keys)
+    return tr("on {n} masses, your gradients of {keys} are wrong.", n=n, keys=keys)
 
 
 def _averaged_again(got: dict, want: dict, params: dict, X: np.ndarray, y: np.ndarray) -> bool:
@@ -169,32 +179,44 @@ def _averaged_again(got: dict, want: dict, params: dict, X: np.ndarray, y: np.nd
 _ONE_MASS_PRODUCT = Mistake(
     "delta2 * w2 on a batch",
     lambda params, X, y: _gradients(params, X, y, output_product="times"),
-    lambda got, params, X, y: (
-        f"on {len(y)} masses, your function raised a ValueError: shapes that cannot broadcast. delta2 * params['w2'] "
+    lambda got, params, X, y: tr(
+        "on {n} masses, your function raised a ValueError: shapes that cannot broadcast. delta2 * params['w2'] "
         "works for one mass only. On a batch, delta2 has one value per mass and w2 one per hidden neuron. Each mass "
-        "needs its own row: np.outer(delta2, params['w2']) is the table of every delta2[i] * w2[j], one row per mass."
+        "needs its own row: np.outer(delta2, params['w2']) is the table of every delta2[i] * w2[j], one row per mass.",
+        n=len(y),
     ),
 )
 _OUTER_X = Mistake(
     "np.outer(X, delta1)",
     lambda params, X, y: _gradients(params, X, y, hidden_product="outer"),
-    lambda got, params, X, y: (
-        f"on {len(y)} masses, your gradient 'W1' has shape {got.shape}; it must have the shape of params['W1'], "
-        f"{np.shape(params['W1'])}. np.outer flattens its arguments, so np.outer(X, delta1) works for one mass only. "
-        "For a batch, W1's gradient multiplies each mass's x by its delta1 and adds over the masses: X.T @ delta1."
+    lambda got, params, X, y: tr(
+        "on {n} masses, your gradient 'W1' has shape {shape}; it must have the shape of params['W1'], {want}. "
+        "np.outer flattens its arguments, so np.outer(X, delta1) works for one mass only. For a batch, W1's "
+        "gradient multiplies each mass's x by its delta1 and adds over the masses: X.T @ delta1.",
+        n=len(y),
+        shape=got.shape,
+        want=np.shape(params["W1"]),
     ),
 )
 
 
 @compared(
-    "Work backwards from the loss, one layer at a time. At the output's logit the slope of one mass's loss is "
-    "p - y (§ 2); the loss is a mean over the masses, so divide by their number.",
-    "For one mass the slope in w2 is (p - y) * h. For n masses, add these up and divide by n; h.T @ delta2 does "
-    "the adding.",
-    "A weight's slope is the slope at the weighted sum it feeds, times the value it multiplies. Back through w2 "
-    "you reach the hidden values h; back through ReLU, keep the slope only where z1 > 0.",
-    "delta2 = (p - y) / len(y); w2: h.T @ delta2; b2: delta2.sum(); delta1 = np.outer(delta2, params['w2']) * "
-    "(z1 > 0); W1: X.T @ delta1; b1: delta1.sum(axis=0)",
+    tr(
+        "Work backwards from the loss, one layer at a time. At the output's logit the slope of one mass's loss is "
+        "p - y (§ 2); the loss is a mean over the masses, so divide by their number."
+    ),
+    tr(
+        "For one mass the slope in w2 is (p - y) * h. For n masses, add these up and divide by n; h.T @ delta2 does "
+        "the adding."
+    ),
+    tr(
+        "A weight's slope is the slope at the weighted sum it feeds, times the value it multiplies. Back through w2 "
+        "you reach the hidden values h; back through ReLU, keep the slope only where z1 > 0."
+    ),
+    tr(
+        "delta2 = (p - y) / len(y); w2: h.T @ delta2; b2: delta2.sum(); delta1 = np.outer(delta2, params['w2']) * "
+        "(z1 > 0); W1: X.T @ delta1; b1: delta1.sum(axis=0)"
+    ),
     cases=_cases,
     read=_read,
     same=_same,
@@ -203,51 +225,55 @@ _OUTER_X = Mistake(
         Mistake(
             "no ReLU slope",
             lambda params, X, y: _gradients(params, X, y, mask=False),
-            lambda got, *case: (
-                f"{_where(got, *case)} Your W1 and b1 get a slope from hidden neurons that were off. Where z1 < 0, "
-                "ReLU's slope is 0, so nothing flows back: multiply by (z1 > 0)."
+            lambda got, *case: tr(
+                "{where} Your W1 and b1 get a slope from hidden neurons that were off. Where z1 < 0, ReLU's slope is "
+                "0, so nothing flows back: multiply by (z1 > 0).",
+                where=_where(got, *case),
             ),
         ),
         Mistake(
             "y - p",
             lambda params, X, y: _gradients(params, X, y, error="y - p"),
-            lambda got, *case: (
-                f"{_where(got, *case)} Every slope has the wrong sign. At the output's logit the slope is p - y, not "
-                "y - p: a malignant mass (y = 1) with p below 1 must pull its logit up, so the slope is negative."
+            lambda got, *case: tr(
+                "{where} Every slope has the wrong sign. At the output's logit the slope is p - y, not y - p: a "
+                "malignant mass (y = 1) with p below 1 must pull its logit up, so the slope is negative.",
+                where=_where(got, *case),
             ),
         ),
         Mistake(
             "times the sigmoid's slope",
             lambda params, X, y: _gradients(params, X, y, error="times the sigmoid's slope"),
-            lambda got, *case: (
-                f"{_where(got, *case)} You multiplied p - y by the sigmoid's slope p (1 - p). But p - y is already "
-                "the slope at the logit: the cross-entropy's slope in p, times p (1 - p), simplifies to p - y. "
-                "Use p - y alone."
+            lambda got, *case: tr(
+                "{where} You multiplied p - y by the sigmoid's slope p (1 - p). But p - y is already the slope at the "
+                "logit: the cross-entropy's slope in p, times p (1 - p), simplifies to p - y. Use p - y alone.",
+                where=_where(got, *case),
             ),
         ),
         Mistake(
             "slope in p",
             lambda params, X, y: _gradients(params, X, y, error="slope in p"),
-            lambda got, *case: (
-                f"{_where(got, *case)} You started from the loss's slope in p, (p - y) / (p (1 - p)), and stopped "
-                "there. Go one step further, through the sigmoid: times p (1 - p), which leaves p - y at the logit."
+            lambda got, *case: tr(
+                "{where} You started from the loss's slope in p, (p - y) / (p (1 - p)), and stopped there. Go one "
+                "step further, through the sigmoid: times p (1 - p), which leaves p - y at the logit.",
+                where=_where(got, *case),
             ),
         ),
         Mistake(
             "W1 transposed",
             lambda params, X, y: _gradients(params, X, y, transposed=True),
-            lambda got, *case: (
-                f"{_where(got, *case)} Your W1 gradient is transposed. W1[k, j] joins input k to hidden neuron j, "
-                "so its gradient has one row per input: X.T @ delta1, not delta1.T @ X. (Here W1 is 2 × 2, so the "
-                "shape cannot tell.)"
+            lambda got, *case: tr(
+                "{where} Your W1 gradient is transposed. W1[k, j] joins input k to hidden neuron j, so its gradient "
+                "has one row per input: X.T @ delta1, not delta1.T @ X. (Here W1 is 2 × 2, so the shape cannot tell.)",
+                where=_where(got, *case),
             ),
         ),
         Mistake(
             "ReLU's value, not its slope",
             lambda params, X, y: _gradients(params, X, y, relu="value"),
-            lambda got, *case: (
-                f"{_where(got, *case)} You multiplied by ReLU's value h, not by its slope. ReLU's slope is 1 where "
-                "z1 > 0 and 0 elsewhere: multiply by (z1 > 0)."
+            lambda got, *case: tr(
+                "{where} You multiplied by ReLU's value h, not by its slope. ReLU's slope is 1 where z1 > 0 and 0 "
+                "elsewhere: multiply by (z1 > 0).",
+                where=_where(got, *case),
             ),
         ),
         _ONE_MASS_PRODUCT,
@@ -255,25 +281,30 @@ _OUTER_X = Mistake(
         Mistake(
             "averaged twice",
             lambda params, X, y: _gradients(params, X, y, averaged_again=True),
-            lambda got, *case: (
-                f"{_where(got, *case)} Some of your gradients are {len(case[2])} times too small: you divided by the "
-                "number of masses twice. delta2 = (p - y) / n already makes each slope a mean. After it, add over the "
-                "masses (h.T @ delta2, delta2.sum()); do not take .mean() again."
+            lambda got, *case: tr(
+                "{where} Some of your gradients are {n} times too small: you divided by the number of masses twice. "
+                "delta2 = (p - y) / n already makes each slope a mean. After it, add over the masses (h.T @ delta2, "
+                "delta2.sum()); do not take .mean() again.",
+                where=_where(got, *case),
+                n=len(case[2]),
             ),
             spot=_averaged_again,
         ),
         Mistake(
             "sum",
             lambda params, X, y: _gradients(params, X, y, mean=False),
-            lambda got, *case: (
-                f"{_where(got, *case)} Your gradients are {len(case[2])} times too large: you summed over the masses. "
-                "The loss is the mean over the masses, so divide p - y by len(y)."
+            lambda got, *case: tr(
+                "{where} Your gradients are {n} times too large: you summed over the masses. The loss is the mean "
+                "over the masses, so divide p - y by len(y).",
+                where=_where(got, *case),
+                n=len(case[2]),
             ),
         ),
     ],
-    otherwise=lambda got, want, *case: (
-        f"{_where(got, *case)} Compare each array with the five steps of the chapter's § 3: delta2 = (p - y) / n, "
-        "then w2 and b2, then back through w2 and ReLU to delta1, then W1 and b1."
+    otherwise=lambda got, want, *case: tr(
+        "{where} Compare each array with the five steps of the chapter's § 3: delta2 = (p - y) / n, then w2 and b2, "
+        "then back through w2 and ReLU to delta1, then W1 and b1.",
+        where=_where(got, *case),
     ),
 )
 def backprop(params: dict, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:

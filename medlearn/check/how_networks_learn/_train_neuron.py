@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from ..core import Mistake, Wrong, as_array, as_number, call, task
 from . import _data
 from ._training import neuron, neuron_steps
@@ -16,55 +17,66 @@ from ._training import neuron, neuron_steps
 _TWO_THINGS = Mistake(
     "weights only",
     lambda x, y, rate, steps: neuron(x, y, rate, steps)[0],
-    "return two things: the weights w (an array of 2) and the bias b (a number), as (w, b).",
+    tr("return two things: the weights w (an array of 2) and the bias b (a number), as (w, b)."),
 )
 _NO_BIAS = Mistake(
     "bias never updated",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, bias=False),
-    "your bias stayed at 0: update b too, by its own gradient mean(p - y).",
+    tr("your bias stayed at 0: update b too, by its own gradient mean(p - y)."),
 )
 _DIVERGED = Mistake(
     "steps that overflow",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=np.inf),
-    "your weights ran to infinity or NaN. Through the sigmoid, p - y stays between -1 and 1, so the steps stay "
-    "small: check that p = sigmoid(X @ w + b), and that the error is p - y.",
+    tr(
+        "your weights ran to infinity or NaN. Through the sigmoid, p - y stays between -1 and 1, so the steps stay "
+        "small: check that p = sigmoid(X @ w + b), and that the error is p - y."
+    ),
 )
 _SUMMED = Mistake(
     "sum",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=len(y), bias_scale=len(y)),
-    lambda n: (
-        f"you summed the gradient over the {n} masses: your first step is {n} times the right one. The loss is "
+    lambda n: tr(
+        "you summed the gradient over the {n} masses: your first step is {n} times the right one. The loss is "
         "the mean over the masses, so its gradient is a mean too: divide X.T @ (p - y) by len(y), and use "
-        "mean(p - y) for b."
+        "mean(p - y) for b.",
+        n=n,
     ),
 )
 _SQUARED_ERROR = Mistake(
     "squared error through the sigmoid",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, error="squared error"),
-    "your error at the logit is (p - y) * p * (1 - p): that is the slope of the squared error through the sigmoid. "
-    "The cross-entropy's slope in the logit is just p - y: the factor p (1 - p) cancels. Use p - y.",
+    tr(
+        "your error at the logit is (p - y) * p * (1 - p): that is the slope of the squared error through the "
+        "sigmoid. The cross-entropy's slope in the logit is just p - y: the factor p (1 - p) cancels. Use p - y."
+    ),
 )
 _NO_SIGMOID = Mistake(
     "no sigmoid",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, error="no sigmoid"),
-    "your error is (X @ w + b) - y: the sigmoid is missing. The probability is p = sigmoid(X @ w + b), and the "
-    "error is p - y.",
+    tr(
+        "your error is (X @ w + b) - y: the sigmoid is missing. The probability is p = sigmoid(X @ w + b), and the "
+        "error is p - y."
+    ),
 )
 _NEAR = Mistake(
     "a third of the steps",
     lambda x, y, rate, steps: neuron(x, y, rate, steps // 3),
-    lambda gap: (
-        f"your weights and bias are near the minimum but not at it (largest difference {gap:.1e}, more than "
-        "1e-4): take all `steps` steps, each with the given learning_rate."
+    lambda gap: tr(
+        "your weights and bias are near the minimum but not at it (largest difference {gap:.1e}, more than "
+        "1e-4): take all `steps` steps, each with the given learning_rate.",
+        gap=gap,
     ),
 )
 _UP_THE_SLOPE = Mistake(
     "up the slope",
     lambda x, y, rate, steps: neuron(x, y, rate, steps, sign=-1.0),
-    lambda w, b, reference: (
-        f"your weights {np.round(w, 3).tolist()} and bias {b:.3f} are not at the minimum that "
-        f"scikit-learn's LogisticRegression(C=np.inf) finds ({np.round(reference.coef_[0], 3).tolist()}, "
-        f"{reference.intercept_[0]:.3f}). Check the sign of the step and the gradient X.T @ (p - y) / n."
+    lambda w, b, reference: tr(
+        "your weights {w} and bias {b:.3f} are not at the minimum that scikit-learn's LogisticRegression(C=np.inf) "
+        "finds ({want_w}, {want_b:.3f}). Check the sign of the step and the gradient X.T @ (p - y) / n.",
+        w=np.round(w, 3).tolist(),
+        b=b,
+        want_w=np.round(reference.coef_[0], 3).tolist(),
+        want_b=reference.intercept_[0],
     ),
 )
 
@@ -73,7 +85,7 @@ def _rescaled(name: str, weight_scale: float, bias_scale: float, message: str) -
     return Mistake(
         name,
         lambda x, y, rate, steps: neuron(x, y, rate, steps, weight_scale=weight_scale, bias_scale=bias_scale),
-        f"you reach the minimum, but {message}",
+        tr("you reach the minimum, but {message}", message=message),
     )
 
 
@@ -82,61 +94,73 @@ _RESCALED = {
         "factor 2",
         2.0,
         2.0,
-        "your steps are twice the right ones: the cross-entropy's gradient has no factor 2 (that 2 belonged to "
-        "the squared error of task 1); it is X.T @ (p - y) / n for w and mean(p - y) for b.",
+        tr(
+            "your steps are twice the right ones: the cross-entropy's gradient has no factor 2 (that 2 belonged to "
+            "the squared error of task 1); it is X.T @ (p - y) / n for w and mean(p - y) for b."
+        ),
     ),
     (2.0, 1.0): _rescaled(
         "factor 2 on the weights",
         2.0,
         1.0,
-        "your weight steps are twice the right ones: drop the factor 2 from X.T @ (p - y) / n (the 2 belongs to "
-        "the squared error of task 1, not to the cross-entropy).",
+        tr(
+            "your weight steps are twice the right ones: drop the factor 2 from X.T @ (p - y) / n (the 2 belongs to "
+            "the squared error of task 1, not to the cross-entropy)."
+        ),
     ),
     (0.5, 1.0): _rescaled(
         "weights over X.size",
         0.5,
         1.0,
-        "your weight steps are half the right ones: divide X.T @ (p - y) by the number of cases, len(y), not by "
-        "X.size (cases times measurements).",
+        tr(
+            "your weight steps are half the right ones: divide X.T @ (p - y) by the number of cases, len(y), not by "
+            "X.size (cases times measurements)."
+        ),
     ),
     (0.5, 0.5): _rescaled(
         "over X.size",
         0.5,
         0.5,
-        "your steps are half the right ones: divide by the number of cases, len(y), not by X.size (cases times "
-        "measurements).",
+        tr(
+            "your steps are half the right ones: divide by the number of cases, len(y), not by X.size (cases times "
+            "measurements)."
+        ),
     ),
     (1.0, 0.5): _rescaled(
         "half the bias step",
         1.0,
         0.5,
-        "your bias steps are half the right ones: the bias's gradient is the full mean(p - y).",
+        tr("your bias steps are half the right ones: the bias's gradient is the full mean(p - y)."),
     ),
     (1.0, 2.0): _rescaled(
         "factor 2 on the bias",
         1.0,
         2.0,
-        "your bias steps are twice the right ones: the bias's gradient is mean(p - y), with no factor 2.",
+        tr("your bias steps are twice the right ones: the bias's gradient is mean(p - y), with no factor 2."),
     ),
 }
 _FEWER_STEPS = Mistake(
     "half the steps",
     lambda x, y, rate, steps: neuron(x, y, rate, steps // 2),
-    lambda steps, fewer: f"with steps={steps} you took {fewer} steps: take exactly `steps` steps.",
+    lambda steps, fewer: tr(
+        "with steps={steps} you took {fewer} steps: take exactly `steps` steps.", steps=steps, fewer=fewer
+    ),
 )
 
 
 def _weights_and_bias(result: Any) -> np.ndarray:
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise _TWO_THINGS.wrong()
-    return np.append(as_array(result[0], "your weights", shape=(2,)), as_number(result[1], "your bias"))
+    return np.append(as_array(result[0], tr("your weights"), shape=(2,)), as_number(result[1], tr("your bias")))
 
 
 @task(
-    "Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y.",
-    "The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate.",
-    "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
-    "b = b - learning_rate * np.mean(p - y)",
+    tr("Start from w = zeros and b = 0. Each step: p = sigmoid(X @ w + b); the error is p - y."),
+    tr("The gradients are X.T @ (p - y) / n for w and mean(p - y) for b; step against both with the learning rate."),
+    tr(
+        "for _ in range(steps): p = 1 / (1 + np.exp(-(X @ w + b))); w = w - learning_rate * X.T @ (p - y) / len(y); "
+        "b = b - learning_rate * np.mean(p - y)"
+    ),
     mistakes=[
         _TWO_THINGS,
         _NO_BIAS,
@@ -206,7 +230,12 @@ def _check_first_steps(function: Any, x: np.ndarray, y: np.ndarray) -> None:
         if np.allclose(got, neuron_steps(x, y, 0.5, fewer), rtol=0, atol=1e-9):
             raise _FEWER_STEPS.wrong(steps, fewer)
     raise Wrong(
-        f"you reach the minimum, but after {steps} steps at rate 0.5 your weights and bias are "
-        f"{np.round(got, 3).tolist()}, the right steps give {np.round(right, 3).tolist()}: each step is "
-        "learning_rate times the gradient, X.T @ (p - y) / len(y) for w and mean(p - y) for b."
+        tr(
+            "you reach the minimum, but after {steps} steps at rate 0.5 your weights and bias are {got}, the right "
+            "steps give {want}: each step is learning_rate times the gradient, X.T @ (p - y) / len(y) for w and "
+            "mean(p - y) for b.",
+            steps=steps,
+            got=np.round(got, 3).tolist(),
+            want=np.round(right, 3).tolist(),
+        )
     )
