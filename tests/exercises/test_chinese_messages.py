@@ -9,11 +9,19 @@ from helpers import chapter_tasks
 
 from medlearn import _messages
 from medlearn._messages import Text, shown
-from medlearn.check import cnn_training, convolution, deployment, evaluation, how_networks_learn, medical_images
+from medlearn.check import (
+    cnn_training,
+    convolution,
+    deployment,
+    evaluation,
+    how_networks_learn,
+    medical_images,
+    segmentation,
+)
 from medlearn.check.core import Mistake, Task
 
 #: The chapters with a Chinese edition whose checks' messages are all marked ``tr(...)`` and translated.
-TRANSLATED = (medical_images, convolution, how_networks_learn, cnn_training, evaluation, deployment)
+TRANSLATED = (medical_images, convolution, how_networks_learn, cnn_training, evaluation, segmentation, deployment)
 TASKS = [task for chapter in TRANSLATED for task in chapter_tasks(chapter)]
 
 
