@@ -9,11 +9,19 @@ from helpers import chapter_tasks
 
 from medlearn import _messages
 from medlearn._messages import Text, shown
-from medlearn.check import cnn_training, convolution, deployment, evaluation, how_networks_learn, medical_images
+from medlearn.check import (
+    cnn_training,
+    convolution,
+    deployment,
+    evaluation,
+    how_networks_learn,
+    medical_images,
+    segmentation,
+)
 from medlearn.check.core import Mistake, Task
 
 #: The chapters with a Chinese edition whose checks' messages are all marked ``tr(...)`` and translated.
-TRANSLATED = (medical_images, convolution, how_networks_learn, cnn_training, evaluation, deployment)
+TRANSLATED = (medical_images, convolution, how_networks_learn, cnn_training, evaluation, segmentation, deployment)
 TASKS = [task for chapter in TRANSLATED for task in chapter_tasks(chapter)]
 
 
@@ -49,8 +57,8 @@ def test_a_check_speaks_the_learner_s_language(monkeypatch: pytest.MonkeyPatch, 
     medical_images.to_hounsfield.hint(1)
     medical_images.malignant_fraction(lambda labels: "a fraction")
     assert capsys.readouterr().out == (
-        "⏳ to_hounsfield: 还没有完成。在写着 'your code here' 的地方写你的代码，再运行这个单元格。卡住了？运行 "
-        "check.to_hounsfield.hint()\n"
+        "⏳ to_hounsfield: 还没有完成。在写着 'your code here' 的地方写好代码，先运行那个单元格，再运行一次这个检查。"
+        "卡住了？运行 check.to_hounsfield.hint()\n"
         "💡 to_hounsfield，提示 1/3：头信息给出两个数：RescaleSlope（斜率）和 RescaleIntercept（截距）。"
         "HU = 存储值 x 斜率 + 截距。（下一条：check.to_hounsfield.hint(2)）\n"
         "❌ malignant_fraction: 你的比例应当是一个数，而不是 str。\n"

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._messages import tr
 from .._keras_training import trained_model
 from ..core import Wrong, as_number, task
 
@@ -58,10 +59,14 @@ def _dice(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 
 @task(
-    "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
-    "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5.",
-    "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
-    "2 * sum(called & truth) / (sum(called) + sum(truth)).",
+    tr(
+        "Seed, build small_unet(1, widths=(8, 16)), compile with Adam and weighted_binary_crossentropy(weight), fit "
+        "for 3 epochs on the training patches only, predict the validation patches, call vessel where p >= 0.5."
+    ),
+    tr(
+        "called = model.predict(x_val, verbose=0) >= 0.5; Dice over all validation pixels together: "
+        "2 * sum(called & truth) / (sum(called) + sum(truth))."
+    ),
 )
 def train_unet(function: Any) -> None:
     x_train, y_train, x_val, y_val = _patches()
@@ -70,22 +75,34 @@ def train_unet(function: Any) -> None:
         (x_train.copy(), y_train.copy(), x_val.copy(), y_val.copy()),
         keys=("model", "val_dice"),
         fit="model.fit(x_train, y_train, ...)",
-        validation=(N_VAL, "the validation patches went into training: fit on x_train and y_train only."),
-        brief="train briefly: 3 epochs are enough here, and run in seconds.",
+        validation=(N_VAL, tr("the validation patches went into training: fit on x_train and y_train only.")),
+        brief=tr("train briefly: 3 epochs are enough here, and run in seconds."),
     )
     dice = as_number(result["val_dice"], "'val_dice'")
     p_val = np.asarray(model.predict(x_val, verbose=0, batch_size=50))
     if p_val.shape != y_val.shape:
-        raise Wrong(f"the network's output should be one probability per pixel, {y_val.shape}; it is {p_val.shape}.")
+        raise Wrong(
+            tr(
+                "the network's output should be one probability per pixel, {want}; it is {shape}.",
+                want=y_val.shape,
+                shape=p_val.shape,
+            )
+        )
     want = _dice(y_val, p_val >= 0.5)
     soft = float(2 * np.sum(y_val * p_val) / (y_val.sum() + p_val.sum()))
     if np.isclose(dice, soft, atol=1e-4) and not np.isclose(dice, want, atol=1e-4):
-        raise Wrong("that is the soft Dice of the probabilities: call each pixel vessel or not (p >= 0.5) first.")
+        raise Wrong(tr("that is the soft Dice of the probabilities: call each pixel vessel or not (p >= 0.5) first."))
     per_patch = [_dice(t, p >= 0.5) for t, p in zip(y_val, p_val) if (t > 0.5).sum() + (p >= 0.5).sum()]
     if np.isclose(dice, np.mean(per_patch), atol=1e-4) and not np.isclose(dice, want, atol=1e-4):
-        raise Wrong("that is a mean of the patches' Dice; pool every validation pixel into one Dice instead.")
+        raise Wrong(tr("that is a mean of the patches' Dice; pool every validation pixel into one Dice instead."))
     p_train = np.asarray(model.predict(x_train, verbose=0, batch_size=50))
     if np.isclose(dice, _dice(y_train, p_train >= 0.5), atol=1e-4) and not np.isclose(dice, want, atol=1e-4):
-        raise Wrong("that Dice was measured on the training patches: score x_val against y_val.")
+        raise Wrong(tr("that Dice was measured on the training patches: score x_val against y_val."))
     if not np.isclose(dice, want, atol=1e-4):
-        raise Wrong(f"your network's Dice on the validation patches, at 0.5, is {want:.4f}; you returned {dice:.4f}.")
+        raise Wrong(
+            tr(
+                "your network's Dice on the validation patches, at 0.5, is {want:.4f}; you returned {dice:.4f}.",
+                want=want,
+                dice=dice,
+            )
+        )
