@@ -239,7 +239,7 @@ def untranslated_lines(text: str, translations: dict[str, str]) -> list[str]:
     """The check lines of an English output's text that no translated template makes.
 
     Example:
-        >>> untranslated_lines("✅ f: correct.\n❌ f: no.\n", {"correct.": "正确。"})
+        >>> untranslated_lines("✅ f: correct.\\n❌ f: no.\\n", {"correct.": "正确。"})
         ['❌ f: no.']
     """
     return [
