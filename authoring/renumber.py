@@ -132,9 +132,9 @@ def renumber(old: list[chapter_list.Chapter], new: list[chapter_list.Chapter], r
 
 
 def rewrite(path: Path, change: Callable[[str], str]) -> bool:
-    """Apply ``change`` to the text of a file: each cell's source of a notebook (never an output), each string of a
-    JSON file (not a "section", which names a section of the same chapter), or the whole of any other file; write it
-    back in its own format when it changed."""
+    """Apply ``change`` to the text of a file: each cell's source of a notebook and the sentences its claims name
+    (never an output), each string of a JSON file (not a "section", which names a section of the same chapter), or
+    the whole of any other file; write it back in its own format when it changed."""
     old = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
         import nbformat
@@ -142,6 +142,8 @@ def rewrite(path: Path, change: Callable[[str], str]) -> bool:
         nb = nbformat.reads(old, as_version=4)
         for cell in nb.cells:
             cell.source = change(cell.source)
+            if "claims" in cell.metadata:  # a claim names a sentence of the markdown, chapter numbers included
+                cell.metadata["claims"] = [change(sentence) for sentence in cell.metadata["claims"]]
         new = nbformat.writes(nb) + "\n"
     elif path.suffix == ".json":
         new = json.dumps(_strings(json.loads(old), change), indent=1, ensure_ascii=False) + "\n"
