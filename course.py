@@ -3,7 +3,7 @@
 
     python3 course.py lab     # set up, then open the course in JupyterLab
     python3 course.py test    # set up, then run the whole test suite (extra arguments go to pytest;
-                              # it runs on every core, one worker more than cores: add -n 0 for one process)
+                              # it runs on every core: add -n 0 for one process)
 
 For instructors:
 
@@ -95,13 +95,11 @@ def install_file(source: Path, folder: Path) -> None:
 def parallel_options(extra: list[str]) -> list[str]:
     """pytest-xdist's options for the whole suite, unless ``extra`` chooses its own (``-n 0``: one process).
 
-    One worker per core and one more: a worker often waits (for a kernel to start, a subprocess, a browser), and
-    with one worker per core a core then idles (on 2 cores the suite kept them 1.66 of 2 busy). ``--dist loadfile``
-    keeps each file's tests on one worker: a notebook's cells share one kernel, and the tests that run or read
-    course.py's setup are one file.
+    One worker per core; ``--dist loadfile`` keeps each file's tests on one worker: a notebook's cells
+    share one kernel, and the tests that run or read course.py's setup are one file.
     """
     chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in extra)
-    return [] if chosen else ["-n", str((os.cpu_count() or 1) + 1), "--dist", "loadfile"]
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.
