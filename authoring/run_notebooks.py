@@ -26,6 +26,7 @@ machine's cores).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -102,6 +103,7 @@ class MemorySampler:
         self._last_exact = -float("inf")
         self.peak_mb = 0.0
         self._pid: int | None = None
+        self._cpu: dict[int, float] = {}  # each watched process's processor seconds, as last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -122,6 +124,13 @@ class MemorySampler:
             processes = [root, *root.children(recursive=True)]
         except psutil.Error:
             return 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system + times.children_user + times.children_system
+            self._cpu[process.pid] = max(self._cpu.get(process.pid, 0.0), used)
         if len(processes) == 1:
             try:
                 return root.memory_info().rss / 2**20
@@ -147,6 +156,11 @@ class MemorySampler:
             pass
         return 0.0
 
+    @property
+    def cpu_seconds(self) -> float:
+        """Processor seconds the kernel and its children used, as last sampled."""
+        return sum(self._cpu.values())
+
     def stop(self) -> float | None:
         """Stop sampling; the peak in MB (None when no kernel was watched)."""
         if self._pid is None:
@@ -156,6 +170,20 @@ class MemorySampler:
         if self._thread.is_alive():
             self._thread.join()
         return round(self.peak_mb)
+
+
+def busy_seconds() -> float:
+    """Processor seconds the whole machine has spent busy since it started: not idle, not waiting for a disk;
+    time a hypervisor gave to other machines (steal) counts as busy, since it slowed this one; guest time is
+    already inside user time.
+
+    Example:
+        >>> busy_seconds() > 0
+        True
+    """
+    times = psutil.cpu_times()
+    skipped = ("idle", "iowait", "guest", "guest_nice")
+    return sum(getattr(times, field) for field in times._fields if field not in skipped)
 
 
 def cpu_model() -> str:
@@ -174,9 +202,23 @@ def cpu_model() -> str:
     return platform.machine()
 
 
+def code_digest(nb: nbformat.NotebookNode) -> str:
+    """A short digest of a notebook's code cells: two runs with the same digest ran the same code. The Colab
+    set-up cell is left out: it does nothing outside Colab, and a release rewrites it in every notebook.
+
+    Example:
+        >>> code_digest(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]))
+        '72fce59447a0'
+    """
+    cells = [c for c in nb.cells if c.cell_type == "code" and "colab-setup" not in c.metadata.get("tags", [])]
+    source = "\n\x00".join(c.source for c in cells)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+
+
 def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     """Execute one notebook in a fresh kernel; return its measurements."""
     nb = nbformat.read(path, as_version=4)
+    code = code_digest(nb)
     sampler = MemorySampler()
 
     def watch_kernel(**_: object) -> None:
@@ -192,6 +234,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     )
     error = None
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # how busy the machine was at the start
+    busy_before, runner_before = busy_seconds(), psutil.Process().cpu_times()
     start = time.perf_counter()
     try:
         client.execute()
@@ -204,7 +247,11 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         )
         error = f"cell {failed}: {err.ename}: {err.evalue}" + (f" at {arrow[-1]}" if arrow else "")
     seconds = time.perf_counter() - start
+    runner_after = psutil.Process().cpu_times()
+    runner = (runner_after.user + runner_after.system) - (runner_before.user + runner_before.system)
     peak_mb = sampler.stop()
+    # Processor time that neither the kernel's tree nor this runner used, per second of the run: other jobs.
+    others = max(0.0, (busy_seconds() - busy_before - sampler.cpu_seconds - runner) / seconds)
     if store and error is None:
         # Drafted '# claim:' and '# NBVAL_IGNORE_OUTPUT' lines go into the cells' metadata before storing.
         from authoring import scaffolding
@@ -222,6 +269,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "seconds": round(seconds, 1),
         "peak_mb": peak_mb,
         "cells": sum(c.cell_type == "code" for c in nb.cells),
+        "code": code,
         "status": "ok" if ok else ("error" if error else "over budget"),
         "error": error,
         "cpus": os.cpu_count(),
@@ -230,6 +278,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "python": platform.python_version(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load": None if load is None else round(load, 1),
+        "others": round(others, 2),
         "stored": store,
     }
 

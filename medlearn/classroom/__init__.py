@@ -16,8 +16,12 @@ Example:
 
 from __future__ import annotations
 
-from .grade import find_learner, grade_folder, read_roster, summary, task_row, write_grades
-from .runner import Submission, chapter_tasks, check_modules, identify, run_submission
+from .._notebook_files import skip_iri_grammar
+
+skip_iri_grammar()  # before nbformat: the grader starts one process for every submission
+
+from .grade import find_learner, grade_folder, read_roster, summary, task_row, write_grades  # noqa: E402
+from .runner import Submission, chapter_tasks, check_modules, identify, run_submission  # noqa: E402
 
 __all__ = [
     "Submission",

@@ -13,7 +13,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import nbformat
+import nbformat  # quick to import: the package's __init__ skipped jsonschema's IRI grammar (_notebook_files)
 
 #: Time for the grader's own cell, which loads the checks again and runs each of them.
 GRADER_SECONDS = 600

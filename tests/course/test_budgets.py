@@ -13,32 +13,70 @@ def test_the_table_is_written_from_the_latest_measurements() -> None:
     assert not budgets.run(check=True), "run: python -m authoring.budgets"
 
 
-def test_every_notebook_was_measured_within_its_budget() -> None:
-    measured = budgets.latest()
+MARGIN = 1.5  # machines vary by this factor: a notebook must fit its budget on one 1.5 times slower
+
+
+def test_every_notebook_was_measured_with_its_current_code_within_its_budget_with_margin() -> None:
+    measured = budgets.latest(code=budgets.current_code())
     missing = [name for name in budgets.notebooks() if budgets.by_name(name) not in measured]
     assert not missing, f"never measured (python -m authoring.run_notebooks ...): {missing}"
     records = {name: measured[budgets.by_name(name)] for name in budgets.notebooks()}
+    older = [name for name, record in records.items() if record["kind"] == "older"]
+    assert not older, f"code changed since the last measurement (python -m authoring.run_notebooks ...): {older}"
     over = [
         (name, record["seconds"], record["peak_mb"])
         for name, record in records.items()
-        if record["seconds"] >= BUDGET_SECONDS or (record["peak_mb"] or 0) >= BUDGET_MB
+        if record["seconds"] * MARGIN >= BUDGET_SECONDS or (record["peak_mb"] or 0) >= BUDGET_MB
     ]
-    assert not over, f"over the budget of {BUDGET_SECONDS:.0f} s and {BUDGET_MB:.0f} MB: {over}"
+    assert not over, (
+        f"over {BUDGET_SECONDS / MARGIN:.0f} s (the budget of {BUDGET_SECONDS:.0f} s with a margin of {MARGIN}) "
+        f"or {BUDGET_MB:.0f} MB: {over}"
+    )
 
 
-def test_a_busy_run_is_marked_and_the_latest_success_wins(tmp_path: Path) -> None:
+def _write(results: Path, lines: list[dict]) -> None:
+    results.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+
+
+def test_the_slowest_quiet_run_of_the_current_code_is_reported(tmp_path: Path) -> None:
     results = tmp_path / "notebooks.jsonl"
-    lines = [
+    run = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "code": "new", "date": "2026-11-27"}
+    _write(results, [
+        {**run, "seconds": 50.0, "peak_mb": 500, "code": "old", "others": 0.0},  # older code: not counted
+        {**run, "seconds": 9.0, "peak_mb": 400, "others": 0.0},
+        {**run, "seconds": 12.0, "peak_mb": 380, "status": "over budget", "others": 0.1},  # over budget still counts
+        {**run, "seconds": 30.0, "peak_mb": 410, "others": 0.9},  # busy: not counted while a quiet run exists
+        {**run, "seconds": 1.0, "peak_mb": 10, "status": "error", "others": 0.0},  # a failed run is no measurement
+    ])  # fmt: skip
+    found = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
+    assert (found["seconds"], found["peak_mb"], found["runs"], found["kind"]) == (12.0, 400, 2, "quiet")
+    assert budgets.row(found, "notebooks/00_a") == "| notebooks/00_a | 12.0 | 400 | 2 | 2026-11-27 |"
+
+
+def test_a_busy_run_and_older_code_are_marked(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    _write(results, [
         {"notebook": "notebooks/00_a.ipynb", "seconds": 9.0, "peak_mb": 400, "status": "ok", "load": 0.2},
         {"notebook": "notebooks/00_a.ipynb", "seconds": 20.0, "peak_mb": 410, "status": "ok", "load": 3.1},
-        {"notebook": "notebooks/00_a.ipynb", "seconds": 1.0, "peak_mb": 10, "status": "error", "load": 0.1},
-    ]
-    results.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-    found = budgets.latest(results)
-    assert found["notebooks/a"]["seconds"] == 20.0  # the failed run is not a measurement
-    assert budgets.row(found["notebooks/a"], "notebooks/00_a") == "| notebooks/00_a | 20.0 † | 410 | 3.1 | n/a |"
+    ])  # fmt: skip
+    older = budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"]  # older lines carry no digest
+    assert (older["seconds"], older["kind"]) == (20.0, "older")  # the latest run, not the fastest
+    assert budgets.row(older, "notebooks/00_a") == "| notebooks/00_a | 20.0 ‡ | 410 | 1 | n/a |"
+    _write(results, [{"notebook": "notebooks/00_a.ipynb", "seconds": 20.0, "peak_mb": 410, "status": "ok",
+                      "code": "abc", "others": 0.7}])  # fmt: skip
+    assert (
+        budgets.row(budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"], "n")
+        == "| n | 20.0 † | 410 | 1 | n/a |"
+    )
+
+
+def test_a_notebook_never_measured_or_moved(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    _write(results, [{"notebook": "notebooks/00_a.ipynb", "seconds": 20.0, "peak_mb": 410, "status": "ok",
+                      "code": "x", "others": 0.7}])  # fmt: skip
+    empty = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     (tmp_path / "notebooks").mkdir()
-    (tmp_path / "notebooks" / "01_b.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "notebooks" / "01_b.ipynb").write_text(empty, encoding="utf-8")
     assert "| notebooks/01_b | not measured | | | |" in budgets.table(tmp_path, results)
     (tmp_path / "notebooks" / "01_b.ipynb").rename(tmp_path / "notebooks" / "03_a.ipynb")  # a chapter that moved
-    assert "| notebooks/03_a | 20.0 † | 410 | 3.1 | n/a |" in budgets.table(tmp_path, results)
+    assert "| notebooks/03_a | 20.0 ‡ | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
