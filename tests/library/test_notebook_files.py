@@ -7,6 +7,8 @@ import sys
 
 from helpers import REPO
 
+from authoring.chapters import by_name
+
 SCRIPT = """
 import sys
 from medlearn._notebook_files import skip_iri_grammar
@@ -26,7 +28,7 @@ print(sys.modules["rfc3987_syntax"] is None, len(nb.cells) > 0)
 
 def test_a_notebook_is_read_and_checked_without_the_iri_grammar() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(REPO / "notebooks" / "00_medical_images.ipynb")],
+        [sys.executable, "-c", SCRIPT, str(REPO / by_name("medical_images").notebook)],
         capture_output=True,
         text=True,
         cwd=REPO,
