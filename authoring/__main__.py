@@ -77,6 +77,18 @@ def _sections_check(repo: Path) -> list[str]:
     return sections.run(repo, check=True)
 
 
+def _exercise_times_build(repo: Path) -> None:
+    from authoring import exercise_times
+
+    exercise_times.run(repo)
+
+
+def _exercise_times_check(repo: Path) -> list[str]:
+    from authoring import exercise_times
+
+    return exercise_times.run(repo, check=True)
+
+
 def _quizzes(repo: Path, check: bool) -> list[str]:
     from authoring import quizzes
 
@@ -270,6 +282,7 @@ STEPS = (
     Step("discuss answers", _discuss_build, _discuss_check, "python -m authoring.discuss"),
     # After the quiz and the answers: the times count what they add to a chapter.
     Step("sections and times", _sections_build, _sections_check, "python -m authoring.sections"),
+    Step("exercise times", _exercise_times_build, _exercise_times_check, "python -m authoring.exercise_times"),
     Step("library reference", _reference_build, _reference_check, "python -m authoring.reference"),
     Step("budget table", _budgets_build, _budgets_check, "python -m authoring.budgets"),
     Step("colab cells", _colab_build, _colab_check, "python -m authoring.release (after a change to the library)"),

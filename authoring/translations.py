@@ -84,6 +84,9 @@ ESTIMATE = re.compile(
     r"^\*Estimated time: about (\d+) min for the core sections, (\d+) min with the optional ones, at a "
     r"newcomer's reading pace; the Discuss prompts and the exercises take longer\.\*$"
 )
+EXERCISE_ESTIMATE = re.compile(
+    r"^\*Estimated time: about (\d+) min at a newcomer's pace: reading, writing each answer and running its check\.\*$"
+)
 GENERATED = {
     # The whole Colab line, so that a translation can add a sentence and a link after it: Colab cannot be reached
     # from mainland China, and the README's edition says how to run the course on one's own computer instead.
@@ -93,6 +96,10 @@ GENERATED = {
     "estimate": (
         "*Estimated time: about %(core)s min for the core sections, %(every)s min with the optional ones, at a "
         "newcomer's reading pace; the Discuss prompts and the exercises take longer.*"
+    ),
+    "exercise-estimate": (
+        "*Estimated time: about %(minutes)s min at a newcomer's pace: reading, writing each answer and running its "
+        "check.*"
     ),
 }
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -172,13 +179,16 @@ def split(source: str) -> list[tuple[str, bool]]:
 
 
 def generated_kind(block: str) -> str | None:
-    """Which of the build's own lines ``block`` is (``colab``, ``time``, ``estimate``), or None for written text."""
+    """Which of the build's own lines ``block`` is (``colab``, ``time``, ``estimate``, ``exercise-estimate``), or
+    None for written text."""
     if COLAB_LINK.match(block):
         return "colab"
     if TIME_LINE.match(block):
         return "time"
     if ESTIMATE.match(block):
         return "estimate"
+    if EXERCISE_ESTIMATE.match(block):
+        return "exercise-estimate"
     return None
 
 
@@ -607,6 +617,8 @@ def _generated(
         return t(f"time:{level}") % {"minutes": minutes} + (anchor or "")
     if match := ESTIMATE.match(block):
         return t("estimate") % {"core": match.group(1), "every": match.group(2)}
+    if match := EXERCISE_ESTIMATE.match(block):
+        return t("exercise-estimate") % {"minutes": match.group(1)}
     return block
 
 
