@@ -49,8 +49,8 @@ def solution(chapter: Chapter) -> nbformat.NotebookNode:
     return _notebook(
         [
             nbformat.v4.new_markdown_cell(
-                f"# Exercises {chapter.number} · {chapter.title} (solutions)\n\n"
-                f"These exercises go with [chapter {chapter.number}](../../{chapter.notebook})."
+                f"# Exercises {chapter.number} · {chapter.title} (solutions)\n\n*Estimated time: *\n\n"
+                f"*These exercises go with [chapter {chapter.number}](../../{chapter.notebook}).*"
             )
         ]
     )
