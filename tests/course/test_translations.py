@@ -126,15 +126,31 @@ def edit_sentence(repo: Path, relative: str, old: str, new: str) -> str:
     return cell.id
 
 
-@pytest.fixture
-def edition(course_copy: Path) -> Path:
-    """A copy of the course whose first chapter has a complete (fake) Chinese edition, built."""
-    declare(course_copy, CHAPTER)
-    assert translations.main(["update"], repo=course_copy) == 0
+@pytest.fixture(scope="module")
+def pristine_edition(pristine_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the course in which one chapter alone has a Chinese edition, complete (a fake translation) and
+    built; the other editions are withdrawn and their catalogs removed, so that each gate and build below reads one
+    chapter's catalog, not seven. Built once; each test gets a copy (:func:`edition`)."""
+    repo = tmp_path_factory.mktemp("edition") / "course"
+    shutil.copytree(pristine_course, repo)
+    for chapter in chapters.read(repo / "authoring" / "chapters.json"):
+        if chapter.languages and chapter.name != CHAPTER:
+            declare(repo, chapter.name, ())
+            translations.catalog_path(chapter.name, repo).unlink()
+    declare(repo, CHAPTER)
+    assert translations.main(["update"], repo=repo) == 0
     for domain in (CHAPTER, "quizzes", "generated"):
-        translate_all(course_copy, domain)
-    translations.build_editions(course_copy)
-    return course_copy
+        translate_all(repo, domain)
+    translations.build_editions(repo)
+    return repo
+
+
+@pytest.fixture
+def edition(pristine_edition: Path, tmp_path: Path) -> Path:
+    """A copy of the course whose first chapter has a complete (fake) Chinese edition, built: this test's own."""
+    copy = tmp_path / "course"
+    shutil.copytree(pristine_edition, copy)
+    return copy
 
 
 def test_a_translated_edition_passes_and_one_changed_sentence_fails_the_gate(edition: Path) -> None:
