@@ -1,7 +1,7 @@
 """Multiple-choice answers: the letters offered, the right one, a hint for each wrong one, and the verdict.
 
 One :class:`AnswerKey` judges every multiple-choice answer in the course: a quiz question's
-(:mod:`medlearn.quiz`) and an exercise task whose function returns a letter (``letter_answer`` in
+(:mod:`medlearn.quiz`) and an exercise task whose function returns a letter (``letter_task`` in
 :mod:`medlearn.check`). It reads the answer (a letter in any case, spaces around it ignored; where the caller
 allows it, the letter in parentheses as the choices are shown, or a 0-based index), and gives a
 :class:`Feedback`: right or not, with the explanation or the wrong letter's hint. The quiz and the tasks write

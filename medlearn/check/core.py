@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from medlearn._messages import shown, tr
-from medlearn.choice import AnswerKey
 
 from ._comparing import close, copies, holds
 
@@ -244,35 +243,6 @@ def as_result(value: Any, keys: Sequence[str]) -> dict:
     if not isinstance(value, dict) or any(key not in value for key in keys):
         raise Wrong(tr("return a dict with the keys {keys}.", keys=", ".join(map(repr, keys))))
     return value
-
-
-def letter_answer(function: Any, *, right: str, wrong: dict[str, str], message: str) -> str:
-    """Check a multiple-choice answer: ``function()`` must return the letter ``right``; each letter in
-    ``wrong`` fails with its own hint (the mistake named ``"answer <letter>"``), anything else asks for one of the
-    letters. Returns ``message``. The answer is judged by :class:`medlearn.choice.AnswerKey`, as a quiz's is.
-
-    Example:
-        >>> letter_answer(lambda: "B", right="b", wrong={"a": "a hides the fault."}, message="Right: b.")
-        'Right: b.'
-    """
-    key = AnswerKey(tuple(sorted({right, *wrong})), right, message, wrong)
-    try:
-        letter = key.read(call(function))
-    except ValueError:
-        raise Wrong(tr("answer with one letter, one of {letters}.", letters=", ".join(key.letters))) from None
-    if not (verdict := key.judge(letter)).correct:
-        raise Wrong(verdict.text, f"answer {letter}")
-    return verdict.text
-
-
-def letter_mistakes(wrong: dict[str, str]) -> list[Mistake]:
-    """The table of a :func:`letter_answer` task: each wrong letter, answered, earns its hint.
-
-    Example:
-        >>> [m.name for m in letter_mistakes({"a": "a hides the fault."})]
-        ['answer a']
-    """
-    return [Mistake(f"answer {letter}", lambda letter=letter: letter, hint) for letter, hint in wrong.items()]
 
 
 @dataclass(frozen=True)

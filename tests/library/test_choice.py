@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from medlearn.check.core import Wrong, letter_answer
+from medlearn.check._letters import letter_answer
+from medlearn.check.core import Wrong
 from medlearn.choice import AnswerKey, Feedback
 from medlearn.quiz import Question
 

@@ -15,7 +15,8 @@ import numpy as np
 from ..._messages import tr
 from ...models import to_network_input as library_input
 from .._keras_training import as_auc, auc_in_training_mode, near, recorded_fits, scored_auc, training_error_hint
-from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, call, task
 from ._build import TABLE_PARAMETERS
 from ._data import N_TRAIN, subset
 
@@ -311,7 +312,7 @@ _WRONG_LETTERS = {
 }
 
 
-@task(
+@letter_task(
     tr(
         "What does an image lose when its darkest pixel becomes 0 and its brightest 1? And how far would a second "
         "seed move your numbers?"
@@ -320,16 +321,11 @@ _WRONG_LETTERS = {
         "Two things are true: the scaling erases each image's overall brightness and contrast, and one seed on 600 "
         "images shows a drop in AUC, not its size."
     ),
-    mistakes=letter_mistakes(_WRONG_LETTERS),
-    reference=lambda: "b",
+    wrong=_WRONG_LETTERS,
+    message=tr(
+        "Min-max scaling per image throws away how bright and how contrasted each image is overall; one seed "
+        "shows a drop in validation AUC; how large it is takes several seeds."
+    ),
 )
-def what_changed(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="b",
-        wrong=_WRONG_LETTERS,
-        message=tr(
-            "Min-max scaling per image throws away how bright and how contrasted each image is overall; one seed "
-            "shows a drop in validation AUC; how large it is takes several seeds."
-        ),
-    )
+def what_changed() -> str:
+    return "b"

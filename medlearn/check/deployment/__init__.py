@@ -22,7 +22,8 @@ import numpy as np
 
 from ..._messages import tr
 from ...deploy.course_files import image_to_dicom
-from ..core import Mistake, Wrong, as_array, as_number, call, compared, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, as_number, call, compared, task
 from ._deferral import deferral_cut, response_problems, risk_at_coverage
 from ._training import pneumonia_small, train_deployed_model
 
@@ -339,20 +340,15 @@ _READING_WRONG = {
 }
 
 
-@task(
+@letter_task(
     tr("Who makes the decision for the patient: the model alone, or a radiologist who has seen the model's answer?"),
     tr("Which number would show what patients get from the tool, and what changes what readers do with it?"),
-    mistakes=letter_mistakes(_READING_WRONG),
-    reference=lambda: "c",
+    wrong=_READING_WRONG,
+    message=tr(
+        "Right: what patients get is the reader's performance with the tool, so measure that (a reader "
+        "study, then audits of overrides); showing the answer only after the reader's own read is a design to "
+        "test."
+    ),
 )
-def judge_reading_mode(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="c",
-        wrong=_READING_WRONG,
-        message=tr(
-            "Right: what patients get is the reader's performance with the tool, so measure that (a reader "
-            "study, then audits of overrides); showing the answer only after the reader's own read is a design to "
-            "test."
-        ),
-    )
+def judge_reading_mode() -> str:
+    return "c"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from ...detection import count_objects
-from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, call, task
 from . import _answers as _ans
 from ._boxes import iou_by_hand, nms_per_class
 from ._curves import average_precision_101, froc_points, sensitivity_at_rates
@@ -154,19 +155,14 @@ _REPORT_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "Ask of each answer: does it hide a fault, does it invent a result nobody checked, or does it say what is "
     "known and measure what is not?",
     "Against an incomplete reference, precision at a fixed threshold can only rise once the reference is "
     "completed, while recall and AP may move either way; an automatic 'this is probably a cell' rule is not a "
     "reference either. Report what you measured, what you know of its bias, and fix the reference.",
-    mistakes=letter_mistakes(_REPORT_WRONG),
-    reference=lambda: "c",
+    wrong=_REPORT_WRONG,
+    message="Measured value, its known bias, and a complete reference where one can be made.",
 )
-def report_with_missing_labels(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="c",
-        wrong=_REPORT_WRONG,
-        message="Measured value, its known bias, and a complete reference where one can be made.",
-    )
+def report_with_missing_labels() -> str:
+    return "c"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from ...active import query
-from ..core import Mistake, Wrong, as_array, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, call, task
 from . import _answers as _ans
 from ._unsupervised import adjusted_rand, pca_anomaly_scores, variance_kept
 
@@ -197,18 +198,12 @@ _REPORT_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "Ask where the flip was decided, and what the autoencoder's error was shown to follow in the chapter.",
     "A score that follows sharpness will follow the scanner and the processing as well; a disease finder "
     "is trained with disease labels and tested on images from elsewhere.",
-    mistakes=letter_mistakes(_REPORT_WRONG),
-    reference=lambda: "b",
+    wrong=_REPORT_WRONG,
+    message="The score measures sharpness, not disease: detect disease with labels, tested on images from elsewhere.",
 )
-def report_anomaly_finder(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="b",
-        wrong=_REPORT_WRONG,
-        message="The score measures sharpness, not disease: detect disease with labels, tested on images from "
-        "elsewhere.",
-    )
+def report_anomaly_finder() -> str:
+    return "b"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from ...survival import concordance_index, kaplan_meier, survival_at
-from ..core import Mistake, as_number, compared, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, as_number, compared
 from ._fitting import fit_cox, gbsg2_split, impute_from_training, leaky_columns, stratified_folds
 
 __all__ = [
@@ -195,17 +196,12 @@ _TREATMENT_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "A coefficient for a treatment in a model fitted to records says who was treated AND what treatment did.",
     "What would show what the treatment changes? Who decided who was treated?",
-    mistakes=letter_mistakes(_TREATMENT_WRONG),
-    reference=lambda: "c",
+    wrong=_TREATMENT_WRONG,
+    message="Right: the model predicts outcomes under past practice; what the therapy changes needs a randomised "
+    "trial, or an observational analysis designed to emulate one, and the model must not be used to withhold it.",
 )
-def judge_treatment_model(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="c",
-        wrong=_TREATMENT_WRONG,
-        message="Right: the model predicts outcomes under past practice; what the therapy changes needs a randomised "
-        "trial, or an observational analysis designed to emulate one, and the model must not be used to withhold it.",
-    )
+def judge_treatment_model() -> str:
+    return "c"

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from ...reconstruction import undersampling_mask
-from ..core import Mistake, Wrong, as_array, as_number, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, as_number, call, task
 from ._training import noisy_pairs, train_denoiser
 
 __all__ = [
@@ -199,18 +200,13 @@ _JUDGE_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "PSNR and SSIM average over the whole image. What would show that a 5 mm lesion survives?",
     "Task-based image quality: can readers (or a model observer) still find lesions of the size and "
     "contrast that matter, at the dose that will be used?",
-    mistakes=letter_mistakes(_JUDGE_WRONG),
-    reference=lambda: "b",
+    wrong=_JUDGE_WRONG,
+    message="Right: a task-based study, lesions of the size and contrast that matter, at the dose that will be "
+    "used, found by readers (or a validated model observer), against the current reconstruction.",
 )
-def judge_learned_reconstruction(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="b",
-        wrong=_JUDGE_WRONG,
-        message="Right: a task-based study, lesions of the size and contrast that matter, at the dose that will be "
-        "used, found by readers (or a validated model observer), against the current reconstruction.",
-    )
+def judge_learned_reconstruction() -> str:
+    return "b"

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from ...registration import jacobian_determinant
-from ..core import Mistake, Wrong, as_number, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_number, call, task
 from . import _answers
 from ._data import anatomical_affine, smooth_field, template
 from ._similarity import find_shift, mutual_information_by_hand, similarity_for_pet
@@ -112,18 +113,13 @@ _ACCEPT_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "What does a Jacobian determinant at or below 0 mean for the tissue there?",
     "In the chapter, the least smoothing folded and fitted worse; but even where a folding map fits better, a "
     "good fit does not make a fold anatomy.",
-    mistakes=letter_mistakes(_ACCEPT_WRONG),
-    reference=lambda: "b",
+    wrong=_ACCEPT_WRONG,
+    message="A fold is no anatomy: regularise more (or use a method that cannot fold), register again, and "
+    "accept a lower Dice for a map that can be trusted; state the smoothing you chose.",
 )
-def accept_field(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="b",
-        wrong=_ACCEPT_WRONG,
-        message="A fold is no anatomy: regularise more (or use a method that cannot fold), register again, and "
-        "accept a lower Dice for a map that can be trusted; state the smoothing you chose.",
-    )
+def accept_field() -> str:
+    return "b"

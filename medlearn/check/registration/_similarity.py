@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from ...registration import apply_transform, mutual_information, rigid_matrix
-from ..core import Mistake, Wrong, as_number, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_number, call, task
 from . import _answers
 from ._data import _template
 from ._table import first_made, then
@@ -173,18 +174,13 @@ _SIMILARITY_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "What does each measure assume about how one tissue looks in the two images?",
     "In the chapter's section 3, inside the brain, which measure peaked at no shift for the T1 against both "
     "simulated contrasts?",
-    mistakes=letter_mistakes(_SIMILARITY_WRONG),
-    reference=lambda: "c",
+    wrong=_SIMILARITY_WRONG,
+    message="Mutual information asks only that one image's intensity predict the other's, through any "
+    "relation; it peaked at the truth for both simulated contrasts.",
 )
-def similarity_for_pet(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="c",
-        wrong=_SIMILARITY_WRONG,
-        message="Mutual information asks only that one image's intensity predict the other's, through any "
-        "relation; it peaked at the truth for both simulated contrasts.",
-    )
+def similarity_for_pet() -> str:
+    return "c"

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from ...data import near_duplicates
-from ..core import Mistake, Wrong, as_array, as_number, call, letter_answer, letter_mistakes, task
+from .._letters import letter_task
+from ..core import Mistake, Wrong, as_array, as_number, call, task
 from . import _answers as _ans
 
 __all__ = ["judge_augmentation", "kl_term", "memorisation_scores", "reparameterise", "training_steps"]
@@ -252,18 +253,13 @@ _AUGMENTATION_WRONG = {
 }
 
 
-@task(
+@letter_task(
     "List every way the two arms differ, besides the synthetic images.",
     "Which images did the generator learn from, and which images did the real-only classifier see?",
-    mistakes=letter_mistakes(_AUGMENTATION_WRONG),
-    reference=lambda: "a",
+    wrong=_AUGMENTATION_WRONG,
+    message="Right: the generator learned from 4,708 labelled images, and the real-only arm saw 100 of them. The "
+    "synthetic images bring in what the other images hold. Train the generator on the 100 images alone, then "
+    "compare.",
 )
-def judge_augmentation(function: Any) -> str:
-    return letter_answer(
-        function,
-        right="a",
-        wrong=_AUGMENTATION_WRONG,
-        message="Right: the generator learned from 4,708 labelled images, and the real-only arm saw 100 of them. The "
-        "synthetic images bring in what the other images hold. Train the generator on the 100 images alone, then "
-        "compare.",
-    )
+def judge_augmentation() -> str:
+    return "a"
