@@ -837,7 +837,41 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
                 + (f"; published: {', '.join(pages)}" if pages else "")
                 + f"; list them with {STATUS} {domain} --list):{listed}"
             )
+        if domain != "medlearn":
+            catalog = read_catalog(catalog_path(domain, repo, locale), locale)
+            problems += [f"{path}: {problem}" for problem in repeated_paragraphs(catalog)]
     return problems
+
+
+def repeated_paragraphs(catalog: Catalog) -> list[str]:
+    """The paragraphs that a cell's translations say twice: in two of its units, or twice in one. A unit is one
+    paragraph of the English, but a translation may hold more (a translator's note after it); when a cell's one unit
+    is cut in two and each half keeps the old translation of both, the edition shows both paragraphs twice, and a
+    later change to one copy leaves the other behind.
+
+    Example:
+        >>> from babel.messages.catalog import Catalog
+        >>> catalog = Catalog(locale="zh_CN")
+        >>> _ = catalog.add("One.", "第一段说的话。\\n\\n第二段说的话。", context="a")
+        >>> _ = catalog.add("Two.", "第一段说的话。\\n\\n第二段说的话。", context="a")
+        >>> _ = catalog.add("One.", "第一段说的话。", context="b")
+        >>> for problem in repeated_paragraphs(catalog):
+        ...     print(problem)
+        a: a paragraph translated twice in the cell ('第一段说的话。')
+        a: a paragraph translated twice in the cell ('第二段说的话。')
+    """
+    seen: dict[tuple[str | None, str], int] = {}
+    for message in catalog:
+        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy:
+            for paragraph in re.split(r"\n\s*\n", message.string):
+                key = (message.context, paragraph.strip())
+                if len(key[1]) >= 5:
+                    seen[key] = seen.get(key, 0) + 1
+    return [
+        f"{context}: a paragraph translated twice in the cell ({paragraph[:40]!r})"
+        for (context, paragraph), count in seen.items()
+        if count > 1
+    ]
 
 
 def _page_missing(domain: str, found: Status, repo: Path, locale: str) -> tuple[list[tuple[str, Unit]], list[str]]:

@@ -89,6 +89,20 @@ def test_every_generated_notebook_is_current() -> None:
     assert not problems, "\n".join(problems) + "\n(fix: python -m authoring build)"
 
 
+def test_a_paragraph_that_a_cell_translates_twice_fails_the_gate() -> None:
+    """A cell's unit cut in two, each half keeping the old translation of both: the edition showed both paragraphs
+    twice (chapter 06 § 5). A translator's note after a unit's translation is not a repeat."""
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("Gap gone.", "差距消失了。\n\n但这不等于更好。", context="cell")
+    catalog.add("Not better.", "差距消失了。\n\n但这不等于更好，见第 7 节。", context="cell")
+    catalog.add("Data.", "数据随软件包提供。\n\n**英文输出。** 代码是英文。", context="other")
+    assert translations.repeated_paragraphs(catalog) == [
+        "cell: a paragraph translated twice in the cell ('差距消失了。')"
+    ]
+
+
 # --- the gate on a copy of the course --------------------------------------------------------------------------------
 
 
