@@ -257,7 +257,7 @@ def _words(text: str) -> str:
 
 def edition_text(page: str, repo: Path = REPO, locale: str = LOCALE) -> str:
     """The text of the edition of ``page`` in ``locale``."""
-    from authoring.translations import glossary_context, page_blocks
+    from authoring.translations import glossary_context, label_english_links, page_blocks
 
     render = _Renderer(page, repo, locale)
     text = without_languages((repo / page).read_text(encoding="utf-8"))
@@ -271,7 +271,8 @@ def edition_text(page: str, repo: Path = REPO, locale: str = LOCALE) -> str:
         made = translated or unit.text
         if render.domain == "glossary":
             made = render.glossary_entry(unit.text, made) if translated else unit.text
-        pieces.append(render.relink(made))
+        made = render.relink(made)
+        pieces.append(label_english_links(made, render.target, locale) if translated else made)
     name, label, _ = NAMES[locale]
     back = os.path.relpath(page, os.path.dirname(render.target) or ".")
     return _after_title("".join(pieces), f"**{label}** [English]({back}) · {name}")

@@ -106,6 +106,15 @@ FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 ONLY_MARKUP = re.compile(r"^(?:\s*(?:<!--.*?-->|<a id=\"[^\"]*\"></a>)\s*)+$", re.DOTALL)
 LINK = re.compile(r"(\]\(|(?:href|src)=\")([^)\"#\s]+)")
+#: A whole Markdown link (its text may hold one pair of brackets), its target the group.
+MARKDOWN_LINK = re.compile(r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(([^)\s]+)\)")
+#: A chapter's notebook or learner's exercise in English, as a path from the repository's root.
+ENGLISH_NOTEBOOK = re.compile(r"^(?:notebooks|exercises)/(\d\d)_\w+\.ipynb$")
+#: What an edition writes after a link to a chapter that has no edition in its language, and after a reference in
+#: words to one (``第 03 章（英文）``): a reader then knows before clicking that the page will be English.
+ENGLISH_ONLY = {"zh_CN": "（英文）"}
+#: A reference in words to chapters in Chinese: "第 03 章", "第 02–04 章", "第 11、12 章" (and, wrongly, "第 7 章").
+ZH_REFERENCE = re.compile(r"第\s*(\d{1,2}(?:(?:、\s*|\s*[-–至]\s*)\d{1,2})*)\s*章")
 
 
 @dataclass(frozen=True)
@@ -592,6 +601,84 @@ def _relink(text: str, english: str, edition: str, editions: set[str] | dict[str
     return LINK.sub(moved, text)
 
 
+def label_english_links(text: str, edition: str, locale: str = LOCALE) -> str:
+    """``text`` (an edition's, at ``edition``, its links already pointed from there) with :data:`ENGLISH_ONLY` after
+    each link to a chapter's notebook or exercise that has no edition in ``locale``, unless a label follows already.
+
+    Example:
+        >>> label_english_links("[第 03 章](../03_svm.ipynb#4)，[第 05 章](05_x.ipynb)。", "notebooks/zh_CN/05_x.ipynb")
+        '[第 03 章](../03_svm.ipynb#4)（英文），[第 05 章](05_x.ipynb)。'
+    """
+    label = ENGLISH_ONLY.get(locale)
+    if not label:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        target = match.group(1).split("#", 1)[0]
+        if not target or re.match(r"^[a-z][a-z+.-]*:", target) or target.startswith("/"):
+            return match.group(0)
+        resolved = os.path.normpath(os.path.join(os.path.dirname(edition), target)).replace(os.sep, "/")
+        labelled = match.string[match.end() :].startswith(label[:-1]) or label[:-1] in match.group(0)
+        return match.group(0) + ("" if labelled or not ENGLISH_NOTEBOOK.match(resolved) else label)
+
+    return MARKDOWN_LINK.sub(one, text)
+
+
+def _numbers(found: str) -> list[str]:
+    """The chapter numbers of a reference in words: ``02–04`` is 02, 03 and 04."""
+    numbers: list[str] = []
+    for part in re.split(r"、\s*", found):
+        ends = [int(n) for n in re.findall(r"\d+", part)]
+        span = range(ends[0], ends[-1] + 1) if len(ends) == 2 else ends
+        numbers += [f"{n:02d}" for n in span]
+    return numbers
+
+
+def reference_problems(text: str, with_edition: set[str], locale: str = LOCALE) -> list[str]:
+    """What a translated text says wrongly of the chapters it names in words (``第 03 章``): a number not written
+    with two digits, as a chapter move renders it (:mod:`authoring.renumber` renders ``第 07 章``, never ``第 7 章``);
+    a chapter without an edition (not in ``with_edition``) whose reference is not followed by :data:`ENGLISH_ONLY` (or
+    by a note in brackets that says ``英文``, by the rest of a bracket that says it (``（第 02 章，英文）``), or by
+    ``为英文``; a range ``第 02 章至第 04 章`` by its last reference);
+    and a label after chapters that all have an edition now. A link to a chapter's notebook counts as labelled: the
+    build labels it (:func:`label_english_links`).
+
+    Example:
+        >>> for problem in reference_problems("见第 7 章、第 03 章和第 10 章（英文）。第 05 章（英文）", {"05", "07"}):
+        ...     print(problem)
+        第 7 章: write the chapter number with two digits
+        第 03 章: no edition: write 第 03 章（英文）
+        第 05 章（英文）: every chapter named has an edition now: drop （英文）
+    """
+    label = ENGLISH_ONLY.get(locale)
+    if not label:
+        return []
+
+    def linked(match: re.Match[str]) -> str:
+        stem = match.group(1).split("#", 1)[0].rsplit("/", 1)[-1]
+        number = re.match(r"(\d\d)_\w+\.ipynb$", stem)
+        inner = match.group(0)[1 : match.group(0).rindex("](")]
+        if not number or number.group(1) in with_edition:
+            return inner
+        return ZH_REFERENCE.sub(lambda found: found.group(0) + label, inner) + label
+
+    text = MARKDOWN_LINK.sub(linked, text)
+    problems = []
+    for match in ZH_REFERENCE.finditer(text):
+        reference, after = match.group(0), text[match.end() :]
+        numbers = _numbers(match.group(1))
+        if re.search(r"(?<!\d)\d(?!\d)", match.group(1)):
+            problems.append(f"{reference}: write the chapter number with two digits")
+        marked = re.match(rf"\s*(?:{re.escape(label[:-1])}|（[^）]*英文|[，；][^。；）]*英文|为英文)", after)
+        if any(n not in with_edition for n in numbers):
+            if not marked and not re.match(r"\s*[至到–-]\s*第", after):
+                english = [n for n in numbers if n not in with_edition]
+                problems.append(f"{reference}: no edition: write 第 {'、'.join(english)} 章{label}")
+        elif after.startswith(label[:-1]):
+            problems.append(f"{reference}{label}: every chapter named has an edition now: drop {label}")
+    return problems
+
+
 def _generated(
     block: str, translate: Callable[[str, str, str], str | None], edition: str, readme: str = "README.md"
 ) -> str:
@@ -702,7 +789,10 @@ def edition(chapter: chapter_list.Chapter, english: str, repo: Path = REPO, loca
                 text = translate("quizzes", text, "quiz:heading" if text == HEADING else "quiz:intro") or text
             elif unit and translatable(text):
                 english_text = text
-                text = _relink(translate(chapter.name, text, prefix + cell.id) or text, english, target, editions)
+                translated = translate(chapter.name, text, prefix + cell.id)
+                text = _relink(translated or text, english, target, editions)
+                if translated:
+                    text = label_english_links(text, target, locale)
                 if english_text.startswith("## ") and "\n" not in english_text:
                     sections[english_text[3:]] = text.removeprefix("## ")
             pieces.append(text)
@@ -811,6 +901,7 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
     problems = []
     complete = {c.name for c in edition_chapters(repo, locale)}
     chapters_with_edition = set(complete)
+    numbers_with_edition = {c.number for c in edition_chapters(repo, locale)}
     if complete:
         complete |= {"quizzes", "generated"}
     known = {c.name for c in chapter_list.load(repo=repo)} | set(SHARED)
@@ -849,7 +940,48 @@ def drift(repo: Path = REPO, locale: str = LOCALE) -> list[str]:
                 + (f"; published: {', '.join(pages)}" if pages else "")
                 + f"; list them with {STATUS} {domain} --list):{listed}"
             )
+        if domain != "medlearn":
+            catalog = read_catalog(catalog_path(domain, repo, locale), locale)
+            problems += [f"{path}: {problem}" for problem in repeated_paragraphs(catalog)]
+        if domain != "medlearn" and (domain in complete or pages):  # what an edition or a published page shows
+            problems += [
+                f"{path}: {message.context or message.id[:40]}: {problem}"
+                for message in catalog
+                if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
+                for problem in reference_problems(message.string, numbers_with_edition, locale)
+            ]
     return problems
+
+
+def repeated_paragraphs(catalog: Catalog) -> list[str]:
+    """The paragraphs that a cell's translations say twice: in two of its units, or twice in one. A unit is one
+    paragraph of the English, but a translation may hold more (a translator's note after it); when a cell's one unit
+    is cut in two and each half keeps the old translation of both, the edition shows both paragraphs twice, and a
+    later change to one copy leaves the other behind.
+
+    Example:
+        >>> from babel.messages.catalog import Catalog
+        >>> catalog = Catalog(locale="zh_CN")
+        >>> _ = catalog.add("One.", "第一段说的话。\\n\\n第二段说的话。", context="a")
+        >>> _ = catalog.add("Two.", "第一段说的话。\\n\\n第二段说的话。", context="a")
+        >>> _ = catalog.add("One.", "第一段说的话。", context="b")
+        >>> for problem in repeated_paragraphs(catalog):
+        ...     print(problem)
+        a: a paragraph translated twice in the cell ('第一段说的话。')
+        a: a paragraph translated twice in the cell ('第二段说的话。')
+    """
+    seen: dict[tuple[str | None, str], int] = {}
+    for message in catalog:
+        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy:
+            for paragraph in re.split(r"\n\s*\n", message.string):
+                key = (message.context, paragraph.strip())
+                if len(key[1]) >= 5:
+                    seen[key] = seen.get(key, 0) + 1
+    return [
+        f"{context}: a paragraph translated twice in the cell ({paragraph[:40]!r})"
+        for (context, paragraph), count in seen.items()
+        if count > 1
+    ]
 
 
 def _page_missing(domain: str, found: Status, repo: Path, locale: str) -> tuple[list[tuple[str, Unit]], list[str]]:

@@ -59,8 +59,8 @@ def test_a_check_speaks_the_learner_s_language(monkeypatch: pytest.MonkeyPatch, 
     assert capsys.readouterr().out == (
         "⏳ to_hounsfield: 还没有完成。在写着 'your code here' 的地方写好代码，先运行那个单元格，再运行一次这个检查。"
         "卡住了？运行 check.to_hounsfield.hint()\n"
-        "💡 to_hounsfield，提示 1/3：头信息给出两个数：RescaleSlope（斜率）和 RescaleIntercept（截距）。"
-        "HU = 存储值 x 斜率 + 截距。（下一条：check.to_hounsfield.hint(2)）\n"
+        "💡 to_hounsfield，提示 1/3：头信息给出两个数：RescaleSlope（重标斜率）和 RescaleIntercept（重标截距）。"
+        "HU = 存储值 × 斜率 + 截距。（下一条：check.to_hounsfield.hint(2)）\n"
         "❌ malignant_fraction: 你的比例应当是一个数，而不是 str。\n"
     )
     monkeypatch.setenv("MEDLEARN_LANGUAGE", "en")

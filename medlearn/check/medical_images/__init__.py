@@ -129,6 +129,24 @@ def apply_window(hu: np.ndarray, center: float, width: float) -> np.ndarray:
 
 #: The example files field_of_view_mm is checked on, by their modality: the messages name them.
 _FOV_EXAMPLES = {"CT": "ct", "MR": "overlay"}
+#: Both examples have square pixels, where PixelSpacing's two numbers can be swapped unseen: the third case is the MR
+#: example's header with rectangular pixels (its rows 0.5 mm apart, its columns 0.8 mm), named so in the messages.
+_RECTANGULAR = ("0.5", "0.8")
+
+
+def _fov_cases() -> list[tuple[Dataset]]:
+    cases = [dicom_example(name) for name in _FOV_EXAMPLES.values()]
+    rectangular = dicom_example("overlay")
+    rectangular.PixelSpacing = list(_RECTANGULAR)
+    return [(ds,) for ds in (*cases, rectangular)]
+
+
+def _example(ds: Dataset) -> str:
+    """How the messages name a case of field_of_view_mm."""
+    name = _FOV_EXAMPLES[ds.Modality]
+    if [str(s) for s in ds.PixelSpacing] == list(_RECTANGULAR):
+        name += " (PixelSpacing {}, {})".format(*_RECTANGULAR)
+    return name
 
 
 def _two_numbers(value: Any) -> np.ndarray:
@@ -147,7 +165,7 @@ def _swapped(got: np.ndarray, ds: Dataset) -> str:
     return tr(
         "height and width are swapped (the {example} image has {rows} rows and {columns} columns): height is Rows x "
         "spacing between rows.",
-        example=_FOV_EXAMPLES[ds.Modality],
+        example=_example(ds),
         rows=ds.Rows,
         columns=ds.Columns,
     )
@@ -156,7 +174,7 @@ def _swapped(got: np.ndarray, ds: Dataset) -> str:
 @compared(
     tr("The header has Rows, Columns and PixelSpacing (millimetres between rows, between columns)."),
     tr("height = Rows x PixelSpacing[0], width = Columns x PixelSpacing[1]; the MR example is not square."),
-    cases=lambda: [(dicom_example(name),) for name in _FOV_EXAMPLES.values()],
+    cases=_fov_cases,
     read=lambda value, ds: _two_numbers(value),
     same=lambda got, want: close(got, want, rtol=1e-4),
     mistakes=[
@@ -166,10 +184,19 @@ def _swapped(got: np.ndarray, ds: Dataset) -> str:
             tr("you returned the size in pixels; multiply by PixelSpacing (millimetres per pixel)."),
         ),
         Mistake("swapped", lambda ds: _field_of_view(ds)[::-1], _swapped),
+        Mistake(
+            "spacings swapped",
+            lambda ds: np.array([int(ds.Rows), int(ds.Columns)]) * [float(s) for s in ds.PixelSpacing[::-1]],
+            lambda got, ds: tr(
+                "on the {example} example, whose pixels are not square, your two spacings are swapped: "
+                "PixelSpacing[0] is the spacing between rows and goes with Rows, PixelSpacing[1] with Columns.",
+                example=_example(ds),
+            ),
+        ),
     ],
     otherwise=lambda got, want, ds: tr(
         "for the {example} example you returned {got}, expected {want} mm.",
-        example=_FOV_EXAMPLES[ds.Modality],
+        example=_example(ds),
         got=np.round(got, 2),
         want=np.round(want, 2),
     ),
