@@ -282,10 +282,11 @@ STEPS = (
     Step("discuss answers", _discuss_build, _discuss_check, "python -m authoring.discuss"),
     # After the quiz and the answers: the times count what they add to a chapter.
     Step("sections and times", _sections_build, _sections_check, "python -m authoring.sections"),
-    Step("exercise times", _exercise_times_build, _exercise_times_check, "python -m authoring.exercise_times"),
     Step("library reference", _reference_build, _reference_check, "python -m authoring.reference"),
     Step("budget table", _budgets_build, _budgets_check, "python -m authoring.budgets"),
     Step("colab cells", _colab_build, _colab_check, "python -m authoring.release (after a change to the library)"),
+    # After the Colab cells: an exercise's time counts the words of its Colab line.
+    Step("exercise times", _exercise_times_build, _exercise_times_check, "python -m authoring.exercise_times"),
     # After every step that writes an English notebook: the editions are made from them.
     Step("translation catalogs", _nothing, _catalogs_check, "python -m authoring translations update NAME, translate"),
     Step("library messages", _library_catalog_build, _library_catalog_check, "python -m authoring build"),

@@ -103,8 +103,8 @@ def row(record: dict, name: str) -> str:
     """One table row: the notebook (its path now), the reported seconds and peak MB, the runs, the latest date.
 
     Example:
-        >>> row({"seconds": 70.0, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"}, "notebooks/09_v")
-        '| notebooks/09_v | 70.0 † | 900 | 2 | 2026-11-27 |'
+        >>> row({"seconds": 50.0, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"}, "notebooks/09_v")
+        '| notebooks/09_v | 50.0 † | 900 | 2 | 2026-11-27 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
     mark += " ‼" if record["seconds"] >= MARGIN_SECONDS else ""
