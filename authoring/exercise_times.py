@@ -26,7 +26,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -117,13 +116,7 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only report what is out of date")
-    args = parser.parse_args(argv)
-    stale = run(check=args.check)
-    for name in stale:
-        print(("out of date: " if args.check else "updated: ") + name)
-    return 1 if args.check and stale else 0
+    return sections.stale_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":

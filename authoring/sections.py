@@ -30,6 +30,7 @@ import argparse
 import math
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -433,14 +434,20 @@ def run(repo: Path = REPO, check: bool = False) -> list[str]:
     return stale + chapter_tables.write_tables(minutes, repo, check)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def stale_main(run: Callable[..., list[str]], doc: str, argv: list[str] | None = None) -> int:
+    """The command line of a generator whose ``run(check=...)`` returns the files it wrote or found out of date: it
+    prints them, and with ``--check`` exits 1 when there are any."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report what is out of date")
     args = parser.parse_args(argv)
     stale = run(check=args.check)
     for name in stale:
         print(("out of date: " if args.check else "updated: ") + name)
     return 1 if args.check and stale else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return stale_main(run, __doc__, argv)
 
 
 if __name__ == "__main__":
