@@ -113,9 +113,12 @@ HANDOUT_FILES = (
     "postBuild",
 )
 HANDOUT_FOLDERS = ("medlearn", "notebooks", "lab")
+# The Chinese editions that the build writes (authoring/front_pages.py), where there are some: the pages, and the
+# chapters and exercises in notebooks/zh_CN and exercises/zh_CN (the folders above and the exercises' own).
+HANDOUT_EDITIONS = ("START_HERE.zh-CN.md", "docs/zh_CN/glossary.md")
 # Files that go into the bundle under another name: the learner's README replaces the repository's,
-# which is written for authors and instructors.
-HANDOUT_RENAMED = {"handout/README.md": "README.md"}
+# which is written for authors and instructors, and so does its Chinese edition.
+HANDOUT_RENAMED = {"handout/README.md": "README.md", "handout/README.zh-CN.md": "README.zh-CN.md"}
 
 
 def handout(target: Path, with_data: bool) -> None:
@@ -124,18 +127,20 @@ def handout(target: Path, with_data: bool) -> None:
         sys.exit(f"{target} exists and is not empty; choose a new folder for the handout.")
     names = [
         *HANDOUT_FILES,
-        *HANDOUT_RENAMED,
+        *(name for name in (*HANDOUT_EDITIONS, *HANDOUT_RENAMED) if (HERE / name).is_file()),
         *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises").glob("*.ipynb")),
+        *(p.relative_to(HERE).as_posix() for p in (HERE / "exercises" / "zh_CN").glob("*.ipynb")),
     ]
-    for folder in HANDOUT_FOLDERS:  # not the Chinese editions (notebooks/zh_CN): the handout is in English
+    for folder in HANDOUT_FOLDERS:
         found = (p.relative_to(HERE) for p in (HERE / folder).rglob("*") if p.is_file())
-        names += [p.as_posix() for p in found if "zh_CN" not in p.parts]
+        names += [p.as_posix() for p in found]
     if (HERE / ".git").exists():  # only what the repository holds: no scratch files, no caches
         listed = subprocess.run(["git", "ls-files"], cwd=HERE, capture_output=True, text=True, check=True).stdout
         tracked = set(listed.splitlines())
         names = [n for n in names if n in tracked]
+        shipped = [*HANDOUT_FILES, *HANDOUT_EDITIONS, *HANDOUT_RENAMED, *HANDOUT_FOLDERS, "exercises"]
         changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", *HANDOUT_FILES, *HANDOUT_RENAMED, *HANDOUT_FOLDERS, "exercises"],
+            ["git", "status", "--porcelain", "--", *shipped],
             cwd=HERE,
             capture_output=True,
             text=True,
@@ -150,10 +155,6 @@ def handout(target: Path, with_data: bool) -> None:
         copy = target / HANDOUT_RENAMED.get(name, name)
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(HERE / name, copy)
-        if name == "START_HERE.md":  # the handout is in English: without the line that links the Chinese page
-            text = copy.read_text(encoding="utf-8")
-            kept = [line for line in text.split("\n\n") if not line.startswith("**Languages:** English · [")]
-            copy.write_text("\n\n".join(kept), encoding="utf-8")
     if with_data:
         python = setup()
         data = target / "data"

@@ -5,6 +5,7 @@
     README.md         ->  README.zh-CN.md          (catalog ``front``)
     START_HERE.md     ->  START_HERE.zh-CN.md      (catalog ``front``)
     docs/glossary.md  ->  docs/zh_CN/glossary.md   (catalog ``glossary``; bilingual)
+    handout/README.md ->  handout/README.zh-CN.md  (catalog ``front``; the handout's README.zh-CN.md)
 
 An edition is the English page with each unit (:func:`authoring.translations.page_blocks`) replaced by its current
 translation, or kept in English where it has none, and its relative links pointed from the edition's place (to the
@@ -21,7 +22,9 @@ partial one. A page is *published* when ``authoring/chapters.json`` lists it und
 units (for a front page: its own units, the templates, and the titles and one lines of the chapters with an
 edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the
 English README and START_HERE carry a line of languages under their title that links the edition (the edition links
-back; the handout's START_HERE leaves the line out, as the handout has no Chinese pages yet).
+back). The handout's README is written as it lies in the handout, at its top (``course.py handout`` renames it):
+its links are read from there, its edition lies beside it, and the handout takes both, with the Chinese editions
+of START_HERE, the glossary and the chapters that its links reach.
 ``check`` fails on an edition or a line of languages that is not what the build writes.
 
 Example:
@@ -43,9 +46,11 @@ from authoring.translations import PLACEHOLDER  # a template's %(name)s, the gro
 
 LOCALE = "zh_CN"
 #: Each page with an edition, and the domain of its catalog.
-PAGES = {"README.md": "front", "START_HERE.md": "front", "docs/glossary.md": "glossary"}
+PAGES = {"README.md": "front", "START_HERE.md": "front", "docs/glossary.md": "glossary", "handout/README.md": "front"}
 #: The pages whose English carries a line of languages when their edition is published.
-FRONT_PAGES = ("README.md", "START_HERE.md")
+FRONT_PAGES = ("README.md", "START_HERE.md", "handout/README.md")
+#: A page whose links are written from another place: the handout's README, which lies at the top of the handout.
+SEEN_AS = {"handout/README.md": "README.md"}
 GENERATED_BLOCK = re.compile(r"<!-- (chapters|times):start -->.*?<!-- \1:end -->", re.DOTALL)
 LANGUAGE_LINE = re.compile(r"^\*\*Languages:\*\* English · \[[^\]]+\]\([^)]*\)$")
 #: How each language names itself, says "Languages:", and joins a list of chapters.
@@ -71,9 +76,9 @@ def edition_page(page: str, locale: str = LOCALE) -> str:
     """Where the edition of ``page`` lives: beside it for a page at the top (``README.zh-CN.md``), else in a folder
     of the language (``docs/zh_CN/glossary.md``)."""
     folder, _, name = page.rpartition("/")
-    if not folder:
+    if not folder or page in SEEN_AS:
         stem, _, suffix = name.rpartition(".")
-        return f"{stem}.{locale.replace('_', '-')}.{suffix}"
+        return f"{folder}/{stem}.{locale.replace('_', '-')}.{suffix}".lstrip("/")
     return f"{folder}/{locale}/{name}"
 
 
@@ -172,6 +177,9 @@ class _Renderer:
         self.page, self.repo, self.locale = page, repo, locale
         self.domain = PAGES[page]
         self.target = edition_page(page, locale)
+        # Where the page and its edition lie when their links are followed (the handout's: at the handout's top).
+        self.seen = SEEN_AS.get(page, page)
+        self.seen_target = edition_page(self.seen, locale) if page in SEEN_AS else self.target
         self.translate = lookup(repo, locale)
         self.editions = edition_map(repo, locale)
         self.chapters = {c.number: c for c in chapter_list.load(repo=repo)}
@@ -182,7 +190,7 @@ class _Renderer:
     def relink(self, text: str) -> str:
         from authoring.translations import _relink
 
-        return _relink(text, self.page, self.target, self.editions)
+        return _relink(text, self.seen, self.seen_target, self.editions)
 
     def title(self, number: str) -> str:
         chapter = self.chapters[number]
@@ -272,7 +280,7 @@ def edition_text(page: str, repo: Path = REPO, locale: str = LOCALE) -> str:
         if render.domain == "glossary":
             made = render.glossary_entry(unit.text, made) if translated else unit.text
         made = render.relink(made)
-        pieces.append(label_english_links(made, render.target, locale) if translated else made)
+        pieces.append(label_english_links(made, render.seen_target, locale) if translated else made)
     name, label, _ = NAMES[locale]
     back = os.path.relpath(page, os.path.dirname(render.target) or ".")
     return _after_title("".join(pieces), f"**{label}** [English]({back}) · {name}")

@@ -67,7 +67,7 @@ FOLDER = Path("locale")
 TEMPLATES = FOLDER / "templates"
 #: The domains that are not a chapter's, in the order ``update`` and ``status`` take them.
 SHARED = ("quizzes", "generated", "glossary", "front", "medlearn")
-FRONT_PAGES = ("README.md", "START_HERE.md")
+FRONT_PAGES = ("README.md", "START_HERE.md", "handout/README.md")
 GLOSSARY = "docs/glossary.md"
 UPDATE = "python -m authoring translations update"
 STATUS = "python -m authoring translations status"

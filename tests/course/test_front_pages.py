@@ -59,9 +59,10 @@ def test_the_published_pages_link_each_other_and_every_link_resolves() -> None:
     for page in front_pages.generated(REPO):
         edition = front_pages.edition_page(page)
         text = (REPO / edition).read_text(encoding="utf-8")
+        seen = front_pages.edition_page(front_pages.SEEN_AS.get(page, page))  # the handout's links: from its top
         for target in relative_links(text):
-            assert (REPO / Path(edition).parent / target).exists(), f"{edition}: {target}"
-        back = Path(page).name if "/" not in page else f"../{Path(page).name}"
+            assert (REPO / Path(seen).parent / target).exists(), f"{edition}: {target}"
+        back = Path(page).name if "/" not in page or page in front_pages.SEEN_AS else f"../{Path(page).name}"
         assert f"[English]({back})" in text.split("\n\n")[1]
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert readme.split("\n\n")[1] == "**Languages:** English · [简体中文](README.zh-CN.md)"
@@ -119,6 +120,7 @@ def test_an_unpublished_page_may_be_partial(course_copy: Path) -> None:
     assert front_pages.stale_pages(course_copy) == [
         "START_HERE.zh-CN.md: not what START_HERE.md and its catalog make",
         "START_HERE.md: its line of languages is not what the build writes",
+        "handout/README.md: its line of languages is not what the build writes",
     ]
     front_pages.build_pages(course_copy)
     assert "**Languages:**" not in start.read_text(encoding="utf-8")
