@@ -151,6 +151,15 @@ def test_the_handout_has_the_learners_course(handout: Path) -> None:
         want = sorted(p.name for p in (REPO / folder).glob("*.ipynb"))
         assert sorted(p.name for p in (handout / folder).glob("*.ipynb")) == want
     assert (handout / "medlearn" / "check" / "core.py").is_file()
+    # The Chinese editions that the build writes: the pages, the chapters, their exercises and the checks' messages.
+    assert (handout / "README.zh-CN.md").read_text(encoding="utf-8") == (
+        REPO / "handout" / "README.zh-CN.md"
+    ).read_text(encoding="utf-8")
+    for name in ("START_HERE.zh-CN.md", "docs/zh_CN/glossary.md", "medlearn/locale/zh_CN/LC_MESSAGES/medlearn.mo"):
+        assert (handout / name).is_file(), name
+    for folder in ("notebooks/zh_CN", "exercises/zh_CN"):
+        want = sorted(p.name for p in (REPO / folder).glob("*.ipynb"))
+        assert want and sorted(p.name for p in (handout / folder).glob("*.ipynb")) == want
     assert not list(handout.rglob("__pycache__")) and not (handout / "data").exists()
 
 
