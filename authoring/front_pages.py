@@ -21,10 +21,10 @@ partial one. A page is *published* when ``authoring/chapters.json`` lists it und
 (``{"zh_CN": ["README.md", "START_HERE.md"]}``). Then the drift gate requires a current translation of each of its
 units (for a front page: its own units, the templates, and the titles and one lines of the chapters with an
 edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the
-English front pages (README, START_HERE, the handout's README) carry a line of languages under their title that links the edition (the edition links
-back). The handout's README is written as it lies in the handout, at its top (``course.py handout`` renames it):
-its links are read from there, its edition lies beside it, and the handout takes both, with the Chinese editions
-of START_HERE, the glossary and the chapters that its links reach.
+English front pages (README, START_HERE, the handout's README) carry a line of languages under their title that
+links the edition (the edition links back). The handout's README is written as it lies in the handout, at its top
+(``course.py handout`` renames it): its links are read from there, its edition lies beside it, and the handout
+takes both, with the Chinese editions of START_HERE, the glossary and the chapters that its links reach.
 ``check`` fails on an edition or a line of languages that is not what the build writes.
 
 Example:
