@@ -45,6 +45,7 @@ GENERATED = {
     "README.zh-CN.md",
     "START_HERE.zh-CN.md",
     "handout/README.md",
+    "handout/README.zh-CN.md",
     "instructors/README.md",
     "docs/reference.md",
     "benchmarks/README.md",
