@@ -1,5 +1,6 @@
 """Loaded by pytest for every run inside the repository, whether it is given the tests, the notebooks or one
-exercise: the notebooks' kernels are reached over Unix sockets where the system has them.
+exercise: the notebooks' kernels are reached over Unix sockets where the system has them, and with several test
+workers each kernel computes on one thread (ONE_THREAD below).
 
 nbval starts each kernel on five TCP ports that jupyter_client chose by binding and releasing them. Between that
 choice and the kernel's own bind, an outgoing connection anywhere on the machine (another test worker's client
@@ -40,3 +41,18 @@ collect_ignore_glob = ["notebooks/zh_CN/*", "exercises/zh_CN/*"]
 
 if os.name == "posix":  # Windows has no ipc transport in ZeroMQ; its kernels keep TCP
     nbval.kernel.KernelManager = UnixSocketKernelManager
+
+
+#: With several test workers, each notebook's kernel (and each worker) computes on one thread: the workers already
+#: fill the cores, and two kernels that each start a thread per core make four threads share two cores, which wastes
+#: their time in switching (measured here: two training chapters side by side took 74 s, 65 s on one thread each).
+#: One thread instead of several is also one more order of summation that the compared cells must survive; a run
+#: with one worker (``-n 0``) keeps the libraries' own default, as a learner's kernel has it.
+ONE_THREAD = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    for _variable in ONE_THREAD:
+        os.environ.setdefault(_variable, "1")
+    if os.environ["OMP_NUM_THREADS"] == "1":  # the worker's own BLAS, loaded before this file
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)

@@ -96,10 +96,12 @@ def parallel_options(extra: list[str]) -> list[str]:
     """pytest-xdist's options for the whole suite, unless ``extra`` chooses its own (``-n 0``: one process).
 
     One worker per core; ``--dist loadfile`` keeps each file's tests on one worker: a notebook's cells
-    share one kernel, and the tests that run or read course.py's setup are one file.
+    share one kernel, and the tests that run or read course.py's setup are one file. ``--no-loadscope-reorder``
+    keeps the files in the order the suite gives them (longest first, tests/conftest.py): pytest-xdist would
+    otherwise hand them out by their number of tests, which leaves a long file for the end and one core idle.
     """
     chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in extra)
-    return [] if chosen else ["-n", "auto", "--dist", "loadfile"]
+    return [] if chosen else ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 # What a student bundle holds: the course without solutions, instructor notes, tests or tools.

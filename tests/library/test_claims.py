@@ -122,10 +122,17 @@ def test_a_learner_run_all_completes_when_every_claim_fails(monkeypatch: pytest.
     notebook = nbformat.read(path, as_version=4)
     calls = sum(cell.source.count("claim(") for cell in notebook.cells if cell.cell_type == "code")
     assert calls >= 5, "the chapter chosen for this test must make claims"
+    # A cell that opens an ipywidget sometimes leaves nbclient waiting forever for its reply (nbclient issue #312,
+    # seen here: a 4-minute hang until the kernel was killed). The copy keeps such a cell's definitions and drops its
+    # widget (no widget makes a claim).
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "\nwidgets.interact(" in cell.source:
+            cell.source = cell.source[: cell.source.index("\nwidgets.interact(")]
+    assert "widgets.interact(" not in "".join(cell.source for cell in notebook.cells)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(FORCED_FALSE))
     monkeypatch.delenv(STRICT_VARIABLE, raising=False)  # the kernel inherits a learner's environment
     nbclient.NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert not [output for output in outputs if output.output_type == "error"]
