@@ -13,11 +13,13 @@
 
 ``build`` runs the steps of :data:`STEPS` in order; ``check`` runs the same steps without writing and names, for
 each stale file or broken rule, the file and the command that fixes it. ``check`` executes no notebook and takes
-about a minute; the test suite calls it (``tests/course/test_authoring.py``).
+about a minute (half of it to feed every typical mistake of the exercise checks back to its task, a run it keeps in
+a cache until the library changes: :mod:`authoring.mistakes`); the test suite calls it
+(``tests/course/test_authoring.py``).
 
 Example:
     >>> [step.name for step in STEPS][:5]
-    ['chapter list', 'scaffolding', 'exercises', 'quizzes', 'discuss answers']
+    ['chapter list', 'scaffolding', 'exercises', 'typical mistakes', 'quizzes']
 """
 
 from __future__ import annotations
@@ -211,6 +213,13 @@ def _catalogs_check(repo: Path) -> list[str]:
     return translations.drift(repo)
 
 
+def _mistakes_check(repo: Path) -> list[str]:
+    """Every typical mistake of the exercise checks' tables earns its own hint (:mod:`authoring.mistakes`)."""
+    from authoring import mistakes
+
+    return mistakes.problems(repo)
+
+
 def _library_catalog_build(repo: Path) -> None:
     from authoring import library_messages
 
@@ -278,6 +287,7 @@ STEPS = (
     Step("chapter list", _list_build, _list_check, "python -m authoring build"),
     Step("scaffolding", _scaffolding_build, _scaffolding_check, "python -m authoring.scaffolding"),
     Step("exercises", _nothing, _exercises_check, "python -m authoring build NAME (executes and stores the exercise)"),
+    Step("typical mistakes", _nothing, _mistakes_check, "edit medlearn/check/NAME; python -m authoring.mistakes lists"),
     Step("quizzes", _quizzes_build, _quizzes_check, "python -m authoring.quizzes"),
     Step("discuss answers", _discuss_build, _discuss_check, "python -m authoring.discuss"),
     # After the quiz and the answers: the times count what they add to a chapter.

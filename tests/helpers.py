@@ -17,6 +17,9 @@ import numpy as np
 #: The repository's root folder.
 from authoring._paths import REPO  # noqa: F401 (re-exported: `from helpers import REPO`)
 
+#: The chapters whose checks are tables of mistakes, and their tasks: the check's own (authoring.mistakes).
+from authoring.mistakes import chapter_tasks, converted_chapters  # noqa: F401 (re-exported)
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now (the system picks it)."""
@@ -45,24 +48,6 @@ def code_cells(path: Path) -> list[str]:
     """The sources of a notebook's code cells, in order."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-
-
-def converted_chapters() -> list:
-    """The check packages of the chapters whose checks are tables of mistakes (``medlearn/check/<name>/``), by name."""
-    import importlib
-    import pkgutil
-
-    import medlearn.check
-
-    found = sorted(m.name for m in pkgutil.iter_modules(medlearn.check.__path__) if m.ispkg)
-    return [importlib.import_module(f"medlearn.check.{name}") for name in found]
-
-
-def chapter_tasks(chapter: object) -> list:
-    """The tasks a learner calls in a chapter's checks (``check.NAME``), in the order of its ``__all__``."""
-    from medlearn.check import Task
-
-    return [getattr(chapter, name) for name in chapter.__all__ if isinstance(getattr(chapter, name), Task)]
 
 
 def typical_mistakes_test(mistakes: list[tuple]) -> object:

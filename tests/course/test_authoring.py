@@ -1,5 +1,6 @@
 """One build and one check (``python -m authoring build|check``): the check passes on the repository, and finds a
-stale generated file, a missing chapter file and a broken rule in a copy, each with the command that fixes it."""
+stale generated file, a missing chapter file, a broken rule and a typical mistake whose hint no longer fires in a
+copy, each with the command that fixes it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from helpers import REPO
 
 import authoring.__main__ as authoring_main
-from authoring import chapters, contributing
+from authoring import chapters, contributing, mistakes
 
 
 def test_the_check_passes_on_the_repository() -> None:
@@ -96,3 +97,20 @@ def test_a_chapter_numbered_in_a_docstring_is_found_by_the_check(course_copy: Pa
     assert [p for p in problems if "metrics.py" in p] == [
         "medlearn/metrics.py line 1: chapter 07: name the chapter, never its number"
     ]
+
+
+def test_the_check_finds_a_mistake_whose_hint_no_longer_fires(
+    course_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a copy, a table's mistake made equal to the right answer: the check's step names it (in the copy's own
+    library, one chapter's tables, so that the test stays short; a cache folder of the test's own)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    checks = course_copy / "medlearn" / "check" / "detection" / "__init__.py"
+    text = checks.read_text(encoding="utf-8")
+    mistake = "_ans.count(d, label, threshold, strict=True)"
+    assert text.count(mistake) == 1
+    checks.write_text(text.replace(mistake, "_ans.count(d, label, threshold)"), encoding="utf-8")
+    assert mistakes.problems(course_copy, ["detection"]) == [
+        "medlearn/check/detection: count_per_image accepted the mistake 'above, not at': correct."
+    ]
+    assert mistakes.problems(REPO, ["detection"]) == []

@@ -1,0 +1,147 @@
+"""The exercise checks' typical mistakes, each fed back as a learner's answer: does each still earn its own hint?
+
+A chapter's checks (``medlearn/check/<name>/``) declare, for each task, a table of named mistakes: a function that
+makes the mistake, and its hint. ``python -m authoring check`` runs every one through its task: a task that accepts
+a mistake, or answers it with another mistake's hint or with other words, is a problem. ``tests/exercises/
+test_mistakes.py`` runs the same verdict (:func:`mistake_problem`) as one test per mistake.
+
+The run takes about half a minute (some mistakes train a small network), in a fresh Python process in the
+repository, so that a copy of the course is checked with its own library. Its verdict depends only on the library's
+files (a chapter's own check package, not the others'), the Python and the installed packages, so each chapter's
+is kept in a cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``medlearn-authoring``) under their digest: the
+check repeats a chapter's run only after one of them changed.
+
+    python -m authoring.mistakes            # run every table here and print the problems
+
+Example:
+    >>> "detection" in chapter_names()
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import pkgutil
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from authoring._paths import REPO
+
+
+def chapter_names(repo: Path = REPO) -> list[str]:
+    """The chapters whose checks are packages of task tables (``medlearn/check/<name>/``), by name."""
+    return sorted(m.name for m in pkgutil.iter_modules([str(repo / "medlearn" / "check")]) if m.ispkg)
+
+
+def converted_chapters() -> list[ModuleType]:
+    """The check packages of the chapters whose checks are tables of mistakes, imported, by name."""
+    return [importlib.import_module(f"medlearn.check.{name}") for name in chapter_names()]
+
+
+def chapter_tasks(chapter: ModuleType) -> list[Any]:
+    """The tasks a learner calls in a chapter's checks (``check.NAME``), in the order of its ``__all__``."""
+    from medlearn.check import Task
+
+    return [getattr(chapter, name) for name in chapter.__all__ if isinstance(getattr(chapter, name), Task)]
+
+
+def mistake_problem(task: Any, mistake: Any) -> str | None:
+    """What is wrong when ``mistake``'s answer is given to ``task``: None when it fails with its own hint."""
+    result = task.run(mistake.answer)
+    if result.status != "fail":
+        return f"{task.name} accepted the mistake {mistake.name!r}: {result.message}"
+    if result.mistake != mistake.name:
+        return f"{task.name}: the mistake {mistake.name!r} got another message: {result.message}"
+    if isinstance(mistake.hint, str) and result.message != mistake.hint:
+        return f"{task.name}: the mistake {mistake.name!r} got other words than its hint: {result.message}"
+    return None
+
+
+def run_here(names: list[str] | None = None) -> list[str]:
+    """Every mistake of the chapters ``names`` (default: all) through its task, in this process: the problems."""
+    problems = []
+    for name in names or chapter_names():
+        chapter = importlib.import_module(f"medlearn.check.{name}")
+        for task in chapter_tasks(chapter):
+            for mistake in task.mistakes:
+                found = mistake_problem(task, mistake)
+                if found:
+                    problems.append(f"medlearn/check/{name}: {found}")
+    return problems
+
+
+def _digests(repo: Path, names: list[str]) -> dict[str, str]:
+    """Each chapter's verdict depends on the Python, the installed packages, the library's files and its own check
+    package, not on the other chapters' packages nor on the quizzes' files (so that adding, moving or removing a
+    chapter leaves the others' verdicts in the cache): one digest per chapter."""
+    common = hashlib.sha256(sys.version.encode())
+    common.update("\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
+    library, checks = repo / "medlearn", repo / "medlearn" / "check"
+    own: dict[str, list[Path]] = {name: [] for name in chapter_names(repo)}
+    for path in sorted(p for p in library.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        parts = path.relative_to(library).parts
+        if parts[0] == "quizzes":
+            continue
+        if parts[0] == "check" and len(parts) > 2 and parts[1] in own:
+            own[parts[1]].append(path)
+            continue
+        common.update(path.relative_to(library).as_posix().encode() + b"\0" + path.read_bytes())
+    digests = {}
+    for name in names:
+        digest = common.copy()
+        for path in own.get(name, []):
+            digest.update(path.relative_to(checks).as_posix().encode() + b"\0" + path.read_bytes())
+        digests[name] = digest.hexdigest()[:20]
+    return digests
+
+
+def _cache_folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medlearn-authoring"
+
+
+def problems(repo: Path = REPO, names: list[str] | None = None) -> list[str]:
+    """The mistakes that do not earn their hint, in ``repo``'s own library (a fresh process), remembered by digest."""
+    names = names or chapter_names(repo)
+    cached = {
+        name: _cache_folder() / f"mistakes-{name}-{digest}.json" for name, digest in _digests(repo, names).items()
+    }
+    missing = [name for name in names if not cached[name].is_file()]
+    if missing:
+        path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH", "")) if p)
+        done = subprocess.run(
+            [sys.executable, "-m", "authoring.mistakes", "--json", *missing],
+            cwd=repo,
+            env={**os.environ, "PYTHONPATH": path},
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            return [f"the tables could not be run: {(done.stderr.strip().splitlines() or [done.returncode])[-1]}"]
+        for name, found in json.loads(done.stdout.strip().splitlines()[-1]).items():
+            cached[name].parent.mkdir(parents=True, exist_ok=True)
+            partial = cached[name].with_name(f"{cached[name].name}.{os.getpid()}.partial")
+            partial.write_text(json.dumps(found), encoding="utf-8")
+            os.replace(partial, cached[name])  # two checks at once each write the same verdict
+    return [problem for name in names for problem in json.loads(cached[name].read_text(encoding="utf-8"))]
+
+
+def main(argv: list[str]) -> int:
+    as_json = "--json" in argv
+    names = [a for a in argv if a != "--json"] or chapter_names()
+    found = {name: run_here([name]) for name in names}
+    if as_json:
+        print(json.dumps(found))
+        return 0
+    print("\n".join(p for problems in found.values() for p in problems) or "every typical mistake earns its own hint")
+    return 1 if any(found.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
