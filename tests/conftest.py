@@ -32,7 +32,7 @@ os.environ["MEDLEARN_STRICT_CLAIMS"] = "1"
 SLOW_TEST_FILES = {
     "test_authoring_chapters.py": 103,
     "test_site.py": 101,
-    "test_authoring.py": 48,
+    "test_authoring.py": 80,
     "test_check_detection.py": 42,
     "test_exercises.py": 39,
     "test_classroom.py": 35,
