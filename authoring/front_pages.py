@@ -273,7 +273,9 @@ def edition_text(page: str, repo: Path = REPO, locale: str = LOCALE) -> str:
     pieces = []
     for block, unit in page_blocks(page, repo, context, text=text):
         if unit is None:
-            pieces.append(render.generated_block(block) if GENERATED_BLOCK.search(block) else block)
+            if GENERATED_BLOCK.search(block):  # a table of chapters: its links to English-only ones labelled too
+                block = label_english_links(render.generated_block(block), render.seen_target, locale)
+            pieces.append(block)
             continue
         translated = render.t(unit.text, unit.context)
         made = translated or unit.text

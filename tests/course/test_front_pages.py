@@ -202,7 +202,7 @@ def test_a_chapter_s_title_is_needed_once_the_chapter_has_an_edition(course_copy
     translations._write(catalog, path)
     assert translations.drift(course_copy) == []
     front_pages.build_pages(course_copy)
-    row = f"| [{other.number} · {other.title}]({other.notebook}) |"
+    row = f"| [{other.number} · {other.title}]({other.notebook})（英文） |"  # labelled: no edition
     assert row in (course_copy / "START_HERE.zh-CN.md").read_text("utf-8")  # English until translated
 
     data = json.loads(listed.read_text(encoding="utf-8"))
