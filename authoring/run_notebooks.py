@@ -34,8 +34,11 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
+from typing import Any
 
 import nbformat
 import psutil
@@ -215,6 +218,40 @@ def code_digest(nb: nbformat.NotebookNode) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 
+POLL_SLICE_SECONDS = 1.0
+
+
+def sliced_get_msg(
+    get_msg: Callable[..., Awaitable[dict[str, Any]]], slice_seconds: float = POLL_SLICE_SECONDS
+) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """A channel's ``get_msg`` that waits in short slices up to the same deadline.
+
+    nbclient waits for a cell's reply with one long poll of the shell channel. With an ipywidget in the cell, that
+    poll sometimes misses a reply that has already arrived, and waits out its whole timeout (600 s) with the kernel
+    idle (nbclient issue #312; the fix proposed there, pull request #311, polls in short slices). Polling again every
+    ``slice_seconds`` finds the waiting reply; a cell that really runs long still gets its full timeout.
+
+    Example:
+        >>> import asyncio
+        >>> async def ready(timeout=None):
+        ...     return {"msg_type": "execute_reply"}
+        >>> asyncio.run(sliced_get_msg(ready)(timeout=600))["msg_type"]
+        'execute_reply'
+    """
+
+    async def get(timeout: float | None = None) -> dict[str, Any]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = slice_seconds if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get_msg(timeout=min(slice_seconds, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return get
+
+
 def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     """Execute one notebook in a fresh kernel; return its measurements."""
     nb = nbformat.read(path, as_version=4)
@@ -223,6 +260,10 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
 
     def watch_kernel(**_: object) -> None:
         sampler.watch(client.km.provisioner.process.pid)  # type: ignore[union-attr]
+        shell = client.kc.shell_channel  # type: ignore[union-attr]
+        if not getattr(shell.get_msg, "sliced", False):  # the widget hang's guard, once per kernel
+            shell.get_msg = sliced_get_msg(shell.get_msg)
+            shell.get_msg.sliced = True
 
     client = NotebookClient(
         nb,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from authoring import run_notebooks
@@ -100,3 +104,30 @@ def test_command_line_writes_json_lines(tmp_path: Path) -> None:
     assert run_notebooks.main([str(path), "--json", str(log)]) == 0
     (line,) = log.read_text().splitlines()
     assert json.loads(line)["status"] == "ok"
+
+
+def test_a_reply_that_one_long_poll_misses_is_found_by_the_next_slice() -> None:
+    # nbclient issue #312: with an ipywidget, one long poll of the shell channel can miss a waiting reply and sit out
+    # its whole timeout. This channel behaves so: a long poll hangs, a short one finds the reply.
+    async def flaky(timeout: float | None = None) -> dict:
+        if timeout is None or timeout > 2:
+            await asyncio.sleep(30)
+        return {"msg_type": "execute_reply"}
+
+    start = time.monotonic()
+    reply = asyncio.run(run_notebooks.sliced_get_msg(flaky, slice_seconds=0.2)(timeout=600))
+    assert reply["msg_type"] == "execute_reply" and time.monotonic() - start < 2
+
+
+def test_a_sliced_poll_still_times_out_at_its_deadline() -> None:
+    calls = []
+
+    async def silent(timeout: float | None = None) -> dict:
+        calls.append(timeout)
+        await asyncio.sleep(timeout or 0)
+        raise Empty
+
+    start = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(run_notebooks.sliced_get_msg(silent, slice_seconds=0.1)(timeout=0.5))
+    assert 0.45 < time.monotonic() - start < 1.5 and len(calls) >= 4 and max(calls) <= 0.1
