@@ -106,86 +106,77 @@ def _where(got: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
     )
 
 
-def _then(text: str) -> Any:
-    """A hint written after the sentence that says where the answer went wrong (``text`` is marked already)."""
-    return lambda got, dataset, stored, what: tr("{where} {text}", where=_where(got, dataset, stored, what), text=text)
-
-
 _MISTAKES = [
     Mistake(
         "no decay",
         lambda dataset, stored: _suv(dataset, stored, sign=0.0),
-        _then(
-            tr(
-                "You used the injected activity as it is. The image is corrected to the series start, so decay the "
-                "dose to that moment too: dose x 2 ** (-t / half-life)."
-            )
+        lambda got, *case: tr(
+            "{where} You used the injected activity as it is. The image is corrected to the series start, so "
+            "decay the dose to that moment too: dose x 2 ** (-t / half-life).",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "decay the wrong way",
         lambda dataset, stored: _suv(dataset, stored, sign=1.0),
-        _then(
-            tr(
-                "Your dose grew with time: the exponent's sign is wrong. The tracer decays, so the dose at the series "
-                "start is smaller: dose x 2 ** (-t / half-life), with t above 0."
-            )
+        lambda got, *case: tr(
+            "{where} Your dose grew with time: the exponent's sign is wrong. The tracer decays, so the dose "
+            "at the series start is smaller: dose x 2 ** (-t / half-life), with t above 0.",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "e, not 2",
         lambda dataset, stored: _suv(dataset, stored, base=math.e),
-        _then(
-            tr(
-                "You decayed with e, not with 2: exp(-t / half-life) leaves out ln 2. A half-life halves the "
-                "activity: use 2 ** (-t / half-life), which is exp(-ln(2) x t / half-life)."
-            )
+        lambda got, *case: tr(
+            "{where} You decayed with e, not with 2: exp(-t / half-life) leaves out ln 2. A half-life halves "
+            "the activity: use 2 ** (-t / half-life), which is exp(-ln(2) x t / half-life).",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "time in minutes",
         lambda dataset, stored: _suv(dataset, stored, minutes=True),
-        _then(tr("Your time is in minutes, but the half-life is in seconds: keep both in seconds.")),
+        lambda got, *case: tr(
+            "{where} Your time is in minutes, but the half-life is in seconds: keep both in seconds.",
+            where=_where(got, *case),
+        ),
     ),
     Mistake(
         "half-life in minutes",
         lambda dataset, stored: _suv(dataset, stored, half_life_minutes=True),
-        _then(
-            tr(
-                "You read the half-life as minutes. Radionuclide Half Life (0018,1075) is in seconds: 6586.2 s for "
-                "fluorine-18, about 110 min. Keep the time in seconds too."
-            )
+        lambda got, *case: tr(
+            "{where} You read the half-life as minutes. Radionuclide Half Life (0018,1075) is in seconds: "
+            "6586.2 s for fluorine-18, about 110 min. Keep the time in seconds too.",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "weight in kg",
         lambda dataset, stored: _suv(dataset, stored, grams=1.0),
-        _then(
-            tr(
-                "Your SUV is 1000 times too small: Patient's Weight (0010,1030) is in kg, and the SUV needs the "
-                "weight in grams. Multiply it by 1000."
-            )
+        lambda got, *case: tr(
+            "{where} Your SUV is 1000 times too small: Patient's Weight (0010,1030) is in kg, and the SUV "
+            "needs the weight in grams. Multiply it by 1000.",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "acquisition time",
         lambda dataset, stored: _suv(dataset, stored, clock="AcquisitionTime"),
-        _then(
-            tr(
-                "You timed the decay to Acquisition Time (0008,0032). The images are corrected to the series start: "
-                "as the chapter does (QIBA's procedure), take t from Radiopharmaceutical Start Time to Series Time "
-                "(0008,0031)."
-            )
+        lambda got, *case: tr(
+            "{where} You timed the decay to Acquisition Time (0008,0032). The images are corrected to the "
+            "series start: as the chapter does (QIBA's procedure), take t from Radiopharmaceutical Start Time "
+            "to Series Time (0008,0031).",
+            where=_where(got, *case),
         ),
     ),
     Mistake(
         "no rescale",
         lambda dataset, stored: _suv(dataset, stored, rescale=False),
-        _then(
-            tr(
-                "You used the stored values as they are. They become Bq/mL only after Rescale Slope (0028,1053) and "
-                "Rescale Intercept (0028,1052): stored x slope + intercept."
-            )
+        lambda got, *case: tr(
+            "{where} You used the stored values as they are. They become Bq/mL only after Rescale Slope "
+            "(0028,1053) and Rescale Intercept (0028,1052): stored x slope + intercept.",
+            where=_where(got, *case),
         ),
     ),
 ]
