@@ -69,7 +69,8 @@ def test_the_chapters_seconds_of_day_is_the_suv_tasks(value: str) -> None:
 
 def test_the_chapters_registration_of_the_stroke_is_the_mask_tasks() -> None:
     """The exercise's ``check.stroke_case()`` registers the stroke itself, with the chapter's ``register_rigid``
-    settings: the two transforms are the same, parameter for parameter."""
+    settings: the two transforms are the same, parameter for parameter (within 1e-6: ITK's threads sum the metric in
+    an order that moves the last digits from run to run; another setting moves them by far more)."""
     import SimpleITK as sitk
 
     from medlearn.check.registration._stroke import _stroke
@@ -85,5 +86,5 @@ def test_the_chapters_registration_of_the_stroke_is_the_mask_tasks() -> None:
     brain = to_simpleitk((dwi > 0).astype(np.uint8), case.dwi.affine)
     found, _, _ = namespace["register_rigid"](fixed, moving, brain, 0.2)
     ours = _stroke()["dwi_to_flair"]
-    np.testing.assert_allclose(ours.GetParameters(), found.GetParameters(), rtol=0, atol=1e-9)
-    np.testing.assert_allclose(ours.GetFixedParameters(), found.GetFixedParameters(), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(ours.GetParameters(), found.GetParameters(), rtol=0, atol=1e-6)  # radians, mm
+    np.testing.assert_allclose(ours.GetFixedParameters(), found.GetFixedParameters(), rtol=0, atol=1e-6)
