@@ -67,3 +67,64 @@ def test_the_data_are_the_chapters() -> None:
 def test_smooth_field_refuses_bad_arguments(largest_mm: object, seed: object) -> None:
     with pytest.raises(ValueError, match="largest_mm|seed"):
         c.smooth_field(largest_mm, seed)
+
+
+def test_other_right_answers_of_the_real_data_tasks_pass() -> None:
+    """The SUV by the library (suv_image's factor, the decay by decay_time), and the mask carried by a
+    ResampleImageFilter with a float output of 0 and 1: right, though written otherwise."""
+    import SimpleITK as sitk
+
+    from medlearn.pet import decay_time, suv_factor
+
+    assert c.suv_from_header.run(lambda d, s: s * float(d.RescaleSlope) * suv_factor(d)).passed
+
+    def by_decay_time(dataset, stored):
+        drug = dataset.RadiopharmaceuticalInformationSequence[0]
+        dose = float(drug.RadionuclideTotalDose) * np.exp(-np.log(2) * decay_time(dataset) / drug.RadionuclideHalfLife)
+        return stored * dataset.RescaleSlope * dataset.PatientWeight * 1e3 / dose
+
+    assert c.suv_from_header.run(by_decay_time).passed
+
+    def by_filter(mask, flair, dwi_to_flair):
+        resampler = sitk.ResampleImageFilter()
+        resampler.SetReferenceImage(flair)
+        resampler.SetTransform(dwi_to_flair.GetInverse())
+        resampler.SetInterpolator(sitk.sitkNearestNeighbor)
+        resampler.SetOutputPixelType(sitk.sitkFloat32)
+        return resampler.Execute(mask)
+
+    assert c.carry_mask.run(by_filter).passed
+
+
+def test_an_array_or_a_misplaced_image_gets_a_hint_for_the_mask() -> None:
+    import SimpleITK as sitk
+
+    def as_array(mask, flair, dwi_to_flair):
+        carried = sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
+        return sitk.GetArrayFromImage(carried)
+
+    result = c.carry_mask.run(as_array)
+    assert result.status == "fail" and "SimpleITK image" in result.message, result.message
+
+    def moved_origin(mask, flair, dwi_to_flair):
+        carried = sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
+        carried.SetOrigin([x + 5 for x in carried.GetOrigin()])
+        return carried
+
+    result = c.carry_mask.run(moved_origin)
+    assert result.status == "fail" and "place in space" in result.message, result.message
+
+
+def test_the_stroke_case_is_a_copy() -> None:
+    case = c.stroke_case()
+    case["dwi_to_flair"].SetTranslation([50.0, 0.0, 0.0])
+    case["flair_affine"][:] = 0
+    fresh = c.stroke_case()
+    assert np.abs(fresh["dwi_to_flair"].GetTranslation()).max() < 5 and fresh["flair_affine"][3, 3] == 1
+    assert set(np.unique(_array_of(fresh["mask"]))) == {0, 1}
+
+
+def _array_of(image: object) -> np.ndarray:
+    import SimpleITK as sitk
+
+    return sitk.GetArrayFromImage(image)

@@ -8,8 +8,9 @@ In the exercise notebook::
     check.move_image(move_image)                       # pass, a targeted hint, or "not done yet"
 
 The data are the chapter's (real MNI152 template on a 3 mm grid, T2-like and PET-like images **simulated** from its
-real tissue maps, the affine of nibabel's real ``anatomical.nii``). Answers are compared with
-:mod:`medlearn.registration` (tested against SimpleITK) and scikit-learn.
+real tissue maps, the affine of nibabel's real ``anatomical.nii``, the two real FLT-PET slices of § 9, and the real
+ISLES'22 stroke of § 10 with the transform its registration finds, ``check.stroke_case()``). Answers are compared with
+:mod:`medlearn.registration` (tested against SimpleITK), :mod:`medlearn.pet`, SimpleITK and scikit-learn.
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ from ...registration import jacobian_determinant
 from .._letters import letter_task
 from ..core import Mistake, Wrong, as_number, call, task
 from . import _answers
+from ._carry import carry_mask
 from ._data import anatomical_affine, smooth_field, template
 from ._similarity import find_shift, mutual_information_by_hand, similarity_for_pet
+from ._stroke import stroke_case
+from ._suv import suv_from_header
 from ._table import then
 from ._transforms import lps_to_voxel, move_image, target_error_mm
 
 __all__ = [
     "accept_field",
     "anatomical_affine",
+    "carry_mask",
     "find_shift",
     "folding_share",
     "lps_to_voxel",
@@ -37,6 +42,8 @@ __all__ = [
     "mutual_information_by_hand",
     "similarity_for_pet",
     "smooth_field",
+    "stroke_case",
+    "suv_from_header",
     "target_error_mm",
     "template",
 ]

@@ -1,0 +1,214 @@
+"""The registration chapter's task on the body-weight SUV from a PET header (§ 9), and its table of mistakes.
+
+The learner turns stored pixel values into SUVbw as the chapter does by hand: the stored value times Rescale Slope
+(plus Rescale Intercept) is Bq/mL; the weight in kg times 1000 is grams; the injected activity is decayed from the
+Radiopharmaceutical Start Time to the Series Time (Decay Correction START), ``dose x 2 ** (-t / half-life)``. The
+reference is :func:`medlearn.pet.suv_factor`. The cases are the chapter's two real FLT-PET slices and two headers
+built by hand, whose values set each mistake apart (a long delay, a Series Time before the Acquisition Time).
+
+Example:
+    >>> def answer(dataset, stored):
+    ...     drug = dataset.RadiopharmaceuticalInformationSequence[0]
+    ...     t = seconds_of_day(dataset.SeriesTime) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
+    ...     decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t / float(drug.RadionuclideHalfLife))
+    ...     bq_ml = stored * float(dataset.RescaleSlope) + float(dataset.RescaleIntercept)
+    ...     return bq_ml * float(dataset.PatientWeight) * 1000 / decayed
+    >>> suv_from_header(answer)
+    ✅ suv_from_header: correct.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..._messages import tr
+from ...pet import suv_factor
+from ..core import Mistake, as_array, compared
+
+__all__ = ["seconds_of_day", "suv_from_header"]
+
+
+def seconds_of_day(value: Any) -> float:
+    """A DICOM time, ``HHMMSS.FFFFFF``, in seconds after midnight (the registration chapter's helper, § 9).
+
+    Example:
+        >>> seconds_of_day("141700.5")
+        51420.5
+    """
+    text = str(value)
+    return int(text[:2]) * 3600 + int(text[2:4]) * 60 + float(text[4:])
+
+
+def _suv(
+    dataset: Any,
+    stored: Any,
+    *,
+    grams: float = 1000.0,
+    clock: str = "SeriesTime",
+    minutes: bool = False,
+    half_life_minutes: bool = False,
+    sign: float = -1.0,
+    base: float = 2.0,
+    rescale: bool = True,
+) -> np.ndarray:
+    """The SUV of ``stored`` values, computed by hand as the chapter does, or with one of the typical mistakes."""
+    drug = dataset.RadiopharmaceuticalInformationSequence[0]
+    t = seconds_of_day(getattr(dataset, clock)) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
+    half_life = float(drug.RadionuclideHalfLife) / (60 if half_life_minutes else 1)
+    decayed = float(drug.RadionuclideTotalDose) * base ** (sign * (t / 60 if minutes else t) / half_life)
+    values = np.asarray(stored, dtype=float)
+    if rescale:
+        values = values * float(dataset.RescaleSlope) + float(dataset.RescaleIntercept)
+    return values * float(dataset.PatientWeight) * grams / decayed
+
+
+def _header(weight: float, dose: float, slope: float, start: str, series: str, acquired: str) -> Any:
+    """A PET header built by hand: Units BQML, Decay Correction START, fluorine-18."""
+    from pydicom.dataset import Dataset
+
+    ds, drug = Dataset(), Dataset()
+    ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "START", ["ATTN", "DECY"]
+    ds.PatientWeight, ds.RescaleSlope, ds.RescaleIntercept = weight, slope, 0
+    ds.SeriesDate = ds.AcquisitionDate = "20240101"
+    ds.SeriesTime, ds.AcquisitionTime = series, acquired
+    drug.RadionuclideTotalDose, drug.RadionuclideHalfLife = dose, 6586.2
+    drug.RadiopharmaceuticalStartTime = start
+    ds.RadiopharmaceuticalInformationSequence = [drug]
+    return ds
+
+
+def _cases() -> list[tuple[Any, ...]]:
+    from ...data import load_pet_slice
+
+    slices = [load_pet_slice(number) for number in (1, 2)]
+    values = np.array([[0, 120, 950], [2000, 4000, 30000]], dtype=np.int16)
+    return [
+        (slices[0], slices[0].pixel_array, tr("slice 1 (its series 66 min after the injection)")),
+        (slices[1], slices[1].pixel_array, tr("slice 2 (its frame 16 min after its series started)")),
+        (
+            _header(58.5, 296e6, 2.5, "081500", "111500.25", "112500"),
+            values,
+            tr("a header built by hand (58.5 kg, 296 MBq, 3 hours after the injection)"),
+        ),
+    ]
+
+
+def _where(got: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
+    want = _suv(dataset, stored)
+    return tr(
+        "On {what}, the largest SUV is {want:.4g}; yours is {got:.4g}.",
+        what=what,
+        want=float(np.max(want)),
+        got=float(np.max(got)),
+    )
+
+
+_MISTAKES = [
+    Mistake(
+        "no decay",
+        lambda dataset, stored: _suv(dataset, stored, sign=0.0),
+        lambda got, *case: tr(
+            "{where} You used the injected activity as it is. The image is corrected to the series start, so "
+            "decay the dose to that moment too: dose x 2 ** (-t / half-life).",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "decay the wrong way",
+        lambda dataset, stored: _suv(dataset, stored, sign=1.0),
+        lambda got, *case: tr(
+            "{where} Your dose grew with time: the exponent's sign is wrong. The tracer decays, so the dose "
+            "at the series start is smaller: dose x 2 ** (-t / half-life), with t above 0.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "e, not 2",
+        lambda dataset, stored: _suv(dataset, stored, base=math.e),
+        lambda got, *case: tr(
+            "{where} You decayed with e, not with 2: exp(-t / half-life) leaves out ln 2. A half-life halves "
+            "the activity: use 2 ** (-t / half-life), which is exp(-ln(2) x t / half-life).",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "time in minutes",
+        lambda dataset, stored: _suv(dataset, stored, minutes=True),
+        lambda got, *case: tr(
+            "{where} Your time is in minutes, but the half-life is in seconds: keep both in seconds.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "half-life in minutes",
+        lambda dataset, stored: _suv(dataset, stored, half_life_minutes=True),
+        lambda got, *case: tr(
+            "{where} You read the half-life as minutes. Radionuclide Half Life (0018,1075) is in seconds: "
+            "6586.2 s for fluorine-18, about 110 min. Keep the time in seconds too.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "weight in kg",
+        lambda dataset, stored: _suv(dataset, stored, grams=1.0),
+        lambda got, *case: tr(
+            "{where} Your SUV is 1000 times too small: Patient's Weight (0010,1030) is in kg, and the SUV "
+            "needs the weight in grams. Multiply it by 1000.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "acquisition time",
+        lambda dataset, stored: _suv(dataset, stored, clock="AcquisitionTime"),
+        lambda got, *case: tr(
+            "{where} You timed the decay to Acquisition Time (0008,0032). The images are corrected to the "
+            "series start: as the chapter does (QIBA's procedure), take t from Radiopharmaceutical Start Time "
+            "to Series Time (0008,0031).",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "no rescale",
+        lambda dataset, stored: _suv(dataset, stored, rescale=False),
+        lambda got, *case: tr(
+            "{where} You used the stored values as they are. They become Bq/mL only after Rescale Slope "
+            "(0028,1053) and Rescale Intercept (0028,1052): stored x slope + intercept.",
+            where=_where(got, *case),
+        ),
+    ),
+]
+
+
+@compared(
+    tr(
+        "SUV = activity (Bq/mL) x body weight (g) / injected activity (Bq). The activity is the stored value x "
+        "Rescale Slope + Rescale Intercept."
+    ),
+    tr(
+        "Decay the injected activity to the series start: dose x 2 ** (-t / half-life). t is the seconds from "
+        "Radiopharmaceutical Start Time to Series Time (seconds_of_day), the half-life is in seconds, and the "
+        "weight is in kg: multiply it by 1000."
+    ),
+    tr(
+        "drug = dataset.RadiopharmaceuticalInformationSequence[0]; t = seconds_of_day(dataset.SeriesTime) - "
+        "seconds_of_day(drug.RadiopharmaceuticalStartTime); decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t "
+        "/ float(drug.RadionuclideHalfLife)); return (stored * float(dataset.RescaleSlope) + "
+        "float(dataset.RescaleIntercept)) * float(dataset.PatientWeight) * 1000 / decayed"
+    ),
+    cases=_cases,
+    arguments=lambda dataset, stored, what: (dataset, stored),
+    read=lambda value, dataset, stored, what: as_array(value, tr("your SUVs"), shape=np.shape(stored)),
+    same=lambda got, want: bool(np.allclose(got, want, rtol=1e-6, atol=1e-9)),
+    mistakes=_MISTAKES,
+    otherwise=lambda got, want, dataset, stored, what: tr(
+        "{where} Multiply the Bq/mL (stored x slope + intercept) by the weight in grams, and divide by the dose "
+        "decayed from the injection to the Series Time.",
+        where=_where(got, dataset, stored, what),
+    ),
+)
+def suv_from_header(dataset: Any, stored: Any) -> np.ndarray:
+    values = np.asarray(stored, dtype=float) * float(dataset.RescaleSlope) + float(dataset.RescaleIntercept)
+    return values * suv_factor(dataset)
