@@ -1,4 +1,4 @@
-"""The editions of the course's pages: README, START_HERE, the glossary and two instructor plans, generated from the English and a catalog.
+"""The editions of the course's pages (README, START_HERE, the glossary, two plans), from the English and a catalog.
 
 ``python -m authoring build`` writes, beside each English page, its edition in a language (only zh_CN so far):
 

@@ -9,8 +9,8 @@ Sphinx with MyST-NB; Jupyter Book 2 downloads its theme at build time and cannot
 The table of contents is written from the folders, so a new chapter, exercise or instructor page
 appears without editing a list: the README is the home page, then every chapter, every learner
 exercise (never the solutions), the instructor guide, the pages about the course, and the Chinese
-editions of the README, START_HERE and the glossary, and of the chapters and exercises that have one, in a part of
-their own. Every chapter page has a
+editions of the README, START_HERE and the glossary (and of the guide's lab and semester plans, when the site has the
+guide), and of the chapters and exercises that have one, in a part of their own. Every chapter page has a
 Binder launch link (and a JupyterHub one when ``--jupyterhub`` names a hub), a download button and a
 link to its source in the repository. MathJax is served from the site itself, so formulas render offline.
 """
