@@ -1,4 +1,4 @@
-"""The editions of the course's pages: README, START_HERE and the glossary, generated from the English and a catalog.
+"""The editions of the course's pages (README, START_HERE, the glossary, two plans), from the English and a catalog.
 
 ``python -m authoring build`` writes, beside each English page, its edition in a language (only zh_CN so far):
 
@@ -6,6 +6,7 @@
     START_HERE.md     ->  START_HERE.zh-CN.md      (catalog ``front``)
     docs/glossary.md  ->  docs/zh_CN/glossary.md   (catalog ``glossary``; bilingual)
     handout/README.md ->  handout/README.zh-CN.md  (catalog ``front``; the handout's README.zh-CN.md)
+    instructors/labs.md, instructors/semester.md  ->  instructors/zh_CN/...  (catalog ``instructors``)
 
 An edition is the English page with each unit (:func:`authoring.translations.page_blocks`) replaced by its current
 translation, or kept in English where it has none, and its relative links pointed from the edition's place (to the
@@ -20,7 +21,8 @@ link to ``#accuracy`` still lands on its entry.
 partial one. A page is *published* when ``authoring/chapters.json`` lists it under ``"pages"``, by language
 (``{"zh_CN": ["README.md", "START_HERE.md"]}``). Then the drift gate requires a current translation of each of its
 units (for a front page: its own units, the templates, and the titles and one lines of the chapters with an
-edition; another chapter's stay English until translated, so adding a chapter waits for no translator), and the
+edition; another chapter's stay English until translated, so adding a chapter waits for no translator; for the
+instructors' plans, the two labs and the semester: their own units), and the
 English front pages (README, START_HERE, the handout's README) carry a line of languages under their title that
 links the edition (the edition links back). The handout's README is written as it lies in the handout, at its top
 (``course.py handout`` renames it): its links are read from there, its edition lies beside it, and the handout
@@ -46,7 +48,14 @@ from authoring.translations import PLACEHOLDER  # a template's %(name)s, the gro
 
 LOCALE = "zh_CN"
 #: Each page with an edition, and the domain of its catalog.
-PAGES = {"README.md": "front", "START_HERE.md": "front", "docs/glossary.md": "glossary", "handout/README.md": "front"}
+PAGES = {
+    "README.md": "front",
+    "START_HERE.md": "front",
+    "docs/glossary.md": "glossary",
+    "handout/README.md": "front",
+    "instructors/labs.md": "instructors",
+    "instructors/semester.md": "instructors",
+}
 #: The pages whose English carries a line of languages when their edition is published.
 FRONT_PAGES = ("README.md", "START_HERE.md", "handout/README.md")
 #: A page whose links are written from another place: the handout's README, which lies at the top of the handout.
@@ -104,12 +113,14 @@ def required(domain: str, repo: Path = REPO, locale: str = LOCALE) -> tuple[list
     """The published pages of ``domain``, and which of its units they need translated: for a front page, its own
     units, the templates, and the title and one line of each chapter with an edition (a chapter without one, still
     English, keeps its English title in the table until a translator gives it one: adding a chapter waits for no
-    translator)."""
+    translator); for an instructor's plan, its own units."""
     from authoring.translations import edition_chapters
 
     pages = [p for p in published(repo, locale) if PAGES[p] == domain]
     if domain == "glossary":
         return pages, lambda unit: bool(pages)
+    if domain == "instructors":
+        return pages, lambda unit: unit.where in pages  # type: ignore[attr-defined]
     chapters = {f"chapter:{c.name}/{field}" for c in edition_chapters(repo, locale) for field in ("title", "summary")}
 
     def needed(unit: object) -> bool:

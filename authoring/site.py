@@ -9,8 +9,8 @@ Sphinx with MyST-NB; Jupyter Book 2 downloads its theme at build time and cannot
 The table of contents is written from the folders, so a new chapter, exercise or instructor page
 appears without editing a list: the README is the home page, then every chapter, every learner
 exercise (never the solutions), the instructor guide, the pages about the course, and the Chinese
-editions of the README, START_HERE and the glossary, and of the chapters and exercises that have one, in a part of
-their own. Every chapter page has a
+editions of the README, START_HERE and the glossary (and of the guide's lab and semester plans, when the site has the
+guide), and of the chapters and exercises that have one, in a part of their own. Every chapter page has a
 Binder launch link (and a JupyterHub one when ``--jupyterhub`` names a hub), a download button and a
 link to its source in the repository. MathJax is served from the site itself, so formulas render offline.
 """
@@ -61,7 +61,12 @@ def pages(repo: Path = REPO, instructors: bool = True) -> dict[str, list[str]]:
     # The Chinese editions of the pages (authoring/front_pages.py), where the build has written them.
     from authoring.front_pages import PAGES, SEEN_AS, edition_page
 
-    editions = [edition_page(page) for page in PAGES if page not in SEEN_AS]  # not the handout's: its links are its
+    # Not the handout's (its links are its own), and the instructors' plans only on a site with the instructors' part.
+    editions = [
+        edition_page(page)
+        for page in PAGES
+        if page not in SEEN_AS and (instructors or not page.startswith("instructors/"))
+    ]
     found["简体中文"] = [page.removesuffix(".md") for page in editions if (repo / page).is_file()]
     # ... and of the chapters that have one (authoring/translations.py), which the Chinese pages link to.
     found["简体中文"] += stems("notebooks/zh_CN", "[0-9][0-9]_*.ipynb") + stems("exercises/zh_CN", "[0-9][0-9]_*.ipynb")

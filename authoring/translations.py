@@ -11,9 +11,10 @@ one per chapter, named by its stable name (its notebook and its learner's exerci
 ``exercise:``); ``quizzes`` (the quizzes of the chapters with a Chinese edition, and the quiz section's own words);
 ``generated`` (the lines the build writes into every chapter: the Colab line and the time lines, as templates with
 their numbers and links as ``%(name)s``; the Colab line's translation can tell a reader who cannot reach Colab where
-the README's edition says how to set up the course locally); ``glossary`` (``docs/glossary.md``) and ``front``
+the README's edition says how to set up the course locally); ``glossary`` (``docs/glossary.md``), ``front``
 (``README.md``, ``START_HERE.md``, the chapters' titles and one lines, and the templates of the pages' generated
-lines), made only when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the
+lines) and ``instructors`` (the instructor guide's plans: ``instructors/labs.md`` and ``instructors/semester.md``),
+made only when asked by name, or when a page they hold is published (:mod:`authoring.front_pages` writes the
 pages' editions); ``medlearn``, the library's own messages (the exercise checks' lines, hints and messages, marked
 ``tr("...")``: :mod:`authoring.library_messages`), whose compiled catalog the package reads.
 
@@ -66,9 +67,11 @@ LOCALE = "zh_CN"
 FOLDER = Path("locale")
 TEMPLATES = FOLDER / "templates"
 #: The domains that are not a chapter's, in the order ``update`` and ``status`` take them.
-SHARED = ("quizzes", "generated", "glossary", "front", "medlearn")
+SHARED = ("quizzes", "generated", "glossary", "front", "instructors", "medlearn")
 FRONT_PAGES = ("README.md", "START_HERE.md", "handout/README.md")
 GLOSSARY = "docs/glossary.md"
+#: The instructor guide's pages with an edition (catalog ``instructors``): the plans an instructor teaches from.
+INSTRUCTOR_PAGES = ("instructors/labs.md", "instructors/semester.md")
 UPDATE = "python -m authoring translations update"
 STATUS = "python -m authoring translations status"
 EXERCISE = "exercise:"
@@ -331,6 +334,8 @@ def domain_units(domain: str, repo: Path = REPO) -> list[Unit]:
         found = page_units(GLOSSARY, repo, glossary_context)
     elif domain == "front":
         found = front_units(repo)
+    elif domain == "instructors":
+        found = [u for page in INSTRUCTOR_PAGES if (repo / page).exists() for u in page_units(page, repo)]
     elif domain == "medlearn":
         from authoring import library_messages
 

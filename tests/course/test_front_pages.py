@@ -13,7 +13,7 @@ import pytest
 from babel.messages.pofile import write_po
 from helpers import REPO
 
-from authoring import chapters, front_pages, sections, translations
+from authoring import chapters, front_pages, sections, site, translations
 
 LINK = re.compile(r"\]\(([^)\s]+)\)|(?:href|src)=\"([^\"]+)\"")
 MARK = "【译】"
@@ -82,6 +82,21 @@ def test_the_chinese_readme_keeps_the_commands_and_sends_no_one_to_colab() -> No
     assert "colab.research.google.com" not in table and "| 章节 | 学习内容 | 时间 | 练习 |" in table
 
 
+def test_the_instructors_plans_have_chinese_editions_only_on_a_site_with_the_instructors_part() -> None:
+    plans = ["instructors/labs.md", "instructors/semester.md"]
+    assert set(plans) <= set(front_pages.published(REPO))
+    assert [front_pages.edition_page(p) for p in plans] == [f"instructors/zh_CN/{Path(p).name}" for p in plans]
+    assert {"instructors/zh_CN/labs", "instructors/zh_CN/semester"} <= set(site.pages(REPO)["简体中文"])
+    assert "instructors/zh_CN/labs" not in site.pages(REPO)["For instructors"]  # the guide's part: English pages
+    learners = site.pages(REPO, instructors=False)
+    assert "For instructors" not in learners and "README.zh-CN" in learners["简体中文"]
+    assert not [page for part in learners.values() for page in part if page.startswith("instructors/")]
+    chinese = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")  # the plans' editions, not labelled English
+    assert "](instructors/zh_CN/labs.md)、" in chinese and "](instructors/zh_CN/semester.md)，" in chinese
+    assert "](instructors/judgement.md)（英文）" in chinese  # a guide's page without an edition keeps its label
+    assert "](labs.md)" in (REPO / "instructors" / "zh_CN" / "semester.md").read_text(encoding="utf-8")
+
+
 def test_the_times_template_reads_what_the_sections_write() -> None:
     text = sections.course_times({"00": (60, 90), "05": (120, 150)}, {"00": "Images", "05": "CNNs"})
     found = front_pages._template_pattern(front_pages.TEMPLATES["times"]).match(text)
@@ -108,6 +123,25 @@ def test_a_changed_sentence_of_the_readme_fails_the_gate(course_copy: Path) -> N
     front_pages.build_pages(course_copy)
     assert front_pages.stale_pages(course_copy) == []
     assert old[:-1] + " too." in (course_copy / "README.zh-CN.md").read_text(encoding="utf-8")  # English meanwhile
+
+
+def test_a_changed_sentence_of_a_plan_fails_the_gate(course_copy: Path) -> None:
+    plan = course_copy / "instructors" / "semester.md"
+    old = "One judgement exercise goes with each of weeks 8, 9, 12 and 13."
+    plan.write_text(plan.read_text(encoding="utf-8").replace(old, old.replace("One", "A")), encoding="utf-8")
+
+    stale, missing = translations.drift(course_copy)
+    assert "instructors.po: not current with its English (1 unit new, 1 unit gone)" in stale
+    assert "published: instructors/labs.md, instructors/semester.md" in missing
+    assert "[new] instructors/semester.md: Twenty-one weeks" in missing
+    assert front_pages.stale_pages(course_copy) == [
+        "instructors/zh_CN/semester.md: not what instructors/semester.md and its catalog make"
+    ]
+    translations.update("instructors", course_copy)
+    (problem,) = translations.drift(course_copy)
+    assert "[fuzzy] instructors/semester.md: Twenty-one weeks" in problem
+    front_pages.build_pages(course_copy)
+    assert front_pages.stale_pages(course_copy) == []
 
 
 def test_an_unpublished_page_may_be_partial(course_copy: Path) -> None:

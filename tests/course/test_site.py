@@ -82,6 +82,10 @@ def test_the_public_site_can_leave_out_the_instructor_guide() -> None:
     captions = [part["caption"] for part in site.toc(instructors=False)["parts"]]
     assert "For instructors" not in captions and "Exercises" in captions
     assert "For instructors" in [part["caption"] for part in site.toc()["parts"]]
+    # Nor the Chinese editions of the guide's plans, which the full site lists under 简体中文.
+    files = [entry["file"] for part in site.toc(instructors=False)["parts"] for entry in part["chapters"]]
+    assert "README.zh-CN" in files and not [f for f in files if f.startswith("instructors/")]
+    assert "instructors/zh_CN/labs" in [entry["file"] for part in site.toc()["parts"] for entry in part["chapters"]]
 
 
 def test_internal_links_and_assets_resolve(html: Path) -> None:
