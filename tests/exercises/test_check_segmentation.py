@@ -15,6 +15,7 @@ from helpers import REPO, one_code_cell, placeholders_test, right_answers_test, 
 from scipy import ndimage
 from skimage import measure
 
+from authoring.chapters import by_name
 from medlearn.check import segmentation
 from medlearn.data import load_isles22
 from medlearn.segmentation import dice, lesion_counts
@@ -154,7 +155,7 @@ test_unet_placeholder_is_todo = placeholders_test({segmentation.train_unet: _une
 
 
 def _chapter_stroke_section() -> dict:
-    chapter = REPO / "notebooks" / "08_segmentation.ipynb"
+    chapter = REPO / by_name("segmentation").notebook
     names = {"np": np, "ndimage": ndimage, "measure": measure, "dice": dice, "load_isles22": load_isles22}
     with contextlib.redirect_stdout(io.StringIO()):
         for start in ("case = load_isles22()", "def lesions(mask):", "def lesion_scores(", "three_largest = "):

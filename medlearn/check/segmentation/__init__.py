@@ -6,7 +6,7 @@ In the exercise notebook::
     check.dice_by_hand(dice_by_hand)
 
 The answers are compared with ``medlearn.segmentation`` (itself tested against scikit-learn and scipy) and
-``medlearn.fundus``; the lesion-wise counts with ``medlearn.segmentation.lesion_counts``, which counts as chapter 08's
+``medlearn.fundus``; the lesion-wise counts with ``medlearn.segmentation.lesion_counts``, which counts as the chapter's
 ``lesion_scores`` and the ISLES'22 organisers' ``compute_lesion_f1_score`` do.
 """
 
