@@ -33,6 +33,7 @@ __all__ = [
     "hausdorff",
     "iou",
     "iou_from_dice",
+    "lesion_counts",
     "per_image",
     "pixel_metrics",
 ]
@@ -159,6 +160,41 @@ def pixel_metrics(y_true: object, y_pred: object, mask: object | None = None) ->
         "accuracy": float((tp + tn) / truth.size) if truth.size else float("nan"),
         "dice": dice(truth, pred),
         "iou": iou(truth, pred),
+    }
+
+
+def lesion_counts(y_true: object, y_pred: object) -> dict[str, float]:
+    """Lesion-wise counts of a 2-D or 3-D mask against its reference, as the ISLES'22 challenge scores them.
+
+    A lesion is a connected piece of a mask; voxels that touch, even at a corner, are one piece (26 neighbours in
+    3-D, 8 in 2-D). A reference lesion is *found* when it shares at least one voxel with ``y_pred``, else *missed*;
+    a piece of ``y_pred`` that shares no voxel with ``y_true`` is a *false alarm*. The lesion-wise F1 is
+    found / (found + (missed + false alarms) / 2), and 1 when both masks are empty (the organisers'
+    ``compute_lesion_f1_score``, ezequieldlrosa/isles22, ``utils/eval_utils.py``).
+
+    Example:
+        >>> truth = np.zeros((1, 6, 6), bool)
+        >>> truth[0, 1, 1] = truth[0, 2, 2] = truth[0, 1, 4] = True  # two lesions: a corner joins the first two
+        >>> pred = np.zeros_like(truth)
+        >>> pred[0, 1, 1] = pred[0, 4, 4] = True
+        >>> lesion_counts(truth, pred)
+        {'found': 1, 'missed': 1, 'false alarms': 1, 'lesion F1': 0.5}
+    """
+    truth = check_mask(y_true, "y_true")
+    check_array(truth, "y_true", ndim=(2, 3))
+    pred = check_mask(y_pred, "y_pred", shape=truth.shape, like="y_true")
+    touching = np.ones((3,) * truth.ndim, bool)  # every neighbour, corners included
+    truth_labels, n_truth = ndimage.label(truth, structure=touching)
+    pred_labels, n_pred = ndimage.label(pred, structure=touching)
+    found = int(np.count_nonzero(np.unique(truth_labels[truth & pred])))
+    false_alarms = n_pred - int(np.count_nonzero(np.unique(pred_labels[truth & pred])))
+    missed = n_truth - found
+    denominator = found + (missed + false_alarms) / 2
+    return {
+        "found": found,
+        "missed": missed,
+        "false alarms": false_alarms,
+        "lesion F1": float(found / denominator) if denominator else 1.0,
     }
 
 

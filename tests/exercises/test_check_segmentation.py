@@ -5,13 +5,20 @@ A check that accepts a typical mistake is useless; each entry is a wrong answer 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 
 import numpy as np
-from helpers import placeholders_test, right_answers_test, typical_mistakes_test
+import pytest
+from helpers import REPO, one_code_cell, placeholders_test, right_answers_test, typical_mistakes_test
 from scipy import ndimage
+from skimage import measure
 
+from authoring.chapters import by_name
 from medlearn.check import segmentation
+from medlearn.data import load_isles22
+from medlearn.segmentation import dice, lesion_counts
 
 
 def _dice(t, p):
@@ -141,3 +148,28 @@ UNET_MISTAKES = [
 test_unet_right_answer_passes = right_answers_test({segmentation.train_unet: _unet_answer("right")})
 test_unet_mistakes_fail_with_their_hint = typical_mistakes_test(UNET_MISTAKES)
 test_unet_placeholder_is_todo = placeholders_test({segmentation.train_unet: _unet_answer("right")})
+
+
+# The lesion-wise task: its reference must count as the chapter's § 10 does on the real stroke case. The chapter's
+# own cells run here (load the case, cut the lesions, score the rules), so a change to the chapter's rule shows.
+
+
+def _chapter_stroke_section() -> dict:
+    chapter = REPO / by_name("segmentation").notebook
+    names = {"np": np, "ndimage": ndimage, "measure": measure, "dice": dice, "load_isles22": load_isles22}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for start in ("case = load_isles22()", "def lesions(mask):", "def lesion_scores(", "three_largest = "):
+            exec(one_code_cell(chapter, start), names)
+    return names
+
+
+@pytest.mark.usefixtures("pet_and_stroke_files")
+def test_lesion_counts_agree_with_the_chapter_on_the_real_case() -> None:
+    chapter = _chapter_stroke_section()
+    expert, scores = chapter["expert"], chapter["lesion_scores"]
+    masks = {**chapter["rules"], "three largest": chapter["three_largest"]}  # rules 1 to 3 and the expert's own
+    for name, mask in masks.items():
+        got, want = lesion_counts(expert, mask), scores(mask, expert)
+        assert got == {key: want[key] for key in got}, name
+    # The chapter's own function, given the masks in the task's order (expert first), passes the check.
+    assert segmentation.lesion_counts.run(lambda y_true, y_pred: scores(y_pred, y_true)).passed

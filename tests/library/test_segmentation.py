@@ -15,6 +15,7 @@ from medlearn.segmentation import (
     hausdorff,
     iou,
     iou_from_dice,
+    lesion_counts,
     per_image,
     pixel_metrics,
 )
@@ -130,6 +131,11 @@ def test_per_image_and_pooled() -> None:
         (lambda: iou_from_dice(1.5), "value must be"),
         (lambda: dice_from_iou(True), "value must be"),
         (lambda: per_image(dice, [[0, 1]], [[0, 1]]), "y_true must be a 3-D or 4-D array"),
+        (lambda: lesion_counts([0, 1], [0, 1]), "y_true must be a 2-D or 3-D array"),
+        (
+            lambda: lesion_counts(np.zeros((3, 3, 3), bool), np.zeros((3, 3), bool)),
+            "y_pred must have the shape of y_true",
+        ),
     ],
 )
 def test_bad_input_names_the_argument(call, message: str) -> None:
@@ -196,3 +202,38 @@ def test_dice_by_threshold_bad_input(kwargs: dict, message: str) -> None:
     arguments = {"y_true": np.zeros((4, 4), bool), "y_score": np.zeros((4, 4)), "thresholds": [0.5]} | kwargs
     with pytest.raises(ValueError, match=message):
         dice_by_threshold(**arguments)
+
+
+def _lesion_counts_by_regions(truth: np.ndarray, pred: np.ndarray) -> tuple[int, int, int]:
+    """Found, missed and false alarms from scikit-image's regions, one region at a time (as the organisers' loop)."""
+    from skimage import measure
+
+    full = truth.ndim  # connectivity = ndim: every neighbour, corners included
+    truth_regions = measure.regionprops(measure.label(truth, connectivity=full))
+    pred_regions = measure.regionprops(measure.label(pred, connectivity=full))
+    found = sum(bool(pred[tuple(region.coords.T)].any()) for region in truth_regions)
+    false_alarms = sum(not truth[tuple(region.coords.T)].any() for region in pred_regions)
+    return found, len(truth_regions) - found, false_alarms
+
+
+@pytest.mark.parametrize(("seed", "shape"), [(0, (12, 14, 9)), (1, (12, 14, 9)), (2, (30, 40)), (3, (30, 40))])
+def test_lesion_counts_equal_a_region_by_region_count(seed: int, shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(seed)
+    truth, pred = rng.random(shape) < 0.08, rng.random(shape) < 0.08  # many small pieces, some touching
+    counts = lesion_counts(truth, pred)
+    found, missed, false_alarms = _lesion_counts_by_regions(truth, pred)
+    assert (counts["found"], counts["missed"], counts["false alarms"]) == (found, missed, false_alarms)
+    assert found and missed and false_alarms  # each count is exercised
+    assert counts["lesion F1"] == pytest.approx(2 * found / (2 * found + missed + false_alarms))
+
+
+def test_lesion_counts_join_through_corners_and_have_a_rule_for_empty_masks() -> None:
+    corner = np.zeros((3, 3, 3), bool)
+    corner[0, 0, 0] = corner[1, 1, 1] = True  # one lesion: the voxels touch at a corner only
+    tip = np.zeros_like(corner)
+    tip[1, 1, 1] = True
+    assert lesion_counts(corner, tip) == {"found": 1, "missed": 0, "false alarms": 0, "lesion F1": 1.0}
+    empty = np.zeros_like(corner)
+    assert lesion_counts(empty, empty)["lesion F1"] == 1.0  # the organisers' empty_value
+    assert lesion_counts(corner, empty) == {"found": 0, "missed": 1, "false alarms": 0, "lesion F1": 0.0}
+    assert lesion_counts(empty, corner) == {"found": 0, "missed": 0, "false alarms": 1, "lesion F1": 0.0}

@@ -6,7 +6,8 @@ In the exercise notebook::
     check.dice_by_hand(dice_by_hand)
 
 The answers are compared with ``medlearn.segmentation`` (itself tested against scikit-learn and scipy) and
-``medlearn.fundus``.
+``medlearn.fundus``; the lesion-wise counts with ``medlearn.segmentation.lesion_counts``, which counts as the chapter's
+``lesion_scores`` and the ISLES'22 organisers' ``compute_lesion_f1_score`` do.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..._messages import tr
 from ...segmentation import dice, hausdorff, iou_from_dice
 from ..core import Mistake, as_number, compare, compared, task
 from . import _data
+from ._lesions import lesion_counts
 from ._split import patch_at, split_by_child
 from ._training import train_unet, vessel_patches
 
@@ -29,6 +31,7 @@ __all__ = [
     "dice_inside",
     "hd95",
     "iou_from_dice_by_hand",
+    "lesion_counts",
     "patch_at",
     "split_by_child",
     "train_unet",
