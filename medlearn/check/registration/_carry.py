@@ -162,6 +162,16 @@ def _interpolation_too(got: Any, mask: Any, flair: Any, transform: Any, moved: A
     )
 
 
+def _no_reference(mask: Any, flair: Any, transform: Any) -> Any:
+    """A ResampleImageFilter given no output grid: it returns an image of no voxels."""
+    import SimpleITK as sitk
+
+    resampler = sitk.ResampleImageFilter()
+    resampler.SetTransform(transform.GetInverse())
+    resampler.SetInterpolator(sitk.sitkNearestNeighbor)
+    return resampler.Execute(mask)
+
+
 def _label_like(got: Any, want: Any, mask: Any, flair: Any, transform: Any, *_: Any) -> bool:
     """A mask of 0 and 1 in the right place that is not nearest neighbour's (a thresholded fraction, say)."""
     values, right = _voxels(got), _voxels(want)
@@ -187,6 +197,17 @@ _MISTAKES = [
             flair_size=" x ".join(str(n) for n in flair.GetSize()),
         ),
         spot=lambda got, want, mask, *_: _voxels(got).shape == _voxels(mask).shape,
+    ),
+    Mistake(
+        "no output grid",
+        _no_reference,
+        lambda got, mask, flair, transform, what: tr(
+            "On {what}, your image has no voxels: the resampler was given no output grid. With "
+            "sitk.ResampleImageFilter, call SetReferenceImage(flair); with sitk.Resample, pass the FLAIR as the "
+            "second argument.",
+            what=what,
+        ),
+        spot=lambda got, want, *case: _voxels(got).size == 0,
     ),
     Mistake(
         "default 1",
