@@ -221,12 +221,14 @@ _MISTAKES = [
     Mistake(
         "no transform",
         _headers_only,
-        lambda got, mask, flair, transform, what: tr(
-            "{where} Your mask sits where the images' headers alone put it: you resampled without the registration's "
-            "transform. Pass its inverse, to_flair.GetInverse().",
-            where=_where(got, mask, flair, transform, what),
-        )
-        + _interpolation_too(got, mask, flair, transform, _identity()),
+        lambda got, mask, flair, transform, what: (
+            tr(
+                "{where} Your mask sits where the images' headers alone put it: you resampled without the "
+                "registration's transform. Pass its inverse, to_flair.GetInverse().",
+                where=_where(got, mask, flair, transform, what),
+            )
+            + _interpolation_too(got, mask, flair, transform, _identity())
+        ),
         spot=lambda got, want, mask, flair, transform, what: (
             _on_flair_grid(got, flair) and _closest(got, mask, flair, transform) == "identity"
         ),
@@ -234,13 +236,15 @@ _MISTAKES = [
     Mistake(
         "the transform's direction",
         lambda mask, flair, transform: _resample(mask, flair, transform),
-        lambda got, mask, flair, transform, what: tr(
-            "{where} Your mask moved the wrong way: you passed the registration's transform as it is. It sends DWI "
-            "points to FLAIR points. But resampling reads the input at transform(point) for each point of the "
-            "output's grid, here the FLAIR's. So it needs FLAIR points sent to DWI points: to_flair.GetInverse().",
-            where=_where(got, mask, flair, transform, what),
-        )
-        + _interpolation_too(got, mask, flair, transform, transform),
+        lambda got, mask, flair, transform, what: (
+            tr(
+                "{where} Your mask moved the wrong way: you passed the registration's transform as it is. It sends DWI "
+                "points to FLAIR points. But resampling reads the input at transform(point) for each point of the "
+                "output's grid, here the FLAIR's. So it needs FLAIR points sent to DWI points: to_flair.GetInverse().",
+                where=_where(got, mask, flair, transform, what),
+            )
+            + _interpolation_too(got, mask, flair, transform, transform)
+        ),
         spot=lambda got, want, mask, flair, transform, what: (
             _on_flair_grid(got, flair) and _closest(got, mask, flair, transform) == "forward"
         ),
