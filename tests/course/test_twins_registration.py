@@ -85,6 +85,6 @@ def test_the_chapters_registration_of_the_stroke_is_the_mask_tasks() -> None:
     moving = to_simpleitk(np.asarray(case.flair.dataobj, dtype=np.float32), case.flair.affine)
     brain = to_simpleitk((dwi > 0).astype(np.uint8), case.dwi.affine)
     found, _, _ = namespace["register_rigid"](fixed, moving, brain, 0.2)
-    ours = _stroke()["dwi_to_flair"]
+    ours = _stroke()["to_flair"]
     np.testing.assert_allclose(ours.GetParameters(), found.GetParameters(), rtol=0, atol=1e-6)  # radians, mm
     np.testing.assert_allclose(ours.GetFixedParameters(), found.GetFixedParameters(), rtol=0, atol=1e-6)

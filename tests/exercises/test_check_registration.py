@@ -85,10 +85,10 @@ def test_other_right_answers_of_the_real_data_tasks_pass() -> None:
 
     assert c.suv_from_header.run(by_decay_time).passed
 
-    def by_filter(mask, flair, dwi_to_flair):
+    def by_filter(mask, flair, to_flair):
         resampler = sitk.ResampleImageFilter()
         resampler.SetReferenceImage(flair)
-        resampler.SetTransform(dwi_to_flair.GetInverse())
+        resampler.SetTransform(to_flair.GetInverse())
         resampler.SetInterpolator(sitk.sitkNearestNeighbor)
         resampler.SetOutputPixelType(sitk.sitkFloat32)
         return resampler.Execute(mask)
@@ -99,15 +99,15 @@ def test_other_right_answers_of_the_real_data_tasks_pass() -> None:
 def test_an_array_or_a_misplaced_image_gets_a_hint_for_the_mask() -> None:
     import SimpleITK as sitk
 
-    def as_array(mask, flair, dwi_to_flair):
-        carried = sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
+    def as_array(mask, flair, to_flair):
+        carried = sitk.Resample(mask, flair, to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
         return sitk.GetArrayFromImage(carried)
 
     result = c.carry_mask.run(as_array)
     assert result.status == "fail" and "SimpleITK image" in result.message, result.message
 
-    def moved_origin(mask, flair, dwi_to_flair):
-        carried = sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
+    def moved_origin(mask, flair, to_flair):
+        carried = sitk.Resample(mask, flair, to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
         carried.SetOrigin([x + 5 for x in carried.GetOrigin()])
         return carried
 
@@ -117,10 +117,10 @@ def test_an_array_or_a_misplaced_image_gets_a_hint_for_the_mask() -> None:
 
 def test_the_stroke_case_is_a_copy() -> None:
     case = c.stroke_case()
-    case["dwi_to_flair"].SetTranslation([50.0, 0.0, 0.0])
+    case["to_flair"].SetTranslation([50.0, 0.0, 0.0])
     case["flair_affine"][:] = 0
     fresh = c.stroke_case()
-    assert np.abs(fresh["dwi_to_flair"].GetTranslation()).max() < 5 and fresh["flair_affine"][3, 3] == 1
+    assert np.abs(fresh["to_flair"].GetTranslation()).max() < 5 and fresh["flair_affine"][3, 3] == 1
     assert set(np.unique(_array_of(fresh["mask"]))) == {0, 1}
 
 
@@ -128,3 +128,30 @@ def _array_of(image: object) -> np.ndarray:
     import SimpleITK as sitk
 
     return sitk.GetArrayFromImage(image)
+
+
+def test_a_time_read_without_its_fraction_of_a_second_passes_and_a_near_miss_says_how_near() -> None:
+    """A relative 1e-4 is far below what a dose calibrator resolves; a miss of 0.1 % is told its size."""
+    from medlearn.check.registration._suv import _suv
+
+    def whole_seconds(dataset, stored):
+        drug = dataset.RadiopharmaceuticalInformationSequence[0]
+        seconds = [int(float(x)) for x in (dataset.SeriesTime, drug.RadiopharmaceuticalStartTime)]  # no fraction
+        t = sum((s // 10000 * 3600 + s // 100 % 100 * 60 + s % 100) * sign for s, sign in zip(seconds, (1, -1)))
+        decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t / float(drug.RadionuclideHalfLife))
+        return stored * float(dataset.RescaleSlope) * float(dataset.PatientWeight) * 1000 / decayed
+
+    assert c.suv_from_header.run(whole_seconds).passed
+    result = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.001)
+    assert result.status == "fail" and "by up to 0.1 %" in result.message, result.message
+
+
+def test_a_mask_with_two_mistakes_or_swapped_arguments_gets_a_targeted_hint() -> None:
+    import SimpleITK as sitk
+
+    naive = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t))  # the forward transform and linear
+    assert naive.mistake == "the transform's direction" and "interpolates linearly" in naive.message, naive.message
+    swapped = c.carry_mask.run(lambda m, f, t: sitk.Resample(f, m, t.GetInverse(), sitk.sitkNearestNeighbor, 0))
+    assert swapped.mistake == "DWI grid", swapped.message
+    gaussian = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t.GetInverse(), sitk.sitkLabelGaussian, 0))
+    assert gaussian.mistake == "another label method", gaussian.message

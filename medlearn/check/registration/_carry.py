@@ -97,17 +97,27 @@ def _cases() -> list[tuple[Any, ...]]:
     case = stroke_case()
     return [
         (mask, flair, transform, tr("a small oblique grid, turned by about 11 degrees and shifted by about 8 mm")),
-        (case["mask"], case["flair"], case["dwi_to_flair"], tr("the chapter's stroke (ISLES'22 case 0009)")),
+        (case["mask"], case["flair"], case["to_flair"], tr("the chapter's stroke (ISLES'22 case 0009)")),
     ]
 
 
 def _where(got: Any, mask: Any, flair: Any, transform: Any, what: str) -> str:
     want = _voxels(_resample(mask, flair, transform.GetInverse()))
+    values = _voxels(got)
+    if values.shape != want.shape:
+        return tr(
+            "On {what}, your mask has {got} lesion voxels; the right one has {want}.",
+            what=what,
+            got=int(np.count_nonzero(values)),
+            want=int(np.count_nonzero(want)),
+        )
     return tr(
-        "On {what}, your mask has {got} lesion voxels; the right one has {want}.",
+        "On {what}, your mask has {got} lesion voxels; the right one has {want}. They overlap with a Dice of "
+        "{dice:.2f} (1 is a perfect match).",
         what=what,
-        got=int(np.count_nonzero(got)),
+        got=int(np.count_nonzero(values)),
         want=int(np.count_nonzero(want)),
+        dice=_dice(values, want),
     )
 
 
@@ -116,58 +126,88 @@ def _fractions(got: Any, *_: Any) -> bool:
     return values.dtype.kind == "f" and bool(np.any((values > 0) & (values < 1))) and values.max() <= 1
 
 
+def _dice(a: np.ndarray, b: np.ndarray) -> float:
+    """The overlap of two masks (> 0), 2 |A and B| / (|A| + |B|)."""
+    a, b = a > 0, b > 0
+    total = int(a.sum()) + int(b.sum())
+    return 2 * int(np.sum(a & b)) / total if total else 1.0
+
+
+def _closest(got: Any, mask: Any, flair: Any, transform: Any) -> str:
+    """Where the learner's mask (on the FLAIR's grid) lies closest: "inverse", "forward" or "identity"."""
+    import SimpleITK as sitk
+
+    values = _voxels(got)
+    candidates = {
+        "inverse": transform.GetInverse(),
+        "forward": transform,
+        "identity": sitk.Transform(),
+    }
+    overlap = {name: _dice(values, _voxels(_resample(mask, flair, t))) for name, t in candidates.items()}
+    return max(overlap, key=overlap.get)
+
+
+def _on_flair_grid(got: Any, flair: Any) -> bool:
+    return _voxels(got).shape == tuple(reversed(flair.GetSize()))
+
+
+def _interpolation_too(got: Any, mask: Any, flair: Any, transform: Any, moved: Any) -> str:
+    """A sentence on the interpolation when the learner's mask also differs from nearest neighbour's there."""
+    values = _voxels(got)
+    if np.array_equal(values.astype(np.float64), _voxels(_resample(mask, flair, moved)).astype(np.float64)):
+        return ""
+    return " " + tr(
+        "Your mask also differs from nearest neighbour's. sitk.Resample interpolates linearly unless you name an "
+        "interpolator: pass sitk.sitkNearestNeighbor too."
+    )
+
+
+def _no_reference(mask: Any, flair: Any, transform: Any) -> Any:
+    """A ResampleImageFilter given no output grid: it returns an image of no voxels."""
+    import SimpleITK as sitk
+
+    resampler = sitk.ResampleImageFilter()
+    resampler.SetTransform(transform.GetInverse())
+    resampler.SetInterpolator(sitk.sitkNearestNeighbor)
+    return resampler.Execute(mask)
+
+
+def _label_like(got: Any, want: Any, mask: Any, flair: Any, transform: Any, *_: Any) -> bool:
+    """A mask of 0 and 1 in the right place that is not nearest neighbour's (a thresholded fraction, say)."""
+    values, right = _voxels(got), _voxels(want)
+    return values.shape == right.shape and bool(np.isin(values, (0, 1)).all()) and _dice(values, right) >= 0.9
+
+
+def _thresholded(mask: Any, flair: Any, transform: Any) -> Any:
+    import SimpleITK as sitk
+
+    return sitk.Cast(_linear_float(mask, flair, transform) >= 0.5, sitk.sitkUInt8)
+
+
 _MISTAKES = [
-    Mistake(
-        "linear",
-        lambda mask, flair, transform: _resample(mask, flair, transform.GetInverse(), nearest=False),
-        lambda got, *case: tr(
-            "{where} You used linear interpolation: near the lesion's edge it blends the label's 0s and 1s, and the "
-            "8-bit image cuts each blend below 1 down to 0, so the mask shrinks. A label needs nearest neighbour: "
-            "sitk.sitkNearestNeighbor.",
-            where=_where(got, *case),
-        ),
-    ),
-    Mistake(
-        "fractions",
-        _linear_float,
-        lambda got, mask, flair, transform, what: tr(
-            "On {what}, your mask holds values between 0 and 1, not a label any more: linear interpolation blends "
-            "the 0s and 1s near the lesion's edge. Use nearest neighbour, sitk.sitkNearestNeighbor, which keeps "
-            "every voxel 0 or 1.",
-            what=what,
-        ),
-        spot=lambda got, want, *case: _fractions(got),
-    ),
     Mistake(
         "DWI grid",
         _on_mask_grid,
         lambda got, mask, flair, transform, what: tr(
-            "On {what}, your mask lies on a grid of {size} voxels, the DWI's, not on the FLAIR's {flair_size}. "
-            "sitk.Resample takes the output's grid from its second argument, the reference image: pass the FLAIR "
-            "there.",
+            "On {what}, your result lies on a grid of {size} voxels, the DWI's, not on the FLAIR's {flair_size}. "
+            "sitk.Resample takes the output's grid from its second argument, the reference image. The first "
+            "argument is the image whose values move, the mask: sitk.Resample(mask, flair, ...).",
             what=what,
             size=" x ".join(str(n) for n in mask.GetSize()),
             flair_size=" x ".join(str(n) for n in flair.GetSize()),
         ),
+        spot=lambda got, want, mask, *_: _voxels(got).shape == _voxels(mask).shape,
     ),
     Mistake(
-        "the transform's direction",
-        lambda mask, flair, transform: _resample(mask, flair, transform),
-        lambda got, *case: tr(
-            "{where} Your mask moved the wrong way: you passed the registration's transform as it is. It sends DWI "
-            "points to FLAIR points. But resampling reads the input at transform(point) for each point of the "
-            "output's grid, here the FLAIR's. So it needs FLAIR points sent to DWI points: dwi_to_flair.GetInverse().",
-            where=_where(got, *case),
+        "no output grid",
+        _no_reference,
+        lambda got, mask, flair, transform, what: tr(
+            "On {what}, your image has no voxels: the resampler was given no output grid. With "
+            "sitk.ResampleImageFilter, call SetReferenceImage(flair); with sitk.Resample, pass the FLAIR as the "
+            "second argument.",
+            what=what,
         ),
-    ),
-    Mistake(
-        "no transform",
-        _headers_only,
-        lambda got, *case: tr(
-            "{where} Your mask sits where the images' headers alone put it: you resampled without the registration's "
-            "transform. Pass its inverse, dwi_to_flair.GetInverse().",
-            where=_where(got, *case),
-        ),
+        spot=lambda got, want, *case: _voxels(got).size == 0,
     ),
     Mistake(
         "default 1",
@@ -178,7 +218,79 @@ _MISTAKES = [
             where=_where(got, *case),
         ),
     ),
+    Mistake(
+        "no transform",
+        _headers_only,
+        lambda got, mask, flair, transform, what: (
+            tr(
+                "{where} Your mask sits where the images' headers alone put it: you resampled without the "
+                "registration's transform. Pass its inverse, to_flair.GetInverse().",
+                where=_where(got, mask, flair, transform, what),
+            )
+            + _interpolation_too(got, mask, flair, transform, _identity())
+        ),
+        spot=lambda got, want, mask, flair, transform, what: (
+            _on_flair_grid(got, flair) and _closest(got, mask, flair, transform) == "identity"
+        ),
+    ),
+    Mistake(
+        "the transform's direction",
+        lambda mask, flair, transform: _resample(mask, flair, transform),
+        lambda got, mask, flair, transform, what: (
+            tr(
+                "{where} Your mask moved the wrong way: you passed the registration's transform as it is. It sends DWI "
+                "points to FLAIR points. But resampling reads the input at transform(point) for each point of the "
+                "output's grid, here the FLAIR's. So it needs FLAIR points sent to DWI points: to_flair.GetInverse().",
+                where=_where(got, mask, flair, transform, what),
+            )
+            + _interpolation_too(got, mask, flair, transform, transform)
+        ),
+        spot=lambda got, want, mask, flair, transform, what: (
+            _on_flair_grid(got, flair) and _closest(got, mask, flair, transform) == "forward"
+        ),
+    ),
+    Mistake(
+        "linear",
+        lambda mask, flair, transform: _resample(mask, flair, transform.GetInverse(), nearest=False),
+        lambda got, *case: tr(
+            "{where} You used linear interpolation, sitk.Resample's default when you name no interpolator. Near the "
+            "lesion's edge it blends the label's 0s and 1s, and the 8-bit image cuts each blend below 1 down to 0, "
+            "so the mask shrinks. This task asks for the label, 0 or 1, by nearest neighbour as the chapter carries "
+            "it: sitk.sitkNearestNeighbor.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "fractions",
+        _linear_float,
+        lambda got, mask, flair, transform, what: tr(
+            "On {what}, your mask holds values between 0 and 1: linear interpolation blends the 0s and 1s near the "
+            "lesion's edge. Such a fraction is a different answer; the chapter uses one too, for a single piece. "
+            "This task asks for the label, 0 or 1: use nearest neighbour, sitk.sitkNearestNeighbor.",
+            what=what,
+        ),
+        spot=lambda got, want, *case: _fractions(got),
+    ),
+    Mistake(
+        "another label method",
+        _thresholded,
+        lambda got, mask, flair, transform, what: tr(
+            "On {what}, your mask is a label of 0 and 1 in the right place (Dice {dice:.2f} with the right one), "
+            "but its edge differs from nearest neighbour's. A thresholded fraction or sitk.sitkLabelGaussian is a "
+            "sound way to carry a label too. This task asks for nearest neighbour, the chapter's choice, so that the "
+            "check can compare voxel by voxel: sitk.sitkNearestNeighbor, 0 outside.",
+            what=what,
+            dice=_dice(_voxels(got), _voxels(_resample(mask, flair, transform.GetInverse()))),
+        ),
+        spot=_label_like,
+    ),
 ]
+
+
+def _identity() -> Any:
+    import SimpleITK as sitk
+
+    return sitk.Transform()
 
 
 def _read(value: Any, mask: Any, flair: Any, transform: Any, what: str) -> np.ndarray:
@@ -191,11 +303,11 @@ def _read(value: Any, mask: Any, flair: Any, transform: Any, what: str) -> np.nd
                 kind=type(value).__name__,
             )
         )
-    same_place = value.GetSize() != flair.GetSize() or all(
+    misplaced = value.GetSize() == flair.GetSize() and not all(
         np.allclose(getattr(value, part)(), getattr(flair, part)(), atol=1e-4)
         for part in ("GetOrigin", "GetSpacing", "GetDirection")
     )
-    if not same_place:
+    if misplaced:
         raise Wrong(
             tr(
                 "On {what}, your image has the FLAIR's size but not its place in space (origin, spacing or "
@@ -213,22 +325,22 @@ def _read(value: Any, mask: Any, flair: Any, transform: Any, what: str) -> np.nd
         "grid, so the FLAIR is the reference, and the transform must send FLAIR points to DWI points."
     ),
     tr(
-        "dwi_to_flair sends DWI points to FLAIR points: use its inverse, dwi_to_flair.GetInverse(). A mask is a "
-        "label: use nearest neighbour (sitk.sitkNearestNeighbor), and 0 outside the DWI."
+        "to_flair sends DWI points to FLAIR points: use its inverse, to_flair.GetInverse(). Carry the label by "
+        "nearest neighbour, as the chapter does (sitk.sitkNearestNeighbor), with 0 outside the DWI."
     ),
-    tr("return sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)"),
+    tr("return sitk.Resample(mask, flair, to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)"),
     cases=_cases,
     arguments=lambda mask, flair, transform, what: (mask, flair, transform),
     read=_read,
     same=_same,
     mistakes=_MISTAKES,
     otherwise=lambda got, want, *case: tr(
-        "{where} Resample the mask onto the FLAIR's grid with the inverse of dwi_to_flair, by nearest neighbour, "
+        "{where} Resample the mask onto the FLAIR's grid with the inverse of to_flair, by nearest neighbour, "
         "with 0 outside.",
         where=_where(got, *case),
     ),
 )
-def carry_mask(mask: Any, flair: Any, dwi_to_flair: Any) -> Any:
+def carry_mask(mask: Any, flair: Any, to_flair: Any) -> Any:
     import SimpleITK as sitk
 
-    return sitk.Resample(mask, flair, dwi_to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)
+    return sitk.Resample(mask, flair, to_flair.GetInverse(), sitk.sitkNearestNeighbor, 0)

@@ -52,20 +52,21 @@ def _stroke() -> dict[str, Any]:
     brain = to_simpleitk((dwi > 0).astype(np.uint8), case.dwi.affine)
     mask = to_simpleitk((np.asarray(case.mask.dataobj) > 0).astype(np.uint8), case.dwi.affine)
     found = _register_rigid(fixed, moving, brain, 0.2)
-    return {"flair": moving, "mask": mask, "dwi_to_flair": found, "flair_affine": case.flair.affine}
+    return {"flair": moving, "mask": mask, "to_flair": found, "flair_affine": case.flair.affine}
 
 
 def stroke_case() -> dict[str, Any]:
     """The registration chapter's real stroke (§ 10): ISLES'22 case 0009, CC BY-SA 4.0 (Hernandez Petzsche et al. 2022).
 
     Keys: ``flair`` (the FLAIR, a SimpleITK image, float32), ``mask`` (the expert's lesion mask on the DWI's grid, a
-    SimpleITK image of 0 and 1, 8-bit), ``dwi_to_flair`` (the rigid SimpleITK transform that the chapter's
-    registration finds: it sends DWI points to FLAIR points, LPS+ mm) and ``flair_affine`` (the FLAIR's NIfTI affine,
-    RAS+). Fresh copies on every call: changing one changes nothing for the checks.
+    SimpleITK image of 0 and 1, 8-bit), ``to_flair`` (the rigid SimpleITK transform that the chapter's registration
+    finds, under the chapter's name: it sends DWI points to FLAIR points, LPS+ mm) and ``flair_affine`` (the FLAIR's
+    NIfTI affine, RAS+; the task does not need it). Fresh copies on every call: changing one changes nothing for the
+    checks.
 
     Example:
         >>> case = stroke_case()
-        >>> case["flair"].GetSize(), case["mask"].GetSize(), case["dwi_to_flair"].GetName()
+        >>> case["flair"].GetSize(), case["mask"].GetSize(), case["to_flair"].GetName()
         ((512, 512, 29), (112, 112, 73), 'Euler3DTransform')
     """
     import SimpleITK as sitk
@@ -74,6 +75,6 @@ def stroke_case() -> dict[str, Any]:
     return {
         "flair": sitk.Image(stroke["flair"]),
         "mask": sitk.Image(stroke["mask"]),
-        "dwi_to_flair": sitk.Euler3DTransform(stroke["dwi_to_flair"]),
+        "to_flair": sitk.Euler3DTransform(stroke["to_flair"]),
         "flair_affine": stroke["flair_affine"].copy(),
     }

@@ -3,8 +3,10 @@
 The learner turns stored pixel values into SUVbw as the chapter does by hand: the stored value times Rescale Slope
 (plus Rescale Intercept) is Bq/mL; the weight in kg times 1000 is grams; the injected activity is decayed from the
 Radiopharmaceutical Start Time to the Series Time (Decay Correction START), ``dose x 2 ** (-t / half-life)``. The
-reference is :func:`medlearn.pet.suv_factor`. The cases are the chapter's two real FLT-PET slices and two headers
-built by hand, whose values set each mistake apart (a long delay, a Series Time before the Acquisition Time).
+reference is :func:`medlearn.pet.suv_factor`. The cases are the chapter's two real FLT-PET slices and one header
+built by hand, whose values set each mistake apart: a delay of 3 hours, a Series Time before the Acquisition Time,
+and pixels of its own that differ from the stored values it is given. Answers within a relative 1e-4 pass: a time
+read without its fraction of a second is that close, and the smallest real mistake is about 1 % off.
 
 Example:
     >>> def answer(dataset, stored):
@@ -53,23 +55,39 @@ def _suv(
     sign: float = -1.0,
     base: float = 2.0,
     rescale: bool = True,
+    clock_numbers: bool = False,
+    decay_factor: bool = False,
+    scale: float = 1.0,
 ) -> np.ndarray:
     """The SUV of ``stored`` values, computed by hand as the chapter does, or with one of the typical mistakes."""
     drug = dataset.RadiopharmaceuticalInformationSequence[0]
-    t = seconds_of_day(getattr(dataset, clock)) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
+    if clock_numbers:  # HHMMSS read as plain numbers
+        t = float(getattr(dataset, clock)) - float(drug.RadiopharmaceuticalStartTime)
+    else:
+        t = seconds_of_day(getattr(dataset, clock)) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
     half_life = float(drug.RadionuclideHalfLife) / (60 if half_life_minutes else 1)
-    decayed = float(drug.RadionuclideTotalDose) * base ** (sign * (t / 60 if minutes else t) / half_life)
+    if decay_factor:  # the frame's Decay Factor (0054,1321) taken for the dose's decay
+        decayed = float(drug.RadionuclideTotalDose) / float(dataset.DecayFactor)
+    else:
+        decayed = float(drug.RadionuclideTotalDose) * base ** (sign * (t / 60 if minutes else t) / half_life)
     values = np.asarray(stored, dtype=float)
     if rescale:
         values = values * float(dataset.RescaleSlope) + float(dataset.RescaleIntercept)
-    return values * float(dataset.PatientWeight) * grams / decayed
+    return scale * values * float(dataset.PatientWeight) * grams / decayed
 
 
-def _header(weight: float, dose: float, slope: float, start: str, series: str, acquired: str) -> Any:
-    """A PET header built by hand: Units BQML, Decay Correction START, fluorine-18."""
-    from pydicom.dataset import Dataset
+def _header(weight: float, dose: float, slope: float, start: str, series: str, acquired: str, pixels: Any) -> Any:
+    """A PET header built by hand: Units BQML, Decay Correction START, fluorine-18, and 16-bit ``pixels``."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian
 
     ds, drug = Dataset(), Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.Rows, ds.Columns = pixels.shape
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 1
+    ds.PixelData = np.ascontiguousarray(pixels, dtype="<i2").tobytes()
     ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", "START", ["ATTN", "DECY"]
     ds.PatientWeight, ds.RescaleSlope, ds.RescaleIntercept = weight, slope, 0
     ds.SeriesDate = ds.AcquisitionDate = "20240101"
@@ -84,29 +102,75 @@ def _cases() -> list[tuple[Any, ...]]:
     from ...data import load_pet_slice
 
     slices = [load_pet_slice(number) for number in (1, 2)]
-    values = np.array([[0, 120, 950], [2000, 4000, 30000]], dtype=np.int16)
+    values = np.array([[0, 120, 950], [2000, 4000, 8000]], dtype=np.int16)  # SUVmax about 12
     return [
         (slices[0], slices[0].pixel_array, tr("slice 1 (its series 66 min after the injection)")),
         (slices[1], slices[1].pixel_array, tr("slice 2 (its frame 16 min after its series started)")),
         (
-            _header(58.5, 296e6, 2.5, "081500", "111500.25", "112500"),
+            _header(58.5, 296e6, 2.5, "081500", "111500.25", "112500", values[::-1, ::-1]),
             values,
             tr("a header built by hand (58.5 kg, 296 MBq, 3 hours after the injection)"),
         ),
     ]
 
 
+def _off(got: np.ndarray, want: np.ndarray) -> float:
+    """The largest relative difference between the learner's SUVs and the right ones."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.abs(np.asarray(got, dtype=float) - want) / np.abs(want)
+    inside = np.isfinite(relative)
+    return float(np.max(relative[inside])) if inside.any() else math.inf
+
+
 def _where(got: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
     want = _suv(dataset, stored)
-    return tr(
+    where = tr(
         "On {what}, the largest SUV is {want:.4g}; yours is {got:.4g}.",
         what=what,
         want=float(np.max(want)),
         got=float(np.max(got)),
     )
+    off = _off(got, want)
+    if off < 1:  # a near miss: say how near, as the two numbers may print alike
+        where += " " + tr("Your SUVs differ from the right ones by up to {off:.3g} %.", off=100 * off)
+    return where
+
+
+def _power_of_ten(got: np.ndarray, want: np.ndarray) -> float:
+    """The power of ten nearest to the learner's SUVs over the right ones."""
+    inside = np.abs(want) > 0
+    return float(10.0 ** round(math.log10(float(np.median(np.asarray(got, dtype=float)[inside] / want[inside])))))
+
+
+def _decimal_slip(got: np.ndarray, want: np.ndarray, *_: Any) -> bool:
+    """True when every SUV is the right one times one power of ten (not 1)."""
+    inside = np.abs(want) > 0
+    if not inside.any():
+        return False
+    ratio = np.asarray(got, dtype=float)[inside] / want[inside]
+    if not np.all(ratio > 0) or not np.allclose(ratio, ratio[0], rtol=1e-3):
+        return False
+    power = math.log10(ratio[0])
+    return abs(power - round(power)) < 1e-3 and round(power) != 0
+
+
+def _decay_factor_used(got: np.ndarray, want: np.ndarray, dataset: Any, stored: Any, *_: Any) -> bool:
+    """True when the dose was divided or multiplied by the frame's Decay Factor instead of decayed."""
+    by_division = _suv(dataset, stored, decay_factor=True)
+    by_product = by_division / float(dataset.DecayFactor) ** 2
+    return any(np.allclose(got, other, rtol=1e-4, atol=1e-9) for other in (by_division, by_product))
 
 
 _MISTAKES = [
+    Mistake(
+        "the header's pixels",
+        lambda dataset, stored: _suv(dataset, dataset.pixel_array),
+        lambda got, *case: tr(
+            "{where} You used the header's own pixels (pixel_array, or suv_image), not stored. Use stored, the "
+            "values you were given: this header's pixels are other values.",
+            where=_where(got, *case),
+        ),
+    ),
     Mistake(
         "no decay",
         lambda dataset, stored: _suv(dataset, stored, sign=0.0),
@@ -121,7 +185,9 @@ _MISTAKES = [
         lambda dataset, stored: _suv(dataset, stored, sign=1.0),
         lambda got, *case: tr(
             "{where} Your dose grew with time: the exponent's sign is wrong. The tracer decays, so the dose "
-            "at the series start is smaller: dose x 2 ** (-t / half-life), with t above 0.",
+            "at the series start is smaller: dose x 2 ** (-t / half-life), with t above 0. Or you decayed the "
+            "image's Bq/mL instead of the dose. The image is already corrected for decay (Corrected Image holds "
+            "DECY): decay only the dose.",
             where=_where(got, *case),
         ),
     ),
@@ -146,8 +212,9 @@ _MISTAKES = [
         "half-life in minutes",
         lambda dataset, stored: _suv(dataset, stored, half_life_minutes=True),
         lambda got, *case: tr(
-            "{where} You read the half-life as minutes. Radionuclide Half Life (0018,1075) is in seconds: "
-            "6586.2 s for fluorine-18, about 110 min. Keep the time in seconds too.",
+            "{where} Your half-life is in minutes, but your time t is in seconds. Radionuclide Half Life "
+            "(0018,1075) is in seconds: 6586.2 s for fluorine-18, about 110 min. Put both in the same unit: "
+            "seconds, as the header gives them.",
             where=_where(got, *case),
         ),
     ),
@@ -161,12 +228,35 @@ _MISTAKES = [
         ),
     ),
     Mistake(
+        "times as numbers",
+        lambda dataset, stored: _suv(dataset, stored, clock_numbers=True),
+        lambda got, *case: tr(
+            "{where} You subtracted the times as plain numbers. A DICOM time is HHMMSS: 152316 - 141700 is "
+            "10616, but the time between them is 3796 s. Turn each time into seconds after midnight with "
+            "seconds_of_day first.",
+            where=_where(got, *case),
+        ),
+    ),
+    Mistake(
+        "decay factor",
+        lambda dataset, stored: _suv(dataset, stored, decay_factor=True),
+        lambda got, *case: tr(
+            "{where} You used Decay Factor (0054,1321) for the dose. It corrected this frame's counts back to the "
+            "series start, over the time from the series start to the frame. It is not the dose's decay from the "
+            "injection. Decay the dose yourself: dose x 2 ** (-t / half-life), with t from Radiopharmaceutical "
+            "Start Time to Series Time.",
+            where=_where(got, *case),
+        ),
+        spot=_decay_factor_used,
+    ),
+    Mistake(
         "acquisition time",
         lambda dataset, stored: _suv(dataset, stored, clock="AcquisitionTime"),
         lambda got, *case: tr(
-            "{where} You timed the decay to Acquisition Time (0008,0032). The images are corrected to the "
-            "series start: as the chapter does (QIBA's procedure), take t from Radiopharmaceutical Start Time "
-            "to Series Time (0008,0031).",
+            "{where} You timed the decay to Acquisition Time (0008,0032). The standard names it for START, but it "
+            "changes from frame to frame: on slice 2 it is this frame's start, 16 min after the series started. "
+            "As the chapter does (QIBA's procedure), take t from Radiopharmaceutical Start Time to Series Time "
+            "(0008,0031), the series start.",
             where=_where(got, *case),
         ),
     ),
@@ -179,13 +269,25 @@ _MISTAKES = [
             where=_where(got, *case),
         ),
     ),
+    Mistake(
+        "a power of ten",
+        lambda dataset, stored: _suv(dataset, stored, scale=1e6),
+        lambda got, dataset, stored, what: tr(
+            "{where} Your SUVs are the right ones times {factor:g}: check the units. The dose is in Bq (not MBq), "
+            "the weight in kg (x 1000 for grams), and stored x slope + intercept is already in Bq/mL.",
+            where=_where(got, dataset, stored, what),
+            factor=_power_of_ten(got, _suv(dataset, stored)),
+        ),
+        spot=_decimal_slip,
+    ),
 ]
 
 
 @compared(
     tr(
         "SUV = activity (Bq/mL) x body weight (g) / injected activity (Bq). The activity is the stored value x "
-        "Rescale Slope + Rescale Intercept."
+        "Rescale Slope + Rescale Intercept. pydicom reads an attribute by its keyword, its name without spaces or "
+        "apostrophes: dataset.PatientWeight, dataset.RescaleSlope, dataset.RadiopharmaceuticalInformationSequence[0]."
     ),
     tr(
         "Decay the injected activity to the series start: dose x 2 ** (-t / half-life). t is the seconds from "
@@ -201,11 +303,11 @@ _MISTAKES = [
     cases=_cases,
     arguments=lambda dataset, stored, what: (dataset, stored),
     read=lambda value, dataset, stored, what: as_array(value, tr("your SUVs"), shape=np.shape(stored)),
-    same=lambda got, want: bool(np.allclose(got, want, rtol=1e-6, atol=1e-9)),
+    same=lambda got, want: bool(np.allclose(got, want, rtol=1e-4, atol=1e-9)),
     mistakes=_MISTAKES,
     otherwise=lambda got, want, dataset, stored, what: tr(
         "{where} Multiply the Bq/mL (stored x slope + intercept) by the weight in grams, and divide by the dose "
-        "decayed from the injection to the Series Time.",
+        "in Bq, decayed from the injection to the Series Time. seconds_of_day turns each time into seconds.",
         where=_where(got, dataset, stored, what),
     ),
 )
