@@ -153,7 +153,11 @@ def _cases() -> list[tuple[np.ndarray, np.ndarray]]:
     return [tuple(counting), tuple(joins)]
 
 
-_LABEL_0 = ({"label 0 in found": True, "label 0 in pieces": True}, {"label 0 in found": True}, {"label 0 in pieces": True})
+_LABEL_0 = (
+    {"label 0 in found": True, "label 0 in pieces": True},
+    {"label 0 in found": True},
+    {"label 0 in pieces": True},
+)
 
 _MISTAKES = [
     Mistake(
@@ -205,8 +209,9 @@ _MISTAKES = [
             "alarm, and the lesion is missed. Do not grow the masks, and do not label y_true | y_pred together: a "
             "piece must overlap the lesion."
         ),
-        spot=lambda got, want, truth, pred: _same(got, _with(adjacent=True)(truth, pred))
-        or _same(got, _joined(truth, pred)),
+        spot=lambda got, want, truth, pred: (
+            _same(got, _with(adjacent=True)(truth, pred)) or _same(got, _joined(truth, pred))
+        ),
     ),
     Mistake(
         "label 0 counted",
