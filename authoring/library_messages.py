@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import re
@@ -186,6 +187,7 @@ def stale_compiled(repo: Path, locale: str = LOCALE) -> list[str]:
 # --- the Chinese exercises' stored outputs ---------------------------------------------------------------------------
 
 
+@functools.cache  # the same few hundred templates are tried on every check line: compile each once
 def _pattern(template: str) -> re.Pattern[str]:
     """A regular expression that matches what ``template`` makes, each field a named group."""
     pattern, names = "", set()
@@ -198,6 +200,7 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(pattern + r"\Z", re.DOTALL)
 
 
+@functools.cache
 def _plain(template: str) -> str:
     """``template`` with each field's conversion and format dropped: the values it is filled with are already text."""
     return "".join(
