@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -20,7 +21,9 @@ TEXT = {".py", ".md", ".ipynb", ".toml", ".yml", ".json", ".txt", ".cfg", ""}
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """``text`` with each run of white space made one space and none at its ends: what a regular expression's
+    substitution of every run would give, several times faster (the leak check normalises some 700,000 lines)."""
+    return " ".join(text.split())
 
 
 def _cells(path: Path) -> list[dict]:
@@ -49,6 +52,7 @@ def instructor_passages() -> list[str]:
     return passages
 
 
+@functools.cache  # the repository's files do not change during a run
 def _learner_visible() -> tuple[set[str], list[str]]:
     """The lines, and the whole texts, of what learners may see: the chapters, their exercises and medlearn."""
     texts = []
