@@ -130,9 +130,12 @@ def _array_of(image: object) -> np.ndarray:
     return sitk.GetArrayFromImage(image)
 
 
-def test_a_time_read_without_its_fraction_of_a_second_passes_and_a_near_miss_says_how_near() -> None:
-    """A relative 1e-4 is far below what a dose calibrator resolves; a miss of 0.1 % is told its size."""
-    from medlearn.check.registration._suv import _suv
+def test_a_time_read_without_its_fraction_of_a_second_or_a_typed_half_life_passes_and_a_near_miss_says_how_near() -> (
+    None
+):
+    """A relative 1e-3 is below what a dose calibrator resolves; a miss of 0.5 % is told its size and its usual cause,
+    a miss of 5 % its size only."""
+    from medlearn.check.registration._suv import _suv, seconds_of_day
 
     def whole_seconds(dataset, stored):
         drug = dataset.RadiopharmaceuticalInformationSequence[0]
@@ -141,9 +144,18 @@ def test_a_time_read_without_its_fraction_of_a_second_passes_and_a_near_miss_say
         decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t / float(drug.RadionuclideHalfLife))
         return stored * float(dataset.RescaleSlope) * float(dataset.PatientWeight) * 1000 / decayed
 
+    def typed_half_life(dataset, stored):  # fluorine-18's 109.8 min, typed instead of read (the header: 6586.2 s)
+        drug = dataset.RadiopharmaceuticalInformationSequence[0]
+        t = seconds_of_day(dataset.SeriesTime) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
+        decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t / (109.8 * 60))
+        return stored * float(dataset.RescaleSlope) * float(dataset.PatientWeight) * 1000 / decayed
+
     assert c.suv_from_header.run(whole_seconds).passed
-    result = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.001)
-    assert result.status == "fail" and "by up to 0.1 %" in result.message, result.message
+    assert c.suv_from_header.run(typed_half_life).passed
+    near = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.005)
+    assert near.status == "fail" and "by up to 0.5 %" in near.message and "typed by hand" in near.message, near.message
+    far = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.05)
+    assert far.status == "fail" and "by up to 5 %" in far.message and "typed by hand" not in far.message, far.message
 
 
 def test_a_mask_with_two_mistakes_or_swapped_arguments_gets_a_targeted_hint() -> None:

@@ -173,3 +173,28 @@ def test_lesion_counts_agree_with_the_chapter_on_the_real_case() -> None:
         assert got == {key: want[key] for key in got}, name
     # The chapter's own function, given the masks in the task's order (expert first), passes the check.
     assert segmentation.lesion_counts.run(lambda y_true, y_pred: scores(y_pred, y_true)).passed
+
+
+@pytest.mark.parametrize("grown", ["y_true", "y_pred"])
+def test_lesion_counts_with_one_mask_grown_gets_the_next_to_hint(grown: str) -> None:
+    """Growing one mask only before looking for overlaps is the "next to" mistake too, not the background label's
+    (on the first case both give the same four numbers)."""
+    near = np.ones((3, 3, 3), bool)
+
+    def one_grown(y_true, y_pred):
+        truth, n_truth = ndimage.label(y_true, structure=near)
+        pred, n_pred = ndimage.label(y_pred, structure=near)
+        grown_true = ndimage.binary_dilation(y_true, structure=near) if grown == "y_true" else y_true
+        grown_pred = ndimage.binary_dilation(y_pred, structure=near) if grown == "y_pred" else y_pred
+        found = np.count_nonzero(np.unique(truth[grown_pred & (truth > 0)]))
+        pieces = np.count_nonzero(np.unique(pred[grown_true & (pred > 0)]))
+        missed, false_alarms = n_truth - found, n_pred - pieces
+        return {
+            "found": found,
+            "missed": missed,
+            "false alarms": false_alarms,
+            "lesion F1": found / (found + (missed + false_alarms) / 2),
+        }
+
+    result = segmentation.lesion_counts.run(one_grown)
+    assert result.mistake == "next to counted as overlap", result.message

@@ -39,14 +39,15 @@ def _isles_f1(found: int, missed: int, false_alarms: int) -> float:
 def _count(truth_labels: np.ndarray, n_truth: int, pred_labels: np.ndarray, n_pred: int, **rule: bool) -> dict:
     """The four values from two label images; ``rule`` names a mistake in counting or in the F1."""
     overlap = (truth_labels > 0) & (pred_labels > 0)
-    if rule.get("adjacent"):  # a piece next to a lesion, even at a corner, counted as overlapping it
-        grown_truth = ndimage.binary_dilation(truth_labels > 0, structure=_NEIGHBOURS)
+    found = int(np.count_nonzero(np.unique(truth_labels[overlap])))
+    overlapping = int(np.count_nonzero(np.unique(pred_labels[overlap])))  # the pieces that overlap a lesion
+    # A piece next to a lesion, even at a corner, counted as overlapping it: both masks grown ("adjacent"), or one.
+    if rule.get("adjacent") or rule.get("adjacent found"):  # y_pred grown, to find lesions
         grown_pred = ndimage.binary_dilation(pred_labels > 0, structure=_NEIGHBOURS)
         found = int(np.count_nonzero(np.unique(truth_labels[grown_pred])))
+    if rule.get("adjacent") or rule.get("adjacent pieces"):  # y_true grown, to find the pieces on lesions
+        grown_truth = ndimage.binary_dilation(truth_labels > 0, structure=_NEIGHBOURS)
         overlapping = int(np.count_nonzero(np.unique(pred_labels[grown_truth])))
-    else:
-        found = int(np.count_nonzero(np.unique(truth_labels[overlap])))
-        overlapping = int(np.count_nonzero(np.unique(pred_labels[overlap])))  # the pieces that overlap a lesion
     if rule.get("label 0 in found"):  # np.unique(truth_labels[y_pred]): the background 0 comes too
         found = len(np.unique(truth_labels[pred_labels > 0]))
     if rule.get("label 0 in pieces"):  # np.unique(pred_labels[y_true]), the same slip
@@ -153,6 +154,8 @@ def _cases() -> list[tuple[np.ndarray, np.ndarray]]:
     return [tuple(counting), tuple(joins)]
 
 
+#: The masks grown before the overlap is looked for: both, y_pred only (to find lesions), y_true only (to find pieces).
+_GROWN = ("adjacent", "adjacent found", "adjacent pieces")
 _LABEL_0 = (
     {"label 0 in found": True, "label 0 in pieces": True},
     {"label 0 in found": True},
@@ -210,7 +213,7 @@ _MISTAKES = [
             "piece must overlap the lesion."
         ),
         spot=lambda got, want, truth, pred: (
-            _same(got, _with(adjacent=True)(truth, pred)) or _same(got, _joined(truth, pred))
+            any(_same(got, _with(**{grown: True})(truth, pred)) for grown in _GROWN) or _same(got, _joined(truth, pred))
         ),
     ),
     Mistake(
@@ -244,7 +247,7 @@ _MISTAKES = [
         tr(
             "false alarms are not the difference between the number of pieces and the number of lesions (that is "
             "|ΔN|, another of ISLES'22's measures). Count the pieces of your mask that share no voxel with the "
-            "expert's mask."
+            "expert's mask. A piece that overlaps a lesion is no false alarm, even when part of it lies outside."
         ),
     ),
     Mistake(
