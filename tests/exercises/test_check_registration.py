@@ -152,6 +152,9 @@ def test_a_time_read_without_its_fraction_of_a_second_or_a_typed_half_life_passe
 
     assert c.suv_from_header.run(whole_seconds).passed
     assert c.suv_from_header.run(typed_half_life).passed
+    # The header built by hand holds pixels of its own: an answer that reads them prints another largest SUV.
+    own = c.suv_from_header.run(lambda d, s: _suv(d, d.pixel_array))
+    assert own.mistake == "the header's pixels" and "largest SUV is 12.32; yours is 6.159" in own.message, own.message
     near = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.005)
     assert near.status == "fail" and "by up to 0.5 %" in near.message and "typed by hand" in near.message, near.message
     far = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.05)
@@ -163,6 +166,9 @@ def test_a_mask_with_two_mistakes_or_swapped_arguments_gets_a_targeted_hint() ->
 
     naive = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t))  # the forward transform and linear
     assert naive.mistake == "the transform's direction" and "interpolates linearly" in naive.message, naive.message
+    ones = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t, sitk.sitkNearestNeighbor, 1))  # forward, 1 outside
+    assert ones.mistake == "the transform's direction", ones.message
+    assert "also 1 outside" in ones.message and "interpolates linearly" not in ones.message, ones.message
     swapped = c.carry_mask.run(lambda m, f, t: sitk.Resample(f, m, t.GetInverse(), sitk.sitkNearestNeighbor, 0))
     assert swapped.mistake == "DWI grid", swapped.message
     gaussian = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t.GetInverse(), sitk.sitkLabelGaussian, 0))

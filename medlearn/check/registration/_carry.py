@@ -153,9 +153,11 @@ def _on_flair_grid(got: Any, flair: Any) -> bool:
 
 def _interpolation_too(got: Any, mask: Any, flair: Any, transform: Any, moved: Any) -> str:
     """A sentence on the interpolation when the learner's mask also differs from nearest neighbour's there."""
-    values = _voxels(got)
-    if np.array_equal(values.astype(np.float64), _voxels(_resample(mask, flair, moved)).astype(np.float64)):
+    values = _voxels(got).astype(np.float64)
+    if np.array_equal(values, _voxels(_resample(mask, flair, moved)).astype(np.float64)):
         return ""
+    if np.array_equal(values, _voxels(_resample(mask, flair, moved, default=1)).astype(np.float64)):
+        return " " + tr("Your mask is also 1 outside the DWI's field of view: pass 0 as the default value.")
     return " " + tr(
         "Your mask also differs from nearest neighbour's. sitk.Resample interpolates linearly unless you name an "
         "interpolator: pass sitk.sitkNearestNeighbor too."

@@ -109,7 +109,7 @@ def _cases() -> list[tuple[Any, ...]]:
         (slices[0], slices[0].pixel_array, tr("slice 1 (its series 66 min after the injection)")),
         (slices[1], slices[1].pixel_array, tr("slice 2 (its frame 16 min after its series started)")),
         (
-            _header(58.5, 296e6, 2.5, "081500", "111500.25", "112500", values[::-1, ::-1]),
+            _header(58.5, 296e6, 2.5, "081500", "111500.25", "112500", values // 2),
             values,
             tr("a header built by hand (58.5 kg, 296 MBq, 3 hours after the injection)"),
         ),
