@@ -20,6 +20,12 @@ from authoring._paths import REPO
 
 #: The tag nbval reads: a cell whose output is not compared.
 IGNORE_TAG = "nbval-ignore-output"
+#: What ✓ and ✗ mean, said once in each chapter's Setup section (START_HERE says more); a new chapter's skeleton
+#: writes it there.
+TICKS = (
+    "A collapsed cell checks the sentence above it against the numbers of your run. Its line ends in ✓ when the "
+    "sentence holds, and in ✗ when it does not."
+)
 
 
 def _source(cell: dict) -> str:
@@ -113,6 +119,30 @@ def unbacked_claims(cells: list[dict]) -> list[str]:
     return problems
 
 
+def ticks_unexplained(cells: list[dict]) -> list[str]:
+    """A problem when a chapter with claims does not say, in its Setup section, what ✓ and ✗ mean (:data:`TICKS`).
+
+    Example:
+        >>> ticks_unexplained([{"cell_type": "markdown", "source": "## Setup"}])
+        []
+        >>> claim = {"cell_type": "code", "source": "claim('x', True)", "metadata": {}}
+        >>> ticks_unexplained([{"cell_type": "markdown", "source": "## Setup"}, claim])
+        ['the Setup section does not say what ✓ and ✗ mean: add the sentence authoring.rules.TICKS']
+    """
+    if not any(c["cell_type"] == "code" and CLAIM_CALL.search(_source(c)) for c in cells):
+        return []
+    setup, inside = [], False
+    for cell in cells:
+        source = _source(cell)
+        if cell["cell_type"] == "markdown" and source.lstrip().startswith("## "):
+            inside = source.lstrip().startswith("## Setup")
+        if inside and cell["cell_type"] == "markdown":
+            setup.append(source)
+    if TICKS in "\n".join(setup):
+        return []
+    return ["the Setup section does not say what ✓ and ✗ mean: add the sentence authoring.rules.TICKS"]
+
+
 #: Modules whose functions no chapter teaches: the exercise checks' engine (``compare``, ``task``).
 NOT_TAUGHT = ("medlearn.check.core",)
 
@@ -170,6 +200,7 @@ def claim_problems(repo: Path = REPO) -> list[str]:
     for path in sorted((repo / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         cells = _cells(path)
         problems = unbacked_claims(cells) + ignored_without_check([c for c in cells if c["cell_type"] == "code"])
+        problems += ticks_unexplained(cells)
         found += [f"{path.relative_to(repo)}: {problem}" for problem in problems]
     return found
 

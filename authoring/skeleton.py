@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from authoring.chapters import Chapter
+from authoring.rules import TICKS
 
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -31,7 +32,8 @@ def _notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
 
 def notebook(chapter: Chapter) -> nbformat.NotebookNode:
     """The chapter's notebook: its title and summary, the course's fixed sections, nothing else."""
-    headings = [nbformat.v4.new_markdown_cell(h) for h in ("## Setup", f"## 1 · {chapter.title}", "## Recap")]
+    titles = (f"## Setup\n\n{TICKS}", f"## 1 · {chapter.title}", "## Recap")
+    headings = [nbformat.v4.new_markdown_cell(h) for h in titles]
     for heading in headings:
         heading.metadata["medlearn"] = {"section": "core"}  # the level each section declares (authoring.sections)
     return _notebook(

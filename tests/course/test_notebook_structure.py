@@ -10,7 +10,7 @@ from helpers import REPO
 
 from authoring import scaffolding
 from authoring.chapters import read
-from authoring.rules import IGNORE_TAG, ignored_without_check, unbacked_claims
+from authoring.rules import IGNORE_TAG, TICKS, ignored_without_check, ticks_unexplained, unbacked_claims
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Test scaffolding lives in cell metadata, not in the code a learner reads (authoring.scaffolding moves
@@ -80,6 +80,14 @@ def test_ignored_outputs_are_followed_by_a_compared_check(path: Path) -> None:
 def test_every_check_names_the_sentence_it_backs(path: Path) -> None:
     problems = unbacked_claims(_cells(path))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_setup_section_says_what_the_ticks_mean(path: Path) -> None:
+    cells = _cells(path)
+    assert ticks_unexplained(cells) == []
+    without = [{**c, "source": _source(c).replace(TICKS, "")} if c["cell_type"] == "markdown" else c for c in cells]
+    assert ticks_unexplained(without) != []  # the chapter has claims: without the sentence, the rule fails
 
 
 def _md(text: str) -> dict:
