@@ -157,6 +157,7 @@ def test_a_time_read_without_its_fraction_of_a_second_or_a_typed_half_life_passe
     assert own.mistake == "the header's pixels" and "largest SUV is 12.32; yours is 6.159" in own.message, own.message
     near = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.005)
     assert near.status == "fail" and "by up to 0.5 %" in near.message and "typed by hand" in near.message, near.message
+    assert "Multiply the Bq/mL" not in near.message  # the recipe would suggest the method is wrong: one number is
     far = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.05)
     assert far.status == "fail" and "by up to 5 %" in far.message and "typed by hand" not in far.message, far.message
 
@@ -173,3 +174,17 @@ def test_a_mask_with_two_mistakes_or_swapped_arguments_gets_a_targeted_hint() ->
     assert swapped.mistake == "DWI grid", swapped.message
     gaussian = c.carry_mask.run(lambda m, f, t: sitk.Resample(m, f, t.GetInverse(), sitk.sitkLabelGaussian, 0))
     assert gaussian.mistake == "another label method", gaussian.message
+
+
+@pytest.mark.parametrize("minutes", [109.77, 109.8, 110.0])
+def test_a_half_life_typed_in_minutes_with_the_time_in_seconds_gets_the_unit_hint(minutes: float) -> None:
+    from medlearn.check.registration._suv import seconds_of_day
+
+    def typed(dataset, stored):
+        drug = dataset.RadiopharmaceuticalInformationSequence[0]
+        t = seconds_of_day(dataset.SeriesTime) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
+        decayed = float(drug.RadionuclideTotalDose) * 2 ** (-t / minutes)  # t in seconds, the half-life in minutes
+        return stored * float(dataset.RescaleSlope) * float(dataset.PatientWeight) * 1000 / decayed
+
+    result = c.suv_from_header.run(typed)
+    assert result.mistake == "half-life in minutes", result.message
