@@ -27,16 +27,17 @@ os.environ["MEDLEARN_STRICT_CLAIMS"] = "1"
 # Files that take longest, and the notebooks by their stored run time, go to the workers first: with
 # ``--dist loadfile`` each file is one unit of work, and a long notebook handed out last would leave the
 # other worker idle at the end (longest first is the classic way to balance such a queue).
-# The slow test files' seconds were measured in one run of the whole suite on two cores (2026-11-28); a notebook's
-# come from its stored cells. course.py keeps this order (--no-loadscope-reorder).
+# The slow test files' seconds were measured in one run of the whole suite on two cores (2026-11-28; the authoring,
+# chapter-change and translation files again alone, after the check's message templates were compiled once); a
+# notebook's come from its stored cells. course.py keeps this order (--no-loadscope-reorder).
 SLOW_TEST_FILES = {
-    "test_authoring_chapters.py": 103,
     "test_site.py": 101,
-    "test_authoring.py": 80,
+    "test_authoring_chapters.py": 53,
+    "test_authoring.py": 33,
     "test_check_detection.py": 42,
     "test_exercises.py": 39,
     "test_classroom.py": 35,
-    "test_translations.py": 35,
+    "test_translations.py": 26,
     "test_mistakes.py": 28,
     "test_models.py": 25,
     "test_check_cnn_training.py": 24,
