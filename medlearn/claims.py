@@ -1,11 +1,13 @@
 """A chapter's claims about its own results, checked quietly.
 
 A chapter says what its cells found ("the pretrained start is ahead at every seed"). The cell that backs
-such a sentence calls :func:`claim` once per statement: it prints one line, the measured value beside
-its bound and a mark, ``✓`` or ``✗``. On a learner's computer a statement that does not hold there (a
-network trained on another processor lands on slightly different weights) gives a warning and the
-notebook runs on; under the course's test suite, which sets ``MEDLEARN_STRICT_CLAIMS=1``, it raises
-:class:`ClaimFailed`, so a chapter whose text no longer matches its results cannot be stored.
+such a sentence calls :func:`claim` once per statement: it prints one line, what the sentence teaches in
+its own words with the value measured in this run, and a mark, ``✓`` or ``✗``. The condition checks at
+least what the words promise; the line shows the words, never the condition's margin. On a learner's
+computer a statement that does not hold there (a network trained on another processor lands on slightly
+different weights) gives a warning and the notebook runs on; under the course's test suite, which sets
+``MEDLEARN_STRICT_CLAIMS=1``, it raises :class:`ClaimFailed`, so a chapter whose text no longer matches
+its results cannot be stored.
 
 The line ends with its mark, so a comparison of stored outputs can mask the digits of a line that ends
 in ``✓`` and compare the verdict alone (the course's tests do: ``tests/nbval_sanitize.cfg``).
@@ -46,9 +48,9 @@ def strict() -> bool:
 def claim(statement: str, holds: bool) -> None:
     """Print ``statement`` with its mark; a false claim raises in strict mode and warns otherwise.
 
-    ``statement`` names what was measured and its bound, ``"test AUC 0.91, above 0.85"``; ``holds`` is the
-    comparison itself (a bool, or a numpy bool). Returns nothing, so that a cell's last claim adds no
-    ``True`` below its line.
+    ``statement`` says what the sentence above teaches, in its words, with the value measured:
+    ``"test AUC 0.91: well above chance"``, not the test's bound. ``holds`` is the comparison itself (a
+    bool, or a numpy bool). Returns nothing, so that a cell's last claim adds no ``True`` below its line.
 
     Example:
         >>> claim("two is more than one: 2 > 1", 2 > 1)

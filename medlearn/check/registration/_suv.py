@@ -149,15 +149,24 @@ def _power_of_ten(got: np.ndarray, want: np.ndarray) -> float:
     return float(10.0 ** round(math.log10(float(np.median(np.asarray(got, dtype=float)[inside] / want[inside])))))
 
 
-def _decimal_slip(got: np.ndarray, want: np.ndarray, *_: Any) -> bool:
-    """True when every SUV is the right one times one power of ten (not 1)."""
+def _one_ratio(got: np.ndarray, want: np.ndarray) -> float | None:
+    """The one positive number that every SUV was multiplied by (got / want, within 0.1 %), or None."""
     inside = np.abs(want) > 0
     if not inside.any():
+        return None
+    with np.errstate(all="ignore"):
+        ratio = np.asarray(got, dtype=float)[inside] / want[inside]
+    if not (np.all(np.isfinite(ratio)) and np.all(ratio > 0) and np.allclose(ratio, ratio[0], rtol=1e-3)):
+        return None
+    return float(ratio[0])
+
+
+def _decimal_slip(got: np.ndarray, want: np.ndarray, *_: Any) -> bool:
+    """True when every SUV is the right one times one power of ten (not 1)."""
+    ratio = _one_ratio(got, want)
+    if ratio is None:
         return False
-    ratio = np.asarray(got, dtype=float)[inside] / want[inside]
-    if not np.all(ratio > 0) or not np.allclose(ratio, ratio[0], rtol=1e-3):
-        return False
-    power = math.log10(ratio[0])
+    power = math.log10(ratio)
     return abs(power - round(power)) < 1e-3 and round(power) != 0
 
 
@@ -174,14 +183,10 @@ def _half_life_in_minutes(got: np.ndarray, want: np.ndarray, dataset: Any, store
     drug = dataset.RadiopharmaceuticalInformationSequence[0]
     t = seconds_of_day(dataset.SeriesTime) - seconds_of_day(drug.RadiopharmaceuticalStartTime)
     half_life = float(drug.RadionuclideHalfLife)
-    inside = np.abs(want) > 0
-    if t <= 0 or not inside.any():
+    ratio = _one_ratio(got, want)
+    if t <= 0 or ratio is None:
         return False
-    with np.errstate(all="ignore"):
-        ratio = np.asarray(got, dtype=float)[inside] / want[inside]
-    if not (np.all(np.isfinite(ratio)) and np.all(ratio > 0) and np.allclose(ratio, ratio[0], rtol=1e-3)):
-        return False
-    exponent = math.log2(ratio[0]) + t / half_life  # t / the half-life used
+    exponent = math.log2(ratio) + t / half_life  # t / the half-life used
     return exponent > 0 and abs(t / exponent * 60 / half_life - 1) < 0.02
 
 
