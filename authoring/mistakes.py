@@ -34,6 +34,10 @@ from typing import Any
 
 from authoring._paths import REPO
 
+#: Part of every digest: a new value drops the verdicts kept by earlier versions of this module (version 1 could keep
+#: a verdict made where the data sets were missing).
+CACHE_FORMAT = b"mistakes 2\0"
+
 
 def chapter_names(repo: Path = REPO) -> list[str]:
     """The chapters whose checks are packages of task tables (``medlearn/check/<name>/``), by name."""
@@ -81,7 +85,7 @@ def _digests(repo: Path, names: list[str]) -> dict[str, str]:
     """Each chapter's verdict depends on the Python, the installed packages, the library's files and its own check
     package, not on the other chapters' packages nor on the quizzes' files (so that adding, moving or removing a
     chapter leaves the others' verdicts in the cache): one digest per chapter."""
-    common = hashlib.sha256(sys.version.encode())
+    common = hashlib.sha256(CACHE_FORMAT + sys.version.encode())
     common.update("\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())).encode())
     library, checks = repo / "medlearn", repo / "medlearn" / "check"
     own: dict[str, list[Path]] = {name: [] for name in chapter_names(repo)}
@@ -132,9 +136,26 @@ def problems(repo: Path = REPO, names: list[str] | None = None) -> list[str]:
     return [problem for name in names for problem in json.loads(cached[name].read_text(encoding="utf-8"))]
 
 
+def missing_data() -> str | None:
+    """What to do when a course data set the tables load is missing or wrong here (None when all are verified).
+
+    Without them every mistake that loads data would get the data's error instead of its hint: no verdict at all.
+    """
+    from medlearn.doctor import dataset_rows
+
+    wrong = [row for row in dataset_rows() if not row.ok]
+    if not wrong:
+        return None
+    return f"the course's data sets are missing or wrong here ({', '.join(row.item for row in wrong)}): {wrong[0].fix}"
+
+
 def main(argv: list[str]) -> int:
     as_json = "--json" in argv
     names = [a for a in argv if a != "--json"] or chapter_names()
+    no_data = missing_data()
+    if no_data:  # an error, not a verdict: problems() keeps nothing in its cache
+        print(no_data, file=sys.stderr)
+        return 2
     found = {name: run_here([name]) for name in names}
     if as_json:
         print(json.dumps(found))

@@ -114,3 +114,17 @@ def test_the_check_finds_a_mistake_whose_hint_no_longer_fires(
         "medlearn/check/detection: count_per_image accepted the mistake 'above, not at': correct."
     ]
     assert mistakes.problems(REPO, ["detection"]) == []
+
+
+def test_the_mistakes_step_without_the_data_is_an_error_that_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the data sets the tables load, no verdict: one error that names the fix, and nothing cached (a cached
+    one would stand after the data came back)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("MEDLEARN_DATA", str(tmp_path / "no data"))
+    found = mistakes.problems(REPO, ["registration"])
+    assert len(found) == 1 and found[0].startswith("the tables could not be run: the course's data sets are missing")
+    assert "MEDLEARN_DATA" in found[0]
+    assert not cache.exists() or not list(cache.rglob("*.json"))

@@ -157,7 +157,7 @@ def test_a_time_read_without_its_fraction_of_a_second_or_a_typed_half_life_passe
     assert own.mistake == "the header's pixels" and "largest SUV is 12.32; yours is 6.159" in own.message, own.message
     near = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.005)
     assert near.status == "fail" and "by up to 0.5 %" in near.message and "typed by hand" in near.message, near.message
-    assert "Multiply the Bq/mL" not in near.message  # the recipe would suggest the method is wrong: one number is
+    assert "Multiply the Bq/mL" not in near.message  # no recipe: the method is right, one number is off
     far = c.suv_from_header.run(lambda d, s: _suv(d, s) * 1.05)
     assert far.status == "fail" and "by up to 5 %" in far.message and "typed by hand" not in far.message, far.message
 
