@@ -1,5 +1,5 @@
 """Comparing a learner's value with the right one, for the checks (:mod:`medlearn.check.core`): numbers and arrays
-that are close, a comparison that cannot be made, and the copies of a case that each call gets.
+that are close, a comparison that cannot be made, and the copies of a case that each call gets (of data built once).
 
 Example:
     >>> close(0.1 + 0.2, 0.3)
@@ -9,12 +9,15 @@ Example:
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["close", "copies", "holds"]
+__all__ = ["built_once", "close", "copies", "holds"]
+
+T = TypeVar("T")
 
 
 def close(value: Any, want: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
@@ -55,3 +58,29 @@ def copies(case: Sequence[Any]) -> list[Any]:
         arg.copy() if isinstance(arg, np.ndarray) else copy.deepcopy(arg) if isinstance(arg, (list, dict)) else arg
         for arg in case
     ]
+
+
+def built_once(build: Callable[..., T]) -> Callable[..., T]:
+    """``build`` runs once per process for each set of arguments; every call gets a deep copy of what it built.
+
+    For a check's data that take time to build (a real data set loaded, a model fitted): a check runs many times in
+    the tests, and a learner's function that changes what it is given cannot change the next call's data.
+    ``build`` must be deterministic (seeded), and its arguments hashable.
+
+    Example:
+        >>> built = []
+        >>> @built_once
+        ... def ramp(n):
+        ...     built.append(n)
+        ...     return np.arange(n)
+        >>> first, second = ramp(3), ramp(3)
+        >>> first is second, len(built), second.tolist()
+        (False, 1, [0, 1, 2])
+    """
+    once = functools.cache(build)
+
+    @functools.wraps(build)
+    def fresh(*args: Any, **kwargs: Any) -> T:
+        return copy.deepcopy(once(*args, **kwargs))
+
+    return fresh

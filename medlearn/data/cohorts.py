@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from types import MappingProxyType
 
 import numpy as np
@@ -157,6 +158,14 @@ def load_cohort(name: str) -> Cohort:
         1350
     """
     info = COHORTS[check_choice(name, "name", tuple(COHORTS))]
+    features, event, time = _read(name)
+    return Cohort(name, features.copy(), event, time, info)  # the caller's own table; event and time are read-only
+
+
+@cache
+def _read(name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """scikit-survival's copy of a cohort, checked; read once per process (the package's files do not change)."""
+    info = COHORTS[name]
     import sksurv.datasets
 
     features, outcome = getattr(sksurv.datasets, info.loader)()
@@ -171,4 +180,4 @@ def load_cohort(name: str) -> Cohort:
             f"name {name!r}: scikit-survival's copy has {len(time)} patients and {int(event.sum())} events, "
             f"not the {info.patients} and {info.events} this course was written for"
         )
-    return Cohort(name, features.reset_index(drop=True), event, time, info)
+    return features.reset_index(drop=True), event, time

@@ -90,21 +90,25 @@ def _missing_message(record: MedMNISTFile, folder: Path, url: str) -> str:
     )
 
 
-def _open_checked(path: Path, record: MedMNISTFile) -> dict[str, np.ndarray]:
-    """Read all six arrays and check names, dtypes and shapes (never unpickles)."""
+def _open_checked(path: Path, record: MedMNISTFile, splits: tuple[str, ...] = SPLITS) -> dict[str, np.ndarray]:
+    """Check that all six arrays are there; read those of ``splits`` and check dtypes and shapes (never unpickles).
+
+    A file whose md5 is the official one needs only the split it is asked for: its other arrays are the official
+    ones too. :func:`verify_medmnist`, and a file loaded without its md5 checked, read and check all six.
+    """
     info = record.info
     problem = f"{path} is not a valid {record.filename}"
+    expected = [f"{split}_{kind}" for split in SPLITS for kind in ("images", "labels")]
     try:
         with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
+            missing = [key for key in expected if key not in npz.files]
+            arrays = {} if missing else {f"{s}_{k}": npz[f"{s}_{k}"] for s in splits for k in ("images", "labels")}
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
         raise DataError(f"{problem}: it cannot be read as an .npz archive ({err}).") from None
-    expected = [f"{split}_{kind}" for split in SPLITS for kind in ("images", "labels")]
-    missing = [key for key in expected if key not in arrays]
     if missing:
         raise DataError(f"{problem}: it lacks the arrays {', '.join(missing)}.")
     n_labels = info.n_classes if info.multi_label else 1
-    for split in SPLITS:
+    for split in splits:
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
         shape = (len(images),) + record.image_shape
         if images.dtype != np.uint8 or images.shape != shape:
@@ -180,7 +184,8 @@ def load_medmnist(
             raise DataNotFoundError(f"{err}\n\n{_missing_message(record, folder, url)}") from None
     elif check_md5:
         _check_md5(path, record, url)
-    arrays = _open_checked(path, record)
+    # The official file (downloaded with its md5 checked, or checked now) is read one split at a time.
+    arrays = _open_checked(path, record, (split,) if check_md5 else SPLITS)
     images = arrays[f"{split}_images"]
     labels = arrays[f"{split}_labels"].astype(np.int64)
     if not info.multi_label:

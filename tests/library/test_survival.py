@@ -91,10 +91,24 @@ def test_the_band_narrows_at_a_lower_level() -> None:
 def test_a_copy_of_another_size_is_refused(monkeypatch) -> None:
     import sksurv.datasets
 
+    from medlearn.data import cohorts
+
     real = sksurv.datasets.load_gbsg2
     monkeypatch.setattr(sksurv.datasets, "load_gbsg2", lambda: (lambda X, y: (X.iloc[:-1], y[:-1]))(*real()))
-    with pytest.raises(ValueError, match="685 patients"):
-        load_cohort("gbsg2")
+    cohorts._read.cache_clear()  # a cohort is read once per process: forget the copy read before this test
+    try:
+        with pytest.raises(ValueError, match="685 patients"):
+            load_cohort("gbsg2")
+    finally:
+        cohorts._read.cache_clear()
+
+
+def test_a_cohort_is_read_once_and_each_caller_gets_its_own_table() -> None:
+    first, second = load_cohort("gbsg2"), load_cohort("gbsg2")
+    assert first.features is not second.features and first.features.equals(second.features)
+    first.features.loc[0, "age"] = -1.0  # a caller that changes its table changes no one else's
+    assert second.features.loc[0, "age"] != -1.0 and load_cohort("gbsg2").features.loc[0, "age"] != -1.0
+    assert first.time is second.time and not first.time.flags.writeable
 
 
 def test_cohort_arrays_are_read_only() -> None:

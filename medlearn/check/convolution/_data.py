@@ -6,8 +6,10 @@ import numpy as np
 from skimage.util import random_noise
 
 from ...data import ct_soft_tissue
+from .._comparing import built_once
 
 
+@built_once
 def salt_and_pepper_ct(amount: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The CT slice (soft-tissue window) and a copy with salt-and-pepper noise.
 
@@ -20,6 +22,7 @@ def salt_and_pepper_ct(amount: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
     return clean, random_noise(clean, mode="s&p", amount=amount, rng=seed)
 
 
+@built_once
 def mean_filter_images() -> list[np.ndarray]:
     """The images mean_filter_3x3 is checked on: random floats, a piece of the CT slice, and bright uint8 pixels.
 
@@ -46,6 +49,7 @@ def edge(horizontal: bool) -> np.ndarray:
     return image
 
 
+@built_once
 def convolve_case() -> tuple[np.ndarray, np.ndarray]:
     """The image and kernel convolve_valid is checked on: a piece of the CT slice and an asymmetric random kernel
     (so that a missing flip shows).
@@ -58,6 +62,7 @@ def convolve_case() -> tuple[np.ndarray, np.ndarray]:
     return ct_soft_tissue()[50:70, 40:65], rng.normal(size=(3, 4))
 
 
+@built_once
 def correlate_cases() -> list[tuple[np.ndarray, np.ndarray]]:
     """The (image, kernel) pairs correlate_same_zero is checked on: a piece of the CT slice, a 3 x 3 and a 5 x 3 kernel.
 

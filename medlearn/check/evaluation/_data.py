@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._comparing import built_once
+
 
 def example(n: int = 200, seed: int = 0, ties: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Labels (about 35 % positive) and scores that separate them moderately; ``ties`` rounds the scores to 0.1.
@@ -32,6 +34,7 @@ def patients(seed: int = 7) -> np.ndarray:
     return ids
 
 
+@built_once
 def breast_pixels() -> tuple[np.ndarray, ...]:
     """BreastMNIST's three official splits as pixel rows scaled to [0, 1], with their labels as stored (0 =
     malignant, 1 = normal or benign): ``(X_train, y_train, X_val, y_val, X_test, y_test)`` (the task

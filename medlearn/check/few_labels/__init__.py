@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ...active import query
+from .._comparing import built_once
 from .._letters import letter_task
 from ..core import Mistake, Wrong, as_array, call, task
 from . import _answers as _ans
@@ -64,29 +65,37 @@ _HEAD = Mistake(
     reference=_ans.frozen,
 )
 def frozen_layers(function: Any) -> None:
+    for names, depth, want, deeper in _frozen_cases():
+        got = call(function, list(names), depth)
+        if got is None:
+            raise _NO_NAMES.wrong()
+        got = list(got)
+        if got == want:
+            continue
+        if [n for n in got if not n.startswith(("relu", "pool"))] == want:
+            raise _WEIGHTLESS.wrong()
+        if want and got == [n for n in want if n.startswith("conv")]:
+            raise _NO_BN.wrong()
+        if deeper is not None and got == deeper:
+            raise _ONE_TOO_MANY.wrong(depth)
+        if "probability" in got:
+            raise _HEAD.wrong()
+        raise Wrong(f"for depth {depth} the frozen layers are {want}, yours are {got}.")
+
+
+@built_once
+def _frozen_cases() -> list[tuple[list[str], int, list[str], list[str] | None]]:
+    """frozen_layers' cases: small_cnn's layer names with widths (4, 8, 16) and (4, 8), each depth, the layers
+    freeze_blocks freezes at that depth and at the next (None past the last block)."""
     from ...models import freeze_blocks, small_cnn
 
+    cases = []
     for widths in ((4, 8, 16), (4, 8)):
         model = small_cnn((16, 16, 1), n_classes=2, widths=widths)
         names = [layer.name for layer in model.layers]
-        for depth in range(len(widths) + 1):
-            want = freeze_blocks(model, depth)
-            got = call(function, list(names), depth)
-            if got is None:
-                raise _NO_NAMES.wrong()
-            got = list(got)
-            if got == want:
-                continue
-            if [n for n in got if not n.startswith(("relu", "pool"))] == want:
-                raise _WEIGHTLESS.wrong()
-            if want and got == [n for n in want if n.startswith("conv")]:
-                raise _NO_BN.wrong()
-            if depth < len(widths) and got == freeze_blocks(model, depth + 1):
-                raise _ONE_TOO_MANY.wrong(depth)
-            if "probability" in got:
-                raise _HEAD.wrong()
-            raise Wrong(f"for depth {depth} the frozen layers are {want}, yours are {got}.")
-        freeze_blocks(model, 0)
+        frozen = [freeze_blocks(model, depth) for depth in range(len(widths) + 1)]
+        cases += [(names, depth, frozen[depth], (frozen + [None])[depth + 1]) for depth in range(len(widths) + 1)]
+    return cases
 
 
 _NOT_N = Mistake(

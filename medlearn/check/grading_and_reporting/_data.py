@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._comparing import built_once
+
 #: The number of grades.
 K = 5
 
@@ -41,6 +43,7 @@ def probabilities(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return truth, p / p.sum(axis=1, keepdims=True)
 
 
+@built_once
 def retina_test_scores() -> tuple[np.ndarray, np.ndarray]:
     """RetinaMNIST's 400 test grades and a seeded score that follows them, rounded to 0.05 (ties at 0.4).
 
@@ -56,6 +59,7 @@ def retina_test_scores() -> tuple[np.ndarray, np.ndarray]:
     return grades, np.round(np.clip(grades / 4 + rng.normal(0, 0.25, len(grades)), 0, 1) * 20) / 20
 
 
+@built_once
 def retina_small() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """RetinaMNIST's training and validation photographs at 7 x 7 (means of 4 x 4 pixels per colour, scaled to
     [0, 1]), one row of 147 values each: ``(X_train, grades_train, X_val, grades_val)`` (the task ``fit_cumulative``).

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._comparing import built_once
 
+
+@built_once
 def diabetes_bmi() -> tuple[np.ndarray, np.ndarray]:
     """The diabetes table's body-mass index and disease progression, each standardised (mean 0, standard deviation 1).
 
@@ -20,6 +23,7 @@ def diabetes_bmi() -> tuple[np.ndarray, np.ndarray]:
     return (bmi - bmi.mean()) / bmi.std(), (data.target - data.target.mean()) / data.target.std()
 
 
+@built_once
 def two_measurements() -> tuple[np.ndarray, np.ndarray]:
     """Mean radius and mean texture of the 426 Wisconsin masses outside the how_networks_learn chapter's test split,
     standardised; 1 = malignant.
@@ -41,6 +45,7 @@ def two_measurements() -> tuple[np.ndarray, np.ndarray]:
     return (x_train - x_train.mean(axis=0)) / x_train.std(axis=0), y_train
 
 
+@built_once
 def tree_errors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The how_networks_learn chapter's trees of depth 1 to 12 on the mean texture and the mean smoothness: each
     depth's error (the share of masses called wrong) on the chapter's training and validation masses.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._comparing import built_once
 
+
+@built_once
 def wisconsin_halves() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The privacy chapter's split of the Wisconsin measurements in half, stratified, ``random_state=0``: the members
     (the training cases) and the non-members, ``(X_in, y_in, X_out, y_out)``, label 1 = benign (the task

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ...survival import concordance_index
+from .._comparing import built_once
 from ..core import Mistake, Wrong, as_number, as_result, call, task
 
 
@@ -216,6 +217,7 @@ def leaky_columns(function: Any) -> None:
         raise _ONE_WAY.wrong()
 
 
+@built_once
 def gbsg2_split() -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, np.ndarray]:
     """GBSG2's 686 women, one-hot encoded and split 70/30 stratified on the event with ``random_state=0``:
     ``(X_train, y_train, X_test, y_test)``, each ``y`` the structured (event, time) array scikit-survival takes

@@ -233,8 +233,7 @@ _REVERSED = Mistake(
     reference=_drop,
 )
 def permutation_drop(function: Any) -> str:
-    X_fit, y_fit, X_val, y_val = _data.permutation_case()
-    model = RandomForestClassifier(n_estimators=50, random_state=0).fit(X_fit, y_fit)
+    model, X_val, y_val = _data.permutation_forest()
     column = 0  # worst radius
     before = X_val.copy()
     got = as_number(call(function, model, X_val, y_val, column, 3), "the drop in accuracy")

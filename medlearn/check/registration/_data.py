@@ -10,6 +10,7 @@ import numpy as np
 
 from ..._validation import check_int, check_number
 from ...registration import simulate_fdg_pet, simulate_t2
+from .._comparing import built_once
 
 __all__ = ["anatomical_affine", "smooth_field", "template"]
 
@@ -74,6 +75,7 @@ def anatomical_affine() -> np.ndarray:
     return np.asarray(nib.load(f"{data_path}/anatomical.nii").affine, dtype=float)
 
 
+@built_once
 def smooth_field(largest_mm: float, seed: int = 1) -> np.ndarray:
     """A smooth random displacement field (mm) on the template's 3 mm grid, as the registration chapter makes them.
 

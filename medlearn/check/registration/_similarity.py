@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ...registration import apply_transform, mutual_information, rigid_matrix
+from .._comparing import built_once
 from .._letters import letter_task
 from ..core import Mistake, Wrong, as_number, call, task
 from . import _answers
@@ -133,6 +134,13 @@ _SHIFT_MINIMISED = Mistake(
 )
 
 
+@built_once
+def _moved_t2(shift: float) -> np.ndarray:
+    """The simulated T2 moved by ``shift`` mm along x: find_shift's moving image."""
+    images = _template()
+    return apply_transform(images["t2_simulated"], images["affine"], rigid_matrix([0, 0, 0], [shift, 0, 0]))
+
+
 @task(
     "Write a cost of one number d: pull the moving image back by -d along x (apply_transform with "
     "rigid_matrix([0, 0, 0], [-d, 0, 0])) and return minus the mutual information inside the mask.",
@@ -145,7 +153,7 @@ def find_shift(function: Any) -> None:
     images = _template()
     fixed, affine, mask = images["t1"], images["affine"], images["brain"]
     for shift in (7.5, -4.0):  # a quarter of a voxel is close enough
-        moving = apply_transform(images["t2_simulated"], affine, rigid_matrix([0, 0, 0], [shift, 0, 0]))
+        moving = _moved_t2(shift)
         got = as_number(call(function, fixed.copy(), moving, affine.copy(), mask.copy()), "your shift in mm")
         if not np.isfinite(got):
             raise _SHIFT_NOT_FINITE.wrong(got)

@@ -124,8 +124,9 @@ def _off(got: np.ndarray, want: np.ndarray) -> float:
     return float(np.max(relative[inside])) if inside.any() else math.inf
 
 
-def _where(got: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
-    want = _suv(dataset, stored)
+def _where(got: np.ndarray, dataset: Any, stored: Any, what: str, want: np.ndarray | None = None) -> str:
+    """Where the learner's SUVs stand against the right ones (``want``, computed here when not given)."""
+    want = _suv(dataset, stored) if want is None else want
     where = tr(
         "On {what}, the largest SUV is {want:.4g}; yours is {got:.4g}.",
         what=what,
@@ -190,10 +191,10 @@ def _half_life_in_minutes(got: np.ndarray, want: np.ndarray, dataset: Any, store
     return exponent > 0 and abs(t / exponent * 60 / half_life - 1) < 0.02
 
 
-def _otherwise(got: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
+def _otherwise(got: np.ndarray, want: np.ndarray, dataset: Any, stored: Any, what: str) -> str:
     """What fits no named mistake: the recipe, unless the SUVs are within 1 % (then the near miss says it all)."""
-    where = _where(got, dataset, stored, what)
-    if _off(got, _suv(dataset, stored)) < 0.01:
+    where = _where(got, dataset, stored, what, want)
+    if _off(got, want) < 0.01:
         return where
     return tr(
         "{where} Multiply the Bq/mL (stored x slope + intercept) by the weight in grams, and divide by the dose "
@@ -347,7 +348,7 @@ _MISTAKES = [
     read=lambda value, dataset, stored, what: as_array(value, tr("your SUVs"), shape=np.shape(stored)),
     same=lambda got, want: bool(np.allclose(got, want, rtol=1e-3, atol=1e-9)),
     mistakes=_MISTAKES,
-    otherwise=lambda got, want, dataset, stored, what: _otherwise(got, dataset, stored, what),
+    otherwise=_otherwise,
 )
 def suv_from_header(dataset: Any, stored: Any) -> np.ndarray:
     values = np.asarray(stored, dtype=float) * float(dataset.RescaleSlope) + float(dataset.RescaleIntercept)

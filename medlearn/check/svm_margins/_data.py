@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ...data import wisconsin_pair
+from .._comparing import built_once
 
 #: The values of C that pick_c chooses from.
 C_CANDIDATES = (0.001, 0.01, 0.1, 1.0, 10.0, 100.0)
@@ -26,6 +27,7 @@ def decision_cases(seed: int = 0) -> list[tuple[np.ndarray, float, np.ndarray]]:
     return cases
 
 
+@built_once
 def pick_c_split() -> tuple[np.ndarray, ...]:
     """The Wisconsin pair of the svm_margins chapter, split in halves: ``X_train, X_val, y_train, y_val``.
 
