@@ -177,7 +177,12 @@ def test_the_two_commands_keep_pip_settings_and_data_mirror(tmp_path: Path, monk
     course.main(["test", "-q"])
     installs = [command for command, _ in calls if command[1:4] == ["-m", "pip", "install"]]
     assert len(installs) == 4, calls  # pip itself, then the course (again for test's extra "site")
-    assert [c[1:4] for c, _ in calls if "pip" not in c] == [["-m", "jupyter", "lab"], ["-m", "pytest", "-n"]]
+    # The course is installed without pip's one-core compiling, and byte-compiled on every core right after.
+    after = [calls[i + 1][0] for i, (c, _) in enumerate(calls) if c[1:4] == ["-m", "pip", "install"] and "-e" in c]
+    assert len(after) == 2 and all("--no-compile" in c for c in installs if "-e" in c), calls
+    assert all(c[1:] == ["-c", course.COMPILE] for c in after), after
+    rest = [c[1:4] for c, _ in calls if "pip" not in c and c[1:] != ["-c", course.COMPILE]]
+    assert rest == [["-m", "jupyter", "lab"], ["-m", "pytest", "-n"]]
     overriding = ("--index-url", "-i", "--extra-index-url", "--no-index", "--isolated", "--find-links", "--config")
     for command, options in calls:
         assert not [a for a in command if a.startswith(overriding)], command
