@@ -287,7 +287,12 @@ STEPS = (
     Step("chapter list", _list_build, _list_check, "python -m authoring build"),
     Step("scaffolding", _scaffolding_build, _scaffolding_check, "python -m authoring.scaffolding"),
     Step("exercises", _nothing, _exercises_check, "python -m authoring build NAME (executes and stores the exercise)"),
-    Step("typical mistakes", _nothing, _mistakes_check, "edit medlearn/check/NAME; python -m authoring.mistakes lists"),
+    Step(
+        "typical mistakes",
+        _nothing,
+        _mistakes_check,
+        "edit medlearn/check/NAME, python -m authoring.mistakes lists; data sets missing: fetch them, as said",
+    ),
     Step("quizzes", _quizzes_build, _quizzes_check, "python -m authoring.quizzes"),
     Step("discuss answers", _discuss_build, _discuss_check, "python -m authoring.discuss"),
     # After the quiz and the answers: the times count what they add to a chapter.
