@@ -19,11 +19,10 @@ Every column name starts with its group, for example ``glcm_contrast_d1_0deg``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, cpu_count, delayed
 from skimage.color import rgb2gray
 from skimage.feature import canny, graycomatrix, graycoprops, hog, local_binary_pattern
 from skimage.filters import sobel
@@ -193,8 +192,10 @@ def extract_features(
             (0 to 255) or float (0 to 1), at least 16 x 16 pixels; one image
             of shape ``(H, W)`` or ``(H, W, 3)`` gives one row.
         groups: feature groups to compute (default: all of :data:`FEATURE_GROUPS`).
-        n_jobs: processes to use; default: all cores for batches of at least
-            1000 images, one otherwise.
+        n_jobs: processes to use; default: every core this process may use
+            (``joblib.cpu_count()``: a container's CPU limit counts, and so does
+            ``LOKY_MAX_CPU_COUNT``) for batches of at least 1000 images, one
+            otherwise.
         progress: show a progress bar; default: for batches of at least 1000 images.
 
     Returns:
@@ -214,7 +215,7 @@ def extract_features(
     batch = _as_gray_batch(images)
     large = len(batch) >= PARALLEL_FROM
     if n_jobs is None:
-        n_jobs = (os.cpu_count() or 1) if large else 1
+        n_jobs = cpu_count() if large else 1
     elif check_int(n_jobs, "n_jobs") == 0:
         raise ValueError("n_jobs must be a non-zero integer (-1 for all cores), not 0")
     show = large if progress is None else bool(progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from joblib import Parallel, cpu_count
 from skimage.color import rgb2gray
 from skimage.feature import graycomatrix, graycoprops, hog, local_binary_pattern
 
@@ -115,6 +116,23 @@ def test_parallel_equals_serial(xrays) -> None:
     serial, _ = extract_features(many, n_jobs=1)
     parallel, _ = extract_features(many, n_jobs=2)
     np.testing.assert_array_equal(serial, parallel)
+
+
+def test_the_default_processes_are_the_cores_joblib_allows(monkeypatch) -> None:
+    """A large batch uses joblib's count of usable cores: LOKY_MAX_CPU_COUNT=1 (or a one-core container) runs it
+    in this process, with no pool of workers to start."""
+    import medlearn.features as features
+
+    asked = []  # the pool sizes asked for; the work then runs here, in one process
+    monkeypatch.setattr(features, "Parallel", lambda n_jobs, **kw: asked.append(n_jobs) or Parallel(1, **kw))
+    many = np.zeros((features.PARALLEL_FROM, 16, 16), np.uint8)
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")
+    alone, _ = extract_features(many, groups=["glcm"], progress=False)
+    assert asked == []
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "2")
+    pooled, _ = extract_features(many, groups=["glcm"], progress=False)
+    assert asked == ([2] if cpu_count() >= 2 else [])
+    np.testing.assert_array_equal(alone, pooled)
 
 
 def test_features_separate_the_classes(xrays) -> None:
