@@ -48,7 +48,17 @@ if os.name == "posix":  # Windows has no ipc transport in ZeroMQ; its kernels ke
 #: their time in switching (measured here: two training chapters side by side took 74 s, 65 s on one thread each).
 #: One thread instead of several is also one more order of summation that the compared cells must survive; a run
 #: with one worker (``-n 0``) keeps the libraries' own default, as a learner's kernel has it.
-ONE_THREAD = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+#: ``LOKY_MAX_CPU_COUNT`` is joblib's count of usable cores: with it at 1, ``n_jobs=-1`` (scikit-learn's
+#: cross-validation and forests) and medlearn's feature extraction compute in the kernel itself instead of starting
+#: a pool of worker processes on cores that are already full (measured: the random-forest chapter as a script took
+#: 59.5 CPU-seconds with its pools and 43.9 without, with the same output).
+ONE_THREAD = (
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "LOKY_MAX_CPU_COUNT",
+)
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     for _variable in ONE_THREAD:
         os.environ.setdefault(_variable, "1")
