@@ -9,7 +9,7 @@ The run takes about half a minute (some mistakes train a small network), in a fr
 repository, so that a copy of the course is checked with its own library. Its verdict depends only on the library's
 files (a chapter's own check package, not the others'), the Python and the installed packages, so each chapter's
 is kept in a cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``medlearn-authoring``) under their digest: the
-check repeats a chapter's run only after one of them changed.
+check repeats a chapter's run only after one of them changed, and two checks at once (two test workers) run it once.
 
     python -m authoring.mistakes            # run every table here and print the problems
 
@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -27,6 +28,7 @@ import os
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -110,30 +112,60 @@ def _cache_folder() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "medlearn-authoring"
 
 
+@contextlib.contextmanager
+def _one_run_at_a_time(folder: Path) -> Iterator[None]:
+    """Hold the cache folder's lock: two checks at once (two test workers, or a check beside the test suite) then run
+    the tables once, and the second reads the first one's verdicts. Without ``fcntl`` (Windows) there is no lock, and
+    each may run them."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "mistakes.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def problems(repo: Path = REPO, names: list[str] | None = None) -> list[str]:
     """The mistakes that do not earn their hint, in ``repo``'s own library (a fresh process), remembered by digest."""
     names = names or chapter_names(repo)
     cached = {
         name: _cache_folder() / f"mistakes-{name}-{digest}.json" for name, digest in _digests(repo, names).items()
     }
-    missing = [name for name in names if not cached[name].is_file()]
-    if missing:
-        path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH", "")) if p)
-        done = subprocess.run(
-            [sys.executable, "-m", "authoring.mistakes", "--json", *missing],
-            cwd=repo,
-            env={**os.environ, "PYTHONPATH": path},
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            return [f"the tables could not be run: {(done.stderr.strip().splitlines() or [done.returncode])[-1]}"]
-        for name, found in json.loads(done.stdout.strip().splitlines()[-1]).items():
-            cached[name].parent.mkdir(parents=True, exist_ok=True)
-            partial = cached[name].with_name(f"{cached[name].name}.{os.getpid()}.partial")
-            partial.write_text(json.dumps(found), encoding="utf-8")
-            os.replace(partial, cached[name])  # two checks at once each write the same verdict
+    if any(not cached[name].is_file() for name in names):
+        with _one_run_at_a_time(_cache_folder()):
+            failed = _run_missing(repo, [name for name in names if not cached[name].is_file()], cached)
+        if failed:
+            return [failed]
     return [problem for name in names for problem in json.loads(cached[name].read_text(encoding="utf-8"))]
+
+
+def _run_missing(repo: Path, missing: list[str], cached: dict[str, Path]) -> str | None:
+    """Run the tables of the chapters ``missing`` (none left when another check ran them meanwhile) in ``repo``'s own
+    library, and keep each verdict in ``cached``; the error when they could not be run (nothing is kept then)."""
+    if not missing:
+        return None
+    path = os.pathsep.join(p for p in (str(repo), os.environ.get("PYTHONPATH", "")) if p)
+    done = subprocess.run(
+        [sys.executable, "-m", "authoring.mistakes", "--json", *missing],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        return f"the tables could not be run: {(done.stderr.strip().splitlines() or [done.returncode])[-1]}"
+    for name, found in json.loads(done.stdout.strip().splitlines()[-1]).items():
+        cached[name].parent.mkdir(parents=True, exist_ok=True)
+        partial = cached[name].with_name(f"{cached[name].name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(found), encoding="utf-8")
+        os.replace(partial, cached[name])  # a reader without the lock never sees half a verdict
+    return None
 
 
 def missing_data() -> str | None:

@@ -116,6 +116,30 @@ def test_the_check_finds_a_mistake_whose_hint_no_longer_fires(
     assert mistakes.problems(REPO, ["detection"]) == []
 
 
+def test_two_checks_at_once_run_the_tables_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two test workers that check at once with an empty cache: the second waits for the first one's verdict instead
+    of running every table again (here the run is a stand-in that takes half a second)."""
+    import threading
+    import time
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    runs = []
+
+    def tables(command, **kwargs):
+        runs.append(command[-1])
+        time.sleep(0.5)
+        return subprocess.CompletedProcess(command, 0, stdout=json.dumps({command[-1]: []}), stderr="")
+
+    monkeypatch.setattr(mistakes.subprocess, "run", tables)
+    found = []
+    checks = [threading.Thread(target=lambda: found.append(mistakes.problems(REPO, ["registration"]))) for _ in "ab"]
+    for check in checks:
+        check.start()
+    for check in checks:
+        check.join()
+    assert runs == ["registration"] and found == [[], []]
+
+
 def test_the_mistakes_step_without_the_data_is_an_error_that_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
