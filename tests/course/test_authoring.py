@@ -152,3 +152,19 @@ def test_the_mistakes_step_without_the_data_is_an_error_that_is_not_kept(
     assert len(found) == 1 and found[0].startswith("the tables could not be run: the course's data sets are missing")
     assert "MEDLEARN_DATA" in found[0]
     assert not cache.exists() or not list(cache.rglob("*.json"))
+
+
+def test_a_copy_of_the_same_library_shares_the_verdicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdicts' digest does not change when medlearn's package record is found once more, or with another
+    version (the repository's ``medlearn.egg-info`` on ``sys.path`` for the test workers, none in a copy): only the
+    library's files count."""
+    before = mistakes._digests(REPO, ["registration"])
+    record = tmp_path / "medlearn-0.0.1.dist-info"
+    record.mkdir()
+    (record / "METADATA").write_text("Metadata-Version: 2.1\nName: medlearn\nVersion: 0.0.1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert mistakes._digests(REPO, ["registration"]) == before
+    other = tmp_path / "otherpackage-1.0.dist-info"
+    other.mkdir()
+    (other / "METADATA").write_text("Metadata-Version: 2.1\nName: otherpackage\nVersion: 1.0\n", encoding="utf-8")
+    assert mistakes._digests(REPO, ["registration"]) != before
