@@ -17,6 +17,7 @@ when more than :data:`MAX_UNDEFINED` of the resamples are undefined, the interva
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -76,8 +77,18 @@ def resamples(n_cases: int, n_boot: int, seed: int, strata: np.ndarray | None = 
         yield np.concatenate([rng.choice(group, len(group)) for group in groups])
 
 
+#: Resamples per block for a statistic that takes blocks: few enough that a block of scores stays small.
+BLOCK = 64
+
+
+def _blocks(samples: Iterator[np.ndarray], size: int) -> Iterator[list[np.ndarray]]:
+    """The resamples in lists of ``size`` (the last may be shorter), in their order."""
+    while block := list(itertools.islice(samples, size)):
+        yield block
+
+
 def bootstrap(
-    statistic: Callable[[np.ndarray], float],
+    statistic: Callable[[np.ndarray], float] | Callable[[np.ndarray], np.ndarray],
     n_cases: int,
     *,
     n_boot: int,
@@ -85,6 +96,7 @@ def bootstrap(
     seed: int,
     strata: np.ndarray | None = None,
     exact: Callable[[np.ndarray], float] | None = None,
+    blocks: bool = False,
 ) -> Interval:
     """``statistic`` on all cases and the percentile interval of its values on resamples of the cases.
 
@@ -94,6 +106,8 @@ def bootstrap(
         n_boot, level, seed: checked already (:func:`check_bootstrap`).
         strata: one value per case; resamples are drawn within each (None: from all cases).
         exact: the statistic for the value on all cases, when ``statistic`` is a faster twin of it.
+        blocks: ``statistic`` takes a block of resamples, ``(B, n_cases)`` indices, and gives their ``B`` values
+            at once (the same resamples, in the same order; ``exact`` is then needed for the value).
 
     Example:
         >>> y = np.arange(10.0)
@@ -101,7 +115,15 @@ def bootstrap(
         >>> value, bool(low < value < high)
         (4.5, True)
     """
-    values = np.array([statistic(sample) for sample in resamples(n_cases, n_boot, seed, strata)], dtype=float)
+    if blocks and exact is None:
+        raise ValueError("exact is needed when the statistic takes blocks of resamples")
+    samples = resamples(n_cases, n_boot, seed, strata)
+    if blocks:
+        values = np.concatenate(
+            [np.asarray(statistic(np.stack(block)), dtype=float) for block in _blocks(samples, BLOCK)]
+        )
+    else:
+        values = np.array([statistic(sample) for sample in samples], dtype=float)
     defined = values[np.isfinite(values)]
     undefined = n_boot - len(defined)
     if undefined > MAX_UNDEFINED * n_boot:

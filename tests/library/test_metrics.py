@@ -190,6 +190,7 @@ def _paired_inputs(case: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]
     return {
         "one run": (y, p, q, {}),
         "three runs": (y, runs_a, runs_b, {}),
+        "nine runs": (y, p + rng.normal(0, 0.2, (9, len(p))), p + rng.normal(0, 0.5, (9, len(p))), {}),
         "one run as (1, N)": (y, runs_a[:1], runs_b[:1], {}),
         "tied scores": (y, np.round(p, 1), np.round(q, 1), {}),
         "another metric, on labels": (y, (p > 0.5).astype(int), (q > 0.5).astype(int), {"metric": recall_score}),
@@ -199,7 +200,10 @@ def _paired_inputs(case: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]
 
 @pytest.mark.parametrize(
     "case",
-    ["one run", "three runs", "one run as (1, N)", "tied scores", "another metric, on labels", "a metric of clusters"],
+    [
+        *("one run", "three runs", "nine runs", "one run as (1, N)", "tied scores"),
+        *("another metric, on labels", "a metric of clusters"),
+    ],
 )
 @pytest.mark.parametrize(("n_boot", "seed", "level"), [(200, 0, 0.95), (300, 7, 0.9)])
 def test_bootstrap_ci_paired_is_bit_for_bit_a_loop_over_the_same_resamples(
@@ -233,6 +237,25 @@ def test_bootstrap_ci_paired_is_bit_for_bit_a_loop_over_the_same_resamples(
     result = bootstrap_ci(y, a, b, n_boot=n_boot, seed=seed, level=level, **options)
     assert tuple(result) == tuple(float(v) for v in expected)  # exactly, not approximately
     assert len(set(values)) > 1 and result.low < result.high  # the resamples differ: the loop could disagree
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_bootstrap_ci_of_one_model_is_bit_for_bit_a_loop_over_the_same_resamples(ties: bool) -> None:
+    """The AUC's resamples are scored in blocks at once: the interval is exactly that of a loop that scores each
+    resample alone (300 resamples: several blocks and a shorter last one)."""
+    from medlearn.metrics import _rank_auc
+
+    y, p = scored_labels(157, seed=23)
+    p = np.round(p, 1) if ties else p
+    rng = np.random.default_rng(3)
+    positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    values = []
+    for _ in range(300):
+        s = np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+        values.append(_rank_auc(y[s], p[s]))
+    assert all(isinstance(v, float) for v in values)  # one resample: one float, as before blocks
+    expected = (roc_auc_score(y, p), *np.percentile(values, [2.5, 97.5]))
+    assert tuple(bootstrap_ci(y, p, n_boot=300, seed=3)) == tuple(float(v) for v in expected)
 
 
 def test_bootstrap_ci_paired_over_runs_averages_each_runs_difference_on_the_same_resamples() -> None:

@@ -189,6 +189,24 @@ def test_the_value_is_the_exact_metric_where_the_resamples_use_its_fast_twin(mon
     import medlearn.metrics
 
     y, p = scored_labels(120, seed=9)
-    monkeypatch.setattr(medlearn.metrics, "_rank_auc", lambda *args, **kwargs: 0.0)  # the fast twin, broken
+    broken = lambda y_true, y_score: np.zeros(np.shape(y_score)[:-1])  # noqa: E731  the fast twin, broken
+    monkeypatch.setattr(medlearn.metrics, "_rank_auc", broken)
     interval = bootstrap_ci(y, p, n_boot=100)
     assert interval.value == roc_auc_score(y, p) and interval.high == 0.0
+
+
+def test_a_statistic_of_blocks_gives_the_loops_interval_and_needs_the_exact_value() -> None:
+    y = np.random.default_rng(5).normal(size=150)
+    one_by_one = bootstrap(lambda i: float(y[i].mean()), 150, n_boot=200, level=0.9, seed=2)
+    in_blocks = bootstrap(
+        lambda block: y[block].mean(axis=1),
+        150,
+        n_boot=200,
+        level=0.9,
+        seed=2,
+        exact=lambda i: float(y[i].mean()),
+        blocks=True,
+    )
+    assert in_blocks == one_by_one
+    with pytest.raises(ValueError, match="exact"):
+        bootstrap(lambda block: y[block].mean(axis=1), 150, n_boot=200, level=0.9, seed=2, blocks=True)
