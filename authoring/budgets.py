@@ -2,8 +2,9 @@
 
 ``python -m authoring.run_notebooks`` appends one JSON line per notebook run to
 ``benchmarks/results/notebooks.jsonl``: seconds, peak memory, a digest of the code it ran, the processor, the
-date, and how much processor time other jobs took during the run (``others``, in cores; older lines have only
-the 1-minute load average at the start). ``python -m authoring.budgets`` writes the table between
+date, how much processor time other jobs took during the run (``others``, in cores; older lines have only
+the 1-minute load average at the start) and, in newer lines, how fast the machine ran (``reference``, seconds of
+a fixed computation). ``python -m authoring.budgets`` writes the table between
 ``<!-- budgets:start -->`` and ``<!-- budgets:end -->``. For each notebook it takes the runs of the code the
 notebook holds now and reports the slowest quiet one (and the largest memory), with how many quiet runs there
 were; with no quiet run, the slowest run, marked as an upper bound; with no run of the current code, the latest

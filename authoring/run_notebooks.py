@@ -189,6 +189,29 @@ def busy_seconds() -> float:
     return sum(getattr(times, field) for field in times._fields if field not in skipped)
 
 
+def reference_seconds() -> float:
+    """Seconds of one fixed computation on one thread (Python arithmetic and NumPy sorting), the best of three:
+    how fast this machine runs at the moment. The same machine has run the same notebook 1.5 times slower at some
+    hours than at others with no other job on it (a shared host), which ``others`` cannot see; two runs' seconds
+    compare only together with their references.
+
+    Example:
+        >>> 0 < reference_seconds() < 60
+        True
+    """
+    import numpy as np
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(i * i % 7 for i in range(800_000))
+        values = np.random.default_rng(0).random(800_000)
+        for _ in range(5):
+            values = np.sort(np.sin(values) * 1e3)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def cpu_model() -> str:
     """The processor's model name where the system says it (Linux), else the machine type.
 
@@ -275,6 +298,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     )
     error = None
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # how busy the machine was at the start
+    reference = reference_seconds()  # how fast it runs now: before the run and after it
     busy_before, runner_before = busy_seconds(), psutil.Process().cpu_times()
     start = time.perf_counter()
     try:
@@ -291,6 +315,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     runner_after = psutil.Process().cpu_times()
     runner = (runner_after.user + runner_after.system) - (runner_before.user + runner_before.system)
     peak_mb = sampler.stop()
+    reference = (reference + reference_seconds()) / 2
     # Processor time that neither the kernel's tree nor this runner used, per second of the run: other jobs.
     others = max(0.0, (busy_seconds() - busy_before - sampler.cpu_seconds - runner) / seconds)
     if store and error is None:
@@ -320,6 +345,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load": None if load is None else round(load, 1),
         "others": round(others, 2),
+        "reference": round(reference, 3),
         "stored": store,
     }
 

@@ -24,6 +24,7 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     path = _write(tmp_path / "ok.ipynb", "import numpy as np\nblock = np.ones(50_000_000)", "print(block.sum())")
     result = run_notebooks.run_notebook(path, store=True)
     assert result["status"] == "ok" and result["seconds"] > 0
+    assert 0 < result["reference"] < result["seconds"]  # the machine's speed, measured around the run
     assert result["peak_mb"] > 350  # the 400 MB array was seen in the kernel's peak memory
     stored = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in stored.cells] == [1, 2]
