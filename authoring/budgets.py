@@ -82,7 +82,8 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
     """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
     counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
     of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is. The
-    record returned carries ``runs`` (how many runs it was chosen from) and ``kind`` ("quiet", "busy", "older")."""
+    record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
+    code on the same machine, at another hour) and ``kind`` ("quiet", "busy", "older")."""
     runs: dict[str, list[dict]] = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -96,36 +97,41 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
         slowest = max(chosen, key=lambda r: r["seconds"])
         peak = max((r["peak_mb"] or 0) for r in chosen)
         found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind,
+                       "fastest": min(r["seconds"] for r in chosen),
                        "date": max(r.get("date", "n/a") for r in chosen)}  # fmt: skip
     return found
 
 
 def row(record: dict, name: str) -> str:
-    """One table row: the notebook (its path now), the reported seconds and peak MB, the runs, the latest date.
+    """One table row: the notebook (its path now), the reported seconds, the fastest of the runs, the peak MB, the
+    runs and the latest date.
 
     Example:
-        >>> row({"seconds": 50.0, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"}, "notebooks/09_v")
-        '| notebooks/09_v | 50.0 † | 900 | 2 | 2026-11-27 |'
+        >>> row({"seconds": 50.0, "fastest": 41.5, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"},
+        ...     "notebooks/09_v")
+        '| notebooks/09_v | 50.0 † | 41.5 | 900 | 2 | 2026-11-27 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
     mark += " ‼" if record["seconds"] >= MARGIN_SECONDS else ""
     seconds, runs, date = f"{record['seconds']:.1f}{mark}", record.get("runs", 1), record.get("date", "n/a")
-    return f"| {name} | {seconds} | {record['peak_mb']} | {runs} | {date} |"
+    fastest = f"{record.get('fastest', record['seconds']):.1f}"
+    return f"| {name} | {seconds} | {fastest} | {record['peak_mb']} | {runs} | {date} |"
 
 
 def table(repo: Path = REPO, results: Path = RESULTS) -> str:
     """The table of every notebook's reported measurement; a notebook never measured says so."""
     measured = latest(results, current_code(repo))
-    lines = ["| notebook | seconds | peak MB | runs | latest run |", "|---|---:|---:|---:|---|"]
+    lines = ["| notebook | seconds | fastest | peak MB | runs | latest run |", "|---|---:|---:|---:|---:|---|"]
     for name in notebooks(repo):
         key = by_name(name)
-        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | |")
+        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | | |")
     listed = {by_name(name) for name in notebooks(repo)}
     processors = sorted({r.get("cpu", "n/a") for n, r in measured.items() if n in listed})
     lines += [
         "",
         f"Processor{'s' if len(processors) > 1 else ''}: {'; '.join(processors)}. Each row reports the slowest of "
-        "the quiet runs of the notebook's current code (runs: how many), and the largest peak memory among them. "
+        "the quiet runs of the notebook's current code (runs: how many), the fastest of them (the same code at another "
+        "hour: the machine's speed varies), and the largest peak memory among them. "
         f"A † marks a notebook with no quiet run (other jobs used more than {OTHERS} of the two cores during each "
         "run, or, in older lines, the 1-minute load average was above 1.5 at the start): its time is an upper bound. "
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "

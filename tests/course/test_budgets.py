@@ -30,9 +30,9 @@ def test_every_notebook_was_measured_with_its_current_code_within_its_budget() -
 
 def test_a_notebook_without_the_margin_is_marked() -> None:
     record = {"seconds": budgets.MARGIN_SECONDS, "peak_mb": 900, "runs": 3, "kind": "quiet", "date": "2026-11-27"}
-    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 60.0 ‼ | 900 | 3 | 2026-11-27 |"
+    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 60.0 ‼ | 60.0 | 900 | 3 | 2026-11-27 |"
     record["seconds"] = budgets.MARGIN_SECONDS - 0.1
-    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 59.9 | 900 | 3 | 2026-11-27 |"
+    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 59.9 | 59.9 | 900 | 3 | 2026-11-27 |"
 
 
 def _write(results: Path, lines: list[dict]) -> None:
@@ -50,8 +50,14 @@ def test_the_slowest_quiet_run_of_the_current_code_is_reported(tmp_path: Path) -
         {**run, "seconds": 1.0, "peak_mb": 10, "status": "error", "others": 0.0},  # a failed run is no measurement
     ])  # fmt: skip
     found = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
-    assert (found["seconds"], found["peak_mb"], found["runs"], found["kind"]) == (12.0, 400, 2, "quiet")
-    assert budgets.row(found, "notebooks/00_a") == "| notebooks/00_a | 12.0 | 400 | 2 | 2026-11-27 |"
+    assert (found["seconds"], found["fastest"], found["peak_mb"], found["runs"], found["kind"]) == (
+        12.0,
+        9.0,
+        400,
+        2,
+        "quiet",
+    )
+    assert budgets.row(found, "notebooks/00_a") == "| notebooks/00_a | 12.0 | 9.0 | 400 | 2 | 2026-11-27 |"
 
 
 def test_a_busy_run_and_older_code_are_marked(tmp_path: Path) -> None:
@@ -62,12 +68,12 @@ def test_a_busy_run_and_older_code_are_marked(tmp_path: Path) -> None:
     ])  # fmt: skip
     older = budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"]  # older lines carry no digest
     assert (older["seconds"], older["kind"]) == (20.0, "older")  # the latest run, not the fastest
-    assert budgets.row(older, "notebooks/00_a") == "| notebooks/00_a | 20.0 ‡ | 410 | 1 | n/a |"
+    assert budgets.row(older, "notebooks/00_a") == "| notebooks/00_a | 20.0 ‡ | 20.0 | 410 | 1 | n/a |"
     _write(results, [{"notebook": "notebooks/00_a.ipynb", "seconds": 20.0, "peak_mb": 410, "status": "ok",
                       "code": "abc", "others": 0.7}])  # fmt: skip
     assert (
         budgets.row(budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"], "n")
-        == "| n | 20.0 † | 410 | 1 | n/a |"
+        == "| n | 20.0 † | 20.0 | 410 | 1 | n/a |"
     )
 
 
@@ -78,6 +84,6 @@ def test_a_notebook_never_measured_or_moved(tmp_path: Path) -> None:
     empty = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "01_b.ipynb").write_text(empty, encoding="utf-8")
-    assert "| notebooks/01_b | not measured | | | |" in budgets.table(tmp_path, results)
+    assert "| notebooks/01_b | not measured | | | | |" in budgets.table(tmp_path, results)
     (tmp_path / "notebooks" / "01_b.ipynb").rename(tmp_path / "notebooks" / "03_a.ipynb")  # a chapter that moved
-    assert "| notebooks/03_a | 20.0 ‡ | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
+    assert "| notebooks/03_a | 20.0 ‡ | 20.0 | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
