@@ -12,10 +12,10 @@ run of older code, marked as such. So the page never shows a number nobody measu
 run. ``--check`` only reports whether the page is out of date (``tests/course/test_budgets.py``).
 
 Example:
-    >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "peak_mb": 498, "others": 0.0,
+    >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "fastest": 6.1, "peak_mb": 498, "others": 0.0,
     ...           "date": "2026-11-26", "runs": 3, "kind": "quiet"}
     >>> row(record, "notebooks/00_x")
-    '| notebooks/00_x | 8.8 | 498 | 3 | 2026-11-26 |'
+    '| notebooks/00_x | 8.8 | 6.1 | 498 | 3 | 2026-11-26 |'
 """
 
 from __future__ import annotations
