@@ -83,7 +83,7 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
     counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
     of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is. The
     record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
-    code on the same machine, at another hour) and ``kind`` ("quiet", "busy", "older")."""
+    code at another hour, or on another of the processors the table names) and ``kind`` ("quiet", "busy", "older")."""
     runs: dict[str, list[dict]] = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -131,7 +131,7 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
         "",
         f"Processor{'s' if len(processors) > 1 else ''}: {'; '.join(processors)}. Each row reports the slowest of "
         "the quiet runs of the notebook's current code (runs: how many), the fastest of them (the same code at another "
-        "hour: the machine's speed varies), and the largest peak memory among them. "
+        "hour, or on the other processor: the machine's speed varies), and the largest peak memory among them. "
         f"A † marks a notebook with no quiet run (other jobs used more than {OTHERS} of the two cores during each "
         "run, or, in older lines, the 1-minute load average was above 1.5 at the start): its time is an upper bound. "
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "
