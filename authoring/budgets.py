@@ -9,15 +9,13 @@ a fixed computation). ``python -m authoring.budgets`` writes the table between
 notebook holds now and reports the slowest quiet one (and the largest memory), with how many quiet runs there
 were; with no quiet run, the slowest run, marked as an upper bound; with no run of the current code, the latest
 run of older code, marked as such. So the page never shows a number nobody measured, and never the luckiest
-run. A quiet run whose reference shows the machine at its usual speed counts first: when a notebook has such runs,
-they give its seconds, and the slowest of all its quiet runs (the machine slowed, or before its speed was recorded)
-stands beside them. ``--check`` only reports whether the page is out of date (``tests/course/test_budgets.py``).
+run. ``--check`` only reports whether the page is out of date (``tests/course/test_budgets.py``).
 
 Example:
-    >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "fastest": 6.1, "slowest": 17.5, "peak_mb": 498,
-    ...           "others": 0.0, "date": "2026-11-26", "runs": 3, "kind": "quiet"}
+    >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "fastest": 6.1, "peak_mb": 498, "others": 0.0,
+    ...           "date": "2026-11-26", "runs": 3, "kind": "quiet"}
     >>> row(record, "notebooks/00_x")
-    '| notebooks/00_x | 8.8 | 6.1 | 17.5 | 498 | 3 | 2026-11-26 |'
+    '| notebooks/00_x | 8.8 | 6.1 | 498 | 3 | 2026-11-26 |'
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ PAGE = REPO / "benchmarks" / "README.md"
 START, END = "<!-- budgets:start -->", "<!-- budgets:end -->"
 BUSY = 1.5  # older lines: a 1-minute load average above this at the start means other jobs shared the 2 cores
 OTHERS = 0.2  # newer lines: other jobs used more than this many cores on average during the run
-SLOWED = 1.25  # a reference above this many times the fastest one on the same processor: the machine ran slower
 MARGIN_SECONDS = 60.0  # the 90 s budget on a machine 1.5 times slower: a notebook at or above it is marked
 
 
@@ -81,104 +78,60 @@ def current_code(repo: Path = REPO) -> dict[str, str]:
     return {by_name(name): code_digest(nbformat.read(repo / f"{name}.ipynb", as_version=4)) for name in notebooks(repo)}
 
 
-def usual_speed(records: list[dict]) -> dict[str, float]:
-    """The fastest ``reference`` recorded on each processor: the machine's usual speed.
-
-    Example:
-        >>> usual_speed([{"cpu": "A", "reference": 0.09}, {"cpu": "A", "reference": 0.18}, {"cpu": "B"}])
-        {'A': 0.09}
-    """
-    usual: dict[str, float] = {}
-    for record in records:
-        if record.get("reference"):
-            cpu = record.get("cpu", "n/a")
-            usual[cpu] = min(usual.get(cpu, float("inf")), record["reference"])
-    return usual
-
-
-def at_usual_speed(record: dict, usual: dict[str, float]) -> bool:
-    """Whether a run's reference shows the machine at its usual speed (within :data:`SLOWED` of the fastest
-    reference on its processor); False for a run that recorded no reference, whose speed is not known.
-
-    Example:
-        >>> usual = {"A": 0.09}
-        >>> [at_usual_speed({"cpu": "A", "reference": r}, usual) for r in (0.09, 0.11, 0.18)], at_usual_speed({}, usual)
-        ([True, True, False], False)
-    """
-    reference, fastest = record.get("reference"), usual.get(record.get("cpu", "n/a"))
-    return bool(reference and fastest and reference <= SLOWED * fastest)
-
-
 def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[str, dict]:
     """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
     counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
-    of that code, else the latest run of any code. Among the quiet runs, those at the machine's usual speed
-    (:func:`at_usual_speed`) count first when there are any. A failed run is not a measurement; a run over budget
-    is. The record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them:
-    the same code at another hour, or on another of the processors the table names), ``slowest`` (the slowest of
-    every run it could have been chosen from, whatever the machine's speed), ``peak_mb`` (the largest of those) and
-    ``kind`` ("quiet", "busy", "older")."""
+    of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is. The
+    record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
+    code at another hour, or on another of the processors the table names) and ``kind`` ("quiet", "busy", "older")."""
     runs: dict[str, list[dict]] = {}
-    every: list[dict] = []
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        every.append(record)
         if record.get("status") in ("ok", "over budget"):
             runs.setdefault(by_name(record["notebook"]), []).append(record)
-    usual = usual_speed(every)
     found: dict[str, dict] = {}
     for name, records in runs.items():
         same = [r for r in records if code is None or r.get("code") == code.get(name)]
         calm = [r for r in same if quiet(r)]
-        pool, kind = (calm, "quiet") if calm else (same, "busy") if same else (records[-1:], "older")
-        chosen = [r for r in pool if at_usual_speed(r, usual)] or pool
+        chosen, kind = (calm, "quiet") if calm else (same, "busy") if same else (records[-1:], "older")
         slowest = max(chosen, key=lambda r: r["seconds"])
-        found[name] = {**slowest, "peak_mb": max((r["peak_mb"] or 0) for r in pool), "runs": len(chosen),
-                       "kind": kind, "fastest": min(r["seconds"] for r in chosen),
-                       "slowest": max(r["seconds"] for r in pool),
+        peak = max((r["peak_mb"] or 0) for r in chosen)
+        found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind,
+                       "fastest": min(r["seconds"] for r in chosen),
                        "date": max(r.get("date", "n/a") for r in chosen)}  # fmt: skip
     return found
 
 
 def row(record: dict, name: str) -> str:
-    """One table row: the notebook (its path now), the reported seconds, the fastest of the runs, the slowest run
-    whatever the machine's speed, the peak MB, the runs and the latest date.
+    """One table row: the notebook (its path now), the reported seconds, the fastest of the runs, the peak MB, the
+    runs and the latest date.
 
     Example:
         >>> row({"seconds": 50.0, "fastest": 41.5, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"},
         ...     "notebooks/09_v")
-        '| notebooks/09_v | 50.0 † | 41.5 | 50.0 | 900 | 2 | 2026-11-27 |'
+        '| notebooks/09_v | 50.0 † | 41.5 | 900 | 2 | 2026-11-27 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
     mark += " ‼" if record["seconds"] >= MARGIN_SECONDS else ""
     seconds, runs, date = f"{record['seconds']:.1f}{mark}", record.get("runs", 1), record.get("date", "n/a")
     fastest = f"{record.get('fastest', record['seconds']):.1f}"
-    slowest = f"{record.get('slowest', record['seconds']):.1f}"
-    return f"| {name} | {seconds} | {fastest} | {slowest} | {record['peak_mb']} | {runs} | {date} |"
+    return f"| {name} | {seconds} | {fastest} | {record['peak_mb']} | {runs} | {date} |"
 
 
 def table(repo: Path = REPO, results: Path = RESULTS) -> str:
     """The table of every notebook's reported measurement; a notebook never measured says so."""
     measured = latest(results, current_code(repo))
-    lines = [
-        "| notebook | seconds | fastest | any speed | peak MB | runs | latest run |",
-        "|---|---:|---:|---:|---:|---:|---|",
-    ]
+    lines = ["| notebook | seconds | fastest | peak MB | runs | latest run |", "|---|---:|---:|---:|---:|---|"]
     for name in notebooks(repo):
         key = by_name(name)
-        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | | | |")
+        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | | |")
     listed = {by_name(name) for name in notebooks(repo)}
     processors = sorted({r.get("cpu", "n/a") for n, r in measured.items() if n in listed})
     lines += [
         "",
         f"Processor{'s' if len(processors) > 1 else ''}: {'; '.join(processors)}. Each row reports the slowest of "
         "the quiet runs of the notebook's current code (runs: how many), the fastest of them (the same code at another "
-        "hour, or on the other processor), and the largest peak memory among all its quiet runs. The machine's own "
-        "speed varies: "
-        "each newer run also times one fixed computation, and a run whose time for it was within "
-        f"{SLOWED} times the fastest on its processor ran at the machine's usual speed. When a notebook has such runs, "
-        "they alone give its seconds; 'any speed' is the slowest of all its quiet runs (the machine slowed, or before "
-        "its speed was recorded). "
+        "hour, or on the other processor: the machine's speed varies), and the largest peak memory among them. "
         f"A † marks a notebook with no quiet run (other jobs used more than {OTHERS} of the two cores during each "
         "run, or, in older lines, the 1-minute load average was above 1.5 at the start): its time is an upper bound. "
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "

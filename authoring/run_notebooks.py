@@ -192,7 +192,7 @@ def busy_seconds() -> float:
 def reference_seconds() -> float:
     """Seconds of one fixed computation on one thread (Python arithmetic and NumPy sorting), the best of three:
     how fast this machine runs at the moment. The same kind of machine, with the same processor, has run the same
-    notebook 1.6 to 2 times slower at some hours than at others with no other job on it (a shared host), which
+    notebook 1.6 times slower at some hours than at others with no other job on it (a shared host), which
     ``others`` cannot see; two runs' seconds compare only together with their references.
 
     Example:
