@@ -192,8 +192,8 @@ def busy_seconds() -> float:
 def reference_seconds() -> float:
     """Seconds of one fixed computation on one thread (Python arithmetic and NumPy sorting), the best of three:
     how fast this machine runs at the moment. The same kind of machine, with the same processor, has run the same
-    notebook 1.6 times slower at some hours than at others with no other job on it (a shared host), which
-    ``others`` cannot see; two runs' seconds compare only together with their references.
+    notebooks 1.3 to 2.5 times slower in one batch of runs than in others, with no other job on it (a shared host),
+    which ``others`` cannot see; two runs' seconds compare only together with their references.
 
     Example:
         >>> 0 < reference_seconds() < 60
@@ -315,7 +315,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
     runner_after = psutil.Process().cpu_times()
     runner = (runner_after.user + runner_after.system) - (runner_before.user + runner_before.system)
     peak_mb = sampler.stop()
-    reference = (reference + reference_seconds()) / 2
+    reference_after = reference_seconds()  # kept apart too: a slowdown that starts during the run shows here
     # Processor time that neither the kernel's tree nor this runner used, per second of the run: other jobs.
     others = max(0.0, (busy_seconds() - busy_before - sampler.cpu_seconds - runner) / seconds)
     if store and error is None:
@@ -345,7 +345,9 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load": None if load is None else round(load, 1),
         "others": round(others, 2),
-        "reference": round(reference, 3),
+        "reference": round((reference + reference_after) / 2, 3),
+        "reference_before": round(reference, 3),
+        "reference_after": round(reference_after, 3),
         "stored": store,
     }
 

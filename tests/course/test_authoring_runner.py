@@ -25,6 +25,8 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     result = run_notebooks.run_notebook(path, store=True)
     assert result["status"] == "ok" and result["seconds"] > 0
     assert 0 < result["reference"] < result["seconds"]  # the machine's speed, measured around the run
+    assert min(result["reference_before"], result["reference_after"]) <= result["reference"]
+    assert result["reference"] <= max(result["reference_before"], result["reference_after"])
     assert result["peak_mb"] > 350  # the 400 MB array was seen in the kernel's peak memory
     stored = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in stored.cells] == [1, 2]
