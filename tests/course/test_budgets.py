@@ -14,7 +14,7 @@ def test_the_table_is_written_from_the_latest_measurements() -> None:
 
 
 def test_every_notebook_was_measured_with_its_current_code_within_its_budget() -> None:
-    measured = budgets.latest(code=budgets.current_code())
+    measured = budgets.latest(code=budgets.current_code(), changes=budgets.same_cost())
     missing = [name for name in budgets.notebooks() if budgets.by_name(name) not in measured]
     assert not missing, f"never measured (python -m authoring.run_notebooks ...): {missing}"
     records = {name: measured[budgets.by_name(name)] for name in budgets.notebooks()}
@@ -87,3 +87,25 @@ def test_a_notebook_never_measured_or_moved(tmp_path: Path) -> None:
     assert "| notebooks/01_b | not measured | | | | |" in budgets.table(tmp_path, results)
     (tmp_path / "notebooks" / "01_b.ipynb").rename(tmp_path / "notebooks" / "03_a.ipynb")  # a chapter that moved
     assert "| notebooks/03_a | 20.0 ‡ | 20.0 | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
+
+
+def test_every_change_listed_as_leaving_the_cost_alone_is_backed_by_runs_of_both_codes() -> None:
+    for change in budgets.same_cost():
+        assert change.get("why"), f"say why the change leaves the cost alone: {change}"
+        ratios = budgets.same_cost_ratios(change)
+        assert ratios, f"measure both codes on one day (two quiet runs each), then list the change: {change}"
+        assert all(abs(r - 1) < budgets.SAME_COST for r in ratios), f"the costs differ ({ratios}): {change}"
+
+
+def test_runs_of_older_code_count_after_a_change_that_left_the_cost_alone(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    run = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "others": 0.0, "date": "2026-11-28", "peak_mb": 400}
+    _write(results, [{**run, "seconds": 70.0, "code": "old"}, {**run, "seconds": 30.0, "code": "new"},
+                     {**run, "seconds": 90.0, "code": "unlisted"}])  # fmt: skip
+    change = [{"notebook": "notebooks/00_a.ipynb", "from": "old", "to": "new", "why": "a comment"}]
+    alone = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
+    assert (alone["seconds"], alone["runs"], alone["carried"]) == (30.0, 1, False)
+    carried = budgets.latest(results, {"notebooks/a": "new"}, change)["notebooks/a"]
+    assert (carried["seconds"], carried["fastest"], carried["runs"], carried["carried"]) == (70.0, 30.0, 2, True)
+    assert budgets.row(carried, "notebooks/00_a") == "| notebooks/00_a | 70.0 ≡ ‼ | 30.0 | 400 | 2 | 2026-11-28 |"
+    assert budgets.same_cost_ratios(change[0], results) == []  # one run of each: not enough to back the change
