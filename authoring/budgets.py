@@ -9,17 +9,16 @@ a fixed computation). ``python -m authoring.budgets`` writes the table between
 notebook holds now and reports the slowest quiet one (and the largest memory), with how many quiet runs there
 were; with no quiet run, the slowest run, marked as an upper bound; with no run of the current code, the latest
 run of older code, marked as such. So the page never shows a number nobody measured, and never the luckiest
-run. A change that leaves a notebook's cost alone (its wording, a comment, a check, a seed) still changes its
-digest; ``benchmarks/results/same_cost.json`` lists such changes, and the runs of the older code then count for
-the newer (marked ≡), so that a slow run measured before the change is not dropped. Each entry must be backed by
-runs of both codes on one day and processor whose slowest differ by less than ``SAME_COST`` (:func:`same_cost_ratios`).
+run. Any edit to a notebook's code (even a comment or a seed) changes its digest, and the machine's speed varies
+from day to day; so each row also shows the slowest quiet run of any earlier code of the notebook (since runs
+recorded a digest), with its date, when it was slower: a slow day measured before an edit stays on the page.
 ``--check`` only reports whether the page is out of date (``tests/course/test_budgets.py``).
 
 Example:
     >>> record = {"notebook": "notebooks/00_x.ipynb", "seconds": 8.8, "fastest": 6.1, "peak_mb": 498, "others": 0.0,
     ...           "date": "2026-11-26", "runs": 3, "kind": "quiet"}
     >>> row(record, "notebooks/00_x")
-    '| notebooks/00_x | 8.8 | 6.1 | 498 | 3 | 2026-11-26 |'
+    '| notebooks/00_x | 8.8 | 6.1 |  | 498 | 3 | 2026-11-26 |'
 """
 
 from __future__ import annotations
@@ -34,8 +33,6 @@ from authoring import chapters as chapter_tables
 from authoring._paths import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "notebooks.jsonl"
-SAME = REPO / "benchmarks" / "results" / "same_cost.json"
-SAME_COST = 0.1  # runs of two codes on one day and processor: slowest within 10 % of each other
 PAGE = REPO / "benchmarks" / "README.md"
 START, END = "<!-- budgets:start -->", "<!-- budgets:end -->"
 BUSY = 1.5  # older lines: a 1-minute load average above this at the start means other jobs shared the 2 cores
@@ -84,111 +81,81 @@ def current_code(repo: Path = REPO) -> dict[str, str]:
     return {by_name(name): code_digest(nbformat.read(repo / f"{name}.ipynb", as_version=4)) for name in notebooks(repo)}
 
 
-def same_cost(path: Path = SAME) -> list[dict]:
-    """The changes listed as leaving a notebook's cost alone: ``notebook``, ``from`` and ``to`` (digests), ``why``."""
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
-def counted_codes(name: str, digest: str, changes: list[dict]) -> set[str]:
-    """The digests whose runs count for a notebook's current code: that code, and every older code that a chain of
-    ``changes`` (:func:`same_cost`) leads from to it.
-
-    Example:
-        >>> chain = [{"notebook": "notebooks/01_a.ipynb", "from": "x", "to": "y"},
-        ...          {"notebook": "notebooks/01_a.ipynb", "from": "w", "to": "x"}]
-        >>> sorted(counted_codes("notebooks/a", "y", chain)), sorted(counted_codes("notebooks/a", "x", chain))
-        (['w', 'x', 'y'], ['w', 'x'])
-    """
-    found, grown = {digest}, True
-    while grown:
-        older = {c["from"] for c in changes if by_name(c["notebook"]) == name and c["to"] in found}
-        grown = not older <= found
-        found |= older
-    return found
-
-
-def runs_by_name(results: Path = RESULTS) -> dict[str, list[dict]]:
-    """Every measurement (not a failed run), keyed :func:`by_name`."""
+def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[str, dict]:
+    """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
+    counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
+    of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is. The
+    record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
+    code at another hour, or on another of the processors the table names), ``kind`` ("quiet", "busy", "older") and
+    ``earlier`` (the slowest quiet run of another code that records its digest, or None)."""
     runs: dict[str, list[dict]] = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         if record.get("status") in ("ok", "over budget"):
             runs.setdefault(by_name(record["notebook"]), []).append(record)
-    return runs
-
-
-def same_cost_ratios(change: dict, results: Path = RESULTS) -> list[float]:
-    """For one listed change: on each day and processor with at least two quiet runs of each code, the slowest
-    run of the newer code over the slowest of the older. Empty when no such day backs the change.
-
-    Example:
-        >>> import tempfile
-        >>> lines = [{"notebook": "notebooks/01_a.ipynb", "status": "ok", "others": 0.0, "date": "d", "cpu": "c",
-        ...           "code": code, "seconds": s} for code, s in (("x", 10.0), ("y", 10.4), ("x", 9.0), ("y", 9.9))]
-        >>> path = Path(tempfile.mkdtemp()) / "runs.jsonl"
-        >>> _ = path.write_text("\\n".join(json.dumps(line) for line in lines), encoding="utf-8")
-        >>> same_cost_ratios({"notebook": "notebooks/01_a.ipynb", "from": "x", "to": "y"}, path)
-        [1.04]
-    """
-    records = [r for r in runs_by_name(results).get(by_name(change["notebook"]), []) if quiet(r)]
-    ratios = []
-    for day in sorted({(r.get("date"), r.get("cpu")) for r in records}):
-        old, new = ([r["seconds"] for r in records if (r.get("date"), r.get("cpu")) == day and r.get("code") == c]
-                    for c in (change["from"], change["to"]))  # fmt: skip
-        if len(old) >= 2 and len(new) >= 2:
-            ratios.append(round(max(new) / max(old), 3))
-    return ratios
-
-
-def latest(
-    results: Path = RESULTS, code: dict[str, str] | None = None, changes: list[dict] | None = None
-) -> dict[str, dict]:
-    """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
-    counts): the slowest quiet run of its current code (``code`` maps a name to its digest; with ``changes``, runs of
-    an older code that :func:`counted_codes` leads from count too), else the slowest run of that code, else the
-    latest run of any code. A failed run is not a measurement; a run over budget is. The record returned carries
-    ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same code at another hour, or
-    on another of the processors the table names), ``kind`` ("quiet", "busy", "older") and ``carried`` (whether a
-    run of older code is among them)."""
     found: dict[str, dict] = {}
-    for name, records in runs_by_name(results).items():
-        codes = counted_codes(name, code[name], changes or []) if code is not None and name in code else set()
-        same = [r for r in records if code is None or r.get("code") in codes]
+    for name, records in runs.items():
+        same = [r for r in records if code is None or r.get("code") == code.get(name)]
         calm = [r for r in same if quiet(r)]
         chosen, kind = (calm, "quiet") if calm else (same, "busy") if same else (records[-1:], "older")
         slowest = max(chosen, key=lambda r: r["seconds"])
+        others = [r for r in records if quiet(r) and r.get("code") and code is not None and r["code"] != code.get(name)]
+        earlier = max(others, key=lambda r: r["seconds"], default=None)
         peak = max((r["peak_mb"] or 0) for r in chosen)
-        carried = code is not None and kind != "older" and any(r.get("code") != code.get(name) for r in chosen)
-        found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "carried": carried,
+        found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "earlier": earlier,
                        "fastest": min(r["seconds"] for r in chosen),
                        "date": max(r.get("date", "n/a") for r in chosen)}  # fmt: skip
     return found
 
 
 def row(record: dict, name: str) -> str:
-    """One table row: the notebook (its path now), the reported seconds, the fastest of the runs, the peak MB, the
-    runs and the latest date.
+    """One table row: the notebook (its path now), the reported seconds, the fastest of the runs, the slowest quiet
+    run of earlier code when it was slower (with its date), the peak MB, the runs and the latest date.
 
     Example:
         >>> row({"seconds": 50.0, "fastest": 41.5, "peak_mb": 900, "runs": 2, "kind": "busy", "date": "2026-11-27"},
         ...     "notebooks/09_v")
-        '| notebooks/09_v | 50.0 † | 41.5 | 900 | 2 | 2026-11-27 |'
+        '| notebooks/09_v | 50.0 † | 41.5 |  | 900 | 2 | 2026-11-27 |'
+        >>> row({"seconds": 30.0, "peak_mb": 900, "kind": "quiet", "date": "2026-11-29",
+        ...      "earlier": {"seconds": 64.2, "date": "2026-11-28"}}, "notebooks/09_v")
+        '| notebooks/09_v | 30.0 | 30.0 | 64.2 ‼ (2026-11-28) | 900 | 1 | 2026-11-29 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
-    mark += " ≡" if record.get("carried") else ""
-    mark += " ‼" if record["seconds"] >= MARGIN_SECONDS else ""
-    seconds, runs, date = f"{record['seconds']:.1f}{mark}", record.get("runs", 1), record.get("date", "n/a")
+    seconds, runs, date = (
+        f"{record['seconds']:.1f}{mark}{flag(record['seconds'])}",
+        record.get("runs", 1),
+        record.get("date", "n/a"),
+    )
     fastest = f"{record.get('fastest', record['seconds']):.1f}"
-    return f"| {name} | {seconds} | {fastest} | {record['peak_mb']} | {runs} | {date} |"
+    earlier = record.get("earlier")
+    slower = (
+        f"{earlier['seconds']:.1f}{flag(earlier['seconds'])} ({earlier.get('date', 'n/a')})"
+        if earlier and earlier["seconds"] > record["seconds"]
+        else ""
+    )
+    return f"| {name} | {seconds} | {fastest} | {slower} | {record['peak_mb']} | {runs} | {date} |"
+
+
+def flag(seconds: float) -> str:
+    """The mark of a time at or above the margin: within the 90 s budget here, not on a machine 1.5 times slower.
+
+    Example:
+        >>> flag(60.0), flag(59.9)
+        (' ‼', '')
+    """
+    return " ‼" if seconds >= MARGIN_SECONDS else ""
 
 
 def table(repo: Path = REPO, results: Path = RESULTS) -> str:
     """The table of every notebook's reported measurement; a notebook never measured says so."""
-    measured = latest(results, current_code(repo), same_cost(results.parent / "same_cost.json"))
-    lines = ["| notebook | seconds | fastest | peak MB | runs | latest run |", "|---|---:|---:|---:|---:|---|"]
+    measured = latest(results, current_code(repo))
+    lines = [
+        "| notebook | seconds | fastest | earlier code, slower | peak MB | runs | latest run |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for name in notebooks(repo):
         key = by_name(name)
-        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | | |")
+        lines.append(row(measured[key], name) if key in measured else f"| {name} | not measured | | | | | |")
     listed = {by_name(name) for name in notebooks(repo)}
     processors = sorted({r.get("cpu", "n/a") for n, r in measured.items() if n in listed})
     lines += [
@@ -199,10 +166,12 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
         f"A † marks a notebook with no quiet run (other jobs used more than {OTHERS} of the two cores during each "
         "run, or, in older lines, the 1-minute load average was above 1.5 at the start): its time is an upper bound. "
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "
-        "A ≡ marks a row that also counts runs of older code, from before a change that left the notebook's cost "
-        "alone (results/same_cost.json says which change and why). "
-        f"A ‼ marks a notebook at or above {MARGIN_SECONDS:.0f} s: within the 90 s budget here, but not on a "
-        "machine 1.5 times slower.",
+        f"A ‼ marks a time at or above {MARGIN_SECONDS:.0f} s: within the 90 s budget here, but not on a "
+        'machine 1.5 times slower. "Earlier code, slower" is the slowest quiet run of any earlier version of the '
+        "notebook's code (among runs that record a digest), with its date, where it was slower than the current "
+        "code's slowest. An edit that left the work the same (a comment, a seed, a check) leaves that time a fair "
+        "estimate for the current code on such a day; an edit that made the notebook faster makes it an "
+        "overestimate. The text below says which chapters changed how.",
     ]
     return "\n".join(lines)
 
