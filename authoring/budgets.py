@@ -99,8 +99,8 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
         calm = [r for r in same if quiet(r)]
         chosen, kind = (calm, "quiet") if calm else (same, "busy") if same else (records[-1:], "older")
         slowest = max(chosen, key=lambda r: r["seconds"])
-        others = [r for r in records if quiet(r) and r.get("code") and code is not None and r["code"] != code.get(name)]
-        earlier = max(others, key=lambda r: r["seconds"], default=None)
+        earlier_code = [r for r in records if quiet(r) and r.get("code") and r["code"] != (code or {}).get(name)]
+        earlier = max(earlier_code, key=lambda r: r["seconds"], default=None) if code is not None else None
         peak = max((r["peak_mb"] or 0) for r in chosen)
         found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "earlier": earlier,
                        "fastest": min(r["seconds"] for r in chosen),
@@ -121,11 +121,8 @@ def row(record: dict, name: str) -> str:
         '| notebooks/09_v | 30.0 | 30.0 | 64.2 ‼ (2026-11-28) | 900 | 1 | 2026-11-29 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
-    seconds, runs, date = (
-        f"{record['seconds']:.1f}{mark}{flag(record['seconds'])}",
-        record.get("runs", 1),
-        record.get("date", "n/a"),
-    )
+    seconds = f"{record['seconds']:.1f}{mark}{flag(record['seconds'])}"
+    runs, date = record.get("runs", 1), record.get("date", "n/a")
     fastest = f"{record.get('fastest', record['seconds']):.1f}"
     earlier = record.get("earlier")
     slower = (
