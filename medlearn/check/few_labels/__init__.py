@@ -201,18 +201,18 @@ _REPORT_WRONG = {
     "a": "the direction of the score was chosen after seeing the test set's result, and the score was shown "
     "to follow fine detail, not disease: on another scanner the order may flip again.",
     "c": "a threshold from validation fixes the operating point, not what the score measures: it still ranks "
-    "sharpness, and the validation set shares this data set's acquisition.",
-    "d": "training longer makes the autoencoder rebuild every image better, sharp or not; nothing in its "
+    "fine detail, and the validation set shares this data set's acquisition.",
+    "d": "training longer makes the autoencoder rebuild every image better, detailed or not; nothing in its "
     "objective knows about pneumonia.",
 }
 
 
 @letter_task(
     "Ask where the flip was decided, and what the autoencoder's error was shown to follow in the chapter.",
-    "A score that follows sharpness will follow the scanner and the processing as well; a disease finder "
+    "A score that follows fine detail will follow the scanner and the processing as well; a disease finder "
     "is trained with disease labels and tested on images from elsewhere.",
     wrong=_REPORT_WRONG,
-    message="The score measures sharpness, not disease: detect disease with labels, tested on images from elsewhere.",
+    message="The score measures fine detail, not disease: detect disease with labels, tested on images from elsewhere.",
 )
 def report_anomaly_finder() -> str:
     return "b"
