@@ -168,10 +168,10 @@ class MemorySampler:
         """Stop sampling; the peak in MB (None when no kernel was watched)."""
         if self._pid is None:
             return None
-        self.peak_mb = max(self.peak_mb, self._kernel_high_water_mb())
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
+        self.peak_mb = max(self.peak_mb, self._sample(), self._kernel_high_water_mb())  # and the last processor times
         return round(self.peak_mb)
 
 
@@ -345,6 +345,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load": None if load is None else round(load, 1),
         "others": round(others, 2),
+        "kernel_cpu": round(sampler.cpu_seconds, 1),  # divided by seconds: the cores the run kept busy, on average
         "reference": round((reference + reference_after) / 2, 3),
         "reference_before": round(reference, 3),
         "reference_after": round(reference_after, 3),

@@ -8,13 +8,16 @@ Each run starts a fresh Python process that times, in this order:
 
 - a fixed NumPy computation on two threads (six products of two 1024 x 1024 matrices, the best of three);
 - one epoch of Keras training: the segmentation chapter's U-Net (``small_unet`` at widths 8, 16, 32) on 800
-  random 64 x 64 patches in batches of 16 (50 steps), after one warm-up step, on TensorFlow's default threads,
-  or on one intra-op thread (``TF_NUM_INTRAOP_THREADS=1``), with the processor time the process used meanwhile.
+  random 64 x 64 patches in batches of 16 (50 steps), after one warm-up step, with the processor time the
+  process used meanwhile. It runs on TensorFlow's default threads, or on one intra-op thread
+  (``TF_NUM_INTRAOP_THREADS=1``), or on the default threads with each of the process's threads pinned to one core
+  after the warm-up, alternately to the first and the second (Linux only).
 
-The two kinds of process alternate. The results go to ``benchmarks/results/threads.json`` and the summary is
+The three kinds of process alternate. The results go to ``benchmarks/results/threads.json`` and the summary is
 printed. On the course's 2-core machine the NumPy time barely moves, while the same Keras epoch on two threads
 can differ by more than half from one process to the next: a chapter's time then depends on the process, not
-only on the machine's load, which the runner's ``others`` and ``reference`` cannot see.
+only on the machine's load, which the runner's ``others`` and ``reference`` cannot see. The pinned processes
+show whether the slow ones are those whose threads the operating system keeps on one core.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import json, resource, time
+import json, os, resource, time
+from pathlib import Path
+
 import numpy as np
 
 def products():
@@ -53,6 +58,13 @@ keras.utils.set_random_seed(0)
 model = small_unet(1, widths=(8, 16, 32))
 model.compile("adam", "binary_crossentropy")
 model.fit(x[:16], y[:16], batch_size=16, epochs=1, verbose=0)
+if os.environ.get("PIN_THREADS"):  # each of the process's threads on one core, alternately: none can share
+    cores = sorted(os.sched_getaffinity(0))[:2]
+    threads = sorted(int(path.name) for path in Path("/proc/self/task").iterdir())
+    for position, thread in enumerate(threads):
+        os.sched_setaffinity(thread, {cores[position % len(cores)]})
+
+
 def cpu():
     used = resource.getrusage(resource.RUSAGE_SELF)
     return used.ru_utime + used.ru_stime
@@ -66,11 +78,16 @@ print(json.dumps({"numpy_seconds": round(numpy_seconds, 4), "keras_seconds": rou
 """
 
 
+KINDS = ("default threads", "one intra-op thread", "threads pinned")
+
+
 def run_one(threads: str) -> dict:
     """One fresh process: its NumPy and Keras seconds, with the thread setting it ran under."""
     env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="3")
     if threads == "one intra-op thread":
         env["TF_NUM_INTRAOP_THREADS"] = "1"
+    if threads == "threads pinned":
+        env["PIN_THREADS"] = "1"
     out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True)
     return {"threads": threads, **json.loads(out.stdout.strip().splitlines()[-1])}
 
@@ -82,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 2:
         parser.error("--runs must be at least 2")
-    runs = [run_one(kind) for _ in range(args.runs) for kind in ("default threads", "one intra-op thread")]
+    runs = [run_one(kind) for _ in range(args.runs) for kind in KINDS]
     summary = {}
-    for kind in ("default threads", "one intra-op thread"):
+    for kind in KINDS:
         mine = [r for r in runs if r["threads"] == kind]
         keras_s = [r["keras_seconds"] for r in mine]
         numpy_s = [r["numpy_seconds"] for r in mine]

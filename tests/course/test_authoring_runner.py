@@ -28,9 +28,16 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     assert min(result["reference_before"], result["reference_after"]) <= result["reference"]
     assert result["reference"] <= max(result["reference_before"], result["reference_after"])
     assert result["peak_mb"] > 350  # the 400 MB array was seen in the kernel's peak memory
+    assert 0 < result["kernel_cpu"] < 2 * result["seconds"]  # the kernel's processor seconds, on at most 2 cores
     stored = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in stored.cells] == [1, 2]
     assert stored.cells[1].outputs[0].text == "50000000.0\n"
+
+
+def test_counts_the_kernels_processor_time(tmp_path: Path) -> None:
+    busy = "import time\nend = time.process_time() + 1.5\nwhile time.process_time() < end:\n    pass"
+    result = run_notebooks.run_notebook(_write(tmp_path / "busy.ipynb", busy))
+    assert result["status"] == "ok" and result["kernel_cpu"] >= 1.5  # the loop's 1.5 s, and the kernel's start
 
 
 def test_storing_moves_drafted_scaffolding_into_metadata(tmp_path: Path) -> None:
