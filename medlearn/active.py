@@ -103,7 +103,8 @@ def pool_learning_curve(
         step: labels asked for per round.
         rounds: rounds after the first fit.
         strategy: one of :data:`STRATEGIES`.
-        seed: for the initial draw and for ``"random"``.
+        seed: for the initial draw and for ``"random"``; the draw and each round get their own stream,
+            spawned from ``seed`` (``numpy.random.SeedSequence``), so the curves of two seeds share none.
 
     Example:
         >>> from sklearn.datasets import load_breast_cancer
@@ -134,7 +135,10 @@ def pool_learning_curve(
     if initial + step * rounds > len(yp):
         raise ValueError(f"initial + step * rounds ({initial + step * rounds}) must not exceed the pool ({len(yp)})")
     strategy = check_choice(strategy, "strategy", STRATEGIES)
-    rng = np.random.default_rng(check_int(seed, "seed", min_value=0))
+    # One stream for the initial draw and one per round, spawned from seed: no two draws, and no two seeds'
+    # curves, share a stream (seed + r would give seed 0's second round the stream of seed 1's first).
+    streams = np.random.SeedSequence(check_int(seed, "seed", min_value=0)).spawn(rounds + 1)
+    rng = np.random.default_rng(streams[0])
     first = [int(rng.choice(np.flatnonzero(yp == c))) for c in (0, 1)]
     rest = rng.permutation(np.setdiff1d(np.arange(len(yp)), first))[: initial - 2]
     chosen = [*first, *rest.tolist()]
@@ -148,7 +152,8 @@ def pool_learning_curve(
         aucs.append(float(roc_auc_score(yt, model.predict_proba(xt)[:, 1])))
         if r == rounds:
             break
-        picked = query(model.predict_proba(xp)[:, 1], step, strategy=strategy, labelled=labelled, seed=seed + r)
+        round_seed = int(streams[r + 1].generate_state(1)[0])
+        picked = query(model.predict_proba(xp)[:, 1], step, strategy=strategy, labelled=labelled, seed=round_seed)
         labelled[picked] = True
         chosen += picked.tolist()
     return LearningCurve(np.array(sizes), np.array(aucs), np.array(chosen))

@@ -56,6 +56,29 @@ def test_pool_loop_equals_the_loop_written_out() -> None:
     )
     assert random.chosen[:10].tolist() == curve.chosen[:10].tolist()  # the same start, other picks
     assert random.chosen[10:].tolist() != curve.chosen[10:].tolist()
+    # the random rounds by hand: each round draws from its own stream, spawned from the seed
+    labelled = np.zeros(400, bool)
+    labelled[random.chosen[:10]] = True
+    streams = np.random.SeedSequence(1).spawn(5)
+    for r in range(4):
+        candidates = np.flatnonzero(~labelled)
+        picked = np.sort(np.random.default_rng(int(streams[r + 1].generate_state(1)[0])).choice(candidates, 5, False))
+        assert picked.tolist() == random.chosen[10 + 5 * r : 15 + 5 * r].tolist()
+        labelled[picked] = True
+
+
+def test_two_seeds_random_curves_share_no_draw() -> None:
+    x, y = load_breast_cancer(return_X_y=True)
+    pool, test = slice(0, 400), slice(400, None)
+    curves = [
+        pool_learning_curve(
+            _model, x[pool], y[pool], x[test], y[test], initial=10, step=50, rounds=2, strategy="random", seed=s
+        )
+        for s in (0, 1)
+    ]
+    # with seed + r as a round's seed, seed 0's second round and seed 1's first drew from one stream
+    first_of_1, second_of_0 = set(curves[1].chosen[10:60].tolist()), set(curves[0].chosen[60:110].tolist())
+    assert len(first_of_1 & second_of_0) < 25  # about 50 * 50 / 390 = 6 in common by chance
 
 
 @pytest.mark.parametrize(
