@@ -104,7 +104,7 @@ def pool_learning_curve(
         rounds: rounds after the first fit.
         strategy: one of :data:`STRATEGIES`.
         seed: for the initial draw and for ``"random"``; the draw and each round get their own stream,
-            spawned from ``seed`` (``numpy.random.SeedSequence``), so the curves of two seeds share none.
+            spawned from ``seed`` (``numpy.random.SeedSequence``), so no two draws, of one seed or of two, use one stream.
 
     Example:
         >>> from sklearn.datasets import load_breast_cancer

@@ -67,18 +67,24 @@ def test_pool_loop_equals_the_loop_written_out() -> None:
         labelled[picked] = True
 
 
-def test_two_seeds_random_curves_share_no_draw() -> None:
+def test_no_two_rounds_or_seeds_share_a_random_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    import medlearn.active as active
+
+    seeds = []
+    real_query = active.query
+
+    def recording_query(*args, seed, **kwargs):
+        seeds.append(seed)
+        return real_query(*args, seed=seed, **kwargs)
+
+    monkeypatch.setattr(active, "query", recording_query)
     x, y = load_breast_cancer(return_X_y=True)
-    pool, test = slice(0, 400), slice(400, None)
-    curves = [
+    for s in (0, 1):
         pool_learning_curve(
-            _model, x[pool], y[pool], x[test], y[test], initial=10, step=50, rounds=2, strategy="random", seed=s
+            _model, x[:400], y[:400], x[400:], y[400:], initial=10, step=5, rounds=3, strategy="random", seed=s
         )
-        for s in (0, 1)
-    ]
-    # with seed + r as a round's seed, seed 0's second round and seed 1's first drew from one stream
-    first_of_1, second_of_0 = set(curves[1].chosen[10:60].tolist()), set(curves[0].chosen[60:110].tolist())
-    assert len(first_of_1 & second_of_0) < 25  # about 50 * 50 / 390 = 6 in common by chance
+    # with seed + r, seed 0's rounds drew with 0, 1, 2 and seed 1's with 1, 2, 3: three streams in common
+    assert len(seeds) == 6 and len(set(seeds)) == 6 and not set(seeds) & {0, 1, 2, 3}
 
 
 @pytest.mark.parametrize(
