@@ -44,7 +44,11 @@ def _ask_server(app: str, options: list[str], path: str, env: dict | None = None
                 time.sleep(0.5)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a server slow to stop under load: what it served above is the answer
+            server.kill()
+            server.wait(timeout=30)
 
 
 def _settings(app_settings_dir: Path, plugin: str) -> dict:
