@@ -131,13 +131,11 @@ def test_augmentation_changes_training_images_only() -> None:
     assert abs(changed.sum() - image.sum()) < 0.5 * image.sum()  # a plausible change, not a different image
 
 
-def test_augmentation_draws_each_change_independently() -> None:
-    """One seed for all layers made rotation, shift, zoom and flip of an image move together (r = 1.00)."""
-    n = 256
+def _changes(layers: keras.Sequential, n: int = 256) -> dict[str, np.ndarray]:
+    """Each layer's change of n copies of one off-centre square, one number (or two) per image."""
     images = np.zeros((n, 28, 28, 1), dtype="float32")
     images[:, 6:12, 16:22] = 1.0  # the same off-centre square in every image
     rows, cols = np.mgrid[:28, :28]
-    layers = augmentation(seed=0, horizontal_flip=True)
     changes = {}
     for name in ["rotation", "shift", "zoom", "flip"]:
         out = keras.ops.convert_to_numpy(layers.get_layer(name)(images, training=True))[..., 0]
@@ -152,14 +150,43 @@ def test_augmentation_draws_each_change_independently() -> None:
         else:
             changes["flip"] = col
     assert all(np.std(change) > 0 for change in changes.values())  # every layer changed the images
+    return changes
+
+
+def test_augmentation_draws_each_change_independently() -> None:
+    """One seed for all layers made rotation, shift, zoom and flip of an image move together (r = 1.00)."""
+    changes = _changes(augmentation(seed=0, horizontal_flip=True))
     r = np.corrcoef(np.array(list(changes.values())))
     largest = np.max(np.abs(r[np.triu_indices_from(r, k=1)]))
     assert largest < 0.3, f"changes drawn together: largest |r| = {largest:.2f}"  # chance alone: |r| ~ 0.06
 
 
+def test_augmentation_with_neighbouring_seeds_draws_independently() -> None:
+    """Layer seeds seed, seed + 1, ... made seed 0's shift draw the numbers of seed 1's rotation."""
+    first = np.array(list(_changes(augmentation(seed=0, horizontal_flip=True)).values()))
+    second = np.array(list(_changes(augmentation(seed=1, horizontal_flip=True)).values()))
+    r = np.corrcoef(first, second)[: len(first), len(first) :]  # every change of seed 0 against every one of seed 1
+    largest = np.max(np.abs(r))
+    assert largest < 0.3, f"seeds 0 and 1 share random numbers: largest |r| = {largest:.2f}"
+
+
+def test_augmentation_seed_zero_keeps_its_layer_seeds() -> None:
+    """Seed 0's layers keep seeds 0 to 3, so what the chapters stored with seed 0 stays as it was."""
+    assert [layer.seed for layer in augmentation(seed=0, horizontal_flip=True).layers] == [0, 1, 2, 3]
+    assert [layer.seed for layer in augmentation(seed=1, horizontal_flip=True).layers] == [4, 5, 6, 7]
+    assert all(layer.seed is None for layer in augmentation().layers)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"rotation_degrees": 90}, "rotation_degrees"), ({"shift": -0.1}, "shift"), ({"zoom": "big"}, "zoom")],
+    [
+        ({"rotation_degrees": 90}, "rotation_degrees"),
+        ({"shift": -0.1}, "shift"),
+        ({"zoom": "big"}, "zoom"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**30}, "seed"),
+        ({"seed": 1.5}, "seed"),
+    ],
 )
 def test_augmentation_bad_input(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
