@@ -18,8 +18,8 @@ def replace_uid(uid: str, salt: str) -> str:
     compute it from the old UID, nor the old UID from it.
 
     Example:
-        >>> new = replace_uid("1.2.3", salt="a s3cret salt")
-        >>> new == replace_uid("1.2.3", salt="a s3cret salt") != replace_uid("1.2.4", salt="a s3cret salt")
+        >>> new = replace_uid("1.2.3", salt="a long s3cret salt")
+        >>> new == replace_uid("1.2.3", salt="a long s3cret salt") != replace_uid("1.2.4", salt="a long s3cret salt")
         True
         >>> new.startswith("2.25.")
         True
@@ -31,6 +31,16 @@ def replace_uid(uid: str, salt: str) -> str:
 
 
 def _check_salt(salt: object) -> str:
-    if not isinstance(salt, str) or len(salt) < 8:
-        raise ValueError("salt must be a secret string of at least 8 characters")
+    """The salt, refused when it is not a string of at least 16 characters.
+
+    Anyone who holds a copy and knows one original UID (from a referral letter, say) can try salts offline, as
+    fast as HMAC-SHA-256 runs, until one maps that UID to its new one; a short salt is found that way. Sixteen
+    characters is a floor, not a guarantee: a salt drawn at random (``secrets.token_urlsafe(32)``) is the safe
+    choice, as the 16-byte floor of ``medlearn.deploy``'s audit key.
+    """
+    if not isinstance(salt, str) or len(salt) < 16:
+        raise ValueError(
+            f"salt must be a secret string of at least 16 characters, for example secrets.token_urlsafe(32), "
+            f"not {'one of ' + str(len(salt)) if isinstance(salt, str) else type(salt).__name__}"
+        )
     return salt

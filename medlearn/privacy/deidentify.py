@@ -221,7 +221,8 @@ def deidentify(
     Args:
         dataset: a pydicom ``Dataset`` or ``FileDataset`` (not a DICOMDIR, which is refused: its file
             and folder names can hold patient IDs, and no profile action covers them).
-        salt: the secret that the new UIDs are derived from; keep it, and keep it secret.
+        salt: the secret that the new UIDs are derived from, at least 16 characters (best drawn at random:
+            ``secrets.token_urlsafe(32)``); keep it, and keep it secret.
         date_shift_days: days to move every date by (an int, a mapping from Patient ID to days, or a
             function of the Patient ID), or None to treat dates as the profile says.
         pixels_checked: True when a person has checked that the pixels show nothing identifying: no
@@ -229,11 +230,11 @@ def deidentify(
 
     Example:
         >>> from pydicom import examples
-        >>> clean = deidentify(examples.ct, salt="a s3cret salt")
+        >>> clean = deidentify(examples.ct, salt="a long s3cret salt")
         >>> clean.PatientName, clean.PatientIdentityRemoved, examples.ct.PatientName != clean.PatientName
         ('', 'NO', True)
         >>> offsets = {"1CT1": -137}  # the key table: original Patient ID -> days
-        >>> deidentify(examples.ct, salt="a s3cret salt", date_shift_days=offsets).StudyDate
+        >>> deidentify(examples.ct, salt="a long s3cret salt", date_shift_days=offsets).StudyDate
         '20030904'
     """
     from pydicom.dataset import Dataset

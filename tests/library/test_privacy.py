@@ -28,7 +28,7 @@ from medlearn.privacy import (
     shift_date,
 )
 
-SALT = "a secret salt"
+SALT = "a long secret salt"
 
 
 def _pydicom_files() -> list[Path]:
@@ -155,7 +155,7 @@ def test_a_series_stays_linked_and_nobody_without_the_salt_can_link_back() -> No
     assert len({ds.SeriesInstanceUID for ds in clean}) == 1 and len({ds.StudyInstanceUID for ds in clean}) == 1
     assert len({ds.SOPInstanceUID for ds in clean}) == len(series)
     assert clean[0].SeriesInstanceUID != series[0].SeriesInstanceUID
-    other = deidentify(series[0], salt="another secret")
+    other = deidentify(series[0], salt="another long secret")
     assert other.SeriesInstanceUID != clean[0].SeriesInstanceUID  # another salt, other UIDs
     assert clean[0].SeriesInstanceUID.startswith("2.25.") and pydicom.uid.UID(clean[0].SeriesInstanceUID).is_valid
     assert replace_uid(series[0].SeriesInstanceUID, SALT) == clean[0].SeriesInstanceUID
@@ -280,9 +280,14 @@ def test_phi_leftovers_bad_input() -> None:
             phi_leftovers(original, clean)
 
 
-def test_replace_uid_needs_a_real_salt() -> None:
-    with pytest.raises(ValueError, match="^salt"):
-        replace_uid("1.2.3", salt="short")
+@pytest.mark.parametrize("salt", ["short", "x" * 15, b"sixteen bytes!!!", None])
+def test_replace_uid_needs_a_real_salt(salt: object) -> None:
+    with pytest.raises(ValueError, match="^salt must be a secret string of at least 16 characters"):
+        replace_uid("1.2.3", salt=salt)
+
+
+def test_a_salt_of_16_characters_is_enough() -> None:
+    assert replace_uid("1.2.3", salt="x" * 16).startswith("2.25.")
 
 
 def test_a_replaced_uid_is_a_version_8_uuid_under_2_25_not_a_random_one() -> None:

@@ -24,7 +24,7 @@ from medlearn.privacy._file_meta import (
 )
 from medlearn.privacy.dates import shift_element
 
-SALT = "a secret salt"
+SALT = "a long secret salt"
 PLANTED = (
     "PrivateInformationCreatorUID",
     "PrivateInformation",

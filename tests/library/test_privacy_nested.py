@@ -16,7 +16,7 @@ from medlearn.privacy._dummies import dummy_item
 from medlearn.privacy._tables import iod_table
 from medlearn.privacy.iods import only_in_optional_modules
 
-SALT = "a secret salt"
+SALT = "a long secret salt"
 SR = "1.2.840.10008.5.1.4.1.1.88.11"  # Basic Text SR
 ECG = "1.2.840.10008.5.1.4.1.1.9.1.1"  # 12-lead ECG
 DICOMDIR = "1.2.840.10008.1.3.10"

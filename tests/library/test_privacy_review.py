@@ -17,7 +17,7 @@ from medlearn.privacy._dummies import COMMENT, DUMMY_CODE, content_item, dummy_i
 from medlearn.privacy._overlays import drop_overlay_groups, zero_overlay_bits
 from medlearn.privacy.iods import only_in_optional_modules
 
-SALT = "a secret salt"
+SALT = "a long secret salt"
 COMPREHENSIVE_SR = "1.2.840.10008.5.1.4.1.1.88.33"
 GSPS = "1.2.840.10008.5.1.4.1.1.11.1"
 deidentify_module = importlib.import_module("medlearn.privacy.deidentify")

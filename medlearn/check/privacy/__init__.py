@@ -101,7 +101,7 @@ _INVALID = Mistake(
 )
 _NO_SALT = Mistake(
     "salt ignored",
-    lambda uid, salt: replace_uid(uid, "fixed salt!"),
+    lambda uid, salt: replace_uid(uid, "one fixed salt for all"),
     "another salt gave the same UID: without the salt in the hash, anyone can recompute the map.",
 )
 
@@ -116,7 +116,7 @@ _NO_SALT = Mistake(
 )
 def uid_mapping(function: Any) -> None:
     old = ["1.2.840.113619.2.1.1", "1.2.840.113619.2.1.2", "1.2.840.113619.2.1.1"]
-    new = [str(call(function, uid, "a secret salt")) for uid in old]
+    new = [str(call(function, uid, "a long secret salt")) for uid in old]
     if new[0] != new[2]:
         raise _UNLINKED.wrong()
     if new[0] == new[1]:
@@ -126,7 +126,7 @@ def uid_mapping(function: Any) -> None:
     for uid in new:
         if len(uid) > 64 or not _UID.match(uid):
             raise _INVALID.wrong(uid)
-    if str(call(function, old[0], "another salt")) == new[0]:
+    if str(call(function, old[0], "another long secret salt")) == new[0]:
         raise _NO_SALT.wrong()
 
 
