@@ -465,3 +465,27 @@ def test_each_model_module_has_one_job_and_the_package_exports_every_name() -> N
         assert set(importlib.import_module(f"medlearn.models.{module}").__all__) == names
     assert set(models.__all__) == set().union(*jobs.values())
     assert not hasattr(models, "plot_history")  # a figure helper: medlearn.plotting
+
+
+def test_keras_fit_with_a_seed_keeps_one_order_in_every_epoch() -> None:
+    """The CNN-training chapter says "in a random order", and its instructors' note that, with the seed set, Keras on
+    TensorFlow keeps the same order in every epoch and every later fit. This fails when a Keras or TensorFlow release
+    changes that, so that the note can follow."""
+    seen: list[tuple[int, ...]] = []
+
+    class Record(keras.layers.Layer):
+        def call(self, x, training=None):
+            if training:
+                seen.append(tuple(keras.ops.convert_to_numpy(x[:, 0]).astype(int).tolist()))
+            return x
+
+    keras.utils.set_random_seed(0)
+    x, y = np.arange(10, dtype="float32")[:, None], np.zeros(10, dtype="float32")
+    model = keras.Sequential([keras.Input((1,)), Record(), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", run_eagerly=True)
+    model.fit(x, y, epochs=3, batch_size=5, verbose=0)
+    model.fit(x, y, epochs=1, batch_size=5, verbose=0)
+    epochs = [seen[i : i + 2] for i in range(0, len(seen), 2)]
+    assert len(epochs) == 4 and sorted(sum(epochs[0], ())) == list(range(10))
+    assert epochs[0] != [tuple(range(5)), tuple(range(5, 10))]  # shuffled, not in the stored order
+    assert all(epoch == epochs[0] for epoch in epochs), f"the order now changes between epochs: {epochs}"
