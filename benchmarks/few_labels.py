@@ -3,7 +3,7 @@
 learning.
 
     python benchmarks/few_labels.py                 # 5 seeds, every fraction (about 25 minutes on 2 cores)
-    python benchmarks/few_labels.py --seeds 0 1     # fewer seeds
+    python benchmarks/few_labels.py --seeds 0 1     # fewer seeds for label efficiency (not for active learning)
     python benchmarks/few_labels.py --skip-variants # without the freeze depths and the lower learning rate
     python benchmarks/few_labels.py --active-only   # active learning alone
 

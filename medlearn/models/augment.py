@@ -33,12 +33,13 @@ def augmentation(
         shift: largest shift, as a fraction of height and width.
         zoom: largest zoom in or out, as a fraction.
         horizontal_flip: also mirror left and right at random.
-        seed: seed of the random changes, from 0 to 2**29 - 1, or None. Each layer gets its
+        seed: seed of the random changes, from 0 to 2**29 - 2, or None. Each layer gets its
             own seed, ``4 * seed`` plus its place (0 to 3): with one shared seed, Keras starts
             every layer's random stream in the same state, and the rotation, shift, zoom and
             flip of an image would be drawn from the same numbers instead of independently.
             Seeds ``seed + 1``, ``seed + 2``, ... would make the shift of one seed's pipeline
-            draw the numbers of the rotation of the next; four apart, no two pipelines share one.
+            draw the numbers of the rotation of the next; four apart, no two ``augmentation``
+            pipelines share one.
 
     Example:
         >>> layers = augmentation(seed=0)
@@ -51,7 +52,8 @@ def augmentation(
     shift = check_number(shift, "shift", low=0, high=0.5)
     zoom = check_number(zoom, "zoom", low=0, high=0.5)
     if seed is not None:
-        seed = check_int(seed, "seed", min_value=0, max_value=2**29 - 1)  # 4 * seed + 3 stays below 2**31
+        # 4 * seed + 3 stays below 2**31 - 2, where Keras on TensorFlow wraps seeds round (to 0, 1, ...)
+        seed = check_int(seed, "seed", min_value=0, max_value=2**29 - 2)
 
     def layer_seed(i: int) -> int | None:
         return None if seed is None else 4 * seed + i

@@ -73,7 +73,8 @@ def fit_small_cnn(
         augment: options for :func:`augmentation` (``{}`` for its defaults), or None for none;
             images only (its layers are two-dimensional).
         bn_momentum, widths, first_stride: passed to :func:`small_cnn`.
-        seed: seeds the weights, the batch order, dropout and augmentation.
+        seed: seeds the weights, the batch order, dropout and augmentation (with ``augment``, at most
+            2**29 - 2, as :func:`augmentation` takes).
 
     Returns:
         ``(model, history)``: the trained model (best validation epoch) and ``model.fit``'s history.

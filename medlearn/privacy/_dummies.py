@@ -160,7 +160,8 @@ def dummy_item(sop_class_uid: str, path: tuple[str, ...], original: Any, salt: s
         >>> from pydicom.dataset import Dataset
         >>> observer = Dataset()
         >>> observer.VerifyingObserverName, observer.VerifyingOrganization = "Smith^Jane", "Saint Example"
-        >>> dummy = dummy_item("1.2.840.10008.5.1.4.1.1.88.11", ("VerifyingObserverSequence",), observer, "a salt!!")
+        >>> salt = "a long s3cret salt"
+        >>> dummy = dummy_item("1.2.840.10008.5.1.4.1.1.88.11", ("VerifyingObserverSequence",), observer, salt)
         >>> dummy.VerifyingObserverName, dummy.VerifyingOrganization, dummy.VerifyingObserverIdentificationCodeSequence
         ('ANONYMOUS', 'ANONYMIZED', <Sequence, length 0>)
     """

@@ -15,7 +15,8 @@ def replace_uid(uid: str, salt: str) -> str:
     The keyed hash HMAC-SHA-256 of the UID with the salt as its key, cut to 128 bits and marked as a
     version-8 UUID (RFC 9562's version for custom, here keyed-hash, UUIDs: not version 4, which says
     random), written as a UID under the root 2.25 (DICOM PS3.5 B.2). Nobody without the salt can
-    compute it from the old UID, nor the old UID from it.
+    compute it from the old UID, nor the old UID from it. The salt must have at least 16 characters;
+    draw it at random (``secrets.token_urlsafe(32)``), since a phrase can be guessed.
 
     Example:
         >>> new = replace_uid("1.2.3", salt="a long s3cret salt")
@@ -34,13 +35,13 @@ def _check_salt(salt: object) -> str:
     """The salt, refused when it is not a string of at least 16 characters.
 
     Anyone who holds a copy and knows one original UID (from a referral letter, say) can try salts offline, as
-    fast as HMAC-SHA-256 runs, until one maps that UID to its new one; a short salt is found that way. Sixteen
-    characters is a floor, not a guarantee: a salt drawn at random (``secrets.token_urlsafe(32)``) is the safe
-    choice, as the 16-byte floor of ``medlearn.deploy``'s audit key.
+    fast as HMAC-SHA-256 runs, until one maps that UID to its new one. The floor stops an exhaustive search of
+    short salts; it does not stop a guess: a phrase, however long, can be found from a word list. Draw the salt
+    at random (``secrets.token_urlsafe(32)``).
     """
     if not isinstance(salt, str) or len(salt) < 16:
         raise ValueError(
             f"salt must be a secret string of at least 16 characters, for example secrets.token_urlsafe(32), "
-            f"not {'one of ' + str(len(salt)) if isinstance(salt, str) else type(salt).__name__}"
+            f"not {'a string of ' + str(len(salt)) + ' characters' if isinstance(salt, str) else type(salt).__name__}"
         )
     return salt

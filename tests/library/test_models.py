@@ -175,6 +175,7 @@ def test_augmentation_seed_zero_keeps_its_layer_seeds() -> None:
     assert [layer.seed for layer in augmentation(seed=0, horizontal_flip=True).layers] == [0, 1, 2, 3]
     assert [layer.seed for layer in augmentation(seed=1, horizontal_flip=True).layers] == [4, 5, 6, 7]
     assert all(layer.seed is None for layer in augmentation().layers)
+    assert augmentation(seed=2**29 - 2, horizontal_flip=True).layers[-1].seed == 2**31 - 5  # the largest seed
 
 
 @pytest.mark.parametrize(
@@ -184,7 +185,7 @@ def test_augmentation_seed_zero_keeps_its_layer_seeds() -> None:
         ({"shift": -0.1}, "shift"),
         ({"zoom": "big"}, "zoom"),
         ({"seed": -1}, "seed"),
-        ({"seed": 2**30}, "seed"),
+        ({"seed": 2**29 - 1}, "seed"),
         ({"seed": 1.5}, "seed"),
     ],
 )
