@@ -35,6 +35,29 @@ def _raw_length_checked(dataset: Dataset, keyword: str) -> None:
         raise InputRefused(keyword, f"{length:,} bytes where one value is expected", "Fix the header.")
 
 
+def _stored(dataset: Dataset, keyword: str, default: object, *, one_value: bool = True) -> object:
+    """An attribute's value (``default`` when absent), refused, naming it, when its stored bytes do not fit its VR.
+
+    pydicom converts a value when it is first read; a damaged file can give an element a VR that its bytes do not fit
+    (two letters of text under VR FL, say), and the conversion then raises. That is a damaged header, not a crash.
+
+    Example:
+        >>> from pydicom.dataset import Dataset
+        >>> _stored(Dataset(), "Modality", "")
+        ''
+    """
+    if one_value:  # a sequence's stored length is its items', not one value's
+        _raw_length_checked(dataset, keyword)
+    try:
+        return dataset.get(keyword, default)
+    except Exception as error:  # pydicom's conversion errors have no common base but Exception
+        raise InputRefused(
+            keyword,
+            f"its stored value does not fit its value representation ({type(error).__name__})",
+            "Fix the header.",
+        ) from None
+
+
 def _header_text(dataset: Dataset, keyword: str) -> str:
     """An attribute's text (empty when absent), refused first when its stored value is far longer than one value.
 
@@ -45,15 +68,13 @@ def _header_text(dataset: Dataset, keyword: str) -> str:
         >>> _header_text(dataset, "Modality"), _header_text(dataset, "ViewPosition")
         ('CR', '')
     """
-    _raw_length_checked(dataset, keyword)
-    value = dataset.get(keyword, "")
+    value = _stored(dataset, keyword, "")
     return "" if value is None else str(value)
 
 
 def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
     """An integer attribute, or a refusal naming it when its value is not a whole number."""
-    _raw_length_checked(dataset, keyword)
-    value = dataset.get(keyword, default)
+    value = _stored(dataset, keyword, default)
     if isinstance(value, (list, tuple, MultiValue)):  # counted, never converted or printed: it may be millions long
         raise InputRefused(keyword, f"{len(value):,} values where one is expected", "Fix the header.")
     try:
@@ -64,8 +85,7 @@ def _header_int(dataset: Dataset, keyword: str, default: int) -> int:
 
 def _header_number(dataset: Dataset, keyword: str, default: float) -> float:
     """A decimal attribute (DS), or a refusal naming it when it is not one finite number."""
-    _raw_length_checked(dataset, keyword)
-    value = dataset.get(keyword, default)
+    value = _stored(dataset, keyword, default)
     if isinstance(value, (list, tuple, MultiValue)):
         raise InputRefused(keyword, f"{len(value):,} values where one is expected", "Fix the header.")
     try:
@@ -126,7 +146,7 @@ def _coded(dataset: Dataset, keyword: str) -> tuple[str, str, str] | None:
         >>> _coded(dataset, "AnatomicRegionSequence")
         ('SCT', '816094009', 'Chest')
     """
-    sequence = dataset.get(keyword)
+    sequence = _stored(dataset, keyword, None, one_value=False)
     if sequence is None or len(sequence) == 0:
         return None
     _refuse_unless(

@@ -178,6 +178,7 @@ def test_bad_arguments_are_refused_by_name() -> None:
 @settings(max_examples=200, deadline=None)
 @given(position=st.integers(0, 10_000), chunk=st.binary(min_size=1, max_size=12))
 @example(position=136, chunk=b"ST")  # the transfer syntax's VR made ST: a plain str, not a UID (found by hypothesis)
+@example(position=378, chunk=b"FL")  # Modality's VR made FL: "DX" cannot be read as a float (found by hypothesis)
 def test_any_damage_to_a_file_is_refused_or_read_never_raised_otherwise(position: int, chunk: bytes) -> None:
     dataset = image_to_dicom(np.full((28, 28), 100, np.uint8))
     dataset.add_new(0x00290010, "LO", "HOSTILE")
