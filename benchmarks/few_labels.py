@@ -130,12 +130,18 @@ def frozen_probe(start, data: dict, chosen: np.ndarray) -> np.ndarray:
     return probe.predict_proba(features["test"])[:, 1]
 
 
-def mean_interval(values: list[float]) -> str:
+def t_interval(values) -> tuple[float, float, float]:
+    """The mean of at least two values and its 95 % t-interval."""
     values = np.asarray(values, float)
-    if len(values) < 2:
-        return f"{values.mean():.3f}"
     half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    return f"{values.mean():.3f} [{values.mean() - half:.3f}, {values.mean() + half:.3f}]"
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
+def mean_interval(values: list[float]) -> str:
+    if len(values) < 2:
+        return f"{np.mean(values):.3f}"
+    mean, low, high = t_interval(values)
+    return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
 
 
 def label_efficiency(seeds: list[int], variants: bool) -> tuple[dict, bool]:
@@ -276,11 +282,10 @@ def active_learning(seeds: list[int]) -> dict:
     for k in BUDGETS:
         j = int(np.flatnonzero(n == k)[0])
         d = difference[:, j]
-        half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
         row = {
             "uncertainty": float(auc["uncertainty"][:, j].mean()),
             "random": float(auc["random"][:, j].mean()),
-            "difference": [float(d.mean()), float(d.mean() - half), float(d.mean() + half)],
+            "difference": list(t_interval(d)),
             "ahead": int((d > 0).sum()),
             "behind": int((d < 0).sum()),
         }
