@@ -31,6 +31,7 @@ from pathlib import Path
 
 from authoring import chapters as chapter_tables
 from authoring._paths import REPO
+from authoring.run_notebooks import BUDGET_CPUS
 
 RESULTS = REPO / "benchmarks" / "results" / "notebooks.jsonl"
 PAGE = REPO / "benchmarks" / "README.md"
@@ -84,14 +85,15 @@ def current_code(repo: Path = REPO) -> dict[str, str]:
 def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[str, dict]:
     """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
     counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
-    of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is. The
+    of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is; a run
+    on another number of cores than the budget's (``cpus``, for example one core under ``taskset``) is not. The
     record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
     code at another hour, or on another of the processors the table names), ``kind`` ("quiet", "busy", "older") and
     ``earlier`` (the slowest quiet run of another code that records its digest, or None)."""
     runs: dict[str, list[dict]] = {}
     for line in results.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        if record.get("status") in ("ok", "over budget"):
+        if record.get("status") in ("ok", "over budget") and record.get("cpus", BUDGET_CPUS) == BUDGET_CPUS:
             runs.setdefault(by_name(record["notebook"]), []).append(record)
     found: dict[str, dict] = {}
     for name, records in runs.items():

@@ -51,6 +51,7 @@ from authoring._paths import REPO
 
 BUDGET_SECONDS = 90.0
 BUDGET_MB = 1536.0
+BUDGET_CPUS = 2  # the budget holds on this many processor cores
 KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False"]
 
 
@@ -212,6 +213,19 @@ def reference_seconds() -> float:
     return best
 
 
+def usable_cpus() -> int:
+    """How many processor cores this process may run on: fewer than the machine has when it is pinned to some
+    (for example by ``taskset -c 0``); its kernels inherit the same cores.
+
+    Example:
+        >>> 1 <= usable_cpus() <= (os.cpu_count() or 1)
+        True
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def cpu_model() -> str:
     """The processor's model name where the system says it (Linux), else the machine type.
 
@@ -338,7 +352,7 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "code": code,
         "status": "ok" if ok else ("error" if error else "over budget"),
         "error": error,
-        "cpus": os.cpu_count(),
+        "cpus": usable_cpus(),
         "machine": platform.machine(),
         "cpu": cpu_model(),
         "python": platform.python_version(),

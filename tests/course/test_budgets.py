@@ -111,3 +111,15 @@ def test_a_slower_run_of_earlier_code_stays_on_the_page(tmp_path: Path) -> None:
                      {**run, "seconds": 30.0, "code": "new", "date": "2026-11-29"}])  # fmt: skip
     faster = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
     assert budgets.row(faster, "notebooks/00_a") == "| notebooks/00_a | 30.0 | 30.0 |  | 400 | 1 | 2026-11-29 |"
+
+
+def test_a_run_on_another_number_of_cores_is_not_counted(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    run = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "code": "new", "date": "2026-11-29", "others": 0.0}
+    _write(results, [
+        {**run, "seconds": 10.0, "peak_mb": 400, "cpus": 2},
+        {**run, "seconds": 14.0, "peak_mb": 390, "cpus": 1},  # pinned to one core: not the budget's machine
+        {**run, "seconds": 11.0, "peak_mb": 420},  # lines without the field were all made on two cores
+    ])  # fmt: skip
+    found = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
+    assert (found["seconds"], found["fastest"], found["runs"]) == (11.0, 10.0, 2)
