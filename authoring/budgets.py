@@ -29,9 +29,11 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
+
 from authoring import chapters as chapter_tables
 from authoring._paths import REPO
-from authoring.run_notebooks import BUDGET_CPUS
+from authoring.run_notebooks import BUDGET_CPUS, code_digest
 
 RESULTS = REPO / "benchmarks" / "results" / "notebooks.jsonl"
 PAGE = REPO / "benchmarks" / "README.md"
@@ -75,10 +77,6 @@ def quiet(record: dict) -> bool:
 
 def current_code(repo: Path = REPO) -> dict[str, str]:
     """The digest of the code each notebook holds now, keyed :func:`by_name`."""
-    import nbformat
-
-    from authoring.run_notebooks import code_digest
-
     return {by_name(name): code_digest(nbformat.read(repo / f"{name}.ipynb", as_version=4)) for name in notebooks(repo)}
 
 
