@@ -134,9 +134,14 @@ def split_by_child(function: Any) -> None:
             raise _BY_IMAGE.wrong(sorted(in_test & in_train))
         if len(in_test) != n_test:
             raise _COUNT.wrong(n_test, len(in_test))
+    # An unseeded draw of 4 of 14 children repeats itself once in 1,001 calls: four calls with one seed must agree
+    # (an unseeded answer passes about once in 10^9 checks).
     again = as_array(call(function, child.copy(), 4, 0), tr("your test mask"), shape=child.shape)
-    if not np.array_equal(again, as_array(call(function, child.copy(), 4, 0), tr("your test mask"), shape=child.shape)):
-        raise _UNSEEDED.wrong()
+    for _ in range(3):
+        if not np.array_equal(
+            again, as_array(call(function, child.copy(), 4, 0), tr("your test mask"), shape=child.shape)
+        ):
+            raise _UNSEEDED.wrong()
     others = [
         as_array(call(function, child.copy(), 4, seed), tr("your test mask"), shape=child.shape) for seed in range(1, 6)
     ]
