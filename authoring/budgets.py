@@ -33,7 +33,7 @@ import nbformat
 
 from authoring import chapters as chapter_tables
 from authoring._paths import REPO
-from authoring.run_notebooks import BUDGET_CPUS, code_digest
+from authoring.run_notebooks import BUDGET_CPUS, BUDGET_MB, code_digest
 
 RESULTS = REPO / "benchmarks" / "results" / "notebooks.jsonl"
 PAGE = REPO / "benchmarks" / "README.md"
@@ -41,6 +41,9 @@ START, END = "<!-- budgets:start -->", "<!-- budgets:end -->"
 BUSY = 1.5  # older lines: a 1-minute load average above this at the start means other jobs shared the 2 cores
 OTHERS = 0.2  # newer lines: other jobs used more than this many cores on average during the run
 MARGIN_SECONDS = 60.0  # the 90 s budget on a machine 1.5 times slower: a notebook at or above it is marked
+# Peak memory rose by up to 113 MB per chapter between two days on the same machine (2026-11-29 and 2026-11-30): a
+# peak within a tenth of the 1.5 GB budget is marked.
+MARGIN_MB = round(0.9 * BUDGET_MB)
 
 
 def notebooks(repo: Path = REPO) -> list[str]:
@@ -119,6 +122,8 @@ def row(record: dict, name: str) -> str:
         >>> row({"seconds": 30.0, "peak_mb": 900, "kind": "quiet", "date": "2026-11-29",
         ...      "earlier": {"seconds": 64.2, "date": "2026-11-28"}}, "notebooks/09_v")
         '| notebooks/09_v | 30.0 | 30.0 | 64.2 ‼ (2026-11-28) | 900 | 1 | 2026-11-29 |'
+        >>> row({"seconds": 30.0, "peak_mb": 1501, "kind": "quiet", "date": "2026-11-30"}, "notebooks/09_v")
+        '| notebooks/09_v | 30.0 | 30.0 |  | 1501 ◆ | 1 | 2026-11-30 |'
     """
     mark = {"quiet": "", "busy": " †", "older": " ‡"}[record.get("kind", "quiet")]
     seconds = f"{record['seconds']:.1f}{mark}{flag(record['seconds'])}"
@@ -130,7 +135,8 @@ def row(record: dict, name: str) -> str:
         if earlier and earlier["seconds"] > record["seconds"]
         else ""
     )
-    return f"| {name} | {seconds} | {fastest} | {slower} | {record['peak_mb']} | {runs} | {date} |"
+    memory = f"{record['peak_mb']}{' ◆' if (record['peak_mb'] or 0) >= MARGIN_MB else ''}"
+    return f"| {name} | {seconds} | {fastest} | {slower} | {memory} | {runs} | {date} |"
 
 
 def flag(seconds: float) -> str:
@@ -164,7 +170,9 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
         "run, or, in older lines, the 1-minute load average was above 1.5 at the start): its time is an upper bound. "
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "
         f"A ‼ marks a time at or above {MARGIN_SECONDS:.0f} s: within the 90 s budget here, but not on a "
-        'machine 1.5 times slower. "Earlier code, slower" is the slowest quiet run of any earlier version of the '
+        f"machine 1.5 times slower. A ◆ marks a peak at or above {MARGIN_MB:,} MB, a tenth or less under the "
+        f"{BUDGET_MB:,.0f} MB budget: peak memory rose by up to 113 MB per chapter from one day to the next. "
+        '"Earlier code, slower" is the slowest quiet run of any earlier version of the '
         "notebook's code (among runs that record a digest), with its date, where it was slower than the current "
         "code's slowest. An edit that left the work the same (a comment, a seed, a check) leaves that time a fair "
         "estimate for the current code on such a day; an edit that made the notebook faster makes it an "

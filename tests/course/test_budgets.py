@@ -35,6 +35,14 @@ def test_a_notebook_without_the_margin_is_marked() -> None:
     assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 59.9 | 59.9 |  | 900 | 3 | 2026-11-27 |"
 
 
+def test_a_peak_near_the_memory_budget_is_marked() -> None:
+    record = {"seconds": 30.0, "peak_mb": budgets.MARGIN_MB, "runs": 2, "kind": "quiet", "date": "2026-11-30"}
+    assert budgets.MARGIN_MB == 1382  # a tenth under the 1,536 MB budget
+    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 | 30.0 |  | 1382 ◆ | 2 | 2026-11-30 |"
+    record["peak_mb"] = budgets.MARGIN_MB - 1
+    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 | 30.0 |  | 1381 | 2 | 2026-11-30 |"
+
+
 def _write(results: Path, lines: list[dict]) -> None:
     results.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
 
