@@ -41,8 +41,8 @@ START, END = "<!-- budgets:start -->", "<!-- budgets:end -->"
 BUSY = 1.5  # older lines: a 1-minute load average above this at the start means other jobs shared the 2 cores
 OTHERS = 0.2  # newer lines: other jobs used more than this many cores on average during the run
 MARGIN_SECONDS = 60.0  # the 90 s budget on a machine 1.5 times slower: a notebook at or above it is marked
-# Peak memory rose by up to 113 MB per chapter between two days on the same machine (2026-11-29 and 2026-11-30): a
-# peak within a tenth of the 1.5 GB budget is marked.
+# A chapter's peak memory varied by up to 135 MB between runs on one day (2026-11-30): a peak within a tenth of the
+# 1.5 GB budget is marked.
 MARGIN_MB = round(0.9 * BUDGET_MB)
 
 
@@ -171,7 +171,7 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "
         f"A ‼ marks a time at or above {MARGIN_SECONDS:.0f} s: within the 90 s budget here, but not on a "
         f"machine 1.5 times slower. A ◆ marks a peak at or above {MARGIN_MB:,} MB, a tenth or less under the "
-        f"{BUDGET_MB:,.0f} MB budget: peak memory rose by up to 113 MB per chapter from one day to the next. "
+        f"{BUDGET_MB:,.0f} MB budget: a chapter's peak varied by up to 135 MB between runs on one day. "
         '"Earlier code, slower" is the slowest quiet run of any earlier version of the '
         "notebook's code (among runs that record a digest), with its date, where it was slower than the current "
         "code's slowest. An edit that left the work the same (a comment, a seed, a check) leaves that time a fair "
