@@ -67,30 +67,6 @@ def pca_scores(
     return errors.sum(axis=1) if total else errors.mean(axis=1)
 
 
-def frozen(
-    names: list[str], depth: int, skip_bn: bool = False, extra: int = 0, with_free: bool = False, head: bool = False
-) -> list[str]:
-    """The layers with weights in the first ``depth`` blocks of a small_cnn; the options make the mistakes.
-
-    Example:
-        >>> frozen(["image", "conv1", "bn1", "relu1", "pool1", "conv2", "bn2", "global", "probability"], 1)
-        ['conv1', 'bn1']
-    """
-    frozen, seen = [], 0
-    for name in names:
-        if name.startswith("conv"):
-            seen += 1
-        if name.startswith(("global", "dropout", "probability")):
-            if head and depth == sum(n.startswith("conv") for n in names):
-                frozen.append("probability")
-            break
-        if depth > 0 and seen <= depth + extra:
-            if name.startswith("conv") or (name.startswith("bn") and not skip_bn) or with_free:
-                if name != "image":
-                    frozen.append(name)
-    return frozen
-
-
 def pick(
     p: np.ndarray, labelled: np.ndarray, n: int, ignore: bool = False, lowest: bool = False, confident: bool = False
 ) -> np.ndarray:
