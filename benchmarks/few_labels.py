@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The few-labels chapter at full length: label efficiency on BreastMNIST with and without pretraining, and active
-learning.
+"""The transfer and few-labels chapters at full length: label efficiency on BreastMNIST with and without
+pretraining, and active learning.
 
     python benchmarks/few_labels.py                 # 5 seeds, every fraction (about 15 minutes on 2 cores)
     python benchmarks/few_labels.py --seeds 0 1     # fewer seeds for label efficiency (not for active learning)

@@ -154,7 +154,7 @@ def bootstrap_ci(
     one paired with run ``r`` of the other): the difference is then the mean over runs of
     ``metric(y_score[r]) - metric(y_score_b[r])``, recomputed on every resample of the cases. That interval
     covers the test cases' sampling with the runs averaged; it says nothing about how a single run varies
-    (the few-labels chapter shows both).
+    (the transfer chapter shows both).
 
     Args:
         y_true: true labels, 1 = the condition.
