@@ -118,17 +118,26 @@ def _discuss_build(repo: Path) -> None:
 
 
 def _discuss_check(repo: Path) -> list[str]:
-    """A **Discuss.** prompt without its folded model answer (the build folds in the instructor notes' answer)."""
+    """A **Discuss.** prompt without its folded model answer (the build folds in the instructor notes' answer), or
+    whose words the instructor notes do not have (a prompt edited in the notebook alone)."""
     import nbformat
 
-    from authoring.discuss import FOLDED, prompt_of
+    from authoring.discuss import FOLDED, prompt_of, prompts_and_answers
 
     missing = []
     for chapter in chapter_list.load(repo=repo):
         cells = nbformat.read(repo / chapter.notebook, as_version=4).cells
+        guide = repo / "instructors" / f"{chapter.name}.md"
+        answered = prompts_and_answers(guide.read_text(encoding="utf-8")) if guide.exists() else {}
         for index, cell in enumerate(cells):
-            if cell.cell_type == "markdown" and prompt_of(cell.source) and not FOLDED.search(cell.source):
+            prompt = prompt_of(cell.source) if cell.cell_type == "markdown" else None
+            if prompt and not FOLDED.search(cell.source):
                 missing.append(f"{chapter.notebook} cell {index}: a prompt without its folded model answer")
+            if prompt and prompt not in answered:
+                missing.append(
+                    f"{chapter.notebook} cell {index}: instructors/{chapter.name}.md has no prompt with these words "
+                    "(edit the prompt and its model answer there too)"
+                )
     return missing
 
 

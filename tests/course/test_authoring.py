@@ -64,8 +64,25 @@ def test_a_discuss_prompt_without_its_answer_is_found(course_copy: Path) -> None
     )
     path.write_text(json.dumps(nb), encoding="utf-8")
     problems = authoring_main._discuss_check(repo)
+    where = f"{chapters.read()[0].notebook} cell {len(nb['cells']) - 1}"
     assert problems == [
-        f"{chapters.read()[0].notebook} cell {len(nb['cells']) - 1}: a prompt without its folded model answer"
+        f"{where}: a prompt without its folded model answer",
+        f"{where}: instructors/{chapters.read()[0].name}.md has no prompt with these words (edit the prompt and its "
+        "model answer there too)",
+    ]
+
+
+def test_a_discuss_prompt_edited_in_the_notebook_alone_is_found(course_copy: Path) -> None:
+    repo = course_copy
+    first = chapters.read()[0]
+    path = repo / first.notebook
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    index, cell = next((i, c) for i, c in enumerate(nb["cells"]) if "> **Discuss.** " in "".join(c["source"]))
+    cell["source"] = "".join(cell["source"]).replace("> **Discuss.** ", "> **Discuss.** Changed here only. ", 1)
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert authoring_main._discuss_check(repo) == [
+        f"{first.notebook} cell {index}: instructors/{first.name}.md has no prompt with these words (edit the "
+        "prompt and its model answer there too)"
     ]
 
 
