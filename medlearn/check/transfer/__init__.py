@@ -17,13 +17,15 @@ import numpy as np
 
 from .._comparing import built_once
 from .._letters import letter_task
-from ..core import Mistake, Wrong, as_number, call, compared, task
+from ..core import Mistake, Wrong, as_array, as_number, call, compared, task
 from . import _answers as _ans
 
 __all__ = ["frozen_layers", "paired_difference", "probe_auc", "report_short_budget", "turn"]
 
 
-_NO_NAMES = Mistake("nothing returned", lambda names, depth: None, "return the list of names.")
+_NO_NAMES = Mistake(
+    "nothing returned", lambda names, depth: None, "return the list of names (for depth 0, an empty list [])."
+)
 _WEIGHTLESS = Mistake(
     "ReLU and pooling",
     lambda names, depth: _ans.frozen(names, depth, with_free=True),
@@ -37,7 +39,12 @@ _NO_BN = Mistake(
 _ONE_TOO_MANY = Mistake(
     "one block too many",
     lambda names, depth: _ans.frozen(names, depth, extra=1),
-    lambda depth: f"depth {depth} freezes {depth} blocks: you froze one block too many.",
+    lambda depth: (
+        "depth 0 freezes nothing: you froze one block."
+        if depth == 0
+        else f"depth {depth} freezes {'block 1' if depth == 1 else f'blocks 1 to {depth}'} only: you froze one block "
+        "too many."
+    ),
 )
 _HEAD = Mistake(
     "the head",
@@ -48,7 +55,7 @@ _HEAD = Mistake(
 
 @task(
     "Walk through the names in order and count the convolutions ('conv1', 'conv2', ...). "
-    "Every layer before the (depth + 1)-th convolution that has weights is frozen.",
+    "Every layer that has weights and comes before the (depth + 1)-th convolution is frozen.",
     "In small_cnn, the layers with weights are the convolutions and the batch normalisations ('bn1', ...); "
     "ReLU and pooling layers have none. The head ('probability') is never frozen.",
     mistakes=[_NO_NAMES, _WEIGHTLESS, _NO_BN, _ONE_TOO_MANY, _HEAD],
@@ -93,10 +100,46 @@ def _turn_cases() -> list[tuple[np.ndarray, np.ndarray]]:
     from ...models import rotation_pretext
 
     images = np.random.default_rng(11).integers(0, 255, size=(8, 5, 5, 1)).astype(np.uint8)
-    turned, turns = rotation_pretext(images, seed=3)
+    turned, turns = rotation_pretext(images, seed=0)  # turns 3, 2, 2, 1, 1, 0, 0, 0: each of 0 to 3
     if not np.array_equal(_ans.turn(images[..., 0], turns), turned[..., 0]):  # the reference is the library's turn
         raise RuntimeError("the reference answer of turn no longer matches medlearn.models.rotation_pretext")
+    if set(np.asarray(turns).tolist()) != {0, 1, 2, 3}:
+        raise RuntimeError("turn's case must have every turn from 0 to 3")
     return [(images[..., 0], np.asarray(turns))]
+
+
+#: What the learner's turn returned when np.rot90 was given every turn at once (it takes one k).
+_EVERY_K = object()
+_ONE_CALL = Mistake(
+    "one call for every turn",
+    lambda images, turns: np.rot90(images, turns, axes=(1, 2)),
+    "np.rot90 takes one k, for all the images it is given: loop over zip(images, turns) and turn each image by "
+    "its own k.",
+    spot=lambda value, want, images, turns: value is _EVERY_K,
+)
+
+
+def _every_k(function: Any) -> Any:
+    """The learner's turn, with np.rot90's error for an array of turns returned as a marker for the hint."""
+
+    def run(images: Any, turns: Any) -> Any:
+        try:
+            return function(images, turns)
+        except (TypeError, ValueError) as error:
+            if "truth value" in str(error) or "only integer" in str(error) or "integer scalar" in str(error):
+                return _EVERY_K
+            raise
+
+    return run
+
+
+def _read_turned(value: Any, images: Any, turns: Any) -> Any:
+    if value is _EVERY_K:
+        raise _ONE_CALL.wrong()
+    got = as_array(value, "your images")
+    if got.shape != images.shape:
+        raise Wrong(f"return the images in their shape, {images.shape}, not {got.shape}.")
+    return got
 
 
 @compared(
@@ -114,12 +157,15 @@ def _turn_cases() -> list[tuple[np.ndarray, np.ndarray]]:
             lambda images, turns: _ans.turn(images, turns, degrees=True),
             "np.rot90's k counts quarter turns, not degrees: pass the turn itself (0 to 3).",
         ),
+        _ONE_CALL,
         Mistake(
             "one turn for all",
             lambda images, turns: _ans.turn(images, turns, first=True),
             "each image has its own turn: turn the images one by one, not all by the first turn.",
         ),
     ],
+    read=_read_turned,
+    prepare=_every_k,
     otherwise=lambda got, want, images, turns: "your images differ from rotation_pretext's turned images.",
 )
 def turn(images: Any, turns: Any) -> Any:
@@ -134,6 +180,7 @@ def _probe_cases() -> list[tuple[np.ndarray, ...]]:
         x = rng.normal(size=(n_train + n_test, 6)) * np.array([1, 5, 0.2, 3, 1, 10])
         y = (rng.random(n_train + n_test) < 0.25).astype(int)
         x[y == 1, :2] += 1.5
+        x[n_train:] = x[n_train:] * np.array([2, 0.5, 3, 1, 0.3, 2]) + 1  # the test features on other scales
         cases.append((x[:n_train], y[:n_train], x[n_train:], y[n_train:]))
     return cases
 
@@ -157,7 +204,19 @@ def _probe_cases() -> list[tuple[np.ndarray, ...]]:
         Mistake(
             "scaled on the test set",
             lambda *case: _ans.probe_auc(*case, scale_on_test=True),
-            "fit the scaler on the training features only, then use it on both.",
+            "fit the scaler on the training features only, then use it on both: fitted on the test features (or on "
+            "all of them), it has seen the test images.",
+        ),
+        Mistake(
+            "scaled separately",
+            lambda *case: _ans.probe_auc(*case, scale="separately"),
+            "fit the scaler once, on the training features, and use that same scaler on the test features: "
+            "fit_transform on each set scales them differently.",
+        ),
+        Mistake(
+            "no scaling",
+            lambda *case: _ans.probe_auc(*case, scale="none"),
+            "standardise the features first: a StandardScaler fitted on the training features.",
         ),
         Mistake(
             "no class weight",
@@ -176,9 +235,9 @@ def _paired_cases() -> list[tuple[np.ndarray, ...]]:
     """paired_difference's cases: labels and three runs of two models' scores, and the library's paired difference."""
     rng = np.random.default_rng(13)
     y = (rng.random(40) < 0.3).astype(int)
-    runs_a = rng.random((3, 40)) + 0.6 * y
+    runs_a = rng.random((3, 40)) + np.array([[0.9], [0.3], [0.6]]) * y  # the first run is not the median one
     runs_b = rng.random((3, 40)) + 0.2 * y
-    return [(y, runs_a, runs_b)]
+    return [(y, runs_a, runs_b), (y, runs_b, runs_a)]  # and a negative difference
 
 
 def _library_difference(y: Any, runs_a: Any, runs_b: Any) -> float:
@@ -219,8 +278,9 @@ def paired_difference(y: Any, runs_a: Any, runs_b: Any) -> float:
 _SHORT_WRONG = {
     "b": "pretraining at another image size can still help; a size difference does not make a gain impossible.",
     "c": "Ke et al. found ImageNet pretraining's boost larger for the SMALLER architectures, not only for large ones.",
-    "d": "in the chapter, a gain of +0.13 after a short, fixed training shrank to about +0.015 under early stopping: "
-    "a large gain can come from the training's length.",
+    "d": "in the chapter, a gain of +0.13 after a short, fixed training shrank to about +0.015 in a longer experiment "
+    "(early stopping, augmentation, longer pretraining): a large gain after short training need not survive a fair "
+    "training.",
 }
 
 

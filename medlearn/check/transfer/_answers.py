@@ -54,6 +54,7 @@ def probe_auc(
     column: int = 1,
     scale_on_test: bool = False,
     balanced: bool = True,
+    scale: str = "train",
 ) -> float:
     """The test AUC of a logistic regression on standardised features; the options make the mistakes.
 
@@ -67,10 +68,15 @@ def probe_auc(
     from sklearn.metrics import roc_auc_score
     from sklearn.preprocessing import StandardScaler
 
-    scaler = StandardScaler().fit(test_x if scale_on_test else train_x)
+    if scale == "none":
+        train, test = np.asarray(train_x, float), np.asarray(test_x, float)
+    elif scale == "separately":
+        train, test = StandardScaler().fit_transform(train_x), StandardScaler().fit_transform(test_x)
+    else:
+        scaler = StandardScaler().fit(test_x if scale_on_test else train_x)
+        train, test = scaler.transform(train_x), scaler.transform(test_x)
     model = LogisticRegression(max_iter=2000, class_weight="balanced" if balanced else None)
-    model.fit(scaler.transform(train_x), train_y)
-    test = scaler.transform(test_x)
+    model.fit(train, train_y)
     scores = model.predict(test) if hard else model.predict_proba(test)[:, column]
     return float(roc_auc_score(test_y, scores))
 
