@@ -44,4 +44,4 @@ Three words are kept apart: an *exercise check* (``medlearn.check``) marks a lea
 argument with a ``ValueError`` that names it.
 """
 
-__version__ = "0.35.0"
+__version__ = "0.36.0"
