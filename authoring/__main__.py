@@ -204,14 +204,15 @@ def _contributing_check(repo: Path) -> list[str]:
 def _rules_check(repo: Path) -> list[str]:
     """The course's rules that no generator fixes (:mod:`authoring.rules`): learner text that speaks of the machinery,
     glossary terms used before they are taught, claims that name no sentence, ignored outputs not followed by a
-    compared cell, teaching copies compared with nothing, a chapter numbered in a hand-written file."""
+    compared cell, teaching copies compared with nothing, a chapter numbered in a hand-written file, and a chapter
+    without the course's structure (its parts, figures, prompts, five tasks and a quiz of five to nine)."""
     from authoring import chapter_numbers, glossary, learner_text, rules
 
     found = [f"{h.path} cell {h.cell}: {h.words!r}" for h in learner_text.scan(learner_text.learner_files(repo))]
     text = (repo / "docs" / "glossary.md").read_text(encoding="utf-8")
     found += [str(p) for p in glossary.early_uses(glossary.chapters(repo), glossary.entries(text))]
     found += rules.claim_problems(repo) + rules.teaching_copy_problems(repo) + chapter_numbers.problems(repo)
-    return found
+    return found + rules.structure_problems(repo)
 
 
 def _catalogs_check(repo: Path) -> list[str]:

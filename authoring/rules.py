@@ -218,3 +218,72 @@ def teaching_copy_problems(repo: Path = REPO) -> list[str]:
             f"{path.relative_to(repo)}: an unchecked copy of {p}" for p in unchecked_copies(code, library, tested)
         ]
     return found
+
+
+# A chapter's teaching structure: what every chapter has, checked without executing anything.
+CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")  # a check cell: check.task(answer)
+DISCUSS_PROMPT = "> **Discuss.** "
+MIN_FIGURES, MIN_PROMPTS, MIN_TASKS, QUIZ_SIZE = 3, 2, 5, (5, 9)
+
+
+def chapter_structure(cells: list[dict], exercise_link: str) -> list[str]:
+    """What a chapter's notebook lacks of the course's structure: a title cell with its time and objectives, a
+    pitfall box, a recap, a link to its exercises, ``MIN_FIGURES`` stored figures and ``MIN_PROMPTS`` Discuss
+    prompts.
+
+    Example:
+        >>> chapter_structure([{"cell_type": "markdown", "source": "# 1 · A"}], "](../exercises/01_a.ipynb)")[:2]
+        ['the first cell has no line "Estimated time"', 'the first cell has no "Learning objectives"']
+    """
+    first = _source(cells[0]) if cells else ""
+    text = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    found = [] if first.startswith("# ") and cells[0]["cell_type"] == "markdown" else ["the first cell is no title"]
+    found += [] if "Estimated time" in first else ['the first cell has no line "Estimated time"']
+    found += [] if "Learning objectives" in first else ['the first cell has no "Learning objectives"']
+    found += [f"no {part!r}" for part in ("⚠ Pitfall", "## Recap") if part not in text]
+    found += [] if exercise_link in text else [f"no link to its exercises ({exercise_link})"]
+    figures = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
+    found += [] if figures >= MIN_FIGURES else [f"{figures} stored figures, fewer than {MIN_FIGURES}"]
+    prompts = sum(line.startswith(DISCUSS_PROMPT) for line in text.split("\n"))
+    found += [] if prompts >= MIN_PROMPTS else [f"{prompts} Discuss prompts, fewer than {MIN_PROMPTS}"]
+    return found
+
+
+def structure_problems(repo: Path = REPO) -> list[str]:
+    """Every chapter's gaps in the course's structure (:func:`chapter_structure`), its exercise's tasks (at least
+    ``MIN_TASKS`` checked) and its quiz (``QUIZ_SIZE`` questions, each naming a section of the chapter, the right
+    answers not to be found by position or length), each named by its file."""
+    from authoring import chapters, quizzes
+    from medlearn.quiz import load_quiz
+
+    found = []
+    for chapter in chapters.load(repo=repo):
+        cells = _cells(repo / chapter.notebook)
+        link = f"](../exercises/{Path(chapter.notebook).name})"
+        found += [f"{chapter.notebook}: {problem}" for problem in chapter_structure(cells, link)]
+        solution = repo / chapter.solution
+        tasks = [
+            CHECK_CALL.match(_source(c).strip())
+            for c in (_cells(solution) if solution.exists() else [])
+            if c["cell_type"] == "code"
+        ]
+        if sum(bool(t) for t in tasks) < MIN_TASKS:
+            found.append(f"{chapter.solution}: {sum(bool(t) for t in tasks)} checked tasks, fewer than {MIN_TASKS}")
+        if not quizzes.has_quiz(chapter.stem, repo):
+            found.append(f"medlearn/quizzes/{chapter.stem}.json: missing")
+            continue
+        questions = list(load_quiz(chapter.stem, folder=repo / "medlearn" / "quizzes").questions)
+        low, high = QUIZ_SIZE
+        if not low <= len(questions) <= high:
+            found.append(f"medlearn/quizzes/{chapter.stem}.json: {len(questions)} questions, not {low} to {high}")
+        headings = {_source(c).split("\n", 1)[0][3:].strip() for c in cells if _source(c).startswith("## ")}
+        found += [
+            f"medlearn/quizzes/{chapter.stem}.json: {q.id} names a section the chapter lacks: {q.section}"
+            for q in questions
+            if q.section not in headings
+        ]
+        found += [
+            f"medlearn/quizzes/{chapter.stem}.json: {problem}"
+            for problem in quizzes.answer_giveaways(questions, chapter.stem, share=0.5)
+        ]
+    return found

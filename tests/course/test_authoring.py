@@ -86,6 +86,22 @@ def test_a_discuss_prompt_edited_in_the_notebook_alone_is_found(course_copy: Pat
     ]
 
 
+def test_a_chapter_without_the_course_structure_is_found(course_copy: Path) -> None:
+    repo = course_copy
+    first = chapters.read()[0]
+    quiz = repo / "medlearn" / "quizzes" / f"{first.stem}.json"
+    data = json.loads(quiz.read_text(encoding="utf-8"))
+    data["questions"] = data["questions"][:4]
+    quiz.write_text(json.dumps(data), encoding="utf-8")
+    path = repo / first.notebook
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if not "".join(c["source"]).startswith("## Recap")]
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = authoring_main._rules_check(repo)
+    assert f"medlearn/quizzes/{first.stem}.json: 4 questions, not 5 to 9" in problems
+    assert f"{first.notebook}: no '## Recap'" in problems
+
+
 def test_the_command_lists_the_chapters_by_number_and_name() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "authoring", "chapters"], cwd=REPO, capture_output=True, text=True, check=True
