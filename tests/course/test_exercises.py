@@ -25,10 +25,10 @@ from hypothesis.extra.numpy import array_shapes, arrays
 import medlearn.data
 from authoring import build_exercises as build
 from authoring.chapters import by_name
+from authoring.rules import CHECK_CALL
 from medlearn.check import CheckResult, Task, Wrong, as_array, as_number, call
 
 SOLUTIONS = sorted((REPO / "exercises" / "solutions").glob("[0-9]*.ipynb"))
-CHECK_CALL = re.compile(r"^check\.(\w+)\((\w+)\)$")
 
 
 def _solution_notebook(*sources: str, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:

@@ -12,6 +12,7 @@ from helpers import REPO
 
 from authoring import sections
 from authoring.chapters import by_name, read
+from authoring.rules import DISCUSS_PROMPT as DISCUSS
 
 GUIDE = REPO / "instructors"
 CHAPTERS = sections.chapters()
@@ -27,7 +28,6 @@ PARTS = (
     "Discussion prompts and answers",
     "Exercise notes",
 )
-DISCUSS = "> **Discuss.** "
 
 
 def _norm(text: str) -> str:
