@@ -30,17 +30,40 @@ def test_every_notebook_was_measured_with_its_current_code_within_its_budget() -
 
 def test_a_notebook_without_the_margin_is_marked() -> None:
     record = {"seconds": budgets.MARGIN_SECONDS, "peak_mb": 900, "runs": 3, "kind": "quiet", "date": "2026-11-27"}
-    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 60.0 ‼ | 60.0 |  | 900 | 3 | 2026-11-27 |"
+    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 60.0 ‼ |  | 60.0 |  | 900 | 3 | 2026-11-27 |"
     record["seconds"] = budgets.MARGIN_SECONDS - 0.1
-    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 59.9 | 59.9 |  | 900 | 3 | 2026-11-27 |"
+    assert budgets.row(record, "notebooks/08_s") == "| notebooks/08_s | 59.9 |  | 59.9 |  | 900 | 3 | 2026-11-27 |"
+
+
+def test_the_margin_is_judged_at_the_usual_speed_when_there_is_such_a_run() -> None:
+    slow_state = {"seconds": 79.1, "fastest": 32.7, "peak_mb": 900, "runs": 12, "kind": "quiet", "date": "2026-11-30"}
+    kept = {**slow_state, "usual": 45.0}
+    assert budgets.row(kept, "n") == "| n | 79.1 | 45.0 | 32.7 |  | 900 | 12 | 2026-11-30 |"
+    assert budgets.row({**slow_state, "usual": 60.0}, "n") == "| n | 79.1 ‼ | 60.0 | 32.7 |  | 900 | 12 | 2026-11-30 |"
+    assert budgets.row({**slow_state, "usual": None}, "n") == "| n | 79.1 ‼ |  | 32.7 |  | 900 | 12 | 2026-11-30 |"
+
+
+def test_the_usual_speed_is_read_from_the_reference_computation(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    run = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "code": "new", "date": "2026-11-30", "others": 0.0}
+    _write(results, [
+        {**run, "seconds": 33.0, "peak_mb": 400, "reference": 0.09},
+        {**run, "seconds": 36.0, "peak_mb": 400, "reference": 0.15},
+        {**run, "seconds": 79.0, "peak_mb": 400, "reference": 0.36},  # the slow state
+        {**run, "seconds": 99.0, "peak_mb": 400},  # no reference recorded: not placed at either speed
+        {**run, "seconds": 50.0, "peak_mb": 400, "reference": 0.1, "code": "old"},  # older code: not counted
+    ])  # fmt: skip
+    found = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
+    assert (found["seconds"], found["usual"], found["fastest"]) == (99.0, 36.0, 33.0)
+    assert budgets.keeps_margin(found)
 
 
 def test_a_peak_near_the_memory_budget_is_marked() -> None:
     record = {"seconds": 30.0, "peak_mb": budgets.MARGIN_MB, "runs": 2, "kind": "quiet", "date": "2026-11-30"}
     assert budgets.MARGIN_MB == 1382  # a tenth under the 1,536 MB budget
-    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 | 30.0 |  | 1382 ◆ | 2 | 2026-11-30 |"
+    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 |  | 30.0 |  | 1382 ◆ | 2 | 2026-11-30 |"
     record["peak_mb"] = budgets.MARGIN_MB - 1
-    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 | 30.0 |  | 1381 | 2 | 2026-11-30 |"
+    assert budgets.row(record, "notebooks/09_v") == "| notebooks/09_v | 30.0 |  | 30.0 |  | 1381 | 2 | 2026-11-30 |"
 
 
 def _write(results: Path, lines: list[dict]) -> None:
@@ -67,7 +90,7 @@ def test_the_slowest_quiet_run_of_the_current_code_is_reported(tmp_path: Path) -
     )
     assert (
         budgets.row(found, "notebooks/00_a")
-        == "| notebooks/00_a | 12.0 | 9.0 | 50.0 (2026-11-27) | 400 | 2 | 2026-11-27 |"
+        == "| notebooks/00_a | 12.0 |  | 9.0 | 50.0 (2026-11-27) | 400 | 2 | 2026-11-27 |"
     )
 
 
@@ -79,12 +102,12 @@ def test_a_busy_run_and_older_code_are_marked(tmp_path: Path) -> None:
     ])  # fmt: skip
     older = budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"]  # older lines carry no digest
     assert (older["seconds"], older["kind"]) == (20.0, "older")  # the latest run, not the fastest
-    assert budgets.row(older, "notebooks/00_a") == "| notebooks/00_a | 20.0 ‡ | 20.0 |  | 410 | 1 | n/a |"
+    assert budgets.row(older, "notebooks/00_a") == "| notebooks/00_a | 20.0 ‡ |  | 20.0 |  | 410 | 1 | n/a |"
     _write(results, [{"notebook": "notebooks/00_a.ipynb", "seconds": 20.0, "peak_mb": 410, "status": "ok",
                       "code": "abc", "others": 0.7}])  # fmt: skip
     assert (
         budgets.row(budgets.latest(results, {"notebooks/a": "abc"})["notebooks/a"], "n")
-        == "| n | 20.0 † | 20.0 |  | 410 | 1 | n/a |"
+        == "| n | 20.0 † |  | 20.0 |  | 410 | 1 | n/a |"
     )
 
 
@@ -95,9 +118,9 @@ def test_a_notebook_never_measured_or_moved(tmp_path: Path) -> None:
     empty = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "01_b.ipynb").write_text(empty, encoding="utf-8")
-    assert "| notebooks/01_b | not measured | | | | | |" in budgets.table(tmp_path, results)
+    assert "| notebooks/01_b | not measured | | | | | | |" in budgets.table(tmp_path, results)
     (tmp_path / "notebooks" / "01_b.ipynb").rename(tmp_path / "notebooks" / "03_a.ipynb")  # a chapter that moved
-    assert "| notebooks/03_a | 20.0 ‡ | 20.0 |  | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
+    assert "| notebooks/03_a | 20.0 ‡ |  | 20.0 |  | 410 | 1 | n/a |" in budgets.table(tmp_path, results)
 
 
 def test_a_slower_run_of_earlier_code_stays_on_the_page(tmp_path: Path) -> None:
@@ -113,12 +136,12 @@ def test_a_slower_run_of_earlier_code_stays_on_the_page(tmp_path: Path) -> None:
     assert (found["seconds"], found["earlier"]["seconds"]) == (30.0, 70.0)
     assert (
         budgets.row(found, "notebooks/00_a")
-        == "| notebooks/00_a | 30.0 | 30.0 | 70.0 ‼ (2026-11-28) | 400 | 1 | 2026-11-29 |"
+        == "| notebooks/00_a | 30.0 |  | 30.0 | 70.0 (2026-11-28) | 400 | 1 | 2026-11-29 |"
     )
     _write(results, [{**run, "seconds": 20.0, "code": "old", "date": "2026-11-28"},
                      {**run, "seconds": 30.0, "code": "new", "date": "2026-11-29"}])  # fmt: skip
     faster = budgets.latest(results, {"notebooks/a": "new"})["notebooks/a"]
-    assert budgets.row(faster, "notebooks/00_a") == "| notebooks/00_a | 30.0 | 30.0 |  | 400 | 1 | 2026-11-29 |"
+    assert budgets.row(faster, "notebooks/00_a") == "| notebooks/00_a | 30.0 |  | 30.0 |  | 400 | 1 | 2026-11-29 |"
 
 
 def test_a_run_on_another_number_of_cores_is_not_counted(tmp_path: Path) -> None:
