@@ -249,13 +249,44 @@ def chapter_structure(cells: list[dict], exercise_link: str) -> list[str]:
     return found
 
 
-def structure_problems(repo: Path = REPO) -> list[str]:
-    """Every chapter's gaps in the course's structure (:func:`chapter_structure`), its exercise's tasks (at least
-    ``MIN_TASKS`` checked) and its quiz (``QUIZ_SIZE`` questions, each naming a section of the chapter, the right
-    answers not to be found by position or length), each named by its file. A chapter never executed yet (as
-    ``python -m authoring chapters add`` writes it) is left out: the suite's structure tests fail on it instead."""
-    from authoring import chapters, quizzes
+def task_problems(solution: Path, relative: str) -> list[str]:
+    """What an exercise's solution notebook lacks: at least ``MIN_TASKS`` checked tasks (check cells).
+
+    Example:
+        >>> task_problems(Path("nowhere.ipynb"), "exercises/solutions/nowhere.ipynb")
+        ['exercises/solutions/nowhere.ipynb: 0 checked tasks, fewer than 5']
+    """
+    code = [_source(c).strip() for c in (_cells(solution) if solution.exists() else []) if c["cell_type"] == "code"]
+    tasks = sum(bool(CHECK_CALL.match(source)) for source in code)
+    return [] if tasks >= MIN_TASKS else [f"{relative}: {tasks} checked tasks, fewer than {MIN_TASKS}"]
+
+
+def quiz_problems(stem: str, repo: Path = REPO) -> list[str]:
+    """What a chapter's quiz breaks: ``QUIZ_SIZE`` questions, each naming a section of the chapter, the right
+    answers not to be found by position or length within the chapter (:func:`authoring.quizzes.answer_giveaways`)."""
+    from authoring import quizzes
     from medlearn.quiz import load_quiz
+
+    cells = _cells(repo / "notebooks" / f"{stem}.ipynb")
+    questions = list(load_quiz(stem, folder=repo / "medlearn" / "quizzes").questions)
+    low, high = QUIZ_SIZE
+    where = f"medlearn/quizzes/{stem}.json"
+    found = [] if low <= len(questions) <= high else [f"{where}: {len(questions)} questions, not {low} to {high}"]
+    headings = {_source(c).split("\n", 1)[0][3:].strip() for c in cells if _source(c).startswith("## ")}
+    found += [
+        f"{where}: {q.id} names a section the chapter lacks: {q.section}"
+        for q in questions
+        if q.section not in headings
+    ]
+    return found + [f"{where}: {problem}" for problem in quizzes.answer_giveaways(questions, stem, share=0.5)]
+
+
+def structure_problems(repo: Path = REPO) -> list[str]:
+    """Every chapter's gaps in the course's structure (:func:`chapter_structure`), its exercise's tasks
+    (:func:`task_problems`) and its quiz (:func:`quiz_problems`), each named by its file. A chapter never executed
+    yet (as ``python -m authoring chapters add`` writes it) is left out: the suite's structure tests fail on it
+    instead."""
+    from authoring import chapters, quizzes
 
     found = []
     for chapter in chapters.load(repo=repo):
@@ -264,25 +295,7 @@ def structure_problems(repo: Path = REPO) -> list[str]:
             continue  # a chapter never executed (just added) is still being written: the suite's tests hold it
         link = f"](../exercises/{Path(chapter.notebook).name})"
         found += [f"{chapter.notebook}: {problem}" for problem in chapter_structure(cells, link)]
-        solution = repo / chapter.solution
-        code = [_source(c).strip() for c in (_cells(solution) if solution.exists() else []) if c["cell_type"] == "code"]
-        tasks = sum(bool(CHECK_CALL.match(source)) for source in code)
-        if tasks < MIN_TASKS:
-            found.append(f"{chapter.solution}: {tasks} checked tasks, fewer than {MIN_TASKS}")
-        if not quizzes.has_quiz(chapter.stem, repo):
-            continue  # a missing quiz file is the new-chapter checklist's finding (authoring.contributing)
-        questions = list(load_quiz(chapter.stem, folder=repo / "medlearn" / "quizzes").questions)
-        low, high = QUIZ_SIZE
-        if not low <= len(questions) <= high:
-            found.append(f"medlearn/quizzes/{chapter.stem}.json: {len(questions)} questions, not {low} to {high}")
-        headings = {_source(c).split("\n", 1)[0][3:].strip() for c in cells if _source(c).startswith("## ")}
-        found += [
-            f"medlearn/quizzes/{chapter.stem}.json: {q.id} names a section the chapter lacks: {q.section}"
-            for q in questions
-            if q.section not in headings
-        ]
-        found += [
-            f"medlearn/quizzes/{chapter.stem}.json: {problem}"
-            for problem in quizzes.answer_giveaways(questions, chapter.stem, share=0.5)
-        ]
+        found += task_problems(repo / chapter.solution, chapter.solution)
+        if quizzes.has_quiz(chapter.stem, repo):  # a missing quiz file is the new-chapter checklist's finding
+            found += quiz_problems(chapter.stem, repo)
     return found

@@ -81,7 +81,7 @@ def test_every_discussion_prompt_has_a_model_answer(path: Path) -> None:
     asked = [
         line[len(DISCUSS) :] for text in notebook.values() for line in text.split("\n") if line.startswith(DISCUSS)
     ]
-    assert len(asked) >= 2, "each chapter has at least two discussion prompts"
+    # how many prompts a chapter needs is authoring.rules.chapter_structure's rule (test_notebook_structure)
     for prompt in asked:
         assert _norm(prompt) in answered, f"no model answer for: {prompt[:80]}"
     for section, prompt, answer in entries:

@@ -10,7 +10,14 @@ from helpers import REPO
 
 from authoring import scaffolding
 from authoring.chapters import read
-from authoring.rules import IGNORE_TAG, TICKS, ignored_without_check, ticks_unexplained, unbacked_claims
+from authoring.rules import (
+    IGNORE_TAG,
+    TICKS,
+    chapter_structure,
+    ignored_without_check,
+    ticks_unexplained,
+    unbacked_claims,
+)
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # Test scaffolding lives in cell metadata, not in the code a learner reads (authoring.scaffolding moves
@@ -57,16 +64,7 @@ def test_stored_executed_in_order_without_noise(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_teaching_structure(path: Path) -> None:
-    cells = _cells(path)
-    text = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
-    assert cells[0]["cell_type"] == "markdown" and _source(cells[0]).startswith("# ")
-    assert "Estimated time" in _source(cells[0])
-    assert "Learning objectives" in _source(cells[0])
-    assert "⚠ Pitfall" in text
-    assert "## Recap" in text
-    assert sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", [])) >= 3
-    link = f"](../exercises/{path.name})"
-    assert link in text, f"link to the chapter's exercises: {link}"
+    assert chapter_structure(_cells(path), f"](../exercises/{path.name})") == []
     assert (REPO / "exercises" / path.name).exists() and (REPO / "exercises" / "solutions" / path.name).exists()
 
 
