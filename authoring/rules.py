@@ -249,16 +249,18 @@ def chapter_structure(cells: list[dict], exercise_link: str) -> list[str]:
     return found
 
 
-def task_problems(solution: Path, relative: str) -> list[str]:
-    """What an exercise's solution notebook lacks: at least ``MIN_TASKS`` checked tasks (check cells).
+def task_problems(solution: str, repo: Path = REPO) -> list[str]:
+    """What an exercise's solution notebook (``solution``, relative to ``repo``) lacks: at least ``MIN_TASKS``
+    checked tasks (check cells).
 
     Example:
-        >>> task_problems(Path("nowhere.ipynb"), "exercises/solutions/nowhere.ipynb")
+        >>> task_problems("exercises/solutions/nowhere.ipynb")
         ['exercises/solutions/nowhere.ipynb: 0 checked tasks, fewer than 5']
     """
-    code = [_source(c).strip() for c in (_cells(solution) if solution.exists() else []) if c["cell_type"] == "code"]
+    path = repo / solution
+    code = [_source(c).strip() for c in (_cells(path) if path.exists() else []) if c["cell_type"] == "code"]
     tasks = sum(bool(CHECK_CALL.match(source)) for source in code)
-    return [] if tasks >= MIN_TASKS else [f"{relative}: {tasks} checked tasks, fewer than {MIN_TASKS}"]
+    return [] if tasks >= MIN_TASKS else [f"{solution}: {tasks} checked tasks, fewer than {MIN_TASKS}"]
 
 
 def quiz_problems(stem: str, repo: Path = REPO) -> list[str]:
@@ -295,7 +297,7 @@ def structure_problems(repo: Path = REPO) -> list[str]:
             continue  # a chapter never executed (just added) is still being written: the suite's tests hold it
         link = f"](../exercises/{Path(chapter.notebook).name})"
         found += [f"{chapter.notebook}: {problem}" for problem in chapter_structure(cells, link)]
-        found += task_problems(repo / chapter.solution, chapter.solution)
+        found += task_problems(chapter.solution, repo)
         if quizzes.has_quiz(chapter.stem, repo):  # a missing quiz file is the new-chapter checklist's finding
             found += quiz_problems(chapter.stem, repo)
     return found

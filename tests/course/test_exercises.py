@@ -145,7 +145,7 @@ def test_solutions_pass_every_check_and_learner_copies_are_not_done(solution: Pa
     learner = json.loads((REPO / "exercises" / solution.name).read_text())
     tasks = _tasks(_check_module(solved))
     solved_checks, learner_checks = _check_cells(solved), _check_cells(learner)
-    assert task_problems(solution, str(solution.relative_to(REPO))) == []
+    assert task_problems(str(solution.relative_to(REPO))) == []
     assert sorted(name for name, _ in solved_checks) == sorted(tasks), "every task of the module is checked once"
     for name, text in solved_checks:
         assert text.startswith(f"✅ {name}: correct."), text
