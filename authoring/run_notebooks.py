@@ -357,6 +357,8 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "cpu": cpu_model(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        # When the machine started: its speed held for a whole start (2026-11-30), so runs group by it.
+        "machine_start": datetime.fromtimestamp(psutil.boot_time(), UTC).strftime("%Y-%m-%dT%H:%MZ"),
         "load": None if load is None else round(load, 1),
         "others": round(others, 2),
         "kernel_cpu": round(sampler.cpu_seconds, 1),  # divided by seconds: the cores the run kept busy, on average

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from queue import Empty
 
@@ -29,6 +30,8 @@ def test_measures_and_stores(tmp_path: Path) -> None:
     assert result["reference"] <= max(result["reference_before"], result["reference_after"])
     assert result["peak_mb"] > 350  # the 400 MB array was seen in the kernel's peak memory
     assert 0 < result["kernel_cpu"] < 2 * result["seconds"]  # the kernel's processor seconds, on at most 2 cores
+    started = datetime.strptime(result["machine_start"], "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    assert started <= datetime.now(UTC)  # the machine's start, to the minute
     stored = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in stored.cells] == [1, 2]
     assert stored.cells[1].outputs[0].text == "50000000.0\n"
