@@ -64,6 +64,63 @@ def test_the_fast_state_is_read_from_the_reference_computation(tmp_path: Path) -
     assert not budgets.keeps_margin({**found, "in_fast_state": 60.0})
 
 
+def test_without_a_fast_state_run_the_margin_is_estimated_from_like_code(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    a = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "code": "1", "date": "2026-11-30", "others": 0.0}
+    b = {**a, "notebook": "notebooks/01_b.ipynb", "code": "2"}
+    lines = [
+        {**a, "seconds": 20.0, "peak_mb": 400, "reference": 0.09},  # a's code in both states: 1.75 times as long
+        {**a, "seconds": 35.0, "peak_mb": 400, "reference": 0.30},
+        {**a, "seconds": 21.0, "peak_mb": 400, "reference": 0.1, "code": "0"},  # older code: a pair of its own, 2.0
+        {**a, "seconds": 42.0, "peak_mb": 400, "reference": 0.31, "code": "0"},
+        {**a, "seconds": 10.0, "peak_mb": 400, "reference": 0.1, "others": 0.9},  # busy: in no pair
+        {**b, "seconds": 70.0, "peak_mb": 500, "reference": 0.38},  # b only in the slow state
+        {**b, "seconds": 55.0, "peak_mb": 500, "reference": 0.30},
+    ]
+    _write(results, lines)
+    assert budgets.slowdown(lines) == 1.75  # the smallest ratio: the highest estimate
+    found = budgets.latest(results, {"notebooks/a": "1", "notebooks/b": "2"})
+    assert found["notebooks/a"]["estimated_fast"] is None  # it has a run in the fast state
+    b_found = found["notebooks/b"]
+    assert (b_found["seconds"], b_found["in_fast_state"], b_found["estimated_fast"]) == (70.0, None, 40.0)
+    assert budgets.keeps_margin(b_found)
+    assert budgets.row(b_found, "n") == "| n | 70.0 | ≈40.0 | 55.0 |  | 500 | 2 | 2026-11-30 |"
+    _write(results, [*lines, {**b, "seconds": 50.0, "peak_mb": 500}])  # a run that cannot be placed: no estimate
+    unplaced = budgets.latest(results, {"notebooks/b": "2"})["notebooks/b"]
+    assert unplaced["estimated_fast"] is None and not budgets.keeps_margin(unplaced)  # so 70 s decides: ‼
+    assert budgets.row(unplaced, "n") == "| n | 70.0 ‼ |  | 50.0 |  | 500 | 3 | 2026-11-30 |"
+    _write(results, lines[2:])  # only the older code's pair: twice as long, so a lower estimate
+    assert budgets.latest(results, {"notebooks/b": "2"})["notebooks/b"]["estimated_fast"] == 35.0
+    _write(results, lines[5:])  # no pair at all: no factor and no estimate
+    assert budgets.slowdown(lines[5:]) is None
+    assert budgets.latest(results, {"notebooks/b": "2"})["notebooks/b"]["estimated_fast"] is None
+
+
+def test_each_run_is_divided_by_the_slowdown_of_its_own_hour(tmp_path: Path) -> None:
+    results = tmp_path / "notebooks.jsonl"
+    a = {"notebook": "notebooks/00_a.ipynb", "status": "ok", "code": "1", "date": "2026-11-30", "others": 0.0}
+    b = {**a, "notebook": "notebooks/01_b.ipynb", "code": "2"}
+    filler = {**a, "notebook": "exercises/00_a.ipynb", "seconds": 2.0, "peak_mb": 100, "reference": 0.3}
+    lines = [
+        {**a, "seconds": 40.0, "peak_mb": 400, "reference": 0.09},  # the fast state
+        {**a, "seconds": 80.0, "peak_mb": 400, "reference": 0.40},  # a slow hour: twice as long
+        {**b, "seconds": 72.0, "peak_mb": 500, "reference": 0.39},
+        *[filler] * budgets.NEIGHBOURS,
+        {**a, "seconds": 48.0, "peak_mb": 400, "reference": 0.30},  # a faster hour: 1.2 times as long
+        {**b, "seconds": 54.0, "peak_mb": 500, "reference": 0.30},
+    ]
+    _write(results, lines)
+    assert budgets.slowdown(lines) == 1.2  # over every hour: the smallest
+    assert (budgets.slowdown(lines, around=2), budgets.slowdown(lines, around=len(lines) - 1)) == (2.0, 1.2)
+    found = budgets.latest(results, {"notebooks/b": "2"})["notebooks/b"]
+    assert found["estimated_fast"] == 45.0  # max(72 / 2.0, 54 / 1.2); 72 / 1.2 would be 60, the hours mixed
+    assert budgets.keeps_margin(found)
+    _write(results, [*lines, {**b, "seconds": 75.0, "peak_mb": 500, "reference": 0.30}])  # 75 / 1.2 = 62.5
+    slower = budgets.latest(results, {"notebooks/b": "2"})["notebooks/b"]
+    assert slower["estimated_fast"] == 62.5 and not budgets.keeps_margin(slower)
+    assert budgets.row(slower, "n") == "| n | 75.0 | ≈62.5 ‼ | 54.0 |  | 500 | 3 | 2026-11-30 |"
+
+
 def test_a_peak_near_the_memory_budget_is_marked() -> None:
     record = {"seconds": 30.0, "peak_mb": budgets.MARGIN_MB, "runs": 2, "kind": "quiet", "date": "2026-11-30"}
     assert budgets.MARGIN_MB == 1382  # a tenth under the 1,536 MB budget
