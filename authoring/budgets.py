@@ -44,10 +44,9 @@ MARGIN_SECONDS = 60.0  # the 90 s budget on a machine 1.5 times slower: a notebo
 # This machine's speed changes with no other job on it. In its fast state the reference computation takes 0.08 to
 # 0.15 s (every run of 2026-11-29); in slower states, 0.29 to 0.57 s, and the chapters take 1.3 to 2.3 times as long
 # (a slower state lasted a whole start of the machine on 2026-11-30). The margin is judged in the fast state, or
-# estimated for it from like code run at the same hour (slowdown); the slower states are themselves machines up to
-# about twice as slow, on which the 90 s budget must still hold.
+# estimated for it with the smallest slowdown measured on like code (slowdown); the slower states are themselves
+# machines up to about twice as slow, on which the 90 s budget must still hold.
 FAST_REFERENCE = 0.2
-NEIGHBOURS = 5  # runs this many lines apart, on one date, count as one hour's speed of the machine (slowdown)
 # A chapter's peak memory varied by up to 135 MB between runs on one day (2026-11-30): a peak within a tenth of the
 # 1.5 GB budget is marked.
 MARGIN_MB = round(0.9 * BUDGET_MB)
@@ -103,50 +102,35 @@ def fast_state(record: dict) -> bool:
     return max(both) <= FAST_REFERENCE
 
 
-def slowdown(records: list[dict], around: int | None = None) -> float | None:
+def slowdown(records: list[dict]) -> float | None:
     """How many times as long the machine took outside its fast state, at least, measured on like code: each quiet
-    run with a reference outside the fast state, of a notebook's code that also has quiet runs in the fast state,
-    over the slowest of those; the smallest of these ratios (None without one). The smallest ratio gives the highest
-    estimate of a notebook's time in the fast state (:func:`latest`).
+    run with a reference outside the fast state, of a notebook's code that also has quiet runs in the fast state on
+    the same processor, over the slowest of those; the smallest of these ratios (None without one). The smallest
+    ratio gives the highest estimate of a notebook's time in the fast state (:func:`latest`).
 
-    The slower states were not one speed: on 2026-11-30 the chapters took 1.2 to 2.3 times as long at different
-    hours. So with ``around`` (a position in ``records``, which are in the order they were run), only the runs at
-    most ``NEIGHBOURS`` lines from it, on the same date and processor, count: the slowdown at that hour. Without
-    such a run, all of them count.
+    The slower states were not one speed: on 2026-11-30 the chapters took 1.3 to 2.3 times as long as the median of
+    their fast runs, at different hours. The smallest ratio of any hour is used for a run of any hour, so that the
+    estimate errs high.
 
     Example:
         >>> runs = [{"notebook": "a", "code": "1", "seconds": 10.0, "reference": 0.09, "others": 0.0},
         ...         {"notebook": "a", "code": "1", "seconds": 16.0, "reference": 0.30, "others": 0.0},
         ...         {"notebook": "b", "code": "2", "seconds": 20.0, "reference": 0.10, "others": 0.0},
         ...         {"notebook": "b", "code": "2", "seconds": 46.0, "reference": 0.35, "others": 0.0}]
-        >>> slowdown(runs), slowdown(runs, around=3)
-        (1.6, 1.6)
+        >>> slowdown(runs)
+        1.6
     """
-    fast: dict[tuple[str, str], float] = {}
+    fast: dict[tuple[str, str, str], float] = {}
     for r in records:
         if _placed(r) and fast_state(r):
-            key = (by_name(r["notebook"]), r["code"])
+            key = (by_name(r["notebook"]), r["code"], r.get("cpu", ""))
             fast[key] = max(fast.get(key, 0.0), r["seconds"])
-
-    def smallest(runs: list[dict]) -> float | None:
-        ratios = [
-            r["seconds"] / fast[by_name(r["notebook"]), r["code"]]
-            for r in runs
-            if _placed(r) and not fast_state(r) and (by_name(r["notebook"]), r["code"]) in fast
-        ]
-        return round(min(ratios), 2) if ratios else None
-
-    if around is not None:
-        here = records[around]
-        near = [
-            r
-            for r in records[max(0, around - NEIGHBOURS) : around + NEIGHBOURS + 1]
-            if (r.get("date"), r.get("cpu")) == (here.get("date"), here.get("cpu"))
-        ]
-        factor = smallest(near)
-        if factor is not None:
-            return factor
-    return smallest(records)
+    ratios = [
+        r["seconds"] / fast[by_name(r["notebook"]), r["code"], r.get("cpu", "")]
+        for r in records
+        if _placed(r) and not fast_state(r) and (by_name(r["notebook"]), r["code"], r.get("cpu", "")) in fast
+    ]
+    return min(ratios, default=None)
 
 
 def _placed(record: dict) -> bool:
@@ -168,16 +152,14 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
     code at another hour, or on another of the processors the table names), ``kind`` ("quiet", "busy", "older") and
     ``earlier`` (the slowest quiet run of another code that records its digest, or None), ``in_fast_state``
     (the slowest of the chosen runs made in the machine's fast state, :func:`fast_state`, or None) and
-    ``estimated_fast``: when quiet runs were made only in slower states, each with a reference, the highest of
-    their seconds divided by the machine's slowdown at their hour (:func:`slowdown`), else None."""
+    ``estimated_fast``: when quiet runs were made only in slower states, each with a reference, the slowest of
+    them divided by the smallest slowdown measured (:func:`slowdown`), else None: an estimate, not a run."""
     runs: dict[str, list[dict]] = {}
-    for number, line in enumerate(results.read_text(encoding="utf-8").splitlines()):
-        record = {**json.loads(line), "_line": number}
+    for line in results.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
         if record.get("status") in ("ok", "over budget") and record.get("cpus", BUDGET_CPUS) == BUDGET_CPUS:
             runs.setdefault(by_name(record["notebook"]), []).append(record)
-    every = [r for records in runs.values() for r in records]  # not in file order: positions come from the file
-    ordered = sorted(every, key=lambda r: r["_line"])
-    position = {id(r): i for i, r in enumerate(ordered)}
+    factor = slowdown([r for records in runs.values() for r in records])
     found: dict[str, dict] = {}
     for name, records in runs.items():
         same = [r for r in records if code is None or r.get("code") == code.get(name)]
@@ -189,10 +171,8 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
         peak = max((r["peak_mb"] or 0) for r in chosen)
         in_fast = max((r["seconds"] for r in chosen if fast_state(r)), default=None)
         estimate = None
-        if in_fast is None and kind == "quiet" and all(_placed(r) for r in chosen):
-            factors = [slowdown(ordered, position[id(r)]) for r in chosen]
-            if None not in factors:  # each run over the machine's slowdown at its hour; the highest of these
-                estimate = round(max(r["seconds"] / f for r, f in zip(chosen, factors)), 1)
+        if in_fast is None and kind == "quiet" and factor and all(_placed(r) for r in chosen):
+            estimate = round(slowest["seconds"] / factor, 1)  # the slowest run over the smallest slowdown
         found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "earlier": earlier,
                        "in_fast_state": in_fast, "estimated_fast": estimate,
                        "fastest": min(r["seconds"] for r in chosen),
@@ -278,8 +258,9 @@ def table(repo: Path = REPO, results: Path = RESULTS) -> str:
         "A ‡ marks a notebook whose current code has not been measured yet: the row is its latest older run. "
         f'"Fast state" is the slowest of those runs made with the machine in its fast state (the reference '
         f"computation at most {FAST_REFERENCE} s before and after the run); in slower states the chapters took 1.3 to "
-        "2.3 times as long. With no run in the fast state, a ≈ marks an estimate: each quiet run divided by how many "
-        "times as long chapters that also ran in the fast state took at that hour (the text above says how). A ‼ "
+        "2.3 times as long as the median of their fast runs. With no run in the fast state, a ≈ marks an estimate, "
+        "not a run: the slowest quiet run divided by the smallest slowdown measured on code that ran in both states "
+        "(the text above says how); such a notebook is still to be run in the fast state. A ‼ "
         f"marks a notebook without the margin: {MARGIN_SECONDS:.0f} s or more in the fast state (run or estimated), "
         "or, with neither, in any run; it may go over the 90 s budget on a machine 1.5 times slower. "
         f"A ◆ marks a peak at or above {MARGIN_MB:,} MB, a tenth or less under the "

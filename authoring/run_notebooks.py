@@ -242,6 +242,27 @@ def cpu_model() -> str:
     return platform.machine()
 
 
+def cpu_generation() -> str | None:
+    """The processor's family and model numbers where the system says them (Linux), else None: "AMD EPYC" names
+    processors of several generations, which differ in speed (for example in NumPy's sort).
+
+    Example:
+        >>> cpu_generation() is None or cpu_generation().startswith("family ")
+        True
+    """
+    try:
+        fields = dict(
+            (key.strip(), value.strip())
+            for key, _, value in (line.partition(":") for line in Path("/proc/cpuinfo").read_text().splitlines())
+            if key.strip() in ("cpu family", "model")
+        )
+    except OSError:
+        return None
+    if "cpu family" not in fields or "model" not in fields:
+        return None
+    return f"family {fields['cpu family']} model {fields['model']}"
+
+
 def code_digest(nb: nbformat.NotebookNode) -> str:
     """A short digest of a notebook's code cells: two runs with the same digest ran the same code. The Colab
     set-up cell is left out: it does nothing outside Colab, and a release rewrites it in every notebook.
@@ -355,9 +376,10 @@ def run_notebook(path: Path, store: bool = False, timeout: int = 600) -> dict:
         "cpus": usable_cpus(),
         "machine": platform.machine(),
         "cpu": cpu_model(),
+        "cpu_generation": cpu_generation(),
         "python": platform.python_version(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        # When the machine started: its speed held for a whole start (2026-11-30), so runs group by it.
+        # When the machine started: a slower state lasted a whole start of the machine on 2026-11-30.
         "machine_start": datetime.fromtimestamp(psutil.boot_time(), UTC).strftime("%Y-%m-%dT%H:%MZ"),
         "load": None if load is None else round(load, 1),
         "others": round(others, 2),
