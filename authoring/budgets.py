@@ -43,9 +43,10 @@ OTHERS = 0.2  # newer lines: other jobs used more than this many cores on averag
 MARGIN_SECONDS = 60.0  # the 90 s budget on a machine 1.5 times slower: a notebook at or above it is marked
 # This machine's speed changes with no other job on it. In its fast state the reference computation takes 0.08 to
 # 0.15 s (every run of 2026-11-29); in slower states, 0.29 to 0.57 s, and the chapters take 1.3 to 2.3 times as long
-# (a slower state lasted a whole start of the machine on 2026-11-30). The margin is judged in the fast state, or
-# estimated for it with the smallest slowdown measured on like code (slowdown); the slower states are themselves
-# machines up to about twice as slow, on which the 90 s budget must still hold.
+# (on 2026-11-30 a slower state lasted from one restart of the machine to the next). The margin is judged in the
+# fast state, or estimated for it with the smallest slowdown measured on other code that ran in both states
+# (slowdown); the slower states are themselves machines up to about twice as slow, on which the 90 s budget must
+# still hold.
 FAST_REFERENCE = 0.2
 # A chapter's peak memory varied by up to 135 MB between runs on one day (2026-11-30): a peak within a tenth of the
 # 1.5 GB budget is marked.
@@ -103,14 +104,14 @@ def fast_state(record: dict) -> bool:
 
 
 def slowdown(records: list[dict]) -> float | None:
-    """How many times as long the machine took outside its fast state, at least, measured on like code: each quiet
+    """How many times as long the machine took outside its fast state, at least, measured on other code: each quiet
     run with a reference outside the fast state, of a notebook's code that also has quiet runs in the fast state on
     the same processor, over the slowest of those; the smallest of these ratios (None without one). The smallest
     ratio gives the highest estimate of a notebook's time in the fast state (:func:`latest`).
 
     The slower states were not one speed: on 2026-11-30 the chapters took 1.3 to 2.3 times as long as the median of
     their fast runs, at different hours. The smallest ratio of any hour is used for a run of any hour, so that the
-    estimate errs high.
+    estimate is too high rather than too low.
 
     Example:
         >>> runs = [{"notebook": "a", "code": "1", "seconds": 10.0, "reference": 0.09, "others": 0.0},
@@ -172,7 +173,7 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
         in_fast = max((r["seconds"] for r in chosen if fast_state(r)), default=None)
         estimate = None
         if in_fast is None and kind == "quiet" and factor and all(_placed(r) for r in chosen):
-            estimate = round(slowest["seconds"] / factor, 1)  # the slowest run over the smallest slowdown
+            estimate = slowest["seconds"] / factor  # the slowest run over the smallest slowdown; row() rounds it
         found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "earlier": earlier,
                        "in_fast_state": in_fast, "estimated_fast": estimate,
                        "fastest": min(r["seconds"] for r in chosen),
