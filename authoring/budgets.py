@@ -121,22 +121,56 @@ def slowdown(records: list[dict]) -> float | None:
         >>> slowdown(runs)
         1.6
     """
+
+    def pair(r: dict) -> tuple[str, str, str]:  # a notebook's code on one processor
+        return by_name(r["notebook"]), r["code"], r.get("cpu", "")
+
     fast: dict[tuple[str, str, str], float] = {}
     for r in records:
-        if _placed(r) and fast_state(r):
-            key = (by_name(r["notebook"]), r["code"], r.get("cpu", ""))
-            fast[key] = max(fast.get(key, 0.0), r["seconds"])
-    ratios = [
-        r["seconds"] / fast[by_name(r["notebook"]), r["code"], r.get("cpu", "")]
-        for r in records
-        if _placed(r) and not fast_state(r) and (by_name(r["notebook"]), r["code"], r.get("cpu", "")) in fast
-    ]
+        if placed(r) and fast_state(r):
+            fast[pair(r)] = max(fast.get(pair(r), 0.0), r["seconds"])
+    ratios = [r["seconds"] / fast[pair(r)] for r in records if placed(r) and not fast_state(r) and pair(r) in fast]
     return min(ratios, default=None)
 
 
-def _placed(record: dict) -> bool:
-    """A quiet run of known code with a reference: one that can be placed in a state of the machine."""
+def placed(record: dict) -> bool:
+    """Whether a run can be placed in a state of the machine: a quiet run of known code, with a reference.
+
+    Example:
+        >>> placed({"code": "1", "reference": 0.3, "others": 0.0}), placed({"code": "1", "others": 0.0})
+        (True, False)
+    """
     return quiet(record) and bool(record.get("code")) and record.get("reference") is not None
+
+
+def backtest(records: list[dict], code: dict[str, str]) -> list[tuple[str, float, float]]:
+    """The estimate checked against runs: for each chapter whose current code (``code``) ran in both states, its
+    slowest slower run over the slowdown of the other notebooks alone, beside its slowest fast-state run. The
+    estimate is sound where the first is not below the second.
+
+    Example:
+        >>> runs = [{"notebook": "notebooks/00_a.ipynb", "code": "1", "seconds": s, "reference": r, "others": 0.0}
+        ...         for s, r in ((10.0, 0.09), (16.0, 0.3))]
+        >>> runs += [{**run, "notebook": "notebooks/01_b.ipynb", "seconds": 2 * run["seconds"]} for run in runs]
+        >>> backtest(runs, {"notebooks/a": "1", "notebooks/b": "1"})
+        [('notebooks/a', 10.0, 10.0), ('notebooks/b', 20.0, 20.0)]
+    """
+    found = []
+    for name, digest in code.items():
+        own = [r for r in records if by_name(r["notebook"]) == name and r.get("code") == digest and placed(r)]
+        fast = [r["seconds"] for r in own if fast_state(r)]
+        slow = [r["seconds"] for r in own if not fast_state(r)]
+        factor = slowdown([r for r in records if by_name(r["notebook"]) != name])
+        if name.startswith("notebooks/") and fast and slow and factor:
+            found.append((name, max(slow) / factor, max(fast)))
+    return found
+
+
+def counted_runs(results: Path = RESULTS) -> list[dict]:
+    """The runs that count, in the order they were made: a failed run is not a measurement; a run over budget is;
+    a run on another number of cores than the budget's (``cpus``, for example one core under ``taskset``) is not."""
+    runs = (json.loads(line) for line in results.read_text(encoding="utf-8").splitlines())
+    return [r for r in runs if r.get("status") in ("ok", "over budget") and r.get("cpus", BUDGET_CPUS) == BUDGET_CPUS]
 
 
 def current_code(repo: Path = REPO) -> dict[str, str]:
@@ -145,22 +179,20 @@ def current_code(repo: Path = REPO) -> dict[str, str]:
 
 
 def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[str, dict]:
-    """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still
-    counts): the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run
-    of that code, else the latest run of any code. A failed run is not a measurement; a run over budget is; a run
-    on another number of cores than the budget's (``cpus``, for example one core under ``taskset``) is not. The
-    record returned carries ``runs`` (how many runs it was chosen from), ``fastest`` (the fastest of them: the same
-    code at another hour, or on another of the processors the table names), ``kind`` ("quiet", "busy", "older") and
-    ``earlier`` (the slowest quiet run of another code that records its digest, or None), ``in_fast_state``
-    (the slowest of the chosen runs made in the machine's fast state, :func:`fast_state`, or None) and
-    ``estimated_fast``: when quiet runs were made only in slower states, each with a reference, the slowest of
-    them divided by the smallest slowdown measured (:func:`slowdown`), else None: an estimate, not a run."""
+    """Each notebook's reported measurement, keyed :func:`by_name` (a run made before the chapter moved still counts):
+    the slowest quiet run of its current code (``code`` maps a name to its digest), else the slowest run of that
+    code, else the latest run of any code, among :func:`counted_runs`. The record returned carries ``runs`` (how
+    many runs it was chosen from), ``fastest`` (the fastest of them: the same code at another hour, or on another
+    of the processors the table names), ``kind`` ("quiet", "busy", "older") and ``earlier`` (the slowest quiet
+    run of another code that records its digest, or None), ``in_fast_state`` (the slowest of the chosen runs made
+    in the machine's fast state, :func:`fast_state`, or None) and ``estimated_fast``: when quiet runs were made
+    only in slower states, each with a reference, the slowest of them divided by the smallest slowdown measured
+    (:func:`slowdown`), else None: an estimate, not a run."""
+    counted = counted_runs(results)
     runs: dict[str, list[dict]] = {}
-    for line in results.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record.get("status") in ("ok", "over budget") and record.get("cpus", BUDGET_CPUS) == BUDGET_CPUS:
-            runs.setdefault(by_name(record["notebook"]), []).append(record)
-    factor = slowdown([r for records in runs.values() for r in records])
+    for record in counted:
+        runs.setdefault(by_name(record["notebook"]), []).append(record)
+    factor = slowdown(counted)
     found: dict[str, dict] = {}
     for name, records in runs.items():
         same = [r for r in records if code is None or r.get("code") == code.get(name)]
@@ -172,7 +204,7 @@ def latest(results: Path = RESULTS, code: dict[str, str] | None = None) -> dict[
         peak = max((r["peak_mb"] or 0) for r in chosen)
         in_fast = max((r["seconds"] for r in chosen if fast_state(r)), default=None)
         estimate = None
-        if in_fast is None and kind == "quiet" and factor and all(_placed(r) for r in chosen):
+        if in_fast is None and kind == "quiet" and factor and all(placed(r) for r in chosen):
             estimate = slowest["seconds"] / factor  # the slowest run over the smallest slowdown; row() rounds it
         found[name] = {**slowest, "peak_mb": peak, "runs": len(chosen), "kind": kind, "earlier": earlier,
                        "in_fast_state": in_fast, "estimated_fast": estimate,

@@ -226,6 +226,18 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
+def _cpuinfo() -> dict[str, str]:
+    """The first processor's fields in ``/proc/cpuinfo`` (Linux), or nothing where there is no such file."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    fields: dict[str, str] = {}
+    for key, _, value in (line.partition(":") for line in text.splitlines()):
+        fields.setdefault(key.strip(), value.strip())
+    return fields
+
+
 def cpu_model() -> str:
     """The processor's model name where the system says it (Linux), else the machine type.
 
@@ -233,13 +245,7 @@ def cpu_model() -> str:
         >>> isinstance(cpu_model(), str)
         True
     """
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.machine()
+    return _cpuinfo().get("model name") or platform.machine()
 
 
 def cpu_generation() -> str | None:
@@ -250,14 +256,7 @@ def cpu_generation() -> str | None:
         >>> cpu_generation() is None or cpu_generation().startswith("family ")
         True
     """
-    try:
-        fields = dict(
-            (key.strip(), value.strip())
-            for key, _, value in (line.partition(":") for line in Path("/proc/cpuinfo").read_text().splitlines())
-            if key.strip() in ("cpu family", "model")
-        )
-    except OSError:
-        return None
+    fields = _cpuinfo()
     if "cpu family" not in fields or "model" not in fields:
         return None
     return f"family {fields['cpu family']} model {fields['model']}"

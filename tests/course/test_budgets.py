@@ -123,21 +123,9 @@ def test_the_estimate_overstates_every_chapter_that_ran_in_both_states() -> None
     """The estimate assumes that no chapter slows down less than the least-slowed of the others. Checked on the
     recorded runs: each chapter's current code that ran in both states is estimated from the other chapters'
     slowdown alone, and the estimate must not be below its slowest quiet run in the fast state."""
-    code = budgets.current_code()
-    records = [json.loads(line) for line in budgets.RESULTS.read_text(encoding="utf-8").splitlines()]
-    records = [r for r in records if r.get("status") in ("ok", "over budget") and r.get("cpus", 2) == 2]
-    checked, under = 0, []
-    for name, digest in code.items():
-        own = [r for r in records if budgets.by_name(r["notebook"]) == name and r.get("code") == digest]
-        fast = [r["seconds"] for r in own if budgets._placed(r) and budgets.fast_state(r)]
-        slow = [r["seconds"] for r in own if budgets._placed(r) and not budgets.fast_state(r)]
-        if not name.startswith("notebooks/") or not fast or not slow:
-            continue
-        factor = budgets.slowdown([r for r in records if budgets.by_name(r["notebook"]) != name])
-        checked += 1
-        if max(slow) / factor < max(fast):
-            under.append((name, round(max(slow) / factor, 1), max(fast)))
-    assert checked >= 10, checked  # 13 chapters on 2026-11-30
+    checked = budgets.backtest(budgets.counted_runs(), budgets.current_code())
+    under = [(name, round(estimate, 1), fast) for name, estimate, fast in checked if estimate < fast]
+    assert len(checked) >= 10, checked  # 13 chapters on 2026-11-30
     assert not under, f"estimated below a measured fast-state time: {under}"
 
 
